@@ -1,0 +1,31 @@
+export const userRoles = ['operator', 'proxy_seat', 'agent', 'dept_head', 'runner', 'supervisor', 'admin'] as const;
+export type UserRole = (typeof userRoles)[number];
+
+export const roleLabels: Record<UserRole, string> = {
+  operator: '话务员',
+  proxy_seat: '代办专席',
+  agent: '承办人员',
+  dept_head: '部门负责人',
+  runner: '跑手/代办员',
+  supervisor: '督办/值班长',
+  admin: '系统管理员',
+};
+
+/** Hotline-center staff see every ticket. */
+export const centerRoles = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const satisfies readonly UserRole[];
+/** Department staff see only their department's tickets, with citizen PII masked. */
+export const departmentRoles = ['agent', 'dept_head', 'runner'] as const satisfies readonly UserRole[];
+
+export const isCenterRole = (role: UserRole): boolean => (centerRoles as readonly UserRole[]).includes(role);
+
+/** Who did something: a signed-in user, or the hub itself (jobs, classifier). */
+export type Actor =
+  | { kind: 'user'; userId: number; username: string; displayName: string; role: UserRole; departmentId: number | null; via: 'session' | 'api_key' }
+  | { kind: 'system' | 'classifier'; name: string };
+
+export type UserActor = Extract<Actor, { kind: 'user' }>;
+
+/** The hub itself and hotline-center staff see every ticket, with citizen data in clear. */
+export const isCenterActor = (actor: Actor): boolean => actor.kind !== 'user' || isCenterRole(actor.role);
+
+export const systemActor = (name: string): Actor => ({ kind: 'system', name });

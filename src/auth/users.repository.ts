@@ -1,0 +1,142 @@
+import { returningAs, selectAs, type Queryable } from '../db/db';
+import type { UserRole } from './roles';
+
+export interface UserRecord {
+  id: number;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  departmentId: number | null;
+  phone: string | null;
+  active: boolean;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const userColumns = {
+  id: 'id',
+  username: 'username',
+  displayName: 'display_name',
+  role: 'role',
+  departmentId: 'department_id',
+  phone: 'phone',
+  active: 'active',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+export async function findUserById(db: Queryable, id: number): Promise<UserRecord | undefined> {
+  return db('users').select(userColumns).where({ id }).first();
+}
+
+export async function findUserWithPassword(db: Queryable, username: string): Promise<(UserRecord & { passwordHash: string | null }) | undefined> {
+  return db('users')
+    .select({ ...userColumns, passwordHash: 'password_hash' })
+    .where({ username })
+    .first();
+}
+
+export async function listUsers(db: Queryable, filter: { departmentId?: number; role?: UserRole }): Promise<UserRecord[]> {
+  const query = db('users').select(userColumns).orderBy('id');
+  if (filter.departmentId) query.where({ department_id: filter.departmentId });
+  if (filter.role) query.where({ role: filter.role });
+  return query;
+}
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  passwordHash: string | null;
+  role: UserRole;
+  departmentId: number | null;
+  phone: string | null;
+}
+
+export async function insertUser(db: Queryable, user: NewUser): Promise<UserRecord> {
+  const [row] = await db('users')
+    .insert({
+      username: user.username,
+      display_name: user.displayName,
+      password_hash: user.passwordHash,
+      role: user.role,
+      department_id: user.departmentId,
+      phone: user.phone,
+    })
+    .returning(returningAs(userColumns));
+  return row as UserRecord;
+}
+
+export async function updateUser(
+  db: Queryable,
+  id: number,
+  patch: Partial<{ displayName: string; passwordHash: string; role: UserRole; departmentId: number | null; phone: string | null; active: boolean }>,
+): Promise<UserRecord | undefined> {
+  const row: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (patch.displayName !== undefined) row.display_name = patch.displayName;
+  if (patch.passwordHash !== undefined) row.password_hash = patch.passwordHash;
+  if (patch.role !== undefined) row.role = patch.role;
+  if (patch.departmentId !== undefined) row.department_id = patch.departmentId;
+  if (patch.phone !== undefined) row.phone = patch.phone;
+  if (patch.active !== undefined) row.active = patch.active;
+  const [updated] = await db('users')
+    .update(row)
+    .where({ id })
+    .returning(returningAs(userColumns));
+  return updated as UserRecord | undefined;
+}
+
+/** The user behind a live session token or API key (by hash), if active. */
+export async function findUserByCredential(db: Queryable, kind: 'session' | 'api_key', hash: string): Promise<(UserRecord & { expiresAt: Date | null }) | undefined> {
+  const table = kind === 'session' ? 'sessions' : 'api_keys';
+  const query = db(`${table} as c`)
+    .join('users as u', 'u.id', 'c.user_id')
+    .select({
+      ...selectAs(userColumns, 'u'),
+      expiresAt: kind === 'session' ? 'c.expires_at' : db.raw('null::timestamptz'),
+    })
+    .where(kind === 'session' ? 'c.token_hash' : 'c.key_hash', hash)
+    .whereNull('c.revoked_at')
+    .where('u.active', true);
+  if (kind === 'session') query.where('c.expires_at', '>', db.fn.now());
+  return query.first();
+}
+
+export async function insertSession(db: Queryable, session: { tokenHash: string; userId: number; expiresAt: Date }): Promise<void> {
+  await db('sessions').insert({ token_hash: session.tokenHash, user_id: session.userId, expires_at: session.expiresAt });
+}
+
+export async function revokeSession(db: Queryable, tokenHash: string): Promise<void> {
+  await db('sessions').update({ revoked_at: db.fn.now() }).where({ token_hash: tokenHash }).whereNull('revoked_at');
+}
+
+export async function revokeSessionsOfUser(db: Queryable, userId: number): Promise<void> {
+  await db('sessions').update({ revoked_at: db.fn.now() }).where({ user_id: userId }).whereNull('revoked_at');
+}
+
+export interface ApiKeyRecord {
+  id: number;
+  name: string;
+  keyPrefix: string;
+  userId: number;
+  createdBy: number | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
+
+const apiKeyColumns = { id: 'id', name: 'name', keyPrefix: 'key_prefix', userId: 'user_id', createdBy: 'created_by', revokedAt: 'revoked_at', createdAt: 'created_at' };
+
+export async function insertApiKey(db: Queryable, key: { name: string; keyHash: string; keyPrefix: string; userId: number; createdBy: number }): Promise<ApiKeyRecord> {
+  const [row] = await db('api_keys')
+    .insert({ name: key.name, key_hash: key.keyHash, key_prefix: key.keyPrefix, user_id: key.userId, created_by: key.createdBy })
+    .returning(returningAs(apiKeyColumns));
+  return row as ApiKeyRecord;
+}
+
+export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
+  return db('api_keys').select(apiKeyColumns).orderBy('id');
+}
+
+export async function revokeApiKey(db: Queryable, id: number): Promise<boolean> {
+  const count = await db('api_keys').update({ revoked_at: db.fn.now() }).where({ id }).whereNull('revoked_at');
+  return count > 0;
+}

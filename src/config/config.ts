@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads process.env. Every key is documented in README.md
+ * (Configuration); keep the two in step.
+ */
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.url().optional());
+
+export const roles = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof roles)[number];
+
+const envSchema = z.object({
+  HUB_ROLE: z.enum(roles).default('all'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalUrl,
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_DIR: z.string().min(1).default('./data/pg'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+
+  REDIS_URL: optionalUrl,
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('hh'),
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  SEED_DEMO: booleanFromEnv.default(true),
+});
+
+export interface Config {
+  role: ProcessRole;
+  http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number };
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  database:
+    | { kind: 'external'; url: string; poolMax: number }
+    | { kind: 'embedded'; dataDir: string; port: number; poolMax: number };
+  queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: number } | { kind: 'in-process'; concurrency: number };
+  sessionTtlMs: number;
+  shutdownTimeoutMs: number;
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { role?: string } = {}): Config {
+  const parsed = envSchema.safeParse({ ...env, ...(overrides.role ? { HUB_ROLE: overrides.role } : {}) });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  // Without Redis the job queue lives inside one process, so api and worker cannot be split.
+  if (!e.REDIS_URL && e.HUB_ROLE !== 'all') {
+    throw new ConfigError(`role "${e.HUB_ROLE}" needs REDIS_URL: without Redis, jobs run in-process and only role "all" works`);
+  }
+  return {
+    role: e.HUB_ROLE,
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      bodyLimitBytes: e.BODY_LIMIT_KB * 1024,
+    },
+    logLevel: e.LOG_LEVEL,
+    database: e.DATABASE_URL
+      ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { kind: 'embedded', dataDir: path.resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, poolMax: e.DATABASE_POOL_MAX },
+    queue: e.REDIS_URL
+      ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency: e.QUEUE_CONCURRENCY }
+      : { kind: 'in-process', concurrency: e.QUEUE_CONCURRENCY },
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    seedDemo: e.SEED_DEMO,
+  };
+}

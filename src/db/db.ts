@@ -1,0 +1,33 @@
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+
+export type Db = Knex;
+export type Tx = Knex.Transaction;
+/** A repository takes either the pool or a transaction. */
+export type Queryable = Knex | Knex.Transaction;
+
+// int8 (ids, counts) as numbers: ids stay far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+
+export function createDb(url: string, poolMax: number): Db {
+  return knex({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 10_000,
+  });
+}
+
+export async function pingDb(db: Db): Promise<void> {
+  await db.raw('select 1');
+}
+
+/** `returning` list that maps snake_case columns to camelCase fields: { displayName: 'display_name' } → ['display_name as displayName']. */
+export function returningAs(columns: Record<string, string>, tableAlias?: string): string[] {
+  return Object.entries(columns).map(([alias, column]) => `${tableAlias ? `${tableAlias}.` : ''}${column} as ${alias}`);
+}
+
+/** The same column map for a select with a table alias: { displayName: 'u.display_name' }. */
+export function selectAs(columns: Record<string, string>, tableAlias: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(columns).map(([alias, column]) => [alias, `${tableAlias}.${column}`]));
+}

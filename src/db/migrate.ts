@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import type { Db } from './db';
+
+// Compiled code runs dist/migrations/*.js, tests and ts tools run migrations/*.ts.
+const extension = path.extname(__filename);
+const migrationsDir = path.resolve(__dirname, '../../migrations');
+
+/**
+ * Migration names are stored without extension, so the .ts sources and the
+ * compiled .js files count as the same migrations.
+ */
+class MigrationSource implements Knex.MigrationSource<string> {
+  async getMigrations(): Promise<string[]> {
+    return fs
+      .readdirSync(migrationsDir)
+      .filter((file) => file.endsWith(extension) && !file.endsWith('.d.ts'))
+      .map((file) => path.basename(file, extension))
+      .sort();
+  }
+  getMigrationName(name: string): string {
+    return name;
+  }
+  async getMigration(name: string): Promise<Knex.Migration> {
+    return require(path.join(migrationsDir, name + extension)) as Knex.Migration;
+  }
+}
+
+export async function migrateLatest(db: Db): Promise<string[]> {
+  const [, applied] = (await db.migrate.latest({ migrationSource: new MigrationSource() })) as [number, string[]];
+  return applied;
+}

@@ -1,0 +1,130 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Actor, UserActor, UserRole } from '../auth/roles';
+import { AppError, forbidden } from '../shared/errors';
+
+/** Who may call a route: anyone, any signed-in staff member, or the listed roles. */
+export type Access = 'public' | 'staff' | readonly UserRole[];
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+
+export interface RouteContext<P, Q, B, A extends Access> {
+  params: P;
+  query: Q;
+  body: B;
+  actor: A extends 'public' ? Actor | undefined : UserActor;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, A extends Access> {
+  method: Method;
+  /** Express syntax, e.g. /tickets/:id */
+  path: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: A;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: z.ZodType;
+  successStatus?: number;
+  /** A return value is sent as JSON; return undefined after writing res yourself. */
+  handler(context: RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>): Promise<unknown>;
+}
+
+export const errorResponseSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+});
+
+/**
+ * Routes are declared once: the zod schemas validate the request and feed the
+ * OpenAPI document. Handlers stay thin: parse, call a service, return.
+ */
+export class ApiRouter {
+  readonly router = Router();
+
+  constructor(
+    private readonly registry: OpenAPIRegistry,
+    private readonly mountPath: string,
+  ) {}
+
+  route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, A extends Access = Access>(
+    spec: RouteSpec<P, Q, B, A>,
+  ): void {
+    this.document(spec);
+    this.router[spec.method](spec.path, async (req: Request, res: Response) => {
+      const actor = req.actor;
+      if (spec.access !== 'public') {
+        if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token>');
+        if (spec.access !== 'staff' && !spec.access.includes(actor.role)) throw forbidden(`${actor.role} may not ${spec.summary.toLowerCase()}`);
+      }
+      const context = {
+        params: parse(spec.params, req.params, 'path'),
+        query: parse(spec.query, req.query, 'query'),
+        body: parse(spec.body, req.body ?? {}, 'body'),
+        actor,
+        req,
+        res,
+      } as RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>;
+      const result = await spec.handler(context);
+      if (result !== undefined && !res.headersSent) res.status(spec.successStatus ?? 200).json(result);
+      else if (!res.headersSent) res.status(spec.successStatus ?? 204).end();
+    });
+  }
+
+  private document(spec: RouteSpec<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, Access>): void {
+    const path = `${this.mountPath}${spec.path}`.replace(/:(\w+)/g, '{$1}');
+    const errors = { content: { 'application/json': { schema: errorResponseSchema } } };
+    this.registry.registerPath({
+      method: spec.method,
+      path,
+      summary: spec.summary,
+      description: [spec.description, spec.access === 'public' ? undefined : `Access: ${spec.access === 'staff' ? 'any signed-in staff' : spec.access.join(', ')}`]
+        .filter(Boolean)
+        .join('\n\n'),
+      tags: [spec.tag],
+      security: spec.access === 'public' ? [] : [{ bearerAuth: [] }],
+      request: {
+        params: spec.params as z.ZodObject | undefined,
+        query: spec.query as z.ZodObject | undefined,
+        body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
+      },
+      responses: {
+        [spec.successStatus ?? 200]: {
+          description: 'OK',
+          ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
+        },
+        400: { description: 'Invalid input', ...errors },
+        ...(spec.access === 'public' ? {} : { 401: { description: 'Not signed in', ...errors }, 403: { description: 'Not allowed', ...errors } }),
+      },
+    });
+  }
+}
+
+function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {
+  if (!schema) {
+    return undefined as Infer<S>;
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${summarizeIssues(result.error)}`, {
+      issues: result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code })),
+    });
+  }
+  return result.data as Infer<S>;
+}
+
+function summarizeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}
+
+/** Path parameter for numeric ids. */
+export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });

@@ -1,0 +1,32 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, fromDatabaseError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+
+/** Normalises anything thrown into the one error model. */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const bodyParserType = (error as { type?: string })?.type;
+  if (bodyParserType === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
+  if (bodyParserType === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', 'request body is not valid JSON');
+  if (bodyParserType === 'charset.unsupported' || bodyParserType === 'encoding.unsupported') {
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+  }
+  return fromDatabaseError(error) ?? new AppError('INTERNAL', 'internal error', undefined, false);
+}
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const appError = toAppError(error);
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (appError.operational) log.warn({ code: appError.code, status: appError.status, msg: appError.message }, 'request refused');
+    else log.error({ err: error }, 'request failed');
+    if (res.headersSent) return;
+    res.status(appError.status).json({
+      error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
+    });
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+};

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import express, { type Express, type RequestHandler } from 'express';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { bearerSecret } from '../auth/auth.routes';
+import type { AuthService } from '../auth/auth.service';
+import { AppError } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { errorHandler, notFoundHandler } from './error-handler';
+
+export interface HttpAppDeps {
+  logger: Logger;
+  auth: AuthService;
+  bodyLimitBytes: number;
+  openApi: OpenAPIRegistry;
+  metrics: { registry: { contentType: string; metrics(): Promise<string> }; middleware: RequestHandler };
+  /** Routers mounted under /api/v1. */
+  api: express.Router;
+  /** Checks behind /readyz: database and queue. */
+  readiness: () => Promise<Record<string, 'ok' | string>>;
+}
+
+export function createHttpApp(deps: HttpAppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(deps.metrics.middleware);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const checks = await deps.readiness();
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', deps.metrics.registry.contentType);
+    res.send(await deps.metrics.registry.metrics());
+  });
+
+  const document = new OpenApiGeneratorV31(deps.openApi.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'hotline-hub API',
+      version: '1',
+      description: '12345 hotline hub: tickets, lifecycle actions, regions, departments, taxonomy and users. Errors are `{error: {code, message, details}}`.',
+    },
+    servers: [{ url: '/' }],
+  });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'hotline-hub API' }));
+
+  app.use('/api/v1', requireJsonBody, express.json({ limit: deps.bodyLimitBytes, strict: true }), authenticate(deps.auth), deps.api);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+/** A body that is there must be JSON: a form or text body is refused rather than silently ignored. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+    return;
+  }
+  next();
+};
+
+/** Resolves the caller from a bearer token or X-Api-Key; a credential that is given but wrong is a 401 even on public routes. */
+function authenticate(auth: AuthService): RequestHandler {
+  return async (req, _res, next) => {
+    const apiKeyHeader = req.headers['x-api-key'];
+    const secret = bearerSecret(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined);
+    if (secret === undefined) {
+      if (req.headers.authorization !== undefined) return next(new AppError('UNAUTHENTICATED', 'use Authorization: Bearer <token>'));
+      return next();
+    }
+    const actor = await auth.authenticate(secret);
+    if (!actor) return next(new AppError('UNAUTHENTICATED', 'the token or API key is invalid, expired or revoked'));
+    req.actor = actor;
+    (req as { log?: Logger }).log = (req as unknown as { log: Logger }).log.child({ userId: actor.userId });
+    next();
+  };
+}

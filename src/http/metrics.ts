@@ -1,0 +1,58 @@
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Db } from '../db/db';
+import type { JobQueue } from '../jobs/queue';
+import { countByStatus } from '../tickets/tickets.repository';
+import { ticketStatuses } from '../tickets/ticket.types';
+
+/** One registry per hub, so several hubs in one test process do not share counters. */
+export function createMetrics(db: Db, queue: JobQueue) {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const requests = new Counter({
+    name: 'hotline_http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'hotline_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'hotline_jobs',
+    help: 'Jobs handled by this process since start, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    collect() {
+      for (const [outcome, count] of Object.entries(queue.stats())) this.set({ outcome }, count);
+    },
+  });
+  new Gauge({
+    name: 'hotline_tickets',
+    help: 'Tickets by status (database)',
+    labelNames: ['status'] as const,
+    registers: [registry],
+    async collect() {
+      const counts = new Map((await countByStatus(db)).map((row) => [row.status, Number(row.count)]));
+      for (const status of ticketStatuses) this.set({ status }, counts.get(status) ?? 0);
+    },
+  });
+
+  /** Labels by the matched route pattern, never the raw URL (ids would explode the label set). */
+  const middleware: RequestHandler = (req, res, next) => {
+    const stop = duration.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      stop({ method: req.method, route });
+      requests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+
+  return { registry, middleware };
+}

@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '../shared/logger';
+import { jobCatalogue, type JobName, type JobPayload } from './job-catalogue';
+import { assertHandlersComplete, parsePayload, retryDelayMs, runHandler, type EnqueueOptions, type JobHandlers, type JobQueue, type JobStats } from './queue';
+
+interface PendingJob {
+  id: string;
+  name: JobName;
+  payload: unknown;
+  attempt: number;
+}
+
+/**
+ * The embedded default: jobs run inside this process, with the same retry,
+ * backoff, delay and job-id rules as BullMQ. Not durable: jobs are re-derived
+ * from Postgres by the recovery sweeps after a restart.
+ */
+export class InProcessQueue implements JobQueue {
+  readonly kind = 'in-process' as const;
+  private handlers?: JobHandlers;
+  private readonly ready: PendingJob[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly known = new Set<string>();
+  private running = 0;
+  private closed = false;
+  private readonly counters: JobStats = { completed: 0, skipped: 0, failed: 0, retried: 0 };
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
+    if (this.closed) throw new Error('queue is closed');
+    const data = parsePayload(name, payload);
+    const id = options.jobId ?? `${name}-${randomUUID()}`;
+    if (this.known.has(id)) return;
+    this.known.add(id);
+    this.schedule({ id, name, payload: data, attempt: 1 }, options.delayMs ?? 0);
+  }
+
+  async startWorker(handlers: JobHandlers): Promise<void> {
+    assertHandlersComplete(handlers);
+    this.handlers = handlers;
+    this.pump();
+  }
+
+  private schedule(job: PendingJob, delayMs: number): void {
+    if (delayMs <= 0) {
+      this.ready.push(job);
+      this.pump();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.ready.push(job);
+      this.pump();
+    }, delayMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+
+  private pump(): void {
+    while (this.handlers && !this.closed && this.running < this.concurrency && this.ready.length > 0) {
+      void this.run(this.ready.shift()!);
+    }
+    this.notifyIfIdle();
+  }
+
+  private async run(job: PendingJob): Promise<void> {
+    this.running += 1;
+    const logger = this.logger.child({ job: job.name, jobId: job.id, attempt: job.attempt });
+    let finished = true;
+    try {
+      const outcome = await runHandler(this.handlers!, job.name, job.payload, { jobId: job.id, attempt: job.attempt, logger });
+      this.counters[outcome === 'skipped' ? 'skipped' : 'completed'] += 1;
+    } catch (error) {
+      if (job.attempt < jobCatalogue[job.name].attempts && !this.closed) {
+        finished = false;
+        this.counters.retried += 1;
+        const delayMs = retryDelayMs(job.name, job.attempt);
+        logger.warn({ err: error, retryInMs: delayMs }, 'job failed, will retry');
+        this.schedule({ ...job, attempt: job.attempt + 1 }, delayMs);
+      } else {
+        this.counters.failed += 1;
+        logger.error({ err: error }, 'job failed for good');
+      }
+    } finally {
+      if (finished) this.known.delete(job.id);
+      this.running -= 1;
+      this.pump();
+    }
+  }
+
+  private notifyIfIdle(): void {
+    if (this.running === 0 && (this.ready.length === 0 || !this.handlers)) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  drain(timeoutMs = 10_000): Promise<void> {
+    if (this.running === 0 && this.ready.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('queue did not drain in time')), timeoutMs);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('queue is closed');
+  }
+
+  stats(): JobStats {
+    return { ...this.counters };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const deadline = Date.now() + 10_000;
+    while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+
+export interface JobSpec<S extends z.ZodType> {
+  payload: S;
+  /** Attempts in all, first run included. */
+  attempts: number;
+  /** First retry delay; doubles on each further retry. */
+  backoffMs: number;
+}
+
+const job = <S extends z.ZodType>(payload: S, retry: { attempts?: number; backoffMs?: number } = {}): JobSpec<S> => ({
+  payload,
+  attempts: retry.attempts ?? 5,
+  backoffMs: retry.backoffMs ?? 1_000,
+});
+
+/**
+ * Every job the hub runs: name → payload schema and retry policy. Payloads carry
+ * ids only; handlers reload rows and are idempotent. A job added here without a
+ * handler fails to compile in the composition root (the handler map is total).
+ */
+export const jobCatalogue = {
+  'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() })),
+};
+
+export type JobCatalogue = typeof jobCatalogue;
+export type JobName = keyof JobCatalogue;
+export type JobPayload<N extends JobName> = z.infer<JobCatalogue[N]['payload']>;

@@ -1,0 +1,59 @@
+import { createHub } from './app';
+import { ConfigError, loadConfig } from './config/config';
+import { demoPassword, demoUsers } from './seed/demo-city';
+import { createLogger } from './shared/logger';
+
+/** `node dist/src/main.js [--role=api|worker|all]` — the one program, in the role asked for. */
+async function main(): Promise<void> {
+  const roleArg = process.argv.find((arg) => arg.startsWith('--role='))?.slice('--role='.length);
+  const config = loadConfig(process.env, { role: roleArg });
+  const logger = createLogger(config.logLevel);
+
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    logger.fatal({ err }, 'uncaught exception, exiting');
+    process.exit(1);
+  });
+
+  const hub = await createHub(config, { logger });
+  await hub.start();
+
+  let signals = 0;
+  const shutdown = (signal: string) => {
+    signals += 1;
+    if (signals > 1) process.exit(1);
+    logger.info({ signal }, 'shutting down');
+    hub.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  printBanner(hub.url() ?? config.http.publicUrl, config);
+}
+
+function printBanner(url: string, config: ReturnType<typeof loadConfig>): void {
+  const lines = [
+    '',
+    `hotline-hub is running (role ${config.role}; database: ${config.database.kind === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'DATABASE_URL'}; jobs: ${config.queue.kind})`,
+  ];
+  if (config.role !== 'worker') {
+    lines.push(`  API docs     ${url}/api/docs`, `  REST API     ${url}/api/v1`, `  health       ${url}/healthz  ${url}/readyz`, `  metrics      ${url}/metrics`);
+  }
+  if (config.seedDemo) {
+    lines.push('  demo users (示范市):');
+    for (const user of demoUsers) lines.push(`    ${user.username.padEnd(11)} ${demoPassword(user.username).padEnd(17)} ${user.role.padEnd(11)} ${user.displayName}`);
+  }
+  lines.push('');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ApiRouter, idParams } from '../http/api-router';
+import { departmentKinds, regionLevels } from './org.types';
+import type { OrgService } from './org.service';
+
+const code = z.string().trim().regex(/^[0-9A-Za-z_-]{2,24}$/, '2–24 letters, digits, _ or -');
+const name = z.string().trim().min(1).max(100);
+const optionalId = z.number().int().positive().nullable().optional();
+
+const regionQuery = z.strictObject({
+  parentId: z.coerce.number().int().positive().optional(),
+  level: z.enum(regionLevels).optional(),
+  underId: z.coerce.number().int().positive().optional(),
+});
+
+const departmentQuery = z.strictObject({
+  kind: z.enum(departmentKinds).optional(),
+  regionId: z.coerce.number().int().positive().optional(),
+  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+
+export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
+  api.route({
+    method: 'get',
+    path: '/regions',
+    tag: 'regions',
+    summary: 'List regions',
+    description: 'Filter by parent, level, or everything under a region (underId).',
+    access: 'staff',
+    query: regionQuery,
+    handler: async ({ query }) => ({ items: await org.listRegions(query) }),
+  });
+  api.route({ method: 'get', path: '/regions/:id', tag: 'regions', summary: 'Get a region', access: 'staff', params: idParams, handler: ({ params }) => org.getRegion(params.id) });
+  api.route({
+    method: 'post',
+    path: '/regions',
+    tag: 'regions',
+    summary: 'Create a region',
+    access: ['admin'],
+    body: z.strictObject({ code, name, level: z.enum(regionLevels), parentId: optionalId }),
+    successStatus: 201,
+    handler: ({ body }) => org.createRegion(body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/regions/:id',
+    tag: 'regions',
+    summary: 'Rename or recode a region',
+    access: ['admin'],
+    params: idParams,
+    body: z.strictObject({ code: code.optional(), name: name.optional() }),
+    handler: ({ params, body }) => org.updateRegion(params.id, body),
+  });
+  api.route({
+    method: 'delete',
+    path: '/regions/:id',
+    tag: 'regions',
+    summary: 'Delete an unused region',
+    access: ['admin'],
+    params: idParams,
+    handler: async ({ params }) => {
+      await org.deleteRegion(params.id);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/departments',
+    tag: 'departments',
+    summary: 'List departments',
+    access: 'staff',
+    query: departmentQuery,
+    handler: async ({ query }) => ({ items: await org.listDepartments(query) }),
+  });
+  api.route({ method: 'get', path: '/departments/:id', tag: 'departments', summary: 'Get a department', access: 'staff', params: idParams, handler: ({ params }) => org.getDepartment(params.id) });
+  api.route({
+    method: 'post',
+    path: '/departments',
+    tag: 'departments',
+    summary: 'Create a department',
+    access: ['admin'],
+    body: z.strictObject({ code, name, kind: z.enum(departmentKinds), parentId: optionalId, regionId: optionalId }),
+    successStatus: 201,
+    handler: ({ body }) => org.createDepartment(body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/departments/:id',
+    tag: 'departments',
+    summary: 'Update or deactivate a department',
+    access: ['admin'],
+    params: idParams,
+    body: z.strictObject({ code: code.optional(), name: name.optional(), kind: z.enum(departmentKinds).optional(), parentId: optionalId, regionId: optionalId, active: z.boolean().optional() }),
+    handler: ({ params, body }) => org.updateDepartment(params.id, body),
+  });
+}

@@ -1,0 +1,103 @@
+import type { UserRole } from '../auth/roles';
+import type { DepartmentKind, RegionLevel } from '../org/org.types';
+
+/** 示范市: a fictional city for the demo and the tests (administrative codes in a range no real place uses). */
+export interface RegionSeed {
+  code: string;
+  name: string;
+  level: RegionLevel;
+  children?: RegionSeed[];
+}
+
+const village = (code: string, name: string): RegionSeed => ({
+  code,
+  name,
+  level: 'village',
+  children: [
+    { code: `${code}G1`, name: `${name}第一网格`, level: 'grid' },
+    { code: `${code}G2`, name: `${name}第二网格`, level: 'grid' },
+  ],
+});
+
+export const demoRegions: RegionSeed = {
+  code: '990000',
+  name: '示范市',
+  level: 'city',
+  children: [
+    {
+      code: '990101',
+      name: '东城区',
+      level: 'district',
+      children: [
+        { code: '990101001', name: '东华街道', level: 'township', children: [village('990101001001', '东华社区'), village('990101001002', '滨河社区')] },
+        { code: '990101101', name: '新桥镇', level: 'township', children: [village('990101101201', '新桥村'), village('990101101202', '柳庄村')] },
+      ],
+    },
+    {
+      code: '990121',
+      name: '西山县',
+      level: 'district',
+      children: [
+        { code: '990121100', name: '城关镇', level: 'township', children: [village('990121100001', '城关社区'), village('990121100002', '南街社区')] },
+        { code: '990121200', name: '石门乡', level: 'township', children: [village('990121200201', '石门村'), village('990121200202', '桃园村')] },
+      ],
+    },
+  ],
+};
+
+export interface DepartmentSeed {
+  code: string;
+  name: string;
+  kind: DepartmentKind;
+  regionCode: string;
+  parentCode?: string;
+}
+
+export const demoDepartments: DepartmentSeed[] = [
+  { code: 'CENTER', name: '示范市12345政务服务便民热线中心', kind: 'center', regionCode: '990000' },
+  { code: 'ZJJ', name: '市住房和城乡建设局', kind: 'functional', regionCode: '990000' },
+  { code: 'STHJJ', name: '市生态环境局', kind: 'functional', regionCode: '990000' },
+  { code: 'JTJ', name: '市交通运输局', kind: 'functional', regionCode: '990000' },
+  { code: 'JYJ', name: '市教育局', kind: 'functional', regionCode: '990000' },
+  { code: 'RSJ', name: '市人力资源和社会保障局', kind: 'functional', regionCode: '990000' },
+  { code: 'SWJ', name: '市商务局', kind: 'functional', regionCode: '990000' },
+  { code: 'WLJ', name: '市文化广电和旅游局', kind: 'functional', regionCode: '990000' },
+  { code: 'WJW', name: '市卫生健康委员会', kind: 'functional', regionCode: '990000' },
+  { code: 'GAJ', name: '市公安局', kind: 'functional', regionCode: '990000' },
+  { code: 'SCJGJ', name: '市市场监督管理局', kind: 'functional', regionCode: '990000' },
+  { code: 'MZJ', name: '市民政局', kind: 'functional', regionCode: '990000' },
+  { code: 'NYNCJ', name: '市农业农村局', kind: 'functional', regionCode: '990000' },
+  { code: 'YBJ', name: '市医疗保障局', kind: 'functional', regionCode: '990000' },
+  { code: 'GJJ', name: '市住房公积金管理中心', kind: 'functional', regionCode: '990000' },
+  { code: 'CGJ', name: '市城市管理局', kind: 'functional', regionCode: '990000' },
+  { code: 'YJJ', name: '市应急管理局', kind: 'functional', regionCode: '990000' },
+  { code: 'XZSPJ', name: '市行政审批服务局', kind: 'functional', regionCode: '990000' },
+  { code: 'SWJT', name: '市水务集团', kind: 'utility', regionCode: '990000' },
+  { code: 'GDGS', name: '示范供电公司', kind: 'utility', regionCode: '990000' },
+  { code: 'DCQ', name: '东城区人民政府', kind: 'district_gov', regionCode: '990101' },
+  { code: 'XSX', name: '西山县人民政府', kind: 'district_gov', regionCode: '990121' },
+  { code: 'DHJD', name: '东华街道办事处', kind: 'township_gov', regionCode: '990101001', parentCode: 'DCQ' },
+  { code: 'CGZ', name: '城关镇人民政府', kind: 'township_gov', regionCode: '990121100', parentCode: 'XSX' },
+  { code: 'XSPT', name: '西山县帮办代办跑团', kind: 'runner_team', regionCode: '990121', parentCode: 'XSX' },
+];
+
+export interface UserSeed {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  departmentCode: string;
+}
+
+export const demoUsers: UserSeed[] = [
+  { username: 'admin', displayName: '系统管理员', role: 'admin', departmentCode: 'CENTER' },
+  { username: 'operator', displayName: '王敏（话务员）', role: 'operator', departmentCode: 'CENTER' },
+  { username: 'proxy', displayName: '李娜（代办专席）', role: 'proxy_seat', departmentCode: 'CENTER' },
+  { username: 'supervisor', displayName: '陈静（值班长）', role: 'supervisor', departmentCode: 'CENTER' },
+  { username: 'agent', displayName: '张伟（住建局）', role: 'agent', departmentCode: 'ZJJ' },
+  { username: 'head', displayName: '赵强（住建局负责人）', role: 'dept_head', departmentCode: 'ZJJ' },
+  { username: 'cg_agent', displayName: '孙丽（城管局）', role: 'agent', departmentCode: 'CGJ' },
+  { username: 'runner', displayName: '刘洋（跑手）', role: 'runner', departmentCode: 'XSPT' },
+];
+
+/** Demo passwords are public by design: this is a demo city. */
+export const demoPassword = (username: string): string => `${username}-12345`;

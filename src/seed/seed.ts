@@ -1,0 +1,54 @@
+import { hashPassword } from '../auth/password';
+import type { Db, Tx } from '../db/db';
+import { defaultTaxonomy } from './default-taxonomy';
+import { demoDepartments, demoPassword, demoRegions, demoUsers, type RegionSeed } from './demo-city';
+
+/** The default taxonomy goes into an empty categories table; afterwards it is admin data. */
+export async function seedTaxonomy(db: Db): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    // Two processes starting at once must not seed twice.
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['seed:taxonomy']);
+    if (await trx('categories').first('id')) return false;
+    for (const [index, entry] of defaultTaxonomy.entries()) {
+      const [parent] = await trx('categories')
+        .insert({ code: entry.code, name: entry.name, level: 1, description: entry.description, sort_order: index })
+        .returning<Array<{ id: number }>>('id');
+      await trx('categories').insert(entry.children.map(([code, name], childIndex) => ({ code, name, level: 2, parent_id: parent!.id, sort_order: childIndex })));
+    }
+    return true;
+  });
+}
+
+/** The demo city, its departments and one user per role — only into a database without regions. */
+export async function seedDemoCity(db: Db): Promise<boolean> {
+  const passwordHashes = new Map(await Promise.all(demoUsers.map(async (u) => [u.username, await hashPassword(demoPassword(u.username))] as const)));
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['seed:demo']);
+    if (await trx('regions').first('id')) return false;
+    const regionIds = new Map<string, number>();
+    await insertRegionTree(trx, demoRegions, null, regionIds);
+    const departmentIds = new Map<string, number>();
+    for (const d of demoDepartments) {
+      const [row] = await trx('departments')
+        .insert({ code: d.code, name: d.name, kind: d.kind, region_id: regionIds.get(d.regionCode), parent_id: d.parentCode ? departmentIds.get(d.parentCode) : null })
+        .returning<Array<{ id: number }>>('id');
+      departmentIds.set(d.code, row!.id);
+    }
+    await trx('users').insert(
+      demoUsers.map((u) => ({
+        username: u.username,
+        display_name: u.displayName,
+        password_hash: passwordHashes.get(u.username),
+        role: u.role,
+        department_id: departmentIds.get(u.departmentCode),
+      })),
+    );
+    return true;
+  });
+}
+
+async function insertRegionTree(trx: Tx, node: RegionSeed, parentId: number | null, ids: Map<string, number>): Promise<void> {
+  const [row] = await trx('regions').insert({ code: node.code, name: node.name, level: node.level, parent_id: parentId }).returning<Array<{ id: number }>>('id');
+  ids.set(node.code, row!.id);
+  for (const child of node.children ?? []) await insertRegionTree(trx, child, row!.id, ids);
+}

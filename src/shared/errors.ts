@@ -1,0 +1,64 @@
+/**
+ * The one error model. Services throw AppError for anything a caller did wrong
+ * (operational: logged as a warning, answered with its status); any other
+ * error is a bug (logged as an error, answered 500 without details).
+ */
+export type ErrorCode =
+  | 'VALIDATION_FAILED'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'INVALID_TRANSITION'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'NOT_READY'
+  | 'INTERNAL';
+
+const statusByCode: Record<ErrorCode, number> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_READY: 503,
+  INTERNAL: 500,
+};
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+    readonly operational = code !== 'INTERNAL',
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = statusByCode[code];
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
+export const forbidden = (message = 'your role may not do this') => new AppError('FORBIDDEN', message);
+export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
+export const invalid = (message: string, details?: unknown) => new AppError('VALIDATION_FAILED', message, details);
+
+/** Postgres error codes we turn into caller errors instead of 500s. */
+export function fromDatabaseError(error: unknown): AppError | undefined {
+  const code = (error as { code?: unknown })?.code;
+  const detail = (error as { detail?: string })?.detail;
+  if (code === '23505') return conflict('already exists', detail ? { detail } : undefined);
+  if (code === '23503') return invalid('refers to something that does not exist or is still in use', detail ? { detail } : undefined);
+  if (code === '40001' || code === '40P01') return conflict('concurrent change, please retry');
+  return undefined;
+}
+
+/** The value, or a 404 naming what was looked for. */
+export function found<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw notFound(what);
+  return value;
+}

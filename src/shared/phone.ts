@@ -1,0 +1,11 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+
+/**
+ * Normalises a phone number to E.164, reading national numbers as Chinese
+ * ("138 1234 5678", "+86-138…", "0086…", "010-12345678"). Undefined when it is not a valid number.
+ */
+export function normalizePhone(raw: string): string | undefined {
+  const cleaned = raw.trim().replace(/^00/, '+');
+  const parsed = parsePhoneNumberFromString(cleaned, 'CN');
+  return parsed?.isValid() ? parsed.number : undefined;
+}

@@ -1,0 +1,105 @@
+import type { UserRole } from '../auth/roles';
+import type { TicketStatus } from './ticket.types';
+
+/**
+ * The 12345 state machine, in one table. Every change to a ticket is one of
+ * these actions; the service checks the rule, then writes the ticket, one
+ * timeline event and the outbox rows in one transaction.
+ */
+export const ticketActions = [
+  'triage',
+  'dispatch',
+  'sign_for',
+  'return',
+  'review_return',
+  'transfer',
+  'add_assist',
+  'assist_sign_for',
+  'assist_report',
+  'release_assist',
+  'reply',
+  'request_extension',
+  'decide_extension',
+  'urge',
+  'supervise',
+  'resolve_directly',
+  'close',
+  'cancel',
+  'reopen',
+  'merge',
+  'note',
+  'reveal_contact',
+] as const;
+export type TicketAction = (typeof ticketActions)[number];
+
+/** Which department a department-side user must be acting for. Center roles are never scoped. */
+export type DepartmentScope = 'lead' | 'assist' | 'lead_or_assist';
+export type ActorRole = UserRole | 'system';
+export type Notice = 'citizen' | 'department';
+
+export interface TransitionRule {
+  label: string;
+  from: readonly TicketStatus[];
+  /** Absent: the status does not change. */
+  to?: TicketStatus;
+  actors: readonly ActorRole[];
+  scope?: DepartmentScope;
+  /** Outbox rows written with the change. */
+  notify?: readonly Notice[];
+}
+
+const center = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
+const centerDispatchers = ['operator', 'supervisor', 'admin'] as const;
+const departmentStaff = ['agent', 'dept_head', 'runner'] as const;
+const handling = ['dispatched', 'accepted'] as const;
+const allStatuses = ['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied', 'closed', 'cancelled'] as const;
+
+export const lifecycle: Record<TicketAction, TransitionRule> = {
+  triage: { label: '转待分拨', from: ['new'], to: 'triage', actors: ['system', ...center] },
+  dispatch: { label: '派单', from: ['new', 'triage'], to: 'dispatched', actors: center, notify: ['citizen', 'department'] },
+  sign_for: { label: '签收', from: ['dispatched'], to: 'accepted', actors: departmentStaff, scope: 'lead' },
+  return: { label: '退单', from: handling, to: 'returned', actors: departmentStaff, scope: 'lead' },
+  review_return: { label: '退单审核', from: ['returned'], to: 'dispatched', actors: centerDispatchers, notify: ['department'] },
+  transfer: { label: '转派', from: handling, to: 'dispatched', actors: centerDispatchers, notify: ['department'] },
+  add_assist: { label: '增加协办', from: handling, actors: [...center, 'dept_head'], scope: 'lead', notify: ['department'] },
+  assist_sign_for: { label: '协办签收', from: handling, actors: departmentStaff, scope: 'assist' },
+  assist_report: { label: '协办反馈', from: handling, actors: departmentStaff, scope: 'assist' },
+  release_assist: { label: '解除协办', from: handling, actors: [...center, 'dept_head'], scope: 'lead' },
+  reply: { label: '答复', from: ['accepted'], to: 'replied', actors: departmentStaff, scope: 'lead', notify: ['citizen'] },
+  request_extension: { label: '申请延期', from: handling, actors: departmentStaff, scope: 'lead' },
+  decide_extension: { label: '延期审批', from: handling, actors: ['supervisor', 'admin'], notify: ['department'] },
+  urge: { label: '催办', from: ['dispatched', 'accepted', 'returned'], actors: centerDispatchers, notify: ['department'] },
+  supervise: { label: '督办', from: ['dispatched', 'accepted', 'returned'], actors: ['supervisor', 'admin'], notify: ['department'] },
+  resolve_directly: { label: '直接办结', from: ['new', 'triage'], to: 'closed', actors: center, notify: ['citizen'] },
+  close: { label: '办结', from: ['replied'], to: 'closed', actors: ['system', ...centerDispatchers], notify: ['citizen'] },
+  cancel: { label: '撤销', from: ['new', 'triage', 'dispatched', 'returned'], to: 'cancelled', actors: center },
+  reopen: { label: '重办', from: ['replied'], to: 'dispatched', actors: ['system', ...centerDispatchers], notify: ['department'] },
+  merge: { label: '并单', from: ['new', 'triage', 'dispatched', 'accepted', 'returned'], to: 'cancelled', actors: centerDispatchers, notify: ['citizen'] },
+  note: { label: '内部备注', from: allStatuses, actors: [...center, ...departmentStaff], scope: 'lead_or_assist' },
+  reveal_contact: { label: '查看联系方式', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: departmentStaff, scope: 'lead_or_assist' },
+};
+
+export type RuleVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'role' | 'scope' | 'status'; message: string };
+
+/**
+ * Pure check of one action: role first, then the department relation, then the status.
+ * `relation` is how the actor's department stands to the ticket (ignored for center roles).
+ */
+export function checkRule(action: TicketAction, role: ActorRole, status: TicketStatus, relation: { isLead: boolean; isAssist: boolean }): RuleVerdict {
+  const rule = lifecycle[action];
+  if (!rule.actors.includes(role)) return { ok: false, reason: 'role', message: `${role} may not ${rule.label} (${action})` };
+  const departmentSide = (departmentStaffRoles as readonly ActorRole[]).includes(role);
+  if (departmentSide && rule.scope) {
+    const allowed = rule.scope === 'lead' ? relation.isLead : rule.scope === 'assist' ? relation.isAssist : relation.isLead || relation.isAssist;
+    const who = rule.scope === 'lead' ? 'the lead (主办) department' : rule.scope === 'assist' ? 'an assisting (协办) department' : 'a handling department';
+    if (!allowed) return { ok: false, reason: 'scope', message: `only ${who} may ${rule.label} (${action})` };
+  }
+  if (!rule.from.includes(status)) {
+    return { ok: false, reason: 'status', message: `cannot ${rule.label} (${action}) a ticket in status ${status}; allowed from: ${rule.from.join(', ')}` };
+  }
+  return { ok: true };
+}
+
+export const departmentStaffRoles = departmentStaff;

@@ -1,0 +1,118 @@
+import { isCenterActor, type Actor } from '../auth/roles';
+import { maskIdNumber, maskName, maskPhone } from '../auth/pii';
+import type { TicketListRow } from './tickets.repository';
+import {
+  requestTypeLabels,
+  ticketStatusLabels,
+  type AssignmentRecord,
+  type ContactRecord,
+  type ExtensionRequestRecord,
+  type TicketEventRecord,
+} from './ticket.types';
+
+export interface ContactView {
+  id: number;
+  name: string | null;
+  phone: string | null;
+  idNumber: string | null;
+  anonymous: boolean;
+  confidential: boolean;
+  masked: boolean;
+}
+
+export function presentContact(contact: ContactRecord | undefined, viewer: Actor): ContactView | null {
+  if (!contact) return null;
+  // Center staff see citizen data in clear; department staff see it masked.
+  if (isCenterActor(viewer)) {
+    return { id: contact.id, name: contact.name, phone: contact.phone, idNumber: contact.idNumber, anonymous: contact.anonymous, confidential: contact.confidential, masked: false };
+  }
+  // An anonymous requester is invisible to departments; a confidential one is masked harder.
+  if (contact.anonymous) return { id: contact.id, name: null, phone: null, idNumber: null, anonymous: true, confidential: contact.confidential, masked: true };
+  return {
+    id: contact.id,
+    name: contact.confidential ? maskName(contact.name) : contact.name,
+    phone: maskPhone(contact.phone),
+    idNumber: maskIdNumber(contact.idNumber),
+    anonymous: false,
+    confidential: contact.confidential,
+    masked: true,
+  };
+}
+
+export function presentSummary(row: TicketListRow, contact: ContactRecord | undefined, viewer: Actor) {
+  return {
+    id: row.id,
+    number: row.number,
+    status: row.status,
+    statusLabel: ticketStatusLabels[row.status],
+    channel: row.channel,
+    requestType: row.requestType,
+    requestTypeLabel: requestTypeLabels[row.requestType],
+    urgency: row.urgency,
+    title: row.title,
+    category: row.categoryId === null ? null : { id: row.categoryId, code: row.categoryCode, name: row.categoryName },
+    region: row.regionId === null ? null : { id: row.regionId, name: row.regionName },
+    address: row.address,
+    leadDepartment: row.leadDepartmentId === null ? null : { id: row.leadDepartmentId, name: row.leadDepartmentName },
+    assigneeUserId: row.assigneeUserId,
+    contact: presentContact(contact, viewer),
+    supervised: row.supervised,
+    urgeCount: row.urgeCount,
+    returnCount: row.returnCount,
+    reopenCount: row.reopenCount,
+    replyDueAt: row.replyDueAt,
+    overdue: row.overdueNow,
+    mergedIntoId: row.mergedIntoId,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+export type TicketSummary = ReturnType<typeof presentSummary>;
+
+export function presentDetail(
+  row: TicketListRow,
+  related: {
+    contact: ContactRecord | undefined;
+    requesters: Array<{ contact: ContactRecord | undefined; sourceTicketId: number | null }>;
+    assignments: Array<AssignmentRecord & { departmentName: string }>;
+    extensions: ExtensionRequestRecord[];
+    events: TicketEventRecord[];
+    mergedIntoNumber: string | null;
+  },
+  viewer: Actor,
+) {
+  return {
+    ...presentSummary(row, related.contact, viewer),
+    description: row.description,
+    directlyResolved: row.directlyResolved,
+    reply: row.repliedAt ? { text: row.replyText, solved: row.replySolved, at: row.repliedAt } : null,
+    closedAt: row.closedAt,
+    mergedInto: row.mergedIntoId === null ? null : { id: row.mergedIntoId, number: related.mergedIntoNumber },
+    requesters: related.requesters.map((r) => ({ contact: presentContact(r.contact, viewer), sourceTicketId: r.sourceTicketId })),
+    assignments: related.assignments.map((a) => ({
+      id: a.id,
+      departmentId: a.departmentId,
+      departmentName: a.departmentName,
+      role: a.role,
+      status: a.status,
+      active: a.active,
+      reportText: a.reportText,
+      acceptedAt: a.acceptedAt,
+      reportedAt: a.reportedAt,
+      endedAt: a.endedAt,
+    })),
+    extensionRequests: related.extensions,
+    timeline: related.events.map((e) => ({
+      id: e.id,
+      type: e.type,
+      actor: { kind: e.actorKind, userId: e.actorUserId, name: e.actorName },
+      fromStatus: e.fromStatus,
+      toStatus: e.toStatus,
+      reason: e.reason,
+      data: e.data,
+      at: e.createdAt,
+    })),
+  };
+}
+export type TicketDetail = ReturnType<typeof presentDetail>;

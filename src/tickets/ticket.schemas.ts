@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { TicketAction } from './ticket-lifecycle';
+import { channels, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
+
+/** Text limits: long enough for a real call transcript, short enough to refuse junk. */
+export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500, reply: 5_000, address: 200 } as const;
+
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const futureDate = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+/** Optimistic concurrency: when given, the action fails with 409 if the ticket changed since. */
+const expectedVersion = z.number().int().positive().optional();
+
+export const createTicketBody = z.strictObject({
+  channel: z.enum(channels).default('seat'),
+  requestType: z.enum(requestTypes),
+  urgency: z.enum(urgencies).default('normal'),
+  categoryId: id.optional(),
+  title: text(limits.title).optional(),
+  description: text(limits.description),
+  address: text(limits.address).optional(),
+  regionId: id.optional(),
+  caller: z
+    .strictObject({
+      phone: z.string().trim().min(3).max(32).optional(),
+      name: text(50).optional(),
+      idNumber: z
+        .string()
+        .trim()
+        .regex(/^\d{17}[\dXx]$/, 'an 18-character resident ID number')
+        .transform((v) => v.toUpperCase())
+        .optional(),
+      anonymous: z.boolean().default(false),
+      confidential: z.boolean().default(false),
+    })
+    .optional(),
+});
+export type CreateTicketInput = z.infer<typeof createTicketBody>;
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).max(values.length));
+
+export const listTicketsQuery = z.strictObject({
+  status: csv(ticketStatuses).optional(),
+  departmentId: z.coerce.number().int().positive().optional(),
+  categoryId: z.coerce.number().int().positive().optional(),
+  requestType: z.enum(requestTypes).optional(),
+  urgency: z.enum(urgencies).optional(),
+  channel: z.enum(channels).optional(),
+  regionId: z.coerce.number().int().positive().optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  q: z.string().trim().min(1).max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});
+export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
+
+/** The request body of every action, keyed like the lifecycle table. */
+export const actionBodies = {
+  triage: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
+  dispatch: z.strictObject({
+    departmentId: id,
+    assistDepartmentIds: z.array(id).max(10).default([]),
+    replyDueAt: futureDate.optional(),
+    note: text(limits.note).optional(),
+    expectedVersion,
+  }),
+  sign_for: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
+  return: z.strictObject({ reasonCode: z.enum(returnReasons), reason: text(limits.reason), expectedVersion }),
+  review_return: z.strictObject({
+    decision: z.enum(['uphold', 'reject']),
+    departmentId: id.optional(),
+    note: text(limits.note),
+    expectedVersion,
+  }),
+  transfer: z.strictObject({ departmentId: id, note: text(limits.note), expectedVersion }),
+  add_assist: z.strictObject({ departmentIds: z.array(id).min(1).max(10), note: text(limits.note).optional(), expectedVersion }),
+  assist_sign_for: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
+  assist_report: z.strictObject({ text: text(limits.reply), expectedVersion }),
+  release_assist: z.strictObject({ departmentId: id, note: text(limits.note), expectedVersion }),
+  reply: z.strictObject({ text: text(limits.reply), solved: z.boolean(), expectedVersion }),
+  request_extension: z.strictObject({ reason: text(limits.reason), requestedDueAt: futureDate, expectedVersion }),
+  decide_extension: z.strictObject({
+    decision: z.enum(['approve', 'reject']),
+    approvedDueAt: futureDate.optional(),
+    note: text(limits.note).optional(),
+    expectedVersion,
+  }),
+  urge: z.strictObject({ note: text(limits.note), expectedVersion }),
+  supervise: z.strictObject({ note: text(limits.note), replyDueAt: futureDate.optional(), expectedVersion }),
+  resolve_directly: z.strictObject({ answer: text(limits.reply), expectedVersion }),
+  close: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
+  cancel: z.strictObject({ reason: text(limits.reason), expectedVersion }),
+  reopen: z.strictObject({ reason: text(limits.reason), expectedVersion }),
+  merge: z.strictObject({ intoTicketId: id, reason: text(limits.reason).optional(), expectedVersion }),
+  note: z.strictObject({ text: text(limits.note), expectedVersion }),
+  reveal_contact: z.strictObject({ purpose: text(limits.reason), expectedVersion }),
+} satisfies Record<TicketAction, z.ZodType>;
+
+export type ActionBody<A extends TicketAction> = z.infer<(typeof actionBodies)[A]>;

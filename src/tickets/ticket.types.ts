@@ -1,0 +1,154 @@
+export const ticketStatuses = ['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied', 'closed', 'cancelled'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+export const ticketStatusLabels: Record<TicketStatus, string> = {
+  new: '已受理',
+  triage: '待分拨',
+  dispatched: '已派单',
+  accepted: '办理中',
+  returned: '已退单',
+  replied: '已答复',
+  closed: '已办结',
+  cancelled: '已撤销',
+};
+
+/** Statuses in which a department holds the ticket and its reply clock runs. */
+export const openDepartmentStatuses = ['dispatched', 'accepted', 'returned'] as const satisfies readonly TicketStatus[];
+export const finalStatuses = ['closed', 'cancelled'] as const satisfies readonly TicketStatus[];
+
+export const requestTypes = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'proxy'] as const;
+export type RequestType = (typeof requestTypes)[number];
+export const requestTypeLabels: Record<RequestType, string> = {
+  consult: '咨询',
+  help: '求助',
+  complaint: '投诉',
+  report: '举报',
+  suggestion: '建议',
+  praise: '表扬',
+  proxy: '代办',
+};
+
+export const urgencies = ['normal', 'urgent', 'emergency'] as const;
+export type Urgency = (typeof urgencies)[number];
+
+export const channels = ['phone', 'sms', 'miniprogram', 'seat', 'api'] as const;
+export type Channel = (typeof channels)[number];
+
+export const returnReasons = ['not_our_duty', 'wrong_region', 'insufficient_info', 'other'] as const;
+export type ReturnReason = (typeof returnReasons)[number];
+export const returnReasonLabels: Record<ReturnReason, string> = {
+  not_our_duty: '不属本单位职责',
+  wrong_region: '属地不符',
+  insufficient_info: '信息不全',
+  other: '其他',
+};
+
+export interface TicketRecord {
+  id: number;
+  number: string;
+  status: TicketStatus;
+  channel: Channel;
+  requestType: RequestType;
+  urgency: Urgency;
+  categoryId: number | null;
+  title: string;
+  description: string;
+  address: string | null;
+  regionId: number | null;
+  contactId: number | null;
+  leadDepartmentId: number | null;
+  assigneeUserId: number | null;
+  mergedIntoId: number | null;
+  supervised: boolean;
+  directlyResolved: boolean;
+  urgeCount: number;
+  returnCount: number;
+  reopenCount: number;
+  replyText: string | null;
+  replySolved: boolean | null;
+  repliedAt: Date | null;
+  replyDueAt: Date | null;
+  closedAt: Date | null;
+  createdBy: number | null;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type TicketPatch = Partial<
+  Pick<
+    TicketRecord,
+    | 'status'
+    | 'categoryId'
+    | 'leadDepartmentId'
+    | 'assigneeUserId'
+    | 'mergedIntoId'
+    | 'supervised'
+    | 'directlyResolved'
+    | 'urgeCount'
+    | 'returnCount'
+    | 'reopenCount'
+    | 'replyText'
+    | 'replySolved'
+    | 'repliedAt'
+    | 'replyDueAt'
+    | 'closedAt'
+  >
+>;
+
+export const assignmentRoles = ['lead', 'assist'] as const;
+export type AssignmentRole = (typeof assignmentRoles)[number];
+export type AssignmentStatus = 'dispatched' | 'accepted' | 'returned' | 'reported' | 'released' | 'ended';
+
+export interface AssignmentRecord {
+  id: number;
+  ticketId: number;
+  departmentId: number;
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  active: boolean;
+  reportText: string | null;
+  acceptedAt: Date | null;
+  reportedAt: Date | null;
+  endedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface TicketEventRecord {
+  id: number;
+  ticketId: number;
+  type: string;
+  actorKind: 'user' | 'system' | 'citizen' | 'classifier';
+  actorUserId: number | null;
+  actorName: string | null;
+  fromStatus: TicketStatus | null;
+  toStatus: TicketStatus | null;
+  reason: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface ExtensionRequestRecord {
+  id: number;
+  ticketId: number;
+  departmentId: number;
+  requestedBy: number;
+  reason: string;
+  requestedDueAt: Date;
+  status: 'pending' | 'approved' | 'rejected';
+  approvedDueAt: Date | null;
+  decidedBy: number | null;
+  decidedAt: Date | null;
+  decisionNote: string | null;
+  createdAt: Date;
+}
+
+export interface ContactRecord {
+  id: number;
+  phone: string | null;
+  wechatOpenid: string | null;
+  name: string | null;
+  idNumber: string | null;
+  anonymous: boolean;
+  confidential: boolean;
+}

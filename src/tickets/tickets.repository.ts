@@ -1,0 +1,395 @@
+import type { Actor } from '../auth/roles';
+import { returningAs, selectAs, type Queryable } from '../db/db';
+import type {
+  AssignmentRecord,
+  AssignmentRole,
+  AssignmentStatus,
+  Channel,
+  ContactRecord,
+  ExtensionRequestRecord,
+  RequestType,
+  TicketEventRecord,
+  TicketPatch,
+  TicketRecord,
+  TicketStatus,
+  Urgency,
+} from './ticket.types';
+
+const ticketColumns = {
+  id: 'id',
+  number: 'number',
+  status: 'status',
+  channel: 'channel',
+  requestType: 'request_type',
+  urgency: 'urgency',
+  categoryId: 'category_id',
+  title: 'title',
+  description: 'description',
+  address: 'address',
+  regionId: 'region_id',
+  contactId: 'contact_id',
+  leadDepartmentId: 'lead_department_id',
+  assigneeUserId: 'assignee_user_id',
+  mergedIntoId: 'merged_into_id',
+  supervised: 'supervised',
+  directlyResolved: 'directly_resolved',
+  urgeCount: 'urge_count',
+  returnCount: 'return_count',
+  reopenCount: 'reopen_count',
+  replyText: 'reply_text',
+  replySolved: 'reply_solved',
+  repliedAt: 'replied_at',
+  replyDueAt: 'reply_due_at',
+  closedAt: 'closed_at',
+  createdBy: 'created_by',
+  version: 'version',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+} as const satisfies Record<keyof TicketRecord, string>;
+
+const patchColumns: Record<keyof TicketPatch, string> = {
+  status: 'status',
+  categoryId: 'category_id',
+  leadDepartmentId: 'lead_department_id',
+  assigneeUserId: 'assignee_user_id',
+  mergedIntoId: 'merged_into_id',
+  supervised: 'supervised',
+  directlyResolved: 'directly_resolved',
+  urgeCount: 'urge_count',
+  returnCount: 'return_count',
+  reopenCount: 'reopen_count',
+  replyText: 'reply_text',
+  replySolved: 'reply_solved',
+  repliedAt: 'replied_at',
+  replyDueAt: 'reply_due_at',
+  closedAt: 'closed_at',
+};
+
+/**
+ * The next human ticket number, e.g. 20261122-00042 (Asia/Shanghai day, database clock).
+ * Runs as its own statement so the counter row is locked for microseconds, not for a
+ * whole ticket transaction; a rolled-back creation leaves a gap, never a duplicate.
+ */
+export async function nextTicketNumber(db: Queryable): Promise<string> {
+  const { rows } = await db.raw<{ rows: Array<{ number: string }> }>(`
+    insert into ticket_number_counters as c (day, last_value)
+    values ((now() at time zone 'Asia/Shanghai')::date, 1)
+    on conflict (day) do update set last_value = c.last_value + 1
+    returning to_char(day, 'YYYYMMDD') || '-' || case when last_value > 99999 then last_value::text else lpad(last_value::text, 5, '0') end as number`);
+  return rows[0]!.number;
+}
+
+export interface NewTicket {
+  number: string;
+  channel: Channel;
+  requestType: RequestType;
+  urgency: Urgency;
+  categoryId: number | null;
+  title: string;
+  description: string;
+  address: string | null;
+  regionId: number | null;
+  contactId: number | null;
+  createdBy: number | null;
+}
+
+export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<TicketRecord> {
+  const [row] = await db('tickets')
+    .insert({
+      number: ticket.number,
+      status: 'new',
+      channel: ticket.channel,
+      request_type: ticket.requestType,
+      urgency: ticket.urgency,
+      category_id: ticket.categoryId,
+      title: ticket.title,
+      description: ticket.description,
+      address: ticket.address,
+      region_id: ticket.regionId,
+      contact_id: ticket.contactId,
+      created_by: ticket.createdBy,
+    })
+    .returning(returningAs(ticketColumns));
+  return row as TicketRecord;
+}
+
+export async function findTicket(db: Queryable, id: number): Promise<TicketRecord | undefined> {
+  return db('tickets').select(ticketColumns).where({ id }).first();
+}
+
+export async function findTicketByNumber(db: Queryable, number: string): Promise<TicketRecord | undefined> {
+  return db('tickets').select(ticketColumns).where({ number }).first();
+}
+
+/** Row lock for a transition: concurrent actions on one ticket run one after the other. */
+export async function lockTicket(db: Queryable, id: number): Promise<TicketRecord | undefined> {
+  return db('tickets').select(ticketColumns).where({ id }).forUpdate().first();
+}
+
+export async function updateTicket(db: Queryable, id: number, patch: TicketPatch & { version: number }): Promise<void> {
+  const row: Record<string, unknown> = { version: patch.version, updated_at: db.fn.now() };
+  for (const [field, column] of Object.entries(patchColumns)) {
+    const value = patch[field as keyof TicketPatch];
+    if (value !== undefined) row[column] = value;
+  }
+  await db('tickets').update(row).where({ id });
+}
+
+export interface NewEvent {
+  ticketId: number;
+  type: string;
+  actor: Actor;
+  fromStatus?: TicketStatus | null;
+  toStatus?: TicketStatus | null;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+}
+
+export async function insertEvent(db: Queryable, event: NewEvent): Promise<void> {
+  const actor = event.actor;
+  await db('ticket_events').insert({
+    ticket_id: event.ticketId,
+    type: event.type,
+    actor_kind: actor.kind,
+    actor_user_id: actor.kind === 'user' ? actor.userId : null,
+    from_status: event.fromStatus ?? null,
+    to_status: event.toStatus ?? null,
+    reason: event.reason ?? null,
+    data: { ...(actor.kind === 'user' ? {} : { actorName: actor.name }), ...(event.data ?? {}) },
+  });
+}
+
+export async function listEvents(db: Queryable, ticketId: number): Promise<TicketEventRecord[]> {
+  return db('ticket_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_user_id')
+    .select({
+      id: 'e.id',
+      ticketId: 'e.ticket_id',
+      type: 'e.type',
+      actorKind: 'e.actor_kind',
+      actorUserId: 'e.actor_user_id',
+      actorName: db.raw("coalesce(u.display_name, e.data->>'actorName')"),
+      fromStatus: 'e.from_status',
+      toStatus: 'e.to_status',
+      reason: 'e.reason',
+      data: 'e.data',
+      createdAt: 'e.created_at',
+    })
+    .where('e.ticket_id', ticketId)
+    .orderBy('e.id');
+}
+
+const assignmentColumns = {
+  id: 'id',
+  ticketId: 'ticket_id',
+  departmentId: 'department_id',
+  role: 'role',
+  status: 'status',
+  active: 'active',
+  reportText: 'report_text',
+  acceptedAt: 'accepted_at',
+  reportedAt: 'reported_at',
+  endedAt: 'ended_at',
+  createdAt: 'created_at',
+};
+
+export async function listAssignments(db: Queryable, ticketId: number, onlyActive = false): Promise<AssignmentRecord[]> {
+  const query = db('ticket_assignments').select(assignmentColumns).where({ ticket_id: ticketId }).orderBy('id');
+  if (onlyActive) query.where({ active: true });
+  return query;
+}
+
+export async function findActiveAssignment(db: Queryable, ticketId: number, departmentId: number): Promise<AssignmentRecord | undefined> {
+  return db('ticket_assignments').select(assignmentColumns).where({ ticket_id: ticketId, department_id: departmentId, active: true }).first();
+}
+
+export async function insertAssignments(db: Queryable, ticketId: number, rows: Array<{ departmentId: number; role: AssignmentRole }>): Promise<void> {
+  if (rows.length === 0) return;
+  await db('ticket_assignments').insert(rows.map((r) => ({ ticket_id: ticketId, department_id: r.departmentId, role: r.role, status: 'dispatched' })));
+}
+
+export async function setAssignmentStatus(db: Queryable, id: number, status: AssignmentStatus, extra: { reportText?: string } = {}): Promise<void> {
+  await db('ticket_assignments')
+    .update({
+      status,
+      updated_at: db.fn.now(),
+      ...(status === 'accepted' ? { accepted_at: db.fn.now() } : {}),
+      ...(status === 'reported' ? { reported_at: db.fn.now(), report_text: extra.reportText ?? null } : {}),
+      ...(status === 'ended' ? { active: false, ended_at: db.fn.now() } : {}),
+    })
+    .where({ id });
+}
+
+/** Ends every active assignment of the ticket (transfer, re-dispatch after a return). */
+export async function endAssignments(db: Queryable, ticketId: number, role?: AssignmentRole): Promise<void> {
+  const query = db('ticket_assignments').update({ status: 'ended', active: false, ended_at: db.fn.now(), updated_at: db.fn.now() }).where({ ticket_id: ticketId, active: true });
+  if (role) query.where({ role });
+  await query;
+}
+
+const extensionColumns = {
+  id: 'id',
+  ticketId: 'ticket_id',
+  departmentId: 'department_id',
+  requestedBy: 'requested_by',
+  reason: 'reason',
+  requestedDueAt: 'requested_due_at',
+  status: 'status',
+  approvedDueAt: 'approved_due_at',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  decisionNote: 'decision_note',
+  createdAt: 'created_at',
+};
+
+export async function insertExtensionRequest(
+  db: Queryable,
+  request: { ticketId: number; departmentId: number; requestedBy: number; reason: string; requestedDueAt: Date },
+): Promise<ExtensionRequestRecord> {
+  const [row] = await db('extension_requests')
+    .insert({
+      ticket_id: request.ticketId,
+      department_id: request.departmentId,
+      requested_by: request.requestedBy,
+      reason: request.reason,
+      requested_due_at: request.requestedDueAt,
+    })
+    .returning(returningAs(extensionColumns));
+  return row as ExtensionRequestRecord;
+}
+
+export async function findPendingExtension(db: Queryable, ticketId: number): Promise<ExtensionRequestRecord | undefined> {
+  return db('extension_requests').select(extensionColumns).where({ ticket_id: ticketId, status: 'pending' }).first();
+}
+
+export async function decideExtension(
+  db: Queryable,
+  id: number,
+  decision: { status: 'approved' | 'rejected'; approvedDueAt: Date | null; decidedBy: number | null; note: string | null },
+): Promise<void> {
+  await db('extension_requests')
+    .update({ status: decision.status, approved_due_at: decision.approvedDueAt, decided_by: decision.decidedBy, decided_at: db.fn.now(), decision_note: decision.note })
+    .where({ id });
+}
+
+export async function listExtensionRequests(db: Queryable, ticketId: number): Promise<ExtensionRequestRecord[]> {
+  return db('extension_requests').select(extensionColumns).where({ ticket_id: ticketId }).orderBy('id');
+}
+
+const contactColumns = { id: 'id', phone: 'phone', wechatOpenid: 'wechat_openid', name: 'name', idNumber: 'id_number', anonymous: 'anonymous', confidential: 'confidential' };
+
+/** One contact per phone number; a later call may add a name or ask for confidentiality, never remove them. */
+export async function upsertContactByPhone(
+  db: Queryable,
+  contact: { phone: string; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean },
+): Promise<ContactRecord> {
+  const { rows } = await db.raw<{ rows: ContactRecord[] }>(
+    `insert into contacts as c (phone, name, id_number, anonymous, confidential)
+     values (:phone, :name, :idNumber, :anonymous, :confidential)
+     on conflict (phone) where phone is not null do update set
+       name = coalesce(excluded.name, c.name),
+       id_number = coalesce(excluded.id_number, c.id_number),
+       anonymous = c.anonymous or excluded.anonymous,
+       confidential = c.confidential or excluded.confidential,
+       updated_at = now()
+     returning ${returningAs(contactColumns).join(', ')}`,
+    contact,
+  );
+  return rows[0]!;
+}
+
+export async function insertContact(db: Queryable, contact: { name: string | null; anonymous: boolean; confidential: boolean }): Promise<ContactRecord> {
+  const [row] = await db('contacts').insert({ name: contact.name, anonymous: contact.anonymous, confidential: contact.confidential }).returning(returningAs(contactColumns));
+  return row as ContactRecord;
+}
+
+export async function findContacts(db: Queryable, ids: readonly number[]): Promise<ContactRecord[]> {
+  if (ids.length === 0) return [];
+  return db('contacts').select(contactColumns).whereIn('id', ids);
+}
+
+export async function linkRequesters(db: Queryable, ticketId: number, contactIds: readonly number[], sourceTicketId: number): Promise<void> {
+  if (contactIds.length === 0) return;
+  await db('ticket_requesters')
+    .insert(contactIds.map((contactId) => ({ ticket_id: ticketId, contact_id: contactId, source_ticket_id: sourceTicketId })))
+    .onConflict(['ticket_id', 'contact_id'])
+    .ignore();
+}
+
+export async function listRequesterContactIds(db: Queryable, ticketId: number): Promise<Array<{ contactId: number; sourceTicketId: number | null }>> {
+  return db('ticket_requesters').select({ contactId: 'contact_id', sourceTicketId: 'source_ticket_id' }).where({ ticket_id: ticketId }).orderBy('created_at');
+}
+
+export interface TicketListFilter {
+  id?: number;
+  /** Department-side viewers: only tickets their department holds an active assignment on. */
+  visibleToDepartmentId?: number;
+  statuses?: TicketStatus[];
+  leadDepartmentId?: number;
+  categoryId?: number;
+  requestType?: RequestType;
+  urgency?: Urgency;
+  channel?: Channel;
+  regionPath?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  overdue?: boolean;
+  text?: string;
+  beforeId?: number;
+  limit: number;
+}
+
+export interface TicketListRow extends TicketRecord {
+  categoryCode: string | null;
+  categoryName: string | null;
+  regionName: string | null;
+  leadDepartmentName: string | null;
+  overdueNow: boolean;
+}
+
+/** Newest first, by id: a stable order for cursor pagination. Every value is a bound parameter. */
+export async function listTickets(db: Queryable, filter: TicketListFilter): Promise<TicketListRow[]> {
+  const query = db('tickets as t')
+    .leftJoin('categories as c', 'c.id', 't.category_id')
+    .leftJoin('regions as r', 'r.id', 't.region_id')
+    .leftJoin('departments as d', 'd.id', 't.lead_department_id')
+    .select({
+      ...selectAs(ticketColumns, 't'),
+      categoryCode: 'c.code',
+      categoryName: 'c.name',
+      regionName: 'r.name',
+      leadDepartmentName: 'd.name',
+      overdueNow: db.raw("coalesce(t.reply_due_at < now() and t.status in ('dispatched', 'accepted', 'returned'), false)"),
+    })
+    .orderBy('t.id', 'desc')
+    .limit(filter.limit);
+  if (filter.id !== undefined) query.where('t.id', filter.id);
+  if (filter.visibleToDepartmentId !== undefined) {
+    query.whereExists(
+      db('ticket_assignments as a').select(db.raw('1')).whereRaw('a.ticket_id = t.id').where({ 'a.department_id': filter.visibleToDepartmentId, 'a.active': true }),
+    );
+  }
+  if (filter.statuses?.length) query.whereIn('t.status', filter.statuses);
+  if (filter.leadDepartmentId) query.where('t.lead_department_id', filter.leadDepartmentId);
+  if (filter.categoryId) query.where((q) => q.where('t.category_id', filter.categoryId!).orWhere('c.parent_id', filter.categoryId!));
+  if (filter.requestType) query.where('t.request_type', filter.requestType);
+  if (filter.urgency) query.where('t.urgency', filter.urgency);
+  if (filter.channel) query.where('t.channel', filter.channel);
+  if (filter.regionPath) query.where('r.path', 'like', `${filter.regionPath}%`);
+  if (filter.createdFrom) query.where('t.created_at', '>=', filter.createdFrom);
+  if (filter.createdTo) query.where('t.created_at', '<', filter.createdTo);
+  if (filter.overdue !== undefined) {
+    const overdue = "(t.reply_due_at < now() and t.status in ('dispatched', 'accepted', 'returned'))";
+    query.whereRaw(filter.overdue ? overdue : `not coalesce(${overdue}, false)`);
+  }
+  if (filter.text) {
+    const pattern = `%${filter.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    query.where((q) => q.where('t.number', filter.text!).orWhere('t.title', 'ilike', pattern).orWhere('t.description', 'ilike', pattern));
+  }
+  if (filter.beforeId) query.where('t.id', '<', filter.beforeId);
+  return query;
+}
+
+export async function countByStatus(db: Queryable): Promise<Array<{ status: TicketStatus; count: number }>> {
+  return db('tickets').select('status').count({ count: '*' }).groupBy('status') as unknown as Promise<Array<{ status: TicketStatus; count: number }>>;
+}

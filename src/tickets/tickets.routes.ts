@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { ApiRouter, idParams } from '../http/api-router';
+import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
+import { actionBodies, createTicketBody, listTicketsQuery } from './ticket.schemas';
+import type { TicketsService } from './tickets.service';
+
+export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): void {
+  api.route({
+    method: 'post',
+    path: '/tickets',
+    tag: 'tickets',
+    summary: 'Create a ticket (an operator logs a call)',
+    access: ['operator', 'proxy_seat', 'supervisor', 'admin'],
+    body: createTicketBody,
+    successStatus: 201,
+    handler: ({ actor, body }) => tickets.create(actor, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/tickets',
+    tag: 'tickets',
+    summary: 'List tickets',
+    description:
+      'Newest first. Filters combine with AND; `status` takes a comma-separated list; `regionId` includes every region below it; ' +
+      '`categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text. ' +
+      'Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets.',
+    access: 'staff',
+    query: listTicketsQuery,
+    handler: ({ actor, query }) => tickets.list(actor, query),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/tickets/:id',
+    tag: 'tickets',
+    summary: 'Get a ticket with its timeline',
+    access: 'staff',
+    params: idParams,
+    handler: ({ actor, params }) => tickets.get(actor, params.id),
+  });
+
+  for (const action of ticketActions) registerAction(api, tickets, action);
+}
+
+function registerAction<A extends TicketAction>(api: ApiRouter, tickets: TicketsService, action: A): void {
+  const rule = lifecycle[action];
+  const body = actionBodies[action] as z.ZodType;
+  api.route({
+    method: 'post',
+    path: `/tickets/:id/${action.replace(/_/g, '-')}`,
+    tag: 'ticket actions',
+    summary: `${rule.label} (${action})`,
+    description: `From: ${rule.from.join(', ')}${rule.to ? ` → ${rule.to}` : ' (status unchanged)'}.${rule.scope ? ` Department staff: ${rule.scope.replace(/_/g, ' ')} department only.` : ''}`,
+    access: rule.actors.filter((role) => role !== 'system') as Exclude<(typeof rule.actors)[number], 'system'>[],
+    params: idParams,
+    body,
+    handler: ({ actor, params, body: input }) => tickets.perform(actor, params.id, action, input as never),
+  });
+}

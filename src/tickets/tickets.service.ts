@@ -1,0 +1,485 @@
+import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/roles';
+import type { Db, Tx } from '../db/db';
+import type { JobQueue } from '../jobs/queue';
+import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { findDepartmentsByIds } from '../org/departments.repository';
+import { findRegionById } from '../org/regions.repository';
+import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { normalizePhone } from '../shared/phone';
+import { findCategoryById } from '../triage/categories.repository';
+import { triageJobId } from '../triage/triage.jobs';
+import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
+import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
+import { presentContact, presentDetail, presentSummary, type TicketDetail, type TicketSummary } from './ticket-view';
+import type { AssignmentRecord, ContactRecord, TicketPatch, TicketRecord } from './ticket.types';
+import * as repo from './tickets.repository';
+
+/** How the acting user's department stands to a ticket. */
+interface Relation {
+  visible: boolean;
+  isLead: boolean;
+  isAssist: boolean;
+  assignment?: AssignmentRecord;
+}
+
+interface ApplyContext {
+  trx: Tx;
+  ticket: TicketRecord;
+  actor: Actor;
+  relation: Relation;
+}
+
+interface ApplyResult {
+  patch?: TicketPatch;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  /** Departments to notify when the rule notifies departments; defaults to the lead department after the change. */
+  notifyDepartmentIds?: number[];
+  /** Answer something other than the ticket (reveal_contact). */
+  response?: unknown;
+}
+
+type Applier<A extends TicketAction> = (context: ApplyContext, body: ActionBody<A>) => Promise<ApplyResult>;
+
+const actorRole = (actor: Actor): ActorRole => (actor.kind === 'user' ? actor.role : 'system');
+
+/** Use cases of the ticket: create, read, and every lifecycle action through one transition runner. */
+export class TicketsService {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+  ) {}
+
+  async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
+    const [category, region] = await Promise.all([
+      input.categoryId ? findCategoryById(this.db, input.categoryId) : undefined,
+      input.regionId ? findRegionById(this.db, input.regionId) : undefined,
+    ]);
+    if (input.categoryId && (!category || !category.active)) throw invalid(`category ${input.categoryId} does not exist or is inactive`);
+    if (input.regionId && !region) throw invalid(`region ${input.regionId} does not exist`);
+    let phone: string | undefined;
+    if (input.caller?.phone) {
+      phone = normalizePhone(input.caller.phone);
+      if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
+    }
+
+    const number = await repo.nextTicketNumber(this.db);
+    const ticket = await this.db.transaction(async (trx) => {
+      const caller = input.caller;
+      let contactId: number | null = null;
+      if (caller) {
+        const fields = { name: caller.name ?? null, anonymous: caller.anonymous, confidential: caller.confidential };
+        const contact = phone
+          ? await repo.upsertContactByPhone(trx, { ...fields, phone, idNumber: caller.idNumber ?? null })
+          : await repo.insertContact(trx, fields);
+        contactId = contact.id;
+      }
+      const created = await repo.insertTicket(trx, {
+        number,
+        channel: input.channel,
+        requestType: input.requestType,
+        urgency: input.urgency,
+        categoryId: input.categoryId ?? null,
+        title: input.title ?? summarizeTitle(input.description),
+        description: input.description,
+        address: input.address ?? null,
+        regionId: input.regionId ?? null,
+        contactId,
+        createdBy: actor.userId,
+      });
+      await repo.insertEvent(trx, { ticketId: created.id, type: 'created', actor, toStatus: 'new', data: { channel: input.channel } });
+      return created;
+    });
+    await this.afterCommit('ticket.triage', () => this.queue.enqueue('ticket.triage', { ticketId: ticket.id }, { jobId: triageJobId(ticket.id) }));
+    return this.get(actor, ticket.id);
+  }
+
+  async list(actor: UserActor, query: ListTicketsQuery): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
+    let regionPath: string | undefined;
+    if (query.regionId) {
+      const region = await findRegionById(this.db, query.regionId);
+      if (!region) throw invalid(`region ${query.regionId} does not exist`);
+      regionPath = region.path;
+    }
+    const rows = await repo.listTickets(this.db, {
+      visibleToDepartmentId: isCenterActor(actor) ? undefined : (actor.departmentId ?? -1),
+      statuses: query.status,
+      leadDepartmentId: query.departmentId,
+      categoryId: query.categoryId,
+      requestType: query.requestType,
+      urgency: query.urgency,
+      channel: query.channel,
+      regionPath,
+      createdFrom: query.from ? new Date(query.from) : undefined,
+      createdTo: query.to ? new Date(query.to) : undefined,
+      overdue: query.overdue,
+      text: query.q,
+      beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
+      limit: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const contacts = await this.contactsById(page.map((r) => r.contactId));
+    return {
+      items: page.map((row) => presentSummary(row, row.contactId === null ? undefined : contacts.get(row.contactId), actor)),
+      nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
+    };
+  }
+
+  async get(actor: Actor, id: number): Promise<TicketDetail> {
+    const [row] = await repo.listTickets(this.db, { id, limit: 1 });
+    if (!row) throw notFound('ticket');
+    const relation = await this.relationOf(this.db, actor, row.id);
+    if (!relation.visible) throw notFound('ticket');
+    const [assignments, extensions, events, requesterLinks, mergedInto] = await Promise.all([
+      repo.listAssignments(this.db, id),
+      repo.listExtensionRequests(this.db, id),
+      repo.listEvents(this.db, id),
+      repo.listRequesterContactIds(this.db, id),
+      row.mergedIntoId ? repo.findTicket(this.db, row.mergedIntoId) : undefined,
+    ]);
+    const departments = new Map((await findDepartmentsByIds(this.db, [...new Set(assignments.map((a) => a.departmentId))])).map((d) => [d.id, d.name]));
+    const contacts = await this.contactsById([row.contactId, ...requesterLinks.map((r) => r.contactId)]);
+    return presentDetail(
+      row,
+      {
+        contact: row.contactId === null ? undefined : contacts.get(row.contactId),
+        requesters: requesterLinks.map((r) => ({ contact: contacts.get(r.contactId), sourceTicketId: r.sourceTicketId })),
+        assignments: assignments.map((a) => ({ ...a, departmentName: departments.get(a.departmentId) ?? '' })),
+        extensions,
+        events,
+        mergedIntoNumber: mergedInto?.number ?? null,
+      },
+      actor,
+    );
+  }
+
+  /** Every lifecycle action: the rule is checked, then one transaction writes ticket, event and outbox rows. */
+  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>): Promise<TicketDetail | unknown> {
+    const rule = lifecycle[action];
+    const role = actorRole(actor);
+    if (!rule.actors.includes(role)) throw forbidden(`${role} may not ${rule.label} (${action})`);
+
+    const outcome = await this.db.transaction(async (trx) => {
+      const ticket = await repo.lockTicket(trx, ticketId);
+      if (!ticket) throw notFound('ticket');
+      const relation = await this.relationOf(trx, actor, ticket.id);
+      if (!relation.visible) throw notFound('ticket');
+      const verdict = checkRule(action, role, ticket.status, relation);
+      if (!verdict.ok) {
+        throw verdict.reason === 'status'
+          ? new AppError('INVALID_TRANSITION', verdict.message, { status: ticket.status, allowedFrom: rule.from })
+          : forbidden(verdict.message);
+      }
+      const expected = (body as { expectedVersion?: number }).expectedVersion;
+      if (expected !== undefined && expected !== ticket.version) {
+        throw conflict(`the ticket changed since version ${expected}; reload it`, { version: ticket.version });
+      }
+
+      const applier = this.appliers[action] as Applier<A>;
+      const result = await applier({ trx, ticket, actor, relation }, body);
+      const toStatus = rule.to ?? ticket.status;
+      const version = ticket.version + 1;
+      await repo.updateTicket(trx, ticket.id, { ...result.patch, status: toStatus, version });
+      await repo.insertEvent(trx, { ticketId: ticket.id, type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
+      await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result));
+      return result;
+    });
+    return outcome.response ?? this.get(actor, ticketId);
+  }
+
+  private notices(action: TicketAction, ticket: TicketRecord, result: ApplyResult): NewOutboxMessage[] {
+    const messages: NewOutboxMessage[] = [];
+    const notify = lifecycle[action].notify ?? [];
+    if (notify.includes('citizen') && ticket.contactId !== null) {
+      messages.push({
+        kind: 'citizen.ticket_status',
+        channel: ticket.channel,
+        recipient: { contactId: ticket.contactId },
+        payload: { ticketId: ticket.id, number: ticket.number, action, status: ticket.status, ...(result.data?.mergedIntoNumber ? { mergedIntoNumber: result.data.mergedIntoNumber } : {}) },
+        ticketId: ticket.id,
+        dedupeKey: `citizen:${ticket.id}:${ticket.version}`,
+      });
+    }
+    if (notify.includes('department')) {
+      const departmentIds = result.notifyDepartmentIds ?? (ticket.leadDepartmentId === null ? [] : [ticket.leadDepartmentId]);
+      for (const departmentId of departmentIds) {
+        messages.push({
+          kind: 'department.ticket_action',
+          channel: 'department',
+          recipient: { departmentId },
+          payload: { ticketId: ticket.id, number: ticket.number, action, status: ticket.status },
+          ticketId: ticket.id,
+          dedupeKey: `department:${ticket.id}:${ticket.version}:${departmentId}`,
+        });
+      }
+    }
+    return messages;
+  }
+
+  /** One applier per action; the map is total, so a new action without one does not compile. */
+  private readonly appliers: { [A in TicketAction]: Applier<A> } = {
+    triage: async (_c, body) => ({ reason: body.note ?? null }),
+
+    dispatch: async ({ trx, ticket }, body) => {
+      await this.checkDispatchable(trx, [body.departmentId, ...body.assistDepartmentIds]);
+      if (body.assistDepartmentIds.includes(body.departmentId)) throw invalid('the lead department cannot also assist');
+      await repo.insertAssignments(trx, ticket.id, [
+        { departmentId: body.departmentId, role: 'lead' },
+        ...[...new Set(body.assistDepartmentIds)].map((departmentId) => ({ departmentId, role: 'assist' as const })),
+      ]);
+      return {
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: null, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
+        reason: body.note ?? null,
+        data: { departmentId: body.departmentId, assistDepartmentIds: body.assistDepartmentIds },
+        notifyDepartmentIds: [body.departmentId, ...body.assistDepartmentIds],
+      };
+    },
+
+    sign_for: async ({ trx, relation, actor }, body) => {
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
+      return { patch: { assigneeUserId: (actor as UserActor).userId }, reason: body.note ?? null };
+    },
+
+    return: async ({ trx, ticket, relation }, body) => {
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'returned');
+      return {
+        patch: { returnCount: ticket.returnCount + 1, assigneeUserId: null },
+        reason: body.reason,
+        data: { reasonCode: body.reasonCode, departmentId: relation.assignment!.departmentId, returnNumber: ticket.returnCount + 1 },
+      };
+    },
+
+    review_return: async ({ trx, ticket, actor }, body) => {
+      // The third return of one ticket is a supervisor's call (派单异议审核).
+      if (ticket.returnCount >= 3 && !['supervisor', 'admin'].includes(actorRole(actor))) {
+        throw forbidden(`this ticket has been returned ${ticket.returnCount} times: a supervisor must review it`);
+      }
+      const returnedBy = ticket.leadDepartmentId!;
+      if (body.decision === 'reject') {
+        if (body.departmentId !== undefined) throw invalid('a rejected return goes back to the same department: omit departmentId');
+        const lead = await repo.findActiveAssignment(trx, ticket.id, returnedBy);
+        await repo.setAssignmentStatus(trx, lead!.id, 'dispatched');
+        return { reason: body.note, data: { decision: 'reject', departmentId: returnedBy, countsAgainstDepartmentId: returnedBy } };
+      }
+      if (body.departmentId === undefined) throw invalid('upholding a return needs the departmentId to re-dispatch to');
+      if (body.departmentId === returnedBy) throw invalid('upholding a return re-dispatches to another department');
+      await this.moveLead(trx, ticket.id, body.departmentId);
+      return {
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: null },
+        reason: body.note,
+        data: { decision: 'uphold', fromDepartmentId: returnedBy, departmentId: body.departmentId },
+      };
+    },
+
+    transfer: async ({ trx, ticket }, body) => {
+      if (body.departmentId === ticket.leadDepartmentId) throw invalid('the ticket is already with that department');
+      await this.moveLead(trx, ticket.id, body.departmentId);
+      return {
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: null },
+        reason: body.note,
+        data: { fromDepartmentId: ticket.leadDepartmentId, departmentId: body.departmentId },
+      };
+    },
+
+    add_assist: async ({ trx, ticket }, body) => {
+      const ids = [...new Set(body.departmentIds)];
+      await this.checkDispatchable(trx, ids);
+      const active = await repo.listAssignments(trx, ticket.id, true);
+      const already = ids.filter((id) => active.some((a) => a.departmentId === id));
+      if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
+      await repo.insertAssignments(trx, ticket.id, ids.map((departmentId) => ({ departmentId, role: 'assist' as const })));
+      return { reason: body.note ?? null, data: { departmentIds: ids }, notifyDepartmentIds: ids };
+    },
+
+    assist_sign_for: async ({ trx, relation }, body) => {
+      if (relation.assignment!.status !== 'dispatched') throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}, not waiting to be signed for`);
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
+      return { reason: body.note ?? null, data: { departmentId: relation.assignment!.departmentId } };
+    },
+
+    assist_report: async ({ trx, relation }, body) => {
+      if (!['dispatched', 'accepted'].includes(relation.assignment!.status)) {
+        throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}; there is nothing to report`);
+      }
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'reported', { reportText: body.text });
+      return { data: { departmentId: relation.assignment!.departmentId, text: body.text } };
+    },
+
+    release_assist: async ({ trx, ticket }, body) => {
+      const assignment = await repo.findActiveAssignment(trx, ticket.id, body.departmentId);
+      if (!assignment || assignment.role !== 'assist') throw invalid(`department ${body.departmentId} does not assist on this ticket`);
+      if (assignment.status === 'released') throw conflict('that department is already released');
+      await repo.setAssignmentStatus(trx, assignment.id, 'released');
+      return { reason: body.note, data: { departmentId: body.departmentId } };
+    },
+
+    reply: async ({ trx, ticket }, body) => {
+      // The lead answers for everyone, so every assisting department must have reported or been released.
+      const waiting = (await repo.listAssignments(trx, ticket.id, true)).filter((a) => a.role === 'assist' && !['reported', 'released'].includes(a.status));
+      if (waiting.length > 0) {
+        throw conflict(`waiting for assisting department(s) ${waiting.map((a) => a.departmentId).join(', ')} to report or be released`, {
+          waitingDepartmentIds: waiting.map((a) => a.departmentId),
+        });
+      }
+      const now = new Date();
+      return { patch: { replyText: body.text, replySolved: body.solved, repliedAt: now }, data: { text: body.text, solved: body.solved } };
+    },
+
+    request_extension: async ({ trx, ticket, actor, relation }, body) => {
+      if (body.requestedDueAt.getTime() <= Date.now()) throw invalid('requestedDueAt must be in the future');
+      if (ticket.replyDueAt && body.requestedDueAt <= ticket.replyDueAt) throw invalid('requestedDueAt must be later than the current deadline');
+      if (await repo.findPendingExtension(trx, ticket.id)) throw conflict('an extension request is already pending for this ticket');
+      const request = await repo.insertExtensionRequest(trx, {
+        ticketId: ticket.id,
+        departmentId: relation.assignment!.departmentId,
+        requestedBy: (actor as UserActor).userId,
+        reason: body.reason,
+        requestedDueAt: body.requestedDueAt,
+      });
+      return { reason: body.reason, data: { extensionRequestId: request.id, requestedDueAt: body.requestedDueAt } };
+    },
+
+    decide_extension: async ({ trx, ticket, actor }, body) => {
+      const pending = await repo.findPendingExtension(trx, ticket.id);
+      if (!pending) throw conflict('no extension request is pending for this ticket');
+      const approvedDueAt = body.decision === 'approve' ? (body.approvedDueAt ?? pending.requestedDueAt) : null;
+      if (approvedDueAt && approvedDueAt.getTime() <= Date.now()) throw invalid('approvedDueAt must be in the future');
+      await repo.decideExtension(trx, pending.id, {
+        status: body.decision === 'approve' ? 'approved' : 'rejected',
+        approvedDueAt,
+        decidedBy: actor.kind === 'user' ? actor.userId : null,
+        note: body.note ?? null,
+      });
+      return {
+        patch: approvedDueAt ? { replyDueAt: approvedDueAt } : {},
+        reason: body.note ?? null,
+        data: { extensionRequestId: pending.id, decision: body.decision, approvedDueAt },
+        notifyDepartmentIds: [pending.departmentId],
+      };
+    },
+
+    urge: async ({ ticket }, body) => ({ patch: { urgeCount: ticket.urgeCount + 1 }, reason: body.note, data: { urgeNumber: ticket.urgeCount + 1 } }),
+
+    supervise: async (_c, body) => ({
+      patch: { supervised: true, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
+      reason: body.note,
+      data: body.replyDueAt ? { replyDueAt: body.replyDueAt } : {},
+    }),
+
+    resolve_directly: async (_c, body) => {
+      const now = new Date();
+      return { patch: { directlyResolved: true, replyText: body.answer, replySolved: true, repliedAt: now, closedAt: now }, data: { answer: body.answer } };
+    },
+
+    close: async (_c, body) => ({ patch: { closedAt: new Date() }, reason: body.note ?? null }),
+
+    cancel: async (_c, body) => ({ patch: { closedAt: new Date() }, reason: body.reason }),
+
+    reopen: async ({ trx, ticket }, body) => {
+      const lead = ticket.leadDepartmentId === null ? undefined : await repo.findActiveAssignment(trx, ticket.id, ticket.leadDepartmentId);
+      if (lead) await repo.setAssignmentStatus(trx, lead.id, 'dispatched');
+      return {
+        patch: { reopenCount: ticket.reopenCount + 1, replyText: null, replySolved: null, repliedAt: null, assigneeUserId: null },
+        reason: body.reason,
+        data: { previousReply: { text: ticket.replyText, solved: ticket.replySolved, at: ticket.repliedAt }, reopenNumber: ticket.reopenCount + 1 },
+      };
+    },
+
+    merge: async ({ trx, ticket, actor }, body) => {
+      if (body.intoTicketId === ticket.id) throw invalid('a ticket cannot be merged into itself');
+      const main = await repo.lockTicket(trx, body.intoTicketId);
+      if (!main) throw invalid(`ticket ${body.intoTicketId} does not exist`);
+      if (main.mergedIntoId !== null || main.status === 'cancelled' || main.status === 'closed') {
+        throw conflict(`ticket ${main.number} is ${main.status}${main.mergedIntoId ? ' (merged)' : ''} and cannot take duplicates`);
+      }
+      const duplicates = [ticket.contactId, ...(await repo.listRequesterContactIds(trx, ticket.id)).map((r) => r.contactId)].filter(
+        (id): id is number => id !== null && id !== main.contactId,
+      );
+      await repo.linkRequesters(trx, main.id, duplicates, ticket.id);
+      await repo.insertEvent(trx, {
+        ticketId: main.id,
+        type: 'merge_received',
+        actor,
+        fromStatus: main.status,
+        toStatus: main.status,
+        reason: body.reason ?? null,
+        data: { duplicateTicketId: ticket.id, duplicateNumber: ticket.number, linkedContactIds: duplicates },
+      });
+      await repo.updateTicket(trx, main.id, { version: main.version + 1 });
+      return {
+        patch: { mergedIntoId: main.id, closedAt: new Date() },
+        reason: body.reason ?? null,
+        data: { mergedIntoId: main.id, mergedIntoNumber: main.number },
+      };
+    },
+
+    note: async (_c, body) => ({ reason: null, data: { text: body.text } }),
+
+    reveal_contact: async ({ trx, ticket }, body) => {
+      const contact = ticket.contactId === null ? undefined : (await repo.findContacts(trx, [ticket.contactId]))[0];
+      if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
+      if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
+      // Audited by the timeline event this action writes.
+      return { reason: body.purpose, data: { contactId: contact.id }, response: { contact: presentContact(contact, systemActor('reveal')) } };
+    },
+  };
+
+  /** The lead moves to another department: the old lead assignment ends, a new one starts. */
+  private async moveLead(trx: Tx, ticketId: number, departmentId: number): Promise<void> {
+    await this.checkDispatchable(trx, [departmentId]);
+    const existing = await repo.findActiveAssignment(trx, ticketId, departmentId);
+    if (existing) throw conflict(`department ${departmentId} already works on this ticket as ${existing.role}; release it first`);
+    await repo.endAssignments(trx, ticketId, 'lead');
+    await repo.insertAssignments(trx, ticketId, [{ departmentId, role: 'lead' }]);
+  }
+
+  private async checkDispatchable(trx: Tx, departmentIds: readonly number[]): Promise<void> {
+    const unique = [...new Set(departmentIds)];
+    const departments = await findDepartmentsByIds(trx, unique);
+    for (const id of unique) {
+      const department = departments.find((d) => d.id === id);
+      if (!department || !department.active) throw invalid(`department ${id} does not exist or is inactive`);
+      if (department.kind === 'center') throw invalid(`department ${id} is the hotline center itself; dispatch to a handling department`);
+    }
+  }
+
+  private async relationOf(db: Db | Tx, actor: Actor, ticketId: number): Promise<Relation> {
+    if (isCenterActor(actor)) return { visible: true, isLead: false, isAssist: false };
+    const departmentId = actor.kind === 'user' ? actor.departmentId : null;
+    if (departmentId === null) return { visible: false, isLead: false, isAssist: false };
+    const assignment = await repo.findActiveAssignment(db, ticketId, departmentId);
+    return { visible: assignment !== undefined, isLead: assignment?.role === 'lead', isAssist: assignment?.role === 'assist', assignment };
+  }
+
+  private async contactsById(ids: ReadonlyArray<number | null>): Promise<Map<number, ContactRecord>> {
+    const unique = [...new Set(ids.filter((id): id is number => id !== null))];
+    return new Map((await repo.findContacts(this.db, unique)).map((c) => [c.id, c]));
+  }
+
+  /** Work after commit must not undo the commit: a lost enqueue is re-derived by the recovery sweep. */
+  private async afterCommit(what: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.logger.error({ err, what }, 'after-commit step failed; the recovery sweep will redo it');
+    }
+  }
+}
+
+function summarizeTitle(description: string): string {
+  const firstLine = description.split(/[\n。！？!?]/)[0]!.trim();
+  const chars = [...(firstLine || description)];
+  return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : chars.join('');
+}
+
+function encodeCursor(id: number): string {
+  return Buffer.from(`t:${id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw invalid('invalid cursor');
+  return Number(match[1]);
+}

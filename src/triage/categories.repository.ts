@@ -1,0 +1,56 @@
+import { returningAs, type Queryable } from '../db/db';
+
+export interface CategoryRecord {
+  id: number;
+  code: string;
+  name: string;
+  parentId: number | null;
+  level: 1 | 2;
+  description: string;
+  active: boolean;
+  sortOrder: number;
+}
+
+const columns = { id: 'id', code: 'code', name: 'name', parentId: 'parent_id', level: 'level', description: 'description', active: 'active', sortOrder: 'sort_order' };
+
+export async function findCategoryById(db: Queryable, id: number): Promise<CategoryRecord | undefined> {
+  return db('categories').select(columns).where({ id }).first();
+}
+
+export async function findCategoryByCode(db: Queryable, code: string): Promise<CategoryRecord | undefined> {
+  return db('categories').select(columns).where({ code }).first();
+}
+
+export async function listCategories(db: Queryable, filter: { active?: boolean }): Promise<CategoryRecord[]> {
+  const query = db('categories').select(columns).orderBy([{ column: 'level' }, { column: 'sort_order' }, { column: 'code' }]);
+  if (filter.active !== undefined) query.where({ active: filter.active });
+  return query;
+}
+
+export async function insertCategory(db: Queryable, category: Omit<CategoryRecord, 'id' | 'active'>): Promise<CategoryRecord> {
+  const [row] = await db('categories')
+    .insert({
+      code: category.code,
+      name: category.name,
+      parent_id: category.parentId,
+      level: category.level,
+      description: category.description,
+      sort_order: category.sortOrder,
+    })
+    .returning(returningAs(columns));
+  return row as CategoryRecord;
+}
+
+export async function updateCategory(db: Queryable, id: number, patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder'>>): Promise<CategoryRecord | undefined> {
+  const row: Record<string, unknown> = { updated_at: db.fn.now() };
+  if (patch.name !== undefined) row.name = patch.name;
+  if (patch.description !== undefined) row.description = patch.description;
+  if (patch.active !== undefined) row.active = patch.active;
+  if (patch.sortOrder !== undefined) row.sort_order = patch.sortOrder;
+  const [updated] = await db('categories').update(row).where({ id }).returning(returningAs(columns));
+  return updated as CategoryRecord | undefined;
+}
+
+export async function deactivateChildren(db: Queryable, parentId: number): Promise<void> {
+  await db('categories').update({ active: false, updated_at: db.fn.now() }).where({ parent_id: parentId });
+}

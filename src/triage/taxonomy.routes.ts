@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ApiRouter, idParams } from '../http/api-router';
+import type { TaxonomyService } from './taxonomy.service';
+
+const name = z.string().trim().min(1).max(60);
+const description = z.string().trim().max(500);
+
+export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService): void {
+  api.route({
+    method: 'get',
+    path: '/categories',
+    tag: 'categories',
+    summary: 'The category tree',
+    access: 'staff',
+    query: z.strictObject({ includeInactive: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }),
+    handler: async ({ query }) => ({ items: await taxonomy.tree(query.includeInactive ?? false) }),
+  });
+  api.route({ method: 'get', path: '/categories/:id', tag: 'categories', summary: 'Get a category', access: 'staff', params: idParams, handler: ({ params }) => taxonomy.get(params.id) });
+  api.route({
+    method: 'post',
+    path: '/categories',
+    tag: 'categories',
+    summary: 'Create a category',
+    access: ['admin'],
+    body: z.strictObject({
+      code: z.string().trim().regex(/^[0-9A-Z]{2,8}$/, '2–8 digits or capital letters'),
+      name,
+      parentId: z.number().int().positive().nullable().optional(),
+      description: description.optional(),
+      sortOrder: z.number().int().min(0).max(10_000).optional(),
+    }),
+    successStatus: 201,
+    handler: ({ body }) => taxonomy.create(body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/categories/:id',
+    tag: 'categories',
+    summary: 'Rename, describe or deactivate a category',
+    access: ['admin'],
+    params: idParams,
+    body: z.strictObject({ name: name.optional(), description: description.optional(), active: z.boolean().optional(), sortOrder: z.number().int().min(0).max(10_000).optional() }),
+    handler: ({ params, body }) => taxonomy.update(params.id, body),
+  });
+}

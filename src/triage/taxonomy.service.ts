@@ -1,0 +1,52 @@
+import type { Db } from '../db/db';
+import { found, invalid } from '../shared/errors';
+import * as categories from './categories.repository';
+
+export interface CategoryTreeNode extends categories.CategoryRecord {
+  children: categories.CategoryRecord[];
+}
+
+/** The two-level 12345 taxonomy. It is data: admins edit it, code never names a category. */
+export class TaxonomyService {
+  constructor(private readonly db: Db) {}
+
+  async tree(includeInactive: boolean): Promise<CategoryTreeNode[]> {
+    const rows = await categories.listCategories(this.db, includeInactive ? {} : { active: true });
+    const roots = rows.filter((c) => c.level === 1).map((c) => ({ ...c, children: [] as categories.CategoryRecord[] }));
+    const byId = new Map(roots.map((r) => [r.id, r]));
+    for (const row of rows) if (row.level === 2 && row.parentId !== null) byId.get(row.parentId)?.children.push(row);
+    return roots;
+  }
+
+  async get(id: number): Promise<categories.CategoryRecord> {
+    return found(await categories.findCategoryById(this.db, id), 'category');
+  }
+
+  async create(input: { code: string; name: string; parentId?: number | null; description?: string; sortOrder?: number }): Promise<categories.CategoryRecord> {
+    let level: 1 | 2 = 1;
+    if (input.parentId) {
+      const parent = await categories.findCategoryById(this.db, input.parentId);
+      if (!parent) throw invalid(`parent category ${input.parentId} does not exist`);
+      if (parent.level !== 1) throw invalid('the taxonomy has two levels: a parent must be a level-1 category');
+      if (!input.code.startsWith(parent.code)) throw invalid(`a level-2 code starts with its parent's code (${parent.code})`);
+      level = 2;
+    }
+    return categories.insertCategory(this.db, {
+      code: input.code,
+      name: input.name,
+      parentId: input.parentId ?? null,
+      level,
+      description: input.description ?? '',
+      sortOrder: input.sortOrder ?? 0,
+    });
+  }
+
+  /** Deactivating a level-1 category deactivates its children; categories are never deleted (tickets refer to them). */
+  async update(id: number, patch: { name?: string; description?: string; active?: boolean; sortOrder?: number }): Promise<categories.CategoryRecord> {
+    return this.db.transaction(async (trx) => {
+      const updated = found(await categories.updateCategory(trx, id, patch), 'category');
+      if (patch.active === false && updated.level === 1) await categories.deactivateChildren(trx, id);
+      return updated;
+    });
+  }
+}
