@@ -1,0 +1,289 @@
+import { ticketActions, lifecycle, type TicketAction } from '../../src/tickets/ticket-lifecycle';
+import { ticketStatuses, type TicketStatus } from '../../src/tickets/ticket.types';
+import { act, createTicket, inDays } from '../support/tickets';
+import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
+
+let t: TestHub;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let operator: AuthedAgent, supervisor: AuthedAgent, agent: AuthedAgent, head: AuthedAgent, cgAgent: AuthedAgent, admin: AuthedAgent, proxy: AuthedAgent;
+const exercised = new Set<TicketAction>();
+
+/** Performs an action that must succeed and records it for the coverage check at the end. */
+async function ok(who: AuthedAgent, ticketId: number, action: TicketAction, body: object = {}) {
+  const result = await act(who, ticketId, action, body);
+  exercised.add(action);
+  return result;
+}
+
+beforeAll(async () => {
+  t = await startTestHub();
+  ids = await demoIds(t.hub);
+  operator = await t.as('operator');
+  supervisor = await t.as('supervisor');
+  agent = await t.as('agent');
+  head = await t.as('head');
+  cgAgent = await t.as('cg_agent');
+  admin = await t.as('admin');
+  proxy = await t.as('proxy');
+});
+afterAll(() => t.close());
+
+async function triaged() {
+  const ticket = await createTicket(operator, { categoryId: ids.category('0102'), regionId: ids.region('990101001001'), address: '东华社区3号楼' });
+  await t.hub.queue.drain();
+  return ticket;
+}
+
+async function dispatchedToHousing(assist = false) {
+  const ticket = await triaged();
+  await ok(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ'), assistDepartmentIds: assist ? [ids.department('CGJ')] : [] });
+  return ticket;
+}
+
+describe('ticket lifecycle through HTTP', () => {
+  test('when an operator logs a call, then the ticket is new, numbered, and triage moves it to 待分拨', async () => {
+    const ticket = await createTicket(operator, { categoryId: ids.category('0102') });
+    expect(ticket.number).toMatch(/^\d{8}-\d{5}$/);
+    expect(ticket.status).toBe('new');
+    await t.hub.queue.drain();
+    const res = await operator.get(`/api/v1/tickets/${ticket.id}`);
+    expect(res.body.status).toBe('triage');
+    expect(res.body.timeline.map((e: { type: string }) => e.type)).toEqual(['created', 'triage']);
+    expect(res.body.timeline[1].actor).toMatchObject({ kind: 'system', name: 'triage' });
+    exercised.add('triage');
+  });
+
+  test('when a ticket goes dispatch → sign for → co-handling → extension → reply → close, then every step is on the timeline and the outbox', async () => {
+    const ticket = await dispatchedToHousing(true);
+    await ok(agent, ticket.id, 'sign_for', { note: '已安排维修班组' });
+
+    // The lead cannot reply while an assisting department has not reported.
+    const blocked = await agent.post(`/api/v1/tickets/${ticket.id}/reply`, { text: '已修复', solved: true });
+    expect(blocked.status).toBe(409);
+    expect(blocked.body.error.details.waitingDepartmentIds).toEqual([ids.department('CGJ')]);
+
+    await ok(cgAgent, ticket.id, 'assist_sign_for');
+    await ok(cgAgent, ticket.id, 'assist_report', { text: '城管已清理周边占道摊点，便于施工' });
+    await ok(agent, ticket.id, 'request_extension', { reason: '需采购灯具', requestedDueAt: inDays(10) });
+    const decided = await ok(supervisor, ticket.id, 'decide_extension', { decision: 'approve', note: '同意' });
+    expect(new Date(decided.replyDueAt).getTime()).toBeGreaterThan(Date.now() + 9 * 86_400_000);
+    expect(decided.extensionRequests[0]).toMatchObject({ status: 'approved' });
+
+    const replied = await ok(agent, ticket.id, 'reply', { text: '路灯已更换，恢复照明。', solved: true });
+    expect(replied.status).toBe('replied');
+    expect(replied.reply).toMatchObject({ text: '路灯已更换，恢复照明。', solved: true });
+    const closed = await ok(operator, ticket.id, 'close', { note: '回访满意' });
+    expect(closed.status).toBe('closed');
+    expect(closed.closedAt).not.toBeNull();
+
+    expect(closed.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'created', 'triage', 'dispatch', 'sign_for', 'assist_sign_for', 'assist_report', 'request_extension', 'decide_extension', 'reply', 'close',
+    ]);
+    expect(closed.assignments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ departmentId: ids.department('ZJJ'), role: 'lead', status: 'accepted' }),
+        expect.objectContaining({ departmentId: ids.department('CGJ'), role: 'assist', status: 'reported', reportText: '城管已清理周边占道摊点，便于施工' }),
+      ]),
+    );
+    const outbox = await t.hub.db('outbox').where({ ticket_id: ticket.id }).orderBy('id');
+    expect(outbox.filter((m) => m.kind === 'citizen.ticket_status').map((m) => m.payload.action)).toEqual(['dispatch', 'reply', 'close']);
+    expect(outbox.filter((m) => m.kind === 'department.ticket_action').map((m) => m.recipient.departmentId)).toEqual(
+      expect.arrayContaining([ids.department('ZJJ'), ids.department('CGJ')]),
+    );
+  });
+
+  test('when a department returns a ticket, then the center rejects or upholds, and the third return needs a supervisor', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(agent, ticket.id, 'return', { reasonCode: 'not_our_duty', reason: '路灯属城管部门管理' });
+    const rejected = await ok(operator, ticket.id, 'review_return', { decision: 'reject', note: '派单目录：路灯归住建' });
+    expect(rejected).toMatchObject({ status: 'dispatched', returnCount: 1, leadDepartment: { id: ids.department('ZJJ') } });
+
+    await ok(agent, ticket.id, 'sign_for');
+    await ok(agent, ticket.id, 'return', { reasonCode: 'wrong_region', reason: '属地在东城区' });
+    const upheld = await ok(operator, ticket.id, 'review_return', { decision: 'uphold', departmentId: ids.department('CGJ'), note: '改派城管' });
+    expect(upheld).toMatchObject({ status: 'dispatched', returnCount: 2, leadDepartment: { id: ids.department('CGJ') } });
+    // The housing bureau no longer holds the ticket.
+    expect((await agent.get(`/api/v1/tickets/${ticket.id}`)).status).toBe(404);
+
+    await act(cgAgent, ticket.id, 'return', { reasonCode: 'other', reason: '需街道处理' });
+    const operatorTry = await operator.post(`/api/v1/tickets/${ticket.id}/review-return`, { decision: 'uphold', departmentId: ids.department('DHJD'), note: '改派街道' });
+    expect(operatorTry.status).toBe(403);
+    expect(operatorTry.body.error.message).toMatch(/supervisor/);
+    const bySupervisor = await ok(supervisor, ticket.id, 'review_return', { decision: 'uphold', departmentId: ids.department('DHJD'), note: '改派街道' });
+    expect(bySupervisor).toMatchObject({ status: 'dispatched', returnCount: 3, leadDepartment: { id: ids.department('DHJD') } });
+  });
+
+  test('when the center transfers, urges and supervises, then counts, flags and deadlines change', async () => {
+    const ticket = await dispatchedToHousing();
+    const transferred = await ok(operator, ticket.id, 'transfer', { departmentId: ids.department('CGJ'), note: '属城管职责' });
+    expect(transferred.leadDepartment.id).toBe(ids.department('CGJ'));
+    const urged = await ok(operator, ticket.id, 'urge', { note: '群众再次来电' });
+    expect(urged.urgeCount).toBe(1);
+    const due = inDays(2);
+    const supervised = await ok(supervisor, ticket.id, 'supervise', { note: '列入督办', replyDueAt: due });
+    expect(supervised).toMatchObject({ supervised: true, replyDueAt: due });
+    const outbox = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'department.ticket_action' }).orderBy('id');
+    expect(outbox.map((m) => m.payload.action)).toEqual(['dispatch', 'transfer', 'urge', 'supervise']);
+  });
+
+  test('when a head adds and releases an assisting department, then the lead may reply', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(agent, ticket.id, 'sign_for');
+    await ok(head, ticket.id, 'add_assist', { departmentIds: [ids.department('CGJ')], note: '请城管协助' });
+    await act(agent, ticket.id, 'reply', { text: '已处理', solved: true }, 409);
+    await ok(head, ticket.id, 'release_assist', { departmentId: ids.department('CGJ'), note: '无需协办' });
+    await ok(agent, ticket.id, 'reply', { text: '已处理', solved: true });
+  });
+
+  test('when a citizen is not satisfied, then the ticket is reopened to the same department', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(agent, ticket.id, 'sign_for');
+    await ok(agent, ticket.id, 'reply', { text: '已答复', solved: false });
+    const reopened = await ok(operator, ticket.id, 'reopen', { reason: '回访不满意：路灯仍不亮' });
+    expect(reopened).toMatchObject({ status: 'dispatched', reopenCount: 1, reply: null, leadDepartment: { id: ids.department('ZJJ') } });
+    expect(reopened.timeline.at(-1).data.previousReply).toMatchObject({ text: '已答复', solved: false });
+    await ok(agent, ticket.id, 'sign_for');
+  });
+
+  test('when an operator answers a consultation on the call, then it is closed as directly resolved', async () => {
+    const ticket = await triaged();
+    const resolved = await ok(operator, ticket.id, 'resolve_directly', { answer: '社保卡补办可在市民中心窗口办理，带身份证。' });
+    expect(resolved).toMatchObject({ status: 'closed', directlyResolved: true, reply: { solved: true } });
+  });
+
+  test('when a proxy seat cancels a request, then it is final', async () => {
+    const ticket = await triaged();
+    const cancelled = await ok(proxy, ticket.id, 'cancel', { reason: '群众撤回' });
+    expect(cancelled.status).toBe('cancelled');
+    await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') }, 409);
+  });
+
+  test('when duplicates are merged, then the duplicate points to the main ticket, its caller is linked and informed', async () => {
+    const main = await dispatchedToHousing();
+    const duplicate = await createTicket(operator, { caller: { phone: '13900001111', name: '李四' } });
+    await t.hub.queue.drain();
+    const merged = await ok(operator, duplicate.id, 'merge', { intoTicketId: main.id, reason: '同一路灯' });
+    expect(merged).toMatchObject({ status: 'cancelled', mergedInto: { id: main.id, number: main.number } });
+    const mainAfter = (await operator.get(`/api/v1/tickets/${main.id}`)).body;
+    expect(mainAfter.requesters).toEqual([expect.objectContaining({ sourceTicketId: duplicate.id, contact: expect.objectContaining({ phone: '+8613900001111' }) })]);
+    expect(mainAfter.timeline.at(-1)).toMatchObject({ type: 'merge_received', data: { duplicateTicketId: duplicate.id } });
+    const notice = await t.hub.db('outbox').where({ ticket_id: duplicate.id, kind: 'citizen.ticket_status' }).first();
+    expect(notice.payload).toMatchObject({ action: 'merge', mergedIntoNumber: main.number });
+    // A merged ticket cannot take duplicates, and nothing merges into itself.
+    const other = await triaged();
+    await act(operator, other.id, 'merge', { intoTicketId: duplicate.id }, 409);
+    await act(operator, other.id, 'merge', { intoTicketId: other.id }, 400);
+  });
+
+  test('when staff add notes and a department reveals the caller, then both are on the timeline', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(operator, ticket.id, 'note', { text: '来电情绪激动' });
+    await ok(agent, ticket.id, 'note', { text: '已电话联系' });
+    const revealed = await ok(agent, ticket.id, 'reveal_contact', { purpose: '上门核实需联系群众' });
+    expect(revealed.contact).toMatchObject({ phone: '+8613812345678', masked: false });
+    const timeline = (await operator.get(`/api/v1/tickets/${ticket.id}`)).body.timeline;
+    expect(timeline.slice(-3).map((e: { type: string }) => e.type)).toEqual(['note', 'note', 'reveal_contact']);
+    expect(timeline.at(-1)).toMatchObject({ reason: '上门核实需联系群众', actor: { name: '张伟（住建局）' } });
+  });
+
+  test('when an extension is rejected, then the deadline stays', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(agent, ticket.id, 'request_extension', { reason: '需协调', requestedDueAt: inDays(20) });
+    await act(agent, ticket.id, 'request_extension', { reason: '再次', requestedDueAt: inDays(21) }, 409);
+    const decided = await ok(admin, ticket.id, 'decide_extension', { decision: 'reject', note: '不符合延期条件' });
+    expect(decided.replyDueAt).toBeNull();
+    await act(supervisor, ticket.id, 'decide_extension', { decision: 'approve' }, 409);
+  });
+});
+
+describe('forbidden transitions', () => {
+  const userFor: Record<string, string> = { operator: 'operator', proxy_seat: 'proxy', supervisor: 'supervisor', admin: 'admin', agent: 'agent', dept_head: 'head', runner: 'runner' };
+
+  function sampleBody(action: TicketAction): object {
+    const bodies: Record<TicketAction, object> = {
+      triage: {},
+      dispatch: { departmentId: ids.department('GAJ') },
+      sign_for: {},
+      return: { reasonCode: 'other', reason: '测试' },
+      review_return: { decision: 'reject', note: '测试' },
+      transfer: { departmentId: ids.department('GAJ'), note: '测试' },
+      add_assist: { departmentIds: [ids.department('GAJ')] },
+      assist_sign_for: {},
+      assist_report: { text: '测试' },
+      release_assist: { departmentId: ids.department('CGJ'), note: '测试' },
+      reply: { text: '测试', solved: true },
+      request_extension: { reason: '测试', requestedDueAt: inDays(30) },
+      decide_extension: { decision: 'approve' },
+      urge: { note: '测试' },
+      supervise: { note: '测试' },
+      resolve_directly: { answer: '测试' },
+      close: {},
+      cancel: { reason: '测试' },
+      reopen: { reason: '测试' },
+      merge: { intoTicketId: 1 },
+      note: { text: '测试' },
+      reveal_contact: { purpose: '测试' },
+    };
+    return bodies[action];
+  }
+
+  /** A ticket in the given status, led by the housing bureau with city management assisting where it was dispatched. */
+  async function ticketIn(status: TicketStatus): Promise<number> {
+    if (status === 'new') {
+      const ticket = await triaged();
+      // Fixture only: put the ticket back where intake leaves it.
+      await t.hub.db('tickets').update({ status: 'new' }).where({ id: ticket.id });
+      return ticket.id;
+    }
+    if (status === 'triage') return (await triaged()).id;
+    const ticket = await dispatchedToHousing(true);
+    if (status === 'dispatched') return ticket.id;
+    if (status === 'cancelled') return (await act(operator, ticket.id, 'cancel', { reason: '测试' })).id;
+    await act(agent, ticket.id, 'sign_for');
+    if (status === 'accepted') return ticket.id;
+    if (status === 'returned') return (await act(agent, ticket.id, 'return', { reasonCode: 'other', reason: '测试' })).id;
+    await act(cgAgent, ticket.id, 'assist_report', { text: '测试' });
+    await act(agent, ticket.id, 'reply', { text: '测试', solved: true });
+    if (status === 'replied') return ticket.id;
+    await act(operator, ticket.id, 'close');
+    return ticket.id;
+  }
+
+  test.each(ticketStatuses.map((s) => [s]))('when a ticket is %s, then every action not allowed from there is refused and changes nothing', async (status) => {
+    const id = await ticketIn(status);
+    const before = (await operator.get(`/api/v1/tickets/${id}`)).body;
+    const refused = ticketActions.filter((action) => !lifecycle[action].from.includes(status));
+    expect(refused.length).toBeGreaterThan(0);
+    for (const action of refused) {
+      const role = lifecycle[action].actors.find((r) => r !== 'system')!;
+      // Assisting-department actions are tried by the assisting department.
+      const username = lifecycle[action].scope === 'assist' ? 'cg_agent' : userFor[role]!;
+      const res = await (await t.as(username)).post(`/api/v1/tickets/${id}/${action.replace(/_/g, '-')}`, sampleBody(action));
+      const departmentSide = ['agent', 'dept_head', 'runner'].includes(role);
+      const visible = !departmentSide || !['new', 'triage'].includes(status);
+      expect({ action, status: res.status }).toEqual({ action, status: visible ? 409 : 404 });
+      if (visible) expect(res.body.error.code).toBe('INVALID_TRANSITION');
+    }
+    const after = (await operator.get(`/api/v1/tickets/${id}`)).body;
+    expect(after.version).toBe(before.version);
+    expect(after.timeline).toHaveLength(before.timeline.length);
+  });
+
+  test('when a role outside the rule tries an action, then it gets 403 and nothing changes', async () => {
+    const id = await ticketIn('dispatched');
+    expect((await (await t.as('agent')).post(`/api/v1/tickets/${id}/dispatch`, { departmentId: ids.department('GAJ') })).status).toBe(403);
+    expect((await operator.post(`/api/v1/tickets/${id}/sign-for`, {})).status).toBe(403);
+    expect((await operator.post(`/api/v1/tickets/${id}/decide-extension`, { decision: 'approve' })).status).toBe(403);
+    expect((await (await t.as('runner')).post(`/api/v1/tickets/${id}/sign-for`, {})).status).toBe(404);
+    // An assisting department may not act as the lead.
+    const assistReply = await cgAgent.post(`/api/v1/tickets/${id}/sign-for`, {});
+    expect(assistReply.status).toBe(403);
+    expect(assistReply.body.error.message).toMatch(/lead/);
+  });
+});
+
+afterAll(() => {
+  // Every action in the lifecycle table has at least one successful test above.
+  const untested = ticketActions.filter((action) => !exercised.has(action));
+  expect(untested).toEqual([]);
+});
