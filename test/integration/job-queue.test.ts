@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { jobCatalogue } from '../../src/jobs/job-catalogue';
+import { BullMqQueue } from '../../src/jobs/bullmq-queue';
+import { InProcessQueue } from '../../src/jobs/in-process-queue';
+import type { JobHandlers, JobQueue } from '../../src/jobs/queue';
+import { createLogger } from '../../src/shared/logger';
+import { deleteRedisPrefix } from '../support/test-hub';
+
+const logger = createLogger('silent');
+
+// Fast retries for the test: the catalogue's policy object is the one both queues read.
+const original = { ...jobCatalogue['ticket.triage'] };
+beforeAll(() => Object.assign(jobCatalogue['ticket.triage'], { attempts: 3, backoffMs: 50 }));
+afterAll(() => Object.assign(jobCatalogue['ticket.triage'], original));
+
+const implementations: Array<[string, () => { queue: JobQueue; cleanup(): Promise<void> }]> = [
+  ['in-process', () => ({ queue: new InProcessQueue(4, logger), cleanup: async () => undefined })],
+];
+if (process.env.REDIS_URL) {
+  implementations.push([
+    'BullMQ',
+    () => {
+      const prefix = `hh-test-queue-${randomBytes(4).toString('hex')}`;
+      return { queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency: 4, logger }), cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix) };
+    },
+  ]);
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe.each(implementations)('%s queue', (_name, make) => {
+  let queue: JobQueue;
+  let cleanup: () => Promise<void>;
+  const seen: Array<{ ticketId: number; attempt: number; at: number }> = [];
+  const failUntilAttempt = new Map<number, number>();
+
+  const handlers: JobHandlers = {
+    'ticket.triage': async ({ ticketId }, { attempt }) => {
+      seen.push({ ticketId, attempt, at: Date.now() });
+      if (attempt < (failUntilAttempt.get(ticketId) ?? 0)) throw new Error(`planned failure ${attempt}`);
+      return ticketId === 999 ? 'skipped' : 'done';
+    },
+  };
+
+  beforeAll(async () => {
+    ({ queue, cleanup } = make());
+    await queue.startWorker(handlers);
+  });
+  afterAll(async () => {
+    await queue.close();
+    await cleanup();
+  });
+
+  test('when a job fails twice, then it is retried with growing backoff and succeeds on the third attempt', async () => {
+    failUntilAttempt.set(101, 3);
+    await queue.enqueue('ticket.triage', { ticketId: 101 });
+    await waitFor(() => seen.filter((s) => s.ticketId === 101).length === 3);
+    const runs = seen.filter((s) => s.ticketId === 101);
+    expect(runs.map((r) => r.attempt)).toEqual([1, 2, 3]);
+    expect(runs[1]!.at - runs[0]!.at).toBeGreaterThanOrEqual(45);
+    expect(runs[2]!.at - runs[1]!.at).toBeGreaterThanOrEqual(95);
+    await waitFor(() => queue.stats().completed >= 1);
+  });
+
+  test('when a job keeps failing, then it stops after the catalogue’s attempts and counts as failed', async () => {
+    failUntilAttempt.set(102, 99);
+    await queue.enqueue('ticket.triage', { ticketId: 102 });
+    await waitFor(() => queue.stats().failed >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.filter((s) => s.ticketId === 102)).toHaveLength(3);
+  });
+
+  test('when a job is delayed, then it does not run before its time', async () => {
+    const enqueuedAt = Date.now();
+    await queue.enqueue('ticket.triage', { ticketId: 103 }, { delayMs: 300 });
+    await waitFor(() => seen.some((s) => s.ticketId === 103));
+    expect(seen.find((s) => s.ticketId === 103)!.at - enqueuedAt).toBeGreaterThanOrEqual(290);
+  });
+
+  test('when the same job id is enqueued twice while pending, then it runs once', async () => {
+    await queue.enqueue('ticket.triage', { ticketId: 104 }, { jobId: 'dedupe-104', delayMs: 100 });
+    await queue.enqueue('ticket.triage', { ticketId: 104 }, { jobId: 'dedupe-104', delayMs: 100 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(seen.filter((s) => s.ticketId === 104)).toHaveLength(1);
+  });
+
+  test('when a payload does not match the catalogue, then enqueue refuses it', async () => {
+    await expect(queue.enqueue('ticket.triage', { ticketId: 'one' } as never)).rejects.toThrow(/invalid payload/);
+    await expect(queue.enqueue('ticket.triage', { ticketId: 1, extra: true } as never)).rejects.toThrow(/invalid payload/);
+  });
+
+  test('when a handler says skipped, then it is counted as skipped, not completed', async () => {
+    const before = queue.stats();
+    await queue.enqueue('ticket.triage', { ticketId: 999 });
+    await waitFor(() => queue.stats().skipped === before.skipped + 1);
+    expect(queue.stats().completed).toBe(before.completed);
+  });
+});
+
+describe('the handler map', () => {
+  test('when a handler is missing at start, then the worker refuses to start', async () => {
+    const queue = new InProcessQueue(1, logger);
+    await expect(queue.startWorker({} as JobHandlers)).rejects.toThrow(/handlers missing for: ticket.triage/);
+    await queue.close();
+  });
+});

@@ -1,0 +1,36 @@
+import { ConfigError, loadConfig } from '../../src/config/config';
+
+describe('configuration', () => {
+  test('when nothing is set, then the hub runs embedded: embedded PostgreSQL and in-process jobs, role all', () => {
+    const config = loadConfig({});
+    expect(config.role).toBe('all');
+    expect(config.database).toMatchObject({ kind: 'embedded', port: 54329 });
+    expect(config.queue.kind).toBe('in-process');
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' });
+  });
+
+  test('when DATABASE_URL and REDIS_URL are set, then the hub uses them and may run api or worker alone', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', REDIS_URL: 'redis://cache:6379', HUB_ROLE: 'worker', QUEUE_CONCURRENCY: '16' });
+    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@db:5432/hub', poolMax: 10 });
+    expect(config.queue).toEqual({ kind: 'bullmq', redisUrl: 'redis://cache:6379', prefix: 'hh', concurrency: 16 });
+    expect(config.role).toBe('worker');
+    expect(loadConfig({ REDIS_URL: 'redis://x:1' }, { role: 'api' }).role).toBe('api');
+  });
+
+  test('when a value is wrong, then start-up fails with every problem named', () => {
+    expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' })).toThrow(ConfigError);
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' });
+    } catch (error) {
+      expect((error as Error).message).toMatch(/PORT/);
+      expect((error as Error).message).toMatch(/DATABASE_URL/);
+      expect((error as Error).message).toMatch(/SEED_DEMO/);
+    }
+  });
+
+  test('when api or worker is asked for without Redis, then start-up fails: jobs could not reach the worker', () => {
+    expect(() => loadConfig({ HUB_ROLE: 'api' })).toThrow(/needs REDIS_URL/);
+    expect(() => loadConfig({}, { role: 'worker' })).toThrow(/needs REDIS_URL/);
+    expect(() => loadConfig({}, { role: 'everything' })).toThrow(/HUB_ROLE/);
+  });
+});

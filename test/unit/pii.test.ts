@@ -1,0 +1,28 @@
+import { maskIdNumber, maskName, maskPhone } from '../../src/auth/pii';
+import { scrubPii } from '../../src/shared/logger';
+import { normalizePhone } from '../../src/shared/phone';
+
+describe('personal data', () => {
+  test('when masked, then phone keeps prefix and last four, ID keeps region and last four, name keeps the surname', () => {
+    expect(maskPhone('+8613812345678')).toBe('+86138****5678');
+    expect(maskIdNumber('11010119900307123X')).toBe('110101********123X');
+    expect(maskName('欧阳娜娜')).toBe('欧***');
+    expect(maskName('李')).toBe('*');
+    expect(maskPhone(null)).toBeNull();
+  });
+
+  test('when logged, then phone and ID numbers are scrubbed from the message', () => {
+    expect(scrubPii('caller 13812345678 id 11010119900307123X')).toBe('caller 138****5678 id 110101********123X');
+    expect(scrubPii('+8613812345678')).toBe('+86138****5678');
+  });
+
+  test('when normalised, then Chinese numbers in any common format become E.164 and junk is refused', () => {
+    expect(normalizePhone('138 1234 5678')).toBe('+8613812345678');
+    expect(normalizePhone('+86 138-1234-5678')).toBe('+8613812345678');
+    expect(normalizePhone('0086 13812345678')).toBe('+8613812345678');
+    expect(normalizePhone('010-12345678')).toBe('+861012345678');
+    expect(normalizePhone('+1 415 555 2671')).toBe('+14155552671');
+    expect(normalizePhone('12345')).toBeUndefined();
+    expect(normalizePhone('电话')).toBeUndefined();
+  });
+});
