@@ -72,9 +72,9 @@ async function run(name: string, url: string, databaseUrl: string | undefined): 
   };
   if (databaseUrl) {
     const db = knex({ client: 'pg', connection: databaseUrl });
-    const [{ n }] = await db('tickets').count({ n: '*' });
+    const [counted] = await db('tickets').count({ n: '*' });
     await db.destroy();
-    row.created = Number(n);
+    row.created = Number(counted?.n);
   }
   return row;
 }
@@ -102,7 +102,7 @@ async function main_(): Promise<void> {
   if (target === 'embedded' || target === 'both') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-bench-'));
     fs.chmodSync(dir, 0o755);
-    const env = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: String(await freePort()) };
+    const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_DIR: path.join(dir, 'pg'), EMBEDDED_PG_PORT: String(await freePort()) };
     delete env.DATABASE_URL;
     delete env.REDIS_URL;
     const hub = await startHub(env);
