@@ -77,7 +77,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const tickets = new TicketsService(db, queue, logger);
 
   const handlers: JobHandlers = {
-    ...triageHandlers(db, tickets),
+    ...triageHandlers(tickets),
   };
   const periodicTasks = [triageRecovery(db, queue)];
 

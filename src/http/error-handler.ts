@@ -17,9 +17,9 @@ export function toAppError(error: unknown): AppError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
-    const log = (req as { log?: Logger }).log ?? logger;
-    if (appError.operational) log.warn({ code: appError.code, status: appError.status, msg: appError.message }, 'request refused');
-    else log.error({ err: error }, 'request failed');
+    const context = { reqId: req.requestId, method: req.method, url: req.originalUrl, userId: req.actor?.kind === 'user' ? req.actor.userId : undefined };
+    if (appError.operational) logger.warn({ ...context, code: appError.code, status: appError.status, reason: appError.message }, 'request refused');
+    else logger.error({ ...context, err: error }, 'request failed');
     if (res.headersSent) return;
     res.status(appError.status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },

@@ -5,6 +5,7 @@ declare global {
   namespace Express {
     interface Request {
       actor?: Actor;
+      requestId?: string;
     }
   }
 }

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Express, type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { bearerSecret } from '../auth/auth.routes';
 import type { AuthService } from '../auth/auth.service';
@@ -26,23 +25,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLogging(deps.logger));
   app.use(deps.metrics.middleware);
 
   app.get('/healthz', (_req, res) => {
@@ -79,10 +62,34 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   return app;
 }
 
+/**
+ * Request ids (the caller's X-Request-Id when it is sane, otherwise a new one) and one
+ * log line per successful request at info; refused and failed requests are logged by
+ * the error handler with their reason. Lighter than pino-http: no child logger per request.
+ */
+function requestLogging(logger: Logger): RequestHandler {
+  return (req, res, next) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    req.requestId = id;
+    res.setHeader('X-Request-Id', id);
+    if (logger.isLevelEnabled('info') && req.path !== '/healthz' && req.path !== '/metrics') {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        if (res.statusCode >= 400) return;
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        logger.info({ reqId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.actor?.kind === 'user' ? req.actor.userId : undefined }, 'request');
+      });
+    }
+    next();
+  };
+}
+
 /** A body that is there must be JSON: a form or text body is refused rather than silently ignored. */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is('application/json')) {
+  const type = req.headers['content-type'] ?? '';
+  if (hasBody && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
     next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
     return;
   }
@@ -101,7 +108,6 @@ function authenticate(auth: AuthService): RequestHandler {
     const actor = await auth.authenticate(secret);
     if (!actor) return next(new AppError('UNAUTHENTICATED', 'the token or API key is invalid, expired or revoked'));
     req.actor = actor;
-    (req as { log?: Logger }).log = (req as unknown as { log: Logger }).log.child({ userId: actor.userId });
     next();
   };
 }

@@ -47,6 +47,8 @@ const ticketColumns = {
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof TicketRecord, string>;
 
+const contactColumns = { id: 'id', phone: 'phone', wechatOpenid: 'wechat_openid', name: 'name', idNumber: 'id_number', anonymous: 'anonymous', confidential: 'confidential' };
+
 const patchColumns: Record<keyof TicketPatch, string> = {
   status: 'status',
   categoryId: 'category_id',
@@ -65,22 +67,7 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   closedAt: 'closed_at',
 };
 
-/**
- * The next human ticket number, e.g. 20261122-00042 (Asia/Shanghai day, database clock).
- * Runs as its own statement so the counter row is locked for microseconds, not for a
- * whole ticket transaction; a rolled-back creation leaves a gap, never a duplicate.
- */
-export async function nextTicketNumber(db: Queryable): Promise<string> {
-  const { rows } = await db.raw<{ rows: Array<{ number: string }> }>(`
-    insert into ticket_number_counters as c (day, last_value)
-    values ((now() at time zone 'Asia/Shanghai')::date, 1)
-    on conflict (day) do update set last_value = c.last_value + 1
-    returning to_char(day, 'YYYYMMDD') || '-' || case when last_value > 99999 then last_value::text else lpad(last_value::text, 5, '0') end as number`);
-  return rows[0]!.number;
-}
-
 export interface NewTicket {
-  number: string;
   channel: Channel;
   requestType: RequestType;
   urgency: Urgency;
@@ -89,28 +76,112 @@ export interface NewTicket {
   description: string;
   address: string | null;
   regionId: number | null;
-  contactId: number | null;
   createdBy: number | null;
+  /** The citizen: found by phone (E.164) when there is one, otherwise a new contact. */
+  caller: { phone: string | null; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean } | null;
+  createdEvent: { actor: Actor; data: Record<string, unknown> };
 }
 
-export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<TicketRecord> {
-  const [row] = await db('tickets')
-    .insert({
-      number: ticket.number,
-      status: 'new',
+export interface InsertedTicket {
+  ticket: TicketRecord;
+  contact: ContactRecord | undefined;
+  category: { code: string; name: string } | undefined;
+  region: { name: string } | undefined;
+  eventId: number;
+}
+
+/**
+ * Ticket creation is the hottest write path, so it is one statement: the number, the
+ * contact, the ticket and its 'created' event commit together in one round trip (on the
+ * machines measured, a round trip costs more than anything the statement does; see
+ * docs/benchmarks.md). The number is the Asia/Shanghai day by the database clock and a
+ * daily sequence: 20261122-00042.
+ * Nothing is written unless the category (if any) is active and the region (if any)
+ * exists: undefined then, and the caller looks up which reference was wrong. One contact
+ * per phone number; a later call may add a name or ask for confidentiality, never
+ * remove them.
+ */
+export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<InsertedTicket | undefined> {
+  const actor = ticket.createdEvent.actor;
+  const contactCte = !ticket.caller
+    ? 'contact as (select null::bigint as id where false)'
+    : ticket.caller.phone
+      ? `contact as (
+           insert into contacts as c (phone, name, id_number, anonymous, confidential)
+           select :phone, :name, :idNumber, :anonymous, :confidential from valid
+           on conflict (phone) where phone is not null do update set
+             name = coalesce(excluded.name, c.name),
+             id_number = coalesce(excluded.id_number, c.id_number),
+             anonymous = c.anonymous or excluded.anonymous,
+             confidential = c.confidential or excluded.confidential,
+             updated_at = now()
+           returning *)`
+      : `contact as (insert into contacts (name, anonymous, confidential) select :name, :anonymous, :confidential from valid returning *)`;
+  const { rows } = await db.raw<{
+    rows: Array<{ ticket: Record<string, unknown>; contact: Record<string, unknown> | null; category: { code: string; name: string } | null; region: { name: string } | null; event_id: number }>;
+  }>(
+    `with valid as (
+       select 1 where (:categoryId::bigint is null or exists (select 1 from categories where id = :categoryId and active))
+                  and (:regionId::bigint is null or exists (select 1 from regions where id = :regionId))),
+     counter as (
+       insert into ticket_number_counters as n (day, last_value)
+       select (now() at time zone 'Asia/Shanghai')::date, 1 from valid
+       on conflict (day) do update set last_value = n.last_value + 1
+       returning to_char(day, 'YYYYMMDD') || '-' || case when last_value > 99999 then last_value::text else lpad(last_value::text, 5, '0') end as number),
+     ${contactCte},
+     ticket as (
+       insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, contact_id, created_by)
+       select counter.number, 'new', :channel, :requestType, :urgency, :categoryId, :title, :description, :address, :regionId, (select id from contact), :createdBy from counter
+       returning *),
+     event as (
+       insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
+       select id, 'created', :actorKind, :actorUserId, 'new', :eventData from ticket
+       returning id)
+     select to_jsonb(ticket) as ticket,
+            (select to_jsonb(contact) from contact) as contact,
+            (select json_build_object('code', code, 'name', name) from categories where id = ticket.category_id) as category,
+            (select json_build_object('name', name) from regions where id = ticket.region_id) as region,
+            (select id from event) as event_id
+     from ticket`,
+    {
+      categoryId: ticket.categoryId,
+      regionId: ticket.regionId,
       channel: ticket.channel,
-      request_type: ticket.requestType,
+      requestType: ticket.requestType,
       urgency: ticket.urgency,
-      category_id: ticket.categoryId,
       title: ticket.title,
       description: ticket.description,
       address: ticket.address,
-      region_id: ticket.regionId,
-      contact_id: ticket.contactId,
-      created_by: ticket.createdBy,
-    })
-    .returning(returningAs(ticketColumns));
-  return row as TicketRecord;
+      createdBy: ticket.createdBy,
+      phone: ticket.caller?.phone ?? null,
+      name: ticket.caller?.name ?? null,
+      idNumber: ticket.caller?.idNumber ?? null,
+      anonymous: ticket.caller?.anonymous ?? false,
+      confidential: ticket.caller?.confidential ?? false,
+      actorKind: actor.kind,
+      actorUserId: actor.kind === 'user' ? actor.userId : null,
+      eventData: JSON.stringify(ticket.createdEvent.data),
+    },
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  return {
+    ticket: fromJsonRow<TicketRecord>(row.ticket, ticketColumns),
+    contact: row.contact ? fromJsonRow<ContactRecord>(row.contact, contactColumns) : undefined,
+    category: row.category ?? undefined,
+    region: row.region ?? undefined,
+    eventId: row.event_id,
+  };
+}
+
+/** A row that came back as JSON (to_jsonb): snake_case keys to the record's fields, timestamps to Dates. */
+function fromJsonRow<T>(json: Record<string, unknown>, columns: Record<string, string>): T {
+  const record: Record<string, unknown> = {};
+  for (const [field, column] of Object.entries(columns)) {
+    const value = json[column] ?? null;
+    record[field] = typeof value === 'string' && /_at$/.test(column) ? new Date(value) : value;
+  }
+  return record as T;
 }
 
 export async function findTicket(db: Queryable, id: number): Promise<TicketRecord | undefined> {
@@ -276,32 +347,6 @@ export async function listExtensionRequests(db: Queryable, ticketId: number): Pr
   return db('extension_requests').select(extensionColumns).where({ ticket_id: ticketId }).orderBy('id');
 }
 
-const contactColumns = { id: 'id', phone: 'phone', wechatOpenid: 'wechat_openid', name: 'name', idNumber: 'id_number', anonymous: 'anonymous', confidential: 'confidential' };
-
-/** One contact per phone number; a later call may add a name or ask for confidentiality, never remove them. */
-export async function upsertContactByPhone(
-  db: Queryable,
-  contact: { phone: string; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean },
-): Promise<ContactRecord> {
-  const { rows } = await db.raw<{ rows: ContactRecord[] }>(
-    `insert into contacts as c (phone, name, id_number, anonymous, confidential)
-     values (:phone, :name, :idNumber, :anonymous, :confidential)
-     on conflict (phone) where phone is not null do update set
-       name = coalesce(excluded.name, c.name),
-       id_number = coalesce(excluded.id_number, c.id_number),
-       anonymous = c.anonymous or excluded.anonymous,
-       confidential = c.confidential or excluded.confidential,
-       updated_at = now()
-     returning ${returningAs(contactColumns).join(', ')}`,
-    contact,
-  );
-  return rows[0]!;
-}
-
-export async function insertContact(db: Queryable, contact: { name: string | null; anonymous: boolean; confidential: boolean }): Promise<ContactRecord> {
-  const [row] = await db('contacts').insert({ name: contact.name, anonymous: contact.anonymous, confidential: contact.confidential }).returning(returningAs(contactColumns));
-  return row as ContactRecord;
-}
 
 export async function findContacts(db: Queryable, ids: readonly number[]): Promise<ContactRecord[]> {
   if (ids.length === 0) return [];

@@ -53,47 +53,43 @@ export class TicketsService {
   ) {}
 
   async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
-    const [category, region] = await Promise.all([
-      input.categoryId ? findCategoryById(this.db, input.categoryId) : undefined,
-      input.regionId ? findRegionById(this.db, input.regionId) : undefined,
-    ]);
-    if (input.categoryId && (!category || !category.active)) throw invalid(`category ${input.categoryId} does not exist or is inactive`);
-    if (input.regionId && !region) throw invalid(`region ${input.regionId} does not exist`);
     let phone: string | undefined;
     if (input.caller?.phone) {
       phone = normalizePhone(input.caller.phone);
       if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
     }
-
-    const number = await repo.nextTicketNumber(this.db);
-    const ticket = await this.db.transaction(async (trx) => {
-      const caller = input.caller;
-      let contactId: number | null = null;
-      if (caller) {
-        const fields = { name: caller.name ?? null, anonymous: caller.anonymous, confidential: caller.confidential };
-        const contact = phone
-          ? await repo.upsertContactByPhone(trx, { ...fields, phone, idNumber: caller.idNumber ?? null })
-          : await repo.insertContact(trx, fields);
-        contactId = contact.id;
-      }
-      const created = await repo.insertTicket(trx, {
-        number,
-        channel: input.channel,
-        requestType: input.requestType,
-        urgency: input.urgency,
-        categoryId: input.categoryId ?? null,
-        title: input.title ?? summarizeTitle(input.description),
-        description: input.description,
-        address: input.address ?? null,
-        regionId: input.regionId ?? null,
-        contactId,
-        createdBy: actor.userId,
-      });
-      await repo.insertEvent(trx, { ticketId: created.id, type: 'created', actor, toStatus: 'new', data: { channel: input.channel } });
-      return created;
+    const caller = input.caller;
+    const inserted = await repo.insertTicket(this.db, {
+      channel: input.channel,
+      requestType: input.requestType,
+      urgency: input.urgency,
+      categoryId: input.categoryId ?? null,
+      title: input.title ?? summarizeTitle(input.description),
+      description: input.description,
+      address: input.address ?? null,
+      regionId: input.regionId ?? null,
+      createdBy: actor.userId,
+      caller: caller ? { phone: phone ?? null, name: caller.name ?? null, idNumber: caller.idNumber ?? null, anonymous: caller.anonymous, confidential: caller.confidential } : null,
+      createdEvent: { actor, data: { channel: input.channel } },
     });
+    if (!inserted) throw await this.invalidReference(input);
+    const { ticket, contact, category, region, eventId } = inserted;
     await this.afterCommit('ticket.triage', () => this.queue.enqueue('ticket.triage', { ticketId: ticket.id }, { jobId: triageJobId(ticket.id) }));
-    return this.get(actor, ticket.id);
+    // Answered from what was just written: a new ticket has no assignments, requesters or other events yet.
+    return presentDetail(
+      { ...ticket, categoryCode: category?.code ?? null, categoryName: category?.name ?? null, regionName: region?.name ?? null, leadDepartmentName: null, overdueNow: false },
+      {
+        contact,
+        requesters: [],
+        assignments: [],
+        extensions: [],
+        events: [
+          { id: eventId, ticketId: ticket.id, type: 'created', actorKind: 'user', actorUserId: actor.userId, actorName: actor.displayName, fromStatus: null, toStatus: 'new', reason: null, data: { channel: input.channel }, createdAt: ticket.createdAt },
+        ],
+        mergedIntoNumber: null,
+      },
+      actor,
+    );
   }
 
   async list(actor: UserActor, query: ListTicketsQuery): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
@@ -156,7 +152,7 @@ export class TicketsService {
   }
 
   /** Every lifecycle action: the rule is checked, then one transaction writes ticket, event and outbox rows. */
-  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>): Promise<TicketDetail | unknown> {
+  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options: { readBack?: boolean } = {}): Promise<TicketDetail | unknown> {
     const rule = lifecycle[action];
     const role = actorRole(actor);
     if (!rule.actors.includes(role)) throw forbidden(`${role} may not ${rule.label} (${action})`);
@@ -186,7 +182,9 @@ export class TicketsService {
       await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result));
       return result;
     });
-    return outcome.response ?? this.get(actor, ticketId);
+    if (outcome.response !== undefined) return outcome.response;
+    // Callers that do not answer anyone (jobs) skip reading the ticket back.
+    return options.readBack === false ? undefined : this.get(actor, ticketId);
   }
 
   private notices(action: TicketAction, ticket: TicketRecord, result: ApplyResult): NewOutboxMessage[] {
@@ -425,6 +423,16 @@ export class TicketsService {
       return { reason: body.purpose, data: { contactId: contact.id }, response: { contact: presentContact(contact, systemActor('reveal')) } };
     },
   };
+
+  /** Which reference made a creation write nothing (looked up only on this failure path). */
+  private async invalidReference(input: CreateTicketInput): Promise<AppError> {
+    if (input.categoryId) {
+      const category = await findCategoryById(this.db, input.categoryId);
+      if (!category || !category.active) return invalid(`category ${input.categoryId} does not exist or is inactive`);
+    }
+    if (input.regionId && !(await findRegionById(this.db, input.regionId))) return invalid(`region ${input.regionId} does not exist`);
+    return conflict('the ticket could not be created; please retry');
+  }
 
   /** The lead moves to another department: the old lead assignment ends, a new one starts. */
   private async moveLead(trx: Tx, ticketId: number, departmentId: number): Promise<void> {

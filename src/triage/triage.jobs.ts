@@ -3,7 +3,6 @@ import type { JobHandlers, JobQueue } from '../jobs/queue';
 import type { PeriodicTask } from '../jobs/periodic';
 import { AppError } from '../shared/errors';
 import type { TicketsService } from '../tickets/tickets.service';
-import { findTicket } from '../tickets/tickets.repository';
 
 export const triageJobId = (ticketId: number) => `triage-${ticketId}`;
 
@@ -11,16 +10,14 @@ export const triageJobId = (ticketId: number) => `triage-${ticketId}`;
  * Triage of a new ticket. Until a classifier is configured every new ticket
  * waits in `triage` for an operator; the classifier plugs in here.
  */
-export function triageHandlers(db: Db, tickets: TicketsService): Pick<JobHandlers, 'ticket.triage'> {
+export function triageHandlers(tickets: TicketsService): Pick<JobHandlers, 'ticket.triage'> {
   return {
     'ticket.triage': async ({ ticketId }) => {
-      const ticket = await findTicket(db, ticketId);
-      if (!ticket || ticket.status !== 'new') return 'skipped';
       try {
-        await tickets.perform({ kind: 'system', name: 'triage' }, ticketId, 'triage', { note: '待话务员分拨（未配置自动分类）' });
+        await tickets.perform({ kind: 'system', name: 'triage' }, ticketId, 'triage', { note: '待话务员分拨（未配置自动分类）' }, { readBack: false });
       } catch (error) {
-        // An operator acted first: nothing left to do.
-        if (error instanceof AppError && error.code === 'INVALID_TRANSITION') return 'skipped';
+        // Already past triage (an operator acted first, or a retry), or gone: nothing left to do.
+        if (error instanceof AppError && (error.code === 'INVALID_TRANSITION' || error.code === 'NOT_FOUND')) return 'skipped';
         throw error;
       }
       return 'done';
