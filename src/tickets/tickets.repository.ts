@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles';
 import { returningAs, selectAs, type Queryable } from '../db/db';
 import type {
@@ -197,17 +198,7 @@ export async function lockTicket(db: Queryable, id: number): Promise<TicketRecor
   return db('tickets').select(ticketColumns).where({ id }).forUpdate().first();
 }
 
-export async function updateTicket(db: Queryable, id: number, patch: TicketPatch & { version: number }): Promise<void> {
-  const row: Record<string, unknown> = { version: patch.version, updated_at: db.fn.now() };
-  for (const [field, column] of Object.entries(patchColumns)) {
-    const value = patch[field as keyof TicketPatch];
-    if (value !== undefined) row[column] = value;
-  }
-  await db('tickets').update(row).where({ id });
-}
-
 export interface NewEvent {
-  ticketId: number;
   type: string;
   actor: Actor;
   fromStatus?: TicketStatus | null;
@@ -216,18 +207,36 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-export async function insertEvent(db: Queryable, event: NewEvent): Promise<void> {
+/**
+ * A transition's write: the ticket's new state and its timeline event, in one
+ * statement (one round trip; every change to a ticket has exactly one event).
+ */
+export async function updateTicketWithEvent(db: Queryable, id: number, patch: TicketPatch & { version: number }, event: NewEvent): Promise<void> {
+  const sets = ['version = ?', 'updated_at = now()'];
+  const bindings: Knex.Value[] = [patch.version];
+  for (const [field, column] of Object.entries(patchColumns)) {
+    const value = patch[field as keyof TicketPatch];
+    if (value === undefined) continue;
+    sets.push(`${column} = ?`);
+    bindings.push(value as Knex.Value);
+  }
   const actor = event.actor;
-  await db('ticket_events').insert({
-    ticket_id: event.ticketId,
-    type: event.type,
-    actor_kind: actor.kind,
-    actor_user_id: actor.kind === 'user' ? actor.userId : null,
-    from_status: event.fromStatus ?? null,
-    to_status: event.toStatus ?? null,
-    reason: event.reason ?? null,
-    data: { ...(actor.kind === 'user' ? {} : { actorName: actor.name }), ...(event.data ?? {}) },
-  });
+  await db.raw(
+    `with updated as (update tickets set ${sets.join(', ')} where id = ? returning id)
+     insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, from_status, to_status, reason, data)
+     select id, ?, ?, ?, ?, ?, ?, ?::jsonb from updated`,
+    [
+      ...bindings,
+      id,
+      event.type,
+      actor.kind,
+      actor.kind === 'user' ? actor.userId : null,
+      event.fromStatus ?? null,
+      event.toStatus ?? null,
+      event.reason ?? null,
+      JSON.stringify({ ...(actor.kind === 'user' ? {} : { actorName: actor.name }), ...(event.data ?? {}) }),
+    ],
+  );
 }
 
 export async function listEvents(db: Queryable, ticketId: number): Promise<TicketEventRecord[]> {

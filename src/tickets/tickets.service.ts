@@ -177,8 +177,7 @@ export class TicketsService {
       const result = await applier({ trx, ticket, actor, relation }, body);
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
-      await repo.updateTicket(trx, ticket.id, { ...result.patch, status: toStatus, version });
-      await repo.insertEvent(trx, { ticketId: ticket.id, type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
+      await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
       await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result));
       return result;
     });
@@ -396,8 +395,7 @@ export class TicketsService {
         (id): id is number => id !== null && id !== main.contactId,
       );
       await repo.linkRequesters(trx, main.id, duplicates, ticket.id);
-      await repo.insertEvent(trx, {
-        ticketId: main.id,
+      await repo.updateTicketWithEvent(trx, main.id, { version: main.version + 1 }, {
         type: 'merge_received',
         actor,
         fromStatus: main.status,
@@ -405,7 +403,6 @@ export class TicketsService {
         reason: body.reason ?? null,
         data: { duplicateTicketId: ticket.id, duplicateNumber: ticket.number, linkedContactIds: duplicates },
       });
-      await repo.updateTicket(trx, main.id, { version: main.version + 1 });
       return {
         patch: { mergedIntoId: main.id, closedAt: new Date() },
         reason: body.reason ?? null,
