@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import { AppError } from '../shared/errors';
 import type { AuthService } from './auth.service';
-import { userRoles } from './roles';
+import { roleLabels, userRoles } from './roles';
 
 const password = z.string().min(10, 'at least 10 characters').max(200);
 const displayName = z.string().trim().min(1).max(50);
@@ -34,7 +34,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     },
   });
 
-  api.route({ method: 'get', path: '/auth/me', tag: 'auth', summary: 'Who am I', access: 'staff', handler: async ({ actor }) => actor });
+  api.route({ method: 'get', path: '/auth/me', tag: 'auth', summary: 'Who am I', access: 'staff', handler: async ({ actor }) => ({ ...actor, roleLabel: roleLabels[actor.role] }) });
 
   api.route({
     method: 'get',

@@ -1,14 +1,6 @@
 export const regionLevels = ['city', 'district', 'township', 'village', 'grid'] as const;
 export type RegionLevel = (typeof regionLevels)[number];
 
-export const regionLevelLabels: Record<RegionLevel, string> = {
-  city: '市',
-  district: '区/县',
-  township: '乡镇/街道',
-  village: '村/社区',
-  grid: '网格',
-};
-
 export const departmentKinds = ['center', 'functional', 'district_gov', 'township_gov', 'utility', 'runner_team'] as const;
 export type DepartmentKind = (typeof departmentKinds)[number];
 

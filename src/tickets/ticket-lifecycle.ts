@@ -1,4 +1,4 @@
-import type { UserRole } from '../auth/roles';
+import { centerRoles, departmentRoles, type UserRole } from '../auth/roles';
 import type { TicketStatus } from './ticket.types';
 
 /**
@@ -48,9 +48,10 @@ export interface TransitionRule {
   notify?: readonly Notice[];
 }
 
-const center = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
+const center = centerRoles;
+// The proxy-application seat takes and closes its own requests but does not steer other departments' work.
 const centerDispatchers = ['operator', 'supervisor', 'admin'] as const;
-const departmentStaff = ['agent', 'dept_head', 'runner'] as const;
+const departmentStaff = departmentRoles;
 const handling = ['dispatched', 'accepted'] as const;
 const allStatuses = ['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied', 'closed', 'cancelled'] as const;
 
@@ -90,7 +91,7 @@ export type RuleVerdict =
 export function checkRule(action: TicketAction, role: ActorRole, status: TicketStatus, relation: { isLead: boolean; isAssist: boolean }): RuleVerdict {
   const rule = lifecycle[action];
   if (!rule.actors.includes(role)) return { ok: false, reason: 'role', message: `${role} may not ${rule.label} (${action})` };
-  const departmentSide = (departmentStaffRoles as readonly ActorRole[]).includes(role);
+  const departmentSide = (departmentRoles as readonly ActorRole[]).includes(role);
   if (departmentSide && rule.scope) {
     const allowed = rule.scope === 'lead' ? relation.isLead : rule.scope === 'assist' ? relation.isAssist : relation.isLead || relation.isAssist;
     const who = rule.scope === 'lead' ? 'the lead (主办) department' : rule.scope === 'assist' ? 'an assisting (协办) department' : 'a handling department';
@@ -102,4 +103,3 @@ export function checkRule(action: TicketAction, role: ActorRole, status: TicketS
   return { ok: true };
 }
 
-export const departmentStaffRoles = departmentStaff;

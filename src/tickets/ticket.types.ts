@@ -12,10 +12,6 @@ export const ticketStatusLabels: Record<TicketStatus, string> = {
   cancelled: '已撤销',
 };
 
-/** Statuses in which a department holds the ticket and its reply clock runs. */
-export const openDepartmentStatuses = ['dispatched', 'accepted', 'returned'] as const satisfies readonly TicketStatus[];
-export const finalStatuses = ['closed', 'cancelled'] as const satisfies readonly TicketStatus[];
-
 export const requestTypes = ['consult', 'help', 'complaint', 'report', 'suggestion', 'praise', 'proxy'] as const;
 export type RequestType = (typeof requestTypes)[number];
 export const requestTypeLabels: Record<RequestType, string> = {

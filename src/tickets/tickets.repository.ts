@@ -189,10 +189,6 @@ export async function findTicket(db: Queryable, id: number): Promise<TicketRecor
   return db('tickets').select(ticketColumns).where({ id }).first();
 }
 
-export async function findTicketByNumber(db: Queryable, number: string): Promise<TicketRecord | undefined> {
-  return db('tickets').select(ticketColumns).where({ number }).first();
-}
-
 /** Row lock for a transition: concurrent actions on one ticket run one after the other. */
 export async function lockTicket(db: Queryable, id: number): Promise<TicketRecord | undefined> {
   return db('tickets').select(ticketColumns).where({ id }).forUpdate().first();

@@ -12,7 +12,7 @@ import { triageJobId } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { presentContact, presentDetail, presentSummary, type TicketDetail, type TicketSummary } from './ticket-view';
-import type { AssignmentRecord, ContactRecord, TicketPatch, TicketRecord } from './ticket.types';
+import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 
 /** How the acting user's department stands to a ticket. */
@@ -244,7 +244,7 @@ export class TicketsService {
       return {
         patch: { returnCount: ticket.returnCount + 1, assigneeUserId: null },
         reason: body.reason,
-        data: { reasonCode: body.reasonCode, departmentId: relation.assignment!.departmentId, returnNumber: ticket.returnCount + 1 },
+        data: { reasonCode: body.reasonCode, reasonLabel: returnReasonLabels[body.reasonCode], departmentId: relation.assignment!.departmentId, returnNumber: ticket.returnCount + 1 },
       };
     },
 

@@ -17,10 +17,6 @@ export async function findCategoryById(db: Queryable, id: number): Promise<Categ
   return db('categories').select(columns).where({ id }).first();
 }
 
-export async function findCategoryByCode(db: Queryable, code: string): Promise<CategoryRecord | undefined> {
-  return db('categories').select(columns).where({ code }).first();
-}
-
 export async function listCategories(db: Queryable, filter: { active?: boolean }): Promise<CategoryRecord[]> {
   const query = db('categories').select(columns).orderBy([{ column: 'level' }, { column: 'sort_order' }, { column: 'code' }]);
   if (filter.active !== undefined) query.where({ active: filter.active });
