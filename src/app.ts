@@ -1,7 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { Express } from 'express';
+import { Router, type Express } from 'express';
+import { createTwilioClient } from '../adapters/twilio/twilio-client';
+import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
+import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
 import { registerAuthRoutes } from './auth/auth.routes';
 import { AuthService } from './auth/auth.service';
 import type { Config } from './config/config';
@@ -15,7 +18,13 @@ import { BullMqQueue } from './jobs/bullmq-queue';
 import { InProcessQueue } from './jobs/in-process-queue';
 import { startPeriodic } from './jobs/periodic';
 import type { JobHandlers, JobQueue } from './jobs/queue';
+import { intakeHandlers, intakeRecovery } from './intake/intake.jobs';
+import { IntakeService } from './intake/intake.service';
+import { notifyHandlers, outboxRelay } from './notify/notify.jobs';
+import { registerNotifyRoutes } from './notify/notify.routes';
+import { NotifyService } from './notify/notify.service';
 import { registerOrgRoutes } from './org/org.routes';
+import { AppError } from './shared/errors';
 import { OrgService } from './org/org.service';
 import { seedDemoCity, seedTaxonomy } from './seed/seed';
 import { createLogger, type Logger } from './shared/logger';
@@ -31,7 +40,7 @@ export interface Hub {
   db: Db;
   queue: JobQueue;
   http: Express;
-  services: { auth: AuthService; org: OrgService; taxonomy: TaxonomyService; tickets: TicketsService };
+  services: { auth: AuthService; org: OrgService; taxonomy: TaxonomyService; tickets: TicketsService; intake: IntakeService; notify: NotifyService };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
   /** Graceful: stop taking requests, finish running jobs, close queue and database. */
@@ -71,15 +80,32 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     throw error;
   }
 
+  // Channels and adapters: each vendor SDK enters here and nowhere else in src/.
+  const twilioClient = config.twilio ? createTwilioClient(config.twilio) : undefined;
+  const smsSender = config.twilio ? new TwilioSmsSender(twilioClient!, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`) : undefined;
+
   const auth = new AuthService(db, config.sessionTtlMs);
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
-  const tickets = new TicketsService(db, queue, logger);
+  const notify = new NotifyService(db, queue, logger, config.outbox, { sms: smsSender });
+  const tickets = new TicketsService(db, queue, notify, logger);
+  const intake = new IntakeService(db, queue, notify, logger);
 
   const handlers: JobHandlers = {
     ...triageHandlers(tickets),
+    ...intakeHandlers(intake),
+    ...notifyHandlers(notify),
   };
-  const periodicTasks = [triageRecovery(db, queue)];
+  const periodicTasks = [triageRecovery(db, queue), intakeRecovery(intake), outboxRelay(notify, config.outbox.sweepMs)];
+
+  const webhooks = Router();
+  if (config.twilio) {
+    webhooks.use('/twilio', twilioSmsRouter({ authToken: config.twilio.authToken, publicUrl: config.http.publicUrl, intake, notify }));
+  } else {
+    webhooks.use('/twilio', () => {
+      throw new AppError('NOT_READY', 'the Twilio channels are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)');
+    });
+  }
 
   const openApi = new OpenAPIRegistry();
   openApi.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login, or an API key' });
@@ -88,6 +114,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerOrgRoutes(api, org);
   registerTaxonomyRoutes(api, taxonomy);
   registerTicketRoutes(api, tickets);
+  registerNotifyRoutes(api, notify);
 
   const metrics = createMetrics(db, queue);
   const http = createHttpApp({
@@ -97,6 +124,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     openApi,
     metrics,
     api: api.router,
+    webhooks,
     readiness: async () => ({
       database: await pingDb(db).then(() => 'ok', (err: Error) => err.message),
       queue: await queue.ping().then(() => 'ok', (err: Error) => err.message),
@@ -115,7 +143,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets },
+    services: { auth, org, taxonomy, tickets, intake, notify },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

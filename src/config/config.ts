@@ -34,6 +34,15 @@ const envSchema = z.object({
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   SEED_DEMO: booleanFromEnv.default(true),
+
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
+  TWILIO_SMS_FROM: z.string().min(3).optional(),
+  TWILIO_API_BASE: optionalUrl,
+
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+  OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
 });
 
 export interface Config {
@@ -47,6 +56,9 @@ export interface Config {
   sessionTtlMs: number;
   shutdownTimeoutMs: number;
   seedDemo: boolean;
+  /** Present when the SMS channel is configured (all of SID, token and sender number). */
+  twilio?: { accountSid: string; authToken: string; smsFrom: string; apiBase?: string };
+  outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   // Without Redis the job queue lives inside one process, so api and worker cannot be split.
   if (!e.REDIS_URL && e.HUB_ROLE !== 'all') {
     throw new ConfigError(`role "${e.HUB_ROLE}" needs REDIS_URL: without Redis, jobs run in-process and only role "all" works`);
+  }
+  const twilioKeys = [e.TWILIO_ACCOUNT_SID, e.TWILIO_AUTH_TOKEN, e.TWILIO_SMS_FROM];
+  if (twilioKeys.some(Boolean) && !twilioKeys.every(Boolean)) {
+    throw new ConfigError('the SMS channel needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM (or none)');
   }
   return {
     role: e.HUB_ROLE,
@@ -80,5 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     seedDemo: e.SEED_DEMO,
+    twilio:
+      e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_SMS_FROM
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, smsFrom: e.TWILIO_SMS_FROM, apiBase: e.TWILIO_API_BASE?.replace(/\/$/, '') }
+        : undefined,
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

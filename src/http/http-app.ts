@@ -16,6 +16,8 @@ export interface HttpAppDeps {
   metrics: { registry: { contentType: string; metrics(): Promise<string> }; middleware: RequestHandler };
   /** Routers mounted under /api/v1. */
   api: express.Router;
+  /** Channel webhooks, mounted under /webhooks (each verifies its provider's signature). */
+  webhooks: express.Router;
   /** Checks behind /readyz: database and queue. */
   readiness: () => Promise<Record<string, 'ok' | string>>;
 }
@@ -55,6 +57,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   });
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'hotline-hub API' }));
 
+  app.use('/webhooks', deps.webhooks);
   app.use('/api/v1', requireJsonBody, express.json({ limit: deps.bodyLimitBytes, strict: true }), authenticate(deps.auth), deps.api);
 
   app.use(notFoundHandler);

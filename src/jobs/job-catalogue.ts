@@ -21,6 +21,9 @@ const job = <S extends z.ZodType>(payload: S, retry: { attempts?: number; backof
  */
 export const jobCatalogue = {
   'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() })),
+  'intake.process': job(z.strictObject({ messageId: z.number().int().positive() })),
+  // Delivery keeps its retry state on the outbox row; the job itself runs once per attempt.
+  'notify.deliver': job(z.strictObject({ outboxId: z.number().int().positive() }), { attempts: 1 }),
 };
 
 export type JobCatalogue = typeof jobCatalogue;

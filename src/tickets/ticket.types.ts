@@ -147,4 +147,5 @@ export interface ContactRecord {
   idNumber: string | null;
   anonymous: boolean;
   confidential: boolean;
+  smsOptedOut: boolean;
 }

@@ -48,7 +48,16 @@ const ticketColumns = {
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof TicketRecord, string>;
 
-const contactColumns = { id: 'id', phone: 'phone', wechatOpenid: 'wechat_openid', name: 'name', idNumber: 'id_number', anonymous: 'anonymous', confidential: 'confidential' };
+const contactColumns = {
+  id: 'id',
+  phone: 'phone',
+  wechatOpenid: 'wechat_openid',
+  name: 'name',
+  idNumber: 'id_number',
+  anonymous: 'anonymous',
+  confidential: 'confidential',
+  smsOptedOut: 'sms_opted_out',
+};
 
 const patchColumns: Record<keyof TicketPatch, string> = {
   status: 'status',
@@ -78,8 +87,8 @@ export interface NewTicket {
   address: string | null;
   regionId: number | null;
   createdBy: number | null;
-  /** The citizen: found by phone (E.164) when there is one, otherwise a new contact. */
-  caller: { phone: string | null; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean } | null;
+  /** The citizen: a known contact, or found by phone (E.164) when there is one, otherwise a new contact. */
+  caller: { contactId: number } | { phone: string | null; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean } | null;
   createdEvent: { actor: Actor; data: Record<string, unknown> };
 }
 
@@ -104,9 +113,12 @@ export interface InsertedTicket {
  */
 export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<InsertedTicket | undefined> {
   const actor = ticket.createdEvent.actor;
+  const caller = ticket.caller && 'contactId' in ticket.caller ? undefined : ticket.caller;
   const contactCte = !ticket.caller
     ? 'contact as (select null::bigint as id where false)'
-    : ticket.caller.phone
+    : 'contactId' in ticket.caller
+      ? 'contact as (select * from contacts where id = :contactId)'
+      : ticket.caller.phone
       ? `contact as (
            insert into contacts as c (phone, name, id_number, anonymous, confidential)
            select :phone, :name, :idNumber, :anonymous, :confidential from valid
@@ -154,11 +166,12 @@ export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<In
       description: ticket.description,
       address: ticket.address,
       createdBy: ticket.createdBy,
-      phone: ticket.caller?.phone ?? null,
-      name: ticket.caller?.name ?? null,
-      idNumber: ticket.caller?.idNumber ?? null,
-      anonymous: ticket.caller?.anonymous ?? false,
-      confidential: ticket.caller?.confidential ?? false,
+      contactId: ticket.caller && 'contactId' in ticket.caller ? ticket.caller.contactId : null,
+      phone: caller?.phone ?? null,
+      name: caller?.name ?? null,
+      idNumber: caller?.idNumber ?? null,
+      anonymous: caller?.anonymous ?? false,
+      confidential: caller?.confidential ?? false,
       actorKind: actor.kind,
       actorUserId: actor.kind === 'user' ? actor.userId : null,
       eventData: JSON.stringify(ticket.createdEvent.data),
@@ -352,6 +365,32 @@ export async function listExtensionRequests(db: Queryable, ticketId: number): Pr
   return db('extension_requests').select(extensionColumns).where({ ticket_id: ticketId }).orderBy('id');
 }
 
+
+/** The contact behind a phone number or WeChat openid, created on first contact. */
+export async function upsertContactByIdentity(db: Queryable, identity: { phone?: string; wechatOpenid?: string }): Promise<ContactRecord> {
+  const [column, value] = identity.phone ? ['phone', identity.phone] : ['wechat_openid', identity.wechatOpenid];
+  if (!value) throw new Error('a contact needs a phone number or an openid');
+  const { rows } = await db.raw<{ rows: ContactRecord[] }>(
+    `insert into contacts (${column}) values (?) on conflict (${column}) where ${column} is not null do update set updated_at = now()
+     returning ${returningAs(contactColumns).join(', ')}`,
+    [value],
+  );
+  return rows[0]!;
+}
+
+export async function setSmsOptOut(db: Queryable, contactId: number, optedOut: boolean): Promise<void> {
+  await db('contacts').update({ sms_opted_out: optedOut, updated_at: db.fn.now() }).where({ id: contactId });
+}
+
+export async function findTicketByNumber(db: Queryable, number: string): Promise<TicketRecord | undefined> {
+  return db('tickets').select(ticketColumns).where({ number }).first();
+}
+
+/** Whether the contact asked on this ticket: its requester, or linked to it by a merge. */
+export async function isRequester(db: Queryable, ticket: TicketRecord, contactId: number): Promise<boolean> {
+  if (ticket.contactId === contactId) return true;
+  return Boolean(await db('ticket_requesters').where({ ticket_id: ticket.id, contact_id: contactId }).first());
+}
 
 export async function findContacts(db: Queryable, ids: readonly number[]): Promise<ContactRecord[]> {
   if (ids.length === 0) return [];

@@ -1,6 +1,7 @@
 import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
+import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
@@ -49,6 +50,7 @@ export class TicketsService {
   constructor(
     private readonly db: Db,
     private readonly queue: JobQueue,
+    private readonly notify: NotifyService,
     private readonly logger: Logger,
   ) {}
 
@@ -178,9 +180,10 @@ export class TicketsService {
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
       await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
-      await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result));
-      return result;
+      const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result));
+      return { ...result, outboxRows };
     });
+    await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
     if (outcome.response !== undefined) return outcome.response;
     // Callers that do not answer anyone (jobs) skip reading the ticket back.
     return options.readBack === false ? undefined : this.get(actor, ticketId);
@@ -192,7 +195,8 @@ export class TicketsService {
     if (notify.includes('citizen') && ticket.contactId !== null) {
       messages.push({
         kind: 'citizen.ticket_status',
-        channel: ticket.channel,
+        // Citizens hear back where they can be reached: the mini-program, otherwise SMS to their phone.
+        channel: ticket.channel === 'miniprogram' ? 'miniprogram' : 'sms',
         recipient: { contactId: ticket.contactId },
         payload: { ticketId: ticket.id, number: ticket.number, action, status: ticket.status, ...(result.data?.mergedIntoNumber ? { mergedIntoNumber: result.data.mergedIntoNumber } : {}) },
         ticketId: ticket.id,

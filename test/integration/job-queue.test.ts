@@ -46,6 +46,8 @@ describe.each(implementations)('%s queue', (_name, make) => {
       if (attempt < (failUntilAttempt.get(ticketId) ?? 0)) throw new Error(`planned failure ${attempt}`);
       return ticketId === 999 ? 'skipped' : 'done';
     },
+    'intake.process': async () => 'skipped',
+    'notify.deliver': async () => 'skipped',
   };
 
   beforeAll(async () => {

@@ -9,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from './test-database';
 export interface TestHub {
   hub: Hub;
   database: TestDatabase;
+  redisPrefix: string;
   http: ReturnType<typeof supertest>;
   /** A session token for a demo user (cached per hub). */
   token(username: string): Promise<string>;
@@ -30,11 +31,14 @@ export const usesRedis = () => Boolean(process.env.REDIS_URL);
  * A whole hub (role all) on its own database and, when REDIS_URL is set, its own
  * Redis key prefix — so test files run in parallel and two runs never collide.
  */
-export async function startTestHub(options: { queue?: 'bullmq' | 'in-process'; env?: Record<string, string> } = {}): Promise<TestHub> {
-  const database = await createTestDatabase();
+export async function startTestHub(
+  options: { queue?: 'bullmq' | 'in-process'; env?: Record<string, string>; /** Share another hub's database and Redis prefix (scale-out tests). */ peerOf?: TestHub } = {},
+): Promise<TestHub> {
+  const database = options.peerOf?.database ?? (await createTestDatabase());
   const useRedis = (options.queue ?? (usesRedis() ? 'bullmq' : 'in-process')) === 'bullmq';
   if (useRedis && !process.env.REDIS_URL) throw new Error('this test needs REDIS_URL');
-  const prefix = `hh-test-${process.env.HH_TEST_RUN ?? 'adhoc'}-${randomBytes(3).toString('hex')}`;
+  const prefix = options.peerOf?.redisPrefix ?? `hh-test-${process.env.HH_TEST_RUN ?? 'adhoc'}-${randomBytes(3).toString('hex')}`;
+  const ownsDatabase = !options.peerOf;
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: useRedis ? process.env.REDIS_URL : '',
@@ -64,6 +68,7 @@ export async function startTestHub(options: { queue?: 'bullmq' | 'in-process'; e
   return {
     hub,
     database,
+    redisPrefix: prefix,
     http,
     token,
     async as(username: string) {
@@ -77,6 +82,7 @@ export async function startTestHub(options: { queue?: 'bullmq' | 'in-process'; e
     },
     async close() {
       await hub.stop();
+      if (!ownsDatabase) return;
       if (useRedis) await deleteRedisPrefix(process.env.REDIS_URL!, prefix);
       await database.drop();
     },

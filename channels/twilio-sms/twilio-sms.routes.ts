@@ -1,0 +1,50 @@
+import express, { Router, type RequestHandler } from 'express';
+import { twilio } from '../../adapters/twilio/twilio-client';
+import type { IntakeService } from '../../src/intake/intake.service';
+import type { NotifyService } from '../../src/notify/notify.service';
+import { AppError } from '../../src/shared/errors';
+import { normalizeInboundSms, statusCallbackSchema } from './twilio-sms.normalize';
+
+export interface TwilioSmsDeps {
+  authToken: string;
+  /** The public base URL Twilio calls; signatures are computed over it. */
+  publicUrl: string;
+  intake: IntakeService;
+  notify: NotifyService;
+}
+
+/**
+ * POST /webhooks/twilio/sms         — an inbound SMS: verify, store, enqueue, answer empty TwiML at once
+ * POST /webhooks/twilio/sms/status  — a delivery report for a message we sent
+ * No classification and no reply is composed inside the request: Twilio gets its answer fast.
+ */
+export function twilioSmsRouter(deps: TwilioSmsDeps): Router {
+  const router = Router();
+  router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+
+  const verifySignature: RequestHandler = (req, _res, next) => {
+    const signature = req.header('X-Twilio-Signature');
+    const url = deps.publicUrl + req.originalUrl;
+    if (!signature || !twilio.validateRequest(deps.authToken, signature, url, (req.body ?? {}) as Record<string, string>)) {
+      next(new AppError('FORBIDDEN', 'invalid or missing X-Twilio-Signature'));
+      return;
+    }
+    next();
+  };
+
+  router.post('/sms', verifySignature, async (req, res) => {
+    const normalized = normalizeInboundSms(req.body ?? {});
+    if (!normalized.ok) throw new AppError('VALIDATION_FAILED', `malformed Twilio webhook: ${normalized.reason}`);
+    await deps.intake.receive(normalized.message);
+    res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
+  });
+
+  router.post('/sms/status', verifySignature, async (req, res) => {
+    const parsed = statusCallbackSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw new AppError('VALIDATION_FAILED', `malformed status callback: ${parsed.error.issues[0]?.message}`);
+    await deps.notify.providerStatus(parsed.data.MessageSid, parsed.data.MessageStatus, parsed.data.ErrorCode);
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,14 @@
+/** A message from a citizen, whatever channel it came by. Channels build it; intake stores and threads it. */
+export interface InboundMessage {
+  channel: 'sms' | 'phone' | 'miniprogram';
+  /** The provider's id (Twilio MessageSid or CallSid, WeChat msg id): one message per channel and id. */
+  providerId: string;
+  from: { phone?: string; wechatOpenid?: string };
+  text: string;
+  media: Array<{ url: string; contentType: string }>;
+  location?: { address?: string; latitude?: number; longitude?: number };
+  receivedAt: Date;
+  raw: Record<string, unknown>;
+}
+
+export type InboundKind = 'request' | 'follow_up' | 'status_query' | 'opt_out' | 'empty';

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { ApiRouter, idParams } from '../http/api-router';
+import type { NotifyService } from './notify.service';
+
+export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): void {
+  api.route({
+    method: 'get',
+    path: '/outbox',
+    tag: 'outbox',
+    summary: 'List outbound messages',
+    description: 'Filter by status: `failed` rows wait for a retry, `dead` rows used up their attempts (dead letters) and show their last error.',
+    access: ['admin', 'supervisor'],
+    query: z.strictObject({
+      status: z.enum(['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled']).optional(),
+      ticketId: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    handler: async ({ query }) => ({ items: await notify.list(query) }),
+  });
+  api.route({
+    method: 'post',
+    path: '/outbox/:id/retry',
+    tag: 'outbox',
+    summary: 'Retry a failed, dead or cancelled message',
+    access: ['admin', 'supervisor'],
+    params: idParams,
+    body: z.strictObject({}),
+    handler: ({ params }) => notify.retry(params.id),
+  });
+}

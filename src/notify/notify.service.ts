@@ -1,0 +1,128 @@
+import type { Db } from '../db/db';
+import type { JobOutcome, JobQueue } from '../jobs/queue';
+import { found } from '../shared/errors';
+import type { Logger } from '../shared/logger';
+import { findContacts } from '../tickets/tickets.repository';
+import * as outbox from './outbox.repository';
+import { DeliveryError, type SmsSender } from './ports';
+import { countSegments } from './sms-segments';
+import { renderCitizenText } from './templates';
+
+const maxRetryDelayMs = 30 * 60_000;
+
+/**
+ * Delivery of the outbox. The row is the truth: each attempt claims it, sends once, and
+ * records the outcome; retries wait with exponential backoff on the row, so a provider
+ * outage loses nothing and a crash never makes a row disappear. A job per attempt
+ * delivers promptly; the relay sweep picks up anything whose job was lost.
+ */
+export class NotifyService {
+  constructor(
+    private readonly db: Db,
+    private readonly queue: JobQueue,
+    private readonly logger: Logger,
+    private readonly options: { maxAttempts: number; retryBaseMs: number },
+    private readonly senders: { sms?: SmsSender },
+  ) {}
+
+  /** Channels this hub can deliver on; rows for other channels wait for their sender. */
+  channels(): string[] {
+    return Object.entries(this.senders)
+      .filter(([, sender]) => sender !== undefined)
+      .map(([channel]) => channel);
+  }
+
+  /** After the transaction that wrote outbox rows has committed: deliver what this hub can deliver. */
+  async written(rows: ReadonlyArray<{ id: number; channel: string }>): Promise<void> {
+    const channels = this.channels();
+    for (const { id, channel } of rows) {
+      if (channels.includes(channel)) await this.queue.enqueue('notify.deliver', { outboxId: id }, { jobId: `outbox-${id}-0` });
+    }
+  }
+
+  async deliver(outboxId: number): Promise<JobOutcome> {
+    const row = await outbox.claimForDelivery(this.db, outboxId);
+    if (!row) return 'skipped';
+    try {
+      if (row.channel !== 'sms' || !this.senders.sms) {
+        // Not ours to send (configuration changed since it was enqueued): hand the row back for a hub that can.
+        await this.db('outbox').update({ status: row.attempts > 0 ? 'failed' : 'pending', next_attempt_at: this.db.fn.now() }).where({ id: row.id });
+        return 'skipped';
+      }
+      const text = renderCitizenText(row.kind, row.payload);
+      if (!text) {
+        await outbox.markCancelled(this.db, row.id, `no SMS text for ${row.kind}`);
+        return 'skipped';
+      }
+      const recipient = await this.smsRecipient(row);
+      if ('skip' in recipient) {
+        await outbox.markCancelled(this.db, row.id, recipient.skip);
+        return 'skipped';
+      }
+      const { providerId } = await this.senders.sms.send({ to: recipient.phone, body: text });
+      await outbox.markSent(this.db, row.id, { providerId, segments: countSegments(text).segments });
+      return 'done';
+    } catch (error) {
+      await this.failed(row, error);
+      return 'done';
+    }
+  }
+
+  private async smsRecipient(row: outbox.OutboxRecord): Promise<{ phone: string } | { skip: string }> {
+    if (row.recipient.phone) return { phone: row.recipient.phone };
+    const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
+    if (!contact?.phone) return { skip: 'recipient has no phone number' };
+    if (contact.smsOptedOut && row.kind !== 'citizen.opt_out_confirm') return { skip: 'recipient opted out of SMS (退订)' };
+    return { phone: contact.phone };
+  }
+
+  /** A send that failed now (countAttempt) or that the provider reported failed later (already counted). */
+  private async failed(row: outbox.OutboxRecord, error: unknown, countAttempt = true): Promise<void> {
+    const permanent = error instanceof DeliveryError && error.permanent;
+    const attempts = row.attempts + (countAttempt ? 1 : 0);
+    const retryInMs = Math.min(this.options.retryBaseMs * 2 ** (attempts - 1), maxRetryDelayMs);
+    const status = await outbox.markFailed(this.db, row.id, (error as Error).message ?? String(error), {
+      maxAttempts: permanent ? attempts : this.options.maxAttempts,
+      retryInMs,
+      countAttempt,
+    });
+    this.logger.warn({ outboxId: row.id, attempts, status, err: error }, 'outbox delivery failed');
+    if (status === 'failed') {
+      await this.queue.enqueue('notify.deliver', { outboxId: row.id }, { jobId: `outbox-${row.id}-${attempts}`, delayMs: retryInMs });
+    }
+  }
+
+  /** The relay: anything due on our channels whose job was lost (Redis flush, crash) is enqueued again. */
+  async sweep(): Promise<number> {
+    const due = await outbox.findDue(this.db, this.channels(), 500);
+    for (const { id, attempts } of due) await this.queue.enqueue('notify.deliver', { outboxId: id }, { jobId: `outbox-${id}-${attempts}-sweep` });
+    return due.length;
+  }
+
+  /**
+   * A provider's delivery report (Twilio status callback). Failed or undelivered after being
+   * sent → the row goes back to retry (or dead once attempts are used up). Repeats are harmless.
+   */
+  async providerStatus(providerId: string, providerStatus: string, errorCode?: string): Promise<void> {
+    const row = await outbox.findByProviderId(this.db, providerId);
+    if (!row) {
+      this.logger.warn({ providerId, providerStatus }, 'delivery report for an unknown message');
+      return;
+    }
+    await outbox.setProviderStatus(this.db, row.id, providerStatus);
+    if ((providerStatus === 'failed' || providerStatus === 'undelivered') && row.status === 'sent') {
+      await this.db('outbox').update({ status: 'sending' }).where({ id: row.id, status: 'sent' });
+      await this.failed(row, new DeliveryError(`provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}`, false), false);
+    }
+  }
+
+  list(filter: { status?: outbox.OutboxStatus; ticketId?: number; limit: number }): Promise<outbox.OutboxRecord[]> {
+    return outbox.listOutbox(this.db, filter);
+  }
+
+  async retry(id: number): Promise<outbox.OutboxRecord> {
+    const row = found(await outbox.resetForRetry(this.db, id), 'failed, dead or cancelled outbox message');
+    await this.queue.enqueue('notify.deliver', { outboxId: id }, { jobId: `outbox-${id}-manual-${Date.now()}` });
+    return row;
+  }
+}

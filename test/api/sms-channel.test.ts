@@ -1,0 +1,245 @@
+import { randomBytes } from 'node:crypto';
+import twilio from 'twilio';
+import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { act } from '../support/tickets';
+import { demoIds, startTestHub, usesRedis, type TestHub } from '../support/test-hub';
+
+const accountSid = `AC${'a'.repeat(32)}`;
+const authToken = 'test-auth-token-0123456789';
+const publicUrl = 'https://hub.example.test';
+const hotline = '+8610612345';
+
+let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
+let t: TestHub;
+
+const env = () => ({
+  TWILIO_ACCOUNT_SID: accountSid,
+  TWILIO_AUTH_TOKEN: authToken,
+  TWILIO_SMS_FROM: hotline,
+  TWILIO_API_BASE: fake.url,
+  PUBLIC_URL: publicUrl,
+  OUTBOX_RETRY_BASE_MS: '50',
+  OUTBOX_SWEEP_MS: '200',
+});
+
+beforeAll(async () => {
+  fake = await startFakeTwilio({ accountSid, authToken });
+  t = await startTestHub({ env: env() });
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
+
+const sid = () => `SM${randomBytes(16).toString('hex')}`;
+let phoneSeq = 0;
+const newPhone = () => `+861390000${String(1000 + phoneSeq++).padStart(4, '0')}`;
+
+/** POST a webhook signed exactly as Twilio signs it (the SDK's own algorithm). */
+function signed(hub: TestHub, path: string, params: Record<string, string>, signWith = authToken) {
+  const signature = twilio.getExpectedTwilioSignature(signWith, publicUrl + path, params);
+  return hub.http.post(path).type('form').set('X-Twilio-Signature', signature).send(params);
+}
+
+const sms = (from: string, body: string, extra: Record<string, string> = {}) => ({ MessageSid: sid(), AccountSid: accountSid, From: from, To: hotline, Body: body, NumMedia: '0', ...extra });
+const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone);
+const ticketsOf = async (phone: string) =>
+  t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*').orderBy('t.id');
+
+describe('SMS webhook', () => {
+  test('when a forged or unsigned webhook arrives, then 403 and nothing is stored', async () => {
+    const params = sms(newPhone(), '路灯坏了');
+    expect((await signed(t, '/webhooks/twilio/sms', params, 'wrong-token-000000000')).status).toBe(403);
+    expect((await t.http.post('/webhooks/twilio/sms').type('form').send(params)).status).toBe(403);
+    // Signed for other parameters than those sent.
+    const tampered = twilio.getExpectedTwilioSignature(authToken, `${publicUrl}/webhooks/twilio/sms`, params);
+    expect((await t.http.post('/webhooks/twilio/sms').type('form').set('X-Twilio-Signature', tampered).send({ ...params, Body: '改过的内容' })).status).toBe(403);
+    expect(await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid })).toHaveLength(0);
+  });
+
+  test('when a citizen texts a request, then Twilio gets empty TwiML at once and the citizen an acknowledgement with the ticket number', async () => {
+    const phone = newPhone();
+    const res = await signed(t, '/webhooks/twilio/sms', sms(phone, '东华社区路灯坏了一个月 💡 请尽快修'));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/xml/);
+    expect(res.text).toMatch(/<Response\s*\/>/);
+    const [ack] = await eventually(() => sentTo(phone).length === 1 && sentTo(phone));
+    const [ticket] = await ticketsOf(phone);
+    expect(ticket).toMatchObject({ channel: 'sms', description: '东华社区路灯坏了一个月 💡 请尽快修' });
+    expect(ack!.body).toContain(ticket.number);
+    expect(ack!.from).toBe(hotline);
+    expect(ack!.statusCallback).toBe(`${publicUrl}/webhooks/twilio/sms/status`);
+    await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
+    const row = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.intake_ack' }).first();
+    expect(row).toMatchObject({ status: 'sent', provider_id: ack!.sid, attempts: 1, segments: 1 });
+  });
+
+  test('when Twilio replays a webhook, then the same answer comes back and nothing is created twice', async () => {
+    const phone = newPhone();
+    const params = sms(phone, '小区垃圾无人清运');
+    const first = await signed(t, '/webhooks/twilio/sms', params);
+    await eventually(() => sentTo(phone).length === 1);
+    const second = await signed(t, '/webhooks/twilio/sms', params);
+    expect(second.status).toBe(first.status);
+    expect(second.text).toBe(first.text);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ticketsOf(phone)).toHaveLength(1);
+    expect(sentTo(phone)).toHaveLength(1);
+    expect(await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid })).toHaveLength(1);
+  });
+
+  test('when a citizen asks for a status by number, then the status comes back and no ticket is opened', async () => {
+    const phone = newPhone();
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '噪音扰民'));
+    const [ticket] = await eventually(async () => ((await ticketsOf(phone)).length === 1 ? ticketsOf(phone) : undefined));
+    await eventually(() => sentTo(phone).length === 1);
+    const asker = newPhone();
+    await signed(t, '/webhooks/twilio/sms', sms(asker, `查询 ${ticket.number}`));
+    await signed(t, '/webhooks/twilio/sms', sms(asker, `${ticket.number}`));
+    await signed(t, '/webhooks/twilio/sms', sms(asker, '查询 20200101-99999'));
+    const replies = await eventually(() => sentTo(asker).length === 3 && sentTo(asker));
+    expect(replies.filter((m) => m.body.includes(`工单${ticket.number}当前状态`))).toHaveLength(2);
+    expect(replies.some((m) => m.body.includes('未查询到工单20200101-99999'))).toBe(true);
+    expect(await ticketsOf(asker)).toHaveLength(0);
+  });
+
+  test('when a citizen texts again while the ticket is open, then the message joins that ticket and the department is told', async () => {
+    const phone = newPhone();
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '楼道灯不亮'));
+    const [ticket] = await eventually(async () => ((await ticketsOf(phone)).length === 1 ? ticketsOf(phone) : undefined));
+    await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
+    const ids = await demoIds(t.hub);
+    await act(await t.as('operator'), ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') });
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '补充：是3单元的楼道'));
+    await eventually(async () => (await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'citizen_message' })).length === 1);
+    expect(await ticketsOf(phone)).toHaveLength(1);
+    const event = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'citizen_message' }).first();
+    expect(event).toMatchObject({ actor_kind: 'citizen', data: expect.objectContaining({ text: '补充：是3单元的楼道' }) });
+    expect(await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'department.citizen_message' })).toHaveLength(1);
+    const texts = (await eventually(() => sentTo(phone).length >= 3 && sentTo(phone))).map((m) => m.body);
+    expect(texts.some((b) => b.includes('已转交承办单位'))).toBe(true);
+    expect(texts.some((b) => b.includes('补充的信息已记入工单'))).toBe(true);
+  });
+
+  test('when a citizen texts STOP or 退订, then they are confirmed once and get no further SMS', async () => {
+    const phone = newPhone();
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '违章停车'));
+    const [ticket] = await eventually(async () => ((await ticketsOf(phone)).length === 1 ? ticketsOf(phone) : undefined));
+    await eventually(() => sentTo(phone).length === 1);
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '退订'));
+    await eventually(() => sentTo(phone).length === 2);
+    expect(sentTo(phone)[1]!.body).toMatch(/已退订/);
+    await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
+    const ids = await demoIds(t.hub);
+    await act(await t.as('operator'), ticket.id, 'dispatch', { departmentId: ids.department('GAJ') });
+    const row = await eventually(async () => {
+      const r = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.ticket_status' }).first();
+      return r?.status === 'cancelled' && r;
+    });
+    expect(row.last_error).toMatch(/opted out/);
+    expect(sentTo(phone)).toHaveLength(2);
+  });
+
+  test('when the body is empty, then a friendly reply; when it carries only a picture, then a ticket with the picture', async () => {
+    const phone = newPhone();
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '   '));
+    await eventually(() => sentTo(phone).length === 1);
+    expect(sentTo(phone)[0]!.body).toMatch(/未收到您的内容/);
+    expect(await ticketsOf(phone)).toHaveLength(0);
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '', { NumMedia: '1', MediaUrl0: 'https://api.twilio.com/media/ME1', MediaContentType0: 'image/jpeg' }));
+    const [ticket] = await eventually(async () => ((await ticketsOf(phone)).length === 1 ? ticketsOf(phone) : undefined));
+    const created = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'created' }).first();
+    expect(created.data.media).toEqual([{ url: 'https://api.twilio.com/media/ME1', contentType: 'image/jpeg' }]);
+  });
+
+  test('when the webhook is malformed or too large, then 400/413 and nothing is stored', async () => {
+    const before = Number((await t.hub.db('inbound_messages').count({ n: '*' }))[0]!.n);
+    expect((await signed(t, '/webhooks/twilio/sms', { From: newPhone(), Body: '没有 MessageSid' })).status).toBe(400);
+    expect((await signed(t, '/webhooks/twilio/sms', { MessageSid: 'not-a-sid', From: newPhone(), Body: 'x' })).status).toBe(400);
+    expect((await signed(t, '/webhooks/twilio/sms', sms('not-a-number', 'x'))).status).toBe(400);
+    expect((await signed(t, '/webhooks/twilio/sms', sms(newPhone(), '长'.repeat(30_000)))).status).toBe(413);
+    expect(Number((await t.hub.db('inbound_messages').count({ n: '*' }))[0]!.n)).toBe(before);
+  });
+});
+
+describe('SMS delivery', () => {
+  test('when Twilio is down, then the acknowledgement waits in the outbox and goes out once Twilio is back, exactly once', async () => {
+    const phone = newPhone();
+    fake.fail(2, 503, 20503, 'Service Unavailable');
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '井盖丢失，很危险'));
+    await eventually(() => sentTo(phone).length === 1);
+    const row = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+    expect(row).toMatchObject({ status: 'sent', attempts: 3 });
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sentTo(phone)).toHaveLength(1);
+  });
+
+  test('when Twilio refuses a number, then the message is dead at once, listed for admins, and can be retried', async () => {
+    const phone = newPhone();
+    fake.fail(1, 400, 21211, "The 'To' number is not a valid phone number.");
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '路面塌陷'));
+    const dead = await eventually(async () => {
+      const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack', status: 'dead' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+      return r;
+    });
+    expect(dead).toMatchObject({ attempts: 1 });
+    expect(dead.last_error).toMatch(/not a valid phone number/);
+    const admin = await t.as('admin');
+    const listed = (await admin.get('/api/v1/outbox?status=dead')).body.items.map((m: { id: number }) => m.id);
+    expect(listed).toContain(dead.id);
+    expect((await admin.post(`/api/v1/outbox/${dead.id}/retry`, {})).status).toBe(200);
+    await eventually(() => sentTo(phone).length === 1);
+    expect((await admin.post(`/api/v1/outbox/${dead.id}/retry`, {})).status).toBe(404);
+    expect((await (await t.as('agent')).get('/api/v1/outbox')).status).toBe(403);
+  });
+
+  test('when Twilio reports a message undelivered, then it is sent again; reports are verified and repeats are harmless', async () => {
+    const phone = newPhone();
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '公交站牌倒了'));
+    const [first] = await eventually(() => sentTo(phone).length === 1 && sentTo(phone));
+    const report = { MessageSid: first!.sid, MessageStatus: 'undelivered', ErrorCode: '30003', AccountSid: accountSid };
+    expect((await signed(t, '/webhooks/twilio/sms/status', report, 'wrong-token-000000000')).status).toBe(403);
+    expect((await signed(t, '/webhooks/twilio/sms/status', report)).status).toBe(204);
+    await eventually(() => sentTo(phone).length === 2);
+    expect((await signed(t, '/webhooks/twilio/sms/status', report)).status).toBe(204);
+    const row = await t.hub.db('outbox').where({ provider_id: sentTo(phone)[1]!.sid }).first();
+    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    expect((await signed(t, '/webhooks/twilio/sms/status', { ...report, MessageSid: sentTo(phone)[1]!.sid, MessageStatus: 'delivered' })).status).toBe(204);
+    expect((await t.hub.db('outbox').where({ id: row.id }).first()).provider_status).toBe('delivered');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sentTo(phone)).toHaveLength(2);
+    expect((await signed(t, '/webhooks/twilio/sms/status', { MessageSid: 'bad', MessageStatus: 'lost' })).status).toBe(400);
+  });
+});
+
+describe('scale-out', () => {
+  const redisTest = usesRedis() ? test : test.skip;
+  redisTest('when two hubs on one PostgreSQL and Redis receive the same webhook, then one ticket and one acknowledgement', async () => {
+    const peer = await startTestHub({ env: env(), peerOf: t });
+    try {
+      const phone = newPhone();
+      const params = sms(phone, '同一条短信投递到两个实例');
+      const answers = await Promise.all([signed(t, '/webhooks/twilio/sms', params), signed(peer, '/webhooks/twilio/sms', params)]);
+      expect(answers.map((a) => a.status)).toEqual([200, 200]);
+      await eventually(() => sentTo(phone).length === 1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await ticketsOf(phone)).toHaveLength(1);
+      expect(sentTo(phone)).toHaveLength(1);
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
+describe('without Twilio configuration', () => {
+  test('when the channel is not configured, then its webhooks answer 503 and store nothing', async () => {
+    const bare = await startTestHub({ queue: 'in-process' });
+    try {
+      const res = await bare.http.post('/webhooks/twilio/sms').type('form').send(sms(newPhone(), 'x'));
+      expect(res.status).toBe(503);
+      expect(await bare.hub.db('inbound_messages')).toHaveLength(0);
+    } finally {
+      await bare.close();
+    }
+  });
+});

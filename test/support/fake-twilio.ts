@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface SentMessage {
+  sid: string;
+  to: string;
+  from: string;
+  body: string;
+  statusCallback?: string;
+}
+
+/**
+ * A small server that speaks Twilio's Messages REST API, for the real twilio SDK to
+ * talk to: Basic auth with the account SID and token, form-encoded create, Twilio's JSON
+ * and error shape. Failures can be switched on to play an outage.
+ */
+export async function startFakeTwilio(credentials: { accountSid: string; authToken: string }) {
+  const sent: SentMessage[] = [];
+  const failures: Array<{ status: number; code: number; message: string }> = [];
+  const server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      const reply = (status: number, body: object) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      const expectedAuth = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
+      if (req.headers.authorization !== expectedAuth) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
+      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
+      if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
+      const failure = failures.shift();
+      if (failure) return reply(failure.status, { code: failure.code, message: failure.message, more_info: 'https://www.twilio.com/docs/errors', status: failure.status });
+      const params = new URLSearchParams(raw);
+      const message: SentMessage = {
+        sid: `SM${randomBytes(16).toString('hex')}`,
+        to: params.get('To') ?? '',
+        from: params.get('From') ?? '',
+        body: params.get('Body') ?? '',
+        statusCallback: params.get('StatusCallback') ?? undefined,
+      };
+      if (!message.to || !message.body) return reply(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
+      sent.push(message);
+      reply(201, {
+        sid: message.sid,
+        account_sid: credentials.accountSid,
+        to: message.to,
+        from: message.from,
+        body: message.body,
+        status: 'queued',
+        num_segments: '1',
+        direction: 'outbound-api',
+        date_created: new Date().toUTCString(),
+        uri: `/2010-04-01/Accounts/${credentials.accountSid}/Messages/${message.sid}.json`,
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    /** The next n sends answer with this error. */
+    fail(n: number, status = 500, code = 20500, message = 'Internal Server Error') {
+      for (let i = 0; i < n; i += 1) failures.push({ status, code, message });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export async function eventually<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
