@@ -5,6 +5,7 @@ import { Router, type Express } from 'express';
 import { createTwilioClient } from '../adapters/twilio/twilio-client';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
 import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
+import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes';
 import { registerAuthRoutes } from './auth/auth.routes';
 import { AuthService } from './auth/auth.service';
 import type { Config } from './config/config';
@@ -18,6 +19,8 @@ import { BullMqQueue } from './jobs/bullmq-queue';
 import { InProcessQueue } from './jobs/in-process-queue';
 import { startPeriodic } from './jobs/periodic';
 import type { JobHandlers, JobQueue } from './jobs/queue';
+import { registerCallRoutes } from './intake/calls.routes';
+import { CallsService } from './intake/calls.service';
 import { intakeHandlers, intakeRecovery } from './intake/intake.jobs';
 import { IntakeService } from './intake/intake.service';
 import { notifyHandlers, outboxRelay } from './notify/notify.jobs';
@@ -40,7 +43,7 @@ export interface Hub {
   db: Db;
   queue: JobQueue;
   http: Express;
-  services: { auth: AuthService; org: OrgService; taxonomy: TaxonomyService; tickets: TicketsService; intake: IntakeService; notify: NotifyService };
+  services: { auth: AuthService; org: OrgService; taxonomy: TaxonomyService; tickets: TicketsService; intake: IntakeService; notify: NotifyService; calls: CallsService };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
   /** Graceful: stop taking requests, finish running jobs, close queue and database. */
@@ -90,6 +93,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const notify = new NotifyService(db, queue, logger, config.outbox, { sms: smsSender });
   const tickets = new TicketsService(db, queue, notify, logger);
   const intake = new IntakeService(db, queue, notify, logger);
+  const calls = new CallsService(db, logger);
 
   const handlers: JobHandlers = {
     ...triageHandlers(tickets),
@@ -100,7 +104,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   const webhooks = Router();
   if (config.twilio) {
-    webhooks.use('/twilio', twilioSmsRouter({ authToken: config.twilio.authToken, publicUrl: config.http.publicUrl, intake, notify }));
+    const twilioWebhook = { authToken: config.twilio.authToken, publicUrl: config.http.publicUrl };
+    webhooks.use('/twilio/voice', twilioVoiceRouter({ ...twilioWebhook, intake, calls }));
+    webhooks.use('/twilio', twilioSmsRouter({ ...twilioWebhook, intake, notify }));
   } else {
     webhooks.use('/twilio', () => {
       throw new AppError('NOT_READY', 'the Twilio channels are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)');
@@ -115,6 +121,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerTaxonomyRoutes(api, taxonomy);
   registerTicketRoutes(api, tickets);
   registerNotifyRoutes(api, notify);
+  registerCallRoutes(api, calls);
 
   const metrics = createMetrics(db, queue);
   const http = createHttpApp({
@@ -143,7 +150,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify },
+    services: { auth, org, taxonomy, tickets, intake, notify, calls },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

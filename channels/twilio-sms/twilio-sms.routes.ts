@@ -1,5 +1,6 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import { twilio } from '../../adapters/twilio/twilio-client';
+import { verifyTwilioSignature } from '../../adapters/twilio/twilio-webhook';
 import type { IntakeService } from '../../src/intake/intake.service';
 import type { NotifyService } from '../../src/notify/notify.service';
 import { AppError } from '../../src/shared/errors';
@@ -22,15 +23,7 @@ export function twilioSmsRouter(deps: TwilioSmsDeps): Router {
   const router = Router();
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
-  const verifySignature: RequestHandler = (req, _res, next) => {
-    const signature = req.header('X-Twilio-Signature');
-    const url = deps.publicUrl + req.originalUrl;
-    if (!signature || !twilio.validateRequest(deps.authToken, signature, url, (req.body ?? {}) as Record<string, string>)) {
-      next(new AppError('FORBIDDEN', 'invalid or missing X-Twilio-Signature'));
-      return;
-    }
-    next();
-  };
+  const verifySignature = verifyTwilioSignature(deps.authToken, deps.publicUrl);
 
   router.post('/sms', verifySignature, async (req, res) => {
     const normalized = normalizeInboundSms(req.body ?? {});

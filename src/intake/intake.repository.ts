@@ -10,6 +10,7 @@ export interface InboundRecord {
   text: string;
   media: InboundMessage['media'];
   location: InboundMessage['location'] | null;
+  requestType: 'proxy' | null;
   status: 'received' | 'processed';
   kind: InboundKind | null;
   contactId: number | null;
@@ -27,6 +28,7 @@ const columns = {
   text: 'text',
   media: 'media',
   location: 'location',
+  requestType: 'request_type',
   status: 'status',
   kind: 'kind',
   contactId: 'contact_id',
@@ -46,6 +48,7 @@ export async function insertInbound(db: Queryable, message: InboundMessage): Pro
       text: message.text,
       media: JSON.stringify(message.media),
       location: message.location ? JSON.stringify(message.location) : null,
+      request_type: message.requestType ?? null,
       raw: message.raw,
       received_at: message.receivedAt,
     })

@@ -43,7 +43,10 @@ export class IntakeService {
     const outcome = await this.db.transaction(async (trx) => {
       const message = await repo.lockInbound(trx, messageId);
       if (!message || message.status === 'processed') return undefined;
-      const contact = await tickets.upsertContactByIdentity(trx, { phone: message.fromPhone ?? undefined, wechatOpenid: message.fromOpenid ?? undefined });
+      const contact =
+        message.fromPhone || message.fromOpenid
+          ? await tickets.upsertContactByIdentity(trx, { phone: message.fromPhone ?? undefined, wechatOpenid: message.fromOpenid ?? undefined })
+          : await tickets.insertAnonymousContact(trx);
       const result = await this.route(trx, message, contact);
       await repo.markProcessed(trx, message.id, { kind: result.kind, contactId: contact.id, conversationId: result.conversationId, ticketId: result.ticketId });
       const outboxRows = await enqueueOutbox(trx, result.outbox);
@@ -122,11 +125,11 @@ export class IntakeService {
 
     const created = await tickets.insertTicket(trx, {
       channel: message.channel,
-      requestType: 'help',
+      requestType: message.requestType ?? 'help',
       urgency: 'normal',
       categoryId: null,
-      title: summarize(text || '（图片/附件）'),
-      description: text || '（群众发送了图片/附件，无文字内容）',
+      title: summarize(text || '（录音/图片附件）'),
+      description: text || '（群众留言为录音或图片，见附件）',
       address: message.location?.address ?? null,
       regionId: null,
       createdBy: null,

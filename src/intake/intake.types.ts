@@ -7,6 +7,8 @@ export interface InboundMessage {
   text: string;
   media: Array<{ url: string; contentType: string }>;
   location?: { address?: string; latitude?: number; longitude?: number };
+  /** When the channel already knows it (the phone menu's 2 is a proxy application, 代办). */
+  requestType?: 'proxy';
   receivedAt: Date;
   raw: Record<string, unknown>;
 }

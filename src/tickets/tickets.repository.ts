@@ -378,6 +378,12 @@ export async function upsertContactByIdentity(db: Queryable, identity: { phone?:
   return rows[0]!;
 }
 
+/** A caller who withheld their number: a contact of their own, marked anonymous. */
+export async function insertAnonymousContact(db: Queryable): Promise<ContactRecord> {
+  const [row] = await db('contacts').insert({ anonymous: true }).returning(returningAs(contactColumns));
+  return row as ContactRecord;
+}
+
 export async function setSmsOptOut(db: Queryable, contactId: number, optedOut: boolean): Promise<void> {
   await db('contacts').update({ sms_opted_out: optedOut, updated_at: db.fn.now() }).where({ id: contactId });
 }

@@ -3,27 +3,16 @@ import twilio from 'twilio';
 import { eventually, startFakeTwilio } from '../support/fake-twilio';
 import { act } from '../support/tickets';
 import { demoIds, startTestHub, usesRedis, type TestHub } from '../support/test-hub';
+import { hotline, publicUrl, signedPost as signed, twilioAccount, twilioEnv } from '../support/twilio';
 
-const accountSid = `AC${'a'.repeat(32)}`;
-const authToken = 'test-auth-token-0123456789';
-const publicUrl = 'https://hub.example.test';
-const hotline = '+8610612345';
+const { accountSid, authToken } = twilioAccount;
 
 let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
 let t: TestHub;
-
-const env = () => ({
-  TWILIO_ACCOUNT_SID: accountSid,
-  TWILIO_AUTH_TOKEN: authToken,
-  TWILIO_SMS_FROM: hotline,
-  TWILIO_API_BASE: fake.url,
-  PUBLIC_URL: publicUrl,
-  OUTBOX_RETRY_BASE_MS: '50',
-  OUTBOX_SWEEP_MS: '200',
-});
+const env = () => twilioEnv(fake.url);
 
 beforeAll(async () => {
-  fake = await startFakeTwilio({ accountSid, authToken });
+  fake = await startFakeTwilio(twilioAccount);
   t = await startTestHub({ env: env() });
 });
 afterAll(async () => {
@@ -34,12 +23,6 @@ afterAll(async () => {
 const sid = () => `SM${randomBytes(16).toString('hex')}`;
 let phoneSeq = 0;
 const newPhone = () => `+861390000${String(1000 + phoneSeq++).padStart(4, '0')}`;
-
-/** POST a webhook signed exactly as Twilio signs it (the SDK's own algorithm). */
-function signed(hub: TestHub, path: string, params: Record<string, string>, signWith = authToken) {
-  const signature = twilio.getExpectedTwilioSignature(signWith, publicUrl + path, params);
-  return hub.http.post(path).type('form').set('X-Twilio-Signature', signature).send(params);
-}
 
 const sms = (from: string, body: string, extra: Record<string, string> = {}) => ({ MessageSid: sid(), AccountSid: accountSid, From: from, To: hotline, Body: body, NumMedia: '0', ...extra });
 const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone);
@@ -165,7 +148,7 @@ describe('SMS webhook', () => {
 describe('SMS delivery', () => {
   test('when Twilio is down, then the acknowledgement waits in the outbox and goes out once Twilio is back, exactly once', async () => {
     const phone = newPhone();
-    fake.fail(2, 503, 20503, 'Service Unavailable');
+    fake.fail(phone, 2, 503, 20503, 'Service Unavailable');
     await signed(t, '/webhooks/twilio/sms', sms(phone, '井盖丢失，很危险'));
     await eventually(() => sentTo(phone).length === 1);
     const row = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
@@ -176,7 +159,7 @@ describe('SMS delivery', () => {
 
   test('when Twilio refuses a number, then the message is dead at once, listed for admins, and can be retried', async () => {
     const phone = newPhone();
-    fake.fail(1, 400, 21211, "The 'To' number is not a valid phone number.");
+    fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
     await signed(t, '/webhooks/twilio/sms', sms(phone, '路面塌陷'));
     const dead = await eventually(async () => {
       const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack', status: 'dead' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();

@@ -17,7 +17,7 @@ export interface SentMessage {
  */
 export async function startFakeTwilio(credentials: { accountSid: string; authToken: string }) {
   const sent: SentMessage[] = [];
-  const failures: Array<{ status: number; code: number; message: string }> = [];
+  const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -30,9 +30,12 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       if (req.headers.authorization !== expectedAuth) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
       const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
-      const failure = failures.shift();
-      if (failure) return reply(failure.status, { code: failure.code, message: failure.message, more_info: 'https://www.twilio.com/docs/errors', status: failure.status });
       const params = new URLSearchParams(raw);
+      const failureIndex = failures.findIndex((f) => f.to === params.get('To'));
+      if (failureIndex >= 0) {
+        const [failure] = failures.splice(failureIndex, 1);
+        return reply(failure!.status, { code: failure!.code, message: failure!.message, more_info: 'https://www.twilio.com/docs/errors', status: failure!.status });
+      }
       const message: SentMessage = {
         sid: `SM${randomBytes(16).toString('hex')}`,
         to: params.get('To') ?? '',
@@ -61,9 +64,9 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
-    /** The next n sends answer with this error. */
-    fail(n: number, status = 500, code = 20500, message = 'Internal Server Error') {
-      for (let i = 0; i < n; i += 1) failures.push({ status, code, message });
+    /** The next n sends to this number answer with this error. */
+    fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
+      for (let i = 0; i < n; i += 1) failures.push({ to, status, code, message });
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
