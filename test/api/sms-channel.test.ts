@@ -53,8 +53,12 @@ describe('SMS webhook', () => {
     expect(ack!.from).toBe(hotline);
     expect(ack!.statusCallback).toBe(`${publicUrl}/webhooks/twilio/sms/status`);
     await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
-    const row = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.intake_ack' }).first();
-    expect(row).toMatchObject({ status: 'sent', provider_id: ack!.sid, attempts: 1, segments: 1 });
+    // The fake sees the send before the hub records it: wait for the row.
+    const row = await eventually(async () => {
+      const r = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.intake_ack' }).first();
+      return r?.status === 'sent' && r;
+    });
+    expect(row).toMatchObject({ provider_id: ack!.sid, attempts: 1, segments: 1 });
   });
 
   test('when Twilio replays a webhook, then the same answer comes back and nothing is created twice', async () => {
@@ -151,8 +155,11 @@ describe('SMS delivery', () => {
     fake.fail(phone, 2, 503, 20503, 'Service Unavailable');
     await signed(t, '/webhooks/twilio/sms', sms(phone, '井盖丢失，很危险'));
     await eventually(() => sentTo(phone).length === 1);
-    const row = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
-    expect(row).toMatchObject({ status: 'sent', attempts: 3 });
+    const row = await eventually(async () => {
+      const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+      return r?.status === 'sent' && r;
+    });
+    expect(row.attempts).toBe(3);
     await new Promise((r) => setTimeout(r, 400));
     expect(sentTo(phone)).toHaveLength(1);
   });
@@ -180,13 +187,17 @@ describe('SMS delivery', () => {
     const phone = newPhone();
     await signed(t, '/webhooks/twilio/sms', sms(phone, '公交站牌倒了'));
     const [first] = await eventually(() => sentTo(phone).length === 1 && sentTo(phone));
+    await eventually(async () => (await t.hub.db('outbox').where({ provider_id: first!.sid }).first())?.status === 'sent');
     const report = { MessageSid: first!.sid, MessageStatus: 'undelivered', ErrorCode: '30003', AccountSid: accountSid };
     expect((await signed(t, '/webhooks/twilio/sms/status', report, 'wrong-token-000000000')).status).toBe(403);
     expect((await signed(t, '/webhooks/twilio/sms/status', report)).status).toBe(204);
     await eventually(() => sentTo(phone).length === 2);
     expect((await signed(t, '/webhooks/twilio/sms/status', report)).status).toBe(204);
-    const row = await t.hub.db('outbox').where({ provider_id: sentTo(phone)[1]!.sid }).first();
-    expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+    const row = await eventually(async () => {
+      const r = await t.hub.db('outbox').where({ provider_id: sentTo(phone)[1]!.sid }).first();
+      return r?.status === 'sent' && r;
+    });
+    expect(row.attempts).toBe(2);
     expect((await signed(t, '/webhooks/twilio/sms/status', { ...report, MessageSid: sentTo(phone)[1]!.sid, MessageStatus: 'delivered' })).status).toBe(204);
     expect((await t.hub.db('outbox').where({ id: row.id }).first()).provider_status).toBe('delivered');
     await new Promise((r) => setTimeout(r, 300));
