@@ -6,6 +6,12 @@ import { createTwilioClient } from '../adapters/twilio/twilio-client';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
 import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
 import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes';
+import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
+import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
+import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
+import { CitizenAuthService } from './auth/citizen-auth.service';
+import { CitizenTicketsService } from './tickets/citizen-tickets.service';
+import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
 import { registerAuthRoutes } from './auth/auth.routes';
 import { AuthService } from './auth/auth.service';
 import type { Config } from './config/config';
@@ -87,13 +93,21 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const twilioClient = config.twilio ? createTwilioClient(config.twilio) : undefined;
   const smsSender = config.twilio ? new TwilioSmsSender(twilioClient!, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`) : undefined;
 
+  const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
+  const bus: RealtimeBus = config.queue.kind === 'bullmq' ? new RedisRealtimeBus(config.queue.redisUrl, config.queue.prefix, logger) : new LocalRealtimeBus();
+
   const auth = new AuthService(db, config.sessionTtlMs);
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
-  const notify = new NotifyService(db, queue, logger, config.outbox, { sms: smsSender });
+  const notify = new NotifyService(db, queue, logger, config.outbox, {
+    sms: smsSender,
+    miniprogram: config.wechat ? { bus, wechat: wechatApi, statusTemplateId: config.wechat.statusTemplateId } : undefined,
+  });
   const tickets = new TicketsService(db, queue, notify, logger);
   const intake = new IntakeService(db, queue, notify, logger);
   const calls = new CallsService(db, logger);
+  const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
+  const citizenTickets = new CitizenTicketsService(db);
 
   const handlers: JobHandlers = {
     ...triageHandlers(tickets),
@@ -112,6 +126,12 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       throw new AppError('NOT_READY', 'the Twilio channels are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)');
     });
   }
+
+  const citizenApi = citizenAuth
+    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, bodyLimitBytes: config.http.bodyLimitBytes })
+    : Router().use(() => {
+        throw new AppError('NOT_READY', 'the mini-program channel is not configured (WECHAT_APPID, WECHAT_SECRET)');
+      });
 
   const openApi = new OpenAPIRegistry();
   openApi.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login, or an API key' });
@@ -132,6 +152,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     metrics,
     api: api.router,
     webhooks,
+    citizenApi,
     readiness: async () => ({
       database: await pingDb(db).then(() => 'ok', (err: Error) => err.message),
       queue: await queue.ping().then(() => 'ok', (err: Error) => err.message),
@@ -140,6 +161,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   let server: Server | undefined;
   let stopPeriodic: (() => Promise<void>) | undefined;
+  let closeSockets: (() => Promise<void>) | undefined;
   let stopping: Promise<void> | undefined;
   const runsHttp = config.role === 'api' || config.role === 'all';
   const runsWorker = config.role === 'worker' || config.role === 'all';
@@ -167,11 +189,13 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         });
         // Above Node's default, so a proxy's pooled connections are not cut mid-request.
         server.keepAliveTimeout = 65_000;
+        if (citizenAuth) closeSockets = attachCitizenSocket(server, { citizenAuth, bus, logger });
       }
     },
     stop() {
       stopping ??= (async () => {
         const deadline = setTimeout(() => server?.closeAllConnections(), config.shutdownTimeoutMs).unref();
+        await closeSockets?.();
         if (server) {
           const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
           server.closeIdleConnections();
@@ -180,6 +204,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         clearTimeout(deadline);
         await stopPeriodic?.();
         await queue.close();
+        await bus.close();
         await db.destroy();
         await embedded?.stop();
       })();

@@ -40,6 +40,12 @@ const envSchema = z.object({
   TWILIO_SMS_FROM: z.string().min(3).optional(),
   TWILIO_API_BASE: optionalUrl,
 
+  WECHAT_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'wx followed by 16 letters or digits').optional(),
+  WECHAT_SECRET: z.string().min(16).optional(),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_STATUS_TEMPLATE_ID: z.string().min(1).max(100).optional(),
+  CITIZEN_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
+
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -58,6 +64,9 @@ export interface Config {
   seedDemo: boolean;
   /** Present when the SMS channel is configured (all of SID, token and sender number). */
   twilio?: { accountSid: string; authToken: string; smsFrom: string; apiBase?: string };
+  /** Present when the mini-program channel is configured (app id and secret). */
+  wechat?: { appId: string; secret: string; apiBase: string; statusTemplateId?: string };
+  citizenSessionTtlMs: number;
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
@@ -78,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   if (twilioKeys.some(Boolean) && !twilioKeys.every(Boolean)) {
     throw new ConfigError('the SMS channel needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM (or none)');
   }
+  if (Boolean(e.WECHAT_APPID) !== Boolean(e.WECHAT_SECRET)) throw new ConfigError('the mini-program channel needs both WECHAT_APPID and WECHAT_SECRET (or neither)');
   return {
     role: e.HUB_ROLE,
     http: {
@@ -100,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_SMS_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, smsFrom: e.TWILIO_SMS_FROM, apiBase: e.TWILIO_API_BASE?.replace(/\/$/, '') }
         : undefined,
+    wechat:
+      e.WECHAT_APPID && e.WECHAT_SECRET
+        ? { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), statusTemplateId: e.WECHAT_STATUS_TEMPLATE_ID }
+        : undefined,
+    citizenSessionTtlMs: e.CITIZEN_SESSION_TTL_DAYS * 86_400_000,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

@@ -18,6 +18,8 @@ export interface HttpAppDeps {
   api: express.Router;
   /** Channel webhooks, mounted under /webhooks (each verifies its provider's signature). */
   webhooks: express.Router;
+  /** The citizens' mini-program API, mounted under /api/mp/v1 (its own sign-in). */
+  citizenApi: express.Router;
   /** Checks behind /readyz: database and queue. */
   readiness: () => Promise<Record<string, 'ok' | string>>;
 }
@@ -58,6 +60,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'hotline-hub API' }));
 
   app.use('/webhooks', deps.webhooks);
+  app.use('/api/mp/v1', deps.citizenApi);
   app.use('/api/v1', requireJsonBody, express.json({ limit: deps.bodyLimitBytes, strict: true }), authenticate(deps.auth), deps.api);
 
   app.use(notFoundHandler);

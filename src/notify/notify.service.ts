@@ -4,9 +4,20 @@ import { found } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { findContacts } from '../tickets/tickets.repository';
 import * as outbox from './outbox.repository';
-import { DeliveryError, type SmsSender } from './ports';
+import type { ContactRecord } from '../tickets/ticket.types';
+import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
+import { DeliveryError, type SmsSender, type WeChatApi } from './ports';
+import type { RealtimeBus } from './realtime';
 import { countSegments } from './sms-segments';
 import { renderCitizenText } from './templates';
+
+export interface NotifyChannels {
+  sms?: SmsSender;
+  /** The mini-program: in-app messages pushed over the realtime bus, and subscription messages when a template is set. */
+  miniprogram?: { bus: RealtimeBus; wechat?: WeChatApi; statusTemplateId?: string };
+}
+
+type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
 
 const maxRetryDelayMs = 30 * 60_000;
 
@@ -22,7 +33,7 @@ export class NotifyService {
     private readonly queue: JobQueue,
     private readonly logger: Logger,
     private readonly options: { maxAttempts: number; retryBaseMs: number },
-    private readonly senders: { sms?: SmsSender },
+    private readonly senders: NotifyChannels,
   ) {}
 
   /** Channels this hub can deliver on; rows for other channels wait for their sender. */
@@ -44,23 +55,23 @@ export class NotifyService {
     const row = await outbox.claimForDelivery(this.db, outboxId);
     if (!row) return 'skipped';
     try {
-      if (row.channel !== 'sms' || !this.senders.sms) {
+      if (!this.channels().includes(row.channel)) {
         // Not ours to send (configuration changed since it was enqueued): hand the row back for a hub that can.
         await this.db('outbox').update({ status: row.attempts > 0 ? 'failed' : 'pending', next_attempt_at: this.db.fn.now() }).where({ id: row.id });
         return 'skipped';
       }
       const text = renderCitizenText(row.kind, row.payload);
-      if (!text) {
-        await outbox.markCancelled(this.db, row.id, `no SMS text for ${row.kind}`);
+      const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
+      const result: Delivered = !text
+        ? { skip: `no citizen text for ${row.kind}` }
+        : row.channel === 'sms'
+          ? await this.deliverSms(row, text, contact)
+          : await this.deliverMiniProgram(row, text, contact);
+      if ('skip' in result) {
+        await outbox.markCancelled(this.db, row.id, result.skip);
         return 'skipped';
       }
-      const recipient = await this.smsRecipient(row);
-      if ('skip' in recipient) {
-        await outbox.markCancelled(this.db, row.id, recipient.skip);
-        return 'skipped';
-      }
-      const { providerId } = await this.senders.sms.send({ to: recipient.phone, body: text });
-      await outbox.markSent(this.db, row.id, { providerId, segments: countSegments(text).segments });
+      await outbox.markSent(this.db, row.id, result);
       return 'done';
     } catch (error) {
       await this.failed(row, error);
@@ -68,12 +79,43 @@ export class NotifyService {
     }
   }
 
-  private async smsRecipient(row: outbox.OutboxRecord): Promise<{ phone: string } | { skip: string }> {
-    if (row.recipient.phone) return { phone: row.recipient.phone };
-    const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
-    if (!contact?.phone) return { skip: 'recipient has no phone number' };
-    if (contact.smsOptedOut && row.kind !== 'citizen.opt_out_confirm') return { skip: 'recipient opted out of SMS (退订)' };
-    return { phone: contact.phone };
+  private async deliverSms(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {
+    const phone = row.recipient.phone ?? contact?.phone;
+    if (!phone) return { skip: 'recipient has no phone number' };
+    if (contact?.smsOptedOut && row.kind !== 'citizen.opt_out_confirm') return { skip: 'recipient opted out of SMS (退订)' };
+    const { providerId } = await this.senders.sms!.send({ to: phone, body: text });
+    return { providerId, segments: countSegments(text).segments };
+  }
+
+  /**
+   * The message is in the citizen's transcript from the moment its row exists; delivery pushes
+   * it to an open session and, for status changes, sends a subscription message (订阅消息).
+   * A citizen who did not subscribe still has it in the mini-program: sent, with a note.
+   */
+  private async deliverMiniProgram(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {
+    if (!contact) return { skip: 'recipient is not a known contact' };
+    const channel = this.senders.miniprogram!;
+    const payload = row.payload as { ticketId?: number; number?: string; status?: TicketStatus };
+    await channel.bus
+      .publish(contact.id, { type: row.kind === 'citizen.ticket_status' ? 'ticket' : 'message', ticketId: payload.ticketId, number: payload.number, status: payload.status, text, at: new Date().toISOString() })
+      .catch((err) => this.logger.warn({ err, outboxId: row.id }, 'realtime push failed; the transcript still has the message'));
+    if (row.kind !== 'citizen.ticket_status' || !channel.wechat || !channel.statusTemplateId || !contact.wechatOpenid) return { providerId: null, segments: null };
+    try {
+      const { msgid } = await channel.wechat.sendSubscribeMessage({
+        openid: contact.wechatOpenid,
+        templateId: channel.statusTemplateId,
+        page: `pages/ticket/detail?id=${payload.ticketId ?? ''}`,
+        data: {
+          character_string1: { value: payload.number ?? '' },
+          phrase2: { value: payload.status ? ticketStatusLabels[payload.status] : '' },
+          thing3: { value: [...text.replace('【12345】', '')].slice(0, 20).join('') },
+        },
+      });
+      return { providerId: msgid, segments: null };
+    } catch (error) {
+      if (error instanceof DeliveryError && error.permanent) return { providerId: null, segments: null, note: `in-app only: ${error.message}` };
+      throw error;
+    }
   }
 
   /** A send that failed now (countAttempt) or that the provider reported failed later (already counted). */

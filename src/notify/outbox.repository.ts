@@ -82,9 +82,9 @@ export async function claimForDelivery(db: Queryable, id: number): Promise<Outbo
   return row as OutboxRecord | undefined;
 }
 
-export async function markSent(db: Queryable, id: number, result: { providerId: string | null; segments: number | null }): Promise<void> {
+export async function markSent(db: Queryable, id: number, result: { providerId: string | null; segments: number | null; note?: string }): Promise<void> {
   await db('outbox')
-    .update({ status: 'sent', sent_at: db.fn.now(), provider_id: result.providerId, segments: result.segments, attempts: db.raw('attempts + 1'), last_error: null })
+    .update({ status: 'sent', sent_at: db.fn.now(), provider_id: result.providerId, segments: result.segments, attempts: db.raw('attempts + 1'), last_error: result.note ?? null })
     .where({ id });
 }
 

@@ -4,7 +4,15 @@ export interface SmsSender {
   send(message: { to: string; body: string }): Promise<{ providerId: string }>;
 }
 
-/** A failed send. Permanent failures (an invalid number) are not retried. */
+/** WeChat's server API for the mini-program. */
+export interface WeChatApi {
+  /** Exchanges a wx.login() code for the user's openid (code2session). */
+  code2session(code: string): Promise<{ openid: string }>;
+  /** A subscription message (订阅消息) from a template; data keys are the template's fields. */
+  sendSubscribeMessage(message: { openid: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }>;
+}
+
+/** A failed send. Permanent failures (an invalid number, a refused subscription) are not retried. */
 export class DeliveryError extends Error {
   constructor(
     message: string,

@@ -1,0 +1,97 @@
+import express, { Router, type Request, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { CitizenAuthService } from '../../src/auth/citizen-auth.service';
+import type { Db } from '../../src/db/db';
+import type { IntakeService } from '../../src/intake/intake.service';
+import { listTranscript } from '../../src/intake/transcript';
+import { AppError } from '../../src/shared/errors';
+import type { CitizenTicketsService } from '../../src/tickets/citizen-tickets.service';
+
+export interface MiniProgramDeps {
+  db: Db;
+  citizenAuth: CitizenAuthService;
+  intake: IntakeService;
+  citizenTickets: CitizenTicketsService;
+  bodyLimitBytes: number;
+}
+
+type CitizenRequest = Request & { citizen?: { contactId: number; openid: string } };
+
+const fileReference = z.string().regex(/^(https:\/\/|cloud:\/\/)\S{1,500}$/, 'an https:// URL or a cloud:// file id from the upload');
+const messageBody = z
+  .strictObject({
+    /** The client's id for this message: sending it twice (a retry) stores it once. */
+    clientMessageId: z.string().regex(/^[\w-]{8,64}$/, '8–64 letters, digits, _ or -'),
+    text: z.string().trim().max(2_000).default(''),
+    images: z.array(z.strictObject({ url: fileReference, contentType: z.string().max(100).default('image/jpeg') })).max(9).default([]),
+    location: z
+      .strictObject({ address: z.string().trim().min(1).max(200), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+      .optional(),
+    requestType: z.literal('proxy').optional(),
+  })
+  .refine((m) => m.text.length > 0 || m.images.length > 0, { message: 'a message needs text or an image' });
+
+/**
+ * The WeChat mini-program's API, for citizens (/api/mp/v1): sign in with the wx.login code,
+ * send requests and chat messages (into the same intake as every channel), read the chat,
+ * and follow one's own tickets. Staff never use it; citizens never reach /api/v1.
+ */
+export function miniProgramRouter(deps: MiniProgramDeps): Router {
+  const router = Router();
+  router.use(express.json({ limit: deps.bodyLimitBytes }));
+
+  const parse = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> => {
+    const result = schema.safeParse(value);
+    if (!result.success) throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${result.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`).join('; ')}`);
+    return result.data;
+  };
+
+  router.post('/login', async (req, res) => {
+    const { code } = parse(z.strictObject({ code: z.string().trim().min(1).max(128) }), req.body ?? {}, 'body');
+    const session = await deps.citizenAuth.login(code);
+    res.json({ token: session.token, expiresAt: session.expiresAt });
+  });
+
+  const citizenOnly: RequestHandler = async (req, _res, next) => {
+    const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const citizen = token ? await deps.citizenAuth.authenticate(token) : undefined;
+    if (!citizen) return next(new AppError('UNAUTHENTICATED', 'sign in through /api/mp/v1/login first'));
+    (req as CitizenRequest).citizen = citizen;
+    next();
+  };
+  router.use(citizenOnly);
+
+  router.post('/messages', async (req, res) => {
+    const citizen = (req as CitizenRequest).citizen!;
+    const body = parse(messageBody, req.body ?? {}, 'body');
+    const { messageId, duplicate } = await deps.intake.receive({
+      channel: 'miniprogram',
+      providerId: body.clientMessageId,
+      from: { wechatOpenid: citizen.openid },
+      text: body.text,
+      media: body.images,
+      location: body.location,
+      requestType: body.requestType,
+      receivedAt: new Date(),
+      raw: body,
+    });
+    res.status(202).json({ messageId, duplicate });
+  });
+
+  router.get('/messages', async (req, res) => {
+    const citizen = (req as CitizenRequest).citizen!;
+    const query = parse(z.strictObject({ after: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }), req.query, 'query');
+    res.json({ items: await listTranscript(deps.db, citizen, query.after ? new Date(query.after) : undefined, query.limit) });
+  });
+
+  router.get('/tickets', async (req, res) => {
+    res.json({ items: await deps.citizenTickets.list((req as CitizenRequest).citizen!.contactId) });
+  });
+
+  router.get('/tickets/:id', async (req, res) => {
+    const { id } = parse(z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), req.params, 'path');
+    res.json(await deps.citizenTickets.get((req as CitizenRequest).citizen!.contactId, id));
+  });
+
+  return router;
+}
