@@ -26,6 +26,8 @@ import { InProcessQueue } from './jobs/in-process-queue';
 import { startPeriodic } from './jobs/periodic';
 import type { JobHandlers, JobQueue } from './jobs/queue';
 import { registerCallRoutes } from './intake/calls.routes';
+import { registerConversationRoutes } from './intake/conversations.routes';
+import { ConversationsService } from './intake/conversations.service';
 import { CallsService } from './intake/calls.service';
 import { intakeHandlers, intakeRecovery } from './intake/intake.jobs';
 import { IntakeService } from './intake/intake.service';
@@ -106,6 +108,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const tickets = new TicketsService(db, queue, notify, logger);
   const intake = new IntakeService(db, queue, notify, logger);
   const calls = new CallsService(db, logger);
+  const conversations = new ConversationsService(db, notify);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
 
@@ -142,6 +145,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerTicketRoutes(api, tickets);
   registerNotifyRoutes(api, notify);
   registerCallRoutes(api, calls);
+  registerConversationRoutes(api, conversations);
 
   const metrics = createMetrics(db, queue);
   const http = createHttpApp({

@@ -103,6 +103,7 @@ export async function openConversation(db: Queryable, contactId: number, channel
   return rows[0]!;
 }
 
+/** A citizen's message joined the conversation: it now waits for a human until a seat replies. */
 export async function setConversationTicket(db: Queryable, id: number, ticketId: number): Promise<void> {
-  await db('conversations').update({ ticket_id: ticketId, last_message_at: db.fn.now() }).where({ id });
+  await db('conversations').update({ ticket_id: ticketId, last_message_at: db.fn.now(), last_inbound_at: db.fn.now() }).where({ id });
 }

@@ -11,7 +11,7 @@ const actionText: Record<string, (p: Payload) => string> = {
   merge: (p) => `您反映的问题已并入工单${p.mergedIntoNumber ?? ''}统一办理，办理进展将一并告知您。`,
 };
 
-type Payload = { number?: string; status?: TicketStatus; action?: string; mergedIntoNumber?: string };
+type Payload = { number?: string; status?: TicketStatus; action?: string; mergedIntoNumber?: string; text?: string };
 
 export function renderCitizenText(kind: string, payload: Payload): string | undefined {
   switch (kind) {
@@ -29,6 +29,8 @@ export function renderCitizenText(kind: string, payload: Payload): string | unde
       return `${sign}未查询到工单${payload.number}，请核对工单号；如需反映问题，请直接回复内容。`;
     case 'citizen.empty_message':
       return `${sign}未收到您的内容，请直接回复您要反映的问题。`;
+    case 'citizen.chat_reply':
+      return payload.text ? sign + payload.text : undefined;
     case 'citizen.opt_out_confirm':
       return `${sign}您已退订12345短信通知。如需办理诉求，请拨打12345。`;
     default:

@@ -11,7 +11,10 @@ const futureDate = z.iso.datetime({ offset: true }).transform((value) => new Dat
 /** Optimistic concurrency: when given, the action fails with 409 if the ticket changed since. */
 const expectedVersion = z.number().int().positive().optional();
 
-export const createTicketBody = z.strictObject({
+export const proxyServiceModes = ['remote_guidance', 'home_assistance', 'full_proxy'] as const;
+
+export const createTicketBody = z
+  .strictObject({
   channel: z.enum(channels).default('seat'),
   requestType: z.enum(requestTypes),
   urgency: z.enum(urgencies).default('normal'),
@@ -34,7 +37,19 @@ export const createTicketBody = z.strictObject({
       confidential: z.boolean().default(false),
     })
     .optional(),
-});
+    /** A 帮办代办 request from the proxy-application seat: the matter, how it is to be served, where the applicant is. */
+    proxy: z
+      .strictObject({
+        matter: text(100),
+        serviceMode: z.enum(proxyServiceModes),
+        applicantAddress: text(limits.address),
+      })
+      .optional(),
+  })
+  .refine((t) => (t.requestType === 'proxy') === (t.proxy !== undefined), {
+    message: 'a proxy application (requestType proxy) needs proxy details (matter, serviceMode, applicantAddress), and only it',
+    path: ['proxy'],
+  });
 export type CreateTicketInput = z.infer<typeof createTicketBody>;
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>

@@ -66,13 +66,13 @@ export class TicketsService {
       requestType: input.requestType,
       urgency: input.urgency,
       categoryId: input.categoryId ?? null,
-      title: input.title ?? summarizeTitle(input.description),
+      title: input.title ?? (input.proxy ? `代办：${input.proxy.matter}` : summarizeTitle(input.description)),
       description: input.description,
-      address: input.address ?? null,
+      address: input.address ?? input.proxy?.applicantAddress ?? null,
       regionId: input.regionId ?? null,
       createdBy: actor.userId,
       caller: caller ? { phone: phone ?? null, name: caller.name ?? null, idNumber: caller.idNumber ?? null, anonymous: caller.anonymous, confidential: caller.confidential } : null,
-      createdEvent: { actor, data: { channel: input.channel } },
+      createdEvent: { actor, data: { channel: input.channel, ...(input.proxy ? { proxy: input.proxy } : {}) } },
     });
     if (!inserted) throw await this.invalidReference(input);
     const { ticket, contact, category, region, eventId } = inserted;
@@ -86,7 +86,19 @@ export class TicketsService {
         assignments: [],
         extensions: [],
         events: [
-          { id: eventId, ticketId: ticket.id, type: 'created', actorKind: 'user', actorUserId: actor.userId, actorName: actor.displayName, fromStatus: null, toStatus: 'new', reason: null, data: { channel: input.channel }, createdAt: ticket.createdAt },
+          {
+            id: eventId,
+            ticketId: ticket.id,
+            type: 'created',
+            actorKind: 'user',
+            actorUserId: actor.userId,
+            actorName: actor.displayName,
+            fromStatus: null,
+            toStatus: 'new',
+            reason: null,
+            data: { channel: input.channel, ...(input.proxy ? { proxy: input.proxy } : {}) },
+            createdAt: ticket.createdAt,
+          },
         ],
         mergedIntoNumber: null,
       },
