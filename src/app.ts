@@ -96,14 +96,19 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const smsSender = config.twilio ? new TwilioSmsSender(twilioClient!, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`) : undefined;
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
-  const bus: RealtimeBus = config.queue.kind === 'bullmq' ? new RedisRealtimeBus(config.queue.redisUrl, config.queue.prefix, logger) : new LocalRealtimeBus();
+  // Only the mini-program pushes to citizens in real time.
+  const bus: RealtimeBus | undefined = !config.wechat
+    ? undefined
+    : config.queue.kind === 'bullmq'
+      ? new RedisRealtimeBus(config.queue.redisUrl, config.queue.prefix, logger)
+      : new LocalRealtimeBus();
 
   const auth = new AuthService(db, config.sessionTtlMs);
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
   const notify = new NotifyService(db, queue, logger, config.outbox, {
     sms: smsSender,
-    miniprogram: config.wechat ? { bus, wechat: wechatApi, statusTemplateId: config.wechat.statusTemplateId } : undefined,
+    miniprogram: bus ? { bus, wechat: wechatApi, statusTemplateId: config.wechat?.statusTemplateId } : undefined,
   });
   const tickets = new TicketsService(db, queue, notify, logger);
   const intake = new IntakeService(db, queue, notify, logger);
@@ -193,7 +198,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         });
         // Above Node's default, so a proxy's pooled connections are not cut mid-request.
         server.keepAliveTimeout = 65_000;
-        if (citizenAuth) closeSockets = attachCitizenSocket(server, { citizenAuth, bus, logger });
+        if (citizenAuth && bus) closeSockets = attachCitizenSocket(server, { citizenAuth, bus, logger });
       }
     },
     stop() {
@@ -208,7 +213,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         clearTimeout(deadline);
         await stopPeriodic?.();
         await queue.close();
-        await bus.close();
+        await bus?.close();
         await db.destroy();
         await embedded?.stop();
       })();

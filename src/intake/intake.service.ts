@@ -5,6 +5,7 @@ import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import type { Logger } from '../shared/logger';
 import type { ContactRecord, TicketRecord } from '../tickets/ticket.types';
+import { summarizeTitle } from '../tickets/ticket-view';
 import * as tickets from '../tickets/tickets.repository';
 import { triageJobId } from '../triage/triage.jobs';
 import * as repo from './intake.repository';
@@ -128,7 +129,7 @@ export class IntakeService {
       requestType: message.requestType ?? 'help',
       urgency: 'normal',
       categoryId: null,
-      title: summarize(text || '（录音/图片附件）'),
+      title: summarizeTitle(text || '（录音/图片附件）'),
       description: text || '（群众留言为录音或图片，见附件）',
       address: message.location?.address ?? null,
       regionId: null,
@@ -161,9 +162,4 @@ export class IntakeService {
     for (const id of ids) await this.queue.enqueue('intake.process', { messageId: id }, { jobId: `intake-${id}-recovery-${minute}` });
     return ids.length;
   }
-}
-
-function summarize(text: string): string {
-  const chars = [...text.replace(/\s+/g, ' ')];
-  return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : chars.join('');
 }

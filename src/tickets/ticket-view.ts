@@ -116,3 +116,10 @@ export function presentDetail(
   };
 }
 export type TicketDetail = ReturnType<typeof presentDetail>;
+
+/** A ticket's default title: the first sentence of what the citizen said, at most 30 characters. */
+export function summarizeTitle(description: string): string {
+  const firstSentence = description.split(/[\n。！？!?]/)[0]!.trim().replace(/\s+/g, ' ');
+  const chars = [...(firstSentence || description.trim().replace(/\s+/g, ' '))];
+  return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : chars.join('');
+}

@@ -12,7 +12,7 @@ import { findCategoryById } from '../triage/categories.repository';
 import { triageJobId } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
-import { presentContact, presentDetail, presentSummary, type TicketDetail, type TicketSummary } from './ticket-view';
+import { presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 
@@ -487,12 +487,6 @@ export class TicketsService {
       this.logger.error({ err, what }, 'after-commit step failed; the recovery sweep will redo it');
     }
   }
-}
-
-function summarizeTitle(description: string): string {
-  const firstLine = description.split(/[\n。！？!?]/)[0]!.trim();
-  const chars = [...(firstLine || description)];
-  return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : chars.join('');
 }
 
 function encodeCursor(id: number): string {
