@@ -43,7 +43,8 @@ import { registerTicketRoutes } from './tickets/tickets.routes';
 import { TicketsService } from './tickets/tickets.service';
 import { registerTaxonomyRoutes } from './triage/taxonomy.routes';
 import { TaxonomyService } from './triage/taxonomy.service';
-import { triageHandlers, triageRecovery } from './triage/triage.jobs';
+import { classifierReload, triageHandlers, triageRecovery } from './triage/triage.jobs';
+import { TriageService } from './triage/triage.service';
 
 export interface Hub {
   config: Config;
@@ -51,7 +52,16 @@ export interface Hub {
   db: Db;
   queue: JobQueue;
   http: Express;
-  services: { auth: AuthService; org: OrgService; taxonomy: TaxonomyService; tickets: TicketsService; intake: IntakeService; notify: NotifyService; calls: CallsService };
+  services: {
+    auth: AuthService;
+    org: OrgService;
+    taxonomy: TaxonomyService;
+    tickets: TicketsService;
+    intake: IntakeService;
+    notify: NotifyService;
+    calls: CallsService;
+    triage: TriageService;
+  };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
   /** Graceful: stop taking requests, finish running jobs, close queue and database. */
@@ -117,12 +127,15 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
 
+  const triage = new TriageService(db, tickets, logger, { autoApplyConfidence: config.classifierAutoApplyConfidence });
+  await triage.ensureModel();
+
   const handlers: JobHandlers = {
-    ...triageHandlers(tickets),
+    ...triageHandlers(triage),
     ...intakeHandlers(intake),
     ...notifyHandlers(notify),
   };
-  const periodicTasks = [triageRecovery(db, queue), intakeRecovery(intake), outboxRelay(notify, config.outbox.sweepMs)];
+  const periodicTasks = [triageRecovery(db, queue), intakeRecovery(intake), outboxRelay(notify, config.outbox.sweepMs), classifierReload(triage)];
 
   const webhooks = Router();
   if (config.twilio) {
@@ -181,7 +194,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify, calls },
+    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

@@ -46,6 +46,8 @@ const envSchema = z.object({
   WECHAT_STATUS_TEMPLATE_ID: z.string().min(1).max(100).optional(),
   CITIZEN_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
 
+  CLASSIFIER_AUTO_APPLY_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -67,6 +69,8 @@ export interface Config {
   /** Present when the mini-program channel is configured (app id and secret). */
   wechat?: { appId: string; secret: string; apiBase: string; statusTemplateId?: string };
   citizenSessionTtlMs: number;
+  /** The local model's category is filled in on its own from this confidence on; below, it is only suggested. */
+  classifierAutoApplyConfidence: number;
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
@@ -115,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
         ? { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), statusTemplateId: e.WECHAT_STATUS_TEMPLATE_ID }
         : undefined,
     citizenSessionTtlMs: e.CITIZEN_SESSION_TTL_DAYS * 86_400_000,
+    classifierAutoApplyConfidence: e.CLASSIFIER_AUTO_APPLY_CONFIDENCE,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

@@ -7,6 +7,7 @@ import type { TicketStatus } from './ticket.types';
  * timeline event and the outbox rows in one transaction.
  */
 export const ticketActions = [
+  'classify',
   'triage',
   'dispatch',
   'sign_for',
@@ -56,6 +57,8 @@ const handling = ['dispatched', 'accepted'] as const;
 const allStatuses = ['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied', 'closed', 'cancelled'] as const;
 
 export const lifecycle: Record<TicketAction, TransitionRule> = {
+  // The classifier's suggestion (and what it may fill in on its own); an operator then dispatches.
+  classify: { label: '智能分类', from: ['new'], to: 'triage', actors: ['system'] },
   triage: { label: '转待分拨', from: ['new'], to: 'triage', actors: ['system', ...center] },
   dispatch: { label: '派单', from: ['new', 'triage'], to: 'dispatched', actors: center, notify: ['citizen', 'department'] },
   sign_for: { label: '签收', from: ['dispatched'], to: 'accepted', actors: departmentStaff, scope: 'lead' },

@@ -63,6 +63,7 @@ export function presentSummary(row: TicketListRow, contact: ContactRecord | unde
     replyDueAt: row.replyDueAt,
     overdue: row.overdueNow,
     mergedIntoId: row.mergedIntoId,
+    classification: row.classification,
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,

@@ -76,7 +76,34 @@ export const listTicketsQuery = z.strictObject({
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
 
 /** The request body of every action, keyed like the lifecycle table. */
+const scored = <T extends z.ZodType>(value: T) => z.strictObject({ value, confidence: z.number().min(0).max(1) });
+
+/** What the classifier decided, as stored on the ticket and its timeline. */
+export const classificationSchema = z.strictObject({
+  by: z.enum(['local']),
+  modelVersion: z.number().int().positive(),
+  category: z.strictObject({ id: z.number().int().positive(), code: z.string(), name: z.string(), confidence: z.number().min(0).max(1) }).nullable(),
+  alternatives: z.array(z.strictObject({ code: z.string(), confidence: z.number().min(0).max(1) })).max(5),
+  requestType: scored(z.enum(requestTypes)),
+  urgency: scored(z.enum(urgencies)),
+  region: z.strictObject({ id: z.number().int().positive(), name: z.string() }).nullable(),
+  title: z.string().max(limits.title),
+  summary: z.string().max(60),
+});
+export type TicketClassification = z.infer<typeof classificationSchema>;
+
 export const actionBodies = {
+  classify: z.strictObject({
+    classification: classificationSchema,
+    /** What the classifier fills in itself (the triage policy decides; see src/triage/triage.service.ts). */
+    apply: z.strictObject({
+      categoryId: z.number().int().positive().optional(),
+      requestType: z.enum(requestTypes).optional(),
+      urgency: z.enum(urgencies).optional(),
+      regionId: z.number().int().positive().optional(),
+    }),
+    expectedVersion,
+  }),
   triage: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   dispatch: z.strictObject({
     departmentId: id,

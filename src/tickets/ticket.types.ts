@@ -66,6 +66,8 @@ export interface TicketRecord {
   replyDueAt: Date | null;
   closedAt: Date | null;
   createdBy: number | null;
+  /** The classifier's latest suggestion (src/triage), shown to operators. */
+  classification: Record<string, unknown> | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -89,6 +91,10 @@ export type TicketPatch = Partial<
     | 'repliedAt'
     | 'replyDueAt'
     | 'closedAt'
+    | 'classification'
+    | 'requestType'
+    | 'urgency'
+    | 'regionId'
   >
 >;
 

@@ -43,6 +43,7 @@ const ticketColumns = {
   replyDueAt: 'reply_due_at',
   closedAt: 'closed_at',
   createdBy: 'created_by',
+  classification: 'classification',
   version: 'version',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
@@ -75,6 +76,10 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   repliedAt: 'replied_at',
   replyDueAt: 'reply_due_at',
   closedAt: 'closed_at',
+  classification: 'classification',
+  requestType: 'request_type',
+  urgency: 'urgency',
+  regionId: 'region_id',
 };
 
 export interface NewTicket {
@@ -227,7 +232,7 @@ export async function updateTicketWithEvent(db: Queryable, id: number, patch: Ti
     const value = patch[field as keyof TicketPatch];
     if (value === undefined) continue;
     sets.push(`${column} = ?`);
-    bindings.push(value as Knex.Value);
+    bindings.push((field === 'classification' && value !== null ? JSON.stringify(value) : value) as Knex.Value);
   }
   const actor = event.actor;
   await db.raw(

@@ -40,7 +40,8 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): v
     handler: ({ actor, params }) => tickets.get(actor, params.id),
   });
 
-  for (const action of ticketActions) registerAction(api, tickets, action);
+  // Actions only the hub itself performs (the classifier's) have no HTTP route.
+  for (const action of ticketActions) if (lifecycle[action].actors.some((role) => role !== 'system')) registerAction(api, tickets, action);
 }
 
 function registerAction<A extends TicketAction>(api: ApiRouter, tickets: TicketsService, action: A): void {

@@ -233,6 +233,12 @@ export class TicketsService {
 
   /** One applier per action; the map is total, so a new action without one does not compile. */
   private readonly appliers: { [A in TicketAction]: Applier<A> } = {
+    classify: async (_c, body) => ({
+      patch: { classification: body.classification, ...body.apply },
+      reason: body.classification.category ? `${body.classification.category.name}（${Math.round(body.classification.category.confidence * 100)}%）` : null,
+      data: { classification: body.classification, applied: body.apply },
+    }),
+
     triage: async (_c, body) => ({ reason: body.note ?? null }),
 
     dispatch: async ({ trx, ticket }, body) => {

@@ -1,28 +1,17 @@
 import type { Db } from '../db/db';
 import type { JobHandlers, JobQueue } from '../jobs/queue';
 import type { PeriodicTask } from '../jobs/periodic';
-import { AppError } from '../shared/errors';
-import type { TicketsService } from '../tickets/tickets.service';
+import type { TriageService } from './triage.service';
 
 export const triageJobId = (ticketId: number) => `triage-${ticketId}`;
 
-/**
- * Triage of a new ticket. Until a classifier is configured every new ticket
- * waits in `triage` for an operator; the classifier plugs in here.
- */
-export function triageHandlers(tickets: TicketsService): Pick<JobHandlers, 'ticket.triage'> {
-  return {
-    'ticket.triage': async ({ ticketId }) => {
-      try {
-        await tickets.perform({ kind: 'system', name: 'triage' }, ticketId, 'triage', { note: '待话务员分拨（未配置自动分类）' }, { readBack: false });
-      } catch (error) {
-        // Already past triage (an operator acted first, or a retry), or gone: nothing left to do.
-        if (error instanceof AppError && (error.code === 'INVALID_TRANSITION' || error.code === 'NOT_FOUND')) return 'skipped';
-        throw error;
-      }
-      return 'done';
-    },
-  };
+export function triageHandlers(triage: TriageService): Pick<JobHandlers, 'ticket.triage'> {
+  return { 'ticket.triage': ({ ticketId }) => triage.triage(ticketId) };
+}
+
+/** Picks up a model trained by another process (npm run train, a retraining worker). */
+export function classifierReload(triage: TriageService): PeriodicTask {
+  return { name: 'classifier-reload', everyMs: 15_000, run: () => triage.reloadIfChanged() };
 }
 
 /** Tickets still `new` a minute after creation lost their triage job (Redis flush, crash between commit and enqueue). */

@@ -1,0 +1,37 @@
+import { loadConfig } from '../src/config/config';
+import { createDb } from '../src/db/db';
+import { startEmbeddedPostgres } from '../src/db/embedded';
+import { migrateLatest } from '../src/db/migrate';
+import { createLogger } from '../src/shared/logger';
+import { readLabeledCsv } from '../src/triage/local-model/labeled-csv';
+import { trainAndStore } from '../src/triage/model-training';
+
+/**
+ * `npm run train -- --data FILE.csv` (columns text,label; a label is a category code or name):
+ * trains the local model and stores it as the next active version in the configured database.
+ * Running hubs pick it up within 15 seconds.
+ */
+async function main(): Promise<void> {
+  const i = process.argv.indexOf('--data');
+  const file = i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
+  if (!file) throw new Error('usage: npm run train -- --data FILE.csv');
+  const examples = readLabeledCsv(file);
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const embedded =
+    config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger }) : undefined;
+  const db = createDb(embedded?.url ?? (config.database as { url: string }).url, 2);
+  try {
+    await migrateLatest(db);
+    const { version, classifier } = await trainAndStore(db, examples, `npm run train --data ${file}`);
+    process.stdout.write(`trained local model v${version} on ${examples.length} examples (${classifier.labels.length} labels: ${classifier.labels.join(', ')}); it is now active\n`);
+  } finally {
+    await db.destroy();
+    await embedded?.stop();
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).message ?? String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import type { Queryable } from '../db/db';
+import type { LocalTextClassifier } from './local-model/text-classifier';
+
+export interface StoredModel {
+  id: number;
+  version: number;
+  labels: string[];
+  trainingExamples: number;
+  trainingSource: string;
+  model: ReturnType<LocalTextClassifier['serialize']>;
+  createdAt: Date;
+}
+
+export async function findActiveVersion(db: Queryable): Promise<number | undefined> {
+  const row = await db('classifier_models').select('version').where({ kind: 'local', active: true }).first();
+  return row?.version;
+}
+
+export async function findActiveModel(db: Queryable): Promise<StoredModel | undefined> {
+  return db('classifier_models')
+    .select({ id: 'id', version: 'version', labels: 'labels', trainingExamples: 'training_examples', trainingSource: 'training_source', model: 'model', createdAt: 'created_at' })
+    .where({ kind: 'local', active: true })
+    .first();
+}
+
+/**
+ * Stores a newly trained model as the next version and makes it the active one, atomically.
+ * Two statements, not one with a CTE: PostgreSQL runs a statement's data-modifying CTEs in no
+ * fixed order, so the insert could still meet the previously active row.
+ */
+export async function storeAndActivate(
+  db: Queryable,
+  model: { labels: string[]; trainingExamples: number; trainingSource: string; metrics: Record<string, unknown>; serialized: ReturnType<LocalTextClassifier['serialize']> },
+): Promise<number> {
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['classifier:versions']);
+    await trx('classifier_models').update({ active: false }).where({ kind: 'local', active: true });
+    const [row] = await trx('classifier_models')
+      .insert({
+        kind: 'local',
+        version: trx.raw("coalesce((select max(version) from classifier_models where kind = 'local'), 0) + 1"),
+        labels: JSON.stringify(model.labels),
+        training_examples: model.trainingExamples,
+        training_source: model.trainingSource,
+        metrics: model.metrics,
+        model: JSON.stringify(model.serialized),
+        active: true,
+      })
+      .returning<Array<{ version: number }>>('version');
+    return row!.version;
+  });
+}

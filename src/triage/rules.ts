@@ -1,0 +1,39 @@
+import type { RequestType, Urgency } from '../tickets/ticket.types';
+
+/**
+ * What plain words decide well: the request type and the urgency. Ordered rules, first match
+ * wins; the model decides the category. Data, not code branches, so it reads as the policy it is.
+ */
+const requestTypeRules: Array<[RegExp, RequestType]> = [
+  [/代办|帮办|帮我办|代为办理/, 'proxy'],
+  [/举报|检举|揭发/, 'report'],
+  [/投诉|不作为|乱收费|态度恶劣|欺诈|不退/, 'complaint'],
+  [/表扬|感谢|点赞|锦旗/, 'praise'],
+  [/建议|希望.{0,10}(增加|改进|设置)|提议/, 'suggestion'],
+  [/咨询|请问|怎么办理|如何|什么条件|需要什么|多久|吗[？?]?$/, 'consult'],
+];
+
+/** Life and safety first, then outages of utilities; everything else is normal. */
+const urgencyRules: Array<[RegExp, Urgency]> = [
+  [/火灾|着火|爆炸|燃气泄漏|煤气泄漏|煤气味|有人受伤|生命危险|坍塌|塌方|滑坡|溺水|触电|被困/, 'emergency'],
+  [/停水|停电|停气|断水|断电|暖气不热|没有暖气|积水严重|井盖(丢失|缺失)|危险/, 'urgent'],
+];
+
+export function ruleRequestType(text: string): { value: RequestType; matched: boolean } {
+  for (const [pattern, value] of requestTypeRules) if (pattern.test(text)) return { value, matched: true };
+  return { value: 'help', matched: false };
+}
+
+export function ruleUrgency(text: string): Urgency {
+  for (const [pattern, value] of urgencyRules) if (pattern.test(text)) return value;
+  return 'normal';
+}
+
+/** The most specific region named in the text (longest name wins: 东华社区 over 东城区). */
+export function matchRegion<R extends { id: number; name: string; level: string }>(text: string, regions: readonly R[]): R | undefined {
+  let best: R | undefined;
+  for (const region of regions) {
+    if (region.name.length >= 2 && text.includes(region.name) && (!best || region.name.length > best.name.length)) best = region;
+  }
+  return best;
+}

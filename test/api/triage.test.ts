@@ -1,0 +1,95 @@
+import { act, createTicket } from '../support/tickets';
+import { demoIds, startTestHub, type TestHub } from '../support/test-hub';
+
+let t: TestHub;
+let sequence = 0;
+
+beforeAll(async () => {
+  t = await startTestHub();
+});
+afterAll(() => t.close());
+
+/** A request arriving by itself (no operator), as the SMS channel hands it to intake. */
+async function citizenTicket(text: string) {
+  sequence += 1;
+  await t.hub.services.intake.receive({
+    channel: 'sms',
+    providerId: `SM${String(sequence).padStart(32, '0')}`,
+    from: { phone: `+8613700${String(sequence).padStart(6, '0')}` },
+    text,
+    media: [],
+    receivedAt: new Date(),
+    raw: {},
+  });
+  await t.hub.queue.drain();
+  return t.hub.db('tickets').where({ description: text }).first();
+}
+
+describe('triage by the local classifier', () => {
+  test('when a citizen texts about a water outage in a community, then the ticket is placed, raised to urgent and categorised', async () => {
+    const ids = await demoIds(t.hub);
+    const ticket = await citizenTicket('东华社区停水了一整天，请尽快恢复供水');
+    expect(ticket).toMatchObject({ status: 'triage', urgency: 'urgent', request_type: 'help', region_id: ids.region('990101001001'), category_id: ids.category('12') });
+    expect(ticket.classification).toMatchObject({ by: 'local', category: { code: '12', name: '水电气暖' }, region: { name: '东华社区' }, urgency: { value: 'urgent' } });
+    const event = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'classify' }).first();
+    expect(event).toMatchObject({ actor_kind: 'classifier', from_status: 'new', to_status: 'triage' });
+    expect(event.data.applied).toMatchObject({ categoryId: ids.category('12'), urgency: 'urgent' });
+  });
+
+  test('when the request is a question or an emergency, then the rules say so', async () => {
+    const question = await citizenTicket('请问公积金提取需要什么材料');
+    expect(question).toMatchObject({ request_type: 'consult', urgency: 'normal' });
+    const fire = await citizenTicket('新桥村发生火灾有人被困');
+    expect(fire.urgency).toBe('emergency');
+    expect(fire.classification.region.name).toBe('新桥村');
+  });
+
+  test('when the model is unsure, then the category is only suggested, not filled in', async () => {
+    const ticket = await citizenTicket('楼下烧烤店油烟很大');
+    expect(ticket.category_id).toBeNull();
+    expect(ticket.classification.category.confidence).toBeLessThan(0.6);
+    expect(ticket.classification.alternatives.length).toBeGreaterThan(0);
+  });
+
+  test('when an operator set the category and type, then the classifier leaves them and only suggests', async () => {
+    const ids = await demoIds(t.hub);
+    const operator = await t.as('operator');
+    const created = await createTicket(operator, { requestType: 'complaint', categoryId: ids.category('0501'), description: '东华社区停水了很久了，物业不管' });
+    await t.hub.queue.drain();
+    const ticket = await t.hub.db('tickets').where({ id: created.id }).first();
+    expect(ticket).toMatchObject({ request_type: 'complaint', category_id: ids.category('0501'), urgency: 'urgent', region_id: null });
+    expect(ticket.classification.category.code).toBe('12');
+  });
+
+  test('when an operator acted before the classifier, then the classifier does nothing', async () => {
+    const ids = await demoIds(t.hub);
+    const operator = await t.as('operator');
+    const created = await createTicket(operator, { description: '路灯坏了' });
+    await t.hub.queue.drain();
+    await t.hub.db('tickets').update({ status: 'new' }).where({ id: created.id });
+    await act(operator, created.id, 'dispatch', { departmentId: ids.department('ZJJ') });
+    expect(await t.hub.services.triage.triage(created.id)).toBe('skipped');
+    expect(await t.hub.services.triage.triage(999_999)).toBe('skipped');
+  });
+
+  test('when a model is trained elsewhere, then running hubs switch to it; labels must belong to the taxonomy', async () => {
+    const before = (await t.hub.db('classifier_models').where({ active: true }).first()).version;
+    const peer = await startTestHub({ peerOf: t });
+    try {
+      const examples = [
+        ...['路灯坏了', '井盖丢了', '电梯坏了', '楼道漏水'].map((text) => ({ text, label: '城乡建设' })),
+        ...['拖欠工资', '不发工资', '社保断缴', '辞退无赔偿'].map((text) => ({ text, label: '05' })),
+      ];
+      const version = await peer.hub.services.triage.train(examples, 'test');
+      expect(version).toBe(before + 1);
+      await t.hub.services.triage.reloadIfChanged();
+      const ticket = await citizenTicket('单位拖欠工资半年');
+      expect(ticket.classification.modelVersion).toBe(version);
+      expect(ticket.classification.category.code).toBe('05');
+      await expect(peer.hub.services.triage.train([{ text: 'x', label: '不存在的类别' }, { text: 'y', label: '05' }], 'test')).rejects.toThrow(/unknown: 不存在的类别/);
+      expect((await t.hub.db('classifier_models').where({ active: true })).map((m: { version: number }) => m.version)).toEqual([version]);
+    } finally {
+      await peer.close();
+    }
+  });
+});
