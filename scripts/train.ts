@@ -2,6 +2,7 @@ import { loadConfig } from '../src/config/config';
 import { createDb } from '../src/db/db';
 import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateLatest } from '../src/db/migrate';
+import { seedTaxonomy } from '../src/seed/seed';
 import { createLogger } from '../src/shared/logger';
 import { readLabeledCsv } from '../src/triage/local-model/labeled-csv';
 import { trainAndStore } from '../src/triage/model-training';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const db = createDb(embedded?.url ?? (config.database as { url: string }).url, 2);
   try {
     await migrateLatest(db);
+    await seedTaxonomy(db); // as the hub does: the default taxonomy into an empty categories table
     const { version, classifier } = await trainAndStore(db, examples, `npm run train --data ${file}`);
     process.stdout.write(`trained local model v${version} on ${examples.length} examples (${classifier.labels.length} labels: ${classifier.labels.join(', ')}); it is now active\n`);
   } finally {
