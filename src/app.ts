@@ -9,6 +9,8 @@ import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes'
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
+import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
+import { LlmGuard } from './triage/llm-guard';
 import { CitizenAuthService } from './auth/citizen-auth.service';
 import { CitizenTicketsService } from './tickets/citizen-tickets.service';
 import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
@@ -127,7 +129,15 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
 
-  const triage = new TriageService(db, tickets, logger, { autoApplyConfidence: config.classifierAutoApplyConfidence });
+  const llm = config.llm
+    ? {
+        classifier: new OpenAiClassifier({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries }),
+        guard: new LlmGuard(db, { dailyCalls: config.llm.dailyCalls, dailyTokens: config.llm.dailyTokens }),
+        belowConfidence: config.llm.belowConfidence,
+        redactPii: config.llm.redactPii,
+      }
+    : undefined;
+  const triage = new TriageService(db, tickets, logger, { autoApplyConfidence: config.classifierAutoApplyConfidence, llm });
   await triage.ensureModel();
 
   const handlers: JobHandlers = {

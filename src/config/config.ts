@@ -48,6 +48,17 @@ const envSchema = z.object({
 
   CLASSIFIER_AUTO_APPLY_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
 
+  OPENAI_BASE_URL: optionalUrl,
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  LLM_ENABLED: booleanFromEnv.default(true),
+  LLM_BELOW_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  LLM_DAILY_CALLS: z.coerce.number().int().min(0).default(5_000),
+  LLM_DAILY_TOKENS: z.coerce.number().int().min(0).default(5_000_000),
+  LLM_REDACT_PII: booleanFromEnv.default(true),
+
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -71,6 +82,18 @@ export interface Config {
   citizenSessionTtlMs: number;
   /** The local model's category is filled in on its own from this confidence on; below, it is only suggested. */
   classifierAutoApplyConfidence: number;
+  /** Present when an OpenAI-compatible endpoint is configured (OPENAI_API_KEY) and not switched off (LLM_ENABLED). */
+  llm?: {
+    baseUrl?: string;
+    apiKey: string;
+    model: string;
+    belowConfidence: number;
+    timeoutMs: number;
+    maxRetries: number;
+    dailyCalls: number;
+    dailyTokens: number;
+    redactPii: boolean;
+  };
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
@@ -120,6 +143,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
         : undefined,
     citizenSessionTtlMs: e.CITIZEN_SESSION_TTL_DAYS * 86_400_000,
     classifierAutoApplyConfidence: e.CLASSIFIER_AUTO_APPLY_CONFIDENCE,
+    llm:
+      e.OPENAI_API_KEY && e.LLM_ENABLED
+        ? {
+            baseUrl: e.OPENAI_BASE_URL,
+            apiKey: e.OPENAI_API_KEY,
+            model: e.LLM_MODEL,
+            belowConfidence: e.LLM_BELOW_CONFIDENCE,
+            timeoutMs: e.LLM_TIMEOUT_MS,
+            maxRetries: e.LLM_MAX_RETRIES,
+            dailyCalls: e.LLM_DAILY_CALLS,
+            dailyTokens: e.LLM_DAILY_TOKENS,
+            redactPii: e.LLM_REDACT_PII,
+          }
+        : undefined,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

@@ -89,6 +89,24 @@ export const classificationSchema = z.strictObject({
   region: z.strictObject({ id: z.number().int().positive(), name: z.string() }).nullable(),
   title: z.string().max(limits.title),
   summary: z.string().max(60),
+  /** Which path decided: the local model, the LLM, or nobody (an operator must). */
+  decidedBy: z.enum(['local', 'llm', 'none']),
+  /** The LLM's suggestion when it was asked, or why it was not usable. */
+  llm: z
+    .union([
+      z.strictObject({
+        category: z.strictObject({ code: z.string(), name: z.string(), confidence: z.number().min(0).max(1) }),
+        requestType: z.enum(requestTypes),
+        urgency: z.enum(urgencies),
+        title: z.string(),
+        summary: z.string(),
+        model: z.string(),
+        mode: z.enum(['json_schema', 'json_object']),
+        tokens: z.number().int().min(0),
+      }),
+      z.strictObject({ error: z.string() }),
+    ])
+    .nullable(),
 });
 export type TicketClassification = z.infer<typeof classificationSchema>;
 

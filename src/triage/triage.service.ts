@@ -12,7 +12,18 @@ import * as models from './classifier-models.repository';
 import { defaultTrainingSet } from './default-training-set';
 import { LocalTextClassifier } from './local-model/text-classifier';
 import { trainAndStore } from './model-training';
+import { llmAnswerSchema, type LlmClassifier } from './llm';
+import type { LlmGuard } from './llm-guard';
+import { redactPii } from './redact';
 import { matchRegion, ruleRequestType, ruleUrgency } from './rules';
+
+export interface LlmPath {
+  classifier: LlmClassifier;
+  guard: LlmGuard;
+  /** Ask the LLM only when the local model's confidence is below this. */
+  belowConfidence: number;
+  redactPii: boolean;
+}
 
 const urgencyRank: Record<Urgency, number> = { normal: 0, urgent: 1, emergency: 2 };
 const referenceCacheMs = 60_000;
@@ -25,13 +36,17 @@ const referenceCacheMs = 60_000;
  */
 export class TriageService {
   private active?: { version: number; classifier: LocalTextClassifier };
-  private references?: { until: number; categories: Map<string, { id: number; name: string }>; regions: Array<{ id: number; name: string; level: string }> };
+  private references?: {
+    until: number;
+    categories: Map<string, { id: number; name: string; description: string }>;
+    regions: Array<{ id: number; name: string; level: string }>;
+  };
 
   constructor(
     private readonly db: Db,
     private readonly tickets: TicketsService,
     private readonly logger: Logger,
-    private readonly options: { autoApplyConfidence: number },
+    private readonly options: { autoApplyConfidence: number; llm?: LlmPath },
   ) {}
 
   /** Loads the active model, training and storing the built-in one on a fresh database. */
@@ -74,22 +89,71 @@ export class TriageService {
     if (!this.active) await this.ensureModel();
     const { version, classifier } = this.active!;
     const refs = await this.referenceData();
-    const result = classifier.classify(text);
-    const category = refs.categories.get(result.label);
-    const requestType = ruleRequestType(text);
+    const local = classifier.classify(text);
+    const localCategory = refs.categories.get(local.label);
+    const rulesType = ruleRequestType(text);
+    const rulesUrgency = ruleUrgency(text);
     const region = matchRegion(text, refs.regions);
     const cleaned = text.replace(/\s+/g, ' ').trim();
+    const localConfident = localCategory !== undefined && local.confidence >= this.options.autoApplyConfidence;
+
+    const llmPath = this.options.llm;
+    const llm = llmPath && cleaned && local.confidence < llmPath.belowConfidence ? await this.askLlm(llmPath, cleaned, refs.categories) : null;
+    const llmUsable = llm && !('error' in llm) ? llm : undefined;
+    const decidedBy = localConfident ? 'local' : llmUsable && llmUsable.category.confidence >= this.options.autoApplyConfidence ? 'llm' : 'none';
+    const byLlm = decidedBy === 'llm' ? llmUsable! : undefined;
+    const urgency = byLlm && urgencyRank[byLlm.urgency] > urgencyRank[rulesUrgency] ? byLlm.urgency : rulesUrgency;
+    const category = byLlm
+      ? { ...refs.categories.get(byLlm.category.code)!, code: byLlm.category.code, confidence: byLlm.category.confidence }
+      : localCategory
+        ? { id: localCategory.id, code: local.label, name: localCategory.name, confidence: round(local.confidence) }
+        : null;
     return {
       by: 'local',
       modelVersion: version,
-      category: category ? { id: category.id, code: result.label, name: category.name, confidence: round(result.confidence) } : null,
-      alternatives: result.ranking.slice(1, 4).map((r) => ({ code: r.label, confidence: round(r.probability) })),
-      requestType: { value: requestType.value, confidence: requestType.matched ? 0.8 : 0.4 },
-      urgency: { value: ruleUrgency(text), confidence: 0.7 },
+      category: category ? { id: category.id, code: category.code, name: category.name, confidence: category.confidence } : null,
+      alternatives: local.ranking.slice(1, 4).map((r) => ({ code: r.label, confidence: round(r.probability) })),
+      requestType: byLlm ? { value: byLlm.requestType, confidence: byLlm.category.confidence } : { value: rulesType.value, confidence: rulesType.matched ? 0.8 : 0.4 },
+      urgency: { value: urgency, confidence: 0.7 },
       region: region ? { id: region.id, name: region.name } : null,
-      title: summarizeTitle(cleaned || '（无文字内容）'),
-      summary: [...cleaned].slice(0, 60).join(''),
+      title: byLlm ? byLlm.title : summarizeTitle(cleaned || '（无文字内容）'),
+      summary: byLlm ? byLlm.summary : [...cleaned].slice(0, 60).join(''),
+      decidedBy,
+      llm,
     };
+  }
+
+  /**
+   * One guarded LLM call: within budget and with the circuit closed, on redacted text, and the
+   * answer validated against the taxonomy. Any failure is an answer too ({error}); triage goes on.
+   */
+  private async askLlm(path: LlmPath, text: string, categories: Map<string, { id: number; name: string; description: string }>): Promise<TicketClassification['llm']> {
+    const allowed = await path.guard.allow();
+    if (!allowed.ok) return { error: allowed.reason };
+    const codes = [...categories.keys()] as [string, ...string[]];
+    try {
+      const sent = [...(path.redactPii ? redactPii(text) : text)].slice(0, 4_000).join('');
+      const result = await path.classifier.classify({ text: sent, taxonomy: codes.map((code) => ({ code, name: categories.get(code)!.name, description: categories.get(code)!.description })) });
+      const tokens = result.usage.promptTokens + result.usage.completionTokens;
+      const parsed = llmAnswerSchema(codes).safeParse(result.json);
+      await path.guard.record({ ok: parsed.success, tokens });
+      if (!parsed.success) return { error: `malformed LLM answer: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
+      const answer = parsed.data;
+      return {
+        category: { code: answer.category, name: categories.get(answer.category)!.name, confidence: answer.confidence },
+        requestType: answer.requestType,
+        urgency: answer.urgency,
+        title: answer.title,
+        summary: answer.summary,
+        model: result.model,
+        mode: result.mode,
+        tokens,
+      };
+    } catch (error) {
+      await path.guard.record({ ok: false, tokens: 0 });
+      this.logger.warn({ err: error }, 'LLM classification failed; the local model decides');
+      return { error: `LLM unavailable: ${(error as Error).message}`.slice(0, 300) };
+    }
   }
 
   /** The triage job: classify a new ticket and move it to 待分拨 for an operator. */
@@ -98,16 +162,14 @@ export class TriageService {
     if (!ticket || ticket.status !== 'new') return 'skipped';
     const classification = await this.classify(ticket.description);
     const apply: { categoryId?: number; requestType?: RequestType; urgency?: Urgency; regionId?: number } = {};
-    if (ticket.categoryId === null && classification.category && classification.category.confidence >= this.options.autoApplyConfidence) {
-      apply.categoryId = classification.category.id;
-    }
+    if (ticket.categoryId === null && classification.category && classification.decidedBy !== 'none') apply.categoryId = classification.category.id;
     // Tickets that came in by themselves (no operator) take the classifier's type and place.
     if (ticket.createdBy === null) {
       if (ticket.requestType !== 'proxy') apply.requestType = classification.requestType.value;
       if (ticket.regionId === null && classification.region) apply.regionId = classification.region.id;
     }
     if (urgencyRank[classification.urgency.value] > urgencyRank[ticket.urgency]) apply.urgency = classification.urgency.value;
-    const actor: Actor = { kind: 'classifier', name: `local-model v${classification.modelVersion}` };
+    const actor: Actor = { kind: 'classifier', name: classification.decidedBy === 'llm' && classification.llm && 'model' in classification.llm ? `llm ${classification.llm.model}` : `local-model v${classification.modelVersion}` };
     try {
       await this.tickets.perform(actor, ticketId, 'classify', { classification, apply }, { readBack: false });
     } catch (error) {
@@ -121,12 +183,12 @@ export class TriageService {
   private async referenceData() {
     if (this.references && this.references.until > Date.now()) return this.references;
     const [categories, regions] = await Promise.all([
-      this.db('categories').select('id', 'code', 'name').where({ active: true }),
+      this.db('categories').select('id', 'code', 'name', 'description').where({ active: true }),
       this.db('regions').select('id', 'name', 'level'),
     ]);
     this.references = {
       until: Date.now() + referenceCacheMs,
-      categories: new Map(categories.map((c: { id: number; code: string; name: string }) => [c.code, { id: c.id, name: c.name }])),
+      categories: new Map(categories.map((c: { id: number; code: string; name: string; description: string }) => [c.code, { id: c.id, name: c.name, description: c.description }])),
       regions,
     };
     return this.references;

@@ -28,6 +28,17 @@ describe('configuration', () => {
     }
   });
 
+  test('when an LLM key is set, then the LLM path is on unless the kill switch LLM_ENABLED=false says otherwise', () => {
+    expect(loadConfig({}).llm).toBeUndefined();
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', OPENAI_BASE_URL: 'https://dashscope.example/compatible-mode/v1', LLM_MODEL: 'qwen-plus' }).llm).toMatchObject({
+      model: 'qwen-plus',
+      baseUrl: 'https://dashscope.example/compatible-mode/v1',
+      redactPii: true,
+      belowConfidence: 0.6,
+    });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk-x', LLM_ENABLED: 'false' }).llm).toBeUndefined();
+  });
+
   test('when api or worker is asked for without Redis, then start-up fails: jobs could not reach the worker', () => {
     expect(() => loadConfig({ HUB_ROLE: 'api' })).toThrow(/needs REDIS_URL/);
     expect(() => loadConfig({}, { role: 'worker' })).toThrow(/needs REDIS_URL/);

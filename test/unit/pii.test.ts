@@ -2,6 +2,7 @@ import { maskIdNumber, maskName, maskPhone } from '../../src/auth/pii';
 import { scrubPii } from '../../src/shared/logger';
 import { normalizePhone } from '../../src/shared/phone';
 import { summarizeTitle } from '../../src/tickets/ticket-view';
+import { redactPii } from '../../src/triage/redact';
 
 describe('personal data', () => {
   test('when masked, then phone keeps prefix and last four, ID keeps region and last four, name keeps the surname', () => {
@@ -34,5 +35,17 @@ describe('default ticket titles', () => {
     expect(summarizeTitle('这是一段没有任何标点符号而且特别特别长的描述文字用来测试标题截断是否正确工作')).toBe('这是一段没有任何标点符号而且特别特别长的描述文字用来测试标题…');
     expect(summarizeTitle('  多个   空格\n第二行')).toBe('多个 空格');
     expect(summarizeTitle('。开头就是句号')).toBe('。开头就是句号');
+  });
+});
+
+describe('redaction before text leaves the hub', () => {
+  test.each([
+    ['我叫张三，电话13812345678', '我叫[姓名]，电话[手机号]'],
+    ['身份证号11010119900307123x，卡号6222021234567890123', '身份证号[身份证号]，卡号[银行卡号]'],
+    ['座机010-12345678，邮箱a.b@example.com', '座机[电话]，邮箱[邮箱]'],
+    ['+86 138 1234 5678 联系人：李四。', '[手机号] 联系人：[姓名]。'],
+    ['我是东华社区的居民，路灯坏了', '我是东华社区的居民，路灯坏了'],
+  ])('%s', (text, expected) => {
+    expect(redactPii(text)).toBe(expected);
   });
 });
