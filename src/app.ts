@@ -45,7 +45,7 @@ import { registerTicketRoutes } from './tickets/tickets.routes';
 import { TicketsService } from './tickets/tickets.service';
 import { registerTaxonomyRoutes } from './triage/taxonomy.routes';
 import { TaxonomyService } from './triage/taxonomy.service';
-import { classifierReload, triageHandlers, triageRecovery } from './triage/triage.jobs';
+import { classifierReload, classifierRetraining, triageHandlers, triageRecovery } from './triage/triage.jobs';
 import { TriageService } from './triage/triage.service';
 
 export interface Hub {
@@ -145,7 +145,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...intakeHandlers(intake),
     ...notifyHandlers(notify),
   };
-  const periodicTasks = [triageRecovery(db, queue), intakeRecovery(intake), outboxRelay(notify, config.outbox.sweepMs), classifierReload(triage)];
+  const periodicTasks = [triageRecovery(db, queue), intakeRecovery(intake), outboxRelay(notify, config.outbox.sweepMs), classifierReload(triage), classifierRetraining(triage, config.classifierRetrainMinLabels)];
 
   const webhooks = Router();
   if (config.twilio) {

@@ -72,5 +72,6 @@ function systemPrompt(request: LlmRequest): string {
     '只用JSON回答，字段：category（下列分类代码之一）、requestType（' + requestTypeNames + '）、urgency（normal / urgent / emergency：危及生命安全或水电气中断为 emergency/urgent）、title（不超过30字）、summary（给承办单位的摘要，不超过60字）、confidence（0到1，你对分类的把握）。',
     '分类：',
     ...request.taxonomy.map((c) => `${c.code} ${c.name}${c.description ? `：${c.description}` : ''}`),
+    ...(request.examples.length > 0 ? ['已确认的相似工单（诉求 → 分类代码）：', ...request.examples.map((e) => `${e.text} → ${e.code}`)] : []),
   ].join('\n');
 }

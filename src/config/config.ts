@@ -47,6 +47,7 @@ const envSchema = z.object({
   CITIZEN_SESSION_TTL_DAYS: z.coerce.number().positive().max(365).default(30),
 
   CLASSIFIER_AUTO_APPLY_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.6),
+  CLASSIFIER_RETRAIN_MIN_LABELS: z.coerce.number().int().min(1).default(50),
 
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_API_KEY: z.string().min(1).optional(),
@@ -82,6 +83,8 @@ export interface Config {
   citizenSessionTtlMs: number;
   /** The local model's category is filled in on its own from this confidence on; below, it is only suggested. */
   classifierAutoApplyConfidence: number;
+  /** Retrain on operators' labels once this many arrived since the active model. */
+  classifierRetrainMinLabels: number;
   /** Present when an OpenAI-compatible endpoint is configured (OPENAI_API_KEY) and not switched off (LLM_ENABLED). */
   llm?: {
     baseUrl?: string;
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
         : undefined,
     citizenSessionTtlMs: e.CITIZEN_SESSION_TTL_DAYS * 86_400_000,
     classifierAutoApplyConfidence: e.CLASSIFIER_AUTO_APPLY_CONFIDENCE,
+    classifierRetrainMinLabels: e.CLASSIFIER_RETRAIN_MIN_LABELS,
     llm:
       e.OPENAI_API_KEY && e.LLM_ENABLED
         ? {

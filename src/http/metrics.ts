@@ -43,6 +43,18 @@ export function createMetrics(db: Db, queue: JobQueue) {
     },
   });
 
+  new Gauge({
+    name: 'hotline_triage_decisions',
+    help: 'Classified tickets by which path decided the category: local model, LLM, or none (an operator)',
+    labelNames: ['path'] as const,
+    registers: [registry],
+    async collect() {
+      const rows = await db('tickets').select(db.raw("classification->>'decidedBy' as path")).count({ n: '*' }).whereNotNull('classification').groupByRaw('1');
+      const counts = new Map(rows.map((r) => [String((r as { path: string }).path), Number((r as { n: number }).n)]));
+      for (const path of ['local', 'llm', 'none']) this.set({ path }, counts.get(path) ?? 0);
+    },
+  });
+
   /** Labels by the matched route pattern, never the raw URL (ids would explode the label set). */
   const middleware: RequestHandler = (req, res, next) => {
     const stop = duration.startTimer();

@@ -9,6 +9,7 @@ import type { TicketStatus } from './ticket.types';
 export const ticketActions = [
   'classify',
   'triage',
+  'categorize',
   'dispatch',
   'sign_for',
   'return',
@@ -60,6 +61,8 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   // The classifier's suggestion (and what it may fill in on its own); an operator then dispatches.
   classify: { label: '智能分类', from: ['new'], to: 'triage', actors: ['system'] },
   triage: { label: '转待分拨', from: ['new'], to: 'triage', actors: ['system', ...center] },
+  // An operator confirms or corrects what the classifier suggested (before the department has answered).
+  categorize: { label: '确认分类', from: ['new', 'triage', 'dispatched', 'accepted', 'returned'], actors: centerDispatchers },
   dispatch: { label: '派单', from: ['new', 'triage'], to: 'dispatched', actors: center, notify: ['citizen', 'department'] },
   sign_for: { label: '签收', from: ['dispatched'], to: 'accepted', actors: departmentStaff, scope: 'lead' },
   return: { label: '退单', from: handling, to: 'returned', actors: departmentStaff, scope: 'lead' },

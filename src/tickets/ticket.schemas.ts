@@ -123,6 +123,13 @@ export const actionBodies = {
     expectedVersion,
   }),
   triage: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
+  categorize: z.strictObject({
+    categoryId: id,
+    requestType: z.enum(requestTypes).optional(),
+    urgency: z.enum(urgencies).optional(),
+    note: text(limits.note).optional(),
+    expectedVersion,
+  }),
   dispatch: z.strictObject({
     departmentId: id,
     assistDepartmentIds: z.array(id).max(10).default([]),

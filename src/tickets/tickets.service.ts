@@ -9,6 +9,7 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../shared/erro
 import type { Logger } from '../shared/logger';
 import { normalizePhone } from '../shared/phone';
 import { findCategoryById } from '../triage/categories.repository';
+import { recordLabel } from '../triage/labels.repository';
 import { triageJobId } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
@@ -241,8 +242,24 @@ export class TicketsService {
 
     triage: async (_c, body) => ({ reason: body.note ?? null }),
 
-    dispatch: async ({ trx, ticket }, body) => {
+    categorize: async ({ trx, ticket, actor }, body) => {
+      const category = await findCategoryById(trx, body.categoryId);
+      if (!category || !category.active) throw invalid(`category ${body.categoryId} does not exist or is inactive`);
+      await this.recordLabel(trx, ticket, category.code, actor);
+      return {
+        patch: { categoryId: category.id, ...(body.requestType ? { requestType: body.requestType } : {}), ...(body.urgency ? { urgency: body.urgency } : {}) },
+        reason: body.note ?? null,
+        data: { categoryId: category.id, categoryCode: category.code, previousCategoryId: ticket.categoryId, requestType: body.requestType, urgency: body.urgency },
+      };
+    },
+
+    dispatch: async ({ trx, ticket, actor }, body) => {
       await this.checkDispatchable(trx, [body.departmentId, ...body.assistDepartmentIds]);
+      // Dispatching with a category confirms it: a label the classifier learns from.
+      if (ticket.categoryId !== null) {
+        const category = await findCategoryById(trx, ticket.categoryId);
+        if (category) await this.recordLabel(trx, ticket, category.code, actor);
+      }
       if (body.assistDepartmentIds.includes(body.departmentId)) throw invalid('the lead department cannot also assist');
       await repo.insertAssignments(trx, ticket.id, [
         { departmentId: body.departmentId, role: 'lead' },
@@ -451,6 +468,11 @@ export class TicketsService {
     }
     if (input.regionId && !(await findRegionById(this.db, input.regionId))) return invalid(`region ${input.regionId} does not exist`);
     return conflict('the ticket could not be created; please retry');
+  }
+
+  private async recordLabel(trx: Tx, ticket: TicketRecord, categoryCode: string, actor: Actor): Promise<void> {
+    const suggested = (ticket.classification as { category?: { code?: string } | null } | null)?.category?.code ?? null;
+    await recordLabel(trx, { ticketId: ticket.id, text: ticket.description, categoryCode, suggestedCode: suggested, userId: actor.kind === 'user' ? actor.userId : null });
   }
 
   /** The lead moves to another department: the old lead assignment ends, a new one starts. */

@@ -5,6 +5,8 @@ import { requestTypes, urgencies } from '../tickets/ticket.types';
 export interface LlmRequest {
   text: string;
   taxonomy: Array<{ code: string; name: string; description: string }>;
+  /** A few confirmed tickets most like this one (already redacted), as worked examples. */
+  examples: Array<{ text: string; code: string }>;
 }
 
 /** The port. Adapters return the model's JSON unvalidated; the core validates it (a malformed answer is a failure). */

@@ -28,3 +28,8 @@ export function triageRecovery(db: Db, queue: JobQueue): PeriodicTask {
     },
   };
 }
+
+/** Retrains on operators' labels once enough have arrived since the active model. */
+export function classifierRetraining(triage: TriageService, minLabels: number): PeriodicTask {
+  return { name: 'classifier-retraining', everyMs: 10 * 60_000, run: async () => void (await triage.retrainIfDue(minLabels)) };
+}

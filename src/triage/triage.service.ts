@@ -10,7 +10,9 @@ import { findTicket } from '../tickets/tickets.repository';
 import type { RequestType, Urgency } from '../tickets/ticket.types';
 import * as models from './classifier-models.repository';
 import { defaultTrainingSet } from './default-training-set';
+import { cosine, type SparseVector } from './local-model/features';
 import { LocalTextClassifier } from './local-model/text-classifier';
+import { countLabelsSince, listLabels } from './labels.repository';
 import { trainAndStore } from './model-training';
 import { llmAnswerSchema, type LlmClassifier } from './llm';
 import type { LlmGuard } from './llm-guard';
@@ -35,7 +37,9 @@ const referenceCacheMs = 60_000;
  * suggestion for the operator, stored on the ticket and its timeline.
  */
 export class TriageService {
-  private active?: { version: number; classifier: LocalTextClassifier };
+  private active?: { version: number; classifier: LocalTextClassifier; createdAt?: Date };
+  /** Confirmed examples in the active model's vector space, for the LLM prompt. */
+  private examples?: { version: number; items: Array<{ text: string; code: string; vector: SparseVector }> };
   private references?: {
     until: number;
     categories: Map<string, { id: number; name: string; description: string }>;
@@ -53,7 +57,7 @@ export class TriageService {
   async ensureModel(): Promise<number> {
     const stored = await models.findActiveModel(this.db);
     if (stored) {
-      if (this.active?.version !== stored.version) this.active = { version: stored.version, classifier: LocalTextClassifier.deserialize(stored.model) };
+      if (this.active?.version !== stored.version) this.active = { version: stored.version, classifier: LocalTextClassifier.deserialize(stored.model), createdAt: stored.createdAt };
       return stored.version;
     }
     // A fresh database: the first process to get here trains the built-in model; the others wait and load it.
@@ -80,9 +84,44 @@ export class TriageService {
   /** Trains on labelled examples, stores the model as the next version and uses it at once. */
   async train(examples: ReadonlyArray<{ text: string; label: string }>, source: string, db: Queryable = this.db): Promise<number> {
     const { version, classifier } = await trainAndStore(db, examples, source);
-    this.active = { version, classifier };
+    this.active = { version, classifier, createdAt: new Date() };
     this.logger.info({ version, examples: examples.length, source }, 'classifier model trained');
     return version;
+  }
+
+  /**
+   * The scheduled retraining: once at least minLabels operator decisions arrived since the active
+   * model, train on the built-in set plus every label (rolled up to level 1). One worker at a time.
+   */
+  async retrainIfDue(minLabels: number): Promise<number | undefined> {
+    const stored = await models.findActiveModel(this.db);
+    if (!stored || (await countLabelsSince(this.db, stored.createdAt)) < minLabels) return undefined;
+    return this.db.transaction(async (trx) => {
+      const locked = await trx.raw<{ rows: Array<{ ok: boolean }> }>('select pg_try_advisory_xact_lock(hashtext(?)) as ok', ['classifier:retrain']);
+      if (!locked.rows[0]?.ok) return undefined;
+      const current = await models.findActiveModel(trx);
+      if (!current || current.version !== stored.version) return undefined;
+      const labels = await listLabels(trx, 50_000);
+      const examples = [...defaultTrainingSet.map(([code, text]) => ({ text, label: code })), ...labels];
+      return this.train(examples, `retraining: built-in set + ${labels.length} operator labels`, trx);
+    });
+  }
+
+  /** The confirmed tickets most like this text, for the LLM prompt (cosine over the local model's features). */
+  private async nearestExamples(text: string, k: number): Promise<Array<{ text: string; code: string }>> {
+    const { version, classifier } = this.active!;
+    if (this.examples?.version !== version) {
+      const labels = await listLabels(this.db, 2_000);
+      const pool = [...labels.map((l) => ({ text: l.text, code: l.label })), ...defaultTrainingSet.map(([code, t]) => ({ text: t, code }))];
+      this.examples = { version, items: pool.map((e) => ({ ...e, vector: classifier.vectorize(e.text) })) };
+    }
+    const query = classifier.vectorize(text);
+    return this.examples.items
+      .map((e) => ({ e, score: cosine(query, e.vector) }))
+      .filter((s) => s.score > 0)
+      .sort((a, b) => b.score - a.score)
+      .slice(0, k)
+      .map(({ e }) => ({ text: [...e.text].slice(0, 120).join(''), code: e.code }));
   }
 
   async classify(text: string): Promise<TicketClassification> {
@@ -132,8 +171,14 @@ export class TriageService {
     if (!allowed.ok) return { error: allowed.reason };
     const codes = [...categories.keys()] as [string, ...string[]];
     try {
-      const sent = [...(path.redactPii ? redactPii(text) : text)].slice(0, 4_000).join('');
-      const result = await path.classifier.classify({ text: sent, taxonomy: codes.map((code) => ({ code, name: categories.get(code)!.name, description: categories.get(code)!.description })) });
+      const redact = (value: string) => (path.redactPii ? redactPii(value) : value);
+      const sent = [...redact(text)].slice(0, 4_000).join('');
+      const examples = (await this.nearestExamples(text, 3)).filter((e) => categories.has(e.code)).map((e) => ({ text: redact(e.text), code: e.code }));
+      const result = await path.classifier.classify({
+        text: sent,
+        taxonomy: codes.map((code) => ({ code, name: categories.get(code)!.name, description: categories.get(code)!.description })),
+        examples,
+      });
       const tokens = result.usage.promptTokens + result.usage.completionTokens;
       const parsed = llmAnswerSchema(codes).safeParse(result.json);
       await path.guard.record({ ok: parsed.success, tokens });

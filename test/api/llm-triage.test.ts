@@ -126,3 +126,14 @@ describe('LLM budget, circuit breaker and kill switch', () => {
     expect(await fresh.allow()).toEqual({ ok: true });
   });
 });
+
+describe('worked examples in the prompt', () => {
+  test('when the LLM is asked, then the prompt carries the taxonomy and the nearest confirmed examples, redacted', async () => {
+    await citizenTicket('隔壁饭店油烟排放扰民 联系人：王五');
+    const system = llm.requests.at(-1)!.messages[0]!.content;
+    expect(system).toContain('02 环境保护');
+    expect(system).toMatch(/已确认的相似工单/);
+    expect(system).toMatch(/→ 02/);
+    expect(system).not.toContain('王五');
+  });
+});

@@ -214,6 +214,7 @@ describe('forbidden transitions', () => {
     const bodies: Record<TicketAction, object> = {
       classify: {},
       triage: {},
+      categorize: { categoryId: ids.category('0102') },
       dispatch: { departmentId: ids.department('GAJ') },
       sign_for: {},
       return: { reasonCode: 'other', reason: '测试' },

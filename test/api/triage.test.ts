@@ -93,3 +93,35 @@ describe('triage by the local classifier', () => {
     }
   });
 });
+
+describe('learning from operators', () => {
+  test('when an operator corrects or confirms the category, then it is a label, and enough labels retrain the model', async () => {
+    const ids = await demoIds(t.hub);
+    const operator = await t.as('operator');
+    const hub = await startTestHub({ peerOf: t, env: { CLASSIFIER_RETRAIN_MIN_LABELS: '2' } });
+    try {
+      const corrected = await citizenTicket('楼下烧烤店油烟很大，晚上还很吵');
+      const categorized = await act(operator, corrected.id, 'categorize', { categoryId: ids.category('0201'), requestType: 'complaint', note: '属大气污染' });
+      expect(categorized).toMatchObject({ category: { code: '0201' }, requestType: 'complaint' });
+      const confirmed = await citizenTicket('单位拖欠工资两个月不发');
+      await act(operator, confirmed.id, 'dispatch', { departmentId: ids.department('RSJ') });
+      const labels = await t.hub.db('classification_labels').whereIn('ticket_id', [corrected.id, confirmed.id]).orderBy('ticket_id');
+      expect(labels.map((l: { source: string; category_code: string }) => [l.category_code, l.source])).toEqual([
+        ['0201', 'corrected'],
+        ['05', 'confirmed'],
+      ]);
+      expect((await operator.post(`/api/v1/tickets/${corrected.id}/categorize`, { categoryId: 999_999 })).status).toBe(400);
+      expect((await (await t.as('agent')).post(`/api/v1/tickets/${corrected.id}/categorize`, { categoryId: ids.category('02') })).status).toBe(403);
+
+      const before = (await t.hub.db('classifier_models').where({ active: true }).first()).version;
+      const version = await hub.hub.services.triage.retrainIfDue(2);
+      expect(version).toBe(before + 1);
+      const stored = await t.hub.db('classifier_models').where({ version }).first();
+      expect(stored.training_source).toMatch(/operator labels/);
+      // Nothing new since: no retraining.
+      expect(await hub.hub.services.triage.retrainIfDue(2)).toBeUndefined();
+    } finally {
+      await hub.close();
+    }
+  });
+});

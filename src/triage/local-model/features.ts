@@ -73,3 +73,16 @@ export class TfidfVectorizer {
     return { indices: Int32Array.from(entries, ([i]) => i), values: Float32Array.from(entries, ([, v]) => v / norm) };
   }
 }
+
+/** Cosine similarity of two L2-normalised sparse vectors with sorted indices. */
+export function cosine(a: SparseVector, b: SparseVector): number {
+  let i = 0;
+  let j = 0;
+  let dot = 0;
+  while (i < a.indices.length && j < b.indices.length) {
+    if (a.indices[i] === b.indices[j]) dot += a.values[i++]! * b.values[j++]!;
+    else if (a.indices[i]! < b.indices[j]!) i += 1;
+    else j += 1;
+  }
+  return dot;
+}

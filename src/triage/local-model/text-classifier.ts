@@ -1,4 +1,4 @@
-import { TfidfVectorizer } from './features';
+import { TfidfVectorizer, type SparseVector } from './features';
 import { LogisticRegression } from './logistic-regression';
 
 export interface Classification {
@@ -37,6 +37,11 @@ export class LocalTextClassifier {
       options,
     );
     return new LocalTextClassifier(vectorizer, model);
+  }
+
+  /** The model's own view of a text (for similarity between texts). */
+  vectorize(text: string): SparseVector {
+    return this.vectorizer.transform(text);
   }
 
   classify(text: string): Classification {
