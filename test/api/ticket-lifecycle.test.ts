@@ -56,6 +56,13 @@ describe('ticket lifecycle through HTTP', () => {
     exercised.add('classify');
   });
 
+  test('when an operator corrects the category, then the ticket and its timeline show it, even after dispatch', async () => {
+    const ticket = await dispatchedToHousing();
+    const corrected = await ok(operator, ticket.id, 'categorize', { categoryId: ids.category('1501'), urgency: 'urgent', note: '属市容环卫' });
+    expect(corrected).toMatchObject({ status: 'dispatched', category: { code: '1501' }, urgency: 'urgent' });
+    expect(corrected.timeline.at(-1)).toMatchObject({ type: 'categorize', reason: '属市容环卫', data: { categoryCode: '1501', previousCategoryId: ids.category('0102') } });
+  });
+
   test('when an operator moves a new ticket to 待分拨 by hand, then that is recorded as theirs', async () => {
     const ticket = await createTicket(operator);
     await t.hub.queue.drain();
