@@ -1,3 +1,7 @@
+import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
+import { loadConfig } from '../src/config/config';
+import { llmAnswerSchema } from '../src/triage/llm';
+import { redactPii } from '../src/triage/redact';
 import { evaluate } from '../src/triage/local-model/evaluation';
 import { readLabeledCsv } from '../src/triage/local-model/labeled-csv';
 import { LocalTextClassifier } from '../src/triage/local-model/text-classifier';
@@ -12,7 +16,7 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const trainFile = option('train');
   const testFile = option('test');
   if (!trainFile || !testFile) throw new Error('usage: npm run eval:classifier -- --train TRAIN.csv --test TEST.csv [--epochs N]');
@@ -36,6 +40,42 @@ function main(): void {
   console.table(Object.fromEntries(result.perClass.map((m) => [m.label, { precision: pct(m.precision), recall: pct(m.recall), f1: pct(m.f1), support: m.support }])));
   console.log('confusion (rows: true label, columns: predicted)');
   console.table(Object.fromEntries(result.labels.map((gold, g) => [gold, Object.fromEntries(result.labels.map((p, c) => [p.slice(0, 4), result.confusion[g]![c]]))])));
+
+  // With an LLM configured (OPENAI_API_KEY …): the hybrid policy as triage runs it, on the same test set.
+  const llm = loadConfig().llm;
+  if (!llm) return;
+  const autoApply = loadConfig().classifierAutoApplyConfidence;
+  const client = new OpenAiClassifier({ baseUrl: llm.baseUrl, apiKey: llm.apiKey, model: llm.model, timeoutMs: llm.timeoutMs, maxRetries: llm.maxRetries });
+  const labels = classifier.labels as [string, ...string[]];
+  const schema = llmAnswerSchema(labels);
+  let calls = 0;
+  let tokens = 0;
+  let failures = 0;
+  const hybrid: string[] = [];
+  for (const example of test) {
+    const local = classifier.classify(example.text);
+    if (local.confidence >= llm.belowConfidence) {
+      hybrid.push(local.label);
+      continue;
+    }
+    calls += 1;
+    try {
+      const answer = await client.classify({ text: llm.redactPii ? redactPii(example.text) : example.text, taxonomy: labels.map((l) => ({ code: l, name: l, description: '' })), examples: [] });
+      tokens += answer.usage.promptTokens + answer.usage.completionTokens;
+      const parsed = schema.safeParse(answer.json);
+      hybrid.push(parsed.success && parsed.data.confidence >= autoApply && local.confidence < autoApply ? parsed.data.category : local.label);
+      if (!parsed.success) failures += 1;
+    } catch {
+      failures += 1;
+      hybrid.push(local.label);
+    }
+  }
+  const withLlm = evaluate(test.map((e) => e.label), hybrid);
+  console.log(`\nhybrid (local, then ${llm.model} below ${llm.belowConfidence}): accuracy ${pct(withLlm.accuracy)}%   macro-F1 ${withLlm.macroF1.toFixed(3)}`);
+  console.log(`LLM calls ${calls}/${test.length} (${pct(calls / test.length)}%), failures ${failures}, tokens ${tokens} (${calls ? Math.round(tokens / calls) : 0} per call)`);
 }
 
-main();
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+});
