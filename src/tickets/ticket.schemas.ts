@@ -87,6 +87,8 @@ export const classificationSchema = z.strictObject({
   requestType: scored(z.enum(requestTypes)),
   urgency: scored(z.enum(urgencies)),
   region: z.strictObject({ id: z.number().int().positive(), name: z.string() }).nullable(),
+  /** Address text found in the request (e.g. 东城区东华街道滨河社区2号门). */
+  address: z.string().max(limits.address).nullable(),
   title: z.string().max(limits.title),
   summary: z.string().max(60),
   /** Which path decided: the local model, the LLM, or nobody (an operator must). */
@@ -119,6 +121,7 @@ export const actionBodies = {
       requestType: z.enum(requestTypes).optional(),
       urgency: z.enum(urgencies).optional(),
       regionId: z.number().int().positive().optional(),
+      address: z.string().max(limits.address).optional(),
     }),
     expectedVersion,
   }),

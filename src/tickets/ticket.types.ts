@@ -95,6 +95,7 @@ export type TicketPatch = Partial<
     | 'requestType'
     | 'urgency'
     | 'regionId'
+    | 'address'
   >
 >;
 

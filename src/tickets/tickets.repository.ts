@@ -80,6 +80,7 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   requestType: 'request_type',
   urgency: 'urgency',
   regionId: 'region_id',
+  address: 'address',
 };
 
 export interface NewTicket {

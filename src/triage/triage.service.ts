@@ -17,7 +17,7 @@ import { trainAndStore } from './model-training';
 import { llmAnswerSchema, type LlmClassifier } from './llm';
 import type { LlmGuard } from './llm-guard';
 import { redactPii } from './redact';
-import { matchRegion, ruleRequestType, ruleUrgency } from './rules';
+import { extractAddress, matchRegion, ruleRequestType, ruleUrgency } from './rules';
 
 export interface LlmPath {
   classifier: LlmClassifier;
@@ -155,6 +155,7 @@ export class TriageService {
       requestType: byLlm ? { value: byLlm.requestType, confidence: byLlm.category.confidence } : { value: rulesType.value, confidence: rulesType.matched ? 0.8 : 0.4 },
       urgency: { value: urgency, confidence: 0.7 },
       region: region ? { id: region.id, name: region.name } : null,
+      address: extractAddress(cleaned)?.slice(0, 200) ?? null,
       title: byLlm ? byLlm.title : summarizeTitle(cleaned || '（无文字内容）'),
       summary: byLlm ? byLlm.summary : [...cleaned].slice(0, 60).join(''),
       decidedBy,
@@ -206,12 +207,13 @@ export class TriageService {
     const ticket = await findTicket(this.db, ticketId);
     if (!ticket || ticket.status !== 'new') return 'skipped';
     const classification = await this.classify(ticket.description);
-    const apply: { categoryId?: number; requestType?: RequestType; urgency?: Urgency; regionId?: number } = {};
+    const apply: { categoryId?: number; requestType?: RequestType; urgency?: Urgency; regionId?: number; address?: string } = {};
     if (ticket.categoryId === null && classification.category && classification.decidedBy !== 'none') apply.categoryId = classification.category.id;
     // Tickets that came in by themselves (no operator) take the classifier's type and place.
     if (ticket.createdBy === null) {
       if (ticket.requestType !== 'proxy') apply.requestType = classification.requestType.value;
       if (ticket.regionId === null && classification.region) apply.regionId = classification.region.id;
+      if (ticket.address === null && classification.address) apply.address = classification.address;
     }
     if (urgencyRank[classification.urgency.value] > urgencyRank[ticket.urgency]) apply.urgency = classification.urgency.value;
     const actor: Actor = { kind: 'classifier', name: classification.decidedBy === 'llm' && classification.llm && 'model' in classification.llm ? `llm ${classification.llm.model}` : `local-model v${classification.modelVersion}` };

@@ -30,7 +30,8 @@ describe('triage by the local classifier', () => {
     const ids = await demoIds(t.hub);
     const ticket = await citizenTicket('东华社区停水了一整天，请尽快恢复供水');
     expect(ticket).toMatchObject({ status: 'triage', urgency: 'urgent', request_type: 'help', region_id: ids.region('990101001001'), category_id: ids.category('12') });
-    expect(ticket.classification).toMatchObject({ by: 'local', category: { code: '12', name: '水电气暖' }, region: { name: '东华社区' }, urgency: { value: 'urgent' } });
+    expect(ticket.classification).toMatchObject({ by: 'local', category: { code: '12', name: '水电气暖' }, region: { name: '东华社区' }, address: '东华社区', urgency: { value: 'urgent' } });
+    expect(ticket.address).toBe('东华社区');
     const event = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'classify' }).first();
     expect(event).toMatchObject({ actor_kind: 'classifier', from_status: 'new', to_status: 'triage' });
     expect(event.data.applied).toMatchObject({ categoryId: ids.category('12'), urgency: 'urgent' });

@@ -3,6 +3,7 @@ import { scrubPii } from '../../src/shared/logger';
 import { normalizePhone } from '../../src/shared/phone';
 import { summarizeTitle } from '../../src/tickets/ticket-view';
 import { redactPii } from '../../src/triage/redact';
+import { extractAddress } from '../../src/triage/rules';
 
 describe('personal data', () => {
   test('when masked, then phone keeps prefix and last four, ID keeps region and last four, name keeps the surname', () => {
@@ -47,5 +48,16 @@ describe('redaction before text leaves the hub', () => {
     ['我是东华社区的居民，路灯坏了', '我是东华社区的居民，路灯坏了'],
   ])('%s', (text, expected) => {
     expect(redactPii(text)).toBe(expected);
+  });
+});
+
+describe('address text in a request', () => {
+  test.each([
+    ['小区门口的下水道井盖缺失，在东城区东华街道滨河社区2号门', '东城区东华街道滨河社区2号门'],
+    ['我住在石门村5组，老人行动不便', '石门村5组'],
+    ['人民路18号3栋2单元楼道灯坏了', '人民路18号3栋2单元'],
+    ['公司拖欠工资三个月', undefined],
+  ])('%s → %s', (text, address) => {
+    expect(extractAddress(text)).toBe(address);
   });
 });
