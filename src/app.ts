@@ -2,20 +2,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Express } from 'express';
+
+import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
 import { createTwilioClient } from '../adapters/twilio/twilio-client';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
-import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
-import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
-import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
-import { LlmGuard } from './triage/llm-guard';
-import { CitizenAuthService } from './auth/citizen-auth.service';
-import { CitizenTicketsService } from './tickets/citizen-tickets.service';
-import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
+import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
+import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes';
+
 import { registerAuthRoutes } from './auth/auth.routes';
 import { AuthService } from './auth/auth.service';
+import { CitizenAuthService } from './auth/citizen-auth.service';
 import type { Config } from './config/config';
 import { createDb, pingDb, type Db } from './db/db';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
@@ -23,26 +22,29 @@ import { migrateLatest } from './db/migrate';
 import { ApiRouter } from './http/api-router';
 import { createHttpApp } from './http/http-app';
 import { createMetrics } from './http/metrics';
+import { registerCallRoutes } from './intake/calls.routes';
+import { CallsService } from './intake/calls.service';
+import { registerConversationRoutes } from './intake/conversations.routes';
+import { ConversationsService } from './intake/conversations.service';
+import { intakeHandlers, intakeRecovery } from './intake/intake.jobs';
+import { IntakeService } from './intake/intake.service';
 import { BullMqQueue } from './jobs/bullmq-queue';
 import { InProcessQueue } from './jobs/in-process-queue';
 import { startPeriodic } from './jobs/periodic';
 import type { JobHandlers, JobQueue } from './jobs/queue';
-import { registerCallRoutes } from './intake/calls.routes';
-import { registerConversationRoutes } from './intake/conversations.routes';
-import { ConversationsService } from './intake/conversations.service';
-import { CallsService } from './intake/calls.service';
-import { intakeHandlers, intakeRecovery } from './intake/intake.jobs';
-import { IntakeService } from './intake/intake.service';
 import { notifyHandlers, outboxRelay } from './notify/notify.jobs';
 import { registerNotifyRoutes } from './notify/notify.routes';
 import { NotifyService } from './notify/notify.service';
+import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
 import { registerOrgRoutes } from './org/org.routes';
-import { AppError } from './shared/errors';
 import { OrgService } from './org/org.service';
 import { seedDemoCity, seedTaxonomy } from './seed/seed';
+import { AppError } from './shared/errors';
 import { createLogger, type Logger } from './shared/logger';
+import { CitizenTicketsService } from './tickets/citizen-tickets.service';
 import { registerTicketRoutes } from './tickets/tickets.routes';
 import { TicketsService } from './tickets/tickets.service';
+import { LlmGuard } from './triage/llm-guard';
 import { registerTaxonomyRoutes } from './triage/taxonomy.routes';
 import { TaxonomyService } from './triage/taxonomy.service';
 import { classifierReload, classifierRetraining, triageHandlers, triageRecovery } from './triage/triage.jobs';
@@ -104,8 +106,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   }
 
   // Channels and adapters: each vendor SDK enters here and nowhere else in src/.
-  const twilioClient = config.twilio ? createTwilioClient(config.twilio) : undefined;
-  const smsSender = config.twilio ? new TwilioSmsSender(twilioClient!, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`) : undefined;
+  const smsSender = config.twilio
+    ? new TwilioSmsSender(createTwilioClient(config.twilio), config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`)
+    : undefined;
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
   // Only the mini-program pushes to citizens in real time.
@@ -145,7 +148,13 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...intakeHandlers(intake),
     ...notifyHandlers(notify),
   };
-  const periodicTasks = [triageRecovery(db, queue), intakeRecovery(intake), outboxRelay(notify, config.outbox.sweepMs), classifierReload(triage), classifierRetraining(triage, config.classifierRetrainMinLabels)];
+  const periodicTasks = [
+    triageRecovery(db, queue),
+    intakeRecovery(intake),
+    outboxRelay(notify, config.outbox.sweepMs),
+    classifierReload(triage),
+    classifierRetraining(triage, config.classifierRetrainMinLabels),
+  ];
 
   const webhooks = Router();
   if (config.twilio) {
