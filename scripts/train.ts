@@ -1,7 +1,6 @@
 import { loadConfig } from '../src/config/config';
-import { createDb } from '../src/db/db';
-import { startEmbeddedPostgres } from '../src/db/embedded';
 import { migrateLatest } from '../src/db/migrate';
+import { openDatabase } from '../src/db/open-database';
 import { seedTaxonomy } from '../src/seed/seed';
 import { createLogger } from '../src/shared/logger';
 import { readLabeledCsv } from '../src/triage/local-model/labeled-csv';
@@ -19,17 +18,14 @@ async function main(): Promise<void> {
   const examples = readLabeledCsv(file);
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const embedded =
-    config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger }) : undefined;
-  const db = createDb(embedded?.url ?? (config.database as { url: string }).url, 2);
+  const { db, close } = await openDatabase(config, logger, 2);
   try {
     await migrateLatest(db);
     await seedTaxonomy(db); // as the hub does: the default taxonomy into an empty categories table
     const { version, classifier } = await trainAndStore(db, examples, `npm run train --data ${file}`);
     process.stdout.write(`trained local model v${version} on ${examples.length} examples (${classifier.labels.length} labels: ${classifier.labels.join(', ')}); it is now active\n`);
   } finally {
-    await db.destroy();
-    await embedded?.stop();
+    await close();
   }
 }
 

@@ -16,9 +16,9 @@ import { registerAuthRoutes } from './auth/auth.routes';
 import { AuthService } from './auth/auth.service';
 import { CitizenAuthService } from './auth/citizen-auth.service';
 import type { Config } from './config/config';
-import { createDb, pingDb, type Db } from './db/db';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
+import { pingDb, type Db } from './db/db';
 import { migrateLatest } from './db/migrate';
+import { openDatabase } from './db/open-database';
 import { ApiRouter } from './http/api-router';
 import { createHttpApp } from './http/http-app';
 import { createMetrics } from './http/metrics';
@@ -79,15 +79,8 @@ export interface Hub {
 export async function createHub(config: Config, options: { logger?: Logger } = {}): Promise<Hub> {
   const logger = options.logger ?? createLogger(config.logLevel);
 
-  let embedded: EmbeddedPostgresHandle | undefined;
-  let databaseUrl: string;
-  if (config.database.kind === 'external') {
-    databaseUrl = config.database.url;
-  } else {
-    embedded = await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger });
-    databaseUrl = embedded.url;
-  }
-  const db = createDb(databaseUrl, config.database.poolMax);
+  const database = await openDatabase(config, logger);
+  const db = database.db;
   const queue: JobQueue =
     config.queue.kind === 'bullmq'
       ? new BullMqQueue({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, concurrency: config.queue.concurrency, logger })
@@ -100,8 +93,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     seeded = { taxonomy: await seedTaxonomy(db), demo: config.seedDemo ? await seedDemoCity(db) : false };
   } catch (error) {
     await queue.close();
-    await db.destroy();
-    await embedded?.stop();
+    await database.close();
     throw error;
   }
 
@@ -246,8 +238,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         await stopPeriodic?.();
         await queue.close();
         await bus?.close();
-        await db.destroy();
-        await embedded?.stop();
+        await database.close();
       })();
       return stopping;
     },
