@@ -87,6 +87,8 @@ export const classificationSchema = z.strictObject({
   requestType: scored(z.enum(requestTypes)),
   urgency: scored(z.enum(urgencies)),
   region: z.strictObject({ id: z.number().int().positive(), name: z.string() }).nullable(),
+  /** The department that most often led tickets of this category lately, with its share (learned from history). */
+  department: z.strictObject({ id: z.number().int().positive(), name: z.string(), confidence: z.number().min(0).max(1) }).nullable(),
   /** Address text found in the request (e.g. 东城区东华街道滨河社区2号门). */
   address: z.string().max(limits.address).nullable(),
   title: z.string().max(limits.title),

@@ -155,12 +155,35 @@ export class TriageService {
       requestType: byLlm ? { value: byLlm.requestType, confidence: byLlm.category.confidence } : { value: rulesType.value, confidence: rulesType.matched ? 0.8 : 0.4 },
       urgency: { value: urgency, confidence: 0.7 },
       region: region ? { id: region.id, name: region.name } : null,
+      department: category ? await this.usualDepartment(category.id) : null,
       address: extractAddress(cleaned)?.slice(0, 200) ?? null,
       title: byLlm ? byLlm.title : summarizeTitle(cleaned || '（无文字内容）'),
       summary: byLlm ? byLlm.summary : [...cleaned].slice(0, 60).join(''),
       decidedBy,
       llm,
     };
+  }
+
+  /**
+   * The department that led most tickets of this category (or its subcategories) in the last 180
+   * days, and its share of them: the hotline's own history as a suggestion. Routing (the dispatch
+   * catalog) decides; this only tells the operator what usually happens.
+   */
+  private async usualDepartment(categoryId: number): Promise<TicketClassification['department']> {
+    const { rows } = await this.db.raw<{ rows: Array<{ id: number; name: string; share: number }> }>(
+      `with recent as (
+         select t.lead_department_id from tickets t
+         where t.lead_department_id is not null
+           and t.created_at > now() - interval '180 days'
+           and t.category_id in (select id from categories where id = :categoryId or parent_id = :categoryId)
+         order by t.id desc limit 2000)
+       select d.id, d.name, count(*)::float / (select count(*) from recent) as share
+       from recent r join departments d on d.id = r.lead_department_id
+       group by d.id, d.name order by count(*) desc limit 1`,
+      { categoryId },
+    );
+    const row = rows[0];
+    return row ? { id: row.id, name: row.name, confidence: Math.round(row.share * 1000) / 1000 } : null;
   }
 
   /**

@@ -1,3 +1,4 @@
+import { defaultTrainingSet } from '../../src/triage/default-training-set';
 import { act, createTicket } from '../support/tickets';
 import { demoIds, startTestHub, type TestHub } from '../support/test-hub';
 
@@ -92,6 +93,25 @@ describe('triage by the local classifier', () => {
     } finally {
       await peer.close();
     }
+  });
+});
+
+describe('suggested department', () => {
+  test('when tickets of a category usually went to one department, then the classifier suggests it with its share', async () => {
+    // An earlier test left a tiny model active: start again from the built-in one.
+    await t.hub.services.triage.train(defaultTrainingSet.map(([code, text]) => ({ text, label: code })), 'test reset');
+    const ids = await demoIds(t.hub);
+    const operator = await t.as('operator');
+    const first = await citizenTicket('小区停电了一整晚');
+    expect(first.classification.department).toBeNull();
+    for (const [text, department] of [['家里停电了', 'GDGS'], ['整栋楼停电', 'GDGS'], ['停水停电', 'SWJT']] as const) {
+      const ticket = await citizenTicket(text);
+      await act(operator, ticket.id, 'categorize', { categoryId: ids.category('1202') });
+      await act(operator, ticket.id, 'dispatch', { departmentId: ids.department(department) });
+    }
+    const next = await citizenTicket('小区停电没有通知，什么时候来电');
+    expect(next.classification.category.code).toBe('12');
+    expect(next.classification.department).toEqual({ id: ids.department('GDGS'), name: '示范供电公司', confidence: expect.closeTo(0.667, 2) });
   });
 });
 
