@@ -72,6 +72,9 @@ export class NotifyService {
         return 'skipped';
       }
       await outbox.markSent(this.db, row.id, result);
+      // A delivery report may have overtaken the send's own answer: apply it now.
+      const early = result.providerId ? await outbox.takeEarlyReport(this.db, result.providerId) : undefined;
+      if (early) await this.providerStatus(result.providerId!, early.providerStatus, early.errorCode ?? undefined);
       return 'done';
     } catch (error) {
       await this.failed(row, error);
@@ -148,7 +151,9 @@ export class NotifyService {
   async providerStatus(providerId: string, providerStatus: string, errorCode?: string): Promise<void> {
     const row = await outbox.findByProviderId(this.db, providerId);
     if (!row) {
-      this.logger.warn({ providerId, providerStatus }, 'delivery report for an unknown message');
+      // Either not ours, or the send's answer has not been recorded yet: keep it for when it is.
+      await outbox.keepEarlyReport(this.db, { providerId, providerStatus, errorCode });
+      this.logger.info({ providerId, providerStatus }, 'delivery report before its message was recorded; kept');
       return;
     }
     await outbox.setProviderStatus(this.db, row.id, providerStatus);

@@ -151,3 +151,18 @@ export async function resetForRetry(db: Queryable, id: number): Promise<OutboxRe
     .returning(returningAs(columns));
   return row as OutboxRecord | undefined;
 }
+
+/** A report for a message id not recorded yet (the send's answer is still on its way back). The latest report wins. */
+export async function keepEarlyReport(db: Queryable, report: { providerId: string; providerStatus: string; errorCode?: string }): Promise<void> {
+  await db.raw(
+    `insert into early_provider_reports (provider_id, provider_status, error_code) values (?, ?, ?)
+     on conflict (provider_id) do update set provider_status = excluded.provider_status, error_code = excluded.error_code, received_at = now()`,
+    [report.providerId, report.providerStatus, report.errorCode ?? null],
+  );
+}
+
+/** Takes (reads and deletes) an early report for a message id that was just recorded. */
+export async function takeEarlyReport(db: Queryable, providerId: string): Promise<{ providerStatus: string; errorCode: string | null } | undefined> {
+  const [row] = await db('early_provider_reports').where({ provider_id: providerId }).delete().returning<Array<{ provider_status: string; error_code: string | null }>>(['provider_status', 'error_code']);
+  return row ? { providerStatus: row.provider_status, errorCode: row.error_code } : undefined;
+}

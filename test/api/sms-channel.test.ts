@@ -204,6 +204,26 @@ describe('SMS delivery', () => {
     expect(sentTo(phone)).toHaveLength(2);
     expect((await signed(t, '/webhooks/twilio/sms/status', { MessageSid: 'bad', MessageStatus: 'lost' })).status).toBe(400);
   });
+  test('when a delivery report overtakes the send’s own answer, then it is kept and applied as soon as the send is recorded', async () => {
+    const phone = newPhone();
+    let overtaken = false;
+    fake.hooks.beforeAnswer = async (message) => {
+      if (message.to !== phone || overtaken) return;
+      overtaken = true;
+      const early = await signed(t, '/webhooks/twilio/sms/status', { MessageSid: message.sid, MessageStatus: 'undelivered', ErrorCode: '30005', AccountSid: accountSid });
+      expect(early.status).toBe(204);
+    };
+    try {
+      await signed(t, '/webhooks/twilio/sms', sms(phone, '烂尾楼何时复工'));
+      await eventually(() => sentTo(phone).length === 2);
+      const rows = await t.hub.db('outbox').whereIn('provider_id', sentTo(phone).map((m) => m.sid)).orderBy('id');
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({ provider_id: sentTo(phone)[1]!.sid });
+      expect(await t.hub.db('early_provider_reports').whereIn('provider_id', sentTo(phone).map((m) => m.sid))).toHaveLength(0);
+    } finally {
+      delete fake.hooks.beforeAnswer;
+    }
+  });
 });
 
 describe('scale-out', () => {

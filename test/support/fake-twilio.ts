@@ -18,10 +18,12 @@ export interface SentMessage {
 export async function startFakeTwilio(credentials: { accountSid: string; authToken: string }) {
   const sent: SentMessage[] = [];
   const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
+  /** Runs before a send is answered: e.g. a delivery report that overtakes the send's own answer. */
+  const hooks: { beforeAnswer?: (message: SentMessage) => Promise<void> } = {};
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const reply = (status: number, body: object) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -45,6 +47,7 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       };
       if (!message.to || !message.body) return reply(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
       sent.push(message);
+      if (hooks.beforeAnswer) await hooks.beforeAnswer(message);
       reply(201, {
         sid: message.sid,
         account_sid: credentials.accountSid,
@@ -64,6 +67,7 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    hooks,
     /** The next n sends to this number answer with this error. */
     fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
       for (let i = 0; i < n; i += 1) failures.push({ to, status, code, message });
