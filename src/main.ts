@@ -44,7 +44,16 @@ function printBanner(url: string, config: ReturnType<typeof loadConfig>): void {
   ];
   if (config.role !== 'worker') {
     lines.push(`  API docs     ${url}/api/docs`, `  REST API     ${url}/api/v1`, `  health       ${url}/healthz  ${url}/readyz`, `  metrics      ${url}/metrics`);
+    const publicUrl = config.http.publicUrl;
+    lines.push(
+      config.twilio
+        ? `  Twilio       SMS ${publicUrl}/webhooks/twilio/sms   voice ${publicUrl}/webhooks/twilio/voice   call status ${publicUrl}/webhooks/twilio/voice/status`
+        : '  Twilio       not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)',
+      config.wechat ? `  mini-program ${publicUrl}/api/mp/v1   push ${publicUrl.replace(/^http/, 'ws')}/api/mp/v1/ws` : '  mini-program not configured (WECHAT_APPID, WECHAT_SECRET)',
+    );
   }
+  // Triage runs in workers, so every role says which classifier it uses.
+  lines.push(config.llm ? `  LLM          ${config.llm.model} at ${config.llm.baseUrl ?? 'OpenAI'}` : '  LLM          off (local model only; set OPENAI_API_KEY to add one)');
   if (config.seedDemo) {
     lines.push('  demo users (示范市):');
     for (const user of demoUsers) lines.push(`    ${user.username.padEnd(11)} ${demoPassword(user.username).padEnd(17)} ${user.role.padEnd(11)} ${user.displayName}`);
