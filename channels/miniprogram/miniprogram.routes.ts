@@ -2,6 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { CitizenAuthService } from '../../src/auth/citizen-auth.service';
 import type { Db } from '../../src/db/db';
+import { parseInput } from '../../src/http/validate';
 import type { IntakeService } from '../../src/intake/intake.service';
 import { listTranscript } from '../../src/intake/transcript';
 import { AppError } from '../../src/shared/errors';
@@ -40,14 +41,8 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
   const router = Router();
   router.use(express.json({ limit: deps.bodyLimitBytes }));
 
-  const parse = <S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> => {
-    const result = schema.safeParse(value);
-    if (!result.success) throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${result.error.issues.map((i) => `${i.path.join('.') || where}: ${i.message}`).join('; ')}`);
-    return result.data;
-  };
-
   router.post('/login', async (req, res) => {
-    const { code } = parse(z.strictObject({ code: z.string().trim().min(1).max(128) }), req.body ?? {}, 'body');
+    const { code } = parseInput(z.strictObject({ code: z.string().trim().min(1).max(128) }), req.body ?? {}, 'body');
     const session = await deps.citizenAuth.login(code);
     res.json({ token: session.token, expiresAt: session.expiresAt });
   });
@@ -63,7 +58,7 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
 
   router.post('/messages', async (req, res) => {
     const citizen = (req as CitizenRequest).citizen!;
-    const body = parse(messageBody, req.body ?? {}, 'body');
+    const body = parseInput(messageBody, req.body ?? {}, 'body');
     const { messageId, duplicate } = await deps.intake.receive({
       channel: 'miniprogram',
       providerId: body.clientMessageId,
@@ -80,7 +75,7 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
 
   router.get('/messages', async (req, res) => {
     const citizen = (req as CitizenRequest).citizen!;
-    const query = parse(z.strictObject({ after: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }), req.query, 'query');
+    const query = parseInput(z.strictObject({ after: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }), req.query, 'query');
     res.json({ items: await listTranscript(deps.db, citizen, query.after ? new Date(query.after) : undefined, query.limit) });
   });
 
@@ -89,7 +84,7 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
   });
 
   router.get('/tickets/:id', async (req, res) => {
-    const { id } = parse(z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), req.params, 'path');
+    const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), req.params, 'path');
     res.json(await deps.citizenTickets.get((req as CitizenRequest).citizen!.contactId, id));
   });
 

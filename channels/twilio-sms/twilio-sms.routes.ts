@@ -3,6 +3,7 @@ import { twilio } from '../../adapters/twilio/twilio-client';
 import { verifyTwilioSignature } from '../../adapters/twilio/twilio-webhook';
 import type { IntakeService } from '../../src/intake/intake.service';
 import type { NotifyService } from '../../src/notify/notify.service';
+import { parseInput } from '../../src/http/validate';
 import { AppError } from '../../src/shared/errors';
 import { normalizeInboundSms, statusCallbackSchema } from './twilio-sms.normalize';
 
@@ -33,9 +34,8 @@ export function twilioSmsRouter(deps: TwilioSmsDeps): Router {
   });
 
   router.post('/sms/status', verifySignature, async (req, res) => {
-    const parsed = statusCallbackSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw new AppError('VALIDATION_FAILED', `malformed status callback: ${parsed.error.issues[0]?.message}`);
-    await deps.notify.providerStatus(parsed.data.MessageSid, parsed.data.MessageStatus, parsed.data.ErrorCode);
+    const report = parseInput(statusCallbackSchema, req.body ?? {}, 'Twilio status callback');
+    await deps.notify.providerStatus(report.MessageSid, report.MessageStatus, report.ErrorCode);
     res.status(204).end();
   });
 

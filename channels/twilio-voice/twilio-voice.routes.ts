@@ -5,7 +5,7 @@ import { verifyTwilioSignature } from '../../adapters/twilio/twilio-webhook';
 import type { CallsService } from '../../src/intake/calls.service';
 import type { IntakeService } from '../../src/intake/intake.service';
 import type { InboundMessage } from '../../src/intake/intake.types';
-import { AppError } from '../../src/shared/errors';
+import { parseInput } from '../../src/http/validate';
 import { normalizePhone } from '../../src/shared/phone';
 import { ticketStatusLabels } from '../../src/tickets/ticket.types';
 
@@ -60,11 +60,7 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
     next();
   });
 
-  const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => {
-    const result = schema.safeParse(value);
-    if (!result.success) throw new AppError('VALIDATION_FAILED', `malformed Twilio webhook: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    return result.data;
-  };
+  const parse = <S extends z.ZodType>(schema: S, value: unknown): z.infer<S> => parseInput(schema, value, 'Twilio webhook');
   const twiml = (res: Response, response: InstanceType<typeof VoiceResponse>) => res.type('text/xml').send(response.toString());
   const say = (node: Node, text: string) => node.say({ language: 'zh-CN' }, text);
   const caller = (from: string) => normalizePhone(from) ?? null;

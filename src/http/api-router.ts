@@ -3,6 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Actor, UserActor, UserRole } from '../auth/roles';
 import { AppError, forbidden } from '../shared/errors';
+import { parseInput } from './validate';
 
 /** Who may call a route: anyone, any signed-in staff member, or the listed roles. */
 export type Access = 'public' | 'staff' | readonly UserRole[];
@@ -107,23 +108,7 @@ export class ApiRouter {
 }
 
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {
-  if (!schema) {
-    return undefined as Infer<S>;
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${summarizeIssues(result.error)}`, {
-      issues: result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code })),
-    });
-  }
-  return result.data as Infer<S>;
-}
-
-function summarizeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
+  return (schema ? parseInput(schema, value, where) : undefined) as Infer<S>;
 }
 
 /** Path parameter for numeric ids. */

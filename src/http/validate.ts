@@ -1,0 +1,17 @@
+import type { z } from 'zod';
+import { AppError } from '../shared/errors';
+
+/**
+ * The one way an outside input is checked: the parsed value, or a 400 that names every issue
+ * (`where` says which part of the request: body, query, path, or a provider's webhook).
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
+  const summary = issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path}: ${issue.message}`)
+    .join('; ');
+  throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${summary}`, { issues });
+}
