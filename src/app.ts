@@ -133,7 +133,6 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       }
     : undefined;
   const triage = new TriageService(db, tickets, logger, { autoApplyConfidence: config.classifierAutoApplyConfidence, llm });
-  await triage.ensureModel();
 
   const handlers: JobHandlers = {
     ...triageHandlers(triage),
@@ -213,6 +212,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     },
     async start() {
       if (runsWorker) {
+        // Only workers triage: they load (on a fresh database, train) the classifier before taking jobs.
+        await triage.ensureModel();
         await queue.startWorker(handlers);
         stopPeriodic = startPeriodic(periodicTasks, logger);
       }

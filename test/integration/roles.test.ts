@@ -21,7 +21,10 @@ describe('process roles', () => {
       const worker = await createHub(loadConfig({ ...env, HUB_ROLE: 'worker' }));
       hubs.push(worker);
       await api.start();
+      // Only workers triage: an api process neither loads nor trains the classifier.
+      expect(await api.db('classifier_models')).toHaveLength(0);
       await worker.start();
+      expect(await api.db('classifier_models').where({ active: true })).toHaveLength(1);
       expect(api.url()).toBeDefined();
       expect(worker.url()).toBeUndefined();
       const http = supertest(api.http);
