@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/db';
 import { AppError } from '../shared/errors';
-import type { WeChatApi } from '../notify/ports';
+import { DeliveryError, type WeChatApi } from '../notify/ports';
 import { upsertContactByIdentity } from '../tickets/tickets.repository';
 
 const prefix = 'hhc_';
@@ -20,6 +20,8 @@ export class CitizenAuthService {
     try {
       ({ openid } = await this.wechat.code2session(code));
     } catch (error) {
+      // A refused code is the caller's; WeChat being away is not: 503, try again.
+      if (error instanceof DeliveryError && !error.permanent) throw new AppError('NOT_READY', `WeChat is not answering, please retry: ${error.message}`);
       throw new AppError('UNAUTHENTICATED', `WeChat did not accept the login code: ${(error as Error).message}`);
     }
     const contact = await upsertContactByIdentity(this.db, { wechatOpenid: openid });

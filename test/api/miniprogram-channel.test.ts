@@ -82,6 +82,37 @@ describe('mini-program', () => {
     expect((await c.get('/tickets')).body.items).toHaveLength(1);
   });
 
+  test('when WeChat is down at sign-in, then 503 (try again), not 401', async () => {
+    wechat.failLogins(1);
+    const res = await t.http.post('/api/mp/v1/login').send({ code: 'code-oDownAtLoginxxxxxxxxxxxxxxx' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.message).toMatch(/WeChat is not answering/);
+    expect((await t.http.post('/api/mp/v1/login').send({ code: 'code-oDownAtLoginxxxxxxxxxxxxxxx' })).status).toBe(200);
+  });
+
+  test('when WeChat rotated the access token, then the subscription message is sent with a fresh one', async () => {
+    const c = await citizen();
+    await c.send({ text: '小区路灯坏了' });
+    const ticket = await firstTicket(c);
+    await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
+    const operator = await t.as('operator');
+    // A first status change gets a token and caches it …
+    await act(operator, ticket.id, 'dispatch', { departmentId: (await demoIds(t.hub)).department('ZJJ') });
+    await eventually(() => wechat.subscribeMessages.filter((m) => m.touser === c.openid).length === 1);
+    // … then WeChat rotates it: the next send is refused once, refreshes, and goes through.
+    const other = await citizen();
+    await other.send({ text: '楼道灯坏了' });
+    const second = await firstTicket(other);
+    await eventually(async () => (await t.hub.db('tickets').where({ id: second.id }).first()).status === 'triage');
+    wechat.expireTokens();
+    const issued = wechat.tokensIssued();
+    await act(operator, second.id, 'dispatch', { departmentId: (await demoIds(t.hub)).department('ZJJ') });
+    await eventually(() => wechat.subscribeMessages.find((m) => m.touser === other.openid));
+    expect(wechat.tokensIssued()).toBe(issued + 1);
+    const row = await t.hub.db('outbox').where({ ticket_id: second.id, kind: 'citizen.ticket_status', status: 'sent' }).first();
+    expect(row).toMatchObject({ attempts: 1, last_error: null });
+  });
+
   test('when a message is empty, or carries a bad picture reference or unknown fields, then 400 and nothing is stored', async () => {
     const c = await citizen();
     const before = await t.hub.db('inbound_messages').where({ from_openid: c.openid });

@@ -9,7 +9,9 @@ export async function startFakeWeChat(app: { appId: string; secret: string }) {
   const subscribeMessages: Array<{ touser: string; template_id: string; page: string; data: Record<string, { value: string }> }> = [];
   const refusedOpenids = new Set<string>();
   let failNextSends = 0;
+  let failNextLogins = 0;
   let tokensIssued = 0;
+  const validTokens = new Set<string>();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -20,6 +22,10 @@ export async function startFakeWeChat(app: { appId: string; secret: string }) {
         res.end(JSON.stringify(body));
       };
       if (url.pathname === '/sns/jscode2session') {
+        if (failNextLogins > 0) {
+          failNextLogins -= 1;
+          return reply(502, { errmsg: 'bad gateway' });
+        }
         if (url.searchParams.get('appid') !== app.appId || url.searchParams.get('secret') !== app.secret) return reply(200, { errcode: 40125, errmsg: 'invalid appsecret' });
         const code = url.searchParams.get('js_code') ?? '';
         if (!code.startsWith('code-')) return reply(200, { errcode: 40029, errmsg: 'invalid code' });
@@ -27,10 +33,11 @@ export async function startFakeWeChat(app: { appId: string; secret: string }) {
       }
       if (url.pathname === '/cgi-bin/token') {
         tokensIssued += 1;
+        validTokens.add(`token-${tokensIssued}`);
         return reply(200, { access_token: `token-${tokensIssued}`, expires_in: 7200 });
       }
       if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
-        if (!url.searchParams.get('access_token')?.startsWith('token-')) return reply(200, { errcode: 40001, errmsg: 'invalid credential' });
+        if (!validTokens.has(url.searchParams.get('access_token') ?? '')) return reply(200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
         if (failNextSends > 0) {
           failNextSends -= 1;
           return reply(502, { errmsg: 'bad gateway' });
@@ -49,6 +56,10 @@ export async function startFakeWeChat(app: { appId: string; secret: string }) {
     subscribeMessages,
     refuse: (openid: string) => refusedOpenids.add(openid),
     failSends: (n: number) => (failNextSends += n),
+    failLogins: (n: number) => (failNextLogins += n),
+    /** Every access token issued so far stops working (WeChat rotates them). */
+    expireTokens: () => validTokens.clear(),
+    tokensIssued: () => tokensIssued,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
