@@ -38,6 +38,8 @@ import { NotifyService } from './notify/notify.service';
 import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
 import { registerOrgRoutes } from './org/org.routes';
 import { OrgService } from './org/org.service';
+import { registerRoutingRoutes } from './routing/routing.routes';
+import { RoutingService } from './routing/routing.service';
 import { seedDemoCity, seedTaxonomy } from './seed/seed';
 import { AppError } from './shared/errors';
 import { createLogger, type Logger } from './shared/logger';
@@ -65,6 +67,7 @@ export interface Hub {
     notify: NotifyService;
     calls: CallsService;
     triage: TriageService;
+    routing: RoutingService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -117,7 +120,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     sms: smsSender,
     miniprogram: bus ? { bus, wechat: wechatApi, statusTemplateId: config.wechat?.statusTemplateId } : undefined,
   });
-  const tickets = new TicketsService(db, queue, notify, logger);
+  const routing = new RoutingService(db);
+  const tickets = new TicketsService(db, queue, notify, routing, logger, { returnWindowHours: config.routing.returnWindowHours });
   const intake = new IntakeService(db, queue, notify, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, notify);
@@ -132,7 +136,11 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         redactPii: config.llm.redactPii,
       }
     : undefined;
-  const triage = new TriageService(db, tickets, logger, { autoApplyConfidence: config.classifierAutoApplyConfidence, llm });
+  const triage = new TriageService(db, tickets, logger, {
+    autoApplyConfidence: config.classifierAutoApplyConfidence,
+    llm,
+    autoDispatch: config.routing.autoDispatch ? routing : undefined,
+  });
 
   const handlers: JobHandlers = {
     ...triageHandlers(triage),
@@ -171,6 +179,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerOrgRoutes(api, org);
   registerTaxonomyRoutes(api, taxonomy);
   registerTicketRoutes(api, tickets);
+  registerRoutingRoutes(api, routing, db);
   registerNotifyRoutes(api, notify);
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);
@@ -204,7 +213,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage },
+    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

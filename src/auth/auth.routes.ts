@@ -79,6 +79,28 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     handler: ({ params, body }) => auth.updateUser(params.id, body),
   });
 
+  api.route({
+    method: 'patch',
+    path: '/users/:id/work',
+    tag: 'users',
+    summary: 'Work settings: on duty, capacity, skills, Slack account',
+    description:
+      'Routing assigns tickets only to on-duty users below their capacity (open tickets); skills are category codes. ' +
+      'Admins set everything; a department head sets on duty, capacity and skills for the department’s users; a user goes on or off duty. ' +
+      'slackUserId maps a Slack account (U…) to this user: Slack actions run as this user.',
+    access: 'staff',
+    params: idParams,
+    body: z
+      .strictObject({
+        onDuty: z.boolean().optional(),
+        capacity: z.number().int().min(1).max(1_000).nullable().optional(),
+        skills: z.array(z.string().trim().regex(/^[0-9A-Z]{2,8}$/, 'a category code')).max(50).optional(),
+        slackUserId: z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'a Slack user id such as U0123ABCD').nullable().optional(),
+      })
+      .refine((body) => Object.keys(body).length > 0, 'change at least one setting'),
+    handler: ({ actor, params, body }) => auth.updateWork(actor, params.id, body),
+  });
+
   api.route({ method: 'get', path: '/api-keys', tag: 'users', summary: 'List API keys', access: ['admin'], handler: async () => ({ items: await auth.listApiKeys() }) });
 
   api.route({

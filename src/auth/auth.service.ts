@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/db';
 import { findDepartmentById } from '../org/departments.repository';
-import { AppError, conflict, invalid, notFound } from '../shared/errors';
+import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import { hashPassword, verifyPassword } from './password';
 import { departmentRoles, type UserActor, type UserRole } from './roles';
 import * as users from './users.repository';
@@ -127,6 +127,25 @@ export class AuthService {
     });
     this.cache.clear();
     return updated!;
+  }
+
+  /**
+   * Work settings: on duty, capacity, skills, and the Slack account. Admins set them for anyone,
+   * a department head for the department's users; everyone may go on or off duty themselves.
+   */
+  async updateWork(actor: UserActor, id: number, patch: { onDuty?: boolean; capacity?: number | null; skills?: string[]; slackUserId?: string | null }): Promise<users.UserRecord> {
+    const target = await users.findUserById(this.db, id);
+    if (!target) throw notFound('user');
+    const self = actor.userId === id;
+    const head = actor.role === 'dept_head' && actor.departmentId !== null && actor.departmentId === target.departmentId;
+    if (actor.role !== 'admin') {
+      if (!self && !head) throw forbidden('only an admin, the department head or the user may change these work settings');
+      if (patch.slackUserId !== undefined) throw forbidden('only an admin maps Slack accounts to users');
+      if (!head && (patch.capacity !== undefined || patch.skills !== undefined)) throw forbidden('capacity and skills are set by the department head');
+    }
+    const updated = found(await users.updateUser(this.db, id, patch), 'user');
+    this.cache.clear();
+    return updated;
   }
 
   listUsers(filter: { departmentId?: number; role?: UserRole }): Promise<users.UserRecord[]> {

@@ -9,6 +9,12 @@ export interface UserRecord {
   departmentId: number | null;
   phone: string | null;
   active: boolean;
+  /** Routing: only on-duty users below their capacity (open tickets) are assigned work. */
+  onDuty: boolean;
+  capacity: number | null;
+  /** Category codes the user handles best (the skills assignment strategy). */
+  skills: string[];
+  slackUserId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +27,10 @@ const userColumns = {
   departmentId: 'department_id',
   phone: 'phone',
   active: 'active',
+  onDuty: 'on_duty',
+  capacity: 'capacity',
+  skills: 'skills',
+  slackUserId: 'slack_user_id',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -69,7 +79,18 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<UserReco
 export async function updateUser(
   db: Queryable,
   id: number,
-  patch: Partial<{ displayName: string; passwordHash: string; role: UserRole; departmentId: number | null; phone: string | null; active: boolean }>,
+  patch: Partial<{
+    displayName: string;
+    passwordHash: string;
+    role: UserRole;
+    departmentId: number | null;
+    phone: string | null;
+    active: boolean;
+    onDuty: boolean;
+    capacity: number | null;
+    skills: string[];
+    slackUserId: string | null;
+  }>,
 ): Promise<UserRecord | undefined> {
   const row: Record<string, unknown> = { updated_at: db.fn.now() };
   if (patch.displayName !== undefined) row.display_name = patch.displayName;
@@ -78,6 +99,10 @@ export async function updateUser(
   if (patch.departmentId !== undefined) row.department_id = patch.departmentId;
   if (patch.phone !== undefined) row.phone = patch.phone;
   if (patch.active !== undefined) row.active = patch.active;
+  if (patch.onDuty !== undefined) row.on_duty = patch.onDuty;
+  if (patch.capacity !== undefined) row.capacity = patch.capacity;
+  if (patch.skills !== undefined) row.skills = patch.skills;
+  if (patch.slackUserId !== undefined) row.slack_user_id = patch.slackUserId;
   const [updated] = await db('users')
     .update(row)
     .where({ id })

@@ -60,6 +60,14 @@ const envSchema = z.object({
   LLM_DAILY_TOKENS: z.coerce.number().int().min(0).default(5_000_000),
   LLM_REDACT_PII: booleanFromEnv.default(true),
 
+  AUTO_DISPATCH: booleanFromEnv.default(true),
+  RETURN_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+
+  SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a bot token, xoxb-…').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(16).optional(),
+  SLACK_API_URL: optionalUrl,
+  SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
+
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -97,6 +105,14 @@ export interface Config {
     dailyTokens: number;
     redactPii: boolean;
   };
+  routing: {
+    /** Dispatch on its own when the category is confident, set to auto, and the dispatch catalog matches. */
+    autoDispatch: boolean;
+    /** A department may return (退单) a ticket within this many hours of receiving it. */
+    returnWindowHours: number;
+  };
+  /** Present when Slack is configured (bot token and signing secret). */
+  slack?: { botToken: string; signingSecret: string; apiUrl?: string; supervisorChannel?: string };
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
@@ -117,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   if (twilioKeys.some(Boolean) && !twilioKeys.every(Boolean)) {
     throw new ConfigError('the SMS channel needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM (or none)');
   }
+  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) throw new ConfigError('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)');
   if (Boolean(e.WECHAT_APPID) !== Boolean(e.WECHAT_SECRET)) throw new ConfigError('the mini-program channel needs both WECHAT_APPID and WECHAT_SECRET (or neither)');
   return {
     role: e.HUB_ROLE,
@@ -160,6 +177,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
             dailyTokens: e.LLM_DAILY_TOKENS,
             redactPii: e.LLM_REDACT_PII,
           }
+        : undefined,
+    routing: { autoDispatch: e.AUTO_DISPATCH, returnWindowHours: e.RETURN_WINDOW_HOURS },
+    slack:
+      e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
+        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL }
         : undefined,
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };

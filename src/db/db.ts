@@ -8,6 +8,9 @@ export type Queryable = Knex | Knex.Transaction;
 
 // int8 (ids, counts) as numbers: ids stay far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
+// …and arrays of them (int8[], oid 1016), e.g. a catalog entry's assisting departments.
+const parseTextArray = pg.types.getTypeParser(1016 as never) as (value: string) => Array<string | null>;
+pg.types.setTypeParser(1016 as never, (value: string) => parseTextArray(value).map((v) => (v === null ? null : Number.parseInt(v, 10))));
 
 export function createDb(url: string, poolMax: number): Db {
   return knex({

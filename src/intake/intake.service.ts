@@ -133,6 +133,7 @@ export class IntakeService {
       description: text || '（群众留言为录音或图片，见附件）',
       address: message.location?.address ?? null,
       regionId: null,
+      matter: null,
       createdBy: null,
       caller: { contactId: contact.id },
       createdEvent: { actor: citizen, data: { channel: message.channel, messageId: message.id, media: message.media } },

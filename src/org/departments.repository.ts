@@ -1,4 +1,5 @@
 import { returningAs, type Queryable } from '../db/db';
+import type { AssignmentStrategy } from '../routing/assignment';
 import type { DepartmentKind, DepartmentRecord } from './org.types';
 
 const columns = {
@@ -9,6 +10,8 @@ const columns = {
   parentId: 'parent_id',
   regionId: 'region_id',
   active: 'active',
+  assignmentStrategy: 'assignment_strategy',
+  slackChannelId: 'slack_channel_id',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -37,9 +40,11 @@ export interface DepartmentFields {
   parentId: number | null;
   regionId: number | null;
   active: boolean;
+  assignmentStrategy: AssignmentStrategy;
+  slackChannelId: string | null;
 }
 
-export async function insertDepartment(db: Queryable, fields: Omit<DepartmentFields, 'active'>): Promise<DepartmentRecord> {
+export async function insertDepartment(db: Queryable, fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId'>): Promise<DepartmentRecord> {
   const [row] = await db('departments')
     .insert({ code: fields.code, name: fields.name, kind: fields.kind, parent_id: fields.parentId, region_id: fields.regionId })
     .returning(returningAs(columns));
@@ -54,6 +59,8 @@ export async function updateDepartment(db: Queryable, id: number, patch: Partial
   if (patch.parentId !== undefined) row.parent_id = patch.parentId;
   if (patch.regionId !== undefined) row.region_id = patch.regionId;
   if (patch.active !== undefined) row.active = patch.active;
+  if (patch.assignmentStrategy !== undefined) row.assignment_strategy = patch.assignmentStrategy;
+  if (patch.slackChannelId !== undefined) row.slack_channel_id = patch.slackChannelId;
   const [updated] = await db('departments').update(row).where({ id }).returning(returningAs(columns));
   return updated as DepartmentRecord | undefined;
 }

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
+import { assignmentStrategies } from '../routing/assignment';
 import { departmentKinds, regionLevels } from './org.types';
 import type { OrgService } from './org.service';
 
 const code = z.string().trim().regex(/^[0-9A-Za-z_-]{2,24}$/, '2–24 letters, digits, _ or -');
 const name = z.string().trim().min(1).max(100);
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD');
 const optionalId = z.number().int().positive().nullable().optional();
 
 const regionQuery = z.strictObject({
@@ -88,10 +90,20 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     method: 'patch',
     path: '/departments/:id',
     tag: 'departments',
-    summary: 'Update or deactivate a department',
+    summary: 'Update or deactivate a department, set its assignment strategy or Slack channel',
+    description: 'assignmentStrategy: queue (anyone in the department signs for), round_robin, least_open, skills (users whose skills name the category or its parent). slackChannelId: where its ticket cards are posted (null: none).',
     access: ['admin'],
     params: idParams,
-    body: z.strictObject({ code: code.optional(), name: name.optional(), kind: z.enum(departmentKinds).optional(), parentId: optionalId, regionId: optionalId, active: z.boolean().optional() }),
+    body: z.strictObject({
+      code: code.optional(),
+      name: name.optional(),
+      kind: z.enum(departmentKinds).optional(),
+      parentId: optionalId,
+      regionId: optionalId,
+      active: z.boolean().optional(),
+      assignmentStrategy: z.enum(assignmentStrategies).optional(),
+      slackChannelId: slackChannelId.nullable().optional(),
+    }),
     handler: ({ params, body }) => org.updateDepartment(params.id, body),
   });
 }

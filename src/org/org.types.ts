@@ -1,3 +1,5 @@
+import type { AssignmentStrategy } from '../routing/assignment';
+
 export const regionLevels = ['city', 'district', 'township', 'village', 'grid'] as const;
 export type RegionLevel = (typeof regionLevels)[number];
 
@@ -23,6 +25,10 @@ export interface DepartmentRecord {
   parentId: number | null;
   regionId: number | null;
   active: boolean;
+  /** How tickets are assigned inside the department (src/routing/assignment.ts). */
+  assignmentStrategy: AssignmentStrategy;
+  /** The Slack channel that receives the department's ticket cards. */
+  slackChannelId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

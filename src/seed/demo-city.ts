@@ -99,5 +99,43 @@ export const demoUsers: UserSeed[] = [
   { username: 'runner', displayName: '刘洋（跑手）', role: 'runner', departmentCode: 'XSPT' },
 ];
 
+/** The demo dispatch catalog (派单目录): by category, by place, by keyword, and for 代办. */
+export interface CatalogSeed {
+  name: string;
+  categoryCode?: string;
+  requestType?: 'proxy';
+  regionCode?: string;
+  keywords?: string[];
+  lead: string;
+  assists?: string[];
+}
+
+export const demoCatalog: CatalogSeed[] = [
+  { name: '城乡建设', categoryCode: '01', lead: 'ZJJ' },
+  { name: '环境保护', categoryCode: '02', lead: 'STHJJ' },
+  { name: '东城区噪声扰民（属地街道牵头）', categoryCode: '0202', regionCode: '990101', lead: 'DCQ', assists: ['STHJJ'] },
+  { name: '交通运输', categoryCode: '03', lead: 'JTJ' },
+  { name: '教育文体', categoryCode: '04', lead: 'JYJ' },
+  { name: '劳动和社会保障', categoryCode: '05', lead: 'RSJ' },
+  { name: '商贸', categoryCode: '06', lead: 'SWJ' },
+  { name: '旅游服务', categoryCode: '0603', lead: 'WLJ' },
+  { name: '卫生计生', categoryCode: '07', lead: 'WJW' },
+  { name: '公安政法', categoryCode: '08', lead: 'GAJ' },
+  { name: '市场监管', categoryCode: '09', lead: 'SCJGJ' },
+  { name: '民政', categoryCode: '10', lead: 'MZJ' },
+  { name: '农业农村', categoryCode: '11', lead: 'NYNCJ' },
+  { name: '供水', categoryCode: '1201', lead: 'SWJT' },
+  { name: '供电', categoryCode: '1202', lead: 'GDGS' },
+  { name: '医保', categoryCode: '13', lead: 'YBJ' },
+  { name: '住房公积金', categoryCode: '14', lead: 'GJJ' },
+  { name: '城市管理', categoryCode: '15', lead: 'CGJ' },
+  { name: '东华街道市容环卫（属地）', categoryCode: '1501', regionCode: '990101001', lead: 'DHJD' },
+  { name: '政务服务', categoryCode: '16', lead: 'XZSPJ' },
+  { name: '应急管理', categoryCode: '17', lead: 'YJJ' },
+  { name: '停水（关键词）', keywords: ['停水', '没水'], lead: 'SWJT' },
+  { name: '停电（关键词）', keywords: ['停电'], lead: 'GDGS' },
+  { name: '西山县帮办代办', requestType: 'proxy', regionCode: '990121', lead: 'XSPT' },
+];
+
 /** Demo passwords are public by design: this is a demo city. */
 export const demoPassword = (username: string): string => `${username}-12345`;

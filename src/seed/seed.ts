@@ -1,7 +1,7 @@
 import { hashPassword } from '../auth/password';
 import type { Db, Tx } from '../db/db';
 import { defaultTaxonomy } from './default-taxonomy';
-import { demoDepartments, demoPassword, demoRegions, demoUsers, type RegionSeed } from './demo-city';
+import { demoCatalog, demoDepartments, demoPassword, demoRegions, demoUsers, type RegionSeed } from './demo-city';
 
 /** The default taxonomy goes into an empty categories table; afterwards it is admin data. */
 export async function seedTaxonomy(db: Db): Promise<boolean> {
@@ -43,6 +43,21 @@ export async function seedDemoCity(db: Db): Promise<boolean> {
         department_id: departmentIds.get(u.departmentCode),
       })),
     );
+    const categoryIds = new Map((await trx('categories').select('code', 'id')).map((c: { code: string; id: number }) => [c.code, c.id]));
+    for (const [index, entry] of demoCatalog.entries()) {
+      const [row] = await trx('dispatch_catalog_entries')
+        .insert({
+          name: entry.name,
+          category_id: entry.categoryCode ? categoryIds.get(entry.categoryCode) : null,
+          request_type: entry.requestType ?? null,
+          region_id: entry.regionCode ? regionIds.get(entry.regionCode) : null,
+          keywords: entry.keywords ?? [],
+          lead_department_id: departmentIds.get(entry.lead),
+          assist_department_ids: (entry.assists ?? []).map((code) => departmentIds.get(code)),
+        })
+        .returning<Array<{ id: number }>>('id');
+      await trx('dispatch_catalog_revisions').insert({ version: index + 1, entry_id: row!.id, change: 'create', after: JSON.stringify({ seeded: entry }) });
+    }
     return true;
   });
 }

@@ -12,6 +12,7 @@ export const ticketActions = [
   'categorize',
   'dispatch',
   'sign_for',
+  'assign',
   'return',
   'review_return',
   'transfer',
@@ -63,8 +64,11 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   triage: { label: '转待分拨', from: ['new'], to: 'triage', actors: ['system', ...center] },
   // An operator confirms or corrects what the classifier suggested (before the department has answered).
   categorize: { label: '确认分类', from: ['new', 'triage', 'dispatched', 'accepted', 'returned'], actors: centerDispatchers },
-  dispatch: { label: '派单', from: ['new', 'triage'], to: 'dispatched', actors: center, notify: ['citizen', 'department'] },
+  // The system dispatches by itself when the classifier is confident and the dispatch catalog matches.
+  dispatch: { label: '派单', from: ['new', 'triage'], to: 'dispatched', actors: ['system', ...center], notify: ['citizen', 'department'] },
   sign_for: { label: '签收', from: ['dispatched'], to: 'accepted', actors: departmentStaff, scope: 'lead' },
+  // The department head (re)assigns a ticket inside the department.
+  assign: { label: '分配承办人', from: handling, actors: ['dept_head', 'admin'], scope: 'lead' },
   return: { label: '退单', from: handling, to: 'returned', actors: departmentStaff, scope: 'lead' },
   review_return: { label: '退单审核', from: ['returned'], to: 'dispatched', actors: centerDispatchers, notify: ['department'] },
   transfer: { label: '转派', from: handling, to: 'dispatched', actors: centerDispatchers, notify: ['department'] },

@@ -86,6 +86,8 @@ export function presentDetail(
   return {
     ...presentSummary(row, related.contact, viewer),
     description: row.description,
+    matter: row.matter,
+    routedBy: row.catalogEntryId === null ? null : { catalogEntryId: row.catalogEntryId, catalogVersion: row.catalogVersion },
     directlyResolved: row.directlyResolved,
     reply: row.repliedAt ? { text: row.replyText, solved: row.replySolved, at: row.repliedAt } : null,
     closedAt: row.closedAt,

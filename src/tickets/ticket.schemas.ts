@@ -69,6 +69,8 @@ export const listTicketsQuery = z.strictObject({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** me: my queue; none: the department queue (nobody assigned yet); a user id. */
+  assignee: z.string().regex(/^(me|none|[1-9]\d{0,14})$/, 'me, none or a user id').optional(),
   q: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
@@ -135,14 +137,16 @@ export const actionBodies = {
     note: text(limits.note).optional(),
     expectedVersion,
   }),
+  /** Without departmentId the dispatch follows the dispatch catalog (GET /tickets/:id/routing shows where that leads). */
   dispatch: z.strictObject({
-    departmentId: id,
-    assistDepartmentIds: z.array(id).max(10).default([]),
+    departmentId: id.optional(),
+    assistDepartmentIds: z.array(id).max(10).optional(),
     replyDueAt: futureDate.optional(),
     note: text(limits.note).optional(),
     expectedVersion,
   }),
   sign_for: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
+  assign: z.strictObject({ userId: id, note: text(limits.note).optional(), expectedVersion }),
   return: z.strictObject({ reasonCode: z.enum(returnReasons), reason: text(limits.reason), expectedVersion }),
   review_return: z.strictObject({
     decision: z.enum(['uphold', 'reject']),

@@ -68,6 +68,11 @@ export interface TicketRecord {
   createdBy: number | null;
   /** The classifier's latest suggestion (src/triage), shown to operators. */
   classification: Record<string, unknown> | null;
+  /** The 代办 matter of a proxy application (routes by the catalog's matter). */
+  matter: string | null;
+  /** The dispatch catalog entry and version that routed the ticket, when the dispatch followed the catalog. */
+  catalogEntryId: number | null;
+  catalogVersion: number | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -92,6 +97,8 @@ export type TicketPatch = Partial<
     | 'replyDueAt'
     | 'closedAt'
     | 'classification'
+    | 'catalogEntryId'
+    | 'catalogVersion'
     | 'requestType'
     | 'urgency'
     | 'regionId'

@@ -44,6 +44,9 @@ const ticketColumns = {
   closedAt: 'closed_at',
   createdBy: 'created_by',
   classification: 'classification',
+  matter: 'matter',
+  catalogEntryId: 'catalog_entry_id',
+  catalogVersion: 'catalog_version',
   version: 'version',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
@@ -77,6 +80,8 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   replyDueAt: 'reply_due_at',
   closedAt: 'closed_at',
   classification: 'classification',
+  catalogEntryId: 'catalog_entry_id',
+  catalogVersion: 'catalog_version',
   requestType: 'request_type',
   urgency: 'urgency',
   regionId: 'region_id',
@@ -92,6 +97,7 @@ export interface NewTicket {
   description: string;
   address: string | null;
   regionId: number | null;
+  matter: string | null;
   createdBy: number | null;
   /** The citizen: a known contact, or found by phone (E.164) when there is one, otherwise a new contact. */
   caller: { contactId: number } | { phone: string | null; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean } | null;
@@ -149,8 +155,8 @@ export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<In
        returning to_char(day, 'YYYYMMDD') || '-' || case when last_value > 99999 then last_value::text else lpad(last_value::text, 5, '0') end as number),
      ${contactCte},
      ticket as (
-       insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, contact_id, created_by)
-       select counter.number, 'new', :channel, :requestType, :urgency, :categoryId, :title, :description, :address, :regionId, (select id from contact), :createdBy from counter
+       insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by)
+       select counter.number, 'new', :channel, :requestType, :urgency, :categoryId, :title, :description, :address, :regionId, :matter, (select id from contact), :createdBy from counter
        returning *),
      event as (
        insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
@@ -165,6 +171,7 @@ export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<In
     {
       categoryId: ticket.categoryId,
       regionId: ticket.regionId,
+      matter: ticket.matter,
       channel: ticket.channel,
       requestType: ticket.requestType,
       urgency: ticket.urgency,
@@ -309,10 +316,20 @@ export async function setAssignmentStatus(db: Queryable, id: number, status: Ass
       status,
       updated_at: db.fn.now(),
       ...(status === 'accepted' ? { accepted_at: db.fn.now() } : {}),
+      ...(status === 'dispatched' ? { dispatched_at: db.fn.now() } : {}),
       ...(status === 'reported' ? { reported_at: db.fn.now(), report_text: extra.reportText ?? null } : {}),
       ...(status === 'ended' ? { active: false, ended_at: db.fn.now() } : {}),
     })
     .where({ id });
+}
+
+/** Whether the department received the ticket less than `hours` ago (by the database's clock). */
+export async function withinHoursOfDispatch(db: Queryable, assignmentId: number, hours: number): Promise<boolean> {
+  const row = await db('ticket_assignments')
+    .select(db.raw('dispatched_at > now() - make_interval(secs => ?) as within', [hours * 3600]))
+    .where({ id: assignmentId })
+    .first<{ within: boolean } | undefined>();
+  return row?.within ?? false;
 }
 
 /** Ends every active assignment of the ticket (transfer, re-dispatch after a return). */
@@ -435,6 +452,8 @@ export interface TicketListFilter {
   createdFrom?: Date;
   createdTo?: Date;
   overdue?: boolean;
+  /** A user id, or null for tickets nobody is assigned to. */
+  assigneeUserId?: number | null;
   text?: string;
   beforeId?: number;
   limit: number;
@@ -487,6 +506,7 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
     const pattern = `%${filter.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     query.where((q) => q.where('t.number', filter.text!).orWhere('t.title', 'ilike', pattern).orWhere('t.description', 'ilike', pattern));
   }
+  if (filter.assigneeUserId !== undefined) query.where('t.assignee_user_id', filter.assigneeUserId);
   if (filter.beforeId) query.where('t.id', '<', filter.beforeId);
   return query;
 }

@@ -23,7 +23,8 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): v
     summary: 'List tickets',
     description:
       'Newest first. Filters combine with AND; `status` takes a comma-separated list; `regionId` includes every region below it; ' +
-      '`categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text. ' +
+      '`categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text; ' +
+      '`assignee=me` is my queue, `assignee=none` the department queue (not yet assigned). ' +
       'Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets.',
     access: 'staff',
     query: listTicketsQuery,

@@ -5,6 +5,8 @@ import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
+import { chooseAssignee, type AssignmentChoice } from '../routing/assignment';
+import { RoutingService } from '../routing/routing.service';
 import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { normalizePhone } from '../shared/phone';
@@ -16,6 +18,7 @@ import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.s
 import { presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
+import { flagEntry } from '../routing/catalog.repository';
 
 /** How the acting user's department stands to a ticket. */
 interface Relation {
@@ -52,7 +55,9 @@ export class TicketsService {
     private readonly db: Db,
     private readonly queue: JobQueue,
     private readonly notify: NotifyService,
+    private readonly routing: RoutingService,
     private readonly logger: Logger,
+    private readonly options: { returnWindowHours: number },
   ) {}
 
   async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
@@ -71,6 +76,7 @@ export class TicketsService {
       description: input.description,
       address: input.address ?? input.proxy?.applicantAddress ?? null,
       regionId: input.regionId ?? null,
+      matter: input.proxy?.matter ?? null,
       createdBy: actor.userId,
       caller: caller ? { phone: phone ?? null, name: caller.name ?? null, idNumber: caller.idNumber ?? null, anonymous: caller.anonymous, confidential: caller.confidential } : null,
       createdEvent: { actor, data: { channel: input.channel, ...(input.proxy ? { proxy: input.proxy } : {}) } },
@@ -126,6 +132,7 @@ export class TicketsService {
       createdFrom: query.from ? new Date(query.from) : undefined,
       createdTo: query.to ? new Date(query.to) : undefined,
       overdue: query.overdue,
+      assigneeUserId: query.assignee === undefined ? undefined : query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : Number(query.assignee),
       text: query.q,
       beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: query.limit + 1,
@@ -254,36 +261,77 @@ export class TicketsService {
     },
 
     dispatch: async ({ trx, ticket, actor }, body) => {
-      await this.checkDispatchable(trx, [body.departmentId, ...body.assistDepartmentIds]);
-      // Dispatching with a category confirms it: a label the classifier learns from.
-      if (ticket.categoryId !== null) {
+      // The catalog's answer is always computed: followed, it is recorded; overridden, it is on the timeline.
+      const decision = await this.routing.decide(RoutingService.inputOf(ticket));
+      const departmentId = body.departmentId ?? decision.department?.id;
+      if (departmentId === undefined) throw invalid(`the dispatch catalog names no department (${decision.explanation.join('；')}); name departmentId`);
+      const followed = decision.department?.id === departmentId;
+      const assistDepartmentIds = [...new Set(body.assistDepartmentIds ?? (followed ? decision.assistDepartments.map((d) => d.id) : []))];
+      if (assistDepartmentIds.includes(departmentId)) throw invalid('the lead department cannot also assist');
+      await this.checkDispatchable(trx, [departmentId, ...assistDepartmentIds]);
+      // Dispatching with a category confirms it: a label the classifier learns from (not when the system dispatched on its own guess).
+      if (ticket.categoryId !== null && actor.kind === 'user') {
         const category = await findCategoryById(trx, ticket.categoryId);
         if (category) await this.recordLabel(trx, ticket, category.code, actor);
       }
-      if (body.assistDepartmentIds.includes(body.departmentId)) throw invalid('the lead department cannot also assist');
-      await repo.insertAssignments(trx, ticket.id, [
-        { departmentId: body.departmentId, role: 'lead' },
-        ...[...new Set(body.assistDepartmentIds)].map((departmentId) => ({ departmentId, role: 'assist' as const })),
-      ]);
+      await repo.insertAssignments(trx, ticket.id, [{ departmentId, role: 'lead' }, ...assistDepartmentIds.map((id) => ({ departmentId: id, role: 'assist' as const }))]);
+      const assignment = await this.assignWithin(trx, departmentId, ticket.categoryId);
+      const viaCatalog = followed && decision.outcome === 'catalog' ? decision : undefined;
       return {
-        patch: { leadDepartmentId: body.departmentId, assigneeUserId: null, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
-        reason: body.note ?? null,
-        data: { departmentId: body.departmentId, assistDepartmentIds: body.assistDepartmentIds },
-        notifyDepartmentIds: [body.departmentId, ...body.assistDepartmentIds],
+        patch: {
+          leadDepartmentId: departmentId,
+          assigneeUserId: assignment.userId,
+          catalogEntryId: viaCatalog?.entry!.id ?? null,
+          catalogVersion: viaCatalog?.catalogVersion ?? null,
+          ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}),
+        },
+        reason: body.note ?? (actor.kind === 'user' ? null : decision.explanation[0]!),
+        data: {
+          departmentId,
+          assistDepartmentIds,
+          ...(viaCatalog ? { catalogEntryId: viaCatalog.entry!.id, catalogVersion: viaCatalog.catalogVersion } : {}),
+          routing: { outcome: decision.outcome, suggestedDepartmentId: decision.department?.id ?? null, followed, explanation: decision.explanation },
+          assignment,
+        },
+        notifyDepartmentIds: [departmentId, ...assistDepartmentIds],
       };
     },
 
-    sign_for: async ({ trx, relation, actor }, body) => {
+    sign_for: async ({ trx, ticket, relation, actor }, body) => {
+      const user = actor as UserActor;
+      // A ticket assigned to someone is theirs to sign for (or the head's); the department queue is anyone's.
+      if (ticket.assigneeUserId !== null && ticket.assigneeUserId !== user.userId && user.role !== 'dept_head') {
+        throw forbidden('this ticket is assigned to a colleague; the department head can reassign it');
+      }
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
-      return { patch: { assigneeUserId: (actor as UserActor).userId }, reason: body.note ?? null };
+      return { patch: { assigneeUserId: user.userId }, reason: body.note ?? null };
+    },
+
+    assign: async ({ trx, ticket }, body) => {
+      const user = await trx('users').select('department_id', 'role', 'active', 'display_name').where({ id: body.userId }).first<{ department_id: number | null; role: string; active: boolean; display_name: string } | undefined>();
+      if (!user || !user.active || user.department_id !== ticket.leadDepartmentId || !['agent', 'dept_head', 'runner'].includes(user.role)) {
+        throw invalid(`user ${body.userId} is not an active member of the handling department`);
+      }
+      if (user.department_id !== null && body.userId === ticket.assigneeUserId) throw conflict('the ticket is already assigned to that user');
+      return { patch: { assigneeUserId: body.userId }, reason: body.note ?? null, data: { fromUserId: ticket.assigneeUserId, userId: body.userId, userName: user.display_name } };
     },
 
     return: async ({ trx, ticket, relation }, body) => {
+      const window = this.options.returnWindowHours;
+      if (!(await repo.withinHoursOfDispatch(trx, relation.assignment!.id, window))) {
+        throw new AppError('INVALID_TRANSITION', `a return (退单) is possible within ${window} hours of dispatch; that window has passed — ask the hotline center to transfer the ticket`);
+      }
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'returned');
       return {
         patch: { returnCount: ticket.returnCount + 1, assigneeUserId: null },
         reason: body.reason,
-        data: { reasonCode: body.reasonCode, reasonLabel: returnReasonLabels[body.reasonCode], departmentId: relation.assignment!.departmentId, returnNumber: ticket.returnCount + 1 },
+        data: {
+          reasonCode: body.reasonCode,
+          reasonLabel: returnReasonLabels[body.reasonCode],
+          departmentId: relation.assignment!.departmentId,
+          ...(ticket.catalogEntryId !== null ? { catalogEntryId: ticket.catalogEntryId } : {}),
+          returnNumber: ticket.returnCount + 1,
+        },
       };
     },
 
@@ -293,29 +341,35 @@ export class TicketsService {
         throw forbidden(`this ticket has been returned ${ticket.returnCount} times: a supervisor must review it`);
       }
       const returnedBy = ticket.leadDepartmentId!;
+      const reviewed = { returnedByDepartmentId: returnedBy, ...(ticket.catalogEntryId !== null ? { returnedCatalogEntryId: ticket.catalogEntryId } : {}) };
       if (body.decision === 'reject') {
         if (body.departmentId !== undefined) throw invalid('a rejected return goes back to the same department: omit departmentId');
         const lead = await repo.findActiveAssignment(trx, ticket.id, returnedBy);
         await repo.setAssignmentStatus(trx, lead!.id, 'dispatched');
-        return { reason: body.note, data: { decision: 'reject', departmentId: returnedBy, countsAgainstDepartmentId: returnedBy } };
+        const assignment = await this.assignWithin(trx, returnedBy, ticket.categoryId);
+        return { patch: { assigneeUserId: assignment.userId }, reason: body.note, data: { decision: 'reject', ...reviewed, countsAgainstDepartmentId: returnedBy, assignment } };
       }
       if (body.departmentId === undefined) throw invalid('upholding a return needs the departmentId to re-dispatch to');
       if (body.departmentId === returnedBy) throw invalid('upholding a return re-dispatches to another department');
       await this.moveLead(trx, ticket.id, body.departmentId);
+      // The catalog sent it to the wrong place: flag the entry for correction.
+      if (ticket.catalogEntryId !== null) await flagEntry(trx, ticket.catalogEntryId, `工单 ${ticket.number} 退单成立（${body.note}）`);
+      const assignment = await this.assignWithin(trx, body.departmentId, ticket.categoryId);
       return {
-        patch: { leadDepartmentId: body.departmentId, assigneeUserId: null },
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: assignment.userId, catalogEntryId: null, catalogVersion: null },
         reason: body.note,
-        data: { decision: 'uphold', fromDepartmentId: returnedBy, departmentId: body.departmentId },
+        data: { decision: 'uphold', ...reviewed, fromDepartmentId: returnedBy, departmentId: body.departmentId, flaggedCatalogEntryId: ticket.catalogEntryId, assignment },
       };
     },
 
     transfer: async ({ trx, ticket }, body) => {
       if (body.departmentId === ticket.leadDepartmentId) throw invalid('the ticket is already with that department');
       await this.moveLead(trx, ticket.id, body.departmentId);
+      const assignment = await this.assignWithin(trx, body.departmentId, ticket.categoryId);
       return {
-        patch: { leadDepartmentId: body.departmentId, assigneeUserId: null },
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: assignment.userId, catalogEntryId: null, catalogVersion: null },
         reason: body.note,
-        data: { fromDepartmentId: ticket.leadDepartmentId, departmentId: body.departmentId },
+        data: { fromDepartmentId: ticket.leadDepartmentId, departmentId: body.departmentId, assignment },
       };
     },
 
@@ -482,6 +536,20 @@ export class TicketsService {
     if (existing) throw conflict(`department ${departmentId} already works on this ticket as ${existing.role}; release it first`);
     await repo.endAssignments(trx, ticketId, 'lead');
     await repo.insertAssignments(trx, ticketId, [{ departmentId, role: 'lead' }]);
+  }
+
+  /** Who in the department gets the ticket, by the department's assignment strategy (skills match the category or its parent). */
+  private async assignWithin(trx: Tx, departmentId: number, categoryId: number | null): Promise<AssignmentChoice> {
+    const category =
+      categoryId === null
+        ? undefined
+        : await trx('categories as c')
+            .leftJoin('categories as p', 'p.id', 'c.parent_id')
+            .select({ code: 'c.code', parentCode: 'p.code' })
+            .where('c.id', categoryId)
+            .first<{ code: string; parentCode: string | null } | undefined>();
+    const codes = category ? [category.code, ...(category.parentCode ? [category.parentCode] : [])] : [];
+    return chooseAssignee(trx, departmentId, codes);
   }
 
   private async checkDispatchable(trx: Tx, departmentIds: readonly number[]): Promise<void> {

@@ -9,9 +9,11 @@ export interface CategoryRecord {
   description: string;
   active: boolean;
   sortOrder: number;
+  /** auto: the system may dispatch tickets of this category on its own; suggest: an operator always confirms. */
+  dispatchMode: 'auto' | 'suggest';
 }
 
-const columns = { id: 'id', code: 'code', name: 'name', parentId: 'parent_id', level: 'level', description: 'description', active: 'active', sortOrder: 'sort_order' };
+const columns = { id: 'id', code: 'code', name: 'name', parentId: 'parent_id', level: 'level', description: 'description', active: 'active', sortOrder: 'sort_order', dispatchMode: 'dispatch_mode' };
 
 export async function findCategoryById(db: Queryable, id: number): Promise<CategoryRecord | undefined> {
   return db('categories').select(columns).where({ id }).first();
@@ -23,7 +25,7 @@ export async function listCategories(db: Queryable, filter: { active?: boolean }
   return query;
 }
 
-export async function insertCategory(db: Queryable, category: Omit<CategoryRecord, 'id' | 'active'>): Promise<CategoryRecord> {
+export async function insertCategory(db: Queryable, category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode'>): Promise<CategoryRecord> {
   const [row] = await db('categories')
     .insert({
       code: category.code,
@@ -37,10 +39,11 @@ export async function insertCategory(db: Queryable, category: Omit<CategoryRecor
   return row as CategoryRecord;
 }
 
-export async function updateCategory(db: Queryable, id: number, patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder'>>): Promise<CategoryRecord | undefined> {
+export async function updateCategory(db: Queryable, id: number, patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder' | 'dispatchMode'>>): Promise<CategoryRecord | undefined> {
   const row: Record<string, unknown> = { updated_at: db.fn.now() };
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.description !== undefined) row.description = patch.description;
+  if (patch.dispatchMode !== undefined) row.dispatch_mode = patch.dispatchMode;
   if (patch.active !== undefined) row.active = patch.active;
   if (patch.sortOrder !== undefined) row.sort_order = patch.sortOrder;
   const [updated] = await db('categories').update(row).where({ id }).returning(returningAs(columns));

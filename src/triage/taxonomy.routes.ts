@@ -36,10 +36,17 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     method: 'patch',
     path: '/categories/:id',
     tag: 'categories',
-    summary: 'Rename, describe or deactivate a category',
+    summary: 'Rename, describe, deactivate a category, or set its dispatch mode',
+    description: 'dispatchMode auto: a confident ticket of this category that the dispatch catalog matches is dispatched without an operator; suggest: an operator always confirms (a level-1 category set to suggest covers its children).',
     access: ['admin'],
     params: idParams,
-    body: z.strictObject({ name: name.optional(), description: description.optional(), active: z.boolean().optional(), sortOrder: z.number().int().min(0).max(10_000).optional() }),
+    body: z.strictObject({
+      name: name.optional(),
+      description: description.optional(),
+      active: z.boolean().optional(),
+      sortOrder: z.number().int().min(0).max(10_000).optional(),
+      dispatchMode: z.enum(['auto', 'suggest']).optional(),
+    }),
     handler: ({ params, body }) => taxonomy.update(params.id, body),
   });
 }

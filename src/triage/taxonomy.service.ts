@@ -42,7 +42,7 @@ export class TaxonomyService {
   }
 
   /** Deactivating a level-1 category deactivates its children; categories are never deleted (tickets refer to them). */
-  async update(id: number, patch: { name?: string; description?: string; active?: boolean; sortOrder?: number }): Promise<categories.CategoryRecord> {
+  async update(id: number, patch: { name?: string; description?: string; active?: boolean; sortOrder?: number; dispatchMode?: 'auto' | 'suggest' }): Promise<categories.CategoryRecord> {
     return this.db.transaction(async (trx) => {
       const updated = found(await categories.updateCategory(trx, id, patch), 'category');
       if (patch.active === false && updated.level === 1) await categories.deactivateChildren(trx, id);

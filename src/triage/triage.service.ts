@@ -1,10 +1,11 @@
-import type { Actor } from '../auth/roles';
+import { systemActor, type Actor } from '../auth/roles';
 import type { Db, Queryable } from '../db/db';
 import type { JobOutcome } from '../jobs/queue';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TicketClassification } from '../tickets/ticket.schemas';
 import { summarizeTitle } from '../tickets/ticket-view';
+import { RoutingService } from '../routing/routing.service';
 import type { TicketsService } from '../tickets/tickets.service';
 import { findTicket } from '../tickets/tickets.repository';
 import type { RequestType, Urgency } from '../tickets/ticket.types';
@@ -50,7 +51,7 @@ export class TriageService {
     private readonly db: Db,
     private readonly tickets: TicketsService,
     private readonly logger: Logger,
-    private readonly options: { autoApplyConfidence: number; llm?: LlmPath },
+    private readonly options: { autoApplyConfidence: number; llm?: LlmPath; autoDispatch?: RoutingService },
   ) {}
 
   /** Loads the active model, training and storing the built-in one on a fresh database. */
@@ -225,9 +226,17 @@ export class TriageService {
     }
   }
 
-  /** The triage job: classify a new ticket and move it to 待分拨 for an operator. */
+  /**
+   * The triage job: classify a new ticket and move it to 待分拨; then, when the category is
+   * confident and set to auto and the dispatch catalog matches, dispatch it without an operator.
+   */
   async triage(ticketId: number): Promise<JobOutcome> {
     const ticket = await findTicket(this.db, ticketId);
+    // A retry after classifying (the worker died before dispatching) goes on with the dispatch.
+    if (ticket?.status === 'triage' && ticket.classification && this.options.autoDispatch) {
+      await this.autoDispatch(this.options.autoDispatch, ticketId);
+      return 'done';
+    }
     if (!ticket || ticket.status !== 'new') return 'skipped';
     const classification = await this.classify(ticket.description);
     const apply: { categoryId?: number; requestType?: RequestType; urgency?: Urgency; regionId?: number; address?: string } = {};
@@ -247,7 +256,25 @@ export class TriageService {
       if (error instanceof AppError && (error.code === 'INVALID_TRANSITION' || error.code === 'NOT_FOUND')) return 'skipped';
       throw error;
     }
+    if (this.options.autoDispatch) await this.autoDispatch(this.options.autoDispatch, ticketId);
     return 'done';
+  }
+
+  private async autoDispatch(routing: RoutingService, ticketId: number): Promise<void> {
+    const ticket = await findTicket(this.db, ticketId);
+    if (!ticket || ticket.status !== 'triage') return;
+    const decision = await routing.decide(RoutingService.inputOf(ticket));
+    if (decision.outcome !== 'catalog') return;
+    // A category on the ticket is a confident one (set by staff, or applied by the classifier above its threshold).
+    const confident = ticket.categoryId !== null && (await routing.dispatchMode(ticket.categoryId)) === 'auto';
+    if (!confident && !decision.entry!.byMatter) return;
+    try {
+      await this.tickets.perform(systemActor('auto-dispatch'), ticketId, 'dispatch', { departmentId: decision.department!.id, expectedVersion: ticket.version }, { readBack: false });
+    } catch (error) {
+      // An operator acted in between: theirs stands.
+      if (error instanceof AppError && ['INVALID_TRANSITION', 'NOT_FOUND', 'CONFLICT'].includes(error.code)) return;
+      throw error;
+    }
   }
 
   private async referenceData() {

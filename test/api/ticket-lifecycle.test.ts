@@ -204,6 +204,18 @@ describe('ticket lifecycle through HTTP', () => {
     expect(timeline.at(-1)).toMatchObject({ reason: '上门核实需联系群众', actor: { name: '张伟（住建局）' } });
   });
 
+  test('when the department head assigns a ticket, then it is that agent’s to sign for', async () => {
+    const ticket = await dispatchedToHousing();
+    const userId = async (username: string) => ((await t.hub.db('users').select('id').where({ username }).first()) as { id: number }).id;
+    await act(head, ticket.id, 'assign', { userId: await userId('cg_agent') }, 400);
+    await act(agent, ticket.id, 'assign', { userId: await userId('agent') }, 403);
+    const assigned = await ok(head, ticket.id, 'assign', { userId: await userId('agent'), note: '请张伟办理' });
+    expect(assigned.assigneeUserId).toBe(await userId('agent'));
+    expect(assigned.timeline.at(-1)).toMatchObject({ type: 'assign', data: { userId: await userId('agent') } });
+    await act(head, ticket.id, 'assign', { userId: await userId('agent') }, 409);
+    await ok(agent, ticket.id, 'sign_for');
+  });
+
   test('when an extension is rejected, then the deadline stays', async () => {
     const ticket = await dispatchedToHousing();
     await ok(agent, ticket.id, 'request_extension', { reason: '需协调', requestedDueAt: inDays(20) });
@@ -224,6 +236,7 @@ describe('forbidden transitions', () => {
       categorize: { categoryId: ids.category('0102') },
       dispatch: { departmentId: ids.department('GAJ') },
       sign_for: {},
+      assign: { userId: 1 },
       return: { reasonCode: 'other', reason: '测试' },
       review_return: { decision: 'reject', note: '测试' },
       transfer: { departmentId: ids.department('GAJ'), note: '测试' },

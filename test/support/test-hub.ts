@@ -47,6 +47,8 @@ export async function startTestHub(
     SEED_DEMO: 'false',
     PORT: '0',
     DATABASE_POOL_MAX: '5',
+    // Most tests walk the operator's path; the routing tests switch automatic dispatch on.
+    AUTO_DISPATCH: 'false',
     ...options.env,
   });
   const hub = await createHub(config);

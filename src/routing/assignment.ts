@@ -1,0 +1,65 @@
+import type { Tx } from '../db/db';
+
+export const assignmentStrategies = ['queue', 'round_robin', 'least_open', 'skills'] as const;
+export type AssignmentStrategy = (typeof assignmentStrategies)[number];
+
+export const assignmentStrategyLabels: Record<AssignmentStrategy, string> = {
+  queue: '部门队列（任何人可签收）',
+  round_robin: '轮流分配',
+  least_open: '在办最少优先',
+  skills: '按技能分配',
+};
+
+export interface AssignmentChoice {
+  userId: number | null;
+  strategy: AssignmentStrategy;
+  /** zh-CN, for the timeline. */
+  why: string;
+}
+
+/** Roles that take tickets inside a department (heads assign, they are not assigned). */
+const workerRoles = ['agent', 'runner'];
+
+/**
+ * Picks who in the department handles a ticket, by the department's strategy: only active,
+ * on-duty agents below their capacity (open = dispatched or accepted tickets assigned to them).
+ * Nobody available → the department queue, where anyone may sign for it. The department row
+ * is locked, so concurrent dispatches to one department never overfill an agent.
+ */
+export async function chooseAssignee(trx: Tx, departmentId: number, categoryCodes: readonly string[]): Promise<AssignmentChoice> {
+  const department = await trx('departments')
+    .select({ strategy: 'assignment_strategy', lastAssignedUserId: 'last_assigned_user_id' })
+    .where({ id: departmentId })
+    .forUpdate()
+    .first<{ strategy: AssignmentStrategy; lastAssignedUserId: number | null } | undefined>();
+  const strategy = department?.strategy ?? 'queue';
+  if (strategy === 'queue') return { userId: null, strategy, why: '部门队列：待本部门人员签收' };
+
+  const { rows: candidates } = await trx.raw<{ rows: Array<{ id: number; displayName: string; open: number; skills: string[] }> }>(
+    `select u.id, u.display_name as "displayName", u.skills,
+            (select count(*) from tickets t where t.assignee_user_id = u.id and t.status in ('dispatched', 'accepted'))::int as open
+     from users u
+     where u.department_id = ? and u.active and u.on_duty and u.role = any(?)
+       and (u.capacity is null or u.capacity > (select count(*) from tickets t where t.assignee_user_id = u.id and t.status in ('dispatched', 'accepted')))
+     order by u.id`,
+    [departmentId, workerRoles],
+  );
+  const fewestOpen = (pool: typeof candidates) => [...pool].sort((a, b) => a.open - b.open || a.id - b.id)[0];
+  let chosen: (typeof candidates)[number] | undefined;
+  let why: string;
+  if (strategy === 'round_robin') {
+    const last = department?.lastAssignedUserId ?? 0;
+    chosen = candidates.find((c) => c.id > last) ?? candidates[0];
+    why = '轮流分配';
+  } else if (strategy === 'least_open') {
+    chosen = fewestOpen(candidates);
+    why = '在办最少优先';
+  } else {
+    const skilled = candidates.filter((c) => c.skills.some((skill) => categoryCodes.includes(skill)));
+    chosen = fewestOpen(skilled);
+    why = categoryCodes.length === 0 ? '按技能分配（工单无分类）' : `按技能分配（分类 ${categoryCodes.join('/')}）`;
+  }
+  if (!chosen) return { userId: null, strategy, why: `${why}：暂无在岗且未满额的人员，进入部门队列` };
+  await trx('departments').update({ last_assigned_user_id: chosen.id }).where({ id: departmentId });
+  return { userId: chosen.id, strategy, why: `${why}：分配给 ${chosen.displayName}（在办 ${chosen.open} 件）` };
+}

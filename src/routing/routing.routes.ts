@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { centerRoles } from '../auth/roles';
+import { ApiRouter, idParams } from '../http/api-router';
+import { found } from '../shared/errors';
+import { findTicket } from '../tickets/tickets.repository';
+import { requestTypes } from '../tickets/ticket.types';
+import type { Db } from '../db/db';
+import { RoutingService } from './routing.service';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar day');
+const keywords = z
+  .array(z.string().trim().min(1).max(30))
+  .max(20)
+  .refine((list) => new Set(list.map((k) => k.toLowerCase())).size === list.length, 'keywords must be unique');
+
+const entryFields = {
+  name: z.string().trim().min(1).max(100),
+  categoryId: id.nullable(),
+  requestType: z.enum(requestTypes).nullable(),
+  regionId: id.nullable(),
+  matter: z.string().trim().min(1).max(100).nullable(),
+  keywords,
+  leadDepartmentId: id,
+  assistDepartmentIds: z.array(id).max(10),
+  priority: z.number().int().min(-1000).max(1000),
+  effectiveFrom: day.nullable(),
+  effectiveTo: day.nullable(),
+};
+
+const createEntryBody = z.strictObject({
+  ...entryFields,
+  categoryId: entryFields.categoryId.default(null),
+  requestType: entryFields.requestType.default(null),
+  regionId: entryFields.regionId.default(null),
+  matter: entryFields.matter.default(null),
+  keywords: keywords.default([]),
+  assistDepartmentIds: entryFields.assistDepartmentIds.default([]),
+  priority: entryFields.priority.default(0),
+  effectiveFrom: entryFields.effectiveFrom.default(null),
+  effectiveTo: entryFields.effectiveTo.default(null),
+});
+
+const updateEntryBody = z
+  .strictObject(Object.fromEntries(Object.entries(entryFields).map(([key, schema]) => [key, schema.optional()])) as { [K in keyof typeof entryFields]: z.ZodOptional<(typeof entryFields)[K]> })
+  .refine((body) => Object.keys(body).length > 0, 'change at least one field');
+
+const dryRunBody = z.union([
+  z.strictObject({ ticketId: id }),
+  z.strictObject({
+    categoryId: id.nullable().default(null),
+    requestType: z.enum(requestTypes),
+    regionId: id.nullable().default(null),
+    matter: z.string().trim().min(1).max(100).nullable().default(null),
+    text: z.string().max(5_000).default(''),
+  }),
+]);
+
+export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService, db: Db): void {
+  api.route({
+    method: 'get',
+    path: '/routing/catalog',
+    tag: 'routing',
+    summary: 'The dispatch catalog (派单目录)',
+    description: 'Entries and the catalog version. inactiveBecause names entries left out because a department they name is inactive; flagged entries were found wrong by an upheld return.',
+    access: centerRoles,
+    query: z.strictObject({
+      includeDeleted: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    }),
+    handler: ({ query }) => routing.listEntries(query),
+  });
+  api.route({ method: 'get', path: '/routing/catalog/:id', tag: 'routing', summary: 'Get a catalog entry', access: centerRoles, params: idParams, handler: ({ params }) => routing.getEntry(params.id) });
+  api.route({
+    method: 'post',
+    path: '/routing/catalog',
+    tag: 'routing',
+    summary: 'Add a catalog entry',
+    description:
+      'Matches on any of category (level 1 or 2), request type, region (the ticket’s region or an ancestor), matter, keywords; the most specific match wins, then the higher priority. An entry that ties with an existing one is refused (409).',
+    access: ['admin'],
+    body: createEntryBody,
+    successStatus: 201,
+    handler: ({ actor, body }) => routing.createEntry(actor, body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/routing/catalog/:id',
+    tag: 'routing',
+    summary: 'Change a catalog entry (clears its correction flag)',
+    access: ['admin'],
+    params: idParams,
+    body: updateEntryBody,
+    handler: ({ actor, params, body }) => routing.updateEntry(actor, params.id, body),
+  });
+  api.route({
+    method: 'delete',
+    path: '/routing/catalog/:id',
+    tag: 'routing',
+    summary: 'Delete a catalog entry',
+    description: 'Kept for history (tickets it routed still name it); it no longer matches.',
+    access: ['admin'],
+    params: idParams,
+    handler: ({ actor, params }) => routing.deleteEntry(actor, params.id),
+  });
+  api.route({
+    method: 'get',
+    path: '/routing/catalog-revisions',
+    tag: 'routing',
+    summary: 'Catalog versions: every change with before and after',
+    access: centerRoles,
+    query: z.strictObject({ entryId: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    handler: async ({ query }) => ({ items: await routing.revisions(query) }),
+  });
+  api.route({
+    method: 'post',
+    path: '/routing/dry-run',
+    tag: 'routing',
+    summary: 'Who would get this ticket, and by which entry?',
+    description: 'Give a ticketId, or the routing facts (requestType, categoryId, regionId, matter, text). Nothing is changed.',
+    access: centerRoles,
+    body: dryRunBody,
+    handler: async ({ body }) => {
+      if ('ticketId' in body) return routing.decide(RoutingService.inputOf(found(await findTicket(db, body.ticketId), 'ticket')));
+      return routing.decide(body);
+    },
+  });
+  api.route({
+    method: 'get',
+    path: '/tickets/:id/routing',
+    tag: 'routing',
+    summary: 'Where the dispatch catalog sends this ticket (the operator’s suggestion)',
+    access: centerRoles,
+    params: idParams,
+    handler: async ({ params }) => routing.decide(RoutingService.inputOf(found(await findTicket(db, params.id), 'ticket'))),
+  });
+  api.route({
+    method: 'get',
+    path: '/routing/returns',
+    tag: 'routing',
+    summary: 'Returns (退单) per department or per catalog entry',
+    description: 'Tickets routed, returned, return rate, and the review decisions (upheld, rejected) in [from, to). Defaults: the last 30 days.',
+    access: centerRoles,
+    query: z
+      .strictObject({
+        groupBy: z.enum(['department', 'entry']).default('department'),
+        from: z.iso.datetime({ offset: true }).optional(),
+        to: z.iso.datetime({ offset: true }).optional(),
+      })
+      .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
+    handler: ({ query }) => {
+      const to = query.to ? new Date(query.to) : new Date();
+      const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
+      return routing.returnStats({ from, to, groupBy: query.groupBy });
+    },
+  });
+}

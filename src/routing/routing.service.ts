@@ -1,0 +1,222 @@
+import type { UserActor } from '../auth/roles';
+import type { Db, Queryable } from '../db/db';
+import { findDepartmentsByIds } from '../org/departments.repository';
+import { conflict, found, invalid } from '../shared/errors';
+import type { RequestType } from '../tickets/ticket.types';
+import * as repo from './catalog.repository';
+import { DispatchCatalog, findConflict, shanghaiDay, type CatalogEntry, type RoutingDecision, type RoutingInput } from './dispatch-catalog';
+
+export type EntryInput = Omit<CatalogEntry, 'id'>;
+
+/** How often a process checks whether the catalog (or the regions, departments, categories) changed elsewhere. */
+const freshnessCheckMs = 2_000;
+
+/**
+ * The dispatch catalog's use cases: admin changes (each a new catalog version), the routing
+ * decision from the in-memory catalog, the dry run, and return statistics.
+ */
+export class RoutingService {
+  private compiled?: { catalog: DispatchCatalog; fingerprint: string; checkedAt: number };
+  private compiling?: { generation: number; promise: Promise<DispatchCatalog> };
+  /** Bumped by every write here, so a reload that started before it cannot install what it read. */
+  private generation = 0;
+
+  constructor(private readonly db: Db) {}
+
+  /** The compiled catalog, rebuilt when anything it depends on changed. */
+  async catalog(): Promise<DispatchCatalog> {
+    if (this.compiled && Date.now() - this.compiled.checkedAt < freshnessCheckMs) return this.compiled.catalog;
+    const generation = this.generation;
+    if (this.compiling?.generation !== generation) {
+      const promise = this.refresh(generation).finally(() => {
+        if (this.compiling?.promise === promise) this.compiling = undefined;
+      });
+      this.compiling = { generation, promise };
+    }
+    return this.compiling.promise;
+  }
+
+  /** Reads everything the decision depends on from one snapshot, and compiles it when it changed. */
+  private async refresh(generation: number): Promise<DispatchCatalog> {
+    const compiled = await this.db.transaction(
+      async (trx) => {
+        const fingerprint = await repo.routingFingerprint(trx);
+        if (this.compiled?.fingerprint === fingerprint) return { ...this.compiled, checkedAt: Date.now() };
+        const entries = await repo.listEntries(trx);
+        const version = await repo.currentVersion(trx);
+        const categories = await trx('categories').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
+        const regions = await trx('regions').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
+        const departments = await trx('departments').select({ id: 'id', name: 'name', kind: 'kind', regionId: 'region_id', active: 'active' });
+        return { catalog: new DispatchCatalog(entries, { categories, regions, departments }, version), fingerprint, checkedAt: Date.now() };
+      },
+      { isolationLevel: 'repeatable read', readOnly: true },
+    );
+    if (generation === this.generation) this.compiled = compiled;
+    return compiled.catalog;
+  }
+
+  async decide(input: Omit<RoutingInput, 'today'>): Promise<RoutingDecision> {
+    return (await this.catalog()).resolve({ ...input, today: shanghaiDay() });
+  }
+
+  /** The ticket's routing input. */
+  static inputOf(ticket: { categoryId: number | null; requestType: RequestType; regionId: number | null; matter: string | null; title: string; description: string }): Omit<RoutingInput, 'today'> {
+    return { categoryId: ticket.categoryId, requestType: ticket.requestType, regionId: ticket.regionId, matter: ticket.matter, text: `${ticket.title}\n${ticket.description}` };
+  }
+
+  /** A category (or its parent) set to suggest-only is never dispatched by the system. */
+  async dispatchMode(categoryId: number | null): Promise<'auto' | 'suggest'> {
+    if (categoryId === null) return 'suggest';
+    const row = await this.db('categories as c')
+      .leftJoin('categories as p', 'p.id', 'c.parent_id')
+      .select({ own: 'c.dispatch_mode', parent: 'p.dispatch_mode' })
+      .where('c.id', categoryId)
+      .first<{ own: 'auto' | 'suggest'; parent: 'auto' | 'suggest' | null } | undefined>();
+    return row && row.own === 'auto' && row.parent !== 'suggest' ? 'auto' : 'suggest';
+  }
+
+  async listEntries(filter: { includeDeleted?: boolean; flagged?: boolean }) {
+    const [entries, catalog] = await Promise.all([repo.listEntries(this.db, filter), this.catalog()]);
+    const skipped = new Map(catalog.skipped.map((s) => [s.entryId, s.reason]));
+    return { version: catalog.version, items: entries.map((e) => ({ ...e, inactiveBecause: skipped.get(e.id) ?? null })) };
+  }
+
+  async getEntry(id: number) {
+    return found(await repo.findEntry(this.db, id), 'catalog entry');
+  }
+
+  async createEntry(actor: UserActor, input: EntryInput) {
+    return this.write(async (trx) => {
+      await this.checkEntry(trx, input);
+      const id = await repo.insertEntry(trx, input);
+      const after = (await repo.findEntry(trx, id))!;
+      const version = await repo.insertRevision(trx, { entryId: id, change: 'create', before: null, after, actorUserId: actor.userId });
+      return { ...after, catalogVersion: version };
+    });
+  }
+
+  /** A change to an entry; it clears a correction flag (the correction was made). */
+  async updateEntry(actor: UserActor, id: number, patch: Partial<EntryInput>) {
+    return this.write(async (trx) => {
+      const before = found(await repo.findEntry(trx, id), 'catalog entry');
+      if (before.deletedAt) throw conflict('the catalog entry is deleted');
+      const merged: EntryInput = { ...stripRecord(before), ...definedOnly(patch) };
+      await this.checkEntry(trx, merged, id);
+      await repo.updateEntry(trx, id, { ...patch, clearFlag: true });
+      const after = (await repo.findEntry(trx, id))!;
+      const version = await repo.insertRevision(trx, { entryId: id, change: 'update', before, after, actorUserId: actor.userId });
+      return { ...after, catalogVersion: version };
+    });
+  }
+
+  async deleteEntry(actor: UserActor, id: number): Promise<{ catalogVersion: number }> {
+    return this.write(async (trx) => {
+      const before = found(await repo.findEntry(trx, id), 'catalog entry');
+      if (before.deletedAt) throw conflict('the catalog entry is already deleted');
+      await repo.deleteEntry(trx, id);
+      return { catalogVersion: await repo.insertRevision(trx, { entryId: id, change: 'delete', before, after: null, actorUserId: actor.userId }) };
+    });
+  }
+
+  revisions(filter: { entryId?: number; limit: number }) {
+    return repo.listRevisions(this.db, filter);
+  }
+
+  private async write<T>(work: (trx: Queryable) => Promise<T>): Promise<T> {
+    const result = await this.db.transaction(async (trx) => {
+      await repo.lockCatalog(trx);
+      return work(trx);
+    });
+    this.generation++;
+    this.compiled = undefined;
+    return result;
+  }
+
+  /** References must exist and be usable, and the entry must not tie with another (see findConflict). */
+  private async checkEntry(db: Queryable, entry: EntryInput, id?: number): Promise<void> {
+    if (entry.categoryId === null && entry.requestType === null && entry.regionId === null && entry.matter === null && entry.keywords.length === 0) {
+      throw invalid('a catalog entry must match on something: categoryId, requestType, regionId, matter or keywords');
+    }
+    if (entry.effectiveFrom !== null && entry.effectiveTo !== null && entry.effectiveTo < entry.effectiveFrom) throw invalid('effectiveTo must not be before effectiveFrom');
+    if (entry.categoryId !== null) {
+      const category = await db('categories').select('active').where({ id: entry.categoryId }).first<{ active: boolean } | undefined>();
+      if (!category?.active) throw invalid(`category ${entry.categoryId} does not exist or is inactive`);
+    }
+    if (entry.regionId !== null && !(await db('regions').select('id').where({ id: entry.regionId }).first())) throw invalid(`region ${entry.regionId} does not exist`);
+    if (entry.assistDepartmentIds.includes(entry.leadDepartmentId)) throw invalid('the lead department cannot also assist');
+    const ids = [...new Set([entry.leadDepartmentId, ...entry.assistDepartmentIds])];
+    const departments = await findDepartmentsByIds(db, ids);
+    for (const departmentId of ids) {
+      const department = departments.find((d) => d.id === departmentId);
+      if (!department || !department.active) throw invalid(`department ${departmentId} does not exist or is deleted (inactive); a catalog entry cannot point at it`);
+      if (department.kind === 'center') throw invalid(`department ${departmentId} is the hotline center itself; entries route to handling departments`);
+    }
+    const clash = findConflict({ ...entry, id }, await repo.listEntries(db));
+    if (clash) {
+      throw conflict(
+        `conflicts with catalog entry #${clash.id} 「${clash.name}」: same conditions, same priority (${clash.priority}) and overlapping dates, so neither would win. Change the priority, the conditions or the dates`,
+        { conflictingEntryId: clash.id },
+      );
+    }
+  }
+
+  /**
+   * Returns (退单) per department or per catalog entry over a period: how many tickets were
+   * routed there, how many it returned, and how the center's review decided.
+   */
+  async returnStats(query: { from: Date; to: Date; groupBy: 'department' | 'entry' }) {
+    const key = query.groupBy === 'department' ? 'departmentId' : 'catalogEntryId';
+    const { rows } = await this.db.raw<{
+      rows: Array<{ key: number; routed: number; returned: number; upheld: number; rejected: number }>;
+    }>(
+      `with routed as (
+         select (e.data->>:key)::bigint as key, count(*)::int as n from ticket_events e
+         where (e.type in ('dispatch', 'transfer') or (e.type = 'review_return' and e.data->>'decision' = 'uphold')) and e.created_at >= :from and e.created_at < :to and e.data->>:key is not null
+         group by 1),
+       returned as (
+         select (e.data->>:key)::bigint as key, count(*)::int as n from ticket_events e
+         where e.type = 'return' and e.created_at >= :from and e.created_at < :to and e.data->>:key is not null
+         group by 1),
+       reviewed as (
+         select (e.data->>:reviewKey)::bigint as key,
+                count(*) filter (where e.data->>'decision' = 'uphold')::int as upheld,
+                count(*) filter (where e.data->>'decision' = 'reject')::int as rejected
+         from ticket_events e
+         where e.type = 'review_return' and e.created_at >= :from and e.created_at < :to and e.data->>:reviewKey is not null
+         group by 1)
+       select k.key, coalesce(r.n, 0) as routed, coalesce(t.n, 0) as returned, coalesce(v.upheld, 0) as upheld, coalesce(v.rejected, 0) as rejected
+       from (select key from routed union select key from returned union select key from reviewed) k
+       left join routed r on r.key = k.key left join returned t on t.key = k.key left join reviewed v on v.key = k.key
+       where k.key is not null
+       order by returned desc, k.key`,
+      { key, reviewKey: query.groupBy === 'department' ? 'returnedByDepartmentId' : 'returnedCatalogEntryId', from: query.from, to: query.to },
+    );
+    const names =
+      query.groupBy === 'department'
+        ? new Map((await findDepartmentsByIds(this.db, rows.map((r) => r.key))).map((d) => [d.id, d.name]))
+        : new Map((await repo.listEntries(this.db, { includeDeleted: true })).map((e) => [e.id, e.flaggedAt ? `${e.name}（待修正）` : e.name]));
+    return {
+      from: query.from,
+      to: query.to,
+      groupBy: query.groupBy,
+      items: rows.map((r) => ({
+        [key]: r.key,
+        name: names.get(r.key) ?? null,
+        routed: r.routed,
+        returned: r.returned,
+        returnRate: r.routed > 0 ? Math.round((r.returned / r.routed) * 1000) / 1000 : null,
+        upheld: r.upheld,
+        rejected: r.rejected,
+      })),
+    };
+  }
+}
+
+function stripRecord(record: repo.CatalogEntryRecord): EntryInput {
+  const { id: _id, flaggedAt: _f, flagNote: _n, deletedAt: _d, createdAt: _c, updatedAt: _u, ...fields } = record;
+  return fields;
+}
+
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
