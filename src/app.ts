@@ -4,6 +4,7 @@ import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Express } from 'express';
 
 import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
+import { createSlackApp, registerSlackHandlers } from '../adapters/slack/slack-app';
 import { createTwilioClient } from '../adapters/twilio/twilio-client';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
@@ -39,6 +40,7 @@ import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/r
 import { registerOrgRoutes } from './org/org.routes';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
+import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
 import { seedDemoCity, seedTaxonomy } from './seed/seed';
 import { AppError } from './shared/errors';
@@ -106,6 +108,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     : undefined;
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
+  const slack = config.slack ? createSlackApp(config.slack, logger) : undefined;
   // Only the mini-program pushes to citizens in real time.
   const bus: RealtimeBus | undefined = !config.wechat
     ? undefined
@@ -119,9 +122,15 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const notify = new NotifyService(db, queue, logger, config.outbox, {
     sms: smsSender,
     miniprogram: bus ? { bus, wechat: wechatApi, statusTemplateId: config.wechat?.statusTemplateId } : undefined,
+    slack: slack?.chat,
   });
   const routing = new RoutingService(db);
-  const tickets = new TicketsService(db, queue, notify, routing, logger, { returnWindowHours: config.routing.returnWindowHours });
+  const tickets = new TicketsService(db, queue, notify, routing, logger, {
+    returnWindowHours: config.routing.returnWindowHours,
+    supervisorChatChannel: config.slack?.supervisorChannel,
+  });
+  const chatActions = slack ? new ChatActionsService(db, queue, tickets, slack.chat, logger) : undefined;
+  if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
   const intake = new IntakeService(db, queue, notify, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, notify);
@@ -146,6 +155,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...triageHandlers(triage),
     ...intakeHandlers(intake),
     ...notifyHandlers(notify),
+    // Without Slack nothing enqueues these; one left from a configuration since removed is dropped.
+    'chat.action': (payload) => (chatActions ? chatActions.run(payload) : Promise.resolve('skipped')),
   };
   const periodicTasks = [
     triageRecovery(db, queue),
@@ -163,6 +174,13 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   } else {
     webhooks.use('/twilio', () => {
       throw new AppError('NOT_READY', 'the Twilio channels are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)');
+    });
+  }
+
+  if (slack) webhooks.use(slack.router);
+  else {
+    webhooks.use('/slack', () => {
+      throw new AppError('NOT_READY', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)');
     });
   }
 

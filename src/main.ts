@@ -50,6 +50,9 @@ function printBanner(url: string, config: ReturnType<typeof loadConfig>): void {
         ? `  Twilio       SMS ${publicUrl}/webhooks/twilio/sms   voice ${publicUrl}/webhooks/twilio/voice   call status ${publicUrl}/webhooks/twilio/voice/status`
         : '  Twilio       not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)',
       config.wechat ? `  mini-program ${publicUrl}/api/mp/v1   push ${publicUrl.replace(/^http/, 'ws')}/api/mp/v1/ws` : '  mini-program not configured (WECHAT_APPID, WECHAT_SECRET)',
+      config.slack
+        ? `  Slack        interactivity, slash command /12345: ${publicUrl}/webhooks/slack/events`
+        : '  Slack        not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
     );
   }
   // Triage runs in workers, so every role says which classifier it uses.

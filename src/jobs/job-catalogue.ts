@@ -24,6 +24,17 @@ export const jobCatalogue = {
   'intake.process': job(z.strictObject({ messageId: z.number().int().positive() })),
   // Delivery keeps its retry state on the outbox row; the job itself runs once per attempt.
   'notify.deliver': job(z.strictObject({ outboxId: z.number().int().positive() }), { attempts: 1 }),
+  // A button or form submitted in Slack: acknowledged at once, performed here as the mapped user.
+  'chat.action': job(
+    z.strictObject({
+      slackUserId: z.string().min(1).max(40),
+      channelId: z.string().min(1).max(40),
+      ticketId: z.number().int().positive(),
+      action: z.enum(['sign_for', 'return', 'reply', 'view']),
+      body: z.record(z.string(), z.unknown()),
+    }),
+    { attempts: 3 },
+  ),
 };
 
 export type JobCatalogue = typeof jobCatalogue;

@@ -2,11 +2,12 @@ import type { Db } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import { found } from '../shared/errors';
 import type { Logger } from '../shared/logger';
-import { findContacts } from '../tickets/tickets.repository';
+import { findContacts, listTickets } from '../tickets/tickets.repository';
 import * as outbox from './outbox.repository';
 import type { ContactRecord } from '../tickets/ticket.types';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
-import { DeliveryError, type SmsSender, type WeChatApi } from './ports';
+import { presentCard } from '../tickets/ticket-view';
+import { DeliveryError, type ChatApi, type SmsSender, type WeChatApi } from './ports';
 import type { RealtimeBus } from './realtime';
 import { countSegments } from './sms-segments';
 import { renderCitizenText } from './templates';
@@ -15,6 +16,8 @@ export interface NotifyChannels {
   sms?: SmsSender;
   /** The mini-program: in-app messages pushed over the realtime bus, and subscription messages when a template is set. */
   miniprogram?: { bus: RealtimeBus; wechat?: WeChatApi; statusTemplateId?: string };
+  /** The departments' and supervisors' chat (Slack): ticket cards and alerts. */
+  slack?: ChatApi;
 }
 
 type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
@@ -60,13 +63,7 @@ export class NotifyService {
         await this.db('outbox').update({ status: row.attempts > 0 ? 'failed' : 'pending', next_attempt_at: this.db.fn.now() }).where({ id: row.id });
         return 'skipped';
       }
-      const text = renderCitizenText(row.kind, row.payload);
-      const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
-      const result: Delivered = !text
-        ? { skip: `no citizen text for ${row.kind}` }
-        : row.channel === 'sms'
-          ? await this.deliverSms(row, text, contact)
-          : await this.deliverMiniProgram(row, text, contact);
+      const result = row.channel === 'slack' ? await this.deliverChat(row) : await this.deliverToCitizen(row);
       if ('skip' in result) {
         await outbox.markCancelled(this.db, row.id, result.skip);
         return 'skipped';
@@ -80,6 +77,44 @@ export class NotifyService {
       await this.failed(row, error);
       return 'done';
     }
+  }
+
+  private async deliverToCitizen(row: outbox.OutboxRecord): Promise<Delivered> {
+    const text = renderCitizenText(row.kind, row.payload);
+    if (!text) return { skip: `no citizen text for ${row.kind}` };
+    const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
+    return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
+  }
+
+  /**
+   * A department's ticket card shows the ticket as it is now: posted once per channel, then
+   * updated in place. Cards of one ticket and channel are delivered one at a time, so two
+   * quick changes never post two cards.
+   */
+  private async deliverChat(row: outbox.OutboxRecord): Promise<Delivered> {
+    const chat = this.senders.slack!;
+    const channel = row.recipient.chatChannel;
+    const ticketId = row.payload.ticketId as number | undefined;
+    if (!channel) return { skip: 'no chat channel' };
+    const [ticket] = ticketId ? await listTickets(this.db, { id: ticketId, limit: 1 }) : [];
+    if (row.kind === 'chat.alert') {
+      const { ts } = await chat.postAlert(channel, String(row.payload.text ?? ''), ticket ? presentCard(ticket) : undefined);
+      return { providerId: ts, segments: null };
+    }
+    if (!ticket) return { skip: 'the ticket is gone' };
+    return this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`chat-card:${ticket.id}:${channel}`]);
+      const posted = await trx('chat_cards').select('message_ts').where({ ticket_id: ticket.id, channel_id: channel }).first<{ message_ts: string } | undefined>();
+      const card = presentCard(ticket);
+      if (posted) {
+        await chat.updateCard(channel, posted.message_ts, card);
+        await trx('chat_cards').update({ updated_at: trx.fn.now() }).where({ ticket_id: ticket.id, channel_id: channel });
+        return { providerId: posted.message_ts, segments: null };
+      }
+      const { ts } = await chat.postCard(channel, card);
+      await trx('chat_cards').insert({ ticket_id: ticket.id, channel_id: channel, message_ts: ts });
+      return { providerId: ts, segments: null };
+    });
   }
 
   private async deliverSms(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {

@@ -16,7 +16,7 @@ export interface OutboxRecord {
   id: number;
   kind: string;
   channel: string;
-  recipient: { contactId?: number; phone?: string; departmentId?: number };
+  recipient: { contactId?: number; phone?: string; departmentId?: number; chatChannel?: string };
   payload: Record<string, unknown>;
   ticketId: number | null;
   status: OutboxStatus;

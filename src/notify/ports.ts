@@ -12,6 +12,31 @@ export interface WeChatApi {
   sendSubscribeMessage(message: { openid: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }>;
 }
 
+/** A ticket as the departments' chat shows it (a Slack card): what to render, with the actions it offers. */
+export interface TicketCard {
+  ticketId: number;
+  number: string;
+  status: string;
+  statusLabel: string;
+  requestTypeLabel: string;
+  urgency: string;
+  categoryName: string | null;
+  summary: string;
+  place: string | null;
+  departmentName: string | null;
+  replyDueAt: Date | null;
+  /** Buttons offered: sign for, return, reply, view. */
+  actions: ReadonlyArray<'sign_for' | 'return' | 'reply' | 'view'>;
+}
+
+/** The departments' and supervisors' chat (Slack). Channel and user ids are the chat's own. */
+export interface ChatApi {
+  postCard(channel: string, card: TicketCard): Promise<{ ts: string }>;
+  updateCard(channel: string, ts: string, card: TicketCard): Promise<void>;
+  postAlert(channel: string, text: string, card?: TicketCard): Promise<{ ts: string }>;
+  postEphemeral(channel: string, user: string, text: string): Promise<void>;
+}
+
 /** A failed send. Permanent failures (an invalid number, a refused subscription) are not retried. */
 export class DeliveryError extends Error {
   constructor(

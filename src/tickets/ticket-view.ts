@@ -1,3 +1,4 @@
+import type { TicketCard } from '../notify/ports';
 import { isCenterActor, type Actor } from '../auth/roles';
 import { maskIdNumber, maskName, maskPhone } from '../auth/pii';
 import type { TicketListRow } from './tickets.repository';
@@ -119,6 +120,25 @@ export function presentDetail(
   };
 }
 export type TicketDetail = ReturnType<typeof presentDetail>;
+
+/** The ticket as a department's chat card shows it, with the buttons its status offers. */
+export function presentCard(row: TicketListRow): TicketCard {
+  const actions: TicketCard['actions'] = row.status === 'dispatched' ? ['sign_for', 'return', 'view'] : row.status === 'accepted' ? ['reply', 'return', 'view'] : ['view'];
+  return {
+    ticketId: row.id,
+    number: row.number,
+    status: row.status,
+    statusLabel: ticketStatusLabels[row.status],
+    requestTypeLabel: requestTypeLabels[row.requestType],
+    urgency: row.urgency,
+    categoryName: row.categoryName,
+    summary: row.title,
+    place: [row.regionName, row.address].filter(Boolean).join(' ') || null,
+    departmentName: row.leadDepartmentName,
+    replyDueAt: row.replyDueAt,
+    actions,
+  };
+}
 
 /** A ticket's default title: the first sentence of what the citizen said, at most 30 characters. */
 export function summarizeTitle(description: string): string {

@@ -332,6 +332,16 @@ export async function withinHoursOfDispatch(db: Queryable, assignmentId: number,
   return row?.within ?? false;
 }
 
+/** The chat channels (Slack) of every department that works or worked on the ticket. */
+export async function chatChannelsOf(db: Queryable, ticketId: number): Promise<string[]> {
+  const rows = await db('ticket_assignments as a')
+    .join('departments as d', 'd.id', 'a.department_id')
+    .distinct('d.slack_channel_id as channel')
+    .where('a.ticket_id', ticketId)
+    .whereNotNull('d.slack_channel_id');
+  return rows.map((r: { channel: string }) => r.channel);
+}
+
 /** Ends every active assignment of the ticket (transfer, re-dispatch after a return). */
 export async function endAssignments(db: Queryable, ticketId: number, role?: AssignmentRole): Promise<void> {
   const query = db('ticket_assignments').update({ status: 'ended', active: false, ended_at: db.fn.now(), updated_at: db.fn.now() }).where({ ticket_id: ticketId, active: true });

@@ -20,6 +20,9 @@ import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type Tic
 import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
 
+/** Actions that change nothing a department's card shows. */
+const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
+
 /** How the acting user's department stands to a ticket. */
 interface Relation {
   visible: boolean;
@@ -57,7 +60,7 @@ export class TicketsService {
     private readonly notify: NotifyService,
     private readonly routing: RoutingService,
     private readonly logger: Logger,
-    private readonly options: { returnWindowHours: number },
+    private readonly options: { returnWindowHours: number; supervisorChatChannel?: string },
   ) {}
 
   async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
@@ -173,6 +176,15 @@ export class TicketsService {
     );
   }
 
+  /** Whether the actor may perform the action now (role, department, status): a refusal message, or undefined. */
+  async refusal(actor: Actor, ticketId: number, action: TicketAction): Promise<string | undefined> {
+    const ticket = await repo.findTicket(this.db, ticketId);
+    const relation = ticket ? await this.relationOf(this.db, actor, ticket.id) : undefined;
+    if (!ticket || !relation?.visible) return 'ticket not found (or not your department’s)';
+    const verdict = checkRule(action, actorRole(actor), ticket.status, relation);
+    return verdict.ok ? undefined : verdict.message;
+  }
+
   /** Every lifecycle action: the rule is checked, then one transaction writes ticket, event and outbox rows. */
   async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options: { readBack?: boolean } = {}): Promise<TicketDetail | unknown> {
     const rule = lifecycle[action];
@@ -200,7 +212,8 @@ export class TicketsService {
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
       await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
-      const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result));
+      const chatChannels = chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
+      const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result, chatChannels));
       return { ...result, outboxRows };
     });
     await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
@@ -209,8 +222,30 @@ export class TicketsService {
     return options.readBack === false ? undefined : this.get(actor, ticketId);
   }
 
-  private notices(action: TicketAction, ticket: TicketRecord, result: ApplyResult): NewOutboxMessage[] {
+  private notices(action: TicketAction, ticket: TicketRecord, result: ApplyResult, chatChannels: readonly string[]): NewOutboxMessage[] {
     const messages: NewOutboxMessage[] = [];
+    // The departments' Slack cards show the ticket as it is when delivered; one row per channel and version.
+    for (const chatChannel of chatChannels) {
+      messages.push({
+        kind: 'chat.ticket_card',
+        channel: 'slack',
+        recipient: { chatChannel },
+        payload: { ticketId: ticket.id, action },
+        ticketId: ticket.id,
+        dedupeKey: `chat:${ticket.id}:${ticket.version}:${chatChannel}`,
+      });
+    }
+    // The third return is the supervisors' to review (派单异议审核).
+    if (action === 'return' && ticket.returnCount >= 3 && this.options.supervisorChatChannel) {
+      messages.push({
+        kind: 'chat.alert',
+        channel: 'slack',
+        recipient: { chatChannel: this.options.supervisorChatChannel },
+        payload: { ticketId: ticket.id, text: `工单 ${ticket.number} 已被第 ${ticket.returnCount} 次退单，需督办/值班长审核（退单理由：${result.reason ?? ''}）` },
+        ticketId: ticket.id,
+        dedupeKey: `chat-alert:${ticket.id}:${ticket.version}`,
+      });
+    }
     const notify = lifecycle[action].notify ?? [];
     if (notify.includes('citizen') && ticket.contactId !== null) {
       messages.push({

@@ -47,7 +47,8 @@ describe.each(implementations)('%s queue', (_name, make) => {
       return ticketId === 999 ? 'skipped' : 'done';
     },
     'intake.process': async () => 'skipped',
-    'notify.deliver': async () => 'skipped',
+    'chat.action': async () => 'skipped',
+  'notify.deliver': async () => 'skipped',
   };
 
   beforeAll(async () => {

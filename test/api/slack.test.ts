@@ -1,0 +1,180 @@
+import { act, createTicket } from '../support/tickets';
+import { buttonClick, slackPost, slashCommand, startFakeSlack, viewSubmission } from '../support/fake-slack';
+import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
+
+const botToken = 'xoxb-test-bot-token';
+const signingSecret = 'test-signing-secret-0123456789';
+const housingChannel = 'CZJJ00001';
+const supervisorChannel = 'CSUPER0001';
+
+let t: TestHub;
+let fake: Awaited<ReturnType<typeof startFakeSlack>>;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let operator: AuthedAgent, admin: AuthedAgent;
+
+beforeAll(async () => {
+  fake = await startFakeSlack(botToken);
+  t = await startTestHub({
+    env: {
+      AUTO_DISPATCH: 'true',
+      SLACK_BOT_TOKEN: botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: fake.apiUrl,
+      SLACK_SUPERVISOR_CHANNEL: supervisorChannel,
+      OUTBOX_RETRY_BASE_MS: '100',
+      OUTBOX_SWEEP_MS: '200',
+    },
+  });
+  ids = await demoIds(t.hub);
+  operator = await t.as('operator');
+  admin = await t.as('admin');
+  expect((await admin.patch(`/api/v1/departments/${ids.department('ZJJ')}`, { slackChannelId: housingChannel })).status).toBe(200);
+  for (const [username, slackUserId] of [['agent', 'UAGENT0001'], ['cg_agent', 'UCGAGENT01']]) {
+    const user = (await t.hub.db('users').select('id').where({ username }).first()) as { id: number };
+    expect((await admin.patch(`/api/v1/users/${user.id}/work`, { slackUserId })).status).toBe(200);
+  }
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
+
+/** Waits for jobs and outbox deliveries (retries included) to settle. */
+async function settle(until: () => boolean = () => true, timeoutMs = 5_000) {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    await t.hub.queue.drain();
+    if (until()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (Date.now() < deadline);
+  throw new Error('timed out waiting for Slack traffic');
+}
+
+async function housingTicket() {
+  const created = await createTicket(operator, { categoryId: ids.category('0104'), description: '住房漏水无人处理' });
+  await settle(() => fake.of('chat.postMessage').some((c) => String(c.args.text).includes(created.number)));
+  return { ...created, card: fake.of('chat.postMessage').find((c) => String(c.args.text).includes(created.number))! };
+}
+
+const ticketNow = async (id: number) => (await operator.get(`/api/v1/tickets/${id}`)).body;
+const buttonsOf = (blocks: Array<{ type: string; elements?: Array<{ action_id: string }> }>) => blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id);
+const ephemeralsTo = (user: string) => fake.of('chat.postEphemeral').filter((c) => c.args.user === user);
+
+describe('Slack: the department works the ticket from its channel', () => {
+  test('when a ticket is dispatched to a department with a channel, then a Block Kit card is posted, and signing for it from Slack updates the card', async () => {
+    const ticket = await housingTicket();
+    expect(ticket.card.args.channel).toBe(housingChannel);
+    const blocks = ticket.card.args.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ action_id: string }> }>;
+    expect(blocks[0]!.text!.text).toBe(`12345 工单 ${ticket.number}`);
+    expect(blocks[1]!.fields!.map((f) => f.text)).toEqual(expect.arrayContaining(['*状态*\n已派单', '*类型*\n投诉', '*承办单位*\n市住房和城乡建设局']));
+    expect(buttonsOf(blocks)).toEqual(['ticket.sign_for', 'ticket.return', 'ticket.view']);
+
+    const started = Date.now();
+    const click = await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for', actionTs: '1700000100.000001' }));
+    expect(click.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await settle(() => fake.of('chat.update').some((c) => String(c.args.text).includes(`${ticket.number}`) && String(c.args.text).includes('办理中')));
+    const after = await ticketNow(ticket.id);
+    expect(after).toMatchObject({ status: 'accepted', assigneeUserId: expect.any(Number) });
+    expect(after.timeline.at(-1)).toMatchObject({ type: 'sign_for', actor: { name: '张伟（住建局）' } });
+    const update = fake.of('chat.update').find((c) => String(c.args.text).includes(ticket.number))!;
+    // The card is updated in place: the message Slack answered the post with.
+    expect(update.args).toMatchObject({ channel: housingChannel, ts: expect.stringMatching(/^1700000000\.\d{6}$/) });
+    expect(buttonsOf(update.args.blocks as never)).toEqual(['ticket.reply', 'ticket.return', 'ticket.view']);
+
+    // Slack delivering the same click again changes nothing.
+    const again = await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for', actionTs: '1700000100.000001' }));
+    expect(again.status).toBe(200);
+    await settle();
+    expect((await ticketNow(ticket.id)).timeline).toHaveLength(after.timeline.length);
+  });
+
+  test('when the agent returns or replies from Slack, then a form opens, a bad form is answered with errors, and the submitted form acts', async () => {
+    const ticket = await housingTicket();
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'return' })).expect(200);
+    const opened = fake.of('views.open').at(-1)!;
+    expect(opened.args.view).toMatchObject({ callback_id: 'ticket.return', private_metadata: JSON.stringify({ ticketId: ticket.id, channelId: housingChannel }) });
+
+    const empty = await slackPost(t.http, signingSecret, viewSubmission({ user: 'UAGENT0001', callbackId: 'ticket.return', ticketId: ticket.id, channel: housingChannel, values: { reason_code: { selected_option: null }, reason: { value: ' ' } } }));
+    expect(empty.status).toBe(200);
+    expect(empty.body).toEqual({ response_action: 'errors', errors: { reason_code: '请选择退单原因', reason: '请填写说明' } });
+    await settle();
+    expect((await ticketNow(ticket.id)).status).toBe('dispatched');
+
+    await slackPost(t.http, signingSecret, viewSubmission({ user: 'UAGENT0001', callbackId: 'ticket.return', ticketId: ticket.id, channel: housingChannel, values: { reason_code: { selected_option: { value: 'not_our_duty' } }, reason: { value: '属区政府职责' } } })).expect(200);
+    await settle();
+    expect(await ticketNow(ticket.id)).toMatchObject({ status: 'returned' });
+
+    // Back to the department, signed for, then answered from Slack.
+    await act(operator, ticket.id, 'review_return', { decision: 'reject', note: '属住建职责' });
+    await act(await t.as('agent'), ticket.id, 'sign_for');
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'reply' })).expect(200);
+    expect(fake.of('views.open').at(-1)!.args.view).toMatchObject({ callback_id: 'ticket.reply' });
+    await slackPost(t.http, signingSecret, viewSubmission({ user: 'UAGENT0001', callbackId: 'ticket.reply', ticketId: ticket.id, channel: housingChannel, values: { text: { value: '已安排维修，漏水已处理' }, solved: { selected_option: { value: 'yes' } } } })).expect(200);
+    await settle();
+    expect(await ticketNow(ticket.id)).toMatchObject({ status: 'replied', reply: { text: '已安排维修，漏水已处理', solved: true } });
+  });
+
+  test('when an unmapped Slack user or another department’s user clicks, then they are refused with an ephemeral message and nothing changes', async () => {
+    const ticket = await housingTicket();
+    const before = await ticketNow(ticket.id);
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'UNOBODY001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' })).expect(200);
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'UCGAGENT01', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' })).expect(200);
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'UCGAGENT01', channel: housingChannel, ticketId: ticket.id, action: 'return' })).expect(200);
+    await settle(() => ephemeralsTo('UNOBODY001').length > 0 && ephemeralsTo('UCGAGENT01').length >= 2);
+    expect(ephemeralsTo('UNOBODY001').at(-1)!.args).toMatchObject({ channel: housingChannel, text: expect.stringContaining('尚未绑定') });
+    expect(ephemeralsTo('UCGAGENT01').map((c) => c.args.text)).toEqual([expect.stringContaining('无法操作'), expect.stringContaining('无法操作')]);
+    const after = await ticketNow(ticket.id);
+    expect(after).toMatchObject({ status: 'dispatched', version: before.version });
+  });
+
+  test('when someone types /12345 <number>, then a mapped user gets the status only they see', async () => {
+    const ticket = await housingTicket();
+    const status = await slackPost(t.http, signingSecret, slashCommand({ user: 'UAGENT0001', channel: housingChannel, text: ticket.number }));
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(`工单 ${ticket.number}｜已派单`) });
+    expect((await slackPost(t.http, signingSecret, slashCommand({ user: 'UCGAGENT01', channel: housingChannel, text: ticket.number }))).body.text).toMatch(/未找到工单.*不属于你的部门/);
+    expect((await slackPost(t.http, signingSecret, slashCommand({ user: 'UNOBODY001', channel: housingChannel, text: ticket.number }))).body.text).toMatch(/尚未绑定/);
+    expect((await slackPost(t.http, signingSecret, slashCommand({ user: 'UAGENT0001', channel: housingChannel, text: 'hello' }))).body.text).toMatch(/用法/);
+  });
+
+  test('when a request is forged or stale, then it is refused with 401 and nothing happens', async () => {
+    const ticket = await housingTicket();
+    const body = buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' });
+    expect((await slackPost(t.http, 'not-the-signing-secret-000000', body)).status).toBe(401);
+    expect((await slackPost(t.http, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) - 3_600 })).status).toBe(401);
+    expect((await t.http.post('/webhooks/slack/events').type('form').send(body)).status).toBe(401);
+    await settle();
+    expect((await ticketNow(ticket.id)).status).toBe('dispatched');
+  });
+});
+
+describe('Slack: outages and supervisors', () => {
+  test('when Slack is down, then the card waits in the outbox and is posted when Slack is back', async () => {
+    fake.state.down = true;
+    let number = '';
+    try {
+      const created = await createTicket(operator, { categoryId: ids.category('0104'), description: '楼道墙体开裂' });
+      number = created.number;
+      await settle();
+      const rows = await t.hub.db('outbox').where({ ticket_id: created.id, channel: 'slack' });
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((r: { status: string }) => ['pending', 'failed', 'sending'].includes(r.status))).toBe(true);
+    } finally {
+      fake.state.down = false;
+    }
+    await settle(() => fake.of('chat.postMessage').some((c) => String(c.args.text).includes(number)), 10_000);
+  });
+
+  test('when a ticket is returned a third time, then the supervisors’ channel is alerted', async () => {
+    const ticket = await housingTicket();
+    const agent = await t.as('agent');
+    for (let i = 1; i <= 3; i++) {
+      await act(agent, ticket.id, 'return', { reasonCode: 'other', reason: `第${i}次退单` });
+      if (i < 3) await act(operator, ticket.id, 'review_return', { decision: 'reject', note: '驳回' });
+    }
+    await settle(() => fake.of('chat.postMessage').some((c) => c.args.channel === supervisorChannel && String(c.args.text).includes(ticket.number)));
+    const alert = fake.of('chat.postMessage').find((c) => c.args.channel === supervisorChannel)!;
+    expect(alert.args.text).toMatch(/第 3 次退单/);
+  });
+});
