@@ -127,9 +127,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const routing = new RoutingService(db);
   const tickets = new TicketsService(db, queue, notify, routing, logger, {
     returnWindowHours: config.routing.returnWindowHours,
-    supervisorChatChannel: config.slack?.supervisorChannel,
+    chat: config.slack ? { supervisorChannel: config.slack.supervisorChannel } : false,
   });
-  const chatActions = slack ? new ChatActionsService(db, queue, tickets, slack.chat, logger) : undefined;
+  const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
   const intake = new IntakeService(db, queue, notify, logger);
   const calls = new CallsService(db, logger);
@@ -197,7 +197,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerOrgRoutes(api, org);
   registerTaxonomyRoutes(api, taxonomy);
   registerTicketRoutes(api, tickets);
-  registerRoutingRoutes(api, routing, db);
+  registerRoutingRoutes(api, routing);
   registerNotifyRoutes(api, notify);
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);

@@ -52,19 +52,17 @@ export class AuthService {
       this.cache.delete(hash);
       return undefined;
     }
-    const actor: UserActor = {
-      kind: 'user',
-      userId: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      role: user.role,
-      departmentId: user.departmentId,
-      via: kind,
-    };
+    const actor = actorOf(user, kind);
     if (this.cache.size >= credentialCacheMax) this.cache.clear();
     const until = Math.min(now + credentialCacheMs, user.expiresAt ? user.expiresAt.getTime() : Number.POSITIVE_INFINITY);
     this.cache.set(hash, { actor, until });
     return actor;
+  }
+
+  /** The hub user behind a chat (Slack) account: chat actions run as this user. */
+  async authenticateChatUser(slackUserId: string): Promise<UserActor | undefined> {
+    const user = await users.findUserByChatId(this.db, slackUserId);
+    return user ? actorOf(user, 'chat') : undefined;
   }
 
   async createApiKey(admin: UserActor, input: { name: string; userId: number }): Promise<{ key: string; record: users.ApiKeyRecord }> {
@@ -161,4 +159,8 @@ export class AuthService {
       if (!department || !department.active) throw invalid(`department ${departmentId} does not exist or is inactive`);
     }
   }
+}
+
+function actorOf(user: users.UserRecord, via: UserActor['via']): UserActor {
+  return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentId: user.departmentId, via };
 }

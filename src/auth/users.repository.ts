@@ -79,18 +79,7 @@ export async function insertUser(db: Queryable, user: NewUser): Promise<UserReco
 export async function updateUser(
   db: Queryable,
   id: number,
-  patch: Partial<{
-    displayName: string;
-    passwordHash: string;
-    role: UserRole;
-    departmentId: number | null;
-    phone: string | null;
-    active: boolean;
-    onDuty: boolean;
-    capacity: number | null;
-    skills: string[];
-    slackUserId: string | null;
-  }>,
+  patch: Partial<Omit<UserRecord, 'id' | 'username' | 'createdAt' | 'updatedAt'> & { passwordHash: string }>,
 ): Promise<UserRecord | undefined> {
   const row: Record<string, unknown> = { updated_at: db.fn.now() };
   if (patch.displayName !== undefined) row.display_name = patch.displayName;
@@ -111,6 +100,11 @@ export async function updateUser(
 }
 
 /** The user behind a live session token or API key (by hash), if active. */
+/** The active user mapped to a chat (Slack) account. */
+export async function findUserByChatId(db: Queryable, slackUserId: string): Promise<UserRecord | undefined> {
+  return db('users').select(userColumns).where({ slack_user_id: slackUserId, active: true }).first();
+}
+
 export async function findUserByCredential(db: Queryable, kind: 'session' | 'api_key', hash: string): Promise<(UserRecord & { expiresAt: Date | null }) | undefined> {
   const table = kind === 'session' ? 'sessions' : 'api_keys';
   const query = db(`${table} as c`)

@@ -66,7 +66,7 @@ const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a bot token, xoxb-…').optional(),
   SLACK_SIGNING_SECRET: z.string().min(16).optional(),
   SLACK_API_URL: optionalUrl,
-  SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
+  SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
 
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),

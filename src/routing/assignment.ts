@@ -3,13 +3,6 @@ import type { Tx } from '../db/db';
 export const assignmentStrategies = ['queue', 'round_robin', 'least_open', 'skills'] as const;
 export type AssignmentStrategy = (typeof assignmentStrategies)[number];
 
-export const assignmentStrategyLabels: Record<AssignmentStrategy, string> = {
-  queue: '部门队列（任何人可签收）',
-  round_robin: '轮流分配',
-  least_open: '在办最少优先',
-  skills: '按技能分配',
-};
-
 export interface AssignmentChoice {
   userId: number | null;
   strategy: AssignmentStrategy;
@@ -36,12 +29,13 @@ export async function chooseAssignee(trx: Tx, departmentId: number, categoryCode
   if (strategy === 'queue') return { userId: null, strategy, why: '部门队列：待本部门人员签收' };
 
   const { rows: candidates } = await trx.raw<{ rows: Array<{ id: number; displayName: string; open: number; skills: string[] }> }>(
-    `select u.id, u.display_name as "displayName", u.skills,
-            (select count(*) from tickets t where t.assignee_user_id = u.id and t.status in ('dispatched', 'accepted'))::int as open
-     from users u
-     where u.department_id = ? and u.active and u.on_duty and u.role = any(?)
-       and (u.capacity is null or u.capacity > (select count(*) from tickets t where t.assignee_user_id = u.id and t.status in ('dispatched', 'accepted')))
-     order by u.id`,
+    `select * from (
+       select u.id, u.display_name as "displayName", u.skills, u.capacity,
+              (select count(*) from tickets t where t.assignee_user_id = u.id and t.status in ('dispatched', 'accepted'))::int as open
+       from users u
+       where u.department_id = ? and u.active and u.on_duty and u.role = any(?)) c
+     where c.capacity is null or c.capacity > c.open
+     order by c.id`,
     [departmentId, workerRoles],
   );
   const fewestOpen = (pool: typeof candidates) => [...pool].sort((a, b) => a.open - b.open || a.id - b.id)[0];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { UserActor, UserRole } from '../auth/roles';
+import type { AuthService } from '../auth/auth.service';
+import type { UserActor } from '../auth/roles';
 import type { Db } from '../db/db';
 import type { JobPayload } from '../jobs/job-catalogue';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
@@ -24,23 +25,16 @@ const unmapped = '你的 Slack 账号尚未绑定 12345 热线系统用户，请
 export class ChatActionsService {
   constructor(
     private readonly db: Db,
+    private readonly auth: AuthService,
     private readonly queue: JobQueue,
     private readonly tickets: TicketsService,
     private readonly chat: ChatApi,
     private readonly logger: Logger,
   ) {}
 
-  async actorFor(slackUserId: string): Promise<UserActor | undefined> {
-    const user = await this.db('users')
-      .select({ userId: 'id', username: 'username', displayName: 'display_name', role: 'role', departmentId: 'department_id' })
-      .where({ slack_user_id: slackUserId, active: true })
-      .first<{ userId: number; username: string; displayName: string; role: UserRole; departmentId: number | null } | undefined>();
-    return user ? { kind: 'user', ...user, via: 'chat' } : undefined;
-  }
-
   /** Before opening a form: why this Slack user may not do this now (zh-CN), or undefined. */
   async refusal(slackUserId: string, ticketId: number, action: ChatAction): Promise<string | undefined> {
-    const actor = await this.actorFor(slackUserId);
+    const actor = await this.auth.authenticateChatUser(slackUserId);
     if (!actor) return unmapped;
     if (action === 'view') return undefined;
     const reason = await this.tickets.refusal(actor, ticketId, action);
@@ -65,7 +59,7 @@ export class ChatActionsService {
 
   /** The job: perform as the mapped user; a refusal is told to them, a success shows on the card (outbox). */
   async run(payload: JobPayload<'chat.action'>): Promise<JobOutcome> {
-    const actor = await this.actorFor(payload.slackUserId);
+    const actor = await this.auth.authenticateChatUser(payload.slackUserId);
     if (!actor) {
       await this.tell(payload.channelId, payload.slackUserId, unmapped);
       return 'skipped';
@@ -93,7 +87,7 @@ export class ChatActionsService {
   async status(slackUserId: string, text: string): Promise<string> {
     const number = /\d{8}-\d{5,}/.exec(text)?.[0];
     if (!number) return '用法：/12345 工单编号，例如 /12345 20261122-00042';
-    const actor = await this.actorFor(slackUserId);
+    const actor = await this.auth.authenticateChatUser(slackUserId);
     if (!actor) return unmapped;
     const ticket = await findTicketByNumber(this.db, number);
     if (!ticket) return `未找到工单 ${number}`;

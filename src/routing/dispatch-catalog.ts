@@ -240,8 +240,3 @@ export function findConflict(candidate: Omit<CatalogEntry, 'id' | 'name'> & { id
       (candidate.effectiveTo === null || e.effectiveFrom === null || e.effectiveFrom <= candidate.effectiveTo),
   );
 }
-
-/** Today's date in Asia/Shanghai (the catalog's effective dates are local days). */
-export function shanghaiDay(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}

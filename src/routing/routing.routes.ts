@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import { centerRoles } from '../auth/roles';
 import { ApiRouter, idParams } from '../http/api-router';
-import { found } from '../shared/errors';
-import { findTicket } from '../tickets/tickets.repository';
 import { requestTypes } from '../tickets/ticket.types';
-import type { Db } from '../db/db';
-import { RoutingService } from './routing.service';
+import type { RoutingService } from './routing.service';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const day = z
@@ -59,7 +56,7 @@ const dryRunBody = z.union([
   }),
 ]);
 
-export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService, db: Db): void {
+export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): void {
   api.route({
     method: 'get',
     path: '/routing/catalog',
@@ -123,10 +120,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService, d
     description: 'Give a ticketId, or the routing facts (requestType, categoryId, regionId, matter, text). Nothing is changed.',
     access: centerRoles,
     body: dryRunBody,
-    handler: async ({ body }) => {
-      if ('ticketId' in body) return routing.decide(RoutingService.inputOf(found(await findTicket(db, body.ticketId), 'ticket')));
-      return routing.decide(body);
-    },
+    handler: ({ body }) => ('ticketId' in body ? routing.decideForTicket(body.ticketId) : routing.decide(body)),
   });
   api.route({
     method: 'get',
@@ -135,7 +129,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService, d
     summary: 'Where the dispatch catalog sends this ticket (the operator’s suggestion)',
     access: centerRoles,
     params: idParams,
-    handler: async ({ params }) => routing.decide(RoutingService.inputOf(found(await findTicket(db, params.id), 'ticket'))),
+    handler: ({ params }) => routing.decideForTicket(params.id),
   });
   api.route({
     method: 'get',

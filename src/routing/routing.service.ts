@@ -3,8 +3,10 @@ import type { Db, Queryable } from '../db/db';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { conflict, found, invalid } from '../shared/errors';
 import type { RequestType } from '../tickets/ticket.types';
+import { findTicket } from '../tickets/tickets.repository';
+import { shanghaiDay } from '../shared/time';
 import * as repo from './catalog.repository';
-import { DispatchCatalog, findConflict, shanghaiDay, type CatalogEntry, type RoutingDecision, type RoutingInput } from './dispatch-catalog';
+import { DispatchCatalog, findConflict, type CatalogEntry, type RoutingDecision, type RoutingInput } from './dispatch-catalog';
 
 export type EntryInput = Omit<CatalogEntry, 'id'>;
 
@@ -57,6 +59,11 @@ export class RoutingService {
 
   async decide(input: Omit<RoutingInput, 'today'>): Promise<RoutingDecision> {
     return (await this.catalog()).resolve({ ...input, today: shanghaiDay() });
+  }
+
+  /** Where the catalog sends an existing ticket (the operator's suggestion). */
+  async decideForTicket(ticketId: number): Promise<RoutingDecision> {
+    return this.decide(RoutingService.inputOf(found(await findTicket(this.db, ticketId), 'ticket')));
   }
 
   /** The ticket's routing input. */

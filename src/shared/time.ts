@@ -4,3 +4,8 @@ const shanghai = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', y
 export function shanghaiTime(at: Date): string {
   return shanghai.format(at);
 }
+
+/** The calendar day in Asia/Shanghai, YYYY-MM-DD (UTC+8 all year). */
+export function shanghaiDay(at: Date = new Date()): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}

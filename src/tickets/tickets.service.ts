@@ -60,7 +60,7 @@ export class TicketsService {
     private readonly notify: NotifyService,
     private readonly routing: RoutingService,
     private readonly logger: Logger,
-    private readonly options: { returnWindowHours: number; supervisorChatChannel?: string },
+    private readonly options: { returnWindowHours: number; chat: false | { supervisorChannel?: string } },
   ) {}
 
   async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
@@ -212,7 +212,8 @@ export class TicketsService {
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
       await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
-      const chatChannels = chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
+      // Without Slack there are no cards to update: no query on every action.
+      const chatChannels = !this.options.chat || chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
       const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result, chatChannels));
       return { ...result, outboxRows };
     });
@@ -236,11 +237,12 @@ export class TicketsService {
       });
     }
     // The third return is the supervisors' to review (派单异议审核).
-    if (action === 'return' && ticket.returnCount >= 3 && this.options.supervisorChatChannel) {
+    const supervisorChannel = this.options.chat ? this.options.chat.supervisorChannel : undefined;
+    if (action === 'return' && ticket.returnCount >= 3 && supervisorChannel) {
       messages.push({
         kind: 'chat.alert',
         channel: 'slack',
-        recipient: { chatChannel: this.options.supervisorChatChannel },
+        recipient: { chatChannel: supervisorChannel },
         payload: { ticketId: ticket.id, text: `工单 ${ticket.number} 已被第 ${ticket.returnCount} 次退单，需督办/值班长审核（退单理由：${result.reason ?? ''}）` },
         ticketId: ticket.id,
         dedupeKey: `chat-alert:${ticket.id}:${ticket.version}`,
@@ -347,7 +349,7 @@ export class TicketsService {
       if (!user || !user.active || user.department_id !== ticket.leadDepartmentId || !['agent', 'dept_head', 'runner'].includes(user.role)) {
         throw invalid(`user ${body.userId} is not an active member of the handling department`);
       }
-      if (user.department_id !== null && body.userId === ticket.assigneeUserId) throw conflict('the ticket is already assigned to that user');
+      if (body.userId === ticket.assigneeUserId) throw conflict('the ticket is already assigned to that user');
       return { patch: { assigneeUserId: body.userId }, reason: body.note ?? null, data: { fromUserId: ticket.assigneeUserId, userId: body.userId, userName: user.display_name } };
     },
 

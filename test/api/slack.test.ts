@@ -166,6 +166,21 @@ describe('Slack: outages and supervisors', () => {
     await settle(() => fake.of('chat.postMessage').some((c) => String(c.args.text).includes(number)), 10_000);
   });
 
+  test('when Slack refuses a card for good (the channel is gone), then the message is dead at once for an admin to see', async () => {
+    const cityManagement = ids.department('CGJ');
+    await admin.patch(`/api/v1/departments/${cityManagement}`, { slackChannelId: 'CMISSING' });
+    try {
+      const created = await createTicket(operator, { categoryId: ids.category('1502'), description: '小区里有人搭建违章建筑' });
+      await settle(() => fake.of('chat.postMessage').some((c) => c.args.channel === 'CMISSING'));
+      await settle();
+      const [row] = await t.hub.db('outbox').where({ ticket_id: created.id, channel: 'slack' });
+      expect(row).toMatchObject({ status: 'dead', attempts: 1, last_error: 'Slack refused: channel_not_found' });
+      expect((await ticketNow(created.id)).status).toBe('dispatched');
+    } finally {
+      await admin.patch(`/api/v1/departments/${cityManagement}`, { slackChannelId: null });
+    }
+  });
+
   test('when a ticket is returned a third time, then the supervisors’ channel is alerted', async () => {
     const ticket = await housingTicket();
     const agent = await t.as('agent');

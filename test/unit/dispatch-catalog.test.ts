@@ -1,4 +1,5 @@
-import { DispatchCatalog, findConflict, shanghaiDay, type CatalogEntry, type RoutingInput } from '../../src/routing/dispatch-catalog';
+import { DispatchCatalog, findConflict, type CatalogEntry, type RoutingInput } from '../../src/routing/dispatch-catalog';
+import { shanghaiDay } from '../../src/shared/time';
 
 // City 1 → district 2 (with its government, department 20) → township 3 → village 4; district 5 has no government.
 const references = {
