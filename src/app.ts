@@ -34,6 +34,7 @@ import { InProcessQueue } from './jobs/in-process-queue';
 import { startPeriodic } from './jobs/periodic';
 import type { JobHandlers, JobQueue } from './jobs/queue';
 import { notifyHandlers, outboxRelay } from './notify/notify.jobs';
+import { registerInboxRoutes } from './notify/inbox.routes';
 import { registerNotifyRoutes } from './notify/notify.routes';
 import { NotifyService } from './notify/notify.service';
 import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
@@ -43,6 +44,12 @@ import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
 import { seedDemoCity, seedTaxonomy } from './seed/seed';
+import { ClockService } from './sla/clocks.service';
+import { SlaAlerts } from './sla/sla-alerts';
+import { SlaConfigService, seedSlaDefaults } from './sla/sla-config.service';
+import { SlaReports } from './sla/sla-reports';
+import { registerSlaRoutes } from './sla/sla.routes';
+import { slaDigest, slaHandlers, slaSweep } from './sla/sla.jobs';
 import { AppError } from './shared/errors';
 import { createLogger, type Logger } from './shared/logger';
 import { CitizenTicketsService } from './tickets/citizen-tickets.service';
@@ -70,6 +77,9 @@ export interface Hub {
     calls: CallsService;
     triage: TriageService;
     routing: RoutingService;
+    clocks: ClockService;
+    slaConfig: SlaConfigService;
+    slaAlerts: SlaAlerts;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -96,6 +106,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     const applied = await migrateLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     seeded = { taxonomy: await seedTaxonomy(db), demo: config.seedDemo ? await seedDemoCity(db) : false };
+    // The standard week, Beijing-style limits and the alert ladder: data an admin changes afterwards.
+    await seedSlaDefaults(db);
   } catch (error) {
     await queue.close();
     await database.close();
@@ -125,13 +137,20 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     slack: slack?.chat,
   });
   const routing = new RoutingService(db);
-  const tickets = new TicketsService(db, queue, notify, routing, logger, {
+  const chatSettings = config.slack ? { supervisorChannel: config.slack.supervisorChannel } : (false as const);
+  // Clocks re-plan when a calendar changes; the config service calls back once both exist.
+  const slaConfig: SlaConfigService = new SlaConfigService(db, (calendarId) => clocks.replanCalendar(calendarId).then(() => undefined));
+  const slaAlerts = new SlaAlerts(db, notify, { chat: chatSettings, digestAt: config.sla.digestAt });
+  // Jobs for alerts due before the next sweep but one; the sweep plans the later ones as they come near.
+  const clocks = new ClockService(db, slaConfig, queue, notify, slaAlerts, logger, Math.max(2 * config.sla.sweepMs, 60_000));
+  const slaReports = new SlaReports(db);
+  const tickets = new TicketsService(db, queue, notify, routing, clocks, logger, {
     returnWindowHours: config.routing.returnWindowHours,
-    chat: config.slack ? { supervisorChannel: config.slack.supervisorChannel } : false,
+    chat: chatSettings,
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
-  const intake = new IntakeService(db, queue, notify, logger);
+  const intake = new IntakeService(db, queue, notify, clocks, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, notify);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
@@ -155,6 +174,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...triageHandlers(triage),
     ...intakeHandlers(intake),
     ...notifyHandlers(notify),
+    ...slaHandlers(clocks),
     // Without Slack nothing enqueues these; one left from a configuration since removed is dropped.
     'chat.action': (payload) => (chatActions ? chatActions.run(payload) : Promise.resolve('skipped')),
   };
@@ -164,6 +184,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     outboxRelay(notify, config.outbox.sweepMs),
     classifierReload(triage),
     classifierRetraining(triage, config.classifierRetrainMinLabels),
+    slaSweep(clocks, config.sla.sweepMs),
+    slaDigest(slaAlerts),
   ];
 
   const webhooks = Router();
@@ -199,6 +221,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerTicketRoutes(api, tickets);
   registerRoutingRoutes(api, routing);
   registerNotifyRoutes(api, notify);
+  registerSlaRoutes(api, { config: slaConfig, clocks, reports: slaReports, tickets });
+  registerInboxRoutes(api, db);
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);
 
@@ -231,7 +255,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing },
+    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing, clocks, slaConfig, slaAlerts },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

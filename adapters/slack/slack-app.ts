@@ -1,7 +1,7 @@
 import { App, ExpressReceiver, LogLevel, type BlockAction, type ButtonAction, type Logger as BoltLogger } from '@slack/bolt';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ChatApi, TicketCard } from '../../src/notify/ports';
+import type { CardAction, ChatApi, TicketCard } from '../../src/notify/ports';
 import { DeliveryError } from '../../src/notify/ports';
 import type { ChatAction, ChatActionsService } from '../../src/routing/chat-actions.service';
 import type { Logger } from '../../src/shared/logger';
@@ -40,14 +40,15 @@ export function createSlackApp(options: SlackOptions, logger: Logger): { app: Ap
 
 /** Buttons, forms and the slash command, handed to the core. */
 export function registerSlackHandlers(app: App, actions: ChatActionsService): void {
-  app.action<BlockAction<ButtonAction>>(/^ticket\.(sign_for|return|reply|view)$/, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(/^ticket\.(sign_for|return|reply|view|urge|supervise|approve_extension)$/, async ({ ack, body, action, client }) => {
     await ack();
-    const kind = action.action_id.slice('ticket.'.length) as ChatAction;
+    const button = action.action_id.slice('ticket.'.length) as CardAction;
     const ticketId = Number(action.value);
     const channelId = body.channel?.id ?? '';
     const slackUserId = body.user.id;
     if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return;
-    if (kind === 'return' || kind === 'reply') {
+    if (button === 'return' || button === 'reply') {
+      const kind = button;
       // A form is opened only for someone who may use it; the trigger expires in 3 s, so it is opened here.
       const refusal = await actions.refusal(slackUserId, ticketId, kind);
       if (refusal) return actions.tell(channelId, slackUserId, refusal);
@@ -55,7 +56,8 @@ export function registerSlackHandlers(app: App, actions: ChatActionsService): vo
       await client.views.open({ trigger_id: body.trigger_id, view: kind === 'return' ? returnModal(context) : replyModal(context) });
       return;
     }
-    await actions.submit(`action:${body.container.message_ts ?? ''}:${action.action_ts}:${slackUserId}`, { slackUserId, channelId, ticketId, action: kind, body: {} });
+    const [kind, form] = buttonActions[button];
+    await actions.submit(`action:${body.container.message_ts ?? ''}:${action.action_ts}:${slackUserId}`, { slackUserId, channelId, ticketId, action: kind, body: form });
   });
 
   app.view(/^ticket\.(return|reply)$/, async ({ ack, body, view }) => {
@@ -86,6 +88,15 @@ export function registerSlackHandlers(app: App, actions: ChatActionsService): vo
     await ack({ response_type: 'ephemeral', text: await actions.status(command.user_id, command.text) });
   });
 }
+
+/** What a one-click button performs (the supervisors' buttons on an overdue alert carry a standard note). */
+const buttonActions: Record<Exclude<CardAction, 'return' | 'reply'>, [ChatAction, Record<string, unknown>]> = {
+  sign_for: ['sign_for', {}],
+  view: ['view', {}],
+  urge: ['urge', { note: '值班长通过 Slack 催办：该工单已超期，请尽快办理' }],
+  supervise: ['supervise', { note: '超期督办：请书面反馈办理情况及原因' }],
+  approve_extension: ['decide_extension', { decision: 'approve', note: '值班长通过 Slack 批准延期' }],
+};
 
 const modalContext = z.strictObject({ ticketId: z.number().int().positive(), channelId: z.string().max(40) });
 const returnForm = z.strictObject({ reasonCode: z.enum(returnReasons, '请选择退单原因'), reason: z.string().trim().min(1, '请填写说明').max(500) });

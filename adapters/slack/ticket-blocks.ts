@@ -16,6 +16,9 @@ const buttons: Record<TicketCard['actions'][number], { text: string; style?: 'pr
   reply: { text: '答复', style: 'primary' },
   return: { text: '退单', style: 'danger' },
   view: { text: '查看' },
+  urge: { text: '催办' },
+  supervise: { text: '督办', style: 'danger' },
+  approve_extension: { text: '批准延期', style: 'primary' },
 };
 
 /** The fallback text (notifications, screen readers) and the Block Kit card of a ticket. */

@@ -1,4 +1,4 @@
-export const userRoles = ['operator', 'proxy_seat', 'agent', 'dept_head', 'runner', 'supervisor', 'admin'] as const;
+export const userRoles = ['operator', 'proxy_seat', 'agent', 'dept_head', 'runner', 'supervisor', 'director', 'admin'] as const;
 export type UserRole = (typeof userRoles)[number];
 
 export const roleLabels: Record<UserRole, string> = {
@@ -8,11 +8,12 @@ export const roleLabels: Record<UserRole, string> = {
   dept_head: '部门负责人',
   runner: '跑手/代办员',
   supervisor: '督办/值班长',
+  director: '中心主任',
   admin: '系统管理员',
 };
 
 /** Hotline-center staff see every ticket. */
-export const centerRoles = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const satisfies readonly UserRole[];
+export const centerRoles = ['operator', 'proxy_seat', 'supervisor', 'director', 'admin'] as const satisfies readonly UserRole[];
 /** Department staff see only their department's tickets, with citizen PII masked. */
 export const departmentRoles = ['agent', 'dept_head', 'runner'] as const satisfies readonly UserRole[];
 

@@ -68,6 +68,9 @@ const envSchema = z.object({
   SLACK_API_URL: optionalUrl,
   SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
 
+  SLA_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  SLA_DIGEST_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as HH:MM').default('08:30'),
+
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
@@ -113,6 +116,12 @@ export interface Config {
   };
   /** Present when Slack is configured (bot token and signing secret). */
   slack?: { botToken: string; signingSecret: string; apiUrl?: string; supervisorChannel?: string };
+  sla: {
+    /** How often each worker sweeps for alerts a lost job missed. */
+    sweepMs: number;
+    /** When (Beijing time, HH:MM) the supervisors' daily overdue digest goes out. */
+    digestAt: string;
+  };
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
@@ -183,6 +192,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL }
         : undefined,
+    sla: { sweepMs: e.SLA_SWEEP_MS, digestAt: e.SLA_DIGEST_AT },
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

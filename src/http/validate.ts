@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AppError } from '../shared/errors';
 
 /**
@@ -15,3 +15,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
     .join('; ');
   throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${summary}`, { issues });
 }
+
+/** A calendar day, YYYY-MM-DD, that exists. */
+export const daySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar day');

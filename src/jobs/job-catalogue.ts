@@ -24,13 +24,18 @@ export const jobCatalogue = {
   'intake.process': job(z.strictObject({ messageId: z.number().int().positive() })),
   // Delivery keeps its retry state on the outbox row; the job itself runs once per attempt.
   'notify.deliver': job(z.strictObject({ outboxId: z.number().int().positive() }), { attempts: 1 }),
+  // One level of the SLA alert ladder for one clock; a moved deadline (new generation) makes it stale.
+  'sla.alert': job(
+    z.strictObject({ clockId: z.number().int().positive(), generation: z.number().int().positive(), level: z.number().int().min(0) }),
+    { attempts: 5, backoffMs: 2_000 },
+  ),
   // A button or form submitted in Slack: acknowledged at once, performed here as the mapped user.
   'chat.action': job(
     z.strictObject({
       slackUserId: z.string().min(1).max(40),
       channelId: z.string().min(1).max(40),
       ticketId: z.number().int().positive(),
-      action: z.enum(['sign_for', 'return', 'reply', 'view']),
+      action: z.enum(['sign_for', 'return', 'reply', 'view', 'urge', 'supervise', 'decide_extension']),
       body: z.record(z.string(), z.unknown()),
     }),
     { attempts: 3 },

@@ -7,7 +7,7 @@ import * as outbox from './outbox.repository';
 import type { ContactRecord } from '../tickets/ticket.types';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { presentCard } from '../tickets/ticket-view';
-import { DeliveryError, type ChatApi, type SmsSender, type WeChatApi } from './ports';
+import { DeliveryError, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
 import type { RealtimeBus } from './realtime';
 import { countSegments } from './sms-segments';
 import { renderCitizenText } from './templates';
@@ -80,8 +80,9 @@ export class NotifyService {
   }
 
   private async deliverToCitizen(row: outbox.OutboxRecord): Promise<Delivered> {
-    const text = renderCitizenText(row.kind, row.payload);
-    if (!text) return { skip: `no citizen text for ${row.kind}` };
+    // Staff alerts (SLA escalations) carry their text; citizens' messages come from the templates.
+    const text = row.kind === 'staff.alert' ? String(row.payload.text ?? '') : renderCitizenText(row.kind, row.payload);
+    if (!text) return { skip: `no text for ${row.kind}` };
     const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
     return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
   }
@@ -98,7 +99,10 @@ export class NotifyService {
     if (!channel) return { skip: 'no chat channel' };
     const [ticket] = ticketId ? await listTickets(this.db, { id: ticketId, limit: 1 }) : [];
     if (row.kind === 'chat.alert') {
-      const { ts } = await chat.postAlert(channel, String(row.payload.text ?? ''), ticket ? presentCard(ticket) : undefined);
+      // A supervisors' alert offers their buttons (催办, 督办, 批准延期) instead of the department's.
+      const actions = row.payload.actions as TicketCard['actions'] | undefined;
+      const card = ticket ? { ...presentCard(ticket), ...(actions ? { actions } : {}) } : undefined;
+      const { ts } = await chat.postAlert(channel, String(row.payload.text ?? ''), card);
       return { providerId: ts, segments: null };
     }
     if (!ticket) return { skip: 'the ticket is gone' };

@@ -12,6 +12,8 @@ export interface WeChatApi {
   sendSubscribeMessage(message: { openid: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }>;
 }
 
+export type CardAction = 'sign_for' | 'return' | 'reply' | 'view' | 'urge' | 'supervise' | 'approve_extension';
+
 /** A ticket as the departments' chat shows it (a Slack card): what to render, with the actions it offers. */
 export interface TicketCard {
   ticketId: number;
@@ -25,8 +27,8 @@ export interface TicketCard {
   place: string | null;
   departmentName: string | null;
   replyDueAt: Date | null;
-  /** Buttons offered: sign for, return, reply, view. */
-  actions: ReadonlyArray<'sign_for' | 'return' | 'reply' | 'view'>;
+  /** Buttons offered: the department's sign for, return, reply; the supervisors' urge, supervise, approve extension; view. */
+  actions: ReadonlyArray<CardAction>;
 }
 
 /** The departments' and supervisors' chat (Slack). Channel and user ids are the chat's own. */

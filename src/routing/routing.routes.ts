@@ -1,14 +1,12 @@
 import { z } from 'zod';
 import { centerRoles } from '../auth/roles';
 import { ApiRouter, idParams } from '../http/api-router';
+import { daySchema } from '../http/validate';
 import { requestTypes } from '../tickets/ticket.types';
 import type { RoutingService } from './routing.service';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar day');
+const day = daySchema;
 const keywords = z
   .array(z.string().trim().min(1).max(30))
   .max(20)

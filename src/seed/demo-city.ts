@@ -93,6 +93,7 @@ export const demoUsers: UserSeed[] = [
   { username: 'operator', displayName: '王敏（话务员）', role: 'operator', departmentCode: 'CENTER' },
   { username: 'proxy', displayName: '李娜（代办专席）', role: 'proxy_seat', departmentCode: 'CENTER' },
   { username: 'supervisor', displayName: '陈静（值班长）', role: 'supervisor', departmentCode: 'CENTER' },
+  { username: 'director', displayName: '周建国（中心主任）', role: 'director', departmentCode: 'CENTER' },
   { username: 'agent', displayName: '张伟（住建局）', role: 'agent', departmentCode: 'ZJJ' },
   { username: 'head', displayName: '赵强（住建局负责人）', role: 'dept_head', departmentCode: 'ZJJ' },
   { username: 'cg_agent', displayName: '孙丽（城管局）', role: 'agent', departmentCode: 'CGJ' },

@@ -21,10 +21,14 @@ export const ticketActions = [
   'assist_report',
   'release_assist',
   'reply',
+  'contact_citizen',
+  'pause_clocks',
+  'resume_clocks',
   'request_extension',
   'decide_extension',
   'urge',
   'supervise',
+  'answer_supervision',
   'resolve_directly',
   'close',
   'cancel',
@@ -54,6 +58,8 @@ export interface TransitionRule {
 const center = centerRoles;
 // The proxy-application seat takes and closes its own requests but does not steer other departments' work.
 const centerDispatchers = ['operator', 'supervisor', 'admin'] as const;
+// Supervision (督办, 延期审批) belongs to the supervisors and the center's director.
+const supervisors = ['supervisor', 'director', 'admin'] as const;
 const departmentStaff = departmentRoles;
 const handling = ['dispatched', 'accepted'] as const;
 const allStatuses = ['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied', 'closed', 'cancelled'] as const;
@@ -77,10 +83,17 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   assist_report: { label: '协办反馈', from: handling, actors: departmentStaff, scope: 'assist' },
   release_assist: { label: '解除协办', from: handling, actors: [...center, 'dept_head'], scope: 'lead' },
   reply: { label: '答复', from: ['accepted'], to: 'replied', actors: departmentStaff, scope: 'lead', notify: ['citizen'] },
+  // The first contact with the citizen (响应): stops the first-contact clock.
+  contact_citizen: { label: '联系群众', from: ['accepted'], actors: departmentStaff, scope: 'lead' },
+  // Waiting on the citizen (补充材料, 约定时间) pauses the clocks; resuming counts the rest of the limit.
+  pause_clocks: { label: '暂停计时', from: handling, actors: [...departmentStaff, ...centerDispatchers], scope: 'lead' },
+  resume_clocks: { label: '恢复计时', from: handling, actors: [...departmentStaff, ...centerDispatchers], scope: 'lead' },
   request_extension: { label: '申请延期', from: handling, actors: departmentStaff, scope: 'lead' },
-  decide_extension: { label: '延期审批', from: handling, actors: ['supervisor', 'admin'], notify: ['department'] },
-  urge: { label: '催办', from: ['dispatched', 'accepted', 'returned'], actors: centerDispatchers, notify: ['department'] },
-  supervise: { label: '督办', from: ['dispatched', 'accepted', 'returned'], actors: ['supervisor', 'admin'], notify: ['department'] },
+  decide_extension: { label: '延期审批', from: handling, actors: supervisors, notify: ['department'] },
+  urge: { label: '催办', from: ['dispatched', 'accepted', 'returned'], actors: [...centerDispatchers, 'director'], notify: ['department'] },
+  // Formal supervision: flags the ticket, may set a tighter deadline, and needs the department's written answer before the reply.
+  supervise: { label: '督办', from: ['dispatched', 'accepted', 'returned'], actors: supervisors, notify: ['department'] },
+  answer_supervision: { label: '督办反馈', from: handling, actors: departmentStaff, scope: 'lead' },
   resolve_directly: { label: '直接办结', from: ['new', 'triage'], to: 'closed', actors: center, notify: ['citizen'] },
   close: { label: '办结', from: ['replied'], to: 'closed', actors: ['system', ...centerDispatchers], notify: ['citizen'] },
   cancel: { label: '撤销', from: ['new', 'triage', 'dispatched', 'returned'], to: 'cancelled', actors: center },

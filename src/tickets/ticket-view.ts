@@ -62,6 +62,11 @@ export function presentSummary(row: TicketListRow, contact: ContactRecord | unde
     returnCount: row.returnCount,
     reopenCount: row.reopenCount,
     replyDueAt: row.replyDueAt,
+    /** The nearest running stage deadline (src/sla) and its stage; GET /tickets/{id}/clocks has every clock. */
+    nextDue: row.nextDueAt === null ? null : { at: row.nextDueAt, stage: row.nextDueStage },
+    clocksPaused: row.clocksPaused,
+    firstContactAt: row.firstContactAt,
+    supervisionPending: row.supervisionPending,
     overdue: row.overdueNow,
     mergedIntoId: row.mergedIntoId,
     classification: row.classification,

@@ -160,6 +160,9 @@ export const actionBodies = {
   assist_report: z.strictObject({ text: text(limits.reply), expectedVersion }),
   release_assist: z.strictObject({ departmentId: id, note: text(limits.note), expectedVersion }),
   reply: z.strictObject({ text: text(limits.reply), solved: z.boolean(), expectedVersion }),
+  contact_citizen: z.strictObject({ method: z.enum(['phone', 'sms', 'visit', 'wechat']), note: text(limits.note).optional(), expectedVersion }),
+  pause_clocks: z.strictObject({ reason: text(limits.reason), expectedVersion }),
+  resume_clocks: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   request_extension: z.strictObject({ reason: text(limits.reason), requestedDueAt: futureDate, expectedVersion }),
   decide_extension: z.strictObject({
     decision: z.enum(['approve', 'reject']),
@@ -169,6 +172,7 @@ export const actionBodies = {
   }),
   urge: z.strictObject({ note: text(limits.note), expectedVersion }),
   supervise: z.strictObject({ note: text(limits.note), replyDueAt: futureDate.optional(), expectedVersion }),
+  answer_supervision: z.strictObject({ text: text(limits.reply), expectedVersion }),
   resolve_directly: z.strictObject({ answer: text(limits.reply), expectedVersion }),
   close: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   cancel: z.strictObject({ reason: text(limits.reason), expectedVersion }),

@@ -73,6 +73,14 @@ export interface TicketRecord {
   /** The dispatch catalog entry and version that routed the ticket, when the dispatch followed the catalog. */
   catalogEntryId: number | null;
   catalogVersion: number | null;
+  /** Cached from the stage clocks (src/sla): the nearest running deadline and its stage. */
+  nextDueAt: Date | null;
+  nextDueStage: string | null;
+  /** The clocks wait for the citizen (暂停计时). */
+  clocksPaused: boolean;
+  firstContactAt: Date | null;
+  /** A 督办 awaits the department's written response. */
+  supervisionPending: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -103,6 +111,9 @@ export type TicketPatch = Partial<
     | 'urgency'
     | 'regionId'
     | 'address'
+    | 'clocksPaused'
+    | 'firstContactAt'
+    | 'supervisionPending'
   >
 >;
 

@@ -47,6 +47,11 @@ const ticketColumns = {
   matter: 'matter',
   catalogEntryId: 'catalog_entry_id',
   catalogVersion: 'catalog_version',
+  nextDueAt: 'next_due_at',
+  nextDueStage: 'next_due_stage',
+  clocksPaused: 'clocks_paused',
+  firstContactAt: 'first_contact_at',
+  supervisionPending: 'supervision_pending',
   version: 'version',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
@@ -86,6 +91,9 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   urgency: 'urgency',
   regionId: 'region_id',
   address: 'address',
+  clocksPaused: 'clocks_paused',
+  firstContactAt: 'first_contact_at',
+  supervisionPending: 'supervision_pending',
 };
 
 export interface NewTicket {
@@ -489,7 +497,8 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
       categoryName: 'c.name',
       regionName: 'r.name',
       leadDepartmentName: 'd.name',
-      overdueNow: db.raw("coalesce(t.reply_due_at < now() and t.status in ('dispatched', 'accepted', 'returned'), false)"),
+      // Overdue: a running stage clock of the ticket is past its deadline (cached on the ticket by src/sla).
+      overdueNow: db.raw('coalesce(t.next_due_at < now(), false)'),
     })
     .orderBy('t.id', 'desc')
     .limit(filter.limit);
@@ -509,7 +518,7 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
   if (filter.createdFrom) query.where('t.created_at', '>=', filter.createdFrom);
   if (filter.createdTo) query.where('t.created_at', '<', filter.createdTo);
   if (filter.overdue !== undefined) {
-    const overdue = "(t.reply_due_at < now() and t.status in ('dispatched', 'accepted', 'returned'))";
+    const overdue = '(t.next_due_at < now())';
     query.whereRaw(filter.overdue ? overdue : `not coalesce(${overdue}, false)`);
   }
   if (filter.text) {

@@ -19,6 +19,7 @@ import { presentContact, presentDetail, presentSummary, summarizeTitle, type Tic
 import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
+import type { ClockService, Planned } from '../sla/clocks.service';
 
 /** Actions that change nothing a department's card shows. */
 const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
@@ -59,6 +60,7 @@ export class TicketsService {
     private readonly queue: JobQueue,
     private readonly notify: NotifyService,
     private readonly routing: RoutingService,
+    private readonly clocks: ClockService,
     private readonly logger: Logger,
     private readonly options: { returnWindowHours: number; chat: false | { supervisorChannel?: string } },
   ) {}
@@ -70,7 +72,8 @@ export class TicketsService {
       if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
     }
     const caller = input.caller;
-    const inserted = await repo.insertTicket(this.db, {
+    const created = await this.db.transaction(async (trx) => {
+      const inserted = await repo.insertTicket(trx, {
       channel: input.channel,
       requestType: input.requestType,
       urgency: input.urgency,
@@ -83,10 +86,15 @@ export class TicketsService {
       createdBy: actor.userId,
       caller: caller ? { phone: phone ?? null, name: caller.name ?? null, idNumber: caller.idNumber ?? null, anonymous: caller.anonymous, confidential: caller.confidential } : null,
       createdEvent: { actor, data: { channel: input.channel, ...(input.proxy ? { proxy: input.proxy } : {}) } },
+      });
+      if (!inserted) return undefined;
+      // The dispatch clock (受理→派单) starts with the ticket.
+      return { inserted, planned: await this.clocks.onTransition(trx, { action: 'created', ticket: inserted.ticket, actor, reason: null }) };
     });
-    if (!inserted) throw await this.invalidReference(input);
-    const { ticket, contact, category, region, eventId } = inserted;
+    if (!created) throw await this.invalidReference(input);
+    const { ticket, contact, category, region, eventId } = created.inserted;
     await this.afterCommit('ticket.triage', () => this.queue.enqueue('ticket.triage', { ticketId: ticket.id }, { jobId: triageJobId(ticket.id) }));
+    await this.afterCommit('sla.schedule', () => this.clocks.schedule(created.planned.alerts, created.planned.now));
     // Answered from what was just written: a new ticket has no assignments, requesters or other events yet.
     return presentDetail(
       { ...ticket, categoryCode: category?.code ?? null, categoryName: category?.name ?? null, regionName: region?.name ?? null, leadDepartmentName: null, overdueNow: false },
@@ -212,12 +220,22 @@ export class TicketsService {
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
       await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
+      // The stage clocks follow the action (src/sla/clock-transitions.ts), in this transaction.
+      const planned: Planned = await this.clocks.onTransition(trx, {
+        action,
+        ticket: { ...ticket, ...result.patch, status: toStatus, version },
+        actor,
+        reason: result.reason ?? null,
+        data: result.data,
+        replyDueAt: result.patch?.replyDueAt,
+      });
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !this.options.chat || chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
       const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result, chatChannels));
-      return { ...result, outboxRows };
+      return { ...result, outboxRows, planned };
     });
     await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
+    await this.afterCommit('sla.schedule', () => this.clocks.schedule(outcome.planned.alerts, outcome.planned.now));
     if (outcome.response !== undefined) return outcome.response;
     // Callers that do not answer anyone (jobs) skip reading the ticket back.
     return options.readBack === false ? undefined : this.get(actor, ticketId);
@@ -443,6 +461,7 @@ export class TicketsService {
     },
 
     reply: async ({ trx, ticket }, body) => {
+      if (ticket.supervisionPending) throw conflict('this ticket is under supervision (督办): answer it in writing first (answer_supervision)');
       // The lead answers for everyone, so every assisting department must have reported or been released.
       const waiting = (await repo.listAssignments(trx, ticket.id, true)).filter((a) => a.role === 'assist' && !['reported', 'released'].includes(a.status));
       if (waiting.length > 0) {
@@ -452,6 +471,22 @@ export class TicketsService {
       }
       const now = new Date();
       return { patch: { replyText: body.text, replySolved: body.solved, repliedAt: now }, data: { text: body.text, solved: body.solved } };
+    },
+
+    contact_citizen: async ({ ticket }, body) => ({
+      patch: ticket.firstContactAt === null ? { firstContactAt: new Date() } : {},
+      reason: body.note ?? null,
+      data: { method: body.method, first: ticket.firstContactAt === null },
+    }),
+
+    pause_clocks: async ({ ticket }, body) => {
+      if (ticket.clocksPaused) throw conflict('the clocks are already paused');
+      return { patch: { clocksPaused: true }, reason: body.reason };
+    },
+
+    resume_clocks: async ({ ticket }, body) => {
+      if (!ticket.clocksPaused) throw conflict('the clocks are not paused');
+      return { patch: { clocksPaused: false }, reason: body.note ?? null };
     },
 
     request_extension: async ({ trx, ticket, actor, relation }, body) => {
@@ -490,10 +525,15 @@ export class TicketsService {
     urge: async ({ ticket }, body) => ({ patch: { urgeCount: ticket.urgeCount + 1 }, reason: body.note, data: { urgeNumber: ticket.urgeCount + 1 } }),
 
     supervise: async (_c, body) => ({
-      patch: { supervised: true, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
+      patch: { supervised: true, supervisionPending: true, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
       reason: body.note,
       data: body.replyDueAt ? { replyDueAt: body.replyDueAt } : {},
     }),
+
+    answer_supervision: async ({ ticket }, body) => {
+      if (!ticket.supervisionPending) throw conflict('no supervision (督办) awaits an answer on this ticket');
+      return { patch: { supervisionPending: false }, data: { text: body.text } };
+    },
 
     resolve_directly: async (_c, body) => {
       const now = new Date();

@@ -109,6 +109,8 @@ describe('mini-program', () => {
     await act(operator, second.id, 'dispatch', { departmentId: (await demoIds(t.hub)).department('ZJJ') });
     await eventually(() => wechat.subscribeMessages.find((m) => m.touser === other.openid));
     expect(wechat.tokensIssued()).toBe(issued + 1);
+    // The send's outcome is recorded just after WeChat answered.
+    await eventually(async () => (await t.hub.db('outbox').where({ ticket_id: second.id, kind: 'citizen.ticket_status', status: 'sent' }).first()) !== undefined);
     const row = await t.hub.db('outbox').where({ ticket_id: second.id, kind: 'citizen.ticket_status', status: 'sent' }).first();
     expect(row).toMatchObject({ attempts: 1, last_error: null });
   });

@@ -144,6 +144,26 @@ describe('ticket lifecycle through HTTP', () => {
     expect(outbox.map((m) => m.payload.action)).toEqual(['dispatch', 'transfer', 'urge', 'supervise']);
   });
 
+  test('when a supervised ticket is answered in writing, contacted, paused and resumed, then the reply goes through', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(agent, ticket.id, 'sign_for');
+    await ok(supervisor, ticket.id, 'supervise', { note: '列入督办，请书面反馈' });
+    const refused = await act(agent, ticket.id, 'reply', { text: '已处理', solved: true }, 409);
+    expect(refused.error.message).toMatch(/answer_supervision/);
+    const answered = await ok(agent, ticket.id, 'answer_supervision', { text: '已安排维修队，预计周五完成' });
+    expect(answered).toMatchObject({ supervised: true, supervisionPending: false });
+    await act(agent, ticket.id, 'answer_supervision', { text: '再次反馈' }, 409);
+    const contacted = await ok(agent, ticket.id, 'contact_citizen', { method: 'phone', note: '已电话联系群众' });
+    expect(contacted.firstContactAt).not.toBeNull();
+    const paused = await ok(agent, ticket.id, 'pause_clocks', { reason: '等待群众补充照片' });
+    expect(paused).toMatchObject({ clocksPaused: true });
+    await act(agent, ticket.id, 'pause_clocks', { reason: '再次' }, 409);
+    const resumed = await ok(operator, ticket.id, 'resume_clocks', {});
+    expect(resumed).toMatchObject({ clocksPaused: false });
+    await act(agent, ticket.id, 'resume_clocks', {}, 409);
+    await ok(agent, ticket.id, 'reply', { text: '已处理', solved: true });
+  });
+
   test('when a head adds and releases an assisting department, then the lead may reply', async () => {
     const ticket = await dispatchedToHousing();
     await ok(agent, ticket.id, 'sign_for');
@@ -218,16 +238,16 @@ describe('ticket lifecycle through HTTP', () => {
 
   test('when an extension is rejected, then the deadline stays', async () => {
     const ticket = await dispatchedToHousing();
-    await ok(agent, ticket.id, 'request_extension', { reason: '需协调', requestedDueAt: inDays(20) });
+    const requested = await ok(agent, ticket.id, 'request_extension', { reason: '需协调', requestedDueAt: inDays(20) });
     await act(agent, ticket.id, 'request_extension', { reason: '再次', requestedDueAt: inDays(21) }, 409);
     const decided = await ok(admin, ticket.id, 'decide_extension', { decision: 'reject', note: '不符合延期条件' });
-    expect(decided.replyDueAt).toBeNull();
+    expect(decided.replyDueAt).toBe(requested.replyDueAt);
     await act(supervisor, ticket.id, 'decide_extension', { decision: 'approve' }, 409);
   });
 });
 
 describe('forbidden transitions', () => {
-  const userFor: Record<string, string> = { operator: 'operator', proxy_seat: 'proxy', supervisor: 'supervisor', admin: 'admin', agent: 'agent', dept_head: 'head', runner: 'runner' };
+  const userFor: Record<string, string> = { operator: 'operator', proxy_seat: 'proxy', supervisor: 'supervisor', director: 'director', admin: 'admin', agent: 'agent', dept_head: 'head', runner: 'runner' };
 
   function sampleBody(action: TicketAction): object {
     const bodies: Record<TicketAction, object> = {
@@ -245,10 +265,14 @@ describe('forbidden transitions', () => {
       assist_report: { text: '测试' },
       release_assist: { departmentId: ids.department('CGJ'), note: '测试' },
       reply: { text: '测试', solved: true },
+      contact_citizen: { method: 'phone' },
+      pause_clocks: { reason: '测试' },
+      resume_clocks: {},
       request_extension: { reason: '测试', requestedDueAt: inDays(30) },
       decide_extension: { decision: 'approve' },
       urge: { note: '测试' },
       supervise: { note: '测试' },
+      answer_supervision: { text: '测试' },
       resolve_directly: { answer: '测试' },
       close: {},
       cancel: { reason: '测试' },

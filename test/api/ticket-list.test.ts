@@ -1,4 +1,5 @@
 import { act, createTicket, inDays } from '../support/tickets';
+import { hours, travel } from '../support/sla';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
 
 let t: TestHub;
@@ -17,8 +18,8 @@ beforeAll(async () => {
   await t.hub.queue.drain();
   await act(operator, made.wage, 'dispatch', { departmentId: ids.department('RSJ'), replyDueAt: inDays(1) });
   await act(operator, made.water, 'dispatch', { departmentId: ids.department('SWJT') });
-  // A deadline in the past makes the water ticket overdue (fixture).
-  await t.hub.db('tickets').update({ reply_due_at: new Date(Date.now() - 3_600_000) }).where({ id: made.water });
+  // Two days pass for the water ticket: its emergency deadlines are behind it.
+  await travel(t.hub, made.water, hours(48));
 });
 afterAll(() => t.close());
 

@@ -48,6 +48,7 @@ describe.each(implementations)('%s queue', (_name, make) => {
     },
     'intake.process': async () => 'skipped',
     'chat.action': async () => 'skipped',
+    'sla.alert': async () => 'skipped',
   'notify.deliver': async () => 'skipped',
   };
 

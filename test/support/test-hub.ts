@@ -22,6 +22,7 @@ export type AuthedAgent = {
   get(path: string): supertest.Test;
   post(path: string, body?: object): supertest.Test;
   patch(path: string, body?: object): supertest.Test;
+  put(path: string, body?: object): supertest.Test;
   delete(path: string): supertest.Test;
 };
 
@@ -79,6 +80,7 @@ export async function startTestHub(
         get: (path) => http.get(path).set('Authorization', auth),
         post: (path, body) => http.post(path).set('Authorization', auth).send(body ?? {}),
         patch: (path, body) => http.patch(path).set('Authorization', auth).send(body ?? {}),
+        put: (path, body) => http.put(path).set('Authorization', auth).send(body ?? {}),
         delete: (path) => http.delete(path).set('Authorization', auth),
       };
     },

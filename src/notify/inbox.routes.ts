@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import type { Db } from '../db/db';
+import { ApiRouter, idParams } from '../http/api-router';
+import { notFound } from '../shared/errors';
+
+/** The staff's in-app notifications (SLA alerts, the daily digest): each person sees and marks their own. */
+export function registerInboxRoutes(api: ApiRouter, db: Db): void {
+  const columns = { id: 'id', kind: 'kind', ticketId: 'ticket_id', title: 'title', body: 'body', readAt: 'read_at', createdAt: 'created_at' };
+
+  api.route({
+    method: 'get',
+    path: '/notifications',
+    tag: 'notifications',
+    summary: 'My notifications, newest first, with the unread count',
+    access: 'staff',
+    query: z.strictObject({
+      unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      beforeId: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    handler: async ({ actor, query }) => {
+      const list = db('notifications').select(columns).where({ user_id: actor.userId }).orderBy('id', 'desc').limit(query.limit);
+      if (query.unread !== undefined) list.where((q) => (query.unread ? q.whereNull('read_at') : q.whereNotNull('read_at')));
+      if (query.beforeId) list.where('id', '<', query.beforeId);
+      const [items, counted] = await Promise.all([list, db('notifications').count<Array<{ unread: string }>>({ unread: '*' }).where({ user_id: actor.userId }).whereNull('read_at')]);
+      return { items, unread: Number(counted[0]?.unread ?? 0) };
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/notifications/:id/read',
+    tag: 'notifications',
+    summary: 'Mark one of my notifications read',
+    access: 'staff',
+    params: idParams,
+    body: z.strictObject({}),
+    handler: async ({ actor, params }) => {
+      const [row] = await db('notifications')
+        .update({ read_at: db.raw('coalesce(read_at, now())') })
+        .where({ id: params.id, user_id: actor.userId })
+        .returning(Object.entries(columns).map(([field, column]) => `${column} as ${field}`));
+      if (!row) throw notFound('notification');
+      return row;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/notifications/read-all',
+    tag: 'notifications',
+    summary: 'Mark all my notifications read',
+    access: 'staff',
+    body: z.strictObject({}),
+    handler: async ({ actor }) => ({ marked: await db('notifications').update({ read_at: db.raw('now()') }).where({ user_id: actor.userId }).whereNull('read_at') }),
+  });
+}

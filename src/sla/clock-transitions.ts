@@ -1,0 +1,71 @@
+import type { TicketAction } from '../tickets/ticket-lifecycle';
+import type { Stage } from './sla-rules';
+
+/**
+ * What each lifecycle action does to the stage clocks, in one table. "lead" clocks are the
+ * ticket's own (the lead department's, or the center's before dispatch and after the reply);
+ * "assist" clocks belong to one co-handling (协办) department's assignment.
+ */
+export type ClockOp =
+  | { op: 'start'; stage: Stage; of: 'lead' | 'new_assists' }
+  | { op: 'stop'; stages: readonly Stage[]; of: 'lead' | 'acting_assist' }
+  | { op: 'cancel'; stages: readonly Stage[] | 'all'; of: 'lead' | 'released_assist' | 'all' }
+  | { op: 'pause' }
+  | { op: 'resume' }
+  /** An approved extension (延期) or a supervisor's deadline (督办) moves the reply deadline. */
+  | { op: 'move_reply'; kind: 'extend' | 'retarget' }
+  /** Urgency, category or request type changed: limits not set by hand follow the new policy. */
+  | { op: 'replan' };
+
+const handlingStages = ['sign_for', 'first_contact'] as const;
+
+export const clockTransitions: Partial<Record<TicketAction | 'created', readonly ClockOp[]>> = {
+  created: [{ op: 'start', stage: 'dispatch', of: 'lead' }],
+  classify: [{ op: 'replan' }],
+  categorize: [{ op: 'replan' }],
+  dispatch: [
+    { op: 'stop', stages: ['dispatch'], of: 'lead' },
+    { op: 'start', stage: 'sign_for', of: 'lead' },
+    { op: 'start', stage: 'reply', of: 'lead' },
+    { op: 'start', stage: 'sign_for', of: 'new_assists' },
+    { op: 'start', stage: 'reply', of: 'new_assists' },
+  ],
+  sign_for: [
+    { op: 'stop', stages: ['sign_for'], of: 'lead' },
+    { op: 'start', stage: 'first_contact', of: 'lead' },
+  ],
+  // The citizen keeps waiting through a return: the reply clock runs on; the department's own clocks end.
+  return: [{ op: 'cancel', stages: handlingStages, of: 'lead' }],
+  review_return: [{ op: 'start', stage: 'sign_for', of: 'lead' }],
+  transfer: [
+    { op: 'cancel', stages: handlingStages, of: 'lead' },
+    { op: 'start', stage: 'sign_for', of: 'lead' },
+  ],
+  add_assist: [
+    { op: 'start', stage: 'sign_for', of: 'new_assists' },
+    { op: 'start', stage: 'reply', of: 'new_assists' },
+  ],
+  assist_sign_for: [{ op: 'stop', stages: ['sign_for'], of: 'acting_assist' }],
+  assist_report: [{ op: 'stop', stages: ['sign_for', 'reply'], of: 'acting_assist' }],
+  release_assist: [{ op: 'cancel', stages: 'all', of: 'released_assist' }],
+  contact_citizen: [{ op: 'stop', stages: ['first_contact'], of: 'lead' }],
+  // The answer reaches the citizen: contact made, reply given; the center's callback (回访) clock starts.
+  reply: [
+    { op: 'stop', stages: ['sign_for', 'first_contact', 'reply'], of: 'lead' },
+    { op: 'start', stage: 'callback', of: 'lead' },
+  ],
+  decide_extension: [{ op: 'move_reply', kind: 'extend' }],
+  supervise: [{ op: 'move_reply', kind: 'retarget' }],
+  pause_clocks: [{ op: 'pause' }],
+  resume_clocks: [{ op: 'resume' }],
+  resolve_directly: [{ op: 'stop', stages: ['dispatch'], of: 'lead' }],
+  close: [{ op: 'stop', stages: ['callback'], of: 'lead' }],
+  cancel: [{ op: 'cancel', stages: 'all', of: 'all' }],
+  merge: [{ op: 'cancel', stages: 'all', of: 'all' }],
+  // A reopened ticket (重办) is handled again on new clocks.
+  reopen: [
+    { op: 'cancel', stages: 'all', of: 'all' },
+    { op: 'start', stage: 'sign_for', of: 'lead' },
+    { op: 'start', stage: 'reply', of: 'lead' },
+  ],
+};

@@ -1,0 +1,131 @@
+import type { Db, Tx } from '../db/db';
+import type { NotifyService } from '../notify/notify.service';
+import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { shanghaiDay, shanghaiTime } from '../shared/time';
+import type { ClockRecord } from './clocks.service';
+import { audienceLabels, humanDuration, stageLabels, type AlertLevel, type Audience } from './sla-rules';
+
+interface Recipient {
+  userId: number;
+  phone: string | null;
+}
+
+/**
+ * Who hears of an alert, and how: an in-app notification for each person of the level's
+ * audience, the level's SMS when it asks for one, and Slack when configured (the department's
+ * channel for its own people, the supervisors' channel with 催办/督办/批准延期 buttons above).
+ */
+export class SlaAlerts {
+  constructor(
+    private readonly db: Db,
+    private readonly notify: NotifyService,
+    private readonly options: { chat: false | { supervisorChannel?: string }; digestAt: string },
+  ) {}
+
+  /** Written in the firing transaction; returns the outbox rows to deliver after commit. */
+  async deliver(trx: Tx, alert: { alertId: number; clock: ClockRecord; level: AlertLevel; now: Date }): Promise<Array<{ id: number; channel: string }>> {
+    const { clock, level, now } = alert;
+    const ticket = await trx('tickets')
+      .select({ number: 'number', title: 'title', assigneeUserId: 'assignee_user_id', leadDepartmentId: 'lead_department_id' })
+      .where('id', clock.ticketId)
+      .first<{ number: string; title: string; assigneeUserId: number | null; leadDepartmentId: number | null }>();
+    // The center's own stages (派单, 回访) have no department: its supervisors answer for them.
+    const departmentId = clock.assignmentId !== null ? clock.departmentId : clock.stage === 'dispatch' || clock.stage === 'callback' ? null : ticket!.leadDepartmentId;
+    const department = departmentId === null ? undefined : await trx('departments').select({ name: 'name', slackChannelId: 'slack_channel_id' }).where({ id: departmentId }).first<{ name: string; slackChannelId: string | null }>();
+    const assigneeUserId = clock.assignmentId === null && departmentId !== null ? ticket!.assigneeUserId : null;
+    const recipients = await recipientsOf(trx, level.audience, departmentId, assigneeUserId);
+
+    const late = now.getTime() - clock.dueAt!.getTime();
+    const when = late >= 0 ? `已超时 ${humanDuration(late)}` : `剩余 ${humanDuration(-late)}`;
+    const place = !department ? '' : clock.assignmentId !== null ? `（协办：${department.name}）` : `（${department.name}）`;
+    const title = `${level.name}｜工单 ${ticket!.number}`;
+    const body = `「${ticket!.title}」${stageLabels[clock.stage]}时限 ${shanghaiTime(clock.dueAt!)}，${when}${place}。提醒：${audienceLabels[level.audience]}`;
+
+    if (recipients.length > 0) {
+      await trx('notifications')
+        .insert(recipients.map((r) => ({ user_id: r.userId, kind: 'sla.alert', ticket_id: clock.ticketId, alert_id: alert.alertId, title, body, dedupe_key: `alert:${alert.alertId}` })))
+        .onConflict(['user_id', 'dedupe_key'])
+        .ignore();
+    }
+    const messages: NewOutboxMessage[] = [];
+    if (level.sms) {
+      for (const r of recipients) {
+        if (!r.phone) continue;
+        messages.push({ kind: 'staff.alert', channel: 'sms', recipient: { phone: r.phone, userId: r.userId }, payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` }, ticketId: clock.ticketId, dedupeKey: `alert-sms:${alert.alertId}:${r.userId}` });
+      }
+    }
+    const chat = this.options.chat;
+    const channel = !chat ? undefined : level.audience === 'supervisor' || level.audience === 'director' ? chat.supervisorChannel : (department?.slackChannelId ?? undefined);
+    if (chat && channel) {
+      const supervising = level.audience === 'supervisor' || level.audience === 'director';
+      const extensionPending = supervising && (await trx('extension_requests').where({ ticket_id: clock.ticketId, status: 'pending' }).first('id')) !== undefined;
+      messages.push({
+        kind: 'chat.alert',
+        channel: 'slack',
+        recipient: { chatChannel: channel },
+        payload: { ticketId: clock.ticketId, text: `${title}：${body}`, ...(supervising ? { actions: ['urge', 'supervise', ...(extensionPending ? ['approve_extension'] : []), 'view'] } : {}) },
+        ticketId: clock.ticketId,
+        dedupeKey: `alert-chat:${alert.alertId}`,
+      });
+    }
+    return enqueueOutbox(trx, messages);
+  }
+
+  /**
+   * The daily digest (每日超期汇总): once a day after `digestAt` (Beijing time), each supervisor
+   * and the director get the list of what is overdue now; the supervisors' Slack channel too.
+   * Unique per person and day, so every worker may run it.
+   */
+  async digest(now: Date = new Date()): Promise<number> {
+    const day = shanghaiDay(now);
+    const local = shanghaiTime(now).slice(-5);
+    if (local < this.options.digestAt) return 0;
+    const overdue = await this.db('sla_clocks as c')
+      .join('tickets as t', 't.id', 'c.ticket_id')
+      .leftJoin('departments as d', 'd.id', 'c.department_id')
+      .select({ number: 't.number', title: 't.title', stage: 'c.stage', dueAt: 'c.due_at', departmentName: 'd.name' })
+      .where('c.state', 'running')
+      .andWhere('c.due_at', '<', this.db.raw('now()'))
+      .orderBy('c.due_at')
+      .limit(1_000);
+    const count = overdue.length;
+    const lines = overdue.slice(0, 20).map((o: { number: string; title: string; stage: keyof typeof stageLabels; dueAt: Date; departmentName: string | null }) =>
+      `${o.number}「${o.title}」${stageLabels[o.stage]}超时 ${humanDuration(now.getTime() - o.dueAt.getTime())}${o.departmentName ? `（${o.departmentName}）` : ''}`,
+    );
+    const title = `每日超期汇总 ${day}：${count >= 1_000 ? '1000+' : count} 项超期`;
+    const body = count === 0 ? '目前没有超期工单。' : `${lines.join('\n')}${count > lines.length ? `\n……另有 ${count - lines.length} 项，见超期列表` : ''}`;
+    const supervisors = await this.db('users').select('id').whereIn('role', ['supervisor', 'director']).andWhere({ active: true });
+    if (supervisors.length === 0) return 0;
+    const inserted = await this.db('notifications')
+      .insert(supervisors.map((u: { id: number }) => ({ user_id: u.id, kind: 'sla.digest', title, body, dedupe_key: `digest:${day}` })))
+      .onConflict(['user_id', 'dedupe_key'])
+      .ignore()
+      .returning('id');
+    const chat = this.options.chat;
+    if (inserted.length > 0 && chat && chat.supervisorChannel) {
+      const rows = await enqueueOutbox(this.db, [
+        { kind: 'chat.alert', channel: 'slack', recipient: { chatChannel: chat.supervisorChannel }, payload: { text: `${title}\n${body}` }, dedupeKey: `digest-chat:${day}` },
+      ]);
+      await this.notify.written(rows);
+    }
+    return inserted.length;
+  }
+}
+
+/** The people of an audience; a missing assignee or head falls to the next one up, the center's supervisors last. */
+async function recipientsOf(trx: Tx, audience: Audience, departmentId: number | null, assigneeUserId: number | null): Promise<Recipient[]> {
+  const users = (where: Record<string, unknown>) => trx('users').select({ userId: 'id', phone: 'phone' }).where({ active: true, ...where }).orderBy('id');
+  if (audience === 'assignee' && assigneeUserId !== null) {
+    const found = await users({ id: assigneeUserId });
+    if (found.length > 0) return found;
+  }
+  if ((audience === 'assignee' || audience === 'dept_head') && departmentId !== null) {
+    const heads = await users({ department_id: departmentId, role: 'dept_head' });
+    if (heads.length > 0) return heads;
+  }
+  if (audience === 'director') {
+    const directors = await users({ role: 'director' });
+    if (directors.length > 0) return directors;
+  }
+  return users({ role: 'supervisor' });
+}

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import { centerRoles } from '../auth/roles';
+import { ApiRouter, idParams } from '../http/api-router';
+import { daySchema } from '../http/validate';
+import { notFound } from '../shared/errors';
+import { requestTypes, urgencies } from '../tickets/ticket.types';
+import type { TicketsService } from '../tickets/tickets.service';
+import type { ClockService } from './clocks.service';
+import type { SlaConfigService } from './sla-config.service';
+import type { SlaReports } from './sla-reports';
+import { audiences, limitUnits, stages } from './sla-rules';
+
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM');
+const dayHours = z.array(z.tuple([clock, clock])).max(6);
+const calendarFields = {
+  name: z.string().trim().min(1).max(100),
+  /** Sunday first: seven lists of [from, to] working intervals. */
+  weekHours: z.array(dayHours).length(7),
+  makeUpDayHours: dayHours.min(1).nullable(),
+};
+
+const policyFields = {
+  name: z.string().trim().min(1).max(100),
+  stage: z.enum(stages),
+  requestType: z.enum(requestTypes).nullable(),
+  urgency: z.enum(urgencies).nullable(),
+  categoryId: id.nullable(),
+  matter: z.string().trim().min(1).max(100).nullable(),
+  amount: z.number().positive('the limit must be greater than 0').max(10_000),
+  unit: z.enum(limitUnits),
+  priority: z.number().int().min(-1000).max(1000),
+};
+
+const levelSchema = z.strictObject({
+  level: z.number().int().min(0).max(20),
+  name: z.string().trim().min(1).max(50),
+  audience: z.enum(audiences),
+  atShare: z.number().gt(0).lt(1).nullable().default(null),
+  afterAmount: z.number().min(0).max(10_000).nullable().default(null),
+  afterUnit: z.enum(limitUnits).nullable().default(null),
+  sms: z.boolean().default(false),
+});
+
+const slaAdmins = ['admin'] as const;
+const supervising = ['supervisor', 'director', 'admin'] as const;
+
+export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigService; clocks: ClockService; reports: SlaReports; tickets: TicketsService }): void {
+  const { config, clocks, reports, tickets } = deps;
+
+  api.route({
+    method: 'get',
+    path: '/sla/calendars',
+    tag: 'sla',
+    summary: 'List working calendars',
+    description: 'The default (regionId null) and each region’s own; official holidays and 调休 come from chinese-days, then the overrides listed here.',
+    access: 'staff',
+    handler: async () => ({ items: await config.listCalendars() }),
+  });
+  api.route({
+    method: 'post',
+    path: '/sla/calendars',
+    tag: 'sla',
+    summary: 'Create a region’s working calendar',
+    access: slaAdmins,
+    body: z.strictObject({ ...calendarFields, regionId: id.nullable(), makeUpDayHours: calendarFields.makeUpDayHours.default(null) }),
+    successStatus: 201,
+    handler: ({ body }) => config.createCalendar(body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/sla/calendars/:id',
+    tag: 'sla',
+    summary: 'Change a calendar’s hours (running clocks are re-planned)',
+    access: slaAdmins,
+    params: idParams,
+    body: z
+      .strictObject({ name: calendarFields.name.optional(), weekHours: calendarFields.weekHours.optional(), makeUpDayHours: calendarFields.makeUpDayHours.optional() })
+      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    handler: ({ params, body }) => config.updateCalendar(params.id, body),
+  });
+  api.route({
+    method: 'put',
+    path: '/sla/calendars/:id/overrides/:date',
+    tag: 'sla',
+    summary: 'Add a holiday or a workday to a calendar (running clocks are re-planned)',
+    access: slaAdmins,
+    params: z.strictObject({ id: z.coerce.number().int().positive(), date: daySchema }),
+    body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: z.string().trim().min(1).max(200).nullable().default(null) }),
+    handler: ({ params, body, actor }) => config.setOverride(params.id, { date: params.date, ...body }, actor),
+  });
+  api.route({
+    method: 'delete',
+    path: '/sla/calendars/:id/overrides/:date',
+    tag: 'sla',
+    summary: 'Remove a calendar override',
+    access: slaAdmins,
+    params: z.strictObject({ id: z.coerce.number().int().positive(), date: daySchema }),
+    handler: ({ params }) => config.removeOverride(params.id, params.date),
+  });
+  api.route({
+    method: 'post',
+    path: '/sla/calendars/:id/import',
+    tag: 'sla',
+    summary: 'Import a year’s holidays and make-up workdays (replaces that year’s overrides)',
+    description: 'For a year the chinese-days package does not know yet: the State Council’s notice, day by day.',
+    access: slaAdmins,
+    params: idParams,
+    body: z.strictObject({
+      year: z.number().int().min(2000).max(2100),
+      holidays: z.array(daySchema).max(60),
+      workdays: z.array(daySchema).max(30),
+      note: z.string().trim().min(1).max(200).nullable().default(null),
+    }),
+    handler: ({ params, body, actor }) => config.importYear(params.id, body, actor),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/sla/policies',
+    tag: 'sla',
+    summary: 'List SLA policies (the limit of each stage, by request type, urgency, category, matter)',
+    access: 'staff',
+    handler: async () => ({ items: await config.listPolicies() }),
+  });
+  api.route({
+    method: 'post',
+    path: '/sla/policies',
+    tag: 'sla',
+    summary: 'Create an SLA policy',
+    description: 'The matching policy of highest priority sets the limit; two policies that can match one ticket for one stage may not share a priority (409).',
+    access: slaAdmins,
+    body: z.strictObject({
+      ...policyFields,
+      requestType: policyFields.requestType.default(null),
+      urgency: policyFields.urgency.default(null),
+      categoryId: policyFields.categoryId.default(null),
+      matter: policyFields.matter.default(null),
+      priority: policyFields.priority.default(0),
+    }),
+    successStatus: 201,
+    handler: ({ body }) => config.createPolicy(body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/sla/policies/:id',
+    tag: 'sla',
+    summary: 'Change an SLA policy (new clocks use it; running ones follow on their next re-plan)',
+    access: slaAdmins,
+    params: idParams,
+    body: z
+      .strictObject(Object.fromEntries(Object.entries(policyFields).map(([k, s]) => [k, s.optional()])) as { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
+      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    handler: ({ params, body }) => config.updatePolicy(params.id, body),
+  });
+  api.route({
+    method: 'delete',
+    path: '/sla/policies/:id',
+    tag: 'sla',
+    summary: 'Delete an SLA policy',
+    access: slaAdmins,
+    params: idParams,
+    handler: ({ params }) => config.deletePolicy(params.id),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/sla/alert-levels',
+    tag: 'sla',
+    summary: 'The warning and escalation ladder',
+    access: 'staff',
+    handler: async () => ({ items: await config.listLevels() }),
+  });
+  api.route({
+    method: 'put',
+    path: '/sla/alert-levels',
+    tag: 'sla',
+    summary: 'Replace the warning and escalation ladder',
+    description: 'Yellow warnings at a share of the limit (atShare) first, then the deadline (afterAmount 0) and each escalation after it, one audience up.',
+    access: slaAdmins,
+    body: z.strictObject({ levels: z.array(levelSchema).min(1).max(20) }),
+    handler: async ({ body }) => ({ items: await config.replaceLevels(body.levels) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/tickets/:id/clocks',
+    tag: 'sla',
+    summary: 'A ticket’s stage clocks with their ledgers',
+    access: 'staff',
+    params: idParams,
+    handler: async ({ actor, params }) => {
+      // Whoever may see the ticket may see its clocks.
+      await tickets.get(actor, params.id);
+      return { items: await clocks.ofTicket(params.id) };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/sla/overdue',
+    tag: 'sla',
+    summary: 'What is overdue now, with how late',
+    description: 'Department staff see their own department’s.',
+    access: 'staff',
+    query: z.strictObject({
+      departmentId: z.coerce.number().int().positive().optional(),
+      stage: z.enum(stages).optional(),
+      limit: z.coerce.number().int().min(1).max(1000).default(200),
+    }),
+    handler: async ({ actor, query }) => ({ items: await reports.overdue(actor, query) }),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/sla/report',
+    tag: 'sla',
+    summary: 'On-time rates per stage, breaches, overdue now, extensions and handling time, per department or category',
+    description: 'format=csv answers a CSV file (UTF-8 with BOM).',
+    access: [...supervising, 'dept_head'],
+    query: z
+      .strictObject({
+        groupBy: z.enum(['department', 'category']).default('department'),
+        from: daySchema,
+        to: daySchema,
+        departmentId: z.coerce.number().int().positive().optional(),
+        format: z.enum(['json', 'csv']).default('json'),
+      })
+      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    handler: async ({ actor, query, res }) => {
+      // Days are Beijing days; `to` is inclusive.
+      const from = new Date(`${query.from}T00:00:00+08:00`);
+      const to = new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000);
+      const departmentId = (centerRoles as readonly string[]).includes(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
+      if (departmentId === undefined && !(centerRoles as readonly string[]).includes(actor.role)) throw notFound('department');
+      const rows = await reports.report({ groupBy: query.groupBy, from, to, departmentId });
+      if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .attachment(`sla-${query.groupBy}-${query.from}-${query.to}.csv`)
+        .send(reports.toCsv(rows, query.groupBy));
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/sla/sweep',
+    tag: 'sla',
+    summary: 'Run the alert sweep now (it also runs on every worker periodically)',
+    access: slaAdmins,
+    body: z.strictObject({}),
+    handler: async () => ({ fired: await clocks.sweep() }),
+  });
+}
