@@ -164,12 +164,15 @@ export async function up(knex: Knex): Promise<void> {
       add column first_contact_at timestamptz,
       add column supervision_pending boolean not null default false;
     create index tickets_next_due_idx on tickets (next_due_at) where next_due_at is not null;
+    -- "Overdue" now reads next_due_at; nothing searches by the reply deadline alone.
+    drop index tickets_reply_due_idx;
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
     drop index tickets_next_due_idx;
+    create index tickets_reply_due_idx on tickets (reply_due_at) where status in ('dispatched', 'accepted', 'returned');
     alter table tickets drop column next_due_at, drop column next_due_stage, drop column clocks_paused, drop column first_contact_at, drop column supervision_pending;
     drop table notifications; drop table sla_alerts; drop table sla_clock_events; drop table sla_clocks;
     drop table sla_config; drop table sla_alert_levels; drop table sla_policies; drop table work_calendar_overrides; drop table work_calendars;

@@ -1,4 +1,5 @@
 import type { Actor } from '../auth/roles';
+import type { Knex } from 'knex';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
@@ -114,6 +115,8 @@ const clockColumns = {
   alertedLevel: 'alerted_level',
 } as const satisfies Record<keyof ClockRecord, string>;
 
+const sweepConcurrency = 4;
+
 /** The select list of a clock (numeric amount as a number). */
 const clockSelect = (db: Queryable) => ({ ...clockColumns, amount: db.raw('amount::float8') });
 
@@ -191,7 +194,13 @@ export class ClockService {
     let fired = 0;
     for (;;) {
       const due = await findDueAlerts(this.db, limit);
-      for (const ref of due) if ((await this.fire(ref, 'sweep')) === 'fired') fired += 1;
+      // A few at a time: each alert is its own short transaction on its own clock.
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(sweepConcurrency, due.length) }, async () => {
+          while (next < due.length) if ((await this.fire(due[next++]!, 'sweep')) === 'fired') fired += 1;
+        }),
+      );
       if (due.length < limit) break;
     }
     const { rows } = await this.db.raw<{ rows: Array<{ clockId: number; generation: number; level: number; at: Date; now: Date }> }>(
@@ -257,7 +266,7 @@ export class ClockService {
    * A calendar changed (an extra holiday, other hours): the running clocks on it get their
    * deadlines again, in batches of set-based updates, and their alerts are re-planned.
    */
-  async replanCalendar(calendarId: number, batch = 2_000): Promise<number> {
+  async replanCalendar(calendarId: number, batch = 5_000): Promise<number> {
     const snapshot = await this.config.snapshot();
     const { calendar } = calendarOf(this.config, snapshot, calendarId);
     let afterId = 0;
@@ -538,13 +547,15 @@ class ClockWork {
       );
     }
     // A running lead clock whose department changed (transfer, upheld return) follows the new lead.
-    await this.trx('sla_clocks')
+    if (this.change.action === 'transfer' || this.change.action === 'review_return') {
+      await this.trx('sla_clocks')
       .update({ department_id: ticket.leadDepartmentId })
       .where({ ticket_id: ticket.id })
       .whereNull('assignment_id')
       .whereIn('state', ['running', 'paused'])
       .whereIn('stage', ['sign_for', 'first_contact', 'reply'])
       .whereRaw('department_id is distinct from ?', [ticket.leadDepartmentId]);
+    }
     if (this.created.length > 0) {
       const ids = await this.trx('sla_clocks')
         .insert(
@@ -637,7 +648,8 @@ async function newAssists(trx: Tx, ticketId: number, stage: Stage): Promise<Arra
     .orderBy('a.id');
 }
 
-export async function findDueAlerts(db: Queryable, limit: number): Promise<Array<{ clockId: number; generation: number; level: number }>> {
+/** The sweep's query: running clocks whose next alert is due by the database's clock (partial index on next_alert_at). */
+export function findDueAlerts(db: Queryable, limit: number): Knex.QueryBuilder<object, Array<{ clockId: number; generation: number; level: number }>> {
   return db('sla_clocks')
     .select({ clockId: 'id', generation: 'generation', level: 'next_alert_level' })
     .where('state', 'running')
@@ -671,15 +683,17 @@ export async function refreshTicketDeadlines(trx: Queryable, ticketIds: readonly
     `update tickets t set
        next_due_at = n.due_at,
        next_due_stage = n.stage,
-       clocks_paused = coalesce(n.paused, false),
+       clocks_paused = n.paused,
        reply_due_at = coalesce(n.reply_due_at, t.reply_due_at)
      from (
-       select id,
-              (select c.due_at from sla_clocks c where c.ticket_id = x.id and c.assignment_id is null and c.state = 'running' order by c.due_at limit 1) as due_at,
-              (select c.stage from sla_clocks c where c.ticket_id = x.id and c.assignment_id is null and c.state = 'running' order by c.due_at limit 1) as stage,
-              (select bool_or(c.state = 'paused') from sla_clocks c where c.ticket_id = x.id and c.state in ('running', 'paused')) as paused,
-              (select c.due_at from sla_clocks c where c.ticket_id = x.id and c.assignment_id is null and c.stage = 'reply' and c.state = 'running' order by c.id desc limit 1) as reply_due_at
+       select x.id,
+              min(c.due_at) filter (where c.assignment_id is null and c.state = 'running') as due_at,
+              (array_agg(c.stage order by c.due_at) filter (where c.assignment_id is null and c.state = 'running'))[1] as stage,
+              coalesce(bool_or(c.state = 'paused'), false) as paused,
+              (array_agg(c.due_at order by c.id desc) filter (where c.assignment_id is null and c.stage = 'reply' and c.state = 'running'))[1] as reply_due_at
        from unnest(?::bigint[]) as x(id)
+       left join sla_clocks c on c.ticket_id = x.id and c.state in ('running', 'paused')
+       group by x.id
      ) n
      where t.id = n.id`,
     [[...ticketIds]],
