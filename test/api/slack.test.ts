@@ -1,5 +1,6 @@
 import { act, createTicket } from '../support/tickets';
 import { buttonClick, slackPost, slashCommand, startFakeSlack, viewSubmission } from '../support/fake-slack';
+import { travel } from '../support/sla';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
 
 const botToken = 'xoxb-test-bot-token';
@@ -191,5 +192,38 @@ describe('Slack: outages and supervisors', () => {
     await settle(() => fake.of('chat.postMessage').some((c) => c.args.channel === supervisorChannel && String(c.args.text).includes(ticket.number)));
     const alert = fake.of('chat.postMessage').find((c) => c.args.channel === supervisorChannel)!;
     expect(alert.args.text).toMatch(/第 3 次退单/);
+  });
+
+  test('when an escalation reaches the supervisors, then their channel gets the alert with 催办/督办/批准延期, and the buttons act as the mapped supervisor', async () => {
+    const supervisor = (await t.hub.db('users').select('id').where({ username: 'supervisor' }).first()) as { id: number };
+    expect((await admin.patch(`/api/v1/users/${supervisor.id}/work`, { slackUserId: 'USUPER0001' })).status).toBe(200);
+    const ticket = await housingTicket();
+    const agent = await t.as('agent');
+    await act(agent, ticket.id, 'sign_for');
+    await act(agent, ticket.id, 'request_extension', { reason: '需协调物业', requestedDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    // Past the reply deadline by a month: the escalation ladder is at the supervisors (and above).
+    await travel(t.hub, ticket.id, 40 * 86_400_000);
+    await t.hub.services.clocks.sweep();
+    await settle(() => fake.of('chat.postMessage').some((c) => c.args.channel === supervisorChannel && String(c.args.text).includes(`工单 ${ticket.number}`) && String(c.args.text).includes('升级')));
+    const alert = fake.of('chat.postMessage').find((c) => c.args.channel === supervisorChannel && String(c.args.text).includes('升级') && String(c.args.text).includes(ticket.number))!;
+    expect(buttonsOf(alert.args.blocks as never)).toEqual(['ticket.urge', 'ticket.supervise', 'ticket.approve_extension', 'ticket.view']);
+    // The department's own channel heard the first level (the steps in between were past together: the highest was sent).
+    const departmentAlert = fake.of('chat.postMessage').find((c) => c.args.channel === housingChannel && String(c.args.text).includes('黄牌预警') && String(c.args.text).includes(ticket.number));
+    expect(buttonsOf(departmentAlert!.args.blocks as never)).toEqual(['ticket.reply', 'ticket.return', 'ticket.view']);
+
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.1' })).expect(200);
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'approve_extension', actionTs: '1.2' })).expect(200);
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'supervise', actionTs: '1.3' })).expect(200);
+    await settle(() => false, 1_000).catch(() => undefined);
+    const now = await ticketNow(ticket.id);
+    expect(now).toMatchObject({ urgeCount: 1, supervised: true, supervisionPending: true });
+    expect(now.extensionRequests[0]).toMatchObject({ status: 'approved' });
+    const types = now.timeline.map((e: { type: string }) => e.type);
+    expect(types).toEqual(expect.arrayContaining(['urge', 'decide_extension', 'supervise']));
+    expect(now.timeline.find((e: { type: string }) => e.type === 'urge').actor).toMatchObject({ kind: 'user', name: '陈静（值班长）' });
+    // An agent clicking a supervisor's button is refused, privately.
+    await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.4' })).expect(200);
+    await settle(() => fake.of('chat.postEphemeral').some((c) => c.args.user === 'UAGENT0001' && String(c.args.text).includes('催办')));
+    expect((await ticketNow(ticket.id)).urgeCount).toBe(1);
   });
 });
