@@ -515,25 +515,7 @@ class ClockWork {
     const ticket = this.change.ticket;
     const changed = [...this.dirty].filter((c) => c.id !== 0);
     if (changed.length > 0) {
-      const rows = changed.map((c) => ({
-        id: c.id,
-        department_id: c.departmentId,
-        policy_id: c.policyId,
-        amount: c.amount,
-        unit: c.unit,
-        state: c.state,
-        limit_ms: Math.round(c.limitMs),
-        used_ms: Math.round(c.usedMs),
-        basis_at: c.basisAt,
-        due_at: c.dueAt,
-        stopped_at: c.stoppedAt,
-        breached_at: c.breachedAt,
-        extensions: c.extensions,
-        manual_due: c.manualDue,
-        generation: c.generation,
-        next_alert_level: c.nextAlertLevel,
-        next_alert_at: c.nextAlertAt,
-      }));
+      const rows = changed.map((c) => ({ id: c.id, ...clockRow(c) }));
       await this.trx.raw(
         `update sla_clocks c set department_id = v.department_id, policy_id = v.policy_id, amount = v.amount, unit = v.unit, state = v.state,
                 limit_ms = v.limit_ms, used_ms = v.used_ms, basis_at = v.basis_at, due_at = v.due_at, stopped_at = v.stopped_at,
@@ -549,41 +531,16 @@ class ClockWork {
     // A running lead clock whose department changed (transfer, upheld return) follows the new lead.
     if (this.change.action === 'transfer' || this.change.action === 'review_return') {
       await this.trx('sla_clocks')
-      .update({ department_id: ticket.leadDepartmentId })
-      .where({ ticket_id: ticket.id })
-      .whereNull('assignment_id')
-      .whereIn('state', ['running', 'paused'])
-      .whereIn('stage', ['sign_for', 'first_contact', 'reply'])
-      .whereRaw('department_id is distinct from ?', [ticket.leadDepartmentId]);
+        .update({ department_id: ticket.leadDepartmentId })
+        .where({ ticket_id: ticket.id })
+        .whereNull('assignment_id')
+        .whereIn('state', ['running', 'paused'])
+        .whereIn('stage', ['sign_for', 'first_contact', 'reply'])
+        .whereRaw('department_id is distinct from ?', [ticket.leadDepartmentId]);
     }
     if (this.created.length > 0) {
       const ids = await this.trx('sla_clocks')
-        .insert(
-          this.created.map((c) => ({
-            ticket_id: c.ticketId,
-            assignment_id: c.assignmentId,
-            department_id: c.departmentId,
-            stage: c.stage,
-            cycle: c.cycle,
-            policy_id: c.policyId,
-            calendar_id: c.calendarId,
-            amount: c.amount,
-            unit: c.unit,
-            state: c.state,
-            started_at: c.startedAt,
-            limit_ms: Math.round(c.limitMs),
-            used_ms: Math.round(c.usedMs),
-            basis_at: c.basisAt,
-            due_at: c.dueAt,
-            stopped_at: c.stoppedAt,
-            breached_at: c.breachedAt,
-            extensions: c.extensions,
-            manual_due: c.manualDue,
-            generation: c.generation,
-            next_alert_level: c.nextAlertLevel,
-            next_alert_at: c.nextAlertAt,
-          })),
-        )
+        .insert(this.created.map(clockRow))
         .returning<Array<{ id: number }>>('id');
       this.created.forEach((c, i) => (c.id = ids[i]!.id));
     }
@@ -594,6 +551,34 @@ class ClockWork {
       .filter((c) => c.state === 'running' && c.nextAlertLevel !== null)
       .map((c) => ({ clockId: c.id, generation: c.generation, level: c.nextAlertLevel!, at: c.nextAlertAt! }));
   }
+}
+
+/** A clock as its row is written (the alert bookkeeping is fire()'s). */
+function clockRow(c: ClockRecord): Record<string, unknown> {
+  return {
+    ticket_id: c.ticketId,
+    assignment_id: c.assignmentId,
+    department_id: c.departmentId,
+    stage: c.stage,
+    cycle: c.cycle,
+    policy_id: c.policyId,
+    calendar_id: c.calendarId,
+    amount: c.amount,
+    unit: c.unit,
+    state: c.state,
+    started_at: c.startedAt,
+    limit_ms: Math.round(c.limitMs),
+    used_ms: Math.round(c.usedMs),
+    basis_at: c.basisAt,
+    due_at: c.dueAt,
+    stopped_at: c.stoppedAt,
+    breached_at: c.breachedAt,
+    extensions: c.extensions,
+    manual_due: c.manualDue,
+    generation: c.generation,
+    next_alert_level: c.nextAlertLevel,
+    next_alert_at: c.nextAlertAt,
+  };
 }
 
 function timingOf(clock: ClockRecord): ClockTiming {

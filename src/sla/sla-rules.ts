@@ -12,7 +12,6 @@ export type Stage = (typeof stages)[number];
 export const stageLabels: Record<Stage, string> = { dispatch: '派单', sign_for: '签收', first_contact: '联系群众', reply: '答复', callback: '回访' };
 
 export const limitUnits = ['working_days', 'working_hours', 'natural_hours'] as const satisfies readonly LimitUnit[];
-export const unitLabels: Record<LimitUnit, string> = { working_days: '个工作日', working_hours: '个工作小时', natural_hours: '小时' };
 
 export const audiences = ['assignee', 'dept_head', 'supervisor', 'director'] as const;
 export type Audience = (typeof audiences)[number];
