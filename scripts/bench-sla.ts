@@ -7,7 +7,7 @@
 import knex from 'knex';
 import { createHub } from '../src/app';
 import { loadConfig } from '../src/config/config';
-import { findDueAlerts } from '../src/sla/clocks.service';
+import { dueAlertsQuery, findDueAlerts } from '../src/sla/clocks.service';
 import { addWorkingTime, compileCalendar, standardWeek, type LimitUnit } from '../src/sla/working-calendar';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
@@ -84,7 +84,7 @@ async function databaseFigures(): Promise<void> {
     await db.raw('vacuum analyze sla_clocks');
     console.log(`\n${ticketCount.toLocaleString('en-US')} open tickets with running clocks written in ${(ms(at) / 1000).toFixed(1)} s`);
 
-    const plan = (await db.raw(`explain ${findDueAlerts(db, 500).toString()}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join(' | ');
+    const plan = (await db.raw(`explain ${dueAlertsQuery(db, 500).toString()}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join(' | ');
     const finds: number[] = [];
     let found = 0;
     for (let i = 0; i < 30; i++) {

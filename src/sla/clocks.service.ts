@@ -1,5 +1,4 @@
 import type { Actor } from '../auth/roles';
-import type { Knex } from 'knex';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
@@ -634,7 +633,7 @@ async function newAssists(trx: Tx, ticketId: number, stage: Stage): Promise<Arra
 }
 
 /** The sweep's query: running clocks whose next alert is due by the database's clock (partial index on next_alert_at). */
-export function findDueAlerts(db: Queryable, limit: number): Knex.QueryBuilder<object, Array<{ clockId: number; generation: number; level: number }>> {
+export function dueAlertsQuery(db: Queryable, limit: number) {
   return db('sla_clocks')
     .select({ clockId: 'id', generation: 'generation', level: 'next_alert_level' })
     .where('state', 'running')
@@ -642,6 +641,10 @@ export function findDueAlerts(db: Queryable, limit: number): Knex.QueryBuilder<o
     .andWhere('next_alert_at', '<=', db.raw('now()'))
     .orderBy('next_alert_at')
     .limit(limit);
+}
+
+export async function findDueAlerts(db: Queryable, limit: number): Promise<Array<{ clockId: number; generation: number; level: number }>> {
+  return dueAlertsQuery(db, limit);
 }
 
 async function insertLedger(trx: Tx, ticketId: number | null, entries: ReadonlyArray<LedgerEntry & { ticketId?: number }>, actor: Actor): Promise<void> {
