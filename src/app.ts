@@ -44,6 +44,10 @@ import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
 import { seedDemoCity, seedTaxonomy } from './seed/seed';
+import { callbackHandlers, callbackSweep } from './callback/callbacks.jobs';
+import { registerCallbackRoutes } from './callback/callbacks.routes';
+import { CallbacksService } from './callback/callbacks.service';
+import { KpiService } from './callback/kpis';
 import { ClockService } from './sla/clocks.service';
 import { SlaAlerts } from './sla/sla-alerts';
 import { SlaConfigService, seedSlaDefaults } from './sla/sla-config.service';
@@ -80,6 +84,8 @@ export interface Hub {
     clocks: ClockService;
     slaConfig: SlaConfigService;
     slaAlerts: SlaAlerts;
+    callbacks: CallbacksService;
+    kpis: KpiService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -150,7 +156,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
-  const intake = new IntakeService(db, queue, notify, clocks, logger);
+  const callbacks = new CallbacksService(db, queue, notify, tickets, logger, { phoneCalls: false });
+  const kpis = new KpiService(db);
+  const intake = new IntakeService(db, queue, notify, clocks, callbacks, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, notify);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
@@ -175,6 +183,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...intakeHandlers(intake),
     ...notifyHandlers(notify),
     ...slaHandlers(clocks),
+    ...callbackHandlers(callbacks),
     // Without Slack nothing enqueues these; one left from a configuration since removed is dropped.
     'chat.action': (payload) => (chatActions ? chatActions.run(payload) : Promise.resolve('skipped')),
   };
@@ -186,6 +195,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     classifierRetraining(triage, config.classifierRetrainMinLabels),
     slaSweep(clocks, config.sla.sweepMs),
     slaDigest(slaAlerts),
+    callbackSweep(callbacks, config.callback.sweepMs),
   ];
 
   const webhooks = Router();
@@ -223,10 +233,11 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerNotifyRoutes(api, notify);
   registerSlaRoutes(api, { config: slaConfig, clocks, reports: slaReports, tickets });
   registerInboxRoutes(api, db);
+  registerCallbackRoutes(api, callbacks, kpis);
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);
 
-  const metrics = createMetrics(db, queue);
+  const metrics = createMetrics(db, queue, kpis);
   const http = createHttpApp({
     logger,
     auth,
@@ -255,7 +266,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing, clocks, slaConfig, slaAlerts },
+    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing, clocks, slaConfig, slaAlerts, callbacks, kpis },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

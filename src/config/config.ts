@@ -69,6 +69,7 @@ const envSchema = z.object({
   SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
 
   SLA_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  CALLBACK_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SLA_DIGEST_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as HH:MM').default('08:30'),
 
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
@@ -122,6 +123,8 @@ export interface Config {
     /** When (Beijing time, HH:MM) the supervisors' daily overdue digest goes out. */
     digestAt: string;
   };
+  /** How often each worker looks for callback steps that are due (first question, reminder, next channel). */
+  callback: { sweepMs: number };
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
 }
 
@@ -193,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
         ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL }
         : undefined,
     sla: { sweepMs: e.SLA_SWEEP_MS, digestAt: e.SLA_DIGEST_AT },
+    callback: { sweepMs: e.CALLBACK_SWEEP_MS },
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

@@ -4,9 +4,10 @@ import type { Db } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
 import { countByStatus } from '../tickets/tickets.repository';
 import { ticketStatuses } from '../tickets/ticket.types';
+import type { KpiService } from '../callback/kpis';
 
 /** One registry per hub, so several hubs in one test process do not share counters. */
-export function createMetrics(db: Db, queue: JobQueue) {
+export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -30,6 +31,24 @@ export function createMetrics(db: Db, queue: JobQueue) {
     registers: [registry],
     collect() {
       for (const [outcome, count] of Object.entries(queue.stats())) this.set({ outcome }, count);
+    },
+  });
+  new Gauge({
+    name: 'hotline_kpi_rate',
+    help: 'The 三率 over the last 30 days (response, resolution, satisfaction), as shares',
+    labelNames: ['kpi'] as const,
+    registers: [registry],
+    async collect() {
+      const live = await kpis.live();
+      for (const kpi of ['response', 'resolution', 'satisfaction'] as const) if (live[kpi] !== null) this.set({ kpi }, live[kpi]);
+    },
+  });
+  new Gauge({
+    name: 'hotline_callbacks_unreachable',
+    help: 'Callbacks that reached nobody (未联系上) over the last 30 days',
+    registers: [registry],
+    async collect() {
+      this.set((await kpis.live()).unreachable);
     },
   });
   new Gauge({

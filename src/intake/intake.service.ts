@@ -5,6 +5,7 @@ import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import type { Logger } from '../shared/logger';
 import type { ClockService, Planned } from '../sla/clocks.service';
+import type { CallbacksService } from '../callback/callbacks.service';
 import type { ContactRecord, TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
 import * as tickets from '../tickets/tickets.repository';
@@ -29,6 +30,7 @@ export class IntakeService {
     private readonly queue: JobQueue,
     private readonly notify: NotifyService,
     private readonly clocks: ClockService,
+    private readonly callbacks: CallbacksService,
     private readonly logger: Logger,
   ) {}
 
@@ -58,6 +60,7 @@ export class IntakeService {
     if (!outcome) return 'skipped';
     await this.notify.written(outcome.outboxRows);
     if (outcome.planned) await this.clocks.schedule(outcome.planned.alerts, outcome.planned.now);
+    if (outcome.survey?.complete) await this.callbacks.afterCommit([], outcome.survey.callbackId, true);
     if (outcome.kind === 'request' && outcome.ticketId) {
       await this.queue.enqueue('ticket.triage', { ticketId: outcome.ticketId }, { jobId: triageJobId(outcome.ticketId) });
     }
@@ -68,7 +71,7 @@ export class IntakeService {
     trx: Tx,
     message: repo.InboundRecord,
     contact: ContactRecord,
-  ): Promise<{ kind: InboundKind; conversationId: number | null; ticketId: number | null; outbox: NewOutboxMessage[]; planned?: Planned }> {
+  ): Promise<{ kind: InboundKind; conversationId: number | null; ticketId: number | null; outbox: NewOutboxMessage[]; planned?: Planned; survey?: { callbackId: number; complete: boolean } }> {
     const text = message.text.trim();
     const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null): NewOutboxMessage => ({
       kind,
@@ -81,7 +84,23 @@ export class IntakeService {
 
     if (optOutWords.test(text)) {
       await tickets.setSmsOptOut(trx, contact.id, true);
-      return { kind: 'opt_out', conversationId: null, ticketId: null, outbox: [reply('citizen.opt_out_confirm')] };
+      // STOP in the middle of a callback survey ends it (not reached); nobody calls about it.
+      const endedSurvey = await this.callbacks.optedOut(trx, contact.id);
+      return {
+        kind: 'opt_out',
+        conversationId: null,
+        ticketId: null,
+        outbox: [reply('citizen.opt_out_confirm')],
+        ...(endedSurvey ? { survey: { callbackId: endedSurvey, complete: true } } : {}),
+      };
+    }
+    // The answer to the citizen's open callback survey (回访) on this channel, if they have one.
+    if (message.channel !== 'phone' && text) {
+      const survey = await this.callbacks.answerFromMessage(trx, contact.id, message.channel, text);
+      if (survey) {
+        const ticketId = (await trx('callbacks').select('ticket_id').where({ id: survey.callbackId }).first<{ ticket_id: number }>())!.ticket_id;
+        return { kind: 'survey_answer', conversationId: null, ticketId, outbox: survey.messages, survey };
+      }
     }
     const query = statusQuery.exec(text);
     if (query) {

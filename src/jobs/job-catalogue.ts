@@ -29,6 +29,9 @@ export const jobCatalogue = {
     z.strictObject({ clockId: z.number().int().positive(), generation: z.number().int().positive(), level: z.number().int().min(0) }),
     { attempts: 5, backoffMs: 2_000 },
   ),
+  // The next step of a callback survey (ask, remind, next channel) and carrying out its outcome on the ticket.
+  'callback.step': job(z.strictObject({ callbackId: z.number().int().positive() })),
+  'callback.apply': job(z.strictObject({ callbackId: z.number().int().positive() })),
   // A button or form submitted in Slack: acknowledged at once, performed here as the mapped user.
   'chat.action': job(
     z.strictObject({

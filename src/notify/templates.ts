@@ -29,6 +29,8 @@ export function renderCitizenText(kind: string, payload: Payload): string | unde
       return `${sign}未查询到工单${payload.number}，请核对工单号；如需反映问题，请直接回复内容。`;
     case 'citizen.empty_message':
       return `${sign}未收到您的内容，请直接回复您要反映的问题。`;
+    case 'citizen.survey_question':
+      return payload.text ? sign + payload.text : undefined;
     case 'citizen.chat_reply':
       return payload.text ? sign + payload.text : undefined;
     case 'citizen.opt_out_confirm':

@@ -1,5 +1,6 @@
 import { isCenterRole, type UserActor } from '../auth/roles';
 import type { Db } from '../db/db';
+import { toCsv as csvOf } from '../shared/csv';
 import { humanDuration, stageLabels, stages, type Stage } from './sla-rules';
 
 export interface ReportQuery {
@@ -131,7 +132,7 @@ export class SlaReports {
     return [...rows.values()].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   }
 
-  /** The report as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese right). */
+  /** The report as CSV. */
   toCsv(rows: readonly ReportRow[], groupBy: ReportQuery['groupBy']): string {
     const header = [
       groupBy === 'department' ? '部门ID' : '分类ID',
@@ -153,7 +154,7 @@ export class SlaReports {
       r.closed,
       r.avgHandlingHours ?? '',
     ]);
-    return `\uFEFF${[header, ...lines].map((line) => line.map(csvField).join(',')).join('\r\n')}\r\n`;
+    return csvOf([header, ...lines]);
   }
 
   /** What is overdue now, latest first; department staff see their own department's. */
@@ -192,10 +193,4 @@ export class SlaReports {
     const { rows } = await this.db.raw(sql, bindings as never);
     return rows;
   }
-}
-
-function csvField(value: string | number): string {
-  // A leading = + - @ would make a spreadsheet run the cell as a formula.
-  const text = typeof value === 'string' && /^[=+\-@]/.test(value) ? `'${value}` : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

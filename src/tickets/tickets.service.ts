@@ -20,6 +20,7 @@ import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type Tic
 import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
 import type { ClockService, Planned } from '../sla/clocks.service';
+import { callbackTransition } from '../callback/callbacks.service';
 
 /** Actions that change nothing a department's card shows. */
 const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
@@ -229,6 +230,8 @@ export class TicketsService {
         data: result.data,
         replyDueAt: result.patch?.replyDueAt,
       });
+      // A reply schedules the callback (回访); reopening or closing ends one still open.
+      await callbackTransition(trx, action, { ...ticket, ...result.patch, status: toStatus, version });
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !this.options.chat || chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
       const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result, chatChannels));

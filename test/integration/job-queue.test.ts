@@ -49,6 +49,8 @@ describe.each(implementations)('%s queue', (_name, make) => {
     'intake.process': async () => 'skipped',
     'chat.action': async () => 'skipped',
     'sla.alert': async () => 'skipped',
+    'callback.step': async () => 'skipped',
+    'callback.apply': async () => 'skipped',
   'notify.deliver': async () => 'skipped',
   };
 

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { ApiRouter, idParams } from '../http/api-router';
+import { daySchema } from '../http/validate';
+import type { CallbacksService } from './callbacks.service';
+import { kpiGroupings, type KpiService } from './kpis';
+import { callbackChannels, callbackSettingsSchema, satisfactions } from './survey';
+
+const seats = ['operator', 'supervisor', 'director', 'admin'] as const;
+const supervising = ['supervisor', 'director', 'admin'] as const;
+
+/** Beijing days, `to` inclusive. */
+const period = z
+  .strictObject({ from: daySchema, to: daySchema })
+  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] });
+const range = (q: { from: string; to: string }) => ({
+  from: new Date(`${q.from}T00:00:00+08:00`),
+  to: new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000),
+});
+
+export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksService, kpis: KpiService): void {
+  api.route({
+    method: 'get',
+    path: '/callbacks/settings',
+    tag: 'callbacks',
+    summary: 'The callback policy and survey questions',
+    access: seats,
+    handler: () => callbacks.settings(),
+  });
+  api.route({
+    method: 'patch',
+    path: '/callbacks/settings',
+    tag: 'callbacks',
+    summary: 'Change the callback policy or questions',
+    access: ['admin'],
+    body: callbackSettingsSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one setting'),
+    handler: ({ body }) => callbacks.updateSettings(body),
+  });
+  api.route({
+    method: 'get',
+    path: '/callbacks',
+    tag: 'callbacks',
+    summary: 'Callbacks; the operators’ manual-call queue is status=asking&channel=operator, the supervisors’ review queue outcome=review',
+    access: seats,
+    query: z.strictObject({
+      status: z.enum(['scheduled', 'asking', 'completed', 'unreachable', 'skipped', 'cancelled']).optional(),
+      channel: z.enum(callbackChannels).optional(),
+      outcome: z.enum(['closed', 'reopened', 'review', 'unreachable', 'skipped']).optional(),
+      ticketId: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    handler: async ({ query }) => ({ items: await callbacks.list(query) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/callbacks/:id',
+    tag: 'callbacks',
+    summary: 'A callback with what was asked and answered',
+    access: seats,
+    params: idParams,
+    handler: ({ params }) => callbacks.get(params.id),
+  });
+  api.route({
+    method: 'post',
+    path: '/callbacks/:id/answers',
+    tag: 'callbacks',
+    summary: 'Record a manual callback call: the answers, or that nobody was reached',
+    access: seats,
+    params: idParams,
+    body: z.discriminatedUnion('reached', [
+      z.strictObject({ reached: z.literal(false) }),
+      z.strictObject({
+        reached: z.literal(true),
+        contacted: z.boolean(),
+        resolved: z.boolean(),
+        satisfaction: z.enum(satisfactions),
+        comment: z.string().trim().min(1).max(500).optional(),
+      }),
+    ]),
+    handler: ({ actor, params, body }) => callbacks.recordManual(actor, params.id, body),
+  });
+  api.route({
+    method: 'post',
+    path: '/callbacks/:id/review',
+    tag: 'callbacks',
+    summary: 'A supervisor reopens an unsatisfied outcome, or marks it unreasonable (excluded from the satisfaction rate, with the reason)',
+    access: supervising,
+    params: idParams,
+    body: z.strictObject({ decision: z.enum(['reopen', 'unreasonable']), reason: z.string().trim().min(2).max(500) }),
+    handler: ({ actor, params, body }) => callbacks.review(actor, params.id, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/kpis',
+    tag: 'kpis',
+    summary: '三率 (response, resolution, satisfaction) and on-time, return, reopen, direct-resolution rates per department, region, category or channel',
+    description: 'format=csv answers a CSV file. Department heads see their own department.',
+    access: [...supervising, 'operator', 'dept_head'],
+    query: z
+      .strictObject({ groupBy: z.enum(kpiGroupings).default('department'), from: daySchema, to: daySchema, format: z.enum(['json', 'csv']).default('json') })
+      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    handler: async ({ actor, query, res }) => {
+      const departmentId = actor.role === 'dept_head' ? (actor.departmentId ?? -1) : undefined;
+      const rows = await kpis.report({ groupBy: actor.role === 'dept_head' ? 'department' : query.groupBy, ...range(query), departmentId });
+      if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
+      res.status(200).type('text/csv; charset=utf-8').attachment(`kpis-${query.groupBy}-${query.from}-${query.to}.csv`).send(kpis.toCsv(rows));
+      return undefined;
+    },
+  });
+  api.route({
+    method: 'get',
+    path: '/kpis/tickets',
+    tag: 'kpis',
+    summary: 'The tickets behind a number: surveys of one group that were not contacted, not resolved, unsatisfied or unreached',
+    access: [...supervising, 'operator'],
+    query: z
+      .strictObject({
+        groupBy: z.enum(kpiGroupings).default('department'),
+        key: z.string().max(40),
+        metric: z.enum(['response', 'resolution', 'satisfaction', 'unreachable']),
+        from: daySchema,
+        to: daySchema,
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      })
+      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    handler: ({ query }) => kpis.drillDown({ ...query, ...range(query) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/kpis/ranking',
+    tag: 'kpis',
+    summary: 'Departments ranked by satisfaction, resolution and response within bands of similar volume (分档分类)',
+    access: [...supervising, 'operator'],
+    query: period,
+    handler: async ({ query }) => ({ from: query.from, to: query.to, bands: await kpis.ranking(range(query)) }),
+  });
+}

@@ -1,0 +1,284 @@
+import type { Db } from '../db/db';
+import { readCallbackSettings } from './callbacks.service';
+import type { CallbackSettings } from './survey';
+import { toCsv as csvOf } from '../shared/csv';
+
+export const kpiGroupings = ['department', 'region', 'category', 'channel'] as const;
+export type KpiGrouping = (typeof kpiGroupings)[number];
+
+export interface KpiQuery {
+  groupBy: KpiGrouping;
+  from: Date;
+  to: Date;
+  departmentId?: number;
+}
+
+export interface KpiRow {
+  key: string;
+  name: string;
+  /** Tickets this group handled in the period (dispatched to the department, or created in the place, category, channel). */
+  volume: number;
+  surveys: { answered: number; unreachable: number; skipped: number; unreasonable: number };
+  /** 响应率, 解决率, 满意率 (see the formulas in README), and the others; null when there is nothing to divide by. */
+  responseRate: number | null;
+  resolutionRate: number | null;
+  satisfactionRate: number | null;
+  onTimeSignForRate: number | null;
+  onTimeReplyRate: number | null;
+  returnRate: number | null;
+  reopenRate: number | null;
+  directResolutionRate: number | null;
+}
+
+/**
+ * Where a group's key comes from, per source. Places roll up to their district (the second
+ * level of the region tree), categories to their level-1 category; a department is the one that
+ * did the work (the callback's or the clock's department, the department of a return).
+ */
+function keyOf(groupBy: KpiGrouping, department: string): string {
+  switch (groupBy) {
+    case 'department':
+      return department;
+    case 'region':
+      return "nullif(split_part(r.path, '/', 3), '')";
+    case 'category':
+      return 'coalesce(c.parent_id, c.id)::text';
+    case 'channel':
+      return 't.channel';
+  }
+}
+
+/** One group's counts from one of the queries (each query fills its own columns). */
+type CountRow = { key: string | null } & Record<
+  | 'answered' | 'unreachable' | 'skipped' | 'unreasonable' | 'contacted' | 'resolved' | 'satisfaction'
+  | 'sign_for' | 'sign_for_on_time' | 'reply' | 'reply_on_time' | 'dispatched' | 'returned' | 'replied' | 'reopened'
+  | 'created' | 'direct' | 'volume',
+  number
+>;
+
+const joins = 'join tickets t on t.id = x.ticket_id left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id';
+const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
+
+/**
+ * The 三率 and the other hotline KPIs per department, region, category or channel and period.
+ * Response rate = contacted / answered surveys; resolution rate = resolved / answered;
+ * satisfaction rate = Σ weight(answer) / answered surveys not marked unreasonable (weights in the
+ * callback settings: 满意 1, 基本满意 1, 不满意 0 by default). Unreached surveys are counted apart.
+ */
+export class KpiService {
+  constructor(private readonly db: Db) {}
+
+  async report(query: KpiQuery): Promise<KpiRow[]> {
+    const settings = await readCallbackSettings(this.db);
+    const w = settings.satisfactionWeights;
+    const b = { from: query.from, to: query.to, departmentId: query.departmentId ?? null, ws: w.satisfied, wb: w.basic, wu: w.unsatisfied };
+    const only = (column: string) => (query.departmentId === undefined ? '' : `and ${column} = :departmentId`);
+    const key = (department: string) => keyOf(query.groupBy, department);
+    const [surveys, clocks, events, created, volume] = await Promise.all([
+      this.rows(
+        `select ${key('x.department_id::text')} as key,
+                count(*) filter (where x.status = 'completed')::int as answered,
+                count(*) filter (where x.status = 'unreachable')::int as unreachable,
+                count(*) filter (where x.status = 'skipped')::int as skipped,
+                count(*) filter (where x.status = 'completed' and x.unreasonable)::int as unreasonable,
+                count(*) filter (where x.status = 'completed' and x.contacted)::int as contacted,
+                count(*) filter (where x.status = 'completed' and x.resolved)::int as resolved,
+                coalesce(sum(case x.satisfaction when 'satisfied' then :ws::float8 when 'basic' then :wb::float8 when 'unsatisfied' then :wu::float8 end)
+                         filter (where x.status = 'completed' and not x.unreasonable), 0)::float8 as satisfaction
+         from callbacks x ${joins}
+         where x.completed_at >= :from and x.completed_at < :to ${only('x.department_id')}
+         group by 1`,
+        b,
+      ),
+      this.rows(
+        `select ${key('x.department_id::text')} as key,
+                count(*) filter (where x.stage = 'sign_for')::int as sign_for,
+                count(*) filter (where x.stage = 'sign_for' and x.stopped_at <= x.due_at)::int as sign_for_on_time,
+                count(*) filter (where x.stage = 'reply')::int as reply,
+                count(*) filter (where x.stage = 'reply' and x.stopped_at <= x.due_at)::int as reply_on_time
+         from sla_clocks x ${joins}
+         where x.state = 'stopped' and x.assignment_id is null and x.stage in ('sign_for', 'reply') and x.stopped_at >= :from and x.stopped_at < :to ${only('x.department_id')}
+         group by 1`,
+        b,
+      ),
+      this.rows(
+        `select ${key("coalesce(x.data->>'departmentId', t.lead_department_id::text)")} as key,
+                count(*) filter (where x.type in ('dispatch', 'transfer') or (x.type = 'review_return' and x.data->>'decision' = 'uphold'))::int as dispatched,
+                count(*) filter (where x.type = 'return')::int as returned,
+                count(*) filter (where x.type = 'reply')::int as replied,
+                count(*) filter (where x.type = 'reopen')::int as reopened
+         from ticket_events x ${joins}
+         where x.type in ('dispatch', 'transfer', 'review_return', 'return', 'reply', 'reopen') and x.created_at >= :from and x.created_at < :to
+           ${only("coalesce((x.data->>'departmentId')::bigint, t.lead_department_id)")}
+         group by 1`,
+        b,
+      ),
+      query.groupBy === 'department'
+        ? Promise.resolve([])
+        : this.rows(
+            `select ${key('null')} as key, count(*)::int as created, count(*) filter (where t.directly_resolved)::int as direct
+             from tickets t left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id
+             where t.created_at >= :from and t.created_at < :to group by 1`,
+            b,
+          ),
+      query.groupBy === 'department'
+        ? this.rows(
+            `select x.department_id::text as key, count(distinct x.ticket_id)::int as volume from ticket_assignments x
+             where x.role = 'lead' and x.created_at >= :from and x.created_at < :to ${only('x.department_id')} group by 1`,
+            b,
+          )
+        : Promise.resolve([]),
+    ]);
+    const names = await this.names(query.groupBy);
+    const rows = new Map<string, KpiRow>();
+    const row = (key: string | null) => {
+      const k = key ?? '';
+      let r = rows.get(k);
+      if (!r) {
+        r = {
+          key: k,
+          name: k === '' ? '（未指定）' : (names.get(k) ?? k),
+          volume: 0,
+          surveys: { answered: 0, unreachable: 0, skipped: 0, unreasonable: 0 },
+          responseRate: null,
+          resolutionRate: null,
+          satisfactionRate: null,
+          onTimeSignForRate: null,
+          onTimeReplyRate: null,
+          returnRate: null,
+          reopenRate: null,
+          directResolutionRate: null,
+        };
+        rows.set(k, r);
+      }
+      return r;
+    };
+    for (const s of surveys) {
+      const r = row(s.key);
+      r.surveys = { answered: s.answered, unreachable: s.unreachable, skipped: s.skipped, unreasonable: s.unreasonable };
+      r.responseRate = rate(s.contacted, s.answered);
+      r.resolutionRate = rate(s.resolved, s.answered);
+      r.satisfactionRate = rate(s.satisfaction, s.answered - s.unreasonable);
+    }
+    for (const c of clocks) {
+      const r = row(c.key);
+      r.onTimeSignForRate = rate(c.sign_for_on_time, c.sign_for);
+      r.onTimeReplyRate = rate(c.reply_on_time, c.reply);
+    }
+    for (const e of events) {
+      const r = row(e.key);
+      r.returnRate = rate(e.returned, e.dispatched);
+      r.reopenRate = rate(e.reopened, e.replied);
+    }
+    for (const t of created) {
+      const r = row(t.key);
+      r.volume = t.created;
+      r.directResolutionRate = rate(t.direct, t.created);
+    }
+    for (const v of volume) row(v.key).volume = v.volume;
+    return [...rows.values()].sort((a, b) => b.volume - a.volume || a.key.localeCompare(b.key));
+  }
+
+  /** The tickets behind a number: the surveys of one group in the period, by what they answered. */
+  async drillDown(query: KpiQuery & { key: string; metric: 'response' | 'resolution' | 'satisfaction' | 'unreachable'; limit: number }) {
+    const settings = await readCallbackSettings(this.db);
+    const filter =
+      query.metric === 'unreachable'
+        ? "x.status = 'unreachable'"
+        : query.metric === 'response'
+          ? "x.status = 'completed' and x.contacted is not true"
+          : query.metric === 'resolution'
+            ? "x.status = 'completed' and x.resolved is not true"
+            : "x.status = 'completed' and x.satisfaction = 'unsatisfied'";
+    const { rows } = await this.db.raw(
+      `select t.id as "ticketId", t.number, t.title, x.id as "callbackId", x.channel, x.contacted, x.resolved, x.satisfaction, x.comment,
+              x.outcome, x.unreasonable, x.unreasonable_reason as "unreasonableReason", x.completed_at as "completedAt"
+       from callbacks x ${joins}
+       where x.completed_at >= :from and x.completed_at < :to and ${filter} and (${keyOf(query.groupBy, 'x.department_id::text')}) is not distinct from :key
+       order by x.completed_at desc limit :limit`,
+      { from: query.from, to: query.to, key: query.key === '' ? null : query.key, limit: query.limit },
+    );
+    return { metric: query.metric, weights: settings.satisfactionWeights, items: rows };
+  }
+
+  /**
+   * Departments ranked by satisfaction, then resolution and response, within bands of similar
+   * volume (分档分类), so a small office is not compared with a district government.
+   */
+  async ranking(query: Omit<KpiQuery, 'groupBy'>): Promise<Array<{ band: string; departments: Array<KpiRow & { rank: number }> }>> {
+    const settings: CallbackSettings = await readCallbackSettings(this.db);
+    const rows = await this.report({ ...query, groupBy: 'department' });
+    const bounds = [...settings.rankingBands].sort((a, b) => a - b);
+    const bandOf = (volume: number) => {
+      const index = bounds.findIndex((bound) => volume <= bound);
+      return index === -1 ? `> ${bounds.at(-1) ?? 0}` : `${index === 0 ? 1 : bounds[index - 1]! + 1}–${bounds[index]}`;
+    };
+    const bands = new Map<string, KpiRow[]>();
+    for (const row of rows.filter((r) => r.key !== '' && r.volume > 0)) {
+      const band = bandOf(row.volume);
+      bands.set(band, [...(bands.get(band) ?? []), row]);
+    }
+    const score = (r: KpiRow) => [r.satisfactionRate ?? -1, r.resolutionRate ?? -1, r.responseRate ?? -1];
+    return [...bands.entries()]
+      .map(([band, departments]) => ({
+        band,
+        departments: departments
+          .sort((a, b) => {
+            const [x, y] = [score(a), score(b)];
+            return y[0]! - x[0]! || y[1]! - x[1]! || y[2]! - x[2]! || b.volume - a.volume;
+          })
+          .map((d, i) => ({ ...d, rank: i + 1 })),
+      }))
+      .sort((a, b) => (a.departments[0]?.volume ?? 0) - (b.departments[0]?.volume ?? 0));
+  }
+
+  /** The live 三率 over the last 30 days, for Prometheus. */
+  async live(): Promise<{ response: number | null; resolution: number | null; satisfaction: number | null; unreachable: number }> {
+    const to = new Date();
+    const rows = await this.report({ groupBy: 'channel', from: new Date(to.getTime() - 30 * 86_400_000), to });
+    const sum = (f: (r: KpiRow) => number) => rows.reduce((acc, r) => acc + f(r), 0);
+    const answered = sum((r) => r.surveys.answered);
+    return {
+      response: rate(sum((r) => (r.responseRate ?? 0) * r.surveys.answered), answered),
+      resolution: rate(sum((r) => (r.resolutionRate ?? 0) * r.surveys.answered), answered),
+      satisfaction: rate(
+        sum((r) => (r.satisfactionRate ?? 0) * (r.surveys.answered - r.surveys.unreasonable)),
+        sum((r) => r.surveys.answered - r.surveys.unreasonable),
+      ),
+      unreachable: sum((r) => r.surveys.unreachable),
+    };
+  }
+
+  toCsv(rows: readonly KpiRow[]): string {
+    const header = ['分组', '名称', '工单量', '已回访', '未联系上', '免回访', '不合理诉求', '响应率', '解决率', '满意率', '按时签收率', '按时答复率', '退单率', '重办率', '直接办结率'];
+    const lines = rows.map((r) => [
+      r.key,
+      r.name,
+      r.volume,
+      r.surveys.answered,
+      r.surveys.unreachable,
+      r.surveys.skipped,
+      r.surveys.unreasonable,
+      r.responseRate ?? '',
+      r.resolutionRate ?? '',
+      r.satisfactionRate ?? '',
+      r.onTimeSignForRate ?? '',
+      r.onTimeReplyRate ?? '',
+      r.returnRate ?? '',
+      r.reopenRate ?? '',
+      r.directResolutionRate ?? '',
+    ]);
+    return csvOf([header, ...lines]);
+  }
+
+  private async names(groupBy: KpiGrouping): Promise<Map<string, string>> {
+    if (groupBy === 'channel') return new Map([['phone', '电话'], ['sms', '短信'], ['miniprogram', '小程序'], ['seat', '坐席'], ['api', '接口']]);
+    const table = groupBy === 'department' ? 'departments' : groupBy === 'region' ? 'regions' : 'categories';
+    return new Map((await this.db(table).select('id', 'name')).map((r: { id: number; name: string }) => [String(r.id), r.name]));
+  }
+
+  private async rows(sql: string, bindings: Record<string, unknown>): Promise<CountRow[]> {
+    const { rows } = await this.db.raw(sql, bindings as never);
+    return rows;
+  }
+}

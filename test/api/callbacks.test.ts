@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { act, createTicket } from '../support/tickets';
+import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
+import { hotline, signedPost, twilioAccount, twilioEnv } from '../support/twilio';
+
+let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
+let t: TestHub;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let operator: AuthedAgent, supervisor: AuthedAgent, admin: AuthedAgent, agent: AuthedAgent, head: AuthedAgent;
+
+beforeAll(async () => {
+  fake = await startFakeTwilio(twilioAccount);
+  // The sweeps stay out of the way: the tests run them when they mean to.
+  t = await startTestHub({ env: { ...twilioEnv(fake.url), CALLBACK_SWEEP_MS: '600000', SLA_SWEEP_MS: '600000' } });
+  ids = await demoIds(t.hub);
+  [operator, supervisor, admin, agent, head] = (await Promise.all(['operator', 'supervisor', 'admin', 'agent', 'head'].map((u) => t.as(u)))) as [AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent];
+  // No quiet hours here (the suite may run at night); they have their own unit test.
+  const res = await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0, quietHours: { from: '00:00', to: '00:00' } });
+  expect(res.status).toBe(200);
+});
+afterAll(async () => {
+  await t.close();
+  await fake.close();
+});
+
+let phoneSeq = 0;
+const newPhone = () => `+86137${String(Date.now() % 100000).padStart(5, '0')}${String(phoneSeq++).padStart(3, '0')}`;
+const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone).map((m) => m.body);
+const callbackOf = async (ticketId: number) => (await t.hub.db('callbacks').where({ ticket_id: ticketId }).orderBy('id', 'desc').first()) as Record<string, any>;
+const ticketNow = async (id: number) => (await operator.get(`/api/v1/tickets/${id}`)).body;
+
+/** A ticket from a caller, handled and replied by the housing bureau. */
+async function replied(phone: string, overrides: Record<string, unknown> = {}) {
+  const ticket = await createTicket(operator, { categoryId: ids.category('0104'), caller: { phone, name: '王先生' }, ...overrides });
+  await t.hub.queue.drain();
+  await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') });
+  await act(agent, ticket.id, 'sign_for');
+  await act(agent, ticket.id, 'reply', { text: '已安排维修', solved: true });
+  return ticket;
+}
+
+/** The callback sweep runs and its jobs (and the messages they send) settle. */
+async function sweep() {
+  await t.hub.services.callbacks.sweep();
+  await t.hub.queue.drain();
+}
+
+/** The citizen texts the hotline; waits until the hub has answered with `expectSent` messages in all. */
+async function say(phone: string, text: string, expectSent: number) {
+  const res = await signedPost(t, '/webhooks/twilio/sms', { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: text, NumMedia: '0' });
+  expect(res.status).toBe(200);
+  await eventually(() => sentTo(phone).length >= expectSent);
+  await t.hub.queue.drain();
+  return sentTo(phone).at(-1)!;
+}
+
+/** Time passes for a callback: its next step and its window are due now. */
+const due = (callbackId: number) => t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'"), window_ends_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callbackId });
+
+describe('SMS survey', () => {
+  test('when the citizen answers 1, 1, 满意!! and 0, then the three answers are recorded and the ticket is closed (办结)', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'scheduled', cycle: 0, department_id: ids.department('ZJJ') });
+    await sweep();
+    await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+    const first = sentTo(phone).find((b) => b.includes('进行回访'))!;
+    expect(first).toMatch(new RegExp(`^【12345】您好，12345热线对您反映的问题（工单${ticket.number}）进行回访。承办单位是否联系过您？`));
+    const count = sentTo(phone).length;
+    expect(await say(phone, '1', count + 1)).toMatch(/问题是否已解决/);
+    expect(await say(phone, '１', count + 2)).toMatch(/是否满意/);
+    expect(await say(phone, '满意!!', count + 3)).toMatch(/意见或建议/);
+    expect(await say(phone, '0', count + 4)).toMatch(/感谢/);
+    await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'completed', outcome: 'closed', contacted: true, resolved: true, satisfaction: 'satisfied', comment: null, channel: 'sms' });
+    const close = (await ticketNow(ticket.id)).timeline.at(-1);
+    expect(close).toMatchObject({ type: 'close', actor: { kind: 'system', name: 'callback' }, reason: '回访：已解决，满意，办结' });
+    // The survey's answers are not tickets.
+    expect(await t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone)).toHaveLength(1);
+
+    // A late "1" after the survey is thanked, and opens nothing.
+    expect(await say(phone, '1', count + 5)).toMatch(/本次回访已结束/);
+    expect(await t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone)).toHaveLength(1);
+  });
+
+  test('when the answers are unclear ("hello", then "5"), then the question is asked once more, then a person calls (the operators’ queue)', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    await sweep();
+    await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+    const count = sentTo(phone).length;
+    expect(await say(phone, 'hello 😀', count + 1)).toMatch(/^【12345】未能识别您的回复。承办单位是否联系过您？/);
+    expect(await say(phone, '5', count + 2)).toMatch(/话务员/);
+    const callback = await callbackOf(ticket.id);
+    expect(callback).toMatchObject({ status: 'asking', channel: 'operator' });
+    const queue = (await operator.get('/api/v1/callbacks?status=asking&channel=operator')).body.items;
+    expect(queue.map((c: { id: number }) => c.id)).toContain(callback.id);
+    const events = (await operator.get(`/api/v1/callbacks/${callback.id}`)).body.events.map((e: { type: string; text: string | null }) => [e.type, e.text]);
+    expect(events).toEqual(expect.arrayContaining([['unclear', 'hello 😀'], ['unclear', '5']]));
+
+    // The operator's call: not solved, unsatisfied → 重办 to the same department with the citizen's words.
+    const bad = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: true, contacted: true, resolved: 'no', satisfaction: 'unsatisfied' });
+    expect(bad.status).toBe(400);
+    const recorded = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: true, contacted: true, resolved: false, satisfaction: 'unsatisfied', comment: '维修后还是漏水' });
+    expect(recorded.status).toBe(200);
+    expect(recorded.body).toMatchObject({ status: 'completed', outcome: 'reopened' });
+    await eventually(async () => (await ticketNow(ticket.id)).status === 'dispatched');
+    const now = await ticketNow(ticket.id);
+    expect(now).toMatchObject({ reopenCount: 1, leadDepartment: { id: ids.department('ZJJ') } });
+    expect(now.timeline.at(-1)).toMatchObject({ type: 'reopen', reason: '回访（未解决，不满意）：维修后还是漏水' });
+    const clocks = (await operator.get(`/api/v1/tickets/${ticket.id}/clocks`)).body.items;
+    expect(clocks.filter((c: { cycle: number; state: string }) => c.cycle === 1 && c.state === 'running').map((c: { stage: string }) => c.stage)).toEqual(['sign_for', 'reply']);
+    expect((await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: false })).status).toBe(409);
+
+    // Handled again and again unsatisfied: the second reopen is a supervisor's call, who finds it unreasonable.
+    await act(agent, ticket.id, 'sign_for');
+    await act(agent, ticket.id, 'reply', { text: '已再次维修并验收', solved: true });
+    const second = await callbackOf(ticket.id);
+    expect(second).toMatchObject({ cycle: 1, status: 'scheduled' });
+    await sweep();
+    await eventually(() => sentTo(phone).filter((b) => b.includes('进行回访')).length === 2);
+    const base = sentTo(phone).length;
+    await say(phone, '是', base + 1);
+    await say(phone, '没有解决', base + 2);
+    await say(phone, '不满意', base + 3);
+    await say(phone, '要求赔偿十万元', base + 4);
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'completed', outcome: 'review', comment: '要求赔偿十万元' });
+    expect((await ticketNow(ticket.id)).status).toBe('replied');
+    expect((await operator.get('/api/v1/callbacks?outcome=review')).body.items.map((c: { id: number }) => c.id)).toContain(second.id);
+    expect((await operator.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '超出政策范围' })).status).toBe(403);
+    const reviewed = await supervisor.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '诉求超出政策范围，已解释' });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body).toMatchObject({ unreasonable: true, unreasonableReason: '诉求超出政策范围，已解释' });
+    expect((await ticketNow(ticket.id)).status).toBe('closed');
+    expect((await supervisor.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '再次' })).status).toBe(409);
+  });
+
+  test('when nobody answers, then one reminder, then the next channel (a person), and nobody reached is 未联系上, closed and never counted as satisfied', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    await sweep();
+    await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+    const callback = await callbackOf(ticket.id);
+    await t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callback.id });
+    await sweep();
+    await eventually(() => sentTo(phone).some((b) => b.startsWith('【12345】提醒：承办单位是否联系过您')));
+    await due(callback.id);
+    await sweep();
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'operator' });
+    const res = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: false });
+    expect(res.body).toMatchObject({ status: 'unreachable', outcome: 'unreachable' });
+    await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
+    expect((await ticketNow(ticket.id)).timeline.at(-1).reason).toMatch(/^回访未联系上/);
+  });
+
+  test('when the citizen writes STOP mid-survey, then the SMS opt-out is confirmed and the survey ends, not reached', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    await sweep();
+    await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+    const count = sentTo(phone).length;
+    await say(phone, '1', count + 1);
+    expect(await say(phone, 'STOP', count + 2)).toMatch(/退订/);
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'unreachable', unreachable_reason: '群众退订短信', contacted: true });
+    await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
+  });
+
+  test('when a reply comes from another number, or after the window, then it is no survey answer and counts for nothing', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    await sweep();
+    await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+    const stranger = newPhone();
+    await say(stranger, '1', 1);
+    expect(sentTo(stranger)[0]).toMatch(/已受理/);
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', step: 'contacted', contacted: null });
+
+    const callback = await callbackOf(ticket.id);
+    await t.hub.db('callbacks').update({ window_ends_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callback.id });
+    const count = sentTo(phone).length;
+    // Too late to count: thanked, and neither an answer nor a new request.
+    expect(await say(phone, '1', count + 1)).toMatch(/本次回访已结束/);
+    expect(await callbackOf(ticket.id)).toMatchObject({ contacted: null });
+    expect(await t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone)).toHaveLength(1);
+  });
+});
+
+describe('callback policies', () => {
+  test('when the requester is anonymous, confidential, or the category needs a person, then the policy decides: skipped (closed) or the operators’ queue', async () => {
+    const anonymous = await replied(newPhone(), { caller: { phone: newPhone(), anonymous: true } });
+    await sweep();
+    expect(await callbackOf(anonymous.id)).toMatchObject({ status: 'skipped', outcome: 'skipped' });
+    await eventually(async () => (await ticketNow(anonymous.id)).status === 'closed');
+
+    expect((await admin.patch('/api/v1/callbacks/settings', { confidential: 'operator', humanCategoryIds: [ids.category('05')] })).status).toBe(200);
+    const confidential = await replied(newPhone(), { caller: { phone: newPhone(), confidential: true } });
+    const wages = await replied(newPhone(), { categoryId: ids.category('0501') });
+    await sweep();
+    expect(await callbackOf(confidential.id)).toMatchObject({ status: 'asking', channel: 'operator' });
+    expect(await callbackOf(wages.id)).toMatchObject({ status: 'asking', channel: 'operator' });
+    await admin.patch('/api/v1/callbacks/settings', { confidential: 'normal', humanCategoryIds: [] });
+  });
+
+  test('when settings are malformed or a non-admin changes them, then nothing changes', async () => {
+    const before = (await operator.get('/api/v1/callbacks/settings')).body;
+    for (const bad of [{ delayMinutes: -1 }, { quietHours: { from: '25:00', to: '08:00' } }, { satisfactionWeights: { satisfied: 2, basic: 1, unsatisfied: 0 } }, { windowHours: 'long' }, { unknown: 1 }, {}]) {
+      expect((await admin.patch('/api/v1/callbacks/settings', bad)).status).toBe(400);
+    }
+    expect((await operator.patch('/api/v1/callbacks/settings', { delayMinutes: 5 })).status).toBe(403);
+    expect((await operator.get('/api/v1/callbacks/settings')).body).toEqual(before);
+  });
+});
+
+describe('三率 KPIs', () => {
+  test('when surveys are in, then response, resolution and satisfaction rates come per department, with the tickets behind them, a CSV, a ranking and gauges', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const res = await supervisor.get(`/api/v1/kpis?groupBy=department&from=${today}&to=${today}`);
+    expect(res.status).toBe(200);
+    const housing = res.body.items.find((r: { key: string }) => r.key === String(ids.department('ZJJ')));
+    // Answered here: satisfied+resolved (1), unsatisfied+unresolved (2, one of them unreasonable); not reached: 2 (silence, STOP).
+    expect(housing.surveys).toMatchObject({ answered: 3, unreachable: 2, unreasonable: 1 });
+    expect(housing.responseRate).toBe(1);
+    expect(housing.resolutionRate).toBeCloseTo(1 / 3, 4);
+    expect(housing.satisfactionRate).toBe(0.5);
+    expect(housing.onTimeReplyRate).toBe(1);
+    expect(housing.reopenRate).toBeGreaterThan(0);
+    expect(housing.volume).toBeGreaterThan(0);
+
+    const behind = await supervisor.get(`/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=satisfaction&from=${today}&to=${today}`);
+    expect(behind.body.items).toHaveLength(2);
+    expect(behind.body.items.map((i: { unreasonable: boolean }) => i.unreasonable).sort()).toEqual([false, true]);
+
+    const csv = await supervisor.get(`/api/v1/kpis?groupBy=channel&from=${today}&to=${today}&format=csv`);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.text.startsWith('\uFEFF分组,名称,工单量,已回访,未联系上')).toBe(true);
+
+    const ranking = (await supervisor.get(`/api/v1/kpis/ranking?from=${today}&to=${today}`)).body.bands;
+    expect(ranking[0]).toMatchObject({ band: '1–50', departments: expect.arrayContaining([expect.objectContaining({ key: String(ids.department('ZJJ')), rank: expect.any(Number) })]) });
+
+    const own = (await head.get(`/api/v1/kpis?groupBy=channel&from=${today}&to=${today}`)).body.items;
+    expect(own.map((r: { key: string }) => r.key)).toEqual([String(ids.department('ZJJ'))]);
+    expect((await agent.get(`/api/v1/kpis?from=${today}&to=${today}`)).status).toBe(403);
+    expect((await supervisor.get(`/api/v1/kpis?from=${today}&to=2020-01-01`)).status).toBe(400);
+    expect((await supervisor.get(`/api/v1/kpis/tickets?key=1&metric=happiness&from=${today}&to=${today}`)).status).toBe(400);
+
+    const metrics = await t.http.get('/metrics');
+    expect(metrics.text).toMatch(/hotline_kpi_rate\{kpi="satisfaction"\} 0\.5/);
+    expect(metrics.text).toMatch(/hotline_callbacks_unreachable \d+/);
+  });
+});
