@@ -6,11 +6,13 @@ import { Router, type Express } from 'express';
 import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
 import { createSlackApp, registerSlackHandlers } from '../adapters/slack/slack-app';
 import { createTwilioClient } from '../adapters/twilio/twilio-client';
+import { TwilioCallPlacer } from '../adapters/twilio/twilio-call-placer';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
 import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
+import { twilioSurveyRouter } from '../channels/twilio-voice/twilio-survey.routes';
 import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes';
 
 import { registerAuthRoutes } from './auth/auth.routes';
@@ -121,9 +123,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   }
 
   // Channels and adapters: each vendor SDK enters here and nowhere else in src/.
-  const smsSender = config.twilio
-    ? new TwilioSmsSender(createTwilioClient(config.twilio), config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`)
-    : undefined;
+  const twilioClient = config.twilio ? createTwilioClient(config.twilio) : undefined;
+  const smsSender = config.twilio && twilioClient ? new TwilioSmsSender(twilioClient, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`) : undefined;
+  const callPlacer = config.twilio && twilioClient ? new TwilioCallPlacer(twilioClient, config.twilio.smsFrom, config.http.publicUrl) : undefined;
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
   const slack = config.slack ? createSlackApp(config.slack, logger) : undefined;
@@ -141,6 +143,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     sms: smsSender,
     miniprogram: bus ? { bus, wechat: wechatApi, statusTemplateId: config.wechat?.statusTemplateId } : undefined,
     slack: slack?.chat,
+    voice: callPlacer,
   });
   const routing = new RoutingService(db);
   const chatSettings = config.slack ? { supervisorChannel: config.slack.supervisorChannel } : (false as const);
@@ -156,7 +159,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
-  const callbacks = new CallbacksService(db, queue, notify, tickets, logger, { phoneCalls: false });
+  const callbacks = new CallbacksService(db, queue, notify, tickets, logger, { phoneCalls: callPlacer !== undefined });
   const kpis = new KpiService(db);
   const intake = new IntakeService(db, queue, notify, clocks, callbacks, logger);
   const calls = new CallsService(db, logger);
@@ -201,6 +204,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const webhooks = Router();
   if (config.twilio) {
     const twilioWebhook = { authToken: config.twilio.authToken, publicUrl: config.http.publicUrl };
+    webhooks.use('/twilio/survey', twilioSurveyRouter({ ...twilioWebhook, callbacks }));
     webhooks.use('/twilio/voice', twilioVoiceRouter({ ...twilioWebhook, intake, calls }));
     webhooks.use('/twilio', twilioSmsRouter({ ...twilioWebhook, intake, notify }));
   } else {

@@ -90,6 +90,18 @@ type Patch = Partial<Record<keyof typeof columns, unknown>>;
 const toRow = (patch: Patch) => Object.fromEntries(Object.entries(patch).map(([field, value]) => [columns[field as keyof typeof columns], value]));
 
 const callbackActor = { kind: 'system' as const, name: 'callback' };
+
+/** What the phone survey says next: sentences, then maybe a question answered by one key, or the end. */
+export interface CallScript {
+  say: string[];
+  gather?: { step: SurveyStep; prompt: string };
+  hangup: boolean;
+}
+
+const callWatchdogMs = 30 * 60_000;
+const phoneGreeting = '您好，这里是12345政务服务便民热线，现对您反映的问题进行回访。';
+/** The SMS wording, for the keypad: 回复1 → 按1. */
+const phoneQuestion = (settings: CallbackSettings, step: SurveyStep) => settings.questions[step].replace(/回复/g, '按');
 /** A short reply this soon after a finished survey is taken as a late answer, not a new request. */
 const lateAnswerHours = 24;
 
@@ -194,9 +206,13 @@ export class CallbacksService {
         await event(trx, callback.id, 'reminder', callback.channel, callback.step, null);
         return { rows: await enqueueOutbox(trx, messages), apply: false };
       }
-      if (callback.channel === 'phone' && callback.attempt < settings.callAttempts && !windowOver) {
-        await this.placeCall(trx, callback, now, messages);
-        return { rows: await enqueueOutbox(trx, messages), apply: false };
+      if (callback.channel === 'phone') {
+        // A call still "in progress" at its watchdog time lost its status webhook: it did not reach anyone.
+        if (callback.step !== null) await event(trx, callback.id, 'call_lost', 'phone', callback.step, null, { attempt: callback.attempt });
+        if (callback.attempt < settings.callAttempts && !windowOver) {
+          await this.placeCall(trx, callback, now, messages);
+          return { rows: await enqueueOutbox(trx, messages), apply: false };
+        }
       }
       await event(trx, callback.id, 'window_passed', callback.channel, callback.step, null);
       const ended = await this.tryChannel(trx, callback, callback.remainingChannels, settings, now, messages);
@@ -280,12 +296,14 @@ export class CallbacksService {
   /** A phone call through the outbox (the voice adapter places it; its webhooks bring the answers). */
   private async placeCall(trx: Tx, callback: CallbackRecord, now: Date, messages: NewOutboxMessage[]): Promise<void> {
     const attempt = callback.attempt + 1;
-    await update(trx, callback.id, { attempt, step: 'contacted', nextActionAt: null, callSid: null });
+    // The watchdog: if no status webhook ever comes, the step job treats the call as not reached.
+    await update(trx, callback.id, { attempt, step: 'contacted', reasked: false, nextActionAt: new Date(now.getTime() + callWatchdogMs), callSid: null });
+    const query = `callback=${callback.id}&attempt=${attempt}`;
     messages.push({
       kind: 'citizen.survey_call',
       channel: 'voice',
       recipient: { phone: callback.phone, contactId: callback.contactId },
-      payload: { callbackId: callback.id, ticketId: callback.ticketId, attempt },
+      payload: { callbackId: callback.id, ticketId: callback.ticketId, attempt, path: `/webhooks/twilio/survey?${query}`, statusPath: `/webhooks/twilio/survey/status?${query}` },
       ticketId: callback.ticketId,
       dedupeKey: `survey-call:${callback.id}:${attempt}`,
     });
@@ -415,6 +433,87 @@ export class CallbacksService {
     }
     await this.db('callbacks').update({ applied_at: this.db.fn.now() }).where({ id: callbackId }).whereNull('applied_at');
     return 'done';
+  }
+
+  // The phone survey: the voice channel's webhooks drive it, one key press per question.
+
+  /** The call was answered: by a person, the first question; by a machine, not reached. */
+  async callAnswered(id: number, attempt: number, callSid: string, answeredBy: string | undefined): Promise<CallScript> {
+    const settings = await this.settings();
+    return this.onCall(id, attempt, async (trx, callback, now) => {
+      await update(trx, id, { callSid });
+      if (answeredBy && /^(machine|fax)/.test(answeredBy)) {
+        await event(trx, id, 'machine', 'phone', null, answeredBy, { attempt });
+        await this.notReached(trx, callback, now, settings);
+        return { say: [], hangup: true };
+      }
+      await event(trx, id, 'call_answered', 'phone', null, null, { attempt });
+      return { say: [phoneGreeting], gather: { step: 'contacted', prompt: phoneQuestion(settings, 'contacted') }, hangup: false };
+    });
+  }
+
+  /** A key pressed for a question: the next question, once more, or the end. */
+  async callAnswer(id: number, attempt: number, step: SurveyStep, digits: string): Promise<CallScript> {
+    const settings = await this.settings();
+    let completed = false;
+    const script = await this.onCall(id, attempt, async (trx, callback, now) => {
+      if (callback.step !== step) return { say: [], gather: { step: callback.step!, prompt: phoneQuestion(settings, callback.step!) }, hangup: false };
+      const answer = parseAnswer(step, digits);
+      await event(trx, id, answer === undefined ? 'unclear' : 'answer', 'phone', step, digits.slice(0, 20));
+      if (answer === undefined) {
+        if (!callback.reasked) {
+          await update(trx, id, { reasked: true });
+          return { say: ['未能识别您的按键。'], gather: { step, prompt: phoneQuestion(settings, step) }, hangup: false };
+        }
+        await update(trx, id, { channel: 'operator', step: null, nextActionAt: null, windowEndsAt: null, remainingChannels: [] });
+        await event(trx, id, 'queued', 'operator', null, '两次未能识别按键，转人工回访');
+        return { say: ['稍后将由话务员与您联系。再见。'], hangup: true };
+      }
+      const recorded = { [step]: answer, reasked: false } as Patch;
+      const following = nextStep(step);
+      // There is no free comment by keypad: the phone survey ends after the third question.
+      if (!following || following === 'comment') {
+        await update(trx, id, recorded);
+        await this.complete(trx, { ...callback, ...(recorded as Partial<CallbackRecord>) }, now);
+        completed = true;
+        return { say: ['感谢您对12345热线工作的支持，再见。'], hangup: true };
+      }
+      await update(trx, id, { ...recorded, step: following });
+      return { say: [], gather: { step: following, prompt: phoneQuestion(settings, following) }, hangup: false };
+    });
+    if (completed) await this.afterCommit([], id, true);
+    return script;
+  }
+
+  /** The call ended: unless the survey was finished, this attempt did not reach the citizen. */
+  async callEnded(id: number, attempt: number, callStatus: string): Promise<void> {
+    const settings = await this.settings();
+    await this.onCall(id, attempt, async (trx, callback, now) => {
+      await event(trx, id, 'call_ended', 'phone', callback.step, callStatus, { attempt });
+      await this.notReached(trx, callback, now, settings);
+      return { say: [], hangup: true };
+    });
+  }
+
+  /** Under the callback's lock, for the call attempt still current; anything else (a stale webhook) just hangs up. */
+  private async onCall(id: number, attempt: number, work: (trx: Tx, callback: CallbackRecord, now: Date) => Promise<CallScript>): Promise<CallScript> {
+    return this.db.transaction(async (trx) => {
+      const locked = await lock(trx, id);
+      const current = locked && locked.callback.status === 'asking' && locked.callback.channel === 'phone' && locked.callback.attempt === attempt && locked.callback.step !== null;
+      if (!current) return { say: ['感谢您的接听，再见。'], hangup: true };
+      return work(trx, locked!.callback, locked!.now);
+    });
+  }
+
+  /** Busy, no answer, an answering machine, or a hang-up midway: try again later, or let the step job move on. */
+  private async notReached(trx: Tx, callback: CallbackRecord, now: Date, settings: CallbackSettings): Promise<void> {
+    const retry = callback.attempt < settings.callAttempts;
+    await update(trx, callback.id, {
+      step: null,
+      nextActionAt: retry ? outsideQuietHours(new Date(now.getTime() + settings.callRetryMinutes * 60_000), settings.quietHours) : now,
+      // A finished attempt is no longer the current call: its late webhooks are stale.
+      attempt: retry ? callback.attempt : settings.callAttempts,
+    });
   }
 
   // The operators' queue and the supervisors' review

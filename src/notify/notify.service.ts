@@ -7,7 +7,7 @@ import * as outbox from './outbox.repository';
 import type { ContactRecord } from '../tickets/ticket.types';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { presentCard } from '../tickets/ticket-view';
-import { DeliveryError, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
+import { DeliveryError, type CallPlacer, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
 import type { RealtimeBus } from './realtime';
 import { countSegments } from './sms-segments';
 import { renderCitizenText } from './templates';
@@ -18,6 +18,8 @@ export interface NotifyChannels {
   miniprogram?: { bus: RealtimeBus; wechat?: WeChatApi; statusTemplateId?: string };
   /** The departments' and supervisors' chat (Slack): ticket cards and alerts. */
   slack?: ChatApi;
+  /** Outbound calls (the callback survey's phone channel). */
+  voice?: CallPlacer;
 }
 
 type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
@@ -63,7 +65,7 @@ export class NotifyService {
         await this.db('outbox').update({ status: row.attempts > 0 ? 'failed' : 'pending', next_attempt_at: this.db.fn.now() }).where({ id: row.id });
         return 'skipped';
       }
-      const result = row.channel === 'slack' ? await this.deliverChat(row) : await this.deliverToCitizen(row);
+      const result = row.channel === 'slack' ? await this.deliverChat(row) : row.channel === 'voice' ? await this.deliverCall(row) : await this.deliverToCitizen(row);
       if ('skip' in result) {
         await outbox.markCancelled(this.db, row.id, result.skip);
         return 'skipped';
@@ -119,6 +121,15 @@ export class NotifyService {
       await trx('chat_cards').insert({ ticket_id: ticket.id, channel_id: channel, message_ts: ts });
       return { providerId: ts, segments: null };
     });
+  }
+
+  /** An outbound call; what is said comes from the hub's own webhook at the payload's path. */
+  private async deliverCall(row: outbox.OutboxRecord): Promise<Delivered> {
+    const phone = row.recipient.phone;
+    const { path, statusPath } = row.payload as { path?: string; statusPath?: string };
+    if (!phone || !path || !statusPath) return { skip: 'no phone number or call script' };
+    const { providerId } = await this.senders.voice!.placeCall({ to: phone, path, statusPath });
+    return { providerId, segments: null };
   }
 
   private async deliverSms(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {

@@ -4,6 +4,11 @@ export interface SmsSender {
   send(message: { to: string; body: string }): Promise<{ providerId: string }>;
 }
 
+/** Places an outbound call: the provider fetches what to say from `path` on the hub, and reports the call's end to `statusPath`. */
+export interface CallPlacer {
+  placeCall(call: { to: string; path: string; statusPath: string }): Promise<{ providerId: string }>;
+}
+
 /** WeChat's server API for the mini-program. */
 export interface WeChatApi {
   /** Exchanges a wx.login() code for the user's openid (code2session). */

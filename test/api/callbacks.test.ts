@@ -55,6 +55,11 @@ async function say(phone: string, text: string, expectSent: number) {
   return sentTo(phone).at(-1)!;
 }
 
+const callsTo = (phone: string) => fake.calls.filter((c) => c.to === phone);
+const callSid = () => `CA${randomBytes(16).toString('hex')}`;
+/** A webhook of the survey call, signed as Twilio signs it. */
+const callWebhook = (pathAndQuery: string, params: Record<string, string>) => signedPost(t, `/webhooks/twilio/survey${pathAndQuery}`, { AccountSid: twilioAccount.accountSid, ...params });
+
 /** Time passes for a callback: its next step and its window are due now. */
 const due = (callbackId: number) => t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'"), window_ends_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callbackId });
 
@@ -136,7 +141,7 @@ describe('SMS survey', () => {
     expect((await supervisor.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '再次' })).status).toBe(409);
   });
 
-  test('when nobody answers, then one reminder, then the next channel (a person), and nobody reached is 未联系上, closed and never counted as satisfied', async () => {
+  test('when nobody answers, then one reminder, then a phone call (three tries), then a person; nobody reached is 未联系上, closed and never counted as satisfied', async () => {
     const phone = newPhone();
     const ticket = await replied(phone);
     await sweep();
@@ -147,7 +152,26 @@ describe('SMS survey', () => {
     await eventually(() => sentTo(phone).some((b) => b.startsWith('【12345】提醒：承办单位是否联系过您')));
     await due(callback.id);
     await sweep();
+    // The SMS window passed: the phone, tried three times (busy, no answer, an answering machine).
+    for (const [attempt, how] of [[1, 'busy'], [2, 'no-answer'], [3, 'machine']] as const) {
+      await eventually(() => callsTo(phone).length === attempt);
+      expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'phone', attempt });
+      const sid = callSid();
+      if (how === 'machine') {
+        const answered = await callWebhook(`?callback=${callback.id}&attempt=${attempt}`, { CallSid: sid, AnsweredBy: 'machine_end_beep' });
+        expect(answered.text).toMatch(/<Hangup\/>/);
+        expect(answered.text).not.toMatch(/<Gather/);
+      } else {
+        expect((await callWebhook(`/status?callback=${callback.id}&attempt=${attempt}`, { CallSid: sid, CallStatus: how })).status).toBe(204);
+        // A repeated status webhook of the same call changes nothing.
+        await callWebhook(`/status?callback=${callback.id}&attempt=${attempt}`, { CallSid: sid, CallStatus: how });
+        await t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callback.id });
+      }
+      await sweep();
+    }
     expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'operator' });
+    const notReached = (await operator.get(`/api/v1/callbacks/${callback.id}`)).body.events.filter((e: { type: string }) => ['call_ended', 'machine'].includes(e.type));
+    expect(notReached.map((e: { type: string; text: string }) => e.text)).toEqual(['busy', 'no-answer', 'machine_end_beep']);
     const res = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: false });
     expect(res.body).toMatchObject({ status: 'unreachable', outcome: 'unreachable' });
     await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
@@ -186,6 +210,50 @@ describe('SMS survey', () => {
   });
 });
 
+describe('phone survey', () => {
+  test('when the citizen takes the call, then each question is one key in Mandarin, an unclear key is asked again, and the answers close the ticket', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    // Unsubscribed from SMS: the phone is their first channel.
+    await t.hub.db('contacts').update({ sms_opted_out: true }).where({ phone });
+    await sweep();
+    const [call] = await eventually(() => callsTo(phone).length === 1 && callsTo(phone));
+    const callback = await callbackOf(ticket.id);
+    expect(call).toMatchObject({ from: hotline, machineDetection: 'Enable', url: `https://hub.example.test/webhooks/twilio/survey?callback=${callback.id}&attempt=1` });
+    expect(call!.statusCallback).toBe(`https://hub.example.test/webhooks/twilio/survey/status?callback=${callback.id}&attempt=1`);
+    const sid = callSid();
+    const q = `callback=${callback.id}&attempt=1`;
+
+    const greeting = await callWebhook(`?${q}`, { CallSid: sid, AnsweredBy: 'human' });
+    expect(greeting.headers['content-type']).toMatch(/text\/xml/);
+    expect(greeting.text).toContain('现对您反映的问题进行回访');
+    expect(greeting.text).toContain(`action="/webhooks/twilio/survey/answer?${q.replace('&', '&amp;')}&amp;step=contacted"`);
+    expect(greeting.text).toContain('承办单位是否联系过您？是请按1，否请按2。');
+    expect((await callWebhook(`/answer?${q}&step=contacted`, { CallSid: sid, Digits: '1' })).text).toContain('您反映的问题是否已解决');
+    expect((await callWebhook(`/answer?${q}&step=resolved`, { CallSid: sid, Digits: '9' })).text).toMatch(/未能识别您的按键。.*是否已解决/s);
+    // A replayed key for a question already answered is answered with the current question.
+    expect((await callWebhook(`/answer?${q}&step=contacted`, { CallSid: sid, Digits: '2' })).text).toContain('是否已解决');
+    expect((await callWebhook(`/answer?${q}&step=resolved`, { CallSid: sid, Digits: '1' })).text).toContain('满意请按1，基本满意请按2，不满意请按3');
+    const end = await callWebhook(`/answer?${q}&step=satisfaction`, { CallSid: sid, Digits: '2' });
+    expect(end.text).toMatch(/感谢您对12345热线工作的支持.*<Hangup\/>/s);
+    expect((await callWebhook(`/status?${q}`, { CallSid: sid, CallStatus: 'completed' })).status).toBe(204);
+    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'completed', channel: 'phone', contacted: true, resolved: true, satisfaction: 'basic', call_sid: sid });
+    await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
+    expect(callsTo(phone)).toHaveLength(1);
+  });
+
+  test('when a survey webhook is forged or malformed, then it is refused and nothing changes', async () => {
+    const body = { AccountSid: twilioAccount.accountSid, CallSid: callSid(), Digits: '1' };
+    expect((await t.http.post('/webhooks/twilio/survey/answer?callback=1&attempt=1&step=contacted').type('form').send(body)).status).toBe(403);
+    expect((await callWebhook('/answer?callback=1&attempt=1&step=mood', body)).status).toBe(400);
+    expect((await callWebhook('/answer?callback=x&attempt=1&step=contacted', body)).status).toBe(400);
+    expect((await callWebhook('/status?callback=1&attempt=1', { CallSid: 'not-a-sid', CallStatus: 'busy' })).status).toBe(400);
+    // A webhook for a survey that is not on the phone now: a polite goodbye, nothing recorded.
+    const stale = await callWebhook('/answer?callback=1&attempt=1&step=contacted', body);
+    expect(stale.text).toMatch(/感谢您的接听，再见。.*<Hangup\/>/s);
+  });
+});
+
 describe('callback policies', () => {
   test('when the requester is anonymous, confidential, or the category needs a person, then the policy decides: skipped (closed) or the operators’ queue', async () => {
     const anonymous = await replied(newPhone(), { caller: { phone: newPhone(), anonymous: true } });
@@ -218,11 +286,13 @@ describe('三率 KPIs', () => {
     const res = await supervisor.get(`/api/v1/kpis?groupBy=department&from=${today}&to=${today}`);
     expect(res.status).toBe(200);
     const housing = res.body.items.find((r: { key: string }) => r.key === String(ids.department('ZJJ')));
-    // Answered here: satisfied+resolved (1), unsatisfied+unresolved (2, one of them unreasonable); not reached: 2 (silence, STOP).
-    expect(housing.surveys).toMatchObject({ answered: 3, unreachable: 2, unreasonable: 1 });
+    // Answered here: resolved and satisfied by SMS, resolved and basically satisfied by phone, unresolved and
+    // unsatisfied twice (one marked unreasonable); not reached: 2 (silence, STOP); skipped: 1 (anonymous).
+    expect(housing.surveys).toEqual({ answered: 4, unreachable: 2, skipped: 1, unreasonable: 1 });
     expect(housing.responseRate).toBe(1);
-    expect(housing.resolutionRate).toBeCloseTo(1 / 3, 4);
-    expect(housing.satisfactionRate).toBe(0.5);
+    expect(housing.resolutionRate).toBe(0.5);
+    // (1 + 1 + 0) / 3: the unreasonable one is out; 基本满意 weighs 1 by default.
+    expect(housing.satisfactionRate).toBeCloseTo(2 / 3, 4);
     expect(housing.onTimeReplyRate).toBe(1);
     expect(housing.reopenRate).toBeGreaterThan(0);
     expect(housing.volume).toBeGreaterThan(0);
@@ -245,7 +315,8 @@ describe('三率 KPIs', () => {
     expect((await supervisor.get(`/api/v1/kpis/tickets?key=1&metric=happiness&from=${today}&to=${today}`)).status).toBe(400);
 
     const metrics = await t.http.get('/metrics');
-    expect(metrics.text).toMatch(/hotline_kpi_rate\{kpi="satisfaction"\} 0\.5/);
+    expect(metrics.text).toMatch(/hotline_kpi_rate\{kpi="satisfaction"\} 0\.6667/);
+    expect(metrics.text).toMatch(/hotline_kpi_rate\{kpi="resolution"\} 0\.5/);
     expect(metrics.text).toMatch(/hotline_callbacks_unreachable \d+/);
   });
 });

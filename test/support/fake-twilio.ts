@@ -2,6 +2,15 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface PlacedCall {
+  sid: string;
+  to: string;
+  from: string;
+  url: string;
+  statusCallback?: string;
+  machineDetection?: string;
+}
+
 export interface SentMessage {
   sid: string;
   to: string;
@@ -17,6 +26,7 @@ export interface SentMessage {
  */
 export async function startFakeTwilio(credentials: { accountSid: string; authToken: string }) {
   const sent: SentMessage[] = [];
+  const calls: PlacedCall[] = [];
   const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
   /** Runs before a send is answered: e.g. a delivery report that overtakes the send's own answer. */
   const hooks: { beforeAnswer?: (message: SentMessage) => Promise<void> } = {};
@@ -30,13 +40,26 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       };
       const expectedAuth = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expectedAuth) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
-      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/Messages\.json$/.exec(req.url ?? '');
+      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
       const params = new URLSearchParams(raw);
       const failureIndex = failures.findIndex((f) => f.to === params.get('To'));
       if (failureIndex >= 0) {
         const [failure] = failures.splice(failureIndex, 1);
         return reply(failure!.status, { code: failure!.code, message: failure!.message, more_info: 'https://www.twilio.com/docs/errors', status: failure!.status });
+      }
+      if (match[2] === 'Calls') {
+        const call: PlacedCall = {
+          sid: `CA${randomBytes(16).toString('hex')}`,
+          to: params.get('To') ?? '',
+          from: params.get('From') ?? '',
+          url: params.get('Url') ?? '',
+          statusCallback: params.get('StatusCallback') ?? undefined,
+          machineDetection: params.get('MachineDetection') ?? undefined,
+        };
+        if (!call.to || !call.url) return reply(400, { code: 21201, message: "A 'To' phone number and a 'Url' are required.", status: 400 });
+        calls.push(call);
+        return reply(201, { sid: call.sid, account_sid: credentials.accountSid, to: call.to, from: call.from, status: 'queued', direction: 'outbound-api', uri: `/2010-04-01/Accounts/${credentials.accountSid}/Calls/${call.sid}.json` });
       }
       const message: SentMessage = {
         sid: `SM${randomBytes(16).toString('hex')}`,
@@ -67,6 +90,7 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   return {
     url: `http://127.0.0.1:${port}`,
     sent,
+    calls,
     hooks,
     /** The next n sends to this number answer with this error. */
     fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
