@@ -221,7 +221,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   }
 
   const citizenApi = citizenAuth
-    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, bodyLimitBytes: config.http.bodyLimitBytes })
+    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, callbacks, bodyLimitBytes: config.http.bodyLimitBytes })
     : Router().use(() => {
         throw new AppError('NOT_READY', 'the mini-program channel is not configured (WECHAT_APPID, WECHAT_SECRET)');
       });

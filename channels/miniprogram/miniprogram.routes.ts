@@ -4,12 +4,15 @@ import type { CitizenAuthService } from '../../src/auth/citizen-auth.service';
 import type { Db } from '../../src/db/db';
 import { parseInput } from '../../src/http/validate';
 import type { IntakeService } from '../../src/intake/intake.service';
+import type { CallbacksService } from '../../src/callback/callbacks.service';
+import { satisfactions } from '../../src/callback/survey';
 import { listTranscript } from '../../src/intake/transcript';
 import { AppError } from '../../src/shared/errors';
 import type { CitizenTicketsService } from '../../src/tickets/citizen-tickets.service';
 
 export interface MiniProgramDeps {
   db: Db;
+  callbacks: CallbacksService;
   citizenAuth: CitizenAuthService;
   intake: IntakeService;
   citizenTickets: CitizenTicketsService;
@@ -71,6 +74,23 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
       raw: body,
     });
     res.status(202).json({ messageId, duplicate });
+  });
+
+  // The callback survey (回访) as a card: what is open now, and its answers all at once.
+  router.get('/survey', async (req, res) => {
+    const citizen = (req as CitizenRequest).citizen!;
+    res.json({ survey: await deps.callbacks.openCard(citizen.contactId) });
+  });
+
+  router.post('/surveys/:id/answers', async (req, res) => {
+    const citizen = (req as CitizenRequest).citizen!;
+    const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), req.params, 'path');
+    const body = parseInput(
+      z.strictObject({ contacted: z.boolean(), resolved: z.boolean(), satisfaction: z.enum(satisfactions), comment: z.string().trim().min(1).max(500).optional() }),
+      req.body ?? {},
+      'body',
+    );
+    res.json(await deps.callbacks.answerCard(citizen.contactId, id, body));
   });
 
   router.get('/messages', async (req, res) => {

@@ -91,6 +91,16 @@ const toRow = (patch: Patch) => Object.fromEntries(Object.entries(patch).map(([f
 
 const callbackActor = { kind: 'system' as const, name: 'callback' };
 
+/** The mini-program's survey card. */
+export interface SurveyCard {
+  callbackId: number;
+  ticketNumber: string;
+  windowEndsAt: Date;
+  questions: Array<{ key: SurveyStep; text: string; options?: Array<{ value: boolean | Satisfaction; label: string }>; optional?: boolean }>;
+}
+
+const satisfactionOptions = (['satisfied', 'basic', 'unsatisfied'] as const).map((value) => ({ value, label: satisfactionLabels[value] }));
+
 /** What the phone survey says next: sentences, then maybe a question answered by one key, or the end. */
 export interface CallScript {
   say: string[];
@@ -433,6 +443,51 @@ export class CallbacksService {
     }
     await this.db('callbacks').update({ applied_at: this.db.fn.now() }).where({ id: callbackId }).whereNull('applied_at');
     return 'done';
+  }
+
+  // The mini-program: the survey as one card, answered at once.
+
+  /** The citizen's open survey in the mini-program, as a card: the questions and their options. */
+  async openCard(contactId: number): Promise<SurveyCard | null> {
+    const callback = await this.db('callbacks')
+      .select(columns)
+      .where({ contact_id: contactId, status: 'asking', channel: 'miniprogram' })
+      .whereRaw('window_ends_at > now()')
+      .orderBy('id', 'desc')
+      .first<CallbackRecord | undefined>();
+    if (!callback) return null;
+    const settings = await this.settings();
+    const { number } = await this.db('tickets').select('number').where({ id: callback.ticketId }).first<{ number: string }>();
+    return {
+      callbackId: callback.id,
+      ticketNumber: number,
+      windowEndsAt: callback.windowEndsAt!,
+      questions: [
+        { key: 'contacted', text: settings.questions.contacted, options: [{ value: true, label: '是' }, { value: false, label: '否' }] },
+        { key: 'resolved', text: settings.questions.resolved, options: [{ value: true, label: '是' }, { value: false, label: '否' }] },
+        { key: 'satisfaction', text: settings.questions.satisfaction, options: satisfactionOptions },
+        { key: 'comment', text: settings.questions.comment, optional: true },
+      ],
+    };
+  }
+
+  /** The card's answers, all at once; only the citizen whose survey it is, while its window is open. */
+  async answerCard(contactId: number, id: number, answers: { contacted: boolean; resolved: boolean; satisfaction: Satisfaction; comment?: string }): Promise<{ outcome: CallbackOutcome }> {
+    const outcome = await this.db.transaction(async (trx) => {
+      const locked = await lock(trx, id);
+      // Another citizen's survey is as good as none.
+      if (!locked || locked.callback.contactId !== contactId) throw new AppError('NOT_FOUND', 'survey not found');
+      const { callback, now } = locked;
+      if (callback.status !== 'asking' || callback.channel !== 'miniprogram') throw conflict('this survey is no longer waiting for answers');
+      if (callback.windowEndsAt !== null && callback.windowEndsAt <= now) throw conflict('the time to answer this survey has passed');
+      const recorded = { contacted: answers.contacted, resolved: answers.resolved, satisfaction: answers.satisfaction, comment: answers.comment ?? null };
+      await update(trx, id, recorded);
+      await event(trx, id, 'answer', 'miniprogram', null, answers.comment ?? null, recorded);
+      await this.complete(trx, { ...callback, ...recorded }, now);
+      return (await trx('callbacks').select('outcome').where({ id }).first<{ outcome: CallbackOutcome }>())!.outcome;
+    });
+    await this.afterCommit([], id, true);
+    return { outcome };
   }
 
   // The phone survey: the voice channel's webhooks drive it, one key press per question.

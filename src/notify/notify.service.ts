@@ -148,9 +148,18 @@ export class NotifyService {
   private async deliverMiniProgram(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {
     if (!contact) return { skip: 'recipient is not a known contact' };
     const channel = this.senders.miniprogram!;
-    const payload = row.payload as { ticketId?: number; number?: string; status?: TicketStatus };
+    const payload = row.payload as { ticketId?: number; number?: string; status?: TicketStatus; callbackId?: number; step?: string | null };
+    const type = row.kind === 'citizen.ticket_status' ? 'ticket' : row.kind === 'citizen.survey_question' && payload.step ? 'survey' : 'message';
     await channel.bus
-      .publish(contact.id, { type: row.kind === 'citizen.ticket_status' ? 'ticket' : 'message', ticketId: payload.ticketId, number: payload.number, status: payload.status, text, at: new Date().toISOString() })
+      .publish(contact.id, {
+        type,
+        ticketId: payload.ticketId,
+        number: payload.number,
+        status: payload.status,
+        ...(type === 'survey' ? { callbackId: payload.callbackId, step: payload.step ?? undefined } : {}),
+        text,
+        at: new Date().toISOString(),
+      })
       .catch((err) => this.logger.warn({ err, outboxId: row.id }, 'realtime push failed; the transcript still has the message'));
     if (row.kind !== 'citizen.ticket_status' || !channel.wechat || !channel.statusTemplateId || !contact.wechatOpenid) return { providerId: null, segments: null };
     try {

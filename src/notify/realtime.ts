@@ -4,7 +4,10 @@ import type { Logger } from '../shared/logger';
 
 /** What a citizen's open mini-program session is told at once: a new message for them, or a ticket's new status. */
 export interface CitizenEvent {
-  type: 'message' | 'ticket';
+  /** survey: a callback question, shown as a card the citizen answers in the chat. */
+  type: 'message' | 'ticket' | 'survey';
+  callbackId?: number;
+  step?: string;
   ticketId?: number;
   number?: string;
   status?: string;

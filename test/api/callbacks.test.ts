@@ -73,7 +73,14 @@ describe('SMS survey', () => {
     const first = sentTo(phone).find((b) => b.includes('进行回访'))!;
     expect(first).toMatch(new RegExp(`^【12345】您好，12345热线对您反映的问题（工单${ticket.number}）进行回访。承办单位是否联系过您？`));
     const count = sentTo(phone).length;
-    expect(await say(phone, '1', count + 1)).toMatch(/问题是否已解决/);
+    // Twilio delivers the first answer twice (a webhook retry): it counts once.
+    const first1 = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: '1', NumMedia: '0' };
+    expect((await signedPost(t, '/webhooks/twilio/sms', first1)).status).toBe(200);
+    await eventually(() => sentTo(phone).length >= count + 1);
+    expect(sentTo(phone).at(-1)).toMatch(/问题是否已解决/);
+    expect((await signedPost(t, '/webhooks/twilio/sms', first1)).status).toBe(200);
+    await t.hub.queue.drain();
+    expect(sentTo(phone)).toHaveLength(count + 1);
     expect(await say(phone, '１', count + 2)).toMatch(/是否满意/);
     expect(await say(phone, '满意!!', count + 3)).toMatch(/意见或建议/);
     expect(await say(phone, '0', count + 4)).toMatch(/感谢/);
@@ -214,10 +221,12 @@ describe('phone survey', () => {
   test('when the citizen takes the call, then each question is one key in Mandarin, an unclear key is asked again, and the answers close the ticket', async () => {
     const phone = newPhone();
     const ticket = await replied(phone);
-    // Unsubscribed from SMS: the phone is their first channel.
+    // Unsubscribed from SMS: the phone is their first channel. Twilio fails the first try: the outbox tries again.
     await t.hub.db('contacts').update({ sms_opted_out: true }).where({ phone });
+    fake.fail(phone, 1, 503, 20503, 'Service Unavailable');
     await sweep();
     const [call] = await eventually(() => callsTo(phone).length === 1 && callsTo(phone));
+    await eventually(async () => (await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.survey_call', status: 'sent' }).first())?.attempts === 2);
     const callback = await callbackOf(ticket.id);
     expect(call).toMatchObject({ from: hotline, machineDetection: 'Enable', url: `https://hub.example.test/webhooks/twilio/survey?callback=${callback.id}&attempt=1` });
     expect(call!.statusCallback).toBe(`https://hub.example.test/webhooks/twilio/survey/status?callback=${callback.id}&attempt=1`);

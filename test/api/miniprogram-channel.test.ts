@@ -195,4 +195,47 @@ describe('mini-program', () => {
     const view = (await c.get(`/tickets/${ticket.id}`)).body;
     expect(view.steps.at(-1)).toMatchObject({ by: '您', text: '您补充：补充：每天早上7点开始' });
   });
+
+  test('when a replied ticket is called back in the mini-program, then a survey card comes, only its citizen answers it, once, and the answers close the ticket', async () => {
+    const admin = await t.as('admin');
+    expect((await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0, quietHours: { from: '00:00', to: '00:00' } })).status).toBe(200);
+    const c = await citizen();
+    await c.send({ text: '小区门口井盖松动' });
+    const ticket = await firstTicket(c);
+    await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
+    const operator = await t.as('operator');
+    const agent = await t.as('agent');
+    await act(operator, ticket.id, 'dispatch', { departmentId: (await demoIds(t.hub)).department('ZJJ') });
+    await act(agent, ticket.id, 'sign_for');
+    await act(agent, ticket.id, 'reply', { text: '井盖已更换', solved: true });
+
+    const events: Array<{ type: string; callbackId?: number; step?: string; text?: string }> = [];
+    const socket = new WebSocket(`${t.hub.url()!.replace('http', 'ws')}/api/mp/v1/ws?token=${c.token}`);
+    socket.on('message', (data) => events.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    try {
+      await t.hub.services.callbacks.sweep();
+      await t.hub.queue.drain();
+      const pushed = await eventually(() => events.find((e) => e.type === 'survey'));
+      expect(pushed).toMatchObject({ step: 'contacted', text: expect.stringContaining(`工单${ticket.number}`) });
+    } finally {
+      socket.close();
+    }
+    const card = (await c.get('/survey')).body.survey;
+    expect(card).toMatchObject({ callbackId: expect.any(Number), ticketNumber: ticket.number });
+    expect(card.questions.map((q: { key: string }) => q.key)).toEqual(['contacted', 'resolved', 'satisfaction', 'comment']);
+    expect(card.questions[2].options.map((o: { label: string }) => o.label)).toEqual(['满意', '基本满意', '不满意']);
+
+    const answer = (who: Awaited<ReturnType<typeof citizen>>, body: object) =>
+      t.http.post(`/api/mp/v1/surveys/${card.callbackId}/answers`).set('Authorization', `Bearer ${who.token}`).send(body);
+    expect((await answer(c, { contacted: true, resolved: true, satisfaction: 'happy' })).status).toBe(400);
+    expect((await answer(c, { contacted: 'yes', resolved: true, satisfaction: 'satisfied' })).status).toBe(400);
+    expect((await answer(await citizen(), { contacted: true, resolved: true, satisfaction: 'satisfied' })).status).toBe(404);
+    const done = await answer(c, { contacted: true, resolved: true, satisfaction: 'satisfied', comment: '很及时' });
+    expect(done.status).toBe(200);
+    expect(done.body).toEqual({ outcome: 'closed' });
+    expect((await answer(c, { contacted: true, resolved: false, satisfaction: 'unsatisfied' })).status).toBe(409);
+    await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'closed');
+    expect((await c.get('/survey')).body.survey).toBeNull();
+  });
 });
