@@ -112,7 +112,7 @@ async function databaseFigures(): Promise<void> {
     const moved = await db('sla_clock_events').where({ type: 'retarget', reason: '工作日历变更' }).count<Array<{ count: string }>>('* as count');
     console.log(`scheduling, bulk (a calendar change re-plans running clocks): ${replanCount.toLocaleString('en-US')} clocks in ${(replanMs / 1000).toFixed(2)} s → ${Math.round((replanCount / replanMs) * 1000).toLocaleString('en-US')} tickets/s (${moved[0]!.count} deadlines moved; target 10,000/s)`);
 
-    // Per ticket: the dispatch clock of a new ticket, each in its own transaction, 8 at a time.
+    // Per ticket: the dispatch clock of a new ticket (started by its first action), each in its own transaction, 8 at a time.
     const fresh: Array<{ id: number }> = await db.raw(
       `insert into tickets (number, status, channel, request_type, urgency, title, description, region_id)
        select 'N' || lpad(i::text, 9, '0'), 'new', 'phone', 'complaint', 'normal', '路灯不亮', '路灯不亮', ? from generate_series(1, 4000) as i returning id`,
@@ -127,8 +127,8 @@ async function databaseFigures(): Promise<void> {
           const row = tickets[next++]!;
           await db.transaction((trx) =>
             hub.services.clocks.onTransition(trx, {
-              action: 'created',
-              ticket: { id: row.id, requestType: row.request_type, urgency: row.urgency, categoryId: row.category_id, matter: row.matter, regionId: row.region_id, leadDepartmentId: null, reopenCount: 0 } as never,
+              action: 'triage',
+              ticket: { id: row.id, requestType: row.request_type, urgency: row.urgency, categoryId: row.category_id, matter: row.matter, regionId: row.region_id, leadDepartmentId: null, reopenCount: 0, createdAt: row.created_at } as never,
               actor: { kind: 'system', name: 'bench' },
               reason: null,
             }),

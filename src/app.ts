@@ -161,7 +161,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
   const callbacks = new CallbacksService(db, queue, notify, tickets, logger, { phoneCalls: callPlacer !== undefined });
   const kpis = new KpiService(db);
-  const intake = new IntakeService(db, queue, notify, clocks, callbacks, logger);
+  const intake = new IntakeService(db, queue, notify, callbacks, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, notify);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;

@@ -4,7 +4,6 @@ import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import type { Logger } from '../shared/logger';
-import type { ClockService, Planned } from '../sla/clocks.service';
 import type { CallbacksService } from '../callback/callbacks.service';
 import type { ContactRecord, TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
@@ -29,7 +28,6 @@ export class IntakeService {
     private readonly db: Db,
     private readonly queue: JobQueue,
     private readonly notify: NotifyService,
-    private readonly clocks: ClockService,
     private readonly callbacks: CallbacksService,
     private readonly logger: Logger,
   ) {}
@@ -59,7 +57,6 @@ export class IntakeService {
     });
     if (!outcome) return 'skipped';
     await this.notify.written(outcome.outboxRows);
-    if (outcome.planned) await this.clocks.schedule(outcome.planned.alerts, outcome.planned.now);
     if (outcome.survey?.complete) await this.callbacks.afterCommit([], outcome.survey.callbackId, true);
     if (outcome.kind === 'request' && outcome.ticketId) {
       await this.queue.enqueue('ticket.triage', { ticketId: outcome.ticketId }, { jobId: triageJobId(outcome.ticketId) });
@@ -71,7 +68,7 @@ export class IntakeService {
     trx: Tx,
     message: repo.InboundRecord,
     contact: ContactRecord,
-  ): Promise<{ kind: InboundKind; conversationId: number | null; ticketId: number | null; outbox: NewOutboxMessage[]; planned?: Planned; survey?: { callbackId: number; complete: boolean } }> {
+  ): Promise<{ kind: InboundKind; conversationId: number | null; ticketId: number | null; outbox: NewOutboxMessage[]; survey?: { callbackId: number; complete: boolean } }> {
     const text = message.text.trim();
     const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null): NewOutboxMessage => ({
       kind,
@@ -161,11 +158,9 @@ export class IntakeService {
       createdEvent: { actor: citizen, data: { channel: message.channel, messageId: message.id, media: message.media } },
     });
     const ticket = created!.ticket;
-    // The dispatch clock (受理→派单) starts with the ticket.
-    const planned = await this.clocks.onTransition(trx, { action: 'created', ticket, actor: citizen, reason: null });
     await repo.setConversationTicket(trx, conversation.id, ticket.id);
     this.logger.info({ ticketId: ticket.id, messageId: message.id, channel: message.channel }, 'ticket opened from inbound message');
-    return { kind: 'request', conversationId: conversation.id, ticketId: ticket.id, outbox: [reply('citizen.intake_ack', { number: ticket.number }, ticket.id)], planned };
+    return { kind: 'request', conversationId: conversation.id, ticketId: ticket.id, outbox: [reply('citizen.intake_ack', { number: ticket.number }, ticket.id)] };
   }
 
   /** A ticket the message continues: one it names (if the sender asked on it), else the conversation's open ticket. */

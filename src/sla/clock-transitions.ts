@@ -15,15 +15,21 @@ export type ClockOp =
   /** An approved extension (延期) or a supervisor's deadline (督办) moves the reply deadline. */
   | { op: 'move_reply'; kind: 'extend' | 'retarget' }
   /** Urgency, category or request type changed: limits not set by hand follow the new policy. */
-  | { op: 'replan' };
+  | { op: 'replan' }
+  /**
+   * The dispatch clock (受理→派单), started from the ticket's creation time by the first action on it
+   * (the classifier's, usually within milliseconds): creation itself stays one fast statement.
+   */
+  | { op: 'start_dispatch' };
 
 const handlingStages = ['sign_for', 'first_contact'] as const;
 
-export const clockTransitions: Partial<Record<TicketAction | 'created', readonly ClockOp[]>> = {
-  created: [{ op: 'start', stage: 'dispatch', of: 'lead' }],
-  classify: [{ op: 'replan' }],
-  categorize: [{ op: 'replan' }],
+export const clockTransitions: Partial<Record<TicketAction, readonly ClockOp[]>> = {
+  classify: [{ op: 'start_dispatch' }, { op: 'replan' }],
+  triage: [{ op: 'start_dispatch' }],
+  categorize: [{ op: 'start_dispatch' }, { op: 'replan' }],
   dispatch: [
+    { op: 'start_dispatch' },
     { op: 'stop', stages: ['dispatch'], of: 'lead' },
     { op: 'start', stage: 'sign_for', of: 'lead' },
     { op: 'start', stage: 'reply', of: 'lead' },
@@ -58,7 +64,7 @@ export const clockTransitions: Partial<Record<TicketAction | 'created', readonly
   supervise: [{ op: 'move_reply', kind: 'retarget' }],
   pause_clocks: [{ op: 'pause' }],
   resume_clocks: [{ op: 'resume' }],
-  resolve_directly: [{ op: 'stop', stages: ['dispatch'], of: 'lead' }],
+  resolve_directly: [{ op: 'start_dispatch' }, { op: 'stop', stages: ['dispatch'], of: 'lead' }],
   close: [{ op: 'stop', stages: ['callback'], of: 'lead' }],
   cancel: [{ op: 'cancel', stages: 'all', of: 'all' }],
   merge: [{ op: 'cancel', stages: 'all', of: 'all' }],

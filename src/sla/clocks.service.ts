@@ -67,7 +67,7 @@ export interface Planned {
 }
 
 export interface Transition {
-  action: TicketAction | 'created';
+  action: TicketAction;
   /** The ticket after the change. */
   ticket: TicketRecord;
   actor: Actor;
@@ -144,8 +144,6 @@ export class ClockService {
     const none: Planned = { alerts: [] };
     if (!ops || ops.length === 0) return none;
     if (ops.some((op) => op.op === 'move_reply') && change.replyDueAt == null) return none;
-    // The classifier's suggestion changes no limit unless it filled something in.
-    if (change.action === 'classify' && Object.keys((change.data?.applied as object | undefined) ?? {}).length === 0) return none;
 
     const snapshot = await this.config.snapshot();
     const context = await loadContext(trx, change.ticket);
@@ -350,7 +348,7 @@ class ClockWork {
     private readonly snapshot: SlaSnapshot,
     private readonly calendar: WorkingCalendar,
     private readonly calendarId: number | null,
-    private readonly context: { now: Date; regionPath: string | null; clocks: ClockRecord[] },
+    private readonly context: { now: Date; regionPath: string | null; clocks: ClockRecord[]; hasDispatchClock: boolean },
     private readonly change: Transition,
   ) {
     const ticket = change.ticket;
@@ -416,7 +414,13 @@ class ClockWork {
         this.ledger.push({ clock, type: op.kind, dueAt, reason: this.change.reason, data: { previousDueAt } });
         return;
       }
+      case 'start_dispatch':
+        if (this.context.hasDispatchClock || this.change.ticket.reopenCount > 0) return;
+        this.context.hasDispatchClock = true;
+        return this.start('dispatch', null, null, undefined, undefined, this.change.ticket.createdAt);
       case 'replan':
+        // The classifier's suggestion changes no limit unless it filled something in.
+        if (this.change.action === 'classify' && Object.keys((this.change.data?.applied as object | undefined) ?? {}).length === 0) return;
         for (const clock of this.open('all').filter((c) => !c.manualDue)) {
           const policy = matchPolicy(this.snapshot.policies, clock.stage, this.facts);
           if (!policy || policy.id === clock.policyId) continue;
@@ -445,12 +449,13 @@ class ClockWork {
     return clock.calendarId === this.calendarId || clock.calendarId === null ? this.calendar : (this.snapshot.calendars.get(clock.calendarId)?.compiled ?? this.calendar);
   }
 
-  private async start(stage: Stage, assignmentId: number | null, departmentId: number | null, dueAt?: Date, how?: 'extend' | 'retarget'): Promise<void> {
+  /** A new clock, from now or (the dispatch clock) from when the ticket was taken. */
+  private async start(stage: Stage, assignmentId: number | null, departmentId: number | null, dueAt?: Date, how?: 'extend' | 'retarget', from: Date = this.now): Promise<void> {
     const explicit = dueAt ?? (stage === 'reply' && assignmentId === null ? (this.change.replyDueAt ?? undefined) : undefined);
     const policy = matchPolicy(this.snapshot.policies, stage, this.facts);
     if (!policy && !explicit) return;
     const unit: LimitUnit = policy?.unit ?? 'natural_hours';
-    const timing = explicit ? timingUntil(this.now, explicit, unit, 0, this.calendar) : startTiming(this.now, policy!.amount, policy!.unit, this.calendar);
+    const timing = explicit ? timingUntil(from, explicit, unit, 0, this.calendar) : startTiming(from, policy!.amount, policy!.unit, this.calendar);
     const next = nextAlert(this.snapshot.levels, timing, this.calendar, { after: -1, now: this.now, everAlerted: -1 });
     const clock: ClockRecord = {
       id: 0,
@@ -464,10 +469,10 @@ class ClockWork {
       amount: policy?.amount ?? timing.limitMs / 3_600_000,
       unit,
       state: 'running',
-      startedAt: this.now,
+      startedAt: from,
       limitMs: timing.limitMs,
       usedMs: 0,
-      basisAt: this.now,
+      basisAt: from,
       dueAt: timing.dueAt,
       stoppedAt: null,
       breachedAt: null,
@@ -595,15 +600,16 @@ async function dbClock(db: Queryable): Promise<Date> {
 }
 
 /** The database's time, the ticket's place and its open clocks, in one round trip. */
-async function loadContext(trx: Tx, ticket: TicketRecord): Promise<{ now: Date; regionPath: string | null; clocks: ClockRecord[] }> {
-  const { rows } = await trx.raw<{ rows: Array<{ now: Date; region_path: string | null; clocks: Array<Record<string, unknown>> }> }>(
+async function loadContext(trx: Tx, ticket: TicketRecord): Promise<{ now: Date; regionPath: string | null; clocks: ClockRecord[]; hasDispatchClock: boolean }> {
+  const { rows } = await trx.raw<{ rows: Array<{ now: Date; region_path: string | null; clocks: Array<Record<string, unknown>>; has_dispatch: boolean }> }>(
     `select now() as now,
             (select path from regions where id = ?) as region_path,
-            coalesce((select json_agg(c order by c.id) from sla_clocks c where c.ticket_id = ? and c.state in ('running', 'paused')), '[]') as clocks`,
-    [ticket.regionId, ticket.id],
+            coalesce((select json_agg(c order by c.id) from sla_clocks c where c.ticket_id = ? and c.state in ('running', 'paused')), '[]') as clocks,
+            exists (select 1 from sla_clocks c where c.ticket_id = ? and c.stage = 'dispatch') as has_dispatch`,
+    [ticket.regionId, ticket.id, ticket.id],
   );
   const row = rows[0]!;
-  return { now: row.now, regionPath: row.region_path, clocks: row.clocks.map(clockFromJson) };
+  return { now: row.now, regionPath: row.region_path, clocks: row.clocks.map(clockFromJson), hasDispatchClock: row.has_dispatch };
 }
 
 function clockFromJson(json: Record<string, unknown>): ClockRecord {

@@ -73,8 +73,8 @@ export class TicketsService {
       if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
     }
     const caller = input.caller;
-    const created = await this.db.transaction(async (trx) => {
-      const inserted = await repo.insertTicket(trx, {
+    // One statement: the dispatch clock starts from created_at with the first action on the ticket (the classifier's).
+    const inserted = await repo.insertTicket(this.db, {
       channel: input.channel,
       requestType: input.requestType,
       urgency: input.urgency,
@@ -87,15 +87,10 @@ export class TicketsService {
       createdBy: actor.userId,
       caller: caller ? { phone: phone ?? null, name: caller.name ?? null, idNumber: caller.idNumber ?? null, anonymous: caller.anonymous, confidential: caller.confidential } : null,
       createdEvent: { actor, data: { channel: input.channel, ...(input.proxy ? { proxy: input.proxy } : {}) } },
-      });
-      if (!inserted) return undefined;
-      // The dispatch clock (受理→派单) starts with the ticket.
-      return { inserted, planned: await this.clocks.onTransition(trx, { action: 'created', ticket: inserted.ticket, actor, reason: null }) };
     });
-    if (!created) throw await this.invalidReference(input);
-    const { ticket, contact, category, region, eventId } = created.inserted;
+    if (!inserted) throw await this.invalidReference(input);
+    const { ticket, contact, category, region, eventId } = inserted;
     await this.afterCommit('ticket.triage', () => this.queue.enqueue('ticket.triage', { ticketId: ticket.id }, { jobId: triageJobId(ticket.id) }));
-    await this.afterCommit('sla.schedule', () => this.clocks.schedule(created.planned.alerts, created.planned.now));
     // Answered from what was just written: a new ticket has no assignments, requesters or other events yet.
     return presentDetail(
       { ...ticket, categoryCode: category?.code ?? null, categoryName: category?.name ?? null, regionName: region?.name ?? null, leadDepartmentName: null, overdueNow: false },

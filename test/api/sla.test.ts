@@ -52,7 +52,9 @@ describe('stage clocks', () => {
     const dispatch = open(clocks, 'dispatch')!;
     expect(dispatch).toMatchObject({ state: 'running', unit: 'natural_hours', amount: 24 });
     expect(new Date(dispatch.dueAt).getTime() - new Date(dispatch.startedAt).getTime()).toBe(hours(24));
-    expect(dispatch.ledger[0]).toMatchObject({ type: 'start', reason: '派单：一般事项 24 小时', actorName: '王敏（话务员）' });
+    // Started by the classifier's action, from the moment the ticket was taken.
+    expect(dispatch.ledger[0]).toMatchObject({ type: 'start', reason: '派单：一般事项 24 小时', actorKind: 'classifier' });
+    expect(dispatch.startedAt).toBe((await operator.get(`/api/v1/tickets/${ticket.id}`)).body.createdAt);
 
     await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') });
     clocks = await clocksOf(ticket.id);
