@@ -8,6 +8,7 @@ import { createSlackApp, registerSlackHandlers } from '../adapters/slack/slack-a
 import { createTwilioClient } from '../adapters/twilio/twilio-client';
 import { TwilioCallPlacer } from '../adapters/twilio/twilio-call-placer';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
+import { HttpPostalTracker } from '../adapters/postal/http-postal-tracker';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
@@ -45,11 +46,14 @@ import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
-import { seedDemoCity, seedTaxonomy } from './seed/seed';
+import { seedDemoCity, seedProxyMatters, seedTaxonomy } from './seed/seed';
 import { callbackHandlers, callbackSweep } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
 import { KpiService } from './callback/kpis';
+import { proxyHandlers, proxySweep } from './proxy/proxy.jobs';
+import { registerProxyRoutes } from './proxy/proxy.routes';
+import { ProxyService } from './proxy/proxy.service';
 import { ClockService } from './sla/clocks.service';
 import { SlaAlerts } from './sla/sla-alerts';
 import { SlaConfigService, seedSlaDefaults } from './sla/sla-config.service';
@@ -88,6 +92,7 @@ export interface Hub {
     slaAlerts: SlaAlerts;
     callbacks: CallbacksService;
     kpis: KpiService;
+    proxy: ProxyService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -116,6 +121,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     seeded = { taxonomy: await seedTaxonomy(db), demo: config.seedDemo ? await seedDemoCity(db) : false };
     // The standard week, Beijing-style limits and the alert ladder: data an admin changes afterwards.
     await seedSlaDefaults(db);
+    await seedProxyMatters(db);
   } catch (error) {
     await queue.close();
     await database.close();
@@ -161,6 +167,10 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
   const callbacks = new CallbacksService(db, queue, notify, tickets, logger, { phoneCalls: callPlacer !== undefined });
   const kpis = new KpiService(db);
+  const proxy = new ProxyService(db, queue, notify, tickets, slaConfig, logger, {
+    acceptMinutes: config.proxy.acceptMinutes,
+    tracker: config.proxy.postal ? new HttpPostalTracker(config.proxy.postal) : undefined,
+  });
   const intake = new IntakeService(db, queue, notify, callbacks, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, notify);
@@ -187,6 +197,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...notifyHandlers(notify),
     ...slaHandlers(clocks),
     ...callbackHandlers(callbacks),
+    ...proxyHandlers(proxy),
     // Without Slack nothing enqueues these; one left from a configuration since removed is dropped.
     'chat.action': (payload) => (chatActions ? chatActions.run(payload) : Promise.resolve('skipped')),
   };
@@ -199,6 +210,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     slaSweep(clocks, config.sla.sweepMs),
     slaDigest(slaAlerts),
     callbackSweep(callbacks, config.callback.sweepMs),
+    proxySweep(proxy, config.proxy.sweepMs),
   ];
 
   const webhooks = Router();
@@ -238,6 +250,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerSlaRoutes(api, { config: slaConfig, clocks, reports: slaReports, tickets });
   registerInboxRoutes(api, db);
   registerCallbackRoutes(api, callbacks, kpis);
+  registerProxyRoutes(api, proxy);
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);
 
@@ -270,7 +283,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing, clocks, slaConfig, slaAlerts, callbacks, kpis },
+    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing, clocks, slaConfig, slaAlerts, callbacks, kpis, proxy },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

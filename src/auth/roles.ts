@@ -21,7 +21,7 @@ export const isCenterRole = (role: UserRole): boolean => (centerRoles as readonl
 
 /** Who did something: a signed-in user, or the hub itself (jobs, classifier). */
 export type Actor =
-  | { kind: 'user'; userId: number; username: string; displayName: string; role: UserRole; departmentId: number | null; via: 'session' | 'api_key' | 'chat' }
+  | { kind: 'user'; userId: number; username: string; displayName: string; role: UserRole; departmentId: number | null; via: 'session' | 'api_key' | 'chat' | 'job' }
   | { kind: 'system' | 'classifier' | 'citizen'; name: string };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;

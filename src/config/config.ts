@@ -69,6 +69,10 @@ const envSchema = z.object({
   SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
 
   SLA_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  PROXY_ACCEPT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  PROXY_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  POSTAL_API_URL: optionalUrl,
+  POSTAL_API_KEY: z.string().min(8).optional(),
   CALLBACK_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   SLA_DIGEST_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as HH:MM').default('08:30'),
 
@@ -122,6 +126,13 @@ export interface Config {
     sweepMs: number;
     /** When (Beijing time, HH:MM) the supervisors' daily overdue digest goes out. */
     digestAt: string;
+  };
+  proxy: {
+    /** A runner has this long to accept an offered order before it goes to the next. */
+    acceptMinutes: number;
+    sweepMs: number;
+    /** The postal service's tracking API (free delivery of results); without it, a posted result is marked delivered by staff. */
+    postal?: { baseUrl: string; apiKey: string };
   };
   /** How often each worker looks for callback steps that are due (first question, reminder, next channel). */
   callback: { sweepMs: number };
@@ -197,6 +208,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
         : undefined,
     sla: { sweepMs: e.SLA_SWEEP_MS, digestAt: e.SLA_DIGEST_AT },
     callback: { sweepMs: e.CALLBACK_SWEEP_MS },
+    proxy: {
+      acceptMinutes: e.PROXY_ACCEPT_MINUTES,
+      sweepMs: e.PROXY_SWEEP_MS,
+      postal: e.POSTAL_API_URL && e.POSTAL_API_KEY ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY } : undefined,
+    },
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };
 }

@@ -32,6 +32,9 @@ export const jobCatalogue = {
   // The next step of a callback survey (ask, remind, next channel) and carrying out its outcome on the ticket.
   'callback.step': job(z.strictObject({ callbackId: z.number().int().positive() })),
   'callback.apply': job(z.strictObject({ callbackId: z.number().int().positive() })),
+  // 帮办代办: offer an order to a runner; follow a posted result through the postal service.
+  'proxy.assign': job(z.strictObject({ orderId: z.number().int().positive() })),
+  'proxy.track': job(z.strictObject({ orderId: z.number().int().positive() })),
   // A button or form submitted in Slack: acknowledged at once, performed here as the mapped user.
   'chat.action': job(
     z.strictObject({

@@ -143,6 +143,8 @@ export class DispatchCatalog {
       if (!bucket) return;
       for (const entry of bucket) {
         if (entry.requestType !== null && entry.requestType !== input.requestType) continue;
+        // A 代办 request goes to the runners: only entries for 代办 (by request type or matter) route it.
+        if (input.requestType === 'proxy' && entry.requestType !== 'proxy' && entry.matter === null) continue;
         if (entry.matter !== null && entry.matter !== input.matter) continue;
         if (entry.regionId !== null && !regions?.includes(entry.regionId)) continue;
         if (entry.effectiveFrom !== null && input.today < entry.effectiveFrom) continue;

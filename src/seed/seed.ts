@@ -1,6 +1,7 @@
 import { hashPassword } from '../auth/password';
 import type { Db, Tx } from '../db/db';
 import { defaultTaxonomy } from './default-taxonomy';
+import { defaultMatters, matterRow } from '../proxy/matters';
 import { demoCatalog, demoDepartments, demoPassword, demoRegions, demoUsers, type RegionSeed } from './demo-city';
 
 /** The default taxonomy goes into an empty categories table; afterwards it is admin data. */
@@ -66,4 +67,28 @@ async function insertRegionTree(trx: Tx, node: RegionSeed, parentId: number | nu
   const [row] = await trx('regions').insert({ code: node.code, name: node.name, level: node.level, parent_id: parentId }).returning<Array<{ id: number }>>('id');
   ids.set(node.code, row!.id);
   for (const child of node.children ?? []) await insertRegionTree(trx, child, row!.id, ids);
+}
+
+/**
+ * The 代办 matters catalog (the seeds' high-frequency matters) into an empty table, each with its
+ * legal time limit as the reply policy of its tickets; with the demo city, the demo runner covers
+ * 西山县 for every matter.
+ */
+export async function seedProxyMatters(db: Db): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['sla:config']);
+    if (await trx('proxy_matters').first('id')) return false;
+    const departments = new Map((await trx('departments').select('code', 'id')).map((d: { code: string; id: number }) => [d.code, d.id]));
+    for (const { departmentCode, ...matter } of defaultMatters) {
+      await trx('proxy_matters').insert(matterRow({ ...matter, departmentId: departments.get(departmentCode) ?? null }));
+      await trx('sla_policies').insert({ name: `代办：${matter.name}（法定时限）`, stage: 'reply', matter: matter.name, amount: matter.legalDays, unit: 'working_days', priority: 40 });
+    }
+    await trx('sla_config').increment('revision', 1);
+    const runner = await trx('users').where({ username: 'runner', role: 'runner' }).first<{ id: number } | undefined>('id');
+    const county = await trx('regions').where({ code: '990121' }).first<{ id: number } | undefined>('id');
+    if (runner && county) {
+      await trx('runners').insert({ user_id: runner.id, kind: 'runner', grid_region_ids: [county.id], matter_ids: await trx('proxy_matters').pluck('id') }).onConflict('user_id').ignore();
+    }
+    return true;
+  });
 }

@@ -68,6 +68,16 @@ export const clockTransitions: Partial<Record<TicketAction, readonly ClockOp[]>>
   close: [{ op: 'stop', stages: ['callback'], of: 'lead' }],
   cancel: [{ op: 'cancel', stages: 'all', of: 'all' }],
   merge: [{ op: 'cancel', stages: 'all', of: 'all' }],
+  set_matter: [{ op: 'replan' }],
+  // 办不成事: the window's chief representative on site, the department head on site, an answer — each a clock.
+  flag_hard_case: [
+    { op: 'start', stage: 'hard_onsite_rep', of: 'lead' },
+    { op: 'start', stage: 'hard_onsite_head', of: 'lead' },
+    { op: 'start', stage: 'hard_answer', of: 'lead' },
+  ],
+  hard_case_rep_onsite: [{ op: 'stop', stages: ['hard_onsite_rep'], of: 'lead' }],
+  hard_case_head_onsite: [{ op: 'stop', stages: ['hard_onsite_head'], of: 'lead' }],
+  hard_case_answer: [{ op: 'stop', stages: ['hard_onsite_rep', 'hard_onsite_head', 'hard_answer'], of: 'lead' }],
   // A reopened ticket (重办) is handled again on new clocks.
   reopen: [
     { op: 'cancel', stages: 'all', of: 'all' },

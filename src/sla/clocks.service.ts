@@ -440,7 +440,7 @@ class ClockWork {
     }
   }
 
-  /** The center holds the dispatch and callback stages; the lead department the others. */
+  /** The center holds the dispatch and callback stages; the lead department the others (the hard-case ones too). */
   private leadDepartment(stage: Stage): number | null {
     return stage === 'dispatch' || stage === 'callback' ? null : this.change.ticket.leadDepartmentId;
   }

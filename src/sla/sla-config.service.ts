@@ -340,8 +340,16 @@ export const defaultPolicies = (category: (code: string) => number | undefined):
     p('答复：举报等复杂事项 15 个工作日', 'reply', 15, 'working_days', 10, { requestType: 'report' }),
     p('答复：7 个工作日', 'reply', 7, 'working_days', 0),
     p('回访：2 个工作日', 'callback', 2, 'working_days', 0),
+    ...hardCasePolicies.map(([name, stage, amount, unit]) => p(name, stage, amount, unit, 0)),
   ];
 };
+
+/** 办不成事 (the seeds' ladder): the chief representative within 10 minutes, the head within 30, an answer within 3 working days. */
+export const hardCasePolicies: Array<[string, Stage, number, LimitUnit]> = [
+  ['办不成事：首席代表 10 分钟内到场', 'hard_onsite_rep', 1 / 6, 'natural_hours'],
+  ['办不成事：部门负责人 30 分钟内到场', 'hard_onsite_head', 0.5, 'natural_hours'],
+  ['办不成事：3 个工作日内答复', 'hard_answer', 3, 'working_days'],
+];
 
 export const defaultLevels: AlertLevel[] = [
   { level: 0, name: '黄牌预警', audience: 'assignee', atShare: 0.8, afterAmount: null, afterUnit: null, sms: false },

@@ -36,6 +36,11 @@ export const ticketActions = [
   'merge',
   'note',
   'reveal_contact',
+  'set_matter',
+  'flag_hard_case',
+  'hard_case_rep_onsite',
+  'hard_case_head_onsite',
+  'hard_case_answer',
 ] as const;
 export type TicketAction = (typeof ticketActions)[number];
 
@@ -74,7 +79,8 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   dispatch: { label: '派单', from: ['new', 'triage'], to: 'dispatched', actors: ['system', ...center], notify: ['citizen', 'department'] },
   sign_for: { label: '签收', from: ['dispatched'], to: 'accepted', actors: departmentStaff, scope: 'lead' },
   // The department head (re)assigns a ticket inside the department.
-  assign: { label: '分配承办人', from: handling, actors: ['dept_head', 'admin'], scope: 'lead' },
+  // The system assigns too: a 代办 order offered to a runner (src/proxy).
+  assign: { label: '分配承办人', from: handling, actors: ['dept_head', 'admin', 'system'], scope: 'lead' },
   return: { label: '退单', from: handling, to: 'returned', actors: departmentStaff, scope: 'lead' },
   review_return: { label: '退单审核', from: ['returned'], to: 'dispatched', actors: centerDispatchers, notify: ['department'] },
   transfer: { label: '转派', from: handling, to: 'dispatched', actors: centerDispatchers, notify: ['department'] },
@@ -100,6 +106,13 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   reopen: { label: '重办', from: ['replied'], to: 'dispatched', actors: ['system', ...centerDispatchers], notify: ['department'] },
   merge: { label: '并单', from: ['new', 'triage', 'dispatched', 'accepted', 'returned'], to: 'cancelled', actors: centerDispatchers, notify: ['citizen'] },
   note: { label: '内部备注', from: allStatuses, actors: [...center, ...departmentStaff], scope: 'lead_or_assist' },
+  // 帮办代办: the seat names (or corrects) the matter of a 代办 request, its service mode and place.
+  set_matter: { label: '确认代办事项', from: ['new', 'triage', 'dispatched', 'accepted'], actors: ['proxy_seat', 'operator', 'supervisor', 'admin'] },
+  // 办不成事: the hard-case ladder — the window's chief representative on site, the department head, an answer.
+  flag_hard_case: { label: '办不成事', from: ['dispatched', 'accepted', 'returned'], actors: [...center, ...departmentStaff], scope: 'lead', notify: ['department'] },
+  hard_case_rep_onsite: { label: '首席代表到场', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: [...centerDispatchers, ...departmentStaff], scope: 'lead' },
+  hard_case_head_onsite: { label: '部门负责人到场', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: [...centerDispatchers, ...departmentStaff], scope: 'lead' },
+  hard_case_answer: { label: '办不成事答复', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: [...centerDispatchers, ...departmentStaff], scope: 'lead' },
   reveal_contact: { label: '查看联系方式', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: departmentStaff, scope: 'lead_or_assist' },
 };
 

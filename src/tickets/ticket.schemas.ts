@@ -180,6 +180,11 @@ export const actionBodies = {
   merge: z.strictObject({ intoTicketId: id, reason: text(limits.reason).optional(), expectedVersion }),
   note: z.strictObject({ text: text(limits.note), expectedVersion }),
   reveal_contact: z.strictObject({ purpose: text(limits.reason), expectedVersion }),
+  set_matter: z.strictObject({ matter: text(100), serviceMode: z.enum(proxyServiceModes).optional(), regionId: id.optional(), expectedVersion }),
+  flag_hard_case: z.strictObject({ reason: text(limits.reason), expectedVersion }),
+  hard_case_rep_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
+  hard_case_head_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
+  hard_case_answer: z.strictObject({ text: text(limits.reply), expectedVersion }),
 } satisfies Record<TicketAction, z.ZodType>;
 
 export type ActionBody<A extends TicketAction> = z.infer<(typeof actionBodies)[A]>;

@@ -81,6 +81,8 @@ export interface TicketRecord {
   firstContactAt: Date | null;
   /** A 督办 awaits the department's written response. */
   supervisionPending: boolean;
+  /** Flagged 办不成事: the hard-case ladder runs. */
+  hardCase: boolean;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -114,6 +116,8 @@ export type TicketPatch = Partial<
     | 'clocksPaused'
     | 'firstContactAt'
     | 'supervisionPending'
+    | 'hardCase'
+    | 'matter'
   >
 >;
 

@@ -52,6 +52,7 @@ const ticketColumns = {
   clocksPaused: 'clocks_paused',
   firstContactAt: 'first_contact_at',
   supervisionPending: 'supervision_pending',
+  hardCase: 'hard_case',
   version: 'version',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
@@ -94,6 +95,8 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   clocksPaused: 'clocks_paused',
   firstContactAt: 'first_contact_at',
   supervisionPending: 'supervision_pending',
+  hardCase: 'hard_case',
+  matter: 'matter',
 };
 
 export interface NewTicket {

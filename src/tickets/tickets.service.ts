@@ -21,6 +21,8 @@ import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
 import type { ClockService, Planned } from '../sla/clocks.service';
 import { callbackTransition } from '../callback/callbacks.service';
+import { proxyTransition, type JobRequest } from '../proxy/proxy.service';
+import { findMatter } from '../proxy/matters';
 
 /** Actions that change nothing a department's card shows. */
 const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
@@ -73,6 +75,12 @@ export class TicketsService {
       if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
     }
     const caller = input.caller;
+    if (input.proxy) {
+      // A 代办 request names a matter of the catalog, in a way that matter may be served.
+      const matter = await findMatter(this.db, input.proxy.matter);
+      if (!matter || !matter.active) throw invalid(`"${input.proxy.matter}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
+      if (!matter.serviceModes.includes(input.proxy.serviceMode)) throw invalid(`「${matter.name}」cannot be served as ${input.proxy.serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
+    }
     // One statement: the dispatch clock starts from created_at with the first action on the ticket (the classifier's).
     const inserted = await repo.insertTicket(this.db, {
       channel: input.channel,
@@ -227,13 +235,16 @@ export class TicketsService {
       });
       // A reply schedules the callback (回访); reopening or closing ends one still open.
       await callbackTransition(trx, action, { ...ticket, ...result.patch, status: toStatus, version });
+      // A 代办 ticket with a runner team gets its order (src/proxy), offered to a runner after commit.
+      const jobs = await proxyTransition(trx, action, { ...ticket, ...result.patch, status: toStatus, version });
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !this.options.chat || chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
       const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result, chatChannels));
-      return { ...result, outboxRows, planned };
+      return { ...result, outboxRows, planned, jobs };
     });
     await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
     await this.afterCommit('sla.schedule', () => this.clocks.schedule(outcome.planned.alerts, outcome.planned.now));
+    for (const job of outcome.jobs as JobRequest[]) await this.afterCommit(job.name, () => this.queue.enqueue(job.name, job.payload as never, { jobId: job.jobId }));
     if (outcome.response !== undefined) return outcome.response;
     // Callers that do not answer anyone (jobs) skip reading the ticket back.
     return options.readBack === false ? undefined : this.get(actor, ticketId);
@@ -580,6 +591,31 @@ export class TicketsService {
 
     note: async (_c, body) => ({ reason: null, data: { text: body.text } }),
 
+    set_matter: async ({ trx, ticket }, body) => {
+      if (ticket.requestType !== 'proxy') throw invalid('only a 代办 request (requestType proxy) has a matter');
+      const matter = await findMatter(trx, body.matter);
+      if (!matter || !matter.active) throw invalid(`"${body.matter}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
+      if (body.serviceMode && !matter.serviceModes.includes(body.serviceMode)) throw invalid(`「${matter.name}」cannot be served as ${body.serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
+      if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId))) throw invalid(`region ${body.regionId} does not exist`);
+      if (body.serviceMode) await trx('proxy_orders').update({ service_mode: body.serviceMode }).where({ ticket_id: ticket.id });
+      return {
+        patch: { matter: matter.name, ...(body.regionId !== undefined ? { regionId: body.regionId } : {}) },
+        data: { matter: matter.name, matterId: matter.id, serviceMode: body.serviceMode, regionId: body.regionId },
+      };
+    },
+
+    flag_hard_case: async ({ ticket }, body) => {
+      if (ticket.hardCase) throw conflict('this ticket is already a hard case (办不成事)');
+      return { patch: { hardCase: true }, reason: body.reason };
+    },
+
+    hard_case_rep_onsite: async ({ ticket }, body) => this.hardCaseStep(ticket, body.note),
+    hard_case_head_onsite: async ({ ticket }, body) => this.hardCaseStep(ticket, body.note),
+    hard_case_answer: async ({ ticket }, body) => {
+      if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
+      return { reason: null, data: { text: body.text } };
+    },
+
     reveal_contact: async ({ trx, ticket }, body) => {
       const contact = ticket.contactId === null ? undefined : (await repo.findContacts(trx, [ticket.contactId]))[0];
       if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
@@ -588,6 +624,11 @@ export class TicketsService {
       return { reason: body.purpose, data: { contactId: contact.id }, response: { contact: presentContact(contact, systemActor('reveal')) } };
     },
   };
+
+  private async hardCaseStep(ticket: TicketRecord, note: string): Promise<ApplyResult> {
+    if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
+    return { reason: note };
+  }
 
   /** Which reference made a creation write nothing (looked up only on this failure path). */
   private async invalidReference(input: CreateTicketInput): Promise<AppError> {

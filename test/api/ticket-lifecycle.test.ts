@@ -164,6 +164,44 @@ describe('ticket lifecycle through HTTP', () => {
     await ok(agent, ticket.id, 'reply', { text: '已处理', solved: true });
   });
 
+  test('when the seat names a 代办 request’s matter, then it must be in the catalog and servable that way', async () => {
+    const ticket = await createTicket(proxy, {
+      requestType: 'proxy',
+      description: '老人申请代办高龄补贴',
+      proxy: { matter: '老年人优待证', serviceMode: 'full_proxy', applicantAddress: '西山县石门乡石门村5组' },
+    });
+    await t.hub.queue.drain();
+    const set = await ok(proxy, ticket.id, 'set_matter', { matter: 'AGED_ALLOWANCE', regionId: ids.region('990121200201') });
+    expect(set.timeline.at(-1)).toMatchObject({ type: 'set_matter', data: { matter: '高龄补贴', regionId: ids.region('990121200201') } });
+    expect(set.region).toMatchObject({ id: ids.region('990121200201') });
+    await act(proxy, ticket.id, 'set_matter', { matter: '不存在的事项' }, 400);
+    const inPerson = await act(proxy, ticket.id, 'set_matter', { matter: '残疾证', serviceMode: 'full_proxy' }, 400);
+    expect(inPerson.error.message).toMatch(/需本人到指定医院评残/);
+    await act(proxy, (await triaged()).id, 'set_matter', { matter: '高龄补贴' }, 400);
+    // Creating one checks the same.
+    expect((await proxy.post('/api/v1/tickets', { requestType: 'proxy', description: '代办', proxy: { matter: '登月许可', serviceMode: 'full_proxy', applicantAddress: '某地' } })).status).toBe(400);
+  });
+
+  test('when a ticket cannot get done (办不成事), then the chief representative, the head and an answer each run on a clock', async () => {
+    const ticket = await dispatchedToHousing();
+    await ok(agent, ticket.id, 'flag_hard_case', { reason: '涉及多个部门，窗口无法办理' });
+    await act(agent, ticket.id, 'flag_hard_case', { reason: '再次' }, 409);
+    const clocks = async () => (await operator.get(`/api/v1/tickets/${ticket.id}/clocks`)).body.items.filter((c: { stage: string }) => c.stage.startsWith('hard_'));
+    const running = await clocks();
+    expect(running.map((c: { stage: string; state: string }) => [c.stage, c.state])).toEqual([
+      ['hard_onsite_rep', 'running'],
+      ['hard_onsite_head', 'running'],
+      ['hard_answer', 'running'],
+    ]);
+    expect(new Date(running[0].dueAt).getTime() - new Date(running[0].startedAt).getTime()).toBe(10 * 60_000);
+    expect(new Date(running[1].dueAt).getTime() - new Date(running[1].startedAt).getTime()).toBe(30 * 60_000);
+    await ok(agent, ticket.id, 'hard_case_rep_onsite', { note: '窗口首席代表已到场' });
+    await ok(head, ticket.id, 'hard_case_head_onsite', { note: '局负责人已到场' });
+    await ok(agent, ticket.id, 'hard_case_answer', { text: '已协调各部门，三日内办结' });
+    expect((await clocks()).map((c: { state: string }) => c.state)).toEqual(['stopped', 'stopped', 'stopped']);
+    await act(agent, (await dispatchedToHousing()).id, 'hard_case_answer', { text: '未标记' }, 409);
+  });
+
   test('when a head adds and releases an assisting department, then the lead may reply', async () => {
     const ticket = await dispatchedToHousing();
     await ok(agent, ticket.id, 'sign_for');
@@ -280,6 +318,11 @@ describe('forbidden transitions', () => {
       merge: { intoTicketId: 1 },
       note: { text: '测试' },
       reveal_contact: { purpose: '测试' },
+      set_matter: { matter: '高龄补贴' },
+      flag_hard_case: { reason: '测试' },
+      hard_case_rep_onsite: { note: '测试' },
+      hard_case_head_onsite: { note: '测试' },
+      hard_case_answer: { text: '测试' },
     };
     return bodies[action];
   }

@@ -51,6 +51,8 @@ describe.each(implementations)('%s queue', (_name, make) => {
     'sla.alert': async () => 'skipped',
     'callback.step': async () => 'skipped',
     'callback.apply': async () => 'skipped',
+    'proxy.assign': async () => 'skipped',
+    'proxy.track': async () => 'skipped',
   'notify.deliver': async () => 'skipped',
   };
 

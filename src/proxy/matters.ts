@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Queryable } from '../db/db';
+import { proxyServiceModes } from '../tickets/ticket.schemas';
+
+/** The matters catalog (事项) of 帮办代办: what each matter needs and how it may be served. */
+
+export const deliveryOptions = ['window', 'postal'] as const;
+export const mandateScopes = ['collect_materials', 'submit', 'receive_result', 'pay_fees'] as const;
+export type MandateScope = (typeof mandateScopes)[number];
+
+export const materialSchema = z.strictObject({
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a key of lowercase letters, digits and _'),
+  name: z.string().trim().min(1).max(100),
+  form: z.enum(['original', 'copy', 'either']),
+  count: z.number().int().min(1).max(20),
+  /** 容缺: may follow later on the applicant's promise. */
+  deferrable: z.boolean().default(false),
+});
+export type Material = z.infer<typeof materialSchema>;
+
+export const matterFields = {
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, 'an upper-case code'),
+  name: z.string().trim().min(2).max(60),
+  departmentId: z.number().int().positive().nullable(),
+  legalDays: z.number().int().min(1).max(365),
+  materials: z
+    .array(materialSchema)
+    .max(30)
+    .refine((list) => new Set(list.map((m) => m.key)).size === list.length, 'material keys must be unique'),
+  serviceModes: z.array(z.enum(proxyServiceModes)).min(1).max(3),
+  deliveryOptions: z.array(z.enum(deliveryOptions)).min(1).max(2),
+  eligibility: z.string().trim().max(500).nullable(),
+  tripsSaved: z.number().int().min(0).max(20),
+  active: z.boolean(),
+};
+export const matterSchema = z.strictObject(matterFields);
+export type MatterInput = z.infer<typeof matterSchema>;
+export interface Matter extends MatterInput {
+  id: number;
+}
+
+export const matterColumns = {
+  id: 'id',
+  code: 'code',
+  name: 'name',
+  departmentId: 'department_id',
+  legalDays: 'legal_days',
+  materials: 'materials',
+  serviceModes: 'service_modes',
+  deliveryOptions: 'delivery_options',
+  eligibility: 'eligibility',
+  tripsSaved: 'trips_saved',
+  active: 'active',
+} as const satisfies Record<keyof Matter, string>;
+
+export function matterRow(m: Partial<MatterInput>): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(m)) {
+    if (value === undefined) continue;
+    row[matterColumns[field as keyof MatterInput]] = field === 'materials' ? JSON.stringify(value) : value;
+  }
+  return row;
+}
+
+const m = (key: string, name: string, form: Material['form'], count = 1, deferrable = false): Material => ({ key, name, form, count, deferrable });
+const allModes = ['remote_guidance', 'home_assistance', 'full_proxy'] as const;
+
+/** The high-frequency matters the seeds name, with the department that handles each (by demo code). */
+export const defaultMatters: Array<Omit<MatterInput, 'departmentId'> & { departmentCode: string }> = [
+  { code: 'ELDER_CARD', name: '老年人优待证', departmentCode: 'MZJ', legalDays: 5, materials: [m('id_card', '身份证', 'original'), m('household', '户口簿', 'copy'), m('photo', '一寸照片', 'original', 2, true)], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: null, tripsSaved: 2, active: true },
+  { code: 'SOCIAL_CARD', name: '社保卡激活/补办', departmentCode: 'RSJ', legalDays: 5, materials: [m('id_card', '身份证', 'original'), m('photo', '近期免冠照片', 'original', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: '激活需本人视频核验', tripsSaved: 2, active: true },
+  { code: 'MEDICAL_PAY', name: '医保缴费', departmentCode: 'YBJ', legalDays: 1, materials: [m('id_card', '身份证', 'copy'), m('bank_card', '缴费银行卡', 'copy', 1, true)], serviceModes: ['remote_guidance', 'full_proxy'], deliveryOptions: ['window'], eligibility: null, tripsSaved: 1, active: true },
+  { code: 'DISABILITY_CARD', name: '残疾证', departmentCode: 'MZJ', legalDays: 20, materials: [m('id_card', '身份证', 'original'), m('household', '户口簿', 'copy'), m('photo', '二寸照片', 'original', 2, true), m('diagnosis', '医院诊断证明', 'original')], serviceModes: ['remote_guidance', 'home_assistance'], deliveryOptions: ['window', 'postal'], eligibility: '需本人到指定医院评残，不能全程代办', tripsSaved: 1, active: true },
+  { code: 'ID_RENEWAL', name: '身份证到期换证', departmentCode: 'GAJ', legalDays: 20, materials: [m('old_id_card', '原身份证', 'original'), m('household', '户口簿', 'original')], serviceModes: ['remote_guidance', 'home_assistance'], deliveryOptions: ['window', 'postal'], eligibility: '需本人采集人像和指纹', tripsSaved: 1, active: true },
+  { code: 'SOLE_TRADER', name: '个体工商户登记', departmentCode: 'SCJGJ', legalDays: 3, materials: [m('id_card', '经营者身份证', 'original'), m('premises', '经营场所证明', 'copy'), m('photo', '经营者照片', 'original', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: null, tripsSaved: 2, active: true },
+  { code: 'COMPANY_SETUP', name: '企业开办', departmentCode: 'XZSPJ', legalDays: 1, materials: [m('articles', '公司章程', 'original'), m('shareholder_ids', '股东身份证', 'copy'), m('premises', '住所证明', 'copy')], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: null, tripsSaved: 3, active: true },
+  { code: 'UTILITY_HOOKUP', name: '水电气报装', departmentCode: 'SWJT', legalDays: 5, materials: [m('property', '产权证明', 'copy'), m('id_card', '身份证', 'copy')], serviceModes: [...allModes], deliveryOptions: ['window'], eligibility: null, tripsSaved: 2, active: true },
+  { code: 'AGED_ALLOWANCE', name: '高龄补贴', departmentCode: 'MZJ', legalDays: 10, materials: [m('id_card', '身份证', 'copy'), m('household', '户口簿', 'copy'), m('bank_card', '银行卡', 'copy', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window'], eligibility: null, tripsSaved: 2, active: true },
+  { code: 'HARDSHIP_ALLOWANCE', name: '特困人员补贴', departmentCode: 'MZJ', legalDays: 20, materials: [m('id_card', '身份证', 'copy'), m('household', '户口簿', 'copy'), m('income', '收入证明', 'original'), m('assets', '家庭财产申报表', 'original', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window'], eligibility: null, tripsSaved: 3, active: true },
+];
+
+/** The matter a ticket names, by code or by name. */
+export async function findMatter(db: Queryable, codeOrName: string): Promise<Matter | undefined> {
+  return db('proxy_matters').select(matterColumns).where({ code: codeOrName }).orWhere({ name: codeOrName }).first();
+}

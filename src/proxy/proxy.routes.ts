@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { ApiRouter, idParams } from '../http/api-router';
+import { daySchema } from '../http/validate';
+import { toCsv } from '../shared/csv';
+import { mandateScopes, matterFields, matterSchema } from './matters';
+import type { ProxyService } from './proxy.service';
+
+const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
+const teamSide = [...seats, 'dept_head', 'runner'] as const;
+
+/**
+ * 帮办代办 under /api/v1/proxy: the matters catalog (admin), runners' grids and matters, and the
+ * orders — a small, mobile-friendly set for runners: my orders, accept, decline, the six steps.
+ */
+export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
+  api.route({ method: 'get', path: '/proxy/matters', tag: 'proxy', summary: 'The matters catalog (事项)', access: 'staff', handler: async () => ({ items: await proxy.listMatters() }) });
+  api.route({
+    method: 'post',
+    path: '/proxy/matters',
+    tag: 'proxy',
+    summary: 'Add a matter; its legal time limit becomes the reply SLA of its 代办 tickets',
+    access: ['admin'],
+    body: matterSchema.extend({ eligibility: matterFields.eligibility.default(null), tripsSaved: matterFields.tripsSaved.default(2), active: matterFields.active.default(true) }),
+    successStatus: 201,
+    handler: ({ body }) => proxy.createMatter(body),
+  });
+  api.route({
+    method: 'patch',
+    path: '/proxy/matters/:id',
+    tag: 'proxy',
+    summary: 'Change a matter (not its name)',
+    access: ['admin'],
+    params: idParams,
+    body: matterSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    handler: ({ params, body }) => proxy.updateMatter(params.id, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/proxy/runners',
+    tag: 'proxy',
+    summary: 'Runners with their grids, matters, duty, capacity and open orders',
+    access: teamSide,
+    query: z.strictObject({ teamId: z.coerce.number().int().positive().optional() }),
+    handler: async ({ query }) => ({ items: await proxy.listRunners(query.teamId) }),
+  });
+  api.route({
+    method: 'put',
+    path: '/proxy/runners/:id',
+    tag: 'proxy',
+    summary: 'Set a runner’s kind, grids (regions they cover) and trained matters (admin, or the team’s head)',
+    access: ['admin', 'dept_head'],
+    params: idParams,
+    body: z.strictObject({
+      kind: z.enum(['runner', 'agent', 'grid_worker', 'postal']).default('runner'),
+      gridRegionIds: z.array(z.number().int().positive()).min(1).max(200),
+      matterIds: z.array(z.number().int().positive()).max(500),
+    }),
+    handler: ({ actor, params, body }) => proxy.setRunner(actor, params.id, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/proxy/orders',
+    tag: 'proxy',
+    summary: '代办 orders; runners see theirs, team heads their team’s',
+    access: teamSide,
+    query: z.strictObject({
+      status: z.enum(['unassigned', 'offered', 'accepted', 'submitted', 'delivering', 'done', 'cancelled']).optional(),
+      mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    handler: async ({ actor, query }) => ({ items: await proxy.list(actor, query) }),
+  });
+  api.route({ method: 'get', path: '/proxy/orders/:id', tag: 'proxy', summary: 'An order with its six steps, mandate, materials and delivery', access: teamSide, params: idParams, handler: ({ actor, params }) => proxy.get(actor, params.id) });
+
+  const note = z.string().trim().min(1).max(500);
+  const action = <B extends z.ZodType>(path: string, summary: string, access: readonly (typeof teamSide)[number][], body: B, run: (...args: [Parameters<ProxyService['get']>[0], number, z.infer<B>]) => Promise<unknown>) =>
+    api.route({ method: 'post', path: `/proxy/orders/:id/${path}`, tag: 'proxy', summary, access, params: idParams, body, handler: ({ actor, params, body: input }) => run(actor, params.id, input as z.infer<B>) });
+
+  action('assign', 'Offer the order to a runner (who covers the grid and the matter)', ['proxy_seat', 'operator', 'supervisor', 'admin', 'dept_head'], z.strictObject({ runnerUserId: z.number().int().positive() }), (a, id, b) => proxy.assignTo(a, id, b.runnerUserId));
+  action('claim', 'A runner takes an unassigned order in their grids', ['runner'], z.strictObject({}), (a, id) => proxy.claim(a, id));
+  action('accept', 'Accept the order offered to me (the ticket is signed for)', ['runner'], z.strictObject({}), (a, id) => proxy.accept(a, id));
+  action('decline', 'Decline the order offered to me', ['runner'], z.strictObject({ reason: note }), (a, id, b) => proxy.decline(a, id, b.reason));
+  action('consult', '咨询告知: send the applicant the one-time checklist', ['runner', 'proxy_seat', 'operator', 'admin'], z.strictObject({ note: note.optional() }), (a, id, b) => proxy.consult(a, id, b.note ?? null));
+  action(
+    'mandate',
+    '授权委托: record the applicant’s mandate (consent, scope, validity)',
+    ['runner'],
+    z.strictObject({
+      consent: z.literal(true, 'the applicant’s consent is required'),
+      scope: z.array(z.enum(mandateScopes)).min(1).max(4),
+      validUntil: daySchema,
+      signedBy: z.string().trim().min(1).max(50),
+      method: z.enum(['paper', 'sms', 'miniprogram', 'phone_recording']),
+    }),
+    (a, id, b) => proxy.mandate(a, id, b),
+  );
+  action(
+    'materials',
+    '帮办代办: log one hand-over of one item (an item not on the list is kept as other, with a note)',
+    ['runner'],
+    z.strictObject({
+      itemKey: z.string().trim().min(1).max(40),
+      name: z.string().trim().min(1).max(100).optional(),
+      form: z.enum(['original', 'copy']),
+      count: z.number().int().min(1).max(50).default(1),
+      direction: z.enum(['received', 'submitted', 'returned']),
+      place: z.string().trim().max(200).optional(),
+      note: note.optional(),
+    }),
+    (a, id, b) => proxy.handOver(a, id, b),
+  );
+  action('defer', '容缺: a deferrable item follows later, on the applicant’s promise', ['runner'], z.strictObject({ itemKey: z.string().trim().min(1).max(40), promisedBy: daySchema, note: note.optional() }), (a, id, b) => proxy.defer(a, id, b));
+  action('submit', '协调办理: submitted to the handling department, with its acceptance number', ['runner'], z.strictObject({ acceptanceNumber: z.string().trim().min(1).max(60), note: note.optional() }), (a, id, b) => proxy.submit(a, id, b));
+  action('progress', '跟踪反馈: progress for the applicant', ['runner'], z.strictObject({ text: note }), (a, id, b) => proxy.progress(a, id, b.text));
+  action(
+    'deliver',
+    '评价归档: the result to the applicant, from the window or posted free with a tracking number',
+    ['runner'],
+    z.strictObject({ method: z.enum(['window', 'postal']), trackingNumber: z.string().trim().regex(/^[A-Za-z0-9]{8,30}$/, 'a tracking number').optional(), note: note.optional() }),
+    (a, id, b) => proxy.deliver(a, id, b),
+  );
+  action('delivered', 'Confirm that a posted result arrived (without a tracking API)', ['runner', 'proxy_seat', 'admin'], z.strictObject({}), (a, id) => proxy.confirmDelivered(a, id));
+
+  api.route({
+    method: 'get',
+    path: '/proxy/report',
+    tag: 'proxy',
+    summary: 'Orders per runner, team, matter, grid or mode: done, on time, trips saved, materials outstanding',
+    access: ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'],
+    query: z
+      .strictObject({ groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'), from: daySchema, to: daySchema, format: z.enum(['json', 'csv']).default('json') })
+      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    handler: async ({ query, res }) => {
+      const rows = await proxy.report({ groupBy: query.groupBy, from: new Date(`${query.from}T00:00:00+08:00`), to: new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000) });
+      if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
+      const csv = toCsv([['分组', '名称', '代办单', '办结', '按时办结', '按时率', '撤销', '少跑腿次数', '待补材料'], ...rows.map((r) => [r.key, r.name, r.orders, r.done, r.onTime, r.onTimeRate ?? '', r.cancelled, r.tripsSaved, r.materialsOutstanding])]);
+      res.status(200).type('text/csv; charset=utf-8').attachment(`proxy-${query.groupBy}-${query.from}-${query.to}.csv`).send(csv);
+      return undefined;
+    },
+  });
+}

@@ -1,0 +1,207 @@
+import { startFakePostal } from '../support/fake-postal';
+import { act, createTicket } from '../support/tickets';
+import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
+
+const postalKey = 'postal-test-key-0123';
+let postal: Awaited<ReturnType<typeof startFakePostal>>;
+let t: TestHub;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let admin: AuthedAgent, seat: AuthedAgent, runner: AuthedAgent, runner2: AuthedAgent, supervisor: AuthedAgent;
+let runnerId: number, runner2Id: number;
+const matterId = async (name: string) => ((await admin.get('/api/v1/proxy/matters')).body.items as Array<{ id: number; name: string }>).find((m) => m.name === name)!.id;
+
+beforeAll(async () => {
+  postal = await startFakePostal(postalKey);
+  t = await startTestHub({ env: { POSTAL_API_URL: postal.url, POSTAL_API_KEY: postalKey, PROXY_SWEEP_MS: '600000', CALLBACK_SWEEP_MS: '600000' } });
+  ids = await demoIds(t.hub);
+  admin = await t.as('admin');
+  seat = await t.as('proxy');
+  runner = await t.as('runner');
+  supervisor = await t.as('supervisor');
+  runnerId = ((await t.hub.db('users').where({ username: 'runner' }).first()) as { id: number }).id;
+  // A second runner of the county team: only 石门村, only 高龄补贴.
+  const created = await admin.post('/api/v1/users', { username: 'runner2', displayName: '赵敏（网格员）', password: 'runner2-12345', role: 'runner', departmentId: ids.department('XSPT') });
+  expect(created.status).toBe(201);
+  runner2Id = created.body.id;
+  runner2 = await t.as('runner2');
+  const profile = await admin.put(`/api/v1/proxy/runners/${runner2Id}`, { kind: 'grid_worker', gridRegionIds: [ids.region('990121200201')], matterIds: [await matterId('高龄补贴')] });
+  expect(profile.status).toBe(200);
+});
+afterAll(async () => {
+  await t.close();
+  await postal.close();
+});
+
+const orderOf = async (ticketId: number) => (await t.hub.db('proxy_orders').where({ ticket_id: ticketId }).first()) as Record<string, any>;
+const ticketNow = async (id: number) => (await seat.get(`/api/v1/tickets/${id}`)).body;
+const post = (who: AuthedAgent, orderId: number, step: string, body: object = {}) => who.post(`/api/v1/proxy/orders/${orderId}/${step}`, body);
+
+/** A 代办 request taken at the seat and dispatched by the catalog to the county's runner team. */
+async function proxyOrder(matter: string, regionCode = '990121200201', phone = '13911112222') {
+  const ticket = await createTicket(seat, {
+    requestType: 'proxy',
+    description: `老人行动不便，申请代办${matter}`,
+    regionId: ids.region(regionCode),
+    caller: { phone, name: '王大爷' },
+    proxy: { matter, serviceMode: 'full_proxy', applicantAddress: '西山县石门乡石门村5组' },
+  });
+  await t.hub.queue.drain();
+  await act(seat, ticket.id, 'dispatch', {});
+  await t.hub.queue.drain();
+  return { ticket, order: await orderOf(ticket.id) };
+}
+
+describe('matters catalog', () => {
+  test('when the catalog is read, then the seeds’ high-frequency matters are there, each with its legal limit as a reply policy', async () => {
+    const matters = (await seat.get('/api/v1/proxy/matters')).body.items as Array<{ name: string; legalDays: number; materials: unknown[] }>;
+    expect(matters.map((m) => m.name)).toEqual(
+      expect.arrayContaining(['老年人优待证', '社保卡激活/补办', '医保缴费', '残疾证', '身份证到期换证', '个体工商户登记', '企业开办', '水电气报装', '高龄补贴', '特困人员补贴']),
+    );
+    const policies = (await seat.get('/api/v1/sla/policies')).body.items as Array<{ matter: string | null; amount: number; unit: string }>;
+    expect(policies.find((p) => p.matter === '特困人员补贴')).toMatchObject({ amount: 20, unit: 'working_days' });
+  });
+
+  test('when an admin adds or changes a matter, then bad input is refused and the legal limit follows into the SLA', async () => {
+    const good = {
+      code: 'BIRTH_REG',
+      name: '出生登记',
+      departmentId: ids.department('GAJ'),
+      legalDays: 5,
+      materials: [{ key: 'birth_cert', name: '出生医学证明', form: 'original', count: 1 }],
+      serviceModes: ['remote_guidance', 'full_proxy'],
+      deliveryOptions: ['window'],
+    };
+    expect((await admin.post('/api/v1/proxy/matters', { ...good, legalDays: 0 })).status).toBe(400);
+    expect((await admin.post('/api/v1/proxy/matters', { ...good, serviceModes: ['teleport'] })).status).toBe(400);
+    expect((await admin.post('/api/v1/proxy/matters', { ...good, materials: [good.materials[0], good.materials[0]] })).status).toBe(400);
+    expect((await admin.post('/api/v1/proxy/matters', { ...good, departmentId: 999999 })).status).toBe(400);
+    expect((await seat.post('/api/v1/proxy/matters', good)).status).toBe(403);
+    const created = await admin.post('/api/v1/proxy/matters', good);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ code: 'BIRTH_REG', materials: [{ key: 'birth_cert', deferrable: false }], tripsSaved: 2, active: true });
+    expect((await admin.post('/api/v1/proxy/matters', good)).status).toBe(409);
+    expect((await admin.patch(`/api/v1/proxy/matters/${created.body.id}`, { name: '新生儿落户' })).status).toBe(400);
+    expect((await admin.patch(`/api/v1/proxy/matters/${created.body.id}`, { legalDays: 3 })).body.legalDays).toBe(3);
+    const policies = (await seat.get('/api/v1/sla/policies')).body.items as Array<{ matter: string | null; amount: number }>;
+    expect(policies.filter((p) => p.matter === '出生登记').map((p) => p.amount)).toEqual([3]);
+  });
+});
+
+describe('a 代办 order through the six steps', () => {
+  test('when a 代办 request reaches the runner team, then it is offered by grid, skill and load; the runner accepts, and each step needs the mandate', async () => {
+    const { ticket, order } = await proxyOrder('老年人优待证');
+    // Only the demo runner is trained for it (the second runner knows 高龄补贴 alone).
+    expect(order).toMatchObject({ status: 'offered', runner_user_id: runnerId, team_id: ids.department('XSPT'), service_mode: 'full_proxy' });
+    expect((await ticketNow(ticket.id)).assigneeUserId).toBe(runnerId);
+    const inbox = (await runner.get('/api/v1/notifications')).body.items;
+    expect(inbox[0]).toMatchObject({ kind: 'proxy.offer', ticketId: ticket.id });
+
+    expect((await post(runner2, order.id, 'accept')).status).toBe(403);
+    expect((await post(runner2, order.id, 'consult')).status).toBe(403);
+    expect((await post(runner, order.id, 'accept')).status).toBe(200);
+    expect((await ticketNow(ticket.id)).status).toBe('accepted');
+    expect((await post(runner, order.id, 'accept')).status).toBe(409);
+
+    // 咨询告知: the one-time checklist goes to the applicant.
+    expect((await post(runner, order.id, 'consult', { note: '电话告知所需材料' })).status).toBe(200);
+    const checklist = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.chat_reply' }).orderBy('id').first();
+    expect(checklist.payload.text).toBe('您申请代办的「老年人优待证」需准备：1.身份证（原件）；2.户口簿（复印件）；3.一寸照片（原件×2，可容缺后补）。法定办理时限5个工作日。');
+
+    // No 代办 action without a valid mandate.
+    const early = await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'copy', direction: 'received' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/no valid mandate/);
+    expect((await post(runner, order.id, 'mandate', { consent: false, scope: ['collect_materials'], validUntil: '2099-12-31', signedBy: '王大爷', method: 'paper' })).status).toBe(400);
+    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials'], validUntil: '2020-01-01', signedBy: '王大爷', method: 'paper' })).status).toBe(400);
+    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'fly'], validUntil: '2099-12-31', signedBy: '王大爷', method: 'paper' })).status).toBe(400);
+    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '王大爷', method: 'paper' })).status).toBe(200);
+
+    // 帮办代办: the hand-over log; an item not on the list is kept as "other" with a note.
+    expect((await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received', place: '申请人家中' })).status).toBe(200);
+    const other = await post(runner, order.id, 'materials', { itemKey: 'pension_book', name: '养老金存折', form: 'original', direction: 'received', note: '申请人主动提供' });
+    expect(other.body.materials.at(-1)).toMatchObject({ itemKey: 'other', name: '养老金存折', note: '不在「老年人优待证」材料清单：养老金存折；申请人主动提供' });
+    expect((await post(runner, order.id, 'defer', { itemKey: 'household', promisedBy: '2099-01-01' })).status).toBe(409);
+    expect((await post(runner, order.id, 'defer', { itemKey: 'photo', promisedBy: '2020-01-01' })).status).toBe(400);
+    expect((await post(runner, order.id, 'defer', { itemKey: 'photo', promisedBy: '2099-01-01', note: '申请人承诺补交照片' })).status).toBe(200);
+
+    // 协调办理: not before every required item is in (the deferred one counts, on its promise).
+    const missing = await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200017' });
+    expect(missing.status).toBe(409);
+    expect(missing.body.error.details.missing).toEqual(['户口簿']);
+    await post(runner, order.id, 'materials', { itemKey: 'household', form: 'copy', direction: 'received' });
+    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200017' })).body).toMatchObject({ status: 'submitted', acceptanceNumber: 'MZ2026112200017', missing: [] });
+    expect((await post(runner, order.id, 'progress', { text: '民政局已受理，预计5个工作日内办结' })).status).toBe(200);
+
+    // 评价归档: a window pickup needs the mandate to receive the result; the post needs a tracking number.
+    expect((await post(runner, order.id, 'deliver', { method: 'window' })).status).toBe(409);
+    expect((await post(runner, order.id, 'deliver', { method: 'postal' })).status).toBe(400);
+    postal.failNext(1);
+    const posted = await post(runner, order.id, 'deliver', { method: 'postal', trackingNumber: 'EMS1234567890CN' });
+    expect(posted.body).toMatchObject({ status: 'delivering', delivery: { method: 'postal', status: 'in_transit' } });
+    await t.hub.queue.drain();
+    // The tracking lookup failed: still pending, checked again later.
+    expect(await t.hub.db('proxy_deliveries').where({ order_id: order.id }).first()).toMatchObject({ status: 'in_transit', last_error: 'postal tracking answered HTTP 502', checks: 1 });
+    postal.set('EMS1234567890CN', 'delivered');
+    await t.hub.db('proxy_deliveries').update({ next_check_at: t.hub.db.raw('now()') }).where({ order_id: order.id });
+    await t.hub.services.proxy.sweepDeliveries();
+    await t.hub.queue.drain();
+    const done = (await runner.get(`/api/v1/proxy/orders/${order.id}`)).body;
+    expect(done).toMatchObject({ status: 'done', delivery: { status: 'delivered' } });
+    expect(done.steps.map((s: { step: string }) => s.step)).toEqual(['consult', 'mandate', 'collect', 'collect', 'collect', 'collect', 'coordinate', 'feedback', 'archive']);
+    expect(done.steps.map((s: { label: string }) => s.label)).toContain('评价归档');
+    // The ticket is answered by the runner, and the callback survey is scheduled.
+    const answered = await ticketNow(ticket.id);
+    expect(answered.status).toBe('replied');
+    expect(answered.timeline.at(-1)).toMatchObject({ type: 'reply', actor: { name: '刘洋（跑手）' } });
+    expect(await t.hub.db('callbacks').where({ ticket_id: ticket.id })).toHaveLength(1);
+    expect(postal.lookups.filter((n) => n === 'EMS1234567890CN')).toHaveLength(2);
+  });
+
+  test('when the runner lets an offer lapse, then it goes to the next runner who covers the grid and the matter', async () => {
+    const { order } = await proxyOrder('高龄补贴', '990121200201', '13911113333');
+    // The demo runner has one order open now: the second runner, with none, is offered this one.
+    expect(order).toMatchObject({ status: 'offered', runner_user_id: runner2Id });
+    await t.hub.db('proxy_orders').update({ offer_expires_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: order.id });
+    await t.hub.services.proxy.sweepOffers();
+    await t.hub.queue.drain();
+    expect(await orderOf(order.ticket_id)).toMatchObject({ status: 'offered', runner_user_id: runnerId, declined_user_ids: [runner2Id] });
+    const declined = await post(runner, order.id, 'decline', { reason: '今天在外乡' });
+    expect(declined.status).toBe(200);
+    await t.hub.queue.drain();
+    // Nobody else covers it: it waits for a runner, and the seat sees why.
+    expect(await orderOf(order.ticket_id)).toMatchObject({ status: 'unassigned', runner_user_id: null });
+  });
+
+  test('when a runner acts outside their grids or matters, or on another runner’s order, then it is refused', async () => {
+    // 城关社区 is outside the second runner's grid; the demo runner is off duty, so the order waits.
+    await t.hub.db('users').update({ on_duty: false }).where({ id: runnerId });
+    try {
+      const { order } = await proxyOrder('高龄补贴', '990121100001', '13911114444');
+      expect(order).toMatchObject({ status: 'unassigned' });
+      const claim = await post(runner2, order.id, 'claim');
+      expect(claim.status).toBe(403);
+      expect(claim.body.error.message).toMatch(/outside your grids/);
+      expect((await post(seat, order.id, 'assign', { runnerUserId: runner2Id })).status).toBe(400);
+      // Inside the grid but not trained for the matter: refused too.
+      const { order: company } = await proxyOrder('个体工商户登记', '990121200201', '13911115555');
+      expect((await post(runner2, company.id, 'claim')).status).toBe(403);
+    } finally {
+      await t.hub.db('users').update({ on_duty: true }).where({ id: runnerId });
+    }
+  });
+});
+
+describe('reports', () => {
+  test('when the center asks, then orders, on-time, trips saved and outstanding materials come per matter and mode, also as CSV', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const byMatter = (await supervisor.get(`/api/v1/proxy/report?groupBy=matter&from=${today}&to=${today}`)).body.items;
+    expect(byMatter.find((r: { name: string }) => r.name === '老年人优待证')).toMatchObject({ orders: 1, done: 1, onTime: 1, onTimeRate: 1, tripsSaved: 2, materialsOutstanding: 1 });
+    expect(byMatter.find((r: { name: string }) => r.name === '高龄补贴')).toMatchObject({ orders: 2, done: 0, tripsSaved: 0 });
+    const byMode = (await supervisor.get(`/api/v1/proxy/report?groupBy=mode&from=${today}&to=${today}`)).body.items;
+    expect(byMode[0]).toMatchObject({ key: 'full_proxy', name: '全程代办' });
+    const csv = await supervisor.get(`/api/v1/proxy/report?groupBy=runner&from=${today}&to=${today}&format=csv`);
+    expect(csv.text.startsWith('\uFEFF分组,名称,代办单,办结,按时办结')).toBe(true);
+    expect((await supervisor.get(`/api/v1/proxy/report?groupBy=planet&from=${today}&to=${today}`)).status).toBe(400);
+    expect((await runner.get(`/api/v1/proxy/report?from=${today}&to=${today}`)).status).toBe(403);
+  });
+});
