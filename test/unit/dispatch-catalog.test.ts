@@ -149,3 +149,16 @@ test('shanghaiDay: the calendar day in Asia/Shanghai', () => {
   expect(shanghaiDay(new Date('2026-11-22T15:59:59Z'))).toBe('2026-11-22');
   expect(shanghaiDay(new Date('2026-11-22T16:00:00Z'))).toBe('2026-11-23');
 });
+
+describe('dispatch catalog: 代办 requests', () => {
+  test('a 代办 request is routed only by 代办 entries (request type or matter), however specific the others', () => {
+    const byCategory = entry({ categoryId: 11, regionId: 3, leadDepartmentId: 23 });
+    const runners = entry({ requestType: 'proxy', regionId: 2, leadDepartmentId: 26 });
+    const catalog = new DispatchCatalog([byCategory, runners], references, 9);
+    expect(catalog.resolve(ticket({ requestType: 'proxy' })).entry?.id).toBe(runners.id);
+    // Any other request still takes the most specific entry.
+    expect(catalog.resolve(ticket()).entry?.id).toBe(byCategory.id);
+    // With no 代办 entry at all, the place's fallback decides.
+    expect(new DispatchCatalog([byCategory], references, 9).resolve(ticket({ requestType: 'proxy' })).outcome).toBe('fallback_district');
+  });
+});
