@@ -9,7 +9,7 @@ export function proxyHandlers(proxy: ProxyService): Pick<JobHandlers, 'proxy.ass
   };
 }
 
-/** Offers not accepted in time go to the next runner; unassigned orders are tried again; posted results are followed. */
+/** Offers not accepted in time go to the next runner; unassigned orders are tried again; posted results are followed; lapsed 容缺 promises are flagged. */
 export function proxySweep(proxy: ProxyService, everyMs: number): PeriodicTask {
   return {
     name: 'proxy-sweep',
@@ -17,6 +17,7 @@ export function proxySweep(proxy: ProxyService, everyMs: number): PeriodicTask {
     run: async () => {
       await proxy.sweepOffers();
       await proxy.sweepDeliveries();
+      await proxy.sweepPromises();
     },
   };
 }

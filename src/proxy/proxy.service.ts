@@ -488,6 +488,23 @@ export class ProxyService {
     }
   }
 
+  /** 容缺 promises past their date with the item still not in: the runner is reminded, once per item. */
+  async sweepPromises(): Promise<number> {
+    const { rows } = await this.db.raw(
+      `insert into notifications (user_id, kind, ticket_id, title, body, dedupe_key)
+       select o.runner_user_id, 'proxy.promise_due', o.ticket_id, '容缺材料逾期未补：' || d.name,
+              '申请人承诺 ' || to_char(d.promised_by, 'YYYY-MM-DD') || ' 前补交「' || d.name || '」，至今未收到，请跟进。', 'promise:' || d.id
+       from proxy_materials d
+       join proxy_orders o on o.id = d.order_id
+       where d.direction = 'deferred' and d.promised_by < (now() at time zone 'Asia/Shanghai')::date
+         and o.runner_user_id is not null and o.status not in ('done', 'cancelled')
+         and not exists (select 1 from proxy_materials r where r.order_id = d.order_id and r.item_key = d.item_key and r.direction = 'received' and r.id > d.id)
+       on conflict (user_id, dedupe_key) do nothing
+       returning id`,
+    );
+    return rows.length;
+  }
+
   /** Deliveries due for a tracking check (their job lost, or waiting between checks). */
   async sweepDeliveries(): Promise<number> {
     const due: Array<{ order_id: number; checks: number }> = await this.db('proxy_deliveries').select('order_id', 'checks').where('status', 'in_transit').andWhere('next_check_at', '<=', this.db.raw('now()')).limit(200);

@@ -204,4 +204,13 @@ describe('reports', () => {
     expect((await supervisor.get(`/api/v1/proxy/report?groupBy=planet&from=${today}&to=${today}`)).status).toBe(400);
     expect((await runner.get(`/api/v1/proxy/report?from=${today}&to=${today}`)).status).toBe(403);
   });
+
+  test('when a 容缺 promise passes its date with the item still missing, then the runner is reminded once', async () => {
+    await t.hub.db('proxy_materials').update({ promised_by: '2026-01-01' }).where({ direction: 'deferred' });
+    expect(await t.hub.services.proxy.sweepPromises()).toBe(0); // the order is done: nothing to chase
+    await t.hub.db('proxy_orders').update({ status: 'submitted' }).whereIn('id', t.hub.db('proxy_materials').select('order_id').where({ direction: 'deferred' }));
+    expect(await t.hub.services.proxy.sweepPromises()).toBe(1);
+    expect(await t.hub.services.proxy.sweepPromises()).toBe(0);
+    expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({ kind: 'proxy.promise_due', title: '容缺材料逾期未补：一寸照片' });
+  });
 });
