@@ -53,6 +53,8 @@ function printBanner(url: string, config: ReturnType<typeof loadConfig>): void {
       config.slack
         ? `  Slack        interactivity, slash command /12345: ${publicUrl}/webhooks/slack/events`
         : '  Slack        not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
+      `  supervision  ${url}/api/v1/sla/overdue   ${url}/api/v1/kpis?from=…&to=…   ${url}/api/v1/callbacks?status=asking&channel=operator`,
+      `  帮办代办      ${url}/api/v1/proxy/matters   ${url}/api/v1/proxy/orders${config.proxy.postal ? '' : '   (postal tracking not configured: POSTAL_API_URL, POSTAL_API_KEY)'}`,
     );
   }
   // Triage runs in workers, so every role says which classifier it uses.
