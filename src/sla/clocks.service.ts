@@ -515,11 +515,37 @@ class ClockWork {
     this.dirty.add(clock);
   }
 
+  /**
+   * Writes the transition in at most two statements: the changed clocks; then the new clocks, the
+   * ledger entries (new clocks' found by their stage), and the deadlines cached on the ticket —
+   * computed here from the ticket's open clocks, all of which this transition holds
+   * (refreshTicketDeadlines is the set-based twin for bulk re-plans).
+   */
   async commit(): Promise<ScheduledAlert[]> {
     const ticket = this.change.ticket;
-    const changed = [...this.dirty].filter((c) => c.id !== 0);
+    // Running lead clocks of the department's stages follow the lead (transfer, upheld return).
+    for (const clock of this.open('lead', ['sign_for', 'first_contact', 'reply'])) {
+      if (clock.departmentId !== ticket.leadDepartmentId) this.set(clock, { departmentId: ticket.leadDepartmentId });
+    }
+    const changed = [...this.dirty].filter((c) => c.id !== 0).map((c) => ({ id: c.id, ...clockRow(c) }));
+    const created = this.created.map((c, ord) => ({ ...clockRow(c), ord }));
+    const ledger = this.ledger.map(({ clock, ...entry }, ord) => ({
+      clock_id: clock.id === 0 ? null : clock.id,
+      stage: clock.stage,
+      a: clock.assignmentId ?? 0,
+      type: entry.type,
+      due_at: entry.dueAt,
+      reason: entry.reason,
+      data: entry.data ?? null,
+      ord,
+    }));
+    const running = this.context.clocks.filter((c) => c.assignmentId === null && c.state === 'running' && c.dueAt !== null);
+    const next = [...running].sort((a, b) => a.dueAt!.getTime() - b.dueAt!.getTime())[0];
+    const reply = running.filter((c) => c.stage === 'reply').at(-1);
+    const paused = this.context.clocks.some((c) => c.state === 'paused');
+    const actor = this.change.actor;
+    // Changes first, on their own: a stage that ends and starts again must be closed before the new clock counts as open.
     if (changed.length > 0) {
-      const rows = changed.map((c) => ({ id: c.id, ...clockRow(c) }));
       await this.trx.raw(
         `update sla_clocks c set department_id = v.department_id, policy_id = v.policy_id, amount = v.amount, unit = v.unit, state = v.state,
                 limit_ms = v.limit_ms, used_ms = v.used_ms, basis_at = v.basis_at, due_at = v.due_at, stopped_at = v.stopped_at,
@@ -529,27 +555,46 @@ class ClockWork {
               used_ms bigint, basis_at timestamptz, due_at timestamptz, stopped_at timestamptz, breached_at timestamptz, extensions int,
               manual_due boolean, generation int, next_alert_level int, next_alert_at timestamptz)
          where c.id = v.id`,
-        [JSON.stringify(rows)],
+        [JSON.stringify(changed)],
       );
     }
-    // A running lead clock whose department changed (transfer, upheld return) follows the new lead.
-    if (this.change.action === 'transfer' || this.change.action === 'review_return') {
-      await this.trx('sla_clocks')
-        .update({ department_id: ticket.leadDepartmentId })
-        .where({ ticket_id: ticket.id })
-        .whereNull('assignment_id')
-        .whereIn('state', ['running', 'paused'])
-        .whereIn('stage', ['sign_for', 'first_contact', 'reply'])
-        .whereRaw('department_id is distinct from ?', [ticket.leadDepartmentId]);
-    }
-    if (this.created.length > 0) {
-      const ids = await this.trx('sla_clocks')
-        .insert(this.created.map(clockRow))
-        .returning<Array<{ id: number }>>('id');
-      this.created.forEach((c, i) => (c.id = ids[i]!.id));
-    }
-    await insertLedger(this.trx, ticket.id, this.ledger.map(({ clock, ...entry }) => ({ ...entry, clockId: clock.id })), this.change.actor);
-    await refreshTicketDeadlines(this.trx, [ticket.id]);
+    const { rows } = await this.trx.raw<{ rows: Array<{ id: number; stage: Stage; a: number }> }>(
+      `with created as (
+         insert into sla_clocks (ticket_id, assignment_id, department_id, stage, cycle, policy_id, calendar_id, amount, unit, state, started_at, limit_ms,
+                                 used_ms, basis_at, due_at, stopped_at, breached_at, extensions, manual_due, generation, next_alert_level, next_alert_at)
+         select ticket_id, assignment_id, department_id, stage, cycle, policy_id, calendar_id, amount, unit, state, started_at, limit_ms,
+                used_ms, basis_at, due_at, stopped_at, breached_at, extensions, manual_due, generation, next_alert_level, next_alert_at
+         from jsonb_to_recordset(?::jsonb) as v(ticket_id bigint, assignment_id bigint, department_id bigint, stage text, cycle int, policy_id bigint,
+              calendar_id bigint, amount numeric, unit text, state text, started_at timestamptz, limit_ms bigint, used_ms bigint, basis_at timestamptz,
+              due_at timestamptz, stopped_at timestamptz, breached_at timestamptz, extensions int, manual_due boolean, generation int,
+              next_alert_level int, next_alert_at timestamptz, ord int)
+         order by ord
+         returning id, stage, coalesce(assignment_id, 0) as a),
+       ledger as (
+         insert into sla_clock_events (clock_id, ticket_id, type, due_at, actor_kind, actor_user_id, actor_name, reason, data)
+         select coalesce(l.clock_id, created.id), ?, l.type, l.due_at, ?, ?, ?, l.reason, l.data
+         from jsonb_to_recordset(?::jsonb) as l(clock_id bigint, stage text, a bigint, type text, due_at timestamptz, reason text, data jsonb, ord int)
+         left join created on l.clock_id is null and created.stage = l.stage and created.a = l.a
+         order by l.ord
+         returning id),
+       cached as (
+         update tickets set next_due_at = ?, next_due_stage = ?, clocks_paused = ?, reply_due_at = coalesce(?, reply_due_at) where id = ? returning id)
+       select id, stage, a from created`,
+      [
+        JSON.stringify(created),
+        ticket.id,
+        actor.kind,
+        actor.kind === 'user' ? actor.userId : null,
+        actor.kind === 'user' ? actor.displayName : actor.name,
+        JSON.stringify(ledger),
+        next?.dueAt ?? null,
+        next?.stage ?? null,
+        paused,
+        reply?.dueAt ?? null,
+        ticket.id,
+      ],
+    );
+    for (const clock of this.created) clock.id = rows.find((r) => r.stage === clock.stage && Number(r.a) === (clock.assignmentId ?? 0))!.id;
     // What is planned at the end of the transition: the next alert of each running clock it touched.
     return [...new Set([...this.dirty, ...this.created])]
       .filter((c) => c.state === 'running' && c.nextAlertLevel !== null)
@@ -655,18 +700,17 @@ export async function findDueAlerts(db: Queryable, limit: number): Promise<Array
 
 async function insertLedger(trx: Tx, ticketId: number | null, entries: ReadonlyArray<LedgerEntry & { ticketId?: number }>, actor: Actor): Promise<void> {
   if (entries.length === 0) return;
-  await trx('sla_clock_events').insert(
-    entries.map((e) => ({
-      clock_id: e.clockId,
-      ticket_id: e.ticketId ?? ticketId,
-      type: e.type,
-      due_at: e.dueAt,
-      actor_kind: actor.kind,
-      actor_user_id: actor.kind === 'user' ? actor.userId : null,
-      actor_name: actor.kind === 'user' ? actor.displayName : actor.name,
-      reason: e.reason,
-      data: e.data ? JSON.stringify(e.data) : null,
-    })),
+  // One JSON parameter however many entries (a calendar re-plan writes thousands).
+  await trx.raw(
+    `insert into sla_clock_events (clock_id, ticket_id, type, due_at, actor_kind, actor_user_id, actor_name, reason, data)
+     select clock_id, ticket_id, type, due_at, ?, ?, ?, reason, data
+     from jsonb_to_recordset(?::jsonb) as e(clock_id bigint, ticket_id bigint, type text, due_at timestamptz, reason text, data jsonb)`,
+    [
+      actor.kind,
+      actor.kind === 'user' ? actor.userId : null,
+      actor.kind === 'user' ? actor.displayName : actor.name,
+      JSON.stringify(entries.map((e) => ({ clock_id: e.clockId, ticket_id: e.ticketId ?? ticketId, type: e.type, due_at: e.dueAt, reason: e.reason, data: e.data ?? null }))),
+    ],
   );
 }
 
