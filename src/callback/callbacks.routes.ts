@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import { daySchema } from '../http/validate';
 import type { CallbacksService } from './callbacks.service';
-import { kpiGroupings, type KpiService } from './kpis';
+import { drillMetrics, kpiGroupings, type KpiService } from './kpis';
 import { callbackChannels, callbackSettingsSchema, satisfactions } from './survey';
 
 const seats = ['operator', 'supervisor', 'director', 'admin'] as const;
@@ -111,13 +111,13 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     method: 'get',
     path: '/kpis/tickets',
     tag: 'kpis',
-    summary: 'The tickets behind a number: surveys of one group that were not contacted, not resolved, unsatisfied or unreached',
+    summary: 'The tickets behind a number: surveys not contacted, not resolved, unsatisfied or unreached; late sign-fors and replies; returns; reopens; direct resolutions',
     access: [...supervising, 'operator'],
     query: z
       .strictObject({
         groupBy: z.enum(kpiGroupings).default('department'),
         key: z.string().max(40),
-        metric: z.enum(['response', 'resolution', 'satisfaction', 'unreachable']),
+        metric: z.enum(drillMetrics),
         from: daySchema,
         to: daySchema,
         limit: z.coerce.number().int().min(1).max(500).default(100),

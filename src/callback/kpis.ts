@@ -6,6 +6,9 @@ import { toCsv as csvOf } from '../shared/csv';
 export const kpiGroupings = ['department', 'region', 'category', 'channel'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
 
+export const drillMetrics = ['response', 'resolution', 'satisfaction', 'unreachable', 'late_sign_for', 'late_reply', 'returned', 'reopened', 'direct_resolution'] as const;
+export type DrillMetric = (typeof drillMetrics)[number];
+
 export interface KpiQuery {
   groupBy: KpiGrouping;
   from: Date;
@@ -179,26 +182,48 @@ export class KpiService {
     return [...rows.values()].sort((a, b) => b.volume - a.volume || a.key.localeCompare(b.key));
   }
 
-  /** The tickets behind a number: the surveys of one group in the period, by what they answered. */
-  async drillDown(query: KpiQuery & { key: string; metric: 'response' | 'resolution' | 'satisfaction' | 'unreachable'; limit: number }) {
-    const settings = await readCallbackSettings(this.db);
-    const filter =
-      query.metric === 'unreachable'
-        ? "x.status = 'unreachable'"
-        : query.metric === 'response'
-          ? "x.status = 'completed' and x.contacted is not true"
-          : query.metric === 'resolution'
-            ? "x.status = 'completed' and x.resolved is not true"
-            : "x.status = 'completed' and x.satisfaction = 'unsatisfied'";
-    const { rows } = await this.db.raw(
-      `select t.id as "ticketId", t.number, t.title, x.id as "callbackId", x.channel, x.contacted, x.resolved, x.satisfaction, x.comment,
-              x.outcome, x.unreasonable, x.unreasonable_reason as "unreasonableReason", x.completed_at as "completedAt"
-       from callbacks x ${joins}
-       where x.completed_at >= :from and x.completed_at < :to and ${filter} and (${keyOf(query.groupBy, 'x.department_id::text')}) is not distinct from :key
-       order by x.completed_at desc limit :limit`,
-      { from: query.from, to: query.to, key: query.key === '' ? null : query.key, limit: query.limit },
-    );
-    return { metric: query.metric, weights: settings.satisfactionWeights, items: rows };
+  /**
+   * The tickets behind a number, for one group in the period: the surveys that count against the
+   * three rates (not contacted, not resolved, unsatisfied) or reached nobody; the clocks stopped
+   * late (sign-for, reply); the returns and reopens; the tickets resolved directly.
+   */
+  async drillDown(query: KpiQuery & { key: string; metric: DrillMetric; limit: number }) {
+    const bindings = { from: query.from, to: query.to, key: query.key === '' ? null : query.key, limit: query.limit };
+    const surveyFilter: Partial<Record<DrillMetric, string>> = {
+      response: "x.status = 'completed' and x.contacted is not true",
+      resolution: "x.status = 'completed' and x.resolved is not true",
+      satisfaction: "x.status = 'completed' and x.satisfaction = 'unsatisfied'",
+      unreachable: "x.status = 'unreachable'",
+    };
+    let sql: string;
+    if (surveyFilter[query.metric]) {
+      sql = `select t.id as "ticketId", t.number, t.title, x.id as "callbackId", x.channel, x.contacted, x.resolved, x.satisfaction, x.comment,
+                    x.outcome, x.unreasonable, x.unreasonable_reason as "unreasonableReason", x.completed_at as "at"
+             from callbacks x ${joins}
+             where x.completed_at >= :from and x.completed_at < :to and ${surveyFilter[query.metric]} and (${keyOf(query.groupBy, 'x.department_id::text')}) is not distinct from :key
+             order by x.completed_at desc limit :limit`;
+    } else if (query.metric === 'late_sign_for' || query.metric === 'late_reply') {
+      sql = `select t.id as "ticketId", t.number, t.title, x.stage, x.due_at as "dueAt", x.stopped_at as "at",
+                    round(extract(epoch from (x.stopped_at - x.due_at)) / 3600, 1)::float8 as "lateHours"
+             from sla_clocks x ${joins}
+             where x.state = 'stopped' and x.assignment_id is null and x.stage = '${query.metric === 'late_reply' ? 'reply' : 'sign_for'}'
+               and x.stopped_at > x.due_at and x.stopped_at >= :from and x.stopped_at < :to
+               and (${keyOf(query.groupBy, 'x.department_id::text')}) is not distinct from :key
+             order by x.stopped_at desc limit :limit`;
+    } else if (query.metric === 'returned' || query.metric === 'reopened') {
+      sql = `select t.id as "ticketId", t.number, t.title, x.type, x.reason, x.created_at as "at"
+             from ticket_events x ${joins}
+             where x.type = '${query.metric === 'returned' ? 'return' : 'reopen'}' and x.created_at >= :from and x.created_at < :to
+               and (${keyOf(query.groupBy, "coalesce(x.data->>'departmentId', t.lead_department_id::text)")}) is not distinct from :key
+             order by x.created_at desc limit :limit`;
+    } else {
+      sql = `select t.id as "ticketId", t.number, t.title, t.closed_at as "at"
+             from tickets t left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id
+             where t.directly_resolved and t.created_at >= :from and t.created_at < :to and (${keyOf(query.groupBy, 't.lead_department_id::text')}) is not distinct from :key
+             order by t.created_at desc limit :limit`;
+    }
+    const { rows } = await this.db.raw(sql, bindings);
+    return { metric: query.metric, items: rows };
   }
 
   /**

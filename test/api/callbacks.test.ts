@@ -310,6 +310,9 @@ describe('三率 KPIs', () => {
     expect(behind.body.items).toHaveLength(2);
     expect(behind.body.items.map((i: { unreasonable: boolean }) => i.unreasonable).sort()).toEqual([false, true]);
 
+    const reopened = await supervisor.get(`/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=reopened&from=${today}&to=${today}`);
+    expect(reopened.body.items.map((i: { type: string }) => i.type)).toEqual(['reopen']);
+    expect((await supervisor.get(`/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=late_reply&from=${today}&to=${today}`)).body.items).toEqual([]);
     const csv = await supervisor.get(`/api/v1/kpis?groupBy=channel&from=${today}&to=${today}&format=csv`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.startsWith('\uFEFF分组,名称,工单量,已回访,未联系上')).toBe(true);
