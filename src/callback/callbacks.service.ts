@@ -195,6 +195,11 @@ export class CallbacksService {
       const { callback, now } = locked;
       if (!['scheduled', 'asking'].includes(callback.status) || callback.nextActionAt === null || callback.nextActionAt > now) return undefined;
       const messages: NewOutboxMessage[] = [];
+      if (callback.status === 'scheduled' && callback.remainingChannels.length > 0) {
+        // Waited out the quiet hours: on with the channels planned before.
+        const ended = await this.tryChannel(trx, callback, callback.remainingChannels, settings, now, messages);
+        return { rows: await enqueueOutbox(trx, messages), apply: ended };
+      }
       if (callback.status === 'scheduled') {
         const plan = await this.plan(trx, callback, settings);
         if (plan.skip) {
@@ -274,15 +279,15 @@ export class CallbacksService {
       await event(trx, callback.id, 'queued', channel, null, null);
       return false;
     }
+    const askAt = outsideQuietHours(now, settings.quietHours);
+    if (askAt > now) {
+      // Quiet hours (免打扰): no message and no call before the morning; the channels still to try wait with it.
+      await update(trx, callback.id, { status: 'scheduled', nextActionAt: askAt, remainingChannels: channels, phone: callback.phone });
+      return false;
+    }
     if (channel === 'phone') {
       await update(trx, callback.id, { status: 'asking', channel, remainingChannels: rest, step: 'contacted', reasked: false, reminded: false, attempt: 0, windowEndsAt, phone: callback.phone });
       await this.placeCall(trx, started, now, messages);
-      return false;
-    }
-    const askAt = outsideQuietHours(now, settings.quietHours);
-    if (askAt > now) {
-      // Quiet hours (免打扰): the first question waits for the morning.
-      await update(trx, callback.id, { status: 'scheduled', nextActionAt: askAt, phone: callback.phone });
       return false;
     }
     await update(trx, callback.id, {

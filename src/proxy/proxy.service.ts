@@ -307,13 +307,19 @@ export class ProxyService {
 
   /** The runner takes the order; the ticket is signed for in their name. */
   async accept(actor: UserActor, orderId: number): Promise<unknown> {
+    const order = await this.order(orderId);
+    const refusal = (o: OrderRecord) =>
+      o.status !== 'offered' ? conflict(`this order is ${o.status}, not waiting to be accepted`) : o.runnerUserId !== actor.userId ? forbidden('this order was offered to another runner') : undefined;
+    const early = refusal(order);
+    if (early) throw early;
+    // The ticket is signed for first, in the runner's name: if the lifecycle refuses, the order stays offered.
+    await this.tickets.perform(actor, order.ticketId, 'sign_for', { note: '跑手接单' }, { readBack: false });
     await this.db.transaction(async (trx) => {
-      const order = found(await lockOrder(trx, orderId), 'order');
-      if (order.status !== 'offered') throw conflict(`this order is ${order.status}, not waiting to be accepted`);
-      if (order.runnerUserId !== actor.userId) throw forbidden('this order was offered to another runner');
+      const locked = found(await lockOrder(trx, orderId), 'order');
+      const late = refusal(locked);
+      if (late) throw late;
       await trx('proxy_orders').update({ status: 'accepted', accepted_at: trx.fn.now(), offer_expires_at: null, updated_at: trx.fn.now() }).where({ id: orderId });
     });
-    await this.tickets.perform(actor, (await this.order(orderId)).ticketId, 'sign_for', { note: '跑手接单' }, { readBack: false });
     return this.get(actor, orderId);
   }
 

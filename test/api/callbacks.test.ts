@@ -279,6 +279,30 @@ describe('callback policies', () => {
     await admin.patch('/api/v1/callbacks/settings', { confidential: 'normal', humanCategoryIds: [] });
   });
 
+  test('when the callback falls in the quiet hours, then nothing is sent or called until they end, and then it goes on', async () => {
+    const beijing = (offsetMinutes: number) => new Date(Date.now() + 8 * 3_600_000 + offsetMinutes * 60_000).toISOString().slice(11, 16);
+    expect((await admin.patch('/api/v1/callbacks/settings', { quietHours: { from: beijing(-60), to: beijing(60) } })).status).toBe(200);
+    try {
+      const phone = newPhone();
+      const ticket = await replied(phone);
+      const before = sentTo(phone).length;
+      await sweep();
+      const waiting = await callbackOf(ticket.id);
+      expect(waiting).toMatchObject({ status: 'scheduled', remaining_channels: ['sms', 'phone', 'operator'] });
+      expect(new Date(waiting.next_action_at).getTime()).toBeGreaterThan(Date.now() + 55 * 60_000);
+      expect(sentTo(phone)).toHaveLength(before);
+      expect(callsTo(phone)).toHaveLength(0);
+      // Morning: the first question goes out on the planned channel.
+      await admin.patch('/api/v1/callbacks/settings', { quietHours: { from: '00:00', to: '00:00' } });
+      await t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: waiting.id });
+      await sweep();
+      await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+      expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'sms', remaining_channels: ['phone', 'operator'] });
+    } finally {
+      await admin.patch('/api/v1/callbacks/settings', { quietHours: { from: '00:00', to: '00:00' } });
+    }
+  });
+
   test('when settings are malformed or a non-admin changes them, then nothing changes', async () => {
     const before = (await operator.get('/api/v1/callbacks/settings')).body;
     for (const bad of [{ delayMinutes: -1 }, { quietHours: { from: '25:00', to: '08:00' } }, { satisfactionWeights: { satisfied: 2, basic: 1, unsatisfied: 0 } }, { windowHours: 'long' }, { unknown: 1 }, {}]) {
