@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Queryable } from '../db/db';
+import { invalid } from '../shared/errors';
 import { proxyServiceModes } from '../tickets/ticket.schemas';
 
 /** The matters catalog (事项) of 帮办代办: what each matter needs and how it may be served. */
@@ -8,7 +9,7 @@ export const deliveryOptions = ['window', 'postal'] as const;
 export const mandateScopes = ['collect_materials', 'submit', 'receive_result', 'pay_fees'] as const;
 export type MandateScope = (typeof mandateScopes)[number];
 
-export const materialSchema = z.strictObject({
+const materialSchema = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a key of lowercase letters, digits and _'),
   name: z.string().trim().min(1).max(100),
   form: z.enum(['original', 'copy', 'either']),
@@ -80,6 +81,14 @@ export const defaultMatters: Array<Omit<MatterInput, 'departmentId'> & { departm
 ];
 
 /** The matter a ticket names, by code or by name. */
-export async function findMatter(db: Queryable, codeOrName: string): Promise<Matter | undefined> {
+async function findMatter(db: Queryable, codeOrName: string): Promise<Matter | undefined> {
   return db('proxy_matters').select(matterColumns).where({ code: codeOrName }).orWhere({ name: codeOrName }).first();
+}
+
+/** The catalog's matter a 代办 request names, servable in the given mode: or a 400 that says why not. */
+export async function servableMatter(db: Queryable, codeOrName: string, serviceMode?: Matter['serviceModes'][number]): Promise<Matter> {
+  const matter = await findMatter(db, codeOrName);
+  if (!matter || !matter.active) throw invalid(`"${codeOrName}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
+  if (serviceMode && !matter.serviceModes.includes(serviceMode)) throw invalid(`「${matter.name}」cannot be served as ${serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
+  return matter;
 }

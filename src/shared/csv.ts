@@ -1,5 +1,5 @@
 /** A CSV field; a leading = + - @ would make a spreadsheet run the cell as a formula. */
-export function csvField(value: string | number): string {
+function csvField(value: string | number): string {
   const text = typeof value === 'string' && /^[=+\-@]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

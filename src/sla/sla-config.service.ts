@@ -313,7 +313,7 @@ function levelRow(l: AlertLevel): Record<string, unknown> {
 }
 
 /** The defaults: the standard working week, Beijing's 接诉即办 limits, and a four-step ladder. */
-export const defaultPolicies = (category: (code: string) => number | undefined): Array<PolicyInput> => {
+const defaultPolicies = (category: (code: string) => number | undefined): Array<PolicyInput> => {
   const p = (name: string, stage: Stage, amount: number, unit: LimitUnit, priority: number, match: { requestType?: RequestType; urgency?: Urgency; categoryCode?: string } = {}): PolicyInput => ({
     name,
     stage,
@@ -345,13 +345,13 @@ export const defaultPolicies = (category: (code: string) => number | undefined):
 };
 
 /** 办不成事 (the seeds' ladder): the chief representative within 10 minutes, the head within 30, an answer within 3 working days. */
-export const hardCasePolicies: Array<[string, Stage, number, LimitUnit]> = [
+const hardCasePolicies: Array<[string, Stage, number, LimitUnit]> = [
   ['办不成事：首席代表 10 分钟内到场', 'hard_onsite_rep', 1 / 6, 'natural_hours'],
   ['办不成事：部门负责人 30 分钟内到场', 'hard_onsite_head', 0.5, 'natural_hours'],
   ['办不成事：3 个工作日内答复', 'hard_answer', 3, 'working_days'],
 ];
 
-export const defaultLevels: AlertLevel[] = [
+const defaultLevels: AlertLevel[] = [
   { level: 0, name: '黄牌预警', audience: 'assignee', atShare: 0.8, afterAmount: null, afterUnit: null, sms: false },
   { level: 1, name: '红牌超期', audience: 'assignee', atShare: null, afterAmount: 0, afterUnit: 'natural_hours', sms: false },
   { level: 2, name: '升级：部门负责人', audience: 'dept_head', atShare: null, afterAmount: 4, afterUnit: 'working_hours', sms: true },

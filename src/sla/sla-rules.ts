@@ -49,7 +49,7 @@ export interface TicketFacts {
   matter: string | null;
 }
 
-export function policyMatches(policy: Policy, facts: TicketFacts): boolean {
+function policyMatches(policy: Policy, facts: TicketFacts): boolean {
   return (
     (policy.requestType === null || policy.requestType === facts.requestType) &&
     (policy.urgency === null || policy.urgency === facts.urgency) &&
@@ -169,7 +169,7 @@ export function resumeTiming(timing: ClockTiming, at: Date, calendar: WorkingCal
 }
 
 /** When a level of the ladder is due for a clock. */
-export function levelTime(level: AlertLevel, timing: ClockTiming, calendar: WorkingCalendar): Date {
+function levelTime(level: AlertLevel, timing: ClockTiming, calendar: WorkingCalendar): Date {
   if (level.atShare !== null) {
     const left = Math.max(0, level.atShare * timing.limitMs - timing.usedMs);
     return addWorkingTime(timing.basisAt, left / hourMs, clockUnit(timing.unit), calendar);

@@ -22,7 +22,7 @@ import { flagEntry } from '../routing/catalog.repository';
 import type { ClockService, Planned } from '../sla/clocks.service';
 import { callbackTransition } from '../callback/callbacks.service';
 import { proxyTransition, type JobRequest } from '../proxy/proxy.service';
-import { findMatter } from '../proxy/matters';
+import { servableMatter } from '../proxy/matters';
 
 /** Actions that change nothing a department's card shows. */
 const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
@@ -75,12 +75,8 @@ export class TicketsService {
       if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
     }
     const caller = input.caller;
-    if (input.proxy) {
-      // A 代办 request names a matter of the catalog, in a way that matter may be served.
-      const matter = await findMatter(this.db, input.proxy.matter);
-      if (!matter || !matter.active) throw invalid(`"${input.proxy.matter}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
-      if (!matter.serviceModes.includes(input.proxy.serviceMode)) throw invalid(`「${matter.name}」cannot be served as ${input.proxy.serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
-    }
+    // A 代办 request names a matter of the catalog, in a way that matter may be served.
+    if (input.proxy) await servableMatter(this.db, input.proxy.matter, input.proxy.serviceMode);
     // One statement: the dispatch clock starts from created_at with the first action on the ticket (the classifier's).
     const inserted = await repo.insertTicket(this.db, {
       channel: input.channel,
@@ -224,27 +220,21 @@ export class TicketsService {
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
       await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
+      const after: TicketRecord = { ...ticket, ...result.patch, status: toStatus, version };
       // The stage clocks follow the action (src/sla/clock-transitions.ts), in this transaction.
-      const planned: Planned = await this.clocks.onTransition(trx, {
-        action,
-        ticket: { ...ticket, ...result.patch, status: toStatus, version },
-        actor,
-        reason: result.reason ?? null,
-        data: result.data,
-        replyDueAt: result.patch?.replyDueAt,
-      });
+      const planned: Planned = await this.clocks.onTransition(trx, { action, ticket: after, actor, reason: result.reason ?? null, data: result.data, replyDueAt: result.patch?.replyDueAt });
       // A reply schedules the callback (回访); reopening or closing ends one still open.
-      await callbackTransition(trx, action, { ...ticket, ...result.patch, status: toStatus, version });
+      await callbackTransition(trx, action, after);
       // A 代办 ticket with a runner team gets its order (src/proxy), offered to a runner after commit.
-      const jobs = await proxyTransition(trx, action, { ...ticket, ...result.patch, status: toStatus, version });
+      const jobs: JobRequest[] = await proxyTransition(trx, action, after);
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !this.options.chat || chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
-      const outboxRows = await enqueueOutbox(trx, this.notices(action, { ...ticket, ...result.patch, status: toStatus, version }, result, chatChannels));
+      const outboxRows = await enqueueOutbox(trx, this.notices(action, after, result, chatChannels));
       return { ...result, outboxRows, planned, jobs };
     });
     await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
     await this.afterCommit('sla.schedule', () => this.clocks.schedule(outcome.planned.alerts, outcome.planned.now));
-    for (const job of outcome.jobs as JobRequest[]) await this.afterCommit(job.name, () => this.queue.enqueue(job.name, job.payload as never, { jobId: job.jobId }));
+    for (const job of outcome.jobs) await this.afterCommit(job.name, () => this.queue.enqueue(job.name, job.payload as never, { jobId: job.jobId }));
     if (outcome.response !== undefined) return outcome.response;
     // Callers that do not answer anyone (jobs) skip reading the ticket back.
     return options.readBack === false ? undefined : this.get(actor, ticketId);
@@ -593,9 +583,7 @@ export class TicketsService {
 
     set_matter: async ({ trx, ticket }, body) => {
       if (ticket.requestType !== 'proxy') throw invalid('only a 代办 request (requestType proxy) has a matter');
-      const matter = await findMatter(trx, body.matter);
-      if (!matter || !matter.active) throw invalid(`"${body.matter}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
-      if (body.serviceMode && !matter.serviceModes.includes(body.serviceMode)) throw invalid(`「${matter.name}」cannot be served as ${body.serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
+      const matter = await servableMatter(trx, body.matter, body.serviceMode);
       if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId))) throw invalid(`region ${body.regionId} does not exist`);
       if (body.serviceMode) await trx('proxy_orders').update({ service_mode: body.serviceMode }).where({ ticket_id: ticket.id });
       return {
