@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/config';
 
 describe('configuration', () => {
@@ -43,5 +45,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ HUB_ROLE: 'api' })).toThrow(/needs REDIS_URL/);
     expect(() => loadConfig({}, { role: 'worker' })).toThrow(/needs REDIS_URL/);
     expect(() => loadConfig({}, { role: 'everything' })).toThrow(/HUB_ROLE/);
+  });
+});
+
+describe('README', () => {
+  test('documents every environment variable the configuration reads', () => {
+    const source = fs.readFileSync(path.join(__dirname, '../../src/config/config.ts'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!);
+    expect(variables.length).toBeGreaterThan(30);
+    expect(variables.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
   });
 });
