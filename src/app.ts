@@ -155,10 +155,10 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const chatSettings = config.slack ? { supervisorChannel: config.slack.supervisorChannel } : (false as const);
   // Clocks re-plan when a calendar changes; the config service calls back once both exist.
   const slaConfig: SlaConfigService = new SlaConfigService(db, (calendarId) => clocks.replanCalendar(calendarId).then(() => undefined));
-  const slaAlerts = new SlaAlerts(db, notify, { chat: chatSettings, digestAt: config.sla.digestAt });
+  const slaReports = new SlaReports(db);
+  const slaAlerts = new SlaAlerts(db, notify, slaReports, { chat: chatSettings, digestAt: config.sla.digestAt });
   // Jobs for alerts due before the next sweep but one; the sweep plans the later ones as they come near.
   const clocks = new ClockService(db, slaConfig, queue, notify, slaAlerts, logger, Math.max(2 * config.sla.sweepMs, 60_000));
-  const slaReports = new SlaReports(db);
   const tickets = new TicketsService(db, queue, notify, routing, clocks, logger, {
     returnWindowHours: config.routing.returnWindowHours,
     chat: chatSettings,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
-import { daySchema } from '../http/validate';
+import { beijingDays, periodQuery } from '../http/validate';
 import type { CallbacksService } from './callbacks.service';
 import { drillMetrics, kpiGroupings, type KpiService } from './kpis';
 import { callbackChannels, callbackSettingsSchema, satisfactions } from './survey';
@@ -8,14 +8,6 @@ import { callbackChannels, callbackSettingsSchema, satisfactions } from './surve
 const seats = ['operator', 'supervisor', 'director', 'admin'] as const;
 const supervising = ['supervisor', 'director', 'admin'] as const;
 
-/** Beijing days, `to` inclusive. */
-const period = z
-  .strictObject({ from: daySchema, to: daySchema })
-  .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] });
-const range = (q: { from: string; to: string }) => ({
-  from: new Date(`${q.from}T00:00:00+08:00`),
-  to: new Date(new Date(`${q.to}T00:00:00+08:00`).getTime() + 86_400_000),
-});
 
 export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksService, kpis: KpiService): void {
   api.route({
@@ -96,12 +88,10 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     summary: '三率 (response, resolution, satisfaction) and on-time, return, reopen, direct-resolution rates per department, region, category or channel',
     description: 'format=csv answers a CSV file. Department heads see their own department.',
     access: [...supervising, 'operator', 'dept_head'],
-    query: z
-      .strictObject({ groupBy: z.enum(kpiGroupings).default('department'), from: daySchema, to: daySchema, format: z.enum(['json', 'csv']).default('json') })
-      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    query: periodQuery({ groupBy: z.enum(kpiGroupings).default('department'), format: z.enum(['json', 'csv']).default('json') }),
     handler: async ({ actor, query, res }) => {
       const departmentId = actor.role === 'dept_head' ? (actor.departmentId ?? -1) : undefined;
-      const rows = await kpis.report({ groupBy: actor.role === 'dept_head' ? 'department' : query.groupBy, ...range(query), departmentId });
+      const rows = await kpis.report({ groupBy: actor.role === 'dept_head' ? 'department' : query.groupBy, ...beijingDays(query), departmentId });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
       res.status(200).type('text/csv; charset=utf-8').attachment(`kpis-${query.groupBy}-${query.from}-${query.to}.csv`).send(kpis.toCsv(rows));
       return undefined;
@@ -113,17 +103,13 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     tag: 'kpis',
     summary: 'The tickets behind a number: surveys not contacted, not resolved, unsatisfied or unreached; late sign-fors and replies; returns; reopens; direct resolutions',
     access: [...supervising, 'operator'],
-    query: z
-      .strictObject({
-        groupBy: z.enum(kpiGroupings).default('department'),
-        key: z.string().max(40),
-        metric: z.enum(drillMetrics),
-        from: daySchema,
-        to: daySchema,
-        limit: z.coerce.number().int().min(1).max(500).default(100),
-      })
-      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
-    handler: ({ query }) => kpis.drillDown({ ...query, ...range(query) }),
+    query: periodQuery({
+      groupBy: z.enum(kpiGroupings).default('department'),
+      key: z.string().max(40),
+      metric: z.enum(drillMetrics),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    handler: ({ query }) => kpis.drillDown({ ...query, ...beijingDays(query) }),
   });
   api.route({
     method: 'get',
@@ -131,7 +117,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     tag: 'kpis',
     summary: 'Departments ranked by satisfaction, resolution and response within bands of similar volume (分档分类)',
     access: [...supervising, 'operator'],
-    query: period,
-    handler: async ({ query }) => ({ from: query.from, to: query.to, bands: await kpis.ranking(range(query)) }),
+    query: periodQuery({}),
+    handler: async ({ query }) => ({ from: query.from, to: query.to, bands: await kpis.ranking(beijingDays(query)) }),
   });
 }

@@ -91,6 +91,14 @@ const toRow = (patch: Patch) => Object.fromEntries(Object.entries(patch).map(([f
 
 const callbackActor = { kind: 'system' as const, name: 'callback' };
 
+/** What an inbound message that answered (or came late to) a survey gets back. */
+export interface SurveyReply {
+  messages: NewOutboxMessage[];
+  callbackId: number;
+  ticketId: number;
+  complete: boolean;
+}
+
 /** The mini-program's survey card. */
 export interface SurveyCard {
   callbackId: number;
@@ -343,7 +351,7 @@ export class CallbacksService {
    * they have one on that channel and its window is open. Undefined: not a survey answer, the
    * message goes on as any other.
    */
-  async answerFromMessage(trx: Tx, contactId: number, channel: 'sms' | 'miniprogram', text: string): Promise<{ messages: NewOutboxMessage[]; callbackId: number; complete: boolean } | undefined> {
+  async answerFromMessage(trx: Tx, contactId: number, channel: 'sms' | 'miniprogram', text: string): Promise<SurveyReply | undefined> {
     const row = await trx('callbacks').select('id').where({ contact_id: contactId, status: 'asking', channel }).whereRaw('window_ends_at > now()').orderBy('id', 'desc').first<{ id: number } | undefined>();
     if (!row) return this.lateAnswer(trx, contactId, text);
     const { callback, now } = (await lock(trx, row.id))!;
@@ -354,29 +362,29 @@ export class CallbacksService {
     if (answer === undefined) {
       if (!callback.reasked) {
         await update(trx, callback.id, { reasked: true });
-        return { messages: [this.question(callback, settings, 'reask')], callbackId: callback.id, complete: false };
+        return { messages: [this.question(callback, settings, 'reask')], callbackId: callback.id, ticketId: callback.ticketId, complete: false };
       }
       // Unclear twice: a person calls instead.
       await update(trx, callback.id, { channel: 'operator', step: null, nextActionAt: null, windowEndsAt: null, remainingChannels: [] });
       await event(trx, callback.id, 'queued', 'operator', null, '两次未能识别回复，转人工回访');
-      return { messages: [this.thanks(callback, '您的回复未能识别，稍后将由话务员与您联系。')], callbackId: callback.id, complete: false };
+      return { messages: [this.thanks(callback, '您的回复未能识别，稍后将由话务员与您联系。')], callbackId: callback.id, ticketId: callback.ticketId, complete: false };
     }
     const recorded: Patch = { [callback.step]: answer, reasked: false, reminded: false };
     const following = nextStep(callback.step);
     if (!following || callback.step === 'comment') {
       await update(trx, callback.id, recorded);
       await this.complete(trx, { ...callback, ...(recorded as Partial<CallbackRecord>) }, now);
-      return { messages: [this.thanks(callback, '感谢您对12345热线工作的支持！')], callbackId: callback.id, complete: true };
+      return { messages: [this.thanks(callback, '感谢您对12345热线工作的支持！')], callbackId: callback.id, ticketId: callback.ticketId, complete: true };
     }
     await update(trx, callback.id, { ...recorded, step: following, nextActionAt: outsideQuietHours(new Date(now.getTime() + settings.reminderMinutes * 60_000), settings.quietHours) });
-    return { messages: [this.question({ ...callback, step: following }, settings, 'next')], callbackId: callback.id, complete: false };
+    return { messages: [this.question({ ...callback, step: following }, settings, 'next')], callbackId: callback.id, ticketId: callback.ticketId, complete: false };
   }
 
   /**
    * "1" or "满意" after the survey's window closed, or just after it ended, is a late answer:
    * thanked, not counted, and not a new request.
    */
-  private async lateAnswer(trx: Tx, contactId: number, text: string): Promise<{ messages: NewOutboxMessage[]; callbackId: number; complete: boolean } | undefined> {
+  private async lateAnswer(trx: Tx, contactId: number, text: string): Promise<SurveyReply | undefined> {
     if ([...text.trim()].length > 6 || (parseAnswer('satisfaction', text) === undefined && parseAnswer('contacted', text) === undefined)) return undefined;
     const recent = await trx('callbacks')
       .select(columns)
@@ -390,7 +398,7 @@ export class CallbacksService {
       .first<CallbackRecord | undefined>();
     if (!recent) return undefined;
     await event(trx, recent.id, 'late_answer', null, null, text.slice(0, 500));
-    return { messages: [this.thanks(recent, '本次回访已结束，感谢您的反馈。如有新的问题，请直接回复内容。', 'late')], callbackId: recent.id, complete: false };
+    return { messages: [this.thanks(recent, '本次回访已结束，感谢您的反馈。如有新的问题，请直接回复内容。', 'late')], callbackId: recent.id, ticketId: recent.ticketId, complete: false };
   }
 
   /** The citizen unsubscribed (退订) during a survey: it ends there, not reached, and nobody calls them about it. */

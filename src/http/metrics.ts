@@ -38,19 +38,15 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService) {
     help: 'The 三率 over the last 30 days (response, resolution, satisfaction), as shares',
     labelNames: ['kpi'] as const,
     registers: [registry],
+    // One query for both gauges per scrape.
     async collect() {
       const live = await kpis.live();
       for (const kpi of ['response', 'resolution', 'satisfaction'] as const) if (live[kpi] !== null) this.set({ kpi }, live[kpi]);
+      unreachable.set(live.unreachable);
     },
   });
-  new Gauge({
-    name: 'hotline_callbacks_unreachable',
-    help: 'Callbacks that reached nobody (未联系上) over the last 30 days',
-    registers: [registry],
-    async collect() {
-      this.set((await kpis.live()).unreachable);
-    },
-  });
+  // Registered after the rates, whose collect sets it: the registry collects in order.
+  const unreachable = new Gauge({ name: 'hotline_callbacks_unreachable', help: 'Callbacks that reached nobody (未联系上) over the last 30 days', registers: [registry] });
   new Gauge({
     name: 'hotline_tickets',
     help: 'Tickets by status (database)',

@@ -21,3 +21,12 @@ export const daySchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
   .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar day');
+
+/** A report's period in Beijing days, `to` inclusive: from ≤ to. Extend it with a query's other fields. */
+export const periodQuery = <S extends z.ZodRawShape>(shape: S) =>
+  z.strictObject({ ...shape, from: daySchema, to: daySchema }).refine((q) => (q as { from: string }).from <= (q as { to: string }).to, { message: 'from must not be after to', path: ['to'] });
+
+/** The instants a period of Beijing days covers: [from 00:00, the day after to 00:00). */
+export function beijingDays(period: { from: string; to: string }): { from: Date; to: Date } {
+  return { from: new Date(`${period.from}T00:00:00+08:00`), to: new Date(new Date(`${period.to}T00:00:00+08:00`).getTime() + 86_400_000) };
+}

@@ -94,10 +94,7 @@ export class IntakeService {
     // The answer to the citizen's open callback survey (回访) on this channel, if they have one.
     if (message.channel !== 'phone' && text) {
       const survey = await this.callbacks.answerFromMessage(trx, contact.id, message.channel, text);
-      if (survey) {
-        const ticketId = (await trx('callbacks').select('ticket_id').where({ id: survey.callbackId }).first<{ ticket_id: number }>())!.ticket_id;
-        return { kind: 'survey_answer', conversationId: null, ticketId, outbox: survey.messages, survey };
-      }
+      if (survey) return { kind: 'survey_answer', conversationId: null, ticketId: survey.ticketId, outbox: survey.messages, survey };
     }
     const query = statusQuery.exec(text);
     if (query) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
-import { daySchema } from '../http/validate';
+import { beijingDays, daySchema, periodQuery } from '../http/validate';
 import { toCsv } from '../shared/csv';
 import { mandateScopes, matterFields, matterSchema } from './matters';
 import type { ProxyService } from './proxy.service';
@@ -129,11 +129,9 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     tag: 'proxy',
     summary: 'Orders per runner, team, matter, grid or mode: done, on time, trips saved, materials outstanding',
     access: ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'],
-    query: z
-      .strictObject({ groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'), from: daySchema, to: daySchema, format: z.enum(['json', 'csv']).default('json') })
-      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    query: periodQuery({ groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'), format: z.enum(['json', 'csv']).default('json') }),
     handler: async ({ query, res }) => {
-      const rows = await proxy.report({ groupBy: query.groupBy, from: new Date(`${query.from}T00:00:00+08:00`), to: new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000) });
+      const rows = await proxy.report({ groupBy: query.groupBy, ...beijingDays(query) });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
       const csv = toCsv([['分组', '名称', '代办单', '办结', '按时办结', '按时率', '撤销', '少跑腿次数', '待补材料'], ...rows.map((r) => [r.key, r.name, r.orders, r.done, r.onTime, r.onTimeRate ?? '', r.cancelled, r.tripsSaved, r.materialsOutstanding])]);
       res.status(200).type('text/csv; charset=utf-8').attachment(`proxy-${query.groupBy}-${query.from}-${query.to}.csv`).send(csv);

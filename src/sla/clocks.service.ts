@@ -262,6 +262,7 @@ export class ClockService {
   /**
    * A calendar changed (an extra holiday, other hours): the running clocks on it get their
    * deadlines again, in batches of set-based updates, and their alerts are re-planned.
+   * Returns how many deadlines moved.
    */
   async replanCalendar(calendarId: number, batch = 5_000): Promise<number> {
     const snapshot = await this.config.snapshot();
@@ -304,18 +305,19 @@ export class ClockService {
         return {
           lastId: clocks.at(-1)?.id,
           count: clocks.length,
+          moved: changed.length,
           now,
           scheduled: changed.filter((c) => c.next).map((c) => ({ clockId: c.clock.id, generation: c.clock.generation + 1, ...c.next! })),
         };
       });
-      replanned += outcome.scheduled.length;
+      replanned += outcome.moved;
       await this.afterCommit(() => this.schedule(outcome.scheduled, outcome.now));
       if (outcome.count < batch || outcome.lastId === undefined) return replanned;
       afterId = outcome.lastId;
     }
   }
 
-  /** A ticket's clocks with their ledgers, newest cycle first. */
+  /** A ticket's clocks with their ledgers, in the order they started. */
   async ofTicket(ticketId: number): Promise<Array<ClockRecord & { ledger: unknown[] }>> {
     const clocks: ClockRecord[] = await this.db('sla_clocks').select(clockSelect(this.db)).where({ ticket_id: ticketId }).orderBy('id');
     const events = await this.db('sla_clock_events as e')

@@ -3,6 +3,7 @@ import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
 import type { ClockRecord } from './clocks.service';
+import type { SlaReports } from './sla-reports';
 import { audienceLabels, humanDuration, stageLabels, type AlertLevel, type Audience } from './sla-rules';
 
 interface Recipient {
@@ -19,6 +20,7 @@ export class SlaAlerts {
   constructor(
     private readonly db: Db,
     private readonly notify: NotifyService,
+    private readonly reports: SlaReports,
     private readonly options: { chat: false | { supervisorChannel?: string }; digestAt: string },
   ) {}
 
@@ -80,18 +82,9 @@ export class SlaAlerts {
     const day = shanghaiDay(now);
     const local = shanghaiTime(now).slice(-5);
     if (local < this.options.digestAt) return 0;
-    const overdue = await this.db('sla_clocks as c')
-      .join('tickets as t', 't.id', 'c.ticket_id')
-      .leftJoin('departments as d', 'd.id', 'c.department_id')
-      .select({ number: 't.number', title: 't.title', stage: 'c.stage', dueAt: 'c.due_at', departmentName: 'd.name' })
-      .where('c.state', 'running')
-      .andWhere('c.due_at', '<', this.db.raw('now()'))
-      .orderBy('c.due_at')
-      .limit(1_000);
+    const overdue = await this.reports.overdue({ limit: 1_000 });
     const count = overdue.length;
-    const lines = overdue.slice(0, 20).map((o: { number: string; title: string; stage: keyof typeof stageLabels; dueAt: Date; departmentName: string | null }) =>
-      `${o.number}「${o.title}」${stageLabels[o.stage]}超时 ${humanDuration(now.getTime() - o.dueAt.getTime())}${o.departmentName ? `（${o.departmentName}）` : ''}`,
-    );
+    const lines = overdue.slice(0, 20).map((o) => `${o.number}「${o.title}」${o.stageLabel}超时 ${o.late}${o.departmentName ? `（${o.departmentName}）` : ''}`);
     const title = `每日超期汇总 ${day}：${count >= 1_000 ? '1000+' : count} 项超期`;
     const body = count === 0 ? '目前没有超期工单。' : `${lines.join('\n')}${count > lines.length ? `\n……另有 ${count - lines.length} 项，见超期列表` : ''}`;
     const supervisors = await this.db('users').select('id').whereIn('role', ['supervisor', 'director']).andWhere({ active: true });

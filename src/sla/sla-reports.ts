@@ -1,4 +1,3 @@
-import { isCenterRole, type UserActor } from '../auth/roles';
 import type { Db } from '../db/db';
 import { toCsv as csvOf } from '../shared/csv';
 import { humanDuration, stageLabels, stages, type Stage } from './sla-rules';
@@ -157,9 +156,9 @@ export class SlaReports {
     return csvOf([header, ...lines]);
   }
 
-  /** What is overdue now, latest first; department staff see their own department's. */
-  async overdue(actor: UserActor, filter: { departmentId?: number; stage?: Stage; limit: number }): Promise<OverdueItem[]> {
-    const departmentId = isCenterRole(actor.role) ? filter.departmentId : (actor.departmentId ?? -1);
+  /** What is overdue now, the longest overdue first (optionally one department's, one stage's). */
+  async overdue(filter: { departmentId?: number; stage?: Stage; limit: number }): Promise<OverdueItem[]> {
+    const departmentId = filter.departmentId;
     const query = this.db('sla_clocks as c')
       .join('tickets as t', 't.id', 'c.ticket_id')
       .leftJoin('departments as d', 'd.id', 'c.department_id')
@@ -189,7 +188,8 @@ export class SlaReports {
     });
   }
 
-  private async rows(sql: string, bindings: Record<string, unknown>): Promise<Array<Record<string, never> & { key: number | null; stage: string; total: number; on_time: number; n: number; avg_hours: number | null }>> {
+  /** One group's figures from one of the report's queries (each fills its own columns). */
+  private async rows(sql: string, bindings: Record<string, unknown>): Promise<Array<{ key: number | null; stage: string; total: number; on_time: number; n: number; avg_hours: number | null }>> {
     const { rows } = await this.db.raw(sql, bindings as never);
     return rows;
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { centerRoles } from '../auth/roles';
+import { isCenterRole } from '../auth/roles';
 import { ApiRouter, idParams } from '../http/api-router';
-import { daySchema } from '../http/validate';
+import { beijingDays, daySchema, periodQuery } from '../http/validate';
 import { notFound } from '../shared/errors';
 import { requestTypes, urgencies } from '../tickets/ticket.types';
 import type { TicketsService } from '../tickets/tickets.service';
@@ -208,7 +208,9 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       stage: z.enum(stages).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
     }),
-    handler: async ({ actor, query }) => ({ items: await reports.overdue(actor, query) }),
+    handler: async ({ actor, query }) => ({
+      items: await reports.overdue({ ...query, departmentId: isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? -1) }),
+    }),
   });
 
   api.route({
@@ -218,21 +220,15 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     summary: 'On-time rates per stage, breaches, overdue now, extensions and handling time, per department or category',
     description: 'format=csv answers a CSV file (UTF-8 with BOM).',
     access: [...supervising, 'dept_head'],
-    query: z
-      .strictObject({
-        groupBy: z.enum(['department', 'category']).default('department'),
-        from: daySchema,
-        to: daySchema,
-        departmentId: z.coerce.number().int().positive().optional(),
-        format: z.enum(['json', 'csv']).default('json'),
-      })
-      .refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['to'] }),
+    query: periodQuery({
+      groupBy: z.enum(['department', 'category']).default('department'),
+      departmentId: z.coerce.number().int().positive().optional(),
+      format: z.enum(['json', 'csv']).default('json'),
+    }),
     handler: async ({ actor, query, res }) => {
-      // Days are Beijing days; `to` is inclusive.
-      const from = new Date(`${query.from}T00:00:00+08:00`);
-      const to = new Date(new Date(`${query.to}T00:00:00+08:00`).getTime() + 86_400_000);
-      const departmentId = (centerRoles as readonly string[]).includes(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
-      if (departmentId === undefined && !(centerRoles as readonly string[]).includes(actor.role)) throw notFound('department');
+      const { from, to } = beijingDays(query);
+      const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
+      if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('department');
       const rows = await reports.report({ groupBy: query.groupBy, from, to, departmentId });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
       res
