@@ -452,21 +452,25 @@ export class ProxyService {
     await this.withOrder(actor, orderId, { needs: input.method === 'window' ? 'receive_result' : undefined, statuses: ['submitted'] }, async (trx, order, matter) => {
       if (matter && !matter.deliveryOptions.includes(input.method)) throw invalid(`「${matter.name}」is delivered by ${matter.deliveryOptions.join(' or ')}, not ${input.method}`);
       if (input.method === 'postal' && !input.trackingNumber) throw invalid('a postal delivery needs its trackingNumber');
-      await trx('proxy_deliveries').insert({
-        order_id: order.id,
+      // A result sent again (the post returned it) replaces the earlier delivery.
+      const delivery = {
         method: input.method,
         tracking_number: input.trackingNumber ?? null,
         status: input.method === 'window' ? 'delivered' : 'in_transit',
         delivered_at: input.method === 'window' ? trx.fn.now() : null,
         next_check_at: input.method === 'postal' ? trx.fn.now() : null,
-      });
+        checks: 0,
+        last_error: null,
+        updated_at: trx.fn.now(),
+      };
+      await trx('proxy_deliveries').insert({ order_id: order.id, ...delivery }).onConflict('order_id').merge(delivery);
       await trx('proxy_orders').update({ status: 'delivering', updated_at: trx.fn.now() }).where({ id: order.id });
       await this.step(trx, order, 'archive', actor, input.note ?? null, { method: input.method, trackingNumber: input.trackingNumber ?? null });
       done = input.method === 'window';
       return input.method === 'postal' ? this.toApplicant(trx, order, 'proxy.progress', `【12345】您的办理结果已免费寄出，邮件号${input.trackingNumber}。`) : [];
     });
     if (done) await this.complete(orderId);
-    else await this.queue.enqueue('proxy.track', { orderId }, { jobId: `proxy-track-${orderId}-0` });
+    else await this.queue.enqueue('proxy.track', { orderId }, { jobId: `proxy-track-${orderId}-${input.trackingNumber}-0` });
     return this.get(actor, orderId);
   }
 
@@ -483,6 +487,7 @@ export class ProxyService {
       }
       await this.db('proxy_deliveries').update({ status: result.status, delivered_at: result.status === 'delivered' ? (result.at ?? this.db.fn.now()) : null, checks: delivery.checks + 1, last_error: null, next_check_at: null, updated_at: this.db.fn.now() }).where({ id: delivery.id });
       if (result.status === 'delivered') await this.complete(orderId);
+      if (result.status === 'returned') await this.returned(orderId);
       return 'done';
     } catch (error) {
       const retryMinutes = Math.min(5 * 2 ** delivery.checks, 240);
@@ -511,10 +516,31 @@ export class ProxyService {
     return rows.length;
   }
 
+  /** The post brought the result back: the order waits for the runner to deliver it again, and they are told. */
+  private async returned(orderId: number): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const order = await lockOrder(trx, orderId);
+      if (!order || order.status !== 'delivering') return;
+      await trx('proxy_orders').update({ status: 'submitted', updated_at: trx.fn.now() }).where({ id: orderId });
+      await this.step(trx, order, 'feedback', null, '邮件被退回，需重新送达', null);
+      if (order.runnerUserId !== null) {
+        await trx('notifications')
+          .insert({ user_id: order.runnerUserId, kind: 'proxy.returned', ticket_id: order.ticketId, title: '代办结果邮件被退回', body: '请联系申请人核对地址后重新寄送，或改为窗口领取。', dedupe_key: `proxy-returned:${orderId}:${Date.now()}` })
+          .onConflict(['user_id', 'dedupe_key'])
+          .ignore();
+      }
+    });
+  }
+
   /** Deliveries due for a tracking check (their job lost, or waiting between checks). */
   async sweepDeliveries(): Promise<number> {
-    const due: Array<{ order_id: number; checks: number }> = await this.db('proxy_deliveries').select('order_id', 'checks').where('status', 'in_transit').andWhere('next_check_at', '<=', this.db.raw('now()')).limit(200);
-    for (const d of due) await this.queue.enqueue('proxy.track', { orderId: d.order_id }, { jobId: `proxy-track-${d.order_id}-${d.checks}` });
+    const due: Array<{ order_id: number; tracking_number: string; checks: number }> = await this.db('proxy_deliveries')
+      .select('order_id', 'tracking_number', 'checks')
+      .where('status', 'in_transit')
+      .andWhere('next_check_at', '<=', this.db.raw('now()'))
+      .limit(200);
+    // One job per parcel and check: a parcel sent again gets its own.
+    for (const d of due) await this.queue.enqueue('proxy.track', { orderId: d.order_id }, { jobId: `proxy-track-${d.order_id}-${d.tracking_number}-${d.checks}` });
     return due.length;
   }
 

@@ -214,3 +214,26 @@ describe('reports', () => {
     expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({ kind: 'proxy.promise_due', title: '容缺材料逾期未补：一寸照片' });
   });
 });
+
+describe('delivery by post', () => {
+  test('when the post returns the result, then the runner is told and sends it again', async () => {
+    const { ticket, order } = await proxyOrder('老年人优待证', '990121200201', '13911116666');
+    await post(runner, order.id, 'accept');
+    await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '李大妈', method: 'paper' });
+    for (const itemKey of ['id_card', 'household', 'photo']) await post(runner, order.id, 'materials', { itemKey, form: itemKey === 'household' ? 'copy' : 'original', direction: 'received' });
+    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200018' })).status).toBe(200);
+    postal.set('EMS0000000001CN', 'returned');
+    await post(runner, order.id, 'deliver', { method: 'postal', trackingNumber: 'EMS0000000001CN' });
+    await t.hub.queue.drain();
+    const back = (await runner.get(`/api/v1/proxy/orders/${order.id}`)).body;
+    expect(back).toMatchObject({ status: 'submitted', delivery: { status: 'returned' } });
+    expect(back.steps.at(-1)).toMatchObject({ step: 'feedback', note: '邮件被退回，需重新送达' });
+    expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({ kind: 'proxy.returned', ticketId: ticket.id });
+    // Sent again with a new number: delivered this time.
+    postal.set('EMS0000000002CN', 'delivered');
+    expect((await post(runner, order.id, 'deliver', { method: 'postal', trackingNumber: 'EMS0000000002CN' })).body.delivery).toMatchObject({ trackingNumber: 'EMS0000000002CN', status: 'in_transit' });
+    await t.hub.queue.drain();
+    expect((await runner.get(`/api/v1/proxy/orders/${order.id}`)).body).toMatchObject({ status: 'done', delivery: { status: 'delivered' } });
+    expect((await ticketNow(ticket.id)).status).toBe('replied');
+  });
+});
