@@ -381,6 +381,23 @@ export class CallbacksService {
   }
 
   /**
+   * Contacts whose next message might answer a survey (an open one, or one that ended within
+   * the late-answer window): intake sends their messages through answerFromMessage.
+   */
+  async mayAnswerSurvey(trx: Tx, contactIds: readonly number[]): Promise<Set<number>> {
+    if (contactIds.length === 0) return new Set();
+    const rows = await trx('callbacks')
+      .distinct('contact_id')
+      .whereIn('contact_id', contactIds)
+      .where((q) =>
+        q.where('status', 'asking').orWhere((ended) =>
+          ended.whereIn('status', ['completed', 'unreachable']).andWhere('completed_at', '>', trx.raw(`now() - interval '${lateAnswerHours} hours'`)),
+        ),
+      );
+    return new Set(rows.map((r: { contact_id: number }) => Number(r.contact_id)));
+  }
+
+  /**
    * "1" or "满意" after the survey's window closed, or just after it ended, is a late answer:
    * thanked, not counted, and not a new request.
    */

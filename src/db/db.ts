@@ -30,7 +30,19 @@ export function returningAs(columns: Record<string, string>, tableAlias?: string
   return Object.entries(columns).map(([alias, column]) => `${tableAlias ? `${tableAlias}.` : ''}${column} as ${alias}`);
 }
 
+/** The same column map as SQL text for raw queries, aliases quoted so their case survives: `display_name as "displayName"`. */
+export function columnList(columns: Record<string, string>): string {
+  return Object.entries(columns)
+    .map(([alias, column]) => `${column} as "${alias}"`)
+    .join(', ');
+}
+
 /** The same column map for a select with a table alias: { displayName: 'u.display_name' }. */
 export function selectAs(columns: Record<string, string>, tableAlias: string): Record<string, string> {
   return Object.fromEntries(Object.entries(columns).map(([alias, column]) => [alias, `${tableAlias}.${column}`]));
+}
+
+/** A JS array bound as one PostgreSQL array parameter (`?::bigint[]`, for unnest); nulls allowed. */
+export function pgArray(values: ReadonlyArray<string | number | null>): Knex.Value {
+  return values as unknown as Knex.Value;
 }

@@ -1,4 +1,4 @@
-import { returningAs, type Queryable } from '../db/db';
+import { columnList, pgArray, returningAs, type Queryable } from '../db/db';
 import type { InboundKind, InboundMessage } from './intake.types';
 
 export interface InboundRecord {
@@ -60,18 +60,43 @@ export async function insertInbound(db: Queryable, message: InboundMessage): Pro
   return { record: existing as InboundRecord, duplicate: true };
 }
 
-export async function lockInbound(db: Queryable, id: number): Promise<InboundRecord | undefined> {
-  return db('inbound_messages').select(columns).where({ id }).forUpdate().first();
+/**
+ * A batch to process: the job's own message first (nothing when another batch holds it or it is
+ * done), then up to limit - 1 more waiting messages no other batch holds, locked until commit.
+ */
+export async function claimBatch(db: Queryable, messageId: number, limit: number): Promise<InboundRecord[]> {
+  const { rows } = await db.raw<{ rows: InboundRecord[] }>(
+    `with mine as (
+       select id from inbound_messages where id = ? and status = 'received' for update skip locked),
+     more as (
+       select id from inbound_messages
+       where status = 'received' and id <> ? and exists (select 1 from mine)
+       order by created_at limit ? for update skip locked)
+     select ${columnList(columns)} from inbound_messages
+     where id in (select id from mine union all select id from more)
+     order by id`,
+    [messageId, messageId, limit - 1],
+  );
+  return rows;
 }
 
-export async function markProcessed(
-  db: Queryable,
-  id: number,
-  result: { kind: InboundKind; contactId: number; conversationId: number | null; ticketId: number | null },
-): Promise<void> {
-  await db('inbound_messages')
-    .update({ status: 'processed', kind: result.kind, contact_id: result.contactId, conversation_id: result.conversationId, ticket_id: result.ticketId, processed_at: db.fn.now() })
-    .where({ id });
+export interface ProcessedMessage {
+  id: number;
+  kind: InboundKind;
+  contactId: number;
+  conversationId: number | null;
+  ticketId: number | null;
+}
+
+export async function markProcessed(db: Queryable, results: readonly ProcessedMessage[]): Promise<void> {
+  if (results.length === 0) return;
+  await db.raw(
+    `update inbound_messages m set status = 'processed', kind = r.kind, contact_id = r.contact_id, conversation_id = r.conversation_id,
+            ticket_id = r.ticket_id, processed_at = now()
+     from unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) as r(id, kind, contact_id, conversation_id, ticket_id)
+     where m.id = r.id`,
+    [results.map((r) => r.id), results.map((r) => r.kind), results.map((r) => r.contactId), results.map((r) => r.conversationId), results.map((r) => r.ticketId)].map(pgArray),
+  );
 }
 
 /** Messages whose processing job was lost (the recovery sweep). */
@@ -94,16 +119,36 @@ export interface ConversationRecord {
 
 /** The contact's open conversation on the channel, opened on first contact. */
 export async function openConversation(db: Queryable, contactId: number, channel: string): Promise<ConversationRecord> {
-  const { rows } = await db.raw<{ rows: ConversationRecord[] }>(
-    `insert into conversations (contact_id, channel) values (?, ?)
-     on conflict (contact_id, channel) where status = 'open' do update set last_message_at = now()
-     returning id, contact_id as "contactId", channel, ticket_id as "ticketId"`,
-    [contactId, channel],
-  );
-  return rows[0]!;
+  const [conversation] = await openConversations(db, [{ contactId, channel }]);
+  return conversation!;
 }
 
-/** A citizen's message joined the conversation: it now waits for a human until a seat replies. */
-export async function setConversationTicket(db: Queryable, id: number, ticketId: number): Promise<void> {
-  await db('conversations').update({ ticket_id: ticketId, last_message_at: db.fn.now(), last_inbound_at: db.fn.now() }).where({ id });
+/**
+ * Open conversations of many contacts at once (one per contact and channel), each with the
+ * status of the ticket it is on, if any.
+ */
+export async function openConversations(
+  db: Queryable,
+  keys: ReadonlyArray<{ contactId: number; channel: string }>,
+): Promise<Array<ConversationRecord & { ticketStatus: string | null }>> {
+  if (keys.length === 0) return [];
+  const sorted = [...keys].sort((a, b) => a.contactId - b.contactId || a.channel.localeCompare(b.channel));
+  const { rows } = await db.raw<{ rows: Array<ConversationRecord & { ticketStatus: string | null }> }>(
+    `insert into conversations as c (contact_id, channel) select * from unnest(?::bigint[], ?::text[])
+     on conflict (contact_id, channel) where status = 'open' do update set last_message_at = now()
+     returning id, contact_id as "contactId", channel, ticket_id as "ticketId",
+               (select status from tickets where id = c.ticket_id) as "ticketStatus"`,
+    [sorted.map((k) => k.contactId), sorted.map((k) => k.channel)],
+  );
+  return rows;
+}
+
+/** Citizens' messages joined these conversations: each now waits for a human until a seat replies. */
+export async function setConversationTickets(db: Queryable, links: ReadonlyArray<{ conversationId: number; ticketId: number }>): Promise<void> {
+  if (links.length === 0) return;
+  await db.raw(
+    `update conversations c set ticket_id = l.ticket_id, last_message_at = now(), last_inbound_at = now()
+     from unnest(?::bigint[], ?::bigint[]) as l(id, ticket_id) where c.id = l.id`,
+    [links.map((l) => l.conversationId), links.map((l) => l.ticketId)],
+  );
 }

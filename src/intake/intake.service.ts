@@ -17,6 +17,49 @@ const statusQuery = /^(?:查询|查|cx)?\s*[:：]?\s*(\d{8}-\d{5,6})\s*$/i;
 const ticketNumberInText = /(\d{8}-\d{5,6})/;
 const openStatuses = new Set<TicketRecord['status']>(['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied']);
 
+/** Messages processed together in one transaction at most (a burst is worked off in batches of this size). */
+const intakeBatchSize = 100;
+
+/** What processing one message did. */
+interface Outcome {
+  kind: InboundKind;
+  conversationId: number | null;
+  ticketId: number | null;
+  outbox: NewOutboxMessage[];
+  survey?: { callbackId: number; complete: boolean };
+}
+type Routed = Outcome & { message: repo.InboundRecord; contactId: number };
+interface PlainRequest {
+  message: repo.InboundRecord;
+  contact: ContactRecord;
+  conversationId: number;
+}
+
+/** The ticket a citizen's message opens: triage sets category, region and department. */
+function newTicketFields(message: repo.InboundRecord): Omit<tickets.CitizenTicket, 'contactId'> {
+  const text = message.text.trim();
+  return {
+    channel: message.channel,
+    requestType: message.requestType ?? 'help',
+    title: summarizeTitle(text || '（录音/图片附件）'),
+    description: text || '（群众留言为录音或图片，见附件）',
+    address: message.location?.address ?? null,
+    eventData: { channel: message.channel, messageId: message.id, media: message.media },
+  };
+}
+
+/** An answer to the citizen on the channel they wrote on; one per message and kind. */
+function citizenReply(message: repo.InboundRecord, contactId: number, kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null): NewOutboxMessage {
+  return {
+    kind,
+    channel: message.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+    recipient: { contactId },
+    payload,
+    ticketId,
+    dedupeKey: `inbound:${message.id}:${kind}`,
+  };
+}
+
 /**
  * Every channel ends here. `receive` runs inside the webhook: store once, enqueue, answer.
  * `process` runs on a worker: find the contact, thread the message into its conversation,
@@ -42,42 +85,138 @@ export class IntakeService {
     return { messageId: record.id, duplicate };
   }
 
+  /**
+   * The job of one message processes a batch: that message and the others waiting, in one
+   * transaction, so a burst costs a few statements per batch instead of ten per message. A batch
+   * that fails is retried message by message, so one bad message cannot hold up the others.
+   */
   async process(messageId: number): Promise<JobOutcome> {
+    try {
+      return await this.processBatch(messageId, intakeBatchSize);
+    } catch (error) {
+      this.logger.warn({ err: error, messageId }, 'intake batch failed; processing the message alone');
+      return this.processBatch(messageId, 1);
+    }
+  }
+
+  private async processBatch(messageId: number, limit: number): Promise<JobOutcome> {
     const outcome = await this.db.transaction(async (trx) => {
-      const message = await repo.lockInbound(trx, messageId);
-      if (!message || message.status === 'processed') return undefined;
-      const contact =
-        message.fromPhone || message.fromOpenid
-          ? await tickets.upsertContactByIdentity(trx, { phone: message.fromPhone ?? undefined, wechatOpenid: message.fromOpenid ?? undefined })
-          : await tickets.insertAnonymousContact(trx);
-      const result = await this.route(trx, message, contact);
-      await repo.markProcessed(trx, message.id, { kind: result.kind, contactId: contact.id, conversationId: result.conversationId, ticketId: result.ticketId });
-      const outboxRows = await enqueueOutbox(trx, result.outbox);
-      return { ...result, outboxRows };
+      const batch = await repo.claimBatch(trx, messageId, limit);
+      if (batch.length === 0) return undefined;
+      const contacts = await this.contactsOf(trx, batch);
+      const plain = await this.plainRequests(trx, batch, contacts);
+      const results: Routed[] = [];
+      for (const message of batch) {
+        if (!plain.has(message.id)) results.push({ message, contactId: contacts.get(message.id)!.id, ...(await this.route(trx, message, contacts.get(message.id)!)) });
+      }
+      results.push(...(await this.openTickets(trx, [...plain.values()])));
+      await repo.markProcessed(
+        trx,
+        results.map((r) => ({ id: r.message.id, kind: r.kind, contactId: r.contactId, conversationId: r.conversationId, ticketId: r.ticketId })),
+      );
+      const outboxRows = await enqueueOutbox(trx, results.flatMap((r) => r.outbox));
+      return { results, outboxRows };
     });
     if (!outcome) return 'skipped';
     await this.notify.written(outcome.outboxRows);
-    if (outcome.survey?.complete) await this.callbacks.afterCommit([], outcome.survey.callbackId, true);
-    if (outcome.kind === 'request' && outcome.ticketId) {
-      await this.queue.enqueue('ticket.triage', { ticketId: outcome.ticketId }, { jobId: triageJobId(outcome.ticketId) });
+    for (const { survey } of outcome.results) {
+      if (survey?.complete) await this.callbacks.afterCommit([], survey.callbackId, true);
     }
+    const opened = outcome.results.filter((r) => r.kind === 'request' && r.ticketId !== null);
+    await this.queue.enqueueMany(
+      'ticket.triage',
+      opened.map((r) => ({ payload: { ticketId: r.ticketId! }, options: { jobId: triageJobId(r.ticketId!) } })),
+    );
     return 'done';
+  }
+
+  /** Each message's contact, found or created by phone or openid (a caller who withheld the number gets one of their own). */
+  private async contactsOf(trx: Tx, batch: readonly repo.InboundRecord[]): Promise<Map<number, ContactRecord>> {
+    const known = await tickets.upsertContactsByIdentity(
+      trx,
+      batch.map((m) => ({ phone: m.fromPhone ?? undefined, wechatOpenid: m.fromOpenid ?? undefined })),
+    );
+    const byPhone = new Map(known.filter((c) => c.phone).map((c) => [c.phone!, c]));
+    const byOpenid = new Map(known.filter((c) => c.wechatOpenid).map((c) => [c.wechatOpenid!, c]));
+    const contacts = new Map<number, ContactRecord>();
+    for (const message of batch) {
+      const contact = message.fromPhone ? byPhone.get(message.fromPhone) : message.fromOpenid ? byOpenid.get(message.fromOpenid) : await tickets.insertAnonymousContact(trx);
+      contacts.set(message.id, contact!);
+    }
+    return contacts;
+  }
+
+  /**
+   * The messages that route() would turn into a new ticket, decided for the whole batch at once:
+   * a citizen's only message in the batch, no command (退订, 查询), no ticket named, no survey that
+   * it might answer, and no open ticket on the conversation. Everything else takes route().
+   */
+  private async plainRequests(trx: Tx, batch: readonly repo.InboundRecord[], contacts: Map<number, ContactRecord>): Promise<Map<number, PlainRequest>> {
+    const perContact = new Map<number, number>();
+    for (const message of batch) perContact.set(contacts.get(message.id)!.id, (perContact.get(contacts.get(message.id)!.id) ?? 0) + 1);
+    const candidates = batch.filter((message) => {
+      const contact = contacts.get(message.id)!;
+      const text = message.text.trim();
+      return (
+        perContact.get(contact.id) === 1 &&
+        (text !== '' || message.media.length > 0) &&
+        !optOutWords.test(text) &&
+        !statusQuery.test(text) &&
+        !ticketNumberInText.test(text) &&
+        !(contact.smsOptedOut && message.channel === 'sms')
+      );
+    });
+    const surveyed = await this.callbacks.mayAnswerSurvey(
+      trx,
+      candidates.filter((m) => m.channel !== 'phone').map((m) => contacts.get(m.id)!.id),
+    );
+    const unsurveyed = candidates.filter((m) => m.channel === 'phone' || !surveyed.has(contacts.get(m.id)!.id));
+    const conversations = await repo.openConversations(
+      trx,
+      unsurveyed.map((m) => ({ contactId: contacts.get(m.id)!.id, channel: m.channel })),
+    );
+    const conversationOf = new Map(conversations.map((c) => [`${c.contactId}:${c.channel}`, c]));
+    const plain = new Map<number, PlainRequest>();
+    for (const message of unsurveyed) {
+      const contact = contacts.get(message.id)!;
+      const conversation = conversationOf.get(`${contact.id}:${message.channel}`)!;
+      if (conversation.ticketStatus !== null && openStatuses.has(conversation.ticketStatus as TicketRecord['status'])) continue;
+      plain.set(message.id, { message, contact, conversationId: conversation.id });
+    }
+    return plain;
+  }
+
+  /** New tickets for plain requests, all in one statement, each with its acknowledgement. */
+  private async openTickets(trx: Tx, requests: readonly PlainRequest[]): Promise<Routed[]> {
+    const created = await tickets.insertCitizenTickets(
+      trx,
+      requests.map(({ message, contact }) => ({ contactId: contact.id, ...newTicketFields(message) })),
+    );
+    await repo.setConversationTickets(
+      trx,
+      requests.map((r, i) => ({ conversationId: r.conversationId, ticketId: created[i]!.id })),
+    );
+    return requests.map(({ message, contact, conversationId }, i) => {
+      const ticket = created[i]!;
+      this.logger.info({ ticketId: ticket.id, messageId: message.id, channel: message.channel }, 'ticket opened from inbound message');
+      return {
+        message,
+        contactId: contact.id,
+        kind: 'request' as const,
+        conversationId,
+        ticketId: ticket.id,
+        outbox: [citizenReply(message, contact.id, 'citizen.intake_ack', { number: ticket.number }, ticket.id)],
+      };
+    });
   }
 
   private async route(
     trx: Tx,
     message: repo.InboundRecord,
     contact: ContactRecord,
-  ): Promise<{ kind: InboundKind; conversationId: number | null; ticketId: number | null; outbox: NewOutboxMessage[]; survey?: { callbackId: number; complete: boolean } }> {
+  ): Promise<Outcome> {
     const text = message.text.trim();
-    const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null): NewOutboxMessage => ({
-      kind,
-      channel: message.channel === 'miniprogram' ? 'miniprogram' : 'sms',
-      recipient: { contactId: contact.id },
-      payload,
-      ticketId,
-      dedupeKey: `inbound:${message.id}:${kind}`,
-    });
+    const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null) => citizenReply(message, contact.id, kind, payload, ticketId);
 
     if (optOutWords.test(text)) {
       await tickets.setSmsOptOut(trx, contact.id, true);
@@ -123,7 +262,7 @@ export class IntakeService {
         toStatus: locked.status,
         data: { messageId: message.id, channel: message.channel, text, media: message.media },
       });
-      await repo.setConversationTicket(trx, conversation.id, locked.id);
+      await repo.setConversationTickets(trx, [{ conversationId: conversation.id, ticketId: locked.id }]);
       const departmentNotice: NewOutboxMessage[] =
         locked.leadDepartmentId === null
           ? []
@@ -140,24 +279,8 @@ export class IntakeService {
       return { kind: 'follow_up', conversationId: conversation.id, ticketId: locked.id, outbox: [reply('citizen.followup_ack', { number: locked.number }, locked.id), ...departmentNotice] };
     }
 
-    const created = await tickets.insertTicket(trx, {
-      channel: message.channel,
-      requestType: message.requestType ?? 'help',
-      urgency: 'normal',
-      categoryId: null,
-      title: summarizeTitle(text || '（录音/图片附件）'),
-      description: text || '（群众留言为录音或图片，见附件）',
-      address: message.location?.address ?? null,
-      regionId: null,
-      matter: null,
-      createdBy: null,
-      caller: { contactId: contact.id },
-      createdEvent: { actor: citizen, data: { channel: message.channel, messageId: message.id, media: message.media } },
-    });
-    const ticket = created!.ticket;
-    await repo.setConversationTicket(trx, conversation.id, ticket.id);
-    this.logger.info({ ticketId: ticket.id, messageId: message.id, channel: message.channel }, 'ticket opened from inbound message');
-    return { kind: 'request', conversationId: conversation.id, ticketId: ticket.id, outbox: [reply('citizen.intake_ack', { number: ticket.number }, ticket.id)] };
+    const [ticket] = await this.openTickets(trx, [{ message, contact, conversationId: conversation.id }]);
+    return ticket!;
   }
 
   /** A ticket the message continues: one it names (if the sender asked on it), else the conversation's open ticket. */

@@ -29,16 +29,26 @@ export class BullMqQueue implements JobQueue {
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
-    const data = parsePayload(name, payload);
+    await this.queue.add(name, parsePayload(name, payload), this.jobOptions(name, options));
+  }
+
+  async enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })));
+  }
+
+  private jobOptions(name: JobName, options: EnqueueOptions) {
     const spec = jobCatalogue[name];
-    await this.queue.add(name, data, {
+    return {
       jobId: options.jobId,
       delay: options.delayMs,
       attempts: spec.attempts,
       backoff: { type: 'exponential', delay: spec.backoffMs },
+      // BullMQ runs jobs without a priority before any prioritized one.
+      ...(spec.background ? { priority: 10 } : {}),
       removeOnComplete: { count: 1_000 },
       removeOnFail: { count: 10_000 },
-    });
+    };
   }
 
   async startWorker(handlers: JobHandlers): Promise<void> {

@@ -19,6 +19,8 @@ export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private handlers?: JobHandlers;
   private readonly ready: PendingJob[] = [];
+  /** Background jobs (the catalogue's) run when nothing else is ready. */
+  private readonly background: PendingJob[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly known = new Set<string>();
   private running = 0;
@@ -40,6 +42,10 @@ export class InProcessQueue implements JobQueue {
     this.schedule({ id, name, payload: data, attempt: 1 }, options.delayMs ?? 0);
   }
 
+  async enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void> {
+    for (const job of jobs) await this.enqueue(name, job.payload, job.options);
+  }
+
   async startWorker(handlers: JobHandlers): Promise<void> {
     assertHandlersComplete(handlers);
     this.handlers = handlers;
@@ -47,14 +53,15 @@ export class InProcessQueue implements JobQueue {
   }
 
   private schedule(job: PendingJob, delayMs: number): void {
+    const lane = jobCatalogue[job.name].background ? this.background : this.ready;
     if (delayMs <= 0) {
-      this.ready.push(job);
+      lane.push(job);
       this.pump();
       return;
     }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.ready.push(job);
+      lane.push(job);
       this.pump();
     }, delayMs);
     timer.unref();
@@ -62,10 +69,14 @@ export class InProcessQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (this.handlers && !this.closed && this.running < this.concurrency && this.ready.length > 0) {
-      void this.run(this.ready.shift()!);
+    while (this.handlers && !this.closed && this.running < this.concurrency && this.waiting() > 0) {
+      void this.run((this.ready.shift() ?? this.background.shift())!);
     }
     this.notifyIfIdle();
+  }
+
+  private waiting(): number {
+    return this.ready.length + this.background.length;
   }
 
   private async run(job: PendingJob): Promise<void> {
@@ -94,7 +105,7 @@ export class InProcessQueue implements JobQueue {
   }
 
   private notifyIfIdle(): void {
-    if (this.running === 0 && (this.ready.length === 0 || !this.handlers)) {
+    if (this.running === 0 && (this.waiting() === 0 || !this.handlers)) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
@@ -102,7 +113,7 @@ export class InProcessQueue implements JobQueue {
   }
 
   drain(timeoutMs = 10_000): Promise<void> {
-    if (this.running === 0 && this.ready.length === 0) return Promise.resolve();
+    if (this.running === 0 && this.waiting() === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('queue did not drain in time')), timeoutMs);
       this.idleWaiters.push(() => {

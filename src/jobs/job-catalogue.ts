@@ -6,12 +6,15 @@ export interface JobSpec<S extends z.ZodType> {
   attempts: number;
   /** First retry delay; doubles on each further retry. */
   backoffMs: number;
+  /** Runs when no other job is waiting: work that may lag a burst by a few seconds. */
+  background: boolean;
 }
 
-const job = <S extends z.ZodType>(payload: S, retry: { attempts?: number; backoffMs?: number } = {}): JobSpec<S> => ({
+const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; backoffMs?: number; background?: boolean } = {}): JobSpec<S> => ({
   payload,
-  attempts: retry.attempts ?? 5,
-  backoffMs: retry.backoffMs ?? 1_000,
+  attempts: options.attempts ?? 5,
+  backoffMs: options.backoffMs ?? 1_000,
+  background: options.background ?? false,
 });
 
 /**
@@ -20,10 +23,12 @@ const job = <S extends z.ZodType>(payload: S, retry: { attempts?: number; backof
  * handler fails to compile in the composition root (the handler map is total).
  */
 export const jobCatalogue = {
-  'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() })),
+  // In a burst the citizens' acknowledgements go first; classifying and dispatching follow.
+  'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() }), { background: true }),
   'intake.process': job(z.strictObject({ messageId: z.number().int().positive() })),
-  // Delivery keeps its retry state on the outbox row; the job itself runs once per attempt.
-  'notify.deliver': job(z.strictObject({ outboxId: z.number().int().positive() }), { attempts: 1 }),
+  // Delivery keeps its retry state on the outbox rows; the job itself runs once per attempt. One job
+  // names up to a batch of rows (those one transaction wrote) and may take more that are due.
+  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(50) }), { attempts: 1 }),
   // One level of the SLA alert ladder for one clock; a moved deadline (new generation) makes it stale.
   'sla.alert': job(
     z.strictObject({ clockId: z.number().int().positive(), generation: z.number().int().positive(), level: z.number().int().min(0) }),

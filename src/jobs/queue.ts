@@ -31,6 +31,8 @@ export interface JobStats {
 export interface JobQueue {
   readonly kind: 'bullmq' | 'in-process';
   enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options?: EnqueueOptions): Promise<void>;
+  /** Many jobs of one kind in one round trip (a batch's follow-up work). */
+  enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void>;
   startWorker(handlers: JobHandlers): Promise<void>;
   /** Resolves when nothing is waiting or running (delayed jobs not yet due are not waited for). */
   drain(timeoutMs?: number): Promise<void>;

@@ -3,7 +3,7 @@ import type { PeriodicTask } from '../jobs/periodic';
 import type { NotifyService } from './notify.service';
 
 export function notifyHandlers(notify: NotifyService): Pick<JobHandlers, 'notify.deliver'> {
-  return { 'notify.deliver': ({ outboxId }) => notify.deliver(outboxId) };
+  return { 'notify.deliver': ({ outboxIds }) => notify.deliver(outboxIds) };
 }
 
 export function outboxRelay(notify: NotifyService, everyMs: number): PeriodicTask {

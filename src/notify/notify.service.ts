@@ -25,12 +25,16 @@ export interface NotifyChannels {
 type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
 
 const maxRetryDelayMs = 30 * 60_000;
+/** Rows one delivery job claims at most: a burst of acknowledgements goes out in batches of this size. */
+const deliveryBatchSize = 50;
+const batches = (ids: readonly number[]) => Array.from({ length: Math.ceil(ids.length / deliveryBatchSize) }, (_, i) => ids.slice(i * deliveryBatchSize, (i + 1) * deliveryBatchSize));
 
 /**
  * Delivery of the outbox. The row is the truth: each attempt claims it, sends once, and
  * records the outcome; retries wait with exponential backoff on the row, so a provider
- * outage loses nothing and a crash never makes a row disappear. A job per attempt
- * delivers promptly; the relay sweep picks up anything whose job was lost.
+ * outage loses nothing and a crash never makes a row disappear (a crash between send and
+ * record sends again after five minutes: at least once). A job for the rows one transaction
+ * wrote delivers them promptly; the relay sweep picks up anything whose job was lost.
  */
 export class NotifyService {
   constructor(
@@ -51,41 +55,66 @@ export class NotifyService {
   /** After the transaction that wrote outbox rows has committed: deliver what this hub can deliver. */
   async written(rows: ReadonlyArray<{ id: number; channel: string }>): Promise<void> {
     const channels = this.channels();
-    for (const { id, channel } of rows) {
-      if (channels.includes(channel)) await this.queue.enqueue('notify.deliver', { outboxId: id }, { jobId: `outbox-${id}-0` });
-    }
+    const ids = rows.filter(({ channel }) => channels.includes(channel)).map(({ id }) => id);
+    await this.queue.enqueueMany('notify.deliver', batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-0` } })));
   }
 
-  async deliver(outboxId: number): Promise<JobOutcome> {
-    const row = await outbox.claimForDelivery(this.db, outboxId);
-    if (!row) return 'skipped';
+  /**
+   * A delivery job sends a batch: its own rows and others due on this hub's channels, each
+   * claimed for one attempt. One recipient's messages go out in order, different recipients in
+   * parallel; the sends are recorded together.
+   */
+  async deliver(outboxIds: readonly number[]): Promise<JobOutcome> {
+    const rows = await outbox.claimForDelivery(this.db, outboxIds, this.channels(), deliveryBatchSize);
+    if (rows.length === 0) return 'skipped';
+    const contactIds = [...new Set(rows.map((r) => r.recipient.contactId).filter((id): id is number => id !== undefined))];
+    const contacts = new Map((await findContacts(this.db, contactIds)).map((c) => [c.id, c]));
+    const lanes = new Map<string, outbox.OutboxRecord[]>();
+    for (const row of rows) {
+      const lane = row.recipient.contactId !== undefined ? `contact:${row.recipient.contactId}` : `row:${row.id}`;
+      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+    }
+    const sent: outbox.SentResult[] = [];
+    await Promise.all(
+      [...lanes.values()].map(async (lane) => {
+        for (const row of lane) {
+          const result = await this.attempt(row, contacts);
+          if (result) sent.push({ id: row.id, ...result });
+        }
+      }),
+    );
+    await outbox.markSent(this.db, sent);
+    // A delivery report may have overtaken the send's own answer: apply it now.
+    const early = await outbox.takeEarlyReports(this.db, sent.flatMap((r) => (r.providerId ? [r.providerId] : [])));
+    for (const report of early) await this.providerStatus(report.providerId, report.providerStatus, report.errorCode ?? undefined);
+    return 'done';
+  }
+
+  /** One send; its outcome is returned when sent, recorded here otherwise. */
+  private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>): Promise<Omit<outbox.SentResult, 'id'> | undefined> {
     try {
       if (!this.channels().includes(row.channel)) {
         // Not ours to send (configuration changed since it was enqueued): hand the row back for a hub that can.
         await this.db('outbox').update({ status: row.attempts > 0 ? 'failed' : 'pending', next_attempt_at: this.db.fn.now() }).where({ id: row.id });
-        return 'skipped';
+        return undefined;
       }
-      const result = row.channel === 'slack' ? await this.deliverChat(row) : row.channel === 'voice' ? await this.deliverCall(row) : await this.deliverToCitizen(row);
+      const contact = row.recipient.contactId !== undefined ? contacts.get(row.recipient.contactId) : undefined;
+      const result = row.channel === 'slack' ? await this.deliverChat(row) : row.channel === 'voice' ? await this.deliverCall(row) : await this.deliverToCitizen(row, contact);
       if ('skip' in result) {
         await outbox.markCancelled(this.db, row.id, result.skip);
-        return 'skipped';
+        return undefined;
       }
-      await outbox.markSent(this.db, row.id, result);
-      // A delivery report may have overtaken the send's own answer: apply it now.
-      const early = result.providerId ? await outbox.takeEarlyReport(this.db, result.providerId) : undefined;
-      if (early) await this.providerStatus(result.providerId!, early.providerStatus, early.errorCode ?? undefined);
-      return 'done';
+      return result;
     } catch (error) {
       await this.failed(row, error);
-      return 'done';
+      return undefined;
     }
   }
 
-  private async deliverToCitizen(row: outbox.OutboxRecord): Promise<Delivered> {
+  private async deliverToCitizen(row: outbox.OutboxRecord, contact: ContactRecord | undefined): Promise<Delivered> {
     // Staff alerts (SLA escalations) carry their text; citizens' messages come from the templates.
     const text = row.kind === 'staff.alert' ? String(row.payload.text ?? '') : renderCitizenText(row.kind, row.payload);
     if (!text) return { skip: `no text for ${row.kind}` };
-    const [contact] = row.recipient.contactId ? await findContacts(this.db, [row.recipient.contactId]) : [];
     return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
   }
 
@@ -192,14 +221,18 @@ export class NotifyService {
     });
     this.logger.warn({ outboxId: row.id, attempts, status, err: error }, 'outbox delivery failed');
     if (status === 'failed') {
-      await this.queue.enqueue('notify.deliver', { outboxId: row.id }, { jobId: `outbox-${row.id}-${attempts}`, delayMs: retryInMs });
+      await this.queue.enqueue('notify.deliver', { outboxIds: [row.id] }, { jobId: `outbox-${row.id}-${attempts}`, delayMs: retryInMs });
     }
   }
 
   /** The relay: anything due on our channels whose job was lost (Redis flush, crash) is enqueued again. */
   async sweep(): Promise<number> {
     const due = await outbox.findDue(this.db, this.channels(), 500);
-    for (const { id, attempts } of due) await this.queue.enqueue('notify.deliver', { outboxId: id }, { jobId: `outbox-${id}-${attempts}-sweep` });
+    const attempts = new Map(due.map((r) => [r.id, r.attempts]));
+    await this.queue.enqueueMany(
+      'notify.deliver',
+      batches(due.map((r) => r.id)).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-${attempts.get(outboxIds[0]!)}-sweep` } })),
+    );
     return due.length;
   }
 
@@ -228,7 +261,7 @@ export class NotifyService {
 
   async retry(id: number): Promise<outbox.OutboxRecord> {
     const row = found(await outbox.resetForRetry(this.db, id), 'failed, dead or cancelled outbox message');
-    await this.queue.enqueue('notify.deliver', { outboxId: id }, { jobId: `outbox-${id}-manual-${Date.now()}` });
+    await this.queue.enqueue('notify.deliver', { outboxIds: [id] }, { jobId: `outbox-${id}-manual-${Date.now()}` });
     return row;
   }
 }

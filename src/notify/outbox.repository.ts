@@ -1,4 +1,4 @@
-import { returningAs, type Queryable } from '../db/db';
+import { columnList, pgArray, returningAs, type Queryable } from '../db/db';
 
 export interface NewOutboxMessage {
   kind: string;
@@ -69,23 +69,42 @@ export async function enqueueOutbox(db: Queryable, messages: readonly NewOutboxM
 }
 
 /**
- * Claims a row for one delivery attempt: only one worker gets it, and only when it is due.
- * A row left in 'sending' by a crashed worker is claimable again after five minutes.
+ * Claims rows for one delivery attempt each: the job's own rows (those due that no other worker
+ * holds), then more due rows on the given channels, oldest first, up to limit in all.
+ * Each row goes to one worker only. A row left in 'sending' by a crashed worker is claimable
+ * again (by its own job or the sweep) after five minutes.
  */
-export async function claimForDelivery(db: Queryable, id: number): Promise<OutboxRecord | undefined> {
-  const [row] = await db('outbox')
-    .update({ status: 'sending', next_attempt_at: db.raw("now() + interval '5 minutes'") })
-    .where({ id })
-    .whereIn('status', ['pending', 'failed', 'sending'])
-    .where('next_attempt_at', '<=', db.fn.now())
-    .returning(returningAs(columns));
-  return row as OutboxRecord | undefined;
+export async function claimForDelivery(db: Queryable, ids: readonly number[], channels: readonly string[], limit: number): Promise<OutboxRecord[]> {
+  const { rows } = await db.raw<{ rows: OutboxRecord[] }>(
+    `with mine as (
+       select id from outbox where id = any(?::bigint[]) and status in ('pending', 'failed', 'sending') and next_attempt_at <= now() for update skip locked),
+     more as (
+       select id from outbox
+       where status in ('pending', 'failed') and next_attempt_at <= now() and channel = any(?::text[]) and id <> all(?::bigint[]) and exists (select 1 from mine)
+       order by next_attempt_at limit ? for update skip locked)
+     update outbox set status = 'sending', next_attempt_at = now() + interval '5 minutes'
+     where id in (select id from mine union all select id from more)
+     returning ${columnList(columns)}`,
+    [pgArray(ids), pgArray(channels), pgArray(ids), Math.max(0, limit - ids.length)],
+  );
+  return rows.sort((a, b) => a.id - b.id);
 }
 
-export async function markSent(db: Queryable, id: number, result: { providerId: string | null; segments: number | null; note?: string }): Promise<void> {
-  await db('outbox')
-    .update({ status: 'sent', sent_at: db.fn.now(), provider_id: result.providerId, segments: result.segments, attempts: db.raw('attempts + 1'), last_error: result.note ?? null })
-    .where({ id });
+export interface SentResult {
+  id: number;
+  providerId: string | null;
+  segments: number | null;
+  note?: string;
+}
+
+/** Rows sent in one attempt, recorded together. */
+export async function markSent(db: Queryable, sent: readonly SentResult[]): Promise<void> {
+  if (sent.length === 0) return;
+  await db.raw(
+    `update outbox o set status = 'sent', sent_at = now(), provider_id = s.provider_id, segments = s.segments, attempts = o.attempts + 1, last_error = s.note
+     from unnest(?::bigint[], ?::text[], ?::int[], ?::text[]) as s(id, provider_id, segments, note) where o.id = s.id`,
+    [sent.map((r) => r.id), sent.map((r) => r.providerId), sent.map((r) => r.segments), sent.map((r) => r.note ?? null)].map(pgArray),
+  );
 }
 
 /**
@@ -161,8 +180,13 @@ export async function keepEarlyReport(db: Queryable, report: { providerId: strin
   );
 }
 
-/** Takes (reads and deletes) an early report for a message id that was just recorded. */
-export async function takeEarlyReport(db: Queryable, providerId: string): Promise<{ providerStatus: string; errorCode: string | null } | undefined> {
-  const [row] = await db('early_provider_reports').where({ provider_id: providerId }).delete().returning<Array<{ provider_status: string; error_code: string | null }>>(['provider_status', 'error_code']);
-  return row ? { providerStatus: row.provider_status, errorCode: row.error_code } : undefined;
+/** Takes (reads and deletes) the early reports for message ids that were just recorded. */
+export async function takeEarlyReports(db: Queryable, providerIds: readonly string[]): Promise<Array<{ providerId: string; providerStatus: string; errorCode: string | null }>> {
+  if (providerIds.length === 0) return [];
+  const { rows } = await db.raw<{ rows: Array<{ providerId: string; providerStatus: string; errorCode: string | null }> }>(
+    `delete from early_provider_reports where provider_id = any(?::text[])
+     returning provider_id as "providerId", provider_status as "providerStatus", error_code as "errorCode"`,
+    [pgArray(providerIds)],
+  );
+  return rows;
 }

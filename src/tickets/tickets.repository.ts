@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles';
-import { returningAs, selectAs, type Queryable } from '../db/db';
+import { columnList, pgArray, returningAs, selectAs, type Queryable } from '../db/db';
 import type {
   AssignmentRecord,
   AssignmentRole,
@@ -163,7 +163,7 @@ export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<In
        insert into ticket_number_counters as n (day, last_value)
        select (now() at time zone 'Asia/Shanghai')::date, 1 from valid
        on conflict (day) do update set last_value = n.last_value + 1
-       returning to_char(day, 'YYYYMMDD') || '-' || case when last_value > 99999 then last_value::text else lpad(last_value::text, 5, '0') end as number),
+       returning ticket_number(day, last_value) as number),
      ${contactCte},
      ticket as (
        insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by)
@@ -210,6 +210,52 @@ export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<In
     region: row.region ?? undefined,
     eventId: row.event_id,
   };
+}
+
+/** A ticket a citizen opened by writing in (intake): no category or region yet, triage decides. */
+export interface CitizenTicket {
+  contactId: number;
+  channel: Channel;
+  requestType: RequestType;
+  title: string;
+  description: string;
+  address: string | null;
+  eventData: Record<string, unknown>;
+}
+
+/**
+ * Many citizen tickets in one statement: numbers drawn from the day's counter in one step, in
+ * input order, each with its 'created' event. Returns id and number in input order.
+ */
+export async function insertCitizenTickets(db: Queryable, tickets: readonly CitizenTicket[]): Promise<Array<{ id: number; number: string }>> {
+  if (tickets.length === 0) return [];
+  const column = <K extends keyof CitizenTicket>(key: K) => tickets.map((t) => t[key]);
+  const { rows } = await db.raw<{ rows: Array<{ id: number; number: string }> }>(
+    `with input as (
+       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[]) with ordinality
+         as i(contact_id, channel, request_type, title, description, address, event_data, ord)),
+     counter as (
+       insert into ticket_number_counters as n (day, last_value)
+       values ((now() at time zone 'Asia/Shanghai')::date, ?)
+       on conflict (day) do update set last_value = n.last_value + excluded.last_value
+       returning day, last_value),
+     numbered as (
+       select i.*, ticket_number(counter.day, counter.last_value - ? + i.ord) as number from input i, counter),
+     ticket as (
+       insert into tickets (number, status, channel, request_type, urgency, title, description, address, contact_id)
+       select number, 'new', channel, request_type, 'normal', title, description, address, contact_id from numbered order by ord
+       returning id, number),
+     event as (
+       insert into ticket_events (ticket_id, type, actor_kind, to_status, data)
+       select ticket.id, 'created', 'citizen', 'new', numbered.event_data from ticket join numbered using (number))
+     select ticket.id, ticket.number from ticket join numbered using (number) order by numbered.ord`,
+    [
+      ...[column('contactId'), column('channel'), column('requestType'), column('title'), column('description'), column('address'), tickets.map((t) => JSON.stringify(t.eventData))].map(pgArray),
+      tickets.length,
+      tickets.length,
+    ],
+  );
+  return rows;
 }
 
 /** A row that came back as JSON (to_jsonb): snake_case keys to the record's fields, timestamps to Dates. */
@@ -409,17 +455,31 @@ export async function listExtensionRequests(db: Queryable, ticketId: number): Pr
   return db('extension_requests').select(extensionColumns).where({ ticket_id: ticketId }).orderBy('id');
 }
 
-
 /** The contact behind a phone number or WeChat openid, created on first contact. */
 export async function upsertContactByIdentity(db: Queryable, identity: { phone?: string; wechatOpenid?: string }): Promise<ContactRecord> {
-  const [column, value] = identity.phone ? ['phone', identity.phone] : ['wechat_openid', identity.wechatOpenid];
-  if (!value) throw new Error('a contact needs a phone number or an openid');
-  const { rows } = await db.raw<{ rows: ContactRecord[] }>(
-    `insert into contacts (${column}) values (?) on conflict (${column}) where ${column} is not null do update set updated_at = now()
-     returning ${returningAs(contactColumns).join(', ')}`,
-    [value],
-  );
-  return rows[0]!;
+  const [contact] = await upsertContactsByIdentity(db, [identity]);
+  if (!contact) throw new Error('a contact needs a phone number or an openid');
+  return contact;
+}
+
+/**
+ * Many contacts at once, by phone or by openid (intake's batches). Rows are locked in a fixed
+ * order, so two batches that share contacts wait for each other instead of deadlocking.
+ */
+export async function upsertContactsByIdentity(db: Queryable, identities: ReadonlyArray<{ phone?: string; wechatOpenid?: string }>): Promise<ContactRecord[]> {
+  const found: ContactRecord[] = [];
+  for (const column of ['phone', 'wechat_openid'] as const) {
+    const values = [...new Set(identities.map((i) => (column === 'phone' ? i.phone : i.phone ? undefined : i.wechatOpenid)).filter((v): v is string => Boolean(v)))].sort();
+    if (values.length === 0) continue;
+    const { rows } = await db.raw<{ rows: ContactRecord[] }>(
+      `insert into contacts (${column}) select unnest(?::text[]) order by 1
+       on conflict (${column}) where ${column} is not null do update set updated_at = now()
+       returning ${columnList(contactColumns)}`,
+      [values],
+    );
+    found.push(...rows);
+  }
+  return found;
 }
 
 /** A caller who withheld their number: a contact of their own, marked anonymous. */

@@ -53,7 +53,7 @@ describe.each(implementations)('%s queue', (_name, make) => {
     'callback.apply': async () => 'skipped',
     'proxy.assign': async () => 'skipped',
     'proxy.track': async () => 'skipped',
-  'notify.deliver': async () => 'skipped',
+    'notify.deliver': async () => 'skipped',
   };
 
   beforeAll(async () => {
@@ -108,6 +108,41 @@ describe.each(implementations)('%s queue', (_name, make) => {
     await queue.enqueue('ticket.triage', { ticketId: 999 });
     await waitFor(() => queue.stats().skipped === before.skipped + 1);
     expect(queue.stats().completed).toBe(before.completed);
+  });
+});
+
+describe.each(implementations)('%s queue, ordering', (_name, make) => {
+  test('when background and ordinary jobs wait together, then the ordinary ones run first; enqueueMany adds many at once, once per id', async () => {
+    const { queue: fresh, cleanup } = make();
+    const order: string[] = [];
+    const skip = async () => 'skipped' as const;
+    try {
+      await fresh.enqueueMany('ticket.triage', [
+        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
+        { payload: { ticketId: 2 }, options: { jobId: 'triage-2' } },
+        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
+      ]);
+      await fresh.enqueue('intake.process', { messageId: 7 });
+      await fresh.enqueueMany('notify.deliver', [{ payload: { outboxIds: [8, 9] } }]);
+      await fresh.startWorker({
+        'ticket.triage': async ({ ticketId }) => (order.push(`triage ${ticketId}`), 'done'),
+        'intake.process': async ({ messageId }) => (order.push(`intake ${messageId}`), 'done'),
+        'notify.deliver': async ({ outboxIds }) => (order.push(`deliver ${outboxIds.join(',')}`), 'done'),
+        'chat.action': skip,
+        'sla.alert': skip,
+        'callback.step': skip,
+        'callback.apply': skip,
+        'proxy.assign': skip,
+        'proxy.track': skip,
+      });
+      await waitFor(() => order.length >= 4);
+      await fresh.drain();
+      expect(order.slice(0, 2).sort()).toEqual(['deliver 8,9', 'intake 7']);
+      expect(order.slice(2)).toEqual(['triage 1', 'triage 2']);
+    } finally {
+      await fresh.close();
+      await cleanup();
+    }
   });
 });
 
