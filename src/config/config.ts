@@ -29,6 +29,7 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('hh'),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  QUEUE_BACKGROUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
 
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
@@ -88,7 +89,7 @@ export interface Config {
   database:
     | { kind: 'external'; url: string; poolMax: number }
     | { kind: 'embedded'; dataDir: string; port: number; poolMax: number };
-  queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: number } | { kind: 'in-process'; concurrency: number };
+  queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: number; backgroundConcurrency: number } | { kind: 'in-process'; concurrency: number; backgroundConcurrency: number };
   sessionTtlMs: number;
   shutdownTimeoutMs: number;
   seedDemo: boolean;
@@ -171,8 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
       : { kind: 'embedded', dataDir: path.resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, poolMax: e.DATABASE_POOL_MAX },
     queue: e.REDIS_URL
-      ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency: e.QUEUE_CONCURRENCY }
-      : { kind: 'in-process', concurrency: e.QUEUE_CONCURRENCY },
+      ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency: e.QUEUE_CONCURRENCY, backgroundConcurrency: e.QUEUE_BACKGROUND_CONCURRENCY }
+      : { kind: 'in-process', concurrency: e.QUEUE_CONCURRENCY, backgroundConcurrency: e.QUEUE_BACKGROUND_CONCURRENCY },
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     seedDemo: e.SEED_DEMO,

@@ -3,7 +3,7 @@ import type { PeriodicTask } from '../jobs/periodic';
 import type { IntakeService } from './intake.service';
 
 export function intakeHandlers(intake: IntakeService): Pick<JobHandlers, 'intake.process'> {
-  return { 'intake.process': ({ messageId }) => intake.process(messageId) };
+  return { 'intake.process': () => intake.process() };
 }
 
 export function intakeRecovery(intake: IntakeService): PeriodicTask {

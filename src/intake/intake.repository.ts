@@ -61,21 +61,18 @@ export async function insertInbound(db: Queryable, message: InboundMessage): Pro
 }
 
 /**
- * A batch to process: the job's own message first (nothing when another batch holds it or it is
- * done), then up to limit - 1 more waiting messages no other batch holds, locked until commit.
+ * Messages to process, locked until commit: up to limit of those waiting that no other batch
+ * holds, oldest first; only the given ids when there are any; never the excluded ones.
  */
-export async function claimBatch(db: Queryable, messageId: number, limit: number): Promise<InboundRecord[]> {
+export async function claimInbound(db: Queryable, options: { limit: number; only?: readonly number[]; except?: readonly number[] }): Promise<InboundRecord[]> {
+  const only = options.only ? pgArray(options.only) : null;
   const { rows } = await db.raw<{ rows: InboundRecord[] }>(
-    `with mine as (
-       select id from inbound_messages where id = ? and status = 'received' for update skip locked),
-     more as (
+    `with claimed as (
        select id from inbound_messages
-       where status = 'received' and id <> ? and exists (select 1 from mine)
+       where status = 'received' and (?::bigint[] is null or id = any(?::bigint[])) and id <> all(?::bigint[])
        order by created_at limit ? for update skip locked)
-     select ${columnList(columns)} from inbound_messages
-     where id in (select id from mine union all select id from more)
-     order by id`,
-    [messageId, messageId, limit - 1],
+     select ${columnList(columns)} from inbound_messages where id in (select id from claimed) order by id`,
+    [only, only, pgArray(options.except ?? []), options.limit],
   );
   return rows;
 }

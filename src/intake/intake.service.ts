@@ -79,29 +79,49 @@ export class IntakeService {
   async receive(message: InboundMessage): Promise<{ messageId: number; duplicate: boolean }> {
     const { record, duplicate } = await repo.insertInbound(this.db, message);
     if (record.status === 'received') {
-      // Also for a replay: if the first enqueue was lost, this one counts (same job id otherwise).
-      await this.queue.enqueue('intake.process', { messageId: record.id }, { jobId: `intake-${record.id}` });
+      // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes this message too.
+      await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
     }
     return { messageId: record.id, duplicate };
   }
 
   /**
-   * The job of one message processes a batch: that message and the others waiting, in one
-   * transaction, so a burst costs a few statements per batch instead of ten per message. A batch
-   * that fails is retried message by message, so one bad message cannot hold up the others.
+   * Works off the stored messages waiting, in batches: each batch is one transaction, so a burst
+   * costs a few statements per batch instead of ten per message. A batch that fails is retried
+   * message by message, so one bad message cannot hold up the others; the job then fails (and is
+   * retried) for the messages that are left.
    */
-  async process(messageId: number): Promise<JobOutcome> {
-    try {
-      return await this.processBatch(messageId, intakeBatchSize);
-    } catch (error) {
-      this.logger.warn({ err: error, messageId }, 'intake batch failed; processing the message alone');
-      return this.processBatch(messageId, 1);
+  async process(): Promise<JobOutcome> {
+    const failed: number[] = [];
+    let processed = 0;
+    for (;;) {
+      let claimed: number[] = [];
+      try {
+        claimed = await this.processBatch({ limit: intakeBatchSize, except: failed });
+      } catch (error) {
+        this.logger.warn({ err: error }, 'intake batch failed; processing its messages one by one');
+        const ids = await repo.claimInbound(this.db, { limit: intakeBatchSize, except: failed }).then((rows) => rows.map((m) => m.id));
+        for (const id of ids) {
+          try {
+            claimed.push(...(await this.processBatch({ limit: 1, only: [id] })));
+          } catch (single) {
+            this.logger.error({ err: single, messageId: id }, 'inbound message could not be processed');
+            failed.push(id);
+          }
+        }
+        if (claimed.length === 0 && ids.length === 0) throw error;
+      }
+      processed += claimed.length;
+      if (claimed.length < intakeBatchSize) break;
     }
+    if (failed.length > 0) throw new Error(`inbound messages ${failed.join(', ')} could not be processed`);
+    return processed > 0 ? 'done' : 'skipped';
   }
 
-  private async processBatch(messageId: number, limit: number): Promise<JobOutcome> {
+  /** One batch in one transaction; returns the ids it processed. */
+  private async processBatch(claim: { limit: number; only?: number[]; except?: number[] }): Promise<number[]> {
     const outcome = await this.db.transaction(async (trx) => {
-      const batch = await repo.claimBatch(trx, messageId, limit);
+      const batch = await repo.claimInbound(trx, claim);
       if (batch.length === 0) return undefined;
       const contacts = await this.contactsOf(trx, batch);
       const plain = await this.plainRequests(trx, batch, contacts);
@@ -117,7 +137,7 @@ export class IntakeService {
       const outboxRows = await enqueueOutbox(trx, results.flatMap((r) => r.outbox));
       return { results, outboxRows };
     });
-    if (!outcome) return 'skipped';
+    if (!outcome) return [];
     await this.notify.written(outcome.outboxRows);
     for (const { survey } of outcome.results) {
       if (survey?.complete) await this.callbacks.afterCommit([], survey.callbackId, true);
@@ -127,7 +147,7 @@ export class IntakeService {
       'ticket.triage',
       opened.map((r) => ({ payload: { ticketId: r.ticketId! }, options: { jobId: triageJobId(r.ticketId!) } })),
     );
-    return 'done';
+    return outcome.results.map((r) => r.message.id);
   }
 
   /** Each message's contact, found or created by phone or openid (a caller who withheld the number gets one of their own). */
@@ -298,8 +318,7 @@ export class IntakeService {
   /** Lost processing jobs (Redis flush, crash before enqueue) are found again from Postgres. */
   async sweep(): Promise<number> {
     const ids = await repo.findUnprocessed(this.db, 30, 500);
-    const minute = Math.floor(Date.now() / 60_000);
-    for (const id of ids) await this.queue.enqueue('intake.process', { messageId: id }, { jobId: `intake-${id}-recovery-${minute}` });
+    if (ids.length > 0) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
     return ids.length;
   }
 }

@@ -4,7 +4,10 @@ import type { Logger } from '../shared/logger';
 import { jobCatalogue, type JobName, type JobPayload } from './job-catalogue';
 import { assertHandlersComplete, parsePayload, runHandler, type EnqueueOptions, type JobHandlers, type JobQueue, type JobStats } from './queue';
 
-const queueName = 'hotline';
+/** Two lanes, each a BullMQ queue with its own workers: the catalogue's background jobs run a few at a time. */
+const lanes = { main: 'hotline', background: 'hotline-background' } as const;
+type Lane = keyof typeof lanes;
+const laneOf = (name: JobName): Lane => (jobCatalogue[name].background ? 'background' : 'main');
 
 /**
  * Production queue: BullMQ on Redis, shared by every api and worker process.
@@ -14,27 +17,29 @@ const queueName = 'hotline';
 export class BullMqQueue implements JobQueue {
   readonly kind = 'bullmq' as const;
   private readonly producerConnection: Redis;
-  private readonly queue: Queue;
-  private worker?: Worker;
-  private workerConnection?: Redis;
+  private readonly queues: Record<Lane, Queue>;
+  private readonly workers: Array<{ worker: Worker; connection: Redis }> = [];
   private readonly counters: JobStats = { completed: 0, skipped: 0, failed: 0, retried: 0 };
 
   constructor(
-    private readonly options: { redisUrl: string; prefix: string; concurrency: number; logger: Logger },
+    private readonly options: { redisUrl: string; prefix: string; concurrency: number; backgroundConcurrency: number; logger: Logger },
   ) {
     // Producers fail fast when Redis is away instead of hanging an HTTP request.
     this.producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
     this.producerConnection.on('error', (err) => options.logger.warn({ err }, 'redis (producer) error'));
-    this.queue = new Queue(queueName, { connection: this.producerConnection, prefix: options.prefix });
+    this.queues = {
+      main: new Queue(lanes.main, { connection: this.producerConnection, prefix: options.prefix }),
+      background: new Queue(lanes.background, { connection: this.producerConnection, prefix: options.prefix }),
+    };
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
-    await this.queue.add(name, parsePayload(name, payload), this.jobOptions(name, options));
+    await this.queues[laneOf(name)].add(name, parsePayload(name, payload), this.jobOptions(name, options));
   }
 
   async enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })));
+    await this.queues[laneOf(name)].addBulk(jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })));
   }
 
   private jobOptions(name: JobName, options: EnqueueOptions) {
@@ -42,10 +47,10 @@ export class BullMqQueue implements JobQueue {
     return {
       jobId: options.jobId,
       delay: options.delayMs,
+      // Deduplicated while waiting; the worker lifts the key when the job starts (see startWorker).
+      ...(options.coalesce ? { deduplication: { id: options.coalesce } } : {}),
       attempts: spec.attempts,
       backoff: { type: 'exponential', delay: spec.backoffMs },
-      // BullMQ runs jobs without a priority before any prioritized one.
-      ...(spec.background ? { priority: 10 } : {}),
       removeOnComplete: { count: 1_000 },
       removeOnFail: { count: 10_000 },
     };
@@ -53,39 +58,44 @@ export class BullMqQueue implements JobQueue {
 
   async startWorker(handlers: JobHandlers): Promise<void> {
     assertHandlersComplete(handlers);
-    // Blocking commands need maxRetriesPerRequest: null (BullMQ's requirement for workers).
-    this.workerConnection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
-    this.workerConnection.on('error', (err) => this.options.logger.warn({ err }, 'redis (worker) error'));
-    this.worker = new Worker(
-      queueName,
-      async (job: Job) => {
-        const logger = this.options.logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
-        return runHandler(handlers, job.name as JobName, job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, logger });
-      },
-      { connection: this.workerConnection, prefix: this.options.prefix, concurrency: this.options.concurrency },
-    );
-    this.worker.on('completed', (_job, outcome) => {
-      this.counters[outcome === 'skipped' ? 'skipped' : 'completed'] += 1;
-    });
-    this.worker.on('failed', (job, err) => {
-      const attempts = job?.opts.attempts ?? 1;
-      if (job && job.attemptsMade < attempts) {
-        this.counters.retried += 1;
-        this.options.logger.warn({ err, job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job failed, will retry');
-      } else {
-        this.counters.failed += 1;
-        this.options.logger.error({ err, job: job?.name, jobId: job?.id }, 'job failed for good');
-      }
-    });
-    this.worker.on('error', (err) => this.options.logger.error({ err }, 'worker error'));
-    await this.worker.waitUntilReady();
+    for (const [lane, concurrency] of [['main', this.options.concurrency], ['background', this.options.backgroundConcurrency]] as const) {
+      // Blocking commands need maxRetriesPerRequest: null (BullMQ's requirement for workers).
+      const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
+      connection.on('error', (err) => this.options.logger.warn({ err }, 'redis (worker) error'));
+      const worker = new Worker(
+        lanes[lane],
+        async (job: Job) => {
+          // A coalesced job that has started may already have read its input: from now on, an enqueue adds a new one.
+          if (job.deduplicationId) await job.removeDeduplicationKey();
+          const logger = this.options.logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
+          return runHandler(handlers, job.name as JobName, job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, logger });
+        },
+        { connection, prefix: this.options.prefix, concurrency },
+      );
+      worker.on('completed', (_job, outcome) => {
+        this.counters[outcome === 'skipped' ? 'skipped' : 'completed'] += 1;
+      });
+      worker.on('failed', (job, err) => {
+        const attempts = job?.opts.attempts ?? 1;
+        if (job && job.attemptsMade < attempts) {
+          this.counters.retried += 1;
+          this.options.logger.warn({ err, job: job.name, jobId: job.id, attempt: job.attemptsMade }, 'job failed, will retry');
+        } else {
+          this.counters.failed += 1;
+          this.options.logger.error({ err, job: job?.name, jobId: job?.id }, 'job failed for good');
+        }
+      });
+      worker.on('error', (err) => this.options.logger.error({ err }, 'worker error'));
+      this.workers.push({ worker, connection });
+    }
+    await Promise.all(this.workers.map(({ worker }) => worker.waitUntilReady()));
   }
 
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const counts = await this.queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
-      if (Object.values(counts).every((n) => n === 0)) return;
+      const counts = await Promise.all(Object.values(this.queues).map((queue) => queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children')));
+      if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
       if (Date.now() > deadline) throw new Error(`queue did not drain in time: ${JSON.stringify(counts)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -101,9 +111,9 @@ export class BullMqQueue implements JobQueue {
 
   /** Graceful: the worker finishes running jobs before its connection closes. */
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    this.workerConnection?.disconnect();
+    await Promise.all(this.workers.map(({ worker }) => worker.close()));
+    await Promise.all(Object.values(this.queues).map((queue) => queue.close()));
+    for (const { connection } of this.workers) connection.disconnect();
     this.producerConnection.disconnect();
   }
 }

@@ -8,21 +8,25 @@ interface PendingJob {
   name: JobName;
   payload: unknown;
   attempt: number;
+  coalesce?: string;
 }
 
 /**
  * The embedded default: jobs run inside this process, with the same retry,
- * backoff, delay and job-id rules as BullMQ. Not durable: jobs are re-derived
+ * backoff, delay, job-id and lane rules as BullMQ. Not durable: jobs are re-derived
  * from Postgres by the recovery sweeps after a restart.
  */
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private handlers?: JobHandlers;
   private readonly ready: PendingJob[] = [];
-  /** Background jobs (the catalogue's) run when nothing else is ready. */
+  /** Background jobs (the catalogue's): a lane of their own, backgroundConcurrency at a time. */
   private readonly background: PendingJob[] = [];
+  private runningBackground = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly known = new Set<string>();
+  /** Coalescing keys of jobs that have not started yet. */
+  private readonly coalescing = new Set<string>();
   private running = 0;
   private closed = false;
   private readonly counters: JobStats = { completed: 0, skipped: 0, failed: 0, retried: 0 };
@@ -31,15 +35,17 @@ export class InProcessQueue implements JobQueue {
   constructor(
     private readonly concurrency: number,
     private readonly logger: Logger,
+    private readonly backgroundConcurrency = 1,
   ) {}
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
     if (this.closed) throw new Error('queue is closed');
     const data = parsePayload(name, payload);
     const id = options.jobId ?? `${name}-${randomUUID()}`;
-    if (this.known.has(id)) return;
+    if (this.known.has(id) || (options.coalesce && this.coalescing.has(options.coalesce))) return;
     this.known.add(id);
-    this.schedule({ id, name, payload: data, attempt: 1 }, options.delayMs ?? 0);
+    if (options.coalesce) this.coalescing.add(options.coalesce);
+    this.schedule({ id, name, payload: data, attempt: 1, coalesce: options.coalesce }, options.delayMs ?? 0);
   }
 
   async enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void> {
@@ -69,8 +75,11 @@ export class InProcessQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (this.handlers && !this.closed && this.running < this.concurrency && this.waiting() > 0) {
-      void this.run((this.ready.shift() ?? this.background.shift())!);
+    while (this.handlers && !this.closed && this.running - this.runningBackground < this.concurrency && this.ready.length > 0) {
+      void this.run(this.ready.shift()!);
+    }
+    while (this.handlers && !this.closed && this.runningBackground < this.backgroundConcurrency && this.background.length > 0) {
+      void this.run(this.background.shift()!);
     }
     this.notifyIfIdle();
   }
@@ -80,7 +89,10 @@ export class InProcessQueue implements JobQueue {
   }
 
   private async run(job: PendingJob): Promise<void> {
+    const background = jobCatalogue[job.name].background;
     this.running += 1;
+    if (background) this.runningBackground += 1;
+    if (job.coalesce) this.coalescing.delete(job.coalesce);
     const logger = this.logger.child({ job: job.name, jobId: job.id, attempt: job.attempt });
     let finished = true;
     try {
@@ -100,6 +112,7 @@ export class InProcessQueue implements JobQueue {
     } finally {
       if (finished) this.known.delete(job.id);
       this.running -= 1;
+      if (background) this.runningBackground -= 1;
       this.pump();
     }
   }

@@ -6,7 +6,7 @@ export interface JobSpec<S extends z.ZodType> {
   attempts: number;
   /** First retry delay; doubles on each further retry. */
   backoffMs: number;
-  /** Runs when no other job is waiting: work that may lag a burst by a few seconds. */
+  /** Runs in the background lane, a few at a time (QUEUE_BACKGROUND_CONCURRENCY): work that may lag a burst. */
   background: boolean;
 }
 
@@ -23,9 +23,10 @@ const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; back
  * handler fails to compile in the composition root (the handler map is total).
  */
 export const jobCatalogue = {
-  // In a burst the citizens' acknowledgements go first; classifying and dispatching follow.
+  // In a burst the citizens' acknowledgements go first; classifying and dispatching follow at a steady pace.
   'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() }), { background: true }),
-  'intake.process': job(z.strictObject({ messageId: z.number().int().positive() })),
+  // Works off every stored message waiting (coalesced: a burst of webhooks makes a few of these).
+  'intake.process': job(z.strictObject({})),
   // Delivery keeps its retry state on the outbox rows; the job itself runs once per attempt. One job
   // names up to a batch of rows (those one transaction wrote) and may take more that are due.
   'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(50) }), { attempts: 1 }),

@@ -18,6 +18,12 @@ export interface EnqueueOptions {
   /** While a job with this id is waiting, delayed or running, another enqueue with it is ignored. */
   jobId?: string;
   delayMs?: number;
+  /**
+   * While a job with this key waits to start, another enqueue with it is ignored: the waiting job
+   * will read whatever the caller wrote before enqueueing. Once it runs, the next enqueue adds a
+   * new job. For jobs that work off everything pending (a burst becomes a few jobs, not one each).
+   */
+  coalesce?: string;
 }
 
 export interface JobStats {

@@ -6,8 +6,8 @@ import { hotline, signedPost, twilioAccount, twilioEnv } from '../support/twilio
 
 /**
  * Intake works off stored messages in batches. These tests store messages the way the webhook
- * does and run one processing job, so that they all land in the same batch, and check that the
- * batch decides each message exactly as one-by-one processing would.
+ * does (without enqueueing) and run one processing job, so that they all land in the same batch,
+ * and check that the batch decides each message exactly as one-by-one processing would.
  */
 let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
 let t: TestHub;
@@ -70,7 +70,7 @@ test('when many kinds of message land in one batch, then each is handled as it w
     empty: await store(silent, '   '),
   };
 
-  expect(await t.hub.services.intake.process(ids.first)).toBe('done');
+  expect(await t.hub.services.intake.process()).toBe('done');
   const kinds = Object.fromEntries(await Promise.all(Object.entries(ids).map(async ([name, id]) => [name, (await message(id)).kind])));
   expect(kinds).toEqual({
     first: 'request',
@@ -82,8 +82,8 @@ test('when many kinds of message land in one batch, then each is handled as it w
     back: 'request',
     empty: 'empty',
   });
-  // Every message was processed once: its own job finds nothing left to do.
-  expect(await t.hub.services.intake.process(ids.empty)).toBe('skipped');
+  // Every message was processed once: the next job finds nothing left to do.
+  expect(await t.hub.services.intake.process()).toBe('skipped');
 
   const [ticketA] = await ticketsOf(a);
   const [ticketB, ...moreOfB] = await ticketsOf(b);
@@ -115,7 +115,7 @@ test('when a burst of new requests lands in one batch, then their tickets are nu
   const phones = Array.from({ length: 30 }, () => newPhone());
   const ids: number[] = [];
   for (const [i, phone] of phones.entries()) ids.push(await store(phone, `第${i}号楼电梯故障`));
-  expect(await t.hub.services.intake.process(ids[0]!)).toBe('done');
+  expect(await t.hub.services.intake.process()).toBe('done');
   const numbers = await Promise.all(phones.map(async (phone) => (await ticketsOf(phone)).map((ticket) => ticket.number)));
   expect(numbers.every((n) => n.length === 1)).toBe(true);
   const sequence = numbers.map(([n]) => Number(n!.split('-')[1]));
@@ -137,13 +137,14 @@ test('when one message of a batch cannot be processed, then the others still are
     const [bad, good] = [newPhone(), newPhone()];
     const poison = await store(bad, '毒消息');
     const fine = await store(good, '公交站台破损');
-    expect(await t.hub.services.intake.process(fine)).toBe('done');
+    // The job fails for the message it could not process (and is retried); the other one is done.
+    await expect(t.hub.services.intake.process()).rejects.toThrow(`inbound messages ${poison} could not be processed`);
     expect(await message(fine)).toMatchObject({ status: 'processed', kind: 'request' });
     expect(await message(poison)).toMatchObject({ status: 'received' });
-    await expect(t.hub.services.intake.process(poison)).rejects.toThrow(/refused for the test/);
+    await expect(t.hub.services.intake.process()).rejects.toThrow(/could not be processed/);
     expect(await ticketsOf(bad)).toHaveLength(0);
     await t.hub.db.raw('drop trigger refuse_poison on tickets');
-    expect(await t.hub.services.intake.process(poison)).toBe('done');
+    expect(await t.hub.services.intake.process()).toBe('done');
     expect(await ticketsOf(bad)).toHaveLength(1);
   } finally {
     await t.hub.db.raw('drop trigger if exists refuse_poison on tickets; drop function refuse_poison()');

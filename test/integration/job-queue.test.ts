@@ -13,15 +13,15 @@ const original = { ...jobCatalogue['ticket.triage'] };
 beforeAll(() => Object.assign(jobCatalogue['ticket.triage'], { attempts: 3, backoffMs: 50 }));
 afterAll(() => Object.assign(jobCatalogue['ticket.triage'], original));
 
-const implementations: Array<[string, () => { queue: JobQueue; cleanup(): Promise<void> }]> = [
-  ['in-process', () => ({ queue: new InProcessQueue(4, logger), cleanup: async () => undefined })],
+const implementations: Array<[string, (concurrency?: number) => { queue: JobQueue; cleanup(): Promise<void> }]> = [
+  ['in-process', (concurrency = 4) => ({ queue: new InProcessQueue(concurrency, logger, 1), cleanup: async () => undefined })],
 ];
 if (process.env.REDIS_URL) {
   implementations.push([
     'BullMQ',
-    () => {
+    (concurrency = 4) => {
       const prefix = `hh-test-queue-${randomBytes(4).toString('hex')}`;
-      return { queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency: 4, logger }), cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix) };
+      return { queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency, backgroundConcurrency: 1, logger }), cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix) };
     },
   ]);
 }
@@ -111,22 +111,26 @@ describe.each(implementations)('%s queue', (_name, make) => {
   });
 });
 
-describe.each(implementations)('%s queue, ordering', (_name, make) => {
-  test('when background and ordinary jobs wait together, then the ordinary ones run first; enqueueMany adds many at once, once per id', async () => {
+describe.each(implementations)('%s queue, lanes', (_name, make) => {
+  test('when background jobs pile up, then they run one at a time (the lane’s concurrency) and other jobs do not wait for them; enqueueMany adds each id once', async () => {
     const { queue: fresh, cleanup } = make();
     const order: string[] = [];
+    let runningTriage = 0;
+    let mostTriage = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
     const skip = async () => 'skipped' as const;
     try {
-      await fresh.enqueueMany('ticket.triage', [
-        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
-        { payload: { ticketId: 2 }, options: { jobId: 'triage-2' } },
-        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
-      ]);
-      await fresh.enqueue('intake.process', { messageId: 7 });
-      await fresh.enqueueMany('notify.deliver', [{ payload: { outboxIds: [8, 9] } }]);
       await fresh.startWorker({
-        'ticket.triage': async ({ ticketId }) => (order.push(`triage ${ticketId}`), 'done'),
-        'intake.process': async ({ messageId }) => (order.push(`intake ${messageId}`), 'done'),
+        'ticket.triage': async ({ ticketId }) => {
+          runningTriage += 1;
+          mostTriage = Math.max(mostTriage, runningTriage);
+          await gate;
+          order.push(`triage ${ticketId}`);
+          runningTriage -= 1;
+          return 'done';
+        },
+        'intake.process': async () => (order.push('intake'), 'done'),
         'notify.deliver': async ({ outboxIds }) => (order.push(`deliver ${outboxIds.join(',')}`), 'done'),
         'chat.action': skip,
         'sla.alert': skip,
@@ -135,10 +139,62 @@ describe.each(implementations)('%s queue, ordering', (_name, make) => {
         'proxy.assign': skip,
         'proxy.track': skip,
       });
-      await waitFor(() => order.length >= 4);
+      await fresh.enqueueMany('ticket.triage', [
+        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
+        { payload: { ticketId: 2 }, options: { jobId: 'triage-2' } },
+        { payload: { ticketId: 3 }, options: { jobId: 'triage-3' } },
+        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
+      ]);
+      await waitFor(() => runningTriage === 1);
+      await fresh.enqueue('intake.process', {});
+      await fresh.enqueueMany('notify.deliver', [{ payload: { outboxIds: [8, 9] } }]);
+      await waitFor(() => order.length === 2);
+      expect(order.sort()).toEqual(['deliver 8,9', 'intake']);
+      release();
+      await waitFor(() => order.length === 5);
       await fresh.drain();
-      expect(order.slice(0, 2).sort()).toEqual(['deliver 8,9', 'intake 7']);
-      expect(order.slice(2)).toEqual(['triage 1', 'triage 2']);
+      expect(order.slice(2)).toEqual(['triage 1', 'triage 2', 'triage 3']);
+      expect(mostTriage).toBe(1);
+    } finally {
+      await fresh.close();
+      await cleanup();
+    }
+  });
+});
+
+describe.each(implementations)('%s queue, coalescing', (_name, make) => {
+  test('when a coalesced job is enqueued again while it waits, then it runs once; once it runs, the next enqueue runs it again', async () => {
+    // One job at a time, so that a job enqueued while the first runs has to wait.
+    const { queue: fresh, cleanup } = make(1);
+    let runs = 0;
+    let release: () => void = () => undefined;
+    const skip = async () => 'skipped' as const;
+    try {
+      for (let i = 0; i < 3; i += 1) await fresh.enqueue('intake.process', {}, { coalesce: 'intake' });
+      await fresh.startWorker({
+        'intake.process': async () => {
+          runs += 1;
+          if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+          return 'done';
+        },
+        'ticket.triage': skip,
+        'notify.deliver': skip,
+        'chat.action': skip,
+        'sla.alert': skip,
+        'callback.step': skip,
+        'callback.apply': skip,
+        'proxy.assign': skip,
+        'proxy.track': skip,
+      });
+      await waitFor(() => runs === 1);
+      // The first one is running (it may have read its input already): these add exactly one more.
+      await fresh.enqueue('intake.process', {}, { coalesce: 'intake' });
+      await fresh.enqueue('intake.process', {}, { coalesce: 'intake' });
+      release();
+      await waitFor(() => runs === 2);
+      await fresh.drain();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(runs).toBe(2);
     } finally {
       await fresh.close();
       await cleanup();
