@@ -136,6 +136,7 @@ async function run(): Promise<void> {
     const sentBefore = fake.sent.length;
     const started = Date.now();
     const result = await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS, connections, requests });
+    const answeredS = (Date.now() - started) / 1000;
     // Requests still in flight when the generator stopped also reach the hub: count what was stored.
     await new Promise((r) => setTimeout(r, 500));
     const inbound = (await counts()).inbound - base.inbound;
@@ -160,6 +161,7 @@ async function run(): Promise<void> {
         'ack max ms': result.max,
         'achieved rate/s': result.rate,
         'in outbox /s': at.queued ? Math.round(inbound / at.queued) : 0,
+        'last in outbox after last webhook s': at.queued ? Number(Math.max(0, at.queued - answeredS).toFixed(2)) : 'not yet',
         'sent /s': Math.round(inbound / endToEndS),
         'all triaged s': at.triaged ? Number(at.triaged.toFixed(1)) : 'not yet',
         'inbound stored': inbound,
