@@ -26,6 +26,10 @@ if (process.env.REDIS_URL) {
   ]);
 }
 
+/** A complete handler map: the given handlers, every other job skipped. */
+const only = (some: Partial<JobHandlers>): JobHandlers =>
+  ({ ...Object.fromEntries(Object.keys(jobCatalogue).map((name) => [name, async () => 'skipped' as const])), ...some }) as JobHandlers;
+
 async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -119,9 +123,8 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
     let mostTriage = 0;
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const skip = async () => 'skipped' as const;
     try {
-      await fresh.startWorker({
+      await fresh.startWorker(only({
         'ticket.triage': async ({ ticketId }) => {
           runningTriage += 1;
           mostTriage = Math.max(mostTriage, runningTriage);
@@ -132,13 +135,7 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
         },
         'intake.process': async () => (order.push('intake'), 'done'),
         'notify.deliver': async ({ outboxIds }) => (order.push(`deliver ${outboxIds.join(',')}`), 'done'),
-        'chat.action': skip,
-        'sla.alert': skip,
-        'callback.step': skip,
-        'callback.apply': skip,
-        'proxy.assign': skip,
-        'proxy.track': skip,
-      });
+      }));
       await fresh.enqueueMany('ticket.triage', [
         { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
         { payload: { ticketId: 2 }, options: { jobId: 'triage-2' } },
@@ -168,24 +165,17 @@ describe.each(implementations)('%s queue, coalescing', (_name, make) => {
     const { queue: fresh, cleanup } = make(1);
     let runs = 0;
     let release: () => void = () => undefined;
-    const skip = async () => 'skipped' as const;
     try {
       for (let i = 0; i < 3; i += 1) await fresh.enqueue('intake.process', {}, { coalesce: 'intake' });
-      await fresh.startWorker({
-        'intake.process': async () => {
-          runs += 1;
-          if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
-          return 'done';
-        },
-        'ticket.triage': skip,
-        'notify.deliver': skip,
-        'chat.action': skip,
-        'sla.alert': skip,
-        'callback.step': skip,
-        'callback.apply': skip,
-        'proxy.assign': skip,
-        'proxy.track': skip,
-      });
+      await fresh.startWorker(
+        only({
+          'intake.process': async () => {
+            runs += 1;
+            if (runs === 1) await new Promise<void>((resolve) => (release = resolve));
+            return 'done';
+          },
+        }),
+      );
       await waitFor(() => runs === 1);
       // The first one is running (it may have read its input already): these add exactly one more.
       await fresh.enqueue('intake.process', {}, { coalesce: 'intake' });
