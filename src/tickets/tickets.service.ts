@@ -193,7 +193,12 @@ export class TicketsService {
     return verdict.ok ? undefined : verdict.message;
   }
 
-  /** Every lifecycle action: the rule is checked, then one transaction writes ticket, event and outbox rows. */
+  /**
+   * Every lifecycle action: the rule is checked, then one transaction writes ticket, event and outbox rows.
+   * Callers that answer nobody (jobs) pass readBack: false and get the ticket as the action left it, not read again.
+   */
+  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options: { readBack: false }): Promise<TicketRecord>;
+  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options?: { readBack?: true }): Promise<TicketDetail | unknown>;
   async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options: { readBack?: boolean } = {}): Promise<TicketDetail | unknown> {
     const rule = lifecycle[action];
     const role = actorRole(actor);
@@ -230,14 +235,14 @@ export class TicketsService {
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !this.options.chat || chatSilent.has(action) ? [] : await repo.chatChannelsOf(trx, ticket.id);
       const outboxRows = await enqueueOutbox(trx, this.notices(action, after, result, chatChannels));
-      return { ...result, outboxRows, planned, jobs };
+      return { ...result, outboxRows, planned, jobs, after };
     });
     await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
     await this.afterCommit('sla.schedule', () => this.clocks.schedule(outcome.planned.alerts, outcome.planned.now));
     for (const job of outcome.jobs) await this.afterCommit(job.name, () => this.queue.enqueue(job.name, job.payload as never, { jobId: job.jobId }));
+    if (options.readBack === false) return outcome.after;
     if (outcome.response !== undefined) return outcome.response;
-    // Callers that do not answer anyone (jobs) skip reading the ticket back.
-    return options.readBack === false ? undefined : this.get(actor, ticketId);
+    return this.get(actor, ticketId);
   }
 
   private notices(action: TicketAction, ticket: TicketRecord, result: ApplyResult, chatChannels: readonly string[]): NewOutboxMessage[] {

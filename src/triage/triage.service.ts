@@ -8,7 +8,7 @@ import { summarizeTitle } from '../tickets/ticket-view';
 import { RoutingService } from '../routing/routing.service';
 import type { TicketsService } from '../tickets/tickets.service';
 import { findTicket } from '../tickets/tickets.repository';
-import type { RequestType, Urgency } from '../tickets/ticket.types';
+import type { RequestType, TicketRecord, Urgency } from '../tickets/ticket.types';
 import * as models from './classifier-models.repository';
 import { defaultTrainingSet } from './default-training-set';
 import { cosine, type SparseVector } from './local-model/features';
@@ -234,7 +234,7 @@ export class TriageService {
     const ticket = await findTicket(this.db, ticketId);
     // A retry after classifying (the worker died before dispatching) goes on with the dispatch.
     if (ticket?.status === 'triage' && ticket.classification && this.options.autoDispatch) {
-      await this.autoDispatch(this.options.autoDispatch, ticketId);
+      await this.autoDispatch(this.options.autoDispatch, ticket);
       return 'done';
     }
     if (!ticket || ticket.status !== 'new') return 'skipped';
@@ -249,27 +249,28 @@ export class TriageService {
     }
     if (urgencyRank[classification.urgency.value] > urgencyRank[ticket.urgency]) apply.urgency = classification.urgency.value;
     const actor: Actor = { kind: 'classifier', name: classification.decidedBy === 'llm' && classification.llm && 'model' in classification.llm ? `llm ${classification.llm.model}` : `local-model v${classification.modelVersion}` };
+    let classified: TicketRecord;
     try {
-      await this.tickets.perform(actor, ticketId, 'classify', { classification, apply }, { readBack: false });
+      classified = await this.tickets.perform(actor, ticketId, 'classify', { classification, apply }, { readBack: false });
     } catch (error) {
       // An operator acted first, or the ticket is gone: nothing left to do.
       if (error instanceof AppError && (error.code === 'INVALID_TRANSITION' || error.code === 'NOT_FOUND')) return 'skipped';
       throw error;
     }
-    if (this.options.autoDispatch) await this.autoDispatch(this.options.autoDispatch, ticketId);
+    if (this.options.autoDispatch) await this.autoDispatch(this.options.autoDispatch, classified);
     return 'done';
   }
 
-  private async autoDispatch(routing: RoutingService, ticketId: number): Promise<void> {
-    const ticket = await findTicket(this.db, ticketId);
-    if (!ticket || ticket.status !== 'triage') return;
+  /** The ticket as classified; an operator who acted since wins (the dispatch expects its version). */
+  private async autoDispatch(routing: RoutingService, ticket: TicketRecord): Promise<void> {
+    if (ticket.status !== 'triage') return;
     const decision = await routing.decide(RoutingService.inputOf(ticket));
     if (decision.outcome !== 'catalog') return;
     // A category on the ticket is a confident one (set by staff, or applied by the classifier above its threshold).
     const confident = ticket.categoryId !== null && (await routing.dispatchMode(ticket.categoryId)) === 'auto';
     if (!confident && !decision.entry!.byMatter) return;
     try {
-      await this.tickets.perform(systemActor('auto-dispatch'), ticketId, 'dispatch', { departmentId: decision.department!.id, expectedVersion: ticket.version }, { readBack: false });
+      await this.tickets.perform(systemActor('auto-dispatch'), ticket.id, 'dispatch', { departmentId: decision.department!.id, expectedVersion: ticket.version }, { readBack: false });
     } catch (error) {
       // An operator acted in between: theirs stands.
       if (error instanceof AppError && ['INVALID_TRANSITION', 'NOT_FOUND', 'CONFLICT'].includes(error.code)) return;
