@@ -96,15 +96,14 @@ export async function markProcessed(db: Queryable, results: readonly ProcessedMe
   );
 }
 
-/** Messages whose processing job was lost (the recovery sweep). */
-export async function findUnprocessed(db: Queryable, olderThanSeconds: number, limit: number): Promise<number[]> {
-  const rows = await db('inbound_messages')
+/** Whether a message has waited longer than a processing job takes (its job was lost: the recovery sweep). */
+export async function hasUnprocessed(db: Queryable, olderThanSeconds: number): Promise<boolean> {
+  const row = await db('inbound_messages')
     .select('id')
     .where({ status: 'received' })
     .where('created_at', '<', db.raw('now() - make_interval(secs => ?)', [olderThanSeconds]))
-    .orderBy('id')
-    .limit(limit);
-  return rows.map((r: { id: number }) => r.id);
+    .first();
+  return row !== undefined;
 }
 
 export interface ConversationRecord {

@@ -127,7 +127,8 @@ export class IntakeService {
       const plain = await this.plainRequests(trx, batch, contacts);
       const results: Routed[] = [];
       for (const message of batch) {
-        if (!plain.has(message.id)) results.push({ message, contactId: contacts.get(message.id)!.id, ...(await this.route(trx, message, contacts.get(message.id)!)) });
+        const contact = contacts.get(message.id)!;
+        if (!plain.has(message.id)) results.push({ message, contactId: contact.id, ...(await this.route(trx, message, contact)) });
       }
       results.push(...(await this.openTickets(trx, [...plain.values()])));
       await repo.markProcessed(
@@ -173,7 +174,7 @@ export class IntakeService {
    */
   private async plainRequests(trx: Tx, batch: readonly repo.InboundRecord[], contacts: Map<number, ContactRecord>): Promise<Map<number, PlainRequest>> {
     const perContact = new Map<number, number>();
-    for (const message of batch) perContact.set(contacts.get(message.id)!.id, (perContact.get(contacts.get(message.id)!.id) ?? 0) + 1);
+    for (const { id } of contacts.values()) perContact.set(id, (perContact.get(id) ?? 0) + 1);
     const candidates = batch.filter((message) => {
       const contact = contacts.get(message.id)!;
       const text = message.text.trim();
@@ -316,9 +317,9 @@ export class IntakeService {
   }
 
   /** Lost processing jobs (Redis flush, crash before enqueue) are found again from Postgres. */
-  async sweep(): Promise<number> {
-    const ids = await repo.findUnprocessed(this.db, 30, 500);
-    if (ids.length > 0) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
-    return ids.length;
+  async sweep(): Promise<boolean> {
+    const lost = await repo.hasUnprocessed(this.db, 30);
+    if (lost) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
+    return lost;
   }
 }

@@ -72,7 +72,9 @@ export class NotifyService {
     const lanes = new Map<string, outbox.OutboxRecord[]>();
     for (const row of rows) {
       const lane = row.recipient.contactId !== undefined ? `contact:${row.recipient.contactId}` : `row:${row.id}`;
-      lanes.set(lane, [...(lanes.get(lane) ?? []), row]);
+      const queued = lanes.get(lane);
+      if (queued) queued.push(row);
+      else lanes.set(lane, [row]);
     }
     const sent: outbox.SentResult[] = [];
     await Promise.all(

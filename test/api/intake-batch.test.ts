@@ -124,6 +124,17 @@ test('when a burst of new requests lands in one batch, then their tickets are nu
   await eventually(() => phones.every((phone) => sentTo(phone).length === 1));
 });
 
+test('when a stored message lost its job (a Redis flush, a crash before the enqueue), then the recovery sweep has it processed', async () => {
+  const phone = newPhone();
+  const id = await store(phone, '路口信号灯坏了');
+  expect(await t.hub.services.intake.sweep()).toBe(false); // not yet: its job may still be on its way
+  await t.hub.db('inbound_messages').where({ id }).update({ created_at: t.hub.db.raw("now() - interval '31 seconds'") });
+  expect(await t.hub.services.intake.sweep()).toBe(true);
+  await eventually(async () => (await message(id)).status === 'processed');
+  expect(await ticketsOf(phone)).toHaveLength(1);
+  await eventually(() => sentTo(phone).length === 1);
+});
+
 test('when one message of a batch cannot be processed, then the others still are, and it is retried on its own', async () => {
   // A fault in the database for one message only (a trigger refuses its ticket).
   await t.hub.db.raw(`
