@@ -56,7 +56,10 @@ async function run(name: string, url: string, databaseUrl: string | undefined): 
     address: '东城区东华街道东华社区3号楼',
     caller: { phone: '13812345678', name: '张三' },
   });
-  const request = { url: `${url}/api/v1/tickets`, method: 'POST' as const, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body };
+  // Each call from a different citizen, as on a real hotline (one caller would make one hot contact row).
+  let calls = 0;
+  const fromNextCaller = (request: { body?: string | Buffer }) => ({ ...request, body: body.replace('13812345678', String(13_800_000_000 + (calls++ % 100_000_000))) });
+  const request = { url: `${url}/api/v1/tickets`, method: 'POST' as const, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, requests: [{ setupRequest: fromNextCaller }] };
   await autocannon({ ...request, connections, duration: 3 }); // warm-up: JIT, pools, caches
   const result = await autocannon({ ...request, connections, duration: durationS });
   const row = {
