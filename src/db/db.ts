@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 
@@ -45,4 +46,18 @@ export function selectAs(columns: Record<string, string>, tableAlias: string): R
 /** A JS array bound as one PostgreSQL array parameter (`?::bigint[]`, for unnest); nulls allowed. */
 export function pgArray(values: ReadonlyArray<string | number | null>): Knex.Value {
   return values as unknown as Knex.Value;
+}
+
+const preparedNames = new Map<string, { name: string }>();
+/**
+ * Query options that run a hot statement as a named prepared statement: PostgreSQL parses and plans it
+ * once per connection, and afterwards only its parameters cross the wire. `db.raw(sql, bindings).options(prepared(sql))`.
+ */
+export function prepared(sql: string): { name: string } {
+  let options = preparedNames.get(sql);
+  if (!options) {
+    options = { name: `hh_${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}` };
+    preparedNames.set(sql, options);
+  }
+  return options;
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles';
-import { columnList, pgArray, returningAs, selectAs, type Queryable } from '../db/db';
+import { columnList, pgArray, prepared, returningAs, selectAs, type Queryable } from '../db/db';
 import type {
   AssignmentRecord,
   AssignmentRole,
@@ -110,8 +110,8 @@ export interface NewTicket {
   regionId: number | null;
   matter: string | null;
   createdBy: number | null;
-  /** The citizen: a known contact, or found by phone (E.164) when there is one, otherwise a new contact. */
-  caller: { contactId: number } | { phone: string | null; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean } | null;
+  /** The citizen: found by phone (E.164) when there is one, otherwise a new contact. */
+  caller: { phone: string | null; name: string | null; idNumber: string | null; anonymous: boolean; confidential: boolean } | null;
   createdEvent: { actor: Actor; data: Record<string, unknown> };
 }
 
@@ -124,93 +124,102 @@ export interface InsertedTicket {
 }
 
 /**
- * Ticket creation is the hottest write path, so it is one statement: the number, the
- * contact, the ticket and its 'created' event commit together in one round trip (on the
- * machines measured, a round trip costs more than anything the statement does; see
- * docs/benchmarks.md). The number is the Asia/Shanghai day by the database clock and a
- * daily sequence: 20261122-00042.
- * Nothing is written unless the category (if any) is active and the region (if any)
- * exists: undefined then, and the caller looks up which reference was wrong. One contact
- * per phone number; a later call may add a name or ask for confidentiality, never
- * remove them.
+ * Ticket creation is the hottest write path, so a batch of creations is one statement: the
+ * numbers, the contacts, the tickets and their 'created' events commit together in one round
+ * trip (on the machines measured, a round trip costs more than anything the statement does;
+ * see docs/benchmarks.md). The number is the Asia/Shanghai day by the database clock and a
+ * daily sequence: 20261122-00042, in input order.
+ * A ticket is written only if its category (if any) is active and its region (if any) exists:
+ * undefined in its place otherwise, and the caller looks up which reference was wrong. One
+ * contact per phone number; a later call may add a name or ask for confidentiality, never
+ * remove them. A caller without a phone number is a new contact each time.
  */
-export async function insertTicket(db: Queryable, ticket: NewTicket): Promise<InsertedTicket | undefined> {
-  const actor = ticket.createdEvent.actor;
-  const caller = ticket.caller && 'contactId' in ticket.caller ? undefined : ticket.caller;
-  const contactCte = !ticket.caller
-    ? 'contact as (select null::bigint as id where false)'
-    : 'contactId' in ticket.caller
-      ? 'contact as (select * from contacts where id = :contactId)'
-      : ticket.caller.phone
-      ? `contact as (
-           insert into contacts as c (phone, name, id_number, anonymous, confidential)
-           select :phone, :name, :idNumber, :anonymous, :confidential from valid
-           on conflict (phone) where phone is not null do update set
-             name = coalesce(excluded.name, c.name),
-             id_number = coalesce(excluded.id_number, c.id_number),
-             anonymous = c.anonymous or excluded.anonymous,
-             confidential = c.confidential or excluded.confidential,
-             updated_at = now()
-           returning *)`
-      : `contact as (insert into contacts (name, anonymous, confidential) select :name, :anonymous, :confidential from valid returning *)`;
+export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]): Promise<Array<InsertedTicket | undefined>> {
+  if (tickets.length === 0) return [];
+  const column = <T>(pick: (t: NewTicket) => T) => pgArray(tickets.map(pick) as never);
   const { rows } = await db.raw<{
-    rows: Array<{ ticket: Record<string, unknown>; contact: Record<string, unknown> | null; category: { code: string; name: string } | null; region: { name: string } | null; event_id: number }>;
-  }>(
-    `with valid as (
-       select 1 where (:categoryId::bigint is null or exists (select 1 from categories where id = :categoryId and active))
-                  and (:regionId::bigint is null or exists (select 1 from regions where id = :regionId))),
-     counter as (
-       insert into ticket_number_counters as n (day, last_value)
-       select (now() at time zone 'Asia/Shanghai')::date, 1 from valid
-       on conflict (day) do update set last_value = n.last_value + 1
-       returning ticket_number(day, last_value) as number),
-     ${contactCte},
-     ticket as (
-       insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by)
-       select counter.number, 'new', :channel, :requestType, :urgency, :categoryId, :title, :description, :address, :regionId, :matter, (select id from contact), :createdBy from counter
-       returning *),
-     event as (
-       insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
-       select id, 'created', :actorKind, :actorUserId, 'new', :eventData from ticket
-       returning id)
-     select to_jsonb(ticket) as ticket,
-            (select to_jsonb(contact) from contact) as contact,
-            (select json_build_object('code', code, 'name', name) from categories where id = ticket.category_id) as category,
-            (select json_build_object('name', name) from regions where id = ticket.region_id) as region,
-            (select id from event) as event_id
-     from ticket`,
-    {
-      categoryId: ticket.categoryId,
-      regionId: ticket.regionId,
-      matter: ticket.matter,
-      channel: ticket.channel,
-      requestType: ticket.requestType,
-      urgency: ticket.urgency,
-      title: ticket.title,
-      description: ticket.description,
-      address: ticket.address,
-      createdBy: ticket.createdBy,
-      contactId: ticket.caller && 'contactId' in ticket.caller ? ticket.caller.contactId : null,
-      phone: caller?.phone ?? null,
-      name: caller?.name ?? null,
-      idNumber: caller?.idNumber ?? null,
-      anonymous: caller?.anonymous ?? false,
-      confidential: caller?.confidential ?? false,
-      actorKind: actor.kind,
-      actorUserId: actor.kind === 'user' ? actor.userId : null,
-      eventData: JSON.stringify(ticket.createdEvent.data),
-    },
-  );
-  const row = rows[0];
-  if (!row) return undefined;
-  return {
-    ticket: fromJsonRow<TicketRecord>(row.ticket, ticketColumns),
-    contact: row.contact ? fromJsonRow<ContactRecord>(row.contact, contactColumns) : undefined,
-    category: row.category ?? undefined,
-    region: row.region ?? undefined,
-    eventId: row.event_id,
-  };
+    rows: Array<{ ord: number; ticket: Record<string, unknown>; contact: Record<string, unknown> | null; category: { code: string; name: string } | null; region: { name: string } | null; event_id: number }>;
+  }>(insertTicketsSql, [
+    column((t) => t.channel),
+    column((t) => t.requestType),
+    column((t) => t.urgency),
+    column((t) => t.categoryId),
+    column((t) => t.title),
+    column((t) => t.description),
+    column((t) => t.address),
+    column((t) => t.regionId),
+    column((t) => t.matter),
+    column((t) => t.createdBy),
+    column((t) => t.caller !== null),
+    column((t) => t.caller?.phone ?? null),
+    column((t) => t.caller?.name ?? null),
+    column((t) => t.caller?.idNumber ?? null),
+    column((t) => t.caller?.anonymous ?? false),
+    column((t) => t.caller?.confidential ?? false),
+    column((t) => t.createdEvent.actor.kind),
+    column((t) => (t.createdEvent.actor.kind === 'user' ? t.createdEvent.actor.userId : null)),
+    column((t) => JSON.stringify(t.createdEvent.data)),
+  ]).options(prepared(insertTicketsSql));
+  const inserted: Array<InsertedTicket | undefined> = tickets.map(() => undefined);
+  for (const row of rows) {
+    inserted[row.ord - 1] = {
+      ticket: fromJsonRow<TicketRecord>(row.ticket, ticketColumns),
+      contact: row.contact ? fromJsonRow<ContactRecord>(row.contact, contactColumns) : undefined,
+      category: row.category ?? undefined,
+      region: row.region ?? undefined,
+      eventId: row.event_id,
+    };
+  }
+  return inserted;
 }
+
+const insertTicketsSql = `
+  with input as (
+    select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[],
+                         ?::boolean[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::jsonb[]) with ordinality
+      as i(channel, request_type, urgency, category_id, title, description, address, region_id, matter, created_by,
+           has_caller, phone, name, id_number, anonymous, confidential, actor_kind, actor_user_id, event_data, ord)),
+  valid as (
+    select i.*, row_number() over (order by ord) as rank from input i
+    where (category_id is null or exists (select 1 from categories c where c.id = category_id and c.active))
+      and (region_id is null or exists (select 1 from regions r where r.id = region_id))),
+  numbers as (select take_ticket_numbers((select count(*)::integer from valid)) as drawn),
+  -- One row per phone, as if the batch's calls had been upserted one after the other.
+  phone_contact as (
+    insert into contacts as c (phone, name, id_number, anonymous, confidential)
+    select phone, (array_agg(name order by ord desc) filter (where name is not null))[1],
+           (array_agg(id_number order by ord desc) filter (where id_number is not null))[1], bool_or(anonymous), bool_or(confidential)
+    from valid where phone is not null group by phone
+    on conflict (phone) where phone is not null do update set
+      name = coalesce(excluded.name, c.name),
+      id_number = coalesce(excluded.id_number, c.id_number),
+      anonymous = c.anonymous or excluded.anonymous,
+      confidential = c.confidential or excluded.confidential,
+      updated_at = now()
+    returning *),
+  -- Callers without a phone: ids drawn first, so each new contact is known to be its own call's.
+  new_contact_id as (select ord, nextval(pg_get_serial_sequence('contacts', 'id')) as id from valid where has_caller and phone is null),
+  new_contact as (
+    insert into contacts (id, name, id_number, anonymous, confidential) overriding system value
+    select n.id, v.name, v.id_number, v.anonymous, v.confidential from new_contact_id n join valid v using (ord)
+    returning *),
+  numbered as (
+    select v.*, numbers.drawn[v.rank] as number, coalesce(p.id, n.id) as contact_id
+    from valid v cross join numbers left join phone_contact p on p.phone = v.phone left join new_contact_id n using (ord)),
+  ticket as (
+    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by)
+    select number, 'new', channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by from numbered
+    returning *),
+  event as (
+    insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
+    select ticket.id, 'created', n.actor_kind, n.actor_user_id, 'new', n.event_data from ticket join numbered n using (number)
+    returning id, ticket_id)
+  select n.ord, to_jsonb(ticket) as ticket,
+         coalesce((select to_jsonb(p) from phone_contact p where p.id = ticket.contact_id), (select to_jsonb(c) from new_contact c where c.id = ticket.contact_id)) as contact,
+         (select json_build_object('code', code, 'name', name) from categories where id = ticket.category_id) as category,
+         (select json_build_object('name', name) from regions where id = ticket.region_id) as region,
+         (select id from event where event.ticket_id = ticket.id) as event_id
+  from ticket join numbered n using (number)`;
 
 /** A ticket a citizen opened by writing in (intake): no category or region yet, triage decides. */
 export interface CitizenTicket {
@@ -224,8 +233,8 @@ export interface CitizenTicket {
 }
 
 /**
- * Many citizen tickets in one statement: numbers drawn from the day's counter in one step, in
- * input order, each with its 'created' event. Returns id and number in input order.
+ * Many citizen tickets in one statement: numbers drawn in one step, in input order, each with
+ * its 'created' event. Returns id and number in input order.
  */
 export async function insertCitizenTickets(db: Queryable, tickets: readonly CitizenTicket[]): Promise<Array<{ id: number; number: string }>> {
   if (tickets.length === 0) return [];
@@ -234,13 +243,8 @@ export async function insertCitizenTickets(db: Queryable, tickets: readonly Citi
     `with input as (
        select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[]) with ordinality
          as i(contact_id, channel, request_type, title, description, address, event_data, ord)),
-     counter as (
-       insert into ticket_number_counters as n (day, last_value)
-       values ((now() at time zone 'Asia/Shanghai')::date, ?)
-       on conflict (day) do update set last_value = n.last_value + excluded.last_value
-       returning day, last_value),
-     numbered as (
-       select i.*, ticket_number(counter.day, counter.last_value - ? + i.ord) as number from input i, counter),
+     numbers as (select take_ticket_numbers(?) as drawn),
+     numbered as (select i.*, numbers.drawn[i.ord] as number from input i, numbers),
      ticket as (
        insert into tickets (number, status, channel, request_type, urgency, title, description, address, contact_id)
        select number, 'new', channel, request_type, 'normal', title, description, address, contact_id from numbered order by ord
@@ -251,7 +255,6 @@ export async function insertCitizenTickets(db: Queryable, tickets: readonly Citi
      select ticket.id, ticket.number from ticket join numbered using (number) order by numbered.ord`,
     [
       ...[column('contactId'), column('channel'), column('requestType'), column('title'), column('description'), column('address'), tickets.map((t) => JSON.stringify(t.eventData))].map(pgArray),
-      tickets.length,
       tickets.length,
     ],
   );
