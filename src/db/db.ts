@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import knex, { type Knex } from 'knex';
+import ClientPg from 'knex/lib/dialects/postgres';
 import pg from 'pg';
 
 export type Db = Knex;
@@ -13,9 +13,52 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value,
 const parseTextArray = pg.types.getTypeParser(1016 as never) as (value: string) => Array<string | null>;
 pg.types.setTypeParser(1016 as never, (value: string) => parseTextArray(value).map((v) => (v === null ? null : Number.parseInt(v, 10))));
 
+/**
+ * Server-side prepared statements for what a process runs again and again, as PgJDBC's
+ * prepareThreshold does: from its third run, a parameterised statement text gets a name, and on each
+ * connection PostgreSQL parses and plans it once; afterwards only the parameters cross the wire.
+ * Planning was half of PostgreSQL's time for triage's statements (docs/benchmarks.md). Bounded: at
+ * most 500 named texts per process; counts of texts not yet named are dropped when 10,000 pile up.
+ */
+export class StatementNames {
+  private readonly seen = new Map<string, number>();
+  private readonly named = new Map<string, string>();
+
+  constructor(private readonly threshold = 3, private readonly maxNamed = 500, private readonly maxSeen = 10_000) {}
+
+  nameFor(sql: string): string | undefined {
+    const name = this.named.get(sql);
+    if (name !== undefined || this.named.size >= this.maxNamed) return name;
+    const runs = (this.seen.get(sql) ?? 0) + 1;
+    if (runs < this.threshold) {
+      if (this.seen.size >= this.maxSeen) this.seen.clear();
+      this.seen.set(sql, runs);
+      return undefined;
+    }
+    this.seen.delete(sql);
+    const next = `hh_${this.named.size + 1}`;
+    this.named.set(sql, next);
+    return next;
+  }
+}
+
+// One per process: knex builds a transaction's client from the prototype, without the constructor.
+const statementNames = new StatementNames();
+
+/** knex's PostgreSQL client, naming repeated statements (see StatementNames). */
+class ClientPgPrepared extends ClientPg {
+  override _query(connection: unknown, query: { sql: string; bindings?: readonly unknown[]; options?: Record<string, unknown> }): Promise<unknown> {
+    if (query.bindings && query.bindings.length > 0 && query.options?.name === undefined) {
+      const name = statementNames.nameFor(query.sql);
+      if (name) query.options = { ...query.options, name };
+    }
+    return super._query(connection, query);
+  }
+}
+
 export function createDb(url: string, poolMax: number): Db {
   return knex({
-    client: 'pg',
+    client: ClientPgPrepared,
     connection: url,
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,
@@ -46,18 +89,4 @@ export function selectAs(columns: Record<string, string>, tableAlias: string): R
 /** A JS array bound as one PostgreSQL array parameter (`?::bigint[]`, for unnest); nulls allowed. */
 export function pgArray(values: ReadonlyArray<string | number | null>): Knex.Value {
   return values as unknown as Knex.Value;
-}
-
-const preparedNames = new Map<string, { name: string }>();
-/**
- * Query options that run a hot statement as a named prepared statement: PostgreSQL parses and plans it
- * once per connection, and afterwards only its parameters cross the wire. `db.raw(sql, bindings).options(prepared(sql))`.
- */
-export function prepared(sql: string): { name: string } {
-  let options = preparedNames.get(sql);
-  if (!options) {
-    options = { name: `hh_${createHash('sha1').update(sql).digest('base64url').slice(0, 20)}` };
-    preparedNames.set(sql, options);
-  }
-  return options;
 }

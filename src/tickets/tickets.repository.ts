@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles';
-import { columnList, pgArray, prepared, returningAs, selectAs, type Queryable } from '../db/db';
+import { columnList, pgArray, returningAs, selectAs, type Queryable } from '../db/db';
 import type {
   AssignmentRecord,
   AssignmentRole,
@@ -159,7 +159,7 @@ export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]
     column((t) => t.createdEvent.actor.kind),
     column((t) => (t.createdEvent.actor.kind === 'user' ? t.createdEvent.actor.userId : null)),
     column((t) => JSON.stringify(t.createdEvent.data)),
-  ]).options(prepared(insertTicketsSql));
+  ]);
   const inserted: Array<InsertedTicket | undefined> = tickets.map(() => undefined);
   for (const row of rows) {
     inserted[row.ord - 1] = {
