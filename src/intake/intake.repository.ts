@@ -37,28 +37,48 @@ const columns = {
   receivedAt: 'received_at',
 };
 
-/** Stores a message once per channel and provider id; a replay returns the stored row. */
-export async function insertInbound(db: Queryable, message: InboundMessage): Promise<{ record: InboundRecord; duplicate: boolean }> {
-  const [inserted] = await db('inbound_messages')
-    .insert({
-      channel: message.channel,
-      provider_id: message.providerId,
-      from_phone: message.from.phone ?? null,
-      from_openid: message.from.wechatOpenid ?? null,
-      text: message.text,
-      media: JSON.stringify(message.media),
-      location: message.location ? JSON.stringify(message.location) : null,
-      request_type: message.requestType ?? null,
-      raw: message.raw,
-      received_at: message.receivedAt,
-    })
-    .onConflict(['channel', 'provider_id'])
-    .ignore()
-    .returning(returningAs(columns));
-  if (inserted) return { record: inserted as InboundRecord, duplicate: false };
-  const existing = await db('inbound_messages').select(columns).where({ channel: message.channel, provider_id: message.providerId }).first();
-  return { record: existing as InboundRecord, duplicate: true };
+/**
+ * Stores messages once per channel and provider id, many in one statement; a replay (or the same
+ * message twice in one batch) returns the stored row, marked duplicate. Results in input order.
+ */
+export async function insertInbound(db: Queryable, messages: readonly InboundMessage[]): Promise<Array<{ record: InboundRecord; duplicate: boolean }>> {
+  if (messages.length === 0) return [];
+  const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+  const { rows } = await db.raw<{ rows: InboundRecord[] }>(insertInboundSql, [
+    pgArray(messages.map((m) => m.channel)),
+    pgArray(messages.map((m) => m.providerId)),
+    pgArray(messages.map((m) => m.from.phone ?? null)),
+    pgArray(messages.map((m) => m.from.wechatOpenid ?? null)),
+    pgArray(messages.map((m) => m.text)),
+    pgArray(messages.map((m) => json(m.media))),
+    pgArray(messages.map((m) => json(m.location))),
+    pgArray(messages.map((m) => m.requestType ?? null)),
+    pgArray(messages.map((m) => json(m.raw))),
+    pgArray(messages.map((m) => m.receivedAt.toISOString())),
+  ]);
+  const key = (channel: string, providerId: string) => `${channel} ${providerId}`;
+  const stored = new Map(rows.map((row) => [key(row.channel, row.providerId), { record: row, fresh: true }]));
+  const missing = messages.filter((m) => !stored.has(key(m.channel, m.providerId)));
+  if (missing.length > 0) {
+    // Stored before this statement began, or by a concurrent one it waited for: read now.
+    const existing = await db('inbound_messages')
+      .select(columns)
+      .whereIn(['channel', 'provider_id'], missing.map((m) => [m.channel, m.providerId]));
+    for (const row of existing as InboundRecord[]) stored.set(key(row.channel, row.providerId), { record: row, fresh: false });
+  }
+  return messages.map((m) => {
+    const entry = stored.get(key(m.channel, m.providerId))!;
+    const duplicate = !entry.fresh;
+    entry.fresh = false; // the same message again later in this batch is a replay
+    return { record: entry.record, duplicate };
+  });
 }
+
+const insertInboundSql = `
+  insert into inbound_messages (channel, provider_id, from_phone, from_openid, text, media, location, request_type, raw, received_at)
+  select * from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::jsonb[], ?::text[], ?::jsonb[], ?::timestamptz[])
+  on conflict (channel, provider_id) do nothing
+  returning ${columnList(columns)}`;
 
 /**
  * Messages to process, locked until commit: up to limit of those waiting that no other batch

@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { Actor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
@@ -77,13 +78,27 @@ export class IntakeService {
 
   /** Idempotent on (channel, provider id): a replayed webhook stores nothing new. */
   async receive(message: InboundMessage): Promise<{ messageId: number; duplicate: boolean }> {
-    const { record, duplicate } = await repo.insertInbound(this.db, message);
-    if (record.status === 'received') {
-      // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes this message too.
-      await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
-    }
+    const { record, duplicate } = await this.arrivals.load(message);
     return { messageId: record.id, duplicate };
   }
+
+  /**
+   * Group commit: the webhooks of one turn of the event loop (up to 100) store their messages in
+   * one statement and ask for one intake job, so a burst costs one round trip to PostgreSQL and one
+   * to the queue, not one each per message. A statement that fails fails its whole batch (each
+   * webhook answers an error and the provider retries).
+   */
+  private readonly arrivals = new DataLoader<InboundMessage, { record: repo.InboundRecord; duplicate: boolean }>(
+    async (messages) => {
+      const stored = await repo.insertInbound(this.db, messages);
+      if (stored.some(({ record }) => record.status === 'received')) {
+        // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes these messages too.
+        await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
+      }
+      return stored;
+    },
+    { cache: false, maxBatchSize: 100, batchScheduleFn: (flush) => setImmediate(flush) },
+  );
 
   /**
    * Works off the stored messages waiting, in batches: each batch is one transaction, so a burst

@@ -28,7 +28,7 @@ const sms = (phone: string, text: string) => ({ MessageSid: `SM${randomBytes(16)
 
 /** Stored as the webhook stores it, but without its job: a later job's batch takes it. */
 async function store(phone: string, text: string): Promise<number> {
-  const { record } = await insertInbound(t.hub.db, {
+  const [stored] = await insertInbound(t.hub.db, [{
     channel: 'sms',
     providerId: `SM${randomBytes(16).toString('hex')}`,
     from: { phone },
@@ -36,8 +36,8 @@ async function store(phone: string, text: string): Promise<number> {
     media: [],
     receivedAt: new Date(),
     raw: {},
-  });
-  return record.id;
+  }]);
+  return stored!.record.id;
 }
 
 const message = (id: number) => t.hub.db('inbound_messages').where({ id }).first();
@@ -122,6 +122,31 @@ test('when a burst of new requests lands in one batch, then their tickets are nu
   expect(sequence).toEqual(sequence.map((_, i) => sequence[0]! + i));
   expect(await t.hub.db('outbox').whereIn('ticket_id', t.hub.db('tickets').select('id').whereIn('number', numbers.flat())).where({ kind: 'citizen.intake_ack' })).toHaveLength(30);
   await eventually(() => phones.every((phone) => sentTo(phone).length === 1));
+});
+
+test('when webhooks arrive together, including the same one twice, then one statement stores each message once', async () => {
+  const receive = (providerId: string, phone: string, text: string) =>
+    t.hub.services.intake.receive({ channel: 'sms', providerId, from: { phone }, text, media: [], receivedAt: new Date(), raw: { MessageSid: providerId } });
+  const [phoneA, phoneB, phoneC] = [newPhone(), newPhone(), newPhone()];
+  const replayed = `SM${randomBytes(16).toString('hex')}`;
+  const earlier = `SM${randomBytes(16).toString('hex')}`;
+  const before = await receive(earlier, phoneC, '昨天的留言');
+  // All in one turn of the event loop: one batch.
+  const answers = await Promise.all([
+    receive(replayed, phoneA, '路口红绿灯坏了'),
+    receive(`SM${randomBytes(16).toString('hex')}`, phoneB, '小区噪音扰民'),
+    receive(replayed, phoneA, '路口红绿灯坏了'),
+    receive(earlier, phoneC, '昨天的留言'),
+  ]);
+  expect(answers.map((a) => a.duplicate)).toEqual([false, false, true, true]);
+  expect(answers[2]!.messageId).toBe(answers[0]!.messageId);
+  expect(answers[3]!.messageId).toBe(before.messageId);
+  const stored = await t.hub.db('inbound_messages').whereIn('id', [answers[0]!.messageId, answers[1]!.messageId]).select('xmin', 'provider_id', 'raw');
+  expect(new Set(stored.map((row) => row.xmin)).size).toBe(1);
+  expect(stored.find((row) => row.provider_id === replayed)!.raw).toEqual({ MessageSid: replayed });
+  expect(await t.hub.db('inbound_messages').where({ provider_id: replayed })).toHaveLength(1);
+  // The jobs they asked for process them: one ticket per message stored.
+  await eventually(async () => (await Promise.all([phoneA, phoneB, phoneC].map(ticketsOf))).every((tickets) => tickets.length === 1));
 });
 
 test('when a stored message lost its job (a Redis flush, a crash before the enqueue), then the recovery sweep has it processed', async () => {
