@@ -15,7 +15,7 @@ import { openLoop } from './open-loop';
  * REDIS_URL. Prints the webhook ack latency, then waits until every message has become a ticket
  * with its acknowledgement in the outbox, then sent (to a local server speaking Twilio's API),
  * then triaged, and prints the end-to-end rates and any message lost or duplicated.
- *   --rate=500 --duration=10 --warmup=3 --connections=64 [--split]
+ *   --rate=500 --duration=10 --warmup=3 --connections=64 [--split | --webhooks-only]
  */
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const rate = Number(args.rate ?? 500);
@@ -23,7 +23,9 @@ const durationS = Number(args.duration ?? 10);
 const connections = Number(args.connections ?? 64);
 const warmupS = Number(args.warmup ?? 3);
 /** --split: webhooks in a hub of role api, workers in a hub of role worker (the scale-out layout) instead of one hub of role all. */
-const split = 'split' in args;
+/** --webhooks-only: one hub of role api and no worker: what the webhooks cost on their own (nothing is worked off). */
+const webhooksOnly = 'webhooks-only' in args;
+const split = 'split' in args || webhooksOnly;
 const main = path.resolve(__dirname, '../src/main.js');
 const account = { accountSid: `AC${'b'.repeat(32)}`, authToken: 'bench-auth-token-0123456789' };
 const publicUrl = 'https://hub.bench.test';
@@ -73,7 +75,7 @@ async function run(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     // Split: the webhooks in one process, the workers in another (after the first has migrated and seeded).
-    if (split) hubs.push(await startHub('worker', await freePort()));
+    if (split && !webhooksOnly) hubs.push(await startHub('worker', await freePort()));
 
     let sequence = 0;
     const signedRequest = () => {
@@ -92,7 +94,7 @@ async function run(): Promise<void> {
     // One message first, through to its acknowledgement: the workers are up and warm.
     const probe = signedRequest();
     await fetch(`${url}/webhooks/twilio/sms`, { method: 'POST', headers: probe.headers, body: probe.body });
-    for (let i = 0; fake.sent.length === 0; i += 1) {
+    for (let i = 0; !webhooksOnly && fake.sent.length === 0; i += 1) {
       if (i > 600) throw new Error('the probe message was not acknowledged');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -127,7 +129,7 @@ async function run(): Promise<void> {
       const since = Date.now();
       await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS: warmupS, connections, requests: Array.from({ length: Math.ceil(rate * warmupS) }, signedRequest) });
       await new Promise((r) => setTimeout(r, 500));
-      await workedOff(since, base, (await counts()).inbound - base.inbound);
+      if (!webhooksOnly) await workedOff(since, base, (await counts()).inbound - base.inbound);
     }
 
     // Built before the run, so that signing does not slow the generator.
@@ -140,6 +142,11 @@ async function run(): Promise<void> {
     // Requests still in flight when the generator stopped also reach the hub: count what was stored.
     await new Promise((r) => setTimeout(r, 500));
     const inbound = (await counts()).inbound - base.inbound;
+    if (webhooksOnly) {
+      console.log(`\nsigned Twilio SMS webhooks alone (hub of role api, no worker), ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ`);
+      console.table([{ 'target rate/s': rate, seconds: durationS, 'webhooks sent': result.sent, accepted: result.ok, 'non-2xx': result.failed, 'ack p50 ms': result.p50, 'ack p99 ms': result.p99, 'ack max ms': result.max, 'achieved rate/s': result.rate, 'inbound stored': inbound }]);
+      return;
+    }
 
     // End to end: every stored webhook → a ticket with its acknowledgement in the outbox (the issue's
     // measure) → the acknowledgement sent; and, after them, every ticket through triage.
