@@ -1,3 +1,4 @@
+import { refuseInserts } from '../support/faults';
 import { act, createTicket } from '../support/tickets';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
 
@@ -63,19 +64,13 @@ describe('atomic transitions', () => {
     const ticket = await createTicket(operator);
     await t.hub.queue.drain();
     // A real failure inside the transaction: the event insert for dispatch raises.
-    await t.hub.db.raw(`
-      create function fail_dispatch_event() returns trigger language plpgsql as $$
-      begin
-        if new.type = 'dispatch' then raise exception 'simulated crash'; end if;
-        return new;
-      end $$;
-      create trigger fail_dispatch_event before insert on ticket_events for each row execute function fail_dispatch_event();`);
+    const repair = await refuseInserts(t.hub.db, 'ticket_events', 'type', 'dispatch', 'simulated crash');
     try {
       const res = await operator.post(`/api/v1/tickets/${ticket.id}/dispatch`, { departmentId: ids.department('ZJJ') });
       expect(res.status).toBe(500);
       expect(res.body.error).toEqual({ code: 'INTERNAL', message: 'internal error' });
     } finally {
-      await t.hub.db.raw('drop trigger fail_dispatch_event on ticket_events; drop function fail_dispatch_event();');
+      await repair();
     }
     const after = (await operator.get(`/api/v1/tickets/${ticket.id}`)).body;
     expect(after).toMatchObject({ status: 'triage', leadDepartment: null, assignments: [] });

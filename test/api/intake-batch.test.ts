@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { insertInbound } from '../../src/intake/intake.repository';
 import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { refuseInserts } from '../support/faults';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { hotline, signedPost, twilioAccount, twilioEnv } from '../support/twilio';
 
@@ -162,13 +163,7 @@ test('when a stored message lost its job (a Redis flush, a crash before the enqu
 
 test('when one message of a batch cannot be processed, then the others still are, and it is retried on its own', async () => {
   // A fault in the database for one message only (a trigger refuses its ticket).
-  await t.hub.db.raw(`
-    create function refuse_poison() returns trigger language plpgsql as $$
-    begin
-      if new.description = '毒消息' then raise exception 'refused for the test'; end if;
-      return new;
-    end $$;
-    create trigger refuse_poison before insert on tickets for each row execute function refuse_poison();`);
+  const repair = await refuseInserts(t.hub.db, 'tickets', 'description', '毒消息');
   try {
     const [bad, good] = [newPhone(), newPhone()];
     const poison = await store(bad, '毒消息');
@@ -179,10 +174,10 @@ test('when one message of a batch cannot be processed, then the others still are
     expect(await message(poison)).toMatchObject({ status: 'received' });
     await expect(t.hub.services.intake.process()).rejects.toThrow(/could not be processed/);
     expect(await ticketsOf(bad)).toHaveLength(0);
-    await t.hub.db.raw('drop trigger refuse_poison on tickets');
+    await repair();
     expect(await t.hub.services.intake.process()).toBe('done');
     expect(await ticketsOf(bad)).toHaveLength(1);
   } finally {
-    await t.hub.db.raw('drop trigger if exists refuse_poison on tickets; drop function refuse_poison()');
+    await repair();
   }
 });

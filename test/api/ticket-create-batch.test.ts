@@ -1,5 +1,6 @@
 import type { UserActor } from '../../src/auth/roles';
 import { createTicketBody } from '../../src/tickets/ticket.schemas';
+import { refuseInserts } from '../support/faults';
 import { demoIds, startTestHub, type TestHub } from '../support/test-hub';
 
 // Creations that arrive in the same turn of the event loop are written by one statement (group
@@ -61,13 +62,7 @@ test('when creations of one moment differ in caller, category and region, then e
 });
 
 test('when the database refuses one creation of a batch, then the others are still written and only that one fails', async () => {
-  await t.hub.db.raw(`
-    create function refuse_poison() returns trigger language plpgsql as $$
-    begin
-      if new.description = '毒工单' then raise exception 'refused for the test'; end if;
-      return new;
-    end $$;
-    create trigger refuse_poison before insert on tickets for each row execute function refuse_poison();`);
+  const repair = await refuseInserts(t.hub.db, 'tickets', 'description', '毒工单');
   try {
     const before = Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n);
     const results = await Promise.all([create({ description: '公交站台破损' }), create({ description: '毒工单' }), create({ description: '井盖缺失' })].map(outcome));
@@ -77,7 +72,7 @@ test('when the database refuses one creation of a batch, then the others are sti
     expect(Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n)).toBe(before + 2);
     expect(await t.hub.db('tickets').where({ description: '毒工单' })).toHaveLength(0);
   } finally {
-    await t.hub.db.raw('drop trigger if exists refuse_poison on tickets; drop function refuse_poison()');
+    await repair();
   }
   // Both written tickets go to triage like any other.
   await t.hub.queue.drain();
