@@ -37,6 +37,7 @@ async function replied(phone: string, overrides: Record<string, unknown> = {}) {
   await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') });
   await act(agent, ticket.id, 'sign_for');
   await act(agent, ticket.id, 'reply', { text: '已安排维修', solved: true });
+  await t.hub.queue.drain(); // the citizen's progress messages of these steps are out
   return ticket;
 }
 
