@@ -1,4 +1,4 @@
-import { columnList, pgArray, returningAs, type Queryable } from '../db/db';
+import { columnList, pgArray, type Queryable } from '../db/db';
 import type { InboundKind, InboundMessage } from './intake.types';
 
 export interface InboundRecord {

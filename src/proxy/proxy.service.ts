@@ -61,7 +61,6 @@ const orderColumns = {
   createdAt: 'o.created_at',
 } as const satisfies Record<keyof OrderRecord, string>;
 
-const openStatuses: OrderStatus[] = ['offered', 'accepted', 'submitted', 'delivering'];
 const proxyActor = { kind: 'system' as const, name: 'proxy' };
 
 export interface ProxyReportRow {
