@@ -25,12 +25,14 @@ export function twilioSmsRouter(deps: TwilioSmsDeps): Router {
   router.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
 
   const verifySignature = verifyTwilioSignature(deps.authToken, deps.publicUrl);
+  // The answer is the same empty TwiML every time: built once.
+  const emptyResponse = new twilio.twiml.MessagingResponse().toString();
 
   router.post('/sms', verifySignature, async (req, res) => {
     const normalized = normalizeInboundSms(req.body ?? {});
     if (!normalized.ok) throw new AppError('VALIDATION_FAILED', `malformed Twilio webhook: ${normalized.reason}`);
     await deps.intake.receive(normalized.message);
-    res.type('text/xml').send(new twilio.twiml.MessagingResponse().toString());
+    res.type('text/xml').send(emptyResponse);
   });
 
   router.post('/sms/status', verifySignature, async (req, res) => {
