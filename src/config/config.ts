@@ -23,6 +23,7 @@ const envSchema = z.object({
 
   DATABASE_URL: optionalUrl,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_PREPARE: booleanFromEnv.default(true),
   EMBEDDED_PG_DIR: z.string().min(1).default('./data/pg'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
 
@@ -87,8 +88,8 @@ export interface Config {
   http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   database:
-    | { kind: 'external'; url: string; poolMax: number }
-    | { kind: 'embedded'; dataDir: string; port: number; poolMax: number };
+    | { kind: 'external'; url: string; poolMax: number; prepare: boolean }
+    | { kind: 'embedded'; dataDir: string; port: number; poolMax: number; prepare: boolean };
   queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: number; backgroundConcurrency: number } | { kind: 'in-process'; concurrency: number; backgroundConcurrency: number };
   sessionTtlMs: number;
   shutdownTimeoutMs: number;
@@ -169,8 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     },
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
-      ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
-      : { kind: 'embedded', dataDir: path.resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, poolMax: e.DATABASE_POOL_MAX },
+      ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE }
+      : { kind: 'embedded', dataDir: path.resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE },
     queue: e.REDIS_URL
       ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency: e.QUEUE_CONCURRENCY, backgroundConcurrency: e.QUEUE_BACKGROUND_CONCURRENCY }
       : { kind: 'in-process', concurrency: e.QUEUE_CONCURRENCY, backgroundConcurrency: e.QUEUE_BACKGROUND_CONCURRENCY },

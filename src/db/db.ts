@@ -56,9 +56,9 @@ class ClientPgPrepared extends ClientPg {
   }
 }
 
-export function createDb(url: string, poolMax: number): Db {
+export function createDb(url: string, poolMax: number, options: { prepare: boolean } = { prepare: true }): Db {
   return knex({
-    client: ClientPgPrepared,
+    client: options.prepare ? ClientPgPrepared : 'pg',
     connection: url,
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 10_000,

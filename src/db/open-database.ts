@@ -7,7 +7,7 @@ import { startEmbeddedPostgres } from './embedded';
 export async function openDatabase(config: Pick<Config, 'database'>, logger: Logger, poolMax = config.database.poolMax): Promise<{ db: Db; close(): Promise<void> }> {
   const embedded =
     config.database.kind === 'embedded' ? await startEmbeddedPostgres({ dataDir: config.database.dataDir, port: config.database.port, logger }) : undefined;
-  const db = createDb(embedded?.url ?? (config.database as { url: string }).url, poolMax);
+  const db = createDb(embedded?.url ?? (config.database as { url: string }).url, poolMax, { prepare: config.database.prepare });
   return {
     db,
     close: async () => {

@@ -38,4 +38,18 @@ describe('repeated statements are prepared on the server', () => {
       await database.drop();
     }
   });
+
+  test('when prepared statements are switched off (DATABASE_PREPARE=false), then none are made', async () => {
+    const database = await createTestDatabase({ empty: true });
+    const db = createDb(database.url, 1, { prepare: false });
+    try {
+      await db.transaction(async (trx) => {
+        for (let i = 1; i <= 5; i += 1) await trx.raw('select ?::int + 1 as next', [i]);
+        expect((await trx.raw('select count(*)::int as n from pg_prepared_statements')).rows[0].n).toBe(0);
+      });
+    } finally {
+      await db.destroy();
+      await database.drop();
+    }
+  });
 });

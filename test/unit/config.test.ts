@@ -13,10 +13,11 @@ describe('configuration', () => {
 
   test('when DATABASE_URL and REDIS_URL are set, then the hub uses them and may run api or worker alone', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', REDIS_URL: 'redis://cache:6379', HUB_ROLE: 'worker', QUEUE_CONCURRENCY: '16', QUEUE_BACKGROUND_CONCURRENCY: '3' });
-    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@db:5432/hub', poolMax: 10 });
+    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@db:5432/hub', poolMax: 10, prepare: true });
     expect(config.queue).toEqual({ kind: 'bullmq', redisUrl: 'redis://cache:6379', prefix: 'hh', concurrency: 16, backgroundConcurrency: 3 });
     expect(config.role).toBe('worker');
     expect(loadConfig({ REDIS_URL: 'redis://x:1' }, { role: 'api' }).role).toBe('api');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', DATABASE_PREPARE: 'false' }).database).toMatchObject({ prepare: false });
   });
 
   test('when a value is wrong, then start-up fails with every problem named', () => {
