@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import knex from 'knex';
+import { deleteRedisPrefix } from '../test/support/test-hub';
 
 /**
  * `npm run bench:api`: ticket creations over HTTP on loopback, bounded in time.
@@ -100,6 +101,8 @@ async function main_(): Promise<void> {
       await stopHub(hub.child);
       await admin.raw(`drop database "${name}" with (force)`);
       await admin.destroy();
+      // HUB_ROLE=api leaves every triage job waiting in Redis: nothing of the run stays behind.
+      if (process.env.REDIS_URL) await deleteRedisPrefix(process.env.REDIS_URL, prefix);
     }
   }
   if (target === 'embedded' || target === 'both') {
