@@ -231,7 +231,10 @@ describe('delivery by post', () => {
     expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({ kind: 'proxy.returned', ticketId: ticket.id });
     // Sent again with a new number: delivered this time.
     postal.set('EMS0000000002CN', 'delivered');
-    expect((await post(runner, order.id, 'deliver', { method: 'postal', trackingNumber: 'EMS0000000002CN' })).body.delivery).toMatchObject({ trackingNumber: 'EMS0000000002CN', status: 'in_transit' });
+    const resent = (await post(runner, order.id, 'deliver', { method: 'postal', trackingNumber: 'EMS0000000002CN' })).body.delivery;
+    expect(resent).toMatchObject({ trackingNumber: 'EMS0000000002CN' });
+    // The answer shows the order as it is when read: the tracking job may already have found it delivered.
+    expect(['in_transit', 'delivered']).toContain(resent.status);
     await t.hub.queue.drain();
     expect((await runner.get(`/api/v1/proxy/orders/${order.id}`)).body).toMatchObject({ status: 'done', delivery: { status: 'delivered' } });
     expect((await ticketNow(ticket.id)).status).toBe('replied');
