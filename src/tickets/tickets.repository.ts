@@ -184,12 +184,13 @@ const insertTicketsSql = `
     where (category_id is null or exists (select 1 from categories c where c.id = category_id and c.active))
       and (region_id is null or exists (select 1 from regions r where r.id = region_id))),
   numbers as (select take_ticket_numbers((select count(*)::integer from valid)) as drawn),
-  -- One row per phone, as if the batch's calls had been upserted one after the other.
+  -- One row per phone, as if the batch's calls had been upserted one after the other; in phone
+  -- order, so that two batches sharing callers lock their rows in the same order (no deadlock).
   phone_contact as (
     insert into contacts as c (phone, name, id_number, anonymous, confidential)
     select phone, (array_agg(name order by ord desc) filter (where name is not null))[1],
            (array_agg(id_number order by ord desc) filter (where id_number is not null))[1], bool_or(anonymous), bool_or(confidential)
-    from valid where phone is not null group by phone
+    from valid where phone is not null group by phone order by phone
     on conflict (phone) where phone is not null do update set
       name = coalesce(excluded.name, c.name),
       id_number = coalesce(excluded.id_number, c.id_number),
