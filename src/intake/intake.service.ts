@@ -85,13 +85,19 @@ export class IntakeService {
   /**
    * Group commit: the webhooks of one turn of the event loop (up to 100) store their messages in
    * one statement and ask for one intake job, so a burst costs one round trip to PostgreSQL and one
-   * to the queue, not one each per message. A statement that fails fails its whole batch (each
-   * webhook answers an error and the provider retries).
+   * to the queue, not one each per message. If the statement fails, each message is stored on its
+   * own, so only a message the database refuses fails its webhook (and the provider retries it).
    */
   private readonly arrivals = new DataLoader<InboundMessage, { record: repo.InboundRecord; duplicate: boolean }>(
     async (messages) => {
-      const stored = await repo.insertInbound(this.db, messages);
-      if (stored.some(({ record }) => record.status === 'received')) {
+      let stored: Array<{ record: repo.InboundRecord; duplicate: boolean } | Error>;
+      try {
+        stored = await repo.insertInbound(this.db, messages);
+      } catch (err) {
+        if (messages.length === 1) throw err;
+        stored = await Promise.all(messages.map((message) => repo.insertInbound(this.db, [message]).then(([one]) => one!, (error: Error) => error)));
+      }
+      if (stored.some((one) => !(one instanceof Error) && one.record.status === 'received')) {
         // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes these messages too.
         await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
       }

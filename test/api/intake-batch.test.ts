@@ -150,6 +150,21 @@ test('when webhooks arrive together, including the same one twice, then one stat
   await eventually(async () => (await Promise.all([phoneA, phoneB, phoneC].map(ticketsOf))).every((tickets) => tickets.length === 1));
 });
 
+test('when the database refuses one message of webhooks that arrive together, then only its webhook fails', async () => {
+  const repair = await refuseInserts(t.hub.db, 'inbound_messages', 'text', '毒短信');
+  try {
+    const receive = (phone: string, text: string) =>
+      t.hub.services.intake.receive({ channel: 'sms', providerId: `SM${randomBytes(16).toString('hex')}`, from: { phone }, text, media: [], receivedAt: new Date(), raw: {} });
+    const [phoneA, phoneB] = [newPhone(), newPhone()];
+    const outcomes = await Promise.allSettled([receive(phoneA, '排水沟堵塞'), receive(newPhone(), '毒短信'), receive(phoneB, '树枝压线')]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await t.hub.db('inbound_messages').where({ text: '毒短信' })).toHaveLength(0);
+    await eventually(async () => (await ticketsOf(phoneA)).length === 1 && (await ticketsOf(phoneB)).length === 1);
+  } finally {
+    await repair();
+  }
+});
+
 test('when a stored message lost its job (a Redis flush, a crash before the enqueue), then the recovery sweep has it processed', async () => {
   const phone = newPhone();
   const id = await store(phone, '路口信号灯坏了');
