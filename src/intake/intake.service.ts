@@ -1,9 +1,9 @@
-import DataLoader from 'dataloader';
 import type { Actor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
 import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { groupCommit } from '../shared/group-commit';
 import type { Logger } from '../shared/logger';
 import type { CallbacksService } from '../callback/callbacks.service';
 import type { ContactRecord, TicketRecord } from '../tickets/ticket.types';
@@ -78,32 +78,21 @@ export class IntakeService {
 
   /** Idempotent on (channel, provider id): a replayed webhook stores nothing new. */
   async receive(message: InboundMessage): Promise<{ messageId: number; duplicate: boolean }> {
-    const { record, duplicate } = await this.arrivals.load(message);
+    const { record, duplicate } = await this.store(message);
     return { messageId: record.id, duplicate };
   }
 
   /**
-   * Group commit: the webhooks of one turn of the event loop (up to 100) store their messages in
-   * one statement and ask for one intake job, so a burst costs one round trip to PostgreSQL and one
-   * to the queue, not one each per message. If the statement fails, each message is stored on its
-   * own, so only a message the database refuses fails its webhook (and the provider retries it).
+   * The webhooks of one moment store their messages in one statement and ask for one intake job
+   * (group commit): a burst costs one round trip to PostgreSQL and one to the queue, not one each
+   * per message. A message the database refuses fails only its webhook (the provider retries it).
    */
-  private readonly arrivals = new DataLoader<InboundMessage, { record: repo.InboundRecord; duplicate: boolean }>(
-    async (messages) => {
-      let stored: Array<{ record: repo.InboundRecord; duplicate: boolean } | Error>;
-      try {
-        stored = await repo.insertInbound(this.db, messages);
-      } catch (err) {
-        if (messages.length === 1) throw err;
-        stored = await Promise.all(messages.map((message) => repo.insertInbound(this.db, [message]).then(([one]) => one!, (error: Error) => error)));
-      }
-      if (stored.some((one) => !(one instanceof Error) && one.record.status === 'received')) {
-        // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes these messages too.
-        await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
-      }
-      return stored;
+  private readonly store = groupCommit(
+    (messages: readonly InboundMessage[]) => repo.insertInbound(this.db, messages),
+    async (stored) => {
+      // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes these messages too.
+      if (stored.some(({ record }) => record.status === 'received')) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
     },
-    { cache: false, maxBatchSize: 100, batchScheduleFn: (flush) => setImmediate(flush) },
   );
 
   /**

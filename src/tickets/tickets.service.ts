@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
@@ -8,6 +7,7 @@ import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
 import { chooseAssignee, type AssignmentChoice } from '../routing/assignment';
 import { RoutingService } from '../routing/routing.service';
+import { groupCommit } from '../shared/group-commit';
 import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { normalizePhone } from '../shared/phone';
@@ -70,29 +70,17 @@ export class TicketsService {
   ) {}
 
   /**
-   * Group commit: the creations that arrive in one turn of the event loop (up to 100) are written by
-   * one statement and their triage jobs enqueued by one call, so a burst costs one round trip to
-   * PostgreSQL and one to the queue instead of one each per ticket.
+   * The creations of one moment are written by one statement and their triage jobs enqueued by one
+   * call (group commit): a burst costs one round trip to PostgreSQL and one to the queue, not one
+   * each per ticket. A creation the database refuses fails alone.
    */
-  private readonly creations = new DataLoader<repo.NewTicket, repo.InsertedTicket | undefined>((batch) => this.insertBatch(batch), {
-    cache: false,
-    maxBatchSize: 100,
-    batchScheduleFn: (flush) => setImmediate(flush),
-  });
-
-  private async insertBatch(batch: readonly repo.NewTicket[]): Promise<Array<repo.InsertedTicket | undefined | Error>> {
-    let inserted: Array<repo.InsertedTicket | undefined | Error>;
-    try {
-      inserted = await repo.insertTickets(this.db, batch);
-    } catch (err) {
-      if (batch.length === 1) throw err;
-      // One creation the database refuses must not fail the others: each again on its own.
-      inserted = await Promise.all(batch.map((ticket) => repo.insertTickets(this.db, [ticket]).then(([one]) => one, (error: Error) => error)));
-    }
-    const triage = inserted.flatMap((one) => (one && !(one instanceof Error) ? [{ payload: { ticketId: one.ticket.id }, options: { jobId: triageJobId(one.ticket.id) } }] : []));
-    await this.afterCommit('ticket.triage', () => this.queue.enqueueMany('ticket.triage', triage));
-    return inserted;
-  }
+  private readonly insert = groupCommit(
+    (batch: readonly repo.NewTicket[]) => repo.insertTickets(this.db, batch),
+    async (inserted) => {
+      const triage = inserted.flatMap((one) => (one ? [{ payload: { ticketId: one.ticket.id }, options: { jobId: triageJobId(one.ticket.id) } }] : []));
+      await this.afterCommit('ticket.triage', () => this.queue.enqueueMany('ticket.triage', triage));
+    },
+  );
 
   async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
     let phone: string | undefined;
@@ -104,7 +92,7 @@ export class TicketsService {
     // A 代办 request names a matter of the catalog, in a way that matter may be served.
     if (input.proxy) await servableMatter(this.db, input.proxy.matter, input.proxy.serviceMode);
     // The dispatch clock starts from created_at with the first action on the ticket (the classifier's).
-    const inserted = await this.creations.load({
+    const inserted = await this.insert({
       channel: input.channel,
       requestType: input.requestType,
       urgency: input.urgency,
