@@ -164,6 +164,18 @@ describe('SMS delivery', () => {
     expect(sentTo(phone)).toHaveLength(1);
   });
 
+  test('when the connection to Twilio breaks before an answer, then the acknowledgement is sent again later, exactly once', async () => {
+    const phone = newPhone();
+    fake.drop(phone, 2);
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '小区路灯不亮'));
+    const row = await eventually(async () => {
+      const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+      return r?.status === 'sent' && r;
+    });
+    expect(row.attempts).toBe(3);
+    expect(sentTo(phone)).toHaveLength(1);
+  });
+
   test('when Twilio refuses a number, then the message is dead at once, listed for admins, and can be retried', async () => {
     const phone = newPhone();
     fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");

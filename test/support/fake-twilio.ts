@@ -28,6 +28,8 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   const sent: SentMessage[] = [];
   const calls: PlacedCall[] = [];
   const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
+  /** Numbers whose next sends lose their connection before any answer (a network failure). */
+  const drops: string[] = [];
   /** Runs before a send is answered: e.g. a delivery report that overtakes the send's own answer. */
   const hooks: { beforeAnswer?: (message: SentMessage) => Promise<void> } = {};
   const server = http.createServer((req, res) => {
@@ -43,6 +45,12 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
       const params = new URLSearchParams(raw);
+      const dropIndex = drops.indexOf(params.get('To') ?? '');
+      if (dropIndex >= 0) {
+        drops.splice(dropIndex, 1);
+        req.socket.destroy();
+        return;
+      }
       const failureIndex = failures.findIndex((f) => f.to === params.get('To'));
       if (failureIndex >= 0) {
         const [failure] = failures.splice(failureIndex, 1);
@@ -95,6 +103,10 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     /** The next n sends to this number answer with this error. */
     fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
       for (let i = 0; i < n; i += 1) failures.push({ to, status, code, message });
+    },
+    /** The next n sends to this number lose their connection before any answer. */
+    drop(to: string, n: number) {
+      for (let i = 0; i < n; i += 1) drops.push(to);
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
