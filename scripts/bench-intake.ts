@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import twilio from 'twilio';
 import { startFakeTwilio } from '../test/support/fake-twilio';
 import { deleteRedisPrefix } from '../test/support/test-hub';
 import { openLoop } from './open-loop';
+import { measureCpu } from './proc-cpu';
 
 /**
  * `npm run bench:intake`: signed Twilio SMS webhooks fired at the hub on loopback at a fixed
@@ -123,11 +125,13 @@ async function run(): Promise<void> {
       return { at, now };
     };
 
-    // Warm-up at the same rate, not measured, worked off before the run: JIT, pools and caches as in a running hub.
+    // Warm-up at the same rate, not measured, worked off before the run: JIT, pools and caches as in a running hub,
+    // and the generator's connections open (a run that opened its own would measure the hub's accepts under load).
+    const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
     if (warmupS > 0) {
       const base = await counts();
       const since = Date.now();
-      await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS: warmupS, connections, requests: Array.from({ length: Math.ceil(rate * warmupS) }, signedRequest) });
+      await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS: warmupS, connections, agent, requests: Array.from({ length: Math.ceil(rate * warmupS) }, signedRequest) });
       await new Promise((r) => setTimeout(r, 500));
       if (!webhooksOnly) await workedOff(since, base, (await counts()).inbound - base.inbound);
     }
@@ -137,14 +141,27 @@ async function run(): Promise<void> {
     const base = await counts();
     const sentBefore = fake.sent.length;
     const started = Date.now();
-    const result = await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS, connections, requests });
+    // What each process costs the two cores while the webhooks arrive (the load generator shares them).
+    const cpuUsed = measureCpu({
+      ...Object.fromEntries(hubs.map((hub, i) => [hubs.length === 1 ? (webhooksOnly ? 'api hub' : 'hub (all)') : ['api hub', 'worker hub'][i]!, (_: string, pid: number) => pid === hub.pid])),
+      PostgreSQL: (command) => command === 'postgres',
+      Redis: (command) => command.startsWith('redis-server'),
+      'generator + fake Twilio': (_, pid) => pid === process.pid,
+    });
+    const result = await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS, connections, agent, requests });
+    agent.destroy();
     const answeredS = (Date.now() - started) / 1000;
+    const cpu = cpuUsed();
+    const cpuLine = cpu
+      ? `CPU while the webhooks arrived, % of one core (${os.cpus().length} cores = ${100 * os.cpus().length}%): ${Object.entries(cpu).map(([group, percent]) => `${group} ${percent}`).join(', ')}; together ${Object.values(cpu).reduce((a, b) => a + b, 0)}`
+      : 'CPU per process: not measured (no /proc)';
     // Requests still in flight when the generator stopped also reach the hub: count what was stored.
     await new Promise((r) => setTimeout(r, 500));
     const inbound = (await counts()).inbound - base.inbound;
     if (webhooksOnly) {
       console.log(`\nsigned Twilio SMS webhooks alone (hub of role api, no worker), ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ`);
       console.table([{ 'target rate/s': rate, seconds: durationS, 'webhooks sent': result.sent, accepted: result.ok, 'non-2xx': result.failed, 'ack p50 ms': result.p50, 'ack p99 ms': result.p99, 'ack max ms': result.max, 'achieved rate/s': result.rate, 'inbound stored': inbound }]);
+      console.log(cpuLine);
       return;
     }
 
@@ -178,6 +195,7 @@ async function run(): Promise<void> {
         duplicated: measured.length - recipients.size + Math.max(0, tickets - inbound),
       },
     ]);
+    console.log(cpuLine);
   } finally {
     await Promise.all(
       hubs.map(

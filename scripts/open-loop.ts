@@ -24,10 +24,15 @@ export async function openLoop(options: {
   durationS: number;
   /** Sockets kept open to the server at most; requests beyond wait for one (and that wait counts). */
   connections: number;
+  /**
+   * Keep-alive sockets to reuse (and leave open), e.g. the warm-up's: a measured run then opens no
+   * connections of its own, as a provider's pooled connections are open before a burst.
+   */
+  agent?: http.Agent;
   requests: ReadonlyArray<{ headers: Record<string, string>; body: string }>;
 }): Promise<OpenLoopResult> {
   const target = new URL(options.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: options.connections });
+  const agent = options.agent ?? new http.Agent({ keepAlive: true, maxSockets: options.connections });
   const total = Math.min(options.requests.length, Math.round(options.rate * options.durationS));
   const latencies: number[] = [];
   let failed = 0;
@@ -66,7 +71,7 @@ export async function openLoop(options: {
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(inFlight);
-  agent.destroy();
+  if (!options.agent) agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 10) / 10;
   return { sent, ok: latencies.length, failed, rate: Math.round((latencies.length * 1000) / (lastAnswer - start)), p50: at(0.5), p99: at(0.99), max: at(1) };
