@@ -349,7 +349,8 @@ describe('SLA configuration', () => {
   });
 
   test('when a district declares an extra holiday, then running clocks of its tickets move past it', async () => {
-    // The district's own calendar: the standard week, and tomorrow … the next ten days off (a typhoon, say).
+    // The district's own calendar: the standard week, then every day from tomorrow to the reply deadline's day off
+    // (a typhoon, say): the deadline has to move past them, whatever the weekday and hour the test runs at.
     const created = await admin.post('/api/v1/sla/calendars', {
       name: '东城区工作日历',
       regionId: ids.region('990101'),
@@ -359,11 +360,15 @@ describe('SLA configuration', () => {
     const ticket = await dispatched();
     const before = open(await clocksOf(ticket.id), 'reply')!;
     expect(before.calendarId).toBe(created.body.id);
-    const today = new Date(Date.now() + hours(8)).toISOString().slice(0, 10);
-    const days = Array.from({ length: 10 }, (_, i) => new Date(Date.parse(`${today}T00:00:00Z`) + (i + 1) * 86_400_000).toISOString().slice(0, 10));
+    const beijingDate = (ms: number) => new Date(ms + hours(8)).toISOString().slice(0, 10);
+    const today = beijingDate(Date.now());
+    const lastDay = beijingDate(Date.parse(before.dueAt));
+    const days: string[] = [];
+    for (let day = today; day < lastDay; ) days.push((day = beijingDate(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000)));
     for (const day of days) expect((await admin.put(`/api/v1/sla/calendars/${created.body.id}/overrides/${day}`, { kind: 'holiday', note: '台风停工' })).status).toBe(200);
     const after = open(await clocksOf(ticket.id), 'reply')!;
-    expect(new Date(after.dueAt).getTime()).toBeGreaterThan(new Date(before.dueAt).getTime() + 9 * 86_400_000);
+    // Later than the end of the last day off (midnight in Beijing).
+    expect(Date.parse(after.dueAt)).toBeGreaterThan(Date.parse(`${lastDay}T00:00:00+08:00`) + 86_400_000);
     expect(after.ledger.at(-1)).toMatchObject({ type: 'retarget', reason: '工作日历变更' });
     // Importing next year's official notice replaces that year's overrides only.
     const imported = await admin.post(`/api/v1/sla/calendars/${created.body.id}/import`, { year: 2027, holidays: ['2027-10-01', '2027-10-02'], workdays: ['2027-09-26'], note: '国务院办公厅通知' });

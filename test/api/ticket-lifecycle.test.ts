@@ -34,6 +34,9 @@ async function triaged() {
   return ticket;
 }
 
+/** A time `days` calendar days after a deadline, for extension requests. */
+const laterThan = (deadline: string, days: number) => new Date(Date.parse(deadline) + days * 86_400_000).toISOString();
+
 async function dispatchedToHousing(assist = false) {
   const ticket = await triaged();
   await ok(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ'), assistDepartmentIds: assist ? [ids.department('CGJ')] : [] });
@@ -73,7 +76,7 @@ describe('ticket lifecycle through HTTP', () => {
 
   test('when a ticket goes dispatch → sign for → co-handling → extension → reply → close, then every step is on the timeline and the outbox', async () => {
     const ticket = await dispatchedToHousing(true);
-    await ok(agent, ticket.id, 'sign_for', { note: '已安排维修班组' });
+    const signed = await ok(agent, ticket.id, 'sign_for', { note: '已安排维修班组' });
 
     // The lead cannot reply while an assisting department has not reported.
     const blocked = await agent.post(`/api/v1/tickets/${ticket.id}/reply`, { text: '已修复', solved: true });
@@ -82,9 +85,10 @@ describe('ticket lifecycle through HTTP', () => {
 
     await ok(cgAgent, ticket.id, 'assist_sign_for');
     await ok(cgAgent, ticket.id, 'assist_report', { text: '城管已清理周边占道摊点，便于施工' });
-    await ok(agent, ticket.id, 'request_extension', { reason: '需采购灯具', requestedDueAt: inDays(10) });
+    // Ten days past the deadline it has (how far that is from today depends on the weekday and the hour).
+    await ok(agent, ticket.id, 'request_extension', { reason: '需采购灯具', requestedDueAt: laterThan(signed.replyDueAt, 10) });
     const decided = await ok(supervisor, ticket.id, 'decide_extension', { decision: 'approve', note: '同意' });
-    expect(new Date(decided.replyDueAt).getTime()).toBeGreaterThan(Date.now() + 9 * 86_400_000);
+    expect(Date.parse(decided.replyDueAt)).toBeGreaterThan(Date.parse(signed.replyDueAt) + 9 * 86_400_000);
     expect(decided.extensionRequests[0]).toMatchObject({ status: 'approved' });
 
     const replied = await ok(agent, ticket.id, 'reply', { text: '路灯已更换，恢复照明。', solved: true });
@@ -276,8 +280,9 @@ describe('ticket lifecycle through HTTP', () => {
 
   test('when an extension is rejected, then the deadline stays', async () => {
     const ticket = await dispatchedToHousing();
-    const requested = await ok(agent, ticket.id, 'request_extension', { reason: '需协调', requestedDueAt: inDays(20) });
-    await act(agent, ticket.id, 'request_extension', { reason: '再次', requestedDueAt: inDays(21) }, 409);
+    const { replyDueAt } = (await agent.get(`/api/v1/tickets/${ticket.id}`)).body;
+    const requested = await ok(agent, ticket.id, 'request_extension', { reason: '需协调', requestedDueAt: laterThan(replyDueAt, 10) });
+    await act(agent, ticket.id, 'request_extension', { reason: '再次', requestedDueAt: laterThan(replyDueAt, 11) }, 409);
     const decided = await ok(admin, ticket.id, 'decide_extension', { decision: 'reject', note: '不符合延期条件' });
     expect(decided.replyDueAt).toBe(requested.replyDueAt);
     await act(supervisor, ticket.id, 'decide_extension', { decision: 'approve' }, 409);
