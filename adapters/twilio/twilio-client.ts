@@ -9,14 +9,14 @@ export interface TwilioSettings {
   authToken: string;
   /** Another base URL for Twilio's REST API (a local server that speaks it, in tests and staging). */
   apiBase?: string;
+  /** How long a request may wait for Twilio's answer; 10 s unless given. */
+  timeoutMs?: number;
 }
-
-const timeoutMs = 10_000;
 
 /**
  * The SDK's HTTP client (its documented custom-client hook) on node:http(s) with kept-alive sockets,
- * instead of axios: half the CPU per request (0.39 against 0.87 ms per message sent, with the local
- * Twilio server's share), and every socket kept for the next message, where the default agent keeps 5.
+ * instead of axios: 0.51 against 0.87 ms of CPU per message sent (with the local Twilio server's share),
+ * and every socket kept for the next message, where the default agent keeps 5.
  * Same contract as RequestClient.request: basic auth, form or JSON body, repeated keys for arrays, no
  * redirects, the body returned as text (the SDK parses it); a timeout or network error rejects.
  */
@@ -26,7 +26,10 @@ class NodeHttpClient extends RequestClient {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 50, maxFreeSockets: 50 }),
   };
 
-  constructor(private readonly apiBase?: string) {
+  constructor(
+    private readonly apiBase: string | undefined,
+    private readonly timeoutMs: number,
+  ) {
     super({ timeout: timeoutMs });
   }
 
@@ -41,7 +44,7 @@ class NodeHttpClient extends RequestClient {
     if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
     const agent = this.agents[url.protocol as 'http:' | 'https:'];
     if (!agent) return Promise.reject(new Error(`twilio: unsupported protocol ${url.protocol}`));
-    const timeout = opts.timeout ?? timeoutMs;
+    const timeout = opts.timeout ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
       const request = (url.protocol === 'https:' ? https : http).request(url, { method: opts.method.toUpperCase(), headers, agent, timeout }, (response) => {
         const chunks: Buffer[] = [];
@@ -65,7 +68,7 @@ function formEntries(values: unknown): Array<[string, string]> {
 }
 
 export function createTwilioClient(settings: TwilioSettings): twilio.Twilio {
-  return twilio(settings.accountSid, settings.authToken, { httpClient: new NodeHttpClient(settings.apiBase) });
+  return twilio(settings.accountSid, settings.authToken, { httpClient: new NodeHttpClient(settings.apiBase, settings.timeoutMs ?? 10_000) });
 }
 
 export { twilio };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface PlacedCall {
   sid: string;
@@ -28,8 +28,9 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   const sent: SentMessage[] = [];
   const calls: PlacedCall[] = [];
   const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
-  /** Numbers whose next sends lose their connection before any answer (a network failure). */
-  const drops: string[] = [];
+  /** Numbers whose next sends get no answer: the connection is cut, or held open in silence. */
+  const drops: Array<{ to: string; how: 'cut' | 'silence' }> = [];
+  const silenced = new Set<Socket>();
   /** Runs before a send is answered: e.g. a delivery report that overtakes the send's own answer. */
   const hooks: { beforeAnswer?: (message: SentMessage) => Promise<void> } = {};
   const server = http.createServer((req, res) => {
@@ -45,10 +46,11 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
       const params = new URLSearchParams(raw);
-      const dropIndex = drops.indexOf(params.get('To') ?? '');
+      const dropIndex = drops.findIndex((d) => d.to === params.get('To'));
       if (dropIndex >= 0) {
-        drops.splice(dropIndex, 1);
-        req.socket.destroy();
+        const [drop] = drops.splice(dropIndex, 1);
+        if (drop!.how === 'cut') req.socket.destroy();
+        else silenced.add(req.socket);
         return;
       }
       const failureIndex = failures.findIndex((f) => f.to === params.get('To'));
@@ -104,11 +106,15 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
       for (let i = 0; i < n; i += 1) failures.push({ to, status, code, message });
     },
-    /** The next n sends to this number lose their connection before any answer. */
-    drop(to: string, n: number) {
-      for (let i = 0; i < n; i += 1) drops.push(to);
+    /** The next n sends to this number get no answer: the connection is cut, or held open in silence (a timeout). */
+    drop(to: string, n: number, how: 'cut' | 'silence' = 'cut') {
+      for (let i = 0; i < n; i += 1) drops.push({ to, how });
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of silenced) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
