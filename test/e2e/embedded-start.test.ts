@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
@@ -81,4 +82,26 @@ test('when the hub starts with no configuration, then it runs on embedded Postgr
   const departments2 = (await http2.get('/api/v1/departments').set('Authorization', `Bearer ${login2.body.token}`)).body.items;
   expect(departments2).toHaveLength(departments.length);
   expect(await stopHub()).toBe(0);
+}, 120_000);
+
+test('when the hub is told to stop while a request is in flight, then it answers the request, stops its PostgreSQL and exits 0', async () => {
+  const [port, pgPort] = [await freePort(), await freePort()];
+  await startHub(port, pgPort);
+  // A login whose body is still arriving when SIGTERM comes: the hub must wait for it, database and all.
+  const body = JSON.stringify({ username: 'operator', password: 'operator-12345' });
+  const socket = net.connect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk) => (answer += chunk));
+  const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`);
+  await new Promise((r) => setTimeout(r, 200));
+  const exited = stopHub();
+  await new Promise((r) => setTimeout(r, 1_500));
+  socket.write(body.slice(10));
+  await closed;
+  expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+  expect(await exited).toBe(0);
+  const pgStillUp = await new Promise<boolean>((resolve) => net.connect(pgPort, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
+  expect(pgStillUp).toBe(false);
 }, 120_000);
