@@ -59,8 +59,23 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   } catch (error) {
     throw new Error(`embedded PostgreSQL did not start on port ${options.port} (is another hub running? set EMBEDDED_PG_PORT): ${String(error)}`);
   }
+  // However this process ends (a crash's process.exit(1) too), its PostgreSQL does not outlive it. Only
+  // synchronous work runs at 'exit': ask for a fast shutdown (SIGINT) by the pid in postmaster.pid, which
+  // PostgreSQL removes when it stops.
+  const stopWithProcess = () => {
+    try {
+      const pid = Number.parseInt(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8'), 10);
+      if (pid > 0) process.kill(pid, 'SIGINT');
+    } catch {
+      // Already stopped.
+    }
+  };
+  process.once('exit', stopWithProcess);
   return {
     url: `postgres://${user}:${password}@127.0.0.1:${options.port}/postgres`,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener('exit', stopWithProcess);
+      await server.stop();
+    },
   };
 }

@@ -105,3 +105,31 @@ test('when the hub is told to stop while a request is in flight, then it answers
   const pgStillUp = await new Promise<boolean>((resolve) => net.connect(pgPort, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
   expect(pgStillUp).toBe(false);
 }, 120_000);
+
+test('when a process that started the embedded PostgreSQL crashes, then its PostgreSQL stops too', async () => {
+  const pgPort = await freePort();
+  const pgDir = path.join(dataDir, 'crash-pg');
+  const embedded = path.resolve(__dirname, '../../dist/src/db/embedded.js');
+  const script = `
+    const { startEmbeddedPostgres } = require(${JSON.stringify(embedded)});
+    const logger = { debug() {}, info() {}, warn() {} };
+    startEmbeddedPostgres({ dataDir: ${JSON.stringify(pgDir)}, port: ${pgPort}, logger }).then(() => {
+      console.log('started');
+      setImmediate(() => { throw new Error('a bug in the hub'); });
+    });`;
+  const crashing = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  crashing.stdout!.on('data', (chunk) => (out += chunk));
+  crashing.stderr!.on('data', (chunk) => (out += chunk));
+  const code = await new Promise<number | null>((resolve) => crashing.once('exit', resolve));
+  expect(out).toMatch(/started[\s\S]*a bug in the hub/);
+  expect(code).toBe(1);
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  try {
+    for (let i = 0; i < 100 && fs.existsSync(pidFile); i += 1) await new Promise((r) => setTimeout(r, 100));
+    expect(fs.existsSync(pidFile)).toBe(false);
+  } finally {
+    // Without the fix the server is still up: do not leave it behind.
+    if (fs.existsSync(pidFile)) process.kill(Number.parseInt(fs.readFileSync(pidFile, 'utf8'), 10), 'SIGINT');
+  }
+}, 120_000);
