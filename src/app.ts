@@ -111,8 +111,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const db = database.db;
   const queue: JobQueue =
     config.queue.kind === 'bullmq'
-      ? new BullMqQueue({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, concurrency: config.queue.concurrency, backgroundConcurrency: config.queue.backgroundConcurrency, logger })
-      : new InProcessQueue(config.queue.concurrency, logger, config.queue.backgroundConcurrency);
+      ? new BullMqQueue({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, concurrency: config.queue.concurrency, logger })
+      : new InProcessQueue(config.queue.concurrency, logger);
 
   let seeded = { taxonomy: false, demo: false };
   try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { LaneConcurrency } from '../jobs/job-catalogue';
 
 /**
  * The one place that reads process.env. Every key is documented in README.md
@@ -30,6 +31,7 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl,
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('hh'),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  QUEUE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
   QUEUE_BACKGROUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
 
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
@@ -90,7 +92,8 @@ export interface Config {
   database:
     | { kind: 'external'; url: string; poolMax: number; prepare: boolean }
     | { kind: 'embedded'; dataDir: string; port: number; poolMax: number; prepare: boolean };
-  queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: number; backgroundConcurrency: number } | { kind: 'in-process'; concurrency: number; backgroundConcurrency: number };
+  /** Jobs at once per worker process, by lane (src/jobs/job-catalogue.ts). */
+  queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: LaneConcurrency } | { kind: 'in-process'; concurrency: LaneConcurrency };
   sessionTtlMs: number;
   shutdownTimeoutMs: number;
   seedDemo: boolean;
@@ -160,6 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   }
   if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) throw new ConfigError('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)');
   if (Boolean(e.WECHAT_APPID) !== Boolean(e.WECHAT_SECRET)) throw new ConfigError('the mini-program channel needs both WECHAT_APPID and WECHAT_SECRET (or neither)');
+  const concurrency: LaneConcurrency = { main: e.QUEUE_CONCURRENCY, intake: e.QUEUE_BATCH_CONCURRENCY, delivery: e.QUEUE_BATCH_CONCURRENCY, background: e.QUEUE_BACKGROUND_CONCURRENCY };
   return {
     role: e.HUB_ROLE,
     http: {
@@ -173,8 +177,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE }
       : { kind: 'embedded', dataDir: path.resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE },
     queue: e.REDIS_URL
-      ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency: e.QUEUE_CONCURRENCY, backgroundConcurrency: e.QUEUE_BACKGROUND_CONCURRENCY }
-      : { kind: 'in-process', concurrency: e.QUEUE_CONCURRENCY, backgroundConcurrency: e.QUEUE_BACKGROUND_CONCURRENCY },
+      ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency }
+      : { kind: 'in-process', concurrency },
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     seedDemo: e.SEED_DEMO,

@@ -1,13 +1,11 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger';
-import { jobCatalogue, type JobName, type JobPayload } from './job-catalogue';
+import { jobCatalogue, lanes, type JobName, type JobPayload, type Lane, type LaneConcurrency } from './job-catalogue';
 import { assertHandlersComplete, parsePayload, runHandler, type EnqueueOptions, type JobHandlers, type JobQueue, type JobStats } from './queue';
 
-/** Two lanes, each a BullMQ queue with its own workers: the catalogue's background jobs run a few at a time. */
-const lanes = { main: 'hotline', background: 'hotline-background' } as const;
-type Lane = keyof typeof lanes;
-const laneOf = (name: JobName): Lane => (jobCatalogue[name].background ? 'background' : 'main');
+/** Each lane (see the catalogue) is a BullMQ queue with its own workers. */
+const queueNames: Record<Lane, string> = { main: 'hotline', intake: 'hotline-intake', delivery: 'hotline-delivery', background: 'hotline-background' };
 
 /**
  * Production queue: BullMQ on Redis, shared by every api and worker process.
@@ -22,24 +20,21 @@ export class BullMqQueue implements JobQueue {
   private readonly counters: JobStats = { completed: 0, skipped: 0, failed: 0, retried: 0 };
 
   constructor(
-    private readonly options: { redisUrl: string; prefix: string; concurrency: number; backgroundConcurrency: number; logger: Logger },
+    private readonly options: { redisUrl: string; prefix: string; concurrency: LaneConcurrency; logger: Logger },
   ) {
     // Producers fail fast when Redis is away instead of hanging an HTTP request.
     this.producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
     this.producerConnection.on('error', (err) => options.logger.warn({ err }, 'redis (producer) error'));
-    this.queues = {
-      main: new Queue(lanes.main, { connection: this.producerConnection, prefix: options.prefix }),
-      background: new Queue(lanes.background, { connection: this.producerConnection, prefix: options.prefix }),
-    };
+    this.queues = Object.fromEntries(lanes.map((lane) => [lane, new Queue(queueNames[lane], { connection: this.producerConnection, prefix: options.prefix })])) as Record<Lane, Queue>;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
-    await this.queues[laneOf(name)].add(name, parsePayload(name, payload), this.jobOptions(name, options));
+    await this.queues[jobCatalogue[name].lane].add(name, parsePayload(name, payload), this.jobOptions(name, options));
   }
 
   async enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queues[laneOf(name)].addBulk(jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })));
+    await this.queues[jobCatalogue[name].lane].addBulk(jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })));
   }
 
   private jobOptions(name: JobName, options: EnqueueOptions) {
@@ -58,19 +53,19 @@ export class BullMqQueue implements JobQueue {
 
   async startWorker(handlers: JobHandlers): Promise<void> {
     assertHandlersComplete(handlers);
-    for (const [lane, concurrency] of [['main', this.options.concurrency], ['background', this.options.backgroundConcurrency]] as const) {
+    for (const lane of lanes) {
       // Blocking commands need maxRetriesPerRequest: null (BullMQ's requirement for workers).
       const connection = new Redis(this.options.redisUrl, { maxRetriesPerRequest: null });
       connection.on('error', (err) => this.options.logger.warn({ err }, 'redis (worker) error'));
       const worker = new Worker(
-        lanes[lane],
+        queueNames[lane],
         async (job: Job) => {
           // A coalesced job that has started may already have read its input: from now on, an enqueue adds a new one.
           if (job.deduplicationId) await job.removeDeduplicationKey();
           const logger = this.options.logger.child({ job: job.name, jobId: job.id, attempt: job.attemptsMade + 1 });
           return runHandler(handlers, job.name as JobName, job.data, { jobId: job.id ?? '', attempt: job.attemptsMade + 1, logger });
         },
-        { connection, prefix: this.options.prefix, concurrency },
+        { connection, prefix: this.options.prefix, concurrency: this.options.concurrency[lane] },
       );
       worker.on('completed', (_job, outcome) => {
         this.counters[outcome === 'skipped' ? 'skipped' : 'completed'] += 1;

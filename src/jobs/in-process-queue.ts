@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../shared/logger';
-import { jobCatalogue, type JobName, type JobPayload } from './job-catalogue';
+import { jobCatalogue, lanes, type JobName, type JobPayload, type Lane, type LaneConcurrency } from './job-catalogue';
 import { assertHandlersComplete, parsePayload, retryDelayMs, runHandler, type EnqueueOptions, type JobHandlers, type JobQueue, type JobStats } from './queue';
 
 interface PendingJob {
@@ -19,10 +19,9 @@ interface PendingJob {
 export class InProcessQueue implements JobQueue {
   readonly kind = 'in-process' as const;
   private handlers?: JobHandlers;
-  private readonly ready: PendingJob[] = [];
-  /** Background jobs (the catalogue's): a lane of their own, backgroundConcurrency at a time. */
-  private readonly background: PendingJob[] = [];
-  private runningBackground = 0;
+  /** Jobs ready to run, by lane (the catalogue's); each lane runs up to its concurrency at a time. */
+  private readonly ready = Object.fromEntries(lanes.map((lane) => [lane, [] as PendingJob[]])) as Record<Lane, PendingJob[]>;
+  private readonly runningIn = Object.fromEntries(lanes.map((lane) => [lane, 0])) as Record<Lane, number>;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly known = new Set<string>();
   /** Coalescing keys of jobs that have not started yet. */
@@ -33,9 +32,8 @@ export class InProcessQueue implements JobQueue {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly concurrency: number,
+    private readonly concurrency: LaneConcurrency,
     private readonly logger: Logger,
-    private readonly backgroundConcurrency = 1,
   ) {}
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
@@ -59,7 +57,7 @@ export class InProcessQueue implements JobQueue {
   }
 
   private schedule(job: PendingJob, delayMs: number): void {
-    const lane = jobCatalogue[job.name].background ? this.background : this.ready;
+    const lane = this.ready[jobCatalogue[job.name].lane];
     if (delayMs <= 0) {
       lane.push(job);
       this.pump();
@@ -75,23 +73,22 @@ export class InProcessQueue implements JobQueue {
   }
 
   private pump(): void {
-    while (this.handlers && !this.closed && this.running - this.runningBackground < this.concurrency && this.ready.length > 0) {
-      void this.run(this.ready.shift()!);
-    }
-    while (this.handlers && !this.closed && this.runningBackground < this.backgroundConcurrency && this.background.length > 0) {
-      void this.run(this.background.shift()!);
+    for (const lane of lanes) {
+      while (this.handlers && !this.closed && this.runningIn[lane] < this.concurrency[lane] && this.ready[lane].length > 0) {
+        void this.run(this.ready[lane].shift()!);
+      }
     }
     this.notifyIfIdle();
   }
 
   private waiting(): number {
-    return this.ready.length + this.background.length;
+    return lanes.reduce((sum, lane) => sum + this.ready[lane].length, 0);
   }
 
   private async run(job: PendingJob): Promise<void> {
-    const background = jobCatalogue[job.name].background;
+    const lane = jobCatalogue[job.name].lane;
     this.running += 1;
-    if (background) this.runningBackground += 1;
+    this.runningIn[lane] += 1;
     if (job.coalesce) this.coalescing.delete(job.coalesce);
     const logger = this.logger.child({ job: job.name, jobId: job.id, attempt: job.attempt });
     let finished = true;
@@ -112,7 +109,7 @@ export class InProcessQueue implements JobQueue {
     } finally {
       if (finished) this.known.delete(job.id);
       this.running -= 1;
-      if (background) this.runningBackground -= 1;
+      this.runningIn[lane] -= 1;
       this.pump();
     }
   }

@@ -1,20 +1,32 @@
 import { z } from 'zod';
 
+/**
+ * Each job runs in a lane, and each lane has its own concurrency per worker process:
+ * - main (QUEUE_CONCURRENCY): one-off work, much of it waiting on a provider (Slack, calls, the postal service);
+ * - intake and delivery (QUEUE_BATCH_CONCURRENCY each): jobs that work off everything waiting. One at a
+ *   time makes the biggest batches, so the fewest statements and callbacks per message, and the webhooks
+ *   of a burst wait less for the event loop (docs/benchmarks.md, session 8); more worker processes, not
+ *   more at once in one, is how they scale. Two lanes, so intake never waits for a slow provider;
+ * - background (QUEUE_BACKGROUND_CONCURRENCY): work that may lag a burst (triage).
+ */
+export const lanes = ['main', 'intake', 'delivery', 'background'] as const;
+export type Lane = (typeof lanes)[number];
+export type LaneConcurrency = Record<Lane, number>;
+
 export interface JobSpec<S extends z.ZodType> {
   payload: S;
   /** Attempts in all, first run included. */
   attempts: number;
   /** First retry delay; doubles on each further retry. */
   backoffMs: number;
-  /** Runs in the background lane, a few at a time (QUEUE_BACKGROUND_CONCURRENCY): work that may lag a burst. */
-  background: boolean;
+  lane: Lane;
 }
 
-const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; backoffMs?: number; background?: boolean } = {}): JobSpec<S> => ({
+const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; backoffMs?: number; lane?: Lane } = {}): JobSpec<S> => ({
   payload,
   attempts: options.attempts ?? 5,
   backoffMs: options.backoffMs ?? 1_000,
-  background: options.background ?? false,
+  lane: options.lane ?? 'main',
 });
 
 /**
@@ -24,12 +36,12 @@ const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; back
  */
 export const jobCatalogue = {
   // In a burst the citizens' acknowledgements go first; classifying and dispatching follow at a steady pace.
-  'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() }), { background: true }),
+  'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() }), { lane: 'background' }),
   // Works off every stored message waiting (coalesced: a burst of webhooks makes a few of these).
-  'intake.process': job(z.strictObject({})),
+  'intake.process': job(z.strictObject({}), { lane: 'intake' }),
   // Delivery keeps its retry state on the outbox rows; the job itself runs once per attempt. One job
   // names up to a batch of rows (those one transaction wrote) and may take more that are due.
-  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(50) }), { attempts: 1 }),
+  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(50) }), { attempts: 1, lane: 'delivery' }),
   // One level of the SLA alert ladder for one clock; a moved deadline (new generation) makes it stale.
   'sla.alert': job(
     z.strictObject({ clockId: z.number().int().positive(), generation: z.number().int().positive(), level: z.number().int().min(0) }),

@@ -13,15 +13,18 @@ const original = { ...jobCatalogue['ticket.triage'] };
 beforeAll(() => Object.assign(jobCatalogue['ticket.triage'], { attempts: 3, backoffMs: 50 }));
 afterAll(() => Object.assign(jobCatalogue['ticket.triage'], original));
 
+/** The main lane's concurrency as given; the others one at a time. */
+const lanes = (main: number) => ({ main, intake: 1, delivery: 1, background: 1 });
+
 const implementations: Array<[string, (concurrency?: number) => { queue: JobQueue; cleanup(): Promise<void> }]> = [
-  ['in-process', (concurrency = 4) => ({ queue: new InProcessQueue(concurrency, logger, 1), cleanup: async () => undefined })],
+  ['in-process', (concurrency = 4) => ({ queue: new InProcessQueue(lanes(concurrency), logger), cleanup: async () => undefined })],
 ];
 if (process.env.REDIS_URL) {
   implementations.push([
     'BullMQ',
     (concurrency = 4) => {
       const prefix = `hh-test-queue-${randomBytes(4).toString('hex')}`;
-      return { queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency, backgroundConcurrency: 1, logger }), cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix) };
+      return { queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency: lanes(concurrency), logger }), cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix) };
     },
   ]);
 }
@@ -157,6 +160,44 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
       await cleanup();
     }
   });
+
+  test('when intake jobs pile up, then they run one at a time, and delivery and main-lane jobs do not wait for them', async () => {
+    const { queue: fresh, cleanup } = make();
+    const started: string[] = [];
+    let runningIntake = 0;
+    let mostIntake = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await fresh.startWorker(only({
+        'intake.process': async (_payload, { jobId }) => {
+          started.push(`intake ${jobId}`);
+          runningIntake += 1;
+          mostIntake = Math.max(mostIntake, runningIntake);
+          if (jobId === 'a') await gate;
+          runningIntake -= 1;
+          return 'done';
+        },
+        'notify.deliver': async () => (started.push('deliver'), 'done'),
+        'sla.alert': async () => (started.push('alert'), 'done'),
+      }));
+      await fresh.enqueue('intake.process', {}, { jobId: 'a' });
+      await waitFor(() => started.includes('intake a'));
+      await fresh.enqueue('intake.process', {}, { jobId: 'b' });
+      await fresh.enqueue('notify.deliver', { outboxIds: [7] });
+      await fresh.enqueue('sla.alert', { clockId: 1, generation: 1, level: 0 });
+      await waitFor(() => started.includes('deliver') && started.includes('alert'));
+      await new Promise((r) => setTimeout(r, 100));
+      expect(started).not.toContain('intake b');
+      release();
+      await waitFor(() => started.includes('intake b'));
+      await fresh.drain();
+      expect(mostIntake).toBe(1);
+    } finally {
+      await fresh.close();
+      await cleanup();
+    }
+  });
 });
 
 describe.each(implementations)('%s queue, coalescing', (_name, make) => {
@@ -194,7 +235,7 @@ describe.each(implementations)('%s queue, coalescing', (_name, make) => {
 
 describe('the handler map', () => {
   test('when a handler is missing at start, then the worker refuses to start', async () => {
-    const queue = new InProcessQueue(1, logger);
+    const queue = new InProcessQueue(lanes(1), logger);
     await expect(queue.startWorker({} as JobHandlers)).rejects.toThrow(/handlers missing for: ticket.triage/);
     await queue.close();
   });

@@ -7,14 +7,14 @@ describe('configuration', () => {
     const config = loadConfig({});
     expect(config.role).toBe('all');
     expect(config.database).toMatchObject({ kind: 'embedded', port: 54329 });
-    expect(config.queue.kind).toBe('in-process');
+    expect(config.queue).toEqual({ kind: 'in-process', concurrency: { main: 8, intake: 1, delivery: 1, background: 2 } });
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' });
   });
 
   test('when DATABASE_URL and REDIS_URL are set, then the hub uses them and may run api or worker alone', () => {
-    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', REDIS_URL: 'redis://cache:6379', HUB_ROLE: 'worker', QUEUE_CONCURRENCY: '16', QUEUE_BACKGROUND_CONCURRENCY: '3' });
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', REDIS_URL: 'redis://cache:6379', HUB_ROLE: 'worker', QUEUE_CONCURRENCY: '16', QUEUE_BATCH_CONCURRENCY: '2', QUEUE_BACKGROUND_CONCURRENCY: '3' });
     expect(config.database).toEqual({ kind: 'external', url: 'postgres://u@db:5432/hub', poolMax: 10, prepare: true });
-    expect(config.queue).toEqual({ kind: 'bullmq', redisUrl: 'redis://cache:6379', prefix: 'hh', concurrency: 16, backgroundConcurrency: 3 });
+    expect(config.queue).toEqual({ kind: 'bullmq', redisUrl: 'redis://cache:6379', prefix: 'hh', concurrency: { main: 16, intake: 2, delivery: 2, background: 3 } });
     expect(config.role).toBe('worker');
     expect(loadConfig({ REDIS_URL: 'redis://x:1' }, { role: 'api' }).role).toBe('api');
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', DATABASE_PREPARE: 'false' }).database).toMatchObject({ prepare: false });
@@ -22,6 +22,7 @@ describe('configuration', () => {
 
   test('when a value is wrong, then start-up fails with every problem named', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' })).toThrow(ConfigError);
+    expect(() => loadConfig({ QUEUE_BATCH_CONCURRENCY: '0' })).toThrow(/QUEUE_BATCH_CONCURRENCY/);
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' });
     } catch (error) {
