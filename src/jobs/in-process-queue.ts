@@ -26,7 +26,6 @@ export class InProcessQueue implements JobQueue {
   private readonly known = new Set<string>();
   /** Coalescing keys of jobs that have not started yet. */
   private readonly coalescing = new Set<string>();
-  private running = 0;
   private closed = false;
   private readonly counters: JobStats = { completed: 0, skipped: 0, failed: 0, retried: 0 };
   private idleWaiters: Array<() => void> = [];
@@ -85,9 +84,12 @@ export class InProcessQueue implements JobQueue {
     return lanes.reduce((sum, lane) => sum + this.ready[lane].length, 0);
   }
 
+  private running(): number {
+    return lanes.reduce((sum, lane) => sum + this.runningIn[lane], 0);
+  }
+
   private async run(job: PendingJob): Promise<void> {
     const lane = jobCatalogue[job.name].lane;
-    this.running += 1;
     this.runningIn[lane] += 1;
     if (job.coalesce) this.coalescing.delete(job.coalesce);
     const logger = this.logger.child({ job: job.name, jobId: job.id, attempt: job.attempt });
@@ -108,14 +110,13 @@ export class InProcessQueue implements JobQueue {
       }
     } finally {
       if (finished) this.known.delete(job.id);
-      this.running -= 1;
       this.runningIn[lane] -= 1;
       this.pump();
     }
   }
 
   private notifyIfIdle(): void {
-    if (this.running === 0 && (this.waiting() === 0 || !this.handlers)) {
+    if (this.running() === 0 && (this.waiting() === 0 || !this.handlers)) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const resolve of waiters) resolve();
@@ -123,7 +124,7 @@ export class InProcessQueue implements JobQueue {
   }
 
   drain(timeoutMs = 10_000): Promise<void> {
-    if (this.running === 0 && this.waiting() === 0) return Promise.resolve();
+    if (this.running() === 0 && this.waiting() === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('queue did not drain in time')), timeoutMs);
       this.idleWaiters.push(() => {
@@ -146,6 +147,6 @@ export class InProcessQueue implements JobQueue {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     const deadline = Date.now() + 10_000;
-    while (this.running > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (this.running() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   }
 }
