@@ -13,12 +13,12 @@ const answer = z.object({
  * throws, and the delivery is checked again later.
  */
 export class HttpPostalTracker implements PostalTracker {
-  constructor(private readonly options: { baseUrl: string; apiKey: string; timeoutMs?: number }) {}
+  constructor(private readonly options: { baseUrl: string; apiKey: string; timeoutMs: number }) {}
 
   async track(trackingNumber: string): Promise<{ status: 'in_transit' | 'delivered' | 'returned'; at?: Date }> {
     const response = await fetch(`${this.options.baseUrl.replace(/\/$/, '')}/tracking/${encodeURIComponent(trackingNumber)}`, {
       headers: { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
+      signal: AbortSignal.timeout(this.options.timeoutMs),
     });
     if (!response.ok) throw new Error(`postal tracking answered HTTP ${response.status}`);
     const parsed = answer.safeParse(await response.json());

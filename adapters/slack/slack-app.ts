@@ -13,6 +13,8 @@ export interface SlackOptions {
   signingSecret: string;
   /** Slack's Web API base (tests point it at a local server). */
   apiUrl?: string;
+  /** How long a Web API call may wait for Slack's answer. */
+  timeoutMs: number;
 }
 
 /**
@@ -32,7 +34,7 @@ export function createSlackApp(options: SlackOptions, logger: Logger): { app: Ap
     receiver,
     logger: boltLogger,
     // The outbox retries failed sends; the client fails fast instead of retrying for minutes.
-    clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: 10_000 },
+    clientOptions: { slackApiUrl: options.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true, timeout: options.timeoutMs },
     tokenVerificationEnabled: false,
   });
   return { app, router, chat: new SlackChatApi(app) };

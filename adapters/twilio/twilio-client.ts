@@ -9,8 +9,8 @@ export interface TwilioSettings {
   authToken: string;
   /** Another base URL for Twilio's REST API (a local server that speaks it, in tests and staging). */
   apiBase?: string;
-  /** How long a request may wait for Twilio's answer; 10 s unless given. */
-  timeoutMs?: number;
+  /** How long a request may wait for Twilio's answer. */
+  timeoutMs: number;
 }
 
 /**
@@ -68,7 +68,7 @@ function formEntries(values: unknown): Array<[string, string]> {
 }
 
 export function createTwilioClient(settings: TwilioSettings): twilio.Twilio {
-  return twilio(settings.accountSid, settings.authToken, { httpClient: new NodeHttpClient(settings.apiBase, settings.timeoutMs ?? 10_000) });
+  return twilio(settings.accountSid, settings.authToken, { httpClient: new NodeHttpClient(settings.apiBase, settings.timeoutMs) });
 }
 
 export { twilio };

@@ -12,7 +12,7 @@ const tokenErrors = new Set([40001, 40014, 42001]);
 export class WeChatHttpApi implements WeChatApi {
   private token?: { value: string; until: number };
 
-  constructor(private readonly settings: { appId: string; secret: string; apiBase: string; timeoutMs?: number }) {}
+  constructor(private readonly settings: { appId: string; secret: string; apiBase: string; timeoutMs: number }) {}
 
   async code2session(code: string): Promise<{ openid: string }> {
     const query = new URLSearchParams({ appid: this.settings.appId, secret: this.settings.secret, js_code: code, grant_type: 'authorization_code' });
@@ -56,7 +56,7 @@ export class WeChatHttpApi implements WeChatApi {
         method: json === undefined ? 'GET' : 'POST',
         headers: json === undefined ? undefined : { 'content-type': 'application/json' },
         body: json === undefined ? undefined : JSON.stringify(json),
-        signal: AbortSignal.timeout(this.settings.timeoutMs ?? 10_000),
+        signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
     } catch (error) {
       throw new DeliveryError(`wechat unreachable: ${(error as Error).message}`, false);

@@ -83,6 +83,7 @@ const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 export interface Config {
@@ -98,9 +99,9 @@ export interface Config {
   shutdownTimeoutMs: number;
   seedDemo: boolean;
   /** Present when the SMS channel is configured (all of SID, token and sender number). */
-  twilio?: { accountSid: string; authToken: string; smsFrom: string; apiBase?: string };
+  twilio?: { accountSid: string; authToken: string; smsFrom: string; apiBase?: string; timeoutMs: number };
   /** Present when the mini-program channel is configured (app id and secret). */
-  wechat?: { appId: string; secret: string; apiBase: string; statusTemplateId?: string };
+  wechat?: { appId: string; secret: string; apiBase: string; statusTemplateId?: string; timeoutMs: number };
   citizenSessionTtlMs: number;
   /** The local model's category is filled in on its own from this confidence on; below, it is only suggested. */
   classifierAutoApplyConfidence: number;
@@ -125,7 +126,7 @@ export interface Config {
     returnWindowHours: number;
   };
   /** Present when Slack is configured (bot token and signing secret). */
-  slack?: { botToken: string; signingSecret: string; apiUrl?: string; supervisorChannel?: string };
+  slack?: { botToken: string; signingSecret: string; apiUrl?: string; supervisorChannel?: string; timeoutMs: number };
   sla: {
     /** How often each worker sweeps for alerts a lost job missed. */
     sweepMs: number;
@@ -137,7 +138,7 @@ export interface Config {
     acceptMinutes: number;
     sweepMs: number;
     /** The postal service's tracking API (free delivery of results); without it, a posted result is marked delivered by staff. */
-    postal?: { baseUrl: string; apiKey: string };
+    postal?: { baseUrl: string; apiKey: string; timeoutMs: number };
   };
   /** How often each worker looks for callback steps that are due (first question, reminder, next channel). */
   callback: { sweepMs: number };
@@ -184,11 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     seedDemo: e.SEED_DEMO,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_SMS_FROM
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, smsFrom: e.TWILIO_SMS_FROM, apiBase: e.TWILIO_API_BASE?.replace(/\/$/, '') }
+        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, smsFrom: e.TWILIO_SMS_FROM, apiBase: e.TWILIO_API_BASE?.replace(/\/$/, ''), timeoutMs: e.PROVIDER_TIMEOUT_MS }
         : undefined,
     wechat:
       e.WECHAT_APPID && e.WECHAT_SECRET
-        ? { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), statusTemplateId: e.WECHAT_STATUS_TEMPLATE_ID }
+        ? { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), statusTemplateId: e.WECHAT_STATUS_TEMPLATE_ID, timeoutMs: e.PROVIDER_TIMEOUT_MS }
         : undefined,
     citizenSessionTtlMs: e.CITIZEN_SESSION_TTL_DAYS * 86_400_000,
     classifierAutoApplyConfidence: e.CLASSIFIER_AUTO_APPLY_CONFIDENCE,
@@ -210,14 +211,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     routing: { autoDispatch: e.AUTO_DISPATCH, returnWindowHours: e.RETURN_WINDOW_HOURS },
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL }
+        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL, timeoutMs: e.PROVIDER_TIMEOUT_MS }
         : undefined,
     sla: { sweepMs: e.SLA_SWEEP_MS, digestAt: e.SLA_DIGEST_AT },
     callback: { sweepMs: e.CALLBACK_SWEEP_MS },
     proxy: {
       acceptMinutes: e.PROXY_ACCEPT_MINUTES,
       sweepMs: e.PROXY_SWEEP_MS,
-      postal: e.POSTAL_API_URL && e.POSTAL_API_KEY ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY } : undefined,
+      postal: e.POSTAL_API_URL && e.POSTAL_API_KEY ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY, timeoutMs: e.PROVIDER_TIMEOUT_MS } : undefined,
     },
     outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
   };

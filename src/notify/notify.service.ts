@@ -9,6 +9,7 @@ import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { presentCard } from '../tickets/ticket-view';
 import { DeliveryError, type CallPlacer, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
 import type { RealtimeBus } from './realtime';
+import { ChannelBreaker, type ChannelOutcome } from './channel-breaker';
 import { countSegments } from './sms-segments';
 import { renderCitizenText } from './templates';
 
@@ -25,6 +26,8 @@ export interface NotifyChannels {
 type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
 
 const maxRetryDelayMs = 30 * 60_000;
+/** A failing channel is tried again (one probe) at least this often. */
+const maxRestMs = 5 * 60_000;
 /** Rows one delivery job claims at most: a burst of acknowledgements goes out in batches of this size. */
 const deliveryBatchSize = 50;
 const batches = (ids: readonly number[]) => Array.from({ length: Math.ceil(ids.length / deliveryBatchSize) }, (_, i) => ids.slice(i * deliveryBatchSize, (i + 1) * deliveryBatchSize));
@@ -43,7 +46,11 @@ export class NotifyService {
     private readonly logger: Logger,
     private readonly options: { maxAttempts: number; retryBaseMs: number },
     private readonly senders: NotifyChannels,
-  ) {}
+  ) {
+    this.breaker = new ChannelBreaker({ baseMs: options.retryBaseMs, maxMs: maxRestMs });
+  }
+
+  private readonly breaker: ChannelBreaker;
 
   /** Channels this hub can deliver on; rows for other channels wait for their sender. */
   channels(): string[] {
@@ -60,40 +67,81 @@ export class NotifyService {
   }
 
   /**
-   * A delivery job sends a batch: its own rows and others due on this hub's channels, each
+   * A delivery job sends a batch: its own rows and others due on this hub's open channels, each
    * claimed for one attempt. One recipient's messages go out in order, different recipients in
-   * parallel; the sends are recorded together.
+   * parallel; the sends are recorded together. Rows on a resting channel (see ChannelBreaker)
+   * are handed back, due when the rest ends, without an attempt counted.
    */
   async deliver(outboxIds: readonly number[]): Promise<JobOutcome> {
-    const rows = await outbox.claimForDelivery(this.db, outboxIds, this.channels(), deliveryBatchSize);
+    const channels = this.channels();
+    const rows = await outbox.claimForDelivery(this.db, outboxIds, this.breaker.open(channels), deliveryBatchSize);
     if (rows.length === 0) return 'skipped';
-    const contactIds = [...new Set(rows.map((r) => r.recipient.contactId).filter((id): id is number => id !== undefined))];
+    const admitted = new Map<string, 'all' | 'probe' | 'none'>();
+    const sending: outbox.OutboxRecord[] = [];
+    const held: outbox.OutboxRecord[] = [];
+    for (const row of rows) {
+      // A row not ours to send goes to attempt(), which hands it back for a hub that can.
+      const admission = channels.includes(row.channel) ? (admitted.get(row.channel) ?? this.breaker.admit(row.channel)) : 'all';
+      (admission === 'none' ? held : sending).push(row);
+      // One probe: the channel's other rows wait for its answer.
+      admitted.set(row.channel, admission === 'probe' ? 'none' : admission);
+    }
+    const contactIds = [...new Set(sending.map((r) => r.recipient.contactId).filter((id): id is number => id !== undefined))];
     const contacts = new Map((await findContacts(this.db, contactIds)).map((c) => [c.id, c]));
     const lanes = new Map<string, outbox.OutboxRecord[]>();
-    for (const row of rows) {
+    for (const row of sending) {
       const lane = row.recipient.contactId !== undefined ? `contact:${row.recipient.contactId}` : `row:${row.id}`;
       const queued = lanes.get(lane);
       if (queued) queued.push(row);
       else lanes.set(lane, [row]);
     }
     const sent: outbox.SentResult[] = [];
+    const outcomes = new Map<string, ChannelOutcome>();
     await Promise.all(
       [...lanes.values()].map(async (lane) => {
         for (const row of lane) {
+          const started = Date.now();
           const result = await this.attempt(row, contacts);
-          if (result) sent.push({ id: row.id, ...result });
+          const outcome = outcomes.get(row.channel) ?? { sent: 0, failed: 0, slowestFailureMs: 0 };
+          outcomes.set(row.channel, outcome);
+          if (result && 'providerId' in result) {
+            sent.push({ id: row.id, ...result });
+            outcome.sent += 1;
+          } else if (result && 'providerFailed' in result) {
+            outcome.failed += 1;
+            outcome.slowestFailureMs = Math.max(outcome.slowestFailureMs, Date.now() - started);
+            outcome.lastError = result.providerFailed;
+          }
         }
       }),
     );
     await outbox.markSent(this.db, sent);
+    for (const [channel, outcome] of outcomes) {
+      const change = this.breaker.record(channel, outcome);
+      if (change === 'opened') this.logger.info({ channel }, 'outbound channel answers again; delivering');
+      else if (change) this.logger.warn({ channel, restingMs: change.restingMs, err: outcome.lastError }, 'outbound channel failing; resting it, its messages wait without using attempts');
+    }
+    await this.holdBack(held);
     // A delivery report may have overtaken the send's own answer: apply it now.
     const early = await outbox.takeEarlyReports(this.db, sent.flatMap((r) => (r.providerId ? [r.providerId] : [])));
     for (const report of early) await this.providerStatus(report.providerId, report.providerStatus, report.errorCode ?? undefined);
     return 'done';
   }
 
-  /** One send; its outcome is returned when sent, recorded here otherwise. */
-  private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>): Promise<Omit<outbox.SentResult, 'id'> | undefined> {
+  /** Rows of resting channels go back to wait, with a job for when the rest ends (or now, when the probe went out). */
+  private async holdBack(rows: readonly outbox.OutboxRecord[]): Promise<void> {
+    for (const channel of new Set(rows.map((r) => r.channel))) {
+      const ids = rows.filter((r) => r.channel === channel).map((r) => r.id);
+      const until = this.breaker.restingUntil(channel);
+      const delayMs = until === undefined ? 0 : Math.max(0, until - Date.now());
+      const reason = until === undefined ? null : `${channel} resting until ${new Date(until).toISOString()}: ${this.breaker.reason(channel) ?? ''}`;
+      await outbox.holdBack(this.db, ids, delayMs, reason);
+      await this.queue.enqueueMany('notify.deliver', batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-held-${until ?? Date.now()}`, delayMs } })));
+    }
+  }
+
+  /** One send: its outcome when sent; a provider's failure (recorded here) or nothing to count otherwise. */
+  private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
     try {
       if (!this.channels().includes(row.channel)) {
         // Not ours to send (configuration changed since it was enqueued): hand the row back for a hub that can.
@@ -109,7 +157,8 @@ export class NotifyService {
       return result;
     } catch (error) {
       await this.failed(row, error);
-      return undefined;
+      // The message's own fault (a refused number) says nothing about the provider.
+      return error instanceof DeliveryError && !error.permanent ? { providerFailed: error.message } : undefined;
     }
   }
 
@@ -227,9 +276,9 @@ export class NotifyService {
     }
   }
 
-  /** The relay: anything due on our channels whose job was lost (Redis flush, crash) is enqueued again. */
+  /** The relay: anything due on our channels whose job was lost (Redis flush, crash) is enqueued again; resting channels wait. */
   async sweep(): Promise<number> {
-    const due = await outbox.findDue(this.db, this.channels(), 500);
+    const due = await outbox.findDue(this.db, this.breaker.notResting(this.channels()), 500);
     const attempts = new Map(due.map((r) => [r.id, r.attempts]));
     await this.queue.enqueueMany(
       'notify.deliver',

@@ -130,6 +130,16 @@ export async function markFailed(
   return row!.status;
 }
 
+/** Claimed rows not attempted (their channel rests): due again after delayMs, no attempt counted, the reason shown. */
+export async function holdBack(db: Queryable, ids: readonly number[], delayMs: number, reason: string | null): Promise<void> {
+  if (ids.length === 0) return;
+  await db.raw(
+    `update outbox set status = case when attempts > 0 then 'failed' else 'pending' end, next_attempt_at = now() + make_interval(secs => ?), last_error = coalesce(?, last_error)
+     where id = any(?::bigint[]) and status = 'sending'`,
+    [delayMs / 1000, reason, pgArray(ids)],
+  );
+}
+
 export async function markCancelled(db: Queryable, id: number, reason: string): Promise<void> {
   await db('outbox').update({ status: 'cancelled', last_error: reason }).where({ id });
 }

@@ -242,6 +242,53 @@ describe('SMS delivery', () => {
   });
 });
 
+describe('SMS delivery when Twilio does not answer at all', () => {
+  test('when sends time out, then the channel rests: later messages wait without using attempts, one probe goes first, then all go out once', async () => {
+    // A fake of its own: while it is down it answers nobody, and the first hub's tests must not wait on it.
+    const silent = await startFakeTwilio(twilioAccount);
+    const hub = await startTestHub({ env: { ...twilioEnv(silent.url), PROVIDER_TIMEOUT_MS: '200', OUTBOX_RETRY_BASE_MS: '100' } });
+    try {
+      const ackOf = (phone: string) =>
+        hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+      const [first, second, third] = [newPhone(), newPhone(), newPhone()];
+      silent.down('silence');
+      await signed(hub, '/webhooks/twilio/sms', sms(first, '路灯不亮'));
+      const timedOut = await eventually(async () => {
+        const row = await ackOf(first);
+        return row?.attempts === 1 && row;
+      });
+      expect(timedOut.last_error).toMatch(/no answer within 200 ms/);
+
+      // Resting (ten times the 200 ms the send took): these are held back, not tried.
+      await signed(hub, '/webhooks/twilio/sms', sms(second, '井盖松动'));
+      await signed(hub, '/webhooks/twilio/sms', sms(third, '噪音扰民'));
+      const held = await eventually(async () => {
+        const rows = [await ackOf(second), await ackOf(third)];
+        return rows.every((row) => row?.status === 'pending' && /^sms resting until/.test(row.last_error ?? '')) && rows;
+      });
+      expect(held.map((row) => row.attempts)).toEqual([0, 0]);
+      expect(silent.unanswered).toBe(1);
+      const pending = (await (await hub.as('admin')).get('/api/v1/outbox?status=pending')).body.items;
+      expect(pending.find((m: { id: number }) => m.id === held[0]!.id).lastError).toMatch(/twilio: no answer within 200 ms/);
+
+      silent.up();
+      await eventually(() => [first, second, third].every((phone) => silent.sent.filter((m) => m.to === phone).length === 1), 10_000);
+      const rows = await eventually(async () => {
+        const all = [await ackOf(first), await ackOf(second), await ackOf(third)];
+        return all.every((row) => row?.status === 'sent') && all;
+      });
+      expect(rows.map((row) => row.attempts)).toEqual([2, 1, 1]);
+      expect(rows.map((row) => row.last_error)).toEqual([null, null, null]);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(silent.sent).toHaveLength(3);
+      expect(silent.unanswered).toBe(1);
+    } finally {
+      await hub.close();
+      await silent.close();
+    }
+  });
+});
+
 describe('scale-out', () => {
   const redisTest = usesRedis() ? test : test.skip;
   redisTest('when two hubs on one PostgreSQL and Redis receive the same webhook, then one ticket and one acknowledgement', async () => {

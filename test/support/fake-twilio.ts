@@ -31,6 +31,8 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   /** Numbers whose next sends get no answer: the connection is cut, or held open in silence. */
   const drops: Array<{ to: string; how: 'cut' | 'silence' }> = [];
   const silenced = new Set<Socket>();
+  /** While set, every request to the API gets no answer (an outage); counted in `unanswered`. */
+  const outage: { how?: 'cut' | 'silence'; unanswered: number } = { unanswered: 0 };
   /** Runs before a send is answered: e.g. a delivery report that overtakes the send's own answer. */
   const hooks: { beforeAnswer?: (message: SentMessage) => Promise<void> } = {};
   const server = http.createServer((req, res) => {
@@ -46,6 +48,12 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(req.url ?? '');
       if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
       const params = new URLSearchParams(raw);
+      if (outage.how) {
+        outage.unanswered += 1;
+        if (outage.how === 'cut') req.socket.destroy();
+        else silenced.add(req.socket);
+        return;
+      }
       const dropIndex = drops.findIndex((d) => d.to === params.get('To'));
       if (dropIndex >= 0) {
         const [drop] = drops.splice(dropIndex, 1);
@@ -109,6 +117,17 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     /** The next n sends to this number get no answer: the connection is cut, or held open in silence (a timeout). */
     drop(to: string, n: number, how: 'cut' | 'silence' = 'cut') {
       for (let i = 0; i < n; i += 1) drops.push({ to, how });
+    },
+    /** Every request from now on gets no answer, until up(). */
+    down(how: 'cut' | 'silence') {
+      outage.how = how;
+    },
+    up() {
+      delete outage.how;
+    },
+    /** Requests that got no answer during down(). */
+    get unanswered() {
+      return outage.unanswered;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -20,9 +20,17 @@ describe('configuration', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hub', DATABASE_PREPARE: 'false' }).database).toMatchObject({ prepare: false });
   });
 
+  test('when providers are configured, then each waits PROVIDER_TIMEOUT_MS for an answer, 10 s unless set', () => {
+    const providers = { TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 'x'.repeat(16), TWILIO_SMS_FROM: '+8610612345', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'y'.repeat(16) };
+    expect(loadConfig(providers).twilio).toMatchObject({ timeoutMs: 10_000 });
+    const config = loadConfig({ ...providers, PROVIDER_TIMEOUT_MS: '2500', WECHAT_APPID: `wx${'a'.repeat(16)}`, WECHAT_SECRET: 'z'.repeat(16), POSTAL_API_URL: 'https://post.example', POSTAL_API_KEY: 'k'.repeat(8) });
+    expect([config.twilio?.timeoutMs, config.wechat?.timeoutMs, config.slack?.timeoutMs, config.proxy.postal?.timeoutMs]).toEqual([2_500, 2_500, 2_500, 2_500]);
+  });
+
   test('when a value is wrong, then start-up fails with every problem named', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' })).toThrow(ConfigError);
     expect(() => loadConfig({ QUEUE_BATCH_CONCURRENCY: '0' })).toThrow(/QUEUE_BATCH_CONCURRENCY/);
+    expect(() => loadConfig({ PROVIDER_TIMEOUT_MS: '50' })).toThrow(/PROVIDER_TIMEOUT_MS/);
     try {
       loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' });
     } catch (error) {
