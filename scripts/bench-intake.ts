@@ -153,7 +153,7 @@ async function run(): Promise<void> {
     const answeredS = (Date.now() - started) / 1000;
     const cpu = cpuUsed();
     const cpuLine = cpu
-      ? `CPU while the webhooks arrived, % of one core (${os.cpus().length} cores = ${100 * os.cpus().length}%): ${Object.entries(cpu).map(([group, percent]) => `${group} ${percent}`).join(', ')}; together ${Object.values(cpu).reduce((a, b) => a + b, 0)}`
+      ? `CPU while the webhooks arrived, % of one core (${os.cpus().length} cores = ${100 * os.cpus().length}%): ${Object.entries(cpu.groups).map(([group, percent]) => `${group} ${percent}`).join(', ')}; together ${Object.values(cpu.groups).reduce((a, b) => a + b, 0)}; machine idle ${cpu.idle}, taken by the hypervisor (steal) ${cpu.steal}`
       : 'CPU per process: not measured (no /proc)';
     // Requests still in flight when the generator stopped also reach the hub: count what was stored.
     await new Promise((r) => setTimeout(r, 500));
