@@ -28,6 +28,11 @@ type Delivered = { providerId: string | null; segments: number | null; note?: st
 const maxRetryDelayMs = 30 * 60_000;
 /** A failing channel is tried again (one probe) at least this often. */
 const maxRestMs = 5 * 60_000;
+/**
+ * Chat cards of one delivery job go out in at most this many lanes: each card holds a database
+ * connection (its lock) while the chat answers, so a chat that hangs holds at most this many.
+ */
+const chatLanes = 4;
 /** Rows one delivery job claims at most: a burst of acknowledgements goes out in batches of this size. */
 const deliveryBatchSize = 50;
 const batches = (ids: readonly number[]) => Array.from({ length: Math.ceil(ids.length / deliveryBatchSize) }, (_, i) => ids.slice(i * deliveryBatchSize, (i + 1) * deliveryBatchSize));
@@ -69,8 +74,9 @@ export class NotifyService {
   /**
    * A delivery job sends a batch: its own rows and others due on this hub's open channels, each
    * claimed for one attempt. One recipient's messages go out in order, different recipients in
-   * parallel; the sends are recorded together. Rows on a resting channel (see ChannelBreaker)
-   * are handed back, due when the rest ends, without an attempt counted.
+   * parallel; a chat channel's cards in order too, at most chatLanes channels at once (a card holds
+   * a database connection while Slack answers). The sends are recorded together. Rows on a resting
+   * channel (see ChannelBreaker) are handed back, due when the rest ends, without an attempt counted.
    */
   async deliver(outboxIds: readonly number[]): Promise<JobOutcome> {
     const channels = this.channels();
@@ -89,8 +95,14 @@ export class NotifyService {
     const contactIds = [...new Set(sending.map((r) => r.recipient.contactId).filter((id): id is number => id !== undefined))];
     const contacts = new Map((await findContacts(this.db, contactIds)).map((c) => [c.id, c]));
     const lanes = new Map<string, outbox.OutboxRecord[]>();
+    const chatChannels = [...new Set(sending.flatMap((r) => (r.channel === 'slack' ? [r.recipient.chatChannel ?? ''] : [])))];
     for (const row of sending) {
-      const lane = row.recipient.contactId !== undefined ? `contact:${row.recipient.contactId}` : `row:${row.id}`;
+      const lane =
+        row.channel === 'slack'
+          ? `chat:${chatChannels.indexOf(row.recipient.chatChannel ?? '') % chatLanes}`
+          : row.recipient.contactId !== undefined
+            ? `contact:${row.recipient.contactId}`
+            : `row:${row.id}`;
       const queued = lanes.get(lane);
       if (queued) queued.push(row);
       else lanes.set(lane, [row]);
@@ -100,10 +112,15 @@ export class NotifyService {
     await Promise.all(
       [...lanes.values()].map(async (lane) => {
         for (const row of lane) {
-          const started = Date.now();
-          const result = await this.attempt(row, contacts);
           const outcome = outcomes.get(row.channel) ?? { sent: 0, failed: 0, slowestFailureMs: 0 };
           outcomes.set(row.channel, outcome);
+          // Once the channel has failed in this job and not yet sent, the rest of its rows wait for the breaker's verdict.
+          if (outcome.failed > 0 && outcome.sent === 0) {
+            held.push(row);
+            continue;
+          }
+          const started = Date.now();
+          const result = await this.attempt(row, contacts);
           if (result && 'providerId' in result) {
             sent.push({ id: row.id, ...result });
             outcome.sent += 1;

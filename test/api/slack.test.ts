@@ -1,6 +1,7 @@
 import { act, createTicket } from '../support/tickets';
 import { buttonClick, slackPost, slashCommand, startFakeSlack, viewSubmission } from '../support/fake-slack';
 import { travel } from '../support/sla';
+import { eventually } from '../support/fake-twilio';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
 
 const botToken = 'xoxb-test-bot-token';
@@ -225,5 +226,38 @@ describe('Slack: outages and supervisors', () => {
     await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.4' })).expect(200);
     await settle(() => fake.of('chat.postEphemeral').some((c) => c.args.user === 'UAGENT0001' && String(c.args.text).includes('催办')));
     expect((await ticketNow(ticket.id)).urgeCount).toBe(1);
+  });
+});
+
+describe('Slack hanging', () => {
+  test('when Slack stops answering, then the cards waiting on it hold one database connection, not the pool', async () => {
+    const silent = await startFakeSlack(botToken);
+    // The sweep is off so that the cards are this test's to deliver; the pool is the test hubs' 5.
+    const hub = await startTestHub({ env: { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: silent.apiUrl, PROVIDER_TIMEOUT_MS: '1500', OUTBOX_SWEEP_MS: '600000' } });
+    try {
+      const desk = await hub.as('operator');
+      const tickets = [];
+      for (let i = 0; i < 6; i += 1) tickets.push(await createTicket(desk, { description: `楼顶漏水第${i + 1}户` }));
+      const ids = (
+        await hub.hub.db('outbox').insert(
+          tickets.map((ticket) => ({ kind: 'chat.ticket_card', channel: 'slack', recipient: { chatChannel: housingChannel }, payload: { ticketId: ticket.id, action: 'dispatch' }, ticket_id: ticket.id })),
+          ['id'],
+        )
+      ).map((row: { id: number }) => row.id);
+      silent.state.silent = true;
+      const delivering = hub.hub.services.notify.deliver(ids);
+      await eventually(() => silent.state.held > 0);
+      const started = Date.now();
+      await hub.hub.db.raw('select 1');
+      expect(Date.now() - started).toBeLessThan(1_000);
+      await delivering;
+      // One card was tried (and timed out); the others wait for Slack, their attempts untouched.
+      expect(silent.state.held).toBe(1);
+      const rows = await hub.hub.db('outbox').whereIn('id', ids).orderBy('id');
+      expect(rows.map((row: { attempts: number }) => row.attempts)).toEqual([1, 0, 0, 0, 0, 0]);
+    } finally {
+      await hub.close();
+      await silent.close();
+    }
   });
 });

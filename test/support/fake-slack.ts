@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type supertest from 'supertest';
 
 export interface SlackCall {
@@ -11,12 +11,19 @@ export interface SlackCall {
 /**
  * A small server that speaks Slack's Web API (POST /api/<method>, form- or JSON-encoded,
  * bearer token): chat.postMessage, chat.update, chat.postEphemeral, views.open, auth.test.
- * `down` answers 503 to everything, as Slack does in an outage.
+ * `down` answers 503 to everything, as Slack does in an outage; `silent` answers nothing at all
+ * (a hanging API), counting the requests it holds.
  */
 export async function startFakeSlack(botToken: string) {
   const calls: SlackCall[] = [];
-  const state = { down: false, messages: 0 };
+  const state = { down: false, silent: false, held: 0, messages: 0 };
+  const held = new Set<Socket>();
   const server = http.createServer((req, res) => {
+    if (state.silent) {
+      state.held += 1;
+      held.add(req.socket);
+      return;
+    }
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
@@ -56,7 +63,11 @@ export async function startFakeSlack(botToken: string) {
     calls,
     state,
     of: (method: string) => calls.filter((c) => c.method === method),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of held) socket.destroy();
+        server.close(() => resolve());
+      }),
   };
 }
 
