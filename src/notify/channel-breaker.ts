@@ -8,7 +8,7 @@ export interface ChannelOutcome {
 }
 
 /** A channel rests at least this many times as long as its failed sends took: a hanging provider holds the delivery lane a tenth of the time at most. */
-const restPerFailureMs = 10;
+const restFactor = 10;
 
 /**
  * A circuit breaker per outbound channel, in one worker process. A delivery job in which
@@ -71,7 +71,7 @@ export class ChannelBreaker {
       if (state) state.probing = false;
       return undefined;
     }
-    const restMs = Math.min(Math.max(state ? state.restMs * 2 : this.options.baseMs, outcome.slowestFailureMs * restPerFailureMs), this.options.maxMs);
+    const restMs = Math.min(Math.max(state ? state.restMs * 2 : this.options.baseMs, outcome.slowestFailureMs * restFactor), this.options.maxMs);
     this.states.set(channel, { until: this.now() + restMs, restMs, probing: false, reason: outcome.lastError ?? 'sends failed' });
     return { restingMs: restMs };
   }
