@@ -9,7 +9,7 @@ import type { CallbacksService } from '../callback/callbacks.service';
 import type { ContactRecord, TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
 import * as tickets from '../tickets/tickets.repository';
-import { triageJobId } from '../triage/triage.jobs';
+import { triageJobs } from '../triage/triage.jobs';
 import * as repo from './intake.repository';
 import type { InboundKind, InboundMessage } from './intake.types';
 
@@ -156,7 +156,7 @@ export class IntakeService {
     const opened = outcome.results.filter((r) => r.kind === 'request' && r.ticketId !== null);
     await this.queue.enqueueMany(
       'ticket.triage',
-      opened.map((r) => ({ payload: { ticketId: r.ticketId! }, options: { jobId: triageJobId(r.ticketId!) } })),
+      triageJobs(opened.map((r) => r.ticketId!)),
     );
     return outcome.results.map((r) => r.message.id);
   }

@@ -29,6 +29,9 @@ const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; back
   lane: options.lane ?? 'main',
 });
 
+/** Tickets one triage job takes at most. */
+export const triageBatchSize = 100;
+
 /**
  * Every job the hub runs: name → payload schema and retry policy. Payloads carry
  * ids only; handlers reload rows and are idempotent. A job added here without a
@@ -36,7 +39,8 @@ const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; back
  */
 export const jobCatalogue = {
   // In a burst the citizens' acknowledgements go first; classifying and dispatching follow at a steady pace.
-  'ticket.triage': job(z.strictObject({ ticketId: z.number().int().positive() }), { lane: 'background' }),
+  // One job triages the tickets one intake batch (or one group of creations) opened, one after another.
+  'ticket.triage': job(z.strictObject({ ticketIds: z.array(z.number().int().positive()).min(1).max(triageBatchSize) }), { lane: 'background' }),
   // Works off every stored message waiting (coalesced: a burst of webhooks makes a few of these).
   'intake.process': job(z.strictObject({}), { lane: 'intake' }),
   // Delivery keeps its retry state on the outbox rows; the job itself runs once per attempt. One job

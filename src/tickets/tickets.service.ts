@@ -13,7 +13,7 @@ import type { Logger } from '../shared/logger';
 import { normalizePhone } from '../shared/phone';
 import { findCategoryById } from '../triage/categories.repository';
 import { recordLabel } from '../triage/labels.repository';
-import { triageJobId } from '../triage/triage.jobs';
+import { triageJobs } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
@@ -77,7 +77,7 @@ export class TicketsService {
   private readonly insert = groupCommit(
     (batch: readonly repo.NewTicket[]) => repo.insertTickets(this.db, batch),
     async (inserted) => {
-      const triage = inserted.flatMap((one) => (one ? [{ payload: { ticketId: one.ticket.id }, options: { jobId: triageJobId(one.ticket.id) } }] : []));
+      const triage = triageJobs(inserted.flatMap((one) => (one ? [one.ticket.id] : [])));
       await this.afterCommit('ticket.triage', () => this.queue.enqueueMany('ticket.triage', triage));
     },
   );

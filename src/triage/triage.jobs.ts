@@ -1,12 +1,23 @@
 import type { Db } from '../db/db';
+import { triageBatchSize } from '../jobs/job-catalogue';
 import type { JobHandlers, JobQueue } from '../jobs/queue';
 import type { PeriodicTask } from '../jobs/periodic';
 import type { TriageService } from './triage.service';
 
-export const triageJobId = (ticketId: number) => `triage-${ticketId}`;
+/**
+ * The triage jobs for tickets just opened: one per batch of up to triageBatchSize, so a burst of
+ * thousands costs the queue a few dozen jobs, not one each. idSuffix tells apart enqueues of the
+ * same tickets that must not be taken for repeats (the recovery sweep's, once a minute).
+ */
+export function triageJobs(ticketIds: readonly number[], idSuffix = '') {
+  return Array.from({ length: Math.ceil(ticketIds.length / triageBatchSize) }, (_, i) => {
+    const batch = ticketIds.slice(i * triageBatchSize, (i + 1) * triageBatchSize);
+    return { payload: { ticketIds: batch }, options: { jobId: `triage-${batch[0]}-${batch.length}${idSuffix}` } };
+  });
+}
 
 export function triageHandlers(triage: TriageService): Pick<JobHandlers, 'ticket.triage'> {
-  return { 'ticket.triage': ({ ticketId }) => triage.triage(ticketId) };
+  return { 'ticket.triage': ({ ticketIds }, { logger }) => triage.triageMany(ticketIds, logger) };
 }
 
 /** Picks up a model trained by another process (npm run train, a retraining worker). */
@@ -20,11 +31,11 @@ export function triageRecovery(db: Db, queue: JobQueue): PeriodicTask {
     name: 'triage-recovery',
     everyMs: 60_000,
     run: async () => {
-      const stale = await db('tickets').select<Array<{ id: number }>>('id').where({ status: 'new' }).where('created_at', '<', db.raw("now() - interval '1 minute'")).limit(1_000);
+      const stale = await db('tickets').select<Array<{ id: number }>>('id').where({ status: 'new' }).where('created_at', '<', db.raw("now() - interval '1 minute'")).orderBy('id').limit(1_000);
       // A per-minute job id: sweeps of several workers in the same minute enqueue once, and a job
       // that failed for good (kept by BullMQ under its id) does not block the retry.
       const minute = Math.floor(Date.now() / 60_000);
-      for (const { id } of stale) await queue.enqueue('ticket.triage', { ticketId: id }, { jobId: `${triageJobId(id)}-recovery-${minute}` });
+      await queue.enqueueMany('ticket.triage', triageJobs(stale.map(({ id }) => id), `-recovery-${minute}`));
     },
   };
 }

@@ -227,7 +227,26 @@ export class TriageService {
   }
 
   /**
-   * The triage job: classify a new ticket and move it to 待分拨; then, when the category is
+   * A triage job's tickets, one after another. One that fails does not stop the others; the job
+   * then fails and is retried, and the tickets already done are skipped (triage is idempotent).
+   */
+  async triageMany(ticketIds: readonly number[], logger: Logger): Promise<JobOutcome> {
+    const failed: number[] = [];
+    let done = 0;
+    for (const ticketId of ticketIds) {
+      try {
+        if ((await this.triage(ticketId)) === 'done') done += 1;
+      } catch (error) {
+        logger.warn({ err: error, ticketId }, 'triage of a ticket failed; the job will retry it');
+        failed.push(ticketId);
+      }
+    }
+    if (failed.length > 0) throw new Error(`triage failed for ticket(s) ${failed.join(', ')}`);
+    return done > 0 ? 'done' : 'skipped';
+  }
+
+  /**
+   * One ticket: classify a new ticket and move it to 待分拨; then, when the category is
    * confident and set to auto and the dispatch catalog matches, dispatch it without an operator.
    */
   async triage(ticketId: number): Promise<JobOutcome> {

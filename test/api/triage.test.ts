@@ -1,4 +1,5 @@
 import { defaultTrainingSet } from '../../src/triage/default-training-set';
+import { eventually } from '../support/fake-twilio';
 import { act, createTicket } from '../support/tickets';
 import { demoIds, startTestHub, type TestHub } from '../support/test-hub';
 
@@ -93,6 +94,39 @@ describe('triage by the local classifier', () => {
     } finally {
       await peer.close();
     }
+  });
+});
+
+describe('triage jobs', () => {
+  test('when one ticket of a triage job fails, then the others are triaged and the job retries the one that failed', async () => {
+    // The three tickets below take the next three ids; the second one's classification is refused inside PostgreSQL.
+    const next = Number((await t.hub.db.raw("select nextval('tickets_id_seq') as id")).rows[0].id);
+    const refused = next + 2;
+    await t.hub.db.raw(
+      `create function refuse_classify() returns trigger language plpgsql as $$
+       begin
+         if new.ticket_id = ${refused} and new.type = 'classify' then raise exception 'refused for the test'; end if;
+         return new;
+       end $$;
+       create trigger refuse_classify before insert on ticket_events for each row execute function refuse_classify();`,
+    );
+    const texts = ['滨河社区路灯不亮', '新桥村道路坑洼', '城关社区垃圾未清运'];
+    try {
+      const stored = await Promise.all(
+        texts.map((text, i) =>
+          t.hub.services.intake.receive({ channel: 'sms', providerId: `SMbatch${i}${'0'.repeat(27)}`, from: { phone: `+8613711${String(i).padStart(6, '0')}` }, text, media: [], receivedAt: new Date(), raw: {} }),
+        ),
+      );
+      expect(stored.every((s) => !s.duplicate)).toBe(true);
+      await t.hub.queue.drain();
+      const tickets = await t.hub.db('tickets').whereIn('description', texts).orderBy('id');
+      expect(tickets.map((ticket: { id: number }) => ticket.id)).toEqual([next + 1, next + 2, next + 3]);
+      expect(tickets.map((ticket: { status: string }) => ticket.status)).toEqual(['triage', 'new', 'triage']);
+    } finally {
+      await t.hub.db.raw('drop trigger refuse_classify on ticket_events; drop function refuse_classify();');
+    }
+    await eventually(async () => (await t.hub.db('tickets').where({ id: refused }).first()).status === 'triage', 8_000);
+    expect(await t.hub.db('ticket_events').whereIn('ticket_id', [next + 1, refused, next + 3]).where({ type: 'classify' })).toHaveLength(3);
   });
 });
 

@@ -48,7 +48,8 @@ describe.each(implementations)('%s queue', (_name, make) => {
   const failUntilAttempt = new Map<number, number>();
 
   const handlers: JobHandlers = {
-    'ticket.triage': async ({ ticketId }, { attempt }) => {
+    'ticket.triage': async ({ ticketIds }, { attempt }) => {
+      const ticketId = ticketIds[0]!;
       seen.push({ ticketId, attempt, at: Date.now() });
       if (attempt < (failUntilAttempt.get(ticketId) ?? 0)) throw new Error(`planned failure ${attempt}`);
       return ticketId === 999 ? 'skipped' : 'done';
@@ -74,7 +75,7 @@ describe.each(implementations)('%s queue', (_name, make) => {
 
   test('when a job fails twice, then it is retried with growing backoff and succeeds on the third attempt', async () => {
     failUntilAttempt.set(101, 3);
-    await queue.enqueue('ticket.triage', { ticketId: 101 });
+    await queue.enqueue('ticket.triage', { ticketIds: [101] });
     await waitFor(() => seen.filter((s) => s.ticketId === 101).length === 3);
     const runs = seen.filter((s) => s.ticketId === 101);
     expect(runs.map((r) => r.attempt)).toEqual([1, 2, 3]);
@@ -85,7 +86,7 @@ describe.each(implementations)('%s queue', (_name, make) => {
 
   test('when a job keeps failing, then it stops after the catalogue’s attempts and counts as failed', async () => {
     failUntilAttempt.set(102, 99);
-    await queue.enqueue('ticket.triage', { ticketId: 102 });
+    await queue.enqueue('ticket.triage', { ticketIds: [102] });
     await waitFor(() => queue.stats().failed >= 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(seen.filter((s) => s.ticketId === 102)).toHaveLength(3);
@@ -93,26 +94,27 @@ describe.each(implementations)('%s queue', (_name, make) => {
 
   test('when a job is delayed, then it does not run before its time', async () => {
     const enqueuedAt = Date.now();
-    await queue.enqueue('ticket.triage', { ticketId: 103 }, { delayMs: 300 });
+    await queue.enqueue('ticket.triage', { ticketIds: [103] }, { delayMs: 300 });
     await waitFor(() => seen.some((s) => s.ticketId === 103));
     expect(seen.find((s) => s.ticketId === 103)!.at - enqueuedAt).toBeGreaterThanOrEqual(290);
   });
 
   test('when the same job id is enqueued twice while pending, then it runs once', async () => {
-    await queue.enqueue('ticket.triage', { ticketId: 104 }, { jobId: 'dedupe-104', delayMs: 100 });
-    await queue.enqueue('ticket.triage', { ticketId: 104 }, { jobId: 'dedupe-104', delayMs: 100 });
+    await queue.enqueue('ticket.triage', { ticketIds: [104] }, { jobId: 'dedupe-104', delayMs: 100 });
+    await queue.enqueue('ticket.triage', { ticketIds: [104] }, { jobId: 'dedupe-104', delayMs: 100 });
     await new Promise((r) => setTimeout(r, 500));
     expect(seen.filter((s) => s.ticketId === 104)).toHaveLength(1);
   });
 
   test('when a payload does not match the catalogue, then enqueue refuses it', async () => {
-    await expect(queue.enqueue('ticket.triage', { ticketId: 'one' } as never)).rejects.toThrow(/invalid payload/);
-    await expect(queue.enqueue('ticket.triage', { ticketId: 1, extra: true } as never)).rejects.toThrow(/invalid payload/);
+    await expect(queue.enqueue('ticket.triage', { ticketIds: ['one'] } as never)).rejects.toThrow(/invalid payload/);
+    await expect(queue.enqueue('ticket.triage', { ticketIds: [1], extra: true } as never)).rejects.toThrow(/invalid payload/);
+    await expect(queue.enqueue('ticket.triage', { ticketIds: [] })).rejects.toThrow(/invalid payload/);
   });
 
   test('when a handler says skipped, then it is counted as skipped, not completed', async () => {
     const before = queue.stats();
-    await queue.enqueue('ticket.triage', { ticketId: 999 });
+    await queue.enqueue('ticket.triage', { ticketIds: [999] });
     await waitFor(() => queue.stats().skipped === before.skipped + 1);
     expect(queue.stats().completed).toBe(before.completed);
   });
@@ -128,7 +130,7 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     try {
       await fresh.startWorker(only({
-        'ticket.triage': async ({ ticketId }) => {
+        'ticket.triage': async ({ ticketIds: [ticketId] }) => {
           runningTriage += 1;
           mostTriage = Math.max(mostTriage, runningTriage);
           await gate;
@@ -140,10 +142,10 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
         'notify.deliver': async ({ outboxIds }) => (order.push(`deliver ${outboxIds.join(',')}`), 'done'),
       }));
       await fresh.enqueueMany('ticket.triage', [
-        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
-        { payload: { ticketId: 2 }, options: { jobId: 'triage-2' } },
-        { payload: { ticketId: 3 }, options: { jobId: 'triage-3' } },
-        { payload: { ticketId: 1 }, options: { jobId: 'triage-1' } },
+        { payload: { ticketIds: [1] }, options: { jobId: 'triage-1' } },
+        { payload: { ticketIds: [2] }, options: { jobId: 'triage-2' } },
+        { payload: { ticketIds: [3] }, options: { jobId: 'triage-3' } },
+        { payload: { ticketIds: [1] }, options: { jobId: 'triage-1' } },
       ]);
       await waitFor(() => runningTriage === 1);
       await fresh.enqueue('intake.process', {});
