@@ -31,6 +31,8 @@ const job = <S extends z.ZodType>(payload: S, options: { attempts?: number; back
 
 /** Tickets one triage job takes at most. */
 export const triageBatchSize = 100;
+/** Outbox rows one delivery job names and claims at most: a burst of acknowledgements goes out in batches of this size. */
+export const deliveryBatchSize = 50;
 
 /**
  * Every job the hub runs: name → payload schema and retry policy. Payloads carry
@@ -45,7 +47,7 @@ export const jobCatalogue = {
   'intake.process': job(z.strictObject({}), { lane: 'intake' }),
   // Delivery keeps its retry state on the outbox rows; the job itself runs once per attempt. One job
   // names up to a batch of rows (those one transaction wrote) and may take more that are due.
-  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(50) }), { attempts: 1, lane: 'delivery' }),
+  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(deliveryBatchSize) }), { attempts: 1, lane: 'delivery' }),
   // One level of the SLA alert ladder for one clock; a moved deadline (new generation) makes it stale.
   'sla.alert': job(
     z.strictObject({ clockId: z.number().int().positive(), generation: z.number().int().positive(), level: z.number().int().min(0) }),

@@ -1,5 +1,7 @@
 import type { Db } from '../db/db';
+import { deliveryBatchSize } from '../jobs/job-catalogue';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
+import { chunks } from '../shared/chunks';
 import { found } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { findContacts, listTickets } from '../tickets/tickets.repository';
@@ -33,9 +35,7 @@ const maxRestMs = 5 * 60_000;
  * connection (its lock) while the chat answers, so a chat that hangs holds at most this many.
  */
 const chatLanes = 4;
-/** Rows one delivery job claims at most: a burst of acknowledgements goes out in batches of this size. */
-const deliveryBatchSize = 50;
-const batches = (ids: readonly number[]) => Array.from({ length: Math.ceil(ids.length / deliveryBatchSize) }, (_, i) => ids.slice(i * deliveryBatchSize, (i + 1) * deliveryBatchSize));
+const batches = (ids: readonly number[]) => chunks(ids, deliveryBatchSize);
 
 /**
  * Delivery of the outbox. The row is the truth: each attempt claims it, sends once, and
@@ -82,12 +82,13 @@ export class NotifyService {
     const channels = this.channels();
     const rows = await outbox.claimForDelivery(this.db, outboxIds, this.breaker.open(channels), deliveryBatchSize);
     if (rows.length === 0) return 'skipped';
+    // Rows not ours to send (configuration changed since they were enqueued) go back, due now, for a hub that can.
+    await outbox.holdBack(this.db, rows.filter((r) => !channels.includes(r.channel)).map((r) => r.id), 0, null);
     const admitted = new Map<string, 'all' | 'probe' | 'none'>();
     const sending: outbox.OutboxRecord[] = [];
     const held: outbox.OutboxRecord[] = [];
-    for (const row of rows) {
-      // A row not ours to send goes to attempt(), which hands it back for a hub that can.
-      const admission = channels.includes(row.channel) ? (admitted.get(row.channel) ?? this.breaker.admit(row.channel)) : 'all';
+    for (const row of rows.filter((r) => channels.includes(r.channel))) {
+      const admission = admitted.get(row.channel) ?? this.breaker.admit(row.channel);
       (admission === 'none' ? held : sending).push(row);
       // One probe: the channel's other rows wait for its answer.
       admitted.set(row.channel, admission === 'probe' ? 'none' : admission);
@@ -160,11 +161,6 @@ export class NotifyService {
   /** One send: its outcome when sent; a provider's failure (recorded here) or nothing to count otherwise. */
   private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
     try {
-      if (!this.channels().includes(row.channel)) {
-        // Not ours to send (configuration changed since it was enqueued): hand the row back for a hub that can.
-        await this.db('outbox').update({ status: row.attempts > 0 ? 'failed' : 'pending', next_attempt_at: this.db.fn.now() }).where({ id: row.id });
-        return undefined;
-      }
       const contact = row.recipient.contactId !== undefined ? contacts.get(row.recipient.contactId) : undefined;
       const result = row.channel === 'slack' ? await this.deliverChat(row) : row.channel === 'voice' ? await this.deliverCall(row) : await this.deliverToCitizen(row, contact);
       if ('skip' in result) {

@@ -130,7 +130,7 @@ export async function markFailed(
   return row!.status;
 }
 
-/** Claimed rows not attempted (their channel rests): due again after delayMs, no attempt counted, the reason shown. */
+/** Claimed rows not attempted (their channel rests, or this hub cannot send on it): due again after delayMs, no attempt counted, the reason shown. */
 export async function holdBack(db: Queryable, ids: readonly number[], delayMs: number, reason: string | null): Promise<void> {
   if (ids.length === 0) return;
   await db.raw(

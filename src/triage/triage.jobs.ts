@@ -1,5 +1,6 @@
 import type { Db } from '../db/db';
 import { triageBatchSize } from '../jobs/job-catalogue';
+import { chunks } from '../shared/chunks';
 import type { JobHandlers, JobQueue } from '../jobs/queue';
 import type { PeriodicTask } from '../jobs/periodic';
 import type { TriageService } from './triage.service';
@@ -10,10 +11,7 @@ import type { TriageService } from './triage.service';
  * same tickets that must not be taken for repeats (the recovery sweep's, once a minute).
  */
 export function triageJobs(ticketIds: readonly number[], idSuffix = '') {
-  return Array.from({ length: Math.ceil(ticketIds.length / triageBatchSize) }, (_, i) => {
-    const batch = ticketIds.slice(i * triageBatchSize, (i + 1) * triageBatchSize);
-    return { payload: { ticketIds: batch }, options: { jobId: `triage-${batch[0]}-${batch.length}${idSuffix}` } };
-  });
+  return chunks(ticketIds, triageBatchSize).map((batch) => ({ payload: { ticketIds: batch }, options: { jobId: `triage-${batch[0]}-${batch.length}${idSuffix}` } }));
 }
 
 export function triageHandlers(triage: TriageService): Pick<JobHandlers, 'ticket.triage'> {

@@ -319,4 +319,19 @@ describe('without Twilio configuration', () => {
       await bare.close();
     }
   });
+
+  test('when a hub without SMS is handed an SMS to deliver, then it gives the message back, due, with no attempt used, and sends nothing', async () => {
+    const bare = await startTestHub({ queue: 'in-process', env: { OUTBOX_SWEEP_MS: '600000' } });
+    try {
+      const [row] = await bare.hub.db('outbox').insert({ kind: 'staff.alert', channel: 'sms', recipient: { phone: newPhone() }, payload: { text: '测试' } }, ['id']);
+      expect(await bare.hub.services.notify.deliver([row.id])).toBe('done');
+      const after = await bare.hub.db('outbox').where({ id: row.id }).first();
+      expect(after).toMatchObject({ status: 'pending', attempts: 0, provider_id: null });
+      expect(new Date(after.next_attempt_at).getTime()).toBeLessThanOrEqual(Date.now() + 1_000);
+      await bare.hub.queue.drain();
+      expect((await bare.hub.db('outbox').where({ id: row.id }).first()).status).toBe('pending');
+    } finally {
+      await bare.close();
+    }
+  });
 });
