@@ -60,10 +60,17 @@ export interface ScheduledAlert {
   at: Date;
 }
 
-/** Alerts to schedule after the transaction commits, and the database's time they were planned at. */
+/** The deadlines a ticket caches from its own open clocks (what "overdue" and the lists read). */
+export type CachedDeadlines = Pick<TicketRecord, 'nextDueAt' | 'nextDueStage' | 'clocksPaused'> & Partial<Pick<TicketRecord, 'replyDueAt'>>;
+
+/**
+ * Alerts to schedule after the transaction commits, and the database's time they were planned at;
+ * and the deadlines the ticket now caches, for the caller's write of the ticket row (one write per transition).
+ */
 export interface Planned {
   alerts: ScheduledAlert[];
   now?: Date;
+  deadlines?: CachedDeadlines;
 }
 
 export interface Transition {
@@ -138,7 +145,10 @@ export class ClockService {
     private readonly lookaheadMs: number,
   ) {}
 
-  /** Applies an action's clock changes in its transaction; returns the alerts to schedule after commit (with the database's time). */
+  /**
+   * Applies an action's clock changes in its transaction; returns the alerts to schedule after
+   * commit (with the database's time) and the deadlines for the caller to write on the ticket.
+   */
   async onTransition(trx: Tx, change: Transition): Promise<Planned> {
     const ops = clockTransitions[change.action];
     const none: Planned = { alerts: [] };
@@ -150,7 +160,7 @@ export class ClockService {
     const { calendar, id: calendarId } = this.config.calendarFor(snapshot, context.regionPath);
     const work = new ClockWork(trx, snapshot, calendar, calendarId, context, change);
     for (const op of ops) await work.apply(op);
-    return { alerts: await work.commit(), now: context.now };
+    return { ...(await work.commit()), now: context.now };
   }
 
   /**
@@ -518,12 +528,13 @@ class ClockWork {
   }
 
   /**
-   * Writes the transition in at most two statements: the changed clocks; then the new clocks, the
-   * ledger entries (new clocks' found by their stage), and the deadlines cached on the ticket —
-   * computed here from the ticket's open clocks, all of which this transition holds
-   * (refreshTicketDeadlines is the set-based twin for bulk re-plans).
+   * Writes the transition in at most two statements: the changed clocks; then the new clocks and
+   * the ledger entries (new clocks' found by their stage). Returns the alerts to plan and the
+   * deadlines the ticket caches — computed here from the ticket's open clocks, all of which this
+   * transition holds (refreshTicketDeadlines is the set-based twin for bulk re-plans) — which the
+   * caller writes with the rest of the ticket's change.
    */
-  async commit(): Promise<ScheduledAlert[]> {
+  async commit(): Promise<{ alerts: ScheduledAlert[]; deadlines: CachedDeadlines }> {
     const ticket = this.change.ticket;
     // Running lead clocks of the department's stages follow the lead (transfer, upheld return).
     for (const clock of this.open('lead', ['sign_for', 'first_contact', 'reply'])) {
@@ -578,9 +589,7 @@ class ClockWork {
          from jsonb_to_recordset(?::jsonb) as l(clock_id bigint, stage text, a bigint, type text, due_at timestamptz, reason text, data jsonb, ord int)
          left join created on l.clock_id is null and created.stage = l.stage and created.a = l.a
          order by l.ord
-         returning id),
-       cached as (
-         update tickets set next_due_at = ?, next_due_stage = ?, clocks_paused = ?, reply_due_at = coalesce(?, reply_due_at) where id = ? returning id)
+         returning id)
        select id, stage, a from created`,
       [
         JSON.stringify(created),
@@ -589,18 +598,16 @@ class ClockWork {
         actor.kind === 'user' ? actor.userId : null,
         actor.kind === 'user' ? actor.displayName : actor.name,
         JSON.stringify(ledger),
-        next?.dueAt ?? null,
-        next?.stage ?? null,
-        paused,
-        reply?.dueAt ?? null,
-        ticket.id,
       ],
     );
     for (const clock of this.created) clock.id = rows.find((r) => r.stage === clock.stage && Number(r.a) === (clock.assignmentId ?? 0))!.id;
     // What is planned at the end of the transition: the next alert of each running clock it touched.
-    return [...new Set([...this.dirty, ...this.created])]
+    const alerts = [...new Set([...this.dirty, ...this.created])]
       .filter((c) => c.state === 'running' && c.nextAlertLevel !== null)
       .map((c) => ({ clockId: c.id, generation: c.generation, level: c.nextAlertLevel!, at: c.nextAlertAt! }));
+    // No running reply clock: the reply deadline stays as the ticket has it (the last one, or one set by hand).
+    const deadlines: CachedDeadlines = { nextDueAt: next?.dueAt ?? null, nextDueStage: next?.stage ?? null, clocksPaused: paused, ...(reply ? { replyDueAt: reply.dueAt } : {}) };
+    return { alerts, deadlines };
   }
 }
 

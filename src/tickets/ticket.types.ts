@@ -114,6 +114,8 @@ export type TicketPatch = Partial<
     | 'regionId'
     | 'address'
     | 'clocksPaused'
+    | 'nextDueAt'
+    | 'nextDueStage'
     | 'firstContactAt'
     | 'supervisionPending'
     | 'hardCase'

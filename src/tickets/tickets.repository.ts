@@ -93,6 +93,8 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   regionId: 'region_id',
   address: 'address',
   clocksPaused: 'clocks_paused',
+  nextDueAt: 'next_due_at',
+  nextDueStage: 'next_due_stage',
   firstContactAt: 'first_contact_at',
   supervisionPending: 'supervision_pending',
   hardCase: 'hard_case',

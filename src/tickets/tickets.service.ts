@@ -237,10 +237,13 @@ export class TicketsService {
       const result = await applier({ trx, ticket, actor, relation }, body);
       const toStatus = rule.to ?? ticket.status;
       const version = ticket.version + 1;
-      await repo.updateTicketWithEvent(trx, ticket.id, { ...result.patch, status: toStatus, version }, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
-      const after: TicketRecord = { ...ticket, ...result.patch, status: toStatus, version };
-      // The stage clocks follow the action (src/sla/clock-transitions.ts), in this transaction.
-      const planned: Planned = await this.clocks.onTransition(trx, { action, ticket: after, actor, reason: result.reason ?? null, data: result.data, replyDueAt: result.patch?.replyDueAt });
+      const changed: TicketRecord = { ...ticket, ...result.patch, status: toStatus, version };
+      // The stage clocks follow the action (src/sla/clock-transitions.ts), in this transaction; the
+      // deadlines they leave are cached on the ticket in the same write as the action's change.
+      const planned: Planned = await this.clocks.onTransition(trx, { action, ticket: changed, actor, reason: result.reason ?? null, data: result.data, replyDueAt: result.patch?.replyDueAt });
+      const patch = { ...result.patch, ...planned.deadlines, status: toStatus, version };
+      await repo.updateTicketWithEvent(trx, ticket.id, patch, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
+      const after: TicketRecord = { ...ticket, ...patch };
       // A reply schedules the callback (回访); reopening or closing ends one still open.
       await callbackTransition(trx, action, after);
       // A 代办 ticket with a runner team gets its order (src/proxy), offered to a runner after commit.
