@@ -9,6 +9,7 @@ import twilio from 'twilio';
 import { startFakeTwilio } from '../test/support/fake-twilio';
 import { deleteRedisPrefix } from '../test/support/test-hub';
 import { openLoop } from './open-loop';
+import { machineGauge } from './machine-gauge';
 import { measureCpu } from './proc-cpu';
 
 /**
@@ -67,9 +68,12 @@ async function run(): Promise<void> {
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-  const hubs: ChildProcess[] = [await startHub(split ? 'api' : 'all', port)];
   const db = knex({ client: 'pg', connection: databaseUrl.toString(), pool: { min: 0, max: 2 } });
+  const hubs: ChildProcess[] = [];
   try {
+    // How fast the machine is today, measured before anything of ours runs on it.
+    const gaugeLine = await machineGauge(db, databaseUrl.toString());
+    hubs.push(await startHub(split ? 'api' : 'all', port));
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i += 1) {
       if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
@@ -162,6 +166,7 @@ async function run(): Promise<void> {
       console.log(`\nsigned Twilio SMS webhooks alone (hub of role api, no worker), ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ`);
       console.table([{ 'target rate/s': rate, seconds: durationS, 'webhooks sent': result.sent, accepted: result.ok, 'non-2xx': result.failed, 'ack p50 ms': result.p50, 'ack p99 ms': result.p99, 'ack max ms': result.max, 'generator lag p99 ms': result.generatorLagP99, 'achieved rate/s': result.rate, 'inbound stored': inbound }]);
       console.log(cpuLine);
+      console.log(gaugeLine);
       return;
     }
 
@@ -197,6 +202,7 @@ async function run(): Promise<void> {
       },
     ]);
     console.log(cpuLine);
+    console.log(gaugeLine);
   } finally {
     await Promise.all(
       hubs.map(
