@@ -16,7 +16,8 @@ const restFactor = 10;
  * not a refused number) puts the channel to rest: its rows are handed back, due when the rest
  * ends, with no attempt counted, so an outage neither holds the delivery lane nor uses up the
  * messages' attempts. When the rest is over, one send goes first (the probe); when it goes
- * out, the channel is open again, otherwise it rests twice as long, up to maxMs.
+ * out, the channel is open again, otherwise it rests twice as long, up to maxMs (and the probe,
+ * handed back without an attempt counted, waits a rest longer, so the next probe is another message).
  */
 export class ChannelBreaker {
   private readonly states = new Map<string, { until: number; restMs: number; probing: boolean; reason: string }>();

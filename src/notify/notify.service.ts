@@ -76,7 +76,8 @@ export class NotifyService {
    * claimed for one attempt. One recipient's messages go out in order, different recipients in
    * parallel; a chat channel's cards in order too, at most chatLanes channels at once (a card holds
    * a database connection while Slack answers). The sends are recorded together. Rows on a resting
-   * channel (see ChannelBreaker) are handed back, due when the rest ends, without an attempt counted.
+   * channel (see ChannelBreaker) are handed back, due when the rest ends, without an attempt counted;
+   * so is a probe the provider failed, due one rest later, so that the next probe is another message.
    */
   async deliver(outboxIds: readonly number[]): Promise<JobOutcome> {
     const channels = this.channels();
@@ -87,9 +88,12 @@ export class NotifyService {
     const admitted = new Map<string, 'all' | 'probe' | 'none'>();
     const sending: outbox.OutboxRecord[] = [];
     const held: outbox.OutboxRecord[] = [];
+    const probes = new Set<number>();
+    const failedProbes: outbox.OutboxRecord[] = [];
     for (const row of rows.filter((r) => channels.includes(r.channel))) {
       const admission = admitted.get(row.channel) ?? this.breaker.admit(row.channel);
       (admission === 'none' ? held : sending).push(row);
+      if (admission === 'probe') probes.add(row.id);
       // One probe: the channel's other rows wait for its answer.
       admitted.set(row.channel, admission === 'probe' ? 'none' : admission);
     }
@@ -121,11 +125,12 @@ export class NotifyService {
             continue;
           }
           const started = Date.now();
-          const result = await this.attempt(row, contacts);
+          const result = await this.attempt(row, contacts, probes.has(row.id));
           if (result && 'providerId' in result) {
             sent.push({ id: row.id, ...result });
             outcome.sent += 1;
           } else if (result && 'providerFailed' in result) {
+            if (probes.has(row.id)) failedProbes.push(row);
             outcome.failed += 1;
             outcome.slowestFailureMs = Math.max(outcome.slowestFailureMs, Date.now() - started);
             outcome.lastError = result.providerFailed;
@@ -140,26 +145,37 @@ export class NotifyService {
       else if (change) this.logger.warn({ channel, restingMs: change.restingMs, err: outcome.lastError }, 'outbound channel failing; resting it, its messages wait without using attempts');
     }
     await this.holdBack(held);
+    // A failed probe waits a rest longer than the others: an outage uses up no message's attempts, and a
+    // message that itself provokes the provider's error cannot keep the channel shut (once another one has
+    // gone out, it is tried with the channel open and uses its attempts as usual).
+    await this.holdBack(failedProbes, 2);
     // A delivery report may have overtaken the send's own answer: apply it now.
     const early = await outbox.takeEarlyReports(this.db, sent.flatMap((r) => (r.providerId ? [r.providerId] : [])));
     for (const report of early) await this.providerStatus(report.providerId, report.providerStatus, report.errorCode ?? undefined);
     return 'done';
   }
 
-  /** Rows of resting channels go back to wait, with a job for when the rest ends (or now, when the probe went out). */
-  private async holdBack(rows: readonly outbox.OutboxRecord[]): Promise<void> {
+  /**
+   * Rows of resting channels go back to wait, with a job for when the rest ends (or now, when the
+   * probe went out); after as many rests as given, counted from now (a rest that just began).
+   */
+  private async holdBack(rows: readonly outbox.OutboxRecord[], rests = 1): Promise<void> {
     for (const channel of new Set(rows.map((r) => r.channel))) {
       const ids = rows.filter((r) => r.channel === channel).map((r) => r.id);
       const until = this.breaker.restingUntil(channel);
-      const delayMs = until === undefined ? 0 : Math.max(0, until - Date.now());
+      const delayMs = until === undefined ? 0 : Math.max(0, until - Date.now()) * rests;
       const reason = until === undefined ? null : `${channel} resting until ${new Date(until).toISOString()}: ${this.breaker.reason(channel) ?? ''}`;
       await outbox.holdBack(this.db, ids, delayMs, reason);
-      await this.queue.enqueueMany('notify.deliver', batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-held-${until ?? Date.now()}`, delayMs } })));
+      const jobId = (first: number) => `outbox-${first}-held-${until ?? Date.now()}${rests > 1 ? `-x${rests}` : ''}`;
+      await this.queue.enqueueMany('notify.deliver', batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: jobId(outboxIds[0]!), delayMs } })));
     }
   }
 
-  /** One send: its outcome when sent; a provider's failure (recorded here) or nothing to count otherwise. */
-  private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
+  /**
+   * One send: its outcome when sent; a provider's failure (recorded here as an attempt, except for a
+   * probe, which the caller hands back) or nothing to count otherwise.
+   */
+  private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>, probe: boolean): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
     try {
       const contact = row.recipient.contactId !== undefined ? contacts.get(row.recipient.contactId) : undefined;
       const result = row.channel === 'slack' ? await this.deliverChat(row) : row.channel === 'voice' ? await this.deliverCall(row) : await this.deliverToCitizen(row, contact);
@@ -169,9 +185,10 @@ export class NotifyService {
       }
       return result;
     } catch (error) {
-      await this.failed(row, error);
       // The message's own fault (a refused number) says nothing about the provider.
-      return error instanceof DeliveryError && !error.permanent ? { providerFailed: error.message } : undefined;
+      const providerFailed = error instanceof DeliveryError && !error.permanent;
+      if (!(probe && providerFailed)) await this.failed(row, error);
+      return providerFailed ? { providerFailed: (error as DeliveryError).message } : undefined;
     }
   }
 

@@ -159,7 +159,8 @@ describe('SMS delivery', () => {
       const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
       return r?.status === 'sent' && r;
     });
-    expect(row.attempts).toBe(3);
+    // The first failure counts; the second was the resting channel's probe, which does not.
+    expect(row.attempts).toBe(2);
     await new Promise((r) => setTimeout(r, 400));
     expect(sentTo(phone)).toHaveLength(1);
   });
@@ -172,7 +173,8 @@ describe('SMS delivery', () => {
       const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
       return r?.status === 'sent' && r;
     });
-    expect(row.attempts).toBe(3);
+    // As above: the probe's failure uses no attempt.
+    expect(row.attempts).toBe(2);
     expect(sentTo(phone)).toHaveLength(1);
   });
 
@@ -285,6 +287,66 @@ describe('SMS delivery when Twilio does not answer at all', () => {
     } finally {
       await hub.close();
       await silent.close();
+    }
+  });
+});
+
+describe('SMS delivery through a long outage', () => {
+  // Few attempts and short rests: an outage of many rests in a few seconds.
+  const outageEnv = (url: string) => ({ ...twilioEnv(url), PROVIDER_TIMEOUT_MS: '200', OUTBOX_RETRY_BASE_MS: '20', OUTBOX_MAX_ATTEMPTS: '2' });
+  const ackOf = (hub: TestHub, phone: string) =>
+    hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+
+  test('when Twilio stays down for many rests, then the failed probes use no attempts, and every message goes out once when it is back', async () => {
+    const broken = await startFakeTwilio(twilioAccount);
+    const hub = await startTestHub({ env: outageEnv(broken.url) });
+    try {
+      const phones = [newPhone(), newPhone()];
+      broken.down('cut');
+      for (const phone of phones) await signed(hub, '/webhooks/twilio/sms', sms(phone, '停水三天了'));
+      // The first send counts (the channel was open); the probes after it (two at least) fail too, and count not.
+      await eventually(() => broken.unanswered >= 3, 10_000);
+      const during = await Promise.all(phones.map((phone) => ackOf(hub, phone)));
+      expect(during.map((row) => row.status)).toEqual(['failed', 'pending']);
+      expect(during.map((row) => row.attempts)).toEqual([1, 0]);
+      expect(during[1].last_error).toMatch(/^sms resting until .*socket hang up/);
+
+      broken.up();
+      await eventually(() => phones.every((phone) => broken.sent.filter((m) => m.to === phone).length === 1), 10_000);
+      const after = await eventually(async () => {
+        const rows = await Promise.all(phones.map((phone) => ackOf(hub, phone)));
+        return rows.every((row) => row?.status === 'sent') && rows;
+      });
+      expect(after.map((row) => row.attempts)).toEqual([2, 1]);
+    } finally {
+      await hub.close();
+      await broken.close();
+    }
+  });
+
+  test('when one message always gets a provider error, then it cannot keep the channel shut: the others go out, and it uses its attempts', async () => {
+    const fake = await startFakeTwilio(twilioAccount);
+    const hub = await startTestHub({ env: outageEnv(fake.url) });
+    try {
+      const [poison, ...others] = [newPhone(), newPhone(), newPhone()];
+      fake.fail(poison!, 1_000, 500);
+      await signed(hub, '/webhooks/twilio/sms', sms(poison!, '路灯不亮'));
+      await eventually(async () => (await ackOf(hub, poison!))?.attempts === 1);
+      for (const phone of others) await signed(hub, '/webhooks/twilio/sms', sms(phone, '井盖松动'));
+      await eventually(() => others.every((phone) => fake.sent.filter((m) => m.to === phone).length === 1), 10_000);
+      // More traffic opens the channel again and again: each time the bad message is tried with it open, it uses an attempt.
+      const later = newPhone();
+      await signed(hub, '/webhooks/twilio/sms', sms(later, '噪音扰民'));
+      await eventually(() => fake.sent.some((m) => m.to === later), 10_000);
+      const dead = await eventually(async () => {
+        const row = await ackOf(hub, poison!);
+        return row?.status === 'dead' && row;
+      }, 10_000);
+      expect(dead.attempts).toBe(2);
+      expect(fake.sent.filter((m) => m.to === poison)).toHaveLength(0);
+    } finally {
+      await hub.close();
+      await fake.close();
     }
   });
 });
