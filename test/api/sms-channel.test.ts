@@ -28,6 +28,9 @@ const sms = (from: string, body: string, extra: Record<string, string> = {}) => 
 const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone);
 const ticketsOf = async (phone: string) =>
   t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*').orderBy('t.id');
+/** The acknowledgement of a citizen's message, by their phone number. */
+const ackOf = (hub: TestHub, phone: string) =>
+  hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
 
 describe('SMS webhook', () => {
   test('when a forged or unsigned webhook arrives, then 403 and nothing is stored', async () => {
@@ -156,7 +159,7 @@ describe('SMS delivery', () => {
     await signed(t, '/webhooks/twilio/sms', sms(phone, '井盖丢失，很危险'));
     await eventually(() => sentTo(phone).length === 1);
     const row = await eventually(async () => {
-      const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+      const r = await ackOf(t, phone);
       return r?.status === 'sent' && r;
     });
     // The first failure counts; the second was the resting channel's probe, which does not.
@@ -170,7 +173,7 @@ describe('SMS delivery', () => {
     fake.drop(phone, 2);
     await signed(t, '/webhooks/twilio/sms', sms(phone, '小区路灯不亮'));
     const row = await eventually(async () => {
-      const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+      const r = await ackOf(t, phone);
       return r?.status === 'sent' && r;
     });
     // As above: the probe's failure uses no attempt.
@@ -183,8 +186,8 @@ describe('SMS delivery', () => {
     fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
     await signed(t, '/webhooks/twilio/sms', sms(phone, '路面塌陷'));
     const dead = await eventually(async () => {
-      const r = await t.hub.db('outbox').where({ kind: 'citizen.intake_ack', status: 'dead' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
-      return r;
+      const r = await ackOf(t, phone);
+      return r?.status === 'dead' && r;
     });
     expect(dead).toMatchObject({ attempts: 1 });
     expect(dead.last_error).toMatch(/not a valid phone number/);
@@ -250,13 +253,11 @@ describe('SMS delivery when Twilio does not answer at all', () => {
     const silent = await startFakeTwilio(twilioAccount);
     const hub = await startTestHub({ env: { ...twilioEnv(silent.url), PROVIDER_TIMEOUT_MS: '200', OUTBOX_RETRY_BASE_MS: '100' } });
     try {
-      const ackOf = (phone: string) =>
-        hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
       const [first, second, third] = [newPhone(), newPhone(), newPhone()];
       silent.down('silence');
       await signed(hub, '/webhooks/twilio/sms', sms(first, '路灯不亮'));
       const timedOut = await eventually(async () => {
-        const row = await ackOf(first);
+        const row = await ackOf(hub, first);
         return row?.attempts === 1 && row;
       });
       expect(timedOut.last_error).toMatch(/no answer within 200 ms/);
@@ -265,7 +266,7 @@ describe('SMS delivery when Twilio does not answer at all', () => {
       await signed(hub, '/webhooks/twilio/sms', sms(second, '井盖松动'));
       await signed(hub, '/webhooks/twilio/sms', sms(third, '噪音扰民'));
       const held = await eventually(async () => {
-        const rows = [await ackOf(second), await ackOf(third)];
+        const rows = [await ackOf(hub, second), await ackOf(hub, third)];
         return rows.every((row) => row?.status === 'pending' && /^sms resting until/.test(row.last_error ?? '')) && rows;
       });
       expect(held.map((row) => row.attempts)).toEqual([0, 0]);
@@ -276,7 +277,7 @@ describe('SMS delivery when Twilio does not answer at all', () => {
       silent.up();
       await eventually(() => [first, second, third].every((phone) => silent.sent.filter((m) => m.to === phone).length === 1), 10_000);
       const rows = await eventually(async () => {
-        const all = [await ackOf(first), await ackOf(second), await ackOf(third)];
+        const all = [await ackOf(hub, first), await ackOf(hub, second), await ackOf(hub, third)];
         return all.every((row) => row?.status === 'sent') && all;
       });
       expect(rows.map((row) => row.attempts)).toEqual([2, 1, 1]);
@@ -294,8 +295,6 @@ describe('SMS delivery when Twilio does not answer at all', () => {
 describe('SMS delivery through a long outage', () => {
   // Few attempts and short rests: an outage of many rests in a few seconds.
   const outageEnv = (url: string) => ({ ...twilioEnv(url), PROVIDER_TIMEOUT_MS: '200', OUTBOX_RETRY_BASE_MS: '20', OUTBOX_MAX_ATTEMPTS: '2' });
-  const ackOf = (hub: TestHub, phone: string) =>
-    hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
 
   test('when Twilio stays down for many rests, then the failed probes use no attempts, and every message goes out once when it is back', async () => {
     const broken = await startFakeTwilio(twilioAccount);
