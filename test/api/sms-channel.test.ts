@@ -304,8 +304,11 @@ describe('SMS delivery through a long outage', () => {
       broken.down('cut');
       for (const phone of phones) await signed(hub, '/webhooks/twilio/sms', sms(phone, '停水三天了'));
       // The first send counts (the channel was open); the probes after it (two at least) fail too, and count not.
-      await eventually(() => broken.unanswered >= 3, 10_000);
-      const during = await Promise.all(phones.map((phone) => ackOf(hub, phone)));
+      const during = await eventually(async () => {
+        if (broken.unanswered < 3) return false;
+        const rows = await Promise.all(phones.map((phone) => ackOf(hub, phone)));
+        return rows.every((row) => row.status !== 'sending') && rows;
+      }, 10_000);
       expect(during.map((row) => row.status)).toEqual(['failed', 'pending']);
       expect(during.map((row) => row.attempts)).toEqual([1, 0]);
       expect(during[1].last_error).toMatch(/^sms resting until .*socket hang up/);
