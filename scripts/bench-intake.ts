@@ -17,7 +17,8 @@ import { measureCpu } from './proc-cpu';
  * rate for a fixed time (bounded), against the PostgreSQL at DATABASE_URL and the Redis at
  * REDIS_URL. Prints the webhook ack latency, then waits until every message has become a ticket
  * with its acknowledgement in the outbox, then sent (to a local server speaking Twilio's API),
- * then triaged, and prints the end-to-end rates and any message lost or duplicated.
+ * then triaged, and prints the end-to-end rates and any message lost or duplicated; with the CPU
+ * each process used and, measured before the hub starts, how fast the machine is today (pgbench).
  *   --rate=500 --duration=10 --warmup=3 --connections=64 [--split | --webhooks-only]
  */
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
