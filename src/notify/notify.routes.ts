@@ -27,4 +27,15 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): voi
     body: z.strictObject({}),
     handler: ({ params }) => notify.retry(params.id),
   });
+  api.route({
+    method: 'post',
+    path: '/outbox/:id/cancel',
+    tag: 'outbox',
+    summary: 'Withdraw a waiting message',
+    description: 'A pending, failed or dead message is not sent; the reason is kept in `lastError`. A message being sent right now cannot be withdrawn. `retry` brings it back.',
+    access: ['admin', 'supervisor'],
+    params: idParams,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(200) }),
+    handler: ({ params, body, actor }) => notify.cancel(params.id, body.reason, actor.displayName),
+  });
 }

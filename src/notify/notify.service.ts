@@ -340,6 +340,11 @@ export class NotifyService {
     return outbox.listOutbox(this.db, filter);
   }
 
+  /** An admin withdraws a waiting message (e.g. one the provider keeps failing, alone on its channel); retry() brings it back. */
+  async cancel(id: number, reason: string, by: string): Promise<outbox.OutboxRecord> {
+    return found(await outbox.cancelWaiting(this.db, id, `cancelled by ${by}: ${reason}`), 'pending, failed or dead outbox message');
+  }
+
   async retry(id: number): Promise<outbox.OutboxRecord> {
     const row = found(await outbox.resetForRetry(this.db, id), 'failed, dead or cancelled outbox message');
     await this.queue.enqueue('notify.deliver', { outboxIds: [id] }, { jobId: `outbox-${id}-manual-${Date.now()}` });

@@ -171,6 +171,16 @@ export async function listOutbox(db: Queryable, filter: { status?: OutboxStatus;
   return query;
 }
 
+/** A message nobody should receive any more, withdrawn while it waits (not while a send is under way, nor once sent). */
+export async function cancelWaiting(db: Queryable, id: number, reason: string): Promise<OutboxRecord | undefined> {
+  const [row] = await db('outbox')
+    .update({ status: 'cancelled', last_error: reason.slice(0, 1_000) })
+    .where({ id })
+    .whereIn('status', ['pending', 'failed', 'dead'])
+    .returning(returningAs(columns));
+  return row as OutboxRecord | undefined;
+}
+
 /** An admin's retry of a failed, dead or cancelled row: due now, attempts counted afresh. */
 export async function resetForRetry(db: Queryable, id: number): Promise<OutboxRecord | undefined> {
   const [row] = await db('outbox')

@@ -247,6 +247,34 @@ describe('SMS delivery', () => {
   });
 });
 
+describe('withdrawing an outbound message', () => {
+  test('when an admin withdraws a dead message with a reason, then it is cancelled and never sent; bad requests change nothing', async () => {
+    const phone = newPhone();
+    fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '路灯不亮'));
+    const dead = await eventually(async () => {
+      const r = await ackOf(t, phone);
+      return r?.status === 'dead' && r;
+    });
+    const admin = await t.as('admin');
+    const cancel = (id: number, body: unknown) => admin.post(`/api/v1/outbox/${id}/cancel`, body);
+    expect((await cancel(dead.id, {})).status).toBe(400);
+    expect((await cancel(dead.id, { reason: '   ' })).status).toBe(400);
+    expect((await cancel(dead.id, { reason: 'x', extra: 1 })).status).toBe(400);
+    expect((await (await t.as('agent')).post(`/api/v1/outbox/${dead.id}/cancel`, { reason: '号码已停机' })).status).toBe(403);
+    expect((await cancel(999_999_999, { reason: '号码已停机' })).status).toBe(404);
+    expect(await ackOf(t, phone)).toMatchObject({ status: 'dead', attempts: 1 });
+
+    const cancelled = await cancel(dead.id, { reason: '号码已停机' });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ id: dead.id, status: 'cancelled', lastError: expect.stringMatching(/^cancelled by .+: 号码已停机$/) });
+    expect((await cancel(dead.id, { reason: '再撤一次' })).status).toBe(404);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await ackOf(t, phone)).toMatchObject({ status: 'cancelled' });
+    expect(sentTo(phone)).toHaveLength(0);
+  });
+});
+
 describe('SMS delivery when Twilio does not answer at all', () => {
   test('when sends time out, then the channel rests: later messages wait without using attempts, one probe goes first, then all go out once', async () => {
     // A fake of its own: while it is down it answers nobody, and the first hub's tests must not wait on it.
