@@ -31,6 +31,15 @@ const ticketsOf = async (phone: string) =>
 /** The acknowledgement of a citizen's message, by their phone number. */
 const ackOf = (hub: TestHub, phone: string) =>
   hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+/** A message from a number Twilio refuses: its acknowledgement, dead at once. */
+const deadAck = async (phone: string, text: string) => {
+  fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
+  await signed(t, '/webhooks/twilio/sms', sms(phone, text));
+  return eventually(async () => {
+    const r = await ackOf(t, phone);
+    return r?.status === 'dead' && r;
+  });
+};
 
 describe('SMS webhook', () => {
   test('when a forged or unsigned webhook arrives, then 403 and nothing is stored', async () => {
@@ -183,12 +192,7 @@ describe('SMS delivery', () => {
 
   test('when Twilio refuses a number, then the message is dead at once, listed for admins, and can be retried', async () => {
     const phone = newPhone();
-    fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
-    await signed(t, '/webhooks/twilio/sms', sms(phone, '路面塌陷'));
-    const dead = await eventually(async () => {
-      const r = await ackOf(t, phone);
-      return r?.status === 'dead' && r;
-    });
+    const dead = await deadAck(phone, '路面塌陷');
     expect(dead).toMatchObject({ attempts: 1 });
     expect(dead.last_error).toMatch(/not a valid phone number/);
     const admin = await t.as('admin');
@@ -250,14 +254,9 @@ describe('SMS delivery', () => {
 describe('withdrawing an outbound message', () => {
   test('when an admin withdraws a dead message with a reason, then it is cancelled and never sent; bad requests change nothing', async () => {
     const phone = newPhone();
-    fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
-    await signed(t, '/webhooks/twilio/sms', sms(phone, '路灯不亮'));
-    const dead = await eventually(async () => {
-      const r = await ackOf(t, phone);
-      return r?.status === 'dead' && r;
-    });
+    const dead = await deadAck(phone, '路灯不亮');
     const admin = await t.as('admin');
-    const cancel = (id: number, body: unknown) => admin.post(`/api/v1/outbox/${id}/cancel`, body);
+    const cancel = (id: number, body: object) => admin.post(`/api/v1/outbox/${id}/cancel`, body);
     expect((await cancel(dead.id, {})).status).toBe(400);
     expect((await cancel(dead.id, { reason: '   ' })).status).toBe(400);
     expect((await cancel(dead.id, { reason: 'x', extra: 1 })).status).toBe(400);
