@@ -41,6 +41,7 @@ export class TriageService {
   private active?: { version: number; classifier: LocalTextClassifier; createdAt?: Date };
   /** Confirmed examples in the active model's vector space, for the LLM prompt. */
   private examples?: { version: number; items: Array<{ text: string; code: string; vector: SparseVector }> };
+  private readonly usualDepartments = new Map<number, { until: number; department: TicketClassification['department'] }>();
   private references?: {
     until: number;
     categories: Map<string, { id: number; name: string; description: string }>;
@@ -166,25 +167,34 @@ export class TriageService {
   }
 
   /**
-   * The department that led most tickets of this category (or its subcategories) in the last 180
-   * days, and its share of them: the hotline's own history as a suggestion. Routing (the dispatch
-   * catalog) decides; this only tells the operator what usually happens.
+   * The department that led most tickets of this category (or its subcategories) among the latest
+   * 2,000 of the last 180 days, and its share of them: the hotline's own history as a suggestion.
+   * Routing (the dispatch catalog) decides; this only tells the operator what usually happens.
+   * Each category's latest come from its own index range (at most 2,000 rows each), so the cost
+   * does not grow with the history; and a category's answer is kept for a minute, like the taxonomy.
    */
   private async usualDepartment(categoryId: number): Promise<TicketClassification['department']> {
+    const cached = this.usualDepartments.get(categoryId);
+    if (cached && cached.until > Date.now()) return cached.department;
     const { rows } = await this.db.raw<{ rows: Array<{ id: number; name: string; share: number }> }>(
       `with recent as (
-         select t.lead_department_id from tickets t
-         where t.lead_department_id is not null
-           and t.created_at > now() - interval '180 days'
-           and t.category_id in (select id from categories where id = :categoryId or parent_id = :categoryId)
-         order by t.id desc limit 2000)
+         select led.lead_department_id from categories c
+         cross join lateral (
+           select t.id, t.lead_department_id from tickets t
+           where t.category_id = c.id and t.lead_department_id is not null and t.created_at > now() - interval '180 days'
+           order by t.id desc limit 2000) led
+         where c.id = :categoryId or c.parent_id = :categoryId
+         order by led.id desc limit 2000)
        select d.id, d.name, count(*)::float / (select count(*) from recent) as share
        from recent r join departments d on d.id = r.lead_department_id
-       group by d.id, d.name order by count(*) desc limit 1`,
+       group by d.id, d.name order by count(*) desc, d.id limit 1`,
       { categoryId },
     );
     const row = rows[0];
-    return row ? { id: row.id, name: row.name, confidence: Math.round(row.share * 1000) / 1000 } : null;
+    const department = row ? { id: row.id, name: row.name, confidence: Math.round(row.share * 1000) / 1000 } : null;
+    // No history yet is cheap to ask again (an empty index range), and the first tickets soon make one.
+    if (department) this.usualDepartments.set(categoryId, { until: Date.now() + referenceCacheMs, department });
+    return department;
   }
 
   /**
