@@ -11,6 +11,12 @@ export function toAppError(error: unknown): AppError {
   if (bodyParserType === 'charset.unsupported' || bodyParserType === 'encoding.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
   }
+  // Anything else the body parser refuses (a body that does not inflate as its Content-Encoding
+  // says, a cut-off stream) is the caller's fault: a 4xx, never a stack trace in the log.
+  const status = (error as { status?: unknown })?.status;
+  if (typeof status === 'number' && status >= 400 && status < 500 && (error as { expose?: unknown }).expose === true) {
+    return new AppError('VALIDATION_FAILED', 'the request body could not be read (check Content-Encoding and Content-Length)');
+  }
   return fromDatabaseError(error) ?? new AppError('INTERNAL', 'internal error', undefined, false);
 }
 

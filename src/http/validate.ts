@@ -1,11 +1,18 @@
 import { z } from 'zod';
 import { AppError } from '../shared/errors';
+import { findUncleanText } from './text-hygiene';
 
 /**
  * The one way an outside input is checked: the parsed value, or a 400 that names every issue
  * (`where` says which part of the request: body, query, path, or a provider's webhook).
  */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.infer<S> {
+  const unclean = findUncleanText(value);
+  if (unclean) {
+    const path = [where, ...unclean].join('.');
+    const message = 'contains a NUL or another control character, or is not valid Unicode';
+    throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${path}: ${message}`, { issues: [{ path, message, code: 'invalid_text' }] });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));

@@ -53,6 +53,8 @@ export function fromDatabaseError(error: unknown): AppError | undefined {
   const detail = (error as { detail?: string })?.detail;
   if (code === '23505') return conflict('already exists', detail ? { detail } : undefined);
   if (code === '23503') return invalid('refers to something that does not exist or is still in use', detail ? { detail } : undefined);
+  // Text PostgreSQL cannot store (NUL, invalid UTF-8): the edge should have refused it already.
+  if (code === '22021' || code === '22P05') return invalid('text contains a character that cannot be stored');
   if (code === '40001' || code === '40P01') return conflict('concurrent change, please retry');
   return undefined;
 }
