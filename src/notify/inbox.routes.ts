@@ -1,3 +1,4 @@
+import { piiLens } from '../auth/pii';
 import { z } from 'zod';
 import type { Db } from '../db/db';
 import { ApiRouter, idParams } from '../http/api-router';
@@ -23,7 +24,8 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
       if (query.unread !== undefined) list.where((q) => (query.unread ? q.whereNull('read_at') : q.whereNotNull('read_at')));
       if (query.beforeId) list.where('id', '<', query.beforeId);
       const [items, counted] = await Promise.all([list, db('notifications').count<Array<{ unread: string }>>({ unread: '*' }).where({ user_id: actor.userId }).whereNull('read_at')]);
-      return { items, unread: Number(counted[0]?.unread ?? 0) };
+      const pii = piiLens(actor);
+      return { items: items.map((n: { title: string; body: string | null }) => ({ ...n, title: pii.text(n.title), body: pii.text(n.body) })), unread: Number(counted[0]?.unread ?? 0) };
     },
   });
 
@@ -41,7 +43,8 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
         .where({ id: params.id, user_id: actor.userId })
         .returning(Object.entries(columns).map(([field, column]) => `${column} as ${field}`));
       if (!row) throw notFound('notification');
-      return row;
+      const pii = piiLens(actor);
+      return { ...row, title: pii.text(row.title), body: pii.text(row.body) };
     },
   });
 

@@ -8,6 +8,7 @@ import { findContacts, listTickets } from '../tickets/tickets.repository';
 import * as outbox from './outbox.repository';
 import type { ContactRecord } from '../tickets/ticket.types';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
+import { sharedPlaceLens } from '../auth/pii';
 import { presentCard } from '../tickets/ticket-view';
 import { DeliveryError, type CallPlacer, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
 import type { RealtimeBus } from './realtime';
@@ -194,7 +195,8 @@ export class NotifyService {
 
   private async deliverToCitizen(row: outbox.OutboxRecord, contact: ContactRecord | undefined): Promise<Delivered> {
     // Staff alerts (SLA escalations) carry their text; citizens' messages come from the templates.
-    const text = row.kind === 'staff.alert' ? String(row.payload.text ?? '') : renderCitizenText(row.kind, row.payload);
+    // A staff SMS passes through phones and providers: personal data in it is masked (src/auth/pii.ts).
+    const text = row.kind === 'staff.alert' ? sharedPlaceLens.text(String(row.payload.text ?? '')) : renderCitizenText(row.kind, row.payload);
     if (!text) return { skip: `no text for ${row.kind}` };
     return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
   }
@@ -214,7 +216,7 @@ export class NotifyService {
       // A supervisors' alert offers their buttons (催办, 督办, 批准延期) instead of the department's.
       const actions = row.payload.actions as TicketCard['actions'] | undefined;
       const card = ticket ? { ...presentCard(ticket), ...(actions ? { actions } : {}) } : undefined;
-      const { ts } = await chat.postAlert(channel, String(row.payload.text ?? ''), card);
+      const { ts } = await chat.postAlert(channel, sharedPlaceLens.text(String(row.payload.text ?? '')), card);
       return { providerId: ts, segments: null };
     }
     if (!ticket) return { skip: 'the ticket is gone' };

@@ -1,3 +1,4 @@
+import { piiLens } from '../auth/pii';
 import { z } from 'zod';
 import { isCenterRole } from '../auth/roles';
 import { ApiRouter, idParams } from '../http/api-router';
@@ -208,9 +209,11 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       stage: z.enum(stages).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
     }),
-    handler: async ({ actor, query }) => ({
-      items: await reports.overdue({ ...query, departmentId: isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? -1) }),
-    }),
+    handler: async ({ actor, query }) => {
+      const pii = piiLens(actor);
+      const items = await reports.overdue({ ...query, departmentId: isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? -1) });
+      return { items: items.map((item) => ({ ...item, title: pii.text(item.title) })) };
+    },
   });
 
   api.route({

@@ -1,6 +1,6 @@
 import type { TicketCard } from '../notify/ports';
-import { isCenterActor, type Actor } from '../auth/roles';
-import { maskIdNumber, maskName, maskPhone } from '../auth/pii';
+import type { Actor } from '../auth/roles';
+import { piiLens, sharedPlaceLens, type PiiLens } from '../auth/pii';
 import type { TicketListRow } from './tickets.repository';
 import {
   requestTypeLabels,
@@ -21,26 +21,15 @@ export interface ContactView {
   masked: boolean;
 }
 
-export function presentContact(contact: ContactRecord | undefined, viewer: Actor): ContactView | null {
+export function presentContact(contact: ContactRecord | undefined, viewer: Actor | PiiLens): ContactView | null {
   if (!contact) return null;
-  // Center staff see citizen data in clear; department staff see it masked.
-  if (isCenterActor(viewer)) {
-    return { id: contact.id, name: contact.name, phone: contact.phone, idNumber: contact.idNumber, anonymous: contact.anonymous, confidential: contact.confidential, masked: false };
-  }
-  // An anonymous requester is invisible to departments; a confidential one is masked harder.
-  if (contact.anonymous) return { id: contact.id, name: null, phone: null, idNumber: null, anonymous: true, confidential: contact.confidential, masked: true };
-  return {
-    id: contact.id,
-    name: contact.confidential ? maskName(contact.name) : contact.name,
-    phone: maskPhone(contact.phone),
-    idNumber: maskIdNumber(contact.idNumber),
-    anonymous: false,
-    confidential: contact.confidential,
-    masked: true,
-  };
+  const lens = 'clear' in viewer ? viewer : piiLens(viewer);
+  const { id, name, phone, idNumber, anonymous, confidential, masked } = lens.contact(contact);
+  return { id, name, phone, idNumber, anonymous, confidential, masked };
 }
 
 export function presentSummary(row: TicketListRow, contact: ContactRecord | undefined, viewer: Actor) {
+  const pii = piiLens(viewer);
   return {
     id: row.id,
     number: row.number,
@@ -50,13 +39,13 @@ export function presentSummary(row: TicketListRow, contact: ContactRecord | unde
     requestType: row.requestType,
     requestTypeLabel: requestTypeLabels[row.requestType],
     urgency: row.urgency,
-    title: row.title,
+    title: pii.text(row.title),
     category: row.categoryId === null ? null : { id: row.categoryId, code: row.categoryCode, name: row.categoryName },
     region: row.regionId === null ? null : { id: row.regionId, name: row.regionName },
     address: row.address,
     leadDepartment: row.leadDepartmentId === null ? null : { id: row.leadDepartmentId, name: row.leadDepartmentName },
     assigneeUserId: row.assigneeUserId,
-    contact: presentContact(contact, viewer),
+    contact: presentContact(contact, pii),
     supervised: row.supervised,
     urgeCount: row.urgeCount,
     returnCount: row.returnCount,
@@ -69,7 +58,7 @@ export function presentSummary(row: TicketListRow, contact: ContactRecord | unde
     supervisionPending: row.supervisionPending,
     overdue: row.overdueNow,
     mergedIntoId: row.mergedIntoId,
-    classification: row.classification,
+    classification: pii.deep(row.classification),
     version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
@@ -89,16 +78,17 @@ export function presentDetail(
   },
   viewer: Actor,
 ) {
+  const pii = piiLens(viewer);
   return {
     ...presentSummary(row, related.contact, viewer),
-    description: row.description,
+    description: pii.text(row.description),
     matter: row.matter,
     routedBy: row.catalogEntryId === null ? null : { catalogEntryId: row.catalogEntryId, catalogVersion: row.catalogVersion },
     directlyResolved: row.directlyResolved,
-    reply: row.repliedAt ? { text: row.replyText, solved: row.replySolved, at: row.repliedAt } : null,
+    reply: row.repliedAt ? { text: pii.text(row.replyText), solved: row.replySolved, at: row.repliedAt } : null,
     closedAt: row.closedAt,
     mergedInto: row.mergedIntoId === null ? null : { id: row.mergedIntoId, number: related.mergedIntoNumber },
-    requesters: related.requesters.map((r) => ({ contact: presentContact(r.contact, viewer), sourceTicketId: r.sourceTicketId })),
+    requesters: related.requesters.map((r) => ({ contact: presentContact(r.contact, pii), sourceTicketId: r.sourceTicketId })),
     assignments: related.assignments.map((a) => ({
       id: a.id,
       departmentId: a.departmentId,
@@ -106,25 +96,33 @@ export function presentDetail(
       role: a.role,
       status: a.status,
       active: a.active,
-      reportText: a.reportText,
+      reportText: pii.text(a.reportText),
       acceptedAt: a.acceptedAt,
       reportedAt: a.reportedAt,
       endedAt: a.endedAt,
     })),
-    extensionRequests: related.extensions,
+    extensionRequests: related.extensions.map((x) => ({ ...x, reason: pii.text(x.reason) })),
     timeline: related.events.map((e) => ({
       id: e.id,
       type: e.type,
-      actor: { kind: e.actorKind, userId: e.actorUserId, name: e.actorName },
+      actor: { kind: e.actorKind, userId: e.actorUserId, name: e.actorKind === 'citizen' ? pii.citizenName(e.actorName) : pii.text(e.actorName) },
       fromStatus: e.fromStatus,
       toStatus: e.toStatus,
-      reason: e.reason,
-      data: e.data,
+      reason: pii.text(e.reason),
+      data: presentEventData(e, pii),
       at: e.createdAt,
     })),
   };
 }
 export type TicketDetail = ReturnType<typeof presentDetail>;
+
+/** An event's data as the viewer may see it: free text masked, a citizen's own name hidden from departments. */
+function presentEventData(event: TicketEventRecord, pii: PiiLens): TicketEventRecord['data'] {
+  if (pii.clear || !event.data) return event.data;
+  const data = pii.deep(event.data);
+  if (event.actorKind === 'citizen' && typeof data.actorName === 'string') data.actorName = pii.citizenName(data.actorName);
+  return data;
+}
 
 /** The ticket as a department's chat card shows it, with the buttons its status offers. */
 export function presentCard(row: TicketListRow): TicketCard {
@@ -137,7 +135,8 @@ export function presentCard(row: TicketListRow): TicketCard {
     requestTypeLabel: requestTypeLabels[row.requestType],
     urgency: row.urgency,
     categoryName: row.categoryName,
-    summary: row.title,
+    // A chat channel is a shared place: personal data in free text is masked whoever reads it.
+    summary: sharedPlaceLens.text(row.title),
     place: [row.regionName, row.address].filter(Boolean).join(' ') || null,
     departmentName: row.leadDepartmentName,
     replyDueAt: row.replyDueAt,

@@ -17,7 +17,7 @@ import { countLabelsSince, listLabels } from './labels.repository';
 import { trainAndStore } from './model-training';
 import { llmAnswerSchema, type LlmClassifier } from './llm';
 import type { LlmGuard } from './llm-guard';
-import { redactPii } from './redact';
+import { redactPii } from '../auth/pii';
 import { extractAddress, matchRegion, ruleRequestType, ruleUrgency } from './rules';
 
 export interface LlmPath {

@@ -1,8 +1,8 @@
-import { maskIdNumber, maskName, maskPhone } from '../../src/auth/pii';
-import { scrubPii } from '../../src/shared/logger';
+import { maskIdNumber, maskName, maskPhone, maskPiiInText, redactPii } from '../../src/auth/pii';
+import { createLogger } from '../../src/shared/logger';
 import { normalizePhone } from '../../src/shared/phone';
 import { summarizeTitle } from '../../src/tickets/ticket-view';
-import { redactPii } from '../../src/triage/redact';
+
 import { extractAddress } from '../../src/triage/rules';
 
 describe('personal data', () => {
@@ -14,9 +14,25 @@ describe('personal data', () => {
     expect(maskPhone(null)).toBeNull();
   });
 
+  test('when free text holds phone, ID, card numbers or e-mails, then each is masked and the rest kept', () => {
+    expect(maskPiiInText('电话13911112222，身份证110101199001011237。')).toBe('电话139****2222，身份证110101********1237。');
+    expect(maskPiiInText('打139 1111 2222或+86 139-1111-2222')).toBe('打139 **** 2222或+86 139-****-2222');
+    expect(maskPiiInText('卡号6222 0212 3456 7890 123，座机010-12345678')).toBe('卡号6222 **** **** ***0 123，座机010-****5678');
+    expect(maskPiiInText('邮箱zhang.san@example.cn')).toBe('邮箱z***@example.cn');
+    expect(maskPiiInText('工单20261122-00042，3号楼2单元，120平方')).toBe('工单20261122-00042，3号楼2单元，120平方');
+  });
+
+  test('when a request is logged, then a phone number in its URL or reason is masked', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => lines.push(line) });
+    logger.info({ url: '/api/v1/tickets?q=13812345678', reason: 'caller 11010119900307123X' }, 'request from 13812345678');
+    expect(lines.join('')).not.toMatch(/13812345678|11010119900307123X/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ url: '/api/v1/tickets?q=138****5678', msg: 'request from 138****5678' });
+  });
+
   test('when logged, then phone and ID numbers are scrubbed from the message', () => {
-    expect(scrubPii('caller 13812345678 id 11010119900307123X')).toBe('caller 138****5678 id 110101********123X');
-    expect(scrubPii('+8613812345678')).toBe('+86138****5678');
+    expect(maskPiiInText('caller 13812345678 id 11010119900307123X')).toBe('caller 138****5678 id 110101********123X');
+    expect(maskPiiInText('+8613812345678')).toBe('+86138****5678');
   });
 
   test('when normalised, then Chinese numbers in any common format become E.164 and junk is refused', () => {
