@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Express } from 'express';
+import { Redis } from 'ioredis';
 
 import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
 import { createSlackApp, registerSlackHandlers } from '../adapters/slack/slack-app';
@@ -18,8 +19,9 @@ import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes'
 
 import { registerAuthRoutes } from './auth/auth.routes';
 import { AuthService } from './auth/auth.service';
+import { SignInGuard } from './auth/sign-in-guard';
 import { CitizenAuthService } from './auth/citizen-auth.service';
-import type { Config } from './config/config';
+import { ConfigError, type Config } from './config/config';
 import { pingDb, type Db } from './db/db';
 import { migrateLatest } from './db/migrate';
 import { openDatabase } from './db/open-database';
@@ -46,7 +48,7 @@ import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
-import { seedDemoCity, seedProxyMatters, seedTaxonomy } from './seed/seed';
+import { seedDemoCity, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
 import { callbackHandlers, callbackSweep } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
@@ -119,6 +121,15 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     const applied = await migrateLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     seeded = { taxonomy: await seedTaxonomy(db), demo: config.seedDemo ? await seedDemoCity(db) : false };
+    if (config.database.kind === 'external' && !config.seedDemo) {
+      const exposed = await usersWithDemoPasswords(db);
+      if (exposed.length > 0) {
+        throw new ConfigError(
+          `refusing to start: the demo account(s) ${exposed.join(', ')} still have their published demo password. ` +
+            'Change or deactivate them (PATCH /api/v1/users/{id}), or set SEED_DEMO=true for a demo hub.',
+        );
+      }
+    }
     // The standard week, Beijing-style limits and the alert ladder: data an admin changes afterwards.
     await seedSlaDefaults(db);
     await seedProxyMatters(db);
@@ -142,7 +153,10 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       ? new RedisRealtimeBus(config.queue.redisUrl, config.queue.prefix, logger)
       : new LocalRealtimeBus();
 
-  const auth = new AuthService(db, config.sessionTtlMs);
+  // Sign-in failures are counted in Redis when there is one, so every api process counts together.
+  const signInStore = config.queue.kind === 'bullmq' ? { redis: new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }), prefix: config.queue.prefix } : undefined;
+  const signInGuard = new SignInGuard(config.signIn, signInStore);
+  const auth = new AuthService(db, config.sessionTtlMs, signInGuard);
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
   const notify = new NotifyService(db, queue, logger, config.outbox, {
@@ -254,11 +268,12 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);
 
-  const metrics = createMetrics(db, queue, kpis);
+  const metrics = createMetrics(db, queue, kpis, signInGuard);
   const http = createHttpApp({
     logger,
     auth,
     bodyLimitBytes: config.http.bodyLimitBytes,
+    exposure: config.exposure,
     openApi,
     metrics,
     api: api.router,
@@ -318,6 +333,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         await stopPeriodic?.();
         await queue.close();
         await bus?.close();
+        signInStore?.redis.disconnect();
         await database.close();
       })();
       return stopping;

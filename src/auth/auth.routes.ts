@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import { AppError } from '../shared/errors';
 import type { AuthService } from './auth.service';
-import { roleLabels, userRoles } from './roles';
+import { auditActions } from './audit';
+import { apiKeyScopes, roleLabels, userRoles } from './roles';
 
 const password = z.string().min(10, 'at least 10 characters').max(200);
 const displayName = z.string().trim().min(1).max(50);
@@ -18,7 +19,8 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     access: 'public',
     body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
     response: z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.number(), username: z.string(), role: z.enum(userRoles) }) }),
-    handler: ({ body }) => auth.login(body.username, body.password),
+    description: 'After repeated failures an account waits longer between attempts, and an account and address pair is locked for a while: 429 with Retry-After.',
+    handler: ({ body, req }) => auth.login(body.username, body.password, req.ip ?? 'unknown'),
   });
 
   api.route({
@@ -76,7 +78,53 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     access: ['admin'],
     params: idParams,
     body: z.strictObject({ displayName: displayName.optional(), password: password.optional(), role: z.enum(userRoles).optional(), departmentId, phone, active: z.boolean().optional() }),
-    handler: ({ params, body }) => auth.updateUser(params.id, body),
+    handler: ({ actor, params, body }) => auth.updateUser(actor, params.id, body),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/users/:id/unlock',
+    tag: 'users',
+    summary: 'Lift the sign-in locks and delays of an account',
+    access: ['admin'],
+    params: idParams,
+    body: z.strictObject({}),
+    handler: async ({ actor, params }) => {
+      await auth.unlock(actor, params.id);
+      return undefined;
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/users/:id/reset-password',
+    tag: 'users',
+    summary: 'Set a new password, or have one generated (shown once)',
+    description: 'Ends the user’s sessions and lifts the account’s sign-in locks. Audited.',
+    access: ['admin'],
+    params: idParams,
+    body: z.strictObject({ password: password.optional() }),
+    response: z.object({ password: z.string().optional().describe('the generated password, when none was given') }),
+    handler: ({ actor, params, body }) => auth.resetPassword(actor, params.id, body.password),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/audit-log',
+    tag: 'users',
+    summary: 'The audit log, newest first: sign-ins, locks, unlocks, password resets, API keys, contact reveals',
+    access: ['admin'],
+    query: z.strictObject({
+      action: z.enum(auditActions).optional(),
+      userId: z.coerce.number().int().positive().optional().describe('as the actor or the target'),
+      from: z.iso.datetime({ offset: true }).optional(),
+      to: z.iso.datetime({ offset: true }).optional(),
+      beforeId: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    handler: async ({ query }) => ({
+      items: await auth.listAudit({ ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined }),
+    }),
   });
 
   api.route({
@@ -108,9 +156,17 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     path: '/api-keys',
     tag: 'users',
     summary: 'Create an API key for an integration user',
-    description: 'The key is shown once. Send it as `Authorization: Bearer <key>` or `X-Api-Key: <key>`; it acts with its user’s role.',
+    description:
+      'The key is shown once. Send it as `Authorization: Bearer <key>` or `X-Api-Key: <key>`; it acts with its user’s role, ' +
+      'limited to its scopes (read: GET only; write: actions too), until it expires. A key for an admin needs allowAdmin: true.',
     access: ['admin'],
-    body: z.strictObject({ name: z.string().trim().min(1).max(100), userId: z.number().int().positive() }),
+    body: z.strictObject({
+      name: z.string().trim().min(1).max(100),
+      userId: z.number().int().positive(),
+      scopes: z.array(z.enum(apiKeyScopes)).min(1).max(apiKeyScopes.length).default(['read']),
+      expiresInDays: z.number().int().min(1).max(366).default(90),
+      allowAdmin: z.boolean().default(false),
+    }),
     successStatus: 201,
     handler: async ({ actor, body }) => {
       const { key, record } = await auth.createApiKey(actor, body);
@@ -125,8 +181,8 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     summary: 'Revoke an API key',
     access: ['admin'],
     params: idParams,
-    handler: async ({ params }) => {
-      await auth.revokeApiKey(params.id);
+    handler: async ({ actor, params }) => {
+      await auth.revokeApiKey(actor, params.id);
       return undefined;
     },
   });

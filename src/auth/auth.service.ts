@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 import { findDepartmentById } from '../org/departments.repository';
-import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
+import { AppError, conflict, forbidden, found, invalid, notFound, tooManyRequests } from '../shared/errors';
+import { audit, listAudit, type AuditAction } from './audit';
 import { hashPassword, verifyPassword } from './password';
-import { departmentRoles, type UserActor, type UserRole } from './roles';
+import { departmentRoles, type ApiKeyScope, type UserActor, type UserRole } from './roles';
+import type { SignInGuard } from './sign-in-guard';
 import * as users from './users.repository';
 
 const sessionPrefix = 'hht_';
@@ -20,17 +22,72 @@ export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly sessionTtlMs: number,
+    readonly signInGuard: SignInGuard,
   ) {}
 
-  async login(username: string, password: string): Promise<{ token: string; expiresAt: Date; user: users.UserRecord }> {
+  /**
+   * Password sign-in behind the guard (src/auth/sign-in-guard.ts): a locked pair or a paced
+   * account is refused with 429 before the password is even checked. Every outcome is audited.
+   */
+  async login(username: string, password: string, address: string): Promise<{ token: string; expiresAt: Date; user: users.UserRecord }> {
     const user = await users.findUserWithPassword(this.db, username);
+    const epoch = user ? user.signInEpoch.getTime() : 0;
+    const refusal = await this.signInGuard.check(username, epoch, address);
+    if (refusal) {
+      const message =
+        refusal.reason === 'locked'
+          ? 'too many failed sign-ins from this address: locked for now, or until an admin unlocks the account'
+          : refusal.reason === 'paced'
+            ? 'too many failed sign-ins for this account: wait before trying again'
+            : 'too many failed sign-ins from this address today';
+      throw tooManyRequests(message, refusal.retryAfterMs);
+    }
     const ok = await verifyPassword(password, user?.passwordHash);
-    if (!user || !ok || !user.active) throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+    const attempt = { targetUserId: user?.id ?? null, target: username, ip: address };
+    if (!user || !ok || !user.active) {
+      const outcome = await this.signInGuard.failed(username, epoch, address);
+      await audit(this.db, { action: 'sign_in.failed', ...attempt, details: { reason: !user ? 'unknown user' : !ok ? 'wrong password' : 'inactive', failures: outcome.failures } });
+      if (outcome.lockedNow) await audit(this.db, { action: 'sign_in.locked', ...attempt, details: { failures: outcome.failures } });
+      throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+    }
+    await this.signInGuard.succeeded(username, epoch, address);
     const token = sessionPrefix + randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.sessionTtlMs);
-    await users.insertSession(this.db, { tokenHash: sha256(token), userId: user.id, expiresAt });
-    const { passwordHash: _hidden, ...record } = user;
+    await this.db.transaction(async (trx) => {
+      await users.insertSession(trx, { tokenHash: sha256(token), userId: user.id, expiresAt });
+      await audit(trx, { action: 'sign_in.succeeded', actor: { userId: user.id, name: user.displayName }, ...attempt });
+    });
+    const { passwordHash: _hidden, signInEpoch: _epoch, ...record } = user;
     return { token, expiresAt, user: record };
+  }
+
+  /** An admin lifts every sign-in lock and delay of an account (from every address). */
+  async unlock(admin: UserActor, id: number): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      if (!(await users.renewSignInEpoch(trx, id))) throw notFound('user');
+      await audit(trx, { action: 'account.unlocked', actor: auditActor(admin), targetUserId: id, ip: admin.address });
+    });
+  }
+
+  /**
+   * An admin sets a new password (or has one generated, shown once): the user's sessions end and
+   * the account's sign-in locks are lifted.
+   */
+  async resetPassword(admin: UserActor, id: number, password?: string): Promise<{ password?: string }> {
+    const generated = password === undefined ? randomBytes(12).toString('base64url') : undefined;
+    const passwordHash = await hashPassword(password ?? generated!);
+    await this.db.transaction(async (trx) => {
+      if (!(await users.updateUser(trx, id, { passwordHash }))) throw notFound('user');
+      await users.revokeSessionsOfUser(trx, id);
+      await users.renewSignInEpoch(trx, id);
+      await audit(trx, { action: 'password.reset', actor: auditActor(admin), targetUserId: id, ip: admin.address, details: { generated: generated !== undefined } });
+    });
+    this.cache.clear();
+    return generated === undefined ? {} : { password: generated };
+  }
+
+  listAudit(filter: Parameters<typeof listAudit>[1]) {
+    return listAudit(this.db, filter);
   }
 
   async logout(token: string): Promise<void> {
@@ -52,7 +109,7 @@ export class AuthService {
       this.cache.delete(hash);
       return undefined;
     }
-    const actor = actorOf(user, kind);
+    const actor: UserActor = { ...actorOf(user, kind), ...(user.scopes ? { scopes: user.scopes } : {}) };
     if (this.cache.size >= credentialCacheMax) this.cache.clear();
     const until = Math.min(now + credentialCacheMs, user.expiresAt ? user.expiresAt.getTime() : Number.POSITIVE_INFINITY);
     this.cache.set(hash, { actor, until });
@@ -65,23 +122,53 @@ export class AuthService {
     return user ? actorOf(user, 'chat') : undefined;
   }
 
-  async createApiKey(admin: UserActor, input: { name: string; userId: number }): Promise<{ key: string; record: users.ApiKeyRecord }> {
+  /**
+   * An API key acts as its user, limited to its scopes, until it expires. A key with an admin's
+   * powers is issued only when the admin asks for it in so many words (allowAdmin).
+   */
+  async createApiKey(
+    admin: UserActor,
+    input: { name: string; userId: number; scopes: ApiKeyScope[]; expiresInDays: number; allowAdmin: boolean },
+  ): Promise<{ key: string; record: users.ApiKeyRecord }> {
     const owner = await users.findUserById(this.db, input.userId);
     if (!owner) throw notFound('user');
+    if (!owner.active) throw invalid(`user ${owner.id} is inactive`);
+    if (owner.role === 'admin' && !input.allowAdmin) throw invalid(`user ${owner.id} is an admin: a key with admin powers needs allowAdmin: true`);
     const key = apiKeyPrefix + randomBytes(32).toString('base64url');
-    const record = await users.insertApiKey(this.db, {
-      name: input.name,
-      keyHash: sha256(key),
-      keyPrefix: key.slice(0, 10),
-      userId: owner.id,
-      createdBy: admin.userId,
+    const record = await this.db.transaction(async (trx) => {
+      const inserted = await users.insertApiKey(trx, {
+        name: input.name,
+        keyHash: sha256(key),
+        keyPrefix: key.slice(0, 10),
+        userId: owner.id,
+        scopes: [...new Set(input.scopes)],
+        expiresAt: new Date(Date.now() + input.expiresInDays * 86_400_000),
+        createdBy: admin.userId,
+      });
+      await this.auditKey(trx, 'api_key.issued', admin, inserted);
+      return inserted;
     });
     return { key, record };
   }
 
-  async revokeApiKey(id: number): Promise<void> {
-    if (!(await users.revokeApiKey(this.db, id))) throw notFound('active API key');
+  async revokeApiKey(admin: UserActor, id: number): Promise<void> {
+    await this.db.transaction(async (trx) => {
+      const revoked = await users.revokeApiKey(trx, id);
+      if (!revoked) throw notFound('active API key');
+      await this.auditKey(trx, 'api_key.revoked', admin, revoked);
+    });
     this.cache.clear();
+  }
+
+  private auditKey(trx: Queryable, action: AuditAction, admin: UserActor, key: users.ApiKeyRecord): Promise<void> {
+    return audit(trx, {
+      action,
+      actor: auditActor(admin),
+      targetUserId: key.userId,
+      target: `api_key:${key.id}`,
+      ip: admin.address,
+      details: { name: key.name, prefix: key.keyPrefix, scopes: key.scopes, expiresAt: key.expiresAt },
+    });
   }
 
   listApiKeys(): Promise<users.ApiKeyRecord[]> {
@@ -102,6 +189,7 @@ export class AuthService {
   }
 
   async updateUser(
+    admin: UserActor,
     id: number,
     patch: { displayName?: string; password?: string; role?: UserRole; departmentId?: number | null; phone?: string | null; active?: boolean },
   ): Promise<users.UserRecord> {
@@ -120,6 +208,9 @@ export class AuthService {
       // A new password, role or deactivation ends the user's sessions.
       if (patch.password !== undefined || patch.role !== undefined || patch.active === false || patch.departmentId !== undefined) {
         await users.revokeSessionsOfUser(trx, id);
+      }
+      if (patch.password !== undefined) {
+        await audit(trx, { action: 'password.reset', actor: auditActor(admin), targetUserId: id, ip: admin.address, details: { generated: false } });
       }
       return row;
     });
@@ -160,6 +251,8 @@ export class AuthService {
     }
   }
 }
+
+const auditActor = (actor: UserActor) => ({ userId: actor.userId, name: actor.displayName });
 
 function actorOf(user: users.UserRecord, via: UserActor['via']): UserActor {
   return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentId: user.departmentId, via };

@@ -19,9 +19,24 @@ export const departmentRoles = ['agent', 'dept_head', 'runner'] as const satisfi
 
 export const isCenterRole = (role: UserRole): boolean => (centerRoles as readonly UserRole[]).includes(role);
 
+export const apiKeyScopes = ['read', 'write'] as const;
+export type ApiKeyScope = (typeof apiKeyScopes)[number];
+
 /** Who did something: a signed-in user, or the hub itself (jobs, classifier). */
 export type Actor =
-  | { kind: 'user'; userId: number; username: string; displayName: string; role: UserRole; departmentId: number | null; via: 'session' | 'api_key' | 'chat' | 'job' }
+  | {
+      kind: 'user';
+      userId: number;
+      username: string;
+      displayName: string;
+      role: UserRole;
+      departmentId: number | null;
+      via: 'session' | 'api_key' | 'chat' | 'job';
+      /** An API key's scopes: without `write` it may only read. */
+      scopes?: readonly ApiKeyScope[];
+      /** Where the request came from, as the trusted reverse proxy reports it (for the audit log). */
+      address?: string;
+    }
   | { kind: 'system' | 'classifier' | 'citizen'; name: string };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;

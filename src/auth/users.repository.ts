@@ -1,5 +1,5 @@
 import { returningAs, selectAs, type Queryable } from '../db/db';
-import type { UserRole } from './roles';
+import type { ApiKeyScope, UserRole } from './roles';
 
 export interface UserRecord {
   id: number;
@@ -39,9 +39,9 @@ export async function findUserById(db: Queryable, id: number): Promise<UserRecor
   return db('users').select(userColumns).where({ id }).first();
 }
 
-export async function findUserWithPassword(db: Queryable, username: string): Promise<(UserRecord & { passwordHash: string | null }) | undefined> {
+export async function findUserWithPassword(db: Queryable, username: string): Promise<(UserRecord & { passwordHash: string | null; signInEpoch: Date }) | undefined> {
   return db('users')
-    .select({ ...userColumns, passwordHash: 'password_hash' })
+    .select({ ...userColumns, passwordHash: 'password_hash', signInEpoch: 'sign_in_epoch' })
     .where({ username })
     .first();
 }
@@ -105,18 +105,23 @@ export async function findUserByChatId(db: Queryable, slackUserId: string): Prom
   return db('users').select(userColumns).where({ slack_user_id: slackUserId, active: true }).first();
 }
 
-export async function findUserByCredential(db: Queryable, kind: 'session' | 'api_key', hash: string): Promise<(UserRecord & { expiresAt: Date | null }) | undefined> {
+export async function findUserByCredential(
+  db: Queryable,
+  kind: 'session' | 'api_key',
+  hash: string,
+): Promise<(UserRecord & { expiresAt: Date | null; scopes: ApiKeyScope[] | null }) | undefined> {
   const table = kind === 'session' ? 'sessions' : 'api_keys';
   const query = db(`${table} as c`)
     .join('users as u', 'u.id', 'c.user_id')
     .select({
       ...selectAs(userColumns, 'u'),
-      expiresAt: kind === 'session' ? 'c.expires_at' : db.raw('null::timestamptz'),
+      expiresAt: 'c.expires_at',
+      scopes: kind === 'session' ? db.raw('null::text[]') : 'c.scopes',
     })
     .where(kind === 'session' ? 'c.token_hash' : 'c.key_hash', hash)
     .whereNull('c.revoked_at')
-    .where('u.active', true);
-  if (kind === 'session') query.where('c.expires_at', '>', db.fn.now());
+    .where('u.active', true)
+    .where((q) => q.whereNull('c.expires_at').orWhere('c.expires_at', '>', db.fn.now()));
   return query.first();
 }
 
@@ -137,16 +142,31 @@ export interface ApiKeyRecord {
   name: string;
   keyPrefix: string;
   userId: number;
+  scopes: ApiKeyScope[];
+  expiresAt: Date;
   createdBy: number | null;
   revokedAt: Date | null;
   createdAt: Date;
 }
 
-const apiKeyColumns = { id: 'id', name: 'name', keyPrefix: 'key_prefix', userId: 'user_id', createdBy: 'created_by', revokedAt: 'revoked_at', createdAt: 'created_at' };
+const apiKeyColumns = {
+  id: 'id',
+  name: 'name',
+  keyPrefix: 'key_prefix',
+  userId: 'user_id',
+  scopes: 'scopes',
+  expiresAt: 'expires_at',
+  createdBy: 'created_by',
+  revokedAt: 'revoked_at',
+  createdAt: 'created_at',
+};
 
-export async function insertApiKey(db: Queryable, key: { name: string; keyHash: string; keyPrefix: string; userId: number; createdBy: number }): Promise<ApiKeyRecord> {
+export async function insertApiKey(
+  db: Queryable,
+  key: { name: string; keyHash: string; keyPrefix: string; userId: number; scopes: ApiKeyScope[]; expiresAt: Date; createdBy: number },
+): Promise<ApiKeyRecord> {
   const [row] = await db('api_keys')
-    .insert({ name: key.name, key_hash: key.keyHash, key_prefix: key.keyPrefix, user_id: key.userId, created_by: key.createdBy })
+    .insert({ name: key.name, key_hash: key.keyHash, key_prefix: key.keyPrefix, user_id: key.userId, scopes: key.scopes, expires_at: key.expiresAt, created_by: key.createdBy })
     .returning(returningAs(apiKeyColumns));
   return row as ApiKeyRecord;
 }
@@ -155,7 +175,12 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
   return db('api_keys').select(apiKeyColumns).orderBy('id');
 }
 
-export async function revokeApiKey(db: Queryable, id: number): Promise<boolean> {
-  const count = await db('api_keys').update({ revoked_at: db.fn.now() }).where({ id }).whereNull('revoked_at');
-  return count > 0;
+export async function revokeApiKey(db: Queryable, id: number): Promise<ApiKeyRecord | undefined> {
+  const [row] = await db('api_keys').update({ revoked_at: db.fn.now() }).where({ id }).whereNull('revoked_at').returning(returningAs(apiKeyColumns));
+  return row as ApiKeyRecord | undefined;
+}
+
+/** A new sign-in epoch: every sign-in lock and delay of the account is forgotten. */
+export async function renewSignInEpoch(db: Queryable, id: number): Promise<boolean> {
+  return (await db('users').update({ sign_in_epoch: db.fn.now() }).where({ id })) > 0;
 }

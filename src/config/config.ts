@@ -37,7 +37,19 @@ const envSchema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  SEED_DEMO: booleanFromEnv.default(true),
+  /** Demo users and data: on by default on the embedded database, off once DATABASE_URL points at a real one. */
+  SEED_DEMO: booleanFromEnv.optional(),
+  /** Which hops' X-Forwarded-For to believe (Express's "trust proxy"): loopback, a CIDR list, or a hop count. */
+  TRUST_PROXY: z.string().trim().min(1).default('loopback'),
+  SIGN_IN_LOCK_AFTER: z.coerce.number().int().min(1).max(1_000).default(10),
+  SIGN_IN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  SIGN_IN_DELAY_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
+  SIGN_IN_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
+  SIGN_IN_ADDRESS_FAILURES_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  METRICS_ALLOW: z.string().trim().optional(),
+  /** Swagger UI and the OpenAPI document for anyone: on by default on the embedded database, off with DATABASE_URL. */
+  API_DOCS_PUBLIC: booleanFromEnv.optional(),
 
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits').optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
@@ -96,6 +108,10 @@ export interface Config {
   /** Jobs at once per worker process, by lane (src/jobs/job-catalogue.ts). */
   queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: LaneConcurrency } | { kind: 'in-process'; concurrency: LaneConcurrency };
   sessionTtlMs: number;
+  /** Sign-in: a growing delay per account, a lock per account and address, a daily cap per address. */
+  signIn: { lockAfter: number; lockMs: number; delayAfter: number; delayMaxMs: number; addressFailuresPerDay: number };
+  /** Who may read /metrics (a bearer token, and/or addresses or CIDRs), and whether the API docs are public. */
+  exposure: { trustProxy: string; metricsToken?: string; metricsAllow: string[]; apiDocsPublic: boolean };
   shutdownTimeoutMs: number;
   seedDemo: boolean;
   /** Present when the SMS channel is configured (all of SID, token and sender number). */
@@ -181,8 +197,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency }
       : { kind: 'in-process', concurrency },
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    signIn: {
+      lockAfter: e.SIGN_IN_LOCK_AFTER,
+      lockMs: e.SIGN_IN_LOCK_MINUTES * 60_000,
+      delayAfter: e.SIGN_IN_DELAY_AFTER,
+      delayMaxMs: e.SIGN_IN_DELAY_MAX_SECONDS * 1_000,
+      addressFailuresPerDay: e.SIGN_IN_ADDRESS_FAILURES_PER_DAY,
+    },
+    exposure: {
+      trustProxy: e.TRUST_PROXY,
+      metricsToken: e.METRICS_TOKEN,
+      metricsAllow: (e.METRICS_ALLOW ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+      apiDocsPublic: e.API_DOCS_PUBLIC ?? !e.DATABASE_URL,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-    seedDemo: e.SEED_DEMO,
+    // A production database never gets demo users unless asked for explicitly.
+    seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_SMS_FROM
         ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, smsFrom: e.TWILIO_SMS_FROM, apiBase: e.TWILIO_API_BASE?.replace(/\/$/, ''), timeoutMs: e.PROVIDER_TIMEOUT_MS }

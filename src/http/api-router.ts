@@ -63,6 +63,7 @@ export class ApiRouter {
       if (spec.access !== 'public') {
         if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token>');
         if (spec.access !== 'staff' && !spec.access.includes(actor.role)) throw forbidden(`${actor.role} may not ${spec.summary.toLowerCase()}`);
+        if (spec.method !== 'get' && actor.scopes && !actor.scopes.includes('write')) throw forbidden('this API key may only read (scope read)');
       }
       const context = {
         params: parse(spec.params, req.params, 'path'),

@@ -27,6 +27,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (appError.operational) logger.warn({ ...context, code: appError.code, status: appError.status, reason: appError.message }, 'request refused');
     else logger.error({ ...context, err: error }, 'request failed');
     if (res.headersSent) return;
+    const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(appError.status).json({
       error: { code: appError.code, message: appError.message, ...(appError.details === undefined ? {} : { details: appError.details }) },
     });

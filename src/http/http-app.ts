@@ -1,9 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { BlockList, isIPv6 } from 'node:net';
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import { bearerSecret } from '../auth/auth.routes';
 import type { AuthService } from '../auth/auth.service';
+import type { Config } from '../config/config';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { errorHandler, notFoundHandler } from './error-handler';
@@ -12,6 +15,7 @@ export interface HttpAppDeps {
   logger: Logger;
   auth: AuthService;
   bodyLimitBytes: number;
+  exposure: Config['exposure'];
   openApi: OpenAPIRegistry;
   metrics: { registry: { contentType: string; metrics(): Promise<string> }; middleware: RequestHandler };
   /** Routers mounted under /api/v1. */
@@ -27,10 +31,12 @@ export interface HttpAppDeps {
 export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Whose X-Forwarded-For to believe: req.ip is then the client's address (sign-in locks, audit, metrics).
+  app.set('trust proxy', trustProxySetting(deps.exposure.trustProxy));
 
   app.use(requestLogging(deps.logger));
   app.use(deps.metrics.middleware);
+  app.use(securityHeaders);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -40,7 +46,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     const ready = Object.values(checks).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', metricsAccess(deps.exposure), async (_req, res) => {
     res.setHeader('Content-Type', deps.metrics.registry.contentType);
     res.send(await deps.metrics.registry.metrics());
   });
@@ -54,10 +60,11 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     },
     servers: [{ url: '/' }],
   });
-  app.get('/api/openapi.json', (_req, res) => {
+  const docsAccess = deps.exposure.apiDocsPublic ? [] : [authenticate(deps.auth), requireStaff];
+  app.get('/api/openapi.json', ...docsAccess, (_req, res) => {
     res.json(document);
   });
-  app.use('/api/docs', swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'hotline-hub API' }));
+  app.use('/api/docs', ...docsAccess, swaggerUi.serve, swaggerUi.setup(document, { customSiteTitle: 'hotline-hub API' }));
 
   app.use('/webhooks', deps.webhooks);
   app.use('/api/mp/v1', deps.citizenApi);
@@ -113,7 +120,65 @@ function authenticate(auth: AuthService): RequestHandler {
     }
     const actor = await auth.authenticate(secret);
     if (!actor) return next(new AppError('UNAUTHENTICATED', 'the token or API key is invalid, expired or revoked'));
-    req.actor = actor;
+    // The cached actor is shared between requests: this request's copy carries its address.
+    req.actor = { ...actor, address: req.ip };
     next();
+  };
+}
+
+const requireStaff: RequestHandler = (req, _res, next) => {
+  next(req.actor?.kind === 'user' ? undefined : new AppError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token>'));
+};
+
+/**
+ * Security headers (helmet). The CSP suits a same-origin single-page app: scripts only from the
+ * hub itself; inline styles allowed, since Ant Design injects its styles at run time.
+ */
+const securityHeaders = helmet({
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' },
+  strictTransportSecurity: { maxAge: 365 * 86_400, includeSubDomains: true },
+});
+
+/** "loopback", a comma-separated list of addresses or CIDRs, or a number of hops. */
+function trustProxySetting(value: string): string | number | string[] {
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((entry) => entry.trim());
+}
+
+/**
+ * /metrics for Prometheus only: with METRICS_TOKEN, a bearer token (compared in constant time);
+ * with METRICS_ALLOW, those addresses or networks; with neither, this machine only.
+ */
+function metricsAccess(exposure: Config['exposure']): RequestHandler {
+  const allowed = new BlockList();
+  const entries = exposure.metricsAllow.length > 0 || exposure.metricsToken ? exposure.metricsAllow : ['127.0.0.0/8', '::1/128'];
+  for (const entry of entries) {
+    const [address, prefix] = entry.split('/');
+    const type = isIPv6(address ?? '') ? 'ipv6' : 'ipv4';
+    if (prefix === undefined) allowed.addAddress(address!, type);
+    else allowed.addSubnet(address!, Number(prefix), type);
+  }
+  const expected = exposure.metricsToken ? Buffer.from(exposure.metricsToken) : undefined;
+  return (req, _res, next) => {
+    const ip = (req.ip ?? '').replace(/^::ffff:/, '');
+    const byAddress = entries.length > 0 && allowed.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
+    const given = Buffer.from(bearerSecret(req.headers.authorization) ?? '');
+    const byToken = expected !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
+    next(byAddress || byToken ? undefined : new AppError('FORBIDDEN', 'metrics are for the configured scrapers only (METRICS_TOKEN, METRICS_ALLOW)'));
   };
 }

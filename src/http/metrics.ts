@@ -5,11 +5,25 @@ import type { JobQueue } from '../jobs/queue';
 import { countByStatus } from '../tickets/tickets.repository';
 import { ticketStatuses } from '../tickets/ticket.types';
 import type { KpiService } from '../callback/kpis';
+import type { SignInGuard } from '../auth/sign-in-guard';
 
 /** One registry per hub, so several hubs in one test process do not share counters. */
-export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService) {
+export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn: SignInGuard) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+
+  // Counted by the guard; read at each scrape (counters only grow, so set = the running total).
+  new Counter({
+    name: 'hotline_sign_in_failures_total',
+    help: 'Password sign-ins refused by this process: wrong credentials, or refused by the guard (locked pair, paced account, address over its daily cap)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ reason: 'wrong_credentials' }, signIn.failures);
+      for (const [reason, count] of Object.entries(signIn.refusals)) this.inc({ reason }, count);
+    },
+  });
 
   const requests = new Counter({
     name: 'hotline_http_requests_total',

@@ -1,4 +1,4 @@
-import { hashPassword } from '../auth/password';
+import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db, Tx } from '../db/db';
 import { defaultTaxonomy } from './default-taxonomy';
 import { defaultMatters, matterRow } from '../proxy/matters';
@@ -20,8 +20,23 @@ export async function seedTaxonomy(db: Db): Promise<boolean> {
   });
 }
 
+/**
+ * The demo users whose password is still the demo password: a production hub (a real
+ * database, demo not asked for) refuses to start while there is one.
+ */
+export async function usersWithDemoPasswords(db: Db): Promise<string[]> {
+  const rows: Array<{ username: string; hash: string | null }> = await db('users')
+    .select({ username: 'username', hash: 'password_hash' })
+    .whereIn('username', demoUsers.map((u) => u.username))
+    .where('active', true);
+  const checked = await Promise.all(rows.map(async (row) => ((await verifyPassword(demoPassword(row.username), row.hash)) ? row.username : undefined)));
+  return checked.filter((username): username is string => username !== undefined);
+}
+
 /** The demo city, its departments and one user per role — only into a database without regions. */
 export async function seedDemoCity(db: Db): Promise<boolean> {
+  // Seeded already: skip hashing the demo passwords (the transaction below checks again).
+  if (await db('regions').first('id')) return false;
   const passwordHashes = new Map(await Promise.all(demoUsers.map(async (u) => [u.username, await hashPassword(demoPassword(u.username))] as const)));
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['seed:demo']);

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'INVALID_TRANSITION'
   | 'PAYLOAD_TOO_LARGE'
   | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'TOO_MANY_REQUESTS'
   | 'NOT_READY'
   | 'INTERNAL';
 
@@ -24,6 +25,7 @@ const statusByCode: Record<ErrorCode, number> = {
   INVALID_TRANSITION: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  TOO_MANY_REQUESTS: 429,
   NOT_READY: 503,
   INTERNAL: 500,
 };
@@ -45,6 +47,9 @@ export class AppError extends Error {
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
 export const forbidden = (message = 'your role may not do this') => new AppError('FORBIDDEN', message);
 export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
+/** A 429; the error handler sends Retry-After from details.retryAfterSeconds. */
+export const tooManyRequests = (message: string, retryAfterMs: number) =>
+  new AppError('TOO_MANY_REQUESTS', message, { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) });
 export const invalid = (message: string, details?: unknown) => new AppError('VALIDATION_FAILED', message, details);
 
 /** Postgres error codes we turn into caller errors instead of 500s. */

@@ -1,3 +1,4 @@
+import { audit } from '../auth/audit';
 import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
@@ -625,11 +626,18 @@ export class TicketsService {
       return { reason: null, data: { text: body.text } };
     },
 
-    reveal_contact: async ({ trx, ticket }, body) => {
+    reveal_contact: async ({ trx, ticket, actor }, body) => {
       const contact = ticket.contactId === null ? undefined : (await repo.findContacts(trx, [ticket.contactId]))[0];
       if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
       if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
-      // Audited by the timeline event this action writes.
+      // Audited twice, in this transaction: the ticket's timeline, and the audit log (who, when, from where).
+      await audit(trx, {
+        action: 'contact.revealed',
+        actor: actor.kind === 'user' ? { userId: actor.userId, name: actor.displayName } : null,
+        target: `ticket:${ticket.id}`,
+        ip: actor.kind === 'user' ? actor.address : null,
+        details: { ticketNumber: ticket.number, contactId: contact.id, purpose: body.purpose },
+      });
       return { reason: body.purpose, data: { contactId: contact.id }, response: { contact: presentContact(contact, systemActor('reveal')) } };
     },
   };

@@ -54,8 +54,9 @@ describe('authentication', () => {
   test('when an integration uses an API key, then it acts as its user until revoked', async () => {
     const admin = await t.as('admin');
     const integration = await admin.post('/api/v1/users', { username: 'crm.bot', displayName: '对接系统', password: 'integration-pw-1', role: 'operator' });
-    const key = await admin.post('/api/v1/api-keys', { name: 'CRM', userId: integration.body.id });
+    const key = await admin.post('/api/v1/api-keys', { name: 'CRM', userId: integration.body.id, scopes: ['read', 'write'] });
     expect(key.status).toBe(201);
+    expect(key.body).toMatchObject({ scopes: ['read', 'write'], expiresAt: expect.any(String) });
     expect(key.body.key).toMatch(/^hhk_/);
     const viaHeader = await t.http.post('/api/v1/tickets').set('X-Api-Key', key.body.key).send({ requestType: 'consult', description: '对接系统转入的咨询' });
     expect(viaHeader.status).toBe(201);
@@ -67,5 +68,35 @@ describe('authentication', () => {
     expect((await t.http.get('/api/v1/tickets').set('X-Api-Key', key.body.key)).status).toBe(401);
     expect((await admin.delete(`/api/v1/api-keys/${key.body.id}`)).status).toBe(404);
     expect((await t.http.post('/api/v1/auth/logout').set('X-Api-Key', 'hhk_invalid')).status).toBe(401);
+    const audited = (await admin.get('/api/v1/audit-log?userId=' + integration.body.id)).body.items.map((e: { action: string }) => e.action);
+    expect(audited).toEqual(expect.arrayContaining(['api_key.issued', 'api_key.revoked']));
+  });
+
+  test('when a key has only the read scope, then it reads but may not act; when it expires, then it stops', async () => {
+    const admin = await t.as('admin');
+    const user = await admin.post('/api/v1/users', { username: 'bi.reader', displayName: '报表系统', password: 'integration-pw-2', role: 'supervisor' });
+    const key = (await admin.post('/api/v1/api-keys', { name: 'BI', userId: user.body.id, expiresInDays: 30 })).body;
+    expect(key.scopes).toEqual(['read']);
+    expect(new Date(key.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    expect((await t.http.get('/api/v1/tickets').set('X-Api-Key', key.key)).status).toBe(200);
+    const write = await t.http.post('/api/v1/tickets').set('X-Api-Key', key.key).send({ requestType: 'consult', description: '不应创建' });
+    expect(write.status).toBe(403);
+    await t.hub.db('api_keys').update({ expires_at: new Date(Date.now() - 1000) }).where({ id: key.id });
+    await new Promise((resolve) => setTimeout(resolve, 5_100)); // the credential cache's lifetime
+    expect((await t.http.get('/api/v1/tickets').set('X-Api-Key', key.key)).status).toBe(401);
+  });
+
+  test('when a key is asked for an admin, then only with allowAdmin; bad requests change nothing', async () => {
+    const admin = await t.as('admin');
+    const adminId = (await admin.get('/api/v1/auth/me')).body.userId;
+    const before = (await admin.get('/api/v1/api-keys')).body.items.length;
+    const refused = await admin.post('/api/v1/api-keys', { name: 'ops', userId: adminId });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toMatch(/allowAdmin/);
+    for (const body of [{ name: 'x', userId: adminId, scopes: ['root'] }, { name: 'x', userId: adminId, expiresInDays: 0 }, { name: 'x', userId: adminId, scopes: [] }]) {
+      expect((await admin.post('/api/v1/api-keys', body)).status).toBe(400);
+    }
+    expect((await admin.get('/api/v1/api-keys')).body.items.length).toBe(before);
+    expect((await admin.post('/api/v1/api-keys', { name: 'ops', userId: adminId, allowAdmin: true, scopes: ['read'], expiresInDays: 1 })).status).toBe(201);
   });
 });

@@ -26,19 +26,44 @@ describe('operations endpoints', () => {
     expect(text).toMatch(/process_cpu_user_seconds_total/);
   });
 
+  test('when a page or answer is served, then the security headers are set', async () => {
+    const res = await t.http.get('/healthz');
+    expect(res.headers['content-security-policy']).toMatch(/script-src 'self'/);
+    expect(res.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toMatch(/max-age=31536000/);
+  });
+
+  test('when /metrics is scraped from elsewhere, then 403 unless the token is given', async () => {
+    expect((await t.http.get('/metrics').set('X-Forwarded-For', '203.0.113.9')).status).toBe(403);
+    const withToken = await startTestHub({ queue: 'in-process', env: { METRICS_TOKEN: 'scrape-token-0123456789', API_DOCS_PUBLIC: 'true' } });
+    try {
+      expect((await withToken.http.get('/metrics')).status).toBe(403);
+      expect((await withToken.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789')).status).toBe(403);
+      expect((await withToken.http.get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789').set('X-Forwarded-For', '203.0.113.9')).status).toBe(200);
+      expect((await withToken.http.get('/api/openapi.json')).status).toBe(200);
+    } finally {
+      await withToken.close();
+    }
+  });
+
   test('when a client sends a request id, then it is echoed; otherwise one is made', async () => {
     expect((await t.http.get('/healthz').set('X-Request-Id', 'call-42')).headers['x-request-id']).toBe('call-42');
     expect((await t.http.get('/healthz')).headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   test('when the OpenAPI document is fetched, then every ticket action and admin route is in it, and the docs UI is served', async () => {
-    const doc = (await t.http.get('/api/openapi.json')).body;
+    // With DATABASE_URL and API_DOCS_PUBLIC unset, the docs are for signed-in staff.
+    expect((await t.http.get('/api/openapi.json')).status).toBe(401);
+    const auth = `Bearer ${await t.token('operator')}`;
+    const doc = (await t.http.get('/api/openapi.json').set('Authorization', auth)).body;
     expect(doc.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.paths);
     expect(paths).toEqual(expect.arrayContaining(['/api/v1/tickets', '/api/v1/tickets/{id}', '/api/v1/tickets/{id}/sign-for', '/api/v1/tickets/{id}/review-return', '/api/v1/regions', '/api/v1/users']));
     const create = doc.paths['/api/v1/tickets'].post;
     expect(create.requestBody.content['application/json'].schema.properties.requestType.enum).toContain('proxy');
-    const ui = await t.http.get('/api/docs/').redirects(1);
+    const ui = await t.http.get('/api/docs/').set('Authorization', auth).redirects(1);
     expect(ui.status).toBe(200);
     expect(ui.text).toMatch(/swagger-ui/);
   });

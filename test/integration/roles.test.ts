@@ -13,7 +13,7 @@ describe('process roles', () => {
   redisTest('when api and worker run as separate processes on one Postgres and Redis, then the api enqueues and the worker triages', async () => {
     const database: TestDatabase = await createTestDatabase();
     const prefix = `hh-test-roles-${Date.now()}`;
-    const env = { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SEED_DEMO: 'false', PORT: '0' };
+    const env = { DATABASE_URL: database.url, REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'silent', SEED_DEMO: 'true', PORT: '0' };
     const hubs: Hub[] = [];
     try {
       const api = await createHub(loadConfig({ ...env, HUB_ROLE: 'api' }));

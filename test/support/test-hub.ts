@@ -45,7 +45,7 @@ export async function startTestHub(
     REDIS_URL: useRedis ? process.env.REDIS_URL : '',
     REDIS_PREFIX: prefix,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    SEED_DEMO: 'false',
+    SEED_DEMO: 'true',
     PORT: '0',
     DATABASE_POOL_MAX: '5',
     // Most tests walk the operator's path; the routing tests switch automatic dispatch on.
