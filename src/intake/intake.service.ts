@@ -91,7 +91,12 @@ export class IntakeService {
     (messages: readonly InboundMessage[]) => repo.insertInbound(this.db, messages),
     async (stored) => {
       // Also for a replay: if the first enqueue was lost, this one counts. A job still waiting to start takes these messages too.
-      if (stored.some(({ record }) => record.status === 'received')) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
+      if (!stored.some(({ record }) => record.status === 'received')) return;
+      // Stored is handled: the provider gets its 2xx even with the queue down, and the recovery
+      // sweep (intakeRecovery) takes the waiting messages once it is back.
+      await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' }).catch((err: unknown) => {
+        this.logger.warn({ err, messages: stored.length }, 'intake job not enqueued; the recovery sweep will take the stored messages');
+      });
     },
   );
 
