@@ -8,6 +8,8 @@ import type { Logger } from '../shared/logger';
 import type { TicketAction } from '../tickets/ticket-lifecycle';
 import type { TicketRecord } from '../tickets/ticket.types';
 import { findContacts } from '../tickets/tickets.repository';
+import { contactAsGiven } from '../tickets/ticket-view';
+import type { CallerAsGiven } from '../tickets/ticket.types';
 import type { TicketsService } from '../tickets/tickets.service';
 import {
   callbackSettingsSchema,
@@ -250,10 +252,12 @@ export class CallbacksService {
   private async plan(trx: Tx, callback: CallbackRecord, settings: CallbackSettings): Promise<{ channels: CallbackChannel[]; phone: string | null; skip?: string }> {
     const ticket = await trx('tickets as t')
       .leftJoin('categories as c', 'c.id', 't.category_id')
-      .select({ channel: 't.channel', categoryId: 't.category_id', parentId: 'c.parent_id' })
+      .select({ channel: 't.channel', categoryId: 't.category_id', parentId: 'c.parent_id', contactId: 't.contact_id', caller: 't.caller' })
       .where('t.id', callback.ticketId)
-      .first<{ channel: string; categoryId: number | null; parentId: number | null }>();
-    const [contact] = callback.contactId === null ? [] : await findContacts(trx, [callback.contactId]);
+      .first<{ channel: string; categoryId: number | null; parentId: number | null; contactId: number | null; caller: CallerAsGiven | null }>();
+    // The ticket's own caller: anonymity and confidentiality as given on this ticket.
+    const [found] = callback.contactId === null ? [] : await findContacts(trx, [callback.contactId]);
+    const contact = callback.contactId === ticket.contactId ? contactAsGiven(found, ticket.caller) : found;
     const phone = contact?.phone ?? null;
     const human = ticket.categoryId !== null && settings.humanCategoryIds.some((id) => id === ticket.categoryId || id === ticket.parentId);
     if (!contact || contact.anonymous || (!phone && !contact.wechatOpenid)) {

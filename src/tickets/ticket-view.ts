@@ -6,6 +6,7 @@ import {
   requestTypeLabels,
   ticketStatusLabels,
   type AssignmentRecord,
+  type CallerAsGiven,
   type ContactRecord,
   type ExtensionRequestRecord,
   type TicketEventRecord,
@@ -19,6 +20,11 @@ export interface ContactView {
   anonymous: boolean;
   confidential: boolean;
   masked: boolean;
+}
+
+/** The ticket's contact with what the caller gave on this ticket (a later call does not rewrite it). */
+export function contactAsGiven(contact: ContactRecord | undefined, caller: CallerAsGiven | null): ContactRecord | undefined {
+  return contact && caller ? { ...contact, ...caller } : contact;
 }
 
 export function presentContact(contact: ContactRecord | undefined, viewer: Actor | PiiLens): ContactView | null {
@@ -45,7 +51,7 @@ export function presentSummary(row: TicketListRow, contact: ContactRecord | unde
     address: row.address,
     leadDepartment: row.leadDepartmentId === null ? null : { id: row.leadDepartmentId, name: row.leadDepartmentName },
     assigneeUserId: row.assigneeUserId,
-    contact: presentContact(contact, pii),
+    contact: presentContact(contactAsGiven(contact, row.caller), pii),
     supervised: row.supervised,
     urgeCount: row.urgeCount,
     returnCount: row.returnCount,

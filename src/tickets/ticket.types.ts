@@ -52,6 +52,8 @@ export interface TicketRecord {
   address: string | null;
   regionId: number | null;
   contactId: number | null;
+  /** The caller as given on this ticket (null: no caller). */
+  caller: CallerAsGiven | null;
   leadDepartmentId: number | null;
   assigneeUserId: number | null;
   mergedIntoId: number | null;
@@ -168,6 +170,14 @@ export interface ExtensionRequestRecord {
   decidedAt: Date | null;
   decisionNote: string | null;
   createdAt: Date;
+}
+
+/** What the caller gave on one ticket; the contact row holds the latest for lookup. */
+export interface CallerAsGiven {
+  name: string | null;
+  idNumber: string | null;
+  anonymous: boolean;
+  confidential: boolean;
 }
 
 export interface ContactRecord {

@@ -29,6 +29,7 @@ const ticketColumns = {
   address: 'address',
   regionId: 'region_id',
   contactId: 'contact_id',
+  caller: 'caller',
   leadDepartmentId: 'lead_department_id',
   assigneeUserId: 'assignee_user_id',
   mergedIntoId: 'merged_into_id',
@@ -133,8 +134,9 @@ export interface InsertedTicket {
  * daily sequence: 20261122-00042, in input order.
  * A ticket is written only if its category (if any) is active and its region (if any) exists:
  * undefined in its place otherwise, and the caller looks up which reference was wrong. One
- * contact per phone number; a later call may add a name or ask for confidentiality, never
- * remove them. A caller without a phone number is a new contact each time.
+ * contact per phone number, holding the latest name, anonymity and confidentiality given; each
+ * ticket keeps what was given on it (tickets.caller). A caller without a phone number is a new
+ * contact each time.
  */
 export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]): Promise<Array<InsertedTicket | undefined>> {
   if (tickets.length === 0) return [];
@@ -191,13 +193,14 @@ const insertTicketsSql = `
   phone_contact as (
     insert into contacts as c (phone, name, id_number, anonymous, confidential)
     select phone, (array_agg(name order by ord desc) filter (where name is not null))[1],
-           (array_agg(id_number order by ord desc) filter (where id_number is not null))[1], bool_or(anonymous), bool_or(confidential)
+           (array_agg(id_number order by ord desc) filter (where id_number is not null))[1],
+           (array_agg(anonymous order by ord desc))[1], (array_agg(confidential order by ord desc))[1]
     from valid where phone is not null group by phone order by phone
     on conflict (phone) where phone is not null do update set
       name = coalesce(excluded.name, c.name),
       id_number = coalesce(excluded.id_number, c.id_number),
-      anonymous = c.anonymous or excluded.anonymous,
-      confidential = c.confidential or excluded.confidential,
+      anonymous = excluded.anonymous,
+      confidential = excluded.confidential,
       updated_at = now()
     returning *),
   -- Callers without a phone: ids drawn first, so each new contact is known to be its own call's.
@@ -210,8 +213,10 @@ const insertTicketsSql = `
     select v.*, numbers.drawn[v.rank] as number, coalesce(p.id, n.id) as contact_id
     from valid v cross join numbers left join phone_contact p on p.phone = v.phone left join new_contact_id n using (ord)),
   ticket as (
-    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by)
-    select number, 'new', channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, created_by from numbered
+    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, caller, created_by)
+    select number, 'new', channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id,
+           case when has_caller then jsonb_build_object('name', name, 'idNumber', id_number, 'anonymous', anonymous, 'confidential', confidential) end,
+           created_by from numbered
     returning *),
   event as (
     insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
@@ -249,8 +254,11 @@ export async function insertCitizenTickets(db: Queryable, tickets: readonly Citi
      numbers as (select take_ticket_numbers(?) as drawn),
      numbered as (select i.*, numbers.drawn[i.ord] as number from input i, numbers),
      ticket as (
-       insert into tickets (number, status, channel, request_type, urgency, title, description, address, contact_id)
-       select number, 'new', channel, request_type, 'normal', title, description, address, contact_id from numbered order by ord
+       insert into tickets (number, status, channel, request_type, urgency, title, description, address, contact_id, caller)
+       select number, 'new', channel, request_type, 'normal', title, description, address, contact_id,
+              -- A message says nothing of name or confidentiality: what the contact holds now stands for it.
+              (select jsonb_build_object('name', c.name, 'idNumber', c.id_number, 'anonymous', c.anonymous, 'confidential', c.confidential) from contacts c where c.id = contact_id)
+       from numbered order by ord
        returning id, number),
      event as (
        insert into ticket_events (ticket_id, type, actor_kind, to_status, data)

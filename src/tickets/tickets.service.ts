@@ -17,7 +17,7 @@ import { recordLabel } from '../triage/labels.repository';
 import { triageJobs } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
-import { presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
+import { contactAsGiven, presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
@@ -627,7 +627,7 @@ export class TicketsService {
     },
 
     reveal_contact: async ({ trx, ticket, actor }, body) => {
-      const contact = ticket.contactId === null ? undefined : (await repo.findContacts(trx, [ticket.contactId]))[0];
+      const contact = contactAsGiven(ticket.contactId === null ? undefined : (await repo.findContacts(trx, [ticket.contactId]))[0], ticket.caller);
       if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
       if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
       // Audited twice, in this transaction: the ticket's timeline, and the audit log (who, when, from where).

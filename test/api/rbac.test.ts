@@ -97,3 +97,21 @@ describe('role-based access and department scoping', () => {
     expect(JSON.stringify(users)).not.toMatch(/password/i);
   });
 });
+
+describe('a caller’s details per ticket', () => {
+  test('when the same number calls again with another name, or anonymously, then the earlier tickets keep what was said on them', async () => {
+    const first = await dispatched({ phone: '13866660001', name: '钱七' });
+    const second = await dispatched({ phone: '13866660001', name: '钱小七' });
+    const anonymous = await dispatched({ phone: '13866660001', anonymous: true });
+    const contactOf = async (id: number) => (await operator.get(`/api/v1/tickets/${id}`)).body.contact;
+    expect(await contactOf(first.id)).toMatchObject({ name: '钱七', anonymous: false });
+    expect(await contactOf(second.id)).toMatchObject({ name: '钱小七', anonymous: false });
+    expect(await contactOf(anonymous.id)).toMatchObject({ anonymous: true });
+    // Departments: the earlier tickets still show their callers; the anonymous one shows nobody.
+    expect((await agent.get(`/api/v1/tickets/${first.id}`)).body.contact).toMatchObject({ name: '钱七', phone: '+86138****0001' });
+    expect((await agent.get(`/api/v1/tickets/${anonymous.id}`)).body.contact).toMatchObject({ name: null, phone: null, anonymous: true });
+    // The contact row holds the latest, for lookup.
+    const contact = await t.hub.db('contacts').where({ phone: '+8613866660001' }).first();
+    expect(contact).toMatchObject({ name: '钱小七', anonymous: true });
+  });
+});
