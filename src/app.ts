@@ -42,6 +42,7 @@ import { notifyHandlers, outboxRelay } from './notify/notify.jobs';
 import { registerInboxRoutes } from './notify/inbox.routes';
 import { registerNotifyRoutes } from './notify/notify.routes';
 import { NotifyService } from './notify/notify.service';
+import { DepartmentInbox } from './notify/department-inbox';
 import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
 import { registerOrgRoutes } from './org/org.routes';
 import { OrgService } from './org/org.service';
@@ -160,6 +161,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
   const notify = new NotifyService(db, queue, logger, config.outbox, {
+    department: new DepartmentInbox(db),
     sms: smsSender,
     miniprogram: bus ? { bus, wechat: wechatApi, statusTemplateId: config.wechat?.statusTemplateId } : undefined,
     slack: slack?.chat,

@@ -14,9 +14,12 @@ import { DeliveryError, type CallPlacer, type ChatApi, type SmsSender, type Tick
 import type { RealtimeBus } from './realtime';
 import { ChannelBreaker, type ChannelOutcome } from './channel-breaker';
 import { countSegments } from './sms-segments';
-import { renderCitizenText } from './templates';
+import { renderCitizenText, renderDepartmentNotice } from './templates';
+import type { DepartmentInbox } from './department-inbox';
 
 export interface NotifyChannels {
+  /** A department's notices, in-app: into the notifications of its active staff (always on). */
+  department?: DepartmentInbox;
   sms?: SmsSender;
   /** The mini-program: in-app messages pushed over the realtime bus, and subscription messages when a template is set. */
   miniprogram?: { bus: RealtimeBus; wechat?: WeChatApi; statusTemplateId?: string };
@@ -29,6 +32,11 @@ export interface NotifyChannels {
 type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
 
 const maxRetryDelayMs = 30 * 60_000;
+/**
+ * A message on a channel this hub cannot send on waits this long for a hub that can (a rolling
+ * deploy, a worker configured differently), then is cancelled: nothing sits in the outbox forever.
+ */
+const strandedAfterMs = 60 * 60_000;
 /** A failing channel is tried again (one probe) at least this often. */
 const maxRestMs = 5 * 60_000;
 /**
@@ -179,7 +187,14 @@ export class NotifyService {
   private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>, probe: boolean): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
     try {
       const contact = row.recipient.contactId !== undefined ? contacts.get(row.recipient.contactId) : undefined;
-      const result = row.channel === 'slack' ? await this.deliverChat(row) : row.channel === 'voice' ? await this.deliverCall(row) : await this.deliverToCitizen(row, contact);
+      const result =
+        row.channel === 'slack'
+          ? await this.deliverChat(row)
+          : row.channel === 'voice'
+            ? await this.deliverCall(row)
+            : row.channel === 'department'
+              ? await this.deliverInApp(row)
+              : await this.deliverToCitizen(row, contact);
       if ('skip' in result) {
         await outbox.markCancelled(this.db, row.id, result.skip);
         return undefined;
@@ -233,6 +248,16 @@ export class NotifyService {
       await trx('chat_cards').insert({ ticket_id: ticket.id, channel_id: channel, message_ts: ts });
       return { providerId: ts, segments: null };
     });
+  }
+
+  /** A department's notice, into the notifications of its staff (once per row and user, whatever the retries). */
+  private async deliverInApp(row: outbox.OutboxRecord): Promise<Delivered> {
+    const departmentId = row.recipient.departmentId;
+    if (departmentId === undefined) return { skip: 'no department' };
+    const notice = renderDepartmentNotice(row.kind, row.payload);
+    if (!notice) return { skip: `no text for ${row.kind}` };
+    const delivered = await this.senders.department!.deliver(departmentId, { kind: row.kind, ticketId: row.ticketId, ...notice, dedupeKey: `outbox:${row.id}` });
+    return { providerId: null, segments: null, note: `${delivered} recipients` };
   }
 
   /** An outbound call; what is said comes from the hub's own webhook at the payload's path. */
@@ -310,6 +335,8 @@ export class NotifyService {
 
   /** The relay: anything due on our channels whose job was lost (Redis flush, crash) is enqueued again; resting channels wait. */
   async sweep(): Promise<number> {
+    const stranded = await outbox.cancelStranded(this.db, this.channels(), strandedAfterMs);
+    if (stranded.length > 0) this.logger.warn({ count: stranded.length, channels: [...new Set(stranded.map((r) => r.channel))] }, 'outbound messages on channels this hub has no sender for: cancelled');
     const due = await outbox.findDue(this.db, this.breaker.notResting(this.channels()), 500);
     const attempts = new Map(due.map((r) => [r.id, r.attempts]));
     await this.queue.enqueueMany(

@@ -144,6 +144,19 @@ export async function markCancelled(db: Queryable, id: number, reason: string): 
   await db('outbox').update({ status: 'cancelled', last_error: reason }).where({ id });
 }
 
+/**
+ * Rows waiting on a channel none of the given ones, for longer than olderThanMs: no hub
+ * configured like this one will ever send them. Cancelled, the reason shown; an admin can retry.
+ */
+export async function cancelStranded(db: Queryable, channels: readonly string[], olderThanMs: number): Promise<Array<{ id: number; channel: string }>> {
+  return db('outbox')
+    .update({ status: 'cancelled', last_error: db.raw("'no sender for channel ' || channel || ' is configured on this hub'") })
+    .whereIn('status', ['pending', 'failed'])
+    .whereNotIn('channel', channels)
+    .where('created_at', '<', db.raw('now() - ?::interval', [`${olderThanMs} milliseconds`]))
+    .returning(['id', 'channel']);
+}
+
 /** Rows due for an attempt on the given channels, oldest first (the relay sweep). */
 export async function findDue(db: Queryable, channels: readonly string[], limit: number): Promise<Array<{ id: number; attempts: number }>> {
   if (channels.length === 0) return [];

@@ -1,4 +1,5 @@
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
+import { lifecycle, type TicketAction } from '../tickets/ticket-lifecycle';
 
 /** What citizens read, in zh-CN. One place, so wording is reviewed once. */
 const sign = '【12345】';
@@ -35,6 +36,20 @@ export function renderCitizenText(kind: string, payload: Payload): string | unde
       return payload.text ? sign + payload.text : undefined;
     case 'citizen.opt_out_confirm':
       return `${sign}您已退订12345短信通知。如需办理诉求，请拨打12345。`;
+    default:
+      return undefined;
+  }
+}
+
+/** What a department's staff read in their notifications, in zh-CN (the ticket page has the rest). */
+export function renderDepartmentNotice(kind: string, payload: Payload): { title: string; body: string } | undefined {
+  switch (kind) {
+    case 'department.ticket_action': {
+      const label = payload.action && payload.action in lifecycle ? lifecycle[payload.action as TicketAction].label : '工单动态';
+      return { title: `工单${payload.number}：${label}`, body: `当前状态：${payload.status ? ticketStatusLabels[payload.status] : '未知'}` };
+    }
+    case 'department.citizen_message':
+      return { title: `工单${payload.number}：市民补充信息`, body: '市民发来补充信息，请在工单时间线查看。' };
     default:
       return undefined;
   }
