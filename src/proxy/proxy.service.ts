@@ -423,8 +423,11 @@ export class ProxyService {
   async submit(actor: UserActor, orderId: number, input: { acceptanceNumber: string; note?: string }): Promise<unknown> {
     await this.withOrder(actor, orderId, { needs: 'submit', statuses: ['accepted'] }, async (trx, order, matter) => {
       if (!matter) throw conflict('the order has no matter yet');
-      const missing = await missingMaterials(trx, order.id, matter);
-      if (missing.length > 0) throw conflict(`materials still missing: ${missing.join('、')}`, { missing });
+      const shortfalls = await materialShortfalls(trx, order.id, matter);
+      if (shortfalls.length > 0) {
+        const described = shortfalls.map((m) => `${m.name}（需${m.form === 'original' ? '原件' : m.form === 'copy' ? '复印件' : '原件或复印件'}×${m.needed}，已收${m.held}）`);
+        throw conflict(`materials still missing: ${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
+      }
       await trx('proxy_orders').update({ status: 'submitted', acceptance_number: input.acceptanceNumber, submitted_at: trx.fn.now(), updated_at: trx.fn.now() }).where({ id: order.id });
       await this.step(trx, order, 'coordinate', actor, input.note ?? null, { acceptanceNumber: input.acceptanceNumber });
       return this.toApplicant(trx, order, 'proxy.progress', `【12345】您的「${matter.name}」已代为提交办理，受理号${input.acceptanceNumber}。`);
@@ -704,10 +707,27 @@ async function lockOrder(trx: Tx, orderId: number): Promise<OrderRecord | undefi
   return trx('proxy_orders as o').select(orderColumns).where('o.id', orderId).forUpdate().first<OrderRecord | undefined>();
 }
 
-/** Required items not yet received (deferrable ones count when deferred on a promise). */
+/**
+ * Required items not yet in hand in the form and number the matter asks for: an original
+ * required is met only by originals, a copy by a copy or an original, "either" by both;
+ * what was returned to the applicant is no longer in hand. A deferrable item counts once it is
+ * deferred on a promise (容缺).
+ */
 async function missingMaterials(db: Queryable, orderId: number, matter: Matter): Promise<string[]> {
-  const rows: Array<{ item_key: string; direction: string }> = await db('proxy_materials').select('item_key', 'direction').where({ order_id: orderId });
-  return matter.materials
-    .filter((m) => !rows.some((r) => r.item_key === m.key && (r.direction === 'received' || (m.deferrable && r.direction === 'deferred'))))
-    .map((m) => m.name);
+  return (await materialShortfalls(db, orderId, matter)).map((m) => m.name);
+}
+
+async function materialShortfalls(db: Queryable, orderId: number, matter: Matter): Promise<Array<{ itemKey: string; name: string; form: Matter['materials'][number]['form']; needed: number; held: number }>> {
+  const rows: Array<{ item_key: string; direction: string; form: 'original' | 'copy'; count: number }> = await db('proxy_materials')
+    .select('item_key', 'direction', 'form', 'count')
+    .where({ order_id: orderId });
+  const shortfalls = [];
+  for (const item of matter.materials) {
+    const mine = rows.filter((r) => r.item_key === item.key);
+    if (item.deferrable && mine.some((r) => r.direction === 'deferred')) continue;
+    const accepted = mine.filter((r) => item.form !== 'original' || r.form === 'original');
+    const held = accepted.reduce((sum, r) => sum + (r.direction === 'received' ? r.count : r.direction === 'returned' ? -r.count : 0), 0);
+    if (held < item.count) shortfalls.push({ itemKey: item.key, name: item.name, form: item.form, needed: item.count, held: Math.max(0, held) });
+  }
+  return shortfalls;
 }

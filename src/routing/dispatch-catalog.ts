@@ -51,7 +51,7 @@ export interface RoutingDecision {
   outcome: 'catalog' | 'fallback_district' | 'center_queue';
   department: { id: number; name: string } | null;
   assistDepartments: Array<{ id: number; name: string }>;
-  entry: { id: number; name: string; priority: number; byMatter: boolean; matchedOn: string[] } | null;
+  entry: { id: number; name: string; priority: number; byMatter: boolean; /** A 代办 entry (requestType proxy). */ forProxy: boolean; matchedOn: string[] } | null;
   catalogVersion: number;
   /** Matching entries, the winner included. */
   matchedEntries: number;
@@ -175,7 +175,7 @@ export class DispatchCatalog {
         outcome: 'catalog',
         department: this.department(best.leadDepartmentId),
         assistDepartments: best.assistDepartmentIds.map((id) => this.department(id)),
-        entry: { id: best.id, name: best.name, priority: best.priority, byMatter: best.matter !== null, matchedOn: best.matchedOn },
+        entry: { id: best.id, name: best.name, priority: best.priority, byMatter: best.matter !== null, forProxy: best.requestType === 'proxy', matchedOn: best.matchedOn },
         catalogVersion: this.version,
         matchedEntries: matched,
         explanation,

@@ -297,7 +297,9 @@ export class TriageService {
     if (decision.outcome !== 'catalog') return;
     // A category on the ticket is a confident one (set by staff, or applied by the classifier above its threshold).
     const confident = ticket.categoryId !== null && (await routing.dispatchMode(ticket.categoryId)) === 'auto';
-    if (!confident && !decision.entry!.byMatter) return;
+    // A 代办 request names its matter: a 代办 entry for it and its place routes it, whatever the category.
+    const byMatter = decision.entry!.byMatter || (decision.entry!.forProxy && ticket.requestType === 'proxy' && ticket.matter !== null);
+    if (!confident && !byMatter) return;
     try {
       await this.tickets.perform(systemActor('auto-dispatch'), ticket.id, 'dispatch', { departmentId: decision.department!.id, expectedVersion: ticket.version }, { readBack: false });
     } catch (error) {

@@ -87,6 +87,44 @@ describe('matters catalog', () => {
   });
 });
 
+describe('the materials gate', () => {
+  test('when a copy stands in for a required original, or fewer than the required number are in, then submit is refused naming them', async () => {
+    // 残疾证: 身份证 as an original, 二寸照片 as two originals (the issue's example).
+    const ticket = await createTicket(seat, {
+      requestType: 'proxy',
+      description: '申请代办残疾证，需上门协助',
+      regionId: ids.region('990121200201'),
+      caller: { phone: '13911114444', name: '李奶奶' },
+      proxy: { matter: '残疾证', serviceMode: 'home_assistance', applicantAddress: '西山县石门乡石门村3组' },
+    });
+    await t.hub.queue.drain();
+    await act(seat, ticket.id, 'dispatch', {});
+    await t.hub.queue.drain();
+    const order = await orderOf(ticket.id);
+    expect((await post(runner, order.id, 'accept')).status).toBe(200);
+    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '李奶奶', method: 'paper' })).status).toBe(200);
+    await post(runner, order.id, 'materials', { itemKey: 'diagnosis', form: 'original', direction: 'received' });
+    await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'copy', direction: 'received' });
+    await post(runner, order.id, 'materials', { itemKey: 'household', form: 'copy', direction: 'received' });
+    await post(runner, order.id, 'materials', { itemKey: 'photo', form: 'original', count: 1, direction: 'received' });
+    const refused = await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026120400001' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.missing).toEqual(['身份证', '二寸照片']);
+    expect(refused.body.error.details.shortfalls).toEqual([
+      { itemKey: 'id_card', name: '身份证', form: 'original', needed: 1, held: 0 },
+      { itemKey: 'photo', name: '二寸照片', form: 'original', needed: 2, held: 1 },
+    ]);
+    expect((await runner.get(`/api/v1/proxy/orders/${order.id}`)).body.missing).toEqual(['身份证', '二寸照片']);
+    // An original handed back to the applicant is no longer in hand.
+    await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received' });
+    await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'returned' });
+    await post(runner, order.id, 'materials', { itemKey: 'photo', form: 'original', count: 1, direction: 'received' });
+    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026120400001' })).body.error.details.missing).toEqual(['身份证']);
+    await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received' });
+    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026120400001' })).status).toBe(200);
+  });
+});
+
 describe('a 代办 order through the six steps', () => {
   test('when a 代办 request reaches the runner team, then it is offered by grid, skill and load; the runner accepts, and each step needs the mandate', async () => {
     const { ticket, order } = await proxyOrder('老年人优待证');
@@ -220,7 +258,9 @@ describe('delivery by post', () => {
     const { ticket, order } = await proxyOrder('老年人优待证', '990121200201', '13911116666');
     await post(runner, order.id, 'accept');
     await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '李大妈', method: 'paper' });
-    for (const itemKey of ['id_card', 'household', 'photo']) await post(runner, order.id, 'materials', { itemKey, form: itemKey === 'household' ? 'copy' : 'original', direction: 'received' });
+    for (const itemKey of ['id_card', 'household', 'photo']) {
+      await post(runner, order.id, 'materials', { itemKey, form: itemKey === 'household' ? 'copy' : 'original', count: itemKey === 'photo' ? 2 : 1, direction: 'received' });
+    }
     expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200018' })).status).toBe(200);
     postal.set('EMS0000000001CN', 'returned');
     await post(runner, order.id, 'deliver', { method: 'postal', trackingNumber: 'EMS0000000001CN' });

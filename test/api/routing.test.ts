@@ -56,6 +56,21 @@ describe('automatic dispatch', () => {
     }
   });
 
+  test('when a 代办 request names its matter and the classifier is unsure, then the 代办 entry for its place routes it', async () => {
+    const seat = await t.as('proxy');
+    const ticket = await createTicket(seat, {
+      requestType: 'proxy',
+      description: '帮忙办一下',
+      regionId: ids.region('990121200201'),
+      caller: { phone: '13911113333', name: '王大爷' },
+      proxy: { matter: '老年人优待证', serviceMode: 'full_proxy', applicantAddress: '西山县石门乡石门村5组' },
+    });
+    await t.hub.queue.drain();
+    const routed = (await operator.get(`/api/v1/tickets/${ticket.id}`)).body;
+    expect(routed.category).toBeNull();
+    expect(routed).toMatchObject({ status: 'dispatched', leadDepartment: { id: ids.department('XSPT') } });
+  });
+
   test('when no entry matches, then the district government of the place is suggested (兜底) and nothing is dispatched on its own', async () => {
     const ticket = await created({ categoryId: ids.category('9901'), regionId: ids.region('990101001001'), description: '咨询一件其他事情' });
     expect(ticket.status).toBe('triage');
