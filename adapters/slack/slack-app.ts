@@ -3,10 +3,14 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { CardAction, ChatApi, TicketCard } from '../../src/notify/ports';
 import { DeliveryError } from '../../src/notify/ports';
+import { AppError } from '../../src/shared/errors';
 import type { ChatAction, ChatActionsService } from '../../src/routing/chat-actions.service';
 import type { Logger } from '../../src/shared/logger';
 import { returnReasons } from '../../src/tickets/ticket.types';
 import { replyModal, returnModal, ticketCardMessage, type ModalContext } from './ticket-blocks';
+
+/** Slack's interactive payloads are a few KB; a modal's state stays well below this. */
+const maxSlackBodyBytes = 256 * 1024;
 
 export interface SlackOptions {
   botToken: string;
@@ -25,6 +29,16 @@ export interface SlackOptions {
  */
 export function createSlackApp(options: SlackOptions, logger: Logger): { app: App; router: Router; chat: ChatApi } {
   const router = Router();
+  // Before Bolt: a clear JSON 413 for an over-size request, and a timestamp within five minutes
+  // either way (Bolt refuses only old ones; a request signed for the future could be replayed later).
+  router.use('/slack/events', (req, _res, next) => {
+    if (Number(req.headers['content-length'] ?? 0) > maxSlackBodyBytes) return next(new AppError('PAYLOAD_TOO_LARGE', `a Slack request is at most ${maxSlackBodyBytes / 1024} KB`));
+    const timestamp = Number(req.headers['x-slack-request-timestamp']);
+    if (req.method === 'POST' && !(Number.isFinite(timestamp) && Math.abs(Date.now() / 1000 - timestamp) <= 300)) {
+      return next(new AppError('UNAUTHENTICATED', 'X-Slack-Request-Timestamp missing or more than five minutes from now'));
+    }
+    next();
+  });
   const boltLogger = toBoltLogger(logger);
   // processBeforeResponse: Slack gets its 200 once the interaction is recorded and queued (a few ms),
   // so an answered request is never lost; the work itself runs in the chat.action job.

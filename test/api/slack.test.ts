@@ -145,6 +145,13 @@ describe('Slack: the department works the ticket from its channel', () => {
     const body = buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' });
     expect((await slackPost(t.http, 'not-the-signing-secret-000000', body)).status).toBe(401);
     expect((await slackPost(t.http, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) - 3_600 })).status).toBe(401);
+    // Signed for ten minutes from now: it could be replayed later, so it is refused too.
+    const future = await slackPost(t.http, signingSecret, body, { timestamp: Math.floor(Date.now() / 1000) + 600 });
+    expect(future.status).toBe(401);
+    expect(future.body.error.code).toBe('UNAUTHENTICATED');
+    const huge = await slackPost(t.http, signingSecret, `${body}&padding=${'x'.repeat(300 * 1024)}`);
+    expect(huge.status).toBe(413);
+    expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
     expect((await t.http.post('/webhooks/slack/events').type('form').send(body)).status).toBe(401);
     await settle();
     expect((await ticketNow(ticket.id)).status).toBe('dispatched');
