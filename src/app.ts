@@ -62,7 +62,7 @@ import { SlaAlerts } from './sla/sla-alerts';
 import { SlaConfigService, seedSlaDefaults } from './sla/sla-config.service';
 import { SlaReports } from './sla/sla-reports';
 import { registerSlaRoutes } from './sla/sla.routes';
-import { slaDigest, slaHandlers, slaSweep } from './sla/sla.jobs';
+import { holidayNoticeCheck, slaDigest, slaHandlers, slaSweep } from './sla/sla.jobs';
 import { AppError } from './shared/errors';
 import { createLogger, type Logger } from './shared/logger';
 import { CitizenTicketsService } from './tickets/citizen-tickets.service';
@@ -217,6 +217,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     // Without Slack nothing enqueues these; one left from a configuration since removed is dropped.
     'chat.action': (payload) => (chatActions ? chatActions.run(payload) : Promise.resolve('skipped')),
   };
+  const holidayNotice = holidayNoticeCheck(slaConfig, db, logger);
   const periodicTasks = [
     triageRecovery(db, queue),
     intakeRecovery(intake),
@@ -225,6 +226,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     classifierRetraining(triage, config.classifierRetrainMinLabels),
     slaSweep(clocks, config.sla.sweepMs),
     slaDigest(slaAlerts),
+    holidayNotice,
     callbackSweep(callbacks, config.callback.sweepMs),
     proxySweep(proxy, config.proxy.sweepMs),
   ];
@@ -307,6 +309,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       return address ? `http://${config.http.host}:${address.port}` : undefined;
     },
     async start() {
+      // Said at every start, whatever the role: next year's holiday notice is missing (from 1 November).
+      await holidayNotice.run().catch((err: unknown) => logger.error({ err }, 'holiday notice check failed'));
       if (runsWorker) {
         // Only workers triage: they load (on a fresh database, train) the classifier before taking jobs.
         await triage.ensureModel();

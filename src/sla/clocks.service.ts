@@ -7,7 +7,7 @@ import type { TicketAction } from '../tickets/ticket-lifecycle';
 import type { TicketRecord } from '../tickets/ticket.types';
 import { clockTransitions, type ClockOp } from './clock-transitions';
 import type { SlaAlerts } from './sla-alerts';
-import type { SlaConfigService, SlaSnapshot } from './sla-config.service';
+import { isProvisional, type SlaConfigService, type SlaSnapshot } from './sla-config.service';
 import {
   alertKind,
   elapsed,
@@ -328,14 +328,21 @@ export class ClockService {
   }
 
   /** A ticket's clocks with their ledgers, in the order they started. */
-  async ofTicket(ticketId: number): Promise<Array<ClockRecord & { ledger: unknown[] }>> {
+  /** Whether a deadline counts on a year whose holiday notice is not known yet (then it may move when it is imported). */
+  async provisionalCheck(): Promise<(at: Date | null) => boolean> {
+    const snapshot = await this.config.snapshot();
+    return (at) => isProvisional(snapshot, at);
+  }
+
+  async ofTicket(ticketId: number): Promise<Array<ClockRecord & { provisional: boolean; ledger: unknown[] }>> {
     const clocks: ClockRecord[] = await this.db('sla_clocks').select(clockSelect(this.db)).where({ ticket_id: ticketId }).orderBy('id');
+    const provisional = await this.provisionalCheck();
     const events = await this.db('sla_clock_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_user_id')
       .select({ id: 'e.id', clockId: 'e.clock_id', type: 'e.type', dueAt: 'e.due_at', actorKind: 'e.actor_kind', actorName: this.db.raw('coalesce(u.display_name, e.actor_name)'), reason: 'e.reason', data: 'e.data', at: 'e.created_at' })
       .where('e.ticket_id', ticketId)
       .orderBy('e.id');
-    return clocks.map((clock) => ({ ...clock, ledger: events.filter((e: { clockId: number }) => e.clockId === clock.id) }));
+    return clocks.map((clock) => ({ ...clock, provisional: clock.state === 'running' && provisional(clock.dueAt), ledger: events.filter((e: { clockId: number }) => e.clockId === clock.id) }));
   }
 
   private async afterCommit(work: () => Promise<void>): Promise<void> {

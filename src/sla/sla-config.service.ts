@@ -3,7 +3,7 @@ import type { Db, Tx } from '../db/db';
 import { AppError, conflict, found, invalid } from '../shared/errors';
 import type { RequestType, Urgency } from '../tickets/ticket.types';
 import { checkLadder, findOverlap, type AlertLevel, type Policy, type Stage } from './sla-rules';
-import { CalendarError, compileCalendar, standardWeek, type CalendarDefinition, type DayHours, type LimitUnit, type WorkingCalendar } from './working-calendar';
+import { CalendarError, compileCalendar, packagedNoticeYears, shanghaiYear, standardWeek, type CalendarDefinition, type DayHours, type LimitUnit, type WorkingCalendar } from './working-calendar';
 
 /** Sunday first, as JSON keeps it. */
 export type WeekHours = readonly DayHours[];
@@ -30,7 +30,12 @@ export interface SlaSnapshot {
   policies: readonly Policy[];
   levels: readonly AlertLevel[];
   categoryParents: ReadonlyMap<number, number | null>;
+  /** Years whose holiday notice is known (packaged in chinese-days, or imported): their deadlines are final. */
+  noticeYears: ReadonlySet<number>;
 }
+
+/** A deadline is provisional when its year's holiday notice (调休) is not known yet. */
+export const isProvisional = (snapshot: SlaSnapshot, at: Date | null): boolean => at !== null && !snapshot.noticeYears.has(shanghaiYear(at));
 
 /** How often a process checks whether another one changed the SLA configuration. */
 const freshnessCheckMs = 2_000;
@@ -84,6 +89,7 @@ export class SlaConfigService {
           policies: await listPolicies(trx),
           levels: await listLevels(trx),
           categoryParents: new Map((await trx('categories').select('id', 'parent_id')).map((c: { id: number; parent_id: number | null }) => [c.id, c.parent_id])),
+          noticeYears: new Set([...packagedNoticeYears(), ...(await trx('holiday_notices').pluck('year'))]),
         };
         this.cached = { snapshot, checkedAt: Date.now() };
         return snapshot;
@@ -187,9 +193,25 @@ export class SlaConfigService {
       if (imported.length > 0) {
         await trx('work_calendar_overrides').insert(imported.map((o) => ({ calendar_id: id, day: o.date, kind: o.kind, note: o.note, created_by: actor.userId })));
       }
+      // The year's deadlines are final from now on (the re-plan below moves them onto the notice).
+      await trx('holiday_notices')
+        .insert({ year: input.year, calendar_id: id, imported_by: actor.userId })
+        .onConflict('year')
+        .merge({ calendar_id: id, imported_by: actor.userId, imported_at: trx.fn.now() });
     });
     await this.onCalendarChange(id);
     return this.getCalendar(id);
+  }
+
+  /**
+   * From 1 November, whether next year's holiday notice is still missing (then every deadline
+   * that reaches into next year counts only the statutory holidays and is provisional).
+   */
+  async missingNotice(now = new Date()): Promise<number | undefined> {
+    const local = new Date(now.getTime() + 8 * 3_600_000);
+    if (local.getUTCMonth() < 10) return undefined;
+    const next = local.getUTCFullYear() + 1;
+    return (await this.snapshot()).noticeYears.has(next) ? undefined : next;
   }
 
   // Policies

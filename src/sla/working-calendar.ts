@@ -1,4 +1,4 @@
-import { getHolidaysInRange, isWorkday as isOfficialWorkday } from 'chinese-days';
+import { getHolidaysInRange, getSolarDateFromLunar, getSolarTermsInRange, isWorkday as isOfficialWorkday } from 'chinese-days';
 
 /**
  * Working time on the Asia/Shanghai calendar, as pure functions over a compiled calendar.
@@ -51,12 +51,55 @@ const normal = 0;
 const workday = 1;
 const holiday = 2;
 
-/** The official calendar (chinese-days) per day, computed once: a holiday, a make-up workday (调休), or neither. */
+/**
+ * The statutory holidays of a year, fixed by 《全国年节及纪念日放假办法》 (as revised for 2025 on):
+ * 元旦 1 day, 春节 4 days from 除夕, 清明 1 (the solar term's day), 劳动节 2, 端午 1 (五月初五),
+ * 中秋 1 (八月十五), 国庆 3. Computable for any year from the lunar calendar; only the 调休
+ * arrangement around them needs the State Council's yearly notice.
+ */
+export function statutoryHolidays(year: number): string[] {
+  const lunar = (month: number, day: number) => getSolarDateFromLunar(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`).date;
+  const plusDays = (date: string, n: number) => new Date((dayOf(date) + n) * dayMs).toISOString().slice(0, 10);
+  const newYearsEve = plusDays(lunar(1, 1), -1);
+  const qingming = getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`).find((t) => t.name === '清明' && t.index === 1)!.date;
+  return [
+    `${year}-01-01`,
+    ...[0, 1, 2, 3].map((n) => plusDays(newYearsEve, n)),
+    qingming,
+    `${year}-05-01`,
+    `${year}-05-02`,
+    lunar(5, 5),
+    lunar(8, 15),
+    `${year}-10-01`,
+    `${year}-10-02`,
+    `${year}-10-03`,
+  ].sort();
+}
+
+/** Years whose State Council notice (holidays with their 调休) the chinese-days package carries. */
+let noticeYears: ReadonlySet<number> | undefined;
+export function packagedNoticeYears(): ReadonlySet<number> {
+  noticeYears ??= new Set(getHolidaysInRange(`${firstYear}-01-01`, `${lastYear}-12-31`, false).map((date) => Number(date.slice(0, 4))));
+  return noticeYears;
+}
+
+/** The local (Asia/Shanghai) year of an instant. */
+export const shanghaiYear = (at: Date): number => new Date(at.getTime() + shanghaiOffsetMs).getUTCFullYear();
+
+/**
+ * The official calendar per day, computed once: a holiday, a make-up workday (调休), or neither.
+ * From chinese-days where it knows the year; otherwise the statutory holidays alone (no 调休
+ * until the notice is imported as overrides), so a deadline never lands on 元旦 or 春节.
+ */
 let officialDays: Uint8Array | undefined;
 function official(): Uint8Array {
   if (!officialDays) {
     officialDays = new Uint8Array(dayCount);
     for (const date of getHolidaysInRange(`${firstYear}-01-01`, `${lastYear}-12-31`, false)) officialDays[dayOf(date) - firstDay] = holiday;
+    for (let year = firstYear; year <= lastYear; year++) {
+      if (packagedNoticeYears().has(year)) continue;
+      for (const date of statutoryHolidays(year)) officialDays[dayOf(date) - firstDay] = holiday;
+    }
     for (let i = 0; i < dayCount; i++) {
       const weekday = weekdayOf(firstDay + i);
       if ((weekday === 0 || weekday === 6) && isOfficialWorkday(new Date((firstDay + i) * dayMs).toISOString().slice(0, 10))) officialDays[i] = workday;

@@ -34,7 +34,10 @@ export function presentContact(contact: ContactRecord | undefined, viewer: Actor
   return { id, name, phone, idNumber, anonymous, confidential, masked };
 }
 
-export function presentSummary(row: TicketListRow, contact: ContactRecord | undefined, viewer: Actor) {
+/** Whether a deadline counts on a year whose holiday notice (调休) is not known yet (src/sla). */
+export type ProvisionalCheck = (at: Date | null) => boolean;
+
+export function presentSummary(row: TicketListRow, contact: ContactRecord | undefined, viewer: Actor, provisional: ProvisionalCheck = () => false) {
   const pii = piiLens(viewer);
   return {
     id: row.id,
@@ -58,7 +61,9 @@ export function presentSummary(row: TicketListRow, contact: ContactRecord | unde
     reopenCount: row.reopenCount,
     replyDueAt: row.replyDueAt,
     /** The nearest running stage deadline (src/sla) and its stage; GET /tickets/{id}/clocks has every clock. */
-    nextDue: row.nextDueAt === null ? null : { at: row.nextDueAt, stage: row.nextDueStage },
+    nextDue: row.nextDueAt === null ? null : { at: row.nextDueAt, stage: row.nextDueStage, provisional: provisional(row.nextDueAt) },
+    /** A deadline falls in a year whose holiday notice is not imported: it counts only the statutory holidays and may move. */
+    deadlinesProvisional: provisional(row.nextDueAt) || provisional(row.replyDueAt),
     clocksPaused: row.clocksPaused,
     firstContactAt: row.firstContactAt,
     supervisionPending: row.supervisionPending,
@@ -83,10 +88,11 @@ export function presentDetail(
     mergedIntoNumber: string | null;
   },
   viewer: Actor,
+  provisional?: ProvisionalCheck,
 ) {
   const pii = piiLens(viewer);
   return {
-    ...presentSummary(row, related.contact, viewer),
+    ...presentSummary(row, related.contact, viewer, provisional),
     description: pii.text(row.description),
     matter: row.matter,
     routedBy: row.catalogEntryId === null ? null : { catalogEntryId: row.catalogEntryId, catalogVersion: row.catalogVersion },

@@ -163,9 +163,9 @@ export class TicketsService {
       limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);
-    const contacts = await this.contactsById(page.map((r) => r.contactId));
+    const [contacts, provisional] = await Promise.all([this.contactsById(page.map((r) => r.contactId)), this.clocks.provisionalCheck()]);
     return {
-      items: page.map((row) => presentSummary(row, row.contactId === null ? undefined : contacts.get(row.contactId), actor)),
+      items: page.map((row) => presentSummary(row, row.contactId === null ? undefined : contacts.get(row.contactId), actor, provisional)),
       nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1]!.id) : null,
     };
   }
@@ -195,6 +195,7 @@ export class TicketsService {
         mergedIntoNumber: mergedInto?.number ?? null,
       },
       actor,
+      await this.clocks.provisionalCheck(),
     );
   }
 

@@ -1,3 +1,4 @@
+import { holidayNoticeCheck } from '../../src/sla/sla.jobs';
 import { addWorkingTime, compileCalendar, standardWeek } from '../../src/sla/working-calendar';
 import { act, createTicket, inDays } from '../support/tickets';
 import { hours, travel } from '../support/sla';
@@ -379,6 +380,32 @@ describe('SLA configuration', () => {
       { date: '2027-10-02', kind: 'holiday', note: '国务院办公厅通知' },
     ]);
     expect(imported.body.overrides.filter((o: { date: string }) => !o.date.startsWith('2027'))).toHaveLength(days.filter((d) => !d.startsWith('2027')).length);
+  });
+});
+
+describe('a year without its holiday notice', () => {
+  test('when next year’s notice is missing from November, then admins are told once a day; once imported, its deadlines are final', async () => {
+    // 2039: a year no holiday package will carry for a long while, so the test does not age.
+    const november = new Date('2038-11-02T09:00:00+08:00');
+    expect(await t.hub.services.slaConfig.missingNotice(new Date('2038-10-31T09:00:00+08:00'))).toBeUndefined();
+    expect(await t.hub.services.slaConfig.missingNotice(november)).toBe(2039);
+    expect((await t.hub.services.clocks.provisionalCheck())(new Date('2039-06-01T00:00:00Z'))).toBe(true);
+    const check = holidayNoticeCheck(t.hub.services.slaConfig, t.hub.db, t.hub.logger, () => november);
+    await check.run();
+    await check.run();
+    const notices = async () => (await admin.get('/api/v1/notifications?limit=200')).body.items.filter((n: { title: string }) => n.title === '2039年放假安排尚未导入');
+    expect(await notices()).toHaveLength(1);
+
+    const city = (await admin.get('/api/v1/sla/calendars')).body.items.find((c: { regionId: number | null }) => c.regionId === null);
+    expect((await admin.post(`/api/v1/sla/calendars/${city.id}/import`, { year: 2039, holidays: ['2039-01-01', '2039-01-02', '2039-01-03'], workdays: [], note: '国务院办公厅通知' })).status).toBe(200);
+    expect(await t.hub.services.slaConfig.missingNotice(november)).toBeUndefined();
+    expect((await t.hub.services.clocks.provisionalCheck())(new Date('2039-06-01T00:00:00Z'))).toBe(false);
+    await holidayNoticeCheck(t.hub.services.slaConfig, t.hub.db, t.hub.logger, () => new Date('2038-11-03T09:00:00+08:00')).run();
+    expect(await notices()).toHaveLength(1);
+    // The clocks and tickets say whether a deadline is provisional.
+    const ticket = await dispatched();
+    expect(open(await clocksOf(ticket.id), 'reply')).toMatchObject({ provisional: expect.any(Boolean) });
+    expect((await operator.get(`/api/v1/tickets/${ticket.id}`)).body).toMatchObject({ deadlinesProvisional: expect.any(Boolean) });
   });
 });
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { addWorkingTime, CalendarError, compileCalendar, isWorkday, standardWeek, workingTimeBetween, type LimitUnit } from '../../src/sla/working-calendar';
+import { getHolidaysInRange } from 'chinese-days';
+import { addWorkingTime, CalendarError, compileCalendar, isWorkday, packagedNoticeYears, standardWeek, statutoryHolidays, workingTimeBetween, type LimitUnit } from '../../src/sla/working-calendar';
 
 const calendar = compileCalendar({ weekHours: standardWeek });
 /** A Beijing wall-clock time as a Date. */
@@ -39,6 +40,36 @@ describe('the official calendar: 国庆 and 春节 2026 with their 调休 weeken
     expect(workingTimeBetween(bj('2026-09-30T09:00:00'), bj('2026-10-08T12:00:00'), calendar)).toBe(hours(10));
     expect(workingTimeBetween(bj('2026-10-08T12:00:00'), bj('2026-09-30T09:00:00'), calendar)).toBe(-hours(10));
     expect(workingTimeBetween(bj('2026-10-02T09:00:00'), bj('2026-10-05T18:00:00'), calendar)).toBe(0);
+  });
+});
+
+describe('a year the holiday package does not know yet', () => {
+  test('when the statutory holidays are computed, then 2027 has 元旦, 春节 from 除夕, 清明, 劳动节, 端午, 中秋 and 国庆', () => {
+    expect(statutoryHolidays(2027)).toEqual([
+      '2027-01-01',
+      '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08',
+      '2027-04-05',
+      '2027-05-01', '2027-05-02',
+      '2027-06-09',
+      '2027-09-15',
+      '2027-10-01', '2027-10-02', '2027-10-03',
+    ]);
+  });
+
+  test('when a year the package carries is computed, then every statutory day is among its official holidays', () => {
+    for (const year of [2025, 2026]) {
+      expect(packagedNoticeYears().has(year)).toBe(true);
+      const official = new Set(getHolidaysInRange(`${year}-01-01`, `${year}-12-31`, false));
+      expect(statutoryHolidays(year).filter((day) => !official.has(day))).toEqual([]);
+    }
+  });
+
+  test('when a 20-working-day limit starts on 2026-12-04 and 2027 is not in the package, then it is due on 4 January, not on 元旦', () => {
+    const due = addWorkingTime(new Date('2026-12-04T10:00:00+08:00'), 20, 'working_days', calendar);
+    expect(due.toISOString()).toBe(new Date('2027-01-04T17:30:00+08:00').toISOString());
+    expect(isWorkday('2027-01-01', calendar)).toBe(false);
+    expect(isWorkday('2027-02-05', calendar)).toBe(false); // 除夕
+    expect(isWorkday('2039-10-03', calendar)).toBe(false); // computed for any year of the span
   });
 });
 
