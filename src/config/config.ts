@@ -95,6 +95,7 @@ const envSchema = z.object({
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
@@ -158,7 +159,8 @@ export interface Config {
   };
   /** How often each worker looks for callback steps that are due (first question, reminder, next channel). */
   callback: { sweepMs: number };
-  outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number };
+  /** leaseMs: how long a claimed message is a worker's; renewed while it sends, so only a dead worker's run out. */
+  outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number; leaseMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -250,6 +252,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       sweepMs: e.PROXY_SWEEP_MS,
       postal: e.POSTAL_API_URL && e.POSTAL_API_KEY ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY, timeoutMs: e.PROVIDER_TIMEOUT_MS } : undefined,
     },
-    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS },
+    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS, leaseMs: e.OUTBOX_LEASE_MS },
   };
 }

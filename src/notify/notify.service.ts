@@ -58,7 +58,7 @@ export class NotifyService {
     private readonly db: Db,
     private readonly queue: JobQueue,
     private readonly logger: Logger,
-    private readonly options: { maxAttempts: number; retryBaseMs: number },
+    private readonly options: { maxAttempts: number; retryBaseMs: number; leaseMs: number },
     private readonly senders: NotifyChannels,
   ) {
     this.breaker = new ChannelBreaker({ baseMs: options.retryBaseMs, maxMs: maxRestMs });
@@ -90,8 +90,20 @@ export class NotifyService {
    */
   async deliver(outboxIds: readonly number[]): Promise<JobOutcome> {
     const channels = this.channels();
-    const rows = await outbox.claimForDelivery(this.db, outboxIds, this.breaker.open(channels), deliveryBatchSize);
+    const rows = await outbox.claimForDelivery(this.db, outboxIds, this.breaker.open(channels), deliveryBatchSize, this.options.leaseMs);
     if (rows.length === 0) return 'skipped';
+    // The claim is a lease: renewed while this job sends, so only a worker that died loses it.
+    const renewal = setInterval(() => {
+      outbox.renewLease(this.db, rows.map((r) => r.id), this.options.leaseMs).catch((err: unknown) => this.logger.warn({ err }, 'renewing the outbox lease failed'));
+    }, this.options.leaseMs / 3);
+    try {
+      return await this.deliverClaimed(rows, channels);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  private async deliverClaimed(rows: outbox.OutboxRecord[], channels: string[]): Promise<JobOutcome> {
     // Rows not ours to send (configuration changed since they were enqueued) go back, due now, for a hub that can.
     await outbox.holdBack(this.db, rows.filter((r) => !channels.includes(r.channel)).map((r) => r.id), 0, null);
     const admitted = new Map<string, 'all' | 'probe' | 'none'>();
@@ -204,6 +216,7 @@ export class NotifyService {
       // The message's own fault (a refused number) says nothing about the provider.
       const providerFailed = error instanceof DeliveryError && !error.permanent;
       if (!(probe && providerFailed)) await this.failed(row, error);
+      else if ((error as DeliveryError).outcomeUnknown) await outbox.markInDoubt(this.db, row.id);
       return providerFailed ? { providerFailed: (error as DeliveryError).message } : undefined;
     }
   }
@@ -273,6 +286,9 @@ export class NotifyService {
     const phone = row.recipient.phone ?? contact?.phone;
     if (!phone) return { skip: 'recipient has no phone number' };
     if (contact?.smsOptedOut && row.kind !== 'citizen.opt_out_confirm') return { skip: 'recipient opted out of SMS (退订)' };
+    // A send whose outcome is unknown is not repeated blindly: if Twilio has it, it went out.
+    const already = row.inDoubt ? await this.senders.sms!.findSent({ to: phone, body: text, since: row.createdAt }) : undefined;
+    if (already) return { providerId: already.providerId, segments: countSegments(text).segments, note: 'found at the provider after an unknown outcome; not sent again' };
     const { providerId } = await this.senders.sms!.send({ to: phone, body: text });
     return { providerId, segments: countSegments(text).segments };
   }
@@ -326,6 +342,7 @@ export class NotifyService {
       maxAttempts: permanent ? attempts : this.options.maxAttempts,
       retryInMs,
       countAttempt,
+      outcomeUnknown: error instanceof DeliveryError && error.outcomeUnknown,
     });
     this.logger.warn({ outboxId: row.id, attempts, status, err: error }, 'outbox delivery failed');
     if (status === 'failed') {

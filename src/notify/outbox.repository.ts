@@ -26,6 +26,8 @@ export interface OutboxRecord {
   providerId: string | null;
   providerStatus: string | null;
   segments: number | null;
+  /** An earlier send may have gone out (lease lost mid-send, or its answer lost): ask the provider before sending again. */
+  inDoubt: boolean;
   createdAt: Date;
   sentAt: Date | null;
 }
@@ -44,6 +46,7 @@ const columns = {
   providerId: 'provider_id',
   providerStatus: 'provider_status',
   segments: 'segments',
+  inDoubt: 'in_doubt',
   createdAt: 'created_at',
   sentAt: 'sent_at',
 };
@@ -71,23 +74,35 @@ export async function enqueueOutbox(db: Queryable, messages: readonly NewOutboxM
 /**
  * Claims rows for one delivery attempt each: the job's own rows (those due that no other worker
  * holds), then more due rows on the given channels, oldest first, up to limit in all.
- * Each row goes to one worker only. A row left in 'sending' by a crashed worker is claimable
- * again (by its own job or the sweep) after five minutes.
+ * Each row goes to one worker only, under a lease (next_attempt_at) that the worker renews while
+ * it sends. A row still 'sending' whose lease ran out was held by a worker that died: it is
+ * claimable again, in doubt (its send may have gone out).
  */
-export async function claimForDelivery(db: Queryable, ids: readonly number[], channels: readonly string[], limit: number): Promise<OutboxRecord[]> {
+export async function claimForDelivery(db: Queryable, ids: readonly number[], channels: readonly string[], limit: number, leaseMs: number): Promise<OutboxRecord[]> {
   const { rows } = await db.raw<{ rows: OutboxRecord[] }>(
     `with mine as (
        select id from outbox where id = any(?::bigint[]) and status in ('pending', 'failed', 'sending') and next_attempt_at <= now() for update skip locked),
      more as (
        select id from outbox
-       where status in ('pending', 'failed') and next_attempt_at <= now() and channel = any(?::text[]) and id <> all(?::bigint[]) and exists (select 1 from mine)
+       where status in ('pending', 'failed', 'sending') and next_attempt_at <= now() and channel = any(?::text[]) and id <> all(?::bigint[]) and exists (select 1 from mine)
        order by next_attempt_at limit ? for update skip locked)
-     update outbox set status = 'sending', next_attempt_at = now() + interval '5 minutes'
+     update outbox set in_doubt = in_doubt or status = 'sending', status = 'sending', next_attempt_at = now() + make_interval(secs => ?)
      where id in (select id from mine union all select id from more)
      returning ${columnList(columns)}`,
-    [pgArray(ids), pgArray(channels), pgArray(ids), Math.max(0, limit - ids.length)],
+    [pgArray(ids), pgArray(channels), pgArray(ids), Math.max(0, limit - ids.length), leaseMs / 1000],
   );
   return rows.sort((a, b) => a.id - b.id);
+}
+
+/** A send whose answer never came: the next attempt asks the provider before sending again. */
+export async function markInDoubt(db: Queryable, id: number): Promise<void> {
+  await db('outbox').update({ in_doubt: true }).where({ id });
+}
+
+/** A live worker keeps its claimed rows: their lease runs on from now. */
+export async function renewLease(db: Queryable, ids: readonly number[], leaseMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.raw(`update outbox set next_attempt_at = now() + make_interval(secs => ?) where id = any(?::bigint[]) and status = 'sending'`, [leaseMs / 1000, pgArray(ids)]);
 }
 
 export interface SentResult {
@@ -101,7 +116,7 @@ export interface SentResult {
 export async function markSent(db: Queryable, sent: readonly SentResult[]): Promise<void> {
   if (sent.length === 0) return;
   await db.raw(
-    `update outbox o set status = 'sent', sent_at = now(), provider_id = s.provider_id, segments = s.segments, attempts = o.attempts + 1, last_error = s.note
+    `update outbox o set status = 'sent', sent_at = now(), provider_id = s.provider_id, segments = s.segments, attempts = o.attempts + 1, last_error = s.note, in_doubt = false
      from unnest(?::bigint[], ?::text[], ?::int[], ?::text[]) as s(id, provider_id, segments, note) where o.id = s.id`,
     [sent.map((r) => r.id), sent.map((r) => r.providerId), sent.map((r) => r.segments), sent.map((r) => r.note ?? null)].map(pgArray),
   );
@@ -115,12 +130,13 @@ export async function markFailed(
   db: Queryable,
   id: number,
   error: string,
-  options: { maxAttempts: number; retryInMs: number; countAttempt: boolean },
+  options: { maxAttempts: number; retryInMs: number; countAttempt: boolean; outcomeUnknown?: boolean },
 ): Promise<OutboxStatus> {
   const added = options.countAttempt ? 1 : 0;
   const [row] = await db('outbox')
     .update({
       attempts: db.raw('attempts + ?', [added]),
+      ...(options.outcomeUnknown ? { in_doubt: true } : {}),
       last_error: error.slice(0, 1_000),
       status: db.raw("case when attempts + ? >= ? then 'dead' else 'failed' end", [added, options.maxAttempts]),
       next_attempt_at: db.raw('now() + make_interval(secs => ?)', [options.retryInMs / 1000]),

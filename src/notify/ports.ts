@@ -2,6 +2,11 @@
 export interface SmsSender {
   /** Sends one SMS; resolves with the provider's message id. */
   send(message: { to: string; body: string }): Promise<{ providerId: string }>;
+  /**
+   * The provider's id of this very message if it already left (sent to `to` with this body since
+   * `since`): asked before sending again a message whose earlier outcome is unknown.
+   */
+  findSent(message: { to: string; body: string; since: Date }): Promise<{ providerId: string } | undefined>;
 }
 
 /** Places an outbound call: the provider fetches what to say from `path` on the hub, and reports the call's end to `statusPath`. */
@@ -49,6 +54,8 @@ export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly permanent: boolean,
+    /** No answer came (a timeout, a cut connection): the provider may have taken the message. */
+    readonly outcomeUnknown = false,
   ) {
     super(message);
     this.name = 'DeliveryError';

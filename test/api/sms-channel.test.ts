@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import twilio from 'twilio';
 import { eventually, startFakeTwilio } from '../support/fake-twilio';
 import { act } from '../support/tickets';
+import { claimForDelivery } from '../../src/notify/outbox.repository';
 import { demoIds, startTestHub, usesRedis, type TestHub } from '../support/test-hub';
 import { hotline, publicUrl, signedPost as signed, twilioAccount, twilioEnv } from '../support/twilio';
 
@@ -188,6 +189,45 @@ describe('SMS delivery', () => {
     // As above: the probe's failure uses no attempt.
     expect(row.attempts).toBe(2);
     expect(sentTo(phone)).toHaveLength(1);
+  });
+
+  test('when Twilio takes a message but its answer is lost, then the hub finds it in Twilio’s list and does not send it again', async () => {
+    const phone = newPhone();
+    const listedBefore = fake.listed;
+    fake.drop(phone, 1, 'taken');
+    await signed(t, '/webhooks/twilio/sms', sms(phone, '井盖丢失'));
+    const row = await eventually(async () => {
+      const r = await ackOf(t, phone);
+      return r?.status === 'sent' && r;
+    });
+    expect(row.last_error).toMatch(/found at the provider/);
+    expect(row.in_doubt).toBe(false);
+    expect(sentTo(phone)).toHaveLength(1);
+    expect(fake.listed).toBeGreaterThan(listedBefore);
+  });
+
+  test('when a worker dies holding a message, then another takes it once the lease runs out, and asks Twilio before sending', async () => {
+    const went = newPhone();
+    const never = newPhone();
+    const ids: number[] = [];
+    for (const phone of [went, never]) {
+      const [row] = await t.hub.db('outbox').insert({ kind: 'citizen.opt_out_confirm', channel: 'sms', recipient: JSON.stringify({ phone }), payload: '{}', next_attempt_at: new Date(Date.now() + 3_600_000) }).returning('id');
+      ids.push(row.id);
+    }
+    await t.hub.db('outbox').update({ next_attempt_at: new Date() }).whereIn('id', ids);
+    // A worker claims both with a short lease, sends the first, and is killed before recording it.
+    const claimed = await claimForDelivery(t.hub.db, ids, ['sms'], 10, 300);
+    expect(claimed.map((r) => r.id).sort()).toEqual([...ids].sort());
+    fake.sent.push({ sid: `SM${randomBytes(16).toString('hex')}`, to: went, from: hotline, body: '【12345】您已退订12345短信通知。如需办理诉求，请拨打12345。', at: new Date() });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await t.hub.services.notify.sweep();
+    const rows = await eventually(async () => {
+      const r = await t.hub.db('outbox').whereIn('id', ids).orderBy('id');
+      return r.every((x) => x.status === 'sent') && r;
+    });
+    expect(rows[0].last_error).toMatch(/found at the provider/);
+    expect(sentTo(went)).toHaveLength(1);
+    expect(sentTo(never)).toHaveLength(1);
   });
 
   test('when Twilio refuses a number, then the message is dead at once, listed for admins, and can be retried', async () => {

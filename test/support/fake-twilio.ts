@@ -17,6 +17,7 @@ export interface SentMessage {
   from: string;
   body: string;
   statusCallback?: string;
+  at: Date;
 }
 
 /**
@@ -29,7 +30,9 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   const calls: PlacedCall[] = [];
   const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
   /** Numbers whose next sends get no answer: the connection is cut, or held open in silence. */
-  const drops: Array<{ to: string; how: 'cut' | 'silence' }> = [];
+  const drops: Array<{ to: string; how: 'cut' | 'silence' | 'taken' }> = [];
+  /** How often the message list was read (the hub checking an earlier send). */
+  const lists = { count: 0 };
   const silenced = new Set<Socket>();
   /** While set, every request to the API gets no answer (an outage); counted in `unanswered`. */
   const outage: { how?: 'cut' | 'silence'; unanswered: number } = { unanswered: 0 };
@@ -45,8 +48,26 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       };
       const expectedAuth = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expectedAuth) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
-      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(req.url ?? '');
-      if (req.method !== 'POST' || !match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
+      const [pathname, search] = (req.url ?? '').split('?');
+      const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(pathname ?? '');
+      if (!match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
+      if (req.method === 'GET' && match[2] === 'Messages') {
+        // The message list, as Twilio filters it: by To, From and DateSent> (a day), newest first.
+        lists.count += 1;
+        if (outage.how) {
+          outage.unanswered += 1;
+          return req.socket.destroy();
+        }
+        const query = new URLSearchParams(search ?? '');
+        const after = query.get('DateSent>');
+        const listed = sent
+          .filter((m) => (!query.get('To') || m.to === query.get('To')) && (!query.get('From') || m.from === query.get('From')) && (!after || (after.length === 10 ? m.at.toISOString().slice(0, 10) >= after : m.at.getTime() >= Date.parse(after) - 999)))
+          .reverse()
+          .map((m) => ({ sid: m.sid, account_sid: credentials.accountSid, to: m.to, from: m.from, body: m.body, status: 'delivered', direction: 'outbound-api', date_created: m.at.toUTCString(), date_sent: m.at.toUTCString() }));
+        const uri = `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`;
+        return reply(200, { messages: listed, first_page_uri: uri, next_page_uri: null, previous_page_uri: null, page: 0, page_size: 200, start: 0, end: listed.length, uri });
+      }
+      if (req.method !== 'POST') return reply(404, { code: 20404, message: 'not found', status: 404 });
       const params = new URLSearchParams(raw);
       if (outage.how) {
         outage.unanswered += 1;
@@ -57,8 +78,10 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       const dropIndex = drops.findIndex((d) => d.to === params.get('To'));
       if (dropIndex >= 0) {
         const [drop] = drops.splice(dropIndex, 1);
-        if (drop!.how === 'cut') req.socket.destroy();
-        else silenced.add(req.socket);
+        // 'taken': Twilio creates the message, then the answer is lost on the way back.
+        if (drop!.how === 'taken') sent.push({ sid: `SM${randomBytes(16).toString('hex')}`, to: params.get('To') ?? '', from: params.get('From') ?? '', body: params.get('Body') ?? '', at: new Date() });
+        if (drop!.how === 'silence') silenced.add(req.socket);
+        else req.socket.destroy();
         return;
       }
       const failureIndex = failures.findIndex((f) => f.to === params.get('To'));
@@ -85,6 +108,7 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
         from: params.get('From') ?? '',
         body: params.get('Body') ?? '',
         statusCallback: params.get('StatusCallback') ?? undefined,
+        at: new Date(),
       };
       if (!message.to || !message.body) return reply(400, { code: 21604, message: "A 'To' phone number is required.", status: 400 });
       sent.push(message);
@@ -114,8 +138,11 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
       for (let i = 0; i < n; i += 1) failures.push({ to, status, code, message });
     },
-    /** The next n sends to this number get no answer: the connection is cut, or held open in silence (a timeout). */
-    drop(to: string, n: number, how: 'cut' | 'silence' = 'cut') {
+    /**
+     * The next n sends to this number get no answer: the connection is cut, or held open in silence
+     * (a timeout), or the message is taken and then the answer lost ('taken').
+     */
+    drop(to: string, n: number, how: 'cut' | 'silence' | 'taken' = 'cut') {
       for (let i = 0; i < n; i += 1) drops.push({ to, how });
     },
     /** Every request from now on gets no answer, until up(). */
@@ -128,6 +155,10 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     /** Requests that got no answer during down(). */
     get unanswered() {
       return outage.unanswered;
+    },
+    /** How often the hub read the message list. */
+    get listed() {
+      return lists.count;
     },
     close: () =>
       new Promise<void>((resolve) => {
