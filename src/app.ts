@@ -258,7 +258,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   const openApi = new OpenAPIRegistry();
   openApi.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login, or an API key' });
-  const api = new ApiRouter(openApi, '/api/v1');
+  const api = new ApiRouter(openApi, '/api/v1', config.exposure.validateResponses);
   registerAuthRoutes(api, auth);
   registerOrgRoutes(api, org);
   registerTaxonomyRoutes(api, taxonomy);

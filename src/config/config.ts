@@ -48,6 +48,8 @@ const envSchema = z.object({
   SIGN_IN_ADDRESS_FAILURES_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   METRICS_TOKEN: z.string().min(16).optional(),
   METRICS_ALLOW: z.string().trim().optional(),
+  /** Check every API answer against its documented schema (tests and staging; costs a JSON round trip per answer). */
+  API_VALIDATE_RESPONSES: booleanFromEnv.default(false),
   /** Swagger UI and the OpenAPI document for anyone: on by default on the embedded database, off with DATABASE_URL. */
   API_DOCS_PUBLIC: booleanFromEnv.optional(),
 
@@ -112,7 +114,7 @@ export interface Config {
   /** Sign-in: a growing delay per account, a lock per account and address, a daily cap per address. */
   signIn: { lockAfter: number; lockMs: number; delayAfter: number; delayMaxMs: number; addressFailuresPerDay: number };
   /** Who may read /metrics (a bearer token, and/or addresses or CIDRs), and whether the API docs are public. */
-  exposure: { trustProxy: string; metricsToken?: string; metricsAllow: string[]; apiDocsPublic: boolean };
+  exposure: { trustProxy: string; metricsToken?: string; metricsAllow: string[]; apiDocsPublic: boolean; validateResponses: boolean };
   shutdownTimeoutMs: number;
   seedDemo: boolean;
   /** Present when the SMS channel is configured (all of SID, token and sender number). */
@@ -211,6 +213,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
       metricsToken: e.METRICS_TOKEN,
       metricsAllow: (e.METRICS_ALLOW ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
       apiDocsPublic: e.API_DOCS_PUBLIC ?? !e.DATABASE_URL,
+      validateResponses: e.API_VALIDATE_RESPONSES,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     // A production database never gets demo users unless asked for explicitly.

@@ -52,6 +52,8 @@ export class ApiRouter {
   constructor(
     private readonly registry: OpenAPIRegistry,
     private readonly mountPath: string,
+    /** Check every answer against its route's response schema (tests): a mismatch is a 500 naming it. */
+    private readonly validateResponses = false,
   ) {}
 
   route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, A extends Access = Access>(
@@ -74,6 +76,7 @@ export class ApiRouter {
         res,
       } as RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>;
       const result = await spec.handler(context);
+      if (this.validateResponses && spec.response && result !== undefined && !res.headersSent) checkResponse(spec, result);
       if (result !== undefined && !res.headersSent) res.status(spec.successStatus ?? 200).json(result);
       else if (!res.headersSent) res.status(spec.successStatus ?? 204).end();
     });
@@ -98,14 +101,24 @@ export class ApiRouter {
       },
       responses: {
         [spec.successStatus ?? 200]: {
-          description: 'OK',
+          description: spec.response ? spec.summary : spec.successStatus === 204 ? 'Done, no content' : spec.summary,
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
-        400: { description: 'Invalid input', ...errors },
-        ...(spec.access === 'public' ? {} : { 401: { description: 'Not signed in', ...errors }, 403: { description: 'Not allowed', ...errors } }),
+        400: { description: 'Invalid input: the message names each field', ...errors },
+        ...(spec.access === 'public' ? {} : { 401: { description: 'Not signed in', ...errors }, 403: { description: 'Not allowed for this role or API key', ...errors } }),
+        ...(spec.params ? { 404: { description: 'Not found (or not visible to this user)', ...errors } } : {}),
+        ...(spec.method === 'get' ? {} : { 409: { description: 'Conflict: the state does not allow it, or it changed meanwhile', ...errors } }),
       },
     });
   }
+}
+
+/** The answer as it will be sent (JSON: dates become strings), against the documented schema. */
+function checkResponse(spec: { method: string; path: string; response?: z.ZodType }, result: unknown): void {
+  const checked = spec.response!.safeParse(JSON.parse(JSON.stringify(result)));
+  if (checked.success) return;
+  const issues = checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new AppError('INTERNAL', `the answer of ${spec.method.toUpperCase()} ${spec.path} does not match its documented schema: ${issues.join('; ')}`, { issues }, false);
 }
 
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {

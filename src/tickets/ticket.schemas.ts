@@ -148,12 +148,11 @@ export const actionBodies = {
   sign_for: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   assign: z.strictObject({ userId: id, note: text(limits.note).optional(), expectedVersion }),
   return: z.strictObject({ reasonCode: z.enum(returnReasons), reason: text(limits.reason), expectedVersion }),
-  review_return: z.strictObject({
-    decision: z.enum(['uphold', 'reject']),
-    departmentId: id.optional(),
-    note: text(limits.note),
-    expectedVersion,
-  }),
+  // Uphold re-dispatches to another department (departmentId required); reject keeps it where it was.
+  review_return: z.discriminatedUnion('decision', [
+    z.strictObject({ decision: z.literal('uphold'), departmentId: id, note: text(limits.note), expectedVersion }),
+    z.strictObject({ decision: z.literal('reject'), note: text(limits.note), expectedVersion }),
+  ]),
   transfer: z.strictObject({ departmentId: id, note: text(limits.note), expectedVersion }),
   add_assist: z.strictObject({ departmentIds: z.array(id).min(1).max(10), note: text(limits.note).optional(), expectedVersion }),
   assist_sign_for: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
@@ -188,3 +187,98 @@ export const actionBodies = {
 } satisfies Record<TicketAction, z.ZodType>;
 
 export type ActionBody<A extends TicketAction> = z.infer<(typeof actionBodies)[A]>;
+
+// Answers, as the API sends them (JSON: instants are ISO strings). They document the API and,
+// in tests (API_VALIDATE_RESPONSES), every answer is checked against them.
+const instant = z.iso.datetime({ offset: true });
+
+export const contactView = z.object({
+  id: z.number().int(),
+  name: z.string().nullable(),
+  phone: z.string().nullable().describe('masked (+86138****5678) for department staff'),
+  idNumber: z.string().nullable(),
+  anonymous: z.boolean(),
+  confidential: z.boolean(),
+  masked: z.boolean(),
+});
+
+export const ticketSummarySchema = z
+  .object({
+    id: z.number().int(),
+    number: z.string().describe('date and daily sequence, e.g. 20261122-00042'),
+    status: z.enum(ticketStatuses),
+    statusLabel: z.string(),
+    channel: z.enum(channels),
+    requestType: z.enum(requestTypes),
+    requestTypeLabel: z.string(),
+    urgency: z.enum(urgencies),
+    title: z.string(),
+    category: z.object({ id: z.number().int(), code: z.string().nullable(), name: z.string().nullable() }).nullable(),
+    region: z.object({ id: z.number().int(), name: z.string().nullable() }).nullable(),
+    address: z.string().nullable(),
+    leadDepartment: z.object({ id: z.number().int(), name: z.string().nullable() }).nullable(),
+    assigneeUserId: z.number().int().nullable(),
+    contact: contactView.nullable(),
+    supervised: z.boolean(),
+    urgeCount: z.number().int(),
+    returnCount: z.number().int(),
+    reopenCount: z.number().int(),
+    replyDueAt: instant.nullable(),
+    nextDue: z.object({ at: instant, stage: z.string().nullable(), provisional: z.boolean() }).nullable(),
+    deadlinesProvisional: z.boolean().describe('a deadline falls in a year whose holiday notice is not imported yet: it may move'),
+    clocksPaused: z.boolean(),
+    firstContactAt: instant.nullable(),
+    supervisionPending: z.boolean(),
+    overdue: z.boolean(),
+    mergedIntoId: z.number().int().nullable(),
+    classification: z.record(z.string(), z.unknown()).nullable(),
+    version: z.number().int(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'TicketSummary' });
+
+export const ticketListSchema = z.object({
+  items: z.array(ticketSummarySchema),
+  nextCursor: z.string().nullable().describe('pass as cursor for the next page; null on the last'),
+});
+
+export const ticketDetailSchema = ticketSummarySchema
+  .extend({
+    description: z.string(),
+    matter: z.string().nullable(),
+    routedBy: z.object({ catalogEntryId: z.number().int(), catalogVersion: z.number().int().nullable() }).nullable(),
+    directlyResolved: z.boolean(),
+    reply: z.object({ text: z.string().nullable(), solved: z.boolean().nullable(), at: instant }).nullable(),
+    closedAt: instant.nullable(),
+    mergedInto: z.object({ id: z.number().int(), number: z.string().nullable() }).nullable(),
+    requesters: z.array(z.object({ contact: contactView.nullable(), sourceTicketId: z.number().int().nullable() })),
+    assignments: z.array(
+      z.object({
+        id: z.number().int(),
+        departmentId: z.number().int(),
+        departmentName: z.string(),
+        role: z.enum(['lead', 'assist']),
+        status: z.string(),
+        active: z.boolean(),
+        reportText: z.string().nullable(),
+        acceptedAt: instant.nullable(),
+        reportedAt: instant.nullable(),
+        endedAt: instant.nullable(),
+      }),
+    ),
+    extensionRequests: z.array(z.record(z.string(), z.unknown())),
+    timeline: z.array(
+      z.object({
+        id: z.number().int(),
+        type: z.string(),
+        actor: z.object({ kind: z.string(), userId: z.number().int().nullable(), name: z.string().nullable() }),
+        fromStatus: z.enum(ticketStatuses).nullable(),
+        toStatus: z.enum(ticketStatuses).nullable(),
+        reason: z.string().nullable(),
+        data: z.record(z.string(), z.unknown()).nullable(),
+        at: instant,
+      }),
+    ),
+  })
+  .meta({ id: 'TicketDetail' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
-import { actionBodies, createTicketBody, listTicketsQuery } from './ticket.schemas';
+import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDetailSchema, ticketListSchema } from './ticket.schemas';
 import type { TicketsService } from './tickets.service';
 
 export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): void {
@@ -13,6 +13,7 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): v
     access: ['operator', 'proxy_seat', 'supervisor', 'admin'],
     body: createTicketBody,
     successStatus: 201,
+    response: ticketDetailSchema,
     handler: ({ actor, body }) => tickets.create(actor, body),
   });
 
@@ -28,6 +29,7 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): v
       'Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets.',
     access: 'staff',
     query: listTicketsQuery,
+    response: ticketListSchema,
     handler: ({ actor, query }) => tickets.list(actor, query),
   });
 
@@ -38,6 +40,7 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): v
     summary: 'Get a ticket with its timeline',
     access: 'staff',
     params: idParams,
+    response: ticketDetailSchema,
     handler: ({ actor, params }) => tickets.get(actor, params.id),
   });
 
@@ -57,6 +60,8 @@ function registerAction<A extends TicketAction>(api: ApiRouter, tickets: Tickets
     access: rule.actors.filter((role) => role !== 'system') as Exclude<(typeof rule.actors)[number], 'system'>[],
     params: idParams,
     body,
+    // Every action answers the ticket as it now is, but for the contact a reveal shows.
+    response: action === 'reveal_contact' ? z.object({ contact: contactView }) : ticketDetailSchema,
     handler: ({ actor, params, body: input }) => tickets.perform(actor, params.id, action, input as never),
   });
 }

@@ -420,13 +420,11 @@ export class TicketsService {
       const returnedBy = ticket.leadDepartmentId!;
       const reviewed = { returnedByDepartmentId: returnedBy, ...(ticket.catalogEntryId !== null ? { returnedCatalogEntryId: ticket.catalogEntryId } : {}) };
       if (body.decision === 'reject') {
-        if (body.departmentId !== undefined) throw invalid('a rejected return goes back to the same department: omit departmentId');
         const lead = await repo.findActiveAssignment(trx, ticket.id, returnedBy);
         await repo.setAssignmentStatus(trx, lead!.id, 'dispatched');
         const assignment = await this.assignWithin(trx, returnedBy, ticket.categoryId);
         return { patch: { assigneeUserId: assignment.userId }, reason: body.note, data: { decision: 'reject', ...reviewed, countsAgainstDepartmentId: returnedBy, assignment } };
       }
-      if (body.departmentId === undefined) throw invalid('upholding a return needs the departmentId to re-dispatch to');
       if (body.departmentId === returnedBy) throw invalid('upholding a return re-dispatches to another department');
       await this.moveLead(trx, ticket.id, body.departmentId);
       // The catalog sent it to the wrong place: flag the entry for correction.

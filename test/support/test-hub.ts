@@ -50,6 +50,8 @@ export async function startTestHub(
     DATABASE_POOL_MAX: '5',
     // Most tests walk the operator's path; the routing tests switch automatic dispatch on.
     AUTO_DISPATCH: 'false',
+    // Every answer is checked against its documented schema: the OpenAPI document cannot drift.
+    API_VALIDATE_RESPONSES: 'true',
     ...options.env,
   });
   const hub = await createHub(config);
