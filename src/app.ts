@@ -12,6 +12,7 @@ import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
 import { HttpPostalTracker } from '../adapters/postal/http-postal-tracker';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
+import { documentChannels } from '../channels/openapi';
 import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
 import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
 import { twilioSurveyRouter } from '../channels/twilio-voice/twilio-survey.routes';
@@ -258,6 +259,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   const openApi = new OpenAPIRegistry();
   openApi.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login, or an API key' });
+  openApi.registerComponent('securitySchemes', 'citizenAuth', { type: 'http', scheme: 'bearer', description: 'A citizen session from /api/mp/v1/login' });
+  documentChannels(openApi);
   const api = new ApiRouter(openApi, '/api/v1', config.exposure.validateResponses);
   registerAuthRoutes(api, auth);
   registerOrgRoutes(api, org);

@@ -22,7 +22,7 @@ export interface MiniProgramDeps {
 type CitizenRequest = Request & { citizen?: { contactId: number; openid: string } };
 
 const fileReference = z.string().regex(/^(https:\/\/|cloud:\/\/)\S{1,500}$/, 'an https:// URL or a cloud:// file id from the upload');
-const messageBody = z
+export const messageBody = z
   .strictObject({
     /** The client's id for this message: sending it twice (a retry) stores it once. */
     clientMessageId: z.string().regex(/^[\w-]{8,64}$/, '8–64 letters, digits, _ or -'),
@@ -40,12 +40,17 @@ const messageBody = z
  * send requests and chat messages (into the same intake as every channel), read the chat,
  * and follow one's own tickets. Staff never use it; citizens never reach /api/v1.
  */
+export const loginBody = z.strictObject({ code: z.string().trim().min(1).max(128).describe('from wx.login()') });
+export const idPath = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+export const surveyAnswerBody = z.strictObject({ contacted: z.boolean(), resolved: z.boolean(), satisfaction: z.enum(satisfactions), comment: z.string().trim().min(1).max(500).optional() });
+export const transcriptQuery = z.strictObject({ after: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) });
+
 export function miniProgramRouter(deps: MiniProgramDeps): Router {
   const router = Router();
   router.use(express.json({ limit: deps.bodyLimitBytes }));
 
   router.post('/login', async (req, res) => {
-    const { code } = parseInput(z.strictObject({ code: z.string().trim().min(1).max(128) }), req.body ?? {}, 'body');
+    const { code } = parseInput(loginBody, req.body ?? {}, 'body');
     const session = await deps.citizenAuth.login(code);
     res.json({ token: session.token, expiresAt: session.expiresAt });
   });
@@ -84,18 +89,14 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
 
   router.post('/surveys/:id/answers', async (req, res) => {
     const citizen = (req as CitizenRequest).citizen!;
-    const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), req.params, 'path');
-    const body = parseInput(
-      z.strictObject({ contacted: z.boolean(), resolved: z.boolean(), satisfaction: z.enum(satisfactions), comment: z.string().trim().min(1).max(500).optional() }),
-      req.body ?? {},
-      'body',
-    );
+    const { id } = parseInput(idPath, req.params, 'path');
+    const body = parseInput(surveyAnswerBody, req.body ?? {}, 'body');
     res.json(await deps.callbacks.answerCard(citizen.contactId, id, body));
   });
 
   router.get('/messages', async (req, res) => {
     const citizen = (req as CitizenRequest).citizen!;
-    const query = parseInput(z.strictObject({ after: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) }), req.query, 'query');
+    const query = parseInput(transcriptQuery, req.query, 'query');
     res.json({ items: await listTranscript(deps.db, citizen, query.after ? new Date(query.after) : undefined, query.limit) });
   });
 
@@ -104,7 +105,7 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
   });
 
   router.get('/tickets/:id', async (req, res) => {
-    const { id } = parseInput(z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) }), req.params, 'path');
+    const { id } = parseInput(idPath, req.params, 'path');
     res.json(await deps.citizenTickets.get((req as CitizenRequest).citizen!.contactId, id));
   });
 

@@ -3,7 +3,7 @@ import type { InboundMessage } from '../../src/intake/intake.types';
 import { normalizePhone } from '../../src/shared/phone';
 
 /** The fields of Twilio's inbound-message webhook that we use; the rest is kept raw. */
-const inboundSchema = z.object({
+export const inboundSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'a Twilio message SID'),
   From: z.string().min(3).max(32),
   Body: z.string().max(5_000).optional().default(''),

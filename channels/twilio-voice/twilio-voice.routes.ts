@@ -33,7 +33,7 @@ const prompts = {
 };
 
 const sid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio call SID');
-const callParams = z.object({ CallSid: sid, From: z.string().max(64).optional().default('') });
+export const callParams = z.object({ CallSid: sid, From: z.string().max(64).optional().default('') });
 const kindQuery = z.object({ kind: z.enum(['request', 'proxy']).default('request') });
 
 export interface TwilioVoiceDeps {

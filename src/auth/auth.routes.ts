@@ -5,6 +5,51 @@ import type { AuthService } from './auth.service';
 import { auditActions } from './audit';
 import { apiKeyScopes, roleLabels, userRoles } from './roles';
 
+const instant = z.iso.datetime({ offset: true });
+const userSchema = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    displayName: z.string(),
+    role: z.enum(userRoles),
+    departmentId: z.number().int().nullable(),
+    phone: z.string().nullable(),
+    active: z.boolean(),
+    onDuty: z.boolean(),
+    capacity: z.number().int().nullable(),
+    skills: z.array(z.string()),
+    slackUserId: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'User' });
+const apiKeySchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    keyPrefix: z.string(),
+    userId: z.number().int(),
+    scopes: z.array(z.enum(apiKeyScopes)),
+    expiresAt: instant,
+    createdBy: z.number().int().nullable(),
+    revokedAt: instant.nullable(),
+    createdAt: instant,
+  })
+  .meta({ id: 'ApiKey' });
+const auditSchema = z
+  .object({
+    id: z.number().int(),
+    at: instant,
+    action: z.enum(auditActions),
+    actorUserId: z.number().int().nullable(),
+    actorName: z.string().nullable(),
+    targetUserId: z.number().int().nullable(),
+    target: z.string().nullable(),
+    ip: z.string().nullable(),
+    details: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEntry' });
+
 const password = z.string().min(10, 'at least 10 characters').max(200);
 const displayName = z.string().trim().min(1).max(50);
 const phone = z.string().trim().max(32).nullable().optional();
@@ -18,7 +63,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     summary: 'Sign in with username and password',
     access: 'public',
     body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
-    response: z.object({ token: z.string(), expiresAt: z.string(), user: z.object({ id: z.number(), username: z.string(), role: z.enum(userRoles) }) }),
+    response: z.object({ token: z.string(), expiresAt: instant, user: userSchema }),
     description: 'After repeated failures an account waits longer between attempts, and an account and address pair is locked for a while: 429 with Retry-After.',
     handler: ({ body, req }) => auth.login(body.username, body.password, req.ip ?? 'unknown'),
   });
@@ -36,7 +81,26 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     },
   });
 
-  api.route({ method: 'get', path: '/auth/me', tag: 'auth', summary: 'Who am I', access: 'staff', handler: async ({ actor }) => ({ ...actor, roleLabel: roleLabels[actor.role] }) });
+  api.route({
+    method: 'get',
+    path: '/auth/me',
+    tag: 'auth',
+    summary: 'Who am I',
+    access: 'staff',
+    response: z.object({
+      kind: z.literal('user'),
+      userId: z.number().int(),
+      username: z.string(),
+      displayName: z.string(),
+      role: z.enum(userRoles),
+      roleLabel: z.string(),
+      departmentId: z.number().int().nullable(),
+      via: z.enum(['session', 'api_key', 'chat', 'job']),
+      scopes: z.array(z.enum(apiKeyScopes)).optional(),
+      address: z.string().optional(),
+    }),
+    handler: async ({ actor }) => ({ ...actor, roleLabel: roleLabels[actor.role] }),
+  });
 
   api.route({
     method: 'get',
@@ -46,6 +110,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     description: 'Department heads see the users of their own department.',
     access: ['admin', 'supervisor', 'dept_head'],
     query: z.strictObject({ departmentId: z.coerce.number().int().positive().optional(), role: z.enum(userRoles).optional() }),
+    response: z.object({ items: z.array(userSchema) }),
     handler: async ({ actor, query }) => ({
       items: await auth.listUsers(actor.role === 'dept_head' ? { ...query, departmentId: actor.departmentId ?? -1 } : query),
     }),
@@ -66,6 +131,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       phone,
     }),
     successStatus: 201,
+    response: userSchema,
     handler: ({ body }) => auth.createUser(body),
   });
 
@@ -78,6 +144,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     access: ['admin'],
     params: idParams,
     body: z.strictObject({ displayName: displayName.optional(), password: password.optional(), role: z.enum(userRoles).optional(), departmentId, phone, active: z.boolean().optional() }),
+    response: userSchema,
     handler: ({ actor, params, body }) => auth.updateUser(actor, params.id, body),
   });
 
@@ -122,6 +189,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       beforeId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    response: z.object({ items: z.array(auditSchema) }),
     handler: async ({ query }) => ({
       items: await auth.listAudit({ ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined }),
     }),
@@ -146,10 +214,19 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
         slackUserId: z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'a Slack user id such as U0123ABCD').nullable().optional(),
       })
       .refine((body) => Object.keys(body).length > 0, 'change at least one setting'),
+    response: userSchema,
     handler: ({ actor, params, body }) => auth.updateWork(actor, params.id, body),
   });
 
-  api.route({ method: 'get', path: '/api-keys', tag: 'users', summary: 'List API keys', access: ['admin'], handler: async () => ({ items: await auth.listApiKeys() }) });
+  api.route({
+    method: 'get',
+    path: '/api-keys',
+    tag: 'users',
+    summary: 'List API keys',
+    access: ['admin'],
+    response: z.object({ items: z.array(apiKeySchema) }),
+    handler: async () => ({ items: await auth.listApiKeys() }),
+  });
 
   api.route({
     method: 'post',
@@ -168,6 +245,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       allowAdmin: z.boolean().default(false),
     }),
     successStatus: 201,
+    response: apiKeySchema.extend({ key: z.string().describe('shown this once') }),
     handler: async ({ actor, body }) => {
       const { key, record } = await auth.createApiKey(actor, body);
       return { ...record, key };

@@ -6,6 +6,17 @@ import { notFound } from '../shared/errors';
 
 /** The staff's in-app notifications (SLA alerts, the daily digest): each person sees and marks their own. */
 export function registerInboxRoutes(api: ApiRouter, db: Db): void {
+  const notification = z
+    .object({
+      id: z.number().int(),
+      kind: z.string(),
+      ticketId: z.number().int().nullable(),
+      title: z.string(),
+      body: z.string().nullable(),
+      readAt: z.iso.datetime({ offset: true }).nullable(),
+      createdAt: z.iso.datetime({ offset: true }),
+    })
+    .meta({ id: 'Notification' });
   const columns = { id: 'id', kind: 'kind', ticketId: 'ticket_id', title: 'title', body: 'body', readAt: 'read_at', createdAt: 'created_at' };
 
   api.route({
@@ -19,6 +30,7 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
       beforeId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
+    response: z.object({ items: z.array(notification), unread: z.number().int() }),
     handler: async ({ actor, query }) => {
       const list = db('notifications').select(columns).where({ user_id: actor.userId }).orderBy('id', 'desc').limit(query.limit);
       if (query.unread !== undefined) list.where((q) => (query.unread ? q.whereNull('read_at') : q.whereNotNull('read_at')));
@@ -37,6 +49,7 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
     access: 'staff',
     params: idParams,
     body: z.strictObject({}),
+    response: notification,
     handler: async ({ actor, params }) => {
       const [row] = await db('notifications')
         .update({ read_at: db.raw('coalesce(read_at, now())') })
@@ -55,6 +68,7 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
     summary: 'Mark all my notifications read',
     access: 'staff',
     body: z.strictObject({}),
+    response: z.object({ marked: z.number().int() }),
     handler: async ({ actor }) => ({ marked: await db('notifications').update({ read_at: db.raw('now()') }).where({ user_id: actor.userId }).whereNull('read_at') }),
   });
 }

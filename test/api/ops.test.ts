@@ -61,6 +61,13 @@ describe('operations endpoints', () => {
     expect(doc.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.paths);
     expect(paths).toEqual(expect.arrayContaining(['/api/v1/tickets', '/api/v1/tickets/{id}', '/api/v1/tickets/{id}/sign-for', '/api/v1/tickets/{id}/review-return', '/api/v1/regions', '/api/v1/users']));
+    expect(paths).toEqual(expect.arrayContaining(['/webhooks/twilio/sms', '/webhooks/twilio/sms/status', '/webhooks/slack/events', '/api/mp/v1/messages', '/api/mp/v1/tickets/{id}']));
+    // Upholding a return needs the department to re-dispatch to; the document says so.
+    const review = doc.paths['/api/v1/tickets/{id}/review-return'].post.requestBody.content['application/json'].schema;
+    const uphold = review.oneOf.find((variant: { properties: { decision: { const?: string; enum?: string[] } } }) => [variant.properties.decision.const, ...(variant.properties.decision.enum ?? [])].includes('uphold'));
+    expect(uphold.required).toContain('departmentId');
+    // Answers are documented with their schemas.
+    expect(doc.paths['/api/v1/tickets/{id}'].get.responses['200'].content['application/json'].schema.$ref).toMatch(/TicketDetail/);
     const create = doc.paths['/api/v1/tickets'].post;
     expect(create.requestBody.content['application/json'].schema.properties.requestType.enum).toContain('proxy');
     const ui = await t.http.get('/api/docs/').set('Authorization', auth).redirects(1);

@@ -1,0 +1,79 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { errorResponseSchema } from '../src/http/api-router';
+import { idPath, loginBody, messageBody, surveyAnswerBody, transcriptQuery } from './miniprogram/miniprogram.routes';
+import { inboundSchema, statusCallbackSchema } from './twilio-sms/twilio-sms.normalize';
+import { callParams } from './twilio-voice/twilio-voice.routes';
+
+const errors = { content: { 'application/json': { schema: errorResponseSchema } } };
+const form = (schema: z.ZodType) => ({ content: { 'application/x-www-form-urlencoded': { schema } } });
+const twiml = { description: 'TwiML', content: { 'text/xml': { schema: z.string() } } };
+const signed = { 403: { description: 'X-Twilio-Signature missing or wrong', ...errors }, 503: { description: 'Twilio is not configured', ...errors } };
+
+/**
+ * The channels' endpoints in the OpenAPI document, from the schemas their routers validate with:
+ * the provider webhooks (signed, form-encoded) and the citizens' mini-program API.
+ */
+export function documentChannels(registry: OpenAPIRegistry): void {
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/twilio/sms',
+    tags: ['webhooks'],
+    summary: 'An inbound SMS (Twilio): stored, acknowledged with empty TwiML at once, handled in the background',
+    description: 'Signed with X-Twilio-Signature over PUBLIC_URL + path. Idempotent on MessageSid. Control characters are removed from the text; the message is kept.',
+    request: { body: form(inboundSchema) },
+    responses: { 200: twiml, 400: { description: 'Malformed webhook', ...errors }, ...signed },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/twilio/sms/status',
+    tags: ['webhooks'],
+    summary: 'A delivery report of an SMS the hub sent (Twilio status callback)',
+    request: { body: form(statusCallbackSchema) },
+    responses: { 204: { description: 'Recorded' }, 400: { description: 'Malformed report', ...errors }, ...signed },
+  });
+  for (const [path, summary] of [
+    ['/webhooks/twilio/voice', 'A call to 12345 (Twilio Voice): the menu'],
+    ['/webhooks/twilio/voice/menu', 'The caller’s choice in the menu'],
+    ['/webhooks/twilio/voice/speech', 'What the caller said (speech recognition)'],
+    ['/webhooks/twilio/voice/recording', 'A voicemail recording'],
+    ['/webhooks/twilio/voice/transcription', 'A voicemail’s transcription'],
+    ['/webhooks/twilio/voice/query', 'A status query by ticket number'],
+    ['/webhooks/twilio/voice/queue-result', 'The end of the wait for an operator'],
+    ['/webhooks/twilio/voice/status', 'A call’s final status'],
+    ['/webhooks/twilio/survey', 'A callback survey call is answered (回访)'],
+    ['/webhooks/twilio/survey/answer', 'The citizen’s key press in the survey'],
+    ['/webhooks/twilio/survey/status', 'A survey call’s final status'],
+  ] as const) {
+    registry.registerPath({ method: 'post', path, tags: ['webhooks'], summary, request: { body: form(callParams.loose()) }, responses: { 200: twiml, 400: { description: 'Malformed webhook', ...errors }, ...signed } });
+  }
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks/slack/events',
+    tags: ['webhooks'],
+    summary: 'Slack interactivity and the /12345 slash command (Bolt)',
+    description: 'Signed with the Slack signing secret; X-Slack-Request-Timestamp within five minutes of now either way; at most 256 KB.',
+    request: { body: form(z.object({ payload: z.string().optional(), command: z.string().optional(), text: z.string().optional() }).loose()) },
+    responses: { 200: { description: 'Acknowledged' }, 401: { description: 'Signature or timestamp wrong', ...errors }, 413: { description: 'Too large', ...errors }, 503: { description: 'Slack is not configured', ...errors } },
+  });
+
+  const citizen = [{ citizenAuth: [] }];
+  const mp = (method: 'get' | 'post', path: string, summary: string, request: Record<string, unknown>, ok: number, description: string) =>
+    registry.registerPath({
+      method,
+      path: `/api/mp/v1${path}`,
+      tags: ['mini-program'],
+      summary,
+      security: path === '/login' ? [] : citizen,
+      request,
+      responses: { [ok]: { description }, 400: { description: 'Invalid input', ...errors }, 401: { description: 'Not signed in', ...errors }, 503: { description: 'The mini-program is not configured', ...errors } },
+    });
+  const json = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
+  mp('post', '/login', 'Sign in with a wx.login() code', json(loginBody), 200, '{token, expiresAt}');
+  mp('post', '/messages', 'Send a request or a chat message', json(messageBody), 202, '{messageId, duplicate}');
+  mp('get', '/messages', 'The chat transcript', { query: transcriptQuery }, 200, '{items}');
+  mp('get', '/survey', 'The open callback survey card, if any', {}, 200, '{survey}');
+  mp('post', '/surveys/{id}/answers', 'Answer the survey card at once', { params: idPath, ...json(surveyAnswerBody) }, 200, 'the survey as answered');
+  mp('get', '/tickets', 'My tickets', {}, 200, '{items}');
+  mp('get', '/tickets/{id}', 'One of my tickets', { params: idPath }, 200, 'the ticket as a citizen sees it');
+}
