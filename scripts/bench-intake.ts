@@ -57,6 +57,7 @@ async function run(): Promise<void> {
       env: {
         ...process.env,
         HUB_ROLE: role,
+        SEED_DEMO: 'true',
         DATABASE_URL: databaseUrl.toString(),
         REDIS_PREFIX: redisPrefix,
         PORT: String(hubPort),
