@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import knex from 'knex';
 import { deleteRedisPrefix } from '../test/support/test-hub';
+import { freePort } from './free-port';
 
 /**
  * `npm run bench:api`: ticket creations over HTTP on loopback, bounded in time.
@@ -19,14 +19,6 @@ const durationS = Number(args.duration ?? 15);
 const connections = Number(args.connections ?? 32);
 const target = args.target ?? (process.env.DATABASE_URL ? 'both' : 'embedded');
 const main = path.resolve(__dirname, '../src/main.js');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 async function startHub(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();

@@ -1,12 +1,12 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import knex from 'knex';
 import twilio from 'twilio';
 import { startFakeTwilio } from '../test/support/fake-twilio';
 import { deleteRedisPrefix } from '../test/support/test-hub';
+import { freePort } from './free-port';
 
 /**
  * `npm run bench:faults`: exactly once to the citizen under faults. One api hub and two worker
@@ -29,14 +29,6 @@ const main = path.resolve(__dirname, '../src/main.js');
 const account = { accountSid: `AC${'c'.repeat(32)}`, authToken: 'bench-auth-token-0123456789' };
 const publicUrl = 'https://hub.bench.test';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 async function run(): Promise<void> {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('bench:faults runs against real services: set DATABASE_URL and REDIS_URL');

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import knex from 'knex';
@@ -11,6 +10,7 @@ import { deleteRedisPrefix } from '../test/support/test-hub';
 import { openLoop } from './open-loop';
 import { machineGauge } from './machine-gauge';
 import { measureCpu } from './proc-cpu';
+import { freePort } from './free-port';
 
 /**
  * `npm run bench:intake`: signed Twilio SMS webhooks fired at the hub on loopback at a fixed
@@ -33,14 +33,6 @@ const split = 'split' in args || webhooksOnly;
 const main = path.resolve(__dirname, '../src/main.js');
 const account = { accountSid: `AC${'b'.repeat(32)}`, authToken: 'bench-auth-token-0123456789' };
 const publicUrl = 'https://hub.bench.test';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 
 async function run(): Promise<void> {
   if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('bench:intake runs against real services: set DATABASE_URL and REDIS_URL');

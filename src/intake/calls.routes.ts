@@ -4,6 +4,25 @@ import type { CallsService } from './calls.service';
 
 const seats = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
 
+const instant = z.iso.datetime({ offset: true });
+const callbackTask = z
+  .object({
+    id: z.number().int(),
+    callId: z.number().int(),
+    callSid: z.string(),
+    phone: z.string().nullable(),
+    reason: z.enum(['missed', 'abandoned']),
+    status: z.enum(['open', 'done']),
+    menuChoice: z.string().nullable(),
+    callStartedAt: instant,
+    note: z.string().nullable(),
+    reached: z.boolean().nullable(),
+    doneBy: z.number().int().nullable(),
+    doneAt: instant.nullable(),
+    createdAt: instant,
+  })
+  .meta({ id: 'CallbackTask' });
+
 export function registerCallRoutes(api: ApiRouter, callsService: CallsService): void {
   api.route({
     method: 'get',
@@ -13,6 +32,7 @@ export function registerCallRoutes(api: ApiRouter, callsService: CallsService): 
     description: 'Calls that ended before the caller was served, oldest first.',
     access: seats,
     query: z.strictObject({ status: z.enum(['open', 'done']).default('open'), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    response: z.object({ items: z.array(callbackTask) }),
     handler: async ({ query }) => ({ items: await callsService.listCallbackTasks(query.status, query.limit) }),
   });
   api.route({
@@ -23,6 +43,7 @@ export function registerCallRoutes(api: ApiRouter, callsService: CallsService): 
     access: seats,
     params: idParams,
     body: z.strictObject({ reached: z.boolean(), note: z.string().trim().min(1).max(1_000) }),
+    response: callbackTask,
     handler: ({ actor, params, body }) => callsService.completeCallbackTask(actor, params.id, body),
   });
 }

@@ -2,6 +2,29 @@ import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import type { NotifyService } from './notify.service';
 
+const instant = z.iso.datetime({ offset: true });
+const outboxStatuses = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
+const outboxMessage = z
+  .object({
+    id: z.number().int(),
+    kind: z.string(),
+    channel: z.string(),
+    recipient: z.object({ contactId: z.number().int().optional(), phone: z.string().optional(), departmentId: z.number().int().optional(), chatChannel: z.string().optional() }),
+    payload: z.record(z.string(), z.unknown()),
+    ticketId: z.number().int().nullable(),
+    status: z.enum(outboxStatuses),
+    attempts: z.number().int(),
+    nextAttemptAt: instant,
+    lastError: z.string().nullable(),
+    providerId: z.string().nullable(),
+    providerStatus: z.string().nullable(),
+    segments: z.number().int().nullable(),
+    inDoubt: z.boolean().describe('an earlier send may have left: the provider is asked before it is sent again'),
+    createdAt: instant,
+    sentAt: instant.nullable(),
+  })
+  .meta({ id: 'OutboxMessage' });
+
 export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): void {
   api.route({
     method: 'get',
@@ -11,10 +34,11 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): voi
     description: 'Filter by status: `failed` rows wait for a retry, `dead` rows used up their attempts (dead letters) and show their last error.',
     access: ['admin', 'supervisor'],
     query: z.strictObject({
-      status: z.enum(['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled']).optional(),
+      status: z.enum(outboxStatuses).optional(),
       ticketId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    response: z.object({ items: z.array(outboxMessage) }),
     handler: async ({ query }) => ({ items: await notify.list(query) }),
   });
   api.route({
@@ -25,6 +49,7 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): voi
     access: ['admin', 'supervisor'],
     params: idParams,
     body: z.strictObject({}),
+    response: outboxMessage,
     handler: ({ params }) => notify.retry(params.id),
   });
   api.route({
@@ -36,6 +61,7 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): voi
     access: ['admin', 'supervisor'],
     params: idParams,
     body: z.strictObject({ reason: z.string().trim().min(1).max(200) }),
+    response: outboxMessage,
     handler: ({ params, body, actor }) => notify.cancel(params.id, body.reason, actor.displayName),
   });
 }

@@ -21,6 +21,26 @@ const departmentQuery = z.strictObject({
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
+const instant = z.iso.datetime({ offset: true });
+const regionSchema = z
+  .object({ id: z.number().int(), code: z.string(), name: z.string(), level: z.enum(regionLevels), parentId: z.number().int().nullable(), path: z.string(), createdAt: instant, updatedAt: instant })
+  .meta({ id: 'Region' });
+const departmentSchema = z
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    kind: z.enum(departmentKinds),
+    parentId: z.number().int().nullable(),
+    regionId: z.number().int().nullable(),
+    active: z.boolean(),
+    assignmentStrategy: z.enum(assignmentStrategies),
+    slackChannelId: z.string().nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'Department' });
+
 export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
   api.route({
     method: 'get',
@@ -30,9 +50,10 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     description: 'Filter by parent, level, or everything under a region (underId).',
     access: 'staff',
     query: regionQuery,
+    response: z.object({ items: z.array(regionSchema) }),
     handler: async ({ query }) => ({ items: await org.listRegions(query) }),
   });
-  api.route({ method: 'get', path: '/regions/:id', tag: 'regions', summary: 'Get a region', access: 'staff', params: idParams, handler: ({ params }) => org.getRegion(params.id) });
+  api.route({ method: 'get', path: '/regions/:id', tag: 'regions', summary: 'Get a region', access: 'staff', params: idParams, response: regionSchema, handler: ({ params }) => org.getRegion(params.id) });
   api.route({
     method: 'post',
     path: '/regions',
@@ -41,6 +62,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     access: ['admin'],
     body: z.strictObject({ code, name, level: z.enum(regionLevels), parentId: optionalId }),
     successStatus: 201,
+    response: regionSchema,
     handler: ({ body }) => org.createRegion(body),
   });
   api.route({
@@ -51,6 +73,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     access: ['admin'],
     params: idParams,
     body: z.strictObject({ code: code.optional(), name: name.optional() }),
+    response: regionSchema,
     handler: ({ params, body }) => org.updateRegion(params.id, body),
   });
   api.route({
@@ -73,9 +96,10 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     summary: 'List departments',
     access: 'staff',
     query: departmentQuery,
+    response: z.object({ items: z.array(departmentSchema) }),
     handler: async ({ query }) => ({ items: await org.listDepartments(query) }),
   });
-  api.route({ method: 'get', path: '/departments/:id', tag: 'departments', summary: 'Get a department', access: 'staff', params: idParams, handler: ({ params }) => org.getDepartment(params.id) });
+  api.route({ method: 'get', path: '/departments/:id', tag: 'departments', summary: 'Get a department', access: 'staff', params: idParams, response: departmentSchema, handler: ({ params }) => org.getDepartment(params.id) });
   api.route({
     method: 'post',
     path: '/departments',
@@ -84,6 +108,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     access: ['admin'],
     body: z.strictObject({ code, name, kind: z.enum(departmentKinds), parentId: optionalId, regionId: optionalId }),
     successStatus: 201,
+    response: departmentSchema,
     handler: ({ body }) => org.createDepartment(body),
   });
   api.route({
@@ -104,6 +129,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
       assignmentStrategy: z.enum(assignmentStrategies).optional(),
       slackChannelId: slackChannelId.nullable().optional(),
     }),
+    response: departmentSchema,
     handler: ({ params, body }) => org.updateDepartment(params.id, body),
   });
 }

@@ -54,6 +54,41 @@ const dryRunBody = z.union([
   }),
 ]);
 
+const instant = z.iso.datetime({ offset: true });
+const named = z.object({ id: z.number().int(), name: z.string() });
+const catalogEntry = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    categoryId: z.number().int().nullable(),
+    requestType: z.string().nullable(),
+    regionId: z.number().int().nullable(),
+    matter: z.string().nullable(),
+    keywords: z.array(z.string()),
+    leadDepartmentId: z.number().int(),
+    assistDepartmentIds: z.array(z.number().int()),
+    priority: z.number().int(),
+    effectiveFrom: z.string().nullable(),
+    effectiveTo: z.string().nullable(),
+    flaggedAt: instant.nullable(),
+    flagNote: z.string().nullable(),
+    deletedAt: instant.nullable(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
+  .meta({ id: 'CatalogEntry' });
+const routingDecision = z
+  .object({
+    outcome: z.enum(['catalog', 'fallback_district', 'center_queue']),
+    department: named.nullable(),
+    assistDepartments: z.array(named),
+    entry: z.object({ id: z.number().int(), name: z.string(), priority: z.number().int(), byMatter: z.boolean(), forProxy: z.boolean(), matchedOn: z.array(z.string()) }).nullable(),
+    catalogVersion: z.number().int(),
+    matchedEntries: z.number().int(),
+    explanation: z.array(z.string()).describe('why, step by step, for the operator (zh-CN)'),
+  })
+  .meta({ id: 'RoutingDecision' });
+
 export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): void {
   api.route({
     method: 'get',
@@ -66,9 +101,10 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
       includeDeleted: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
       flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
     }),
+    response: z.object({ version: z.number().int(), items: z.array(catalogEntry.extend({ inactiveBecause: z.string().nullable() })) }),
     handler: ({ query }) => routing.listEntries(query),
   });
-  api.route({ method: 'get', path: '/routing/catalog/:id', tag: 'routing', summary: 'Get a catalog entry', access: centerRoles, params: idParams, handler: ({ params }) => routing.getEntry(params.id) });
+  api.route({ method: 'get', path: '/routing/catalog/:id', tag: 'routing', summary: 'Get a catalog entry', access: centerRoles, params: idParams, response: catalogEntry, handler: ({ params }) => routing.getEntry(params.id) });
   api.route({
     method: 'post',
     path: '/routing/catalog',
@@ -79,6 +115,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     access: ['admin'],
     body: createEntryBody,
     successStatus: 201,
+    response: catalogEntry.extend({ catalogVersion: z.number().int() }),
     handler: ({ actor, body }) => routing.createEntry(actor, body),
   });
   api.route({
@@ -89,6 +126,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     access: ['admin'],
     params: idParams,
     body: updateEntryBody,
+    response: catalogEntry.extend({ catalogVersion: z.number().int() }),
     handler: ({ actor, params, body }) => routing.updateEntry(actor, params.id, body),
   });
   api.route({
@@ -99,6 +137,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     description: 'Kept for history (tickets it routed still name it); it no longer matches.',
     access: ['admin'],
     params: idParams,
+    response: z.object({ catalogVersion: z.number().int() }),
     handler: ({ actor, params }) => routing.deleteEntry(actor, params.id),
   });
   api.route({
@@ -118,6 +157,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     description: 'Give a ticketId, or the routing facts (requestType, categoryId, regionId, matter, text). Nothing is changed.',
     access: centerRoles,
     body: dryRunBody,
+    response: routingDecision,
     handler: ({ body }) => ('ticketId' in body ? routing.decideForTicket(body.ticketId) : routing.decide(body)),
   });
   api.route({
@@ -127,6 +167,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     summary: 'Where the dispatch catalog sends this ticket (the operator’s suggestion)',
     access: centerRoles,
     params: idParams,
+    response: routingDecision,
     handler: ({ params }) => routing.decideForTicket(params.id),
   });
   api.route({

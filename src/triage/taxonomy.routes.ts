@@ -5,6 +5,20 @@ import type { TaxonomyService } from './taxonomy.service';
 const name = z.string().trim().min(1).max(60);
 const description = z.string().trim().max(500);
 
+const categorySchema = z
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    parentId: z.number().int().nullable(),
+    level: z.union([z.literal(1), z.literal(2)]),
+    description: z.string(),
+    active: z.boolean(),
+    sortOrder: z.number().int(),
+    dispatchMode: z.enum(['auto', 'suggest']),
+  })
+  .meta({ id: 'Category' });
+
 export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService): void {
   api.route({
     method: 'get',
@@ -13,9 +27,10 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     summary: 'The category tree',
     access: 'staff',
     query: z.strictObject({ includeInactive: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }),
+    response: z.object({ items: z.array(categorySchema.extend({ children: z.array(categorySchema) })) }),
     handler: async ({ query }) => ({ items: await taxonomy.tree(query.includeInactive ?? false) }),
   });
-  api.route({ method: 'get', path: '/categories/:id', tag: 'categories', summary: 'Get a category', access: 'staff', params: idParams, handler: ({ params }) => taxonomy.get(params.id) });
+  api.route({ method: 'get', path: '/categories/:id', tag: 'categories', summary: 'Get a category', access: 'staff', params: idParams, response: categorySchema, handler: ({ params }) => taxonomy.get(params.id) });
   api.route({
     method: 'post',
     path: '/categories',
@@ -30,6 +45,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
       sortOrder: z.number().int().min(0).max(10_000).optional(),
     }),
     successStatus: 201,
+    response: categorySchema,
     handler: ({ body }) => taxonomy.create(body),
   });
   api.route({
@@ -47,6 +63,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
       sortOrder: z.number().int().min(0).max(10_000).optional(),
       dispatchMode: z.enum(['auto', 'suggest']).optional(),
     }),
+    response: categorySchema,
     handler: ({ params, body }) => taxonomy.update(params.id, body),
   });
 }
