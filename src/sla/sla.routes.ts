@@ -43,6 +43,97 @@ const levelSchema = z.strictObject({
   sms: z.boolean().default(false),
 });
 
+// Answers (documented; checked in the tests).
+const instant = z.iso.datetime({ offset: true });
+const hoursAnswer = z.array(z.tuple([z.string(), z.string()]));
+const calendarAnswer = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    regionId: z.number().int().nullable(),
+    weekHours: z.array(hoursAnswer).describe('Sunday first: working intervals per weekday'),
+    makeUpDayHours: hoursAnswer.nullable().optional(),
+    overrides: z.array(z.object({ date: z.string(), kind: z.enum(['holiday', 'workday']), note: z.string().nullable() })),
+  })
+  .meta({ id: 'WorkCalendar' });
+const policyAnswer = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    stage: z.enum(stages),
+    requestType: z.string().nullable(),
+    urgency: z.string().nullable(),
+    categoryId: z.number().int().nullable(),
+    matter: z.string().nullable(),
+    amount: z.number(),
+    unit: z.enum(limitUnits),
+    priority: z.number().int(),
+  })
+  .meta({ id: 'SlaPolicy' });
+const levelAnswer = z
+  .object({
+    level: z.number().int(),
+    name: z.string(),
+    audience: z.enum(audiences),
+    atShare: z.number().nullable(),
+    afterAmount: z.number().nullable(),
+    afterUnit: z.enum(limitUnits).nullable(),
+    sms: z.boolean(),
+  })
+  .meta({ id: 'AlertLevel' });
+const clockAnswer = z
+  .object({
+    id: z.number().int(),
+    ticketId: z.number().int(),
+    assignmentId: z.number().int().nullable(),
+    departmentId: z.number().int().nullable(),
+    stage: z.enum(stages),
+    cycle: z.number().int(),
+    policyId: z.number().int().nullable(),
+    calendarId: z.number().int().nullable(),
+    amount: z.number(),
+    unit: z.enum(limitUnits),
+    state: z.enum(['running', 'paused', 'stopped', 'cancelled']),
+    startedAt: instant,
+    limitMs: z.number(),
+    usedMs: z.number(),
+    basisAt: instant,
+    dueAt: instant.nullable(),
+    stoppedAt: instant.nullable(),
+    breachedAt: instant.nullable(),
+    extensions: z.number().int(),
+    manualDue: z.boolean(),
+    provisional: z.boolean().describe('due in a year whose holiday notice is not imported yet: it may move'),
+    ledger: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'StageClock' });
+const overdueAnswer = z.object({
+  ticketId: z.number().int(),
+  number: z.string(),
+  title: z.string(),
+  stage: z.enum(stages),
+  stageLabel: z.string(),
+  departmentId: z.number().int().nullable(),
+  departmentName: z.string().nullable(),
+  assignment: z.enum(['lead', 'assist']),
+  dueAt: instant,
+  lateMs: z.number(),
+  late: z.string(),
+  supervised: z.boolean(),
+  urgeCount: z.number().int(),
+});
+const stageFigures = z.object({ total: z.number().int(), onTime: z.number().int(), onTimeRate: z.number().nullable() });
+const reportRow = z.object({
+  id: z.number().int().nullable(),
+  name: z.string(),
+  stages: z.record(z.string(), stageFigures),
+  breaches: z.number().int(),
+  overdueNow: z.number().int(),
+  extensions: z.number().int(),
+  closed: z.number().int(),
+  avgHandlingHours: z.number().nullable(),
+});
+
 const slaAdmins = ['admin'] as const;
 const supervising = ['supervisor', 'director', 'admin'] as const;
 
@@ -56,6 +147,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     summary: 'List working calendars',
     description: 'The default (regionId null) and each region’s own; official holidays and 调休 come from chinese-days, then the overrides listed here.',
     access: 'staff',
+    response: z.object({ items: z.array(calendarAnswer) }),
     handler: async () => ({ items: await config.listCalendars() }),
   });
   api.route({
@@ -66,6 +158,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     access: slaAdmins,
     body: z.strictObject({ ...calendarFields, regionId: id.nullable(), makeUpDayHours: calendarFields.makeUpDayHours.default(null) }),
     successStatus: 201,
+    response: calendarAnswer,
     handler: ({ body }) => config.createCalendar(body),
   });
   api.route({
@@ -78,6 +171,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     body: z
       .strictObject({ name: calendarFields.name.optional(), weekHours: calendarFields.weekHours.optional(), makeUpDayHours: calendarFields.makeUpDayHours.optional() })
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    response: calendarAnswer,
     handler: ({ params, body }) => config.updateCalendar(params.id, body),
   });
   api.route({
@@ -88,6 +182,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     access: slaAdmins,
     params: z.strictObject({ id: z.coerce.number().int().positive(), date: daySchema }),
     body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: z.string().trim().min(1).max(200).nullable().default(null) }),
+    response: calendarAnswer,
     handler: ({ params, body, actor }) => config.setOverride(params.id, { date: params.date, ...body }, actor),
   });
   api.route({
@@ -97,6 +192,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     summary: 'Remove a calendar override',
     access: slaAdmins,
     params: z.strictObject({ id: z.coerce.number().int().positive(), date: daySchema }),
+    response: calendarAnswer,
     handler: ({ params }) => config.removeOverride(params.id, params.date),
   });
   api.route({
@@ -113,6 +209,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       workdays: z.array(daySchema).max(30),
       note: z.string().trim().min(1).max(200).nullable().default(null),
     }),
+    response: calendarAnswer,
     handler: ({ params, body, actor }) => config.importYear(params.id, body, actor),
   });
 
@@ -122,6 +219,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     tag: 'sla',
     summary: 'List SLA policies (the limit of each stage, by request type, urgency, category, matter)',
     access: 'staff',
+    response: z.object({ items: z.array(policyAnswer) }),
     handler: async () => ({ items: await config.listPolicies() }),
   });
   api.route({
@@ -140,6 +238,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       priority: policyFields.priority.default(0),
     }),
     successStatus: 201,
+    response: policyAnswer,
     handler: ({ body }) => config.createPolicy(body),
   });
   api.route({
@@ -152,6 +251,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     body: z
       .strictObject(Object.fromEntries(Object.entries(policyFields).map(([k, s]) => [k, s.optional()])) as { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    response: policyAnswer,
     handler: ({ params, body }) => config.updatePolicy(params.id, body),
   });
   api.route({
@@ -170,6 +270,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     tag: 'sla',
     summary: 'The warning and escalation ladder',
     access: 'staff',
+    response: z.object({ items: z.array(levelAnswer) }),
     handler: async () => ({ items: await config.listLevels() }),
   });
   api.route({
@@ -180,6 +281,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     description: 'Yellow warnings at a share of the limit (atShare) first, then the deadline (afterAmount 0) and each escalation after it, one audience up.',
     access: slaAdmins,
     body: z.strictObject({ levels: z.array(levelSchema).min(1).max(20) }),
+    response: z.object({ items: z.array(levelAnswer) }),
     handler: async ({ body }) => ({ items: await config.replaceLevels(body.levels) }),
   });
 
@@ -190,6 +292,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     summary: 'A ticket’s stage clocks with their ledgers',
     access: 'staff',
     params: idParams,
+    response: z.object({ items: z.array(clockAnswer) }),
     handler: async ({ actor, params }) => {
       // Whoever may see the ticket may see its clocks.
       await tickets.get(actor, params.id);
@@ -209,6 +312,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       stage: z.enum(stages).optional(),
       limit: z.coerce.number().int().min(1).max(1000).default(200),
     }),
+    response: z.object({ items: z.array(overdueAnswer) }),
     handler: async ({ actor, query }) => {
       const pii = piiLens(actor);
       const items = await reports.overdue({ ...query, departmentId: isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? -1) });
@@ -228,6 +332,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       departmentId: z.coerce.number().int().positive().optional(),
       format: z.enum(['json', 'csv']).default('json'),
     }),
+    response: z.object({ groupBy: z.enum(['department', 'category']), from: z.string(), to: z.string(), items: z.array(reportRow) }).describe('or, with format=csv, a CSV file'),
     handler: async ({ actor, query, res }) => {
       const { from, to } = beijingDays(query);
       const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
@@ -250,6 +355,7 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     summary: 'Run the alert sweep now (it also runs on every worker periodically)',
     access: slaAdmins,
     body: z.strictObject({}),
+    response: z.object({ fired: z.number().int() }),
     handler: async () => ({ fired: await clocks.sweep() }),
   });
 }
