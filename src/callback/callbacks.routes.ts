@@ -8,6 +8,57 @@ import { callbackChannels, callbackSettingsSchema, satisfactions } from './surve
 const seats = ['operator', 'supervisor', 'director', 'admin'] as const;
 const supervising = ['supervisor', 'director', 'admin'] as const;
 
+// Answers (documented; checked in the tests).
+const instant = z.iso.datetime({ offset: true });
+const callbackAnswer = z
+  .object({
+    id: z.number().int(),
+    ticketId: z.number().int(),
+    cycle: z.number().int(),
+    contactId: z.number().int().nullable(),
+    status: z.string(),
+    channel: z.enum(callbackChannels).nullable(),
+    remainingChannels: z.array(z.enum(callbackChannels)),
+    attempt: z.number().int(),
+    step: z.string().nullable(),
+    reasked: z.boolean(),
+    reminded: z.boolean(),
+    nextActionAt: instant.nullable(),
+    windowEndsAt: instant.nullable(),
+    phone: z.string().nullable(),
+    callSid: z.string().nullable(),
+    contacted: z.boolean().nullable(),
+    resolved: z.boolean().nullable(),
+    satisfaction: z.enum(satisfactions).nullable(),
+    comment: z.string().nullable(),
+    outcome: z.string().nullable(),
+    unreachableReason: z.string().nullable(),
+    unreasonable: z.boolean(),
+    unreasonableReason: z.string().nullable(),
+    completedAt: instant.nullable(),
+    appliedAt: instant.nullable(),
+    departmentId: z.number().int().nullable(),
+    createdAt: instant,
+  })
+  .meta({ id: 'Callback' });
+const rate = z.number().nullable();
+const kpiRow = z
+  .object({
+    key: z.string().nullable(),
+    name: z.string().nullable(),
+    volume: z.number().int(),
+    surveys: z.object({ answered: z.number().int(), unreachable: z.number().int(), skipped: z.number().int(), unreasonable: z.number().int() }),
+    responseRate: rate,
+    resolutionRate: rate,
+    satisfactionRate: rate,
+    onTimeSignForRate: rate,
+    onTimeReplyRate: rate,
+    returnRate: rate,
+    reopenRate: rate,
+    directResolutionRate: rate,
+  })
+  .meta({ id: 'KpiRow' });
+
 
 export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksService, kpis: KpiService): void {
   api.route({
@@ -16,6 +67,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     tag: 'callbacks',
     summary: 'The callback policy and survey questions',
     access: seats,
+    response: callbackSettingsSchema,
     handler: () => callbacks.settings(),
   });
   api.route({
@@ -25,6 +77,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     summary: 'Change the callback policy or questions',
     access: ['admin'],
     body: callbackSettingsSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one setting'),
+    response: callbackSettingsSchema,
     handler: ({ body }) => callbacks.updateSettings(body),
   });
   api.route({
@@ -40,6 +93,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
       ticketId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    response: z.object({ items: z.array(callbackAnswer) }),
     handler: async ({ query }) => ({ items: await callbacks.list(query) }),
   });
   api.route({
@@ -49,6 +103,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     summary: 'A callback with what was asked and answered',
     access: seats,
     params: idParams,
+    response: callbackAnswer.extend({ events: z.array(z.record(z.string(), z.unknown())) }),
     handler: ({ params }) => callbacks.get(params.id),
   });
   api.route({
@@ -68,6 +123,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
         comment: z.string().trim().min(1).max(500).optional(),
       }),
     ]),
+    response: callbackAnswer,
     handler: ({ actor, params, body }) => callbacks.recordManual(actor, params.id, body),
   });
   api.route({
@@ -78,6 +134,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     access: supervising,
     params: idParams,
     body: z.strictObject({ decision: z.enum(['reopen', 'unreasonable']), reason: z.string().trim().min(2).max(500) }),
+    response: callbackAnswer,
     handler: ({ actor, params, body }) => callbacks.review(actor, params.id, body),
   });
 
@@ -89,6 +146,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     description: 'format=csv answers a CSV file. Department heads see their own department.',
     access: [...supervising, 'operator', 'dept_head'],
     query: periodQuery({ groupBy: z.enum(kpiGroupings).default('department'), format: z.enum(['json', 'csv']).default('json') }),
+    response: z.object({ groupBy: z.enum(kpiGroupings), from: z.string(), to: z.string(), items: z.array(kpiRow) }).describe('or, with format=csv, a CSV file'),
     handler: async ({ actor, query, res }) => {
       const departmentId = actor.role === 'dept_head' ? (actor.departmentId ?? -1) : undefined;
       const rows = await kpis.report({ groupBy: actor.role === 'dept_head' ? 'department' : query.groupBy, ...beijingDays(query), departmentId });
@@ -109,6 +167,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
       metric: z.enum(drillMetrics),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    response: z.object({ metric: z.enum(drillMetrics), items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string() }).loose()) }),
     handler: ({ query }) => kpis.drillDown({ ...query, ...beijingDays(query) }),
   });
   api.route({
@@ -118,6 +177,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     summary: 'Departments ranked by satisfaction, resolution and response within bands of similar volume (分档分类)',
     access: [...supervising, 'operator'],
     query: periodQuery({}),
+    response: z.object({ from: z.string(), to: z.string(), bands: z.array(z.object({ band: z.string(), departments: z.array(kpiRow.extend({ rank: z.number().int() })) })) }),
     handler: async ({ query }) => ({ from: query.from, to: query.to, bands: await kpis.ranking(beijingDays(query)) }),
   });
 }
