@@ -58,7 +58,7 @@ export function documentChannels(registry: OpenAPIRegistry): void {
   });
 
   const citizen = [{ citizenAuth: [] }];
-  const mp = (method: 'get' | 'post', path: string, summary: string, request: Record<string, unknown>, ok: number, description: string) =>
+  const mp = (method: 'get' | 'post', path: string, summary: string, request: Record<string, unknown>, ok: number, answer: z.ZodType) =>
     registry.registerPath({
       method,
       path: `/api/mp/v1${path}`,
@@ -66,14 +66,48 @@ export function documentChannels(registry: OpenAPIRegistry): void {
       summary,
       security: path === '/login' ? [] : citizen,
       request,
-      responses: { [ok]: { description }, 400: { description: 'Invalid input', ...errors }, 401: { description: 'Not signed in', ...errors }, 503: { description: 'The mini-program is not configured', ...errors } },
+      responses: {
+        [ok]: { description: summary, content: { 'application/json': { schema: answer } } },
+        400: { description: 'Invalid input', ...errors },
+        401: { description: 'Not signed in', ...errors },
+        503: { description: 'The mini-program is not configured', ...errors },
+      },
     });
   const json = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
-  mp('post', '/login', 'Sign in with a wx.login() code', json(loginBody), 200, '{token, expiresAt}');
-  mp('post', '/messages', 'Send a request or a chat message', json(messageBody), 202, '{messageId, duplicate}');
-  mp('get', '/messages', 'The chat transcript', { query: transcriptQuery }, 200, '{items}');
-  mp('get', '/survey', 'The open callback survey card, if any', {}, 200, '{survey}');
-  mp('post', '/surveys/{id}/answers', 'Answer the survey card at once', { params: idPath, ...json(surveyAnswerBody) }, 200, 'the survey as answered');
-  mp('get', '/tickets', 'My tickets', {}, 200, '{items}');
-  mp('get', '/tickets/{id}', 'One of my tickets', { params: idPath }, 200, 'the ticket as a citizen sees it');
+  const instant = z.iso.datetime({ offset: true });
+  const myTicket = z.object({ id: z.number().int(), number: z.string(), status: z.string(), statusLabel: z.string(), title: z.string(), createdAt: instant, updatedAt: instant });
+  mp('post', '/login', 'Sign in with a wx.login() code', json(loginBody), 200, z.object({ token: z.string(), expiresAt: instant }));
+  mp('post', '/messages', 'Send a request or a chat message', json(messageBody), 202, z.object({ messageId: z.number().int(), duplicate: z.boolean() }));
+  mp('get', '/messages', 'The chat transcript', { query: transcriptQuery }, 200, z.object({ items: z.array(z.object({ direction: z.enum(['in', 'out']), text: z.string(), at: instant }).loose()) }));
+  mp(
+    'get',
+    '/survey',
+    'The open callback survey card, if any',
+    {},
+    200,
+    z.object({
+      survey: z
+        .object({
+          callbackId: z.number().int(),
+          ticketNumber: z.string(),
+          windowEndsAt: instant,
+          questions: z.array(z.object({ key: z.string(), text: z.string(), options: z.array(z.object({ value: z.union([z.boolean(), z.string()]), label: z.string() })).optional(), optional: z.boolean().optional() })),
+        })
+        .nullable(),
+    }),
+  );
+  mp('post', '/surveys/{id}/answers', 'Answer the survey card at once', { params: idPath, ...json(surveyAnswerBody) }, 200, z.object({ outcome: z.string() }));
+  mp('get', '/tickets', 'My tickets', {}, 200, z.object({ items: z.array(myTicket) }));
+  mp(
+    'get',
+    '/tickets/{id}',
+    'One of my tickets, with the steps a citizen sees',
+    { params: idPath },
+    200,
+    myTicket.omit({ updatedAt: true }).extend({
+      description: z.string(),
+      reply: z.object({ text: z.string().nullable(), at: instant }).nullable(),
+      steps: z.array(z.object({ at: instant, by: z.string(), text: z.string() })),
+    }),
+  );
 }

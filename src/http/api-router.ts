@@ -100,8 +100,9 @@ export class ApiRouter {
         body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
       },
       responses: {
-        [spec.successStatus ?? 200]: {
-          description: spec.response ? spec.summary : spec.successStatus === 204 ? 'Done, no content' : spec.summary,
+        // A route without an answer's schema answers 204 (ApiRouter.route sends no body for undefined).
+        [spec.successStatus ?? (spec.response ? 200 : 204)]: {
+          description: spec.response ? spec.summary : 'Done, no content',
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         400: { description: 'Invalid input: the message names each field', ...errors },

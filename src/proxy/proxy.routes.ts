@@ -8,12 +8,73 @@ import type { ProxyService } from './proxy.service';
 const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
 const teamSide = [...seats, 'dept_head', 'runner'] as const;
 
+// Answers (documented; checked in the tests).
+const instant = z.iso.datetime({ offset: true });
+const matterAnswer = matterSchema.extend({ id: z.number().int() }).loose().meta({ id: 'ProxyMatter' });
+const runnerAnswer = z
+  .object({
+    userId: z.number().int(),
+    displayName: z.string(),
+    teamId: z.number().int().nullable(),
+    onDuty: z.boolean(),
+    capacity: z.number().int().nullable(),
+    kind: z.string(),
+    gridRegionIds: z.array(z.number().int()),
+    matterIds: z.array(z.number().int()),
+    openOrders: z.number().int(),
+  })
+  .meta({ id: 'ProxyRunner' });
+const orderAnswer = z
+  .object({
+    id: z.number().int(),
+    ticketId: z.number().int(),
+    matterId: z.number().int().nullable(),
+    serviceMode: z.enum(['remote_guidance', 'home_assistance', 'full_proxy']),
+    applicantAddress: z.string().nullable(),
+    regionId: z.number().int().nullable(),
+    teamId: z.number().int().nullable(),
+    runnerUserId: z.number().int().nullable(),
+    status: z.string(),
+    offeredAt: instant.nullable(),
+    offerExpiresAt: instant.nullable(),
+    declinedUserIds: z.array(z.number().int()),
+    acceptedAt: instant.nullable(),
+    acceptanceNumber: z.string().nullable(),
+    submittedAt: instant.nullable(),
+    doneAt: instant.nullable(),
+    dueAt: instant.nullable(),
+    createdAt: instant,
+  })
+  .meta({ id: 'ProxyOrder' });
+const orderDetailAnswer = orderAnswer
+  .extend({
+    matter: z.object({ id: z.number().int(), code: z.string(), name: z.string(), legalDays: z.number().int() }).nullable(),
+    steps: z.array(z.object({ step: z.string(), label: z.string(), actorName: z.string().nullable(), note: z.string().nullable(), data: z.unknown(), at: instant })),
+    mandate: z.object({ scope: z.array(z.string()), validUntil: z.string(), signedBy: z.string(), method: z.string(), revokedAt: instant.nullable(), at: instant }).nullable(),
+    materials: z.array(
+      z.object({
+        itemKey: z.string(),
+        name: z.string(),
+        form: z.string(),
+        count: z.number().int(),
+        direction: z.string(),
+        place: z.string().nullable(),
+        note: z.string().nullable(),
+        promisedBy: z.string().nullable(),
+        at: instant,
+      }),
+    ),
+    missing: z.array(z.string()).describe('required items not in hand in the form and number the matter asks for'),
+    delivery: z.object({ method: z.string(), trackingNumber: z.string().nullable(), status: z.string(), lastError: z.string().nullable(), deliveredAt: instant.nullable() }).nullable(),
+  })
+  .meta({ id: 'ProxyOrderDetail' });
+
 /**
  * 帮办代办 under /api/v1/proxy: the matters catalog (admin), runners' grids and matters, and the
  * orders — a small, mobile-friendly set for runners: my orders, accept, decline, the six steps.
  */
 export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
-  api.route({ method: 'get', path: '/proxy/matters', tag: 'proxy', summary: 'The matters catalog (事项)', access: 'staff', handler: async () => ({ items: await proxy.listMatters() }) });
+  api.route({ method: 'get', path: '/proxy/matters', tag: 'proxy', summary: 'The matters catalog (事项)', access: 'staff', response: z.object({ items: z.array(matterAnswer) }), handler: async () => ({ items: await proxy.listMatters() }) });
   api.route({
     method: 'post',
     path: '/proxy/matters',
@@ -22,6 +83,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     access: ['admin'],
     body: matterSchema.extend({ eligibility: matterFields.eligibility.default(null), tripsSaved: matterFields.tripsSaved.default(2), active: matterFields.active.default(true) }),
     successStatus: 201,
+    response: matterAnswer,
     handler: ({ body }) => proxy.createMatter(body),
   });
   api.route({
@@ -32,6 +94,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     access: ['admin'],
     params: idParams,
     body: matterSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    response: matterAnswer,
     handler: ({ params, body }) => proxy.updateMatter(params.id, body),
   });
 
@@ -42,6 +105,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     summary: 'Runners with their grids, matters, duty, capacity and open orders',
     access: teamSide,
     query: z.strictObject({ teamId: z.coerce.number().int().positive().optional() }),
+    response: z.object({ items: z.array(runnerAnswer) }),
     handler: async ({ query }) => ({ items: await proxy.listRunners(query.teamId) }),
   });
   api.route({
@@ -56,6 +120,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       gridRegionIds: z.array(z.number().int().positive()).min(1).max(200),
       matterIds: z.array(z.number().int().positive()).max(500),
     }),
+    response: runnerAnswer,
     handler: ({ actor, params, body }) => proxy.setRunner(actor, params.id, body),
   });
 
@@ -70,13 +135,25 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
+    response: z.object({ items: z.array(orderAnswer.extend({ number: z.string(), title: z.string() })) }),
     handler: async ({ actor, query }) => ({ items: await proxy.list(actor, query) }),
   });
-  api.route({ method: 'get', path: '/proxy/orders/:id', tag: 'proxy', summary: 'An order with its six steps, mandate, materials and delivery', access: teamSide, params: idParams, handler: ({ actor, params }) => proxy.get(actor, params.id) });
+  api.route({ method: 'get', path: '/proxy/orders/:id', tag: 'proxy', summary: 'An order with its six steps, mandate, materials and delivery', access: teamSide, params: idParams, response: orderDetailAnswer, handler: ({ actor, params }) => proxy.get(actor, params.id) });
 
   const note = z.string().trim().min(1).max(500);
   const action = <B extends z.ZodType>(path: string, summary: string, access: readonly (typeof teamSide)[number][], body: B, run: (...args: [Parameters<ProxyService['get']>[0], number, z.infer<B>]) => Promise<unknown>) =>
-    api.route({ method: 'post', path: `/proxy/orders/:id/${path}`, tag: 'proxy', summary, access, params: idParams, body, handler: ({ actor, params, body: input }) => run(actor, params.id, input as z.infer<B>) });
+    api.route({
+      method: 'post',
+      path: `/proxy/orders/:id/${path}`,
+      tag: 'proxy',
+      summary,
+      access,
+      params: idParams,
+      body,
+      // The order as it now is; a runner who declines no longer sees it, and is told so.
+      response: path === 'decline' ? z.object({ orderId: z.number().int(), declined: z.literal(true) }) : orderDetailAnswer,
+      handler: ({ actor, params, body: input }) => run(actor, params.id, input as z.infer<B>),
+    });
 
   action('assign', 'Offer the order to a runner (who covers the grid and the matter)', ['proxy_seat', 'operator', 'supervisor', 'admin', 'dept_head'], z.strictObject({ runnerUserId: z.number().int().positive() }), (a, id, b) => proxy.assignTo(a, id, b.runnerUserId));
   action('claim', 'A runner takes an unassigned order in their grids', ['runner'], z.strictObject({}), (a, id) => proxy.claim(a, id));
@@ -130,6 +207,26 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     summary: 'Orders per runner, team, matter, grid or mode: done, on time, trips saved, materials outstanding',
     access: ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'],
     query: periodQuery({ groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'), format: z.enum(['json', 'csv']).default('json') }),
+    response: z
+      .object({
+        groupBy: z.string(),
+        from: z.string(),
+        to: z.string(),
+        items: z.array(
+          z.object({
+            key: z.string().nullable(),
+            name: z.string().nullable(),
+            orders: z.number().int(),
+            done: z.number().int(),
+            onTime: z.number().int(),
+            onTimeRate: z.number().nullable(),
+            cancelled: z.number().int(),
+            tripsSaved: z.number().int(),
+            materialsOutstanding: z.number().int(),
+          }),
+        ),
+      })
+      .describe('or, with format=csv, a CSV file'),
     handler: async ({ query, res }) => {
       const rows = await proxy.report({ groupBy: query.groupBy, ...beijingDays(query) });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };

@@ -147,6 +147,19 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     summary: 'Catalog versions: every change with before and after',
     access: centerRoles,
     query: z.strictObject({ entryId: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          version: z.number().int(),
+          entryId: z.number().int(),
+          change: z.string(),
+          before: z.record(z.string(), z.unknown()).nullable(),
+          after: z.record(z.string(), z.unknown()).nullable(),
+          actorUserId: z.number().int().nullable(),
+          createdAt: instant,
+        }),
+      ),
+    }),
     handler: async ({ query }) => ({ items: await routing.revisions(query) }),
   });
   api.route({
@@ -184,6 +197,25 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
         to: z.iso.datetime({ offset: true }).optional(),
       })
       .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
+    response: z.object({
+      from: instant,
+      to: instant,
+      groupBy: z.enum(['department', 'entry']),
+      items: z.array(
+        z
+          .object({
+            departmentId: z.number().int().optional(),
+            catalogEntryId: z.number().int().optional(),
+            name: z.string().nullable(),
+            routed: z.number().int(),
+            returned: z.number().int(),
+            returnRate: z.number().nullable(),
+            upheld: z.number().int(),
+            rejected: z.number().int(),
+          })
+          .loose(),
+      ),
+    }),
     handler: ({ query }) => {
       const to = query.to ? new Date(query.to) : new Date();
       const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
