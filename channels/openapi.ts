@@ -1,6 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { errorResponseSchema } from '../src/http/api-router';
+import { instant } from '../src/http/validate';
 import { idPath, loginBody, messageBody, surveyAnswerBody, transcriptQuery } from './miniprogram/miniprogram.routes';
 import { inboundSchema, statusCallbackSchema } from './twilio-sms/twilio-sms.normalize';
 import { callParams } from './twilio-voice/twilio-voice.routes';
@@ -74,7 +75,6 @@ export function documentChannels(registry: OpenAPIRegistry): void {
       },
     });
   const json = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
-  const instant = z.iso.datetime({ offset: true });
   const myTicket = z.object({ id: z.number().int(), number: z.string(), status: z.string(), statusLabel: z.string(), title: z.string(), createdAt: instant, updatedAt: instant });
   mp('post', '/login', 'Sign in with a wx.login() code', json(loginBody), 200, z.object({ token: z.string(), expiresAt: instant }));
   mp('post', '/messages', 'Send a request or a chat message', json(messageBody), 202, z.object({ messageId: z.number().int(), duplicate: z.boolean() }));

@@ -33,14 +33,13 @@ export async function up(knex: Knex): Promise<void> {
 
     alter table api_keys
       add column scopes text[] not null default '{read,write}',
-      add column expires_at timestamptz,
-      add column last_used_at timestamptz;
+      add column expires_at timestamptz;
   `);
 }
 
 export async function down(knex: Knex): Promise<void> {
   await knex.raw(`
-    alter table api_keys drop column scopes, drop column expires_at, drop column last_used_at;
+    alter table api_keys drop column scopes, drop column expires_at;
     alter table users drop column sign_in_epoch;
     drop table audit_log;
     drop function audit_log_append_only();

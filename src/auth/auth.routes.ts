@@ -4,8 +4,8 @@ import { AppError } from '../shared/errors';
 import type { AuthService } from './auth.service';
 import { auditActions } from './audit';
 import { apiKeyScopes, roleLabels, userRoles } from './roles';
+import { instant } from '../http/validate';
 
-const instant = z.iso.datetime({ offset: true });
 const userSchema = z
   .object({
     id: z.number().int(),

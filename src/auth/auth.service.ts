@@ -22,7 +22,7 @@ export class AuthService {
   constructor(
     private readonly db: Db,
     private readonly sessionTtlMs: number,
-    readonly signInGuard: SignInGuard,
+    private readonly signInGuard: SignInGuard,
   ) {}
 
   /**

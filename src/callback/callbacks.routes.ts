@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
-import { beijingDays, periodQuery } from '../http/validate';
+import { beijingDays, instant, periodQuery } from '../http/validate';
 import type { CallbacksService } from './callbacks.service';
 import { drillMetrics, kpiGroupings, type KpiService } from './kpis';
 import { callbackChannels, callbackSettingsSchema, satisfactions } from './survey';
@@ -9,7 +9,6 @@ const seats = ['operator', 'supervisor', 'director', 'admin'] as const;
 const supervising = ['supervisor', 'director', 'admin'] as const;
 
 // Answers (documented; checked in the tests).
-const instant = z.iso.datetime({ offset: true });
 const callbackAnswer = z
   .object({
     id: z.number().int(),

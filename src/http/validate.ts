@@ -23,6 +23,9 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   throw new AppError('VALIDATION_FAILED', `invalid ${where}: ${summary}`, { issues });
 }
 
+/** An instant in an answer, as JSON carries it: ISO 8601 with its offset. */
+export const instant = z.iso.datetime({ offset: true });
+
 /** A calendar day, YYYY-MM-DD, that exists. */
 export const daySchema = z
   .string()

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import type { CallsService } from './calls.service';
+import { instant } from '../http/validate';
 
 const seats = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
 
-const instant = z.iso.datetime({ offset: true });
 const callbackTask = z
   .object({
     id: z.number().int(),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
 import type { NotifyService } from './notify.service';
+import { instant } from '../http/validate';
 
-const instant = z.iso.datetime({ offset: true });
 const outboxStatuses = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
 const outboxMessage = z
   .object({

@@ -3,6 +3,7 @@ import { ApiRouter, idParams } from '../http/api-router';
 import { assignmentStrategies } from '../routing/assignment';
 import { departmentKinds, regionLevels } from './org.types';
 import type { OrgService } from './org.service';
+import { instant } from '../http/validate';
 
 const code = z.string().trim().regex(/^[0-9A-Za-z_-]{2,24}$/, '2–24 letters, digits, _ or -');
 const name = z.string().trim().min(1).max(100);
@@ -21,7 +22,6 @@ const departmentQuery = z.strictObject({
   active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
-const instant = z.iso.datetime({ offset: true });
 const regionSchema = z
   .object({ id: z.number().int(), code: z.string(), name: z.string(), level: z.enum(regionLevels), parentId: z.number().int().nullable(), path: z.string(), createdAt: instant, updatedAt: instant })
   .meta({ id: 'Region' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ApiRouter, idParams } from '../http/api-router';
-import { beijingDays, daySchema, periodQuery } from '../http/validate';
+import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { toCsv } from '../shared/csv';
 import { mandateScopes, matterFields, matterSchema } from './matters';
 import type { ProxyService } from './proxy.service';
@@ -9,7 +9,6 @@ const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as c
 const teamSide = [...seats, 'dept_head', 'runner'] as const;
 
 // Answers (documented; checked in the tests).
-const instant = z.iso.datetime({ offset: true });
 const matterAnswer = matterSchema.extend({ id: z.number().int() }).loose().meta({ id: 'ProxyMatter' });
 const runnerAnswer = z
   .object({

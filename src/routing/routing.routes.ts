@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { centerRoles } from '../auth/roles';
 import { ApiRouter, idParams } from '../http/api-router';
-import { daySchema } from '../http/validate';
+import { daySchema, instant } from '../http/validate';
 import { requestTypes } from '../tickets/ticket.types';
 import type { RoutingService } from './routing.service';
 
@@ -54,7 +54,6 @@ const dryRunBody = z.union([
   }),
 ]);
 
-const instant = z.iso.datetime({ offset: true });
 const named = z.object({ id: z.number().int(), name: z.string() });
 const catalogEntry = z
   .object({

@@ -2,7 +2,7 @@ import { piiLens } from '../auth/pii';
 import { z } from 'zod';
 import { isCenterRole } from '../auth/roles';
 import { ApiRouter, idParams } from '../http/api-router';
-import { beijingDays, daySchema, periodQuery } from '../http/validate';
+import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { notFound } from '../shared/errors';
 import { requestTypes, urgencies } from '../tickets/ticket.types';
 import type { TicketsService } from '../tickets/tickets.service';
@@ -44,7 +44,6 @@ const levelSchema = z.strictObject({
 });
 
 // Answers (documented; checked in the tests).
-const instant = z.iso.datetime({ offset: true });
 const hoursAnswer = z.array(z.tuple([z.string(), z.string()]));
 const calendarAnswer = z
   .object({

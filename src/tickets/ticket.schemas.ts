@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TicketAction } from './ticket-lifecycle';
 import { channels, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
+import { instant } from '../http/validate';
 
 /** Text limits: long enough for a real call transcript, short enough to refuse junk. */
 export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500, reply: 5_000, address: 200 } as const;
@@ -190,7 +191,6 @@ export type ActionBody<A extends TicketAction> = z.infer<(typeof actionBodies)[A
 
 // Answers, as the API sends them (JSON: instants are ISO strings). They document the API and,
 // in tests (API_VALIDATE_RESPONSES), every answer is checked against them.
-const instant = z.iso.datetime({ offset: true });
 
 export const contactView = z.object({
   id: z.number().int(),
