@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 /**
  * The audit log: append-only (a trigger refuses UPDATE and DELETE, so not even the hub's own
  * code can rewrite it). Sign-in locks are keyed by the user's unlock epoch, so an admin's
- * unlock is one update that every process sees. API keys get scopes and an expiry.
+ * unlock is one update that every process sees. API keys get scopes and an expiry (the keys
+ * already issued keep read and write, and expire 90 days from the migration).
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
@@ -34,6 +35,9 @@ export async function up(knex: Knex): Promise<void> {
     alter table api_keys
       add column scopes text[] not null default '{read,write}',
       add column expires_at timestamptz;
+    -- Keys issued before expiry existed keep working for 90 days from now, then must be renewed.
+    update api_keys set expires_at = now() + interval '90 days' where expires_at is null;
+    alter table api_keys alter column expires_at set not null;
   `);
 }
 
