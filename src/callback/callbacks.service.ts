@@ -2,7 +2,7 @@ import type { UserActor } from '../auth/roles';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { AppError, conflict, found, invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TicketAction } from '../tickets/ticket-lifecycle';
@@ -342,7 +342,7 @@ export class CallbacksService {
     const lead = why === 'first' ? `您好，12345热线对您反映的问题（工单${callback.ticketNumber ?? ''}）进行回访。` : why === 'reask' ? '未能识别您的回复。' : why === 'reminder' ? '提醒：' : '';
     return {
       kind: 'citizen.survey_question',
-      channel: callback.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+      channel: citizenChannelOf(callback.channel),
       recipient: { contactId: callback.contactId },
       payload: { callbackId: callback.id, ticketId: callback.ticketId, step, text: `${lead}${settings.questions[step]}` },
       ticketId: callback.ticketId,
@@ -434,7 +434,7 @@ export class CallbacksService {
   private thanks(callback: CallbackRecord, text: string, why = 'done'): NewOutboxMessage {
     return {
       kind: 'citizen.survey_question',
-      channel: callback.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+      channel: citizenChannelOf(callback.channel),
       recipient: { contactId: callback.contactId },
       payload: { callbackId: callback.id, ticketId: callback.ticketId, step: null, text },
       ticketId: callback.ticketId,

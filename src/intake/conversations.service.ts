@@ -1,7 +1,7 @@
 import type { UserActor } from '../auth/roles';
 import type { Db } from '../db/db';
 import type { NotifyService } from '../notify/notify.service';
-import { enqueueOutbox } from '../notify/outbox.repository';
+import { citizenChannelOf, enqueueOutbox } from '../notify/outbox.repository';
 import { renderCitizenText } from '../notify/templates';
 import { found } from '../shared/errors';
 import { lockTicket, updateTicketWithEvent } from '../tickets/tickets.repository';
@@ -61,7 +61,7 @@ export class ConversationsService {
     const inbound = await this.db('inbound_messages').select('id', 'text', 'media', 'created_at').where({ conversation_id: id });
     const outbound = await this.db('outbox')
       .select('id', 'kind', 'payload', 'status', 'created_at')
-      .where({ channel: summary.channel === 'miniprogram' ? 'miniprogram' : 'sms' })
+      .where({ channel: citizenChannelOf(summary.channel) })
       .whereRaw("recipient->>'contactId' = ?", [String(summary.contactId)])
       .where('created_at', '>=', this.db('conversations').select('created_at').where({ id }));
     const messages = [
@@ -84,7 +84,7 @@ export class ConversationsService {
       const written = await enqueueOutbox(trx, [
         {
           kind: 'citizen.chat_reply',
-          channel: conversation.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+          channel: citizenChannelOf(conversation.channel),
           recipient: { contactId: conversation.contact_id },
           payload: { text, ticketId: conversation.ticket_id },
           ticketId: conversation.ticket_id,

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { groupCommit } from '../shared/group-commit';
 import type { Logger } from '../shared/logger';
 import type { CallbacksService } from '../callback/callbacks.service';
@@ -53,7 +53,7 @@ function newTicketFields(message: repo.InboundRecord): Omit<tickets.CitizenTicke
 function citizenReply(message: repo.InboundRecord, contactId: number, kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null): NewOutboxMessage {
   return {
     kind,
-    channel: message.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+    channel: citizenChannelOf(message.channel),
     recipient: { contactId },
     payload,
     ticketId,

@@ -4,7 +4,7 @@ import type { Db, Queryable, Tx } from '../db/db';
 import type { JobName, JobPayload } from '../jobs/job-catalogue';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { shanghaiDay } from '../shared/time';
@@ -693,7 +693,7 @@ export class ProxyService {
     if (!ticket?.contact_id) return [];
     const message: NewOutboxMessage = {
       kind: 'citizen.chat_reply',
-      channel: ticket.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+      channel: citizenChannelOf(ticket.channel),
       recipient: { contactId: ticket.contact_id },
       payload: { ticketId: order.ticketId, text: text.replace(/^【12345】/, ''), proxyKind: kind },
       ticketId: order.ticketId,

@@ -3,7 +3,7 @@ import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/
 import type { Db, Tx } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
 import { chooseAssignee, type AssignmentChoice } from '../routing/assignment';
@@ -293,7 +293,7 @@ export class TicketsService {
       messages.push({
         kind: 'citizen.ticket_status',
         // Citizens hear back where they can be reached: the mini-program, otherwise SMS to their phone.
-        channel: ticket.channel === 'miniprogram' ? 'miniprogram' : 'sms',
+        channel: citizenChannelOf(ticket.channel),
         recipient: { contactId: ticket.contactId },
         payload: { ticketId: ticket.id, number: ticket.number, action, status: ticket.status, ...(result.data?.mergedIntoNumber ? { mergedIntoNumber: result.data.mergedIntoNumber } : {}) },
         ticketId: ticket.id,
