@@ -215,8 +215,8 @@ describe('SMS delivery', () => {
       ids.push(row.id);
     }
     await t.hub.db('outbox').update({ next_attempt_at: new Date() }).whereIn('id', ids);
-    // A worker claims both with a short lease, sends the first, and is killed before recording it.
-    const claimed = await claimForDelivery(t.hub.db, ids, ['sms'], 10, 300);
+    // A worker claims both (and nothing else: limit = 2) with a short lease, sends the first, and is killed before recording it.
+    const claimed = await claimForDelivery(t.hub.db, ids, ['sms'], ids.length, 300);
     expect(claimed.map((r) => r.id).sort()).toEqual([...ids].sort());
     fake.sent.push({ sid: `SM${randomBytes(16).toString('hex')}`, to: went, from: hotline, body: '【12345】您已退订12345短信通知。如需办理诉求，请拨打12345。', at: new Date() });
     await new Promise((resolve) => setTimeout(resolve, 400));
