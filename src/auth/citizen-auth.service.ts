@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/db';
 import { AppError } from '../shared/errors';
 import { DeliveryError, type WeChatApi } from '../notify/ports';
-import { upsertContactByIdentity } from '../tickets/tickets.repository';
+import { upsertContactByIdentity } from '../contacts/contacts.repository';
 
 const prefix = 'hhc_';
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('base64url');

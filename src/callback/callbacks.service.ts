@@ -7,7 +7,7 @@ import { AppError, conflict, found, invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TicketAction } from '../tickets/ticket-lifecycle';
 import type { TicketRecord } from '../tickets/ticket.types';
-import { findContacts } from '../tickets/tickets.repository';
+import { findContacts } from '../contacts/contacts.repository';
 import { contactAsGiven } from '../tickets/ticket-view';
 import type { CallerAsGiven } from '../tickets/ticket.types';
 import type { TicketsService } from '../tickets/tickets.service';

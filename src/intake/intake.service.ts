@@ -6,7 +6,8 @@ import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notif
 import { groupCommit } from '../shared/group-commit';
 import type { Logger } from '../shared/logger';
 import type { CallbacksService } from '../callback/callbacks.service';
-import type { ContactRecord, TicketRecord } from '../tickets/ticket.types';
+import { insertAnonymousContact, setSmsOptOut, upsertContactsByIdentity, type ContactRecord } from '../contacts/contacts.repository';
+import type { TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
 import * as tickets from '../tickets/tickets.repository';
 import { triageJobs } from '../triage/triage.jobs';
@@ -168,7 +169,7 @@ export class IntakeService {
 
   /** Each message's contact, found or created by phone or openid (a caller who withheld the number gets one of their own). */
   private async contactsOf(trx: Tx, batch: readonly repo.InboundRecord[]): Promise<Map<number, ContactRecord>> {
-    const known = await tickets.upsertContactsByIdentity(
+    const known = await upsertContactsByIdentity(
       trx,
       batch.map((m) => ({ phone: m.fromPhone ?? undefined, wechatOpenid: m.fromOpenid ?? undefined })),
     );
@@ -176,7 +177,7 @@ export class IntakeService {
     const byOpenid = new Map(known.filter((c) => c.wechatOpenid).map((c) => [c.wechatOpenid!, c]));
     const contacts = new Map<number, ContactRecord>();
     for (const message of batch) {
-      const contact = message.fromPhone ? byPhone.get(message.fromPhone) : message.fromOpenid ? byOpenid.get(message.fromOpenid) : await tickets.insertAnonymousContact(trx);
+      const contact = message.fromPhone ? byPhone.get(message.fromPhone) : message.fromOpenid ? byOpenid.get(message.fromOpenid) : await insertAnonymousContact(trx);
       contacts.set(message.id, contact!);
     }
     return contacts;
@@ -255,7 +256,7 @@ export class IntakeService {
     const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null) => citizenReply(message, contact.id, kind, payload, ticketId);
 
     if (optOutWords.test(text)) {
-      await tickets.setSmsOptOut(trx, contact.id, true);
+      await setSmsOptOut(trx, contact.id, true);
       // STOP in the middle of a callback survey ends it (not reached); nobody calls about it.
       const endedSurvey = await this.callbacks.optedOut(trx, contact.id);
       return {
@@ -284,7 +285,7 @@ export class IntakeService {
     if (!text && message.media.length === 0) {
       return { kind: 'empty', conversationId: null, ticketId: null, outbox: [reply('citizen.empty_message')] };
     }
-    if (contact.smsOptedOut && message.channel === 'sms') await tickets.setSmsOptOut(trx, contact.id, false); // writing again re-subscribes
+    if (contact.smsOptedOut && message.channel === 'sms') await setSmsOptOut(trx, contact.id, false); // writing again re-subscribes
 
     const conversation = await repo.openConversation(trx, contact.id, message.channel);
     const target = await this.followUpTarget(trx, text, contact.id, conversation.ticketId);

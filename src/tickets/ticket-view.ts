@@ -1,5 +1,6 @@
 import type { TicketCard } from '../notify/ports';
 import type { Actor } from '../auth/roles';
+import type { ContactRecord } from '../contacts/contacts.repository';
 import { piiLens, sharedPlaceLens, type PiiLens } from '../auth/pii';
 import type { TicketListRow } from './tickets.repository';
 import {
@@ -7,7 +8,6 @@ import {
   ticketStatusLabels,
   type AssignmentRecord,
   type CallerAsGiven,
-  type ContactRecord,
   type ExtensionRequestRecord,
   type TicketEventRecord,
 } from './ticket.types';

@@ -180,13 +180,3 @@ export interface CallerAsGiven {
   confidential: boolean;
 }
 
-export interface ContactRecord {
-  id: number;
-  phone: string | null;
-  wechatOpenid: string | null;
-  name: string | null;
-  idNumber: string | null;
-  anonymous: boolean;
-  confidential: boolean;
-  smsOptedOut: boolean;
-}

@@ -1,12 +1,12 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../auth/roles';
-import { columnList, pgArray, returningAs, selectAs, type Queryable } from '../db/db';
+import { contactColumns, type ContactRecord } from '../contacts/contacts.repository';
+import { pgArray, returningAs, selectAs, type Queryable } from '../db/db';
 import type {
   AssignmentRecord,
   AssignmentRole,
   AssignmentStatus,
   Channel,
-  ContactRecord,
   ExtensionRequestRecord,
   RequestType,
   TicketEventRecord,
@@ -59,16 +59,6 @@ const ticketColumns = {
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof TicketRecord, string>;
 
-const contactColumns = {
-  id: 'id',
-  phone: 'phone',
-  wechatOpenid: 'wechat_openid',
-  name: 'name',
-  idNumber: 'id_number',
-  anonymous: 'anonymous',
-  confidential: 'confidential',
-  smsOptedOut: 'sms_opted_out',
-};
 
 const patchColumns: Record<keyof TicketPatch, string> = {
   status: 'status',
@@ -469,43 +459,6 @@ export async function listExtensionRequests(db: Queryable, ticketId: number): Pr
   return db('extension_requests').select(extensionColumns).where({ ticket_id: ticketId }).orderBy('id');
 }
 
-/** The contact behind a phone number or WeChat openid, created on first contact. */
-export async function upsertContactByIdentity(db: Queryable, identity: { phone?: string; wechatOpenid?: string }): Promise<ContactRecord> {
-  const [contact] = await upsertContactsByIdentity(db, [identity]);
-  if (!contact) throw new Error('a contact needs a phone number or an openid');
-  return contact;
-}
-
-/**
- * Many contacts at once, by phone or by openid (intake's batches). Rows are locked in a fixed
- * order, so two batches that share contacts wait for each other instead of deadlocking.
- */
-export async function upsertContactsByIdentity(db: Queryable, identities: ReadonlyArray<{ phone?: string; wechatOpenid?: string }>): Promise<ContactRecord[]> {
-  const found: ContactRecord[] = [];
-  for (const column of ['phone', 'wechat_openid'] as const) {
-    const values = [...new Set(identities.map((i) => (column === 'phone' ? i.phone : i.phone ? undefined : i.wechatOpenid)).filter((v): v is string => Boolean(v)))].sort();
-    if (values.length === 0) continue;
-    const { rows } = await db.raw<{ rows: ContactRecord[] }>(
-      `insert into contacts (${column}) select unnest(?::text[]) order by 1
-       on conflict (${column}) where ${column} is not null do update set updated_at = now()
-       returning ${columnList(contactColumns)}`,
-      [values],
-    );
-    found.push(...rows);
-  }
-  return found;
-}
-
-/** A caller who withheld their number: a contact of their own, marked anonymous. */
-export async function insertAnonymousContact(db: Queryable): Promise<ContactRecord> {
-  const [row] = await db('contacts').insert({ anonymous: true }).returning(returningAs(contactColumns));
-  return row as ContactRecord;
-}
-
-export async function setSmsOptOut(db: Queryable, contactId: number, optedOut: boolean): Promise<void> {
-  await db('contacts').update({ sms_opted_out: optedOut, updated_at: db.fn.now() }).where({ id: contactId });
-}
-
 export async function findTicketByNumber(db: Queryable, number: string): Promise<TicketRecord | undefined> {
   return db('tickets').select(ticketColumns).where({ number }).first();
 }
@@ -514,11 +467,6 @@ export async function findTicketByNumber(db: Queryable, number: string): Promise
 export async function isRequester(db: Queryable, ticket: TicketRecord, contactId: number): Promise<boolean> {
   if (ticket.contactId === contactId) return true;
   return Boolean(await db('ticket_requesters').where({ ticket_id: ticket.id, contact_id: contactId }).first());
-}
-
-export async function findContacts(db: Queryable, ids: readonly number[]): Promise<ContactRecord[]> {
-  if (ids.length === 0) return [];
-  return db('contacts').select(contactColumns).whereIn('id', ids);
 }
 
 export async function linkRequesters(db: Queryable, ticketId: number, contactIds: readonly number[], sourceTicketId: number): Promise<void> {

@@ -1,4 +1,5 @@
 import { audit } from '../auth/audit';
+import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
 import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
@@ -18,7 +19,7 @@ import { triageJobs } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { contactAsGiven, presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
-import { returnReasonLabels, type AssignmentRecord, type ContactRecord, type TicketPatch, type TicketRecord } from './ticket.types';
+import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
 import type { ClockService, Planned } from '../sla/clocks.service';
@@ -626,7 +627,7 @@ export class TicketsService {
     },
 
     reveal_contact: async ({ trx, ticket, actor }, body) => {
-      const contact = contactAsGiven(ticket.contactId === null ? undefined : (await repo.findContacts(trx, [ticket.contactId]))[0], ticket.caller);
+      const contact = contactAsGiven(ticket.contactId === null ? undefined : (await findContacts(trx, [ticket.contactId]))[0], ticket.caller);
       if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
       if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
       // Audited twice, in this transaction: the ticket's timeline, and the audit log (who, when, from where).
@@ -704,7 +705,7 @@ export class TicketsService {
 
   private async contactsById(ids: ReadonlyArray<number | null>): Promise<Map<number, ContactRecord>> {
     const unique = [...new Set(ids.filter((id): id is number => id !== null))];
-    return new Map((await repo.findContacts(this.db, unique)).map((c) => [c.id, c]));
+    return new Map((await findContacts(this.db, unique)).map((c) => [c.id, c]));
   }
 
   /** Work after commit must not undo the commit: a lost enqueue is re-derived by the recovery sweep. */

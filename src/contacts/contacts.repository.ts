@@ -1,0 +1,72 @@
+import { columnList, returningAs, type Queryable } from '../db/db';
+
+/**
+ * Citizens' contact rows: one per phone number and per WeChat openid, holding the latest name,
+ * anonymity and confidentiality given (each ticket keeps what was given on it: tickets.caller).
+ * The one place that reads and writes them, but for the ticket insert, which upserts its callers
+ * inside its own one-statement batch (src/tickets/tickets.repository.ts, insertTickets) for speed.
+ */
+export interface ContactRecord {
+  id: number;
+  phone: string | null;
+  wechatOpenid: string | null;
+  name: string | null;
+  idNumber: string | null;
+  anonymous: boolean;
+  confidential: boolean;
+  smsOptedOut: boolean;
+}
+
+export const contactColumns = {
+  id: 'id',
+  phone: 'phone',
+  wechatOpenid: 'wechat_openid',
+  name: 'name',
+  idNumber: 'id_number',
+  anonymous: 'anonymous',
+  confidential: 'confidential',
+  smsOptedOut: 'sms_opted_out',
+};
+
+/** The contact behind a phone number or WeChat openid, created on first contact. */
+export async function upsertContactByIdentity(db: Queryable, identity: { phone?: string; wechatOpenid?: string }): Promise<ContactRecord> {
+  const [contact] = await upsertContactsByIdentity(db, [identity]);
+  if (!contact) throw new Error('a contact needs a phone number or an openid');
+  return contact;
+}
+
+/**
+ * Many contacts at once, by phone or by openid (intake's batches). Rows are locked in a fixed
+ * order, so two batches that share contacts wait for each other instead of deadlocking.
+ */
+export async function upsertContactsByIdentity(db: Queryable, identities: ReadonlyArray<{ phone?: string; wechatOpenid?: string }>): Promise<ContactRecord[]> {
+  const found: ContactRecord[] = [];
+  for (const column of ['phone', 'wechat_openid'] as const) {
+    const values = [...new Set(identities.map((i) => (column === 'phone' ? i.phone : i.phone ? undefined : i.wechatOpenid)).filter((v): v is string => Boolean(v)))].sort();
+    if (values.length === 0) continue;
+    const { rows } = await db.raw<{ rows: ContactRecord[] }>(
+      `insert into contacts (${column}) select unnest(?::text[]) order by 1
+       on conflict (${column}) where ${column} is not null do update set updated_at = now()
+       returning ${columnList(contactColumns)}`,
+      [values],
+    );
+    found.push(...rows);
+  }
+  return found;
+}
+
+/** A caller who withheld their number: a contact of their own, marked anonymous. */
+export async function insertAnonymousContact(db: Queryable): Promise<ContactRecord> {
+  const [row] = await db('contacts').insert({ anonymous: true }).returning(returningAs(contactColumns));
+  return row as ContactRecord;
+}
+
+export async function setSmsOptOut(db: Queryable, contactId: number, optedOut: boolean): Promise<void> {
+  await db('contacts').update({ sms_opted_out: optedOut, updated_at: db.fn.now() }).where({ id: contactId });
+}
+
+export async function findContacts(db: Queryable, ids: readonly number[]): Promise<ContactRecord[]> {
+  if (ids.length === 0) return [];
+  return db('contacts').select(contactColumns).whereIn('id', ids);
+}
+
