@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import type { LaneConcurrency } from '../jobs/job-catalogue';
@@ -9,6 +10,22 @@ import type { LaneConcurrency } from '../jobs/job-catalogue';
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+/** A comma-separated list of addresses or CIDRs (IPv4 or IPv6), checked at start rather than at the first request. */
+const isAddressOrCidr = (entry: string): boolean => {
+  const [address, prefix, extra] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128));
+};
+const addressList = (also: readonly string[] = []) =>
+  z
+    .string()
+    .trim()
+    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .refine((entries) => entries.every((entry) => also.includes(entry) || isAddressOrCidr(entry)), {
+      message: `addresses or CIDRs separated by commas${also.length ? ` (or ${also.join(', ')})` : ''}`,
+    });
 
 const optionalUrl = z.preprocess((value) => (value === '' ? undefined : value), z.url().optional());
 
@@ -40,14 +57,14 @@ const envSchema = z.object({
   /** Demo users and data: on by default on the embedded database, off once DATABASE_URL points at a real one. */
   SEED_DEMO: booleanFromEnv.optional(),
   /** Which hops' X-Forwarded-For to believe (Express's "trust proxy"): loopback, a CIDR list, or a hop count. */
-  TRUST_PROXY: z.string().trim().min(1).default('loopback'),
+  TRUST_PROXY: z.union([z.string().trim().regex(/^\d+$/, 'a hop count').transform(Number), addressList(['loopback', 'linklocal', 'uniquelocal'])]).default(['loopback']),
   SIGN_IN_LOCK_AFTER: z.coerce.number().int().min(1).max(1_000).default(10),
   SIGN_IN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
   SIGN_IN_DELAY_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
   SIGN_IN_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   SIGN_IN_ADDRESS_FAILURES_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
   METRICS_TOKEN: z.string().min(16).optional(),
-  METRICS_ALLOW: z.string().trim().optional(),
+  METRICS_ALLOW: addressList().optional(),
   /** Check every API answer against its documented schema (tests and staging; costs a JSON round trip per answer). */
   API_VALIDATE_RESPONSES: booleanFromEnv.default(false),
   /** Swagger UI and the OpenAPI document for anyone: on by default on the embedded database, off with DATABASE_URL. */
@@ -114,7 +131,7 @@ export interface Config {
   /** Sign-in: a growing delay per account, a lock per account and address, a daily cap per address. */
   signIn: { lockAfter: number; lockMs: number; delayAfter: number; delayMaxMs: number; addressFailuresPerDay: number };
   /** Who may read /metrics (a bearer token, and/or addresses or CIDRs), and whether the API docs are public. */
-  exposure: { trustProxy: string; metricsToken?: string; metricsAllow: string[]; apiDocsPublic: boolean; validateResponses: boolean };
+  exposure: { trustProxy: number | string[]; metricsToken?: string; metricsAllow: string[]; apiDocsPublic: boolean; validateResponses: boolean };
   shutdownTimeoutMs: number;
   seedDemo: boolean;
   /** Present when the SMS channel is configured (all of SID, token and sender number). */
@@ -211,7 +228,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     exposure: {
       trustProxy: e.TRUST_PROXY,
       metricsToken: e.METRICS_TOKEN,
-      metricsAllow: (e.METRICS_ALLOW ?? '').split(',').map((entry) => entry.trim()).filter(Boolean),
+      metricsAllow: e.METRICS_ALLOW ?? [],
       apiDocsPublic: e.API_DOCS_PUBLIC ?? !e.DATABASE_URL,
       validateResponses: e.API_VALIDATE_RESPONSES,
     },

@@ -32,7 +32,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // Whose X-Forwarded-For to believe: req.ip is then the client's address (sign-in locks, audit, metrics).
-  app.set('trust proxy', trustProxySetting(deps.exposure.trustProxy));
+  app.set('trust proxy', deps.exposure.trustProxy);
 
   app.use(requestLogging(deps.logger));
   app.use(deps.metrics.middleware);
@@ -154,12 +154,6 @@ const securityHeaders = helmet({
   strictTransportSecurity: { maxAge: 365 * 86_400, includeSubDomains: true },
 });
 
-/** "loopback", a comma-separated list of addresses or CIDRs, or a number of hops. */
-function trustProxySetting(value: string): string | number | string[] {
-  if (/^\d+$/.test(value)) return Number(value);
-  return value.split(',').map((entry) => entry.trim());
-}
-
 /**
  * /metrics for Prometheus only: with METRICS_TOKEN, a bearer token (compared in constant time);
  * with METRICS_ALLOW, those addresses or networks; with neither, this machine only.
@@ -176,7 +170,7 @@ function metricsAccess(exposure: Config['exposure']): RequestHandler {
   const expected = exposure.metricsToken ? Buffer.from(exposure.metricsToken) : undefined;
   return (req, _res, next) => {
     const ip = (req.ip ?? '').replace(/^::ffff:/, '');
-    const byAddress = entries.length > 0 && allowed.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
+    const byAddress = entries.length > 0 && ip !== '' && allowed.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
     const given = Buffer.from(bearerSecret(req.headers.authorization) ?? '');
     const byToken = expected !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
     next(byAddress || byToken ? undefined : new AppError('FORBIDDEN', 'metrics are for the configured scrapers only (METRICS_TOKEN, METRICS_ALLOW)'));

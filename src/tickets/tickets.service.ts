@@ -176,12 +176,13 @@ export class TicketsService {
     if (!row) throw notFound('ticket');
     const relation = await this.relationOf(this.db, actor, row.id);
     if (!relation.visible) throw notFound('ticket');
-    const [assignments, extensions, events, requesterLinks, mergedInto] = await Promise.all([
+    const [assignments, extensions, events, requesterLinks, mergedInto, provisional] = await Promise.all([
       repo.listAssignments(this.db, id),
       repo.listExtensionRequests(this.db, id),
       repo.listEvents(this.db, id),
       repo.listRequesterContactIds(this.db, id),
       row.mergedIntoId ? repo.findTicket(this.db, row.mergedIntoId) : undefined,
+      this.clocks.provisionalCheck(),
     ]);
     const departments = new Map((await findDepartmentsByIds(this.db, [...new Set(assignments.map((a) => a.departmentId))])).map((d) => [d.id, d.name]));
     const contacts = await this.contactsById([row.contactId, ...requesterLinks.map((r) => r.contactId)]);
@@ -196,7 +197,7 @@ export class TicketsService {
         mergedIntoNumber: mergedInto?.number ?? null,
       },
       actor,
-      await this.clocks.provisionalCheck(),
+      provisional,
     );
   }
 

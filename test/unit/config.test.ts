@@ -27,6 +27,15 @@ describe('configuration', () => {
     expect([config.twilio?.timeoutMs, config.wechat?.timeoutMs, config.slack?.timeoutMs, config.proxy.postal?.timeoutMs]).toEqual([2_500, 2_500, 2_500, 2_500]);
   });
 
+  test('when the proxies to trust or the metrics scrapers are given, then each is an address, a CIDR or a keyword, checked at start', () => {
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 192.168.1.7', METRICS_ALLOW: '10.0.5.0/24,::1' }).exposure).toMatchObject({ trustProxy: ['10.0.0.0/8', '192.168.1.7'], metricsAllow: ['10.0.5.0/24', '::1'] });
+    expect(loadConfig({ TRUST_PROXY: '2' }).exposure.trustProxy).toBe(2);
+    expect(loadConfig({}).exposure).toMatchObject({ trustProxy: ['loopback'], metricsAllow: [] });
+    for (const env of [{ TRUST_PROXY: 'my-proxy' }, { METRICS_ALLOW: '10.0.0.0/40' }, { METRICS_ALLOW: 'loopback' }, { METRICS_ALLOW: '10.0.0.1/8/1' }]) {
+      expect(() => loadConfig(env)).toThrow(/TRUST_PROXY|METRICS_ALLOW/);
+    }
+  });
+
   test('when a value is wrong, then start-up fails with every problem named', () => {
     expect(() => loadConfig({ PORT: 'eighty', DATABASE_URL: 'not a url', SEED_DEMO: 'maybe' })).toThrow(ConfigError);
     expect(() => loadConfig({ QUEUE_BATCH_CONCURRENCY: '0' })).toThrow(/QUEUE_BATCH_CONCURRENCY/);
