@@ -12,7 +12,7 @@ import type { SlaConfigService } from '../sla/sla-config.service';
 import type { TicketAction } from '../tickets/ticket-lifecycle';
 import type { TicketRecord } from '../tickets/ticket.types';
 import type { TicketsService } from '../tickets/tickets.service';
-import { matterColumns, matterRow, type MandateScope, type Matter, type MatterInput } from './matters';
+import { materialFormLabels, matterColumns, matterRow, type MandateScope, type Matter, type MatterInput } from './matters';
 import type { PostalTracker } from './ports';
 
 export type OrderStatus = 'unassigned' | 'offered' | 'accepted' | 'submitted' | 'delivering' | 'done' | 'cancelled';
@@ -369,7 +369,7 @@ export class ProxyService {
   async consult(actor: UserActor, orderId: number, note: string | null): Promise<unknown> {
     await this.withOrder(actor, orderId, { seatMay: true }, async (trx, order, matter) => {
       if (!matter) throw conflict('the order has no matter yet: the seat sets it (POST /tickets/{id}/set-matter)');
-      const list = matter.materials.map((m, i) => `${i + 1}.${m.name}（${m.form === 'original' ? '原件' : m.form === 'copy' ? '复印件' : '原件或复印件'}${m.count > 1 ? `×${m.count}` : ''}${m.deferrable ? '，可容缺后补' : ''}）`).join('；');
+      const list = matter.materials.map((m, i) => `${i + 1}.${m.name}（${materialFormLabels[m.form]}${m.count > 1 ? `×${m.count}` : ''}${m.deferrable ? '，可容缺后补' : ''}）`).join('；');
       const text = `【12345】您申请代办的「${matter.name}」需准备：${list}。法定办理时限${matter.legalDays}个工作日。${matter.eligibility ? `注意：${matter.eligibility}。` : ''}`;
       await this.step(trx, order, 'consult', actor, note, { checklist: matter.materials.map((m) => m.key) });
       return this.toApplicant(trx, order, 'proxy.checklist', text);
@@ -425,7 +425,7 @@ export class ProxyService {
       if (!matter) throw conflict('the order has no matter yet');
       const shortfalls = await materialShortfalls(trx, order.id, matter);
       if (shortfalls.length > 0) {
-        const described = shortfalls.map((m) => `${m.name}（需${m.form === 'original' ? '原件' : m.form === 'copy' ? '复印件' : '原件或复印件'}×${m.needed}，已收${m.held}）`);
+        const described = shortfalls.map((m) => `${m.name}（需${materialFormLabels[m.form]}×${m.needed}，已收${m.held}）`);
         throw conflict(`materials still missing: ${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
       }
       await trx('proxy_orders').update({ status: 'submitted', acceptance_number: input.acceptanceNumber, submitted_at: trx.fn.now(), updated_at: trx.fn.now() }).where({ id: order.id });
