@@ -1,22 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { eventually } from '../support/fake-twilio';
 import { createTicket } from '../support/tickets';
-import { startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
-import { hotline, signedPost, twilioAccount, twilioEnv } from '../support/twilio';
+import type { AuthedAgent, TestHub } from '../support/test-hub';
+import { inboundSms, signedPost, startTwilioHub } from '../support/twilio';
 
-let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
+let hub: Awaited<ReturnType<typeof startTwilioHub>>;
 let t: TestHub;
 let operator: AuthedAgent;
 
 beforeAll(async () => {
-  fake = await startFakeTwilio(twilioAccount);
-  t = await startTestHub({ env: twilioEnv(fake.url) });
+  hub = await startTwilioHub();
+  t = hub.t;
   operator = await t.as('operator');
 });
-afterAll(async () => {
-  await t.close();
-  await fake.close();
-});
+afterAll(() => hub.close());
 
 const ticketCount = async () => Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n);
 
@@ -54,12 +50,12 @@ describe('text that is not clean Unicode', () => {
 
   test('when a signed SMS holds a NUL, then the message is kept without it and the citizen is answered', async () => {
     const phone = `+86139${String(Date.now()).slice(-8)}`;
-    const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: '路灯\u0000坏了', NumMedia: '0' };
+    const params = inboundSms(phone, '路灯\u0000坏了');
     const res = await signedPost(t, '/webhooks/twilio/sms', params);
     expect(res.status).toBe(200);
     const stored = await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid }).first();
     expect(stored.text).toBe('路灯坏了');
-    await eventually(() => fake.sent.some((m) => m.to === phone));
+    await eventually(() => hub.fake.sent.some((m) => m.to === phone));
   });
 });
 

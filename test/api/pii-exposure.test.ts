@@ -1,25 +1,21 @@
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { eventually } from '../support/fake-twilio';
 import { act } from '../support/tickets';
-import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
-import { hotline, signedPost, twilioAccount, twilioEnv } from '../support/twilio';
+import { demoIds, type AuthedAgent, type TestHub } from '../support/test-hub';
+import { inboundSms, signedPost, startTwilioHub } from '../support/twilio';
 
-let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
+let hub: Awaited<ReturnType<typeof startTwilioHub>>;
 let t: TestHub;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let operator: AuthedAgent, agent: AuthedAgent, head: AuthedAgent;
 
 beforeAll(async () => {
-  fake = await startFakeTwilio(twilioAccount);
-  t = await startTestHub({ env: twilioEnv(fake.url) });
+  hub = await startTwilioHub();
+  t = hub.t;
   ids = await demoIds(t.hub);
   [operator, agent, head] = await Promise.all([t.as('operator'), t.as('agent'), t.as('head')]);
 });
-afterAll(async () => {
-  await t.close();
-  await fake.close();
-});
+afterAll(() => hub.close());
 
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 const mobile = fc.tuple(fc.constantFrom('3', '5', '7', '8', '9'), digits(9)).map(([second, rest]) => `1${second}${rest}`);
@@ -85,7 +81,7 @@ describe('personal data never reaches a department in clear', () => {
 
   test('when a citizen texts again after dispatch, then the timeline names no phone number to the department', async () => {
     const phone = `+86136${String(Date.now()).slice(-8)}`;
-    const sms = (body: string) => ({ MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: body, NumMedia: '0' });
+    const sms = (body: string) => inboundSms(phone, body);
     await signedPost(t, '/webhooks/twilio/sms', sms('楼道灯不亮'));
     const ticket = (await eventually(async () => t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).first('t.id'))) as { id: number };
     await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
