@@ -9,7 +9,10 @@ import { callParams } from './twilio-voice/twilio-voice.routes';
 const errors = { content: { 'application/json': { schema: errorResponseSchema } } };
 const form = (schema: z.ZodType) => ({ content: { 'application/x-www-form-urlencoded': { schema } } });
 const twiml = { description: 'TwiML', content: { 'text/xml': { schema: z.string() } } };
-const signed = { 403: { description: 'X-Twilio-Signature missing or wrong', ...errors }, 503: { description: 'Twilio is not configured', ...errors } };
+const signed = {
+  403: { description: 'X-Twilio-Signature missing or wrong', ...errors },
+  503: { description: 'Twilio is not configured', ...errors },
+};
 
 /**
  * The channels' endpoints in the OpenAPI document, from the schemas their routers validate with:
@@ -21,7 +24,8 @@ export function documentChannels(registry: OpenAPIRegistry): void {
     path: '/webhooks/twilio/sms',
     tags: ['webhooks'],
     summary: 'An inbound SMS (Twilio): stored, acknowledged with empty TwiML at once, handled in the background',
-    description: 'Signed with X-Twilio-Signature over PUBLIC_URL + path. Idempotent on MessageSid. Control characters are removed from the text; the message is kept.',
+    description:
+      'Signed with X-Twilio-Signature over PUBLIC_URL + path. Idempotent on MessageSid. Control characters are removed from the text; the message is kept.',
     request: { body: form(inboundSchema) },
     responses: { 200: twiml, 400: { description: 'Malformed webhook', ...errors }, ...signed },
   });
@@ -46,7 +50,14 @@ export function documentChannels(registry: OpenAPIRegistry): void {
     ['/webhooks/twilio/survey/answer', 'The citizen’s key press in the survey'],
     ['/webhooks/twilio/survey/status', 'A survey call’s final status'],
   ] as const) {
-    registry.registerPath({ method: 'post', path, tags: ['webhooks'], summary, request: { body: form(callParams.loose()) }, responses: { 200: twiml, 400: { description: 'Malformed webhook', ...errors }, ...signed } });
+    registry.registerPath({
+      method: 'post',
+      path,
+      tags: ['webhooks'],
+      summary,
+      request: { body: form(callParams.loose()) },
+      responses: { 200: twiml, 400: { description: 'Malformed webhook', ...errors }, ...signed },
+    });
   }
   registry.registerPath({
     method: 'post',
@@ -54,8 +65,15 @@ export function documentChannels(registry: OpenAPIRegistry): void {
     tags: ['webhooks'],
     summary: 'Slack interactivity and the /12345 slash command (Bolt)',
     description: 'Signed with the Slack signing secret; X-Slack-Request-Timestamp within five minutes of now either way; at most 256 KB.',
-    request: { body: form(z.object({ payload: z.string().optional(), command: z.string().optional(), text: z.string().optional() }).loose()) },
-    responses: { 200: { description: 'Acknowledged' }, 401: { description: 'Signature or timestamp wrong', ...errors }, 413: { description: 'Too large', ...errors }, 503: { description: 'Slack is not configured', ...errors } },
+    request: {
+      body: form(z.object({ payload: z.string().optional(), command: z.string().optional(), text: z.string().optional() }).loose()),
+    },
+    responses: {
+      200: { description: 'Acknowledged' },
+      401: { description: 'Signature or timestamp wrong', ...errors },
+      413: { description: 'Too large', ...errors },
+      503: { description: 'Slack is not configured', ...errors },
+    },
   });
 
   const citizen = [{ citizenAuth: [] }];
@@ -75,10 +93,32 @@ export function documentChannels(registry: OpenAPIRegistry): void {
       },
     });
   const json = (schema: z.ZodType) => ({ body: { content: { 'application/json': { schema } } } });
-  const myTicket = z.object({ id: z.number().int(), number: z.string(), status: z.string(), statusLabel: z.string(), title: z.string(), createdAt: instant, updatedAt: instant });
+  const myTicket = z.object({
+    id: z.number().int(),
+    number: z.string(),
+    status: z.string(),
+    statusLabel: z.string(),
+    title: z.string(),
+    createdAt: instant,
+    updatedAt: instant,
+  });
   mp('post', '/login', 'Sign in with a wx.login() code', json(loginBody), 200, z.object({ token: z.string(), expiresAt: instant }));
-  mp('post', '/messages', 'Send a request or a chat message', json(messageBody), 202, z.object({ messageId: z.number().int(), duplicate: z.boolean() }));
-  mp('get', '/messages', 'The chat transcript', { query: transcriptQuery }, 200, z.object({ items: z.array(z.object({ direction: z.enum(['in', 'out']), text: z.string(), at: instant }).loose()) }));
+  mp(
+    'post',
+    '/messages',
+    'Send a request or a chat message',
+    json(messageBody),
+    202,
+    z.object({ messageId: z.number().int(), duplicate: z.boolean() }),
+  );
+  mp(
+    'get',
+    '/messages',
+    'The chat transcript',
+    { query: transcriptQuery },
+    200,
+    z.object({ items: z.array(z.object({ direction: z.enum(['in', 'out']), text: z.string(), at: instant }).loose()) }),
+  );
   mp(
     'get',
     '/survey',
@@ -91,12 +131,26 @@ export function documentChannels(registry: OpenAPIRegistry): void {
           callbackId: z.number().int(),
           ticketNumber: z.string(),
           windowEndsAt: instant,
-          questions: z.array(z.object({ key: z.string(), text: z.string(), options: z.array(z.object({ value: z.union([z.boolean(), z.string()]), label: z.string() })).optional(), optional: z.boolean().optional() })),
+          questions: z.array(
+            z.object({
+              key: z.string(),
+              text: z.string(),
+              options: z.array(z.object({ value: z.union([z.boolean(), z.string()]), label: z.string() })).optional(),
+              optional: z.boolean().optional(),
+            }),
+          ),
         })
         .nullable(),
     }),
   );
-  mp('post', '/surveys/{id}/answers', 'Answer the survey card at once', { params: idPath, ...json(surveyAnswerBody) }, 200, z.object({ outcome: z.string() }));
+  mp(
+    'post',
+    '/surveys/{id}/answers',
+    'Answer the survey card at once',
+    { params: idPath, ...json(surveyAnswerBody) },
+    200,
+    z.object({ outcome: z.string() }),
+  );
   mp('get', '/tickets', 'My tickets', {}, 200, z.object({ items: z.array(myTicket) }));
   mp(
     'get',

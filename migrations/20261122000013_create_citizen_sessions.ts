@@ -17,5 +17,7 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('drop table citizen_sessions; alter table conversations drop column last_inbound_at; alter table conversations drop column last_reply_at;');
+  await knex.raw(
+    'drop table citizen_sessions; alter table conversations drop column last_inbound_at; alter table conversations drop column last_reply_at;',
+  );
 }

@@ -22,11 +22,20 @@ const main = path.resolve(__dirname, '../src/main.js');
 
 async function startHub(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [main], { env: { ...env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', SEED_DEMO: 'true' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [main], {
+    env: { ...env, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', SEED_DEMO: 'true' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i += 1) {
     if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}`);
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { url, child };
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { url, child };
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error('hub did not become ready');
@@ -39,7 +48,11 @@ const stopHub = (child: ChildProcess) =>
   });
 
 async function run(name: string, url: string, databaseUrl: string | undefined): Promise<Record<string, string | number>> {
-  const login = await fetch(`${url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'operator', password: 'operator-12345' }) });
+  const login = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'operator', password: 'operator-12345' }),
+  });
   const { token } = (await login.json()) as { token: string };
   const body = JSON.stringify({
     requestType: 'complaint',
@@ -51,8 +64,17 @@ async function run(name: string, url: string, databaseUrl: string | undefined): 
   });
   // Each call from a different citizen, as on a real hotline (one caller would make one hot contact row).
   let calls = 0;
-  const fromNextCaller = (request: { body?: string | Buffer }) => ({ ...request, body: body.replace('13812345678', String(13_800_000_000 + (calls++ % 100_000_000))) });
-  const request = { url: `${url}/api/v1/tickets`, method: 'POST' as const, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body, requests: [{ setupRequest: fromNextCaller }] };
+  const fromNextCaller = (request: { body?: string | Buffer }) => ({
+    ...request,
+    body: body.replace('13812345678', String(13_800_000_000 + (calls++ % 100_000_000))),
+  });
+  const request = {
+    url: `${url}/api/v1/tickets`,
+    method: 'POST' as const,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body,
+    requests: [{ setupRequest: fromNextCaller }],
+  };
   await autocannon({ ...request, connections, duration: 3 }); // warm-up: JIT, pools, caches
   const result = await autocannon({ ...request, connections, duration: durationS });
   const row = {
@@ -88,7 +110,9 @@ async function main_(): Promise<void> {
     const prefix = `hh-bench-${Date.now()}`;
     const hub = await startHub({ ...process.env, DATABASE_URL: url.toString(), REDIS_PREFIX: prefix });
     try {
-      rows.push(await run(`PostgreSQL at DATABASE_URL${process.env.REDIS_URL ? ' + BullMQ' : ' + in-process jobs'}`, hub.url, url.toString()));
+      rows.push(
+        await run(`PostgreSQL at DATABASE_URL${process.env.REDIS_URL ? ' + BullMQ' : ' + in-process jobs'}`, hub.url, url.toString()),
+      );
     } finally {
       await stopHub(hub.child);
       await admin.raw(`drop database "${name}" with (force)`);

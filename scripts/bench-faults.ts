@@ -31,7 +31,8 @@ const publicUrl = 'https://hub.bench.test';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function run(): Promise<void> {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('bench:faults runs against real services: set DATABASE_URL and REDIS_URL');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('bench:faults runs against real services: set DATABASE_URL and REDIS_URL');
   const fake = await startFakeTwilio(account);
   // A slow provider: every send is answered after providerMs, so kills land mid-send.
   fake.hooks.beforeAnswer = async () => void (await sleep(providerMs));
@@ -71,7 +72,14 @@ async function run(): Promise<void> {
     const apiPort = await freePort();
     start('api', apiPort);
     const url = `http://127.0.0.1:${apiPort}`;
-    for (let i = 0; !(await fetch(`${url}/readyz`).then((r) => r.ok, () => false)); i += 1) {
+    for (
+      let i = 0;
+      !(await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      i += 1
+    ) {
       if (i > 600) throw new Error('the api hub did not become ready');
       await sleep(100);
     }
@@ -82,14 +90,24 @@ async function run(): Promise<void> {
     const accepted = new Set<string>();
     let refused = 0;
     const post = async (phone: string, attempt = 0): Promise<void> => {
-      const params = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: account.accountSid, From: phone, To: '+8610612345', Body: '小区门口路灯不亮，请尽快维修。', NumMedia: '0' };
+      const params = {
+        MessageSid: `SM${randomBytes(16).toString('hex')}`,
+        AccountSid: account.accountSid,
+        From: phone,
+        To: '+8610612345',
+        Body: '小区门口路灯不亮，请尽快维修。',
+        NumMedia: '0',
+      };
       const signature = twilio.getExpectedTwilioSignature(account.authToken, `${publicUrl}/webhooks/twilio/sms`, params);
       const ok = await fetch(`${url}/webhooks/twilio/sms`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
         body: new URLSearchParams(params).toString(),
         signal: AbortSignal.timeout(10_000),
-      }).then((r) => r.ok, () => false);
+      }).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (ok) accepted.add(phone);
       else if (attempt < 20) {
         refused += 1;
@@ -107,7 +125,9 @@ async function run(): Promise<void> {
         const victim = workers[next % 2]!;
         victim.kill('SIGKILL');
         kills += 1;
-        await new Promise<void>((resolve) => (victim.exitCode !== null || victim.signalCode !== null ? resolve() : victim.once('exit', () => resolve())));
+        await new Promise<void>((resolve) =>
+          victim.exitCode !== null || victim.signalCode !== null ? resolve() : victim.once('exit', () => resolve()),
+        );
         workers[next % 2] = start('worker', await freePort());
         next += 1;
         if (pgRestart && pgRestarts === 0 && Date.now() - started > (durationS * 1000) / 2) {
@@ -151,7 +171,7 @@ async function run(): Promise<void> {
     console.log(`\nexactly once under faults: 1 api + 2 worker hubs, PostgreSQL + BullMQ, provider answering in ${providerMs} ms`);
     console.table([
       {
-        'citizens': total,
+        citizens: total,
         'rate/s': rate,
         seconds: durationS,
         'webhooks refused then retried': refused,

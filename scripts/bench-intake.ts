@@ -35,7 +35,8 @@ const account = { accountSid: `AC${'b'.repeat(32)}`, authToken: 'bench-auth-toke
 const publicUrl = 'https://hub.bench.test';
 
 async function run(): Promise<void> {
-  if (!process.env.DATABASE_URL || !process.env.REDIS_URL) throw new Error('bench:intake runs against real services: set DATABASE_URL and REDIS_URL');
+  if (!process.env.DATABASE_URL || !process.env.REDIS_URL)
+    throw new Error('bench:intake runs against real services: set DATABASE_URL and REDIS_URL');
   const fake = await startFakeTwilio(account);
   const admin = knex({ client: 'pg', connection: process.env.DATABASE_URL });
   const database = `hh_bench_intake_${Date.now()}`;
@@ -70,7 +71,13 @@ async function run(): Promise<void> {
     hubs.push(await startHub(split ? 'api' : 'all', port));
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i += 1) {
-      if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${url}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 600) throw new Error('hub did not become ready');
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -89,7 +96,10 @@ async function run(): Promise<void> {
         NumMedia: '0',
       };
       const signature = twilio.getExpectedTwilioSignature(account.authToken, `${publicUrl}/webhooks/twilio/sms`, params);
-      return { headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() };
+      return {
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature },
+        body: new URLSearchParams(params).toString(),
+      };
     };
     // One message first, through to its acknowledgement: the workers are up and warm.
     const probe = signedRequest();
@@ -112,7 +122,7 @@ async function run(): Promise<void> {
     const workedOff = async (since: number, base: Counts, inbound: number) => {
       const at: { queued?: number; sent?: number; triaged?: number } = {};
       let now = base;
-      for (const deadline = Date.now() + 300_000; Date.now() < deadline && at.triaged === undefined; ) {
+      for (const deadline = Date.now() + 300_000; Date.now() < deadline && at.triaged === undefined;) {
         now = await counts();
         const seconds = (Date.now() - since) / 1000;
         if (at.queued === undefined && now.tickets - base.tickets >= inbound && now.queued - base.queued >= inbound) at.queued = seconds;
@@ -131,7 +141,14 @@ async function run(): Promise<void> {
     if (warmupS > 0) {
       const base = await counts();
       const since = Date.now();
-      await openLoop({ url: `${url}/webhooks/twilio/sms`, rate, durationS: warmupS, connections, agent, requests: Array.from({ length: Math.ceil(rate * warmupS) }, signedRequest) });
+      await openLoop({
+        url: `${url}/webhooks/twilio/sms`,
+        rate,
+        durationS: warmupS,
+        connections,
+        agent,
+        requests: Array.from({ length: Math.ceil(rate * warmupS) }, signedRequest),
+      });
       await new Promise((r) => setTimeout(r, 500));
       if (!webhooksOnly) await workedOff(since, base, (await counts()).inbound - base.inbound);
     }
@@ -143,7 +160,12 @@ async function run(): Promise<void> {
     const started = Date.now();
     // What each process costs the two cores while the webhooks arrive (the load generator shares them).
     const cpuUsed = measureCpu({
-      ...Object.fromEntries(hubs.map((hub, i) => [hubs.length === 1 ? (webhooksOnly ? 'api hub' : 'hub (all)') : ['api hub', 'worker hub'][i]!, (_: string, pid: number) => pid === hub.pid])),
+      ...Object.fromEntries(
+        hubs.map((hub, i) => [
+          hubs.length === 1 ? (webhooksOnly ? 'api hub' : 'hub (all)') : ['api hub', 'worker hub'][i]!,
+          (_: string, pid: number) => pid === hub.pid,
+        ]),
+      ),
       PostgreSQL: (command) => command === 'postgres',
       Redis: (command) => command.startsWith('redis-server'),
       'generator + fake Twilio': (_, pid) => pid === process.pid,
@@ -153,14 +175,36 @@ async function run(): Promise<void> {
     const answeredS = (Date.now() - started) / 1000;
     const cpu = cpuUsed();
     const cpuLine = cpu
-      ? `CPU while the webhooks arrived, % of one core (${os.cpus().length} cores = ${100 * os.cpus().length}%): ${Object.entries(cpu.groups).map(([group, percent]) => `${group} ${percent}`).join(', ')}; together ${Object.values(cpu.groups).reduce((a, b) => a + b, 0)}; machine idle ${cpu.idle}, taken by the hypervisor (steal) ${cpu.steal}`
+      ? `CPU while the webhooks arrived, % of one core (${os.cpus().length} cores = ${100 * os.cpus().length}%): ${Object.entries(
+          cpu.groups,
+        )
+          .map(([group, percent]) => `${group} ${percent}`)
+          .join(
+            ', ',
+          )}; together ${Object.values(cpu.groups).reduce((a, b) => a + b, 0)}; machine idle ${cpu.idle}, taken by the hypervisor (steal) ${cpu.steal}`
       : 'CPU per process: not measured (no /proc)';
     // Requests still in flight when the generator stopped also reach the hub: count what was stored.
     await new Promise((r) => setTimeout(r, 500));
     const inbound = (await counts()).inbound - base.inbound;
     if (webhooksOnly) {
-      console.log(`\nsigned Twilio SMS webhooks alone (hub of role api, no worker), ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ`);
-      console.table([{ 'target rate/s': rate, seconds: durationS, 'webhooks sent': result.sent, accepted: result.ok, 'non-2xx': result.failed, 'ack p50 ms': result.p50, 'ack p99 ms': result.p99, 'ack max ms': result.max, 'generator lag p99 ms': result.generatorLagP99, 'achieved rate/s': result.rate, 'inbound stored': inbound }]);
+      console.log(
+        `\nsigned Twilio SMS webhooks alone (hub of role api, no worker), ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ`,
+      );
+      console.table([
+        {
+          'target rate/s': rate,
+          seconds: durationS,
+          'webhooks sent': result.sent,
+          accepted: result.ok,
+          'non-2xx': result.failed,
+          'ack p50 ms': result.p50,
+          'ack p99 ms': result.p99,
+          'ack max ms': result.max,
+          'generator lag p99 ms': result.generatorLagP99,
+          'achieved rate/s': result.rate,
+          'inbound stored': inbound,
+        },
+      ]);
       console.log(cpuLine);
       console.log(gaugeLine);
       return;
@@ -173,7 +217,9 @@ async function run(): Promise<void> {
     const endToEndS = at.sent ?? (Date.now() - started) / 1000;
     const measured = fake.sent.slice(sentBefore);
     const recipients = new Set(measured.map((m) => m.to));
-    console.log(`\nintake over signed Twilio SMS webhooks, ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ, ${split ? 'hubs api + worker' : 'one hub (all)'}`);
+    console.log(
+      `\nintake over signed Twilio SMS webhooks, ${os.cpus().length} cores, node ${process.version}, PostgreSQL + BullMQ, ${split ? 'hubs api + worker' : 'one hub (all)'}`,
+    );
     console.table([
       {
         'target rate/s': rate,

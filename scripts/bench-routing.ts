@@ -4,7 +4,13 @@
  * Pure in-memory work, as in the hub: the catalog is compiled once (and again on change).
  * Options: --entries N --regions N --seconds S.
  */
-import { DispatchCatalog, findConflict, type CatalogEntry, type RoutingInput, type RoutingReferences } from '../src/routing/dispatch-catalog';
+import {
+  DispatchCatalog,
+  findConflict,
+  type CatalogEntry,
+  type RoutingInput,
+  type RoutingReferences,
+} from '../src/routing/dispatch-catalog';
 import { requestTypes } from '../src/tickets/ticket.types';
 
 const arg = (name: string, fallback: number) => {
@@ -54,7 +60,8 @@ const regions = regionTree(regionCount);
 const categories: Array<RoutingReferences['categories'][number]> = [];
 for (let top = 1; top <= 20; top++) {
   categories.push({ id: top * 100, parentId: null, level: 1, name: `c${top}` });
-  for (let child = 1; child <= 8; child++) categories.push({ id: top * 100 + child, parentId: top * 100, level: 2, name: `c${top}-${child}` });
+  for (let child = 1; child <= 8; child++)
+    categories.push({ id: top * 100 + child, parentId: top * 100, level: 2, name: `c${top}-${child}` });
 }
 const districts = regions.filter((r) => r.level === 'district');
 const departments = [
@@ -111,6 +118,14 @@ while (process.hrtime.bigint() < until) {
 }
 const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
 
-console.log(`catalog: ${entries.length} entries, ${regions.length} regions, ${categories.length} categories, ${departments.length} departments (compiled in ${compileMs.toFixed(1)} ms)`);
-console.log(`decisions: ${decisions} in ${elapsed.toFixed(2)} s on one core → ${Math.round(decisions / elapsed).toLocaleString('en-US')} decisions/s (${((elapsed / decisions) * 1e6).toFixed(2)} µs each)`);
-console.log(`outcomes: ${Object.entries(outcomes).map(([k, v]) => `${k} ${((v / decisions) * 100).toFixed(1)}%`).join(', ')}`);
+console.log(
+  `catalog: ${entries.length} entries, ${regions.length} regions, ${categories.length} categories, ${departments.length} departments (compiled in ${compileMs.toFixed(1)} ms)`,
+);
+console.log(
+  `decisions: ${decisions} in ${elapsed.toFixed(2)} s on one core → ${Math.round(decisions / elapsed).toLocaleString('en-US')} decisions/s (${((elapsed / decisions) * 1e6).toFixed(2)} µs each)`,
+);
+console.log(
+  `outcomes: ${Object.entries(outcomes)
+    .map(([k, v]) => `${k} ${((v / decisions) * 100).toFixed(1)}%`)
+    .join(', ')}`,
+);

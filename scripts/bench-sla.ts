@@ -16,8 +16,18 @@ const calendar = compileCalendar({ weekHours: standardWeek });
 const compileMs = Number(process.hrtime.bigint() - started) / 1e6;
 
 // Starts spread over 2026 (国庆 and 春节 included); limits: 1 h emergency, 2/24 working hours, 1/7/15 working days.
-const limits: Array<[number, LimitUnit]> = [[1, 'natural_hours'], [2, 'working_hours'], [24, 'working_hours'], [1, 'working_days'], [7, 'working_days'], [15, 'working_days']];
-const starts = Array.from({ length: 4_096 }, (_, i) => new Date(Date.parse('2026-01-01T00:00:00Z') + ((i * 7_919_993) % (365 * 86_400)) * 1000));
+const limits: Array<[number, LimitUnit]> = [
+  [1, 'natural_hours'],
+  [2, 'working_hours'],
+  [24, 'working_hours'],
+  [1, 'working_days'],
+  [7, 'working_days'],
+  [15, 'working_days'],
+];
+const starts = Array.from(
+  { length: 4_096 },
+  (_, i) => new Date(Date.parse('2026-01-01T00:00:00Z') + ((i * 7_919_993) % (365 * 86_400)) * 1000),
+);
 
 let checksum = 0;
 for (let i = 0; i < 200_000; i++) checksum += addWorkingTime(starts[i & 4095]!, ...limits[i % limits.length]!, calendar).getTime() % 7;
@@ -33,7 +43,9 @@ while (process.hrtime.bigint() < until) {
 }
 const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
 console.log(`calendar compiled in ${compileMs.toFixed(1)} ms (official days ${2004}–${2040} tabulated)`);
-console.log(`addWorkingTime: ${calls} calls in ${elapsed.toFixed(2)} s on one core → ${Math.round(calls / elapsed).toLocaleString('en-US')} calls/s (${((elapsed / calls) * 1e9).toFixed(0)} ns each; checksum ${checksum})`);
+console.log(
+  `addWorkingTime: ${calls} calls in ${elapsed.toFixed(2)} s on one core → ${Math.round(calls / elapsed).toLocaleString('en-US')} calls/s (${((elapsed / calls) * 1e9).toFixed(0)} ns each; checksum ${checksum})`,
+);
 
 /**
  * The database figures (issue 6), on a fresh database at DATABASE_URL: 1,000,000 open tickets,
@@ -55,7 +67,9 @@ async function databaseFigures(): Promise<void> {
   await server.raw(`create database ${name}`);
   const url = new URL(databaseUrl);
   url.pathname = `/${name}`;
-  const hub = await createHub(loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: '', SEED_DEMO: 'true', LOG_LEVEL: 'warn', PORT: '0', DATABASE_POOL_MAX: '10' }));
+  const hub = await createHub(
+    loadConfig({ DATABASE_URL: url.toString(), REDIS_URL: '', SEED_DEMO: 'true', LOG_LEVEL: 'warn', PORT: '0', DATABASE_POOL_MAX: '10' }),
+  );
   const db = hub.db;
   const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
   try {
@@ -84,7 +98,9 @@ async function databaseFigures(): Promise<void> {
     await db.raw('vacuum analyze sla_clocks');
     console.log(`\n${ticketCount.toLocaleString('en-US')} open tickets with running clocks written in ${(ms(at) / 1000).toFixed(1)} s`);
 
-    const plan = (await db.raw(`explain ${dueAlertsQuery(db, 500).toString()}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join(' | ');
+    const plan = (await db.raw(`explain ${dueAlertsQuery(db, 500).toString()}`)).rows
+      .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+      .join(' | ');
     const finds: number[] = [];
     let found = 0;
     for (let i = 0; i < 30; i++) {
@@ -93,32 +109,58 @@ async function databaseFigures(): Promise<void> {
       finds.push(ms(at));
     }
     finds.sort((a, b) => a - b);
-    console.log(`sweep query (due alerts, 500 per batch): ${found} found; median ${finds[15]!.toFixed(2)} ms, max ${finds.at(-1)!.toFixed(2)} ms over 30 runs (target < 100 ms)`);
+    console.log(
+      `sweep query (due alerts, 500 per batch): ${found} found; median ${finds[15]!.toFixed(2)} ms, max ${finds.at(-1)!.toFixed(2)} ms over 30 runs (target < 100 ms)`,
+    );
     console.log(`  plan: ${plan.replace(/\s+/g, ' ').slice(0, 200)}`);
 
     at = process.hrtime.bigint();
     const fired = await hub.services.clocks.sweep();
     const fireMs = ms(at);
-    console.log(`sweep firing: ${fired} alerts fired (alert row, ledger, notifications, next level) in ${fireMs.toFixed(0)} ms → ${Math.round((fired / fireMs) * 1000)} alerts/s; a second sweep fired ${await hub.services.clocks.sweep()}`);
+    console.log(
+      `sweep firing: ${fired} alerts fired (alert row, ledger, notifications, next level) in ${fireMs.toFixed(0)} ms → ${Math.round((fired / fireMs) * 1000)} alerts/s; a second sweep fired ${await hub.services.clocks.sweep()}`,
+    );
 
     // Bulk scheduling: a district calendar with 100,000 of the running clocks gets an extra holiday.
     const replanCount = Math.min(100_000, ticketCount);
-    const district = await hub.services.slaConfig.createCalendar({ name: '东城区', regionId: (await db('regions').where({ code: '990101' }).first('id')).id, weekHours: [0, 1, 2, 3, 4, 5, 6].map((d) => standardWeek[d as 0]) });
-    await db.raw('update sla_clocks set calendar_id = ? where id in (select id from sla_clocks order by id limit ?)', [district.id, replanCount]);
+    const district = await hub.services.slaConfig.createCalendar({
+      name: '东城区',
+      regionId: (await db('regions').where({ code: '990101' }).first('id')).id,
+      weekHours: [0, 1, 2, 3, 4, 5, 6].map((d) => standardWeek[d as 0]),
+    });
+    await db.raw('update sla_clocks set calendar_id = ? where id in (select id from sla_clocks order by id limit ?)', [
+      district.id,
+      replanCount,
+    ]);
     const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
     at = process.hrtime.bigint();
-    await hub.services.slaConfig.setOverride(district.id, { date: tomorrow, kind: 'holiday', note: 'bench' }, { kind: 'user', userId: 1, username: 'admin', displayName: 'bench', role: 'admin', departmentId: null, via: 'session' });
+    await hub.services.slaConfig.setOverride(
+      district.id,
+      { date: tomorrow, kind: 'holiday', note: 'bench' },
+      { kind: 'user', userId: 1, username: 'admin', displayName: 'bench', role: 'admin', departmentId: null, via: 'session' },
+    );
     const replanMs = ms(at);
-    const moved = await db('sla_clock_events').where({ type: 'retarget', reason: '工作日历变更' }).count<Array<{ count: string }>>('* as count');
-    console.log(`scheduling, bulk (a calendar change re-plans running clocks): ${replanCount.toLocaleString('en-US')} clocks in ${(replanMs / 1000).toFixed(2)} s → ${Math.round((replanCount / replanMs) * 1000).toLocaleString('en-US')} tickets/s (${moved[0]!.count} deadlines moved; target 10,000/s)`);
+    const moved = await db('sla_clock_events')
+      .where({ type: 'retarget', reason: '工作日历变更' })
+      .count<Array<{ count: string }>>('* as count');
+    console.log(
+      `scheduling, bulk (a calendar change re-plans running clocks): ${replanCount.toLocaleString('en-US')} clocks in ${(replanMs / 1000).toFixed(2)} s → ${Math.round((replanCount / replanMs) * 1000).toLocaleString('en-US')} tickets/s (${moved[0]!.count} deadlines moved; target 10,000/s)`,
+    );
 
     // Per ticket: the dispatch clock of a new ticket (started by its first action), each in its own transaction, 8 at a time.
-    const fresh: Array<{ id: number }> = await db.raw(
-      `insert into tickets (number, status, channel, request_type, urgency, title, description, region_id)
+    const fresh: Array<{ id: number }> = await db
+      .raw(
+        `insert into tickets (number, status, channel, request_type, urgency, title, description, region_id)
        select 'N' || lpad(i::text, 9, '0'), 'new', 'phone', 'complaint', 'normal', '路灯不亮', '路灯不亮', ? from generate_series(1, 4000) as i returning id`,
-      [regionId],
-    ).then((r: { rows: Array<{ id: number }> }) => r.rows);
-    const tickets = await db('tickets').whereIn('id', fresh.map((f) => f.id)).select('*');
+        [regionId],
+      )
+      .then((r: { rows: Array<{ id: number }> }) => r.rows);
+    const tickets = await db('tickets')
+      .whereIn(
+        'id',
+        fresh.map((f) => f.id),
+      )
+      .select('*');
     let next = 0;
     at = process.hrtime.bigint();
     await Promise.all(
@@ -128,7 +170,17 @@ async function databaseFigures(): Promise<void> {
           await db.transaction((trx) =>
             hub.services.clocks.onTransition(trx, {
               action: 'triage',
-              ticket: { id: row.id, requestType: row.request_type, urgency: row.urgency, categoryId: row.category_id, matter: row.matter, regionId: row.region_id, leadDepartmentId: null, reopenCount: 0, createdAt: row.created_at } as never,
+              ticket: {
+                id: row.id,
+                requestType: row.request_type,
+                urgency: row.urgency,
+                categoryId: row.category_id,
+                matter: row.matter,
+                regionId: row.region_id,
+                leadDepartmentId: null,
+                reopenCount: 0,
+                createdAt: row.created_at,
+              } as never,
               actor: { kind: 'system', name: 'bench' },
               reason: null,
             }),
@@ -137,7 +189,9 @@ async function databaseFigures(): Promise<void> {
       }),
     );
     const perTicketMs = ms(at);
-    console.log(`scheduling, per ticket (one transaction each, 8 concurrent): ${tickets.length} in ${(perTicketMs / 1000).toFixed(2)} s → ${Math.round((tickets.length / perTicketMs) * 1000).toLocaleString('en-US')} tickets/s`);
+    console.log(
+      `scheduling, per ticket (one transaction each, 8 concurrent): ${tickets.length} in ${(perTicketMs / 1000).toFixed(2)} s → ${Math.round((tickets.length / perTicketMs) * 1000).toLocaleString('en-US')} tickets/s`,
+    );
   } finally {
     await hub.stop();
     await server.raw(`drop database if exists ${name} with (force)`);

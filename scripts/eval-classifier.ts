@@ -33,19 +33,38 @@ async function main(): Promise<void> {
   const predicted = test.map((e) => classifier.classify(e.text).label);
   const perTicketMs = Number(process.hrtime.bigint() - t1) / 1e6 / test.length;
 
-  const result = evaluate(test.map((e) => e.label), predicted);
+  const result = evaluate(
+    test.map((e) => e.label),
+    predicted,
+  );
   const pct = (v: number) => (v * 100).toFixed(1);
   console.log(`\nlocal model (char 1–3-gram TF-IDF + logistic regression): ${train.length} training, ${test.length} test examples`);
-  console.log(`accuracy ${pct(result.accuracy)}%   macro-F1 ${result.macroF1.toFixed(3)}   training ${(trainMs / 1000).toFixed(1)} s   ${perTicketMs.toFixed(3)} ms per ticket\n`);
-  console.table(Object.fromEntries(result.perClass.map((m) => [m.label, { precision: pct(m.precision), recall: pct(m.recall), f1: pct(m.f1), support: m.support }])));
+  console.log(
+    `accuracy ${pct(result.accuracy)}%   macro-F1 ${result.macroF1.toFixed(3)}   training ${(trainMs / 1000).toFixed(1)} s   ${perTicketMs.toFixed(3)} ms per ticket\n`,
+  );
+  console.table(
+    Object.fromEntries(
+      result.perClass.map((m) => [m.label, { precision: pct(m.precision), recall: pct(m.recall), f1: pct(m.f1), support: m.support }]),
+    ),
+  );
   console.log('confusion (rows: true label, columns: predicted)');
-  console.table(Object.fromEntries(result.labels.map((gold, g) => [gold, Object.fromEntries(result.labels.map((p, c) => [p.slice(0, 4), result.confusion[g]![c]]))])));
+  console.table(
+    Object.fromEntries(
+      result.labels.map((gold, g) => [gold, Object.fromEntries(result.labels.map((p, c) => [p.slice(0, 4), result.confusion[g]![c]]))]),
+    ),
+  );
 
   // With an LLM configured (OPENAI_API_KEY …): the hybrid policy as triage runs it, on the same test set.
   const llm = loadConfig().llm;
   if (!llm) return;
   const autoApply = loadConfig().classifierAutoApplyConfidence;
-  const client = new OpenAiClassifier({ baseUrl: llm.baseUrl, apiKey: llm.apiKey, model: llm.model, timeoutMs: llm.timeoutMs, maxRetries: llm.maxRetries });
+  const client = new OpenAiClassifier({
+    baseUrl: llm.baseUrl,
+    apiKey: llm.apiKey,
+    model: llm.model,
+    timeoutMs: llm.timeoutMs,
+    maxRetries: llm.maxRetries,
+  });
   const labels = classifier.labels as [string, ...string[]];
   const schema = llmAnswerSchema(labels);
   let calls = 0;
@@ -60,19 +79,32 @@ async function main(): Promise<void> {
     }
     calls += 1;
     try {
-      const answer = await client.classify({ text: llm.redactPii ? redactPii(example.text) : example.text, taxonomy: labels.map((l) => ({ code: l, name: l, description: '' })), examples: [] });
+      const answer = await client.classify({
+        text: llm.redactPii ? redactPii(example.text) : example.text,
+        taxonomy: labels.map((l) => ({ code: l, name: l, description: '' })),
+        examples: [],
+      });
       tokens += answer.usage.promptTokens + answer.usage.completionTokens;
       const parsed = schema.safeParse(answer.json);
-      hybrid.push(parsed.success && parsed.data.confidence >= autoApply && local.confidence < autoApply ? parsed.data.category : local.label);
+      hybrid.push(
+        parsed.success && parsed.data.confidence >= autoApply && local.confidence < autoApply ? parsed.data.category : local.label,
+      );
       if (!parsed.success) failures += 1;
     } catch {
       failures += 1;
       hybrid.push(local.label);
     }
   }
-  const withLlm = evaluate(test.map((e) => e.label), hybrid);
-  console.log(`\nhybrid (local, then ${llm.model} below ${llm.belowConfidence}): accuracy ${pct(withLlm.accuracy)}%   macro-F1 ${withLlm.macroF1.toFixed(3)}`);
-  console.log(`LLM calls ${calls}/${test.length} (${pct(calls / test.length)}%), failures ${failures}, tokens ${tokens} (${calls ? Math.round(tokens / calls) : 0} per call)`);
+  const withLlm = evaluate(
+    test.map((e) => e.label),
+    hybrid,
+  );
+  console.log(
+    `\nhybrid (local, then ${llm.model} below ${llm.belowConfidence}): accuracy ${pct(withLlm.accuracy)}%   macro-F1 ${withLlm.macroF1.toFixed(3)}`,
+  );
+  console.log(
+    `LLM calls ${calls}/${test.length} (${pct(calls / test.length)}%), failures ${failures}, tokens ${tokens} (${calls ? Math.round(tokens / calls) : 0} per call)`,
+  );
 }
 
 main().catch((error) => {

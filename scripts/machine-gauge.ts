@@ -25,7 +25,10 @@ export async function machineGauge(db: Knex, databaseUrl: string, seconds = 5): 
     if (!tps) return `machine today: not measured (pgbench printed no tps)`;
     return `machine today: ${Math.round(Number(tps))} one-row inserts/s by pgbench at 16 clients (compare runs of different days by it: docs/benchmarks.md)`;
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'pgbench is not installed' : String((error as { stderr?: string }).stderr || error).trim();
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'pgbench is not installed'
+        : String((error as { stderr?: string }).stderr || error).trim();
     return `machine today: not measured (${reason})`;
   } finally {
     await db.raw('drop table machine_gauge');

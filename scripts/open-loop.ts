@@ -51,7 +51,14 @@ export async function openLoop(options: {
     const { headers, body } = options.requests[index]!;
     return new Promise<void>((resolve) => {
       const request = http.request(
-        { host: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        {
+          host: target.hostname,
+          port: target.port,
+          path: target.pathname,
+          method: 'POST',
+          agent,
+          headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+        },
         (response) => {
           response.resume();
           response.on('end', () => {
@@ -80,5 +87,14 @@ export async function openLoop(options: {
   if (!options.agent) agent.destroy();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0) * 10) / 10;
-  return { sent, ok: latencies.length, failed, rate: Math.round((latencies.length * 1000) / (lastAnswer - start)), p50: at(0.5), p99: at(0.99), max: at(1), generatorLagP99: Math.round(lag.percentile(99) / 1e5) / 10 };
+  return {
+    sent,
+    ok: latencies.length,
+    failed,
+    rate: Math.round((latencies.length * 1000) / (lastAnswer - start)),
+    p50: at(0.5),
+    p99: at(0.99),
+    max: at(1),
+    generatorLagP99: Math.round(lag.percentile(99) / 1e5) / 10,
+  };
 }

@@ -23,7 +23,9 @@ async function main(): Promise<void> {
     await migrateLatest(db);
     await seedTaxonomy(db); // as the hub does: the default taxonomy into an empty categories table
     const { version, classifier } = await trainAndStore(db, examples, `npm run train --data ${file}`);
-    process.stdout.write(`trained local model v${version} on ${examples.length} examples (${classifier.labels.length} labels: ${classifier.labels.join(', ')}); it is now active\n`);
+    process.stdout.write(
+      `trained local model v${version} on ${examples.length} examples (${classifier.labels.length} labels: ${classifier.labels.join(', ')}); it is now active\n`,
+    );
   } finally {
     await close();
   }

@@ -118,7 +118,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       ? new BullMqQueue({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, concurrency: config.queue.concurrency, logger })
       : new InProcessQueue(config.queue.concurrency, logger);
 
-  let seeded = { taxonomy: false, demo: false };
+  let seeded: { taxonomy: boolean; demo: boolean };
   try {
     const applied = await migrateLatest(db);
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
@@ -143,8 +143,12 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   // Channels and adapters: each vendor SDK enters here and nowhere else in src/.
   const twilioClient = config.twilio ? createTwilioClient(config.twilio) : undefined;
-  const smsSender = config.twilio && twilioClient ? new TwilioSmsSender(twilioClient, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`) : undefined;
-  const callPlacer = config.twilio && twilioClient ? new TwilioCallPlacer(twilioClient, config.twilio.smsFrom, config.http.publicUrl) : undefined;
+  const smsSender =
+    config.twilio && twilioClient
+      ? new TwilioSmsSender(twilioClient, config.twilio.smsFrom, `${config.http.publicUrl}/webhooks/twilio/sms/status`)
+      : undefined;
+  const callPlacer =
+    config.twilio && twilioClient ? new TwilioCallPlacer(twilioClient, config.twilio.smsFrom, config.http.publicUrl) : undefined;
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
   const slack = config.slack ? createSlackApp(config.slack, logger) : undefined;
@@ -156,7 +160,10 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       : new LocalRealtimeBus();
 
   // Sign-in failures are counted in Redis when there is one, so every api process counts together.
-  const signInStore = config.queue.kind === 'bullmq' ? { redis: new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }), prefix: config.queue.prefix } : undefined;
+  const signInStore =
+    config.queue.kind === 'bullmq'
+      ? { redis: new Redis(config.queue.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 }), prefix: config.queue.prefix }
+      : undefined;
   const signInGuard = new SignInGuard(config.signIn, signInStore);
   const auth = new AuthService(db, config.sessionTtlMs, signInGuard);
   const org = new OrgService(db);
@@ -196,7 +203,13 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   const llm = config.llm
     ? {
-        classifier: new OpenAiClassifier({ baseUrl: config.llm.baseUrl, apiKey: config.llm.apiKey, model: config.llm.model, timeoutMs: config.llm.timeoutMs, maxRetries: config.llm.maxRetries }),
+        classifier: new OpenAiClassifier({
+          baseUrl: config.llm.baseUrl,
+          apiKey: config.llm.apiKey,
+          model: config.llm.model,
+          timeoutMs: config.llm.timeoutMs,
+          maxRetries: config.llm.maxRetries,
+        }),
         guard: new LlmGuard(db, { dailyCalls: config.llm.dailyCalls, dailyTokens: config.llm.dailyTokens }),
         belowConfidence: config.llm.belowConfidence,
         redactPii: config.llm.redactPii,
@@ -258,8 +271,16 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       });
 
   const openApi = new OpenAPIRegistry();
-  openApi.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'A session token from /api/v1/auth/login, or an API key' });
-  openApi.registerComponent('securitySchemes', 'citizenAuth', { type: 'http', scheme: 'bearer', description: 'A citizen session from /api/mp/v1/login' });
+  openApi.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A session token from /api/v1/auth/login, or an API key',
+  });
+  openApi.registerComponent('securitySchemes', 'citizenAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A citizen session from /api/mp/v1/login',
+  });
   documentChannels(openApi);
   const api = new ApiRouter(openApi, '/api/v1', config.exposure.validateResponses);
   registerAuthRoutes(api, auth);
@@ -287,8 +308,14 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     webhooks,
     citizenApi,
     readiness: async () => ({
-      database: await pingDb(db).then(() => 'ok', (err: Error) => err.message),
-      queue: await queue.ping().then(() => 'ok', (err: Error) => err.message),
+      database: await pingDb(db).then(
+        () => 'ok',
+        (err: Error) => err.message,
+      ),
+      queue: await queue.ping().then(
+        () => 'ok',
+        (err: Error) => err.message,
+      ),
     }),
   });
 
@@ -305,7 +332,23 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     db,
     queue,
     http,
-    services: { auth, org, taxonomy, tickets, intake, notify, calls, triage, routing, clocks, slaConfig, slaAlerts, callbacks, kpis, proxy },
+    services: {
+      auth,
+      org,
+      taxonomy,
+      tickets,
+      intake,
+      notify,
+      calls,
+      triage,
+      routing,
+      clocks,
+      slaConfig,
+      slaAlerts,
+      callbacks,
+      kpis,
+      proxy,
+    },
     seeded,
     url: () => {
       const address = server?.address() as AddressInfo | null | undefined;

@@ -43,13 +43,20 @@ function printBanner(url: string, config: ReturnType<typeof loadConfig>): void {
     `hotline-hub is running (role ${config.role}; database: ${config.database.kind === 'embedded' ? `embedded PostgreSQL in ${config.database.dataDir}` : 'DATABASE_URL'}; jobs: ${config.queue.kind})`,
   ];
   if (config.role !== 'worker') {
-    lines.push(`  API docs     ${url}/api/docs`, `  REST API     ${url}/api/v1`, `  health       ${url}/healthz  ${url}/readyz`, `  metrics      ${url}/metrics`);
+    lines.push(
+      `  API docs     ${url}/api/docs`,
+      `  REST API     ${url}/api/v1`,
+      `  health       ${url}/healthz  ${url}/readyz`,
+      `  metrics      ${url}/metrics`,
+    );
     const publicUrl = config.http.publicUrl;
     lines.push(
       config.twilio
         ? `  Twilio       SMS ${publicUrl}/webhooks/twilio/sms   voice ${publicUrl}/webhooks/twilio/voice   call status ${publicUrl}/webhooks/twilio/voice/status`
         : '  Twilio       not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)',
-      config.wechat ? `  mini-program ${publicUrl}/api/mp/v1   push ${publicUrl.replace(/^http/, 'ws')}/api/mp/v1/ws` : '  mini-program not configured (WECHAT_APPID, WECHAT_SECRET)',
+      config.wechat
+        ? `  mini-program ${publicUrl}/api/mp/v1   push ${publicUrl.replace(/^http/, 'ws')}/api/mp/v1/ws`
+        : '  mini-program not configured (WECHAT_APPID, WECHAT_SECRET)',
       config.slack
         ? `  Slack        interactivity, slash command /12345: ${publicUrl}/webhooks/slack/events`
         : '  Slack        not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)',
@@ -58,16 +65,21 @@ function printBanner(url: string, config: ReturnType<typeof loadConfig>): void {
     );
   }
   // Triage runs in workers, so every role says which classifier it uses.
-  lines.push(config.llm ? `  LLM          ${config.llm.model} at ${config.llm.baseUrl ?? 'OpenAI'}` : '  LLM          off (local model only; set OPENAI_API_KEY to add one)');
+  lines.push(
+    config.llm
+      ? `  LLM          ${config.llm.model} at ${config.llm.baseUrl ?? 'OpenAI'}`
+      : '  LLM          off (local model only; set OPENAI_API_KEY to add one)',
+  );
   if (config.seedDemo) {
     lines.push('  demo users (示范市):');
-    for (const user of demoUsers) lines.push(`    ${user.username.padEnd(11)} ${demoPassword(user.username).padEnd(17)} ${user.role.padEnd(11)} ${user.displayName}`);
+    for (const user of demoUsers)
+      lines.push(`    ${user.username.padEnd(11)} ${demoPassword(user.username).padEnd(17)} ${user.role.padEnd(11)} ${user.displayName}`);
   }
   lines.push('');
   process.stdout.write(lines.join('\n') + '\n');
 }
 
 main().catch((error) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);
   process.exit(1);
 });

@@ -32,7 +32,8 @@ export function createSlackApp(options: SlackOptions, logger: Logger): { app: Ap
   // Before Bolt: a clear JSON 413 for an over-size request, and a timestamp within five minutes
   // either way (Bolt refuses only old ones; a request signed for the future could be replayed later).
   router.use('/slack/events', (req, _res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) > maxSlackBodyBytes) return next(new AppError('PAYLOAD_TOO_LARGE', `a Slack request is at most ${maxSlackBodyBytes / 1024} KB`));
+    if (Number(req.headers['content-length'] ?? 0) > maxSlackBodyBytes)
+      return next(new AppError('PAYLOAD_TOO_LARGE', `a Slack request is at most ${maxSlackBodyBytes / 1024} KB`));
     const timestamp = Number(req.headers['x-slack-request-timestamp']);
     if (req.method === 'POST' && !(Number.isFinite(timestamp) && Math.abs(Date.now() / 1000 - timestamp) <= 300)) {
       return next(new AppError('UNAUTHENTICATED', 'X-Slack-Request-Timestamp missing or more than five minutes from now'));
@@ -42,7 +43,13 @@ export function createSlackApp(options: SlackOptions, logger: Logger): { app: Ap
   const boltLogger = toBoltLogger(logger);
   // processBeforeResponse: Slack gets its 200 once the interaction is recorded and queued (a few ms),
   // so an answered request is never lost; the work itself runs in the chat.action job.
-  const receiver = new ExpressReceiver({ signingSecret: options.signingSecret, router, endpoints: '/slack/events', logger: boltLogger, processBeforeResponse: true });
+  const receiver = new ExpressReceiver({
+    signingSecret: options.signingSecret,
+    router,
+    endpoints: '/slack/events',
+    logger: boltLogger,
+    processBeforeResponse: true,
+  });
   const app = new App({
     token: options.botToken,
     receiver,
@@ -56,25 +63,34 @@ export function createSlackApp(options: SlackOptions, logger: Logger): { app: Ap
 
 /** Buttons, forms and the slash command, handed to the core. */
 export function registerSlackHandlers(app: App, actions: ChatActionsService): void {
-  app.action<BlockAction<ButtonAction>>(/^ticket\.(sign_for|return|reply|view|urge|supervise|approve_extension)$/, async ({ ack, body, action, client }) => {
-    await ack();
-    const button = action.action_id.slice('ticket.'.length) as CardAction;
-    const ticketId = Number(action.value);
-    const channelId = body.channel?.id ?? '';
-    const slackUserId = body.user.id;
-    if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return;
-    if (button === 'return' || button === 'reply') {
-      const kind = button;
-      // A form is opened only for someone who may use it; the trigger expires in 3 s, so it is opened here.
-      const refusal = await actions.refusal(slackUserId, ticketId, kind);
-      if (refusal) return actions.tell(channelId, slackUserId, refusal);
-      const context: ModalContext = { ticketId, channelId };
-      await client.views.open({ trigger_id: body.trigger_id, view: kind === 'return' ? returnModal(context) : replyModal(context) });
-      return;
-    }
-    const [kind, form] = buttonActions[button];
-    await actions.submit(`action:${body.container.message_ts ?? ''}:${action.action_ts}:${slackUserId}`, { slackUserId, channelId, ticketId, action: kind, body: form });
-  });
+  app.action<BlockAction<ButtonAction>>(
+    /^ticket\.(sign_for|return|reply|view|urge|supervise|approve_extension)$/,
+    async ({ ack, body, action, client }) => {
+      await ack();
+      const button = action.action_id.slice('ticket.'.length) as CardAction;
+      const ticketId = Number(action.value);
+      const channelId = body.channel?.id ?? '';
+      const slackUserId = body.user.id;
+      if (!Number.isSafeInteger(ticketId) || ticketId <= 0) return;
+      if (button === 'return' || button === 'reply') {
+        const kind = button;
+        // A form is opened only for someone who may use it; the trigger expires in 3 s, so it is opened here.
+        const refusal = await actions.refusal(slackUserId, ticketId, kind);
+        if (refusal) return actions.tell(channelId, slackUserId, refusal);
+        const context: ModalContext = { ticketId, channelId };
+        await client.views.open({ trigger_id: body.trigger_id, view: kind === 'return' ? returnModal(context) : replyModal(context) });
+        return;
+      }
+      const [kind, form] = buttonActions[button];
+      await actions.submit(`action:${body.container.message_ts ?? ''}:${action.action_ts}:${slackUserId}`, {
+        slackUserId,
+        channelId,
+        ticketId,
+        action: kind,
+        body: form,
+      });
+    },
+  );
 
   app.view(/^ticket\.(return|reply)$/, async ({ ack, body, view }) => {
     const context = modalContext.safeParse(safeJson(view.private_metadata));
@@ -83,9 +99,16 @@ export function registerSlackHandlers(app: App, actions: ChatActionsService): vo
     const value = (block: string) => values[block]?.value;
     if (view.callback_id === 'ticket.return') {
       const form = returnForm.safeParse({ reasonCode: value('reason_code')?.selected_option?.value, reason: value('reason')?.value ?? '' });
-      if (!form.success) return ack({ response_action: 'errors', errors: fieldErrors(form.error, { reasonCode: 'reason_code', reason: 'reason' }) });
+      if (!form.success)
+        return ack({ response_action: 'errors', errors: fieldErrors(form.error, { reasonCode: 'reason_code', reason: 'reason' }) });
       await ack();
-      await actions.submit(`view:${view.id}:${view.hash}`, { slackUserId: body.user.id, channelId: context.data.channelId, ticketId: context.data.ticketId, action: 'return', body: form.data });
+      await actions.submit(`view:${view.id}:${view.hash}`, {
+        slackUserId: body.user.id,
+        channelId: context.data.channelId,
+        ticketId: context.data.ticketId,
+        action: 'return',
+        body: form.data,
+      });
       return;
     }
     const form = replyForm.safeParse({ text: value('text')?.value ?? '', solved: value('solved')?.selected_option?.value });
@@ -115,8 +138,14 @@ const buttonActions: Record<Exclude<CardAction, 'return' | 'reply'>, [ChatAction
 };
 
 const modalContext = z.strictObject({ ticketId: z.number().int().positive(), channelId: z.string().max(40) });
-const returnForm = z.strictObject({ reasonCode: z.enum(returnReasons, '请选择退单原因'), reason: z.string().trim().min(1, '请填写说明').max(500) });
-const replyForm = z.strictObject({ text: z.string().trim().min(1, '请填写答复内容').max(3000), solved: z.enum(['yes', 'no'], '请选择是否已解决') });
+const returnForm = z.strictObject({
+  reasonCode: z.enum(returnReasons, '请选择退单原因'),
+  reason: z.string().trim().min(1, '请填写说明').max(500),
+});
+const replyForm = z.strictObject({
+  text: z.string().trim().min(1, '请填写答复内容').max(3000),
+  solved: z.enum(['yes', 'no'], '请选择是否已解决'),
+});
 
 function fieldErrors(error: z.ZodError, blocks: Record<string, string>): Record<string, string> {
   return Object.fromEntries(error.issues.map((issue) => [blocks[String(issue.path[0])] ?? 'text', issue.message]));

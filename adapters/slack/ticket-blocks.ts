@@ -79,7 +79,12 @@ export function returnModal(context: ModalContext): ModalView {
           options: returnReasons.map((code) => ({ text: { type: 'plain_text', text: returnReasonLabels[code] }, value: code })),
         },
       },
-      { type: 'input', block_id: 'reason', label: { type: 'plain_text', text: '说明' }, element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 } },
+      {
+        type: 'input',
+        block_id: 'reason',
+        label: { type: 'plain_text', text: '说明' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 500 },
+      },
     ],
   };
 }
@@ -93,7 +98,12 @@ export function replyModal(context: ModalContext): ModalView {
     submit: { type: 'plain_text', text: '提交答复' },
     close: { type: 'plain_text', text: '取消' },
     blocks: [
-      { type: 'input', block_id: 'text', label: { type: 'plain_text', text: '答复内容' }, element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 } },
+      {
+        type: 'input',
+        block_id: 'text',
+        label: { type: 'plain_text', text: '答复内容' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 },
+      },
       {
         type: 'input',
         block_id: 'solved',

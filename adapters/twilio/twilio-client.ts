@@ -37,7 +37,8 @@ class NodeHttpClient extends RequestClient {
     const url = new URL(this.apiBase ? opts.uri.replace(/^https:\/\/[\w.-]+\.twilio\.com/, this.apiBase) : opts.uri);
     for (const [key, value] of formEntries(opts.params)) url.searchParams.append(key, value);
     const headers: Record<string, string> = { ...(opts.headers as Record<string, string> | undefined) };
-    if (opts.username && opts.password) headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
+    if (opts.username && opts.password)
+      headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString('base64')}`;
     let body: string | undefined;
     if (opts.data !== undefined && headers['Content-Type'] === 'application/json') body = JSON.stringify(opts.data);
     else if (opts.data !== undefined) body = new URLSearchParams(formEntries(opts.data)).toString();
@@ -46,12 +47,18 @@ class NodeHttpClient extends RequestClient {
     if (!agent) return Promise.reject(new Error(`twilio: unsupported protocol ${url.protocol}`));
     const timeout = opts.timeout ?? this.timeoutMs;
     return new Promise((resolve, reject) => {
-      const request = (url.protocol === 'https:' ? https : http).request(url, { method: opts.method.toUpperCase(), headers, agent, timeout }, (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve(new Response(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8') as TData, response.headers)));
-        response.on('error', reject);
-      });
+      const request = (url.protocol === 'https:' ? https : http).request(
+        url,
+        { method: opts.method.toUpperCase(), headers, agent, timeout },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve(new Response(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8') as TData, response.headers)),
+          );
+          response.on('error', reject);
+        },
+      );
       request.on('timeout', () => request.destroy(new Error(`twilio: no answer within ${timeout} ms`)));
       request.on('error', reject);
       request.end(body);

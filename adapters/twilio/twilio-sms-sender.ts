@@ -11,14 +11,23 @@ export class TwilioSmsSender implements SmsSender {
 
   async send(message: { to: string; body: string }): Promise<{ providerId: string }> {
     try {
-      const sent = await this.client.messages.create({ to: message.to, from: this.from, body: message.body, statusCallback: this.statusCallbackUrl });
+      const sent = await this.client.messages.create({
+        to: message.to,
+        from: this.from,
+        body: message.body,
+        statusCallback: this.statusCallbackUrl,
+      });
       return { providerId: sent.sid };
     } catch (error) {
       const status = (error as { status?: number }).status;
       // 4xx other than 429 is the request itself (an invalid number): retrying will not help.
       const permanent = typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
       // No HTTP answer at all (timeout, cut connection): Twilio may have created the message.
-      throw new DeliveryError(`twilio: ${(error as Error).message}${status ? ` (HTTP ${status})` : ''}`, permanent, typeof status !== 'number');
+      throw new DeliveryError(
+        `twilio: ${(error as Error).message}${status ? ` (HTTP ${status})` : ''}`,
+        permanent,
+        typeof status !== 'number',
+      );
     }
   }
 
@@ -34,7 +43,11 @@ export class TwilioSmsSender implements SmsSender {
       return found ? { providerId: found.sid } : undefined;
     } catch (error) {
       const status = (error as { status?: number }).status;
-      throw new DeliveryError(`twilio (checking an earlier send): ${(error as Error).message}${status ? ` (HTTP ${status})` : ''}`, false, true);
+      throw new DeliveryError(
+        `twilio (checking an earlier send): ${(error as Error).message}${status ? ` (HTTP ${status})` : ''}`,
+        false,
+        true,
+      );
     }
   }
 }

@@ -15,13 +15,27 @@ export class WeChatHttpApi implements WeChatApi {
   constructor(private readonly settings: { appId: string; secret: string; apiBase: string; timeoutMs: number }) {}
 
   async code2session(code: string): Promise<{ openid: string }> {
-    const query = new URLSearchParams({ appid: this.settings.appId, secret: this.settings.secret, js_code: code, grant_type: 'authorization_code' });
+    const query = new URLSearchParams({
+      appid: this.settings.appId,
+      secret: this.settings.secret,
+      js_code: code,
+      grant_type: 'authorization_code',
+    });
     const body = await this.call(`/sns/jscode2session?${query}`);
-    if (typeof body.openid !== 'string' || !body.openid) throw new DeliveryError(`wechat code2session: ${body.errcode ?? ''} ${body.errmsg ?? 'no openid'}`, permanentErrors.has(Number(body.errcode)));
+    if (typeof body.openid !== 'string' || !body.openid)
+      throw new DeliveryError(
+        `wechat code2session: ${body.errcode ?? ''} ${body.errmsg ?? 'no openid'}`,
+        permanentErrors.has(Number(body.errcode)),
+      );
     return { openid: body.openid };
   }
 
-  async sendSubscribeMessage(message: { openid: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }> {
+  async sendSubscribeMessage(message: {
+    openid: string;
+    templateId: string;
+    page: string;
+    data: Record<string, { value: string }>;
+  }): Promise<{ msgid: string | null }> {
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const token = await this.accessToken(attempt > 0);
       const body = await this.call(`/cgi-bin/message/subscribe/send?access_token=${encodeURIComponent(token)}`, {
@@ -34,7 +48,10 @@ export class WeChatHttpApi implements WeChatApi {
       });
       if (!body.errcode) return { msgid: body.msgid === undefined ? null : String(body.msgid) };
       if (tokenErrors.has(Number(body.errcode)) && attempt === 0) continue;
-      throw new DeliveryError(`wechat subscribe message: ${body.errcode} ${body.errmsg ?? ''}`.trim(), permanentErrors.has(Number(body.errcode)));
+      throw new DeliveryError(
+        `wechat subscribe message: ${body.errcode} ${body.errmsg ?? ''}`.trim(),
+        permanentErrors.has(Number(body.errcode)),
+      );
     }
     throw new DeliveryError('wechat subscribe message: access token refused twice', false);
   }
@@ -43,7 +60,8 @@ export class WeChatHttpApi implements WeChatApi {
     if (!refresh && this.token && this.token.until > Date.now()) return this.token.value;
     const query = new URLSearchParams({ grant_type: 'client_credential', appid: this.settings.appId, secret: this.settings.secret });
     const body = await this.call(`/cgi-bin/token?${query}`);
-    if (typeof body.access_token !== 'string') throw new DeliveryError(`wechat access token: ${body.errcode ?? ''} ${body.errmsg ?? ''}`.trim(), false);
+    if (typeof body.access_token !== 'string')
+      throw new DeliveryError(`wechat access token: ${body.errcode ?? ''} ${body.errmsg ?? ''}`.trim(), false);
     const lifetimeMs = (Number(body.expires_in) || 7200) * 1000;
     this.token = { value: body.access_token, until: Date.now() + lifetimeMs - 5 * 60_000 };
     return this.token.value;

@@ -27,9 +27,16 @@ export const messageBody = z
     /** The client's id for this message: sending it twice (a retry) stores it once. */
     clientMessageId: z.string().regex(/^[\w-]{8,64}$/, '8–64 letters, digits, _ or -'),
     text: z.string().trim().max(2_000).default(''),
-    images: z.array(z.strictObject({ url: fileReference, contentType: z.string().max(100).default('image/jpeg') })).max(9).default([]),
+    images: z
+      .array(z.strictObject({ url: fileReference, contentType: z.string().max(100).default('image/jpeg') }))
+      .max(9)
+      .default([]),
     location: z
-      .strictObject({ address: z.string().trim().min(1).max(200), latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) })
+      .strictObject({
+        address: z.string().trim().min(1).max(200),
+        latitude: z.number().min(-90).max(90),
+        longitude: z.number().min(-180).max(180),
+      })
       .optional(),
     requestType: z.literal('proxy').optional(),
   })
@@ -42,8 +49,16 @@ export const messageBody = z
  */
 export const loginBody = z.strictObject({ code: z.string().trim().min(1).max(128).describe('from wx.login()') });
 export const idPath = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
-export const surveyAnswerBody = z.strictObject({ contacted: z.boolean(), resolved: z.boolean(), satisfaction: z.enum(satisfactions), comment: z.string().trim().min(1).max(500).optional() });
-export const transcriptQuery = z.strictObject({ after: z.iso.datetime({ offset: true }).optional(), limit: z.coerce.number().int().min(1).max(200).default(100) });
+export const surveyAnswerBody = z.strictObject({
+  contacted: z.boolean(),
+  resolved: z.boolean(),
+  satisfaction: z.enum(satisfactions),
+  comment: z.string().trim().min(1).max(500).optional(),
+});
+export const transcriptQuery = z.strictObject({
+  after: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+});
 
 export function miniProgramRouter(deps: MiniProgramDeps): Router {
   const router = Router();

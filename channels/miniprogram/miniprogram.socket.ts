@@ -11,7 +11,10 @@ export const citizenSocketPath = '/api/mp/v1/ws';
  * receives the citizen's events as JSON. Polling GET /api/mp/v1/messages is the fallback.
  * Returns a function that closes every socket (graceful shutdown).
  */
-export function attachCitizenSocket(server: Server, deps: { citizenAuth: CitizenAuthService; bus: RealtimeBus; logger: Logger }): () => Promise<void> {
+export function attachCitizenSocket(
+  server: Server,
+  deps: { citizenAuth: CitizenAuthService; bus: RealtimeBus; logger: Logger },
+): () => Promise<void> {
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://hub');

@@ -20,16 +20,38 @@ export function normalizeInboundSms(body: Record<string, unknown>, receivedAt = 
   const media: InboundMessage['media'] = [];
   for (let i = 0; i < parsed.data.NumMedia; i += 1) {
     const url = body[`MediaUrl${i}`];
-    if (typeof url === 'string' && /^https?:\/\//.test(url)) media.push({ url, contentType: String(body[`MediaContentType${i}`] ?? 'application/octet-stream') });
+    if (typeof url === 'string' && /^https?:\/\//.test(url))
+      media.push({ url, contentType: String(body[`MediaContentType${i}`] ?? 'application/octet-stream') });
   }
   return {
     ok: true,
-    message: { channel: 'sms', providerId: parsed.data.MessageSid, from: { phone }, text: parsed.data.Body.trim(), media, receivedAt, raw: body },
+    message: {
+      channel: 'sms',
+      providerId: parsed.data.MessageSid,
+      from: { phone },
+      text: parsed.data.Body.trim(),
+      media,
+      receivedAt,
+      raw: body,
+    },
   };
 }
 
 export const statusCallbackSchema = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/),
-  MessageStatus: z.enum(['accepted', 'scheduled', 'queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'read', 'canceled', 'receiving', 'received']),
+  MessageStatus: z.enum([
+    'accepted',
+    'scheduled',
+    'queued',
+    'sending',
+    'sent',
+    'delivered',
+    'undelivered',
+    'failed',
+    'read',
+    'canceled',
+    'receiving',
+    'received',
+  ]),
   ErrorCode: z.string().max(10).optional(),
 });

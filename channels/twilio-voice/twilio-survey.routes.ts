@@ -56,8 +56,15 @@ export function twilioSurveyRouter(deps: TwilioSurveyDeps): Router {
 
   router.post('/status', async (req, res) => {
     const query = parse(callQuery, req.query);
-    const body = parse(z.object({ CallSid: sid, CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled']) }), req.body);
-    if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(body.CallStatus)) await deps.callbacks.callEnded(query.callback, query.attempt, body.CallStatus);
+    const body = parse(
+      z.object({
+        CallSid: sid,
+        CallStatus: z.enum(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'failed', 'no-answer', 'canceled']),
+      }),
+      req.body,
+    );
+    if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(body.CallStatus))
+      await deps.callbacks.callEnded(query.callback, query.attempt, body.CallStatus);
     res.status(204).end();
   });
 

@@ -65,7 +65,14 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
   const say = (node: Node, text: string) => node.say({ language: 'zh-CN' }, text);
   const caller = (from: string) => normalizePhone(from) ?? null;
 
-  const receive = (callSid: string, from: string, kind: 'request' | 'proxy', part: string, content: Pick<InboundMessage, 'text' | 'media'>, raw: Record<string, unknown>) =>
+  const receive = (
+    callSid: string,
+    from: string,
+    kind: 'request' | 'proxy',
+    part: string,
+    content: Pick<InboundMessage, 'text' | 'media'>,
+    raw: Record<string, unknown>,
+  ) =>
     deps.intake.receive({
       channel: 'phone',
       providerId: `${callSid}:${part}`,
@@ -78,7 +85,14 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
 
   const recordPrompt = (response: InstanceType<typeof VoiceResponse>, kind: string) => {
     say(response, prompts.record);
-    response.record({ maxLength: 120, playBeep: true, finishOnKey: '#', action: `${base}/recording?kind=${kind}`, transcribe: true, transcribeCallback: `${base}/transcription?kind=${kind}` });
+    response.record({
+      maxLength: 120,
+      playBeep: true,
+      finishOnKey: '#',
+      action: `${base}/recording?kind=${kind}`,
+      transcribe: true,
+      transcribeCallback: `${base}/transcription?kind=${kind}`,
+    });
   };
 
   router.post('/', async (req, res) => {
@@ -98,7 +112,14 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
     if (choice === '1' || choice === '2') {
       const kind = choice === '1' ? 'request' : 'proxy';
       await deps.calls.menuChosen(CallSid, kind);
-      const gather = response.gather({ input: ['speech'], language: speechLanguage, speechTimeout: 'auto', timeout: 6, actionOnEmptyResult: true, action: `${base}/speech?kind=${kind}` });
+      const gather = response.gather({
+        input: ['speech'],
+        language: speechLanguage,
+        speechTimeout: 'auto',
+        timeout: 6,
+        actionOnEmptyResult: true,
+        action: `${base}/speech?kind=${kind}`,
+      });
       say(gather, kind === 'request' ? prompts.request : prompts.proxy);
     } else if (choice === '3') {
       await deps.calls.menuChosen(CallSid, 'query');
@@ -118,7 +139,10 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
 
   router.post('/speech', async (req, res) => {
     const { kind } = parse(kindQuery, req.query);
-    const { CallSid, From, SpeechResult } = parse(callParams.extend({ SpeechResult: z.string().max(5_000).optional().default('') }), req.body);
+    const { CallSid, From, SpeechResult } = parse(
+      callParams.extend({ SpeechResult: z.string().max(5_000).optional().default('') }),
+      req.body,
+    );
     const response = new VoiceResponse();
     if (!SpeechResult.trim()) {
       recordPrompt(response, kind);
@@ -133,11 +157,21 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
 
   router.post('/recording', async (req, res) => {
     const { kind } = parse(kindQuery, req.query);
-    const body = parse(callParams.extend({ RecordingUrl: z.url().optional(), RecordingDuration: z.coerce.number().int().min(0).optional().default(0) }), req.body);
+    const body = parse(
+      callParams.extend({ RecordingUrl: z.url().optional(), RecordingDuration: z.coerce.number().int().min(0).optional().default(0) }),
+      req.body,
+    );
     const response = new VoiceResponse();
     if (body.RecordingUrl && body.RecordingDuration > 0) {
       // The recording itself is the request: Mandarin transcription, if it comes, is added to the ticket.
-      await receive(body.CallSid, body.From, kind, 'recording', { text: '', media: [{ url: body.RecordingUrl, contentType: 'audio/wav' }] }, req.body);
+      await receive(
+        body.CallSid,
+        body.From,
+        kind,
+        'recording',
+        { text: '', media: [{ url: body.RecordingUrl, contentType: 'audio/wav' }] },
+        req.body,
+      );
       await deps.calls.served(body.CallSid, 'request_recorded');
       say(response, prompts.accepted);
     } else {
@@ -149,7 +183,10 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
 
   router.post('/transcription', async (req, res) => {
     const { kind } = parse(kindQuery, req.query);
-    const body = parse(callParams.extend({ TranscriptionStatus: z.string().max(20), TranscriptionText: z.string().max(5_000).optional().default('') }), req.body);
+    const body = parse(
+      callParams.extend({ TranscriptionStatus: z.string().max(20), TranscriptionText: z.string().max(5_000).optional().default('') }),
+      req.body,
+    );
     if (body.TranscriptionStatus === 'completed' && body.TranscriptionText.trim()) {
       await receive(body.CallSid, body.From, kind, 'transcription', { text: body.TranscriptionText.trim(), media: [] }, req.body);
     }

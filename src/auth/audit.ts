@@ -58,7 +58,17 @@ export async function listAudit(
   filter: { action?: AuditAction; userId?: number; from?: Date; to?: Date; beforeId?: number; limit: number },
 ): Promise<AuditRecord[]> {
   const query = db('audit_log')
-    .select({ id: 'id', at: 'at', action: 'action', actorUserId: 'actor_user_id', actorName: 'actor_name', targetUserId: 'target_user_id', target: 'target', ip: 'ip', details: 'details' })
+    .select({
+      id: 'id',
+      at: 'at',
+      action: 'action',
+      actorUserId: 'actor_user_id',
+      actorName: 'actor_name',
+      targetUserId: 'target_user_id',
+      target: 'target',
+      ip: 'ip',
+      details: 'details',
+    })
     .orderBy('id', 'desc')
     .limit(filter.limit);
   if (filter.action) query.where('action', filter.action);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { AppError } from '../shared/errors';
 import type { AuthService } from './auth.service';
 import { auditActions } from './audit';
@@ -64,7 +64,8 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     access: 'public',
     body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
     response: z.object({ token: z.string(), expiresAt: instant, user: userSchema }),
-    description: 'After repeated failures an account waits longer between attempts, and an account and address pair is locked for a while: 429 with Retry-After.',
+    description:
+      'After repeated failures an account waits longer between attempts, and an account and address pair is locked for a while: 429 with Retry-After.',
     handler: ({ body, req }) => auth.login(body.username, body.password, req.ip ?? 'unknown'),
   });
 
@@ -123,7 +124,10 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     summary: 'Create a user',
     access: ['admin'],
     body: z.strictObject({
-      username: z.string().trim().regex(/^[a-z0-9_.-]{3,32}$/, '3–32 lower-case letters, digits, _ . -'),
+      username: z
+        .string()
+        .trim()
+        .regex(/^[a-z0-9_.-]{3,32}$/, '3–32 lower-case letters, digits, _ . -'),
       displayName,
       password,
       role: z.enum(userRoles),
@@ -143,7 +147,14 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     description: 'A new password, role, department or deactivation ends the user’s sessions.',
     access: ['admin'],
     params: idParams,
-    body: z.strictObject({ displayName: displayName.optional(), password: password.optional(), role: z.enum(userRoles).optional(), departmentId, phone, active: z.boolean().optional() }),
+    body: z.strictObject({
+      displayName: displayName.optional(),
+      password: password.optional(),
+      role: z.enum(userRoles).optional(),
+      departmentId,
+      phone,
+      active: z.boolean().optional(),
+    }),
     response: userSchema,
     handler: ({ actor, params, body }) => auth.updateUser(actor, params.id, body),
   });
@@ -191,7 +202,11 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     }),
     response: z.object({ items: z.array(auditSchema) }),
     handler: async ({ query }) => ({
-      items: await auth.listAudit({ ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined }),
+      items: await auth.listAudit({
+        ...query,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      }),
     }),
   });
 
@@ -210,8 +225,20 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       .strictObject({
         onDuty: z.boolean().optional(),
         capacity: z.number().int().min(1).max(1_000).nullable().optional(),
-        skills: z.array(z.string().trim().regex(/^[0-9A-Z]{2,8}$/, 'a category code')).max(50).optional(),
-        slackUserId: z.string().regex(/^[UW][A-Z0-9]{6,20}$/, 'a Slack user id such as U0123ABCD').nullable().optional(),
+        skills: z
+          .array(
+            z
+              .string()
+              .trim()
+              .regex(/^[0-9A-Z]{2,8}$/, 'a category code'),
+          )
+          .max(50)
+          .optional(),
+        slackUserId: z
+          .string()
+          .regex(/^[UW][A-Z0-9]{6,20}$/, 'a Slack user id such as U0123ABCD')
+          .nullable()
+          .optional(),
       })
       .refine((body) => Object.keys(body).length > 0, 'change at least one setting'),
     response: userSchema,

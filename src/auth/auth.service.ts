@@ -46,7 +46,11 @@ export class AuthService {
     const attempt = { targetUserId: user?.id ?? null, target: username, ip: address };
     if (!user || !ok || !user.active) {
       const outcome = await this.signInGuard.failed(username, epoch, address);
-      await audit(this.db, { action: 'sign_in.failed', ...attempt, details: { reason: !user ? 'unknown user' : !ok ? 'wrong password' : 'inactive', failures: outcome.failures } });
+      await audit(this.db, {
+        action: 'sign_in.failed',
+        ...attempt,
+        details: { reason: !user ? 'unknown user' : !ok ? 'wrong password' : 'inactive', failures: outcome.failures },
+      });
       if (outcome.lockedNow) await audit(this.db, { action: 'sign_in.locked', ...attempt, details: { failures: outcome.failures } });
       throw new AppError('UNAUTHENTICATED', 'wrong username or password');
     }
@@ -80,7 +84,13 @@ export class AuthService {
       if (!(await users.updateUser(trx, id, { passwordHash }))) throw notFound('user');
       await users.revokeSessionsOfUser(trx, id);
       await users.renewSignInEpoch(trx, id);
-      await audit(trx, { action: 'password.reset', actor: auditActor(admin), targetUserId: id, ip: admin.address, details: { generated: generated !== undefined } });
+      await audit(trx, {
+        action: 'password.reset',
+        actor: auditActor(admin),
+        targetUserId: id,
+        ip: admin.address,
+        details: { generated: generated !== undefined },
+      });
     });
     this.cache.clear();
     return generated === undefined ? {} : { password: generated };
@@ -133,7 +143,8 @@ export class AuthService {
     const owner = await users.findUserById(this.db, input.userId);
     if (!owner) throw notFound('user');
     if (!owner.active) throw invalid(`user ${owner.id} is inactive`);
-    if (owner.role === 'admin' && !input.allowAdmin) throw invalid(`user ${owner.id} is an admin: a key with admin powers needs allowAdmin: true`);
+    if (owner.role === 'admin' && !input.allowAdmin)
+      throw invalid(`user ${owner.id} is an admin: a key with admin powers needs allowAdmin: true`);
     const key = apiKeyPrefix + randomBytes(32).toString('base64url');
     const record = await this.db.transaction(async (trx) => {
       const inserted = await users.insertApiKey(trx, {
@@ -175,7 +186,14 @@ export class AuthService {
     return users.listApiKeys(this.db);
   }
 
-  async createUser(input: { username: string; displayName: string; password: string; role: UserRole; departmentId?: number | null; phone?: string | null }): Promise<users.UserRecord> {
+  async createUser(input: {
+    username: string;
+    displayName: string;
+    password: string;
+    role: UserRole;
+    departmentId?: number | null;
+    phone?: string | null;
+  }): Promise<users.UserRecord> {
     await this.checkRoleDepartment(input.role, input.departmentId ?? null);
     if (await users.findUserWithPassword(this.db, input.username)) throw conflict(`username "${input.username}" is taken`);
     return users.insertUser(this.db, {
@@ -191,11 +209,21 @@ export class AuthService {
   async updateUser(
     admin: UserActor,
     id: number,
-    patch: { displayName?: string; password?: string; role?: UserRole; departmentId?: number | null; phone?: string | null; active?: boolean },
+    patch: {
+      displayName?: string;
+      password?: string;
+      role?: UserRole;
+      departmentId?: number | null;
+      phone?: string | null;
+      active?: boolean;
+    },
   ): Promise<users.UserRecord> {
     const current = await users.findUserById(this.db, id);
     if (!current) throw notFound('user');
-    await this.checkRoleDepartment(patch.role ?? current.role, patch.departmentId === undefined ? current.departmentId : patch.departmentId);
+    await this.checkRoleDepartment(
+      patch.role ?? current.role,
+      patch.departmentId === undefined ? current.departmentId : patch.departmentId,
+    );
     const updated = await this.db.transaction(async (trx) => {
       const row = await users.updateUser(trx, id, {
         displayName: patch.displayName,
@@ -210,7 +238,13 @@ export class AuthService {
         await users.revokeSessionsOfUser(trx, id);
       }
       if (patch.password !== undefined) {
-        await audit(trx, { action: 'password.reset', actor: auditActor(admin), targetUserId: id, ip: admin.address, details: { generated: false } });
+        await audit(trx, {
+          action: 'password.reset',
+          actor: auditActor(admin),
+          targetUserId: id,
+          ip: admin.address,
+          details: { generated: false },
+        });
       }
       return row;
     });
@@ -222,7 +256,11 @@ export class AuthService {
    * Work settings: on duty, capacity, skills, and the Slack account. Admins set them for anyone,
    * a department head for the department's users; everyone may go on or off duty themselves.
    */
-  async updateWork(actor: UserActor, id: number, patch: { onDuty?: boolean; capacity?: number | null; skills?: string[]; slackUserId?: string | null }): Promise<users.UserRecord> {
+  async updateWork(
+    actor: UserActor,
+    id: number,
+    patch: { onDuty?: boolean; capacity?: number | null; skills?: string[]; slackUserId?: string | null },
+  ): Promise<users.UserRecord> {
     const target = await users.findUserById(this.db, id);
     if (!target) throw notFound('user');
     const self = actor.userId === id;
@@ -230,7 +268,8 @@ export class AuthService {
     if (actor.role !== 'admin') {
       if (!self && !head) throw forbidden('only an admin, the department head or the user may change these work settings');
       if (patch.slackUserId !== undefined) throw forbidden('only an admin maps Slack accounts to users');
-      if (!head && (patch.capacity !== undefined || patch.skills !== undefined)) throw forbidden('capacity and skills are set by the department head');
+      if (!head && (patch.capacity !== undefined || patch.skills !== undefined))
+        throw forbidden('capacity and skills are set by the department head');
     }
     const updated = found(await users.updateUser(this.db, id, patch), 'user');
     this.cache.clear();
@@ -255,5 +294,13 @@ export class AuthService {
 const auditActor = (actor: UserActor) => ({ userId: actor.userId, name: actor.displayName });
 
 function actorOf(user: users.UserRecord, via: UserActor['via']): UserActor {
-  return { kind: 'user', userId: user.id, username: user.username, displayName: user.displayName, role: user.role, departmentId: user.departmentId, via };
+  return {
+    kind: 'user',
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    departmentId: user.departmentId,
+    via,
+  };
 }

@@ -47,9 +47,21 @@ const maskEmail = (email: string): string => {
  */
 const finders: Array<{ label: string; pattern: RegExp; mask: (found: string) => string }> = [
   { label: '[身份证号]', pattern: /(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])|(?<!\d)\d{15}(?!\d)/g, mask: (m) => maskIdNumber(m)! },
-  { label: '[银行卡号]', pattern: /(?<!\d)(?:62|4\d|5[1-5])\d{2}(?:[-\s]?\d{4}){3}(?:[-\s]?\d{1,3})?(?!\d)/g, mask: (m) => maskDigits(m, 4, 4) },
-  { label: '[手机号]', pattern: /(?:(?<![\d+])(?:\+|00)?86[-\s]?|(?<!\d))1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)/g, mask: (m) => maskDigits(m, m.replace(/\D/g, '').length - 8, 4) },
-  { label: '[电话]', pattern: /(?<![\d+])(?:\+\d{10,14}|0\d{2,3}[-\s]?\d{7,8})(?!\d)/g, mask: (m) => maskDigits(m, Math.max(m.replace(/\D/g, '').length - 8, 2), 4) },
+  {
+    label: '[银行卡号]',
+    pattern: /(?<!\d)(?:62|4\d|5[1-5])\d{2}(?:[-\s]?\d{4}){3}(?:[-\s]?\d{1,3})?(?!\d)/g,
+    mask: (m) => maskDigits(m, 4, 4),
+  },
+  {
+    label: '[手机号]',
+    pattern: /(?:(?<![\d+])(?:\+|00)?86[-\s]?|(?<!\d))1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}(?!\d)/g,
+    mask: (m) => maskDigits(m, m.replace(/\D/g, '').length - 8, 4),
+  },
+  {
+    label: '[电话]',
+    pattern: /(?<![\d+])(?:\+\d{10,14}|0\d{2,3}[-\s]?\d{7,8})(?!\d)/g,
+    mask: (m) => maskDigits(m, Math.max(m.replace(/\D/g, '').length - 8, 2), 4),
+  },
   { label: '[邮箱]', pattern: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g, mask: maskEmail },
 ];
 
@@ -117,7 +129,13 @@ const maskedLens: PiiLens = {
     // An anonymous requester is invisible to departments; a confidential one is masked harder.
     contact.anonymous
       ? { ...contact, name: null, phone: null, idNumber: null, masked: true }
-      : { ...contact, name: contact.confidential ? maskName(contact.name) : contact.name, phone: maskPhone(contact.phone), idNumber: maskIdNumber(contact.idNumber), masked: true },
+      : {
+          ...contact,
+          name: contact.confidential ? maskName(contact.name) : contact.name,
+          phone: maskPhone(contact.phone),
+          idNumber: maskIdNumber(contact.idNumber),
+          masked: true,
+        },
   citizenName: (name) => (name === null ? null : '市民'),
 };
 

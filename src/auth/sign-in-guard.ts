@@ -61,7 +61,10 @@ export class SignInGuard {
       this.accountPace.get(accountKey(account, epoch)),
       this.addressFailures.get(address),
     ]);
-    const refusal = blocked(pair, this.settings.lockAfter, 'locked') ?? blocked(pace, 1, 'paced') ?? blocked(byAddress, this.settings.addressFailuresPerDay, 'address');
+    const refusal =
+      blocked(pair, this.settings.lockAfter, 'locked') ??
+      blocked(pace, 1, 'paced') ??
+      blocked(byAddress, this.settings.addressFailuresPerDay, 'address');
     if (refusal) this.refusals[refusal.reason] += 1;
     return refusal;
   }
@@ -87,7 +90,11 @@ export class SignInGuard {
 
   /** A right password ends the pair's count and the account's pace; the address's daily count stays. */
   async succeeded(account: string, epoch: number, address: string): Promise<void> {
-    await Promise.all([this.pairFailures.delete(pairKey(account, epoch, address)), this.accountFailures.delete(accountKey(account, epoch)), this.accountPace.delete(accountKey(account, epoch))]);
+    await Promise.all([
+      this.pairFailures.delete(pairKey(account, epoch, address)),
+      this.accountFailures.delete(accountKey(account, epoch)),
+      this.accountPace.delete(accountKey(account, epoch)),
+    ]);
   }
 }
 

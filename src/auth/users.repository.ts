@@ -39,7 +39,10 @@ export async function findUserById(db: Queryable, id: number): Promise<UserRecor
   return db('users').select(userColumns).where({ id }).first();
 }
 
-export async function findUserWithPassword(db: Queryable, username: string): Promise<(UserRecord & { passwordHash: string | null; signInEpoch: Date }) | undefined> {
+export async function findUserWithPassword(
+  db: Queryable,
+  username: string,
+): Promise<(UserRecord & { passwordHash: string | null; signInEpoch: Date }) | undefined> {
   return db('users')
     .select({ ...userColumns, passwordHash: 'password_hash', signInEpoch: 'sign_in_epoch' })
     .where({ username })
@@ -92,10 +95,7 @@ export async function updateUser(
   if (patch.capacity !== undefined) row.capacity = patch.capacity;
   if (patch.skills !== undefined) row.skills = patch.skills;
   if (patch.slackUserId !== undefined) row.slack_user_id = patch.slackUserId;
-  const [updated] = await db('users')
-    .update(row)
-    .where({ id })
-    .returning(returningAs(userColumns));
+  const [updated] = await db('users').update(row).where({ id }).returning(returningAs(userColumns));
   return updated as UserRecord | undefined;
 }
 
@@ -166,7 +166,15 @@ export async function insertApiKey(
   key: { name: string; keyHash: string; keyPrefix: string; userId: number; scopes: ApiKeyScope[]; expiresAt: Date; createdBy: number },
 ): Promise<ApiKeyRecord> {
   const [row] = await db('api_keys')
-    .insert({ name: key.name, key_hash: key.keyHash, key_prefix: key.keyPrefix, user_id: key.userId, scopes: key.scopes, expires_at: key.expiresAt, created_by: key.createdBy })
+    .insert({
+      name: key.name,
+      key_hash: key.keyHash,
+      key_prefix: key.keyPrefix,
+      user_id: key.userId,
+      scopes: key.scopes,
+      expires_at: key.expiresAt,
+      created_by: key.createdBy,
+    })
     .returning(returningAs(apiKeyColumns));
   return row as ApiKeyRecord;
 }
@@ -176,7 +184,11 @@ export async function listApiKeys(db: Queryable): Promise<ApiKeyRecord[]> {
 }
 
 export async function revokeApiKey(db: Queryable, id: number): Promise<ApiKeyRecord | undefined> {
-  const [row] = await db('api_keys').update({ revoked_at: db.fn.now() }).where({ id }).whereNull('revoked_at').returning(returningAs(apiKeyColumns));
+  const [row] = await db('api_keys')
+    .update({ revoked_at: db.fn.now() })
+    .where({ id })
+    .whereNull('revoked_at')
+    .returning(returningAs(apiKeyColumns));
   return row as ApiKeyRecord | undefined;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, instant, periodQuery } from '../http/validate';
 import type { CallbacksService } from './callbacks.service';
 import { drillMetrics, kpiGroupings, type KpiService } from './kpis';
@@ -46,7 +46,12 @@ const kpiRow = z
     key: z.string().nullable(),
     name: z.string().nullable(),
     volume: z.number().int(),
-    surveys: z.object({ answered: z.number().int(), unreachable: z.number().int(), skipped: z.number().int(), unreasonable: z.number().int() }),
+    surveys: z.object({
+      answered: z.number().int(),
+      unreachable: z.number().int(),
+      skipped: z.number().int(),
+      unreasonable: z.number().int(),
+    }),
     responseRate: rate,
     resolutionRate: rate,
     satisfactionRate: rate,
@@ -57,7 +62,6 @@ const kpiRow = z
     directResolutionRate: rate,
   })
   .meta({ id: 'KpiRow' });
-
 
 export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksService, kpis: KpiService): void {
   api.route({
@@ -141,16 +145,27 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     method: 'get',
     path: '/kpis',
     tag: 'kpis',
-    summary: '三率 (response, resolution, satisfaction) and on-time, return, reopen, direct-resolution rates per department, region, category or channel',
+    summary:
+      '三率 (response, resolution, satisfaction) and on-time, return, reopen, direct-resolution rates per department, region, category or channel',
     description: 'format=csv answers a CSV file. Department heads see their own department.',
     access: [...supervising, 'operator', 'dept_head'],
     query: periodQuery({ groupBy: z.enum(kpiGroupings).default('department'), format: z.enum(['json', 'csv']).default('json') }),
-    response: z.object({ groupBy: z.enum(kpiGroupings), from: z.string(), to: z.string(), items: z.array(kpiRow) }).describe('or, with format=csv, a CSV file'),
+    response: z
+      .object({ groupBy: z.enum(kpiGroupings), from: z.string(), to: z.string(), items: z.array(kpiRow) })
+      .describe('or, with format=csv, a CSV file'),
     handler: async ({ actor, query, res }) => {
       const departmentId = actor.role === 'dept_head' ? (actor.departmentId ?? -1) : undefined;
-      const rows = await kpis.report({ groupBy: actor.role === 'dept_head' ? 'department' : query.groupBy, ...beijingDays(query), departmentId });
+      const rows = await kpis.report({
+        groupBy: actor.role === 'dept_head' ? 'department' : query.groupBy,
+        ...beijingDays(query),
+        departmentId,
+      });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
-      res.status(200).type('text/csv; charset=utf-8').attachment(`kpis-${query.groupBy}-${query.from}-${query.to}.csv`).send(kpis.toCsv(rows));
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .attachment(`kpis-${query.groupBy}-${query.from}-${query.to}.csv`)
+        .send(kpis.toCsv(rows));
       return undefined;
     },
   });
@@ -158,7 +173,8 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     method: 'get',
     path: '/kpis/tickets',
     tag: 'kpis',
-    summary: 'The tickets behind a number: surveys not contacted, not resolved, unsatisfied or unreached; late sign-fors and replies; returns; reopens; direct resolutions',
+    summary:
+      'The tickets behind a number: surveys not contacted, not resolved, unsatisfied or unreached; late sign-fors and replies; returns; reopens; direct resolutions',
     access: [...supervising, 'operator'],
     query: periodQuery({
       groupBy: z.enum(kpiGroupings).default('department'),
@@ -166,7 +182,10 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
       metric: z.enum(drillMetrics),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
-    response: z.object({ metric: z.enum(drillMetrics), items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string() }).loose()) }),
+    response: z.object({
+      metric: z.enum(drillMetrics),
+      items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string() }).loose()),
+    }),
     handler: ({ query }) => kpis.drillDown({ ...query, ...beijingDays(query) }),
   });
   api.route({
@@ -176,7 +195,11 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     summary: 'Departments ranked by satisfaction, resolution and response within bands of similar volume (分档分类)',
     access: [...supervising, 'operator'],
     query: periodQuery({}),
-    response: z.object({ from: z.string(), to: z.string(), bands: z.array(z.object({ band: z.string(), departments: z.array(kpiRow.extend({ rank: z.number().int() })) })) }),
+    response: z.object({
+      from: z.string(),
+      to: z.string(),
+      bands: z.array(z.object({ band: z.string(), departments: z.array(kpiRow.extend({ rank: z.number().int() })) })),
+    }),
     handler: async ({ query }) => ({ from: query.from, to: query.to, bands: await kpis.ranking(beijingDays(query)) }),
   });
 }

@@ -89,7 +89,8 @@ const columns = {
 } as const satisfies Record<keyof CallbackRecord, string>;
 
 type Patch = Partial<Record<keyof typeof columns, unknown>>;
-const toRow = (patch: Patch) => Object.fromEntries(Object.entries(patch).map(([field, value]) => [columns[field as keyof typeof columns], value]));
+const toRow = (patch: Patch) =>
+  Object.fromEntries(Object.entries(patch).map(([field, value]) => [columns[field as keyof typeof columns], value]));
 
 const callbackActor = { kind: 'system' as const, name: 'callback' };
 
@@ -106,7 +107,12 @@ export interface SurveyCard {
   callbackId: number;
   ticketNumber: string;
   windowEndsAt: Date;
-  questions: Array<{ key: SurveyStep; text: string; options?: Array<{ value: boolean | Satisfaction; label: string }>; optional?: boolean }>;
+  questions: Array<{
+    key: SurveyStep;
+    text: string;
+    options?: Array<{ value: boolean | Satisfaction; label: string }>;
+    optional?: boolean;
+  }>;
 }
 
 const satisfactionOptions = (['satisfied', 'basic', 'unsatisfied'] as const).map((value) => ({ value, label: satisfactionLabels[value] }));
@@ -147,7 +153,10 @@ export async function callbackTransition(trx: Tx, action: TicketAction, ticket: 
     return;
   }
   if (['reopen', 'close', 'cancel', 'merge', 'resolve_directly'].includes(action)) {
-    await trx('callbacks').update({ status: 'cancelled', next_action_at: null, updated_at: trx.fn.now() }).where({ ticket_id: ticket.id }).whereIn('status', ['scheduled', 'asking']);
+    await trx('callbacks')
+      .update({ status: 'cancelled', next_action_at: null, updated_at: trx.fn.now() })
+      .where({ ticket_id: ticket.id })
+      .whereIn('status', ['scheduled', 'asking']);
   }
 }
 
@@ -174,8 +183,12 @@ export class CallbacksService {
 
   async updateSettings(patch: Partial<CallbackSettings>): Promise<CallbackSettings> {
     const next = callbackSettingsSchema.safeParse({ ...(await this.settings()), ...patch });
-    if (!next.success) throw invalid(`callback settings refused: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    await this.db('callback_settings').insert({ settings: JSON.stringify(next.data) }).onConflict('id').merge({ settings: JSON.stringify(next.data), updated_at: this.db.fn.now() });
+    if (!next.success)
+      throw invalid(`callback settings refused: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    await this.db('callback_settings')
+      .insert({ settings: JSON.stringify(next.data) })
+      .onConflict('id')
+      .merge({ settings: JSON.stringify(next.data), updated_at: this.db.fn.now() });
     return next.data;
   }
 
@@ -188,11 +201,17 @@ export class CallbacksService {
       .andWhere('next_action_at', '<=', this.db.raw('now()'))
       .orderBy('next_action_at')
       .limit(500);
-    for (const { id, at } of due) await this.queue.enqueue('callback.step', { callbackId: id }, { jobId: `callback-${id}-${at.getTime()}` });
+    for (const { id, at } of due)
+      await this.queue.enqueue('callback.step', { callbackId: id }, { jobId: `callback-${id}-${at.getTime()}` });
     // Outcomes not yet carried out on their ticket (a crash, a concurrent change) are tried again.
-    const unapplied: Array<{ id: number }> = await this.db('callbacks').select('id').whereNull('applied_at').whereIn('status', ['completed', 'unreachable', 'skipped']).limit(500);
+    const unapplied: Array<{ id: number }> = await this.db('callbacks')
+      .select('id')
+      .whereNull('applied_at')
+      .whereIn('status', ['completed', 'unreachable', 'skipped'])
+      .limit(500);
     const minute = Math.floor(Date.now() / 60_000);
-    for (const { id } of unapplied) await this.queue.enqueue('callback.apply', { callbackId: id }, { jobId: `callback-apply-${id}-${minute}` });
+    for (const { id } of unapplied)
+      await this.queue.enqueue('callback.apply', { callbackId: id }, { jobId: `callback-apply-${id}-${minute}` });
     return due.length;
   }
 
@@ -203,7 +222,8 @@ export class CallbacksService {
       const locked = await lock(trx, callbackId);
       if (!locked) return undefined;
       const { callback, now } = locked;
-      if (!['scheduled', 'asking'].includes(callback.status) || callback.nextActionAt === null || callback.nextActionAt > now) return undefined;
+      if (!['scheduled', 'asking'].includes(callback.status) || callback.nextActionAt === null || callback.nextActionAt > now)
+        return undefined;
       const messages: NewOutboxMessage[] = [];
       if (callback.status === 'scheduled' && callback.remainingChannels.length > 0) {
         // Waited out the quiet hours: on with the channels planned before.
@@ -213,7 +233,13 @@ export class CallbacksService {
       if (callback.status === 'scheduled') {
         const plan = await this.plan(trx, callback, settings);
         if (plan.skip) {
-          await this.finish(trx, callback, { status: 'skipped', outcome: 'skipped', unreachableReason: plan.skip, nextActionAt: null, completedAt: now }, 'skipped', plan.skip);
+          await this.finish(
+            trx,
+            callback,
+            { status: 'skipped', outcome: 'skipped', unreachableReason: plan.skip, nextActionAt: null, completedAt: now },
+            'skipped',
+            plan.skip,
+          );
           return { rows: [], apply: true };
         }
         const ended = await this.tryChannel(trx, { ...callback, phone: plan.phone }, plan.channels, settings, now, messages);
@@ -249,12 +275,22 @@ export class CallbacksService {
   }
 
   /** Who is asked and how: the citizen's own channel first, then the phone; policies for confidential and anonymous requesters and human-only categories. */
-  private async plan(trx: Tx, callback: CallbackRecord, settings: CallbackSettings): Promise<{ channels: CallbackChannel[]; phone: string | null; skip?: string }> {
+  private async plan(
+    trx: Tx,
+    callback: CallbackRecord,
+    settings: CallbackSettings,
+  ): Promise<{ channels: CallbackChannel[]; phone: string | null; skip?: string }> {
     const ticket = await trx('tickets as t')
       .leftJoin('categories as c', 'c.id', 't.category_id')
       .select({ channel: 't.channel', categoryId: 't.category_id', parentId: 'c.parent_id', contactId: 't.contact_id', caller: 't.caller' })
       .where('t.id', callback.ticketId)
-      .first<{ channel: string; categoryId: number | null; parentId: number | null; contactId: number | null; caller: CallerAsGiven | null }>();
+      .first<{
+        channel: string;
+        categoryId: number | null;
+        parentId: number | null;
+        contactId: number | null;
+        caller: CallerAsGiven | null;
+      }>();
     // The ticket's own caller: anonymity and confidentiality as given on this ticket.
     const [found] = callback.contactId === null ? [] : await findContacts(trx, [callback.contactId]);
     const contact = callback.contactId === ticket.contactId ? contactAsGiven(found, ticket.caller) : found;
@@ -265,7 +301,9 @@ export class CallbacksService {
       return { channels: ['operator'], phone };
     }
     if (contact.confidential && settings.confidential !== 'normal') {
-      return settings.confidential === 'skip' ? { channels: [], phone, skip: '群众要求保密，按政策免回访' } : { channels: ['operator'], phone };
+      return settings.confidential === 'skip'
+        ? { channels: [], phone, skip: '群众要求保密，按政策免回访' }
+        : { channels: ['operator'], phone };
     }
     if (human) return { channels: ['operator'], phone };
     const channels: CallbackChannel[] = [];
@@ -277,17 +315,49 @@ export class CallbacksService {
   }
 
   /** The first channel of the list that can be tried now; none left: not reached (未联系上). Returns whether the survey ended. */
-  private async tryChannel(trx: Tx, callback: CallbackRecord, channels: readonly CallbackChannel[], settings: CallbackSettings, now: Date, messages: NewOutboxMessage[]): Promise<boolean> {
+  private async tryChannel(
+    trx: Tx,
+    callback: CallbackRecord,
+    channels: readonly CallbackChannel[],
+    settings: CallbackSettings,
+    now: Date,
+    messages: NewOutboxMessage[],
+  ): Promise<boolean> {
     const [channel, ...rest] = channels;
     if (!channel) {
-      await this.finish(trx, callback, { status: 'unreachable', outcome: 'unreachable', unreachableReason: '回访渠道均未联系上', nextActionAt: null, completedAt: now }, 'unreachable', null);
+      await this.finish(
+        trx,
+        callback,
+        { status: 'unreachable', outcome: 'unreachable', unreachableReason: '回访渠道均未联系上', nextActionAt: null, completedAt: now },
+        'unreachable',
+        null,
+      );
       return true;
     }
     const windowEndsAt = new Date(now.getTime() + settings.windowHours * 3_600_000);
-    const started: CallbackRecord = { ...callback, status: 'asking', channel, remainingChannels: rest, step: 'contacted', reasked: false, reminded: false, attempt: 0, windowEndsAt, callSid: null };
+    const started: CallbackRecord = {
+      ...callback,
+      status: 'asking',
+      channel,
+      remainingChannels: rest,
+      step: 'contacted',
+      reasked: false,
+      reminded: false,
+      attempt: 0,
+      windowEndsAt,
+      callSid: null,
+    };
     if (channel === 'operator') {
       // The seats' queue: a person calls and records the answers.
-      await update(trx, callback.id, { status: 'asking', channel, remainingChannels: rest, step: null, nextActionAt: null, windowEndsAt: null, phone: callback.phone });
+      await update(trx, callback.id, {
+        status: 'asking',
+        channel,
+        remainingChannels: rest,
+        step: null,
+        nextActionAt: null,
+        windowEndsAt: null,
+        phone: callback.phone,
+      });
       await event(trx, callback.id, 'queued', channel, null, null);
       return false;
     }
@@ -298,7 +368,17 @@ export class CallbacksService {
       return false;
     }
     if (channel === 'phone') {
-      await update(trx, callback.id, { status: 'asking', channel, remainingChannels: rest, step: 'contacted', reasked: false, reminded: false, attempt: 0, windowEndsAt, phone: callback.phone });
+      await update(trx, callback.id, {
+        status: 'asking',
+        channel,
+        remainingChannels: rest,
+        step: 'contacted',
+        reasked: false,
+        reminded: false,
+        attempt: 0,
+        windowEndsAt,
+        phone: callback.phone,
+      });
       await this.placeCall(trx, started, now, messages);
       return false;
     }
@@ -324,22 +404,45 @@ export class CallbacksService {
   private async placeCall(trx: Tx, callback: CallbackRecord, now: Date, messages: NewOutboxMessage[]): Promise<void> {
     const attempt = callback.attempt + 1;
     // The watchdog: if no status webhook ever comes, the step job treats the call as not reached.
-    await update(trx, callback.id, { attempt, step: 'contacted', reasked: false, nextActionAt: new Date(now.getTime() + callWatchdogMs), callSid: null });
+    await update(trx, callback.id, {
+      attempt,
+      step: 'contacted',
+      reasked: false,
+      nextActionAt: new Date(now.getTime() + callWatchdogMs),
+      callSid: null,
+    });
     const query = `callback=${callback.id}&attempt=${attempt}`;
     messages.push({
       kind: 'citizen.survey_call',
       channel: 'voice',
       recipient: { phone: callback.phone, contactId: callback.contactId },
-      payload: { callbackId: callback.id, ticketId: callback.ticketId, attempt, path: `/webhooks/twilio/survey?${query}`, statusPath: `/webhooks/twilio/survey/status?${query}` },
+      payload: {
+        callbackId: callback.id,
+        ticketId: callback.ticketId,
+        attempt,
+        path: `/webhooks/twilio/survey?${query}`,
+        statusPath: `/webhooks/twilio/survey/status?${query}`,
+      },
       ticketId: callback.ticketId,
       dedupeKey: `survey-call:${callback.id}:${attempt}`,
     });
     await event(trx, callback.id, 'call_placed', 'phone', null, null, { attempt, at: now });
   }
 
-  private question(callback: CallbackRecord & { ticketNumber?: string }, settings: CallbackSettings, why: 'first' | 'next' | 'reask' | 'reminder'): NewOutboxMessage {
+  private question(
+    callback: CallbackRecord & { ticketNumber?: string },
+    settings: CallbackSettings,
+    why: 'first' | 'next' | 'reask' | 'reminder',
+  ): NewOutboxMessage {
     const step = callback.step!;
-    const lead = why === 'first' ? `您好，12345热线对您反映的问题（工单${callback.ticketNumber ?? ''}）进行回访。` : why === 'reask' ? '未能识别您的回复。' : why === 'reminder' ? '提醒：' : '';
+    const lead =
+      why === 'first'
+        ? `您好，12345热线对您反映的问题（工单${callback.ticketNumber ?? ''}）进行回访。`
+        : why === 'reask'
+          ? '未能识别您的回复。'
+          : why === 'reminder'
+            ? '提醒：'
+            : '';
     return {
       kind: 'citizen.survey_question',
       channel: citizenChannelOf(callback.channel),
@@ -356,32 +459,62 @@ export class CallbacksService {
    * message goes on as any other.
    */
   async answerFromMessage(trx: Tx, contactId: number, channel: 'sms' | 'miniprogram', text: string): Promise<SurveyReply | undefined> {
-    const row = await trx('callbacks').select('id').where({ contact_id: contactId, status: 'asking', channel }).whereRaw('window_ends_at > now()').orderBy('id', 'desc').first<{ id: number } | undefined>();
+    const row = await trx('callbacks')
+      .select('id')
+      .where({ contact_id: contactId, status: 'asking', channel })
+      .whereRaw('window_ends_at > now()')
+      .orderBy('id', 'desc')
+      .first<{ id: number } | undefined>();
     if (!row) return this.lateAnswer(trx, contactId, text);
     const { callback, now } = (await lock(trx, row.id))!;
-    if (callback.status !== 'asking' || !callback.step || (callback.windowEndsAt !== null && callback.windowEndsAt <= now)) return this.lateAnswer(trx, contactId, text);
+    if (callback.status !== 'asking' || !callback.step || (callback.windowEndsAt !== null && callback.windowEndsAt <= now))
+      return this.lateAnswer(trx, contactId, text);
     const settings = await readCallbackSettings(trx);
     const answer = parseAnswer(callback.step, text);
     await event(trx, callback.id, answer === undefined ? 'unclear' : 'answer', channel, callback.step, text.slice(0, 500));
     if (answer === undefined) {
       if (!callback.reasked) {
         await update(trx, callback.id, { reasked: true });
-        return { messages: [this.question(callback, settings, 'reask')], callbackId: callback.id, ticketId: callback.ticketId, complete: false };
+        return {
+          messages: [this.question(callback, settings, 'reask')],
+          callbackId: callback.id,
+          ticketId: callback.ticketId,
+          complete: false,
+        };
       }
       // Unclear twice: a person calls instead.
       await update(trx, callback.id, { channel: 'operator', step: null, nextActionAt: null, windowEndsAt: null, remainingChannels: [] });
       await event(trx, callback.id, 'queued', 'operator', null, '两次未能识别回复，转人工回访');
-      return { messages: [this.thanks(callback, '您的回复未能识别，稍后将由话务员与您联系。')], callbackId: callback.id, ticketId: callback.ticketId, complete: false };
+      return {
+        messages: [this.thanks(callback, '您的回复未能识别，稍后将由话务员与您联系。')],
+        callbackId: callback.id,
+        ticketId: callback.ticketId,
+        complete: false,
+      };
     }
     const recorded: Patch = { [callback.step]: answer, reasked: false, reminded: false };
     const following = nextStep(callback.step);
     if (!following || callback.step === 'comment') {
       await update(trx, callback.id, recorded);
       await this.complete(trx, { ...callback, ...(recorded as Partial<CallbackRecord>) }, now);
-      return { messages: [this.thanks(callback, '感谢您对12345热线工作的支持！')], callbackId: callback.id, ticketId: callback.ticketId, complete: true };
+      return {
+        messages: [this.thanks(callback, '感谢您对12345热线工作的支持！')],
+        callbackId: callback.id,
+        ticketId: callback.ticketId,
+        complete: true,
+      };
     }
-    await update(trx, callback.id, { ...recorded, step: following, nextActionAt: outsideQuietHours(new Date(now.getTime() + settings.reminderMinutes * 60_000), settings.quietHours) });
-    return { messages: [this.question({ ...callback, step: following }, settings, 'next')], callbackId: callback.id, ticketId: callback.ticketId, complete: false };
+    await update(trx, callback.id, {
+      ...recorded,
+      step: following,
+      nextActionAt: outsideQuietHours(new Date(now.getTime() + settings.reminderMinutes * 60_000), settings.quietHours),
+    });
+    return {
+      messages: [this.question({ ...callback, step: following }, settings, 'next')],
+      callbackId: callback.id,
+      ticketId: callback.ticketId,
+      complete: false,
+    };
   }
 
   /**
@@ -394,9 +527,13 @@ export class CallbacksService {
       .distinct('contact_id')
       .whereIn('contact_id', contactIds)
       .where((q) =>
-        q.where('status', 'asking').orWhere((ended) =>
-          ended.whereIn('status', ['completed', 'unreachable']).andWhere('completed_at', '>', trx.raw(`now() - interval '${lateAnswerHours} hours'`)),
-        ),
+        q
+          .where('status', 'asking')
+          .orWhere((ended) =>
+            ended
+              .whereIn('status', ['completed', 'unreachable'])
+              .andWhere('completed_at', '>', trx.raw(`now() - interval '${lateAnswerHours} hours'`)),
+          ),
       );
     return new Set(rows.map((r: { contact_id: number }) => Number(r.contact_id)));
   }
@@ -406,28 +543,47 @@ export class CallbacksService {
    * thanked, not counted, and not a new request.
    */
   private async lateAnswer(trx: Tx, contactId: number, text: string): Promise<SurveyReply | undefined> {
-    if ([...text.trim()].length > 6 || (parseAnswer('satisfaction', text) === undefined && parseAnswer('contacted', text) === undefined)) return undefined;
+    if ([...text.trim()].length > 6 || (parseAnswer('satisfaction', text) === undefined && parseAnswer('contacted', text) === undefined))
+      return undefined;
     const recent = await trx('callbacks')
       .select(columns)
       .where({ contact_id: contactId })
       .where((q) =>
         q
           .where((open) => open.where('status', 'asking').whereRaw('window_ends_at <= now()'))
-          .orWhere((ended) => ended.whereIn('status', ['completed', 'unreachable']).andWhere('completed_at', '>', trx.raw(`now() - interval '${lateAnswerHours} hours'`))),
+          .orWhere((ended) =>
+            ended
+              .whereIn('status', ['completed', 'unreachable'])
+              .andWhere('completed_at', '>', trx.raw(`now() - interval '${lateAnswerHours} hours'`)),
+          ),
       )
       .orderBy('id', 'desc')
       .first<CallbackRecord | undefined>();
     if (!recent) return undefined;
     await event(trx, recent.id, 'late_answer', null, null, text.slice(0, 500));
-    return { messages: [this.thanks(recent, '本次回访已结束，感谢您的反馈。如有新的问题，请直接回复内容。', 'late')], callbackId: recent.id, ticketId: recent.ticketId, complete: false };
+    return {
+      messages: [this.thanks(recent, '本次回访已结束，感谢您的反馈。如有新的问题，请直接回复内容。', 'late')],
+      callbackId: recent.id,
+      ticketId: recent.ticketId,
+      complete: false,
+    };
   }
 
   /** The citizen unsubscribed (退订) during a survey: it ends there, not reached, and nobody calls them about it. */
   async optedOut(trx: Tx, contactId: number): Promise<number | undefined> {
-    const row = await trx('callbacks').select('id').where({ contact_id: contactId, status: 'asking', channel: 'sms' }).first<{ id: number } | undefined>();
+    const row = await trx('callbacks')
+      .select('id')
+      .where({ contact_id: contactId, status: 'asking', channel: 'sms' })
+      .first<{ id: number } | undefined>();
     if (!row) return undefined;
     const { callback, now } = (await lock(trx, row.id))!;
-    await this.finish(trx, callback, { status: 'unreachable', outcome: 'unreachable', unreachableReason: '群众退订短信', nextActionAt: null, completedAt: now }, 'opted_out', null);
+    await this.finish(
+      trx,
+      callback,
+      { status: 'unreachable', outcome: 'unreachable', unreachableReason: '群众退订短信', nextActionAt: null, completedAt: now },
+      'opted_out',
+      null,
+    );
     return callback.id;
   }
 
@@ -444,16 +600,33 @@ export class CallbacksService {
 
   /** The answers are in: the outcome is decided (and carried out on the ticket after commit). */
   private async complete(trx: Tx, callback: CallbackRecord, now: Date): Promise<void> {
-    const { reopenCount } = await trx('tickets').select({ reopenCount: 'reopen_count' }).where({ id: callback.ticketId }).first<{ reopenCount: number }>();
+    const { reopenCount } = await trx('tickets')
+      .select({ reopenCount: 'reopen_count' })
+      .where({ id: callback.ticketId })
+      .first<{ reopenCount: number }>();
     const outcome = outcomeOf(callback, reopenCount);
-    await this.finish(trx, callback, { status: 'completed', outcome, step: null, nextActionAt: null, completedAt: now }, 'completed', null, {
-      contacted: callback.contacted,
-      resolved: callback.resolved,
-      satisfaction: callback.satisfaction,
-    });
+    await this.finish(
+      trx,
+      callback,
+      { status: 'completed', outcome, step: null, nextActionAt: null, completedAt: now },
+      'completed',
+      null,
+      {
+        contacted: callback.contacted,
+        resolved: callback.resolved,
+        satisfaction: callback.satisfaction,
+      },
+    );
   }
 
-  private async finish(trx: Tx, callback: CallbackRecord, patch: Patch, type: string, text: string | null, data?: Record<string, unknown>): Promise<void> {
+  private async finish(
+    trx: Tx,
+    callback: CallbackRecord,
+    patch: Patch,
+    type: string,
+    text: string | null,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
     await update(trx, callback.id, patch);
     await event(trx, callback.id, type, callback.channel, null, text, { outcome: patch.outcome, ...data });
   }
@@ -462,13 +635,42 @@ export class CallbacksService {
   async apply(callbackId: number): Promise<JobOutcome> {
     const callback = await this.db('callbacks').select(columns).where({ id: callbackId }).first<CallbackRecord | undefined>();
     if (!callback || callback.appliedAt !== null || !['completed', 'unreachable', 'skipped'].includes(callback.status)) return 'skipped';
-    const answered = callback.satisfaction ? `（${callback.resolved ? '已解决' : '未解决'}，${satisfactionLabels[callback.satisfaction]}）` : '';
+    const answered = callback.satisfaction
+      ? `（${callback.resolved ? '已解决' : '未解决'}，${satisfactionLabels[callback.satisfaction]}）`
+      : '';
     try {
-      if (callback.outcome === 'closed') await this.tickets.perform(callbackActor, callback.ticketId, 'close', { note: `回访：${answered.slice(1, -1)}，办结` }, { readBack: false });
-      if (callback.outcome === 'unreachable') await this.tickets.perform(callbackActor, callback.ticketId, 'close', { note: `回访未联系上：${callback.unreachableReason ?? ''}` }, { readBack: false });
-      if (callback.outcome === 'skipped') await this.tickets.perform(callbackActor, callback.ticketId, 'close', { note: `免回访：${callback.unreachableReason ?? ''}` }, { readBack: false });
+      if (callback.outcome === 'closed')
+        await this.tickets.perform(
+          callbackActor,
+          callback.ticketId,
+          'close',
+          { note: `回访：${answered.slice(1, -1)}，办结` },
+          { readBack: false },
+        );
+      if (callback.outcome === 'unreachable')
+        await this.tickets.perform(
+          callbackActor,
+          callback.ticketId,
+          'close',
+          { note: `回访未联系上：${callback.unreachableReason ?? ''}` },
+          { readBack: false },
+        );
+      if (callback.outcome === 'skipped')
+        await this.tickets.perform(
+          callbackActor,
+          callback.ticketId,
+          'close',
+          { note: `免回访：${callback.unreachableReason ?? ''}` },
+          { readBack: false },
+        );
       if (callback.outcome === 'reopened') {
-        await this.tickets.perform(callbackActor, callback.ticketId, 'reopen', { reason: `回访${answered}${callback.comment ? `：${callback.comment}` : ''}` }, { readBack: false });
+        await this.tickets.perform(
+          callbackActor,
+          callback.ticketId,
+          'reopen',
+          { reason: `回访${answered}${callback.comment ? `：${callback.comment}` : ''}` },
+          { readBack: false },
+        );
       }
     } catch (error) {
       // The ticket moved on meanwhile (an operator closed or reopened it): nothing left to do here.
@@ -497,8 +699,22 @@ export class CallbacksService {
       ticketNumber: number,
       windowEndsAt: callback.windowEndsAt!,
       questions: [
-        { key: 'contacted', text: settings.questions.contacted, options: [{ value: true, label: '是' }, { value: false, label: '否' }] },
-        { key: 'resolved', text: settings.questions.resolved, options: [{ value: true, label: '是' }, { value: false, label: '否' }] },
+        {
+          key: 'contacted',
+          text: settings.questions.contacted,
+          options: [
+            { value: true, label: '是' },
+            { value: false, label: '否' },
+          ],
+        },
+        {
+          key: 'resolved',
+          text: settings.questions.resolved,
+          options: [
+            { value: true, label: '是' },
+            { value: false, label: '否' },
+          ],
+        },
         { key: 'satisfaction', text: settings.questions.satisfaction, options: satisfactionOptions },
         { key: 'comment', text: settings.questions.comment, optional: true },
       ],
@@ -506,15 +722,25 @@ export class CallbacksService {
   }
 
   /** The card's answers, all at once; only the citizen whose survey it is, while its window is open. */
-  async answerCard(contactId: number, id: number, answers: { contacted: boolean; resolved: boolean; satisfaction: Satisfaction; comment?: string }): Promise<{ outcome: CallbackOutcome }> {
+  async answerCard(
+    contactId: number,
+    id: number,
+    answers: { contacted: boolean; resolved: boolean; satisfaction: Satisfaction; comment?: string },
+  ): Promise<{ outcome: CallbackOutcome }> {
     const outcome = await this.db.transaction(async (trx) => {
       const locked = await lock(trx, id);
       // Another citizen's survey is as good as none.
       if (!locked || locked.callback.contactId !== contactId) throw new AppError('NOT_FOUND', 'survey not found');
       const { callback, now } = locked;
-      if (callback.status !== 'asking' || callback.channel !== 'miniprogram') throw conflict('this survey is no longer waiting for answers');
+      if (callback.status !== 'asking' || callback.channel !== 'miniprogram')
+        throw conflict('this survey is no longer waiting for answers');
       if (callback.windowEndsAt !== null && callback.windowEndsAt <= now) throw conflict('the time to answer this survey has passed');
-      const recorded = { contacted: answers.contacted, resolved: answers.resolved, satisfaction: answers.satisfaction, comment: answers.comment ?? null };
+      const recorded = {
+        contacted: answers.contacted,
+        resolved: answers.resolved,
+        satisfaction: answers.satisfaction,
+        comment: answers.comment ?? null,
+      };
       await update(trx, id, recorded);
       await event(trx, id, 'answer', 'miniprogram', null, answers.comment ?? null, recorded);
       await this.complete(trx, { ...callback, ...recorded }, now);
@@ -546,7 +772,8 @@ export class CallbacksService {
     const settings = await this.settings();
     let completed = false;
     const script = await this.onCall(id, attempt, async (trx, callback, now) => {
-      if (callback.step !== step) return { say: [], gather: { step: callback.step!, prompt: phoneQuestion(settings, callback.step!) }, hangup: false };
+      if (callback.step !== step)
+        return { say: [], gather: { step: callback.step!, prompt: phoneQuestion(settings, callback.step!) }, hangup: false };
       const answer = parseAnswer(step, digits);
       await event(trx, id, answer === undefined ? 'unclear' : 'answer', 'phone', step, digits.slice(0, 20));
       if (answer === undefined) {
@@ -585,10 +812,19 @@ export class CallbacksService {
   }
 
   /** Under the callback's lock, for the call attempt still current; anything else (a stale webhook) just hangs up. */
-  private async onCall(id: number, attempt: number, work: (trx: Tx, callback: CallbackRecord, now: Date) => Promise<CallScript>): Promise<CallScript> {
+  private async onCall(
+    id: number,
+    attempt: number,
+    work: (trx: Tx, callback: CallbackRecord, now: Date) => Promise<CallScript>,
+  ): Promise<CallScript> {
     return this.db.transaction(async (trx) => {
       const locked = await lock(trx, id);
-      const current = locked && locked.callback.status === 'asking' && locked.callback.channel === 'phone' && locked.callback.attempt === attempt && locked.callback.step !== null;
+      const current =
+        locked &&
+        locked.callback.status === 'asking' &&
+        locked.callback.channel === 'phone' &&
+        locked.callback.attempt === attempt &&
+        locked.callback.step !== null;
       if (!current) return { say: ['感谢您的接听，再见。'], hangup: true };
       return work(trx, locked!.callback, locked!.now);
     });
@@ -607,7 +843,13 @@ export class CallbacksService {
 
   // The operators' queue and the supervisors' review
 
-  async list(filter: { status?: CallbackStatus; channel?: CallbackChannel; outcome?: CallbackOutcome; ticketId?: number; limit: number }): Promise<CallbackRecord[]> {
+  async list(filter: {
+    status?: CallbackStatus;
+    channel?: CallbackChannel;
+    outcome?: CallbackOutcome;
+    ticketId?: number;
+    limit: number;
+  }): Promise<CallbackRecord[]> {
     const query = this.db('callbacks').select(columns).orderBy('id', 'desc').limit(filter.limit);
     if (filter.status) query.where('status', filter.status);
     if (filter.channel) query.where('channel', filter.channel);
@@ -618,21 +860,43 @@ export class CallbacksService {
 
   async get(id: number): Promise<CallbackRecord & { events: unknown[] }> {
     const callback = found(await this.db('callbacks').select(columns).where({ id }).first<CallbackRecord | undefined>(), 'callback');
-    const events = await this.db('callback_events').select({ type: 'type', channel: 'channel', step: 'step', text: 'text', data: 'data', at: 'created_at' }).where({ callback_id: id }).orderBy('id');
+    const events = await this.db('callback_events')
+      .select({ type: 'type', channel: 'channel', step: 'step', text: 'text', data: 'data', at: 'created_at' })
+      .where({ callback_id: id })
+      .orderBy('id');
     return { ...callback, events };
   }
 
   /** An operator's manual call: the answers, or that nobody could be reached. */
-  async recordManual(actor: UserActor, id: number, input: { reached: false } | { reached: true; contacted: boolean; resolved: boolean; satisfaction: Satisfaction; comment?: string }): Promise<CallbackRecord> {
+  async recordManual(
+    actor: UserActor,
+    id: number,
+    input: { reached: false } | { reached: true; contacted: boolean; resolved: boolean; satisfaction: Satisfaction; comment?: string },
+  ): Promise<CallbackRecord> {
     await this.db.transaction(async (trx) => {
       const { callback, now } = found(await lock(trx, id), 'callback');
-      if (callback.status !== 'asking' || callback.channel !== 'operator') throw conflict(`this callback is ${callback.status}${callback.channel ? ` on ${callback.channel}` : ''}, not waiting for a manual call`);
+      if (callback.status !== 'asking' || callback.channel !== 'operator')
+        throw conflict(
+          `this callback is ${callback.status}${callback.channel ? ` on ${callback.channel}` : ''}, not waiting for a manual call`,
+        );
       await trx('callbacks').update({ answered_by: actor.userId }).where({ id });
       if (!input.reached) {
-        await this.finish(trx, callback, { status: 'unreachable', outcome: 'unreachable', unreachableReason: '人工回访未联系上', completedAt: now }, 'unreachable', null, { by: actor.userId });
+        await this.finish(
+          trx,
+          callback,
+          { status: 'unreachable', outcome: 'unreachable', unreachableReason: '人工回访未联系上', completedAt: now },
+          'unreachable',
+          null,
+          { by: actor.userId },
+        );
         return;
       }
-      const answers = { contacted: input.contacted, resolved: input.resolved, satisfaction: input.satisfaction, comment: input.comment ?? null };
+      const answers = {
+        contacted: input.contacted,
+        resolved: input.resolved,
+        satisfaction: input.satisfaction,
+        comment: input.comment ?? null,
+      };
       await update(trx, id, answers);
       await event(trx, id, 'answer', 'operator', null, input.comment ?? null, { ...answers, by: actor.userId });
       await this.complete(trx, { ...callback, ...answers }, now);
@@ -659,7 +923,13 @@ export class CallbacksService {
       if (callback.unreasonable) throw conflict('already marked unreasonable');
       await this.db('callbacks').update({ unreasonable: true, unreasonable_reason: input.reason, reviewed_by: actor.userId }).where({ id });
       if (callback.outcome === 'review') {
-        await this.tickets.perform(actor, callback.ticketId, 'close', { note: `回访不满意经审核为不合理诉求：${input.reason}` }, { readBack: false });
+        await this.tickets.perform(
+          actor,
+          callback.ticketId,
+          'close',
+          { note: `回访不满意经审核为不合理诉求：${input.reason}` },
+          { readBack: false },
+        );
         await this.db('callbacks').update({ applied_at: this.db.fn.now() }).where({ id });
       }
     }
@@ -679,16 +949,30 @@ export class CallbacksService {
 }
 
 async function lock(trx: Tx, id: number): Promise<{ callback: CallbackRecord; now: Date } | undefined> {
-  const row = await trx('callbacks').select({ ...columns, now: trx.raw('now()') }).where({ id }).forUpdate().first<(CallbackRecord & { now: Date }) | undefined>();
+  const row = await trx('callbacks')
+    .select({ ...columns, now: trx.raw('now()') })
+    .where({ id })
+    .forUpdate()
+    .first<(CallbackRecord & { now: Date }) | undefined>();
   if (!row) return undefined;
   const { now, ...callback } = row;
   return { callback, now };
 }
 
 async function update(db: Queryable, id: number, patch: Patch): Promise<void> {
-  await db('callbacks').update({ ...toRow(patch), updated_at: db.raw('now()') }).where({ id });
+  await db('callbacks')
+    .update({ ...toRow(patch), updated_at: db.raw('now()') })
+    .where({ id });
 }
 
-async function event(db: Queryable, callbackId: number, type: string, channel: string | null, step: string | null, text: string | null, data?: Record<string, unknown>): Promise<void> {
+async function event(
+  db: Queryable,
+  callbackId: number,
+  type: string,
+  channel: string | null,
+  step: string | null,
+  text: string | null,
+  data?: Record<string, unknown>,
+): Promise<void> {
   await db('callback_events').insert({ callback_id: callbackId, type, channel, step, text, data: data ? JSON.stringify(data) : null });
 }

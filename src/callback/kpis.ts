@@ -6,7 +6,17 @@ import { toCsv as csvOf } from '../shared/csv';
 export const kpiGroupings = ['department', 'region', 'category', 'channel'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
 
-export const drillMetrics = ['response', 'resolution', 'satisfaction', 'unreachable', 'late_sign_for', 'late_reply', 'returned', 'reopened', 'direct_resolution'] as const;
+export const drillMetrics = [
+  'response',
+  'resolution',
+  'satisfaction',
+  'unreachable',
+  'late_sign_for',
+  'late_reply',
+  'returned',
+  'reopened',
+  'direct_resolution',
+] as const;
 export type DrillMetric = (typeof drillMetrics)[number];
 
 export interface KpiQuery {
@@ -53,13 +63,29 @@ function keyOf(groupBy: KpiGrouping, department: string): string {
 
 /** One group's counts from one of the queries (each query fills its own columns). */
 type CountRow = { key: string | null } & Record<
-  | 'answered' | 'unreachable' | 'skipped' | 'unreasonable' | 'contacted' | 'resolved' | 'satisfaction'
-  | 'sign_for' | 'sign_for_on_time' | 'reply' | 'reply_on_time' | 'dispatched' | 'returned' | 'replied' | 'reopened'
-  | 'created' | 'direct' | 'volume',
+  | 'answered'
+  | 'unreachable'
+  | 'skipped'
+  | 'unreasonable'
+  | 'contacted'
+  | 'resolved'
+  | 'satisfaction'
+  | 'sign_for'
+  | 'sign_for_on_time'
+  | 'reply'
+  | 'reply_on_time'
+  | 'dispatched'
+  | 'returned'
+  | 'replied'
+  | 'reopened'
+  | 'created'
+  | 'direct'
+  | 'volume',
   number
 >;
 
-const joins = 'join tickets t on t.id = x.ticket_id left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id';
+const joins =
+  'join tickets t on t.id = x.ticket_id left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id';
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
 
 /**
@@ -264,8 +290,14 @@ export class KpiService {
     const sum = (f: (r: KpiRow) => number) => rows.reduce((acc, r) => acc + f(r), 0);
     const answered = sum((r) => r.surveys.answered);
     return {
-      response: rate(sum((r) => (r.responseRate ?? 0) * r.surveys.answered), answered),
-      resolution: rate(sum((r) => (r.resolutionRate ?? 0) * r.surveys.answered), answered),
+      response: rate(
+        sum((r) => (r.responseRate ?? 0) * r.surveys.answered),
+        answered,
+      ),
+      resolution: rate(
+        sum((r) => (r.resolutionRate ?? 0) * r.surveys.answered),
+        answered,
+      ),
       satisfaction: rate(
         sum((r) => (r.satisfactionRate ?? 0) * (r.surveys.answered - r.surveys.unreasonable)),
         sum((r) => r.surveys.answered - r.surveys.unreasonable),
@@ -275,7 +307,23 @@ export class KpiService {
   }
 
   toCsv(rows: readonly KpiRow[]): string {
-    const header = ['分组', '名称', '工单量', '已回访', '未联系上', '免回访', '不合理诉求', '响应率', '解决率', '满意率', '按时签收率', '按时答复率', '退单率', '重办率', '直接办结率'];
+    const header = [
+      '分组',
+      '名称',
+      '工单量',
+      '已回访',
+      '未联系上',
+      '免回访',
+      '不合理诉求',
+      '响应率',
+      '解决率',
+      '满意率',
+      '按时签收率',
+      '按时答复率',
+      '退单率',
+      '重办率',
+      '直接办结率',
+    ];
     const lines = rows.map((r) => [
       r.key,
       r.name,
@@ -297,7 +345,14 @@ export class KpiService {
   }
 
   private async names(groupBy: KpiGrouping): Promise<Map<string, string>> {
-    if (groupBy === 'channel') return new Map([['phone', '电话'], ['sms', '短信'], ['miniprogram', '小程序'], ['seat', '坐席'], ['api', '接口']]);
+    if (groupBy === 'channel')
+      return new Map([
+        ['phone', '电话'],
+        ['sms', '短信'],
+        ['miniprogram', '小程序'],
+        ['seat', '坐席'],
+        ['api', '接口'],
+      ]);
     const table = groupBy === 'department' ? 'departments' : groupBy === 'region' ? 'regions' : 'categories';
     return new Map((await this.db(table).select('id', 'name')).map((r: { id: number; name: string }) => [String(r.id), r.name]));
   }

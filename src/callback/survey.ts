@@ -18,23 +18,42 @@ const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as H
 
 export const callbackSettingsSchema = z.strictObject({
   /** After the reply, before the first question. */
-  delayMinutes: z.number().int().min(0).max(7 * 24 * 60),
+  delayMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60),
   /** How long a citizen may answer on one channel before the next is tried. */
-  windowHours: z.number().min(1).max(14 * 24),
+  windowHours: z
+    .number()
+    .min(1)
+    .max(14 * 24),
   /** One reminder this long after a question that got no answer. */
-  reminderMinutes: z.number().int().min(5).max(48 * 60),
+  reminderMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(48 * 60),
   /** No message or call between these Beijing times (the quiet hours wrap midnight). */
   quietHours: z.strictObject({ from: clock, to: clock }),
   /** Phone calls per survey before it counts as not reached, and the wait between them. */
   callAttempts: z.number().int().min(1).max(10),
-  callRetryMinutes: z.number().int().min(5).max(24 * 60),
+  callRetryMinutes: z
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60),
   /** How to call back a requester who asked for confidentiality (保密), or gave no contact. */
   confidential: z.enum(['normal', 'operator', 'skip']),
   anonymous: z.enum(['skip', 'operator']),
   /** Categories (or their level-1 parents) that always get a person's phone call. */
   humanCategoryIds: z.array(z.number().int().positive()).max(500),
   /** The satisfaction rate's weights (满意率 = Σ weight / answered surveys not marked unreasonable). */
-  satisfactionWeights: z.strictObject({ satisfied: z.number().min(0).max(1), basic: z.number().min(0).max(1), unsatisfied: z.number().min(0).max(1) }),
+  satisfactionWeights: z.strictObject({
+    satisfied: z.number().min(0).max(1),
+    basic: z.number().min(0).max(1),
+    unsatisfied: z.number().min(0).max(1),
+  }),
   /** Department ranking bands by ticket volume (分档): the upper bounds of the smaller bands. */
   rankingBands: z.array(z.number().int().positive()).max(5),
   questions: z.strictObject({
@@ -75,7 +94,23 @@ function normalize(text: string): string {
 }
 
 const yes = new Set(['1', '是', '是的', '有', '有的', '对', '联系过', '有联系', '已联系', '解决', '已解决', '解决了', 'yes', 'y', 'ok']);
-const no = new Set(['2', '否', '没有', '无', '不是', '没', '未', '没联系', '未联系', '没有联系', '未解决', '没解决', '没有解决', 'no', 'n']);
+const no = new Set([
+  '2',
+  '否',
+  '没有',
+  '无',
+  '不是',
+  '没',
+  '未',
+  '没联系',
+  '未联系',
+  '没有联系',
+  '未解决',
+  '没解决',
+  '没有解决',
+  'no',
+  'n',
+]);
 
 /** What a citizen's reply to a question means, or undefined when it is unclear. */
 export function parseAnswer(step: SurveyStep, text: string): boolean | Satisfaction | string | null | undefined {

@@ -22,7 +22,12 @@ const addressList = (also: readonly string[] = []) =>
   z
     .string()
     .trim()
-    .transform((value) => value.split(',').map((entry) => entry.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    )
     .refine((entries) => entries.every((entry) => also.includes(entry) || isAddressOrCidr(entry)), {
       message: `addresses or CIDRs separated by commas${also.length ? ` (or ${also.join(', ')})` : ''}`,
     });
@@ -46,20 +51,33 @@ const envSchema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
 
   REDIS_URL: optionalUrl,
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only').default('hh'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, _ . - only')
+    .default('hh'),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   QUEUE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(1),
   QUEUE_BACKGROUND_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(2),
 
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   BODY_LIMIT_KB: z.coerce.number().int().min(1).max(10_240).default(256),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   /** Demo users and data: on by default on the embedded database, off once DATABASE_URL points at a real one. */
   SEED_DEMO: booleanFromEnv.optional(),
   /** Which hops' X-Forwarded-For to believe (Express's "trust proxy"): loopback, a CIDR list, or a hop count. */
-  TRUST_PROXY: z.union([z.string().trim().regex(/^\d+$/, 'a hop count').transform(Number), addressList(['loopback', 'linklocal', 'uniquelocal'])]).default(['loopback']),
+  TRUST_PROXY: z
+    .union([z.string().trim().regex(/^\d+$/, 'a hop count').transform(Number), addressList(['loopback', 'linklocal', 'uniquelocal'])])
+    .default(['loopback']),
   SIGN_IN_LOCK_AFTER: z.coerce.number().int().min(1).max(1_000).default(10),
-  SIGN_IN_LOCK_MINUTES: z.coerce.number().positive().max(24 * 60).default(15),
+  SIGN_IN_LOCK_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(15),
   SIGN_IN_DELAY_AFTER: z.coerce.number().int().min(1).max(1_000).default(5),
   SIGN_IN_DELAY_MAX_SECONDS: z.coerce.number().int().min(1).max(3_600).default(30),
   SIGN_IN_ADDRESS_FAILURES_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(200),
@@ -70,12 +88,18 @@ const envSchema = z.object({
   /** Swagger UI and the OpenAPI document for anyone: on by default on the embedded database, off with DATABASE_URL. */
   API_DOCS_PUBLIC: booleanFromEnv.optional(),
 
-  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits').optional(),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'AC followed by 32 hex digits')
+    .optional(),
   TWILIO_AUTH_TOKEN: z.string().min(16).optional(),
   TWILIO_SMS_FROM: z.string().min(3).optional(),
   TWILIO_API_BASE: optionalUrl,
 
-  WECHAT_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'wx followed by 16 letters or digits').optional(),
+  WECHAT_APPID: z
+    .string()
+    .regex(/^wx[0-9a-zA-Z]{16}$/, 'wx followed by 16 letters or digits')
+    .optional(),
   WECHAT_SECRET: z.string().min(16).optional(),
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   WECHAT_STATUS_TEMPLATE_ID: z.string().min(1).max(100).optional(),
@@ -96,20 +120,38 @@ const envSchema = z.object({
   LLM_REDACT_PII: booleanFromEnv.default(true),
 
   AUTO_DISPATCH: booleanFromEnv.default(true),
-  RETURN_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  RETURN_WINDOW_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
 
-  SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'a bot token, xoxb-…').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xox[a-z]-/, 'a bot token, xoxb-…')
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().min(16).optional(),
   SLACK_API_URL: optionalUrl,
-  SLACK_SUPERVISOR_CHANNEL: z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD').optional(),
+  SLACK_SUPERVISOR_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD')
+    .optional(),
 
   SLA_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  PROXY_ACCEPT_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
+  PROXY_ACCEPT_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
   PROXY_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   POSTAL_API_URL: optionalUrl,
   POSTAL_API_KEY: z.string().min(8).optional(),
   CALLBACK_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  SLA_DIGEST_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as HH:MM').default('08:30'),
+  SLA_DIGEST_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as HH:MM')
+    .default('08:30'),
 
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
   OUTBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
@@ -126,12 +168,20 @@ export interface Config {
     | { kind: 'external'; url: string; poolMax: number; prepare: boolean }
     | { kind: 'embedded'; dataDir: string; port: number; poolMax: number; prepare: boolean };
   /** Jobs at once per worker process, by lane (src/jobs/job-catalogue.ts). */
-  queue: { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: LaneConcurrency } | { kind: 'in-process'; concurrency: LaneConcurrency };
+  queue:
+    | { kind: 'bullmq'; redisUrl: string; prefix: string; concurrency: LaneConcurrency }
+    | { kind: 'in-process'; concurrency: LaneConcurrency };
   sessionTtlMs: number;
   /** Sign-in: a growing delay per account, a lock per account and address, a daily cap per address. */
   signIn: { lockAfter: number; lockMs: number; delayAfter: number; delayMaxMs: number; addressFailuresPerDay: number };
   /** Who may read /metrics (a bearer token, and/or addresses or CIDRs), and whether the API docs are public. */
-  exposure: { trustProxy: number | string[]; metricsToken?: string; metricsAllow: string[]; apiDocsPublic: boolean; validateResponses: boolean };
+  exposure: {
+    trustProxy: number | string[];
+    metricsToken?: string;
+    metricsAllow: string[];
+    apiDocsPublic: boolean;
+    validateResponses: boolean;
+  };
   shutdownTimeoutMs: number;
   seedDemo: boolean;
   /** Present when the SMS channel is configured (all of SID, token and sender number). */
@@ -199,9 +249,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   if (twilioKeys.some(Boolean) && !twilioKeys.every(Boolean)) {
     throw new ConfigError('the SMS channel needs all of TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_SMS_FROM (or none)');
   }
-  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET)) throw new ConfigError('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)');
-  if (Boolean(e.WECHAT_APPID) !== Boolean(e.WECHAT_SECRET)) throw new ConfigError('the mini-program channel needs both WECHAT_APPID and WECHAT_SECRET (or neither)');
-  const concurrency: LaneConcurrency = { main: e.QUEUE_CONCURRENCY, intake: e.QUEUE_BATCH_CONCURRENCY, delivery: e.QUEUE_BATCH_CONCURRENCY, background: e.QUEUE_BACKGROUND_CONCURRENCY };
+  if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET))
+    throw new ConfigError('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)');
+  if (Boolean(e.WECHAT_APPID) !== Boolean(e.WECHAT_SECRET))
+    throw new ConfigError('the mini-program channel needs both WECHAT_APPID and WECHAT_SECRET (or neither)');
+  const concurrency: LaneConcurrency = {
+    main: e.QUEUE_CONCURRENCY,
+    intake: e.QUEUE_BATCH_CONCURRENCY,
+    delivery: e.QUEUE_BATCH_CONCURRENCY,
+    background: e.QUEUE_BACKGROUND_CONCURRENCY,
+  };
   return {
     role: e.HUB_ROLE,
     http: {
@@ -213,7 +270,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
       ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE }
-      : { kind: 'embedded', dataDir: path.resolve(e.EMBEDDED_PG_DIR), port: e.EMBEDDED_PG_PORT, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE },
+      : {
+          kind: 'embedded',
+          dataDir: path.resolve(e.EMBEDDED_PG_DIR),
+          port: e.EMBEDDED_PG_PORT,
+          poolMax: e.DATABASE_POOL_MAX,
+          prepare: e.DATABASE_PREPARE,
+        },
     queue: e.REDIS_URL
       ? { kind: 'bullmq', redisUrl: e.REDIS_URL, prefix: e.REDIS_PREFIX, concurrency }
       : { kind: 'in-process', concurrency },
@@ -237,11 +300,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     seedDemo: e.SEED_DEMO ?? !e.DATABASE_URL,
     twilio:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_SMS_FROM
-        ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, smsFrom: e.TWILIO_SMS_FROM, apiBase: e.TWILIO_API_BASE?.replace(/\/$/, ''), timeoutMs: e.PROVIDER_TIMEOUT_MS }
+        ? {
+            accountSid: e.TWILIO_ACCOUNT_SID,
+            authToken: e.TWILIO_AUTH_TOKEN,
+            smsFrom: e.TWILIO_SMS_FROM,
+            apiBase: e.TWILIO_API_BASE?.replace(/\/$/, ''),
+            timeoutMs: e.PROVIDER_TIMEOUT_MS,
+          }
         : undefined,
     wechat:
       e.WECHAT_APPID && e.WECHAT_SECRET
-        ? { appId: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), statusTemplateId: e.WECHAT_STATUS_TEMPLATE_ID, timeoutMs: e.PROVIDER_TIMEOUT_MS }
+        ? {
+            appId: e.WECHAT_APPID,
+            secret: e.WECHAT_SECRET,
+            apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+            statusTemplateId: e.WECHAT_STATUS_TEMPLATE_ID,
+            timeoutMs: e.PROVIDER_TIMEOUT_MS,
+          }
         : undefined,
     citizenSessionTtlMs: e.CITIZEN_SESSION_TTL_DAYS * 86_400_000,
     classifierAutoApplyConfidence: e.CLASSIFIER_AUTO_APPLY_CONFIDENCE,
@@ -263,15 +338,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     routing: { autoDispatch: e.AUTO_DISPATCH, returnWindowHours: e.RETURN_WINDOW_HOURS },
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
-        ? { botToken: e.SLACK_BOT_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL, timeoutMs: e.PROVIDER_TIMEOUT_MS }
+        ? {
+            botToken: e.SLACK_BOT_TOKEN,
+            signingSecret: e.SLACK_SIGNING_SECRET,
+            apiUrl: e.SLACK_API_URL,
+            supervisorChannel: e.SLACK_SUPERVISOR_CHANNEL,
+            timeoutMs: e.PROVIDER_TIMEOUT_MS,
+          }
         : undefined,
     sla: { sweepMs: e.SLA_SWEEP_MS, digestAt: e.SLA_DIGEST_AT },
     callback: { sweepMs: e.CALLBACK_SWEEP_MS },
     proxy: {
       acceptMinutes: e.PROXY_ACCEPT_MINUTES,
       sweepMs: e.PROXY_SWEEP_MS,
-      postal: e.POSTAL_API_URL && e.POSTAL_API_KEY ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY, timeoutMs: e.PROVIDER_TIMEOUT_MS } : undefined,
+      postal:
+        e.POSTAL_API_URL && e.POSTAL_API_KEY
+          ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY, timeoutMs: e.PROVIDER_TIMEOUT_MS }
+          : undefined,
     },
-    outbox: { maxAttempts: e.OUTBOX_MAX_ATTEMPTS, retryBaseMs: e.OUTBOX_RETRY_BASE_MS, sweepMs: e.OUTBOX_SWEEP_MS, leaseMs: e.OUTBOX_LEASE_MS },
+    outbox: {
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryBaseMs: e.OUTBOX_RETRY_BASE_MS,
+      sweepMs: e.OUTBOX_SWEEP_MS,
+      leaseMs: e.OUTBOX_LEASE_MS,
+    },
   };
 }

@@ -39,10 +39,17 @@ export async function upsertContactByIdentity(db: Queryable, identity: { phone?:
  * Many contacts at once, by phone or by openid (intake's batches). Rows are locked in a fixed
  * order, so two batches that share contacts wait for each other instead of deadlocking.
  */
-export async function upsertContactsByIdentity(db: Queryable, identities: ReadonlyArray<{ phone?: string; wechatOpenid?: string }>): Promise<ContactRecord[]> {
+export async function upsertContactsByIdentity(
+  db: Queryable,
+  identities: ReadonlyArray<{ phone?: string; wechatOpenid?: string }>,
+): Promise<ContactRecord[]> {
   const found: ContactRecord[] = [];
   for (const column of ['phone', 'wechat_openid'] as const) {
-    const values = [...new Set(identities.map((i) => (column === 'phone' ? i.phone : i.phone ? undefined : i.wechatOpenid)).filter((v): v is string => Boolean(v)))].sort();
+    const values = [
+      ...new Set(
+        identities.map((i) => (column === 'phone' ? i.phone : i.phone ? undefined : i.wechatOpenid)).filter((v): v is string => Boolean(v)),
+      ),
+    ].sort();
     if (values.length === 0) continue;
     const { rows } = await db.raw<{ rows: ContactRecord[] }>(
       `insert into contacts (${column}) select unnest(?::text[]) order by 1
@@ -69,4 +76,3 @@ export async function findContacts(db: Queryable, ids: readonly number[]): Promi
   if (ids.length === 0) return [];
   return db('contacts').select(contactColumns).whereIn('id', ids);
 }
-

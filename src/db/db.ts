@@ -24,7 +24,11 @@ export class StatementNames {
   private readonly seen = new Map<string, number>();
   private readonly named = new Map<string, string>();
 
-  constructor(private readonly threshold = 3, private readonly maxNamed = 500, private readonly maxSeen = 10_000) {}
+  constructor(
+    private readonly threshold = 3,
+    private readonly maxNamed = 500,
+    private readonly maxSeen = 10_000,
+  ) {}
 
   nameFor(sql: string): string | undefined {
     const name = this.named.get(sql);
@@ -47,7 +51,10 @@ const statementNames = new StatementNames();
 
 /** knex's PostgreSQL client, naming repeated statements (see StatementNames). */
 class ClientPgPrepared extends ClientPg {
-  override _query(connection: unknown, query: { sql: string; bindings?: readonly unknown[]; options?: Record<string, unknown> }): Promise<unknown> {
+  override _query(
+    connection: unknown,
+    query: { sql: string; bindings?: readonly unknown[]; options?: Record<string, unknown> },
+  ): Promise<unknown> {
     if (query.bindings && query.bindings.length > 0 && query.options?.name === undefined) {
       const name = statementNames.nameFor(query.sql);
       if (name) query.options = { ...query.options, name };

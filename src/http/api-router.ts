@@ -1,4 +1,4 @@
-import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Actor, UserActor, UserRole } from '../auth/roles';
@@ -21,7 +21,12 @@ export interface RouteContext<P, Q, B, A extends Access> {
   res: Response;
 }
 
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, A extends Access> {
+export interface RouteSpec<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+  A extends Access,
+> {
   method: Method;
   /** Express syntax, e.g. /tickets/:id */
   path: string;
@@ -56,16 +61,21 @@ export class ApiRouter {
     private readonly validateResponses = false,
   ) {}
 
-  route<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined, A extends Access = Access>(
-    spec: RouteSpec<P, Q, B, A>,
-  ): void {
+  route<
+    P extends z.ZodType | undefined = undefined,
+    Q extends z.ZodType | undefined = undefined,
+    B extends z.ZodType | undefined = undefined,
+    A extends Access = Access,
+  >(spec: RouteSpec<P, Q, B, A>): void {
     this.document(spec);
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
       const actor = req.actor;
       if (spec.access !== 'public') {
         if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token>');
-        if (spec.access !== 'staff' && !spec.access.includes(actor.role)) throw forbidden(`${actor.role} may not ${spec.summary.toLowerCase()}`);
-        if (spec.method !== 'get' && actor.scopes && !actor.scopes.includes('write')) throw forbidden('this API key may only read (scope read)');
+        if (spec.access !== 'staff' && !spec.access.includes(actor.role))
+          throw forbidden(`${actor.role} may not ${spec.summary.toLowerCase()}`);
+        if (spec.method !== 'get' && actor.scopes && !actor.scopes.includes('write'))
+          throw forbidden('this API key may only read (scope read)');
       }
       const context = {
         params: parse(spec.params, req.params, 'path'),
@@ -89,7 +99,10 @@ export class ApiRouter {
       method: spec.method,
       path,
       summary: spec.summary,
-      description: [spec.description, spec.access === 'public' ? undefined : `Access: ${spec.access === 'staff' ? 'any signed-in staff' : spec.access.join(', ')}`]
+      description: [
+        spec.description,
+        spec.access === 'public' ? undefined : `Access: ${spec.access === 'staff' ? 'any signed-in staff' : spec.access.join(', ')}`,
+      ]
         .filter(Boolean)
         .join('\n\n'),
       tags: [spec.tag],
@@ -106,9 +119,13 @@ export class ApiRouter {
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
         },
         400: { description: 'Invalid input: the message names each field', ...errors },
-        ...(spec.access === 'public' ? {} : { 401: { description: 'Not signed in', ...errors }, 403: { description: 'Not allowed for this role or API key', ...errors } }),
+        ...(spec.access === 'public'
+          ? {}
+          : { 401: { description: 'Not signed in', ...errors }, 403: { description: 'Not allowed for this role or API key', ...errors } }),
         ...(spec.params ? { 404: { description: 'Not found (or not visible to this user)', ...errors } } : {}),
-        ...(spec.method === 'get' ? {} : { 409: { description: 'Conflict: the state does not allow it, or it changed meanwhile', ...errors } }),
+        ...(spec.method === 'get'
+          ? {}
+          : { 409: { description: 'Conflict: the state does not allow it, or it changed meanwhile', ...errors } }),
       },
     });
   }
@@ -119,7 +136,12 @@ function checkResponse(spec: { method: string; path: string; response?: z.ZodTyp
   const checked = spec.response!.safeParse(JSON.parse(JSON.stringify(result)));
   if (checked.success) return;
   const issues = checked.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new AppError('INTERNAL', `the answer of ${spec.method.toUpperCase()} ${spec.path} does not match its documented schema: ${issues.join('; ')}`, { issues }, false);
+  throw new AppError(
+    'INTERNAL',
+    `the answer of ${spec.method.toUpperCase()} ${spec.path} does not match its documented schema: ${issues.join('; ')}`,
+    { issues },
+    false,
+  );
 }
 
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {

@@ -23,8 +23,14 @@ export function toAppError(error: unknown): AppError {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const appError = toAppError(error);
-    const context = { reqId: req.requestId, method: req.method, url: req.originalUrl, userId: req.actor?.kind === 'user' ? req.actor.userId : undefined };
-    if (appError.operational) logger.warn({ ...context, code: appError.code, status: appError.status, reason: appError.message }, 'request refused');
+    const context = {
+      reqId: req.requestId,
+      method: req.method,
+      url: req.originalUrl,
+      userId: req.actor?.kind === 'user' ? req.actor.userId : undefined,
+    };
+    if (appError.operational)
+      logger.warn({ ...context, code: appError.code, status: appError.status, reason: appError.message }, 'request refused');
     else logger.error({ ...context, err: error }, 'request failed');
     if (res.headersSent) return;
     const retryAfter = (appError.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;

@@ -56,7 +56,8 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     info: {
       title: 'hotline-hub API',
       version: '1',
-      description: '12345 hotline hub: tickets, lifecycle actions, regions, departments, taxonomy and users. Errors are `{error: {code, message, details}}`.',
+      description:
+        '12345 hotline hub: tickets, lifecycle actions, regions, departments, taxonomy and users. Errors are `{error: {code, message, details}}`.',
     },
     servers: [{ url: '/' }],
   });
@@ -91,7 +92,17 @@ function requestLogging(logger: Logger): RequestHandler {
       res.on('finish', () => {
         if (res.statusCode >= 400) return;
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        logger.info({ reqId: id, method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10, userId: req.actor?.kind === 'user' ? req.actor.userId : undefined }, 'request');
+        logger.info(
+          {
+            reqId: id,
+            method: req.method,
+            url: req.originalUrl,
+            status: res.statusCode,
+            ms: Math.round(ms * 10) / 10,
+            userId: req.actor?.kind === 'user' ? req.actor.userId : undefined,
+          },
+          'request',
+        );
       });
     }
     next();
@@ -173,6 +184,10 @@ function metricsAccess(exposure: Config['exposure']): RequestHandler {
     const byAddress = entries.length > 0 && ip !== '' && allowed.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
     const given = Buffer.from(bearerSecret(req.headers.authorization) ?? '');
     const byToken = expected !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
-    next(byAddress || byToken ? undefined : new AppError('FORBIDDEN', 'metrics are for the configured scrapers only (METRICS_TOKEN, METRICS_ALLOW)'));
+    next(
+      byAddress || byToken
+        ? undefined
+        : new AppError('FORBIDDEN', 'metrics are for the configured scrapers only (METRICS_TOKEN, METRICS_ALLOW)'),
+    );
   };
 }

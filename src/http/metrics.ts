@@ -60,7 +60,11 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn:
     },
   });
   // Registered after the rates, whose collect sets it: the registry collects in order.
-  const unreachable = new Gauge({ name: 'hotline_callbacks_unreachable', help: 'Callbacks that reached nobody (未联系上) over the last 30 days', registers: [registry] });
+  const unreachable = new Gauge({
+    name: 'hotline_callbacks_unreachable',
+    help: 'Callbacks that reached nobody (未联系上) over the last 30 days',
+    registers: [registry],
+  });
   new Gauge({
     name: 'hotline_tickets',
     help: 'Tickets by status (database)',
@@ -78,7 +82,11 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn:
     labelNames: ['path'] as const,
     registers: [registry],
     async collect() {
-      const rows = await db('tickets').select(db.raw("classification->>'decidedBy' as path")).count({ n: '*' }).whereNotNull('classification').groupByRaw('1');
+      const rows = await db('tickets')
+        .select(db.raw("classification->>'decidedBy' as path"))
+        .count({ n: '*' })
+        .whereNotNull('classification')
+        .groupByRaw('1');
       const counts = new Map(rows.map((r) => [String((r as { path: string }).path), Number((r as { n: number }).n)]));
       for (const path of ['local', 'llm', 'none']) this.set({ path }, counts.get(path) ?? 0);
     },

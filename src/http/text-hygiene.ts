@@ -12,7 +12,8 @@ const loneSurrogates = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 export const isCleanText = (text: string): boolean => !controlCharacter.test(text) && text.isWellFormed();
 
-export const cleanText = (text: string): string => (isCleanText(text) ? text : text.replace(controlCharacters, '').replace(loneSurrogates, ''));
+export const cleanText = (text: string): string =>
+  isCleanText(text) ? text : text.replace(controlCharacters, '').replace(loneSurrogates, '');
 
 /** The path of the first string (or object key) in a parsed input that is not clean text, or undefined. */
 export function findUncleanText(value: unknown, path: string[] = []): string[] | undefined {

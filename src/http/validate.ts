@@ -15,7 +15,11 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where
   }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: [where, ...issue.path.map(String)].join('.'), message: issue.message, code: issue.code }));
+  const issues = result.error.issues.map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+    code: issue.code,
+  }));
   const summary = issues
     .slice(0, 3)
     .map((issue) => `${issue.path}: ${issue.message}`)
@@ -30,11 +34,16 @@ export const instant = z.iso.datetime({ offset: true });
 export const daySchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'a day as YYYY-MM-DD')
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value), 'not a calendar day');
+  .refine(
+    (value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value),
+    'not a calendar day',
+  );
 
 /** A report's period in Beijing days, `to` inclusive: from ≤ to. Extend it with a query's other fields. */
 export const periodQuery = <S extends z.ZodRawShape>(shape: S) =>
-  z.strictObject({ ...shape, from: daySchema, to: daySchema }).refine((q) => (q as { from: string }).from <= (q as { to: string }).to, { message: 'from must not be after to', path: ['to'] });
+  z
+    .strictObject({ ...shape, from: daySchema, to: daySchema })
+    .refine((q) => (q as { from: string }).from <= (q as { to: string }).to, { message: 'from must not be after to', path: ['to'] });
 
 /** The instants a period of Beijing days covers: [from 00:00, the day after to 00:00). */
 export function beijingDays(period: { from: string; to: string }): { from: Date; to: Date } {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import type { CallsService } from './calls.service';
 import { instant } from '../http/validate';
 
@@ -31,7 +31,10 @@ export function registerCallRoutes(api: ApiRouter, callsService: CallsService): 
     summary: 'The missed-call callback queue (漏接回拨)',
     description: 'Calls that ended before the caller was served, oldest first.',
     access: seats,
-    query: z.strictObject({ status: z.enum(['open', 'done']).default('open'), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    query: z.strictObject({
+      status: z.enum(['open', 'done']).default('open'),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
     response: z.object({ items: z.array(callbackTask) }),
     handler: async ({ query }) => ({ items: await callsService.listCallbackTasks(query.status, query.limit) }),
   });

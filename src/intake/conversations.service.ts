@@ -65,7 +65,14 @@ export class ConversationsService {
       .whereRaw("recipient->>'contactId' = ?", [String(summary.contactId)])
       .where('created_at', '>=', this.db('conversations').select('created_at').where({ id }));
     const messages = [
-      ...inbound.map((m: { id: number; text: string; media: unknown; created_at: Date }) => ({ direction: 'in' as const, id: m.id, text: m.text, media: m.media, status: null, at: m.created_at })),
+      ...inbound.map((m: { id: number; text: string; media: unknown; created_at: Date }) => ({
+        direction: 'in' as const,
+        id: m.id,
+        text: m.text,
+        media: m.media,
+        status: null,
+        at: m.created_at,
+      })),
       ...outbound.map((m: { id: number; kind: string; payload: Record<string, unknown>; status: string; created_at: Date }) => ({
         direction: 'out' as const,
         id: m.id,
@@ -93,13 +100,18 @@ export class ConversationsService {
       await trx('conversations').update({ last_reply_at: trx.fn.now() }).where({ id });
       if (conversation.ticket_id !== null) {
         const ticket = (await lockTicket(trx, conversation.ticket_id))!;
-        await updateTicketWithEvent(trx, ticket.id, { version: ticket.version + 1 }, {
-          type: 'seat_reply',
-          actor,
-          fromStatus: ticket.status,
-          toStatus: ticket.status,
-          data: { conversationId: id, text, outboxId: written[0]!.id },
-        });
+        await updateTicketWithEvent(
+          trx,
+          ticket.id,
+          { version: ticket.version + 1 },
+          {
+            type: 'seat_reply',
+            actor,
+            fromStatus: ticket.status,
+            toStatus: ticket.status,
+            data: { conversationId: id, text, outboxId: written[0]!.id },
+          },
+        );
       }
       return written;
     });

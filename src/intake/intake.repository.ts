@@ -41,7 +41,10 @@ const columns = {
  * Stores messages once per channel and provider id, many in one statement; a replay (or the same
  * message twice in one batch) returns the stored row, marked duplicate. Results in input order.
  */
-export async function insertInbound(db: Queryable, messages: readonly InboundMessage[]): Promise<Array<{ record: InboundRecord; duplicate: boolean }>> {
+export async function insertInbound(
+  db: Queryable,
+  messages: readonly InboundMessage[],
+): Promise<Array<{ record: InboundRecord; duplicate: boolean }>> {
   if (messages.length === 0) return [];
   const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
   const { rows } = await db.raw<{ rows: InboundRecord[] }>(insertInboundSql, [
@@ -63,7 +66,10 @@ export async function insertInbound(db: Queryable, messages: readonly InboundMes
     // Stored before this statement began, or by a concurrent one it waited for: read now.
     const existing = await db('inbound_messages')
       .select(columns)
-      .whereIn(['channel', 'provider_id'], missing.map((m) => [m.channel, m.providerId]));
+      .whereIn(
+        ['channel', 'provider_id'],
+        missing.map((m) => [m.channel, m.providerId]),
+      );
     for (const row of existing as InboundRecord[]) stored.set(key(row.channel, row.providerId), { record: row, fresh: false });
   }
   return messages.map((m) => {
@@ -84,7 +90,10 @@ const insertInboundSql = `
  * Messages to process, locked until commit: up to limit of those waiting that no other batch
  * holds, oldest first; only the given ids when there are any; never the excluded ones.
  */
-export async function claimInbound(db: Queryable, options: { limit: number; only?: readonly number[]; except?: readonly number[] }): Promise<InboundRecord[]> {
+export async function claimInbound(
+  db: Queryable,
+  options: { limit: number; only?: readonly number[]; except?: readonly number[] },
+): Promise<InboundRecord[]> {
   const only = options.only ? pgArray(options.only) : null;
   const { rows } = await db.raw<{ rows: InboundRecord[] }>(
     `with claimed as (
@@ -112,7 +121,13 @@ export async function markProcessed(db: Queryable, results: readonly ProcessedMe
             ticket_id = r.ticket_id, processed_at = now()
      from unnest(?::bigint[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[]) as r(id, kind, contact_id, conversation_id, ticket_id)
      where m.id = r.id`,
-    [results.map((r) => r.id), results.map((r) => r.kind), results.map((r) => r.contactId), results.map((r) => r.conversationId), results.map((r) => r.ticketId)].map(pgArray),
+    [
+      results.map((r) => r.id),
+      results.map((r) => r.kind),
+      results.map((r) => r.contactId),
+      results.map((r) => r.conversationId),
+      results.map((r) => r.ticketId),
+    ].map(pgArray),
   );
 }
 
@@ -160,7 +175,10 @@ export async function openConversations(
 }
 
 /** Citizens' messages joined these conversations: each now waits for a human until a seat replies. */
-export async function setConversationTickets(db: Queryable, links: ReadonlyArray<{ conversationId: number; ticketId: number }>): Promise<void> {
+export async function setConversationTickets(
+  db: Queryable,
+  links: ReadonlyArray<{ conversationId: number; ticketId: number }>,
+): Promise<void> {
   if (links.length === 0) return;
   await db.raw(
     `update conversations c set ticket_id = l.ticket_id, last_message_at = now(), last_inbound_at = now()

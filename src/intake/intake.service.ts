@@ -51,7 +51,13 @@ function newTicketFields(message: repo.InboundRecord): Omit<tickets.CitizenTicke
 }
 
 /** An answer to the citizen on the channel they wrote on; one per message and kind. */
-function citizenReply(message: repo.InboundRecord, contactId: number, kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null): NewOutboxMessage {
+function citizenReply(
+  message: repo.InboundRecord,
+  contactId: number,
+  kind: string,
+  payload: Record<string, unknown> = {},
+  ticketId: number | null = null,
+): NewOutboxMessage {
   return {
     kind,
     channel: citizenChannelOf(message.channel),
@@ -149,9 +155,18 @@ export class IntakeService {
       results.push(...(await this.openTickets(trx, [...plain.values()])));
       await repo.markProcessed(
         trx,
-        results.map((r) => ({ id: r.message.id, kind: r.kind, contactId: r.contactId, conversationId: r.conversationId, ticketId: r.ticketId })),
+        results.map((r) => ({
+          id: r.message.id,
+          kind: r.kind,
+          contactId: r.contactId,
+          conversationId: r.conversationId,
+          ticketId: r.ticketId,
+        })),
       );
-      const outboxRows = await enqueueOutbox(trx, results.flatMap((r) => r.outbox));
+      const outboxRows = await enqueueOutbox(
+        trx,
+        results.flatMap((r) => r.outbox),
+      );
       return { results, outboxRows };
     });
     if (!outcome) return [];
@@ -160,10 +175,7 @@ export class IntakeService {
       if (survey?.complete) await this.callbacks.afterCommit([], survey.callbackId, true);
     }
     const opened = outcome.results.filter((r) => r.kind === 'request' && r.ticketId !== null);
-    await this.queue.enqueueMany(
-      'ticket.triage',
-      triageJobs(opened.map((r) => r.ticketId!)),
-    );
+    await this.queue.enqueueMany('ticket.triage', triageJobs(opened.map((r) => r.ticketId!)));
     return outcome.results.map((r) => r.message.id);
   }
 
@@ -177,7 +189,11 @@ export class IntakeService {
     const byOpenid = new Map(known.filter((c) => c.wechatOpenid).map((c) => [c.wechatOpenid!, c]));
     const contacts = new Map<number, ContactRecord>();
     for (const message of batch) {
-      const contact = message.fromPhone ? byPhone.get(message.fromPhone) : message.fromOpenid ? byOpenid.get(message.fromOpenid) : await insertAnonymousContact(trx);
+      const contact = message.fromPhone
+        ? byPhone.get(message.fromPhone)
+        : message.fromOpenid
+          ? byOpenid.get(message.fromOpenid)
+          : await insertAnonymousContact(trx);
       contacts.set(message.id, contact!);
     }
     return contacts;
@@ -188,7 +204,11 @@ export class IntakeService {
    * a citizen's only message in the batch, no command (退订, 查询), no ticket named, no survey that
    * it might answer, and no open ticket on the conversation. Everything else takes route().
    */
-  private async plainRequests(trx: Tx, batch: readonly repo.InboundRecord[], contacts: Map<number, ContactRecord>): Promise<Map<number, PlainRequest>> {
+  private async plainRequests(
+    trx: Tx,
+    batch: readonly repo.InboundRecord[],
+    contacts: Map<number, ContactRecord>,
+  ): Promise<Map<number, PlainRequest>> {
     const perContact = new Map<number, number>();
     for (const { id } of contacts.values()) perContact.set(id, (perContact.get(id) ?? 0) + 1);
     const candidates = batch.filter((message) => {
@@ -247,13 +267,10 @@ export class IntakeService {
     });
   }
 
-  private async route(
-    trx: Tx,
-    message: repo.InboundRecord,
-    contact: ContactRecord,
-  ): Promise<Outcome> {
+  private async route(trx: Tx, message: repo.InboundRecord, contact: ContactRecord): Promise<Outcome> {
     const text = message.text.trim();
-    const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null) => citizenReply(message, contact.id, kind, payload, ticketId);
+    const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null) =>
+      citizenReply(message, contact.id, kind, payload, ticketId);
 
     if (optOutWords.test(text)) {
       await setSmsOptOut(trx, contact.id, true);
@@ -279,7 +296,11 @@ export class IntakeService {
         kind: 'status_query',
         conversationId: null,
         ticketId: ticket?.id ?? null,
-        outbox: [ticket ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status }, ticket.id) : reply('citizen.unknown_ticket', { number: query[1] })],
+        outbox: [
+          ticket
+            ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status }, ticket.id)
+            : reply('citizen.unknown_ticket', { number: query[1] }),
+        ],
       };
     }
     if (!text && message.media.length === 0) {
@@ -292,13 +313,18 @@ export class IntakeService {
     const citizen: Actor = { kind: 'citizen', name: contact.name ?? message.fromPhone ?? '群众' };
     if (target) {
       const locked = (await tickets.lockTicket(trx, target.id))!;
-      await tickets.updateTicketWithEvent(trx, locked.id, { version: locked.version + 1 }, {
-        type: 'citizen_message',
-        actor: citizen,
-        fromStatus: locked.status,
-        toStatus: locked.status,
-        data: { messageId: message.id, channel: message.channel, text, media: message.media },
-      });
+      await tickets.updateTicketWithEvent(
+        trx,
+        locked.id,
+        { version: locked.version + 1 },
+        {
+          type: 'citizen_message',
+          actor: citizen,
+          fromStatus: locked.status,
+          toStatus: locked.status,
+          data: { messageId: message.id, channel: message.channel, text, media: message.media },
+        },
+      );
       await repo.setConversationTickets(trx, [{ conversationId: conversation.id, ticketId: locked.id }]);
       const departmentNotice: NewOutboxMessage[] =
         locked.leadDepartmentId === null
@@ -313,7 +339,12 @@ export class IntakeService {
                 dedupeKey: `inbound:${message.id}:department`,
               },
             ];
-      return { kind: 'follow_up', conversationId: conversation.id, ticketId: locked.id, outbox: [reply('citizen.followup_ack', { number: locked.number }, locked.id), ...departmentNotice] };
+      return {
+        kind: 'follow_up',
+        conversationId: conversation.id,
+        ticketId: locked.id,
+        outbox: [reply('citizen.followup_ack', { number: locked.number }, locked.id), ...departmentNotice],
+      };
     }
 
     const [ticket] = await this.openTickets(trx, [{ message, contact, conversationId: conversation.id }]);
@@ -321,7 +352,12 @@ export class IntakeService {
   }
 
   /** A ticket the message continues: one it names (if the sender asked on it), else the conversation's open ticket. */
-  private async followUpTarget(trx: Tx, text: string, contactId: number, conversationTicketId: number | null): Promise<TicketRecord | undefined> {
+  private async followUpTarget(
+    trx: Tx,
+    text: string,
+    contactId: number,
+    conversationTicketId: number | null,
+  ): Promise<TicketRecord | undefined> {
     const named = ticketNumberInText.exec(text)?.[1];
     if (named) {
       const ticket = await tickets.findTicketByNumber(trx, named);

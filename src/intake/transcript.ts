@@ -15,8 +15,24 @@ export interface TranscriptEntry {
  * and what the hub sent them (outbox rows on the mini-program channel). The durable record
  * behind the push: a client that missed a push polls with `after`.
  */
-export async function listTranscript(db: Db, contact: { contactId: number; openid: string }, after: Date | undefined, limit: number): Promise<TranscriptEntry[]> {
-  const { rows } = await db.raw<{ rows: Array<{ direction: 'in' | 'out'; id: number; text: string | null; media: TranscriptEntry['media'] | null; ticket_id: number | null; kind: string | null; payload: Record<string, unknown> | null; at: Date }> }>(
+export async function listTranscript(
+  db: Db,
+  contact: { contactId: number; openid: string },
+  after: Date | undefined,
+  limit: number,
+): Promise<TranscriptEntry[]> {
+  const { rows } = await db.raw<{
+    rows: Array<{
+      direction: 'in' | 'out';
+      id: number;
+      text: string | null;
+      media: TranscriptEntry['media'] | null;
+      ticket_id: number | null;
+      kind: string | null;
+      payload: Record<string, unknown> | null;
+      at: Date;
+    }>;
+  }>(
     `select * from (
        select 'in' as direction, id, text, media, ticket_id, null as kind, null::jsonb as payload, created_at as at
          from inbound_messages where channel = 'miniprogram' and (contact_id = :contactId or from_openid = :openid)

@@ -2,10 +2,23 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../shared/logger';
 import { jobCatalogue, lanes, type JobName, type JobPayload, type Lane, type LaneConcurrency } from './job-catalogue';
-import { assertHandlersComplete, parsePayload, runHandler, type EnqueueOptions, type JobHandlers, type JobQueue, type JobStats } from './queue';
+import {
+  assertHandlersComplete,
+  parsePayload,
+  runHandler,
+  type EnqueueOptions,
+  type JobHandlers,
+  type JobQueue,
+  type JobStats,
+} from './queue';
 
 /** Each lane (see the catalogue) is a BullMQ queue with its own workers. */
-const queueNames: Record<Lane, string> = { main: 'hotline', intake: 'hotline-intake', delivery: 'hotline-delivery', background: 'hotline-background' };
+const queueNames: Record<Lane, string> = {
+  main: 'hotline',
+  intake: 'hotline-intake',
+  delivery: 'hotline-delivery',
+  background: 'hotline-background',
+};
 
 /**
  * Production queue: BullMQ on Redis, shared by every api and worker process.
@@ -19,13 +32,13 @@ export class BullMqQueue implements JobQueue {
   private readonly workers: Array<{ worker: Worker; connection: Redis }> = [];
   private readonly counters: JobStats = { completed: 0, skipped: 0, failed: 0, retried: 0 };
 
-  constructor(
-    private readonly options: { redisUrl: string; prefix: string; concurrency: LaneConcurrency; logger: Logger },
-  ) {
+  constructor(private readonly options: { redisUrl: string; prefix: string; concurrency: LaneConcurrency; logger: Logger }) {
     // Producers fail fast when Redis is away instead of hanging an HTTP request.
     this.producerConnection = new Redis(options.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });
     this.producerConnection.on('error', (err) => options.logger.warn({ err }, 'redis (producer) error'));
-    this.queues = Object.fromEntries(lanes.map((lane) => [lane, new Queue(queueNames[lane], { connection: this.producerConnection, prefix: options.prefix })])) as Record<Lane, Queue>;
+    this.queues = Object.fromEntries(
+      lanes.map((lane) => [lane, new Queue(queueNames[lane], { connection: this.producerConnection, prefix: options.prefix })]),
+    ) as Record<Lane, Queue>;
   }
 
   async enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: EnqueueOptions = {}): Promise<void> {
@@ -34,7 +47,9 @@ export class BullMqQueue implements JobQueue {
 
   async enqueueMany<N extends JobName>(name: N, jobs: ReadonlyArray<{ payload: JobPayload<N>; options?: EnqueueOptions }>): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queues[jobCatalogue[name].lane].addBulk(jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })));
+    await this.queues[jobCatalogue[name].lane].addBulk(
+      jobs.map((job) => ({ name, data: parsePayload(name, job.payload), opts: this.jobOptions(name, job.options ?? {}) })),
+    );
   }
 
   private jobOptions(name: JobName, options: EnqueueOptions) {
@@ -89,7 +104,9 @@ export class BullMqQueue implements JobQueue {
   async drain(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const counts = await Promise.all(Object.values(this.queues).map((queue) => queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children')));
+      const counts = await Promise.all(
+        Object.values(this.queues).map((queue) => queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children')),
+      );
       if (counts.every((c) => Object.values(c).every((n) => n === 0))) return;
       if (Date.now() > deadline) throw new Error(`queue did not drain in time: ${JSON.stringify(counts)}`);
       await new Promise((r) => setTimeout(r, 20));

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../shared/logger';
 import { jobCatalogue, lanes, type JobName, type JobPayload, type Lane, type LaneConcurrency } from './job-catalogue';
-import { assertHandlersComplete, parsePayload, retryDelayMs, runHandler, type EnqueueOptions, type JobHandlers, type JobQueue, type JobStats } from './queue';
+import {
+  assertHandlersComplete,
+  parsePayload,
+  retryDelayMs,
+  runHandler,
+  type EnqueueOptions,
+  type JobHandlers,
+  type JobQueue,
+  type JobStats,
+} from './queue';
 
 interface PendingJob {
   id: string;

@@ -42,12 +42,17 @@ export const deliveryBatchSize = 50;
 export const jobCatalogue = {
   // In a burst the citizens' acknowledgements go first; classifying and dispatching follow at a steady pace.
   // One job triages the tickets one intake batch (or one group of creations) opened, one after another.
-  'ticket.triage': job(z.strictObject({ ticketIds: z.array(z.number().int().positive()).min(1).max(triageBatchSize) }), { lane: 'background' }),
+  'ticket.triage': job(z.strictObject({ ticketIds: z.array(z.number().int().positive()).min(1).max(triageBatchSize) }), {
+    lane: 'background',
+  }),
   // Works off every stored message waiting (coalesced: a burst of webhooks makes a few of these).
   'intake.process': job(z.strictObject({}), { lane: 'intake' }),
   // Delivery keeps its retry state on the outbox rows; the job itself runs once per attempt. One job
   // names up to a batch of rows (those one transaction wrote) and may take more that are due.
-  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(deliveryBatchSize) }), { attempts: 1, lane: 'delivery' }),
+  'notify.deliver': job(z.strictObject({ outboxIds: z.array(z.number().int().positive()).min(1).max(deliveryBatchSize) }), {
+    attempts: 1,
+    lane: 'delivery',
+  }),
   // One level of the SLA alert ladder for one clock; a moved deadline (new generation) makes it stale.
   'sla.alert': job(
     z.strictObject({ clockId: z.number().int().positive(), generation: z.number().int().positive(), level: z.number().int().min(0) }),

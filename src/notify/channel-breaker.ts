@@ -72,7 +72,10 @@ export class ChannelBreaker {
       if (state) state.probing = false;
       return undefined;
     }
-    const restMs = Math.min(Math.max(state ? state.restMs * 2 : this.options.baseMs, outcome.slowestFailureMs * restFactor), this.options.maxMs);
+    const restMs = Math.min(
+      Math.max(state ? state.restMs * 2 : this.options.baseMs, outcome.slowestFailureMs * restFactor),
+      this.options.maxMs,
+    );
     this.states.set(channel, { until: this.now() + restMs, restMs, probing: false, reason: outcome.lastError ?? 'sends failed' });
     return { restingMs: restMs };
   }

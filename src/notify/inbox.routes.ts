@@ -1,7 +1,7 @@
 import { piiLens } from '../auth/pii';
 import { z } from 'zod';
 import type { Db } from '../db/db';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { notFound } from '../shared/errors';
 
 /** The staff's in-app notifications (SLA alerts, the daily digest): each person sees and marks their own. */
@@ -17,7 +17,15 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
       createdAt: z.iso.datetime({ offset: true }),
     })
     .meta({ id: 'Notification' });
-  const columns = { id: 'id', kind: 'kind', ticketId: 'ticket_id', title: 'title', body: 'body', readAt: 'read_at', createdAt: 'created_at' };
+  const columns = {
+    id: 'id',
+    kind: 'kind',
+    ticketId: 'ticket_id',
+    title: 'title',
+    body: 'body',
+    readAt: 'read_at',
+    createdAt: 'created_at',
+  };
 
   api.route({
     method: 'get',
@@ -26,7 +34,10 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
     summary: 'My notifications, newest first, with the unread count',
     access: 'staff',
     query: z.strictObject({
-      unread: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      unread: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional(),
       beforeId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
@@ -35,9 +46,15 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
       const list = db('notifications').select(columns).where({ user_id: actor.userId }).orderBy('id', 'desc').limit(query.limit);
       if (query.unread !== undefined) list.where((q) => (query.unread ? q.whereNull('read_at') : q.whereNotNull('read_at')));
       if (query.beforeId) list.where('id', '<', query.beforeId);
-      const [items, counted] = await Promise.all([list, db('notifications').count<Array<{ unread: string }>>({ unread: '*' }).where({ user_id: actor.userId }).whereNull('read_at')]);
+      const [items, counted] = await Promise.all([
+        list,
+        db('notifications').count<Array<{ unread: string }>>({ unread: '*' }).where({ user_id: actor.userId }).whereNull('read_at'),
+      ]);
       const pii = piiLens(actor);
-      return { items: items.map((n: { title: string; body: string | null }) => ({ ...n, title: pii.text(n.title), body: pii.text(n.body) })), unread: Number(counted[0]?.unread ?? 0) };
+      return {
+        items: items.map((n: { title: string; body: string | null }) => ({ ...n, title: pii.text(n.title), body: pii.text(n.body) })),
+        unread: Number(counted[0]?.unread ?? 0),
+      };
     },
   });
 
@@ -69,6 +86,11 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
     access: 'staff',
     body: z.strictObject({}),
     response: z.object({ marked: z.number().int() }),
-    handler: async ({ actor }) => ({ marked: await db('notifications').update({ read_at: db.raw('now()') }).where({ user_id: actor.userId }).whereNull('read_at') }),
+    handler: async ({ actor }) => ({
+      marked: await db('notifications')
+        .update({ read_at: db.raw('now()') })
+        .where({ user_id: actor.userId })
+        .whereNull('read_at'),
+    }),
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import type { NotifyService } from './notify.service';
 import { instant } from '../http/validate';
 
@@ -9,7 +9,12 @@ const outboxMessage = z
     id: z.number().int(),
     kind: z.string(),
     channel: z.string(),
-    recipient: z.object({ contactId: z.number().int().optional(), phone: z.string().optional(), departmentId: z.number().int().optional(), chatChannel: z.string().optional() }),
+    recipient: z.object({
+      contactId: z.number().int().optional(),
+      phone: z.string().optional(),
+      departmentId: z.number().int().optional(),
+      chatChannel: z.string().optional(),
+    }),
     payload: z.record(z.string(), z.unknown()),
     ticketId: z.number().int().nullable(),
     status: z.enum(outboxStatuses),
@@ -31,7 +36,8 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): voi
     path: '/outbox',
     tag: 'outbox',
     summary: 'List outbound messages',
-    description: 'Filter by status: `failed` rows wait for a retry, `dead` rows used up their attempts (dead letters) and show their last error.',
+    description:
+      'Filter by status: `failed` rows wait for a retry, `dead` rows used up their attempts (dead letters) and show their last error.',
     access: ['admin', 'supervisor'],
     query: z.strictObject({
       status: z.enum(outboxStatuses).optional(),
@@ -57,7 +63,8 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): voi
     path: '/outbox/:id/cancel',
     tag: 'outbox',
     summary: 'Withdraw a waiting message',
-    description: 'A pending, failed or dead message is not sent; the reason is kept in `lastError`. A message being sent right now cannot be withdrawn. `retry` brings it back.',
+    description:
+      'A pending, failed or dead message is not sent; the reason is kept in `lastError`. A message being sent right now cannot be withdrawn. `retry` brings it back.',
     access: ['admin', 'supervisor'],
     params: idParams,
     body: z.strictObject({ reason: z.string().trim().min(1).max(200) }),

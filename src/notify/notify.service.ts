@@ -77,7 +77,10 @@ export class NotifyService {
   async written(rows: ReadonlyArray<{ id: number; channel: string }>): Promise<void> {
     const channels = this.channels();
     const ids = rows.filter(({ channel }) => channels.includes(channel)).map(({ id }) => id);
-    await this.queue.enqueueMany('notify.deliver', batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-0` } })));
+    await this.queue.enqueueMany(
+      'notify.deliver',
+      batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-0` } })),
+    );
   }
 
   /**
@@ -94,7 +97,13 @@ export class NotifyService {
     if (rows.length === 0) return 'skipped';
     // The claim is a lease: renewed while this job sends, so only a worker that died loses it.
     const renewal = setInterval(() => {
-      outbox.renewLease(this.db, rows.map((r) => r.id), this.options.leaseMs).catch((err: unknown) => this.logger.warn({ err }, 'renewing the outbox lease failed'));
+      outbox
+        .renewLease(
+          this.db,
+          rows.map((r) => r.id),
+          this.options.leaseMs,
+        )
+        .catch((err: unknown) => this.logger.warn({ err }, 'renewing the outbox lease failed'));
     }, this.options.leaseMs / 3);
     try {
       return await this.deliverClaimed(rows, channels);
@@ -105,7 +114,12 @@ export class NotifyService {
 
   private async deliverClaimed(rows: outbox.OutboxRecord[], channels: string[]): Promise<JobOutcome> {
     // Rows not ours to send (configuration changed since they were enqueued) go back, due now, for a hub that can.
-    await outbox.holdBack(this.db, rows.filter((r) => !channels.includes(r.channel)).map((r) => r.id), 0, null);
+    await outbox.holdBack(
+      this.db,
+      rows.filter((r) => !channels.includes(r.channel)).map((r) => r.id),
+      0,
+      null,
+    );
     const admitted = new Map<string, 'all' | 'probe' | 'none'>();
     const sending: outbox.OutboxRecord[] = [];
     const held: outbox.OutboxRecord[] = [];
@@ -163,7 +177,11 @@ export class NotifyService {
     for (const [channel, outcome] of outcomes) {
       const change = this.breaker.record(channel, outcome);
       if (change === 'opened') this.logger.info({ channel }, 'outbound channel answers again; delivering');
-      else if (change) this.logger.warn({ channel, restingMs: change.restingMs, err: outcome.lastError }, 'outbound channel failing; resting it, its messages wait without using attempts');
+      else if (change)
+        this.logger.warn(
+          { channel, restingMs: change.restingMs, err: outcome.lastError },
+          'outbound channel failing; resting it, its messages wait without using attempts',
+        );
     }
     await this.holdBack(held);
     // A failed probe waits a rest longer than the others: an outage uses up no message's attempts, and a
@@ -171,7 +189,10 @@ export class NotifyService {
     // gone out, it is tried with the channel open and uses its attempts as usual).
     await this.holdBack(failedProbes, 2);
     // A delivery report may have overtaken the send's own answer: apply it now.
-    const early = await outbox.takeEarlyReports(this.db, sent.flatMap((r) => (r.providerId ? [r.providerId] : [])));
+    const early = await outbox.takeEarlyReports(
+      this.db,
+      sent.flatMap((r) => (r.providerId ? [r.providerId] : [])),
+    );
     for (const report of early) await this.providerStatus(report.providerId, report.providerStatus, report.errorCode ?? undefined);
     return 'done';
   }
@@ -185,10 +206,14 @@ export class NotifyService {
       const ids = rows.filter((r) => r.channel === channel).map((r) => r.id);
       const until = this.breaker.restingUntil(channel);
       const delayMs = until === undefined ? 0 : Math.max(0, until - Date.now()) * rests;
-      const reason = until === undefined ? null : `${channel} resting until ${new Date(until).toISOString()}: ${this.breaker.reason(channel) ?? ''}`;
+      const reason =
+        until === undefined ? null : `${channel} resting until ${new Date(until).toISOString()}: ${this.breaker.reason(channel) ?? ''}`;
       await outbox.holdBack(this.db, ids, delayMs, reason);
       const jobId = (first: number) => `outbox-${first}-held-${until ?? Date.now()}${rests > 1 ? `-x${rests}` : ''}`;
-      await this.queue.enqueueMany('notify.deliver', batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: jobId(outboxIds[0]!), delayMs } })));
+      await this.queue.enqueueMany(
+        'notify.deliver',
+        batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: jobId(outboxIds[0]!), delayMs } })),
+      );
     }
   }
 
@@ -196,7 +221,11 @@ export class NotifyService {
    * One send: its outcome when sent; a provider's failure (recorded here as an attempt, except for a
    * probe, which the caller hands back) or nothing to count otherwise.
    */
-  private async attempt(row: outbox.OutboxRecord, contacts: ReadonlyMap<number, ContactRecord>, probe: boolean): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
+  private async attempt(
+    row: outbox.OutboxRecord,
+    contacts: ReadonlyMap<number, ContactRecord>,
+    probe: boolean,
+  ): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
     try {
       const contact = row.recipient.contactId !== undefined ? contacts.get(row.recipient.contactId) : undefined;
       const result =
@@ -224,7 +253,8 @@ export class NotifyService {
   private async deliverToCitizen(row: outbox.OutboxRecord, contact: ContactRecord | undefined): Promise<Delivered> {
     // Staff alerts (SLA escalations) carry their text; citizens' messages come from the templates.
     // A staff SMS passes through phones and providers: personal data in it is masked (src/auth/pii.ts).
-    const text = row.kind === 'staff.alert' ? sharedPlaceLens.text(String(row.payload.text ?? '')) : renderCitizenText(row.kind, row.payload);
+    const text =
+      row.kind === 'staff.alert' ? sharedPlaceLens.text(String(row.payload.text ?? '')) : renderCitizenText(row.kind, row.payload);
     if (!text) return { skip: `no text for ${row.kind}` };
     return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
   }
@@ -250,7 +280,10 @@ export class NotifyService {
     if (!ticket) return { skip: 'the ticket is gone' };
     return this.db.transaction(async (trx) => {
       await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`chat-card:${ticket.id}:${channel}`]);
-      const posted = await trx('chat_cards').select('message_ts').where({ ticket_id: ticket.id, channel_id: channel }).first<{ message_ts: string } | undefined>();
+      const posted = await trx('chat_cards')
+        .select('message_ts')
+        .where({ ticket_id: ticket.id, channel_id: channel })
+        .first<{ message_ts: string } | undefined>();
       const card = presentCard(ticket);
       if (posted) {
         await chat.updateCard(channel, posted.message_ts, card);
@@ -269,7 +302,12 @@ export class NotifyService {
     if (departmentId === undefined) return { skip: 'no department' };
     const notice = renderDepartmentNotice(row.kind, row.payload);
     if (!notice) return { skip: `no text for ${row.kind}` };
-    const delivered = await this.senders.department!.deliver(departmentId, { kind: row.kind, ticketId: row.ticketId, ...notice, dedupeKey: `outbox:${row.id}` });
+    const delivered = await this.senders.department!.deliver(departmentId, {
+      kind: row.kind,
+      ticketId: row.ticketId,
+      ...notice,
+      dedupeKey: `outbox:${row.id}`,
+    });
     return { providerId: null, segments: null, note: `${delivered} recipients` };
   }
 
@@ -288,7 +326,12 @@ export class NotifyService {
     if (contact?.smsOptedOut && row.kind !== 'citizen.opt_out_confirm') return { skip: 'recipient opted out of SMS (退订)' };
     // A send whose outcome is unknown is not repeated blindly: if Twilio has it, it went out.
     const already = row.inDoubt ? await this.senders.sms!.findSent({ to: phone, body: text, since: row.createdAt }) : undefined;
-    if (already) return { providerId: already.providerId, segments: countSegments(text).segments, note: 'found at the provider after an unknown outcome; not sent again' };
+    if (already)
+      return {
+        providerId: already.providerId,
+        segments: countSegments(text).segments,
+        note: 'found at the provider after an unknown outcome; not sent again',
+      };
     const { providerId } = await this.senders.sms!.send({ to: phone, body: text });
     return { providerId, segments: countSegments(text).segments };
   }
@@ -302,7 +345,8 @@ export class NotifyService {
     if (!contact) return { skip: 'recipient is not a known contact' };
     const channel = this.senders.miniprogram!;
     const payload = row.payload as { ticketId?: number; number?: string; status?: TicketStatus; callbackId?: number; step?: string | null };
-    const type = row.kind === 'citizen.ticket_status' ? 'ticket' : row.kind === 'citizen.survey_question' && payload.step ? 'survey' : 'message';
+    const type =
+      row.kind === 'citizen.ticket_status' ? 'ticket' : row.kind === 'citizen.survey_question' && payload.step ? 'survey' : 'message';
     await channel.bus
       .publish(contact.id, {
         type,
@@ -314,7 +358,8 @@ export class NotifyService {
         at: new Date().toISOString(),
       })
       .catch((err) => this.logger.warn({ err, outboxId: row.id }, 'realtime push failed; the transcript still has the message'));
-    if (row.kind !== 'citizen.ticket_status' || !channel.wechat || !channel.statusTemplateId || !contact.wechatOpenid) return { providerId: null, segments: null };
+    if (row.kind !== 'citizen.ticket_status' || !channel.wechat || !channel.statusTemplateId || !contact.wechatOpenid)
+      return { providerId: null, segments: null };
     try {
       const { msgid } = await channel.wechat.sendSubscribeMessage({
         openid: contact.wechatOpenid,
@@ -328,7 +373,8 @@ export class NotifyService {
       });
       return { providerId: msgid, segments: null };
     } catch (error) {
-      if (error instanceof DeliveryError && error.permanent) return { providerId: null, segments: null, note: `in-app only: ${error.message}` };
+      if (error instanceof DeliveryError && error.permanent)
+        return { providerId: null, segments: null, note: `in-app only: ${error.message}` };
       throw error;
     }
   }
@@ -353,12 +399,19 @@ export class NotifyService {
   /** The relay: anything due on our channels whose job was lost (Redis flush, crash) is enqueued again; resting channels wait. */
   async sweep(): Promise<number> {
     const stranded = await outbox.cancelStranded(this.db, this.channels(), strandedAfterMs);
-    if (stranded.length > 0) this.logger.warn({ count: stranded.length, channels: [...new Set(stranded.map((r) => r.channel))] }, 'outbound messages on channels this hub has no sender for: cancelled');
+    if (stranded.length > 0)
+      this.logger.warn(
+        { count: stranded.length, channels: [...new Set(stranded.map((r) => r.channel))] },
+        'outbound messages on channels this hub has no sender for: cancelled',
+      );
     const due = await outbox.findDue(this.db, this.breaker.notResting(this.channels()), 500);
     const attempts = new Map(due.map((r) => [r.id, r.attempts]));
     await this.queue.enqueueMany(
       'notify.deliver',
-      batches(due.map((r) => r.id)).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-${attempts.get(outboxIds[0]!)}-sweep` } })),
+      batches(due.map((r) => r.id)).map((outboxIds) => ({
+        payload: { outboxIds },
+        options: { jobId: `outbox-${outboxIds[0]}-${attempts.get(outboxIds[0]!)}-sweep` },
+      })),
     );
     return due.length;
   }
@@ -378,7 +431,11 @@ export class NotifyService {
     await outbox.setProviderStatus(this.db, row.id, providerStatus);
     if ((providerStatus === 'failed' || providerStatus === 'undelivered') && row.status === 'sent') {
       await this.db('outbox').update({ status: 'sending' }).where({ id: row.id, status: 'sent' });
-      await this.failed(row, new DeliveryError(`provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}`, false), false);
+      await this.failed(
+        row,
+        new DeliveryError(`provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}`, false),
+        false,
+      );
     }
   }
 

@@ -84,7 +84,13 @@ export async function enqueueOutbox(db: Queryable, messages: readonly NewOutboxM
  * it sends. A row still 'sending' whose lease ran out was held by a worker that died: it is
  * claimable again, in doubt (its send may have gone out).
  */
-export async function claimForDelivery(db: Queryable, ids: readonly number[], channels: readonly string[], limit: number, leaseMs: number): Promise<OutboxRecord[]> {
+export async function claimForDelivery(
+  db: Queryable,
+  ids: readonly number[],
+  channels: readonly string[],
+  limit: number,
+  leaseMs: number,
+): Promise<OutboxRecord[]> {
   const { rows } = await db.raw<{ rows: OutboxRecord[] }>(
     `with mine as (
        select id from outbox where id = any(?::bigint[]) and status in ('pending', 'failed', 'sending') and next_attempt_at <= now() for update skip locked),
@@ -108,7 +114,10 @@ export async function markInDoubt(db: Queryable, id: number): Promise<void> {
 /** A live worker keeps its claimed rows: their lease runs on from now. */
 export async function renewLease(db: Queryable, ids: readonly number[], leaseMs: number): Promise<void> {
   if (ids.length === 0) return;
-  await db.raw(`update outbox set next_attempt_at = now() + make_interval(secs => ?) where id = any(?::bigint[]) and status = 'sending'`, [leaseMs / 1000, pgArray(ids)]);
+  await db.raw(`update outbox set next_attempt_at = now() + make_interval(secs => ?) where id = any(?::bigint[]) and status = 'sending'`, [
+    leaseMs / 1000,
+    pgArray(ids),
+  ]);
 }
 
 export interface SentResult {
@@ -170,7 +179,11 @@ export async function markCancelled(db: Queryable, id: number, reason: string): 
  * Rows waiting on a channel none of the given ones, for longer than olderThanMs: no hub
  * configured like this one will ever send them. Cancelled, the reason shown; an admin can retry.
  */
-export async function cancelStranded(db: Queryable, channels: readonly string[], olderThanMs: number): Promise<Array<{ id: number; channel: string }>> {
+export async function cancelStranded(
+  db: Queryable,
+  channels: readonly string[],
+  olderThanMs: number,
+): Promise<Array<{ id: number; channel: string }>> {
   return db('outbox')
     .update({ status: 'cancelled', last_error: db.raw("'no sender for channel ' || channel || ' is configured on this hub'") })
     .whereIn('status', ['pending', 'failed'])
@@ -199,7 +212,10 @@ export async function setProviderStatus(db: Queryable, id: number, providerStatu
   await db('outbox').update({ provider_status: providerStatus }).where({ id });
 }
 
-export async function listOutbox(db: Queryable, filter: { status?: OutboxStatus; ticketId?: number; limit: number }): Promise<OutboxRecord[]> {
+export async function listOutbox(
+  db: Queryable,
+  filter: { status?: OutboxStatus; ticketId?: number; limit: number },
+): Promise<OutboxRecord[]> {
   const query = db('outbox').select(columns).orderBy('id', 'desc').limit(filter.limit);
   if (filter.status) query.where({ status: filter.status });
   if (filter.ticketId) query.where({ ticket_id: filter.ticketId });
@@ -227,7 +243,10 @@ export async function resetForRetry(db: Queryable, id: number): Promise<OutboxRe
 }
 
 /** A report for a message id not recorded yet (the send's answer is still on its way back). The latest report wins. */
-export async function keepEarlyReport(db: Queryable, report: { providerId: string; providerStatus: string; errorCode?: string }): Promise<void> {
+export async function keepEarlyReport(
+  db: Queryable,
+  report: { providerId: string; providerStatus: string; errorCode?: string },
+): Promise<void> {
   await db.raw(
     `insert into early_provider_reports (provider_id, provider_status, error_code) values (?, ?, ?)
      on conflict (provider_id) do update set provider_status = excluded.provider_status, error_code = excluded.error_code, received_at = now()`,
@@ -236,7 +255,10 @@ export async function keepEarlyReport(db: Queryable, report: { providerId: strin
 }
 
 /** Takes (reads and deletes) the early reports for message ids that were just recorded. */
-export async function takeEarlyReports(db: Queryable, providerIds: readonly string[]): Promise<Array<{ providerId: string; providerStatus: string; errorCode: string | null }>> {
+export async function takeEarlyReports(
+  db: Queryable,
+  providerIds: readonly string[],
+): Promise<Array<{ providerId: string; providerStatus: string; errorCode: string | null }>> {
   if (providerIds.length === 0) return [];
   const { rows } = await db.raw<{ rows: Array<{ providerId: string; providerStatus: string; errorCode: string | null }> }>(
     `delete from early_provider_reports where provider_id = any(?::text[])

@@ -19,7 +19,12 @@ export interface WeChatApi {
   /** Exchanges a wx.login() code for the user's openid (code2session). */
   code2session(code: string): Promise<{ openid: string }>;
   /** A subscription message (订阅消息) from a template; data keys are the template's fields. */
-  sendSubscribeMessage(message: { openid: string; templateId: string; page: string; data: Record<string, { value: string }> }): Promise<{ msgid: string | null }>;
+  sendSubscribeMessage(message: {
+    openid: string;
+    templateId: string;
+    page: string;
+    data: Record<string, { value: string }>;
+  }): Promise<{ msgid: string | null }>;
 }
 
 export type CardAction = 'sign_for' | 'return' | 'reply' | 'view' | 'urge' | 'supervise' | 'approve_extension';

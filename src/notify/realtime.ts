@@ -53,7 +53,8 @@ export class RedisRealtimeBus implements RealtimeBus {
     this.channel = `${prefix}:citizen-events`;
     this.publisher = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
     this.subscriber = new Redis(redisUrl);
-    for (const connection of [this.publisher, this.subscriber]) connection.on('error', (err) => logger.warn({ err }, 'redis (realtime) error'));
+    for (const connection of [this.publisher, this.subscriber])
+      connection.on('error', (err) => logger.warn({ err }, 'redis (realtime) error'));
     void this.subscriber.subscribe(this.channel);
     this.subscriber.on('message', (_channel, raw: string) => {
       try {

@@ -46,7 +46,10 @@ export function renderDepartmentNotice(kind: string, payload: Payload): { title:
   switch (kind) {
     case 'department.ticket_action': {
       const label = payload.action && payload.action in lifecycle ? lifecycle[payload.action as TicketAction].label : '工单动态';
-      return { title: `工单${payload.number}：${label}`, body: `当前状态：${payload.status ? ticketStatusLabels[payload.status] : '未知'}` };
+      return {
+        title: `工单${payload.number}：${label}`,
+        body: `当前状态：${payload.status ? ticketStatusLabels[payload.status] : '未知'}`,
+      };
     }
     case 'department.citizen_message':
       return { title: `工单${payload.number}：市民补充信息`, body: '市民发来补充信息，请在工单时间线查看。' };

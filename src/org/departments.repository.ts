@@ -25,7 +25,10 @@ export async function findDepartmentsByIds(db: Queryable, ids: readonly number[]
   return db('departments').select(columns).whereIn('id', ids);
 }
 
-export async function listDepartments(db: Queryable, filter: { kind?: DepartmentKind; regionId?: number; active?: boolean }): Promise<DepartmentRecord[]> {
+export async function listDepartments(
+  db: Queryable,
+  filter: { kind?: DepartmentKind; regionId?: number; active?: boolean },
+): Promise<DepartmentRecord[]> {
   const query = db('departments').select(columns).orderBy('id');
   if (filter.kind) query.where({ kind: filter.kind });
   if (filter.regionId) query.where({ region_id: filter.regionId });
@@ -44,7 +47,10 @@ export interface DepartmentFields {
   slackChannelId: string | null;
 }
 
-export async function insertDepartment(db: Queryable, fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId'>): Promise<DepartmentRecord> {
+export async function insertDepartment(
+  db: Queryable,
+  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId'>,
+): Promise<DepartmentRecord> {
   const [row] = await db('departments')
     .insert({ code: fields.code, name: fields.name, kind: fields.kind, parent_id: fields.parentId, region_id: fields.regionId })
     .returning(returningAs(columns));

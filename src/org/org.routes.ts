@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { assignmentStrategies } from '../routing/assignment';
 import { departmentKinds, regionLevels } from './org.types';
 import type { OrgService } from './org.service';
 import { instant } from '../http/validate';
 
-const code = z.string().trim().regex(/^[0-9A-Za-z_-]{2,24}$/, '2–24 letters, digits, _ or -');
+const code = z
+  .string()
+  .trim()
+  .regex(/^[0-9A-Za-z_-]{2,24}$/, '2–24 letters, digits, _ or -');
 const name = z.string().trim().min(1).max(100);
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD');
 const optionalId = z.number().int().positive().nullable().optional();
@@ -19,11 +22,23 @@ const regionQuery = z.strictObject({
 const departmentQuery = z.strictObject({
   kind: z.enum(departmentKinds).optional(),
   regionId: z.coerce.number().int().positive().optional(),
-  active: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 
 const regionSchema = z
-  .object({ id: z.number().int(), code: z.string(), name: z.string(), level: z.enum(regionLevels), parentId: z.number().int().nullable(), path: z.string(), createdAt: instant, updatedAt: instant })
+  .object({
+    id: z.number().int(),
+    code: z.string(),
+    name: z.string(),
+    level: z.enum(regionLevels),
+    parentId: z.number().int().nullable(),
+    path: z.string(),
+    createdAt: instant,
+    updatedAt: instant,
+  })
   .meta({ id: 'Region' });
 const departmentSchema = z
   .object({
@@ -53,7 +68,16 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     response: z.object({ items: z.array(regionSchema) }),
     handler: async ({ query }) => ({ items: await org.listRegions(query) }),
   });
-  api.route({ method: 'get', path: '/regions/:id', tag: 'regions', summary: 'Get a region', access: 'staff', params: idParams, response: regionSchema, handler: ({ params }) => org.getRegion(params.id) });
+  api.route({
+    method: 'get',
+    path: '/regions/:id',
+    tag: 'regions',
+    summary: 'Get a region',
+    access: 'staff',
+    params: idParams,
+    response: regionSchema,
+    handler: ({ params }) => org.getRegion(params.id),
+  });
   api.route({
     method: 'post',
     path: '/regions',
@@ -99,7 +123,16 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     response: z.object({ items: z.array(departmentSchema) }),
     handler: async ({ query }) => ({ items: await org.listDepartments(query) }),
   });
-  api.route({ method: 'get', path: '/departments/:id', tag: 'departments', summary: 'Get a department', access: 'staff', params: idParams, response: departmentSchema, handler: ({ params }) => org.getDepartment(params.id) });
+  api.route({
+    method: 'get',
+    path: '/departments/:id',
+    tag: 'departments',
+    summary: 'Get a department',
+    access: 'staff',
+    params: idParams,
+    response: departmentSchema,
+    handler: ({ params }) => org.getDepartment(params.id),
+  });
   api.route({
     method: 'post',
     path: '/departments',
@@ -116,7 +149,8 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     path: '/departments/:id',
     tag: 'departments',
     summary: 'Update or deactivate a department, set its assignment strategy or Slack channel',
-    description: 'assignmentStrategy: queue (anyone in the department signs for), round_robin, least_open, skills (users whose skills name the category or its parent). slackChannelId: where its ticket cards are posted (null: none).',
+    description:
+      'assignmentStrategy: queue (anyone in the department signs for), round_robin, least_open, skills (users whose skills name the category or its parent). slackChannelId: where its ticket cards are posted (null: none).',
     access: ['admin'],
     params: idParams,
     body: z.strictObject({

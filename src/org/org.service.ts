@@ -58,7 +58,12 @@ export class OrgService {
     return found(await departments.findDepartmentById(this.db, id), 'department');
   }
 
-  async createDepartment(input: Omit<departments.DepartmentFields, 'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId'> & { parentId?: number | null; regionId?: number | null }): Promise<DepartmentRecord> {
+  async createDepartment(
+    input: Omit<departments.DepartmentFields, 'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId'> & {
+      parentId?: number | null;
+      regionId?: number | null;
+    },
+  ): Promise<DepartmentRecord> {
     const fields = { ...input, parentId: input.parentId ?? null, regionId: input.regionId ?? null };
     await this.checkReferences(undefined, fields.parentId, fields.regionId);
     return departments.insertDepartment(this.db, fields);

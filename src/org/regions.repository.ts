@@ -1,13 +1,25 @@
 import { returningAs, type Queryable } from '../db/db';
 import type { RegionLevel, RegionRecord } from './org.types';
 
-const columns = { id: 'id', code: 'code', name: 'name', level: 'level', parentId: 'parent_id', path: 'path', createdAt: 'created_at', updatedAt: 'updated_at' };
+const columns = {
+  id: 'id',
+  code: 'code',
+  name: 'name',
+  level: 'level',
+  parentId: 'parent_id',
+  path: 'path',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
 
 export async function findRegionById(db: Queryable, id: number): Promise<RegionRecord | undefined> {
   return db('regions').select(columns).where({ id }).first();
 }
 
-export async function listRegions(db: Queryable, filter: { parentId?: number; level?: RegionLevel; under?: string }): Promise<RegionRecord[]> {
+export async function listRegions(
+  db: Queryable,
+  filter: { parentId?: number; level?: RegionLevel; under?: string },
+): Promise<RegionRecord[]> {
   const query = db('regions').select(columns).orderBy('path');
   if (filter.parentId) query.where({ parent_id: filter.parentId });
   if (filter.level) query.where({ level: filter.level });
@@ -15,7 +27,10 @@ export async function listRegions(db: Queryable, filter: { parentId?: number; le
   return query;
 }
 
-export async function insertRegion(db: Queryable, region: { code: string; name: string; level: RegionLevel; parentId: number | null }): Promise<RegionRecord> {
+export async function insertRegion(
+  db: Queryable,
+  region: { code: string; name: string; level: RegionLevel; parentId: number | null },
+): Promise<RegionRecord> {
   const [row] = await db('regions')
     .insert({ code: region.code, name: region.name, level: region.level, parent_id: region.parentId })
     .returning(returningAs(columns));

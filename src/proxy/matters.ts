@@ -66,21 +66,151 @@ export function matterRow(m: Partial<MatterInput>): Record<string, unknown> {
   return row;
 }
 
-const m = (key: string, name: string, form: Material['form'], count = 1, deferrable = false): Material => ({ key, name, form, count, deferrable });
+const m = (key: string, name: string, form: Material['form'], count = 1, deferrable = false): Material => ({
+  key,
+  name,
+  form,
+  count,
+  deferrable,
+});
 const allModes = ['remote_guidance', 'home_assistance', 'full_proxy'] as const;
 
 /** The high-frequency matters the seeds name, with the department that handles each (by demo code). */
 export const defaultMatters: Array<Omit<MatterInput, 'departmentId'> & { departmentCode: string }> = [
-  { code: 'ELDER_CARD', name: '老年人优待证', departmentCode: 'MZJ', legalDays: 5, materials: [m('id_card', '身份证', 'original'), m('household', '户口簿', 'copy'), m('photo', '一寸照片', 'original', 2, true)], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: null, tripsSaved: 2, active: true },
-  { code: 'SOCIAL_CARD', name: '社保卡激活/补办', departmentCode: 'RSJ', legalDays: 5, materials: [m('id_card', '身份证', 'original'), m('photo', '近期免冠照片', 'original', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: '激活需本人视频核验', tripsSaved: 2, active: true },
-  { code: 'MEDICAL_PAY', name: '医保缴费', departmentCode: 'YBJ', legalDays: 1, materials: [m('id_card', '身份证', 'copy'), m('bank_card', '缴费银行卡', 'copy', 1, true)], serviceModes: ['remote_guidance', 'full_proxy'], deliveryOptions: ['window'], eligibility: null, tripsSaved: 1, active: true },
-  { code: 'DISABILITY_CARD', name: '残疾证', departmentCode: 'MZJ', legalDays: 20, materials: [m('id_card', '身份证', 'original'), m('household', '户口簿', 'copy'), m('photo', '二寸照片', 'original', 2, true), m('diagnosis', '医院诊断证明', 'original')], serviceModes: ['remote_guidance', 'home_assistance'], deliveryOptions: ['window', 'postal'], eligibility: '需本人到指定医院评残，不能全程代办', tripsSaved: 1, active: true },
-  { code: 'ID_RENEWAL', name: '身份证到期换证', departmentCode: 'GAJ', legalDays: 20, materials: [m('old_id_card', '原身份证', 'original'), m('household', '户口簿', 'original')], serviceModes: ['remote_guidance', 'home_assistance'], deliveryOptions: ['window', 'postal'], eligibility: '需本人采集人像和指纹', tripsSaved: 1, active: true },
-  { code: 'SOLE_TRADER', name: '个体工商户登记', departmentCode: 'SCJGJ', legalDays: 3, materials: [m('id_card', '经营者身份证', 'original'), m('premises', '经营场所证明', 'copy'), m('photo', '经营者照片', 'original', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: null, tripsSaved: 2, active: true },
-  { code: 'COMPANY_SETUP', name: '企业开办', departmentCode: 'XZSPJ', legalDays: 1, materials: [m('articles', '公司章程', 'original'), m('shareholder_ids', '股东身份证', 'copy'), m('premises', '住所证明', 'copy')], serviceModes: [...allModes], deliveryOptions: ['window', 'postal'], eligibility: null, tripsSaved: 3, active: true },
-  { code: 'UTILITY_HOOKUP', name: '水电气报装', departmentCode: 'SWJT', legalDays: 5, materials: [m('property', '产权证明', 'copy'), m('id_card', '身份证', 'copy')], serviceModes: [...allModes], deliveryOptions: ['window'], eligibility: null, tripsSaved: 2, active: true },
-  { code: 'AGED_ALLOWANCE', name: '高龄补贴', departmentCode: 'MZJ', legalDays: 10, materials: [m('id_card', '身份证', 'copy'), m('household', '户口簿', 'copy'), m('bank_card', '银行卡', 'copy', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window'], eligibility: null, tripsSaved: 2, active: true },
-  { code: 'HARDSHIP_ALLOWANCE', name: '特困人员补贴', departmentCode: 'MZJ', legalDays: 20, materials: [m('id_card', '身份证', 'copy'), m('household', '户口簿', 'copy'), m('income', '收入证明', 'original'), m('assets', '家庭财产申报表', 'original', 1, true)], serviceModes: [...allModes], deliveryOptions: ['window'], eligibility: null, tripsSaved: 3, active: true },
+  {
+    code: 'ELDER_CARD',
+    name: '老年人优待证',
+    departmentCode: 'MZJ',
+    legalDays: 5,
+    materials: [m('id_card', '身份证', 'original'), m('household', '户口簿', 'copy'), m('photo', '一寸照片', 'original', 2, true)],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 2,
+    active: true,
+  },
+  {
+    code: 'SOCIAL_CARD',
+    name: '社保卡激活/补办',
+    departmentCode: 'RSJ',
+    legalDays: 5,
+    materials: [m('id_card', '身份证', 'original'), m('photo', '近期免冠照片', 'original', 1, true)],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: '激活需本人视频核验',
+    tripsSaved: 2,
+    active: true,
+  },
+  {
+    code: 'MEDICAL_PAY',
+    name: '医保缴费',
+    departmentCode: 'YBJ',
+    legalDays: 1,
+    materials: [m('id_card', '身份证', 'copy'), m('bank_card', '缴费银行卡', 'copy', 1, true)],
+    serviceModes: ['remote_guidance', 'full_proxy'],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'DISABILITY_CARD',
+    name: '残疾证',
+    departmentCode: 'MZJ',
+    legalDays: 20,
+    materials: [
+      m('id_card', '身份证', 'original'),
+      m('household', '户口簿', 'copy'),
+      m('photo', '二寸照片', 'original', 2, true),
+      m('diagnosis', '医院诊断证明', 'original'),
+    ],
+    serviceModes: ['remote_guidance', 'home_assistance'],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: '需本人到指定医院评残，不能全程代办',
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'ID_RENEWAL',
+    name: '身份证到期换证',
+    departmentCode: 'GAJ',
+    legalDays: 20,
+    materials: [m('old_id_card', '原身份证', 'original'), m('household', '户口簿', 'original')],
+    serviceModes: ['remote_guidance', 'home_assistance'],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: '需本人采集人像和指纹',
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'SOLE_TRADER',
+    name: '个体工商户登记',
+    departmentCode: 'SCJGJ',
+    legalDays: 3,
+    materials: [
+      m('id_card', '经营者身份证', 'original'),
+      m('premises', '经营场所证明', 'copy'),
+      m('photo', '经营者照片', 'original', 1, true),
+    ],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 2,
+    active: true,
+  },
+  {
+    code: 'COMPANY_SETUP',
+    name: '企业开办',
+    departmentCode: 'XZSPJ',
+    legalDays: 1,
+    materials: [m('articles', '公司章程', 'original'), m('shareholder_ids', '股东身份证', 'copy'), m('premises', '住所证明', 'copy')],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 3,
+    active: true,
+  },
+  {
+    code: 'UTILITY_HOOKUP',
+    name: '水电气报装',
+    departmentCode: 'SWJT',
+    legalDays: 5,
+    materials: [m('property', '产权证明', 'copy'), m('id_card', '身份证', 'copy')],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 2,
+    active: true,
+  },
+  {
+    code: 'AGED_ALLOWANCE',
+    name: '高龄补贴',
+    departmentCode: 'MZJ',
+    legalDays: 10,
+    materials: [m('id_card', '身份证', 'copy'), m('household', '户口簿', 'copy'), m('bank_card', '银行卡', 'copy', 1, true)],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 2,
+    active: true,
+  },
+  {
+    code: 'HARDSHIP_ALLOWANCE',
+    name: '特困人员补贴',
+    departmentCode: 'MZJ',
+    legalDays: 20,
+    materials: [
+      m('id_card', '身份证', 'copy'),
+      m('household', '户口簿', 'copy'),
+      m('income', '收入证明', 'original'),
+      m('assets', '家庭财产申报表', 'original', 1, true),
+    ],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 3,
+    active: true,
+  },
 ];
 
 /** The matter a ticket names, by code or by name. */
@@ -92,6 +222,7 @@ async function findMatter(db: Queryable, codeOrName: string): Promise<Matter | u
 export async function servableMatter(db: Queryable, codeOrName: string, serviceMode?: Matter['serviceModes'][number]): Promise<Matter> {
   const matter = await findMatter(db, codeOrName);
   if (!matter || !matter.active) throw invalid(`"${codeOrName}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
-  if (serviceMode && !matter.serviceModes.includes(serviceMode)) throw invalid(`「${matter.name}」cannot be served as ${serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
+  if (serviceMode && !matter.serviceModes.includes(serviceMode))
+    throw invalid(`「${matter.name}」cannot be served as ${serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
   return matter;
 }

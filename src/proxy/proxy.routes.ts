@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { toCsv } from '../shared/csv';
 import { mandateScopes, matterFields, matterSchema } from './matters';
@@ -48,8 +48,26 @@ const orderAnswer = z
 const orderDetailAnswer = orderAnswer
   .extend({
     matter: z.object({ id: z.number().int(), code: z.string(), name: z.string(), legalDays: z.number().int() }).nullable(),
-    steps: z.array(z.object({ step: z.string(), label: z.string(), actorName: z.string().nullable(), note: z.string().nullable(), data: z.unknown(), at: instant })),
-    mandate: z.object({ scope: z.array(z.string()), validUntil: z.string(), signedBy: z.string(), method: z.string(), revokedAt: instant.nullable(), at: instant }).nullable(),
+    steps: z.array(
+      z.object({
+        step: z.string(),
+        label: z.string(),
+        actorName: z.string().nullable(),
+        note: z.string().nullable(),
+        data: z.unknown(),
+        at: instant,
+      }),
+    ),
+    mandate: z
+      .object({
+        scope: z.array(z.string()),
+        validUntil: z.string(),
+        signedBy: z.string(),
+        method: z.string(),
+        revokedAt: instant.nullable(),
+        at: instant,
+      })
+      .nullable(),
     materials: z.array(
       z.object({
         itemKey: z.string(),
@@ -64,7 +82,15 @@ const orderDetailAnswer = orderAnswer
       }),
     ),
     missing: z.array(z.string()).describe('required items not in hand in the form and number the matter asks for'),
-    delivery: z.object({ method: z.string(), trackingNumber: z.string().nullable(), status: z.string(), lastError: z.string().nullable(), deliveredAt: instant.nullable() }).nullable(),
+    delivery: z
+      .object({
+        method: z.string(),
+        trackingNumber: z.string().nullable(),
+        status: z.string(),
+        lastError: z.string().nullable(),
+        deliveredAt: instant.nullable(),
+      })
+      .nullable(),
   })
   .meta({ id: 'ProxyOrderDetail' });
 
@@ -73,14 +99,26 @@ const orderDetailAnswer = orderAnswer
  * orders — a small, mobile-friendly set for runners: my orders, accept, decline, the six steps.
  */
 export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
-  api.route({ method: 'get', path: '/proxy/matters', tag: 'proxy', summary: 'The matters catalog (事项)', access: 'staff', response: z.object({ items: z.array(matterAnswer) }), handler: async () => ({ items: await proxy.listMatters() }) });
+  api.route({
+    method: 'get',
+    path: '/proxy/matters',
+    tag: 'proxy',
+    summary: 'The matters catalog (事项)',
+    access: 'staff',
+    response: z.object({ items: z.array(matterAnswer) }),
+    handler: async () => ({ items: await proxy.listMatters() }),
+  });
   api.route({
     method: 'post',
     path: '/proxy/matters',
     tag: 'proxy',
     summary: 'Add a matter; its legal time limit becomes the reply SLA of its 代办 tickets',
     access: ['admin'],
-    body: matterSchema.extend({ eligibility: matterFields.eligibility.default(null), tripsSaved: matterFields.tripsSaved.default(2), active: matterFields.active.default(true) }),
+    body: matterSchema.extend({
+      eligibility: matterFields.eligibility.default(null),
+      tripsSaved: matterFields.tripsSaved.default(2),
+      active: matterFields.active.default(true),
+    }),
     successStatus: 201,
     response: matterAnswer,
     handler: ({ body }) => proxy.createMatter(body),
@@ -131,16 +169,34 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     access: teamSide,
     query: z.strictObject({
       status: z.enum(['unassigned', 'offered', 'accepted', 'submitted', 'delivering', 'done', 'cancelled']).optional(),
-      mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      mine: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
     response: z.object({ items: z.array(orderAnswer.extend({ number: z.string(), title: z.string() })) }),
     handler: async ({ actor, query }) => ({ items: await proxy.list(actor, query) }),
   });
-  api.route({ method: 'get', path: '/proxy/orders/:id', tag: 'proxy', summary: 'An order with its six steps, mandate, materials and delivery', access: teamSide, params: idParams, response: orderDetailAnswer, handler: ({ actor, params }) => proxy.get(actor, params.id) });
+  api.route({
+    method: 'get',
+    path: '/proxy/orders/:id',
+    tag: 'proxy',
+    summary: 'An order with its six steps, mandate, materials and delivery',
+    access: teamSide,
+    params: idParams,
+    response: orderDetailAnswer,
+    handler: ({ actor, params }) => proxy.get(actor, params.id),
+  });
 
   const note = z.string().trim().min(1).max(500);
-  const action = <B extends z.ZodType>(path: string, summary: string, access: readonly (typeof teamSide)[number][], body: B, run: (...args: [Parameters<ProxyService['get']>[0], number, z.infer<B>]) => Promise<unknown>) =>
+  const action = <B extends z.ZodType>(
+    path: string,
+    summary: string,
+    access: readonly (typeof teamSide)[number][],
+    body: B,
+    run: (...args: [Parameters<ProxyService['get']>[0], number, z.infer<B>]) => Promise<unknown>,
+  ) =>
     api.route({
       method: 'post',
       path: `/proxy/orders/:id/${path}`,
@@ -154,11 +210,27 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       handler: ({ actor, params, body: input }) => run(actor, params.id, input as z.infer<B>),
     });
 
-  action('assign', 'Offer the order to a runner (who covers the grid and the matter)', ['proxy_seat', 'operator', 'supervisor', 'admin', 'dept_head'], z.strictObject({ runnerUserId: z.number().int().positive() }), (a, id, b) => proxy.assignTo(a, id, b.runnerUserId));
+  action(
+    'assign',
+    'Offer the order to a runner (who covers the grid and the matter)',
+    ['proxy_seat', 'operator', 'supervisor', 'admin', 'dept_head'],
+    z.strictObject({ runnerUserId: z.number().int().positive() }),
+    (a, id, b) => proxy.assignTo(a, id, b.runnerUserId),
+  );
   action('claim', 'A runner takes an unassigned order in their grids', ['runner'], z.strictObject({}), (a, id) => proxy.claim(a, id));
-  action('accept', 'Accept the order offered to me (the ticket is signed for)', ['runner'], z.strictObject({}), (a, id) => proxy.accept(a, id));
-  action('decline', 'Decline the order offered to me', ['runner'], z.strictObject({ reason: note }), (a, id, b) => proxy.decline(a, id, b.reason));
-  action('consult', '咨询告知: send the applicant the one-time checklist', ['runner', 'proxy_seat', 'operator', 'admin'], z.strictObject({ note: note.optional() }), (a, id, b) => proxy.consult(a, id, b.note ?? null));
+  action('accept', 'Accept the order offered to me (the ticket is signed for)', ['runner'], z.strictObject({}), (a, id) =>
+    proxy.accept(a, id),
+  );
+  action('decline', 'Decline the order offered to me', ['runner'], z.strictObject({ reason: note }), (a, id, b) =>
+    proxy.decline(a, id, b.reason),
+  );
+  action(
+    'consult',
+    '咨询告知: send the applicant the one-time checklist',
+    ['runner', 'proxy_seat', 'operator', 'admin'],
+    z.strictObject({ note: note.optional() }),
+    (a, id, b) => proxy.consult(a, id, b.note ?? null),
+  );
   action(
     'mandate',
     '授权委托: record the applicant’s mandate (consent, scope, validity)',
@@ -187,17 +259,45 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     }),
     (a, id, b) => proxy.handOver(a, id, b),
   );
-  action('defer', '容缺: a deferrable item follows later, on the applicant’s promise', ['runner'], z.strictObject({ itemKey: z.string().trim().min(1).max(40), promisedBy: daySchema, note: note.optional() }), (a, id, b) => proxy.defer(a, id, b));
-  action('submit', '协调办理: submitted to the handling department, with its acceptance number', ['runner'], z.strictObject({ acceptanceNumber: z.string().trim().min(1).max(60), note: note.optional() }), (a, id, b) => proxy.submit(a, id, b));
-  action('progress', '跟踪反馈: progress for the applicant', ['runner'], z.strictObject({ text: note }), (a, id, b) => proxy.progress(a, id, b.text));
+  action(
+    'defer',
+    '容缺: a deferrable item follows later, on the applicant’s promise',
+    ['runner'],
+    z.strictObject({ itemKey: z.string().trim().min(1).max(40), promisedBy: daySchema, note: note.optional() }),
+    (a, id, b) => proxy.defer(a, id, b),
+  );
+  action(
+    'submit',
+    '协调办理: submitted to the handling department, with its acceptance number',
+    ['runner'],
+    z.strictObject({ acceptanceNumber: z.string().trim().min(1).max(60), note: note.optional() }),
+    (a, id, b) => proxy.submit(a, id, b),
+  );
+  action('progress', '跟踪反馈: progress for the applicant', ['runner'], z.strictObject({ text: note }), (a, id, b) =>
+    proxy.progress(a, id, b.text),
+  );
   action(
     'deliver',
     '评价归档: the result to the applicant, from the window or posted free with a tracking number',
     ['runner'],
-    z.strictObject({ method: z.enum(['window', 'postal']), trackingNumber: z.string().trim().regex(/^[A-Za-z0-9]{8,30}$/, 'a tracking number').optional(), note: note.optional() }),
+    z.strictObject({
+      method: z.enum(['window', 'postal']),
+      trackingNumber: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9]{8,30}$/, 'a tracking number')
+        .optional(),
+      note: note.optional(),
+    }),
     (a, id, b) => proxy.deliver(a, id, b),
   );
-  action('delivered', 'Confirm that a posted result arrived (without a tracking API)', ['runner', 'proxy_seat', 'admin'], z.strictObject({}), (a, id) => proxy.confirmDelivered(a, id));
+  action(
+    'delivered',
+    'Confirm that a posted result arrived (without a tracking API)',
+    ['runner', 'proxy_seat', 'admin'],
+    z.strictObject({}),
+    (a, id) => proxy.confirmDelivered(a, id),
+  );
 
   api.route({
     method: 'get',
@@ -205,7 +305,10 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     tag: 'proxy',
     summary: 'Orders per runner, team, matter, grid or mode: done, on time, trips saved, materials outstanding',
     access: ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'],
-    query: periodQuery({ groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'), format: z.enum(['json', 'csv']).default('json') }),
+    query: periodQuery({
+      groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'),
+      format: z.enum(['json', 'csv']).default('json'),
+    }),
     response: z
       .object({
         groupBy: z.string(),
@@ -229,7 +332,20 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     handler: async ({ query, res }) => {
       const rows = await proxy.report({ groupBy: query.groupBy, ...beijingDays(query) });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
-      const csv = toCsv([['分组', '名称', '代办单', '办结', '按时办结', '按时率', '撤销', '少跑腿次数', '待补材料'], ...rows.map((r) => [r.key, r.name, r.orders, r.done, r.onTime, r.onTimeRate ?? '', r.cancelled, r.tripsSaved, r.materialsOutstanding])]);
+      const csv = toCsv([
+        ['分组', '名称', '代办单', '办结', '按时办结', '按时率', '撤销', '少跑腿次数', '待补材料'],
+        ...rows.map((r) => [
+          r.key,
+          r.name,
+          r.orders,
+          r.done,
+          r.onTime,
+          r.onTimeRate ?? '',
+          r.cancelled,
+          r.tripsSaved,
+          r.materialsOutstanding,
+        ]),
+      ]);
       res.status(200).type('text/csv; charset=utf-8').attachment(`proxy-${query.groupBy}-${query.from}-${query.to}.csv`).send(csv);
       return undefined;
     },

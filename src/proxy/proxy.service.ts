@@ -17,7 +17,14 @@ import type { PostalTracker } from './ports';
 
 export type OrderStatus = 'unassigned' | 'offered' | 'accepted' | 'submitted' | 'delivering' | 'done' | 'cancelled';
 export type ProxyStep = 'consult' | 'mandate' | 'collect' | 'coordinate' | 'feedback' | 'archive';
-export const proxyStepLabels: Record<ProxyStep, string> = { consult: '咨询告知', mandate: '授权委托', collect: '帮办代办', coordinate: '协调办理', feedback: '跟踪反馈', archive: '评价归档' };
+export const proxyStepLabels: Record<ProxyStep, string> = {
+  consult: '咨询告知',
+  mandate: '授权委托',
+  collect: '帮办代办',
+  coordinate: '协调办理',
+  feedback: '跟踪反馈',
+  archive: '评价归档',
+};
 
 export interface OrderRecord {
   id: number;
@@ -90,7 +97,10 @@ export interface JobRequest<N extends JobName = JobName> {
 export async function proxyTransition(trx: Tx, action: TicketAction, ticket: TicketRecord): Promise<JobRequest[]> {
   if (ticket.requestType !== 'proxy') return [];
   if (action === 'cancel' || action === 'merge') {
-    await trx('proxy_orders').update({ status: 'cancelled', updated_at: trx.fn.now() }).where({ ticket_id: ticket.id }).whereNotIn('status', ['done', 'cancelled']);
+    await trx('proxy_orders')
+      .update({ status: 'cancelled', updated_at: trx.fn.now() })
+      .where({ ticket_id: ticket.id })
+      .whereNotIn('status', ['done', 'cancelled']);
     return [];
   }
   if (!['dispatch', 'transfer', 'review_return', 'set_matter'].includes(action) || ticket.leadDepartmentId === null) return [];
@@ -101,8 +111,9 @@ export async function proxyTransition(trx: Tx, action: TicketAction, ticket: Tic
     .select({ matterId: 'm.id', detail: trx.raw("(select data->'proxy' from ticket_events where ticket_id = t.id and type = 'created')") })
     .where('t.id', ticket.id)
     .first<{ matterId: number | null; detail: { serviceMode?: string; applicantAddress?: string } | null }>();
-  const [order] = await trx.raw(
-    `insert into proxy_orders (ticket_id, matter_id, service_mode, applicant_address, region_id, team_id, status)
+  const [order] = await trx
+    .raw(
+      `insert into proxy_orders (ticket_id, matter_id, service_mode, applicant_address, region_id, team_id, status)
      values (:ticketId, :matterId, :serviceMode, :address, :regionId, :teamId, 'unassigned')
      on conflict (ticket_id) do update set
        matter_id = coalesce(excluded.matter_id, proxy_orders.matter_id),
@@ -113,16 +124,19 @@ export async function proxyTransition(trx: Tx, action: TicketAction, ticket: Tic
        runner_user_id = case when proxy_orders.team_id is distinct from excluded.team_id and proxy_orders.status in ('unassigned', 'offered', 'accepted') then null else proxy_orders.runner_user_id end,
        updated_at = now()
      returning id, status`,
-    {
-      ticketId: ticket.id,
-      matterId: created.matterId,
-      serviceMode: created.detail?.serviceMode ?? 'full_proxy',
-      address: created.detail?.applicantAddress ?? ticket.address,
-      regionId: ticket.regionId,
-      teamId: ticket.leadDepartmentId,
-    },
-  ).then((r: { rows: Array<{ id: number; status: OrderStatus }> }) => r.rows);
-  return order && order.status === 'unassigned' ? [{ name: 'proxy.assign', payload: { orderId: order.id }, jobId: `proxy-assign-${order.id}-${Date.now()}` }] : [];
+      {
+        ticketId: ticket.id,
+        matterId: created.matterId,
+        serviceMode: created.detail?.serviceMode ?? 'full_proxy',
+        address: created.detail?.applicantAddress ?? ticket.address,
+        regionId: ticket.regionId,
+        teamId: ticket.leadDepartmentId,
+      },
+    )
+    .then((r: { rows: Array<{ id: number; status: OrderStatus }> }) => r.rows);
+  return order && order.status === 'unassigned'
+    ? [{ name: 'proxy.assign', payload: { orderId: order.id }, jobId: `proxy-assign-${order.id}-${Date.now()}` }]
+    : [];
 }
 
 /**
@@ -162,20 +176,36 @@ export class ProxyService {
   async updateMatter(id: number, patch: Partial<MatterInput>): Promise<Matter> {
     const current = await this.getMatter(id);
     if (patch.departmentId !== undefined) await this.checkDepartment(patch.departmentId);
-    if (patch.name !== undefined && patch.name !== current.name) throw invalid('a matter keeps its name (tickets and policies name it); create a new matter instead');
-    await this.db('proxy_matters').update({ ...matterRow(patch), updated_at: this.db.fn.now() }).where({ id });
+    if (patch.name !== undefined && patch.name !== current.name)
+      throw invalid('a matter keeps its name (tickets and policies name it); create a new matter instead');
+    await this.db('proxy_matters')
+      .update({ ...matterRow(patch), updated_at: this.db.fn.now() })
+      .where({ id });
     if (patch.legalDays !== undefined) await this.syncPolicy(current.name, patch.legalDays);
     return this.getMatter(id);
   }
 
   private async checkDepartment(departmentId: number | null): Promise<void> {
-    if (departmentId !== null && !(await this.db('departments').where({ id: departmentId, active: true }).first('id'))) throw invalid(`department ${departmentId} does not exist or is inactive`);
+    if (departmentId !== null && !(await this.db('departments').where({ id: departmentId, active: true }).first('id')))
+      throw invalid(`department ${departmentId} does not exist or is inactive`);
   }
 
   /** One reply policy per matter: its legal limit in working days. */
   private async syncPolicy(matter: string, legalDays: number): Promise<void> {
-    const existing = (await this.slaConfig.listPolicies()).find((p) => p.stage === 'reply' && p.matter === matter && p.requestType === null && p.urgency === null && p.categoryId === null);
-    const policy = { name: `代办：${matter}（法定时限）`, stage: 'reply' as const, requestType: null, urgency: null, categoryId: null, matter, amount: legalDays, unit: 'working_days' as const, priority: 40 };
+    const existing = (await this.slaConfig.listPolicies()).find(
+      (p) => p.stage === 'reply' && p.matter === matter && p.requestType === null && p.urgency === null && p.categoryId === null,
+    );
+    const policy = {
+      name: `代办：${matter}（法定时限）`,
+      stage: 'reply' as const,
+      requestType: null,
+      urgency: null,
+      categoryId: null,
+      matter,
+      amount: legalDays,
+      unit: 'working_days' as const,
+      priority: 40,
+    };
     if (existing) await this.slaConfig.updatePolicy(existing.id, policy);
     else await this.slaConfig.createPolicy(policy);
   }
@@ -194,7 +224,9 @@ export class ProxyService {
         kind: this.db.raw("coalesce(r.kind, 'runner')"),
         gridRegionIds: this.db.raw("coalesce(r.grid_region_ids, '{}')"),
         matterIds: this.db.raw("coalesce(r.matter_ids, '{}')"),
-        openOrders: this.db.raw(`(select count(*)::int from proxy_orders o where o.runner_user_id = u.id and o.status in ('offered', 'accepted', 'submitted', 'delivering'))`),
+        openOrders: this.db.raw(
+          `(select count(*)::int from proxy_orders o where o.runner_user_id = u.id and o.status in ('offered', 'accepted', 'submitted', 'delivering'))`,
+        ),
       })
       .where({ 'u.role': 'runner', 'u.active': true })
       .orderBy('u.id');
@@ -203,10 +235,15 @@ export class ProxyService {
   }
 
   /** A runner's grids (villages, communities, postal areas, or a whole township) and trained matters. The team's head or an admin sets them. */
-  async setRunner(actor: UserActor, userId: number, input: { kind: 'runner' | 'agent' | 'grid_worker' | 'postal'; gridRegionIds: number[]; matterIds: number[] }) {
+  async setRunner(
+    actor: UserActor,
+    userId: number,
+    input: { kind: 'runner' | 'agent' | 'grid_worker' | 'postal'; gridRegionIds: number[]; matterIds: number[] },
+  ) {
     const user = await findUserById(this.db, userId);
     if (!user || user.role !== 'runner') throw notFound('runner');
-    if (actor.role !== 'admin' && !(actor.role === 'dept_head' && actor.departmentId === user.departmentId)) throw forbidden('only an admin or the head of the runner’s team sets a runner’s grids and matters');
+    if (actor.role !== 'admin' && !(actor.role === 'dept_head' && actor.departmentId === user.departmentId))
+      throw forbidden('only an admin or the head of the runner’s team sets a runner’s grids and matters');
     const regions = await this.db('regions').whereIn('id', input.gridRegionIds).pluck('id');
     const missingRegions = input.gridRegionIds.filter((id) => !regions.includes(id));
     if (missingRegions.length > 0) throw invalid(`region(s) ${missingRegions.join(', ')} do not exist`);
@@ -269,9 +306,19 @@ export class ProxyService {
       [runnerUserId, this.options.acceptMinutes, order.id],
     );
     await trx('runners').update({ last_assigned_at: trx.fn.now() }).where({ user_id: runnerUserId });
-    const { number, title } = await trx('tickets').select('number', 'title').where({ id: order.ticketId }).first<{ number: string; title: string }>();
+    const { number, title } = await trx('tickets')
+      .select('number', 'title')
+      .where({ id: order.ticketId })
+      .first<{ number: string; title: string }>();
     await trx('notifications')
-      .insert({ user_id: runnerUserId, kind: 'proxy.offer', ticket_id: order.ticketId, title: `新代办单 ${number}`, body: `「${title}」${order.applicantAddress ?? ''}。请在 ${this.options.acceptMinutes} 分钟内接单。`, dedupe_key: `proxy-offer:${order.id}:${runnerUserId}:${Date.now()}` })
+      .insert({
+        user_id: runnerUserId,
+        kind: 'proxy.offer',
+        ticket_id: order.ticketId,
+        title: `新代办单 ${number}`,
+        body: `「${title}」${order.applicantAddress ?? ''}。请在 ${this.options.acceptMinutes} 分钟内接单。`,
+        dedupe_key: `proxy-offer:${order.id}:${runnerUserId}:${Date.now()}`,
+      })
       .onConflict(['user_id', 'dedupe_key'])
       .ignore();
   }
@@ -288,19 +335,27 @@ export class ProxyService {
 
   /** Offers nobody accepted in time go to the next runner (the one who let it lapse is passed over this time). */
   async sweepOffers(): Promise<number> {
-    const expired: Array<{ id: number }> = await this.db('proxy_orders').select('id').where('status', 'offered').andWhere('offer_expires_at', '<=', this.db.raw('now()')).limit(200);
+    const expired: Array<{ id: number }> = await this.db('proxy_orders')
+      .select('id')
+      .where('status', 'offered')
+      .andWhere('offer_expires_at', '<=', this.db.raw('now()'))
+      .limit(200);
     for (const { id } of expired) {
       await this.db.transaction(async (trx) => {
         const order = await lockOrder(trx, id);
         if (!order || order.status !== 'offered' || order.offerExpiresAt! > new Date()) return;
         await this.step(trx, order, 'consult', null, '接单超时，改派', { expiredRunnerUserId: order.runnerUserId });
-        await trx.raw(`update proxy_orders set status = 'unassigned', runner_user_id = null, declined_user_ids = array_append(declined_user_ids, ?::bigint), updated_at = now() where id = ?`, [order.runnerUserId, id]);
+        await trx.raw(
+          `update proxy_orders set status = 'unassigned', runner_user_id = null, declined_user_ids = array_append(declined_user_ids, ?::bigint), updated_at = now() where id = ?`,
+          [order.runnerUserId, id],
+        );
       });
       await this.queue.enqueue('proxy.assign', { orderId: id }, { jobId: `proxy-assign-${id}-${Date.now()}` });
     }
     const unassigned: Array<{ id: number }> = await this.db('proxy_orders').select('id').where('status', 'unassigned').limit(200);
     const minute = Math.floor(Date.now() / 60_000);
-    for (const { id } of unassigned) await this.queue.enqueue('proxy.assign', { orderId: id }, { jobId: `proxy-assign-${id}-sweep-${minute}` });
+    for (const { id } of unassigned)
+      await this.queue.enqueue('proxy.assign', { orderId: id }, { jobId: `proxy-assign-${id}-sweep-${minute}` });
     return expired.length;
   }
 
@@ -308,7 +363,11 @@ export class ProxyService {
   async accept(actor: UserActor, orderId: number): Promise<unknown> {
     const order = await this.order(orderId);
     const refusal = (o: OrderRecord) =>
-      o.status !== 'offered' ? conflict(`this order is ${o.status}, not waiting to be accepted`) : o.runnerUserId !== actor.userId ? forbidden('this order was offered to another runner') : undefined;
+      o.status !== 'offered'
+        ? conflict(`this order is ${o.status}, not waiting to be accepted`)
+        : o.runnerUserId !== actor.userId
+          ? forbidden('this order was offered to another runner')
+          : undefined;
     const early = refusal(order);
     if (early) throw early;
     // The ticket is signed for first, in the runner's name: if the lifecycle refuses, the order stays offered.
@@ -317,7 +376,9 @@ export class ProxyService {
       const locked = found(await lockOrder(trx, orderId), 'order');
       const late = refusal(locked);
       if (late) throw late;
-      await trx('proxy_orders').update({ status: 'accepted', accepted_at: trx.fn.now(), offer_expires_at: null, updated_at: trx.fn.now() }).where({ id: orderId });
+      await trx('proxy_orders')
+        .update({ status: 'accepted', accepted_at: trx.fn.now(), offer_expires_at: null, updated_at: trx.fn.now() })
+        .where({ id: orderId });
     });
     return this.get(actor, orderId);
   }
@@ -327,7 +388,10 @@ export class ProxyService {
       const order = found(await lockOrder(trx, orderId), 'order');
       if (order.status !== 'offered' || order.runnerUserId !== actor.userId) throw conflict('only an order offered to you can be declined');
       await this.step(trx, order, 'consult', actor, `跑手拒单：${reason}`, { declined: true });
-      await trx.raw(`update proxy_orders set status = 'unassigned', runner_user_id = null, declined_user_ids = array_append(declined_user_ids, ?::bigint), updated_at = now() where id = ?`, [actor.userId, orderId]);
+      await trx.raw(
+        `update proxy_orders set status = 'unassigned', runner_user_id = null, declined_user_ids = array_append(declined_user_ids, ?::bigint), updated_at = now() where id = ?`,
+        [actor.userId, orderId],
+      );
     });
     await this.queue.enqueue('proxy.assign', { orderId }, { jobId: `proxy-assign-${orderId}-${Date.now()}` });
     // No longer theirs to read.
@@ -338,10 +402,15 @@ export class ProxyService {
   async assignTo(actor: UserActor, orderId: number, runnerUserId: number): Promise<unknown> {
     const ticketId = await this.db.transaction(async (trx) => {
       const order = found(await lockOrder(trx, orderId), 'order');
-      if (actor.role === 'dept_head' && actor.departmentId !== order.teamId) throw forbidden('only the head of the team holding this order assigns it');
-      if (!['unassigned', 'offered'].includes(order.status)) throw conflict(`this order is ${order.status}; it can no longer be reassigned`);
+      if (actor.role === 'dept_head' && actor.departmentId !== order.teamId)
+        throw forbidden('only the head of the team holding this order assigns it');
+      if (!['unassigned', 'offered'].includes(order.status))
+        throw conflict(`this order is ${order.status}; it can no longer be reassigned`);
       const fits = await this.chooseRunner(trx, { ...order, declinedUserIds: [] }, runnerUserId);
-      if (!fits) throw invalid(`runner ${runnerUserId} is not an on-duty runner of the team who covers the applicant's grid and the matter (or is at capacity)`);
+      if (!fits)
+        throw invalid(
+          `runner ${runnerUserId} is not an on-duty runner of the team who covers the applicant's grid and the matter (or is at capacity)`,
+        );
       await this.offer(trx, order, runnerUserId);
       return order.ticketId;
     });
@@ -369,7 +438,12 @@ export class ProxyService {
   async consult(actor: UserActor, orderId: number, note: string | null): Promise<unknown> {
     await this.withOrder(actor, orderId, { seatMay: true }, async (trx, order, matter) => {
       if (!matter) throw conflict('the order has no matter yet: the seat sets it (POST /tickets/{id}/set-matter)');
-      const list = matter.materials.map((m, i) => `${i + 1}.${m.name}（${materialFormLabels[m.form]}${m.count > 1 ? `×${m.count}` : ''}${m.deferrable ? '，可容缺后补' : ''}）`).join('；');
+      const list = matter.materials
+        .map(
+          (m, i) =>
+            `${i + 1}.${m.name}（${materialFormLabels[m.form]}${m.count > 1 ? `×${m.count}` : ''}${m.deferrable ? '，可容缺后补' : ''}）`,
+        )
+        .join('；');
       const text = `【12345】您申请代办的「${matter.name}」需准备：${list}。法定办理时限${matter.legalDays}个工作日。${matter.eligibility ? `注意：${matter.eligibility}。` : ''}`;
       await this.step(trx, order, 'consult', actor, note, { checklist: matter.materials.map((m) => m.key) });
       return this.toApplicant(trx, order, 'proxy.checklist', text);
@@ -378,11 +452,33 @@ export class ProxyService {
   }
 
   /** 授权委托: the applicant's mandate — consent, scope, validity; required before any 代办 action. */
-  async mandate(actor: UserActor, orderId: number, input: { consent: true; scope: MandateScope[]; validUntil: string; signedBy: string; method: 'paper' | 'sms' | 'miniprogram' | 'phone_recording' }): Promise<unknown> {
+  async mandate(
+    actor: UserActor,
+    orderId: number,
+    input: {
+      consent: true;
+      scope: MandateScope[];
+      validUntil: string;
+      signedBy: string;
+      method: 'paper' | 'sms' | 'miniprogram' | 'phone_recording';
+    },
+  ): Promise<unknown> {
     if (input.validUntil < shanghaiDay()) throw invalid('validUntil must not be in the past');
     await this.withOrder(actor, orderId, {}, async (trx, order) => {
-      await trx('proxy_mandates').insert({ order_id: order.id, scope: input.scope, valid_until: input.validUntil, signed_by: input.signedBy, method: input.method, recorded_by: actor.userId });
-      await this.step(trx, order, 'mandate', actor, null, { scope: input.scope, validUntil: input.validUntil, signedBy: input.signedBy, method: input.method });
+      await trx('proxy_mandates').insert({
+        order_id: order.id,
+        scope: input.scope,
+        valid_until: input.validUntil,
+        signed_by: input.signedBy,
+        method: input.method,
+        recorded_by: actor.userId,
+      });
+      await this.step(trx, order, 'mandate', actor, null, {
+        scope: input.scope,
+        validUntil: input.validUntil,
+        signedBy: input.signedBy,
+        method: input.method,
+      });
       return [];
     });
     return this.get(actor, orderId);
@@ -392,14 +488,41 @@ export class ProxyService {
   async handOver(
     actor: UserActor,
     orderId: number,
-    input: { itemKey: string; name?: string; form: 'original' | 'copy'; count: number; direction: 'received' | 'submitted' | 'returned'; place?: string; note?: string },
+    input: {
+      itemKey: string;
+      name?: string;
+      form: 'original' | 'copy';
+      count: number;
+      direction: 'received' | 'submitted' | 'returned';
+      place?: string;
+      note?: string;
+    },
   ): Promise<unknown> {
     await this.withOrder(actor, orderId, { needs: 'collect_materials' }, async (trx, order, matter) => {
       const listed = matter?.materials.find((m) => m.key === input.itemKey);
       const name = listed?.name ?? input.name ?? input.itemKey;
-      const note = listed ? (input.note ?? null) : `不在「${matter?.name ?? '该事项'}」材料清单：${name}${input.note ? `；${input.note}` : ''}`;
-      await trx('proxy_materials').insert({ order_id: order.id, item_key: listed ? listed.key : 'other', name, form: input.form, count: input.count, direction: input.direction, place: input.place ?? null, note, by_user_id: actor.userId });
-      await this.step(trx, order, 'collect', actor, note, { itemKey: listed ? listed.key : 'other', name, form: input.form, count: input.count, direction: input.direction, place: input.place ?? null });
+      const note = listed
+        ? (input.note ?? null)
+        : `不在「${matter?.name ?? '该事项'}」材料清单：${name}${input.note ? `；${input.note}` : ''}`;
+      await trx('proxy_materials').insert({
+        order_id: order.id,
+        item_key: listed ? listed.key : 'other',
+        name,
+        form: input.form,
+        count: input.count,
+        direction: input.direction,
+        place: input.place ?? null,
+        note,
+        by_user_id: actor.userId,
+      });
+      await this.step(trx, order, 'collect', actor, note, {
+        itemKey: listed ? listed.key : 'other',
+        name,
+        form: input.form,
+        count: input.count,
+        direction: input.direction,
+        place: input.place ?? null,
+      });
       return [];
     });
     return this.get(actor, orderId);
@@ -412,7 +535,17 @@ export class ProxyService {
       const item = matter?.materials.find((m) => m.key === input.itemKey);
       if (!item) throw invalid(`"${input.itemKey}" is not a material of this matter`);
       if (!item.deferrable) throw conflict(`「${item.name}」cannot follow later (容缺 does not apply to it)`);
-      await trx('proxy_materials').insert({ order_id: order.id, item_key: item.key, name: item.name, form: item.form === 'copy' ? 'copy' : 'original', count: item.count, direction: 'deferred', promised_by: input.promisedBy, note: input.note ?? null, by_user_id: actor.userId });
+      await trx('proxy_materials').insert({
+        order_id: order.id,
+        item_key: item.key,
+        name: item.name,
+        form: item.form === 'copy' ? 'copy' : 'original',
+        count: item.count,
+        direction: 'deferred',
+        promised_by: input.promisedBy,
+        note: input.note ?? null,
+        by_user_id: actor.userId,
+      });
       await this.step(trx, order, 'collect', actor, input.note ?? null, { deferred: item.key, promisedBy: input.promisedBy });
       return [];
     });
@@ -428,9 +561,16 @@ export class ProxyService {
         const described = shortfalls.map((m) => `${m.name}（需${materialFormLabels[m.form]}×${m.needed}，已收${m.held}）`);
         throw conflict(`materials still missing: ${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
       }
-      await trx('proxy_orders').update({ status: 'submitted', acceptance_number: input.acceptanceNumber, submitted_at: trx.fn.now(), updated_at: trx.fn.now() }).where({ id: order.id });
+      await trx('proxy_orders')
+        .update({ status: 'submitted', acceptance_number: input.acceptanceNumber, submitted_at: trx.fn.now(), updated_at: trx.fn.now() })
+        .where({ id: order.id });
       await this.step(trx, order, 'coordinate', actor, input.note ?? null, { acceptanceNumber: input.acceptanceNumber });
-      return this.toApplicant(trx, order, 'proxy.progress', `【12345】您的「${matter.name}」已代为提交办理，受理号${input.acceptanceNumber}。`);
+      return this.toApplicant(
+        trx,
+        order,
+        'proxy.progress',
+        `【12345】您的「${matter.name}」已代为提交办理，受理号${input.acceptanceNumber}。`,
+      );
     });
     return this.get(actor, orderId);
   }
@@ -449,28 +589,46 @@ export class ProxyService {
    * tracking number (followed through the postal adapter). Delivered: the order is done and the
    * ticket answered, which starts the usual callback survey.
    */
-  async deliver(actor: UserActor, orderId: number, input: { method: 'window' | 'postal'; trackingNumber?: string; note?: string }): Promise<unknown> {
+  async deliver(
+    actor: UserActor,
+    orderId: number,
+    input: { method: 'window' | 'postal'; trackingNumber?: string; note?: string },
+  ): Promise<unknown> {
     let done = false;
-    await this.withOrder(actor, orderId, { needs: input.method === 'window' ? 'receive_result' : undefined, statuses: ['submitted'] }, async (trx, order, matter) => {
-      if (matter && !matter.deliveryOptions.includes(input.method)) throw invalid(`「${matter.name}」is delivered by ${matter.deliveryOptions.join(' or ')}, not ${input.method}`);
-      if (input.method === 'postal' && !input.trackingNumber) throw invalid('a postal delivery needs its trackingNumber');
-      // A result sent again (the post returned it) replaces the earlier delivery.
-      const delivery = {
-        method: input.method,
-        tracking_number: input.trackingNumber ?? null,
-        status: input.method === 'window' ? 'delivered' : 'in_transit',
-        delivered_at: input.method === 'window' ? trx.fn.now() : null,
-        next_check_at: input.method === 'postal' ? trx.fn.now() : null,
-        checks: 0,
-        last_error: null,
-        updated_at: trx.fn.now(),
-      };
-      await trx('proxy_deliveries').insert({ order_id: order.id, ...delivery }).onConflict('order_id').merge(delivery);
-      await trx('proxy_orders').update({ status: 'delivering', updated_at: trx.fn.now() }).where({ id: order.id });
-      await this.step(trx, order, 'archive', actor, input.note ?? null, { method: input.method, trackingNumber: input.trackingNumber ?? null });
-      done = input.method === 'window';
-      return input.method === 'postal' ? this.toApplicant(trx, order, 'proxy.progress', `【12345】您的办理结果已免费寄出，邮件号${input.trackingNumber}。`) : [];
-    });
+    await this.withOrder(
+      actor,
+      orderId,
+      { needs: input.method === 'window' ? 'receive_result' : undefined, statuses: ['submitted'] },
+      async (trx, order, matter) => {
+        if (matter && !matter.deliveryOptions.includes(input.method))
+          throw invalid(`「${matter.name}」is delivered by ${matter.deliveryOptions.join(' or ')}, not ${input.method}`);
+        if (input.method === 'postal' && !input.trackingNumber) throw invalid('a postal delivery needs its trackingNumber');
+        // A result sent again (the post returned it) replaces the earlier delivery.
+        const delivery = {
+          method: input.method,
+          tracking_number: input.trackingNumber ?? null,
+          status: input.method === 'window' ? 'delivered' : 'in_transit',
+          delivered_at: input.method === 'window' ? trx.fn.now() : null,
+          next_check_at: input.method === 'postal' ? trx.fn.now() : null,
+          checks: 0,
+          last_error: null,
+          updated_at: trx.fn.now(),
+        };
+        await trx('proxy_deliveries')
+          .insert({ order_id: order.id, ...delivery })
+          .onConflict('order_id')
+          .merge(delivery);
+        await trx('proxy_orders').update({ status: 'delivering', updated_at: trx.fn.now() }).where({ id: order.id });
+        await this.step(trx, order, 'archive', actor, input.note ?? null, {
+          method: input.method,
+          trackingNumber: input.trackingNumber ?? null,
+        });
+        done = input.method === 'window';
+        return input.method === 'postal'
+          ? this.toApplicant(trx, order, 'proxy.progress', `【12345】您的办理结果已免费寄出，邮件号${input.trackingNumber}。`)
+          : [];
+      },
+    );
     if (done) await this.complete(orderId);
     else await this.queue.enqueue('proxy.track', { orderId }, { jobId: `proxy-track-${orderId}-${input.trackingNumber}-0` });
     return this.get(actor, orderId);
@@ -478,23 +636,46 @@ export class ProxyService {
 
   /** Follows a posted result; a failed lookup leaves the delivery pending and tries again later. */
   async track(orderId: number): Promise<JobOutcome> {
-    const delivery = await this.db('proxy_deliveries').where({ order_id: orderId }).first<{ id: number; tracking_number: string | null; status: string; checks: number } | undefined>();
+    const delivery = await this.db('proxy_deliveries')
+      .where({ order_id: orderId })
+      .first<{ id: number; tracking_number: string | null; status: string; checks: number } | undefined>();
     if (!delivery || delivery.status !== 'in_transit' || !delivery.tracking_number) return 'skipped';
     if (!this.options.tracker) return 'skipped';
     try {
       const result = await this.options.tracker.track(delivery.tracking_number);
       if (result.status === 'in_transit') {
-        await this.db('proxy_deliveries').update({ checks: delivery.checks + 1, last_error: null, next_check_at: this.db.raw("now() + interval '2 hours'"), updated_at: this.db.fn.now() }).where({ id: delivery.id });
+        await this.db('proxy_deliveries')
+          .update({
+            checks: delivery.checks + 1,
+            last_error: null,
+            next_check_at: this.db.raw("now() + interval '2 hours'"),
+            updated_at: this.db.fn.now(),
+          })
+          .where({ id: delivery.id });
         return 'done';
       }
-      await this.db('proxy_deliveries').update({ status: result.status, delivered_at: result.status === 'delivered' ? (result.at ?? this.db.fn.now()) : null, checks: delivery.checks + 1, last_error: null, next_check_at: null, updated_at: this.db.fn.now() }).where({ id: delivery.id });
+      await this.db('proxy_deliveries')
+        .update({
+          status: result.status,
+          delivered_at: result.status === 'delivered' ? (result.at ?? this.db.fn.now()) : null,
+          checks: delivery.checks + 1,
+          last_error: null,
+          next_check_at: null,
+          updated_at: this.db.fn.now(),
+        })
+        .where({ id: delivery.id });
       if (result.status === 'delivered') await this.complete(orderId);
       if (result.status === 'returned') await this.returned(orderId);
       return 'done';
     } catch (error) {
       const retryMinutes = Math.min(5 * 2 ** delivery.checks, 240);
       await this.db('proxy_deliveries')
-        .update({ last_error: (error as Error).message.slice(0, 500), checks: delivery.checks + 1, next_check_at: this.db.raw(`now() + interval '${retryMinutes} minutes'`), updated_at: this.db.fn.now() })
+        .update({
+          last_error: (error as Error).message.slice(0, 500),
+          checks: delivery.checks + 1,
+          next_check_at: this.db.raw(`now() + interval '${retryMinutes} minutes'`),
+          updated_at: this.db.fn.now(),
+        })
         .where({ id: delivery.id });
       this.logger.warn({ err: error, orderId }, 'postal tracking failed; the delivery stays pending and is checked again');
       return 'done';
@@ -527,7 +708,14 @@ export class ProxyService {
       await this.step(trx, order, 'feedback', null, '邮件被退回，需重新送达', null);
       if (order.runnerUserId !== null) {
         await trx('notifications')
-          .insert({ user_id: order.runnerUserId, kind: 'proxy.returned', ticket_id: order.ticketId, title: '代办结果邮件被退回', body: '请联系申请人核对地址后重新寄送，或改为窗口领取。', dedupe_key: `proxy-returned:${orderId}:${Date.now()}` })
+          .insert({
+            user_id: order.runnerUserId,
+            kind: 'proxy.returned',
+            ticket_id: order.ticketId,
+            title: '代办结果邮件被退回',
+            body: '请联系申请人核对地址后重新寄送，或改为窗口领取。',
+            dedupe_key: `proxy-returned:${orderId}:${Date.now()}`,
+          })
           .onConflict(['user_id', 'dedupe_key'])
           .ignore();
       }
@@ -542,7 +730,12 @@ export class ProxyService {
       .andWhere('next_check_at', '<=', this.db.raw('now()'))
       .limit(200);
     // One job per parcel and check: a parcel sent again gets its own.
-    for (const d of due) await this.queue.enqueue('proxy.track', { orderId: d.order_id }, { jobId: `proxy-track-${d.order_id}-${d.tracking_number}-${d.checks}` });
+    for (const d of due)
+      await this.queue.enqueue(
+        'proxy.track',
+        { orderId: d.order_id },
+        { jobId: `proxy-track-${d.order_id}-${d.tracking_number}-${d.checks}` },
+      );
     return due.length;
   }
 
@@ -550,7 +743,9 @@ export class ProxyService {
   async confirmDelivered(actor: UserActor, orderId: number): Promise<unknown> {
     const order = await this.order(orderId);
     if (actor.role === 'runner' && order.runnerUserId !== actor.userId) throw forbidden('this order belongs to another runner');
-    const updated = await this.db('proxy_deliveries').update({ status: 'delivered', delivered_at: this.db.fn.now(), next_check_at: null, updated_at: this.db.fn.now() }).where({ order_id: orderId, status: 'in_transit' });
+    const updated = await this.db('proxy_deliveries')
+      .update({ status: 'delivered', delivered_at: this.db.fn.now(), next_check_at: null, updated_at: this.db.fn.now() })
+      .where({ order_id: orderId, status: 'in_transit' });
     if (updated === 0) throw conflict('no posted result of this order is on its way');
     await this.complete(orderId);
     return this.get(actor, orderId);
@@ -562,7 +757,13 @@ export class ProxyService {
    * applicant the matter's trips), and materials still outstanding on a 容缺 promise.
    */
   async report(query: { groupBy: 'runner' | 'team' | 'matter' | 'grid' | 'mode'; from: Date; to: Date }): Promise<ProxyReportRow[]> {
-    const key = { runner: 'o.runner_user_id::text', team: 'o.team_id::text', matter: 'o.matter_id::text', grid: 'o.region_id::text', mode: 'o.service_mode' }[query.groupBy];
+    const key = {
+      runner: 'o.runner_user_id::text',
+      team: 'o.team_id::text',
+      matter: 'o.matter_id::text',
+      grid: 'o.region_id::text',
+      mode: 'o.service_mode',
+    }[query.groupBy];
     const { rows } = await this.db.raw(
       `select ${key} as key,
               count(*)::int as orders,
@@ -580,36 +781,75 @@ export class ProxyService {
       { from: query.from, to: query.to },
     );
     const names = await this.names(query.groupBy);
-    return rows.map((r: { key: string | null; orders: number; done: number; on_time: number; cancelled: number; trips_saved: number; materials_outstanding: number }) => ({
-      key: r.key ?? '',
-      name: r.key === null ? '（未指定）' : (names.get(r.key) ?? r.key),
-      orders: r.orders,
-      done: r.done,
-      onTime: r.on_time,
-      onTimeRate: r.done === 0 ? null : Math.round((r.on_time / r.done) * 10_000) / 10_000,
-      cancelled: r.cancelled,
-      tripsSaved: r.trips_saved,
-      materialsOutstanding: r.materials_outstanding,
-    }));
+    return rows.map(
+      (r: {
+        key: string | null;
+        orders: number;
+        done: number;
+        on_time: number;
+        cancelled: number;
+        trips_saved: number;
+        materials_outstanding: number;
+      }) => ({
+        key: r.key ?? '',
+        name: r.key === null ? '（未指定）' : (names.get(r.key) ?? r.key),
+        orders: r.orders,
+        done: r.done,
+        onTime: r.on_time,
+        onTimeRate: r.done === 0 ? null : Math.round((r.on_time / r.done) * 10_000) / 10_000,
+        cancelled: r.cancelled,
+        tripsSaved: r.trips_saved,
+        materialsOutstanding: r.materials_outstanding,
+      }),
+    );
   }
 
   private async names(groupBy: 'runner' | 'team' | 'matter' | 'grid' | 'mode'): Promise<Map<string, string>> {
-    if (groupBy === 'mode') return new Map([['remote_guidance', '远程指导'], ['home_assistance', '上门辅助'], ['full_proxy', '全程代办']]);
-    const [table, column] = { runner: ['users', 'display_name'], team: ['departments', 'name'], matter: ['proxy_matters', 'name'], grid: ['regions', 'name'] }[groupBy] as [string, string];
-    return new Map((await this.db(table).select({ id: 'id', name: column })).map((r: { id: number; name: string }) => [String(r.id), r.name]));
+    if (groupBy === 'mode')
+      return new Map([
+        ['remote_guidance', '远程指导'],
+        ['home_assistance', '上门辅助'],
+        ['full_proxy', '全程代办'],
+      ]);
+    const [table, column] = {
+      runner: ['users', 'display_name'],
+      team: ['departments', 'name'],
+      matter: ['proxy_matters', 'name'],
+      grid: ['regions', 'name'],
+    }[groupBy] as [string, string];
+    return new Map(
+      (await this.db(table).select({ id: 'id', name: column })).map((r: { id: number; name: string }) => [String(r.id), r.name]),
+    );
   }
 
   /** The order is done: the runner's answer goes on the ticket (答复), and the callback survey follows. */
   private async complete(orderId: number): Promise<void> {
     const order = await this.order(orderId);
     if (order.status === 'done') return;
-    await this.db('proxy_orders').update({ status: 'done', done_at: this.db.fn.now(), updated_at: this.db.fn.now() }).where({ id: orderId }).whereNot('status', 'done');
+    await this.db('proxy_orders')
+      .update({ status: 'done', done_at: this.db.fn.now(), updated_at: this.db.fn.now() })
+      .where({ id: orderId })
+      .whereNot('status', 'done');
     const runner = order.runnerUserId === null ? undefined : await findUserById(this.db, order.runnerUserId);
     const matter = order.matterId === null ? undefined : await this.getMatter(order.matterId);
     if (!runner) return;
-    const actor: UserActor = { kind: 'user', userId: runner.id, username: runner.username, displayName: runner.displayName, role: runner.role, departmentId: runner.departmentId, via: 'job' };
+    const actor: UserActor = {
+      kind: 'user',
+      userId: runner.id,
+      username: runner.username,
+      displayName: runner.displayName,
+      role: runner.role,
+      departmentId: runner.departmentId,
+      via: 'job',
+    };
     try {
-      await this.tickets.perform(actor, order.ticketId, 'reply', { text: `「${matter?.name ?? '代办事项'}」已代办完成，结果已送达申请人（受理号${order.acceptanceNumber ?? '—'}）。`, solved: true }, { readBack: false });
+      await this.tickets.perform(
+        actor,
+        order.ticketId,
+        'reply',
+        { text: `「${matter?.name ?? '代办事项'}」已代办完成，结果已送达申请人（受理号${order.acceptanceNumber ?? '—'}）。`, solved: true },
+        { readBack: false },
+      );
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       this.logger.warn({ err: error, orderId }, 'the finished order could not answer its ticket');
@@ -622,10 +862,45 @@ export class ProxyService {
     const order = await this.order(orderId);
     if (actor.role === 'runner' && order.runnerUserId !== actor.userId) throw notFound('order');
     const [steps, mandates, materials, delivery, matter] = await Promise.all([
-      this.db('proxy_steps').select({ step: 'step', actorName: 'actor_name', note: 'note', data: 'data', at: 'created_at' }).where({ order_id: orderId }).orderBy('id'),
-      this.db('proxy_mandates').select({ scope: 'scope', validUntil: this.db.raw("to_char(valid_until, 'YYYY-MM-DD')"), signedBy: 'signed_by', method: 'method', revokedAt: 'revoked_at', at: 'created_at' }).where({ order_id: orderId }).orderBy('id'),
-      this.db('proxy_materials').select({ itemKey: 'item_key', name: 'name', form: 'form', count: 'count', direction: 'direction', place: 'place', note: 'note', promisedBy: this.db.raw("to_char(promised_by, 'YYYY-MM-DD')"), at: 'created_at' }).where({ order_id: orderId }).orderBy('id'),
-      this.db('proxy_deliveries').select({ method: 'method', trackingNumber: 'tracking_number', status: 'status', lastError: 'last_error', deliveredAt: 'delivered_at' }).where({ order_id: orderId }).first(),
+      this.db('proxy_steps')
+        .select({ step: 'step', actorName: 'actor_name', note: 'note', data: 'data', at: 'created_at' })
+        .where({ order_id: orderId })
+        .orderBy('id'),
+      this.db('proxy_mandates')
+        .select({
+          scope: 'scope',
+          validUntil: this.db.raw("to_char(valid_until, 'YYYY-MM-DD')"),
+          signedBy: 'signed_by',
+          method: 'method',
+          revokedAt: 'revoked_at',
+          at: 'created_at',
+        })
+        .where({ order_id: orderId })
+        .orderBy('id'),
+      this.db('proxy_materials')
+        .select({
+          itemKey: 'item_key',
+          name: 'name',
+          form: 'form',
+          count: 'count',
+          direction: 'direction',
+          place: 'place',
+          note: 'note',
+          promisedBy: this.db.raw("to_char(promised_by, 'YYYY-MM-DD')"),
+          at: 'created_at',
+        })
+        .where({ order_id: orderId })
+        .orderBy('id'),
+      this.db('proxy_deliveries')
+        .select({
+          method: 'method',
+          trackingNumber: 'tracking_number',
+          status: 'status',
+          lastError: 'last_error',
+          deliveredAt: 'delivered_at',
+        })
+        .where({ order_id: orderId })
+        .first(),
       order.matterId === null ? undefined : this.getMatter(order.matterId),
     ]);
     return {
@@ -640,7 +915,11 @@ export class ProxyService {
   }
 
   async list(actor: UserActor, filter: { status?: OrderStatus; mine?: boolean; limit: number }) {
-    const query = this.db('proxy_orders as o').join('tickets as t', 't.id', 'o.ticket_id').select({ ...orderColumns, number: 't.number', title: 't.title' }).orderBy('o.id', 'desc').limit(filter.limit);
+    const query = this.db('proxy_orders as o')
+      .join('tickets as t', 't.id', 'o.ticket_id')
+      .select({ ...orderColumns, number: 't.number', title: 't.title' })
+      .orderBy('o.id', 'desc')
+      .limit(filter.limit);
     if (filter.status) query.where('o.status', filter.status);
     if (actor.role === 'runner' || filter.mine) query.where('o.runner_user_id', actor.userId);
     else if (actor.role === 'dept_head') query.where('o.team_id', actor.departmentId ?? -1);
@@ -664,7 +943,8 @@ export class ProxyService {
     const rows = await this.db.transaction(async (trx) => {
       const order = found(await lockOrder(trx, orderId), 'order');
       const seat = rule.seatMay && ['proxy_seat', 'operator', 'admin'].includes(actor.role);
-      if (!seat && order.runnerUserId !== actor.userId) throw forbidden('this order belongs to another runner: only the runner who accepted it acts on it');
+      if (!seat && order.runnerUserId !== actor.userId)
+        throw forbidden('this order belongs to another runner: only the runner who accepted it acts on it');
       const statuses = rule.statuses ?? ['accepted', 'submitted', 'delivering'];
       if (!seat && !statuses.includes(order.status)) throw conflict(`this order is ${order.status}; allowed in: ${statuses.join(', ')}`);
       if (rule.needs) {
@@ -677,19 +957,39 @@ export class ProxyService {
         if (!mandate) throw conflict('no valid mandate (授权委托) from the applicant: record one before acting on their behalf');
         if (!mandate.scope.includes(rule.needs)) throw conflict(`the applicant's mandate does not cover ${rule.needs}`);
       }
-      const matter = order.matterId === null ? undefined : await trx('proxy_matters').select(matterColumns).where({ id: order.matterId }).first<Matter>();
+      const matter =
+        order.matterId === null
+          ? undefined
+          : await trx('proxy_matters').select(matterColumns).where({ id: order.matterId }).first<Matter>();
       return work(trx, order, matter);
     });
     await this.notify.written(rows);
   }
 
-  private async step(trx: Tx, order: OrderRecord, step: ProxyStep, actor: UserActor | null, note: string | null, data: Record<string, unknown> | null): Promise<void> {
-    await trx('proxy_steps').insert({ order_id: order.id, step, actor_user_id: actor?.userId ?? null, actor_name: actor?.displayName ?? proxyActor.name, note, data: data ? JSON.stringify(data) : null });
+  private async step(
+    trx: Tx,
+    order: OrderRecord,
+    step: ProxyStep,
+    actor: UserActor | null,
+    note: string | null,
+    data: Record<string, unknown> | null,
+  ): Promise<void> {
+    await trx('proxy_steps').insert({
+      order_id: order.id,
+      step,
+      actor_user_id: actor?.userId ?? null,
+      actor_name: actor?.displayName ?? proxyActor.name,
+      note,
+      data: data ? JSON.stringify(data) : null,
+    });
   }
 
   /** An SMS (or mini-program message) to the applicant, on the ticket's contact. */
   private async toApplicant(trx: Tx, order: OrderRecord, kind: string, text: string): Promise<Array<{ id: number; channel: string }>> {
-    const ticket = await trx('tickets').select('contact_id', 'channel').where({ id: order.ticketId }).first<{ contact_id: number | null; channel: string }>();
+    const ticket = await trx('tickets')
+      .select('contact_id', 'channel')
+      .where({ id: order.ticketId })
+      .first<{ contact_id: number | null; channel: string }>();
     if (!ticket?.contact_id) return [];
     const message: NewOutboxMessage = {
       kind: 'citizen.chat_reply',
@@ -717,7 +1017,11 @@ async function missingMaterials(db: Queryable, orderId: number, matter: Matter):
   return (await materialShortfalls(db, orderId, matter)).map((m) => m.name);
 }
 
-async function materialShortfalls(db: Queryable, orderId: number, matter: Matter): Promise<Array<{ itemKey: string; name: string; form: Matter['materials'][number]['form']; needed: number; held: number }>> {
+async function materialShortfalls(
+  db: Queryable,
+  orderId: number,
+  matter: Matter,
+): Promise<Array<{ itemKey: string; name: string; form: Matter['materials'][number]['form']; needed: number; held: number }>> {
   const rows: Array<{ item_key: string; direction: string; form: 'original' | 'copy'; count: number }> = await db('proxy_materials')
     .select('item_key', 'direction', 'form', 'count')
     .where({ order_id: orderId });
@@ -727,7 +1031,8 @@ async function materialShortfalls(db: Queryable, orderId: number, matter: Matter
     if (item.deferrable && mine.some((r) => r.direction === 'deferred')) continue;
     const accepted = mine.filter((r) => item.form !== 'original' || r.form === 'original');
     const held = accepted.reduce((sum, r) => sum + (r.direction === 'received' ? r.count : r.direction === 'returned' ? -r.count : 0), 0);
-    if (held < item.count) shortfalls.push({ itemKey: item.key, name: item.name, form: item.form, needed: item.count, held: Math.max(0, held) });
+    if (held < item.count)
+      shortfalls.push({ itemKey: item.key, name: item.name, form: item.form, needed: item.count, held: Math.max(0, held) });
   }
   return shortfalls;
 }

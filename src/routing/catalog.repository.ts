@@ -48,7 +48,10 @@ function toRow(fields: Partial<CatalogEntryFields>): Record<string, unknown> {
   return row;
 }
 
-export async function listEntries(db: Queryable, filter: { includeDeleted?: boolean; flagged?: boolean } = {}): Promise<CatalogEntryRecord[]> {
+export async function listEntries(
+  db: Queryable,
+  filter: { includeDeleted?: boolean; flagged?: boolean } = {},
+): Promise<CatalogEntryRecord[]> {
   const query = entries(db).orderBy('id');
   if (!filter.includeDeleted) query.whereNull('deleted_at');
   if (filter.flagged) query.whereNotNull('flagged_at');
@@ -88,7 +91,13 @@ export async function currentVersion(db: Queryable): Promise<number> {
 /** Records a change as the next catalog version. Callers hold the catalog lock. */
 export async function insertRevision(
   db: Queryable,
-  revision: { entryId: number; change: 'create' | 'update' | 'delete'; before: CatalogEntryRecord | null; after: CatalogEntryRecord | null; actorUserId: number | null },
+  revision: {
+    entryId: number;
+    change: 'create' | 'update' | 'delete';
+    before: CatalogEntryRecord | null;
+    after: CatalogEntryRecord | null;
+    actorUserId: number | null;
+  },
 ): Promise<number> {
   const version = (await currentVersion(db)) + 1;
   await db('dispatch_catalog_revisions').insert({
@@ -114,7 +123,17 @@ export interface CatalogRevisionRecord {
 
 export async function listRevisions(db: Queryable, filter: { entryId?: number; limit: number }): Promise<CatalogRevisionRecord[]> {
   const query = db('dispatch_catalog_revisions')
-    .select(returningAs({ version: 'version', entryId: 'entry_id', change: 'change', before: 'before', after: 'after', actorUserId: 'actor_user_id', createdAt: 'created_at' }))
+    .select(
+      returningAs({
+        version: 'version',
+        entryId: 'entry_id',
+        change: 'change',
+        before: 'before',
+        after: 'after',
+        actorUserId: 'actor_user_id',
+        createdAt: 'created_at',
+      }),
+    )
     .orderBy('version', 'desc')
     .limit(filter.limit);
   if (filter.entryId) query.where({ entry_id: filter.entryId });

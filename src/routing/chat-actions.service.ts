@@ -43,12 +43,18 @@ export class ChatActionsService {
 
   /** Records the interaction and queues it; false when Slack already delivered this one. */
   async submit(dedupeKey: string, payload: JobPayload<'chat.action'>): Promise<boolean> {
-    const inserted = await this.db('chat_inbound').insert({ dedupe_key: dedupeKey }).onConflict('dedupe_key').ignore().returning('dedupe_key');
+    const inserted = await this.db('chat_inbound')
+      .insert({ dedupe_key: dedupeKey })
+      .onConflict('dedupe_key')
+      .ignore()
+      .returning('dedupe_key');
     if (inserted.length === 0) {
       this.logger.info({ dedupeKey }, 'Slack delivered an interaction twice; the repeat is ignored');
       return false;
     }
-    await this.queue.enqueue('chat.action', payload, { jobId: `chat-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}` });
+    await this.queue.enqueue('chat.action', payload, {
+      jobId: `chat-${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}`,
+    });
     return true;
   }
 
@@ -71,7 +77,11 @@ export class ChatActionsService {
       }
       const body = actionBodies[payload.action].safeParse(payload.body);
       if (!body.success) {
-        await this.tell(payload.channelId, payload.slackUserId, `无法操作：${body.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`);
+        await this.tell(
+          payload.channelId,
+          payload.slackUserId,
+          `无法操作：${body.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`,
+        );
         return 'skipped';
       }
       await this.tickets.perform(actor, payload.ticketId, payload.action, body.data as never, { readBack: false });

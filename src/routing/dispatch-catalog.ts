@@ -51,7 +51,14 @@ export interface RoutingDecision {
   outcome: 'catalog' | 'fallback_district' | 'center_queue';
   department: { id: number; name: string } | null;
   assistDepartments: Array<{ id: number; name: string }>;
-  entry: { id: number; name: string; priority: number; byMatter: boolean; /** A 代办 entry (requestType proxy). */ forProxy: boolean; matchedOn: string[] } | null;
+  entry: {
+    id: number;
+    name: string;
+    priority: number;
+    byMatter: boolean;
+    /** A 代办 entry (requestType proxy). */ forProxy: boolean;
+    matchedOn: string[];
+  } | null;
   catalogVersion: number;
   /** Matching entries, the winner included. */
   matchedEntries: number;
@@ -92,7 +99,8 @@ export class DispatchCatalog {
     for (const r of references.regions) {
       this.regionNames.set(r.id, r.name);
       const line: number[] = [];
-      for (let at: typeof r | undefined = r; at && line.length < 10; at = at.parentId === null ? undefined : regions.get(at.parentId)) line.push(at.id);
+      for (let at: typeof r | undefined = r; at && line.length < 10; at = at.parentId === null ? undefined : regions.get(at.parentId))
+        line.push(at.id);
       this.regionLine.set(r.id, line);
     }
     const active = new Set<number>();
@@ -169,13 +177,22 @@ export class DispatchCatalog {
     consider(this.anyCategory);
 
     if (best) {
-      const explanation = [`匹配派单目录 #${best.id}「${best.name}」：${best.matchedOn.join('，') || '任意诉求'}（优先级 ${best.priority}）`];
+      const explanation = [
+        `匹配派单目录 #${best.id}「${best.name}」：${best.matchedOn.join('，') || '任意诉求'}（优先级 ${best.priority}）`,
+      ];
       if (matched > 1) explanation.push(`另有 ${matched - 1} 条目录匹配，但不如此条具体或优先`);
       return {
         outcome: 'catalog',
         department: this.department(best.leadDepartmentId),
         assistDepartments: best.assistDepartmentIds.map((id) => this.department(id)),
-        entry: { id: best.id, name: best.name, priority: best.priority, byMatter: best.matter !== null, forProxy: best.requestType === 'proxy', matchedOn: best.matchedOn },
+        entry: {
+          id: best.id,
+          name: best.name,
+          priority: best.priority,
+          byMatter: best.matter !== null,
+          forProxy: best.requestType === 'proxy',
+          matchedOn: best.matchedOn,
+        },
         catalogVersion: this.version,
         matchedEntries: matched,
         explanation,
@@ -201,7 +218,11 @@ export class DispatchCatalog {
       entry: null,
       catalogVersion: this.version,
       matchedEntries: 0,
-      explanation: [input.regionId === null ? '派单目录无匹配，且诉求无属地信息：转热线中心待分拨队列，由话务员派单' : '派单目录无匹配，属地无区县政府：转热线中心待分拨队列'],
+      explanation: [
+        input.regionId === null
+          ? '派单目录无匹配，且诉求无属地信息：转热线中心待分拨队列，由话务员派单'
+          : '派单目录无匹配，属地无区县政府：转热线中心待分拨队列',
+      ],
     };
   }
 
@@ -211,7 +232,9 @@ export class DispatchCatalog {
 }
 
 function specificityOf(entry: CatalogEntry, categoryLevel: number, depth: number): number {
-  return (entry.matter ? 100_000 : 0) + categoryLevel * 10_000 + depth * 100 + (entry.requestType ? 10 : 0) + (entry.keywords.length ? 1 : 0);
+  return (
+    (entry.matter ? 100_000 : 0) + categoryLevel * 10_000 + depth * 100 + (entry.requestType ? 10 : 0) + (entry.keywords.length ? 1 : 0)
+  );
 }
 
 function beats(entry: CompiledEntry, hits: number, best: CompiledEntry, bestHits: number): boolean {
@@ -226,7 +249,10 @@ function beats(entry: CompiledEntry, hits: number, best: CompiledEntry, bestHits
  * same priority, so neither would reliably win: same conditions, overlapping dates, and keyword
  * sets that are both empty or share a keyword.
  */
-export function findConflict(candidate: Omit<CatalogEntry, 'id' | 'name'> & { id?: number }, entries: readonly CatalogEntry[]): CatalogEntry | undefined {
+export function findConflict(
+  candidate: Omit<CatalogEntry, 'id' | 'name'> & { id?: number },
+  entries: readonly CatalogEntry[],
+): CatalogEntry | undefined {
   const keywords = new Set(candidate.keywords.map((k) => k.toLowerCase()));
   return entries.find(
     (e) =>

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { centerRoles } from '../auth/roles';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { daySchema, instant } from '../http/validate';
 import { requestTypes } from '../tickets/ticket.types';
 import type { RoutingService } from './routing.service';
@@ -40,7 +40,11 @@ const createEntryBody = z.strictObject({
 });
 
 const updateEntryBody = z
-  .strictObject(Object.fromEntries(Object.entries(entryFields).map(([key, schema]) => [key, schema.optional()])) as { [K in keyof typeof entryFields]: z.ZodOptional<(typeof entryFields)[K]> })
+  .strictObject(
+    Object.fromEntries(Object.entries(entryFields).map(([key, schema]) => [key, schema.optional()])) as {
+      [K in keyof typeof entryFields]: z.ZodOptional<(typeof entryFields)[K]>;
+    },
+  )
   .refine((body) => Object.keys(body).length > 0, 'change at least one field');
 
 const dryRunBody = z.union([
@@ -81,7 +85,16 @@ const routingDecision = z
     outcome: z.enum(['catalog', 'fallback_district', 'center_queue']),
     department: named.nullable(),
     assistDepartments: z.array(named),
-    entry: z.object({ id: z.number().int(), name: z.string(), priority: z.number().int(), byMatter: z.boolean(), forProxy: z.boolean(), matchedOn: z.array(z.string()) }).nullable(),
+    entry: z
+      .object({
+        id: z.number().int(),
+        name: z.string(),
+        priority: z.number().int(),
+        byMatter: z.boolean(),
+        forProxy: z.boolean(),
+        matchedOn: z.array(z.string()),
+      })
+      .nullable(),
     catalogVersion: z.number().int(),
     matchedEntries: z.number().int(),
     explanation: z.array(z.string()).describe('why, step by step, for the operator (zh-CN)'),
@@ -94,16 +107,32 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     path: '/routing/catalog',
     tag: 'routing',
     summary: 'The dispatch catalog (派单目录)',
-    description: 'Entries and the catalog version. inactiveBecause names entries left out because a department they name is inactive; flagged entries were found wrong by an upheld return.',
+    description:
+      'Entries and the catalog version. inactiveBecause names entries left out because a department they name is inactive; flagged entries were found wrong by an upheld return.',
     access: centerRoles,
     query: z.strictObject({
-      includeDeleted: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-      flagged: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+      includeDeleted: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional(),
+      flagged: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional(),
     }),
     response: z.object({ version: z.number().int(), items: z.array(catalogEntry.extend({ inactiveBecause: z.string().nullable() })) }),
     handler: ({ query }) => routing.listEntries(query),
   });
-  api.route({ method: 'get', path: '/routing/catalog/:id', tag: 'routing', summary: 'Get a catalog entry', access: centerRoles, params: idParams, response: catalogEntry, handler: ({ params }) => routing.getEntry(params.id) });
+  api.route({
+    method: 'get',
+    path: '/routing/catalog/:id',
+    tag: 'routing',
+    summary: 'Get a catalog entry',
+    access: centerRoles,
+    params: idParams,
+    response: catalogEntry,
+    handler: ({ params }) => routing.getEntry(params.id),
+  });
   api.route({
     method: 'post',
     path: '/routing/catalog',
@@ -145,7 +174,10 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     tag: 'routing',
     summary: 'Catalog versions: every change with before and after',
     access: centerRoles,
-    query: z.strictObject({ entryId: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    query: z.strictObject({
+      entryId: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
     response: z.object({
       items: z.array(
         z.object({
@@ -187,7 +219,8 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     path: '/routing/returns',
     tag: 'routing',
     summary: 'Returns (退单) per department or per catalog entry',
-    description: 'Tickets routed, returned, return rate, and the review decisions (upheld, rejected) in [from, to). Defaults: the last 30 days.',
+    description:
+      'Tickets routed, returned, return rate, and the review decisions (upheld, rejected) in [from, to). Defaults: the last 30 days.',
     access: centerRoles,
     query: z
       .strictObject({

@@ -48,7 +48,13 @@ export class RoutingService {
         const version = await repo.currentVersion(trx);
         const categories = await trx('categories').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
         const regions = await trx('regions').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
-        const departments = await trx('departments').select({ id: 'id', name: 'name', kind: 'kind', regionId: 'region_id', active: 'active' });
+        const departments = await trx('departments').select({
+          id: 'id',
+          name: 'name',
+          kind: 'kind',
+          regionId: 'region_id',
+          active: 'active',
+        });
         return { catalog: new DispatchCatalog(entries, { categories, regions, departments }, version), fingerprint, checkedAt: Date.now() };
       },
       { isolationLevel: 'repeatable read', readOnly: true },
@@ -67,8 +73,21 @@ export class RoutingService {
   }
 
   /** The ticket's routing input. */
-  static inputOf(ticket: { categoryId: number | null; requestType: RequestType; regionId: number | null; matter: string | null; title: string; description: string }): Omit<RoutingInput, 'today'> {
-    return { categoryId: ticket.categoryId, requestType: ticket.requestType, regionId: ticket.regionId, matter: ticket.matter, text: `${ticket.title}\n${ticket.description}` };
+  static inputOf(ticket: {
+    categoryId: number | null;
+    requestType: RequestType;
+    regionId: number | null;
+    matter: string | null;
+    title: string;
+    description: string;
+  }): Omit<RoutingInput, 'today'> {
+    return {
+      categoryId: ticket.categoryId,
+      requestType: ticket.requestType,
+      regionId: ticket.regionId,
+      matter: ticket.matter,
+      text: `${ticket.title}\n${ticket.description}`,
+    };
   }
 
   /** A category (or its parent) set to suggest-only is never dispatched by the system. */
@@ -121,7 +140,9 @@ export class RoutingService {
       const before = found(await repo.findEntry(trx, id), 'catalog entry');
       if (before.deletedAt) throw conflict('the catalog entry is already deleted');
       await repo.deleteEntry(trx, id);
-      return { catalogVersion: await repo.insertRevision(trx, { entryId: id, change: 'delete', before, after: null, actorUserId: actor.userId }) };
+      return {
+        catalogVersion: await repo.insertRevision(trx, { entryId: id, change: 'delete', before, after: null, actorUserId: actor.userId }),
+      };
     });
   }
 
@@ -141,22 +162,32 @@ export class RoutingService {
 
   /** References must exist and be usable, and the entry must not tie with another (see findConflict). */
   private async checkEntry(db: Queryable, entry: EntryInput, id?: number): Promise<void> {
-    if (entry.categoryId === null && entry.requestType === null && entry.regionId === null && entry.matter === null && entry.keywords.length === 0) {
+    if (
+      entry.categoryId === null &&
+      entry.requestType === null &&
+      entry.regionId === null &&
+      entry.matter === null &&
+      entry.keywords.length === 0
+    ) {
       throw invalid('a catalog entry must match on something: categoryId, requestType, regionId, matter or keywords');
     }
-    if (entry.effectiveFrom !== null && entry.effectiveTo !== null && entry.effectiveTo < entry.effectiveFrom) throw invalid('effectiveTo must not be before effectiveFrom');
+    if (entry.effectiveFrom !== null && entry.effectiveTo !== null && entry.effectiveTo < entry.effectiveFrom)
+      throw invalid('effectiveTo must not be before effectiveFrom');
     if (entry.categoryId !== null) {
       const category = await db('categories').select('active').where({ id: entry.categoryId }).first<{ active: boolean } | undefined>();
       if (!category?.active) throw invalid(`category ${entry.categoryId} does not exist or is inactive`);
     }
-    if (entry.regionId !== null && !(await db('regions').select('id').where({ id: entry.regionId }).first())) throw invalid(`region ${entry.regionId} does not exist`);
+    if (entry.regionId !== null && !(await db('regions').select('id').where({ id: entry.regionId }).first()))
+      throw invalid(`region ${entry.regionId} does not exist`);
     if (entry.assistDepartmentIds.includes(entry.leadDepartmentId)) throw invalid('the lead department cannot also assist');
     const ids = [...new Set([entry.leadDepartmentId, ...entry.assistDepartmentIds])];
     const departments = await findDepartmentsByIds(db, ids);
     for (const departmentId of ids) {
       const department = departments.find((d) => d.id === departmentId);
-      if (!department || !department.active) throw invalid(`department ${departmentId} does not exist or is deleted (inactive); a catalog entry cannot point at it`);
-      if (department.kind === 'center') throw invalid(`department ${departmentId} is the hotline center itself; entries route to handling departments`);
+      if (!department || !department.active)
+        throw invalid(`department ${departmentId} does not exist or is deleted (inactive); a catalog entry cannot point at it`);
+      if (department.kind === 'center')
+        throw invalid(`department ${departmentId} is the hotline center itself; entries route to handling departments`);
     }
     const clash = findConflict({ ...entry, id }, await repo.listEntries(db));
     if (clash) {
@@ -196,12 +227,26 @@ export class RoutingService {
        left join routed r on r.key = k.key left join returned t on t.key = k.key left join reviewed v on v.key = k.key
        where k.key is not null
        order by returned desc, k.key`,
-      { key, reviewKey: query.groupBy === 'department' ? 'returnedByDepartmentId' : 'returnedCatalogEntryId', from: query.from, to: query.to },
+      {
+        key,
+        reviewKey: query.groupBy === 'department' ? 'returnedByDepartmentId' : 'returnedCatalogEntryId',
+        from: query.from,
+        to: query.to,
+      },
     );
     const names =
       query.groupBy === 'department'
-        ? new Map((await findDepartmentsByIds(this.db, rows.map((r) => r.key))).map((d) => [d.id, d.name]))
-        : new Map((await repo.listEntries(this.db, { includeDeleted: true })).map((e) => [e.id, e.flaggedAt ? `${e.name}（待修正）` : e.name]));
+        ? new Map(
+            (
+              await findDepartmentsByIds(
+                this.db,
+                rows.map((r) => r.key),
+              )
+            ).map((d) => [d.id, d.name]),
+          )
+        : new Map(
+            (await repo.listEntries(this.db, { includeDeleted: true })).map((e) => [e.id, e.flaggedAt ? `${e.name}（待修正）` : e.name]),
+          );
     return {
       from: query.from,
       to: query.to,

@@ -29,8 +29,18 @@ export const demoRegions: RegionSeed = {
       name: '东城区',
       level: 'district',
       children: [
-        { code: '990101001', name: '东华街道', level: 'township', children: [village('990101001001', '东华社区'), village('990101001002', '滨河社区')] },
-        { code: '990101101', name: '新桥镇', level: 'township', children: [village('990101101201', '新桥村'), village('990101101202', '柳庄村')] },
+        {
+          code: '990101001',
+          name: '东华街道',
+          level: 'township',
+          children: [village('990101001001', '东华社区'), village('990101001002', '滨河社区')],
+        },
+        {
+          code: '990101101',
+          name: '新桥镇',
+          level: 'township',
+          children: [village('990101101201', '新桥村'), village('990101101202', '柳庄村')],
+        },
       ],
     },
     {
@@ -38,8 +48,18 @@ export const demoRegions: RegionSeed = {
       name: '西山县',
       level: 'district',
       children: [
-        { code: '990121100', name: '城关镇', level: 'township', children: [village('990121100001', '城关社区'), village('990121100002', '南街社区')] },
-        { code: '990121200', name: '石门乡', level: 'township', children: [village('990121200201', '石门村'), village('990121200202', '桃园村')] },
+        {
+          code: '990121100',
+          name: '城关镇',
+          level: 'township',
+          children: [village('990121100001', '城关社区'), village('990121100002', '南街社区')],
+        },
+        {
+          code: '990121200',
+          name: '石门乡',
+          level: 'township',
+          children: [village('990121200201', '石门村'), village('990121200202', '桃园村')],
+        },
       ],
     },
   ],

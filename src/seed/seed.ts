@@ -14,7 +14,9 @@ export async function seedTaxonomy(db: Db): Promise<boolean> {
       const [parent] = await trx('categories')
         .insert({ code: entry.code, name: entry.name, level: 1, description: entry.description, sort_order: index })
         .returning<Array<{ id: number }>>('id');
-      await trx('categories').insert(entry.children.map(([code, name], childIndex) => ({ code, name, level: 2, parent_id: parent!.id, sort_order: childIndex })));
+      await trx('categories').insert(
+        entry.children.map(([code, name], childIndex) => ({ code, name, level: 2, parent_id: parent!.id, sort_order: childIndex })),
+      );
     }
     return true;
   });
@@ -27,9 +29,14 @@ export async function seedTaxonomy(db: Db): Promise<boolean> {
 export async function usersWithDemoPasswords(db: Db): Promise<string[]> {
   const rows: Array<{ username: string; hash: string | null }> = await db('users')
     .select({ username: 'username', hash: 'password_hash' })
-    .whereIn('username', demoUsers.map((u) => u.username))
+    .whereIn(
+      'username',
+      demoUsers.map((u) => u.username),
+    )
     .where('active', true);
-  const checked = await Promise.all(rows.map(async (row) => ((await verifyPassword(demoPassword(row.username), row.hash)) ? row.username : undefined)));
+  const checked = await Promise.all(
+    rows.map(async (row) => ((await verifyPassword(demoPassword(row.username), row.hash)) ? row.username : undefined)),
+  );
   return checked.filter((username): username is string => username !== undefined);
 }
 
@@ -37,7 +44,9 @@ export async function usersWithDemoPasswords(db: Db): Promise<string[]> {
 export async function seedDemoCity(db: Db): Promise<boolean> {
   // Seeded already: skip hashing the demo passwords (the transaction below checks again).
   if (await db('regions').first('id')) return false;
-  const passwordHashes = new Map(await Promise.all(demoUsers.map(async (u) => [u.username, await hashPassword(demoPassword(u.username))] as const)));
+  const passwordHashes = new Map(
+    await Promise.all(demoUsers.map(async (u) => [u.username, await hashPassword(demoPassword(u.username))] as const)),
+  );
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['seed:demo']);
     if (await trx('regions').first('id')) return false;
@@ -46,7 +55,13 @@ export async function seedDemoCity(db: Db): Promise<boolean> {
     const departmentIds = new Map<string, number>();
     for (const d of demoDepartments) {
       const [row] = await trx('departments')
-        .insert({ code: d.code, name: d.name, kind: d.kind, region_id: regionIds.get(d.regionCode), parent_id: d.parentCode ? departmentIds.get(d.parentCode) : null })
+        .insert({
+          code: d.code,
+          name: d.name,
+          kind: d.kind,
+          region_id: regionIds.get(d.regionCode),
+          parent_id: d.parentCode ? departmentIds.get(d.parentCode) : null,
+        })
         .returning<Array<{ id: number }>>('id');
       departmentIds.set(d.code, row!.id);
     }
@@ -72,14 +87,21 @@ export async function seedDemoCity(db: Db): Promise<boolean> {
           assist_department_ids: (entry.assists ?? []).map((code) => departmentIds.get(code)),
         })
         .returning<Array<{ id: number }>>('id');
-      await trx('dispatch_catalog_revisions').insert({ version: index + 1, entry_id: row!.id, change: 'create', after: JSON.stringify({ seeded: entry }) });
+      await trx('dispatch_catalog_revisions').insert({
+        version: index + 1,
+        entry_id: row!.id,
+        change: 'create',
+        after: JSON.stringify({ seeded: entry }),
+      });
     }
     return true;
   });
 }
 
 async function insertRegionTree(trx: Tx, node: RegionSeed, parentId: number | null, ids: Map<string, number>): Promise<void> {
-  const [row] = await trx('regions').insert({ code: node.code, name: node.name, level: node.level, parent_id: parentId }).returning<Array<{ id: number }>>('id');
+  const [row] = await trx('regions')
+    .insert({ code: node.code, name: node.name, level: node.level, parent_id: parentId })
+    .returning<Array<{ id: number }>>('id');
   ids.set(node.code, row!.id);
   for (const child of node.children ?? []) await insertRegionTree(trx, child, row!.id, ids);
 }
@@ -96,13 +118,23 @@ export async function seedProxyMatters(db: Db): Promise<boolean> {
     const departments = new Map((await trx('departments').select('code', 'id')).map((d: { code: string; id: number }) => [d.code, d.id]));
     for (const { departmentCode, ...matter } of defaultMatters) {
       await trx('proxy_matters').insert(matterRow({ ...matter, departmentId: departments.get(departmentCode) ?? null }));
-      await trx('sla_policies').insert({ name: `代办：${matter.name}（法定时限）`, stage: 'reply', matter: matter.name, amount: matter.legalDays, unit: 'working_days', priority: 40 });
+      await trx('sla_policies').insert({
+        name: `代办：${matter.name}（法定时限）`,
+        stage: 'reply',
+        matter: matter.name,
+        amount: matter.legalDays,
+        unit: 'working_days',
+        priority: 40,
+      });
     }
     await trx('sla_config').increment('revision', 1);
     const runner = await trx('users').where({ username: 'runner', role: 'runner' }).first<{ id: number } | undefined>('id');
     const county = await trx('regions').where({ code: '990121' }).first<{ id: number } | undefined>('id');
     if (runner && county) {
-      await trx('runners').insert({ user_id: runner.id, kind: 'runner', grid_region_ids: [county.id], matter_ids: await trx('proxy_matters').pluck('id') }).onConflict('user_id').ignore();
+      await trx('runners')
+        .insert({ user_id: runner.id, kind: 'runner', grid_region_ids: [county.id], matter_ids: await trx('proxy_matters').pluck('id') })
+        .onConflict('user_id')
+        .ignore();
     }
     return true;
   });

@@ -7,7 +7,10 @@ import DataLoader from 'dataloader';
  * refuses fails its caller. A lone call is not delayed: the batch goes at the end of the turn.
  * dataloader does the batching, with its cache off and setImmediate as its schedule.
  */
-export function groupCommit<In, Out>(write: (batch: readonly In[]) => Promise<Out[]>, written: (results: readonly Out[]) => Promise<void>): (item: In) => Promise<Out> {
+export function groupCommit<In, Out>(
+  write: (batch: readonly In[]) => Promise<Out[]>,
+  written: (results: readonly Out[]) => Promise<void>,
+): (item: In) => Promise<Out> {
   const loader = new DataLoader<In, Out>(
     async (batch) => {
       let results: Array<Out | Error>;
@@ -15,7 +18,14 @@ export function groupCommit<In, Out>(write: (batch: readonly In[]) => Promise<Ou
         results = await write(batch);
       } catch (err) {
         if (batch.length === 1) throw err;
-        results = await Promise.all(batch.map((item) => write([item]).then(([one]) => one as Out, (error: Error) => error)));
+        results = await Promise.all(
+          batch.map((item) =>
+            write([item]).then(
+              ([one]) => one as Out,
+              (error: Error) => error,
+            ),
+          ),
+        );
       }
       const done = results.filter((result): result is Out => !(result instanceof Error));
       if (done.length > 0) await written(done);

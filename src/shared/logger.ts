@@ -10,30 +10,30 @@ export type { Logger };
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
-    level,
-    base: { service: 'hotline-hub' },
-    redact: {
-      paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.password', '*.token'],
-      censor: '[redacted]',
-    },
-    formatters: {
-      log(object) {
-        let copy: Record<string, unknown> | undefined;
-        for (const [key, value] of Object.entries(object)) {
-          if (typeof value !== 'string') continue;
-          const masked = maskPiiInText(value);
-          if (masked !== value) (copy ??= { ...object })[key] = masked;
-        }
-        return copy ?? object;
+      level,
+      base: { service: 'hotline-hub' },
+      redact: {
+        paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers.cookie', '*.password', '*.token'],
+        censor: '[redacted]',
+      },
+      formatters: {
+        log(object) {
+          let copy: Record<string, unknown> | undefined;
+          for (const [key, value] of Object.entries(object)) {
+            if (typeof value !== 'string') continue;
+            const masked = maskPiiInText(value);
+            if (masked !== value) (copy ??= { ...object })[key] = masked;
+          }
+          return copy ?? object;
+        },
+      },
+      hooks: {
+        logMethod(args, method) {
+          const scrubbed = args.map((arg) => (typeof arg === 'string' ? maskPiiInText(arg) : arg)) as typeof args;
+          method.apply(this, scrubbed);
+        },
       },
     },
-    hooks: {
-      logMethod(args, method) {
-        const scrubbed = args.map((arg) => (typeof arg === 'string' ? maskPiiInText(arg) : arg)) as typeof args;
-        method.apply(this, scrubbed);
-      },
-    },
-  },
     destination,
   );
 }

@@ -93,7 +93,6 @@ interface LedgerEntry {
   data?: Record<string, unknown>;
 }
 
-
 const clockColumns = {
   id: 'id',
   ticketId: 'ticket_id',
@@ -226,26 +225,47 @@ export class ClockService {
    * written, and the next level is set. A stale reference (moved deadline, stopped clock,
    * level already fired) does nothing.
    */
-  async fire(ref: { clockId: number; generation: number; level: number }, via: 'job' | 'sweep'): Promise<'fired' | 'stale' | { dueAt: Date; now: Date }> {
+  async fire(
+    ref: { clockId: number; generation: number; level: number },
+    via: 'job' | 'sweep',
+  ): Promise<'fired' | 'stale' | { dueAt: Date; now: Date }> {
     const snapshot = await this.config.snapshot();
     type Fired = { fired: boolean; scheduled: ScheduledAlert[]; outbox: Array<{ id: number; channel: string }>; now: Date };
     const result = await this.db.transaction(async (trx): Promise<'stale' | { dueAt: Date; now: Date } | Fired> => {
       const row = await lockClock(trx, ref.clockId);
-      if (!row || row.clock.state !== 'running' || row.clock.generation !== ref.generation || row.clock.nextAlertLevel !== ref.level) return 'stale' as const;
+      if (!row || row.clock.state !== 'running' || row.clock.generation !== ref.generation || row.clock.nextAlertLevel !== ref.level)
+        return 'stale' as const;
       const { clock, now } = row;
       if (clock.nextAlertAt! > now) return { dueAt: clock.nextAlertAt!, now };
       const { calendar } = calendarOf(this.config, snapshot, clock.calendarId);
       const level = snapshot.levels.find((l) => l.level === ref.level);
       const timing = timingOf(clock);
-      const next = nextAlert(snapshot.levels, timing, calendar, { after: ref.level, now, everAlerted: Math.max(clock.alertedLevel, ref.level) });
-      const update = { next_alert_level: next?.level ?? null, next_alert_at: next?.at ?? null, alerted_level: Math.max(clock.alertedLevel, ref.level), updated_at: now };
+      const next = nextAlert(snapshot.levels, timing, calendar, {
+        after: ref.level,
+        now,
+        everAlerted: Math.max(clock.alertedLevel, ref.level),
+      });
+      const update = {
+        next_alert_level: next?.level ?? null,
+        next_alert_at: next?.at ?? null,
+        alerted_level: Math.max(clock.alertedLevel, ref.level),
+        updated_at: now,
+      };
       if (!level) {
         // The ladder changed since this was planned: go on with the levels there are now.
         await trx('sla_clocks').update(update).where({ id: clock.id });
         return { fired: false, scheduled: next ? [{ clockId: clock.id, generation: clock.generation, ...next }] : [], outbox: [], now };
       }
       const [alert] = await trx('sla_alerts')
-        .insert({ clock_id: clock.id, ticket_id: clock.ticketId, generation: clock.generation, level: level.level, audience: level.audience, due_at: clock.dueAt, via })
+        .insert({
+          clock_id: clock.id,
+          ticket_id: clock.ticketId,
+          generation: clock.generation,
+          level: level.level,
+          audience: level.audience,
+          due_at: clock.dueAt,
+          via,
+        })
         .onConflict(['clock_id', 'generation', 'level'])
         .ignore()
         .returning<Array<{ id: number }>>('id');
@@ -254,10 +274,23 @@ export class ClockService {
       await trx('sla_clocks')
         .update({ ...update, ...(kind === 'breach' ? { breached_at: trx.raw('coalesce(breached_at, ?)', [now]) } : {}) })
         .where({ id: clock.id });
-      await insertLedger(trx, clock.ticketId, [{ clockId: clock.id, type: kind, dueAt: clock.dueAt, reason: level.name, data: { level: level.level, audience: level.audience, alertId: alert.id, via } }], {
-        kind: 'system',
-        name: 'sla',
-      });
+      await insertLedger(
+        trx,
+        clock.ticketId,
+        [
+          {
+            clockId: clock.id,
+            type: kind,
+            dueAt: clock.dueAt,
+            reason: level.name,
+            data: { level: level.level, audience: level.audience, alertId: alert.id, via },
+          },
+        ],
+        {
+          kind: 'system',
+          name: 'sla',
+        },
+      );
       const outbox = await this.alerts.deliver(trx, { alertId: alert.id, clock, level, now });
       return { fired: true, scheduled: next ? [{ clockId: clock.id, generation: clock.generation, ...next }] : [], outbox, now };
     });
@@ -291,10 +324,16 @@ export class ClockService {
           .forUpdate();
         const changed: Array<{ clock: ClockRecord; timing: ClockTiming; next?: { level: number; at: Date } }> = [];
         for (const clock of clocks) {
-          const planned = clock.manualDue ? timingOf(clock) : { ...timingOf(clock), limitMs: startTiming(clock.startedAt, clock.amount, clock.unit, calendar).limitMs };
+          const planned = clock.manualDue
+            ? timingOf(clock)
+            : { ...timingOf(clock), limitMs: startTiming(clock.startedAt, clock.amount, clock.unit, calendar).limitMs };
           const timing = resumeTiming(planned, clock.basisAt, calendar);
           if (timing.dueAt!.getTime() === clock.dueAt?.getTime() && timing.limitMs === clock.limitMs) continue;
-          changed.push({ clock, timing, next: nextAlert(snapshot.levels, timing, calendar, { after: -1, now, everAlerted: clock.alertedLevel }) });
+          changed.push({
+            clock,
+            timing,
+            next: nextAlert(snapshot.levels, timing, calendar, { after: -1, now, everAlerted: clock.alertedLevel }),
+          });
         }
         if (changed.length > 0) {
           await trx.raw(
@@ -302,12 +341,29 @@ export class ClockService {
                     next_alert_level = v.next_level, next_alert_at = v.next_at, updated_at = now()
              from jsonb_to_recordset(?::jsonb) as v(id bigint, due_at timestamptz, limit_ms bigint, next_level int, next_at timestamptz)
              where c.id = v.id`,
-            [JSON.stringify(changed.map((c) => ({ id: c.clock.id, due_at: c.timing.dueAt, limit_ms: c.timing.limitMs, next_level: c.next?.level ?? null, next_at: c.next?.at ?? null })))],
+            [
+              JSON.stringify(
+                changed.map((c) => ({
+                  id: c.clock.id,
+                  due_at: c.timing.dueAt,
+                  limit_ms: c.timing.limitMs,
+                  next_level: c.next?.level ?? null,
+                  next_at: c.next?.at ?? null,
+                })),
+              ),
+            ],
           );
           await insertLedger(
             trx,
             null,
-            changed.map((c) => ({ clockId: c.clock.id, ticketId: c.clock.ticketId, type: 'retarget' as const, dueAt: c.timing.dueAt, reason: '工作日历变更', data: { previousDueAt: c.clock.dueAt, calendarId } })),
+            changed.map((c) => ({
+              clockId: c.clock.id,
+              ticketId: c.clock.ticketId,
+              type: 'retarget' as const,
+              dueAt: c.timing.dueAt,
+              reason: '工作日历变更',
+              data: { previousDueAt: c.clock.dueAt, calendarId },
+            })),
             { kind: 'system', name: 'sla' },
           );
           await refreshTicketDeadlines(trx, [...new Set(changed.map((c) => c.clock.ticketId))]);
@@ -339,10 +395,24 @@ export class ClockService {
     const provisional = await this.provisionalCheck();
     const events = await this.db('sla_clock_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_user_id')
-      .select({ id: 'e.id', clockId: 'e.clock_id', type: 'e.type', dueAt: 'e.due_at', actorKind: 'e.actor_kind', actorName: this.db.raw('coalesce(u.display_name, e.actor_name)'), reason: 'e.reason', data: 'e.data', at: 'e.created_at' })
+      .select({
+        id: 'e.id',
+        clockId: 'e.clock_id',
+        type: 'e.type',
+        dueAt: 'e.due_at',
+        actorKind: 'e.actor_kind',
+        actorName: this.db.raw('coalesce(u.display_name, e.actor_name)'),
+        reason: 'e.reason',
+        data: 'e.data',
+        at: 'e.created_at',
+      })
       .where('e.ticket_id', ticketId)
       .orderBy('e.id');
-    return clocks.map((clock) => ({ ...clock, provisional: clock.state === 'running' && provisional(clock.dueAt), ledger: events.filter((e: { clockId: number }) => e.clockId === clock.id) }));
+    return clocks.map((clock) => ({
+      ...clock,
+      provisional: clock.state === 'running' && provisional(clock.dueAt),
+      ledger: events.filter((e: { clockId: number }) => e.clockId === clock.id),
+    }));
   }
 
   private async afterCommit(work: () => Promise<void>): Promise<void> {
@@ -398,19 +468,33 @@ class ClockWork {
     switch (op.op) {
       case 'start':
         if (op.of === 'lead') return this.start(op.stage, null, this.leadDepartment(op.stage));
-        for (const assignment of await newAssists(this.trx, this.change.ticket.id, op.stage)) await this.start(op.stage, assignment.id, assignment.departmentId);
+        for (const assignment of await newAssists(this.trx, this.change.ticket.id, op.stage))
+          await this.start(op.stage, assignment.id, assignment.departmentId);
         return;
       case 'stop':
-        for (const clock of op.of === 'lead' ? this.open('lead', op.stages) : this.open('assists', op.stages).filter((c) => c.departmentId === departmentId)) this.end(clock, 'stop');
+        for (const clock of op.of === 'lead'
+          ? this.open('lead', op.stages)
+          : this.open('assists', op.stages).filter((c) => c.departmentId === departmentId))
+          this.end(clock, 'stop');
         return;
       case 'cancel': {
-        const clocks = op.of === 'all' ? this.open('all') : op.of === 'lead' ? this.open('lead', op.stages) : this.open('assists', op.stages).filter((c) => c.departmentId === departmentId);
+        const clocks =
+          op.of === 'all'
+            ? this.open('all')
+            : op.of === 'lead'
+              ? this.open('lead', op.stages)
+              : this.open('assists', op.stages).filter((c) => c.departmentId === departmentId);
         for (const clock of clocks) this.end(clock, 'cancel');
         return;
       }
       case 'pause':
         for (const clock of this.open('all').filter((c) => c.state === 'running')) {
-          this.set(clock, { state: 'paused', ...pauseTiming(timingOf(clock), this.now, this.calendarFor(clock)), nextAlertLevel: null, nextAlertAt: null });
+          this.set(clock, {
+            state: 'paused',
+            ...pauseTiming(timingOf(clock), this.now, this.calendarFor(clock)),
+            nextAlertLevel: null,
+            nextAlertAt: null,
+          });
           this.ledger.push({ clock, type: 'pause', dueAt: null, reason: this.change.reason });
         }
         return;
@@ -427,9 +511,14 @@ class ClockWork {
         if (!clock) return this.start('reply', null, this.leadDepartment('reply'), dueAt, op.kind);
         const calendar = this.calendarFor(clock);
         const current = timingOf(clock);
-        const used = current.usedMs + (clock.state === 'running' ? Math.max(0, elapsed(clock.unit, current.basisAt, this.now, calendar)) : 0);
+        const used =
+          current.usedMs + (clock.state === 'running' ? Math.max(0, elapsed(clock.unit, current.basisAt, this.now, calendar)) : 0);
         const previousDueAt = clock.dueAt;
-        this.replace(clock, timingUntil(this.now, dueAt, clock.unit, used, calendar), { state: 'running', manualDue: true, extensions: clock.extensions + (op.kind === 'extend' ? 1 : 0) });
+        this.replace(clock, timingUntil(this.now, dueAt, clock.unit, used, calendar), {
+          state: 'running',
+          manualDue: true,
+          extensions: clock.extensions + (op.kind === 'extend' ? 1 : 0),
+        });
         this.ledger.push({ clock, type: op.kind, dueAt, reason: this.change.reason, data: { previousDueAt } });
         return;
       }
@@ -444,7 +533,11 @@ class ClockWork {
           const policy = matchPolicy(this.snapshot.policies, clock.stage, this.facts);
           if (!policy || policy.id === clock.policyId) continue;
           const calendar = this.calendarFor(clock);
-          const planned = { ...timingOf(clock), unit: policy.unit, limitMs: startTiming(clock.startedAt, policy.amount, policy.unit, calendar).limitMs };
+          const planned = {
+            ...timingOf(clock),
+            unit: policy.unit,
+            limitMs: startTiming(clock.startedAt, policy.amount, policy.unit, calendar).limitMs,
+          };
           const data = { previousPolicyId: clock.policyId, policyId: policy.id, previousDueAt: clock.dueAt };
           if (clock.state === 'paused') {
             this.set(clock, { policyId: policy.id, amount: policy.amount, unit: policy.unit, limitMs: planned.limitMs });
@@ -465,16 +558,27 @@ class ClockWork {
   }
 
   private calendarFor(clock: ClockRecord): WorkingCalendar {
-    return clock.calendarId === this.calendarId || clock.calendarId === null ? this.calendar : (this.snapshot.calendars.get(clock.calendarId)?.compiled ?? this.calendar);
+    return clock.calendarId === this.calendarId || clock.calendarId === null
+      ? this.calendar
+      : (this.snapshot.calendars.get(clock.calendarId)?.compiled ?? this.calendar);
   }
 
   /** A new clock, from now or (the dispatch clock) from when the ticket was taken. */
-  private async start(stage: Stage, assignmentId: number | null, departmentId: number | null, dueAt?: Date, how?: 'extend' | 'retarget', from: Date = this.now): Promise<void> {
+  private async start(
+    stage: Stage,
+    assignmentId: number | null,
+    departmentId: number | null,
+    dueAt?: Date,
+    how?: 'extend' | 'retarget',
+    from: Date = this.now,
+  ): Promise<void> {
     const explicit = dueAt ?? (stage === 'reply' && assignmentId === null ? (this.change.replyDueAt ?? undefined) : undefined);
     const policy = matchPolicy(this.snapshot.policies, stage, this.facts);
     if (!policy && !explicit) return;
     const unit: LimitUnit = policy?.unit ?? 'natural_hours';
-    const timing = explicit ? timingUntil(from, explicit, unit, 0, this.calendar) : startTiming(from, policy!.amount, policy!.unit, this.calendar);
+    const timing = explicit
+      ? timingUntil(from, explicit, unit, 0, this.calendar)
+      : startTiming(from, policy!.amount, policy!.unit, this.calendar);
     const next = nextAlert(this.snapshot.levels, timing, this.calendar, { after: -1, now: this.now, everAlerted: -1 });
     const clock: ClockRecord = {
       id: 0,
@@ -505,7 +609,13 @@ class ClockWork {
     this.context.clocks.push(clock);
     this.created.push(clock);
     const source = explicit ? (how === 'retarget' ? '督办指定时限' : '派单指定时限') : policy!.name;
-    this.ledger.push({ clock, type: 'start', dueAt: timing.dueAt, reason: source, data: { policyId: policy?.id ?? null, calendarId: this.calendarId, ...(assignmentId ? { assignmentId, departmentId } : {}) } });
+    this.ledger.push({
+      clock,
+      type: 'start',
+      dueAt: timing.dueAt,
+      reason: source,
+      data: { policyId: policy?.id ?? null, calendarId: this.calendarId, ...(assignmentId ? { assignmentId, departmentId } : {}) },
+    });
   }
 
   /** Stop (done: on time or late) or cancel (no longer this stage's business). */
@@ -520,13 +630,29 @@ class ClockWork {
       departmentId: department,
       ...(late && clock.breachedAt === null ? { breachedAt: this.now } : {}),
     });
-    this.ledger.push({ clock, type: how, dueAt: clock.dueAt, reason: this.change.reason, data: { action: this.change.action, ...(how === 'stop' ? { onTime: !late } : {}) } });
+    this.ledger.push({
+      clock,
+      type: how,
+      dueAt: clock.dueAt,
+      reason: this.change.reason,
+      data: { action: this.change.action, ...(how === 'stop' ? { onTime: !late } : {}) },
+    });
   }
 
   /** A new deadline: a new generation, so alert jobs of the old one do nothing. */
   private replace(clock: ClockRecord, timing: ClockTiming, extra: Partial<ClockRecord>): void {
-    const next = nextAlert(this.snapshot.levels, timing, this.calendarFor(clock), { after: -1, now: this.now, everAlerted: clock.alertedLevel });
-    this.set(clock, { ...extra, ...timing, generation: clock.generation + 1, nextAlertLevel: next?.level ?? null, nextAlertAt: next?.at ?? null });
+    const next = nextAlert(this.snapshot.levels, timing, this.calendarFor(clock), {
+      after: -1,
+      now: this.now,
+      everAlerted: clock.alertedLevel,
+    });
+    this.set(clock, {
+      ...extra,
+      ...timing,
+      generation: clock.generation + 1,
+      nextAlertLevel: next?.level ?? null,
+      nextAlertAt: next?.at ?? null,
+    });
   }
 
   private set(clock: ClockRecord, patch: Partial<ClockRecord>): void {
@@ -613,7 +739,12 @@ class ClockWork {
       .filter((c) => c.state === 'running' && c.nextAlertLevel !== null)
       .map((c) => ({ clockId: c.id, generation: c.generation, level: c.nextAlertLevel!, at: c.nextAlertAt! }));
     // No running reply clock: the reply deadline stays as the ticket has it (the last one, or one set by hand).
-    const deadlines: CachedDeadlines = { nextDueAt: next?.dueAt ?? null, nextDueStage: next?.stage ?? null, clocksPaused: paused, ...(reply ? { replyDueAt: reply.dueAt } : {}) };
+    const deadlines: CachedDeadlines = {
+      nextDueAt: next?.dueAt ?? null,
+      nextDueStage: next?.stage ?? null,
+      clocksPaused: paused,
+      ...(reply ? { replyDueAt: reply.dueAt } : {}),
+    };
     return { alerts, deadlines };
   }
 }
@@ -661,8 +792,13 @@ async function dbClock(db: Queryable): Promise<Date> {
 }
 
 /** The database's time, the ticket's place and its open clocks, in one round trip. */
-async function loadContext(trx: Tx, ticket: TicketRecord): Promise<{ now: Date; regionPath: string | null; clocks: ClockRecord[]; hasDispatchClock: boolean }> {
-  const { rows } = await trx.raw<{ rows: Array<{ now: Date; region_path: string | null; clocks: Array<Record<string, unknown>>; has_dispatch: boolean }> }>(
+async function loadContext(
+  trx: Tx,
+  ticket: TicketRecord,
+): Promise<{ now: Date; regionPath: string | null; clocks: ClockRecord[]; hasDispatchClock: boolean }> {
+  const { rows } = await trx.raw<{
+    rows: Array<{ now: Date; region_path: string | null; clocks: Array<Record<string, unknown>>; has_dispatch: boolean }>;
+  }>(
     `select now() as now,
             (select path from regions where id = ?) as region_path,
             coalesce((select json_agg(c order by c.id) from sla_clocks c where c.ticket_id = ? and c.state in ('running', 'paused')), '[]') as clocks,
@@ -684,7 +820,11 @@ function clockFromJson(json: Record<string, unknown>): ClockRecord {
 }
 
 async function lockClock(trx: Tx, clockId: number): Promise<{ clock: ClockRecord; now: Date } | undefined> {
-  const row = await trx('sla_clocks').select({ ...clockSelect(trx), now: trx.raw('now()') }).where({ id: clockId }).forUpdate().first<(ClockRecord & { now: Date }) | undefined>();
+  const row = await trx('sla_clocks')
+    .select({ ...clockSelect(trx), now: trx.raw('now()') })
+    .where({ id: clockId })
+    .forUpdate()
+    .first<(ClockRecord & { now: Date }) | undefined>();
   if (!row) return undefined;
   const { now, ...clock } = row;
   return { clock, now };
@@ -714,7 +854,12 @@ export async function findDueAlerts(db: Queryable, limit: number): Promise<Array
   return dueAlertsQuery(db, limit);
 }
 
-async function insertLedger(trx: Tx, ticketId: number | null, entries: ReadonlyArray<LedgerEntry & { ticketId?: number }>, actor: Actor): Promise<void> {
+async function insertLedger(
+  trx: Tx,
+  ticketId: number | null,
+  entries: ReadonlyArray<LedgerEntry & { ticketId?: number }>,
+  actor: Actor,
+): Promise<void> {
   if (entries.length === 0) return;
   // One JSON parameter however many entries (a calendar re-plan writes thousands).
   await trx.raw(
@@ -725,7 +870,16 @@ async function insertLedger(trx: Tx, ticketId: number | null, entries: ReadonlyA
       actor.kind,
       actor.kind === 'user' ? actor.userId : null,
       actor.kind === 'user' ? actor.displayName : actor.name,
-      JSON.stringify(entries.map((e) => ({ clock_id: e.clockId, ticket_id: e.ticketId ?? ticketId, type: e.type, due_at: e.dueAt, reason: e.reason, data: e.data ?? null }))),
+      JSON.stringify(
+        entries.map((e) => ({
+          clock_id: e.clockId,
+          ticket_id: e.ticketId ?? ticketId,
+          type: e.type,
+          due_at: e.dueAt,
+          reason: e.reason,
+          data: e.data ?? null,
+        })),
+      ),
     ],
   );
 }
@@ -753,4 +907,3 @@ export async function refreshTicketDeadlines(trx: Queryable, ticketIds: readonly
     [[...ticketIds]],
   );
 }
-

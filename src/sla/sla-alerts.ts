@@ -25,15 +25,29 @@ export class SlaAlerts {
   ) {}
 
   /** Written in the firing transaction; returns the outbox rows to deliver after commit. */
-  async deliver(trx: Tx, alert: { alertId: number; clock: ClockRecord; level: AlertLevel; now: Date }): Promise<Array<{ id: number; channel: string }>> {
+  async deliver(
+    trx: Tx,
+    alert: { alertId: number; clock: ClockRecord; level: AlertLevel; now: Date },
+  ): Promise<Array<{ id: number; channel: string }>> {
     const { clock, level, now } = alert;
     const ticket = await trx('tickets')
       .select({ number: 'number', title: 'title', assigneeUserId: 'assignee_user_id', leadDepartmentId: 'lead_department_id' })
       .where('id', clock.ticketId)
       .first<{ number: string; title: string; assigneeUserId: number | null; leadDepartmentId: number | null }>();
     // The center's own stages (派单, 回访) have no department: its supervisors answer for them.
-    const departmentId = clock.assignmentId !== null ? clock.departmentId : clock.stage === 'dispatch' || clock.stage === 'callback' ? null : ticket!.leadDepartmentId;
-    const department = departmentId === null ? undefined : await trx('departments').select({ name: 'name', slackChannelId: 'slack_channel_id' }).where({ id: departmentId }).first<{ name: string; slackChannelId: string | null }>();
+    const departmentId =
+      clock.assignmentId !== null
+        ? clock.departmentId
+        : clock.stage === 'dispatch' || clock.stage === 'callback'
+          ? null
+          : ticket!.leadDepartmentId;
+    const department =
+      departmentId === null
+        ? undefined
+        : await trx('departments')
+            .select({ name: 'name', slackChannelId: 'slack_channel_id' })
+            .where({ id: departmentId })
+            .first<{ name: string; slackChannelId: string | null }>();
     const assigneeUserId = clock.assignmentId === null && departmentId !== null ? ticket!.assigneeUserId : null;
     const recipients = await recipientsOf(trx, level.audience, departmentId, assigneeUserId);
 
@@ -45,7 +59,17 @@ export class SlaAlerts {
 
     if (recipients.length > 0) {
       await trx('notifications')
-        .insert(recipients.map((r) => ({ user_id: r.userId, kind: 'sla.alert', ticket_id: clock.ticketId, alert_id: alert.alertId, title, body, dedupe_key: `alert:${alert.alertId}` })))
+        .insert(
+          recipients.map((r) => ({
+            user_id: r.userId,
+            kind: 'sla.alert',
+            ticket_id: clock.ticketId,
+            alert_id: alert.alertId,
+            title,
+            body,
+            dedupe_key: `alert:${alert.alertId}`,
+          })),
+        )
         .onConflict(['user_id', 'dedupe_key'])
         .ignore();
     }
@@ -53,19 +77,35 @@ export class SlaAlerts {
     if (level.sms) {
       for (const r of recipients) {
         if (!r.phone) continue;
-        messages.push({ kind: 'staff.alert', channel: 'sms', recipient: { phone: r.phone, userId: r.userId }, payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` }, ticketId: clock.ticketId, dedupeKey: `alert-sms:${alert.alertId}:${r.userId}` });
+        messages.push({
+          kind: 'staff.alert',
+          channel: 'sms',
+          recipient: { phone: r.phone, userId: r.userId },
+          payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` },
+          ticketId: clock.ticketId,
+          dedupeKey: `alert-sms:${alert.alertId}:${r.userId}`,
+        });
       }
     }
     const chat = this.options.chat;
-    const channel = !chat ? undefined : level.audience === 'supervisor' || level.audience === 'director' ? chat.supervisorChannel : (department?.slackChannelId ?? undefined);
+    const channel = !chat
+      ? undefined
+      : level.audience === 'supervisor' || level.audience === 'director'
+        ? chat.supervisorChannel
+        : (department?.slackChannelId ?? undefined);
     if (chat && channel) {
       const supervising = level.audience === 'supervisor' || level.audience === 'director';
-      const extensionPending = supervising && (await trx('extension_requests').where({ ticket_id: clock.ticketId, status: 'pending' }).first('id')) !== undefined;
+      const extensionPending =
+        supervising && (await trx('extension_requests').where({ ticket_id: clock.ticketId, status: 'pending' }).first('id')) !== undefined;
       messages.push({
         kind: 'chat.alert',
         channel: 'slack',
         recipient: { chatChannel: channel },
-        payload: { ticketId: clock.ticketId, text: `${title}：${body}`, ...(supervising ? { actions: ['urge', 'supervise', ...(extensionPending ? ['approve_extension'] : []), 'view'] } : {}) },
+        payload: {
+          ticketId: clock.ticketId,
+          text: `${title}：${body}`,
+          ...(supervising ? { actions: ['urge', 'supervise', ...(extensionPending ? ['approve_extension'] : []), 'view'] } : {}),
+        },
         ticketId: clock.ticketId,
         dedupeKey: `alert-chat:${alert.alertId}`,
       });
@@ -84,9 +124,14 @@ export class SlaAlerts {
     if (local < this.options.digestAt) return 0;
     const overdue = await this.reports.overdue({ limit: 1_000 });
     const count = overdue.length;
-    const lines = overdue.slice(0, 20).map((o) => `${o.number}「${o.title}」${o.stageLabel}超时 ${o.late}${o.departmentName ? `（${o.departmentName}）` : ''}`);
+    const lines = overdue
+      .slice(0, 20)
+      .map((o) => `${o.number}「${o.title}」${o.stageLabel}超时 ${o.late}${o.departmentName ? `（${o.departmentName}）` : ''}`);
     const title = `每日超期汇总 ${day}：${count >= 1_000 ? '1000+' : count} 项超期`;
-    const body = count === 0 ? '目前没有超期工单。' : `${lines.join('\n')}${count > lines.length ? `\n……另有 ${count - lines.length} 项，见超期列表` : ''}`;
+    const body =
+      count === 0
+        ? '目前没有超期工单。'
+        : `${lines.join('\n')}${count > lines.length ? `\n……另有 ${count - lines.length} 项，见超期列表` : ''}`;
     const supervisors = await this.db('users').select('id').whereIn('role', ['supervisor', 'director']).andWhere({ active: true });
     if (supervisors.length === 0) return 0;
     const inserted = await this.db('notifications')
@@ -97,7 +142,13 @@ export class SlaAlerts {
     const chat = this.options.chat;
     if (inserted.length > 0 && chat && chat.supervisorChannel) {
       const rows = await enqueueOutbox(this.db, [
-        { kind: 'chat.alert', channel: 'slack', recipient: { chatChannel: chat.supervisorChannel }, payload: { text: `${title}\n${body}` }, dedupeKey: `digest-chat:${day}` },
+        {
+          kind: 'chat.alert',
+          channel: 'slack',
+          recipient: { chatChannel: chat.supervisorChannel },
+          payload: { text: `${title}\n${body}` },
+          dedupeKey: `digest-chat:${day}`,
+        },
       ]);
       await this.notify.written(rows);
     }
@@ -107,7 +158,11 @@ export class SlaAlerts {
 
 /** The people of an audience; a missing assignee or head falls to the next one up, the center's supervisors last. */
 async function recipientsOf(trx: Tx, audience: Audience, departmentId: number | null, assigneeUserId: number | null): Promise<Recipient[]> {
-  const users = (where: Record<string, unknown>) => trx('users').select({ userId: 'id', phone: 'phone' }).where({ active: true, ...where }).orderBy('id');
+  const users = (where: Record<string, unknown>) =>
+    trx('users')
+      .select({ userId: 'id', phone: 'phone' })
+      .where({ active: true, ...where })
+      .orderBy('id');
   if (audience === 'assignee' && assigneeUserId !== null) {
     const found = await users({ id: assigneeUserId });
     if (found.length > 0) return found;

@@ -3,7 +3,17 @@ import type { Db, Tx } from '../db/db';
 import { AppError, conflict, found, invalid } from '../shared/errors';
 import type { RequestType, Urgency } from '../tickets/ticket.types';
 import { checkLadder, findOverlap, type AlertLevel, type Policy, type Stage } from './sla-rules';
-import { CalendarError, compileCalendar, packagedNoticeYears, shanghaiYear, standardWeek, type CalendarDefinition, type DayHours, type LimitUnit, type WorkingCalendar } from './working-calendar';
+import {
+  CalendarError,
+  compileCalendar,
+  packagedNoticeYears,
+  shanghaiYear,
+  standardWeek,
+  type CalendarDefinition,
+  type DayHours,
+  type LimitUnit,
+  type WorkingCalendar,
+} from './working-calendar';
 
 /** Sunday first, as JSON keeps it. */
 export type WeekHours = readonly DayHours[];
@@ -35,7 +45,8 @@ export interface SlaSnapshot {
 }
 
 /** A deadline is provisional when its year's holiday notice (调休) is not known yet. */
-export const isProvisional = (snapshot: SlaSnapshot, at: Date | null): boolean => at !== null && !snapshot.noticeYears.has(shanghaiYear(at));
+export const isProvisional = (snapshot: SlaSnapshot, at: Date | null): boolean =>
+  at !== null && !snapshot.noticeYears.has(shanghaiYear(at));
 
 /** How often a process checks whether another one changed the SLA configuration. */
 const freshnessCheckMs = 2_000;
@@ -88,7 +99,9 @@ export class SlaConfigService {
           defaultCalendarId: calendars.find((c) => c.regionId === null)?.id ?? null,
           policies: await listPolicies(trx),
           levels: await listLevels(trx),
-          categoryParents: new Map((await trx('categories').select('id', 'parent_id')).map((c: { id: number; parent_id: number | null }) => [c.id, c.parent_id])),
+          categoryParents: new Map(
+            (await trx('categories').select('id', 'parent_id')).map((c: { id: number; parent_id: number | null }) => [c.id, c.parent_id]),
+          ),
           noticeYears: new Set([...packagedNoticeYears(), ...(await trx('holiday_notices').pluck('year'))]),
         };
         this.cached = { snapshot, checkedAt: Date.now() };
@@ -123,11 +136,20 @@ export class SlaConfigService {
   async createCalendar(input: CalendarInput): Promise<CalendarRecord> {
     compile({ ...input, overrides: [] });
     const id = await this.write(async (trx) => {
-      if (input.regionId !== null && !(await trx('regions').where({ id: input.regionId }).first('id'))) throw invalid(`region ${input.regionId} does not exist`);
+      if (input.regionId !== null && !(await trx('regions').where({ id: input.regionId }).first('id')))
+        throw invalid(`region ${input.regionId} does not exist`);
       const taken = await trx('work_calendars').whereRaw('region_id is not distinct from ?', [input.regionId]).first('id');
-      if (taken) throw conflict(`${input.regionId === null ? 'the default calendar' : `region ${input.regionId}`} already has calendar ${taken.id}; change that one`);
+      if (taken)
+        throw conflict(
+          `${input.regionId === null ? 'the default calendar' : `region ${input.regionId}`} already has calendar ${taken.id}; change that one`,
+        );
       const [row] = await trx('work_calendars')
-        .insert({ name: input.name, region_id: input.regionId, week_hours: JSON.stringify(input.weekHours), make_up_day_hours: input.makeUpDayHours ? JSON.stringify(input.makeUpDayHours) : null })
+        .insert({
+          name: input.name,
+          region_id: input.regionId,
+          week_hours: JSON.stringify(input.weekHours),
+          make_up_day_hours: input.makeUpDayHours ? JSON.stringify(input.makeUpDayHours) : null,
+        })
         .returning<Array<{ id: number }>>('id');
       return row!.id;
     });
@@ -142,7 +164,9 @@ export class SlaConfigService {
         .update({
           ...(patch.name !== undefined ? { name: patch.name } : {}),
           ...(patch.weekHours !== undefined ? { week_hours: JSON.stringify(patch.weekHours) } : {}),
-          ...(patch.makeUpDayHours !== undefined ? { make_up_day_hours: patch.makeUpDayHours ? JSON.stringify(patch.makeUpDayHours) : null } : {}),
+          ...(patch.makeUpDayHours !== undefined
+            ? { make_up_day_hours: patch.makeUpDayHours ? JSON.stringify(patch.makeUpDayHours) : null }
+            : {}),
           updated_at: trx.fn.now(),
         })
         .where({ id });
@@ -152,7 +176,11 @@ export class SlaConfigService {
   }
 
   /** An extra holiday or workday of the region (typhoon day off, a local make-up day); replaces that day's override. */
-  async setOverride(id: number, override: { date: string; kind: 'holiday' | 'workday'; note: string | null }, actor: UserActor): Promise<CalendarRecord> {
+  async setOverride(
+    id: number,
+    override: { date: string; kind: 'holiday' | 'workday'; note: string | null },
+    actor: UserActor,
+  ): Promise<CalendarRecord> {
     const current = await this.getCalendar(id);
     compile({ ...current, overrides: [...current.overrides.filter((o) => o.date !== override.date), override] });
     await this.write((trx) =>
@@ -177,7 +205,11 @@ export class SlaConfigService {
    * A year's official schedule (the State Council's notice, published before the package
    * knows it): the year's overrides are replaced by these holidays and make-up workdays.
    */
-  async importYear(id: number, input: { year: number; holidays: readonly string[]; workdays: readonly string[]; note: string | null }, actor: UserActor): Promise<CalendarRecord> {
+  async importYear(
+    id: number,
+    input: { year: number; holidays: readonly string[]; workdays: readonly string[]; note: string | null },
+    actor: UserActor,
+  ): Promise<CalendarRecord> {
     const current = await this.getCalendar(id);
     const outside = [...input.holidays, ...input.workdays].filter((d) => !d.startsWith(`${input.year}-`));
     if (outside.length > 0) throw invalid(`days outside ${input.year}: ${outside.join(', ')}`);
@@ -191,7 +223,9 @@ export class SlaConfigService {
     await this.write(async (trx) => {
       await trx('work_calendar_overrides').where({ calendar_id: id }).whereRaw('extract(year from day) = ?', [input.year]).delete();
       if (imported.length > 0) {
-        await trx('work_calendar_overrides').insert(imported.map((o) => ({ calendar_id: id, day: o.date, kind: o.kind, note: o.note, created_by: actor.userId })));
+        await trx('work_calendar_overrides').insert(
+          imported.map((o) => ({ calendar_id: id, day: o.date, kind: o.kind, note: o.note, created_by: actor.userId })),
+        );
       }
       // The year's deadlines are final from now on (the re-plan below moves them onto the notice).
       await trx('holiday_notices')
@@ -226,35 +260,55 @@ export class SlaConfigService {
       const [row] = await trx('sla_policies').insert(policyRow(input)).returning<Array<{ id: number }>>('id');
       return row!.id;
     });
-    return found((await listPolicies(this.db)).find((p) => p.id === id), 'policy');
+    return found(
+      (await listPolicies(this.db)).find((p) => p.id === id),
+      'policy',
+    );
   }
 
   async updatePolicy(id: number, patch: Partial<PolicyInput>): Promise<Policy> {
     await this.write(async (trx) => {
-      const current = found((await listPolicies(trx)).find((p) => p.id === id), 'policy');
+      const current = found(
+        (await listPolicies(trx)).find((p) => p.id === id),
+        'policy',
+      );
       const next = { ...current, ...patch };
       await this.checkPolicy(trx, next);
-      await trx('sla_policies').update({ ...policyRow(next), updated_at: trx.fn.now() }).where({ id });
+      await trx('sla_policies')
+        .update({ ...policyRow(next), updated_at: trx.fn.now() })
+        .where({ id });
     });
-    return found((await listPolicies(this.db)).find((p) => p.id === id), 'policy');
+    return found(
+      (await listPolicies(this.db)).find((p) => p.id === id),
+      'policy',
+    );
   }
 
   /** Clocks already running keep the limit they started with. */
   async deletePolicy(id: number): Promise<void> {
-    const removed = await this.write((trx) => trx('sla_policies').update({ deleted_at: trx.fn.now() }).where({ id }).whereNull('deleted_at'));
+    const removed = await this.write((trx) =>
+      trx('sla_policies').update({ deleted_at: trx.fn.now() }).where({ id }).whereNull('deleted_at'),
+    );
     if (removed === 0) throw found(undefined, 'policy');
   }
 
   private async checkPolicy(trx: Tx, policy: PolicyInput & { id?: number }): Promise<void> {
     if (!(policy.amount > 0)) throw invalid(`amount must be greater than 0, got ${policy.amount}`);
-    if (policy.unit === 'working_days' && !Number.isInteger(policy.amount)) throw invalid(`a limit in working days must be a whole number, got ${policy.amount}`);
-    if (policy.categoryId !== null && !(await trx('categories').where({ id: policy.categoryId }).first('id'))) throw invalid(`category ${policy.categoryId} does not exist`);
-    const parents = new Map((await trx('categories').select('id', 'parent_id')).map((c: { id: number; parent_id: number | null }) => [c.id, c.parent_id]));
+    if (policy.unit === 'working_days' && !Number.isInteger(policy.amount))
+      throw invalid(`a limit in working days must be a whole number, got ${policy.amount}`);
+    if (policy.categoryId !== null && !(await trx('categories').where({ id: policy.categoryId }).first('id')))
+      throw invalid(`category ${policy.categoryId} does not exist`);
+    const parents = new Map(
+      (await trx('categories').select('id', 'parent_id')).map((c: { id: number; parent_id: number | null }) => [c.id, c.parent_id]),
+    );
     const overlap = findOverlap(await listPolicies(trx), policy, (categoryId) => parents.get(categoryId) ?? null);
     if (overlap) {
-      throw conflict(`policy #${overlap.id}「${overlap.name}」matches the same tickets for stage ${policy.stage} with the same priority ${policy.priority}; give one of them another priority`, {
-        policyId: overlap.id,
-      });
+      throw conflict(
+        `policy #${overlap.id}「${overlap.name}」matches the same tickets for stage ${policy.stage} with the same priority ${policy.priority}; give one of them another priority`,
+        {
+          policyId: overlap.id,
+        },
+      );
     }
   }
 
@@ -322,21 +376,54 @@ async function listPolicies(db: Db | Tx): Promise<Policy[]> {
 
 async function listLevels(db: Db | Tx): Promise<AlertLevel[]> {
   return db('sla_alert_levels')
-    .select({ level: 'level', name: 'name', audience: 'audience', atShare: db.raw('at_share::float8'), afterAmount: db.raw('after_amount::float8'), afterUnit: 'after_unit', sms: 'sms' })
+    .select({
+      level: 'level',
+      name: 'name',
+      audience: 'audience',
+      atShare: db.raw('at_share::float8'),
+      afterAmount: db.raw('after_amount::float8'),
+      afterUnit: 'after_unit',
+      sms: 'sms',
+    })
     .orderBy('level');
 }
 
 function policyRow(p: PolicyInput): Record<string, unknown> {
-  return { name: p.name, stage: p.stage, request_type: p.requestType, urgency: p.urgency, category_id: p.categoryId, matter: p.matter, amount: p.amount, unit: p.unit, priority: p.priority };
+  return {
+    name: p.name,
+    stage: p.stage,
+    request_type: p.requestType,
+    urgency: p.urgency,
+    category_id: p.categoryId,
+    matter: p.matter,
+    amount: p.amount,
+    unit: p.unit,
+    priority: p.priority,
+  };
 }
 
 function levelRow(l: AlertLevel): Record<string, unknown> {
-  return { level: l.level, name: l.name, audience: l.audience, at_share: l.atShare, after_amount: l.afterAmount, after_unit: l.afterUnit, sms: l.sms };
+  return {
+    level: l.level,
+    name: l.name,
+    audience: l.audience,
+    at_share: l.atShare,
+    after_amount: l.afterAmount,
+    after_unit: l.afterUnit,
+    sms: l.sms,
+  };
 }
 
 /** The defaults: the standard working week, Beijing's 接诉即办 limits, and a four-step ladder. */
 const defaultPolicies = (category: (code: string) => number | undefined): Array<PolicyInput> => {
-  const p = (name: string, stage: Stage, amount: number, unit: LimitUnit, priority: number, match: { requestType?: RequestType; urgency?: Urgency; categoryCode?: string } = {}): PolicyInput => ({
+  const p = (
+    name: string,
+    stage: Stage,
+    amount: number,
+    unit: LimitUnit,
+    priority: number,
+    match: { requestType?: RequestType; urgency?: Urgency; categoryCode?: string } = {},
+  ): PolicyInput => ({
     name,
     stage,
     amount,
@@ -386,7 +473,11 @@ export async function seedSlaDefaults(db: Db): Promise<boolean> {
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['sla:config']);
     if (await trx('work_calendars').first('id')) return false;
-    await trx('work_calendars').insert({ name: '市默认工作日历', region_id: null, week_hours: JSON.stringify([0, 1, 2, 3, 4, 5, 6].map((d) => standardWeek[d as 0])) });
+    await trx('work_calendars').insert({
+      name: '市默认工作日历',
+      region_id: null,
+      week_hours: JSON.stringify([0, 1, 2, 3, 4, 5, 6].map((d) => standardWeek[d as 0])),
+    });
     const categories = new Map((await trx('categories').select('code', 'id')).map((c: { code: string; id: number }) => [c.code, c.id]));
     await trx('sla_policies').insert(defaultPolicies((code) => categories.get(code)).map(policyRow));
     if (!(await trx('sla_alert_levels').first('level'))) await trx('sla_alert_levels').insert(defaultLevels.map(levelRow));

@@ -54,7 +54,12 @@ export class SlaReports {
     const byDepartment = query.groupBy === 'department';
     // The department a clock's time is charged to (the center for 派单 and 回访), or the ticket's category.
     const clockKey = byDepartment ? 'c.department_id' : 't.category_id';
-    const departmentFilter = query.departmentId === undefined ? '' : byDepartment ? 'and c.department_id = :departmentId' : 'and t.lead_department_id = :departmentId';
+    const departmentFilter =
+      query.departmentId === undefined
+        ? ''
+        : byDepartment
+          ? 'and c.department_id = :departmentId'
+          : 'and t.lead_department_id = :departmentId';
     const bindings = { from: query.from, to: query.to, departmentId: query.departmentId ?? null };
     const [stageRows, breachRows, overdueRows, extensionRows, closedRows] = await Promise.all([
       this.rows(
@@ -94,8 +99,10 @@ export class SlaReports {
     ]);
 
     const names = new Map<number, string>(
-      (byDepartment ? await this.db('departments').select('id', 'name') : await this.db('categories').select('id', this.db.raw("code || ' ' || name as name")))
-        .map((r: { id: number; name: string }) => [r.id, r.name]),
+      (byDepartment
+        ? await this.db('departments').select('id', 'name')
+        : await this.db('categories').select('id', this.db.raw("code || ' ' || name as name"))
+      ).map((r: { id: number; name: string }) => [r.id, r.name]),
     );
     const rows = new Map<string, ReportRow>();
     const row = (key: number | null): ReportRow => {
@@ -181,15 +188,25 @@ export class SlaReports {
       .limit(filter.limit);
     if (departmentId !== undefined) query.where('c.department_id', departmentId);
     if (filter.stage) query.where('c.stage', filter.stage);
-    const rows: Array<Omit<OverdueItem, 'stageLabel' | 'lateMs' | 'late' | 'assignment'> & { assignmentId: number | null; now: Date }> = await query;
+    const rows: Array<Omit<OverdueItem, 'stageLabel' | 'lateMs' | 'late' | 'assignment'> & { assignmentId: number | null; now: Date }> =
+      await query;
     return rows.map(({ assignmentId, now, ...r }) => {
       const lateMs = now.getTime() - r.dueAt.getTime();
-      return { ...r, stageLabel: stageLabels[r.stage], assignment: assignmentId === null ? 'lead' : 'assist', lateMs, late: humanDuration(lateMs) };
+      return {
+        ...r,
+        stageLabel: stageLabels[r.stage],
+        assignment: assignmentId === null ? 'lead' : 'assist',
+        lateMs,
+        late: humanDuration(lateMs),
+      };
     });
   }
 
   /** One group's figures from one of the report's queries (each fills its own columns). */
-  private async rows(sql: string, bindings: Record<string, unknown>): Promise<Array<{ key: number | null; stage: string; total: number; on_time: number; n: number; avg_hours: number | null }>> {
+  private async rows(
+    sql: string,
+    bindings: Record<string, unknown>,
+  ): Promise<Array<{ key: number | null; stage: string; total: number; on_time: number; n: number; avg_hours: number | null }>> {
     const { rows } = await this.db.raw(sql, bindings as never);
     return rows;
   }

@@ -7,7 +7,16 @@ import { addWorkingTime, workingTimeBetween, type LimitUnit, type WorkingCalenda
  * pauses, its alerts) on a working calendar. The clock service does the storage.
  */
 
-export const stages = ['dispatch', 'sign_for', 'first_contact', 'reply', 'callback', 'hard_onsite_rep', 'hard_onsite_head', 'hard_answer'] as const;
+export const stages = [
+  'dispatch',
+  'sign_for',
+  'first_contact',
+  'reply',
+  'callback',
+  'hard_onsite_rep',
+  'hard_onsite_head',
+  'hard_answer',
+] as const;
 export type Stage = (typeof stages)[number];
 export const stageLabels: Record<Stage, string> = {
   dispatch: '派单',
@@ -24,7 +33,12 @@ export const limitUnits = ['working_days', 'working_hours', 'natural_hours'] as 
 
 export const audiences = ['assignee', 'dept_head', 'supervisor', 'director'] as const;
 export type Audience = (typeof audiences)[number];
-export const audienceLabels: Record<Audience, string> = { assignee: '承办人', dept_head: '部门负责人', supervisor: '督办/值班长', director: '中心主任' };
+export const audienceLabels: Record<Audience, string> = {
+  assignee: '承办人',
+  dept_head: '部门负责人',
+  supervisor: '督办/值班长',
+  director: '中心主任',
+};
 
 export interface Policy {
   id: number;
@@ -73,7 +87,11 @@ export function matchPolicy(policies: readonly Policy[], stage: Stage, facts: Ti
  * which applies would be a coin toss, so the second is refused. Criteria overlap when either
  * is open or both are equal; categories also when one is the other's parent.
  */
-export function findOverlap(policies: readonly Policy[], candidate: Omit<Policy, 'id'> & { id?: number }, parentOf: (categoryId: number) => number | null): Policy | undefined {
+export function findOverlap(
+  policies: readonly Policy[],
+  candidate: Omit<Policy, 'id'> & { id?: number },
+  parentOf: (categoryId: number) => number | null,
+): Policy | undefined {
   const open = <T>(a: T | null, b: T | null) => a === null || b === null || a === b;
   return policies.find(
     (p) =>
@@ -83,7 +101,9 @@ export function findOverlap(policies: readonly Policy[], candidate: Omit<Policy,
       open(p.requestType, candidate.requestType) &&
       open(p.urgency, candidate.urgency) &&
       open(p.matter, candidate.matter) &&
-      (open(p.categoryId, candidate.categoryId) || parentOf(p.categoryId!) === candidate.categoryId || parentOf(candidate.categoryId!) === p.categoryId),
+      (open(p.categoryId, candidate.categoryId) ||
+        parentOf(p.categoryId!) === candidate.categoryId ||
+        parentOf(candidate.categoryId!) === p.categoryId),
   );
 }
 
@@ -110,7 +130,8 @@ export function checkLadder(levels: readonly AlertLevel[]): string | undefined {
   for (let i = 0; i < sorted.length; i++) {
     const level = sorted[i]!;
     const previous = sorted[i - 1];
-    if ((level.atShare === null) === (level.afterAmount === null)) return `level ${level.level}: give either atShare or afterAmount + afterUnit`;
+    if ((level.atShare === null) === (level.afterAmount === null))
+      return `level ${level.level}: give either atShare or afterAmount + afterUnit`;
     if (level.atShare !== null) {
       if (seenAfter) return `level ${level.level}: a warning before the deadline (atShare) cannot come after a level at or past it`;
       if (!(level.atShare > 0 && level.atShare < 1)) return `level ${level.level}: atShare must be between 0 and 1 (exclusive)`;

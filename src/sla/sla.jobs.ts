@@ -35,7 +35,10 @@ export function holidayNoticeCheck(config: SlaConfigService, db: Db, logger: Log
       const year = await config.missingNotice(now);
       if (year === undefined) return;
       const today = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-      logger.warn({ year }, `the ${year} holiday notice is not imported: deadlines in ${year} count only the statutory holidays and are provisional`);
+      logger.warn(
+        { year },
+        `the ${year} holiday notice is not imported: deadlines in ${year} count only the statutory holidays and are provisional`,
+      );
       await db.raw(
         `insert into notifications (user_id, kind, title, body, dedupe_key)
          select id, 'sla.holiday_notice', ?, ?, ? from users where role = 'admin' and active

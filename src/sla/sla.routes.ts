@@ -1,7 +1,7 @@
 import { piiLens } from '../auth/pii';
 import { z } from 'zod';
 import { isCenterRole } from '../auth/roles';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { notFound } from '../shared/errors';
 import { requestTypes, urgencies } from '../tickets/ticket.types';
@@ -136,7 +136,10 @@ const reportRow = z.object({
 const slaAdmins = ['admin'] as const;
 const supervising = ['supervisor', 'director', 'admin'] as const;
 
-export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigService; clocks: ClockService; reports: SlaReports; tickets: TicketsService }): void {
+export function registerSlaRoutes(
+  api: ApiRouter,
+  deps: { config: SlaConfigService; clocks: ClockService; reports: SlaReports; tickets: TicketsService },
+): void {
   const { config, clocks, reports, tickets } = deps;
 
   api.route({
@@ -144,7 +147,8 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     path: '/sla/calendars',
     tag: 'sla',
     summary: 'List working calendars',
-    description: 'The default (regionId null) and each region’s own; official holidays and 调休 come from chinese-days, then the overrides listed here.',
+    description:
+      'The default (regionId null) and each region’s own; official holidays and 调休 come from chinese-days, then the overrides listed here.',
     access: 'staff',
     response: z.object({ items: z.array(calendarAnswer) }),
     handler: async () => ({ items: await config.listCalendars() }),
@@ -168,7 +172,11 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     access: slaAdmins,
     params: idParams,
     body: z
-      .strictObject({ name: calendarFields.name.optional(), weekHours: calendarFields.weekHours.optional(), makeUpDayHours: calendarFields.makeUpDayHours.optional() })
+      .strictObject({
+        name: calendarFields.name.optional(),
+        weekHours: calendarFields.weekHours.optional(),
+        makeUpDayHours: calendarFields.makeUpDayHours.optional(),
+      })
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: calendarAnswer,
     handler: ({ params, body }) => config.updateCalendar(params.id, body),
@@ -226,7 +234,8 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     path: '/sla/policies',
     tag: 'sla',
     summary: 'Create an SLA policy',
-    description: 'The matching policy of highest priority sets the limit; two policies that can match one ticket for one stage may not share a priority (409).',
+    description:
+      'The matching policy of highest priority sets the limit; two policies that can match one ticket for one stage may not share a priority (409).',
     access: slaAdmins,
     body: z.strictObject({
       ...policyFields,
@@ -248,7 +257,11 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     access: slaAdmins,
     params: idParams,
     body: z
-      .strictObject(Object.fromEntries(Object.entries(policyFields).map(([k, s]) => [k, s.optional()])) as { [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]> })
+      .strictObject(
+        Object.fromEntries(Object.entries(policyFields).map(([k, s]) => [k, s.optional()])) as {
+          [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]>;
+        },
+      )
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: policyAnswer,
     handler: ({ params, body }) => config.updatePolicy(params.id, body),
@@ -277,7 +290,8 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     path: '/sla/alert-levels',
     tag: 'sla',
     summary: 'Replace the warning and escalation ladder',
-    description: 'Yellow warnings at a share of the limit (atShare) first, then the deadline (afterAmount 0) and each escalation after it, one audience up.',
+    description:
+      'Yellow warnings at a share of the limit (atShare) first, then the deadline (afterAmount 0) and each escalation after it, one audience up.',
     access: slaAdmins,
     body: z.strictObject({ levels: z.array(levelSchema).min(1).max(20) }),
     response: z.object({ items: z.array(levelAnswer) }),
@@ -314,7 +328,10 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
     response: z.object({ items: z.array(overdueAnswer) }),
     handler: async ({ actor, query }) => {
       const pii = piiLens(actor);
-      const items = await reports.overdue({ ...query, departmentId: isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? -1) });
+      const items = await reports.overdue({
+        ...query,
+        departmentId: isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? -1),
+      });
       return { items: items.map((item) => ({ ...item, title: pii.text(item.title) })) };
     },
   });
@@ -331,7 +348,9 @@ export function registerSlaRoutes(api: ApiRouter, deps: { config: SlaConfigServi
       departmentId: z.coerce.number().int().positive().optional(),
       format: z.enum(['json', 'csv']).default('json'),
     }),
-    response: z.object({ groupBy: z.enum(['department', 'category']), from: z.string(), to: z.string(), items: z.array(reportRow) }).describe('or, with format=csv, a CSV file'),
+    response: z
+      .object({ groupBy: z.enum(['department', 'category']), from: z.string(), to: z.string(), items: z.array(reportRow) })
+      .describe('or, with format=csv, a CSV file'),
     handler: async ({ actor, query, res }) => {
       const { from, to } = beijingDays(query);
       const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);

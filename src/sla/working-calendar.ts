@@ -26,11 +26,26 @@ export interface CalendarDefinition {
 
 export const standardWeek: CalendarDefinition['weekHours'] = {
   0: [],
-  1: [['09:00', '12:00'], ['13:30', '17:30']],
-  2: [['09:00', '12:00'], ['13:30', '17:30']],
-  3: [['09:00', '12:00'], ['13:30', '17:30']],
-  4: [['09:00', '12:00'], ['13:30', '17:30']],
-  5: [['09:00', '12:00'], ['13:30', '17:30']],
+  1: [
+    ['09:00', '12:00'],
+    ['13:30', '17:30'],
+  ],
+  2: [
+    ['09:00', '12:00'],
+    ['13:30', '17:30'],
+  ],
+  3: [
+    ['09:00', '12:00'],
+    ['13:30', '17:30'],
+  ],
+  4: [
+    ['09:00', '12:00'],
+    ['13:30', '17:30'],
+  ],
+  5: [
+    ['09:00', '12:00'],
+    ['13:30', '17:30'],
+  ],
   6: [],
 };
 
@@ -58,7 +73,8 @@ const holiday = 2;
  * arrangement around them needs the State Council's yearly notice.
  */
 export function statutoryHolidays(year: number): string[] {
-  const lunar = (month: number, day: number) => getSolarDateFromLunar(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`).date;
+  const lunar = (month: number, day: number) =>
+    getSolarDateFromLunar(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`).date;
   const plusDays = (date: string, n: number) => new Date((dayOf(date) + n) * dayMs).toISOString().slice(0, 10);
   const newYearsEve = plusDays(lunar(1, 1), -1);
   const qingming = getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`).find((t) => t.name === '清明' && t.index === 1)!.date;
@@ -102,7 +118,8 @@ function official(): Uint8Array {
     }
     for (let i = 0; i < dayCount; i++) {
       const weekday = weekdayOf(firstDay + i);
-      if ((weekday === 0 || weekday === 6) && isOfficialWorkday(new Date((firstDay + i) * dayMs).toISOString().slice(0, 10))) officialDays[i] = workday;
+      if ((weekday === 0 || weekday === 6) && isOfficialWorkday(new Date((firstDay + i) * dayMs).toISOString().slice(0, 10)))
+        officialDays[i] = workday;
     }
   }
   return officialDays;

@@ -29,7 +29,9 @@ export class CitizenTicketsService {
   async list(contactId: number) {
     const rows = await this.db('tickets as t')
       .where('t.contact_id', contactId)
-      .orWhereExists(this.db('ticket_requesters as r').select(this.db.raw('1')).whereRaw('r.ticket_id = t.id').where('r.contact_id', contactId))
+      .orWhereExists(
+        this.db('ticket_requesters as r').select(this.db.raw('1')).whereRaw('r.ticket_id = t.id').where('r.contact_id', contactId),
+      )
       .select('t.id', 't.number', 't.status', 't.title', 't.created_at', 't.updated_at')
       .orderBy('t.id', 'desc')
       .limit(100);

@@ -104,38 +104,86 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   close: { label: '办结', from: ['replied'], to: 'closed', actors: ['system', ...centerDispatchers], notify: ['citizen'] },
   cancel: { label: '撤销', from: ['new', 'triage', 'dispatched', 'returned'], to: 'cancelled', actors: center },
   reopen: { label: '重办', from: ['replied'], to: 'dispatched', actors: ['system', ...centerDispatchers], notify: ['department'] },
-  merge: { label: '并单', from: ['new', 'triage', 'dispatched', 'accepted', 'returned'], to: 'cancelled', actors: centerDispatchers, notify: ['citizen'] },
+  merge: {
+    label: '并单',
+    from: ['new', 'triage', 'dispatched', 'accepted', 'returned'],
+    to: 'cancelled',
+    actors: centerDispatchers,
+    notify: ['citizen'],
+  },
   note: { label: '内部备注', from: allStatuses, actors: [...center, ...departmentStaff], scope: 'lead_or_assist' },
   // 帮办代办: the seat names (or corrects) the matter of a 代办 request, its service mode and place.
-  set_matter: { label: '确认代办事项', from: ['new', 'triage', 'dispatched', 'accepted'], actors: ['proxy_seat', 'operator', 'supervisor', 'admin'] },
+  set_matter: {
+    label: '确认代办事项',
+    from: ['new', 'triage', 'dispatched', 'accepted'],
+    actors: ['proxy_seat', 'operator', 'supervisor', 'admin'],
+  },
   // 办不成事: the hard-case ladder — the window's chief representative on site, the department head, an answer.
-  flag_hard_case: { label: '办不成事', from: ['dispatched', 'accepted', 'returned'], actors: [...center, ...departmentStaff], scope: 'lead', notify: ['department'] },
-  hard_case_rep_onsite: { label: '首席代表到场', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: [...centerDispatchers, ...departmentStaff], scope: 'lead' },
-  hard_case_head_onsite: { label: '部门负责人到场', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: [...centerDispatchers, ...departmentStaff], scope: 'lead' },
-  hard_case_answer: { label: '办不成事答复', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: [...centerDispatchers, ...departmentStaff], scope: 'lead' },
-  reveal_contact: { label: '查看联系方式', from: ['dispatched', 'accepted', 'returned', 'replied'], actors: departmentStaff, scope: 'lead_or_assist' },
+  flag_hard_case: {
+    label: '办不成事',
+    from: ['dispatched', 'accepted', 'returned'],
+    actors: [...center, ...departmentStaff],
+    scope: 'lead',
+    notify: ['department'],
+  },
+  hard_case_rep_onsite: {
+    label: '首席代表到场',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: [...centerDispatchers, ...departmentStaff],
+    scope: 'lead',
+  },
+  hard_case_head_onsite: {
+    label: '部门负责人到场',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: [...centerDispatchers, ...departmentStaff],
+    scope: 'lead',
+  },
+  hard_case_answer: {
+    label: '办不成事答复',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: [...centerDispatchers, ...departmentStaff],
+    scope: 'lead',
+  },
+  reveal_contact: {
+    label: '查看联系方式',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: departmentStaff,
+    scope: 'lead_or_assist',
+  },
 };
 
-export type RuleVerdict =
-  | { ok: true }
-  | { ok: false; reason: 'role' | 'scope' | 'status'; message: string };
+export type RuleVerdict = { ok: true } | { ok: false; reason: 'role' | 'scope' | 'status'; message: string };
 
 /**
  * Pure check of one action: role first, then the department relation, then the status.
  * `relation` is how the actor's department stands to the ticket (ignored for center roles).
  */
-export function checkRule(action: TicketAction, role: ActorRole, status: TicketStatus, relation: { isLead: boolean; isAssist: boolean }): RuleVerdict {
+export function checkRule(
+  action: TicketAction,
+  role: ActorRole,
+  status: TicketStatus,
+  relation: { isLead: boolean; isAssist: boolean },
+): RuleVerdict {
   const rule = lifecycle[action];
   if (!rule.actors.includes(role)) return { ok: false, reason: 'role', message: `${role} may not ${rule.label} (${action})` };
   const departmentSide = (departmentRoles as readonly ActorRole[]).includes(role);
   if (departmentSide && rule.scope) {
-    const allowed = rule.scope === 'lead' ? relation.isLead : rule.scope === 'assist' ? relation.isAssist : relation.isLead || relation.isAssist;
-    const who = rule.scope === 'lead' ? 'the lead (主办) department' : rule.scope === 'assist' ? 'an assisting (协办) department' : 'a handling department';
+    const allowed =
+      rule.scope === 'lead' ? relation.isLead : rule.scope === 'assist' ? relation.isAssist : relation.isLead || relation.isAssist;
+    const who =
+      rule.scope === 'lead'
+        ? 'the lead (主办) department'
+        : rule.scope === 'assist'
+          ? 'an assisting (协办) department'
+          : 'a handling department';
     if (!allowed) return { ok: false, reason: 'scope', message: `only ${who} may ${rule.label} (${action})` };
   }
   if (!rule.from.includes(status)) {
-    return { ok: false, reason: 'status', message: `cannot ${rule.label} (${action}) a ticket in status ${status}; allowed from: ${rule.from.join(', ')}` };
+    return {
+      ok: false,
+      reason: 'status',
+      message: `cannot ${rule.label} (${action}) a ticket in status ${status}; allowed from: ${rule.from.join(', ')}`,
+    };
   }
   return { ok: true };
 }
-

@@ -37,7 +37,12 @@ export function presentContact(contact: ContactRecord | undefined, viewer: Actor
 /** Whether a deadline counts on a year whose holiday notice (调休) is not known yet (src/sla). */
 export type ProvisionalCheck = (at: Date | null) => boolean;
 
-export function presentSummary(row: TicketListRow, contact: ContactRecord | undefined, viewer: Actor, provisional: ProvisionalCheck = () => false) {
+export function presentSummary(
+  row: TicketListRow,
+  contact: ContactRecord | undefined,
+  viewer: Actor,
+  provisional: ProvisionalCheck = () => false,
+) {
   const pii = piiLens(viewer);
   return {
     id: row.id,
@@ -117,7 +122,11 @@ export function presentDetail(
     timeline: related.events.map((e) => ({
       id: e.id,
       type: e.type,
-      actor: { kind: e.actorKind, userId: e.actorUserId, name: e.actorKind === 'citizen' ? pii.citizenName(e.actorName) : pii.text(e.actorName) },
+      actor: {
+        kind: e.actorKind,
+        userId: e.actorUserId,
+        name: e.actorKind === 'citizen' ? pii.citizenName(e.actorName) : pii.text(e.actorName),
+      },
       fromStatus: e.fromStatus,
       toStatus: e.toStatus,
       reason: pii.text(e.reason),
@@ -138,7 +147,8 @@ function presentEventData(event: TicketEventRecord, pii: PiiLens): TicketEventRe
 
 /** The ticket as a department's chat card shows it, with the buttons its status offers. */
 export function presentCard(row: TicketListRow): TicketCard {
-  const actions: TicketCard['actions'] = row.status === 'dispatched' ? ['sign_for', 'return', 'view'] : row.status === 'accepted' ? ['reply', 'return', 'view'] : ['view'];
+  const actions: TicketCard['actions'] =
+    row.status === 'dispatched' ? ['sign_for', 'return', 'view'] : row.status === 'accepted' ? ['reply', 'return', 'view'] : ['view'];
   return {
     ticketId: row.id,
     number: row.number,
@@ -158,7 +168,10 @@ export function presentCard(row: TicketListRow): TicketCard {
 
 /** A ticket's default title: the first sentence of what the citizen said, at most 30 characters. */
 export function summarizeTitle(description: string): string {
-  const firstSentence = description.split(/[\n。！？!?]/)[0]!.trim().replace(/\s+/g, ' ');
+  const firstSentence = description
+    .split(/[\n。！？!?]/)[0]!
+    .trim()
+    .replace(/\s+/g, ' ');
   const chars = [...(firstSentence || description.trim().replace(/\s+/g, ' '))];
   return chars.length > 30 ? `${chars.slice(0, 30).join('')}…` : chars.join('');
 }

@@ -16,28 +16,28 @@ export const proxyServiceModes = ['remote_guidance', 'home_assistance', 'full_pr
 
 export const createTicketBody = z
   .strictObject({
-  channel: z.enum(channels).default('seat'),
-  requestType: z.enum(requestTypes),
-  urgency: z.enum(urgencies).default('normal'),
-  categoryId: id.optional(),
-  title: text(limits.title).optional(),
-  description: text(limits.description),
-  address: text(limits.address).optional(),
-  regionId: id.optional(),
-  caller: z
-    .strictObject({
-      phone: z.string().trim().min(3).max(32).optional(),
-      name: text(50).optional(),
-      idNumber: z
-        .string()
-        .trim()
-        .regex(/^\d{17}[\dXx]$/, 'an 18-character resident ID number')
-        .transform((v) => v.toUpperCase())
-        .optional(),
-      anonymous: z.boolean().default(false),
-      confidential: z.boolean().default(false),
-    })
-    .optional(),
+    channel: z.enum(channels).default('seat'),
+    requestType: z.enum(requestTypes),
+    urgency: z.enum(urgencies).default('normal'),
+    categoryId: id.optional(),
+    title: text(limits.title).optional(),
+    description: text(limits.description),
+    address: text(limits.address).optional(),
+    regionId: id.optional(),
+    caller: z
+      .strictObject({
+        phone: z.string().trim().min(3).max(32).optional(),
+        name: text(50).optional(),
+        idNumber: z
+          .string()
+          .trim()
+          .regex(/^\d{17}[\dXx]$/, 'an 18-character resident ID number')
+          .transform((v) => v.toUpperCase())
+          .optional(),
+        anonymous: z.boolean().default(false),
+        confidential: z.boolean().default(false),
+      })
+      .optional(),
     /** A 帮办代办 request from the proxy-application seat: the matter, how it is to be served, where the applicant is. */
     proxy: z
       .strictObject({
@@ -56,7 +56,12 @@ export type CreateTicketInput = z.infer<typeof createTicketBody>;
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
-    .transform((value) => value.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).max(values.length));
 
 export const listTicketsQuery = z.strictObject({
@@ -69,9 +74,15 @@ export const listTicketsQuery = z.strictObject({
   regionId: z.coerce.number().int().positive().optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   /** me: my queue; none: the department queue (nobody assigned yet); a user id. */
-  assignee: z.string().regex(/^(me|none|[1-9]\d{0,14})$/, 'me, none or a user id').optional(),
+  assignee: z
+    .string()
+    .regex(/^(me|none|[1-9]\d{0,14})$/, 'me, none or a user id')
+    .optional(),
   q: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
@@ -85,7 +96,9 @@ const scored = <T extends z.ZodType>(value: T) => z.strictObject({ value, confid
 export const classificationSchema = z.strictObject({
   by: z.enum(['local']),
   modelVersion: z.number().int().positive(),
-  category: z.strictObject({ id: z.number().int().positive(), code: z.string(), name: z.string(), confidence: z.number().min(0).max(1) }).nullable(),
+  category: z
+    .strictObject({ id: z.number().int().positive(), code: z.string(), name: z.string(), confidence: z.number().min(0).max(1) })
+    .nullable(),
   alternatives: z.array(z.strictObject({ code: z.string(), confidence: z.number().min(0).max(1) })).max(5),
   requestType: scored(z.enum(requestTypes)),
   urgency: scored(z.enum(urgencies)),
@@ -160,7 +173,11 @@ export const actionBodies = {
   assist_report: z.strictObject({ text: text(limits.reply), expectedVersion }),
   release_assist: z.strictObject({ departmentId: id, note: text(limits.note), expectedVersion }),
   reply: z.strictObject({ text: text(limits.reply), solved: z.boolean(), expectedVersion }),
-  contact_citizen: z.strictObject({ method: z.enum(['phone', 'sms', 'visit', 'wechat']), note: text(limits.note).optional(), expectedVersion }),
+  contact_citizen: z.strictObject({
+    method: z.enum(['phone', 'sms', 'visit', 'wechat']),
+    note: text(limits.note).optional(),
+    expectedVersion,
+  }),
   pause_clocks: z.strictObject({ reason: text(limits.reason), expectedVersion }),
   resume_clocks: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   request_extension: z.strictObject({ reason: text(limits.reason), requestedDueAt: futureDate, expectedVersion }),
@@ -180,7 +197,12 @@ export const actionBodies = {
   merge: z.strictObject({ intoTicketId: id, reason: text(limits.reason).optional(), expectedVersion }),
   note: z.strictObject({ text: text(limits.note), expectedVersion }),
   reveal_contact: z.strictObject({ purpose: text(limits.reason), expectedVersion }),
-  set_matter: z.strictObject({ matter: text(100), serviceMode: z.enum(proxyServiceModes).optional(), regionId: id.optional(), expectedVersion }),
+  set_matter: z.strictObject({
+    matter: text(100),
+    serviceMode: z.enum(proxyServiceModes).optional(),
+    regionId: id.optional(),
+    expectedVersion,
+  }),
   flag_hard_case: z.strictObject({ reason: text(limits.reason), expectedVersion }),
   hard_case_rep_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
   hard_case_head_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),

@@ -179,4 +179,3 @@ export interface CallerAsGiven {
   anonymous: boolean;
   confidential: boolean;
 }
-

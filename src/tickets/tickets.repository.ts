@@ -59,7 +59,6 @@ const ticketColumns = {
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof TicketRecord, string>;
 
-
 const patchColumns: Record<keyof TicketPatch, string> = {
   status: 'status',
   categoryId: 'category_id',
@@ -132,7 +131,14 @@ export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]
   if (tickets.length === 0) return [];
   const column = <T>(pick: (t: NewTicket) => T) => pgArray(tickets.map(pick) as never);
   const { rows } = await db.raw<{
-    rows: Array<{ ord: number; ticket: Record<string, unknown>; contact: Record<string, unknown> | null; category: { code: string; name: string } | null; region: { name: string } | null; event_id: number }>;
+    rows: Array<{
+      ord: number;
+      ticket: Record<string, unknown>;
+      contact: Record<string, unknown> | null;
+      category: { code: string; name: string } | null;
+      region: { name: string } | null;
+      event_id: number;
+    }>;
   }>(insertTicketsSql, [
     column((t) => t.channel),
     column((t) => t.requestType),
@@ -234,7 +240,10 @@ export interface CitizenTicket {
  * Many citizen tickets in one statement: numbers drawn in one step, in input order, each with
  * its 'created' event. Returns id and number in input order.
  */
-export async function insertCitizenTickets(db: Queryable, tickets: readonly CitizenTicket[]): Promise<Array<{ id: number; number: string }>> {
+export async function insertCitizenTickets(
+  db: Queryable,
+  tickets: readonly CitizenTicket[],
+): Promise<Array<{ id: number; number: string }>> {
   if (tickets.length === 0) return [];
   const column = <K extends keyof CitizenTicket>(key: K) => tickets.map((t) => t[key]);
   const { rows } = await db.raw<{ rows: Array<{ id: number; number: string }> }>(
@@ -255,7 +264,15 @@ export async function insertCitizenTickets(db: Queryable, tickets: readonly Citi
        select ticket.id, 'created', 'citizen', 'new', numbered.event_data from ticket join numbered using (number))
      select ticket.id, ticket.number from ticket join numbered using (number) order by numbered.ord`,
     [
-      ...[column('contactId'), column('channel'), column('requestType'), column('title'), column('description'), column('address'), tickets.map((t) => JSON.stringify(t.eventData))].map(pgArray),
+      ...[
+        column('contactId'),
+        column('channel'),
+        column('requestType'),
+        column('title'),
+        column('description'),
+        column('address'),
+        tickets.map((t) => JSON.stringify(t.eventData)),
+      ].map(pgArray),
       tickets.length,
     ],
   );
@@ -294,7 +311,12 @@ export interface NewEvent {
  * A transition's write: the ticket's new state and its timeline event, in one
  * statement (one round trip; every change to a ticket has exactly one event).
  */
-export async function updateTicketWithEvent(db: Queryable, id: number, patch: TicketPatch & { version: number }, event: NewEvent): Promise<void> {
+export async function updateTicketWithEvent(
+  db: Queryable,
+  id: number,
+  patch: TicketPatch & { version: number },
+  event: NewEvent,
+): Promise<void> {
   const sets = ['version = ?', 'updated_at = now()'];
   const bindings: Knex.Value[] = [patch.version];
   for (const [field, column] of Object.entries(patchColumns)) {
@@ -363,15 +385,29 @@ export async function listAssignments(db: Queryable, ticketId: number, onlyActiv
 }
 
 export async function findActiveAssignment(db: Queryable, ticketId: number, departmentId: number): Promise<AssignmentRecord | undefined> {
-  return db('ticket_assignments').select(assignmentColumns).where({ ticket_id: ticketId, department_id: departmentId, active: true }).first();
+  return db('ticket_assignments')
+    .select(assignmentColumns)
+    .where({ ticket_id: ticketId, department_id: departmentId, active: true })
+    .first();
 }
 
-export async function insertAssignments(db: Queryable, ticketId: number, rows: Array<{ departmentId: number; role: AssignmentRole }>): Promise<void> {
+export async function insertAssignments(
+  db: Queryable,
+  ticketId: number,
+  rows: Array<{ departmentId: number; role: AssignmentRole }>,
+): Promise<void> {
   if (rows.length === 0) return;
-  await db('ticket_assignments').insert(rows.map((r) => ({ ticket_id: ticketId, department_id: r.departmentId, role: r.role, status: 'dispatched' })));
+  await db('ticket_assignments').insert(
+    rows.map((r) => ({ ticket_id: ticketId, department_id: r.departmentId, role: r.role, status: 'dispatched' })),
+  );
 }
 
-export async function setAssignmentStatus(db: Queryable, id: number, status: AssignmentStatus, extra: { reportText?: string } = {}): Promise<void> {
+export async function setAssignmentStatus(
+  db: Queryable,
+  id: number,
+  status: AssignmentStatus,
+  extra: { reportText?: string } = {},
+): Promise<void> {
   await db('ticket_assignments')
     .update({
       status,
@@ -405,7 +441,9 @@ export async function chatChannelsOf(db: Queryable, ticketId: number): Promise<s
 
 /** Ends every active assignment of the ticket (transfer, re-dispatch after a return). */
 export async function endAssignments(db: Queryable, ticketId: number, role?: AssignmentRole): Promise<void> {
-  const query = db('ticket_assignments').update({ status: 'ended', active: false, ended_at: db.fn.now(), updated_at: db.fn.now() }).where({ ticket_id: ticketId, active: true });
+  const query = db('ticket_assignments')
+    .update({ status: 'ended', active: false, ended_at: db.fn.now(), updated_at: db.fn.now() })
+    .where({ ticket_id: ticketId, active: true });
   if (role) query.where({ role });
   await query;
 }
@@ -451,7 +489,13 @@ export async function decideExtension(
   decision: { status: 'approved' | 'rejected'; approvedDueAt: Date | null; decidedBy: number | null; note: string | null },
 ): Promise<void> {
   await db('extension_requests')
-    .update({ status: decision.status, approved_due_at: decision.approvedDueAt, decided_by: decision.decidedBy, decided_at: db.fn.now(), decision_note: decision.note })
+    .update({
+      status: decision.status,
+      approved_due_at: decision.approvedDueAt,
+      decided_by: decision.decidedBy,
+      decided_at: db.fn.now(),
+      decision_note: decision.note,
+    })
     .where({ id });
 }
 
@@ -469,7 +513,12 @@ export async function isRequester(db: Queryable, ticket: TicketRecord, contactId
   return Boolean(await db('ticket_requesters').where({ ticket_id: ticket.id, contact_id: contactId }).first());
 }
 
-export async function linkRequesters(db: Queryable, ticketId: number, contactIds: readonly number[], sourceTicketId: number): Promise<void> {
+export async function linkRequesters(
+  db: Queryable,
+  ticketId: number,
+  contactIds: readonly number[],
+  sourceTicketId: number,
+): Promise<void> {
   if (contactIds.length === 0) return;
   await db('ticket_requesters')
     .insert(contactIds.map((contactId) => ({ ticket_id: ticketId, contact_id: contactId, source_ticket_id: sourceTicketId })))
@@ -477,8 +526,14 @@ export async function linkRequesters(db: Queryable, ticketId: number, contactIds
     .ignore();
 }
 
-export async function listRequesterContactIds(db: Queryable, ticketId: number): Promise<Array<{ contactId: number; sourceTicketId: number | null }>> {
-  return db('ticket_requesters').select({ contactId: 'contact_id', sourceTicketId: 'source_ticket_id' }).where({ ticket_id: ticketId }).orderBy('created_at');
+export async function listRequesterContactIds(
+  db: Queryable,
+  ticketId: number,
+): Promise<Array<{ contactId: number; sourceTicketId: number | null }>> {
+  return db('ticket_requesters')
+    .select({ contactId: 'contact_id', sourceTicketId: 'source_ticket_id' })
+    .where({ ticket_id: ticketId })
+    .orderBy('created_at');
 }
 
 export interface TicketListFilter {
@@ -530,7 +585,10 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
   if (filter.id !== undefined) query.where('t.id', filter.id);
   if (filter.visibleToDepartmentId !== undefined) {
     query.whereExists(
-      db('ticket_assignments as a').select(db.raw('1')).whereRaw('a.ticket_id = t.id').where({ 'a.department_id': filter.visibleToDepartmentId, 'a.active': true }),
+      db('ticket_assignments as a')
+        .select(db.raw('1'))
+        .whereRaw('a.ticket_id = t.id')
+        .where({ 'a.department_id': filter.visibleToDepartmentId, 'a.active': true }),
     );
   }
   if (filter.statuses?.length) query.whereIn('t.status', filter.statuses);
@@ -556,5 +614,7 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
 }
 
 export async function countByStatus(db: Queryable): Promise<Array<{ status: TicketStatus; count: number }>> {
-  return db('tickets').select('status').count({ count: '*' }).groupBy('status') as unknown as Promise<Array<{ status: TicketStatus; count: number }>>;
+  return db('tickets').select('status').count({ count: '*' }).groupBy('status') as unknown as Promise<
+    Array<{ status: TicketStatus; count: number }>
+  >;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
 import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDetailSchema, ticketListSchema } from './ticket.schemas';
 import type { TicketsService } from './tickets.service';

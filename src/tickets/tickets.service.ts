@@ -18,7 +18,15 @@ import { recordLabel } from '../triage/labels.repository';
 import { triageJobs } from '../triage/triage.jobs';
 import { checkRule, lifecycle, type ActorRole, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
-import { contactAsGiven, presentContact, presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
+import {
+  contactAsGiven,
+  presentContact,
+  presentDetail,
+  presentSummary,
+  summarizeTitle,
+  type TicketDetail,
+  type TicketSummary,
+} from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 import { flagEntry } from '../routing/catalog.repository';
@@ -105,14 +113,29 @@ export class TicketsService {
       regionId: input.regionId ?? null,
       matter: input.proxy?.matter ?? null,
       createdBy: actor.userId,
-      caller: caller ? { phone: phone ?? null, name: caller.name ?? null, idNumber: caller.idNumber ?? null, anonymous: caller.anonymous, confidential: caller.confidential } : null,
+      caller: caller
+        ? {
+            phone: phone ?? null,
+            name: caller.name ?? null,
+            idNumber: caller.idNumber ?? null,
+            anonymous: caller.anonymous,
+            confidential: caller.confidential,
+          }
+        : null,
       createdEvent: { actor, data: { channel: input.channel, ...(input.proxy ? { proxy: input.proxy } : {}) } },
     });
     if (!inserted) throw await this.invalidReference(input);
     const { ticket, contact, category, region, eventId } = inserted;
     // Answered from what was just written: a new ticket has no assignments, requesters or other events yet.
     return presentDetail(
-      { ...ticket, categoryCode: category?.code ?? null, categoryName: category?.name ?? null, regionName: region?.name ?? null, leadDepartmentName: null, overdueNow: false },
+      {
+        ...ticket,
+        categoryCode: category?.code ?? null,
+        categoryName: category?.name ?? null,
+        regionName: region?.name ?? null,
+        leadDepartmentName: null,
+        overdueNow: false,
+      },
       {
         contact,
         requesters: [],
@@ -158,7 +181,14 @@ export class TicketsService {
       createdFrom: query.from ? new Date(query.from) : undefined,
       createdTo: query.to ? new Date(query.to) : undefined,
       overdue: query.overdue,
-      assigneeUserId: query.assignee === undefined ? undefined : query.assignee === 'me' ? actor.userId : query.assignee === 'none' ? null : Number(query.assignee),
+      assigneeUserId:
+        query.assignee === undefined
+          ? undefined
+          : query.assignee === 'me'
+            ? actor.userId
+            : query.assignee === 'none'
+              ? null
+              : Number(query.assignee),
       text: query.q,
       beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: query.limit + 1,
@@ -184,7 +214,9 @@ export class TicketsService {
       row.mergedIntoId ? repo.findTicket(this.db, row.mergedIntoId) : undefined,
       this.clocks.provisionalCheck(),
     ]);
-    const departments = new Map((await findDepartmentsByIds(this.db, [...new Set(assignments.map((a) => a.departmentId))])).map((d) => [d.id, d.name]));
+    const departments = new Map(
+      (await findDepartmentsByIds(this.db, [...new Set(assignments.map((a) => a.departmentId))])).map((d) => [d.id, d.name]),
+    );
     const contacts = await this.contactsById([row.contactId, ...requesterLinks.map((r) => r.contactId)]);
     return presentDetail(
       row,
@@ -214,9 +246,27 @@ export class TicketsService {
    * Every lifecycle action: the rule is checked, then one transaction writes ticket, event and outbox rows.
    * Callers that answer nobody (jobs) pass readBack: false and get the ticket as the action left it, not read again.
    */
-  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options: { readBack: false }): Promise<TicketRecord>;
-  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options?: { readBack?: true }): Promise<TicketDetail | unknown>;
-  async perform<A extends TicketAction>(actor: Actor, ticketId: number, action: A, body: ActionBody<A>, options: { readBack?: boolean } = {}): Promise<TicketDetail | unknown> {
+  async perform<A extends TicketAction>(
+    actor: Actor,
+    ticketId: number,
+    action: A,
+    body: ActionBody<A>,
+    options: { readBack: false },
+  ): Promise<TicketRecord>;
+  async perform<A extends TicketAction>(
+    actor: Actor,
+    ticketId: number,
+    action: A,
+    body: ActionBody<A>,
+    options?: { readBack?: true },
+  ): Promise<TicketDetail | unknown>;
+  async perform<A extends TicketAction>(
+    actor: Actor,
+    ticketId: number,
+    action: A,
+    body: ActionBody<A>,
+    options: { readBack?: boolean } = {},
+  ): Promise<TicketDetail | unknown> {
     const rule = lifecycle[action];
     const role = actorRole(actor);
     if (!rule.actors.includes(role)) throw forbidden(`${role} may not ${rule.label} (${action})`);
@@ -244,9 +294,23 @@ export class TicketsService {
       const changed: TicketRecord = { ...ticket, ...result.patch, status: toStatus, version };
       // The stage clocks follow the action (src/sla/clock-transitions.ts), in this transaction; the
       // deadlines they leave are cached on the ticket in the same write as the action's change.
-      const planned: Planned = await this.clocks.onTransition(trx, { action, ticket: changed, actor, reason: result.reason ?? null, data: result.data, replyDueAt: result.patch?.replyDueAt });
+      const planned: Planned = await this.clocks.onTransition(trx, {
+        action,
+        ticket: changed,
+        actor,
+        reason: result.reason ?? null,
+        data: result.data,
+        replyDueAt: result.patch?.replyDueAt,
+      });
       const patch = { ...result.patch, ...planned.deadlines, status: toStatus, version };
-      await repo.updateTicketWithEvent(trx, ticket.id, patch, { type: action, actor, fromStatus: ticket.status, toStatus, reason: result.reason ?? null, data: result.data });
+      await repo.updateTicketWithEvent(trx, ticket.id, patch, {
+        type: action,
+        actor,
+        fromStatus: ticket.status,
+        toStatus,
+        reason: result.reason ?? null,
+        data: result.data,
+      });
       const after: TicketRecord = { ...ticket, ...patch };
       // A reply schedules the callback (回访); reopening or closing ends one still open.
       await callbackTransition(trx, action, after);
@@ -259,7 +323,8 @@ export class TicketsService {
     });
     await this.afterCommit('notify', () => this.notify.written(outcome.outboxRows));
     await this.afterCommit('sla.schedule', () => this.clocks.schedule(outcome.planned.alerts, outcome.planned.now));
-    for (const job of outcome.jobs) await this.afterCommit(job.name, () => this.queue.enqueue(job.name, job.payload as never, { jobId: job.jobId }));
+    for (const job of outcome.jobs)
+      await this.afterCommit(job.name, () => this.queue.enqueue(job.name, job.payload as never, { jobId: job.jobId }));
     if (options.readBack === false) return outcome.after;
     if (outcome.response !== undefined) return outcome.response;
     return this.get(actor, ticketId);
@@ -285,7 +350,10 @@ export class TicketsService {
         kind: 'chat.alert',
         channel: 'slack',
         recipient: { chatChannel: supervisorChannel },
-        payload: { ticketId: ticket.id, text: `工单 ${ticket.number} 已被第 ${ticket.returnCount} 次退单，需督办/值班长审核（退单理由：${result.reason ?? ''}）` },
+        payload: {
+          ticketId: ticket.id,
+          text: `工单 ${ticket.number} 已被第 ${ticket.returnCount} 次退单，需督办/值班长审核（退单理由：${result.reason ?? ''}）`,
+        },
         ticketId: ticket.id,
         dedupeKey: `chat-alert:${ticket.id}:${ticket.version}`,
       });
@@ -297,7 +365,13 @@ export class TicketsService {
         // Citizens hear back where they can be reached: the mini-program, otherwise SMS to their phone.
         channel: citizenChannelOf(ticket.channel),
         recipient: { contactId: ticket.contactId },
-        payload: { ticketId: ticket.id, number: ticket.number, action, status: ticket.status, ...(result.data?.mergedIntoNumber ? { mergedIntoNumber: result.data.mergedIntoNumber } : {}) },
+        payload: {
+          ticketId: ticket.id,
+          number: ticket.number,
+          action,
+          status: ticket.status,
+          ...(result.data?.mergedIntoNumber ? { mergedIntoNumber: result.data.mergedIntoNumber } : {}),
+        },
         ticketId: ticket.id,
         dedupeKey: `citizen:${ticket.id}:${ticket.version}`,
       });
@@ -322,7 +396,9 @@ export class TicketsService {
   private readonly appliers: { [A in TicketAction]: Applier<A> } = {
     classify: async (_c, body) => ({
       patch: { classification: body.classification, ...body.apply },
-      reason: body.classification.category ? `${body.classification.category.name}（${Math.round(body.classification.category.confidence * 100)}%）` : null,
+      reason: body.classification.category
+        ? `${body.classification.category.name}（${Math.round(body.classification.category.confidence * 100)}%）`
+        : null,
       data: { classification: body.classification, applied: body.apply },
     }),
 
@@ -333,9 +409,19 @@ export class TicketsService {
       if (!category || !category.active) throw invalid(`category ${body.categoryId} does not exist or is inactive`);
       await this.recordLabel(trx, ticket, category.code, actor);
       return {
-        patch: { categoryId: category.id, ...(body.requestType ? { requestType: body.requestType } : {}), ...(body.urgency ? { urgency: body.urgency } : {}) },
+        patch: {
+          categoryId: category.id,
+          ...(body.requestType ? { requestType: body.requestType } : {}),
+          ...(body.urgency ? { urgency: body.urgency } : {}),
+        },
         reason: body.note ?? null,
-        data: { categoryId: category.id, categoryCode: category.code, previousCategoryId: ticket.categoryId, requestType: body.requestType, urgency: body.urgency },
+        data: {
+          categoryId: category.id,
+          categoryCode: category.code,
+          previousCategoryId: ticket.categoryId,
+          requestType: body.requestType,
+          urgency: body.urgency,
+        },
       };
     },
 
@@ -343,7 +429,8 @@ export class TicketsService {
       // The catalog's answer is always computed: followed, it is recorded; overridden, it is on the timeline.
       const decision = await this.routing.decide(RoutingService.inputOf(ticket));
       const departmentId = body.departmentId ?? decision.department?.id;
-      if (departmentId === undefined) throw invalid(`the dispatch catalog names no department (${decision.explanation.join('；')}); name departmentId`);
+      if (departmentId === undefined)
+        throw invalid(`the dispatch catalog names no department (${decision.explanation.join('；')}); name departmentId`);
       const followed = decision.department?.id === departmentId;
       const assistDepartmentIds = [...new Set(body.assistDepartmentIds ?? (followed ? decision.assistDepartments.map((d) => d.id) : []))];
       if (assistDepartmentIds.includes(departmentId)) throw invalid('the lead department cannot also assist');
@@ -353,7 +440,10 @@ export class TicketsService {
         const category = await findCategoryById(trx, ticket.categoryId);
         if (category) await this.recordLabel(trx, ticket, category.code, actor);
       }
-      await repo.insertAssignments(trx, ticket.id, [{ departmentId, role: 'lead' }, ...assistDepartmentIds.map((id) => ({ departmentId: id, role: 'assist' as const }))]);
+      await repo.insertAssignments(trx, ticket.id, [
+        { departmentId, role: 'lead' },
+        ...assistDepartmentIds.map((id) => ({ departmentId: id, role: 'assist' as const })),
+      ]);
       const assignment = await this.assignWithin(trx, departmentId, ticket.categoryId);
       const viaCatalog = followed && decision.outcome === 'catalog' ? decision : undefined;
       return {
@@ -369,7 +459,12 @@ export class TicketsService {
           departmentId,
           assistDepartmentIds,
           ...(viaCatalog ? { catalogEntryId: viaCatalog.entry!.id, catalogVersion: viaCatalog.catalogVersion } : {}),
-          routing: { outcome: decision.outcome, suggestedDepartmentId: decision.department?.id ?? null, followed, explanation: decision.explanation },
+          routing: {
+            outcome: decision.outcome,
+            suggestedDepartmentId: decision.department?.id ?? null,
+            followed,
+            explanation: decision.explanation,
+          },
           assignment,
         },
         notifyDepartmentIds: [departmentId, ...assistDepartmentIds],
@@ -387,18 +482,33 @@ export class TicketsService {
     },
 
     assign: async ({ trx, ticket }, body) => {
-      const user = await trx('users').select('department_id', 'role', 'active', 'display_name').where({ id: body.userId }).first<{ department_id: number | null; role: string; active: boolean; display_name: string } | undefined>();
-      if (!user || !user.active || user.department_id !== ticket.leadDepartmentId || !['agent', 'dept_head', 'runner'].includes(user.role)) {
+      const user = await trx('users')
+        .select('department_id', 'role', 'active', 'display_name')
+        .where({ id: body.userId })
+        .first<{ department_id: number | null; role: string; active: boolean; display_name: string } | undefined>();
+      if (
+        !user ||
+        !user.active ||
+        user.department_id !== ticket.leadDepartmentId ||
+        !['agent', 'dept_head', 'runner'].includes(user.role)
+      ) {
         throw invalid(`user ${body.userId} is not an active member of the handling department`);
       }
       if (body.userId === ticket.assigneeUserId) throw conflict('the ticket is already assigned to that user');
-      return { patch: { assigneeUserId: body.userId }, reason: body.note ?? null, data: { fromUserId: ticket.assigneeUserId, userId: body.userId, userName: user.display_name } };
+      return {
+        patch: { assigneeUserId: body.userId },
+        reason: body.note ?? null,
+        data: { fromUserId: ticket.assigneeUserId, userId: body.userId, userName: user.display_name },
+      };
     },
 
     return: async ({ trx, ticket, relation }, body) => {
       const window = this.options.returnWindowHours;
       if (!(await repo.withinHoursOfDispatch(trx, relation.assignment!.id, window))) {
-        throw new AppError('INVALID_TRANSITION', `a return (退单) is possible within ${window} hours of dispatch; that window has passed — ask the hotline center to transfer the ticket`);
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `a return (退单) is possible within ${window} hours of dispatch; that window has passed — ask the hotline center to transfer the ticket`,
+        );
       }
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'returned');
       return {
@@ -420,12 +530,19 @@ export class TicketsService {
         throw forbidden(`this ticket has been returned ${ticket.returnCount} times: a supervisor must review it`);
       }
       const returnedBy = ticket.leadDepartmentId!;
-      const reviewed = { returnedByDepartmentId: returnedBy, ...(ticket.catalogEntryId !== null ? { returnedCatalogEntryId: ticket.catalogEntryId } : {}) };
+      const reviewed = {
+        returnedByDepartmentId: returnedBy,
+        ...(ticket.catalogEntryId !== null ? { returnedCatalogEntryId: ticket.catalogEntryId } : {}),
+      };
       if (body.decision === 'reject') {
         const lead = await repo.findActiveAssignment(trx, ticket.id, returnedBy);
         await repo.setAssignmentStatus(trx, lead!.id, 'dispatched');
         const assignment = await this.assignWithin(trx, returnedBy, ticket.categoryId);
-        return { patch: { assigneeUserId: assignment.userId }, reason: body.note, data: { decision: 'reject', ...reviewed, countsAgainstDepartmentId: returnedBy, assignment } };
+        return {
+          patch: { assigneeUserId: assignment.userId },
+          reason: body.note,
+          data: { decision: 'reject', ...reviewed, countsAgainstDepartmentId: returnedBy, assignment },
+        };
       }
       if (body.departmentId === returnedBy) throw invalid('upholding a return re-dispatches to another department');
       await this.moveLead(trx, ticket.id, body.departmentId);
@@ -435,7 +552,14 @@ export class TicketsService {
       return {
         patch: { leadDepartmentId: body.departmentId, assigneeUserId: assignment.userId, catalogEntryId: null, catalogVersion: null },
         reason: body.note,
-        data: { decision: 'uphold', ...reviewed, fromDepartmentId: returnedBy, departmentId: body.departmentId, flaggedCatalogEntryId: ticket.catalogEntryId, assignment },
+        data: {
+          decision: 'uphold',
+          ...reviewed,
+          fromDepartmentId: returnedBy,
+          departmentId: body.departmentId,
+          flaggedCatalogEntryId: ticket.catalogEntryId,
+          assignment,
+        },
       };
     },
 
@@ -456,12 +580,17 @@ export class TicketsService {
       const active = await repo.listAssignments(trx, ticket.id, true);
       const already = ids.filter((id) => active.some((a) => a.departmentId === id));
       if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
-      await repo.insertAssignments(trx, ticket.id, ids.map((departmentId) => ({ departmentId, role: 'assist' as const })));
+      await repo.insertAssignments(
+        trx,
+        ticket.id,
+        ids.map((departmentId) => ({ departmentId, role: 'assist' as const })),
+      );
       return { reason: body.note ?? null, data: { departmentIds: ids }, notifyDepartmentIds: ids };
     },
 
     assist_sign_for: async ({ trx, relation }, body) => {
-      if (relation.assignment!.status !== 'dispatched') throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}, not waiting to be signed for`);
+      if (relation.assignment!.status !== 'dispatched')
+        throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}, not waiting to be signed for`);
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
       return { reason: body.note ?? null, data: { departmentId: relation.assignment!.departmentId } };
     },
@@ -483,9 +612,12 @@ export class TicketsService {
     },
 
     reply: async ({ trx, ticket }, body) => {
-      if (ticket.supervisionPending) throw conflict('this ticket is under supervision (督办): answer it in writing first (answer_supervision)');
+      if (ticket.supervisionPending)
+        throw conflict('this ticket is under supervision (督办): answer it in writing first (answer_supervision)');
       // The lead answers for everyone, so every assisting department must have reported or been released.
-      const waiting = (await repo.listAssignments(trx, ticket.id, true)).filter((a) => a.role === 'assist' && !['reported', 'released'].includes(a.status));
+      const waiting = (await repo.listAssignments(trx, ticket.id, true)).filter(
+        (a) => a.role === 'assist' && !['reported', 'released'].includes(a.status),
+      );
       if (waiting.length > 0) {
         throw conflict(`waiting for assisting department(s) ${waiting.map((a) => a.departmentId).join(', ')} to report or be released`, {
           waitingDepartmentIds: waiting.map((a) => a.departmentId),
@@ -513,7 +645,8 @@ export class TicketsService {
 
     request_extension: async ({ trx, ticket, actor, relation }, body) => {
       if (body.requestedDueAt.getTime() <= Date.now()) throw invalid('requestedDueAt must be in the future');
-      if (ticket.replyDueAt && body.requestedDueAt <= ticket.replyDueAt) throw invalid('requestedDueAt must be later than the current deadline');
+      if (ticket.replyDueAt && body.requestedDueAt <= ticket.replyDueAt)
+        throw invalid('requestedDueAt must be later than the current deadline');
       if (await repo.findPendingExtension(trx, ticket.id)) throw conflict('an extension request is already pending for this ticket');
       const request = await repo.insertExtensionRequest(trx, {
         ticketId: ticket.id,
@@ -544,7 +677,11 @@ export class TicketsService {
       };
     },
 
-    urge: async ({ ticket }, body) => ({ patch: { urgeCount: ticket.urgeCount + 1 }, reason: body.note, data: { urgeNumber: ticket.urgeCount + 1 } }),
+    urge: async ({ ticket }, body) => ({
+      patch: { urgeCount: ticket.urgeCount + 1 },
+      reason: body.note,
+      data: { urgeNumber: ticket.urgeCount + 1 },
+    }),
 
     supervise: async (_c, body) => ({
       patch: { supervised: true, supervisionPending: true, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
@@ -559,7 +696,10 @@ export class TicketsService {
 
     resolve_directly: async (_c, body) => {
       const now = new Date();
-      return { patch: { directlyResolved: true, replyText: body.answer, replySolved: true, repliedAt: now, closedAt: now }, data: { answer: body.answer } };
+      return {
+        patch: { directlyResolved: true, replyText: body.answer, replySolved: true, repliedAt: now, closedAt: now },
+        data: { answer: body.answer },
+      };
     },
 
     close: async (_c, body) => ({ patch: { closedAt: new Date() }, reason: body.note ?? null }),
@@ -572,7 +712,10 @@ export class TicketsService {
       return {
         patch: { reopenCount: ticket.reopenCount + 1, replyText: null, replySolved: null, repliedAt: null, assigneeUserId: null },
         reason: body.reason,
-        data: { previousReply: { text: ticket.replyText, solved: ticket.replySolved, at: ticket.repliedAt }, reopenNumber: ticket.reopenCount + 1 },
+        data: {
+          previousReply: { text: ticket.replyText, solved: ticket.replySolved, at: ticket.repliedAt },
+          reopenNumber: ticket.reopenCount + 1,
+        },
       };
     },
 
@@ -587,14 +730,19 @@ export class TicketsService {
         (id): id is number => id !== null && id !== main.contactId,
       );
       await repo.linkRequesters(trx, main.id, duplicates, ticket.id);
-      await repo.updateTicketWithEvent(trx, main.id, { version: main.version + 1 }, {
-        type: 'merge_received',
-        actor,
-        fromStatus: main.status,
-        toStatus: main.status,
-        reason: body.reason ?? null,
-        data: { duplicateTicketId: ticket.id, duplicateNumber: ticket.number, linkedContactIds: duplicates },
-      });
+      await repo.updateTicketWithEvent(
+        trx,
+        main.id,
+        { version: main.version + 1 },
+        {
+          type: 'merge_received',
+          actor,
+          fromStatus: main.status,
+          toStatus: main.status,
+          reason: body.reason ?? null,
+          data: { duplicateTicketId: ticket.id, duplicateNumber: ticket.number, linkedContactIds: duplicates },
+        },
+      );
       return {
         patch: { mergedIntoId: main.id, closedAt: new Date() },
         reason: body.reason ?? null,
@@ -607,7 +755,8 @@ export class TicketsService {
     set_matter: async ({ trx, ticket }, body) => {
       if (ticket.requestType !== 'proxy') throw invalid('only a 代办 request (requestType proxy) has a matter');
       const matter = await servableMatter(trx, body.matter, body.serviceMode);
-      if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId))) throw invalid(`region ${body.regionId} does not exist`);
+      if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId)))
+        throw invalid(`region ${body.regionId} does not exist`);
       if (body.serviceMode) await trx('proxy_orders').update({ service_mode: body.serviceMode }).where({ ticket_id: ticket.id });
       return {
         patch: { matter: matter.name, ...(body.regionId !== undefined ? { regionId: body.regionId } : {}) },
@@ -628,7 +777,10 @@ export class TicketsService {
     },
 
     reveal_contact: async ({ trx, ticket, actor }, body) => {
-      const contact = contactAsGiven(ticket.contactId === null ? undefined : (await findContacts(trx, [ticket.contactId]))[0], ticket.caller);
+      const contact = contactAsGiven(
+        ticket.contactId === null ? undefined : (await findContacts(trx, [ticket.contactId]))[0],
+        ticket.caller,
+      );
       if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
       if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
       // Audited twice, in this transaction: the ticket's timeline, and the audit log (who, when, from where).
@@ -639,7 +791,11 @@ export class TicketsService {
         ip: actor.kind === 'user' ? actor.address : null,
         details: { ticketNumber: ticket.number, contactId: contact.id, purpose: body.purpose },
       });
-      return { reason: body.purpose, data: { contactId: contact.id }, response: { contact: presentContact(contact, systemActor('reveal')) } };
+      return {
+        reason: body.purpose,
+        data: { contactId: contact.id },
+        response: { contact: presentContact(contact, systemActor('reveal')) },
+      };
     },
   };
 
@@ -660,7 +816,13 @@ export class TicketsService {
 
   private async recordLabel(trx: Tx, ticket: TicketRecord, categoryCode: string, actor: Actor): Promise<void> {
     const suggested = (ticket.classification as { category?: { code?: string } | null } | null)?.category?.code ?? null;
-    await recordLabel(trx, { ticketId: ticket.id, text: ticket.description, categoryCode, suggestedCode: suggested, userId: actor.kind === 'user' ? actor.userId : null });
+    await recordLabel(trx, {
+      ticketId: ticket.id,
+      text: ticket.description,
+      categoryCode,
+      suggestedCode: suggested,
+      userId: actor.kind === 'user' ? actor.userId : null,
+    });
   }
 
   /** The lead moves to another department: the old lead assignment ends, a new one starts. */

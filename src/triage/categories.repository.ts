@@ -13,19 +13,34 @@ export interface CategoryRecord {
   dispatchMode: 'auto' | 'suggest';
 }
 
-const columns = { id: 'id', code: 'code', name: 'name', parentId: 'parent_id', level: 'level', description: 'description', active: 'active', sortOrder: 'sort_order', dispatchMode: 'dispatch_mode' };
+const columns = {
+  id: 'id',
+  code: 'code',
+  name: 'name',
+  parentId: 'parent_id',
+  level: 'level',
+  description: 'description',
+  active: 'active',
+  sortOrder: 'sort_order',
+  dispatchMode: 'dispatch_mode',
+};
 
 export async function findCategoryById(db: Queryable, id: number): Promise<CategoryRecord | undefined> {
   return db('categories').select(columns).where({ id }).first();
 }
 
 export async function listCategories(db: Queryable, filter: { active?: boolean }): Promise<CategoryRecord[]> {
-  const query = db('categories').select(columns).orderBy([{ column: 'level' }, { column: 'sort_order' }, { column: 'code' }]);
+  const query = db('categories')
+    .select(columns)
+    .orderBy([{ column: 'level' }, { column: 'sort_order' }, { column: 'code' }]);
   if (filter.active !== undefined) query.where({ active: filter.active });
   return query;
 }
 
-export async function insertCategory(db: Queryable, category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode'>): Promise<CategoryRecord> {
+export async function insertCategory(
+  db: Queryable,
+  category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode'>,
+): Promise<CategoryRecord> {
   const [row] = await db('categories')
     .insert({
       code: category.code,
@@ -39,7 +54,11 @@ export async function insertCategory(db: Queryable, category: Omit<CategoryRecor
   return row as CategoryRecord;
 }
 
-export async function updateCategory(db: Queryable, id: number, patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder' | 'dispatchMode'>>): Promise<CategoryRecord | undefined> {
+export async function updateCategory(
+  db: Queryable,
+  id: number,
+  patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder' | 'dispatchMode'>>,
+): Promise<CategoryRecord | undefined> {
   const row: Record<string, unknown> = { updated_at: db.fn.now() };
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.description !== undefined) row.description = patch.description;

@@ -18,7 +18,15 @@ export async function findActiveVersion(db: Queryable): Promise<number | undefin
 
 export async function findActiveModel(db: Queryable): Promise<StoredModel | undefined> {
   return db('classifier_models')
-    .select({ id: 'id', version: 'version', labels: 'labels', trainingExamples: 'training_examples', trainingSource: 'training_source', model: 'model', createdAt: 'created_at' })
+    .select({
+      id: 'id',
+      version: 'version',
+      labels: 'labels',
+      trainingExamples: 'training_examples',
+      trainingSource: 'training_source',
+      model: 'model',
+      createdAt: 'created_at',
+    })
     .where({ kind: 'local', active: true })
     .first();
 }
@@ -30,7 +38,13 @@ export async function findActiveModel(db: Queryable): Promise<StoredModel | unde
  */
 export async function storeAndActivate(
   db: Queryable,
-  model: { labels: string[]; trainingExamples: number; trainingSource: string; metrics: Record<string, unknown>; serialized: ReturnType<LocalTextClassifier['serialize']> },
+  model: {
+    labels: string[];
+    trainingExamples: number;
+    trainingSource: string;
+    metrics: Record<string, unknown>;
+    serialized: ReturnType<LocalTextClassifier['serialize']>;
+  },
 ): Promise<number> {
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['classifier:versions']);

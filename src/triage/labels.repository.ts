@@ -4,8 +4,14 @@ import type { Queryable } from '../db/db';
  * A ticket's category as an operator decided it, compared with the classifier's suggestion:
  * 'confirmed' when they agree, 'corrected' when not. One label per ticket; the latest decision wins.
  */
-export async function recordLabel(db: Queryable, label: { ticketId: number; text: string; categoryCode: string; suggestedCode: string | null; userId: number | null }): Promise<void> {
-  const source = label.suggestedCode === null || label.suggestedCode === label.categoryCode || label.categoryCode.startsWith(label.suggestedCode) ? 'confirmed' : 'corrected';
+export async function recordLabel(
+  db: Queryable,
+  label: { ticketId: number; text: string; categoryCode: string; suggestedCode: string | null; userId: number | null },
+): Promise<void> {
+  const source =
+    label.suggestedCode === null || label.suggestedCode === label.categoryCode || label.categoryCode.startsWith(label.suggestedCode)
+      ? 'confirmed'
+      : 'corrected';
   await db.raw(
     `insert into classification_labels (ticket_id, text, category_code, source, created_by) values (?, ?, ?, ?, ?)
      on conflict (ticket_id) do update set category_code = excluded.category_code, source = excluded.source, created_by = excluded.created_by, created_at = now()`,

@@ -18,10 +18,14 @@ export class LlmGuard {
 
   async allow(): Promise<{ ok: true } | { ok: false; reason: string }> {
     if (Date.now() < this.openUntil) return { ok: false, reason: 'circuit open after repeated LLM failures' };
-    const usage = await this.db.raw<{ rows: Array<{ calls: number; tokens: number }> }>(`select calls, tokens from llm_usage where day = ${today}`);
+    const usage = await this.db.raw<{ rows: Array<{ calls: number; tokens: number }> }>(
+      `select calls, tokens from llm_usage where day = ${today}`,
+    );
     const row = usage.rows[0];
-    if (row && row.calls >= this.limits.dailyCalls) return { ok: false, reason: `daily LLM call budget used (${row.calls}/${this.limits.dailyCalls})` };
-    if (row && row.tokens >= this.limits.dailyTokens) return { ok: false, reason: `daily LLM token budget used (${row.tokens}/${this.limits.dailyTokens})` };
+    if (row && row.calls >= this.limits.dailyCalls)
+      return { ok: false, reason: `daily LLM call budget used (${row.calls}/${this.limits.dailyCalls})` };
+    if (row && row.tokens >= this.limits.dailyTokens)
+      return { ok: false, reason: `daily LLM token budget used (${row.tokens}/${this.limits.dailyTokens})` };
     return { ok: true };
   }
 

@@ -11,7 +11,12 @@ export interface LlmRequest {
 
 /** The port. Adapters return the model's JSON unvalidated; the core validates it (a malformed answer is a failure). */
 export interface LlmClassifier {
-  classify(request: LlmRequest): Promise<{ json: unknown; usage: { promptTokens: number; completionTokens: number }; model: string; mode: 'json_schema' | 'json_object' }>;
+  classify(request: LlmRequest): Promise<{
+    json: unknown;
+    usage: { promptTokens: number; completionTokens: number };
+    model: string;
+    mode: 'json_schema' | 'json_object';
+  }>;
 }
 
 /** The answer's JSON schema: taxonomy codes, request types and urgencies as enums. Shared by the prompt and the validation. */

@@ -18,7 +18,11 @@ export async function trainAndStore(
   const byName = new Map(categories.filter((c) => c.active).map((c) => [c.name, c.code]));
   const coded = examples.map((e) => ({ text: e.text, label: codes.has(e.label) ? e.label : (byName.get(e.label) ?? e.label) }));
   const unknown = [...new Set(coded.map((e) => e.label))].filter((label) => !codes.has(label));
-  if (unknown.length > 0) throw new AppError('VALIDATION_FAILED', `labels must be category codes or names of the taxonomy; unknown: ${unknown.slice(0, 10).join(', ')}`);
+  if (unknown.length > 0)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `labels must be category codes or names of the taxonomy; unknown: ${unknown.slice(0, 10).join(', ')}`,
+    );
   const started = Date.now();
   const classifier = LocalTextClassifier.train(coded);
   const version = await models.storeAndActivate(db, {

@@ -39,7 +39,8 @@ export function matchRegion<R extends { id: number; name: string; level: string 
 }
 
 /** A run of address parts: 东城区东华街道滨河社区2号门, 石门村5组, 人民路18号3栋2单元. */
-const addressRun = /(?:[\u4e00-\u9fa5A-Za-z0-9]{1,8}?(?:省|市|区|县|镇|乡|街道|社区|村|组|小区|花园|路|街|巷|大道|号楼|号院|号门|号|栋|幢|单元|室|门))+/g;
+const addressRun =
+  /(?:[\u4e00-\u9fa5A-Za-z0-9]{1,8}?(?:省|市|区|县|镇|乡|街道|社区|村|组|小区|花园|路|街|巷|大道|号楼|号院|号门|号|栋|幢|单元|室|门))+/g;
 /** Words that lead into an address but are not part of it. */
 const leadIn = /^(?:我家住在|我家住|家住在|家住|我住在|住在|我在|位于|地址是|地址|在)/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiRouter, idParams } from '../http/api-router';
+import { type ApiRouter, idParams } from '../http/api-router';
 import type { TaxonomyService } from './taxonomy.service';
 
 const name = z.string().trim().min(1).max(60);
@@ -26,11 +26,25 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     tag: 'categories',
     summary: 'The category tree',
     access: 'staff',
-    query: z.strictObject({ includeInactive: z.enum(['true', 'false']).transform((v) => v === 'true').optional() }),
+    query: z.strictObject({
+      includeInactive: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .optional(),
+    }),
     response: z.object({ items: z.array(categorySchema.extend({ children: z.array(categorySchema) })) }),
     handler: async ({ query }) => ({ items: await taxonomy.tree(query.includeInactive ?? false) }),
   });
-  api.route({ method: 'get', path: '/categories/:id', tag: 'categories', summary: 'Get a category', access: 'staff', params: idParams, response: categorySchema, handler: ({ params }) => taxonomy.get(params.id) });
+  api.route({
+    method: 'get',
+    path: '/categories/:id',
+    tag: 'categories',
+    summary: 'Get a category',
+    access: 'staff',
+    params: idParams,
+    response: categorySchema,
+    handler: ({ params }) => taxonomy.get(params.id),
+  });
   api.route({
     method: 'post',
     path: '/categories',
@@ -38,7 +52,10 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     summary: 'Create a category',
     access: ['admin'],
     body: z.strictObject({
-      code: z.string().trim().regex(/^[0-9A-Z]{2,8}$/, '2–8 digits or capital letters'),
+      code: z
+        .string()
+        .trim()
+        .regex(/^[0-9A-Z]{2,8}$/, '2–8 digits or capital letters'),
       name,
       parentId: z.number().int().positive().nullable().optional(),
       description: description.optional(),
@@ -53,7 +70,8 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     path: '/categories/:id',
     tag: 'categories',
     summary: 'Rename, describe, deactivate a category, or set its dispatch mode',
-    description: 'dispatchMode auto: a confident ticket of this category that the dispatch catalog matches is dispatched without an operator; suggest: an operator always confirms (a level-1 category set to suggest covers its children).',
+    description:
+      'dispatchMode auto: a confident ticket of this category that the dispatch catalog matches is dispatched without an operator; suggest: an operator always confirms (a level-1 category set to suggest covers its children).',
     access: ['admin'],
     params: idParams,
     body: z.strictObject({

@@ -22,7 +22,13 @@ export class TaxonomyService {
     return found(await categories.findCategoryById(this.db, id), 'category');
   }
 
-  async create(input: { code: string; name: string; parentId?: number | null; description?: string; sortOrder?: number }): Promise<categories.CategoryRecord> {
+  async create(input: {
+    code: string;
+    name: string;
+    parentId?: number | null;
+    description?: string;
+    sortOrder?: number;
+  }): Promise<categories.CategoryRecord> {
     let level: 1 | 2 = 1;
     if (input.parentId) {
       const parent = await categories.findCategoryById(this.db, input.parentId);
@@ -42,7 +48,10 @@ export class TaxonomyService {
   }
 
   /** Deactivating a level-1 category deactivates its children; categories are never deleted (tickets refer to them). */
-  async update(id: number, patch: { name?: string; description?: string; active?: boolean; sortOrder?: number; dispatchMode?: 'auto' | 'suggest' }): Promise<categories.CategoryRecord> {
+  async update(
+    id: number,
+    patch: { name?: string; description?: string; active?: boolean; sortOrder?: number; dispatchMode?: 'auto' | 'suggest' },
+  ): Promise<categories.CategoryRecord> {
     return this.db.transaction(async (trx) => {
       const updated = found(await categories.updateCategory(trx, id, patch), 'category');
       if (patch.active === false && updated.level === 1) await categories.deactivateChildren(trx, id);

@@ -11,7 +11,10 @@ import type { TriageService } from './triage.service';
  * same tickets that must not be taken for repeats (the recovery sweep's, once a minute).
  */
 export function triageJobs(ticketIds: readonly number[], idSuffix = '') {
-  return chunks(ticketIds, triageBatchSize).map((batch) => ({ payload: { ticketIds: batch }, options: { jobId: `triage-${batch[0]}-${batch.length}${idSuffix}` } }));
+  return chunks(ticketIds, triageBatchSize).map((batch) => ({
+    payload: { ticketIds: batch },
+    options: { jobId: `triage-${batch[0]}-${batch.length}${idSuffix}` },
+  }));
 }
 
 export function triageHandlers(triage: TriageService): Pick<JobHandlers, 'ticket.triage'> {
@@ -29,11 +32,22 @@ export function triageRecovery(db: Db, queue: JobQueue): PeriodicTask {
     name: 'triage-recovery',
     everyMs: 60_000,
     run: async () => {
-      const stale = await db('tickets').select<Array<{ id: number }>>('id').where({ status: 'new' }).where('created_at', '<', db.raw("now() - interval '1 minute'")).orderBy('id').limit(1_000);
+      const stale = await db('tickets')
+        .select<Array<{ id: number }>>('id')
+        .where({ status: 'new' })
+        .where('created_at', '<', db.raw("now() - interval '1 minute'"))
+        .orderBy('id')
+        .limit(1_000);
       // A per-minute job id: sweeps of several workers in the same minute enqueue once, and a job
       // that failed for good (kept by BullMQ under its id) does not block the retry.
       const minute = Math.floor(Date.now() / 60_000);
-      await queue.enqueueMany('ticket.triage', triageJobs(stale.map(({ id }) => id), `-recovery-${minute}`));
+      await queue.enqueueMany(
+        'ticket.triage',
+        triageJobs(
+          stale.map(({ id }) => id),
+          `-recovery-${minute}`,
+        ),
+      );
     },
   };
 }

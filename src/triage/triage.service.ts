@@ -59,7 +59,8 @@ export class TriageService {
   async ensureModel(): Promise<number> {
     const stored = await models.findActiveModel(this.db);
     if (stored) {
-      if (this.active?.version !== stored.version) this.active = { version: stored.version, classifier: LocalTextClassifier.deserialize(stored.model), createdAt: stored.createdAt };
+      if (this.active?.version !== stored.version)
+        this.active = { version: stored.version, classifier: LocalTextClassifier.deserialize(stored.model), createdAt: stored.createdAt };
       return stored.version;
     }
     // A fresh database: the first process to get here trains the built-in model; the others wait and load it.
@@ -70,7 +71,11 @@ export class TriageService {
         this.active = { version: raced.version, classifier: LocalTextClassifier.deserialize(raced.model) };
         return raced.version;
       }
-      return this.train(defaultTrainingSet.map(([code, text]) => ({ text, label: code })), 'built-in training set (src/triage/default-training-set.ts)', trx);
+      return this.train(
+        defaultTrainingSet.map(([code, text]) => ({ text, label: code })),
+        'built-in training set (src/triage/default-training-set.ts)',
+        trx,
+      );
     });
   }
 
@@ -99,7 +104,9 @@ export class TriageService {
     const stored = await models.findActiveModel(this.db);
     if (!stored || (await countLabelsSince(this.db, stored.createdAt)) < minLabels) return undefined;
     return this.db.transaction(async (trx) => {
-      const locked = await trx.raw<{ rows: Array<{ ok: boolean }> }>('select pg_try_advisory_xact_lock(hashtext(?)) as ok', ['classifier:retrain']);
+      const locked = await trx.raw<{ rows: Array<{ ok: boolean }> }>('select pg_try_advisory_xact_lock(hashtext(?)) as ok', [
+        'classifier:retrain',
+      ]);
       if (!locked.rows[0]?.ok) return undefined;
       const current = await models.findActiveModel(trx);
       if (!current || current.version !== stored.version) return undefined;
@@ -139,9 +146,14 @@ export class TriageService {
     const localConfident = localCategory !== undefined && local.confidence >= this.options.autoApplyConfidence;
 
     const llmPath = this.options.llm;
-    const llm = llmPath && cleaned && local.confidence < llmPath.belowConfidence ? await this.askLlm(llmPath, cleaned, refs.categories) : null;
+    const llm =
+      llmPath && cleaned && local.confidence < llmPath.belowConfidence ? await this.askLlm(llmPath, cleaned, refs.categories) : null;
     const llmUsable = llm && !('error' in llm) ? llm : undefined;
-    const decidedBy = localConfident ? 'local' : llmUsable && llmUsable.category.confidence >= this.options.autoApplyConfidence ? 'llm' : 'none';
+    const decidedBy = localConfident
+      ? 'local'
+      : llmUsable && llmUsable.category.confidence >= this.options.autoApplyConfidence
+        ? 'llm'
+        : 'none';
     const byLlm = decidedBy === 'llm' ? llmUsable! : undefined;
     const urgency = byLlm && urgencyRank[byLlm.urgency] > urgencyRank[rulesUrgency] ? byLlm.urgency : rulesUrgency;
     const category = byLlm
@@ -154,7 +166,9 @@ export class TriageService {
       modelVersion: version,
       category: category ? { id: category.id, code: category.code, name: category.name, confidence: category.confidence } : null,
       alternatives: local.ranking.slice(1, 4).map((r) => ({ code: r.label, confidence: round(r.probability) })),
-      requestType: byLlm ? { value: byLlm.requestType, confidence: byLlm.category.confidence } : { value: rulesType.value, confidence: rulesType.matched ? 0.8 : 0.4 },
+      requestType: byLlm
+        ? { value: byLlm.requestType, confidence: byLlm.category.confidence }
+        : { value: rulesType.value, confidence: rulesType.matched ? 0.8 : 0.4 },
       urgency: { value: urgency, confidence: 0.7 },
       region: region ? { id: region.id, name: region.name } : null,
       department: category ? await this.usualDepartment(category.id) : null,
@@ -201,14 +215,20 @@ export class TriageService {
    * One guarded LLM call: within budget and with the circuit closed, on redacted text, and the
    * answer validated against the taxonomy. Any failure is an answer too ({error}); triage goes on.
    */
-  private async askLlm(path: LlmPath, text: string, categories: Map<string, { id: number; name: string; description: string }>): Promise<TicketClassification['llm']> {
+  private async askLlm(
+    path: LlmPath,
+    text: string,
+    categories: Map<string, { id: number; name: string; description: string }>,
+  ): Promise<TicketClassification['llm']> {
     const allowed = await path.guard.allow();
     if (!allowed.ok) return { error: allowed.reason };
     const codes = [...categories.keys()] as [string, ...string[]];
     try {
       const redact = (value: string) => (path.redactPii ? redactPii(value) : value);
       const sent = [...redact(text)].slice(0, 4_000).join('');
-      const examples = (await this.nearestExamples(text, 3)).filter((e) => categories.has(e.code)).map((e) => ({ text: redact(e.text), code: e.code }));
+      const examples = (await this.nearestExamples(text, 3))
+        .filter((e) => categories.has(e.code))
+        .map((e) => ({ text: redact(e.text), code: e.code }));
       const result = await path.classifier.classify({
         text: sent,
         taxonomy: codes.map((code) => ({ code, name: categories.get(code)!.name, description: categories.get(code)!.description })),
@@ -217,7 +237,8 @@ export class TriageService {
       const tokens = result.usage.promptTokens + result.usage.completionTokens;
       const parsed = llmAnswerSchema(codes).safeParse(result.json);
       await path.guard.record({ ok: parsed.success, tokens });
-      if (!parsed.success) return { error: `malformed LLM answer: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
+      if (!parsed.success)
+        return { error: `malformed LLM answer: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
       const answer = parsed.data;
       return {
         category: { code: answer.category, name: categories.get(answer.category)!.name, confidence: answer.confidence },
@@ -269,7 +290,8 @@ export class TriageService {
     if (!ticket || ticket.status !== 'new') return 'skipped';
     const classification = await this.classify(ticket.description);
     const apply: { categoryId?: number; requestType?: RequestType; urgency?: Urgency; regionId?: number; address?: string } = {};
-    if (ticket.categoryId === null && classification.category && classification.decidedBy !== 'none') apply.categoryId = classification.category.id;
+    if (ticket.categoryId === null && classification.category && classification.decidedBy !== 'none')
+      apply.categoryId = classification.category.id;
     // Tickets that came in by themselves (no operator) take the classifier's type and place.
     if (ticket.createdBy === null) {
       if (ticket.requestType !== 'proxy') apply.requestType = classification.requestType.value;
@@ -277,7 +299,13 @@ export class TriageService {
       if (ticket.address === null && classification.address) apply.address = classification.address;
     }
     if (urgencyRank[classification.urgency.value] > urgencyRank[ticket.urgency]) apply.urgency = classification.urgency.value;
-    const actor: Actor = { kind: 'classifier', name: classification.decidedBy === 'llm' && classification.llm && 'model' in classification.llm ? `llm ${classification.llm.model}` : `local-model v${classification.modelVersion}` };
+    const actor: Actor = {
+      kind: 'classifier',
+      name:
+        classification.decidedBy === 'llm' && classification.llm && 'model' in classification.llm
+          ? `llm ${classification.llm.model}`
+          : `local-model v${classification.modelVersion}`,
+    };
     let classified: TicketRecord;
     try {
       classified = await this.tickets.perform(actor, ticketId, 'classify', { classification, apply }, { readBack: false });
@@ -301,7 +329,13 @@ export class TriageService {
     const byMatter = decision.entry!.byMatter || (decision.entry!.forProxy && ticket.requestType === 'proxy' && ticket.matter !== null);
     if (!confident && !byMatter) return;
     try {
-      await this.tickets.perform(systemActor('auto-dispatch'), ticket.id, 'dispatch', { departmentId: decision.department!.id, expectedVersion: ticket.version }, { readBack: false });
+      await this.tickets.perform(
+        systemActor('auto-dispatch'),
+        ticket.id,
+        'dispatch',
+        { departmentId: decision.department!.id, expectedVersion: ticket.version },
+        { readBack: false },
+      );
     } catch (error) {
       // An operator acted in between: theirs stands.
       if (error instanceof AppError && ['INVALID_TRANSITION', 'NOT_FOUND', 'CONFLICT'].includes(error.code)) return;
@@ -317,7 +351,12 @@ export class TriageService {
     ]);
     this.references = {
       until: Date.now() + referenceCacheMs,
-      categories: new Map(categories.map((c: { id: number; code: string; name: string; description: string }) => [c.code, { id: c.id, name: c.name, description: c.description }])),
+      categories: new Map(
+        categories.map((c: { id: number; code: string; name: string; description: string }) => [
+          c.code,
+          { id: c.id, name: c.name, description: c.description },
+        ]),
+      ),
       regions,
     };
     return this.references;

@@ -38,7 +38,12 @@ describe('authentication', () => {
 
   test('when an admin deactivates a user or changes the password, then the user’s sessions end', async () => {
     const admin = await t.as('admin');
-    const created = await admin.post('/api/v1/users', { username: 'temp.op', displayName: '临时话务员', password: 'temp-password-1', role: 'operator' });
+    const created = await admin.post('/api/v1/users', {
+      username: 'temp.op',
+      displayName: '临时话务员',
+      password: 'temp-password-1',
+      role: 'operator',
+    });
     expect(created.status).toBe(201);
     const login = await t.http.post('/api/v1/auth/login').send({ username: 'temp.op', password: 'temp-password-1' });
     const auth = `Bearer ${login.body.token}`;
@@ -53,12 +58,20 @@ describe('authentication', () => {
 
   test('when an integration uses an API key, then it acts as its user until revoked', async () => {
     const admin = await t.as('admin');
-    const integration = await admin.post('/api/v1/users', { username: 'crm.bot', displayName: '对接系统', password: 'integration-pw-1', role: 'operator' });
+    const integration = await admin.post('/api/v1/users', {
+      username: 'crm.bot',
+      displayName: '对接系统',
+      password: 'integration-pw-1',
+      role: 'operator',
+    });
     const key = await admin.post('/api/v1/api-keys', { name: 'CRM', userId: integration.body.id, scopes: ['read', 'write'] });
     expect(key.status).toBe(201);
     expect(key.body).toMatchObject({ scopes: ['read', 'write'], expiresAt: expect.any(String) });
     expect(key.body.key).toMatch(/^hhk_/);
-    const viaHeader = await t.http.post('/api/v1/tickets').set('X-Api-Key', key.body.key).send({ requestType: 'consult', description: '对接系统转入的咨询' });
+    const viaHeader = await t.http
+      .post('/api/v1/tickets')
+      .set('X-Api-Key', key.body.key)
+      .send({ requestType: 'consult', description: '对接系统转入的咨询' });
     expect(viaHeader.status).toBe(201);
     expect(viaHeader.body.timeline[0].actor.name).toBe('对接系统');
     expect((await t.http.get('/api/v1/auth/me').set('Authorization', `Bearer ${key.body.key}`)).body.via).toBe('api_key');
@@ -68,20 +81,30 @@ describe('authentication', () => {
     expect((await t.http.get('/api/v1/tickets').set('X-Api-Key', key.body.key)).status).toBe(401);
     expect((await admin.delete(`/api/v1/api-keys/${key.body.id}`)).status).toBe(404);
     expect((await t.http.post('/api/v1/auth/logout').set('X-Api-Key', 'hhk_invalid')).status).toBe(401);
-    const audited = (await admin.get('/api/v1/audit-log?userId=' + integration.body.id)).body.items.map((e: { action: string }) => e.action);
+    const audited = (await admin.get('/api/v1/audit-log?userId=' + integration.body.id)).body.items.map(
+      (e: { action: string }) => e.action,
+    );
     expect(audited).toEqual(expect.arrayContaining(['api_key.issued', 'api_key.revoked']));
   });
 
   test('when a key has only the read scope, then it reads but may not act; when it expires, then it stops', async () => {
     const admin = await t.as('admin');
-    const user = await admin.post('/api/v1/users', { username: 'bi.reader', displayName: '报表系统', password: 'integration-pw-2', role: 'supervisor' });
+    const user = await admin.post('/api/v1/users', {
+      username: 'bi.reader',
+      displayName: '报表系统',
+      password: 'integration-pw-2',
+      role: 'supervisor',
+    });
     const key = (await admin.post('/api/v1/api-keys', { name: 'BI', userId: user.body.id, expiresInDays: 30 })).body;
     expect(key.scopes).toEqual(['read']);
     expect(new Date(key.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
     expect((await t.http.get('/api/v1/tickets').set('X-Api-Key', key.key)).status).toBe(200);
     const write = await t.http.post('/api/v1/tickets').set('X-Api-Key', key.key).send({ requestType: 'consult', description: '不应创建' });
     expect(write.status).toBe(403);
-    await t.hub.db('api_keys').update({ expires_at: new Date(Date.now() - 1000) }).where({ id: key.id });
+    await t.hub
+      .db('api_keys')
+      .update({ expires_at: new Date(Date.now() - 1000) })
+      .where({ id: key.id });
     await new Promise((resolve) => setTimeout(resolve, 5_100)); // the credential cache's lifetime
     expect((await t.http.get('/api/v1/tickets').set('X-Api-Key', key.key)).status).toBe(401);
   });
@@ -93,10 +116,16 @@ describe('authentication', () => {
     const refused = await admin.post('/api/v1/api-keys', { name: 'ops', userId: adminId });
     expect(refused.status).toBe(400);
     expect(refused.body.error.message).toMatch(/allowAdmin/);
-    for (const body of [{ name: 'x', userId: adminId, scopes: ['root'] }, { name: 'x', userId: adminId, expiresInDays: 0 }, { name: 'x', userId: adminId, scopes: [] }]) {
+    for (const body of [
+      { name: 'x', userId: adminId, scopes: ['root'] },
+      { name: 'x', userId: adminId, expiresInDays: 0 },
+      { name: 'x', userId: adminId, scopes: [] },
+    ]) {
       expect((await admin.post('/api/v1/api-keys', body)).status).toBe(400);
     }
     expect((await admin.get('/api/v1/api-keys')).body.items.length).toBe(before);
-    expect((await admin.post('/api/v1/api-keys', { name: 'ops', userId: adminId, allowAdmin: true, scopes: ['read'], expiresInDays: 1 })).status).toBe(201);
+    expect(
+      (await admin.post('/api/v1/api-keys', { name: 'ops', userId: adminId, allowAdmin: true, scopes: ['read'], expiresInDays: 1 })).status,
+    ).toBe(201);
   });
 });

@@ -54,7 +54,11 @@ describe('bad input changes nothing and gets a clear 4xx', () => {
 
   test('when the body is not JSON, too large, or of another type, then 400/413/415', async () => {
     const token = await t.token('operator');
-    const broken = await t.http.post('/api/v1/tickets').set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{"requestType":');
+    const broken = await t.http
+      .post('/api/v1/tickets')
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/json')
+      .send('{"requestType":');
     expect(broken.status).toBe(400);
     expect(broken.body.error.message).toMatch(/not valid JSON/);
     const huge = await t.http
@@ -63,7 +67,11 @@ describe('bad input changes nothing and gets a clear 4xx', () => {
       .send({ requestType: 'help', description: 'x'.repeat(70 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('PAYLOAD_TOO_LARGE');
-    const form = await t.http.post('/api/v1/tickets').set('Authorization', `Bearer ${token}`).type('form').send('requestType=help&description=x');
+    const form = await t.http
+      .post('/api/v1/tickets')
+      .set('Authorization', `Bearer ${token}`)
+      .type('form')
+      .send('requestType=help&description=x');
     expect(form.status).toBe(415);
   });
 

@@ -14,7 +14,9 @@ beforeAll(async () => {
   // The sweeps stay out of the way: the tests run them when they mean to.
   t = await startTestHub({ env: { ...twilioEnv(fake.url), CALLBACK_SWEEP_MS: '600000', SLA_SWEEP_MS: '600000' } });
   ids = await demoIds(t.hub);
-  [operator, supervisor, admin, agent, head] = (await Promise.all(['operator', 'supervisor', 'admin', 'agent', 'head'].map((u) => t.as(u)))) as [AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent];
+  [operator, supervisor, admin, agent, head] = (await Promise.all(
+    ['operator', 'supervisor', 'admin', 'agent', 'head'].map((u) => t.as(u)),
+  )) as [AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent];
   // No quiet hours here (the suite may run at night); they have their own unit test.
   const res = await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0, quietHours: { from: '00:00', to: '00:00' } });
   expect(res.status).toBe(200);
@@ -27,7 +29,8 @@ afterAll(async () => {
 let phoneSeq = 0;
 const newPhone = () => `+86137${String(Date.now() % 100000).padStart(5, '0')}${String(phoneSeq++).padStart(3, '0')}`;
 const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone).map((m) => m.body);
-const callbackOf = async (ticketId: number) => (await t.hub.db('callbacks').where({ ticket_id: ticketId }).orderBy('id', 'desc').first()) as Record<string, any>;
+const callbackOf = async (ticketId: number) =>
+  (await t.hub.db('callbacks').where({ ticket_id: ticketId }).orderBy('id', 'desc').first()) as Record<string, any>;
 const ticketNow = async (id: number) => (await operator.get(`/api/v1/tickets/${id}`)).body;
 
 /** A ticket from a caller, handled and replied by the housing bureau. */
@@ -49,7 +52,14 @@ async function sweep() {
 
 /** The citizen texts the hotline; waits until the hub has answered with `expectSent` messages in all. */
 async function say(phone: string, text: string, expectSent: number) {
-  const res = await signedPost(t, '/webhooks/twilio/sms', { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: text, NumMedia: '0' });
+  const res = await signedPost(t, '/webhooks/twilio/sms', {
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: twilioAccount.accountSid,
+    From: phone,
+    To: hotline,
+    Body: text,
+    NumMedia: '0',
+  });
   expect(res.status).toBe(200);
   await eventually(() => sentTo(phone).length >= expectSent);
   await t.hub.queue.drain();
@@ -59,10 +69,15 @@ async function say(phone: string, text: string, expectSent: number) {
 const callsTo = (phone: string) => fake.calls.filter((c) => c.to === phone);
 const callSid = () => `CA${randomBytes(16).toString('hex')}`;
 /** A webhook of the survey call, signed as Twilio signs it. */
-const callWebhook = (pathAndQuery: string, params: Record<string, string>) => signedPost(t, `/webhooks/twilio/survey${pathAndQuery}`, { AccountSid: twilioAccount.accountSid, ...params });
+const callWebhook = (pathAndQuery: string, params: Record<string, string>) =>
+  signedPost(t, `/webhooks/twilio/survey${pathAndQuery}`, { AccountSid: twilioAccount.accountSid, ...params });
 
 /** Time passes for a callback: its next step and its window are due now. */
-const due = (callbackId: number) => t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'"), window_ends_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callbackId });
+const due = (callbackId: number) =>
+  t.hub
+    .db('callbacks')
+    .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'"), window_ends_at: t.hub.db.raw("now() - interval '1 second'") })
+    .where({ id: callbackId });
 
 describe('SMS survey', () => {
   test('when the citizen answers 1, 1, 满意!! and 0, then the three answers are recorded and the ticket is closed (办结)', async () => {
@@ -75,7 +90,14 @@ describe('SMS survey', () => {
     expect(first).toMatch(new RegExp(`^【12345】您好，12345热线对您反映的问题（工单${ticket.number}）进行回访。承办单位是否联系过您？`));
     const count = sentTo(phone).length;
     // Twilio delivers the first answer twice (a webhook retry): it counts once.
-    const first1 = { MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: '1', NumMedia: '0' };
+    const first1 = {
+      MessageSid: `SM${randomBytes(16).toString('hex')}`,
+      AccountSid: twilioAccount.accountSid,
+      From: phone,
+      To: hotline,
+      Body: '1',
+      NumMedia: '0',
+    };
     expect((await signedPost(t, '/webhooks/twilio/sms', first1)).status).toBe(200);
     await eventually(() => sentTo(phone).length >= count + 1);
     expect(sentTo(phone).at(-1)).toMatch(/问题是否已解决/);
@@ -86,7 +108,15 @@ describe('SMS survey', () => {
     expect(await say(phone, '满意!!', count + 3)).toMatch(/意见或建议/);
     expect(await say(phone, '0', count + 4)).toMatch(/感谢/);
     await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
-    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'completed', outcome: 'closed', contacted: true, resolved: true, satisfaction: 'satisfied', comment: null, channel: 'sms' });
+    expect(await callbackOf(ticket.id)).toMatchObject({
+      status: 'completed',
+      outcome: 'closed',
+      contacted: true,
+      resolved: true,
+      satisfaction: 'satisfied',
+      comment: null,
+      channel: 'sms',
+    });
     const close = (await ticketNow(ticket.id)).timeline.at(-1);
     expect(close).toMatchObject({ type: 'close', actor: { kind: 'system', name: 'callback' }, reason: '回访：已解决，满意，办结' });
     // The survey's answers are not tickets.
@@ -109,13 +139,32 @@ describe('SMS survey', () => {
     expect(callback).toMatchObject({ status: 'asking', channel: 'operator' });
     const queue = (await operator.get('/api/v1/callbacks?status=asking&channel=operator')).body.items;
     expect(queue.map((c: { id: number }) => c.id)).toContain(callback.id);
-    const events = (await operator.get(`/api/v1/callbacks/${callback.id}`)).body.events.map((e: { type: string; text: string | null }) => [e.type, e.text]);
-    expect(events).toEqual(expect.arrayContaining([['unclear', 'hello 😀'], ['unclear', '5']]));
+    const events = (await operator.get(`/api/v1/callbacks/${callback.id}`)).body.events.map((e: { type: string; text: string | null }) => [
+      e.type,
+      e.text,
+    ]);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        ['unclear', 'hello 😀'],
+        ['unclear', '5'],
+      ]),
+    );
 
     // The operator's call: not solved, unsatisfied → 重办 to the same department with the citizen's words.
-    const bad = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: true, contacted: true, resolved: 'no', satisfaction: 'unsatisfied' });
+    const bad = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, {
+      reached: true,
+      contacted: true,
+      resolved: 'no',
+      satisfaction: 'unsatisfied',
+    });
     expect(bad.status).toBe(400);
-    const recorded = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: true, contacted: true, resolved: false, satisfaction: 'unsatisfied', comment: '维修后还是漏水' });
+    const recorded = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, {
+      reached: true,
+      contacted: true,
+      resolved: false,
+      satisfaction: 'unsatisfied',
+      comment: '维修后还是漏水',
+    });
     expect(recorded.status).toBe(200);
     expect(recorded.body).toMatchObject({ status: 'completed', outcome: 'reopened' });
     await eventually(async () => (await ticketNow(ticket.id)).status === 'dispatched');
@@ -123,7 +172,9 @@ describe('SMS survey', () => {
     expect(now).toMatchObject({ reopenCount: 1, leadDepartment: { id: ids.department('ZJJ') } });
     expect(now.timeline.at(-1)).toMatchObject({ type: 'reopen', reason: '回访（未解决，不满意）：维修后还是漏水' });
     const clocks = (await operator.get(`/api/v1/tickets/${ticket.id}/clocks`)).body.items;
-    expect(clocks.filter((c: { cycle: number; state: string }) => c.cycle === 1 && c.state === 'running').map((c: { stage: string }) => c.stage)).toEqual(['sign_for', 'reply']);
+    expect(
+      clocks.filter((c: { cycle: number; state: string }) => c.cycle === 1 && c.state === 'running').map((c: { stage: string }) => c.stage),
+    ).toEqual(['sign_for', 'reply']);
     expect((await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: false })).status).toBe(409);
 
     // Handled again and again unsatisfied: the second reopen is a supervisor's call, who finds it unreasonable.
@@ -141,8 +192,13 @@ describe('SMS survey', () => {
     expect(await callbackOf(ticket.id)).toMatchObject({ status: 'completed', outcome: 'review', comment: '要求赔偿十万元' });
     expect((await ticketNow(ticket.id)).status).toBe('replied');
     expect((await operator.get('/api/v1/callbacks?outcome=review')).body.items.map((c: { id: number }) => c.id)).toContain(second.id);
-    expect((await operator.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '超出政策范围' })).status).toBe(403);
-    const reviewed = await supervisor.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '诉求超出政策范围，已解释' });
+    expect(
+      (await operator.post(`/api/v1/callbacks/${second.id}/review`, { decision: 'unreasonable', reason: '超出政策范围' })).status,
+    ).toBe(403);
+    const reviewed = await supervisor.post(`/api/v1/callbacks/${second.id}/review`, {
+      decision: 'unreasonable',
+      reason: '诉求超出政策范围，已解释',
+    });
     expect(reviewed.status).toBe(200);
     expect(reviewed.body).toMatchObject({ unreasonable: true, unreasonableReason: '诉求超出政策范围，已解释' });
     expect((await ticketNow(ticket.id)).status).toBe('closed');
@@ -155,13 +211,20 @@ describe('SMS survey', () => {
     await sweep();
     await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
     const callback = await callbackOf(ticket.id);
-    await t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callback.id });
+    await t.hub
+      .db('callbacks')
+      .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") })
+      .where({ id: callback.id });
     await sweep();
     await eventually(() => sentTo(phone).some((b) => b.startsWith('【12345】提醒：承办单位是否联系过您')));
     await due(callback.id);
     await sweep();
     // The SMS window passed: the phone, tried three times (busy, no answer, an answering machine).
-    for (const [attempt, how] of [[1, 'busy'], [2, 'no-answer'], [3, 'machine']] as const) {
+    for (const [attempt, how] of [
+      [1, 'busy'],
+      [2, 'no-answer'],
+      [3, 'machine'],
+    ] as const) {
       await eventually(() => callsTo(phone).length === attempt);
       expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'phone', attempt });
       const sid = callSid();
@@ -170,15 +233,22 @@ describe('SMS survey', () => {
         expect(answered.text).toMatch(/<Hangup\/>/);
         expect(answered.text).not.toMatch(/<Gather/);
       } else {
-        expect((await callWebhook(`/status?callback=${callback.id}&attempt=${attempt}`, { CallSid: sid, CallStatus: how })).status).toBe(204);
+        expect((await callWebhook(`/status?callback=${callback.id}&attempt=${attempt}`, { CallSid: sid, CallStatus: how })).status).toBe(
+          204,
+        );
         // A repeated status webhook of the same call changes nothing.
         await callWebhook(`/status?callback=${callback.id}&attempt=${attempt}`, { CallSid: sid, CallStatus: how });
-        await t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callback.id });
+        await t.hub
+          .db('callbacks')
+          .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") })
+          .where({ id: callback.id });
       }
       await sweep();
     }
     expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'operator' });
-    const notReached = (await operator.get(`/api/v1/callbacks/${callback.id}`)).body.events.filter((e: { type: string }) => ['call_ended', 'machine'].includes(e.type));
+    const notReached = (await operator.get(`/api/v1/callbacks/${callback.id}`)).body.events.filter((e: { type: string }) =>
+      ['call_ended', 'machine'].includes(e.type),
+    );
     expect(notReached.map((e: { type: string; text: string }) => e.text)).toEqual(['busy', 'no-answer', 'machine_end_beep']);
     const res = await operator.post(`/api/v1/callbacks/${callback.id}/answers`, { reached: false });
     expect(res.body).toMatchObject({ status: 'unreachable', outcome: 'unreachable' });
@@ -209,7 +279,10 @@ describe('SMS survey', () => {
     expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', step: 'contacted', contacted: null });
 
     const callback = await callbackOf(ticket.id);
-    await t.hub.db('callbacks').update({ window_ends_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: callback.id });
+    await t.hub
+      .db('callbacks')
+      .update({ window_ends_at: t.hub.db.raw("now() - interval '1 second'") })
+      .where({ id: callback.id });
     const count = sentTo(phone).length;
     // Too late to count: thanked, and neither an answer nor a new request.
     expect(await say(phone, '1', count + 1)).toMatch(/本次回访已结束/);
@@ -227,9 +300,16 @@ describe('phone survey', () => {
     fake.fail(phone, 1, 503, 20503, 'Service Unavailable');
     await sweep();
     const [call] = await eventually(() => callsTo(phone).length === 1 && callsTo(phone));
-    await eventually(async () => (await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.survey_call', status: 'sent' }).first())?.attempts === 2);
+    await eventually(
+      async () =>
+        (await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.survey_call', status: 'sent' }).first())?.attempts === 2,
+    );
     const callback = await callbackOf(ticket.id);
-    expect(call).toMatchObject({ from: hotline, machineDetection: 'Enable', url: `https://hub.example.test/webhooks/twilio/survey?callback=${callback.id}&attempt=1` });
+    expect(call).toMatchObject({
+      from: hotline,
+      machineDetection: 'Enable',
+      url: `https://hub.example.test/webhooks/twilio/survey?callback=${callback.id}&attempt=1`,
+    });
     expect(call!.statusCallback).toBe(`https://hub.example.test/webhooks/twilio/survey/status?callback=${callback.id}&attempt=1`);
     const sid = callSid();
     const q = `callback=${callback.id}&attempt=1`;
@@ -240,21 +320,34 @@ describe('phone survey', () => {
     expect(greeting.text).toContain(`action="/webhooks/twilio/survey/answer?${q.replace('&', '&amp;')}&amp;step=contacted"`);
     expect(greeting.text).toContain('承办单位是否联系过您？是请按1，否请按2。');
     expect((await callWebhook(`/answer?${q}&step=contacted`, { CallSid: sid, Digits: '1' })).text).toContain('您反映的问题是否已解决');
-    expect((await callWebhook(`/answer?${q}&step=resolved`, { CallSid: sid, Digits: '9' })).text).toMatch(/未能识别您的按键。.*是否已解决/s);
+    expect((await callWebhook(`/answer?${q}&step=resolved`, { CallSid: sid, Digits: '9' })).text).toMatch(
+      /未能识别您的按键。.*是否已解决/s,
+    );
     // A replayed key for a question already answered is answered with the current question.
     expect((await callWebhook(`/answer?${q}&step=contacted`, { CallSid: sid, Digits: '2' })).text).toContain('是否已解决');
-    expect((await callWebhook(`/answer?${q}&step=resolved`, { CallSid: sid, Digits: '1' })).text).toContain('满意请按1，基本满意请按2，不满意请按3');
+    expect((await callWebhook(`/answer?${q}&step=resolved`, { CallSid: sid, Digits: '1' })).text).toContain(
+      '满意请按1，基本满意请按2，不满意请按3',
+    );
     const end = await callWebhook(`/answer?${q}&step=satisfaction`, { CallSid: sid, Digits: '2' });
     expect(end.text).toMatch(/感谢您对12345热线工作的支持.*<Hangup\/>/s);
     expect((await callWebhook(`/status?${q}`, { CallSid: sid, CallStatus: 'completed' })).status).toBe(204);
-    expect(await callbackOf(ticket.id)).toMatchObject({ status: 'completed', channel: 'phone', contacted: true, resolved: true, satisfaction: 'basic', call_sid: sid });
+    expect(await callbackOf(ticket.id)).toMatchObject({
+      status: 'completed',
+      channel: 'phone',
+      contacted: true,
+      resolved: true,
+      satisfaction: 'basic',
+      call_sid: sid,
+    });
     await eventually(async () => (await ticketNow(ticket.id)).status === 'closed');
     expect(callsTo(phone)).toHaveLength(1);
   });
 
   test('when a survey webhook is forged or malformed, then it is refused and nothing changes', async () => {
     const body = { AccountSid: twilioAccount.accountSid, CallSid: callSid(), Digits: '1' };
-    expect((await t.http.post('/webhooks/twilio/survey/answer?callback=1&attempt=1&step=contacted').type('form').send(body)).status).toBe(403);
+    expect((await t.http.post('/webhooks/twilio/survey/answer?callback=1&attempt=1&step=contacted').type('form').send(body)).status).toBe(
+      403,
+    );
     expect((await callWebhook('/answer?callback=1&attempt=1&step=mood', body)).status).toBe(400);
     expect((await callWebhook('/answer?callback=x&attempt=1&step=contacted', body)).status).toBe(400);
     expect((await callWebhook('/status?callback=1&attempt=1', { CallSid: 'not-a-sid', CallStatus: 'busy' })).status).toBe(400);
@@ -271,7 +364,9 @@ describe('callback policies', () => {
     expect(await callbackOf(anonymous.id)).toMatchObject({ status: 'skipped', outcome: 'skipped' });
     await eventually(async () => (await ticketNow(anonymous.id)).status === 'closed');
 
-    expect((await admin.patch('/api/v1/callbacks/settings', { confidential: 'operator', humanCategoryIds: [ids.category('05')] })).status).toBe(200);
+    expect(
+      (await admin.patch('/api/v1/callbacks/settings', { confidential: 'operator', humanCategoryIds: [ids.category('05')] })).status,
+    ).toBe(200);
     const confidential = await replied(newPhone(), { caller: { phone: newPhone(), confidential: true } });
     const wages = await replied(newPhone(), { categoryId: ids.category('0501') });
     await sweep();
@@ -295,7 +390,10 @@ describe('callback policies', () => {
       expect(callsTo(phone)).toHaveLength(0);
       // Morning: the first question goes out on the planned channel.
       await admin.patch('/api/v1/callbacks/settings', { quietHours: { from: '00:00', to: '00:00' } });
-      await t.hub.db('callbacks').update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: waiting.id });
+      await t.hub
+        .db('callbacks')
+        .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") })
+        .where({ id: waiting.id });
       await sweep();
       await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
       expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'sms', remaining_channels: ['phone', 'operator'] });
@@ -306,7 +404,14 @@ describe('callback policies', () => {
 
   test('when settings are malformed or a non-admin changes them, then nothing changes', async () => {
     const before = (await operator.get('/api/v1/callbacks/settings')).body;
-    for (const bad of [{ delayMinutes: -1 }, { quietHours: { from: '25:00', to: '08:00' } }, { satisfactionWeights: { satisfied: 2, basic: 1, unsatisfied: 0 } }, { windowHours: 'long' }, { unknown: 1 }, {}]) {
+    for (const bad of [
+      { delayMinutes: -1 },
+      { quietHours: { from: '25:00', to: '08:00' } },
+      { satisfactionWeights: { satisfied: 2, basic: 1, unsatisfied: 0 } },
+      { windowHours: 'long' },
+      { unknown: 1 },
+      {},
+    ]) {
       expect((await admin.patch('/api/v1/callbacks/settings', bad)).status).toBe(400);
     }
     expect((await operator.patch('/api/v1/callbacks/settings', { delayMinutes: 5 })).status).toBe(403);
@@ -331,19 +436,32 @@ describe('三率 KPIs', () => {
     expect(housing.reopenRate).toBeGreaterThan(0);
     expect(housing.volume).toBeGreaterThan(0);
 
-    const behind = await supervisor.get(`/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=satisfaction&from=${today}&to=${today}`);
+    const behind = await supervisor.get(
+      `/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=satisfaction&from=${today}&to=${today}`,
+    );
     expect(behind.body.items).toHaveLength(2);
     expect(behind.body.items.map((i: { unreasonable: boolean }) => i.unreasonable).sort()).toEqual([false, true]);
 
-    const reopened = await supervisor.get(`/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=reopened&from=${today}&to=${today}`);
+    const reopened = await supervisor.get(
+      `/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=reopened&from=${today}&to=${today}`,
+    );
     expect(reopened.body.items.map((i: { type: string }) => i.type)).toEqual(['reopen']);
-    expect((await supervisor.get(`/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=late_reply&from=${today}&to=${today}`)).body.items).toEqual([]);
+    expect(
+      (
+        await supervisor.get(
+          `/api/v1/kpis/tickets?groupBy=department&key=${ids.department('ZJJ')}&metric=late_reply&from=${today}&to=${today}`,
+        )
+      ).body.items,
+    ).toEqual([]);
     const csv = await supervisor.get(`/api/v1/kpis?groupBy=channel&from=${today}&to=${today}&format=csv`);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);
     expect(csv.text.startsWith('\uFEFF分组,名称,工单量,已回访,未联系上')).toBe(true);
 
     const ranking = (await supervisor.get(`/api/v1/kpis/ranking?from=${today}&to=${today}`)).body.bands;
-    expect(ranking[0]).toMatchObject({ band: '1–50', departments: expect.arrayContaining([expect.objectContaining({ key: String(ids.department('ZJJ')), rank: expect.any(Number) })]) });
+    expect(ranking[0]).toMatchObject({
+      band: '1–50',
+      departments: expect.arrayContaining([expect.objectContaining({ key: String(ids.department('ZJJ')), rank: expect.any(Number) })]),
+    });
 
     const own = (await head.get(`/api/v1/kpis?groupBy=channel&from=${today}&to=${today}`)).body.items;
     expect(own.map((r: { key: string }) => r.key)).toEqual([String(ids.department('ZJJ'))]);

@@ -27,7 +27,10 @@ describe('concurrent changes', () => {
     await t.hub.queue.drain();
     await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') });
     const [agent, head] = [await t.as('agent'), await t.as('head')];
-    const results = await Promise.all([agent.post(`/api/v1/tickets/${ticket.id}/sign-for`, {}), head.post(`/api/v1/tickets/${ticket.id}/sign-for`, {})]);
+    const results = await Promise.all([
+      agent.post(`/api/v1/tickets/${ticket.id}/sign-for`, {}),
+      head.post(`/api/v1/tickets/${ticket.id}/sign-for`, {}),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const events = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'sign_for' });
     expect(events).toHaveLength(1);
@@ -39,12 +42,16 @@ describe('concurrent changes', () => {
     // All of these leave 待分拨, so after the first one none of the others is allowed.
     const supervisor = await t.as('supervisor');
     const attempts = await Promise.all([
-      ...['ZJJ', 'CGJ', 'GAJ', 'RSJ'].map((code) => operator.post(`/api/v1/tickets/${ticket.id}/dispatch`, { departmentId: ids.department(code) })),
+      ...['ZJJ', 'CGJ', 'GAJ', 'RSJ'].map((code) =>
+        operator.post(`/api/v1/tickets/${ticket.id}/dispatch`, { departmentId: ids.department(code) }),
+      ),
       supervisor.post(`/api/v1/tickets/${ticket.id}/resolve-directly`, { answer: '已解答' }),
     ]);
     expect(attempts.filter((r) => r.status === 200)).toHaveLength(1);
     expect(attempts.filter((r) => r.status === 409)).toHaveLength(4);
-    expect(await t.hub.db('ticket_events').where({ ticket_id: ticket.id }).whereIn('type', ['dispatch', 'resolve_directly'])).toHaveLength(1);
+    expect(await t.hub.db('ticket_events').where({ ticket_id: ticket.id }).whereIn('type', ['dispatch', 'resolve_directly'])).toHaveLength(
+      1,
+    );
     expect((await t.hub.db('ticket_assignments').where({ ticket_id: ticket.id, role: 'lead' })).length).toBeLessThanOrEqual(1);
   });
 

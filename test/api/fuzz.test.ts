@@ -8,8 +8,19 @@ import { startTestHub, type TestHub } from '../support/test-hub';
  */
 let t: TestHub;
 let doc: { paths: Record<string, Record<string, Operation>> };
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; anyOf?: Schema[]; oneOf?: Schema[]; required?: string[] };
-type Operation = { parameters?: Array<{ name: string; in: string; schema?: Schema }>; requestBody?: { content: Record<string, { schema: Schema }> } };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  required?: string[];
+};
+type Operation = {
+  parameters?: Array<{ name: string; in: string; schema?: Schema }>;
+  requestBody?: { content: Record<string, { schema: Schema }> };
+};
 
 beforeAll(async () => {
   t = await startTestHub({ env: { API_DOCS_PUBLIC: 'true' } });
@@ -17,9 +28,35 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const nasty = fc.constantFrom('', ' ', '0', '-1', '1e309', 'null', '[]', '{}', '%', '\u0000', '\ud800', '😀', '<script>', "' or 1=1 --", 'a'.repeat(5_000), '2026-02-30', '9999999999999999999999');
+const nasty = fc.constantFrom(
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1e309',
+  'null',
+  '[]',
+  '{}',
+  '%',
+  '\u0000',
+  '\ud800',
+  '😀',
+  '<script>',
+  "' or 1=1 --",
+  'a'.repeat(5_000),
+  '2026-02-30',
+  '9999999999999999999999',
+);
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), nasty);
-const anything: fc.Arbitrary<unknown> = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }));
+const anything: fc.Arbitrary<unknown> = fc.oneof(
+  text,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 5 }), fc.integer(), { maxKeys: 2 }),
+);
 
 /** A value shaped like the schema most of the time, anything else sometimes. */
 function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
@@ -41,11 +78,16 @@ function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> 
   return fc.oneof({ weight: 4, arbitrary: shaped }, { weight: 1, arbitrary: anything });
 }
 
-const pathValue = fc.oneof(fc.integer({ min: 1, max: 30 }).map(String), fc.constantFrom('0', '-1', '999999999', '9007199254740993', 'abc', '%00', '%E4%B8%AD', '1.5'));
+const pathValue = fc.oneof(
+  fc.integer({ min: 1, max: 30 }).map(String),
+  fc.constantFrom('0', '-1', '999999999', '9007199254740993', 'abc', '%00', '%E4%B8%AD', '1.5'),
+);
 
 test('when every route is sent generated input, then nothing answers 5xx or hangs', async () => {
   const tokens = { admin: await t.token('admin'), agent: await t.token('agent'), anonymous: undefined };
-  const operations = Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+  const operations = Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, op })),
+  );
   expect(operations.length).toBeGreaterThan(100);
   const failures: string[] = [];
   const deadline = Date.now() + 45_000;
@@ -63,7 +105,9 @@ test('when every route is sent generated input, then nothing answers 5xx or hang
     for (const sample of fc.sample(input, { numRuns: 30, seed: 20261204 + index })) {
       let i = 0;
       const url = path.replace(/\{\w+\}/g, () => sample.pathValues[i++]!);
-      const search = new URLSearchParams(Object.entries(sample.query).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : String(JSON.stringify(v))])).toString();
+      const search = new URLSearchParams(
+        Object.entries(sample.query).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : String(JSON.stringify(v))]),
+      ).toString();
       const request = t.http[method as 'get'](`${url}${search ? `?${search}` : ''}`).timeout(5_000);
       const token = tokens[sample.as];
       if (token) request.set('Authorization', `Bearer ${token}`);
@@ -73,7 +117,10 @@ test('when every route is sent generated input, then nothing answers 5xx or hang
         const res = await request;
         // A channel this hub has not configured answers 503 NOT_READY, as documented; any other 5xx is a bug.
         const notConfigured = res.status === 503 && res.body?.error?.code === 'NOT_READY';
-        if (res.status >= 500 && !notConfigured) failures.push(`${method.toUpperCase()} ${url}?${search} as ${sample.as} body ${JSON.stringify(sample.body)?.slice(0, 200)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+        if (res.status >= 500 && !notConfigured)
+          failures.push(
+            `${method.toUpperCase()} ${url}?${search} as ${sample.as} body ${JSON.stringify(sample.body)?.slice(0, 200)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`,
+          );
       } catch (error) {
         failures.push(`${method.toUpperCase()} ${url} as ${sample.as}: ${(error as Error).message}`);
       }

@@ -65,13 +65,21 @@ describe('a body that cannot be decoded', () => {
     ['deflate', 'POST', '/api/v1/tickets'],
     ['br', 'POST', '/api/v1/tickets'],
   ])('when Content-Encoding %s is claimed for a plain body, then 400, not 500', async (encoding, _method, path) => {
-    const res = await t.http.post(path).set('Content-Type', 'application/json').set('Content-Encoding', encoding).send('{"username":"admin"}');
+    const res = await t.http
+      .post(path)
+      .set('Content-Type', 'application/json')
+      .set('Content-Encoding', encoding)
+      .send('{"username":"admin"}');
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('VALIDATION_FAILED');
   });
 
   test('when a Twilio webhook claims gzip, then 400 before the signature is even read', async () => {
-    const res = await t.http.post('/webhooks/twilio/sms').set('Content-Type', 'application/x-www-form-urlencoded').set('Content-Encoding', 'gzip').send('From=1');
+    const res = await t.http
+      .post('/webhooks/twilio/sms')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .set('Content-Encoding', 'gzip')
+      .send('From=1');
     expect(res.status).toBe(400);
   });
 

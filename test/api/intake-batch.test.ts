@@ -25,24 +25,34 @@ afterAll(async () => {
 let phoneSeq = 0;
 const newPhone = () => `+861370000${String(1000 + phoneSeq++).padStart(4, '0')}`;
 const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone);
-const sms = (phone: string, text: string) => ({ MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: phone, To: hotline, Body: text, NumMedia: '0' });
+const sms = (phone: string, text: string) => ({
+  MessageSid: `SM${randomBytes(16).toString('hex')}`,
+  AccountSid: twilioAccount.accountSid,
+  From: phone,
+  To: hotline,
+  Body: text,
+  NumMedia: '0',
+});
 
 /** Stored as the webhook stores it, but without its job: a later job's batch takes it. */
 async function store(phone: string, text: string): Promise<number> {
-  const [stored] = await insertInbound(t.hub.db, [{
-    channel: 'sms',
-    providerId: `SM${randomBytes(16).toString('hex')}`,
-    from: { phone },
-    text,
-    media: [],
-    receivedAt: new Date(),
-    raw: {},
-  }]);
+  const [stored] = await insertInbound(t.hub.db, [
+    {
+      channel: 'sms',
+      providerId: `SM${randomBytes(16).toString('hex')}`,
+      from: { phone },
+      text,
+      media: [],
+      receivedAt: new Date(),
+      raw: {},
+    },
+  ]);
   return stored!.record.id;
 }
 
 const message = (id: number) => t.hub.db('inbound_messages').where({ id }).first();
-const ticketsOf = (phone: string) => t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*').orderBy('t.id');
+const ticketsOf = (phone: string) =>
+  t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*').orderBy('t.id');
 
 async function viaWebhook(phone: string, text: string, sentCount: number) {
   expect((await signedPost(t, '/webhooks/twilio/sms', sms(phone, text))).status).toBe(200);
@@ -106,7 +116,14 @@ test('when many kinds of message land in one batch, then each is handled as it w
   const toB = await eventually(() => sentTo(b).length === 2 && sentTo(b));
   expect(toB[0]!.body).toContain(ticketB.number);
   expect(toB[1]!.body).toMatch(/补充的信息已记入工单/);
-  await eventually(() => sentTo(a).length === 1 && sentTo(asker).length === 1 && sentTo(stopper).length === 1 && sentTo(silent).length === 1 && sentTo(unsubscribed).length === 2);
+  await eventually(
+    () =>
+      sentTo(a).length === 1 &&
+      sentTo(asker).length === 1 &&
+      sentTo(stopper).length === 1 &&
+      sentTo(silent).length === 1 &&
+      sentTo(unsubscribed).length === 2,
+  );
   expect(sentTo(asker)[0]!.body).toMatch(/未查询到工单20200101-99999/);
   expect(sentTo(stopper)[0]!.body).toMatch(/已退订/);
   expect(sentTo(unsubscribed)[1]!.body).toContain((await ticketsOf(unsubscribed))[0].number);
@@ -121,13 +138,26 @@ test('when a burst of new requests lands in one batch, then their tickets are nu
   expect(numbers.every((n) => n.length === 1)).toBe(true);
   const sequence = numbers.map(([n]) => Number(n!.split('-')[1]));
   expect(sequence).toEqual(sequence.map((_, i) => sequence[0]! + i));
-  expect(await t.hub.db('outbox').whereIn('ticket_id', t.hub.db('tickets').select('id').whereIn('number', numbers.flat())).where({ kind: 'citizen.intake_ack' })).toHaveLength(30);
+  expect(
+    await t.hub
+      .db('outbox')
+      .whereIn('ticket_id', t.hub.db('tickets').select('id').whereIn('number', numbers.flat()))
+      .where({ kind: 'citizen.intake_ack' }),
+  ).toHaveLength(30);
   await eventually(() => phones.every((phone) => sentTo(phone).length === 1));
 });
 
 test('when webhooks arrive together, including the same one twice, then one statement stores each message once', async () => {
   const receive = (providerId: string, phone: string, text: string) =>
-    t.hub.services.intake.receive({ channel: 'sms', providerId, from: { phone }, text, media: [], receivedAt: new Date(), raw: { MessageSid: providerId } });
+    t.hub.services.intake.receive({
+      channel: 'sms',
+      providerId,
+      from: { phone },
+      text,
+      media: [],
+      receivedAt: new Date(),
+      raw: { MessageSid: providerId },
+    });
   const [phoneA, phoneB, phoneC] = [newPhone(), newPhone(), newPhone()];
   const replayed = `SM${randomBytes(16).toString('hex')}`;
   const earlier = `SM${randomBytes(16).toString('hex')}`;
@@ -142,7 +172,10 @@ test('when webhooks arrive together, including the same one twice, then one stat
   expect(answers.map((a) => a.duplicate)).toEqual([false, false, true, true]);
   expect(answers[2]!.messageId).toBe(answers[0]!.messageId);
   expect(answers[3]!.messageId).toBe(before.messageId);
-  const stored = await t.hub.db('inbound_messages').whereIn('id', [answers[0]!.messageId, answers[1]!.messageId]).select('xmin', 'provider_id', 'raw');
+  const stored = await t.hub
+    .db('inbound_messages')
+    .whereIn('id', [answers[0]!.messageId, answers[1]!.messageId])
+    .select('xmin', 'provider_id', 'raw');
   expect(new Set(stored.map((row) => row.xmin)).size).toBe(1);
   expect(stored.find((row) => row.provider_id === replayed)!.raw).toEqual({ MessageSid: replayed });
   expect(await t.hub.db('inbound_messages').where({ provider_id: replayed })).toHaveLength(1);
@@ -154,7 +187,15 @@ test('when the database refuses one message of webhooks that arrive together, th
   const repair = await refuseInserts(t.hub.db, 'inbound_messages', 'text', '毒短信');
   try {
     const receive = (phone: string, text: string) =>
-      t.hub.services.intake.receive({ channel: 'sms', providerId: `SM${randomBytes(16).toString('hex')}`, from: { phone }, text, media: [], receivedAt: new Date(), raw: {} });
+      t.hub.services.intake.receive({
+        channel: 'sms',
+        providerId: `SM${randomBytes(16).toString('hex')}`,
+        from: { phone },
+        text,
+        media: [],
+        receivedAt: new Date(),
+        raw: {},
+      });
     const [phoneA, phoneB] = [newPhone(), newPhone()];
     const outcomes = await Promise.allSettled([receive(phoneA, '排水沟堵塞'), receive(newPhone(), '毒短信'), receive(phoneB, '树枝压线')]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
@@ -169,7 +210,10 @@ test('when a stored message lost its job (a Redis flush, a crash before the enqu
   const phone = newPhone();
   const id = await store(phone, '路口信号灯坏了');
   expect(await t.hub.services.intake.sweep()).toBe(false); // not yet: its job may still be on its way
-  await t.hub.db('inbound_messages').where({ id }).update({ created_at: t.hub.db.raw("now() - interval '31 seconds'") });
+  await t.hub
+    .db('inbound_messages')
+    .where({ id })
+    .update({ created_at: t.hub.db.raw("now() - interval '31 seconds'") });
   expect(await t.hub.services.intake.sweep()).toBe(true);
   await eventually(async () => (await message(id)).status === 'processed');
   expect(await ticketsOf(phone)).toHaveLength(1);

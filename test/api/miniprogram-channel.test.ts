@@ -12,7 +12,14 @@ let t: TestHub;
 beforeAll(async () => {
   wechat = await startFakeWeChat(app);
   t = await startTestHub({
-    env: { WECHAT_APPID: app.appId, WECHAT_SECRET: app.secret, WECHAT_API_BASE: wechat.url, WECHAT_STATUS_TEMPLATE_ID: 'TPL-status', OUTBOX_RETRY_BASE_MS: '50', OUTBOX_SWEEP_MS: '200' },
+    env: {
+      WECHAT_APPID: app.appId,
+      WECHAT_SECRET: app.secret,
+      WECHAT_API_BASE: wechat.url,
+      WECHAT_STATUS_TEMPLATE_ID: 'TPL-status',
+      OUTBOX_RETRY_BASE_MS: '50',
+      OUTBOX_SWEEP_MS: '200',
+    },
   });
 });
 afterAll(async () => {
@@ -29,7 +36,11 @@ async function citizen() {
   return {
     openid,
     token: login.body.token as string,
-    send: (body: object) => t.http.post('/api/mp/v1/messages').set('Authorization', auth).send({ clientMessageId: randomUUID(), ...body }),
+    send: (body: object) =>
+      t.http
+        .post('/api/mp/v1/messages')
+        .set('Authorization', auth)
+        .send({ clientMessageId: randomUUID(), ...body }),
     get: (path: string) => t.http.get(`/api/mp/v1${path}`).set('Authorization', auth),
   };
 }
@@ -70,12 +81,20 @@ describe('mini-program', () => {
     expect(again.body).toEqual({ messageId: sent.body.messageId, duplicate: true });
     const ticket = await firstTicket(c);
     const row = await t.hub.db('tickets').where({ id: ticket.id }).first();
-    expect(row).toMatchObject({ channel: 'miniprogram', address: '东城区东华街道滨河社区2号门', description: '小区门口的下水道井盖缺失，很危险' });
+    expect(row).toMatchObject({
+      channel: 'miniprogram',
+      address: '东城区东华街道滨河社区2号门',
+      description: '小区门口的下水道井盖缺失，很危险',
+    });
     const chat = await eventually(async () => {
       const items = (await c.get('/messages')).body.items;
       return items.length === 2 && items;
     });
-    expect(chat[0]).toMatchObject({ direction: 'in', text: body.text, media: [{ url: 'cloud://prod-1a2b/uploads/manhole.jpg', contentType: 'image/jpeg' }] });
+    expect(chat[0]).toMatchObject({
+      direction: 'in',
+      text: body.text,
+      media: [{ url: 'cloud://prod-1a2b/uploads/manhole.jpg', contentType: 'image/jpeg' }],
+    });
     expect(chat[1]).toMatchObject({ direction: 'out' });
     expect(chat[1].text).toContain(ticket.number);
     expect((await c.get(`/messages?after=${encodeURIComponent(chat[1].at)}`)).body.items).toEqual([]);
@@ -110,7 +129,10 @@ describe('mini-program', () => {
     await eventually(() => wechat.subscribeMessages.find((m) => m.touser === other.openid));
     expect(wechat.tokensIssued()).toBe(issued + 1);
     // The send's outcome is recorded just after WeChat answered.
-    await eventually(async () => (await t.hub.db('outbox').where({ ticket_id: second.id, kind: 'citizen.ticket_status', status: 'sent' }).first()) !== undefined);
+    await eventually(
+      async () =>
+        (await t.hub.db('outbox').where({ ticket_id: second.id, kind: 'citizen.ticket_status', status: 'sent' }).first()) !== undefined,
+    );
     const row = await t.hub.db('outbox').where({ ticket_id: second.id, kind: 'citizen.ticket_status', status: 'sent' }).first();
     expect(row).toMatchObject({ attempts: 1, last_error: null });
   });
@@ -144,7 +166,10 @@ describe('mini-program', () => {
     const pushed = await eventually(() => events.find((e) => e.type === 'ticket'));
     expect(pushed).toMatchObject({ status: 'dispatched', number: ticket.number });
     const subscription = await eventually(() => wechat.subscribeMessages.find((m) => m.touser === c.openid));
-    expect(subscription).toMatchObject({ template_id: 'TPL-status', data: { character_string1: { value: ticket.number }, phrase2: { value: '已派单' } } });
+    expect(subscription).toMatchObject({
+      template_id: 'TPL-status',
+      data: { character_string1: { value: ticket.number }, phrase2: { value: '已派单' } },
+    });
     socket.close();
 
     const view = (await c.get(`/tickets/${ticket.id}`)).body;
@@ -198,7 +223,9 @@ describe('mini-program', () => {
 
   test('when a replied ticket is called back in the mini-program, then a survey card comes, only its citizen answers it, once, and the answers close the ticket', async () => {
     const admin = await t.as('admin');
-    expect((await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0, quietHours: { from: '00:00', to: '00:00' } })).status).toBe(200);
+    expect((await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0, quietHours: { from: '00:00', to: '00:00' } })).status).toBe(
+      200,
+    );
     const c = await citizen();
     await c.send({ text: '小区门口井盖松动' });
     const ticket = await firstTicket(c);

@@ -37,11 +37,17 @@ describe('operations endpoints', () => {
 
   test('when /metrics is scraped from elsewhere, then 403 unless the token is given', async () => {
     expect((await t.http.get('/metrics').set('X-Forwarded-For', '203.0.113.9')).status).toBe(403);
-    const withToken = await startTestHub({ queue: 'in-process', env: { METRICS_TOKEN: 'scrape-token-0123456789', API_DOCS_PUBLIC: 'true' } });
+    const withToken = await startTestHub({
+      queue: 'in-process',
+      env: { METRICS_TOKEN: 'scrape-token-0123456789', API_DOCS_PUBLIC: 'true' },
+    });
     try {
       expect((await withToken.http.get('/metrics')).status).toBe(403);
       expect((await withToken.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789')).status).toBe(403);
-      expect((await withToken.http.get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789').set('X-Forwarded-For', '203.0.113.9')).status).toBe(200);
+      expect(
+        (await withToken.http.get('/metrics').set('Authorization', 'Bearer scrape-token-0123456789').set('X-Forwarded-For', '203.0.113.9'))
+          .status,
+      ).toBe(200);
       expect((await withToken.http.get('/api/openapi.json')).status).toBe(200);
     } finally {
       await withToken.close();
@@ -60,11 +66,30 @@ describe('operations endpoints', () => {
     const doc = (await t.http.get('/api/openapi.json').set('Authorization', auth)).body;
     expect(doc.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/tickets', '/api/v1/tickets/{id}', '/api/v1/tickets/{id}/sign-for', '/api/v1/tickets/{id}/review-return', '/api/v1/regions', '/api/v1/users']));
-    expect(paths).toEqual(expect.arrayContaining(['/webhooks/twilio/sms', '/webhooks/twilio/sms/status', '/webhooks/slack/events', '/api/mp/v1/messages', '/api/mp/v1/tickets/{id}']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/tickets',
+        '/api/v1/tickets/{id}',
+        '/api/v1/tickets/{id}/sign-for',
+        '/api/v1/tickets/{id}/review-return',
+        '/api/v1/regions',
+        '/api/v1/users',
+      ]),
+    );
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/webhooks/twilio/sms',
+        '/webhooks/twilio/sms/status',
+        '/webhooks/slack/events',
+        '/api/mp/v1/messages',
+        '/api/mp/v1/tickets/{id}',
+      ]),
+    );
     // Upholding a return needs the department to re-dispatch to; the document says so.
     const review = doc.paths['/api/v1/tickets/{id}/review-return'].post.requestBody.content['application/json'].schema;
-    const uphold = review.oneOf.find((variant: { properties: { decision: { const?: string; enum?: string[] } } }) => [variant.properties.decision.const, ...(variant.properties.decision.enum ?? [])].includes('uphold'));
+    const uphold = review.oneOf.find((variant: { properties: { decision: { const?: string; enum?: string[] } } }) =>
+      [variant.properties.decision.const, ...(variant.properties.decision.enum ?? [])].includes('uphold'),
+    );
     expect(uphold.required).toContain('departmentId');
     // Answers are documented with their schemas.
     expect(doc.paths['/api/v1/tickets/{id}'].get.responses['200'].content['application/json'].schema.$ref).toMatch(/TicketDetail/);

@@ -24,7 +24,11 @@ describe('the outbox leaves nothing behind', () => {
     expect(row.kind).toBe('department.ticket_action');
     for (const user of [agent, head]) {
       const items = (await user.get('/api/v1/notifications')).body.items;
-      expect(items).toEqual(expect.arrayContaining([expect.objectContaining({ ticketId: ticket.id, title: `工单${ticket.number}：派单`, kind: 'department.ticket_action' })]));
+      expect(items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ ticketId: ticket.id, title: `工单${ticket.number}：派单`, kind: 'department.ticket_action' }),
+        ]),
+      );
     }
     expect((await cgAgent.get('/api/v1/notifications')).body.items.some((n: { ticketId: number }) => n.ticketId === ticket.id)).toBe(false);
     // Delivered once per person, whatever the retries.
@@ -32,25 +36,30 @@ describe('the outbox leaves nothing behind', () => {
     expect((await t.hub.db('notifications').where({ ticket_id: ticket.id, kind: 'department.ticket_action' })).length).toBe(2);
   });
 
-  test.each(['sms', 'miniprogram', 'slack', 'voice', 'department'])('when a %s message has waited an hour on this hub, then it is delivered or cancelled with the reason, never left pending', async (channel) => {
-    const ids = await demoIds(t.hub);
-    const [row] = await t.hub
-      .db('outbox')
-      .insert({
-        kind: channel === 'department' ? 'department.ticket_action' : channel === 'slack' ? 'chat.alert' : 'citizen.intake_ack',
-        channel,
-        recipient: JSON.stringify(channel === 'department' ? { departmentId: ids.department('ZJJ') } : { phone: '+8613900000000', chatChannel: 'C0123ABCD' }),
-        payload: JSON.stringify({ number: '20261204-00001', action: 'dispatch', status: 'dispatched', text: '测试' }),
-        created_at: new Date(Date.now() - 2 * 3_600_000),
-        next_attempt_at: new Date(Date.now() - 2 * 3_600_000),
-      })
-      .returning('id');
-    await t.hub.services.notify.sweep();
-    const settled = await eventually(async () => {
-      const r = await t.hub.db('outbox').where({ id: row.id }).first();
-      return ['sent', 'cancelled'].includes(r.status) && r;
-    });
-    if (channel === 'department') expect(settled.status).toBe('sent');
-    else expect(settled).toMatchObject({ status: 'cancelled', last_error: `no sender for channel ${channel} is configured on this hub` });
-  });
+  test.each(['sms', 'miniprogram', 'slack', 'voice', 'department'])(
+    'when a %s message has waited an hour on this hub, then it is delivered or cancelled with the reason, never left pending',
+    async (channel) => {
+      const ids = await demoIds(t.hub);
+      const [row] = await t.hub
+        .db('outbox')
+        .insert({
+          kind: channel === 'department' ? 'department.ticket_action' : channel === 'slack' ? 'chat.alert' : 'citizen.intake_ack',
+          channel,
+          recipient: JSON.stringify(
+            channel === 'department' ? { departmentId: ids.department('ZJJ') } : { phone: '+8613900000000', chatChannel: 'C0123ABCD' },
+          ),
+          payload: JSON.stringify({ number: '20261204-00001', action: 'dispatch', status: 'dispatched', text: '测试' }),
+          created_at: new Date(Date.now() - 2 * 3_600_000),
+          next_attempt_at: new Date(Date.now() - 2 * 3_600_000),
+        })
+        .returning('id');
+      await t.hub.services.notify.sweep();
+      const settled = await eventually(async () => {
+        const r = await t.hub.db('outbox').where({ id: row.id }).first();
+        return ['sent', 'cancelled'].includes(r.status) && r;
+      });
+      if (channel === 'department') expect(settled.status).toBe('sent');
+      else expect(settled).toMatchObject({ status: 'cancelled', last_error: `no sender for channel ${channel} is configured on this hub` });
+    },
+  );
 });

@@ -19,12 +19,25 @@ afterAll(() => hub.close());
 
 const digits = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(''));
 const mobile = fc.tuple(fc.constantFrom('3', '5', '7', '8', '9'), digits(9)).map(([second, rest]) => `1${second}${rest}`);
-const idNumber = fc.tuple(fc.constantFrom('110101', '440305', '620102'), digits(11), fc.constantFrom('0', '7', 'X')).map(([area, middle, last]) => `${area}${middle}${last}`);
-const bankCard = fc.tuple(fc.constantFrom('6222', '6217', '4367'), digits(12), fc.constantFrom('', '1', '123')).map(([bin, rest, tail]) => `${bin}${rest}${tail}`);
-const email = fc.tuple(fc.stringMatching(/^[a-z][a-z0-9.]{2,10}$/), fc.constantFrom('qq.com', 'example.cn', '163.com')).map(([user, domain]) => `${user}@${domain}`);
+const idNumber = fc
+  .tuple(fc.constantFrom('110101', '440305', '620102'), digits(11), fc.constantFrom('0', '7', 'X'))
+  .map(([area, middle, last]) => `${area}${middle}${last}`);
+const bankCard = fc
+  .tuple(fc.constantFrom('6222', '6217', '4367'), digits(12), fc.constantFrom('', '1', '123'))
+  .map(([bin, rest, tail]) => `${bin}${rest}${tail}`);
+const email = fc
+  .tuple(fc.stringMatching(/^[a-z][a-z0-9.]{2,10}$/), fc.constantFrom('qq.com', 'example.cn', '163.com'))
+  .map(([user, domain]) => `${user}@${domain}`);
 /** A mobile number as people type it: plain, spaced, dashed, with +86. */
 const typedMobile = fc.tuple(mobile, fc.constantFrom('plain', 'spaced', 'dashed', 'plus86')).map(([m, style]) => {
-  const typed = style === 'spaced' ? `${m.slice(0, 3)} ${m.slice(3, 7)} ${m.slice(7)}` : style === 'dashed' ? `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}` : style === 'plus86' ? `+86${m}` : m;
+  const typed =
+    style === 'spaced'
+      ? `${m.slice(0, 3)} ${m.slice(3, 7)} ${m.slice(7)}`
+      : style === 'dashed'
+        ? `${m.slice(0, 3)}-${m.slice(3, 7)}-${m.slice(7)}`
+        : style === 'plus86'
+          ? `+86${m}`
+          : m;
   return { typed, number: m };
 });
 
@@ -83,7 +96,9 @@ describe('personal data never reaches a department in clear', () => {
     const phone = `+86136${String(Date.now()).slice(-8)}`;
     const sms = (body: string) => inboundSms(phone, body);
     await signedPost(t, '/webhooks/twilio/sms', sms('楼道灯不亮'));
-    const ticket = (await eventually(async () => t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).first('t.id'))) as { id: number };
+    const ticket = (await eventually(async () =>
+      t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).first('t.id'),
+    )) as { id: number };
     await eventually(async () => (await t.hub.db('tickets').where({ id: ticket.id }).first()).status === 'triage');
     await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ') });
     await signedPost(t, '/webhooks/twilio/sms', sms('补充：我的另一个号码是13911112222'));

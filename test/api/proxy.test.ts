@@ -8,11 +8,14 @@ let t: TestHub;
 let ids: Awaited<ReturnType<typeof demoIds>>;
 let admin: AuthedAgent, seat: AuthedAgent, runner: AuthedAgent, runner2: AuthedAgent, supervisor: AuthedAgent;
 let runnerId: number, runner2Id: number;
-const matterId = async (name: string) => ((await admin.get('/api/v1/proxy/matters')).body.items as Array<{ id: number; name: string }>).find((m) => m.name === name)!.id;
+const matterId = async (name: string) =>
+  ((await admin.get('/api/v1/proxy/matters')).body.items as Array<{ id: number; name: string }>).find((m) => m.name === name)!.id;
 
 beforeAll(async () => {
   postal = await startFakePostal(postalKey);
-  t = await startTestHub({ env: { POSTAL_API_URL: postal.url, POSTAL_API_KEY: postalKey, PROXY_SWEEP_MS: '600000', CALLBACK_SWEEP_MS: '600000' } });
+  t = await startTestHub({
+    env: { POSTAL_API_URL: postal.url, POSTAL_API_KEY: postalKey, PROXY_SWEEP_MS: '600000', CALLBACK_SWEEP_MS: '600000' },
+  });
   ids = await demoIds(t.hub);
   admin = await t.as('admin');
   seat = await t.as('proxy');
@@ -20,11 +23,21 @@ beforeAll(async () => {
   supervisor = await t.as('supervisor');
   runnerId = ((await t.hub.db('users').where({ username: 'runner' }).first()) as { id: number }).id;
   // A second runner of the county team: only 石门村, only 高龄补贴.
-  const created = await admin.post('/api/v1/users', { username: 'runner2', displayName: '赵敏（网格员）', password: 'runner2-12345', role: 'runner', departmentId: ids.department('XSPT') });
+  const created = await admin.post('/api/v1/users', {
+    username: 'runner2',
+    displayName: '赵敏（网格员）',
+    password: 'runner2-12345',
+    role: 'runner',
+    departmentId: ids.department('XSPT'),
+  });
   expect(created.status).toBe(201);
   runner2Id = created.body.id;
   runner2 = await t.as('runner2');
-  const profile = await admin.put(`/api/v1/proxy/runners/${runner2Id}`, { kind: 'grid_worker', gridRegionIds: [ids.region('990121200201')], matterIds: [await matterId('高龄补贴')] });
+  const profile = await admin.put(`/api/v1/proxy/runners/${runner2Id}`, {
+    kind: 'grid_worker',
+    gridRegionIds: [ids.region('990121200201')],
+    matterIds: [await matterId('高龄补贴')],
+  });
   expect(profile.status).toBe(200);
 });
 afterAll(async () => {
@@ -34,7 +47,8 @@ afterAll(async () => {
 
 const orderOf = async (ticketId: number) => (await t.hub.db('proxy_orders').where({ ticket_id: ticketId }).first()) as Record<string, any>;
 const ticketNow = async (id: number) => (await seat.get(`/api/v1/tickets/${id}`)).body;
-const post = (who: AuthedAgent, orderId: number, step: string, body: object = {}) => who.post(`/api/v1/proxy/orders/${orderId}/${step}`, body);
+const post = (who: AuthedAgent, orderId: number, step: string, body: object = {}) =>
+  who.post(`/api/v1/proxy/orders/${orderId}/${step}`, body);
 
 /** A 代办 request taken at the seat and dispatched by the catalog to the county's runner team. */
 async function proxyOrder(matter: string, regionCode = '990121200201', phone = '13911112222') {
@@ -53,9 +67,24 @@ async function proxyOrder(matter: string, regionCode = '990121200201', phone = '
 
 describe('matters catalog', () => {
   test('when the catalog is read, then the seeds’ high-frequency matters are there, each with its legal limit as a reply policy', async () => {
-    const matters = (await seat.get('/api/v1/proxy/matters')).body.items as Array<{ name: string; legalDays: number; materials: unknown[] }>;
+    const matters = (await seat.get('/api/v1/proxy/matters')).body.items as Array<{
+      name: string;
+      legalDays: number;
+      materials: unknown[];
+    }>;
     expect(matters.map((m) => m.name)).toEqual(
-      expect.arrayContaining(['老年人优待证', '社保卡激活/补办', '医保缴费', '残疾证', '身份证到期换证', '个体工商户登记', '企业开办', '水电气报装', '高龄补贴', '特困人员补贴']),
+      expect.arrayContaining([
+        '老年人优待证',
+        '社保卡激活/补办',
+        '医保缴费',
+        '残疾证',
+        '身份证到期换证',
+        '个体工商户登记',
+        '企业开办',
+        '水电气报装',
+        '高龄补贴',
+        '特困人员补贴',
+      ]),
     );
     const policies = (await seat.get('/api/v1/sla/policies')).body.items as Array<{ matter: string | null; amount: number; unit: string }>;
     expect(policies.find((p) => p.matter === '特困人员补贴')).toMatchObject({ amount: 20, unit: 'working_days' });
@@ -78,7 +107,12 @@ describe('matters catalog', () => {
     expect((await seat.post('/api/v1/proxy/matters', good)).status).toBe(403);
     const created = await admin.post('/api/v1/proxy/matters', good);
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ code: 'BIRTH_REG', materials: [{ key: 'birth_cert', deferrable: false }], tripsSaved: 2, active: true });
+    expect(created.body).toMatchObject({
+      code: 'BIRTH_REG',
+      materials: [{ key: 'birth_cert', deferrable: false }],
+      tripsSaved: 2,
+      active: true,
+    });
     expect((await admin.post('/api/v1/proxy/matters', good)).status).toBe(409);
     expect((await admin.patch(`/api/v1/proxy/matters/${created.body.id}`, { name: '新生儿落户' })).status).toBe(400);
     expect((await admin.patch(`/api/v1/proxy/matters/${created.body.id}`, { legalDays: 3 })).body.legalDays).toBe(3);
@@ -102,7 +136,17 @@ describe('the materials gate', () => {
     await t.hub.queue.drain();
     const order = await orderOf(ticket.id);
     expect((await post(runner, order.id, 'accept')).status).toBe(200);
-    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '李奶奶', method: 'paper' })).status).toBe(200);
+    expect(
+      (
+        await post(runner, order.id, 'mandate', {
+          consent: true,
+          scope: ['collect_materials', 'submit'],
+          validUntil: '2099-12-31',
+          signedBy: '李奶奶',
+          method: 'paper',
+        })
+      ).status,
+    ).toBe(200);
     await post(runner, order.id, 'materials', { itemKey: 'diagnosis', form: 'original', direction: 'received' });
     await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'copy', direction: 'received' });
     await post(runner, order.id, 'materials', { itemKey: 'household', form: 'copy', direction: 'received' });
@@ -119,7 +163,9 @@ describe('the materials gate', () => {
     await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received' });
     await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'returned' });
     await post(runner, order.id, 'materials', { itemKey: 'photo', form: 'original', count: 1, direction: 'received' });
-    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026120400001' })).body.error.details.missing).toEqual(['身份证']);
+    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026120400001' })).body.error.details.missing).toEqual([
+      '身份证',
+    ]);
     await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received' });
     expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026120400001' })).status).toBe(200);
   });
@@ -129,7 +175,12 @@ describe('a 代办 order through the six steps', () => {
   test('when a 代办 request reaches the runner team, then it is offered by grid, skill and load; the runner accepts, and each step needs the mandate', async () => {
     const { ticket, order } = await proxyOrder('老年人优待证');
     // Only the demo runner is trained for it (the second runner knows 高龄补贴 alone).
-    expect(order).toMatchObject({ status: 'offered', runner_user_id: runnerId, team_id: ids.department('XSPT'), service_mode: 'full_proxy' });
+    expect(order).toMatchObject({
+      status: 'offered',
+      runner_user_id: runnerId,
+      team_id: ids.department('XSPT'),
+      service_mode: 'full_proxy',
+    });
     expect((await ticketNow(ticket.id)).assigneeUserId).toBe(runnerId);
     const inbox = (await runner.get('/api/v1/notifications')).body.items;
     expect(inbox[0]).toMatchObject({ kind: 'proxy.offer', ticketId: ticket.id });
@@ -143,31 +194,92 @@ describe('a 代办 order through the six steps', () => {
     // 咨询告知: the one-time checklist goes to the applicant.
     expect((await post(runner, order.id, 'consult', { note: '电话告知所需材料' })).status).toBe(200);
     const checklist = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.chat_reply' }).orderBy('id').first();
-    expect(checklist.payload.text).toBe('您申请代办的「老年人优待证」需准备：1.身份证（原件）；2.户口簿（复印件）；3.一寸照片（原件×2，可容缺后补）。法定办理时限5个工作日。');
+    expect(checklist.payload.text).toBe(
+      '您申请代办的「老年人优待证」需准备：1.身份证（原件）；2.户口簿（复印件）；3.一寸照片（原件×2，可容缺后补）。法定办理时限5个工作日。',
+    );
 
     // No 代办 action without a valid mandate.
     const early = await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'copy', direction: 'received' });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toMatch(/no valid mandate/);
-    expect((await post(runner, order.id, 'mandate', { consent: false, scope: ['collect_materials'], validUntil: '2099-12-31', signedBy: '王大爷', method: 'paper' })).status).toBe(400);
-    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials'], validUntil: '2020-01-01', signedBy: '王大爷', method: 'paper' })).status).toBe(400);
-    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'fly'], validUntil: '2099-12-31', signedBy: '王大爷', method: 'paper' })).status).toBe(400);
-    expect((await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '王大爷', method: 'paper' })).status).toBe(200);
+    expect(
+      (
+        await post(runner, order.id, 'mandate', {
+          consent: false,
+          scope: ['collect_materials'],
+          validUntil: '2099-12-31',
+          signedBy: '王大爷',
+          method: 'paper',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(runner, order.id, 'mandate', {
+          consent: true,
+          scope: ['collect_materials'],
+          validUntil: '2020-01-01',
+          signedBy: '王大爷',
+          method: 'paper',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(runner, order.id, 'mandate', {
+          consent: true,
+          scope: ['collect_materials', 'fly'],
+          validUntil: '2099-12-31',
+          signedBy: '王大爷',
+          method: 'paper',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await post(runner, order.id, 'mandate', {
+          consent: true,
+          scope: ['collect_materials', 'submit'],
+          validUntil: '2099-12-31',
+          signedBy: '王大爷',
+          method: 'paper',
+        })
+      ).status,
+    ).toBe(200);
 
     // 帮办代办: the hand-over log; an item not on the list is kept as "other" with a note.
-    expect((await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received', place: '申请人家中' })).status).toBe(200);
-    const other = await post(runner, order.id, 'materials', { itemKey: 'pension_book', name: '养老金存折', form: 'original', direction: 'received', note: '申请人主动提供' });
-    expect(other.body.materials.at(-1)).toMatchObject({ itemKey: 'other', name: '养老金存折', note: '不在「老年人优待证」材料清单：养老金存折；申请人主动提供' });
+    expect(
+      (await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'original', direction: 'received', place: '申请人家中' }))
+        .status,
+    ).toBe(200);
+    const other = await post(runner, order.id, 'materials', {
+      itemKey: 'pension_book',
+      name: '养老金存折',
+      form: 'original',
+      direction: 'received',
+      note: '申请人主动提供',
+    });
+    expect(other.body.materials.at(-1)).toMatchObject({
+      itemKey: 'other',
+      name: '养老金存折',
+      note: '不在「老年人优待证」材料清单：养老金存折；申请人主动提供',
+    });
     expect((await post(runner, order.id, 'defer', { itemKey: 'household', promisedBy: '2099-01-01' })).status).toBe(409);
     expect((await post(runner, order.id, 'defer', { itemKey: 'photo', promisedBy: '2020-01-01' })).status).toBe(400);
-    expect((await post(runner, order.id, 'defer', { itemKey: 'photo', promisedBy: '2099-01-01', note: '申请人承诺补交照片' })).status).toBe(200);
+    expect((await post(runner, order.id, 'defer', { itemKey: 'photo', promisedBy: '2099-01-01', note: '申请人承诺补交照片' })).status).toBe(
+      200,
+    );
 
     // 协调办理: not before every required item is in (the deferred one counts, on its promise).
     const missing = await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200017' });
     expect(missing.status).toBe(409);
     expect(missing.body.error.details.missing).toEqual(['户口簿']);
     await post(runner, order.id, 'materials', { itemKey: 'household', form: 'copy', direction: 'received' });
-    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200017' })).body).toMatchObject({ status: 'submitted', acceptanceNumber: 'MZ2026112200017', missing: [] });
+    expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200017' })).body).toMatchObject({
+      status: 'submitted',
+      acceptanceNumber: 'MZ2026112200017',
+      missing: [],
+    });
     expect((await post(runner, order.id, 'progress', { text: '民政局已受理，预计5个工作日内办结' })).status).toBe(200);
 
     // 评价归档: a window pickup needs the mandate to receive the result; the post needs a tracking number.
@@ -178,14 +290,31 @@ describe('a 代办 order through the six steps', () => {
     expect(posted.body).toMatchObject({ status: 'delivering', delivery: { method: 'postal', status: 'in_transit' } });
     await t.hub.queue.drain();
     // The tracking lookup failed: still pending, checked again later.
-    expect(await t.hub.db('proxy_deliveries').where({ order_id: order.id }).first()).toMatchObject({ status: 'in_transit', last_error: 'postal tracking answered HTTP 502', checks: 1 });
+    expect(await t.hub.db('proxy_deliveries').where({ order_id: order.id }).first()).toMatchObject({
+      status: 'in_transit',
+      last_error: 'postal tracking answered HTTP 502',
+      checks: 1,
+    });
     postal.set('EMS1234567890CN', 'delivered');
-    await t.hub.db('proxy_deliveries').update({ next_check_at: t.hub.db.raw('now()') }).where({ order_id: order.id });
+    await t.hub
+      .db('proxy_deliveries')
+      .update({ next_check_at: t.hub.db.raw('now()') })
+      .where({ order_id: order.id });
     await t.hub.services.proxy.sweepDeliveries();
     await t.hub.queue.drain();
     const done = (await runner.get(`/api/v1/proxy/orders/${order.id}`)).body;
     expect(done).toMatchObject({ status: 'done', delivery: { status: 'delivered' } });
-    expect(done.steps.map((s: { step: string }) => s.step)).toEqual(['consult', 'mandate', 'collect', 'collect', 'collect', 'collect', 'coordinate', 'feedback', 'archive']);
+    expect(done.steps.map((s: { step: string }) => s.step)).toEqual([
+      'consult',
+      'mandate',
+      'collect',
+      'collect',
+      'collect',
+      'collect',
+      'coordinate',
+      'feedback',
+      'archive',
+    ]);
     expect(done.steps.map((s: { label: string }) => s.label)).toContain('评价归档');
     // The ticket is answered by the runner, and the callback survey is scheduled.
     const answered = await ticketNow(ticket.id);
@@ -199,7 +328,10 @@ describe('a 代办 order through the six steps', () => {
     const { order } = await proxyOrder('高龄补贴', '990121200201', '13911113333');
     // The demo runner has one order open now: the second runner, with none, is offered this one.
     expect(order).toMatchObject({ status: 'offered', runner_user_id: runner2Id });
-    await t.hub.db('proxy_orders').update({ offer_expires_at: t.hub.db.raw("now() - interval '1 second'") }).where({ id: order.id });
+    await t.hub
+      .db('proxy_orders')
+      .update({ offer_expires_at: t.hub.db.raw("now() - interval '1 second'") })
+      .where({ id: order.id });
     await t.hub.services.proxy.sweepOffers();
     await t.hub.queue.drain();
     expect(await orderOf(order.ticket_id)).toMatchObject({ status: 'offered', runner_user_id: runnerId, declined_user_ids: [runner2Id] });
@@ -233,7 +365,14 @@ describe('reports', () => {
   test('when the center asks, then orders, on-time, trips saved and outstanding materials come per matter and mode, also as CSV', async () => {
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
     const byMatter = (await supervisor.get(`/api/v1/proxy/report?groupBy=matter&from=${today}&to=${today}`)).body.items;
-    expect(byMatter.find((r: { name: string }) => r.name === '老年人优待证')).toMatchObject({ orders: 1, done: 1, onTime: 1, onTimeRate: 1, tripsSaved: 2, materialsOutstanding: 1 });
+    expect(byMatter.find((r: { name: string }) => r.name === '老年人优待证')).toMatchObject({
+      orders: 1,
+      done: 1,
+      onTime: 1,
+      onTimeRate: 1,
+      tripsSaved: 2,
+      materialsOutstanding: 1,
+    });
     expect(byMatter.find((r: { name: string }) => r.name === '高龄补贴')).toMatchObject({ orders: 2, done: 0, tripsSaved: 0 });
     const byMode = (await supervisor.get(`/api/v1/proxy/report?groupBy=mode&from=${today}&to=${today}`)).body.items;
     expect(byMode[0]).toMatchObject({ key: 'full_proxy', name: '全程代办' });
@@ -246,10 +385,16 @@ describe('reports', () => {
   test('when a 容缺 promise passes its date with the item still missing, then the runner is reminded once', async () => {
     await t.hub.db('proxy_materials').update({ promised_by: '2026-01-01' }).where({ direction: 'deferred' });
     expect(await t.hub.services.proxy.sweepPromises()).toBe(0); // the order is done: nothing to chase
-    await t.hub.db('proxy_orders').update({ status: 'submitted' }).whereIn('id', t.hub.db('proxy_materials').select('order_id').where({ direction: 'deferred' }));
+    await t.hub
+      .db('proxy_orders')
+      .update({ status: 'submitted' })
+      .whereIn('id', t.hub.db('proxy_materials').select('order_id').where({ direction: 'deferred' }));
     expect(await t.hub.services.proxy.sweepPromises()).toBe(1);
     expect(await t.hub.services.proxy.sweepPromises()).toBe(0);
-    expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({ kind: 'proxy.promise_due', title: '容缺材料逾期未补：一寸照片' });
+    expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({
+      kind: 'proxy.promise_due',
+      title: '容缺材料逾期未补：一寸照片',
+    });
   });
 });
 
@@ -257,9 +402,20 @@ describe('delivery by post', () => {
   test('when the post returns the result, then the runner is told and sends it again', async () => {
     const { ticket, order } = await proxyOrder('老年人优待证', '990121200201', '13911116666');
     await post(runner, order.id, 'accept');
-    await post(runner, order.id, 'mandate', { consent: true, scope: ['collect_materials', 'submit'], validUntil: '2099-12-31', signedBy: '李大妈', method: 'paper' });
+    await post(runner, order.id, 'mandate', {
+      consent: true,
+      scope: ['collect_materials', 'submit'],
+      validUntil: '2099-12-31',
+      signedBy: '李大妈',
+      method: 'paper',
+    });
     for (const itemKey of ['id_card', 'household', 'photo']) {
-      await post(runner, order.id, 'materials', { itemKey, form: itemKey === 'household' ? 'copy' : 'original', count: itemKey === 'photo' ? 2 : 1, direction: 'received' });
+      await post(runner, order.id, 'materials', {
+        itemKey,
+        form: itemKey === 'household' ? 'copy' : 'original',
+        count: itemKey === 'photo' ? 2 : 1,
+        direction: 'received',
+      });
     }
     expect((await post(runner, order.id, 'submit', { acceptanceNumber: 'MZ2026112200018' })).status).toBe(200);
     postal.set('EMS0000000001CN', 'returned');
@@ -276,7 +432,10 @@ describe('delivery by post', () => {
     // The answer shows the order as it is when read: the tracking job may already have found it delivered.
     expect(['in_transit', 'delivered']).toContain(resent.status);
     await t.hub.queue.drain();
-    expect((await runner.get(`/api/v1/proxy/orders/${order.id}`)).body).toMatchObject({ status: 'done', delivery: { status: 'delivered' } });
+    expect((await runner.get(`/api/v1/proxy/orders/${order.id}`)).body).toMatchObject({
+      status: 'done',
+      delivery: { status: 'delivered' },
+    });
     expect((await ticketNow(ticket.id)).status).toBe('replied');
   });
 });

@@ -15,14 +15,24 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function dispatched(caller: object, departmentCode = 'ZJJ') {
-  const ticket = await createTicket(operator, { caller, description: '反映小区物业不作为，电梯长期停运。', categoryId: ids.category('0103') });
+  const ticket = await createTicket(operator, {
+    caller,
+    description: '反映小区物业不作为，电梯长期停运。',
+    categoryId: ids.category('0103'),
+  });
   await act(operator, ticket.id, 'dispatch', { departmentId: ids.department(departmentCode) });
   return ticket;
 }
 
 describe('role-based access and department scoping', () => {
   test('when not signed in, then every API route answers 401', async () => {
-    for (const [method, path] of [['get', '/api/v1/tickets'], ['post', '/api/v1/tickets'], ['get', '/api/v1/regions'], ['post', '/api/v1/tickets/1/sign-for'], ['get', '/api/v1/auth/me']] as const) {
+    for (const [method, path] of [
+      ['get', '/api/v1/tickets'],
+      ['post', '/api/v1/tickets'],
+      ['get', '/api/v1/regions'],
+      ['post', '/api/v1/tickets/1/sign-for'],
+      ['get', '/api/v1/auth/me'],
+    ] as const) {
       const res = await t.http[method](path).send({});
       expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 401, code: 'UNAUTHENTICATED' });
     }
@@ -83,10 +93,14 @@ describe('role-based access and department scoping', () => {
   });
 
   test('when a department user calls admin or center endpoints, then it gets 403', async () => {
-    expect((await agent.post('/api/v1/regions', { code: '990199', name: '新区', level: 'district', parentId: ids.region('990000') })).status).toBe(403);
+    expect(
+      (await agent.post('/api/v1/regions', { code: '990199', name: '新区', level: 'district', parentId: ids.region('990000') })).status,
+    ).toBe(403);
     expect((await agent.post('/api/v1/tickets', { requestType: 'consult', description: '咨询' })).status).toBe(403);
     expect((await agent.get('/api/v1/api-keys')).status).toBe(403);
-    expect((await operator.post('/api/v1/users', { username: 'x1x', displayName: 'x', password: 'long-enough-pw', role: 'admin' })).status).toBe(403);
+    expect(
+      (await operator.post('/api/v1/users', { username: 'x1x', displayName: 'x', password: 'long-enough-pw', role: 'admin' })).status,
+    ).toBe(403);
   });
 
   test('when a department head lists users, then only the own department’s users come back', async () => {

@@ -25,7 +25,13 @@ async function created(overrides: Record<string, unknown>) {
 const userId = async (username: string) => ((await t.hub.db('users').select('id').where({ username }).first()) as { id: number }).id;
 
 async function createUser(username: string, departmentCode: string, role = 'agent') {
-  const res = await admin.post('/api/v1/users', { username, displayName: username, password: `${username}-12345`, role, departmentId: ids.department(departmentCode) });
+  const res = await admin.post('/api/v1/users', {
+    username,
+    displayName: username,
+    password: `${username}-12345`,
+    role,
+    departmentId: ids.department(departmentCode),
+  });
   expect(res.status).toBe(201);
   return res.body.id as number;
 }
@@ -39,7 +45,11 @@ describe('automatic dispatch', () => {
     const dispatch = ticket.timeline.find((e: { type: string }) => e.type === 'dispatch');
     expect(dispatch.actor).toMatchObject({ kind: 'system', name: 'auto-dispatch' });
     expect(dispatch.reason).toMatch(/匹配派单目录 #\d+「供水」/);
-    expect(dispatch.data).toMatchObject({ departmentId: ids.department('SWJT'), catalogEntryId: ticket.routedBy.catalogEntryId, routing: { outcome: 'catalog', followed: true } });
+    expect(dispatch.data).toMatchObject({
+      departmentId: ids.department('SWJT'),
+      catalogEntryId: ticket.routedBy.catalogEntryId,
+      routing: { outcome: 'catalog', followed: true },
+    });
   });
 
   test('when the category is suggest-only, then the ticket waits in 待分拨 with the suggestion, and the operator dispatches it in one action', async () => {
@@ -50,7 +60,11 @@ describe('automatic dispatch', () => {
       const suggestion = await operator.get(`/api/v1/tickets/${ticket.id}/routing`);
       expect(suggestion.body).toMatchObject({ outcome: 'catalog', department: { id: ids.department('GDGS') }, entry: { name: '供电' } });
       const dispatched = await act(operator, ticket.id, 'dispatch', {});
-      expect(dispatched).toMatchObject({ status: 'dispatched', leadDepartment: { id: ids.department('GDGS') }, routedBy: { catalogEntryId: suggestion.body.entry.id } });
+      expect(dispatched).toMatchObject({
+        status: 'dispatched',
+        leadDepartment: { id: ids.department('GDGS') },
+        routedBy: { catalogEntryId: suggestion.body.entry.id },
+      });
     } finally {
       await admin.patch(`/api/v1/categories/${ids.category('12')}`, { dispatchMode: 'auto' });
     }
@@ -72,7 +86,11 @@ describe('automatic dispatch', () => {
   });
 
   test('when no entry matches, then the district government of the place is suggested (兜底) and nothing is dispatched on its own', async () => {
-    const ticket = await created({ categoryId: ids.category('9901'), regionId: ids.region('990101001001'), description: '咨询一件其他事情' });
+    const ticket = await created({
+      categoryId: ids.category('9901'),
+      regionId: ids.region('990101001001'),
+      description: '咨询一件其他事情',
+    });
     expect(ticket.status).toBe('triage');
     const suggestion = (await operator.get(`/api/v1/tickets/${ticket.id}/routing`)).body;
     expect(suggestion).toMatchObject({ outcome: 'fallback_district', department: { id: ids.department('DCQ') }, entry: null });
@@ -95,14 +113,35 @@ describe('automatic dispatch', () => {
 describe('dispatch catalog admin', () => {
   test('when an admin adds a more specific entry, then the catalog version moves, the dry run names it, and tickets are routed by it', async () => {
     const before = (await operator.get('/api/v1/routing/catalog')).body;
-    const res = await admin.post('/api/v1/routing/catalog', { name: '东城区供水（区水务站）', categoryId: ids.category('1201'), regionId: ids.region('990101'), leadDepartmentId: ids.department('DCQ'), assistDepartmentIds: [ids.department('SWJT')] });
+    const res = await admin.post('/api/v1/routing/catalog', {
+      name: '东城区供水（区水务站）',
+      categoryId: ids.category('1201'),
+      regionId: ids.region('990101'),
+      leadDepartmentId: ids.department('DCQ'),
+      assistDepartmentIds: [ids.department('SWJT')],
+    });
     expect(res.status).toBe(201);
     expect(res.body.catalogVersion).toBe(before.version + 1);
-    const dryRun = await operator.post('/api/v1/routing/dry-run', { requestType: 'complaint', categoryId: ids.category('1201'), regionId: ids.region('990101001001'), text: '停水' });
+    const dryRun = await operator.post('/api/v1/routing/dry-run', {
+      requestType: 'complaint',
+      categoryId: ids.category('1201'),
+      regionId: ids.region('990101001001'),
+      text: '停水',
+    });
     expect(dryRun.status).toBe(200);
-    expect(dryRun.body).toMatchObject({ outcome: 'catalog', entry: { id: res.body.id }, department: { id: ids.department('DCQ') }, assistDepartments: [{ id: ids.department('SWJT') }], catalogVersion: res.body.catalogVersion });
+    expect(dryRun.body).toMatchObject({
+      outcome: 'catalog',
+      entry: { id: res.body.id },
+      department: { id: ids.department('DCQ') },
+      assistDepartments: [{ id: ids.department('SWJT') }],
+      catalogVersion: res.body.catalogVersion,
+    });
     const ticket = await created({ categoryId: ids.category('1201'), regionId: ids.region('990101001001'), description: '东华社区停水' });
-    expect(ticket).toMatchObject({ status: 'dispatched', leadDepartment: { id: ids.department('DCQ') }, routedBy: { catalogEntryId: res.body.id, catalogVersion: res.body.catalogVersion } });
+    expect(ticket).toMatchObject({
+      status: 'dispatched',
+      leadDepartment: { id: ids.department('DCQ') },
+      routedBy: { catalogEntryId: res.body.id, catalogVersion: res.body.catalogVersion },
+    });
     expect(ticket.assignments.map((a: { role: string; departmentId: number }) => [a.role, a.departmentId])).toEqual([
       ['lead', ids.department('DCQ')],
       ['assist', ids.department('SWJT')],
@@ -119,25 +158,96 @@ describe('dispatch catalog admin', () => {
 
   test('when an entry conflicts with another, points at a deleted department, or matches on nothing, then it is refused and the catalog is unchanged', async () => {
     const version = (await operator.get('/api/v1/routing/catalog')).body.version;
-    const clash = await admin.post('/api/v1/routing/catalog', { name: '重复的供水', categoryId: ids.category('1201'), leadDepartmentId: ids.department('ZJJ') });
+    const clash = await admin.post('/api/v1/routing/catalog', {
+      name: '重复的供水',
+      categoryId: ids.category('1201'),
+      leadDepartmentId: ids.department('ZJJ'),
+    });
     expect(clash.status).toBe(409);
     expect(clash.body.error.message).toMatch(/conflicts with catalog entry #\d+ 「供水」/);
 
     const gone = await admin.post('/api/v1/departments', { code: 'GONE', name: '已撤销单位', kind: 'functional' });
     await admin.patch(`/api/v1/departments/${gone.body.id}`, { active: false });
-    const stale = await admin.post('/api/v1/routing/catalog', { name: '指向已删除单位', categoryId: ids.category('0101'), leadDepartmentId: gone.body.id });
+    const stale = await admin.post('/api/v1/routing/catalog', {
+      name: '指向已删除单位',
+      categoryId: ids.category('0101'),
+      leadDepartmentId: gone.body.id,
+    });
     expect(stale.status).toBe(400);
     expect(stale.body.error.message).toMatch(/deleted/);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '不存在的单位', categoryId: ids.category('0101'), leadDepartmentId: 999_999 })).status).toBe(400);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '中心自己', categoryId: ids.category('0101'), leadDepartmentId: ids.department('CENTER') })).status).toBe(400);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '什么都不匹配', leadDepartmentId: ids.department('ZJJ') })).status).toBe(400);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '日期反了', categoryId: ids.category('0101'), leadDepartmentId: ids.department('ZJJ'), effectiveFrom: '2027-01-02', effectiveTo: '2027-01-01' })).status).toBe(400);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '坏日期', categoryId: ids.category('0101'), leadDepartmentId: ids.department('ZJJ'), effectiveFrom: '2027-02-30' })).status).toBe(400);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '重复关键词', keywords: ['停水', '停水'], leadDepartmentId: ids.department('SWJT') })).status).toBe(400);
-    expect((await admin.post('/api/v1/routing/catalog', { name: '主协同一', categoryId: ids.category('0101'), leadDepartmentId: ids.department('ZJJ'), assistDepartmentIds: [ids.department('ZJJ')] })).status).toBe(400);
-    expect((await operator.post('/api/v1/routing/catalog', { name: '话务员不能改', categoryId: ids.category('0101'), leadDepartmentId: ids.department('ZJJ') })).status).toBe(403);
+    expect(
+      (await admin.post('/api/v1/routing/catalog', { name: '不存在的单位', categoryId: ids.category('0101'), leadDepartmentId: 999_999 }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/routing/catalog', {
+          name: '中心自己',
+          categoryId: ids.category('0101'),
+          leadDepartmentId: ids.department('CENTER'),
+        })
+      ).status,
+    ).toBe(400);
+    expect((await admin.post('/api/v1/routing/catalog', { name: '什么都不匹配', leadDepartmentId: ids.department('ZJJ') })).status).toBe(
+      400,
+    );
+    expect(
+      (
+        await admin.post('/api/v1/routing/catalog', {
+          name: '日期反了',
+          categoryId: ids.category('0101'),
+          leadDepartmentId: ids.department('ZJJ'),
+          effectiveFrom: '2027-01-02',
+          effectiveTo: '2027-01-01',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/routing/catalog', {
+          name: '坏日期',
+          categoryId: ids.category('0101'),
+          leadDepartmentId: ids.department('ZJJ'),
+          effectiveFrom: '2027-02-30',
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/routing/catalog', {
+          name: '重复关键词',
+          keywords: ['停水', '停水'],
+          leadDepartmentId: ids.department('SWJT'),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/routing/catalog', {
+          name: '主协同一',
+          categoryId: ids.category('0101'),
+          leadDepartmentId: ids.department('ZJJ'),
+          assistDepartmentIds: [ids.department('ZJJ')],
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await operator.post('/api/v1/routing/catalog', {
+          name: '话务员不能改',
+          categoryId: ids.category('0101'),
+          leadDepartmentId: ids.department('ZJJ'),
+        })
+      ).status,
+    ).toBe(403);
     // The same conditions at another priority are not a conflict.
-    const higher = await admin.post('/api/v1/routing/catalog', { name: '供水（高优先）', categoryId: ids.category('1201'), leadDepartmentId: ids.department('ZJJ'), priority: 1, effectiveTo: '2020-01-01' });
+    const higher = await admin.post('/api/v1/routing/catalog', {
+      name: '供水（高优先）',
+      categoryId: ids.category('1201'),
+      leadDepartmentId: ids.department('ZJJ'),
+      priority: 1,
+      effectiveTo: '2020-01-01',
+    });
     expect(higher.status).toBe(201);
     expect((await operator.get('/api/v1/routing/catalog')).body.version).toBe(version + 1);
     // An update that would tie is refused too.
@@ -214,7 +324,11 @@ describe('returns and arbitration', () => {
     expect(ticket.leadDepartment.id).toBe(ids.department('ZJJ'));
     const entryId = ticket.routedBy.catalogEntryId;
     await act(agent, ticket.id, 'return', { reasonCode: 'not_our_duty', reason: '征收补偿归区政府' });
-    const upheld = await act(operator, ticket.id, 'review_return', { decision: 'uphold', departmentId: ids.department('DCQ'), note: '退单成立，改派东城区' });
+    const upheld = await act(operator, ticket.id, 'review_return', {
+      decision: 'uphold',
+      departmentId: ids.department('DCQ'),
+      note: '退单成立，改派东城区',
+    });
     expect(upheld).toMatchObject({ status: 'dispatched', leadDepartment: { id: ids.department('DCQ') }, routedBy: null });
     const flagged = (await operator.get('/api/v1/routing/catalog?flagged=true')).body.items;
     expect(flagged).toEqual([expect.objectContaining({ id: entryId, flagNote: expect.stringContaining(ticket.number) })]);
@@ -224,10 +338,23 @@ describe('returns and arbitration', () => {
     await act(operator, second.id, 'review_return', { decision: 'reject', note: '属住建职责' });
 
     const byDepartment = (await operator.get('/api/v1/routing/returns?groupBy=department')).body.items;
-    expect(byDepartment.find((r: { departmentId: number }) => r.departmentId === ids.department('ZJJ'))).toMatchObject({ returned: 2, upheld: 1, rejected: 1, name: '市住房和城乡建设局' });
-    expect(byDepartment.find((r: { departmentId: number }) => r.departmentId === ids.department('DCQ'))).toMatchObject({ routed: expect.any(Number), returned: 0 });
+    expect(byDepartment.find((r: { departmentId: number }) => r.departmentId === ids.department('ZJJ'))).toMatchObject({
+      returned: 2,
+      upheld: 1,
+      rejected: 1,
+      name: '市住房和城乡建设局',
+    });
+    expect(byDepartment.find((r: { departmentId: number }) => r.departmentId === ids.department('DCQ'))).toMatchObject({
+      routed: expect.any(Number),
+      returned: 0,
+    });
     const byEntry = (await operator.get('/api/v1/routing/returns?groupBy=entry')).body.items;
-    expect(byEntry.find((r: { catalogEntryId: number }) => r.catalogEntryId === entryId)).toMatchObject({ returned: 2, upheld: 1, rejected: 1, name: '城乡建设（待修正）' });
+    expect(byEntry.find((r: { catalogEntryId: number }) => r.catalogEntryId === entryId)).toMatchObject({
+      returned: 2,
+      upheld: 1,
+      rejected: 1,
+      name: '城乡建设（待修正）',
+    });
     expect(byEntry.find((r: { catalogEntryId: number }) => r.catalogEntryId === entryId).returnRate).toBeGreaterThan(0);
 
     // Correcting the entry clears its flag.
@@ -239,7 +366,10 @@ describe('returns and arbitration', () => {
 
   test('when the return window has passed, then the department cannot return the ticket', async () => {
     const ticket = await created({ categoryId: ids.category('0103'), description: '物业乱收费' });
-    await t.hub.db('ticket_assignments').update({ dispatched_at: t.hub.db.raw("now() - interval '25 hours'") }).where({ ticket_id: ticket.id });
+    await t.hub
+      .db('ticket_assignments')
+      .update({ dispatched_at: t.hub.db.raw("now() - interval '25 hours'") })
+      .where({ ticket_id: ticket.id });
     const res = await agent.post(`/api/v1/tickets/${ticket.id}/return`, { reasonCode: 'not_our_duty', reason: '不归我们' });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toMatch(/within 24 hours/);

@@ -32,25 +32,52 @@ describe('seats', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ requestType: 'proxy', title: '代办：老年人优待证', address: '西山县石门乡石门村5组' });
-    expect(res.body.timeline[0].data.proxy).toEqual({ matter: '老年人优待证', serviceMode: 'full_proxy', applicantAddress: '西山县石门乡石门村5组' });
+    expect(res.body.timeline[0].data.proxy).toEqual({
+      matter: '老年人优待证',
+      serviceMode: 'full_proxy',
+      applicantAddress: '西山县石门乡石门村5组',
+    });
     // Proxy details belong to proxy requests, and proxy requests need them.
     expect((await proxy.post('/api/v1/tickets', { requestType: 'proxy', description: '代办' })).status).toBe(400);
-    expect((await proxy.post('/api/v1/tickets', { requestType: 'help', description: '求助', proxy: { matter: 'x', serviceMode: 'full_proxy', applicantAddress: 'y' } })).status).toBe(400);
-    expect((await proxy.post('/api/v1/tickets', { requestType: 'proxy', description: '代办', proxy: { matter: 'x', serviceMode: 'teleport', applicantAddress: 'y' } })).status).toBe(400);
+    expect(
+      (
+        await proxy.post('/api/v1/tickets', {
+          requestType: 'help',
+          description: '求助',
+          proxy: { matter: 'x', serviceMode: 'full_proxy', applicantAddress: 'y' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (
+        await proxy.post('/api/v1/tickets', {
+          requestType: 'proxy',
+          description: '代办',
+          proxy: { matter: 'x', serviceMode: 'teleport', applicantAddress: 'y' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   test('when a citizen writes and nobody has answered, then the conversation waits in the inbox; a seat’s reply goes back by SMS and onto the ticket', async () => {
     const phone = '+8613955556666';
     await signedPost(t, '/webhooks/twilio/sms', sms(phone, '请问社保卡丢了怎么补办？'));
     const waiting = await eventually(async () => {
-      const items = (await operator.get('/api/v1/conversations')).body.items as Array<{ id: number; phone: string; ticketId: number; waiting: boolean }>;
+      const items = (await operator.get('/api/v1/conversations')).body.items as Array<{
+        id: number;
+        phone: string;
+        ticketId: number;
+        waiting: boolean;
+      }>;
       return items.find((c) => c.phone === phone);
     });
     expect(waiting.waiting).toBe(true);
     const detail = (await operator.get(`/api/v1/conversations/${waiting.id}`)).body;
     expect(detail.messages[0]).toMatchObject({ direction: 'in', text: '请问社保卡丢了怎么补办？' });
 
-    const reply = await operator.post(`/api/v1/conversations/${waiting.id}/reply`, { text: '您好，社保卡补办请携带身份证到社保服务大厅，或在“示范人社”小程序线上办理。' });
+    const reply = await operator.post(`/api/v1/conversations/${waiting.id}/reply`, {
+      text: '您好，社保卡补办请携带身份证到社保服务大厅，或在“示范人社”小程序线上办理。',
+    });
     expect(reply.status).toBe(202);
     const sent = await eventually(() => fake.sent.find((m) => m.to === phone && m.body.includes('社保服务大厅')));
     expect(sent.body.startsWith('【12345】')).toBe(true);
@@ -61,7 +88,9 @@ describe('seats', () => {
 
     // The citizen writes again: back in the inbox.
     await signedPost(t, '/webhooks/twilio/sms', sms(phone, '需要带照片吗？'));
-    await eventually(async () => ((await operator.get('/api/v1/conversations')).body.items as Array<{ id: number }>).some((c) => c.id === waiting.id));
+    await eventually(async () =>
+      ((await operator.get('/api/v1/conversations')).body.items as Array<{ id: number }>).some((c) => c.id === waiting.id),
+    );
   });
 
   test('when a reply is empty, too long, or for an unknown conversation, or from a department, then 4xx', async () => {

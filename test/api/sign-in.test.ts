@@ -9,16 +9,23 @@ let t: TestHub;
 let admin: AuthedAgent;
 
 beforeAll(async () => {
-  t = await startTestHub({ env: { SIGN_IN_LOCK_AFTER: '5', SIGN_IN_DELAY_AFTER: '3', SIGN_IN_DELAY_MAX_SECONDS: '1', SIGN_IN_LOCK_MINUTES: '15' } });
+  t = await startTestHub({
+    env: { SIGN_IN_LOCK_AFTER: '5', SIGN_IN_DELAY_AFTER: '3', SIGN_IN_DELAY_MAX_SECONDS: '1', SIGN_IN_LOCK_MINUTES: '15' },
+  });
   admin = await t.as('admin');
 });
 afterAll(() => t.close());
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const signIn = (username: string, password: string, from: string) => t.http.post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username, password });
+const signIn = (username: string, password: string, from: string) =>
+  t.http.post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ username, password });
 const userId = async (username: string) => (await t.hub.db('users').where({ username }).first('id')).id as number;
 const auditOf = async (username: string) =>
-  (await admin.get(`/api/v1/audit-log?userId=${await userId(username)}&limit=500`)).body.items as Array<{ action: string; ip: string | null; target: string | null }>;
+  (await admin.get(`/api/v1/audit-log?userId=${await userId(username)}&limit=500`)).body.items as Array<{
+    action: string;
+    ip: string | null;
+    target: string | null;
+  }>;
 
 describe('guessing passwords', () => {
   test('when one address keeps guessing, then that pair is locked, the account only slowed, and an admin can unlock it', async () => {
@@ -47,7 +54,8 @@ describe('guessing passwords', () => {
   });
 
   test('when many addresses guess one account, then each attempt waits a growing delay, but the right password gets in after it', async () => {
-    for (const [i, from] of ['192.0.2.1', '192.0.2.2', '192.0.2.3'].entries()) expect((await signIn('head', `wrong-${i}`, from)).status).toBe(401);
+    for (const [i, from] of ['192.0.2.1', '192.0.2.2', '192.0.2.3'].entries())
+      expect((await signIn('head', `wrong-${i}`, from)).status).toBe(401);
     const paced = await signIn('head', demoPassword('head'), '192.0.2.4');
     expect(paced.status).toBe(429);
     expect(paced.headers['retry-after']).toBe('1');
@@ -80,8 +88,12 @@ describe('a production start', () => {
   test('when a real database still has a demo password, then the hub refuses to start; once changed, it starts', async () => {
     const database = await createTestDatabase();
     try {
-      await expect(startTestHub({ peerOf: { database } as TestHub, queue: 'in-process', env: { SEED_DEMO: 'false' } })).rejects.toThrow(ConfigError);
-      await expect(startTestHub({ peerOf: { database } as TestHub, queue: 'in-process', env: { SEED_DEMO: 'false' } })).rejects.toThrow(/admin, operator/);
+      await expect(startTestHub({ peerOf: { database } as TestHub, queue: 'in-process', env: { SEED_DEMO: 'false' } })).rejects.toThrow(
+        ConfigError,
+      );
+      await expect(startTestHub({ peerOf: { database } as TestHub, queue: 'in-process', env: { SEED_DEMO: 'false' } })).rejects.toThrow(
+        /admin, operator/,
+      );
       const db = knex({ client: 'pg', connection: database.url });
       try {
         await db('users').update({ password_hash: await hashPassword('a-real-secret-0001') });

@@ -21,16 +21,18 @@ beforeAll(async () => {
   // The periodic sweep stays out of the way: the tests sweep when they mean to.
   t = await startTestHub({ env: { SLA_SWEEP_MS: '600000' } });
   ids = await demoIds(t.hub);
-  [operator, admin, supervisor, director, agent, head] = (await Promise.all(['operator', 'admin', 'supervisor', 'director', 'agent', 'head'].map((u) => t.as(u)))) as AuthedAgent[] as [
-    AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent,
-  ];
+  [operator, admin, supervisor, director, agent, head] = (await Promise.all(
+    ['operator', 'admin', 'supervisor', 'director', 'agent', 'head'].map((u) => t.as(u)),
+  )) as AuthedAgent[] as [AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent];
   expect((await admin.put('/api/v1/sla/alert-levels', { levels: ladder })).status).toBe(200);
   await t.hub.db('users').update({ phone: '+8613900000001' }).where({ username: 'director' });
 });
 afterAll(() => t.close());
 
-const clocksOf = async (ticketId: number) => (await operator.get(`/api/v1/tickets/${ticketId}/clocks`)).body.items as Array<Record<string, any>>;
-const open = (clocks: Array<Record<string, any>>, stage: string) => clocks.find((c) => c.stage === stage && ['running', 'paused'].includes(c.state) && c.assignmentId === null);
+const clocksOf = async (ticketId: number) =>
+  (await operator.get(`/api/v1/tickets/${ticketId}/clocks`)).body.items as Array<Record<string, any>>;
+const open = (clocks: Array<Record<string, any>>, stage: string) =>
+  clocks.find((c) => c.stage === stage && ['running', 'paused'].includes(c.state) && c.assignmentId === null);
 const alertsOf = (ticketId: number) => t.hub.db('sla_alerts').where({ ticket_id: ticketId }).orderBy('level');
 const notificationsOf = async (agentOf: AuthedAgent) => (await agentOf.get('/api/v1/notifications?limit=200')).body;
 
@@ -77,7 +79,9 @@ describe('stage clocks', () => {
     await act(agent, ticket.id, 'contact_citizen', { method: 'phone' });
     await act(agent, ticket.id, 'reply', { text: '已修复', solved: true });
     clocks = await clocksOf(ticket.id);
-    expect(new Set(clocks.filter((c) => c.state === 'stopped').map((c) => c.stage))).toEqual(new Set(['dispatch', 'sign_for', 'first_contact', 'reply']));
+    expect(new Set(clocks.filter((c) => c.state === 'stopped').map((c) => c.stage))).toEqual(
+      new Set(['dispatch', 'sign_for', 'first_contact', 'reply']),
+    );
     expect(open(clocks, 'callback')).toMatchObject({ departmentId: null, unit: 'working_days', amount: 2 });
     await act(operator, ticket.id, 'close');
     clocks = await clocksOf(ticket.id);
@@ -128,7 +132,9 @@ describe('stage clocks', () => {
     expect(moved.ledger.at(-1)).toMatchObject({ type: 'extend', data: { previousDueAt: first.dueAt } });
 
     // The job planned for the old deadline wakes: stale, nothing is sent.
-    expect(await t.hub.services.clocks.alertJob({ clockId: first.id, generation: first.generation, level: first.nextAlertLevel })).toBe('skipped');
+    expect(await t.hub.services.clocks.alertJob({ clockId: first.id, generation: first.generation, level: first.nextAlertLevel })).toBe(
+      'skipped',
+    );
     expect(await alertsOf(ticket.id)).toEqual([]);
 
     const tightened = inDays(1);
@@ -175,7 +181,12 @@ describe('alerts', () => {
     let alerts = await alertsOf(ticket.id);
     expect(alerts.map((a) => [a.level, a.audience, a.via])).toEqual([[0, 'assignee', 'sweep']]);
     const mine = await notificationsOf(agent);
-    expect(mine.items[0]).toMatchObject({ kind: 'sla.alert', ticketId: ticket.id, title: expect.stringContaining('黄牌预警'), readAt: null });
+    expect(mine.items[0]).toMatchObject({
+      kind: 'sla.alert',
+      ticketId: ticket.id,
+      title: expect.stringContaining('黄牌预警'),
+      readAt: null,
+    });
     expect(mine.items[0].body).toMatch(/答复时限 .*剩余 3 小时 59 分|答复时限 .*剩余 4 小时/);
 
     await travel(t.hub, ticket.id, hours(4.5)); // past the deadline
@@ -183,15 +194,26 @@ describe('alerts', () => {
     expect((await alertsOf(ticket.id)).map((a) => a.level)).toEqual([0, 1]);
     const reply = open(await clocksOf(ticket.id), 'reply')!;
     expect(reply.breachedAt).not.toBeNull();
-    expect(reply.ledger.filter((e: { type: string }) => ['warn', 'breach'].includes(e.type)).map((e: { type: string }) => e.type)).toEqual(['warn', 'breach']);
+    expect(reply.ledger.filter((e: { type: string }) => ['warn', 'breach'].includes(e.type)).map((e: { type: string }) => e.type)).toEqual([
+      'warn',
+      'breach',
+    ]);
     const overdue = (await supervisor.get('/api/v1/sla/overdue')).body.items.find((o: { ticketId: number }) => o.ticketId === ticket.id);
-    expect(overdue).toMatchObject({ stage: 'reply', stageLabel: '答复', departmentName: expect.any(String), late: expect.stringMatching(/^(29|30) 分$/) });
+    expect(overdue).toMatchObject({
+      stage: 'reply',
+      stageLabel: '答复',
+      departmentName: expect.any(String),
+      late: expect.stringMatching(/^(29|30) 分$/),
+    });
     expect((await operator.get(`/api/v1/tickets?overdue=true`)).body.items.map((x: { id: number }) => x.id)).toContain(ticket.id);
 
     await travel(t.hub, ticket.id, hours(1)); // +1.5 h: the department head
     await clocks.sweep();
     expect((await alertsOf(ticket.id)).map((a) => a.level)).toEqual([0, 1, 2]);
-    expect((await notificationsOf(head)).items[0]).toMatchObject({ title: expect.stringContaining('升级：部门负责人'), ticketId: ticket.id });
+    expect((await notificationsOf(head)).items[0]).toMatchObject({
+      title: expect.stringContaining('升级：部门负责人'),
+      ticketId: ticket.id,
+    });
 
     await travel(t.hub, ticket.id, hours(2)); // +3.5 h: the supervisor's step is due and the director's too
     await clocks.sweep();
@@ -200,7 +222,11 @@ describe('alerts', () => {
     await clocks.sweep();
     alerts = await alertsOf(ticket.id);
     expect(alerts.map((a) => a.level)).toEqual([0, 1, 2, 3, 4]);
-    expect((await notificationsOf(supervisor)).items.find((n: { ticketId: number; title: string }) => n.ticketId === ticket.id && n.title.includes('督办/值班长'))).toBeDefined();
+    expect(
+      (await notificationsOf(supervisor)).items.find(
+        (n: { ticketId: number; title: string }) => n.ticketId === ticket.id && n.title.includes('督办/值班长'),
+      ),
+    ).toBeDefined();
     expect((await notificationsOf(director)).items[0]).toMatchObject({ title: expect.stringContaining('升级：中心主任') });
     const sms = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'staff.alert' });
     expect(sms).toHaveLength(1);
@@ -224,27 +250,35 @@ describe('alerts', () => {
     ]);
     expect(fired.slice(2).filter((o) => o === 'fired').length).toBeLessThanOrEqual(1);
     expect(await alertsOf(ticket.id)).toHaveLength(1);
-    const rows = await t.hub.db('notifications').whereIn('alert_id', (await alertsOf(ticket.id)).map((a) => a.id));
+    const rows = await t.hub.db('notifications').whereIn(
+      'alert_id',
+      (await alertsOf(ticket.id)).map((a) => a.id),
+    );
     expect(rows).toHaveLength(1);
   });
 
   test('when the alert job wakes before the database says the level is due (clock skew), then nothing fires and it waits again', async () => {
     const ticket = await dispatched({ urgency: 'urgent' });
     const reply = open(await clocksOf(ticket.id), 'reply')!;
-    expect(await t.hub.services.clocks.alertJob({ clockId: reply.id, generation: reply.generation, level: reply.nextAlertLevel })).toBe('skipped');
+    expect(await t.hub.services.clocks.alertJob({ clockId: reply.id, generation: reply.generation, level: reply.nextAlertLevel })).toBe(
+      'skipped',
+    );
     expect(await alertsOf(ticket.id)).toEqual([]);
     expect(open(await clocksOf(ticket.id), 'reply')).toMatchObject({ nextAlertLevel: 0, alertedLevel: -1 });
   });
 
-  (usesRedis() ? test : test.skip)('when Redis is flushed while alerts wait, then nothing is lost: the sweep finds the due ones in Postgres', async () => {
-    const ticket = await dispatched({ urgency: 'urgent' });
-    await act(agent, ticket.id, 'sign_for');
-    await act(agent, ticket.id, 'contact_citizen', { method: 'phone' });
-    await deleteRedisPrefix(process.env.REDIS_URL!, t.redisPrefix);
-    await travel(t.hub, ticket.id, hours(20));
-    await t.hub.services.clocks.sweep();
-    expect((await alertsOf(ticket.id)).map((a) => a.level)).toEqual([0]);
-  });
+  (usesRedis() ? test : test.skip)(
+    'when Redis is flushed while alerts wait, then nothing is lost: the sweep finds the due ones in Postgres',
+    async () => {
+      const ticket = await dispatched({ urgency: 'urgent' });
+      await act(agent, ticket.id, 'sign_for');
+      await act(agent, ticket.id, 'contact_citizen', { method: 'phone' });
+      await deleteRedisPrefix(process.env.REDIS_URL!, t.redisPrefix);
+      await travel(t.hub, ticket.id, hours(20));
+      await t.hub.services.clocks.sweep();
+      expect((await alertsOf(ticket.id)).map((a) => a.level)).toEqual([0]);
+    },
+  );
 
   test('when a worker dies between a deadline and its alert, then the next sweep (any worker) sends it, and a second sweep sends nothing', async () => {
     const ticket = await dispatched({ urgency: 'urgent' });
@@ -290,7 +324,14 @@ describe('alerts', () => {
 });
 
 describe('SLA configuration', () => {
-  const policy = (overrides: Record<string, unknown> = {}) => ({ name: '测试', stage: 'reply', amount: 3, unit: 'working_days', priority: 50, ...overrides });
+  const policy = (overrides: Record<string, unknown> = {}) => ({
+    name: '测试',
+    stage: 'reply',
+    amount: 3,
+    unit: 'working_days',
+    priority: 50,
+    ...overrides,
+  });
 
   test('when a policy has a zero, negative or fractional-day limit, or collides with one of equal priority, then it is refused and nothing changes', async () => {
     const count = (await admin.get('/api/v1/sla/policies')).body.items.length;
@@ -309,7 +350,9 @@ describe('SLA configuration', () => {
     const collides = await admin.post('/api/v1/sla/policies', policy({ categoryId: ids.category('0501'), name: '欠薪' }));
     expect(collides.status).toBe(409);
     expect(collides.body.error.message).toMatch(new RegExp(`policy #${created.body.id}`));
-    expect((await admin.post('/api/v1/sla/policies', policy({ categoryId: ids.category('0501'), name: '欠薪', priority: 60 }))).status).toBe(201);
+    expect(
+      (await admin.post('/api/v1/sla/policies', policy({ categoryId: ids.category('0501'), name: '欠薪', priority: 60 }))).status,
+    ).toBe(201);
     expect((await admin.get('/api/v1/sla/policies')).body.items.length).toBe(count + 2);
 
     // The more urgent policy applies to a new ticket of its category.
@@ -338,14 +381,36 @@ describe('SLA configuration', () => {
     expect(empty.status).toBe(400);
     expect(empty.body.error.message).toMatch(/no working time in a week/);
     const week = (hours: unknown) => [[], hours, hours, hours, hours, hours, []];
-    expect((await admin.post('/api/v1/sla/calendars', { name: '倒', regionId: ids.region('990121'), weekHours: week([['12:00', '09:00']]) })).status).toBe(400);
-    expect((await admin.post('/api/v1/sla/calendars', { name: '叠', regionId: ids.region('990121'), weekHours: week([['09:00', '12:00'], ['11:00', '17:00']]) })).status).toBe(400);
-    expect((await admin.post('/api/v1/sla/calendars', { name: '时', regionId: ids.region('990121'), weekHours: week([['9:00', '12:00']]) })).status).toBe(400);
+    expect(
+      (await admin.post('/api/v1/sla/calendars', { name: '倒', regionId: ids.region('990121'), weekHours: week([['12:00', '09:00']]) }))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.post('/api/v1/sla/calendars', {
+          name: '叠',
+          regionId: ids.region('990121'),
+          weekHours: week([
+            ['09:00', '12:00'],
+            ['11:00', '17:00'],
+          ]),
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await admin.post('/api/v1/sla/calendars', { name: '时', regionId: ids.region('990121'), weekHours: week([['9:00', '12:00']]) }))
+        .status,
+    ).toBe(400);
     const calendars = (await admin.get('/api/v1/sla/calendars')).body.items;
     const city = calendars.find((c: { regionId: number | null }) => c.regionId === null);
     expect((await admin.put(`/api/v1/sla/calendars/${city.id}/overrides/2026-02-30`, { kind: 'holiday' })).status).toBe(400);
-    expect((await admin.post(`/api/v1/sla/calendars/${city.id}/import`, { year: 2027, holidays: ['2026-10-01'], workdays: [] })).status).toBe(400);
-    expect((await admin.post(`/api/v1/sla/calendars/${city.id}/import`, { year: 2027, holidays: ['2027-10-01'], workdays: ['2027-10-01'] })).status).toBe(400);
+    expect(
+      (await admin.post(`/api/v1/sla/calendars/${city.id}/import`, { year: 2027, holidays: ['2026-10-01'], workdays: [] })).status,
+    ).toBe(400);
+    expect(
+      (await admin.post(`/api/v1/sla/calendars/${city.id}/import`, { year: 2027, holidays: ['2027-10-01'], workdays: ['2027-10-01'] }))
+        .status,
+    ).toBe(400);
     expect((await admin.get('/api/v1/sla/calendars')).body.items).toHaveLength(calendars.length);
   });
 
@@ -365,21 +430,31 @@ describe('SLA configuration', () => {
     const today = beijingDate(Date.now());
     const lastDay = beijingDate(Date.parse(before.dueAt));
     const days: string[] = [];
-    for (let day = today; day < lastDay; ) days.push((day = beijingDate(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000)));
-    for (const day of days) expect((await admin.put(`/api/v1/sla/calendars/${created.body.id}/overrides/${day}`, { kind: 'holiday', note: '台风停工' })).status).toBe(200);
+    for (let day = today; day < lastDay;) days.push((day = beijingDate(Date.parse(`${day}T00:00:00+08:00`) + 86_400_000)));
+    for (const day of days)
+      expect(
+        (await admin.put(`/api/v1/sla/calendars/${created.body.id}/overrides/${day}`, { kind: 'holiday', note: '台风停工' })).status,
+      ).toBe(200);
     const after = open(await clocksOf(ticket.id), 'reply')!;
     // Later than the end of the last day off (midnight in Beijing).
     expect(Date.parse(after.dueAt)).toBeGreaterThan(Date.parse(`${lastDay}T00:00:00+08:00`) + 86_400_000);
     expect(after.ledger.at(-1)).toMatchObject({ type: 'retarget', reason: '工作日历变更' });
     // Importing next year's official notice replaces that year's overrides only.
-    const imported = await admin.post(`/api/v1/sla/calendars/${created.body.id}/import`, { year: 2027, holidays: ['2027-10-01', '2027-10-02'], workdays: ['2027-09-26'], note: '国务院办公厅通知' });
+    const imported = await admin.post(`/api/v1/sla/calendars/${created.body.id}/import`, {
+      year: 2027,
+      holidays: ['2027-10-01', '2027-10-02'],
+      workdays: ['2027-09-26'],
+      note: '国务院办公厅通知',
+    });
     expect(imported.status).toBe(200);
     expect(imported.body.overrides.filter((o: { date: string }) => o.date.startsWith('2027'))).toEqual([
       { date: '2027-09-26', kind: 'workday', note: '国务院办公厅通知' },
       { date: '2027-10-01', kind: 'holiday', note: '国务院办公厅通知' },
       { date: '2027-10-02', kind: 'holiday', note: '国务院办公厅通知' },
     ]);
-    expect(imported.body.overrides.filter((o: { date: string }) => !o.date.startsWith('2027'))).toHaveLength(days.filter((d) => !d.startsWith('2027')).length);
+    expect(imported.body.overrides.filter((o: { date: string }) => !o.date.startsWith('2027'))).toHaveLength(
+      days.filter((d) => !d.startsWith('2027')).length,
+    );
   });
 });
 
@@ -393,11 +468,23 @@ describe('a year without its holiday notice', () => {
     const check = holidayNoticeCheck(t.hub.services.slaConfig, t.hub.db, t.hub.logger, () => november);
     await check.run();
     await check.run();
-    const notices = async () => (await admin.get('/api/v1/notifications?limit=200')).body.items.filter((n: { title: string }) => n.title === '2039年放假安排尚未导入');
+    const notices = async () =>
+      (await admin.get('/api/v1/notifications?limit=200')).body.items.filter(
+        (n: { title: string }) => n.title === '2039年放假安排尚未导入',
+      );
     expect(await notices()).toHaveLength(1);
 
     const city = (await admin.get('/api/v1/sla/calendars')).body.items.find((c: { regionId: number | null }) => c.regionId === null);
-    expect((await admin.post(`/api/v1/sla/calendars/${city.id}/import`, { year: 2039, holidays: ['2039-01-01', '2039-01-02', '2039-01-03'], workdays: [], note: '国务院办公厅通知' })).status).toBe(200);
+    expect(
+      (
+        await admin.post(`/api/v1/sla/calendars/${city.id}/import`, {
+          year: 2039,
+          holidays: ['2039-01-01', '2039-01-02', '2039-01-03'],
+          workdays: [],
+          note: '国务院办公厅通知',
+        })
+      ).status,
+    ).toBe(200);
     expect(await t.hub.services.slaConfig.missingNotice(november)).toBeUndefined();
     expect((await t.hub.services.clocks.provisionalCheck())(new Date('2039-06-01T00:00:00Z'))).toBe(false);
     await holidayNoticeCheck(t.hub.services.slaConfig, t.hub.db, t.hub.logger, () => new Date('2038-11-03T09:00:00+08:00')).run();

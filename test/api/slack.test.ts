@@ -31,7 +31,10 @@ beforeAll(async () => {
   operator = await t.as('operator');
   admin = await t.as('admin');
   expect((await admin.patch(`/api/v1/departments/${ids.department('ZJJ')}`, { slackChannelId: housingChannel })).status).toBe(200);
-  for (const [username, slackUserId] of [['agent', 'UAGENT0001'], ['cg_agent', 'UCGAGENT01']]) {
+  for (const [username, slackUserId] of [
+    ['agent', 'UAGENT0001'],
+    ['cg_agent', 'UCGAGENT01'],
+  ]) {
     const user = (await t.hub.db('users').select('id').where({ username }).first()) as { id: number };
     expect((await admin.patch(`/api/v1/users/${user.id}/work`, { slackUserId })).status).toBe(200);
   }
@@ -59,23 +62,37 @@ async function housingTicket() {
 }
 
 const ticketNow = async (id: number) => (await operator.get(`/api/v1/tickets/${id}`)).body;
-const buttonsOf = (blocks: Array<{ type: string; elements?: Array<{ action_id: string }> }>) => blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id);
+const buttonsOf = (blocks: Array<{ type: string; elements?: Array<{ action_id: string }> }>) =>
+  blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id);
 const ephemeralsTo = (user: string) => fake.of('chat.postEphemeral').filter((c) => c.args.user === user);
 
 describe('Slack: the department works the ticket from its channel', () => {
   test('when a ticket is dispatched to a department with a channel, then a Block Kit card is posted, and signing for it from Slack updates the card', async () => {
     const ticket = await housingTicket();
     expect(ticket.card.args.channel).toBe(housingChannel);
-    const blocks = ticket.card.args.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ action_id: string }> }>;
+    const blocks = ticket.card.args.blocks as Array<{
+      type: string;
+      text?: { text: string };
+      fields?: Array<{ text: string }>;
+      elements?: Array<{ action_id: string }>;
+    }>;
     expect(blocks[0]!.text!.text).toBe(`12345 工单 ${ticket.number}`);
-    expect(blocks[1]!.fields!.map((f) => f.text)).toEqual(expect.arrayContaining(['*状态*\n已派单', '*类型*\n投诉', '*承办单位*\n市住房和城乡建设局']));
+    expect(blocks[1]!.fields!.map((f) => f.text)).toEqual(
+      expect.arrayContaining(['*状态*\n已派单', '*类型*\n投诉', '*承办单位*\n市住房和城乡建设局']),
+    );
     expect(buttonsOf(blocks)).toEqual(['ticket.sign_for', 'ticket.return', 'ticket.view']);
 
     const started = Date.now();
-    const click = await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for', actionTs: '1700000100.000001' }));
+    const click = await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for', actionTs: '1700000100.000001' }),
+    );
     expect(click.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(3_000);
-    await settle(() => fake.of('chat.update').some((c) => String(c.args.text).includes(`${ticket.number}`) && String(c.args.text).includes('办理中')));
+    await settle(() =>
+      fake.of('chat.update').some((c) => String(c.args.text).includes(`${ticket.number}`) && String(c.args.text).includes('办理中')),
+    );
     const after = await ticketNow(ticket.id);
     expect(after).toMatchObject({ status: 'accepted', assigneeUserId: expect.any(Number) });
     expect(after.timeline.at(-1)).toMatchObject({ type: 'sign_for', actor: { name: '张伟（住建局）' } });
@@ -85,7 +102,11 @@ describe('Slack: the department works the ticket from its channel', () => {
     expect(buttonsOf(update.args.blocks as never)).toEqual(['ticket.reply', 'ticket.return', 'ticket.view']);
 
     // Slack delivering the same click again changes nothing.
-    const again = await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for', actionTs: '1700000100.000001' }));
+    const again = await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for', actionTs: '1700000100.000001' }),
+    );
     expect(again.status).toBe(200);
     await settle();
     expect((await ticketNow(ticket.id)).timeline).toHaveLength(after.timeline.length);
@@ -93,26 +114,67 @@ describe('Slack: the department works the ticket from its channel', () => {
 
   test('when the agent returns or replies from Slack, then a form opens, a bad form is answered with errors, and the submitted form acts', async () => {
     const ticket = await housingTicket();
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'return' })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'return' }),
+    ).expect(200);
     const opened = fake.of('views.open').at(-1)!;
-    expect(opened.args.view).toMatchObject({ callback_id: 'ticket.return', private_metadata: JSON.stringify({ ticketId: ticket.id, channelId: housingChannel }) });
+    expect(opened.args.view).toMatchObject({
+      callback_id: 'ticket.return',
+      private_metadata: JSON.stringify({ ticketId: ticket.id, channelId: housingChannel }),
+    });
 
-    const empty = await slackPost(t.http, signingSecret, viewSubmission({ user: 'UAGENT0001', callbackId: 'ticket.return', ticketId: ticket.id, channel: housingChannel, values: { reason_code: { selected_option: null }, reason: { value: ' ' } } }));
+    const empty = await slackPost(
+      t.http,
+      signingSecret,
+      viewSubmission({
+        user: 'UAGENT0001',
+        callbackId: 'ticket.return',
+        ticketId: ticket.id,
+        channel: housingChannel,
+        values: { reason_code: { selected_option: null }, reason: { value: ' ' } },
+      }),
+    );
     expect(empty.status).toBe(200);
     expect(empty.body).toEqual({ response_action: 'errors', errors: { reason_code: '请选择退单原因', reason: '请填写说明' } });
     await settle();
     expect((await ticketNow(ticket.id)).status).toBe('dispatched');
 
-    await slackPost(t.http, signingSecret, viewSubmission({ user: 'UAGENT0001', callbackId: 'ticket.return', ticketId: ticket.id, channel: housingChannel, values: { reason_code: { selected_option: { value: 'not_our_duty' } }, reason: { value: '属区政府职责' } } })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      viewSubmission({
+        user: 'UAGENT0001',
+        callbackId: 'ticket.return',
+        ticketId: ticket.id,
+        channel: housingChannel,
+        values: { reason_code: { selected_option: { value: 'not_our_duty' } }, reason: { value: '属区政府职责' } },
+      }),
+    ).expect(200);
     await settle();
     expect(await ticketNow(ticket.id)).toMatchObject({ status: 'returned' });
 
     // Back to the department, signed for, then answered from Slack.
     await act(operator, ticket.id, 'review_return', { decision: 'reject', note: '属住建职责' });
     await act(await t.as('agent'), ticket.id, 'sign_for');
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'reply' })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UAGENT0001', channel: housingChannel, ticketId: ticket.id, action: 'reply' }),
+    ).expect(200);
     expect(fake.of('views.open').at(-1)!.args.view).toMatchObject({ callback_id: 'ticket.reply' });
-    await slackPost(t.http, signingSecret, viewSubmission({ user: 'UAGENT0001', callbackId: 'ticket.reply', ticketId: ticket.id, channel: housingChannel, values: { text: { value: '已安排维修，漏水已处理' }, solved: { selected_option: { value: 'yes' } } } })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      viewSubmission({
+        user: 'UAGENT0001',
+        callbackId: 'ticket.reply',
+        ticketId: ticket.id,
+        channel: housingChannel,
+        values: { text: { value: '已安排维修，漏水已处理' }, solved: { selected_option: { value: 'yes' } } },
+      }),
+    ).expect(200);
     await settle();
     expect(await ticketNow(ticket.id)).toMatchObject({ status: 'replied', reply: { text: '已安排维修，漏水已处理', solved: true } });
   });
@@ -120,24 +182,51 @@ describe('Slack: the department works the ticket from its channel', () => {
   test('when an unmapped Slack user or another department’s user clicks, then they are refused with an ephemeral message and nothing changes', async () => {
     const ticket = await housingTicket();
     const before = await ticketNow(ticket.id);
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'UNOBODY001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' })).expect(200);
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'UCGAGENT01', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' })).expect(200);
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'UCGAGENT01', channel: housingChannel, ticketId: ticket.id, action: 'return' })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UNOBODY001', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' }),
+    ).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UCGAGENT01', channel: housingChannel, ticketId: ticket.id, action: 'sign_for' }),
+    ).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UCGAGENT01', channel: housingChannel, ticketId: ticket.id, action: 'return' }),
+    ).expect(200);
     await settle(() => ephemeralsTo('UNOBODY001').length > 0 && ephemeralsTo('UCGAGENT01').length >= 2);
     expect(ephemeralsTo('UNOBODY001').at(-1)!.args).toMatchObject({ channel: housingChannel, text: expect.stringContaining('尚未绑定') });
-    expect(ephemeralsTo('UCGAGENT01').map((c) => c.args.text)).toEqual([expect.stringContaining('无法操作'), expect.stringContaining('无法操作')]);
+    expect(ephemeralsTo('UCGAGENT01').map((c) => c.args.text)).toEqual([
+      expect.stringContaining('无法操作'),
+      expect.stringContaining('无法操作'),
+    ]);
     const after = await ticketNow(ticket.id);
     expect(after).toMatchObject({ status: 'dispatched', version: before.version });
   });
 
   test('when someone types /12345 <number>, then a mapped user gets the status only they see', async () => {
     const ticket = await housingTicket();
-    const status = await slackPost(t.http, signingSecret, slashCommand({ user: 'UAGENT0001', channel: housingChannel, text: ticket.number }));
+    const status = await slackPost(
+      t.http,
+      signingSecret,
+      slashCommand({ user: 'UAGENT0001', channel: housingChannel, text: ticket.number }),
+    );
     expect(status.status).toBe(200);
     expect(status.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringContaining(`工单 ${ticket.number}｜已派单`) });
-    expect((await slackPost(t.http, signingSecret, slashCommand({ user: 'UCGAGENT01', channel: housingChannel, text: ticket.number }))).body.text).toMatch(/未找到工单.*不属于你的部门/);
-    expect((await slackPost(t.http, signingSecret, slashCommand({ user: 'UNOBODY001', channel: housingChannel, text: ticket.number }))).body.text).toMatch(/尚未绑定/);
-    expect((await slackPost(t.http, signingSecret, slashCommand({ user: 'UAGENT0001', channel: housingChannel, text: 'hello' }))).body.text).toMatch(/用法/);
+    expect(
+      (await slackPost(t.http, signingSecret, slashCommand({ user: 'UCGAGENT01', channel: housingChannel, text: ticket.number }))).body
+        .text,
+    ).toMatch(/未找到工单.*不属于你的部门/);
+    expect(
+      (await slackPost(t.http, signingSecret, slashCommand({ user: 'UNOBODY001', channel: housingChannel, text: ticket.number }))).body
+        .text,
+    ).toMatch(/尚未绑定/);
+    expect(
+      (await slackPost(t.http, signingSecret, slashCommand({ user: 'UAGENT0001', channel: housingChannel, text: 'hello' }))).body.text,
+    ).toMatch(/用法/);
   });
 
   test('when a request is forged or stale, then it is refused with 401 and nothing happens', async () => {
@@ -197,7 +286,9 @@ describe('Slack: outages and supervisors', () => {
       await act(agent, ticket.id, 'return', { reasonCode: 'other', reason: `第${i}次退单` });
       if (i < 3) await act(operator, ticket.id, 'review_return', { decision: 'reject', note: '驳回' });
     }
-    await settle(() => fake.of('chat.postMessage').some((c) => c.args.channel === supervisorChannel && String(c.args.text).includes(ticket.number)));
+    await settle(() =>
+      fake.of('chat.postMessage').some((c) => c.args.channel === supervisorChannel && String(c.args.text).includes(ticket.number)),
+    );
     const alert = fake.of('chat.postMessage').find((c) => c.args.channel === supervisorChannel)!;
     expect(alert.args.text).toMatch(/第 3 次退单/);
   });
@@ -208,20 +299,52 @@ describe('Slack: outages and supervisors', () => {
     const ticket = await housingTicket();
     const agent = await t.as('agent');
     await act(agent, ticket.id, 'sign_for');
-    await act(agent, ticket.id, 'request_extension', { reason: '需协调物业', requestedDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString() });
+    await act(agent, ticket.id, 'request_extension', {
+      reason: '需协调物业',
+      requestedDueAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
+    });
     // Past the reply deadline by a month: the escalation ladder is at the supervisors (and above).
     await travel(t.hub, ticket.id, 40 * 86_400_000);
     await t.hub.services.clocks.sweep();
-    await settle(() => fake.of('chat.postMessage').some((c) => c.args.channel === supervisorChannel && String(c.args.text).includes(`工单 ${ticket.number}`) && String(c.args.text).includes('升级')));
-    const alert = fake.of('chat.postMessage').find((c) => c.args.channel === supervisorChannel && String(c.args.text).includes('升级') && String(c.args.text).includes(ticket.number))!;
+    await settle(() =>
+      fake
+        .of('chat.postMessage')
+        .some(
+          (c) =>
+            c.args.channel === supervisorChannel &&
+            String(c.args.text).includes(`工单 ${ticket.number}`) &&
+            String(c.args.text).includes('升级'),
+        ),
+    );
+    const alert = fake
+      .of('chat.postMessage')
+      .find(
+        (c) => c.args.channel === supervisorChannel && String(c.args.text).includes('升级') && String(c.args.text).includes(ticket.number),
+      )!;
     expect(buttonsOf(alert.args.blocks as never)).toEqual(['ticket.urge', 'ticket.supervise', 'ticket.approve_extension', 'ticket.view']);
     // The department's own channel heard the first level (the steps in between were past together: the highest was sent).
-    const departmentAlert = fake.of('chat.postMessage').find((c) => c.args.channel === housingChannel && String(c.args.text).includes('黄牌预警') && String(c.args.text).includes(ticket.number));
+    const departmentAlert = fake
+      .of('chat.postMessage')
+      .find(
+        (c) => c.args.channel === housingChannel && String(c.args.text).includes('黄牌预警') && String(c.args.text).includes(ticket.number),
+      );
     expect(buttonsOf(departmentAlert!.args.blocks as never)).toEqual(['ticket.reply', 'ticket.return', 'ticket.view']);
 
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.1' })).expect(200);
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'approve_extension', actionTs: '1.2' })).expect(200);
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'supervise', actionTs: '1.3' })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.1' }),
+    ).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'approve_extension', actionTs: '1.2' }),
+    ).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'USUPER0001', channel: supervisorChannel, ticketId: ticket.id, action: 'supervise', actionTs: '1.3' }),
+    ).expect(200);
     await settle(() => false, 1_000).catch(() => undefined);
     const now = await ticketNow(ticket.id);
     expect(now).toMatchObject({ urgeCount: 1, supervised: true, supervisionPending: true });
@@ -230,7 +353,11 @@ describe('Slack: outages and supervisors', () => {
     expect(types).toEqual(expect.arrayContaining(['urge', 'decide_extension', 'supervise']));
     expect(now.timeline.find((e: { type: string }) => e.type === 'urge').actor).toMatchObject({ kind: 'user', name: '陈静（值班长）' });
     // An agent clicking a supervisor's button is refused, privately.
-    await slackPost(t.http, signingSecret, buttonClick({ user: 'UAGENT0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.4' })).expect(200);
+    await slackPost(
+      t.http,
+      signingSecret,
+      buttonClick({ user: 'UAGENT0001', channel: supervisorChannel, ticketId: ticket.id, action: 'urge', actionTs: '1.4' }),
+    ).expect(200);
     await settle(() => fake.of('chat.postEphemeral').some((c) => c.args.user === 'UAGENT0001' && String(c.args.text).includes('催办')));
     expect((await ticketNow(ticket.id)).urgeCount).toBe(1);
   });
@@ -240,14 +367,28 @@ describe('Slack hanging', () => {
   test('when Slack stops answering, then the cards waiting on it hold one database connection, not the pool', async () => {
     const silent = await startFakeSlack(botToken);
     // The sweep is off so that the cards are this test's to deliver; the pool is the test hubs' 5.
-    const hub = await startTestHub({ env: { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: silent.apiUrl, PROVIDER_TIMEOUT_MS: '1500', OUTBOX_SWEEP_MS: '600000' } });
+    const hub = await startTestHub({
+      env: {
+        SLACK_BOT_TOKEN: botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: silent.apiUrl,
+        PROVIDER_TIMEOUT_MS: '1500',
+        OUTBOX_SWEEP_MS: '600000',
+      },
+    });
     try {
       const desk = await hub.as('operator');
       const tickets = [];
       for (let i = 0; i < 6; i += 1) tickets.push(await createTicket(desk, { description: `楼顶漏水第${i + 1}户` }));
       const ids = (
         await hub.hub.db('outbox').insert(
-          tickets.map((ticket) => ({ kind: 'chat.ticket_card', channel: 'slack', recipient: { chatChannel: housingChannel }, payload: { ticketId: ticket.id, action: 'dispatch' }, ticket_id: ticket.id })),
+          tickets.map((ticket) => ({
+            kind: 'chat.ticket_card',
+            channel: 'slack',
+            recipient: { chatChannel: housingChannel },
+            payload: { ticketId: ticket.id, action: 'dispatch' },
+            ticket_id: ticket.id,
+          })),
           ['id'],
         )
       ).map((row: { id: number }) => row.id);

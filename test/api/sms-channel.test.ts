@@ -24,13 +24,25 @@ const sid = () => `SM${randomBytes(16).toString('hex')}`;
 let phoneSeq = 0;
 const newPhone = () => `+861390000${String(1000 + phoneSeq++).padStart(4, '0')}`;
 
-const sms = (from: string, body: string, extra: Record<string, string> = {}) => ({ MessageSid: sid(), AccountSid: accountSid, From: from, To: hotline, Body: body, NumMedia: '0', ...extra });
+const sms = (from: string, body: string, extra: Record<string, string> = {}) => ({
+  MessageSid: sid(),
+  AccountSid: accountSid,
+  From: from,
+  To: hotline,
+  Body: body,
+  NumMedia: '0',
+  ...extra,
+});
 const sentTo = (phone: string) => fake.sent.filter((m) => m.to === phone);
 const ticketsOf = async (phone: string) =>
   t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*').orderBy('t.id');
 /** The acknowledgement of a citizen's message, by their phone number. */
 const ackOf = (hub: TestHub, phone: string) =>
-  hub.hub.db('outbox').where({ kind: 'citizen.intake_ack' }).whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone]).first();
+  hub.hub
+    .db('outbox')
+    .where({ kind: 'citizen.intake_ack' })
+    .whereRaw("recipient->>'contactId' = (select id::text from contacts where phone = ?)", [phone])
+    .first();
 /** A message from a number Twilio refuses: its acknowledgement, dead at once. */
 const deadAck = async (phone: string, text: string) => {
   fake.fail(phone, 1, 400, 21211, "The 'To' number is not a valid phone number.");
@@ -48,7 +60,15 @@ describe('SMS webhook', () => {
     expect((await t.http.post('/webhooks/twilio/sms').type('form').send(params)).status).toBe(403);
     // Signed for other parameters than those sent.
     const tampered = twilio.getExpectedTwilioSignature(authToken, `${publicUrl}/webhooks/twilio/sms`, params);
-    expect((await t.http.post('/webhooks/twilio/sms').type('form').set('X-Twilio-Signature', tampered).send({ ...params, Body: '改过的内容' })).status).toBe(403);
+    expect(
+      (
+        await t.http
+          .post('/webhooks/twilio/sms')
+          .type('form')
+          .set('X-Twilio-Signature', tampered)
+          .send({ ...params, Body: '改过的内容' })
+      ).status,
+    ).toBe(403);
     expect(await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid })).toHaveLength(0);
   });
 
@@ -145,7 +165,11 @@ describe('SMS webhook', () => {
     await eventually(() => sentTo(phone).length === 1);
     expect(sentTo(phone)[0]!.body).toMatch(/未收到您的内容/);
     expect(await ticketsOf(phone)).toHaveLength(0);
-    await signed(t, '/webhooks/twilio/sms', sms(phone, '', { NumMedia: '1', MediaUrl0: 'https://api.twilio.com/media/ME1', MediaContentType0: 'image/jpeg' }));
+    await signed(
+      t,
+      '/webhooks/twilio/sms',
+      sms(phone, '', { NumMedia: '1', MediaUrl0: 'https://api.twilio.com/media/ME1', MediaContentType0: 'image/jpeg' }),
+    );
     const [ticket] = await eventually(async () => ((await ticketsOf(phone)).length === 1 ? ticketsOf(phone) : undefined));
     const created = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'created' }).first();
     expect(created.data.media).toEqual([{ url: 'https://api.twilio.com/media/ME1', contentType: 'image/jpeg' }]);
@@ -211,10 +235,26 @@ describe('SMS delivery', () => {
     // Two messages claimed by a worker (status sending, a 300 ms lease), which sent the first and was killed before recording it.
     const ids: number[] = [];
     for (const phone of [went, never]) {
-      const [row] = await t.hub.db('outbox').insert({ kind: 'citizen.opt_out_confirm', channel: 'sms', recipient: JSON.stringify({ phone }), payload: '{}', status: 'sending', next_attempt_at: new Date(Date.now() + 300) }).returning('id');
+      const [row] = await t.hub
+        .db('outbox')
+        .insert({
+          kind: 'citizen.opt_out_confirm',
+          channel: 'sms',
+          recipient: JSON.stringify({ phone }),
+          payload: '{}',
+          status: 'sending',
+          next_attempt_at: new Date(Date.now() + 300),
+        })
+        .returning('id');
       ids.push(row.id);
     }
-    fake.sent.push({ sid: `SM${randomBytes(16).toString('hex')}`, to: went, from: hotline, body: '【12345】您已退订12345短信通知。如需办理诉求，请拨打12345。', at: new Date() });
+    fake.sent.push({
+      sid: `SM${randomBytes(16).toString('hex')}`,
+      to: went,
+      from: hotline,
+      body: '【12345】您已退订12345短信通知。如需办理诉求，请拨打12345。',
+      at: new Date(),
+    });
     await new Promise((resolve) => setTimeout(resolve, 400));
     await t.hub.services.notify.sweep();
     const rows = await eventually(async () => {
@@ -251,11 +291,16 @@ describe('SMS delivery', () => {
     await eventually(() => sentTo(phone).length === 2);
     expect((await signed(t, '/webhooks/twilio/sms/status', report)).status).toBe(204);
     const row = await eventually(async () => {
-      const r = await t.hub.db('outbox').where({ provider_id: sentTo(phone)[1]!.sid }).first();
+      const r = await t.hub
+        .db('outbox')
+        .where({ provider_id: sentTo(phone)[1]!.sid })
+        .first();
       return r?.status === 'sent' && r;
     });
     expect(row.attempts).toBe(2);
-    expect((await signed(t, '/webhooks/twilio/sms/status', { ...report, MessageSid: sentTo(phone)[1]!.sid, MessageStatus: 'delivered' })).status).toBe(204);
+    expect(
+      (await signed(t, '/webhooks/twilio/sms/status', { ...report, MessageSid: sentTo(phone)[1]!.sid, MessageStatus: 'delivered' })).status,
+    ).toBe(204);
     expect((await t.hub.db('outbox').where({ id: row.id }).first()).provider_status).toBe('delivered');
     await new Promise((r) => setTimeout(r, 300));
     expect(sentTo(phone)).toHaveLength(2);
@@ -267,7 +312,12 @@ describe('SMS delivery', () => {
     fake.hooks.beforeAnswer = async (message) => {
       if (message.to !== phone || overtaken) return;
       overtaken = true;
-      const early = await signed(t, '/webhooks/twilio/sms/status', { MessageSid: message.sid, MessageStatus: 'undelivered', ErrorCode: '30005', AccountSid: accountSid });
+      const early = await signed(t, '/webhooks/twilio/sms/status', {
+        MessageSid: message.sid,
+        MessageStatus: 'undelivered',
+        ErrorCode: '30005',
+        AccountSid: accountSid,
+      });
       expect(early.status).toBe(204);
     };
     try {
@@ -275,12 +325,20 @@ describe('SMS delivery', () => {
       await eventually(() => sentTo(phone).length === 2);
       // The fake sees the resend before the hub records it: wait for the hub's own row.
       const row = await eventually(async () => {
-        const r = await t.hub.db('outbox').where({ provider_id: sentTo(phone)[1]!.sid }).first();
+        const r = await t.hub
+          .db('outbox')
+          .where({ provider_id: sentTo(phone)[1]!.sid })
+          .first();
         return r?.status === 'sent' && r;
       });
       expect(row.attempts).toBe(2);
       expect(await t.hub.db('outbox').where({ provider_id: sentTo(phone)[0]!.sid })).toHaveLength(0);
-      expect(await t.hub.db('early_provider_reports').whereIn('provider_id', sentTo(phone).map((m) => m.sid))).toHaveLength(0);
+      expect(
+        await t.hub.db('early_provider_reports').whereIn(
+          'provider_id',
+          sentTo(phone).map((m) => m.sid),
+        ),
+      ).toHaveLength(0);
     } finally {
       delete fake.hooks.beforeAnswer;
     }
@@ -302,7 +360,11 @@ describe('withdrawing an outbound message', () => {
 
     const cancelled = await cancel(dead.id, { reason: '号码已停机' });
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ id: dead.id, status: 'cancelled', lastError: expect.stringMatching(/^cancelled by .+: 号码已停机$/) });
+    expect(cancelled.body).toMatchObject({
+      id: dead.id,
+      status: 'cancelled',
+      lastError: expect.stringMatching(/^cancelled by .+: 号码已停机$/),
+    });
     expect((await cancel(dead.id, { reason: '再撤一次' })).status).toBe(404);
     await new Promise((r) => setTimeout(r, 300));
     expect(await ackOf(t, phone)).toMatchObject({ status: 'cancelled' });
@@ -357,7 +419,12 @@ describe('SMS delivery when Twilio does not answer at all', () => {
 
 describe('SMS delivery through a long outage', () => {
   // Few attempts and short rests: an outage of many rests in a few seconds.
-  const outageEnv = (url: string) => ({ ...twilioEnv(url), PROVIDER_TIMEOUT_MS: '200', OUTBOX_RETRY_BASE_MS: '20', OUTBOX_MAX_ATTEMPTS: '2' });
+  const outageEnv = (url: string) => ({
+    ...twilioEnv(url),
+    PROVIDER_TIMEOUT_MS: '200',
+    OUTBOX_RETRY_BASE_MS: '20',
+    OUTBOX_MAX_ATTEMPTS: '2',
+  });
 
   test('when Twilio stays down for many rests, then the failed probes use no attempts, and every message goes out once when it is back', async () => {
     const broken = await startFakeTwilio(twilioAccount);
@@ -450,7 +517,9 @@ describe('without Twilio configuration', () => {
   test('when a hub without SMS is handed an SMS to deliver, then it gives the message back, due, with no attempt used, and sends nothing', async () => {
     const bare = await startTestHub({ queue: 'in-process', env: { OUTBOX_SWEEP_MS: '600000' } });
     try {
-      const [row] = await bare.hub.db('outbox').insert({ kind: 'staff.alert', channel: 'sms', recipient: { phone: newPhone() }, payload: { text: '测试' } }, ['id']);
+      const [row] = await bare.hub
+        .db('outbox')
+        .insert({ kind: 'staff.alert', channel: 'sms', recipient: { phone: newPhone() }, payload: { text: '测试' } }, ['id']);
       expect(await bare.hub.services.notify.deliver([row.id])).toBe('done');
       const after = await bare.hub.db('outbox').where({ id: row.id }).first();
       expect(after).toMatchObject({ status: 'pending', attempts: 0, provider_id: null });

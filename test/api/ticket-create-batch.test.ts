@@ -18,7 +18,11 @@ afterAll(() => t.close());
 
 const create = (input: Record<string, unknown>) =>
   t.hub.services.tickets.create(operator, createTicketBody.parse({ requestType: 'complaint', description: '小区门口路灯不亮', ...input }));
-const outcome = (promise: Promise<{ number: string }>) => promise.then((ticket) => ticket.number, (err: Error) => err.message);
+const outcome = (promise: Promise<{ number: string }>) =>
+  promise.then(
+    (ticket) => ticket.number,
+    (err: Error) => err.message,
+  );
 
 test('when creations of one moment differ in caller, category and region, then each is answered as if it were alone', async () => {
   const results = await Promise.all(
@@ -56,7 +60,10 @@ test('when creations of one moment differ in caller, category and region, then e
   expect(await t.hub.db('contacts').whereIn('id', [a, b]).orderBy('id').pluck('name')).toEqual(['匿名来电', '另一位无号码市民']);
   expect(byNumber.get(noCaller)!.contact_id).toBeNull();
   // Each has its 'created' event, and the refused ones left nothing behind.
-  const events = await t.hub.db('ticket_events').whereIn('ticket_id', t.hub.db('tickets').whereIn('number', written).select('id')).where({ type: 'created' });
+  const events = await t.hub
+    .db('ticket_events')
+    .whereIn('ticket_id', t.hub.db('tickets').whereIn('number', written).select('id'))
+    .where({ type: 'created' });
   expect(events).toHaveLength(5);
   expect(await t.hub.db('tickets').where({ category_id: 999_999 }).orWhere({ region_id: 999_999 })).toHaveLength(0);
 });
@@ -65,7 +72,9 @@ test('when the database refuses one creation of a batch, then the others are sti
   const repair = await refuseInserts(t.hub.db, 'tickets', 'description', '毒工单');
   try {
     const before = Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n);
-    const results = await Promise.all([create({ description: '公交站台破损' }), create({ description: '毒工单' }), create({ description: '井盖缺失' })].map(outcome));
+    const results = await Promise.all(
+      [create({ description: '公交站台破损' }), create({ description: '毒工单' }), create({ description: '井盖缺失' })].map(outcome),
+    );
     expect(results[1]).toMatch(/refused for the test$/);
     expect(results[0]).toMatch(/^\d{8}-\d{5}$/);
     expect(results[2]).toMatch(/^\d{8}-\d{5}$/);

@@ -5,7 +5,13 @@ import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../suppor
 
 let t: TestHub;
 let ids: Awaited<ReturnType<typeof demoIds>>;
-let operator: AuthedAgent, supervisor: AuthedAgent, agent: AuthedAgent, head: AuthedAgent, cgAgent: AuthedAgent, admin: AuthedAgent, proxy: AuthedAgent;
+let operator: AuthedAgent,
+  supervisor: AuthedAgent,
+  agent: AuthedAgent,
+  head: AuthedAgent,
+  cgAgent: AuthedAgent,
+  admin: AuthedAgent,
+  proxy: AuthedAgent;
 const exercised = new Set<TicketAction>();
 
 /** Performs an action that must succeed and records it for the coverage check at the end. */
@@ -29,7 +35,11 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 async function triaged() {
-  const ticket = await createTicket(operator, { categoryId: ids.category('0102'), regionId: ids.region('990101001001'), address: '东华社区3号楼' });
+  const ticket = await createTicket(operator, {
+    categoryId: ids.category('0102'),
+    regionId: ids.region('990101001001'),
+    address: '东华社区3号楼',
+  });
   await t.hub.queue.drain();
   return ticket;
 }
@@ -39,7 +49,10 @@ const laterThan = (deadline: string, days: number) => new Date(Date.parse(deadli
 
 async function dispatchedToHousing(assist = false) {
   const ticket = await triaged();
-  await ok(operator, ticket.id, 'dispatch', { departmentId: ids.department('ZJJ'), assistDepartmentIds: assist ? [ids.department('CGJ')] : [] });
+  await ok(operator, ticket.id, 'dispatch', {
+    departmentId: ids.department('ZJJ'),
+    assistDepartmentIds: assist ? [ids.department('CGJ')] : [],
+  });
   return ticket;
 }
 
@@ -61,9 +74,17 @@ describe('ticket lifecycle through HTTP', () => {
 
   test('when an operator corrects the category, then the ticket and its timeline show it, even after dispatch', async () => {
     const ticket = await dispatchedToHousing();
-    const corrected = await ok(operator, ticket.id, 'categorize', { categoryId: ids.category('1501'), urgency: 'urgent', note: '属市容环卫' });
+    const corrected = await ok(operator, ticket.id, 'categorize', {
+      categoryId: ids.category('1501'),
+      urgency: 'urgent',
+      note: '属市容环卫',
+    });
     expect(corrected).toMatchObject({ status: 'dispatched', category: { code: '1501' }, urgency: 'urgent' });
-    expect(corrected.timeline.at(-1)).toMatchObject({ type: 'categorize', reason: '属市容环卫', data: { categoryCode: '1501', previousCategoryId: ids.category('0102') } });
+    expect(corrected.timeline.at(-1)).toMatchObject({
+      type: 'categorize',
+      reason: '属市容环卫',
+      data: { categoryCode: '1501', previousCategoryId: ids.category('0102') },
+    });
   });
 
   test('when an operator moves a new ticket to 待分拨 by hand, then that is recorded as theirs', async () => {
@@ -99,12 +120,26 @@ describe('ticket lifecycle through HTTP', () => {
     expect(closed.closedAt).not.toBeNull();
 
     expect(closed.timeline.map((e: { type: string }) => e.type)).toEqual([
-      'created', 'classify', 'dispatch', 'sign_for', 'assist_sign_for', 'assist_report', 'request_extension', 'decide_extension', 'reply', 'close',
+      'created',
+      'classify',
+      'dispatch',
+      'sign_for',
+      'assist_sign_for',
+      'assist_report',
+      'request_extension',
+      'decide_extension',
+      'reply',
+      'close',
     ]);
     expect(closed.assignments).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ departmentId: ids.department('ZJJ'), role: 'lead', status: 'accepted' }),
-        expect.objectContaining({ departmentId: ids.department('CGJ'), role: 'assist', status: 'reported', reportText: '城管已清理周边占道摊点，便于施工' }),
+        expect.objectContaining({
+          departmentId: ids.department('CGJ'),
+          role: 'assist',
+          status: 'reported',
+          reportText: '城管已清理周边占道摊点，便于施工',
+        }),
       ]),
     );
     const outbox = await t.hub.db('outbox').where({ ticket_id: ticket.id }).orderBy('id');
@@ -122,16 +157,28 @@ describe('ticket lifecycle through HTTP', () => {
 
     await ok(agent, ticket.id, 'sign_for');
     await ok(agent, ticket.id, 'return', { reasonCode: 'wrong_region', reason: '属地在东城区' });
-    const upheld = await ok(operator, ticket.id, 'review_return', { decision: 'uphold', departmentId: ids.department('CGJ'), note: '改派城管' });
+    const upheld = await ok(operator, ticket.id, 'review_return', {
+      decision: 'uphold',
+      departmentId: ids.department('CGJ'),
+      note: '改派城管',
+    });
     expect(upheld).toMatchObject({ status: 'dispatched', returnCount: 2, leadDepartment: { id: ids.department('CGJ') } });
     // The housing bureau no longer holds the ticket.
     expect((await agent.get(`/api/v1/tickets/${ticket.id}`)).status).toBe(404);
 
     await act(cgAgent, ticket.id, 'return', { reasonCode: 'other', reason: '需街道处理' });
-    const operatorTry = await operator.post(`/api/v1/tickets/${ticket.id}/review-return`, { decision: 'uphold', departmentId: ids.department('DHJD'), note: '改派街道' });
+    const operatorTry = await operator.post(`/api/v1/tickets/${ticket.id}/review-return`, {
+      decision: 'uphold',
+      departmentId: ids.department('DHJD'),
+      note: '改派街道',
+    });
     expect(operatorTry.status).toBe(403);
     expect(operatorTry.body.error.message).toMatch(/supervisor/);
-    const bySupervisor = await ok(supervisor, ticket.id, 'review_return', { decision: 'uphold', departmentId: ids.department('DHJD'), note: '改派街道' });
+    const bySupervisor = await ok(supervisor, ticket.id, 'review_return', {
+      decision: 'uphold',
+      departmentId: ids.department('DHJD'),
+      note: '改派街道',
+    });
     expect(bySupervisor).toMatchObject({ status: 'dispatched', returnCount: 3, leadDepartment: { id: ids.department('DHJD') } });
   });
 
@@ -183,14 +230,23 @@ describe('ticket lifecycle through HTTP', () => {
     expect(inPerson.error.message).toMatch(/需本人到指定医院评残/);
     await act(proxy, (await triaged()).id, 'set_matter', { matter: '高龄补贴' }, 400);
     // Creating one checks the same.
-    expect((await proxy.post('/api/v1/tickets', { requestType: 'proxy', description: '代办', proxy: { matter: '登月许可', serviceMode: 'full_proxy', applicantAddress: '某地' } })).status).toBe(400);
+    expect(
+      (
+        await proxy.post('/api/v1/tickets', {
+          requestType: 'proxy',
+          description: '代办',
+          proxy: { matter: '登月许可', serviceMode: 'full_proxy', applicantAddress: '某地' },
+        })
+      ).status,
+    ).toBe(400);
   });
 
   test('when a ticket cannot get done (办不成事), then the chief representative, the head and an answer each run on a clock', async () => {
     const ticket = await dispatchedToHousing();
     await ok(agent, ticket.id, 'flag_hard_case', { reason: '涉及多个部门，窗口无法办理' });
     await act(agent, ticket.id, 'flag_hard_case', { reason: '再次' }, 409);
-    const clocks = async () => (await operator.get(`/api/v1/tickets/${ticket.id}/clocks`)).body.items.filter((c: { stage: string }) => c.stage.startsWith('hard_'));
+    const clocks = async () =>
+      (await operator.get(`/api/v1/tickets/${ticket.id}/clocks`)).body.items.filter((c: { stage: string }) => c.stage.startsWith('hard_'));
     const running = await clocks();
     expect(running.map((c: { stage: string; state: string }) => [c.stage, c.state])).toEqual([
       ['hard_onsite_rep', 'running'],
@@ -245,7 +301,9 @@ describe('ticket lifecycle through HTTP', () => {
     const merged = await ok(operator, duplicate.id, 'merge', { intoTicketId: main.id, reason: '同一路灯' });
     expect(merged).toMatchObject({ status: 'cancelled', mergedInto: { id: main.id, number: main.number } });
     const mainAfter = (await operator.get(`/api/v1/tickets/${main.id}`)).body;
-    expect(mainAfter.requesters).toEqual([expect.objectContaining({ sourceTicketId: duplicate.id, contact: expect.objectContaining({ phone: '+8613900001111' }) })]);
+    expect(mainAfter.requesters).toEqual([
+      expect.objectContaining({ sourceTicketId: duplicate.id, contact: expect.objectContaining({ phone: '+8613900001111' }) }),
+    ]);
     expect(mainAfter.timeline.at(-1)).toMatchObject({ type: 'merge_received', data: { duplicateTicketId: duplicate.id } });
     const notice = await t.hub.db('outbox').where({ ticket_id: duplicate.id, kind: 'citizen.ticket_status' }).first();
     expect(notice.payload).toMatchObject({ action: 'merge', mergedIntoNumber: main.number });
@@ -290,7 +348,16 @@ describe('ticket lifecycle through HTTP', () => {
 });
 
 describe('forbidden transitions', () => {
-  const userFor: Record<string, string> = { operator: 'operator', proxy_seat: 'proxy', supervisor: 'supervisor', director: 'director', admin: 'admin', agent: 'agent', dept_head: 'head', runner: 'runner' };
+  const userFor: Record<string, string> = {
+    operator: 'operator',
+    proxy_seat: 'proxy',
+    supervisor: 'supervisor',
+    director: 'director',
+    admin: 'admin',
+    agent: 'agent',
+    dept_head: 'head',
+    runner: 'runner',
+  };
 
   function sampleBody(action: TicketAction): object {
     const bodies: Record<TicketAction, object> = {
@@ -354,26 +421,31 @@ describe('forbidden transitions', () => {
     return ticket.id;
   }
 
-  test.each(ticketStatuses.map((s) => [s]))('when a ticket is %s, then every action not allowed from there is refused and changes nothing', async (status) => {
-    const id = await ticketIn(status);
-    const before = (await operator.get(`/api/v1/tickets/${id}`)).body;
-    // Actions only the hub performs have no HTTP route; the rest are tried as their own roles.
-    const refused = ticketActions.filter((action) => !lifecycle[action].from.includes(status) && lifecycle[action].actors.some((r) => r !== 'system'));
-    expect(refused.length).toBeGreaterThan(0);
-    for (const action of refused) {
-      const role = lifecycle[action].actors.find((r) => r !== 'system')!;
-      // Assisting-department actions are tried by the assisting department.
-      const username = lifecycle[action].scope === 'assist' ? 'cg_agent' : userFor[role]!;
-      const res = await (await t.as(username)).post(`/api/v1/tickets/${id}/${action.replace(/_/g, '-')}`, sampleBody(action));
-      const departmentSide = ['agent', 'dept_head', 'runner'].includes(role);
-      const visible = !departmentSide || !['new', 'triage'].includes(status);
-      expect({ action, status: res.status }).toEqual({ action, status: visible ? 409 : 404 });
-      if (visible) expect(res.body.error.code).toBe('INVALID_TRANSITION');
-    }
-    const after = (await operator.get(`/api/v1/tickets/${id}`)).body;
-    expect(after.version).toBe(before.version);
-    expect(after.timeline).toHaveLength(before.timeline.length);
-  });
+  test.each(ticketStatuses.map((s) => [s]))(
+    'when a ticket is %s, then every action not allowed from there is refused and changes nothing',
+    async (status) => {
+      const id = await ticketIn(status);
+      const before = (await operator.get(`/api/v1/tickets/${id}`)).body;
+      // Actions only the hub performs have no HTTP route; the rest are tried as their own roles.
+      const refused = ticketActions.filter(
+        (action) => !lifecycle[action].from.includes(status) && lifecycle[action].actors.some((r) => r !== 'system'),
+      );
+      expect(refused.length).toBeGreaterThan(0);
+      for (const action of refused) {
+        const role = lifecycle[action].actors.find((r) => r !== 'system')!;
+        // Assisting-department actions are tried by the assisting department.
+        const username = lifecycle[action].scope === 'assist' ? 'cg_agent' : userFor[role]!;
+        const res = await (await t.as(username)).post(`/api/v1/tickets/${id}/${action.replace(/_/g, '-')}`, sampleBody(action));
+        const departmentSide = ['agent', 'dept_head', 'runner'].includes(role);
+        const visible = !departmentSide || !['new', 'triage'].includes(status);
+        expect({ action, status: res.status }).toEqual({ action, status: visible ? 409 : 404 });
+        if (visible) expect(res.body.error.code).toBe('INVALID_TRANSITION');
+      }
+      const after = (await operator.get(`/api/v1/tickets/${id}`)).body;
+      expect(after.version).toBe(before.version);
+      expect(after.timeline).toHaveLength(before.timeline.length);
+    },
+  );
 
   test('when a role outside the rule tries an action, then it gets 403 and nothing changes', async () => {
     const id = await ticketIn('dispatched');

@@ -11,10 +11,36 @@ beforeAll(async () => {
   t = await startTestHub();
   ids = await demoIds(t.hub);
   operator = await t.as('operator');
-  made.lamp = (await createTicket(operator, { description: '路灯不亮', categoryId: ids.category('0102'), regionId: ids.region('990101001001'), requestType: 'complaint' })).id;
-  made.wage = (await createTicket(operator, { description: '公司拖欠工资三个月', categoryId: ids.category('0501'), regionId: ids.region('990121200201'), requestType: 'help', urgency: 'urgent' })).id;
-  made.water = (await createTicket(operator, { description: '整栋楼停水', categoryId: ids.category('1201'), regionId: ids.region('990101101202'), requestType: 'help', urgency: 'emergency', channel: 'phone' })).id;
-  made.consult = (await createTicket(operator, { description: '咨询公积金提取', categoryId: ids.category('1402'), requestType: 'consult' })).id;
+  made.lamp = (
+    await createTicket(operator, {
+      description: '路灯不亮',
+      categoryId: ids.category('0102'),
+      regionId: ids.region('990101001001'),
+      requestType: 'complaint',
+    })
+  ).id;
+  made.wage = (
+    await createTicket(operator, {
+      description: '公司拖欠工资三个月',
+      categoryId: ids.category('0501'),
+      regionId: ids.region('990121200201'),
+      requestType: 'help',
+      urgency: 'urgent',
+    })
+  ).id;
+  made.water = (
+    await createTicket(operator, {
+      description: '整栋楼停水',
+      categoryId: ids.category('1201'),
+      regionId: ids.region('990101101202'),
+      requestType: 'help',
+      urgency: 'emergency',
+      channel: 'phone',
+    })
+  ).id;
+  made.consult = (
+    await createTicket(operator, { description: '咨询公积金提取', categoryId: ids.category('1402'), requestType: 'consult' })
+  ).id;
   await t.hub.queue.drain();
   await act(operator, made.wage, 'dispatch', { departmentId: ids.department('RSJ'), replyDueAt: inDays(1) });
   await act(operator, made.water, 'dispatch', { departmentId: ids.department('SWJT') });
@@ -62,7 +88,9 @@ describe('listing tickets', () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const res: { body: { items: Array<{ id: number }>; nextCursor: string | null } } = await operator.get(`/api/v1/tickets?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const res: { body: { items: Array<{ id: number }>; nextCursor: string | null } } = await operator.get(
+        `/api/v1/tickets?limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...res.body.items.map((x) => x.id));
       cursor = res.body.nextCursor;
     } while (cursor);

@@ -31,8 +31,20 @@ describe('triage by the local classifier', () => {
   test('when a citizen texts about a water outage in a community, then the ticket is placed, raised to urgent and categorised', async () => {
     const ids = await demoIds(t.hub);
     const ticket = await citizenTicket('东华社区停水了一整天，请尽快恢复供水');
-    expect(ticket).toMatchObject({ status: 'triage', urgency: 'urgent', request_type: 'help', region_id: ids.region('990101001001'), category_id: ids.category('12') });
-    expect(ticket.classification).toMatchObject({ by: 'local', category: { code: '12', name: '水电气暖' }, region: { name: '东华社区' }, address: '东华社区', urgency: { value: 'urgent' } });
+    expect(ticket).toMatchObject({
+      status: 'triage',
+      urgency: 'urgent',
+      request_type: 'help',
+      region_id: ids.region('990101001001'),
+      category_id: ids.category('12'),
+    });
+    expect(ticket.classification).toMatchObject({
+      by: 'local',
+      category: { code: '12', name: '水电气暖' },
+      region: { name: '东华社区' },
+      address: '东华社区',
+      urgency: { value: 'urgent' },
+    });
     expect(ticket.address).toBe('东华社区');
     const event = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'classify' }).first();
     expect(event).toMatchObject({ actor_kind: 'classifier', from_status: 'new', to_status: 'triage' });
@@ -57,7 +69,11 @@ describe('triage by the local classifier', () => {
   test('when an operator set the category and type, then the classifier leaves them and only suggests', async () => {
     const ids = await demoIds(t.hub);
     const operator = await t.as('operator');
-    const created = await createTicket(operator, { requestType: 'complaint', categoryId: ids.category('0501'), description: '东华社区停水了很久了，物业不管' });
+    const created = await createTicket(operator, {
+      requestType: 'complaint',
+      categoryId: ids.category('0501'),
+      description: '东华社区停水了很久了，物业不管',
+    });
     await t.hub.queue.drain();
     const ticket = await t.hub.db('tickets').where({ id: created.id }).first();
     expect(ticket).toMatchObject({ request_type: 'complaint', category_id: ids.category('0501'), urgency: 'urgent', region_id: null });
@@ -89,7 +105,15 @@ describe('triage by the local classifier', () => {
       const ticket = await citizenTicket('单位拖欠工资半年');
       expect(ticket.classification.modelVersion).toBe(version);
       expect(ticket.classification.category.code).toBe('05');
-      await expect(peer.hub.services.triage.train([{ text: 'x', label: '不存在的类别' }, { text: 'y', label: '05' }], 'test')).rejects.toThrow(/unknown: 不存在的类别/);
+      await expect(
+        peer.hub.services.triage.train(
+          [
+            { text: 'x', label: '不存在的类别' },
+            { text: 'y', label: '05' },
+          ],
+          'test',
+        ),
+      ).rejects.toThrow(/unknown: 不存在的类别/);
       expect((await t.hub.db('classifier_models').where({ active: true })).map((m: { version: number }) => m.version)).toEqual([version]);
     } finally {
       await peer.close();
@@ -114,7 +138,15 @@ describe('triage jobs', () => {
     try {
       const stored = await Promise.all(
         texts.map((text, i) =>
-          t.hub.services.intake.receive({ channel: 'sms', providerId: `SMbatch${i}${'0'.repeat(27)}`, from: { phone: `+8613711${String(i).padStart(6, '0')}` }, text, media: [], receivedAt: new Date(), raw: {} }),
+          t.hub.services.intake.receive({
+            channel: 'sms',
+            providerId: `SMbatch${i}${'0'.repeat(27)}`,
+            from: { phone: `+8613711${String(i).padStart(6, '0')}` },
+            text,
+            media: [],
+            receivedAt: new Date(),
+            raw: {},
+          }),
         ),
       );
       expect(stored.every((s) => !s.duplicate)).toBe(true);
@@ -126,28 +158,45 @@ describe('triage jobs', () => {
       await t.hub.db.raw('drop trigger refuse_classify on ticket_events; drop function refuse_classify();');
     }
     await eventually(async () => (await t.hub.db('tickets').where({ id: refused }).first()).status === 'triage', 8_000);
-    expect(await t.hub.db('ticket_events').whereIn('ticket_id', [next + 1, refused, next + 3]).where({ type: 'classify' })).toHaveLength(3);
+    expect(
+      await t.hub
+        .db('ticket_events')
+        .whereIn('ticket_id', [next + 1, refused, next + 3])
+        .where({ type: 'classify' }),
+    ).toHaveLength(3);
   });
 });
 
 describe('suggested department', () => {
   test('when tickets of a category usually went to one department, then the classifier suggests it with its share', async () => {
     // An earlier test left a tiny model active: start again from the built-in one.
-    await t.hub.services.triage.train(defaultTrainingSet.map(([code, text]) => ({ text, label: code })), 'test reset');
+    await t.hub.services.triage.train(
+      defaultTrainingSet.map(([code, text]) => ({ text, label: code })),
+      'test reset',
+    );
     const ids = await demoIds(t.hub);
     const operator = await t.as('operator');
     const first = await citizenTicket('小区停电了一整晚');
     expect(first.classification.department).toBeNull();
     // Triaged before any of them is dispatched: a category's suggestion, once there is one, is kept for a minute.
     const earlier = [];
-    for (const [text, department] of [['家里停电了', 'GDGS'], ['整栋楼停电', 'GDGS'], ['停水停电', 'SWJT']] as const) earlier.push({ ticket: await citizenTicket(text), department });
+    for (const [text, department] of [
+      ['家里停电了', 'GDGS'],
+      ['整栋楼停电', 'GDGS'],
+      ['停水停电', 'SWJT'],
+    ] as const)
+      earlier.push({ ticket: await citizenTicket(text), department });
     for (const { ticket, department } of earlier) {
       await act(operator, ticket.id, 'categorize', { categoryId: ids.category('1202') });
       await act(operator, ticket.id, 'dispatch', { departmentId: ids.department(department) });
     }
     const next = await citizenTicket('小区停电没有通知，什么时候来电');
     expect(next.classification.category.code).toBe('12');
-    expect(next.classification.department).toEqual({ id: ids.department('GDGS'), name: '示范供电公司', confidence: expect.closeTo(0.667, 2) });
+    expect(next.classification.department).toEqual({
+      id: ids.department('GDGS'),
+      name: '示范供电公司',
+      confidence: expect.closeTo(0.667, 2),
+    });
     // Within the minute the same answer comes from memory: no query over the history per ticket.
     await act(operator, next.id, 'dispatch', { departmentId: ids.department('SWJT') });
     const again = await citizenTicket('又停电了，什么时候恢复供电');
@@ -162,7 +211,11 @@ describe('learning from operators', () => {
     const hub = await startTestHub({ peerOf: t, env: { CLASSIFIER_RETRAIN_MIN_LABELS: '2' } });
     try {
       const corrected = await citizenTicket('楼下烧烤店油烟很大，晚上还很吵');
-      const categorized = await act(operator, corrected.id, 'categorize', { categoryId: ids.category('0201'), requestType: 'complaint', note: '属大气污染' });
+      const categorized = await act(operator, corrected.id, 'categorize', {
+        categoryId: ids.category('0201'),
+        requestType: 'complaint',
+        note: '属大气污染',
+      });
       expect(categorized).toMatchObject({ category: { code: '0201' }, requestType: 'complaint' });
       const confirmed = await citizenTicket('单位拖欠工资两个月不发');
       await act(operator, confirmed.id, 'dispatch', { departmentId: ids.department('RSJ') });
@@ -172,7 +225,9 @@ describe('learning from operators', () => {
         ['05', 'confirmed'],
       ]);
       expect((await operator.post(`/api/v1/tickets/${corrected.id}/categorize`, { categoryId: 999_999 })).status).toBe(400);
-      expect((await (await t.as('agent')).post(`/api/v1/tickets/${corrected.id}/categorize`, { categoryId: ids.category('02') })).status).toBe(403);
+      expect(
+        (await (await t.as('agent')).post(`/api/v1/tickets/${corrected.id}/categorize`, { categoryId: ids.category('02') })).status,
+      ).toBe(403);
 
       const before = (await t.hub.db('classifier_models').where({ active: true }).first()).version;
       const version = await hub.hub.services.triage.retrainIfDue(2);

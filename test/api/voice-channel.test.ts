@@ -16,10 +16,16 @@ afterAll(async () => {
 });
 
 let phoneSeq = 0;
-const newCall = () => ({ CallSid: `CA${randomBytes(16).toString('hex')}`, From: `+861380000${String(1000 + phoneSeq++).padStart(4, '0')}`, To: '+8610612345' });
+const newCall = () => ({
+  CallSid: `CA${randomBytes(16).toString('hex')}`,
+  From: `+861380000${String(1000 + phoneSeq++).padStart(4, '0')}`,
+  To: '+8610612345',
+});
 const voice = (path: string, params: Record<string, string>) => signedPost(t, `/webhooks/twilio/voice${path}`, params);
-const ticketsOf = async (phone: string) => t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*');
-const tasksFor = (callSid: string) => t.hub.db('callback_tasks as k').join('calls as c', 'c.id', 'k.call_id').where('c.call_sid', callSid).select('k.*');
+const ticketsOf = async (phone: string) =>
+  t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*');
+const tasksFor = (callSid: string) =>
+  t.hub.db('callback_tasks as k').join('calls as c', 'c.id', 'k.call_id').where('c.call_sid', callSid).select('k.*');
 
 describe('phone IVR', () => {
   test('when a call comes in, then the Mandarin menu is played from TwiML and the call is recorded; a forged call is refused', async () => {
@@ -27,7 +33,9 @@ describe('phone IVR', () => {
     const res = await voice('', call);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/xml/);
-    expect(res.text).toMatch(/<Gather input="dtmf" numDigits="1" timeout="8" action="\/webhooks\/twilio\/voice\/menu"><Say language="zh-CN">您好，这里是12345/);
+    expect(res.text).toMatch(
+      /<Gather input="dtmf" numDigits="1" timeout="8" action="\/webhooks\/twilio\/voice\/menu"><Say language="zh-CN">您好，这里是12345/,
+    );
     expect(res.text).toContain('<Redirect>/webhooks/twilio/voice?retry=1</Redirect>');
     expect(await t.hub.db('calls').where({ call_sid: call.CallSid }).first()).toMatchObject({ from_phone: call.From });
     const retry = await voice('?retry=1', call);
@@ -39,8 +47,14 @@ describe('phone IVR', () => {
   test('when the caller presses 1 and speaks, then the speech becomes a ticket and the number goes out by SMS', async () => {
     const call = newCall();
     const menu = await voice('/menu', { ...call, Digits: '1' });
-    expect(menu.text).toMatch(/<Gather input="speech" language="cmn-Hans-CN" speechTimeout="auto" timeout="6" actionOnEmptyResult="true" action="\/webhooks\/twilio\/voice\/speech\?kind=request"><Say language="zh-CN">/);
-    const spoken = await voice('/speech?kind=request', { ...call, SpeechResult: '我家楼下的路灯坏了，在东华社区三号楼', Confidence: '0.92' });
+    expect(menu.text).toMatch(
+      /<Gather input="speech" language="cmn-Hans-CN" speechTimeout="auto" timeout="6" actionOnEmptyResult="true" action="\/webhooks\/twilio\/voice\/speech\?kind=request"><Say language="zh-CN">/,
+    );
+    const spoken = await voice('/speech?kind=request', {
+      ...call,
+      SpeechResult: '我家楼下的路灯坏了，在东华社区三号楼',
+      Confidence: '0.92',
+    });
     expect(spoken.text).toMatch(/<Say language="zh-CN">您的诉求已受理.*<\/Say><Hangup\/>/);
     const [ticket] = await eventually(async () => ((await ticketsOf(call.From)).length === 1 ? ticketsOf(call.From) : undefined));
     expect(ticket).toMatchObject({ channel: 'phone', request_type: 'help', description: '我家楼下的路灯坏了，在东华社区三号楼' });
@@ -62,13 +76,17 @@ describe('phone IVR', () => {
   test('when no speech is recognised, then the caller leaves a recording; it becomes the ticket and a transcription joins it', async () => {
     const call = newCall();
     const empty = await voice('/speech?kind=request', { ...call, SpeechResult: '' });
-    expect(empty.text).toMatch(/<Record maxLength="120" playBeep="true" finishOnKey="#" action="\/webhooks\/twilio\/voice\/recording\?kind=request" transcribe="true" transcribeCallback="\/webhooks\/twilio\/voice\/transcription\?kind=request"\/>/);
+    expect(empty.text).toMatch(
+      /<Record maxLength="120" playBeep="true" finishOnKey="#" action="\/webhooks\/twilio\/voice\/recording\?kind=request" transcribe="true" transcribeCallback="\/webhooks\/twilio\/voice\/transcription\?kind=request"\/>/,
+    );
     const recordingUrl = 'https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/RE123';
     await voice('/recording?kind=request', { ...call, RecordingUrl: recordingUrl, RecordingDuration: '23' });
     const [ticket] = await eventually(async () => ((await ticketsOf(call.From)).length === 1 ? ticketsOf(call.From) : undefined));
     const created = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'created' }).first();
     expect(created.data.media).toEqual([{ url: recordingUrl, contentType: 'audio/wav' }]);
-    expect((await voice('/transcription?kind=request', { ...call, TranscriptionStatus: 'completed', TranscriptionText: '路灯坏了' })).status).toBe(204);
+    expect(
+      (await voice('/transcription?kind=request', { ...call, TranscriptionStatus: 'completed', TranscriptionText: '路灯坏了' })).status,
+    ).toBe(204);
     await eventually(async () => (await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'citizen_message' })).length === 1);
     expect(await ticketsOf(call.From)).toHaveLength(1);
   });
@@ -124,7 +142,9 @@ describe('phone IVR', () => {
     const ticket = await eventually(async () => t.hub.db('tickets').where({ description: '举报有人非法排污' }).first());
     const contact = await t.hub.db('contacts').where({ id: ticket.contact_id }).first();
     expect(contact).toMatchObject({ anonymous: true, phone: null });
-    const ack = await eventually(async () => t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.intake_ack' }).whereIn('status', ['cancelled']).first());
+    const ack = await eventually(async () =>
+      t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.intake_ack' }).whereIn('status', ['cancelled']).first(),
+    );
     expect(ack.last_error).toMatch(/no phone/);
   });
 

@@ -32,10 +32,20 @@ describeWithRedis('webhooks while Redis is down', () => {
     expect(await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid }).first()).toMatchObject({ status: 'received' });
 
     await proxy.restore();
-    await eventually(() => t.hub.queue.ping().then(() => true, () => false), 15_000);
+    await eventually(
+      () =>
+        t.hub.queue.ping().then(
+          () => true,
+          () => false,
+        ),
+      15_000,
+    );
     // The next webhook (or, at the latest, the recovery sweep) enqueues intake for every waiting message.
     expect((await signedPost(t, '/webhooks/twilio/sms', sms('+8613700002222', '路灯坏了'))).status).toBe(200);
-    await eventually(async () => (await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid }).first()).status === 'processed', 15_000);
+    await eventually(
+      async () => (await t.hub.db('inbound_messages').where({ provider_id: params.MessageSid }).first()).status === 'processed',
+      15_000,
+    );
     await eventually(() => hub.fake.sent.some((m) => m.to === phone), 15_000);
   });
 });

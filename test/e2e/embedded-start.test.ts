@@ -18,7 +18,13 @@ let output = '';
 
 async function startHub(port: number, pgPort: number): Promise<string> {
   if (!fs.existsSync(main)) throw new Error(`${main} is missing: run npm run build (npm test does it first)`);
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), EMBEDDED_PG_DIR: path.join(dataDir, 'pg'), LOG_LEVEL: 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    EMBEDDED_PG_DIR: path.join(dataDir, 'pg'),
+    LOG_LEVEL: 'warn',
+  };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   delete env.HUB_ROLE;
@@ -29,7 +35,10 @@ async function startHub(port: number, pgPort: number): Promise<string> {
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`hub exited early (${child.exitCode}):\n${output}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.status === 200, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (ready) return url;
     if (Date.now() > deadline) throw new Error(`hub not ready in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
@@ -61,7 +70,10 @@ test('when the hub starts with no configuration, then it runs on embedded Postgr
   const auth = `Bearer ${login.body.token}`;
   const departments = (await http.get('/api/v1/departments').set('Authorization', auth)).body.items as Array<{ id: number; code: string }>;
   expect(departments.length).toBeGreaterThanOrEqual(15);
-  const created = await http.post('/api/v1/tickets').set('Authorization', auth).send({ requestType: 'help', description: '家里停水一天了', caller: { phone: '13700001111' } });
+  const created = await http
+    .post('/api/v1/tickets')
+    .set('Authorization', auth)
+    .send({ requestType: 'help', description: '家里停水一天了', caller: { phone: '13700001111' } });
   expect(created.status).toBe(201);
   // The in-process worker triages it, and the demo dispatch catalog sends it to the water company.
   let ticket = created.body;
@@ -94,7 +106,9 @@ test('when the hub is told to stop while a request is in flight, then it answers
   socket.on('data', (chunk) => (answer += chunk));
   const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(`POST /api/v1/auth/login HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`);
+  socket.write(
+    `POST /api/v1/auth/login HTTP/1.1\r\nHost: hub\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
+  );
   await new Promise((r) => setTimeout(r, 200));
   const exited = stopHub();
   await new Promise((r) => setTimeout(r, 1_500));
@@ -102,7 +116,15 @@ test('when the hub is told to stop while a request is in flight, then it answers
   await closed;
   expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   expect(await exited).toBe(0);
-  const pgStillUp = await new Promise<boolean>((resolve) => net.connect(pgPort, '127.0.0.1').once('connect', function (this: net.Socket) { this.destroy(); resolve(true); }).once('error', () => resolve(false)));
+  const pgStillUp = await new Promise<boolean>((resolve) =>
+    net
+      .connect(pgPort, '127.0.0.1')
+      .once('connect', function (this: net.Socket) {
+        this.destroy();
+        resolve(true);
+      })
+      .once('error', () => resolve(false)),
+  );
   expect(pgStillUp).toBe(false);
 }, 120_000);
 

@@ -24,7 +24,10 @@ if (process.env.REDIS_URL) {
     'BullMQ',
     (concurrency = 4) => {
       const prefix = `hh-test-queue-${randomBytes(4).toString('hex')}`;
-      return { queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency: lanes(concurrency), logger }), cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix) };
+      return {
+        queue: new BullMqQueue({ redisUrl: process.env.REDIS_URL!, prefix, concurrency: lanes(concurrency), logger }),
+        cleanup: () => deleteRedisPrefix(process.env.REDIS_URL!, prefix),
+      };
     },
   ]);
 }
@@ -129,18 +132,20 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     try {
-      await fresh.startWorker(only({
-        'ticket.triage': async ({ ticketIds: [ticketId] }) => {
-          runningTriage += 1;
-          mostTriage = Math.max(mostTriage, runningTriage);
-          await gate;
-          order.push(`triage ${ticketId}`);
-          runningTriage -= 1;
-          return 'done';
-        },
-        'intake.process': async () => (order.push('intake'), 'done'),
-        'notify.deliver': async ({ outboxIds }) => (order.push(`deliver ${outboxIds.join(',')}`), 'done'),
-      }));
+      await fresh.startWorker(
+        only({
+          'ticket.triage': async ({ ticketIds: [ticketId] }) => {
+            runningTriage += 1;
+            mostTriage = Math.max(mostTriage, runningTriage);
+            await gate;
+            order.push(`triage ${ticketId}`);
+            runningTriage -= 1;
+            return 'done';
+          },
+          'intake.process': async () => (order.push('intake'), 'done'),
+          'notify.deliver': async ({ outboxIds }) => (order.push(`deliver ${outboxIds.join(',')}`), 'done'),
+        }),
+      );
       await fresh.enqueueMany('ticket.triage', [
         { payload: { ticketIds: [1] }, options: { jobId: 'triage-1' } },
         { payload: { ticketIds: [2] }, options: { jobId: 'triage-2' } },
@@ -171,18 +176,20 @@ describe.each(implementations)('%s queue, lanes', (_name, make) => {
     let release: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (release = resolve));
     try {
-      await fresh.startWorker(only({
-        'intake.process': async (_payload, { jobId }) => {
-          started.push(`intake ${jobId}`);
-          runningIntake += 1;
-          mostIntake = Math.max(mostIntake, runningIntake);
-          if (jobId === 'a') await gate;
-          runningIntake -= 1;
-          return 'done';
-        },
-        'notify.deliver': async () => (started.push('deliver'), 'done'),
-        'sla.alert': async () => (started.push('alert'), 'done'),
-      }));
+      await fresh.startWorker(
+        only({
+          'intake.process': async (_payload, { jobId }) => {
+            started.push(`intake ${jobId}`);
+            runningIntake += 1;
+            mostIntake = Math.max(mostIntake, runningIntake);
+            if (jobId === 'a') await gate;
+            runningIntake -= 1;
+            return 'done';
+          },
+          'notify.deliver': async () => (started.push('deliver'), 'done'),
+          'sla.alert': async () => (started.push('alert'), 'done'),
+        }),
+      );
       await fresh.enqueue('intake.process', {}, { jobId: 'a' });
       await waitFor(() => started.includes('intake a'));
       await fresh.enqueue('intake.process', {}, { jobId: 'b' });

@@ -27,7 +27,9 @@ describe('repeated statements are prepared on the server', () => {
         expect(rows).toHaveLength(1);
         // Statements without parameters are left alone.
         for (let i = 1; i <= 5; i += 1) await trx.raw('select 42 as answer');
-        expect((await trx.raw("select count(*)::int as n from pg_prepared_statements where statement = 'select 42 as answer'")).rows[0].n).toBe(0);
+        expect(
+          (await trx.raw("select count(*)::int as n from pg_prepared_statements where statement = 'select 42 as answer'")).rows[0].n,
+        ).toBe(0);
       });
       // A prepared statement that fails leaves the connection usable, and the statement with it.
       for (let i = 0; i < 4; i += 1) await db.raw('select 1 / ?::int as q', [1]);

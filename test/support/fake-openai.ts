@@ -4,7 +4,10 @@ import type { AddressInfo } from 'node:net';
 export interface ChatRequest {
   model: string;
   messages: Array<{ role: string; content: string }>;
-  response_format?: { type: string; json_schema?: { name: string; strict?: boolean; schema: { properties: Record<string, { enum?: string[] }> } } };
+  response_format?: {
+    type: string;
+    json_schema?: { name: string; strict?: boolean; schema: { properties: Record<string, { enum?: string[] }> } };
+  };
 }
 
 /**
@@ -15,7 +18,8 @@ export interface ChatRequest {
 export async function startFakeOpenAi(apiKey: string) {
   const requests: ChatRequest[] = [];
   const state = {
-    answer: (_request: ChatRequest): string => JSON.stringify({ category: '12', requestType: 'help', urgency: 'urgent', title: '停水', summary: '小区停水', confidence: 0.9 }),
+    answer: (_request: ChatRequest): string =>
+      JSON.stringify({ category: '12', requestType: 'help', urgency: 'urgent', title: '停水', summary: '小区停水', confidence: 0.9 }),
     failures: [] as number[],
     delayMs: 0,
     jsonSchemaSupported: true,
@@ -28,14 +32,26 @@ export async function startFakeOpenAi(apiKey: string) {
         res.writeHead(status, { 'content-type': 'application/json', ...headers });
         res.end(JSON.stringify(body));
       };
-      if (req.headers.authorization !== `Bearer ${apiKey}`) return reply(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
+      if (req.headers.authorization !== `Bearer ${apiKey}`)
+        return reply(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error' } });
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return reply(404, { error: { message: 'not found' } });
       const body = JSON.parse(raw) as ChatRequest;
       requests.push(body);
       const failure = state.failures.shift();
-      if (failure) return reply(failure, { error: { message: failure === 429 ? 'Rate limit reached' : 'The server had an error', type: 'server_error' } }, { 'retry-after-ms': '10' });
+      if (failure)
+        return reply(
+          failure,
+          { error: { message: failure === 429 ? 'Rate limit reached' : 'The server had an error', type: 'server_error' } },
+          { 'retry-after-ms': '10' },
+        );
       if (!state.jsonSchemaSupported && body.response_format?.type === 'json_schema') {
-        return reply(400, { error: { message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.", type: 'invalid_request_error', param: 'response_format' } });
+        return reply(400, {
+          error: {
+            message: "Invalid parameter: 'response_format' of type 'json_schema' is not supported with this model.",
+            type: 'invalid_request_error',
+            param: 'response_format',
+          },
+        });
       }
       if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
       if (res.destroyed) return;

@@ -27,7 +27,8 @@ export async function startFakePostal(apiKey: string) {
   return {
     url: `http://127.0.0.1:${port}`,
     lookups,
-    set: (trackingNumber: string, status: 'in_transit' | 'delivered' | 'returned') => parcels.set(trackingNumber, { status, ...(status === 'delivered' ? { deliveredAt: new Date().toISOString() } : {}) }),
+    set: (trackingNumber: string, status: 'in_transit' | 'delivered' | 'returned') =>
+      parcels.set(trackingNumber, { status, ...(status === 'delivered' ? { deliveredAt: new Date().toISOString() } : {}) }),
     failNext: (n: number) => (failures += n),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -34,7 +34,9 @@ export async function startFakeSlack(botToken: string) {
       if (state.down) return reply(503, { ok: false, error: 'service_unavailable' });
       const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0]!;
       if (req.headers.authorization !== `Bearer ${botToken}`) return reply(200, { ok: false, error: 'invalid_auth' });
-      const args: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw || '{}') : Object.fromEntries(new URLSearchParams(raw));
+      const args: Record<string, unknown> = (req.headers['content-type'] ?? '').includes('json')
+        ? JSON.parse(raw || '{}')
+        : Object.fromEntries(new URLSearchParams(raw));
       // Nested values (blocks, views) arrive JSON-encoded in form bodies.
       for (const key of ['blocks', 'view']) if (typeof args[key] === 'string') args[key] = JSON.parse(args[key] as string);
       calls.push({ method, args });
@@ -72,7 +74,12 @@ export async function startFakeSlack(botToken: string) {
 }
 
 /** A request as Slack sends it: the raw body signed with the app's signing secret (v0 HMAC-SHA256). */
-export function slackPost(http: ReturnType<typeof supertest>, signingSecret: string, body: string, options: { timestamp?: number; signature?: string; retryNum?: number } = {}) {
+export function slackPost(
+  http: ReturnType<typeof supertest>,
+  signingSecret: string,
+  body: string,
+  options: { timestamp?: number; signature?: string; retryNum?: number } = {},
+) {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const signature = options.signature ?? `v0=${createHmac('sha256', signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   const request = http
@@ -87,7 +94,14 @@ export function slackPost(http: ReturnType<typeof supertest>, signingSecret: str
 /** An interactive payload (block_actions, view_submission) as Slack form-encodes it. */
 export const interaction = (payload: object) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
-export function buttonClick(options: { user: string; channel: string; ticketId: number; action: string; messageTs?: string; actionTs?: string }) {
+export function buttonClick(options: {
+  user: string;
+  channel: string;
+  ticketId: number;
+  action: string;
+  messageTs?: string;
+  actionTs?: string;
+}) {
   return interaction({
     type: 'block_actions',
     team: { id: 'T0001', domain: 'hotline' },
@@ -112,7 +126,14 @@ export function buttonClick(options: { user: string; channel: string; ticketId: 
   });
 }
 
-export function viewSubmission(options: { user: string; callbackId: string; ticketId: number; channel: string; values: Record<string, Record<string, unknown>>; hash?: string }) {
+export function viewSubmission(options: {
+  user: string;
+  callbackId: string;
+  ticketId: number;
+  channel: string;
+  values: Record<string, Record<string, unknown>>;
+  hash?: string;
+}) {
   return interaction({
     type: 'view_submission',
     team: { id: 'T0001', domain: 'hotline' },

@@ -61,11 +61,36 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
         const query = new URLSearchParams(search ?? '');
         const after = query.get('DateSent>');
         const listed = sent
-          .filter((m) => (!query.get('To') || m.to === query.get('To')) && (!query.get('From') || m.from === query.get('From')) && (!after || (after.length === 10 ? m.at.toISOString().slice(0, 10) >= after : m.at.getTime() >= Date.parse(after) - 999)))
+          .filter(
+            (m) =>
+              (!query.get('To') || m.to === query.get('To')) &&
+              (!query.get('From') || m.from === query.get('From')) &&
+              (!after || (after.length === 10 ? m.at.toISOString().slice(0, 10) >= after : m.at.getTime() >= Date.parse(after) - 999)),
+          )
           .reverse()
-          .map((m) => ({ sid: m.sid, account_sid: credentials.accountSid, to: m.to, from: m.from, body: m.body, status: 'delivered', direction: 'outbound-api', date_created: m.at.toUTCString(), date_sent: m.at.toUTCString() }));
+          .map((m) => ({
+            sid: m.sid,
+            account_sid: credentials.accountSid,
+            to: m.to,
+            from: m.from,
+            body: m.body,
+            status: 'delivered',
+            direction: 'outbound-api',
+            date_created: m.at.toUTCString(),
+            date_sent: m.at.toUTCString(),
+          }));
         const uri = `/2010-04-01/Accounts/${credentials.accountSid}/Messages.json`;
-        return reply(200, { messages: listed, first_page_uri: uri, next_page_uri: null, previous_page_uri: null, page: 0, page_size: 200, start: 0, end: listed.length, uri });
+        return reply(200, {
+          messages: listed,
+          first_page_uri: uri,
+          next_page_uri: null,
+          previous_page_uri: null,
+          page: 0,
+          page_size: 200,
+          start: 0,
+          end: listed.length,
+          uri,
+        });
       }
       if (req.method !== 'POST') return reply(404, { code: 20404, message: 'not found', status: 404 });
       const params = new URLSearchParams(raw);
@@ -79,7 +104,14 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       if (dropIndex >= 0) {
         const [drop] = drops.splice(dropIndex, 1);
         // 'taken': Twilio creates the message, then the answer is lost on the way back.
-        if (drop!.how === 'taken') sent.push({ sid: `SM${randomBytes(16).toString('hex')}`, to: params.get('To') ?? '', from: params.get('From') ?? '', body: params.get('Body') ?? '', at: new Date() });
+        if (drop!.how === 'taken')
+          sent.push({
+            sid: `SM${randomBytes(16).toString('hex')}`,
+            to: params.get('To') ?? '',
+            from: params.get('From') ?? '',
+            body: params.get('Body') ?? '',
+            at: new Date(),
+          });
         if (drop!.how === 'silence') silenced.add(req.socket);
         else req.socket.destroy();
         return;
@@ -87,7 +119,12 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       const failureIndex = failures.findIndex((f) => f.to === params.get('To'));
       if (failureIndex >= 0) {
         const [failure] = failures.splice(failureIndex, 1);
-        return reply(failure!.status, { code: failure!.code, message: failure!.message, more_info: 'https://www.twilio.com/docs/errors', status: failure!.status });
+        return reply(failure!.status, {
+          code: failure!.code,
+          message: failure!.message,
+          more_info: 'https://www.twilio.com/docs/errors',
+          status: failure!.status,
+        });
       }
       if (match[2] === 'Calls') {
         const call: PlacedCall = {
@@ -98,9 +135,18 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
           statusCallback: params.get('StatusCallback') ?? undefined,
           machineDetection: params.get('MachineDetection') ?? undefined,
         };
-        if (!call.to || !call.url) return reply(400, { code: 21201, message: "A 'To' phone number and a 'Url' are required.", status: 400 });
+        if (!call.to || !call.url)
+          return reply(400, { code: 21201, message: "A 'To' phone number and a 'Url' are required.", status: 400 });
         calls.push(call);
-        return reply(201, { sid: call.sid, account_sid: credentials.accountSid, to: call.to, from: call.from, status: 'queued', direction: 'outbound-api', uri: `/2010-04-01/Accounts/${credentials.accountSid}/Calls/${call.sid}.json` });
+        return reply(201, {
+          sid: call.sid,
+          account_sid: credentials.accountSid,
+          to: call.to,
+          from: call.from,
+          status: 'queued',
+          direction: 'outbound-api',
+          uri: `/2010-04-01/Accounts/${credentials.accountSid}/Calls/${call.sid}.json`,
+        });
       }
       const message: SentMessage = {
         sid: `SM${randomBytes(16).toString('hex')}`,

@@ -26,7 +26,8 @@ export async function startFakeWeChat(app: { appId: string; secret: string }) {
           failNextLogins -= 1;
           return reply(502, { errmsg: 'bad gateway' });
         }
-        if (url.searchParams.get('appid') !== app.appId || url.searchParams.get('secret') !== app.secret) return reply(200, { errcode: 40125, errmsg: 'invalid appsecret' });
+        if (url.searchParams.get('appid') !== app.appId || url.searchParams.get('secret') !== app.secret)
+          return reply(200, { errcode: 40125, errmsg: 'invalid appsecret' });
         const code = url.searchParams.get('js_code') ?? '';
         if (!code.startsWith('code-')) return reply(200, { errcode: 40029, errmsg: 'invalid code' });
         return reply(200, { openid: code.slice('code-'.length), session_key: 'sk' });
@@ -37,7 +38,8 @@ export async function startFakeWeChat(app: { appId: string; secret: string }) {
         return reply(200, { access_token: `token-${tokensIssued}`, expires_in: 7200 });
       }
       if (url.pathname === '/cgi-bin/message/subscribe/send' && req.method === 'POST') {
-        if (!validTokens.has(url.searchParams.get('access_token') ?? '')) return reply(200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
+        if (!validTokens.has(url.searchParams.get('access_token') ?? ''))
+          return reply(200, { errcode: 40001, errmsg: 'invalid credential, access_token is invalid or not latest' });
         if (failNextSends > 0) {
           failNextSends -= 1;
           return reply(502, { errmsg: 'bad gateway' });

@@ -4,7 +4,13 @@ import type { Knex } from 'knex';
  * A real fault inside PostgreSQL: inserts into `table` whose `column` equals `value` raise `message`
  * (a trigger), until the returned function drops it. For tests of what a failed statement leaves behind.
  */
-export async function refuseInserts(db: Knex, table: string, column: string, value: string, message = 'refused for the test'): Promise<() => Promise<void>> {
+export async function refuseInserts(
+  db: Knex,
+  table: string,
+  column: string,
+  value: string,
+  message = 'refused for the test',
+): Promise<() => Promise<void>> {
   const name = `refuse_${table}_${column}`;
   await db.raw(
     `create function ${name}() returns trigger language plpgsql as $$

@@ -21,7 +21,12 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-test-pg-'));
   fs.chmodSync(dataDir, 0o755);
   const port = await freePort();
-  const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'pg'), port, logger: createLogger('warn'), persistent: false });
+  const embedded = await startEmbeddedPostgres({
+    dataDir: path.join(dataDir, 'pg'),
+    port,
+    logger: createLogger('warn'),
+    persistent: false,
+  });
   process.env.HH_TEST_ADMIN_URL = embedded.url;
   (globalThis as { hhEmbedded?: { stop(): Promise<void>; dataDir: string } }).hhEmbedded = { stop: embedded.stop, dataDir };
 }

@@ -7,7 +7,9 @@ export default async function globalTeardown(): Promise<void> {
   if (runId && adminUrl) {
     const admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
     try {
-      const { rows } = await admin.raw<{ rows: Array<{ datname: string }> }>('select datname from pg_database where datname like ?', [`hh_t_${runId}%`]);
+      const { rows } = await admin.raw<{ rows: Array<{ datname: string }> }>('select datname from pg_database where datname like ?', [
+        `hh_t_${runId}%`,
+      ]);
       for (const { datname } of rows) await admin.raw(`drop database if exists "${datname}" with (force)`);
     } finally {
       await admin.destroy();

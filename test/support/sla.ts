@@ -7,8 +7,9 @@ import { refreshTicketDeadlines } from '../../src/sla/clocks.service';
  * which everything compares with, stays the real one.
  */
 export async function travel(hub: Hub, ticketId: number, ms: number): Promise<void> {
-  const shift = hub.db.raw('? * interval \'1 millisecond\'', [ms]);
-  await hub.db('sla_clocks')
+  const shift = hub.db.raw("? * interval '1 millisecond'", [ms]);
+  await hub
+    .db('sla_clocks')
     .update({
       started_at: hub.db.raw('started_at - ?', [shift]),
       basis_at: hub.db.raw('basis_at - ?', [shift]),

@@ -33,7 +33,11 @@ export const usesRedis = () => Boolean(process.env.REDIS_URL);
  * Redis key prefix — so test files run in parallel and two runs never collide.
  */
 export async function startTestHub(
-  options: { queue?: 'bullmq' | 'in-process'; env?: Record<string, string>; /** Share another hub's database and Redis prefix (scale-out tests). */ peerOf?: TestHub } = {},
+  options: {
+    queue?: 'bullmq' | 'in-process';
+    env?: Record<string, string>;
+    /** Share another hub's database and Redis prefix (scale-out tests). */ peerOf?: TestHub;
+  } = {},
 ): Promise<TestHub> {
   const database = options.peerOf?.database ?? (await createTestDatabase());
   const useRedis = (options.queue ?? (usesRedis() ? 'bullmq' : 'in-process')) === 'bullmq';
@@ -80,9 +84,21 @@ export async function startTestHub(
       const auth = `Bearer ${await token(username)}`;
       return {
         get: (path) => http.get(path).set('Authorization', auth),
-        post: (path, body) => http.post(path).set('Authorization', auth).send(body ?? {}),
-        patch: (path, body) => http.patch(path).set('Authorization', auth).send(body ?? {}),
-        put: (path, body) => http.put(path).set('Authorization', auth).send(body ?? {}),
+        post: (path, body) =>
+          http
+            .post(path)
+            .set('Authorization', auth)
+            .send(body ?? {}),
+        patch: (path, body) =>
+          http
+            .patch(path)
+            .set('Authorization', auth)
+            .send(body ?? {}),
+        put: (path, body) =>
+          http
+            .put(path)
+            .set('Authorization', auth)
+            .send(body ?? {}),
         delete: (path) => http.delete(path).set('Authorization', auth),
       };
     },

@@ -25,7 +25,14 @@ export function signedPost(hub: TestHub, path: string, params: Record<string, st
 }
 
 /** An inbound SMS as Twilio posts it, from this number, with a fresh MessageSid. */
-export const inboundSms = (from: string, body: string) => ({ MessageSid: `SM${randomBytes(16).toString('hex')}`, AccountSid: twilioAccount.accountSid, From: from, To: hotline, Body: body, NumMedia: '0' });
+export const inboundSms = (from: string, body: string) => ({
+  MessageSid: `SM${randomBytes(16).toString('hex')}`,
+  AccountSid: twilioAccount.accountSid,
+  From: from,
+  To: hotline,
+  Body: body,
+  NumMedia: '0',
+});
 
 /** A hub with the Twilio channels against a fresh fake Twilio; close() stops both. */
 export async function startTwilioHub(options: Parameters<typeof startTestHub>[0] = {}) {

@@ -61,7 +61,14 @@ describe('dispatch catalog: the most specific entry wins', () => {
 
   test('when a level-2 category and a place under the entry’s township match, then that entry wins and says why', () => {
     const decision = catalog.resolve(ticket());
-    expect(decision).toMatchObject({ outcome: 'catalog', department: { id: 23 }, assistDepartments: [{ id: 22 }], entry: { id: byLevel2AndTownship.id }, catalogVersion: 7, matchedEntries: 3 });
+    expect(decision).toMatchObject({
+      outcome: 'catalog',
+      department: { id: 23 },
+      assistDepartments: [{ id: 22 }],
+      entry: { id: byLevel2AndTownship.id },
+      catalogVersion: 7,
+      matchedEntries: 3,
+    });
     expect(decision.explanation[0]).toContain('区域「东华街道」');
     expect(decision.explanation[1]).toContain('另有 2 条');
   });
@@ -80,7 +87,10 @@ describe('dispatch catalog: the most specific entry wins', () => {
     const fallback = catalog.resolve(ticket({ categoryId: null, regionId: 4, text: '其他问题' }));
     expect(fallback).toMatchObject({ outcome: 'fallback_district', department: { id: 20 }, entry: null });
     expect(fallback.explanation[0]).toContain('东城区政府');
-    expect(catalog.resolve(ticket({ categoryId: null, regionId: 5, text: '其他问题' }))).toMatchObject({ outcome: 'center_queue', department: null });
+    expect(catalog.resolve(ticket({ categoryId: null, regionId: 5, text: '其他问题' }))).toMatchObject({
+      outcome: 'center_queue',
+      department: null,
+    });
     expect(catalog.resolve(ticket({ categoryId: null, regionId: null, text: '其他问题' })).explanation[0]).toContain('无属地');
   });
 });
@@ -118,8 +128,14 @@ describe('dispatch catalog: ties, dates, departments, matters', () => {
     const byMatter = entry({ matter: '营业执照代办', leadDepartmentId: 26 });
     const byCategory = entry({ categoryId: 11, regionId: 4, requestType: 'proxy', leadDepartmentId: 23 });
     const catalog = new DispatchCatalog([byMatter, byCategory], references, 1);
-    expect(catalog.resolve(ticket({ requestType: 'proxy', matter: '营业执照代办' })).entry).toMatchObject({ id: byMatter.id, byMatter: true });
-    expect(catalog.resolve(ticket({ requestType: 'proxy', matter: '其他事项' })).entry).toMatchObject({ id: byCategory.id, byMatter: false });
+    expect(catalog.resolve(ticket({ requestType: 'proxy', matter: '营业执照代办' })).entry).toMatchObject({
+      id: byMatter.id,
+      byMatter: true,
+    });
+    expect(catalog.resolve(ticket({ requestType: 'proxy', matter: '其他事项' })).entry).toMatchObject({
+      id: byCategory.id,
+      byMatter: false,
+    });
   });
 });
 
@@ -131,7 +147,10 @@ describe('findConflict', () => {
   test('when conditions, priority and dates overlap, then it is a conflict', () => {
     expect(findConflict(candidate, others)?.id).toBe(existing.id);
     expect(findConflict({ ...candidate, effectiveFrom: '2026-12-31', effectiveTo: null }, others)?.id).toBe(existing.id);
-    expect(findConflict({ ...candidate, categoryId: null, regionId: null, effectiveFrom: null, effectiveTo: null, keywords: ['断水'] }, others)?.id).toBe(others[1]!.id);
+    expect(
+      findConflict({ ...candidate, categoryId: null, regionId: null, effectiveFrom: null, effectiveTo: null, keywords: ['断水'] }, others)
+        ?.id,
+    ).toBe(others[1]!.id);
   });
 
   test('when the priority, a condition or the dates differ, or the keywords are disjoint, then it is not', () => {
@@ -139,7 +158,9 @@ describe('findConflict', () => {
     expect(findConflict({ ...candidate, regionId: 2 }, others)).toBeUndefined();
     expect(findConflict({ ...candidate, requestType: 'complaint' }, others)).toBeUndefined();
     expect(findConflict({ ...candidate, effectiveFrom: '2027-01-01', effectiveTo: null }, others)).toBeUndefined();
-    expect(findConflict({ ...candidate, categoryId: null, regionId: null, effectiveFrom: null, effectiveTo: null, keywords: ['停电'] }, others)).toBeUndefined();
+    expect(
+      findConflict({ ...candidate, categoryId: null, regionId: null, effectiveFrom: null, effectiveTo: null, keywords: ['停电'] }, others),
+    ).toBeUndefined();
     // An entry never conflicts with itself (an update).
     expect(findConflict({ ...existing }, others)).toBeUndefined();
   });

@@ -7,7 +7,10 @@ import { LocalTextClassifier } from '../../src/triage/local-model/text-classifie
 
 const toy = [
   ...['小区路灯坏了', '路灯不亮很黑', '路灯闪烁', '道路路灯损坏', '路灯杆倒了', '夜里路灯全灭'].map((text) => ({ text, label: '市政' })),
-  ...['公司拖欠工资', '老板不发工资', '工资拖欠三个月', '讨要工资无果', '欠薪农民工', '工资被克扣'].map((text) => ({ text, label: '劳动' })),
+  ...['公司拖欠工资', '老板不发工资', '工资拖欠三个月', '讨要工资无果', '欠薪农民工', '工资被克扣'].map((text) => ({
+    text,
+    label: '劳动',
+  })),
   ...['工厂排放废气', '河水污染发臭', '夜间噪音扰民', '废气刺鼻', '污水直排河道', '烟尘污染'].map((text) => ({ text, label: '环保' })),
 ];
 
@@ -56,7 +59,10 @@ describe('local classifier', () => {
   test('when evaluated, then accuracy, per-class F1, macro-F1 and the confusion matrix are right', () => {
     const result = evaluate(['a', 'a', 'b', 'b'], ['a', 'b', 'b', 'b']);
     expect(result.accuracy).toBe(0.75);
-    expect(result.confusion).toEqual([[1, 1], [0, 2]]);
+    expect(result.confusion).toEqual([
+      [1, 1],
+      [0, 2],
+    ]);
     expect(result.perClass[0]).toMatchObject({ label: 'a', precision: 1, recall: 0.5 });
     expect(result.macroF1).toBeCloseTo((2 / 3 + 0.8) / 2, 10);
   });
@@ -66,10 +72,17 @@ const data = path.resolve(__dirname, '../../../shared/data/teddy2020c');
 const withData = fs.existsSync(path.join(data, 'train.csv')) ? test : test.skip;
 
 describe('on the public teddy2020c data (read from ../shared, never committed)', () => {
-  withData('when trained on train.csv, then dev.csv macro-F1 reaches the 0.88 target', () => {
-    const classifier = LocalTextClassifier.train(readLabeledCsv(path.join(data, 'train.csv')));
-    const dev = readLabeledCsv(path.join(data, 'dev.csv'));
-    const result = evaluate(dev.map((e) => e.label), dev.map((e) => classifier.classify(e.text).label));
-    expect(result.macroF1).toBeGreaterThanOrEqual(0.88);
-  }, 60_000);
+  withData(
+    'when trained on train.csv, then dev.csv macro-F1 reaches the 0.88 target',
+    () => {
+      const classifier = LocalTextClassifier.train(readLabeledCsv(path.join(data, 'train.csv')));
+      const dev = readLabeledCsv(path.join(data, 'dev.csv'));
+      const result = evaluate(
+        dev.map((e) => e.label),
+        dev.map((e) => classifier.classify(e.text).label),
+      );
+      expect(result.macroF1).toBeGreaterThanOrEqual(0.88);
+    },
+    60_000,
+  );
 });

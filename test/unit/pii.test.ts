@@ -49,7 +49,9 @@ describe('personal data', () => {
 describe('default ticket titles', () => {
   test('when a description is long, then the title is its first sentence, cut at 30 characters', () => {
     expect(summarizeTitle('小区门口路灯坏了一个月了。晚上很黑，请尽快修。')).toBe('小区门口路灯坏了一个月了');
-    expect(summarizeTitle('这是一段没有任何标点符号而且特别特别长的描述文字用来测试标题截断是否正确工作')).toBe('这是一段没有任何标点符号而且特别特别长的描述文字用来测试标题…');
+    expect(summarizeTitle('这是一段没有任何标点符号而且特别特别长的描述文字用来测试标题截断是否正确工作')).toBe(
+      '这是一段没有任何标点符号而且特别特别长的描述文字用来测试标题…',
+    );
     expect(summarizeTitle('  多个   空格\n第二行')).toBe('多个 空格');
     expect(summarizeTitle('。开头就是句号')).toBe('。开头就是句号');
   });

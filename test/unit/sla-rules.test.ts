@@ -40,7 +40,11 @@ const ladder: AlertLevel[] = [
 
 describe('policies', () => {
   test('the matching policy of highest priority sets the limit; a level-1 category covers its children', () => {
-    const policies = [policy(1, {}), policy(2, { categoryId: 12, priority: 20, amount: 1, unit: 'natural_hours' }), policy(3, { urgency: 'emergency', priority: 30 })];
+    const policies = [
+      policy(1, {}),
+      policy(2, { categoryId: 12, priority: 20, amount: 1, unit: 'natural_hours' }),
+      policy(3, { urgency: 'emergency', priority: 30 }),
+    ];
     expect(matchPolicy(policies, 'reply', facts)?.id).toBe(2);
     expect(matchPolicy(policies, 'reply', { ...facts, urgency: 'emergency' })?.id).toBe(3);
     expect(matchPolicy(policies, 'reply', { ...facts, categoryId: 501, categoryParentId: 5 })?.id).toBe(1);
@@ -67,7 +71,13 @@ describe('the alert ladder', () => {
     expect(checkLadder([ladder[0]!])).toMatch(/deadline/);
     expect(checkLadder([ladder[1]!, { ...ladder[0]!, level: 2 }])).toMatch(/cannot come after/);
     expect(checkLadder([ladder[1]!, { ...ladder[2]!, afterAmount: 0 }])).toMatch(/later than the one before/);
-    expect(checkLadder([{ ...ladder[0]!, atShare: 0.9 }, { ...ladder[0]!, level: 1, atShare: 0.5 }, { ...ladder[1]!, level: 2 }])).toMatch(/grow/);
+    expect(
+      checkLadder([
+        { ...ladder[0]!, atShare: 0.9 },
+        { ...ladder[0]!, level: 1, atShare: 0.5 },
+        { ...ladder[1]!, level: 2 },
+      ]),
+    ).toMatch(/grow/);
     expect(alertKind(ladder, 0)).toBe('warn');
     expect(alertKind(ladder, 1)).toBe('breach');
     expect(alertKind(ladder, 3)).toBe('escalate');
@@ -76,13 +86,22 @@ describe('the alert ladder', () => {
   test('the next alert is the first level still ahead; when a moved deadline leaves levels behind, the highest never sent fires at once', () => {
     const start = new Date('2026-11-23T01:00:00Z'); // Monday 09:00 in Beijing
     const timing = { ...startTiming(start, 10, 'natural_hours', calendar) };
-    expect(nextAlert(ladder, timing, calendar, { after: -1, now: start, everAlerted: -1 })).toEqual({ level: 0, at: new Date(start.getTime() + 8 * hour) });
-    expect(nextAlert(ladder, timing, calendar, { after: 0, now: start, everAlerted: 0 })).toEqual({ level: 1, at: new Date(start.getTime() + 10 * hour) });
+    expect(nextAlert(ladder, timing, calendar, { after: -1, now: start, everAlerted: -1 })).toEqual({
+      level: 0,
+      at: new Date(start.getTime() + 8 * hour),
+    });
+    expect(nextAlert(ladder, timing, calendar, { after: 0, now: start, everAlerted: 0 })).toEqual({
+      level: 1,
+      at: new Date(start.getTime() + 10 * hour),
+    });
     // 12.5 h later: red and the head's step are behind, never sent: the head's fires now.
     const late = new Date(start.getTime() + 11.5 * hour);
     expect(nextAlert(ladder, timing, calendar, { after: 0, now: late, everAlerted: 0 })).toEqual({ level: 2, at: late });
     // …but a level already sent in an earlier generation is not repeated.
-    expect(nextAlert(ladder, timing, calendar, { after: -1, now: late, everAlerted: 2 })).toEqual({ level: 3, at: new Date(start.getTime() + 12 * hour) });
+    expect(nextAlert(ladder, timing, calendar, { after: -1, now: late, everAlerted: 2 })).toEqual({
+      level: 3,
+      at: new Date(start.getTime() + 12 * hour),
+    });
     expect(nextAlert(ladder, { ...timing, dueAt: null }, calendar, { after: -1, now: start, everAlerted: -1 })).toBeUndefined();
   });
 });

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { getHolidaysInRange } from 'chinese-days';
-import { addWorkingTime, CalendarError, compileCalendar, isWorkday, packagedNoticeYears, standardWeek, statutoryHolidays, workingTimeBetween, type LimitUnit } from '../../src/sla/working-calendar';
+import {
+  addWorkingTime,
+  CalendarError,
+  compileCalendar,
+  isWorkday,
+  packagedNoticeYears,
+  standardWeek,
+  statutoryHolidays,
+  workingTimeBetween,
+  type LimitUnit,
+} from '../../src/sla/working-calendar';
 
 const calendar = compileCalendar({ weekHours: standardWeek });
 /** A Beijing wall-clock time as a Date. */
@@ -9,8 +19,10 @@ const hours = (h: number) => h * 3_600_000;
 
 describe('the official calendar: 国庆 and 春节 2026 with their 调休 weekends', () => {
   test('when the days are read, then holidays are off and make-up weekends are workdays', () => {
-    for (const day of ['2026-10-01', '2026-10-07', '2026-02-15', '2026-02-23', '2026-09-26']) expect({ day, work: isWorkday(day, calendar) }).toEqual({ day, work: false });
-    for (const day of ['2026-09-20', '2026-10-10', '2026-02-14', '2026-02-28', '2026-10-08']) expect({ day, work: isWorkday(day, calendar) }).toEqual({ day, work: true });
+    for (const day of ['2026-10-01', '2026-10-07', '2026-02-15', '2026-02-23', '2026-09-26'])
+      expect({ day, work: isWorkday(day, calendar) }).toEqual({ day, work: false });
+    for (const day of ['2026-09-20', '2026-10-10', '2026-02-14', '2026-02-28', '2026-10-08'])
+      expect({ day, work: isWorkday(day, calendar) }).toEqual({ day, work: true });
     expect(isWorkday('2026-11-21', calendar)).toBe(false); // an ordinary Saturday
   });
 
@@ -47,12 +59,18 @@ describe('a year the holiday package does not know yet', () => {
   test('when the statutory holidays are computed, then 2027 has 元旦, 春节 from 除夕, 清明, 劳动节, 端午, 中秋 and 国庆', () => {
     expect(statutoryHolidays(2027)).toEqual([
       '2027-01-01',
-      '2027-02-05', '2027-02-06', '2027-02-07', '2027-02-08',
+      '2027-02-05',
+      '2027-02-06',
+      '2027-02-07',
+      '2027-02-08',
       '2027-04-05',
-      '2027-05-01', '2027-05-02',
+      '2027-05-01',
+      '2027-05-02',
       '2027-06-09',
       '2027-09-15',
-      '2027-10-01', '2027-10-02', '2027-10-03',
+      '2027-10-01',
+      '2027-10-02',
+      '2027-10-03',
     ]);
   });
 
@@ -75,7 +93,13 @@ describe('a year the holiday package does not know yet', () => {
 
 describe('region overrides and validation', () => {
   test('when a region adds a holiday or a workday, then deadlines follow it', () => {
-    const local = compileCalendar({ weekHours: standardWeek, overrides: [{ date: '2026-11-23', kind: 'holiday' }, { date: '2026-11-28', kind: 'workday' }] });
+    const local = compileCalendar({
+      weekHours: standardWeek,
+      overrides: [
+        { date: '2026-11-23', kind: 'holiday' },
+        { date: '2026-11-28', kind: 'workday' },
+      ],
+    });
     expect(addWorkingTime(bj('2026-11-20T10:00:00'), 1, 'working_days', local)).toEqual(bj('2026-11-24T17:30:00'));
     expect(addWorkingTime(bj('2026-11-27T17:00:00'), 1, 'working_hours', local)).toEqual(bj('2026-11-28T09:30:00'));
     // Far outside the tabulated years, weekdays and overrides still work.
@@ -86,7 +110,17 @@ describe('region overrides and validation', () => {
   test('when a calendar or an amount is wrong, then it is refused with a clear message', () => {
     const none = { 0: [], 1: [], 2: [], 3: [], 4: [], 5: [], 6: [] } as const;
     expect(() => compileCalendar({ weekHours: none })).toThrow(new CalendarError('the calendar has no working time in a week'));
-    expect(() => compileCalendar({ weekHours: { ...standardWeek, 1: [['09:00', '12:00'], ['11:00', '17:00']] } })).toThrow(/must not overlap/);
+    expect(() =>
+      compileCalendar({
+        weekHours: {
+          ...standardWeek,
+          1: [
+            ['09:00', '12:00'],
+            ['11:00', '17:00'],
+          ],
+        },
+      }),
+    ).toThrow(/must not overlap/);
     expect(() => compileCalendar({ weekHours: { ...standardWeek, 1: [['12:00', '09:00']] } })).toThrow(/must end after it starts/);
     expect(() => compileCalendar({ weekHours: { ...standardWeek, 1: [['9:00', '12:00']] } })).toThrow(/not a time/);
     expect(() => compileCalendar({ weekHours: standardWeek, overrides: [{ date: '2026-02-30', kind: 'holiday' }] })).toThrow(/not a day/);
@@ -103,27 +137,41 @@ describe('region overrides and validation', () => {
 
 describe('properties', () => {
   // Starts between 2025 and 2027 (inside the official data), amounts up to a month of limits.
-  const start = fc.integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') }).map((ms) => new Date(ms - (ms % 60_000)));
+  const start = fc
+    .integer({ min: Date.parse('2025-01-01T00:00:00Z'), max: Date.parse('2026-12-31T00:00:00Z') })
+    .map((ms) => new Date(ms - (ms % 60_000)));
   const unit = fc.constantFrom<LimitUnit>('working_days', 'working_hours', 'natural_hours');
-  const amount = (u: LimitUnit) => (u === 'working_days' ? fc.integer({ min: 0, max: 20 }) : fc.integer({ min: 0, max: 16 * 20 }).map((quarter) => quarter / 4));
+  const amount = (u: LimitUnit) =>
+    u === 'working_days' ? fc.integer({ min: 0, max: 20 }) : fc.integer({ min: 0, max: 16 * 20 }).map((quarter) => quarter / 4);
 
   test('monotonic: a later start or a larger amount never gives an earlier deadline', () => {
     fc.assert(
-      fc.property(start, start, unit.chain((u) => fc.tuple(fc.constant(u), amount(u), amount(u))), (s1, s2, [u, a1, a2]) => {
-        const [early, late] = s1 <= s2 ? [s1, s2] : [s2, s1];
-        expect(addWorkingTime(early, a1, u, calendar).getTime()).toBeLessThanOrEqual(addWorkingTime(late, a1, u, calendar).getTime());
-        const [small, large] = a1 <= a2 ? [a1, a2] : [a2, a1];
-        expect(addWorkingTime(early, small, u, calendar).getTime()).toBeLessThanOrEqual(addWorkingTime(early, large, u, calendar).getTime());
-      }),
+      fc.property(
+        start,
+        start,
+        unit.chain((u) => fc.tuple(fc.constant(u), amount(u), amount(u))),
+        (s1, s2, [u, a1, a2]) => {
+          const [early, late] = s1 <= s2 ? [s1, s2] : [s2, s1];
+          expect(addWorkingTime(early, a1, u, calendar).getTime()).toBeLessThanOrEqual(addWorkingTime(late, a1, u, calendar).getTime());
+          const [small, large] = a1 <= a2 ? [a1, a2] : [a2, a1];
+          expect(addWorkingTime(early, small, u, calendar).getTime()).toBeLessThanOrEqual(
+            addWorkingTime(early, large, u, calendar).getTime(),
+          );
+        },
+      ),
       { numRuns: 500 },
     );
   });
 
   test('additive: adding a then b is adding a + b', () => {
     fc.assert(
-      fc.property(start, unit.chain((u) => fc.tuple(fc.constant(u), amount(u), amount(u))), (s, [u, a, b]) => {
-        expect(addWorkingTime(addWorkingTime(s, a, u, calendar), b, u, calendar)).toEqual(addWorkingTime(s, a + b, u, calendar));
-      }),
+      fc.property(
+        start,
+        unit.chain((u) => fc.tuple(fc.constant(u), amount(u), amount(u))),
+        (s, [u, a, b]) => {
+          expect(addWorkingTime(addWorkingTime(s, a, u, calendar), b, u, calendar)).toEqual(addWorkingTime(s, a + b, u, calendar));
+        },
+      ),
       { numRuns: 500 },
     );
   });

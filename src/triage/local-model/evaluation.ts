@@ -30,5 +30,11 @@ export function evaluate(gold: readonly string[], predicted: readonly string[]):
   });
   const correct = labels.reduce((sum, _, c) => sum + confusion[c]![c]!, 0);
   const withSupport = perClass.filter((m) => m.support > 0);
-  return { accuracy: correct / gold.length, macroF1: withSupport.reduce((s, m) => s + m.f1, 0) / withSupport.length, perClass, confusion, labels };
+  return {
+    accuracy: correct / gold.length,
+    macroF1: withSupport.reduce((s, m) => s + m.f1, 0) / withSupport.length,
+    perClass,
+    confusion,
+    labels,
+  };
 }

@@ -56,7 +56,10 @@ export class TfidfVectorizer {
     const kept = [...df.entries()].filter(([, count]) => count >= minDf).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     const chosen = kept.slice(0, options.maxFeatures ?? 300_000);
     const n = texts.length;
-    return new TfidfVectorizer({ terms: chosen.map(([term]) => term), idf: chosen.map(([, count]) => Math.log((1 + n) / (1 + count)) + 1) });
+    return new TfidfVectorizer({
+      terms: chosen.map(([term]) => term),
+      idf: chosen.map(([, count]) => Math.log((1 + n) / (1 + count)) + 1),
+    });
   }
 
   /** Sublinear TF × IDF, L2-normalised. Unknown n-grams are ignored. */

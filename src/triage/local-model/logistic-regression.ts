@@ -31,7 +31,7 @@ export class LogisticRegression {
     const epochs = options.epochs ?? 30;
     const l2 = options.l2 ?? 1e-5;
     let random = options.seed ?? 42;
-    const next = () => ((random = (random * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const next = () => (random = (random * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const order = examples.map((_, i) => i);
     let scale = 1; // weights are stored divided by scale: L2 decay touches one number per step
     let step = 0;
@@ -74,7 +74,15 @@ export class LogisticRegression {
   }
 }
 
-function softmaxInto(out: Float64Array, weights: Float32Array, bias: Float32Array, indices: Int32Array, values: Float32Array, features: number, scale: number): void {
+function softmaxInto(
+  out: Float64Array,
+  weights: Float32Array,
+  bias: Float32Array,
+  indices: Int32Array,
+  values: Float32Array,
+  features: number,
+  scale: number,
+): void {
   let max = -Infinity;
   for (let c = 0; c < out.length; c += 1) {
     let sum = 0;
