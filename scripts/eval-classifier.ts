@@ -1,7 +1,7 @@
 import { OpenAiClassifier } from '../adapters/openai/openai-classifier';
 import { loadConfig } from '../src/config/config';
 import { llmAnswerSchema } from '../src/triage/llm';
-import { redactPii } from '../src/auth/pii';
+import { redactPii } from '../src/shared/pii';
 import { evaluate } from '../src/triage/local-model/evaluation';
 import { readLabeledCsv } from '../src/triage/local-model/labeled-csv';
 import { LocalTextClassifier } from '../src/triage/local-model/text-classifier';

@@ -29,6 +29,7 @@ import { openDatabase } from './db/open-database';
 import { ApiRouter } from './http/api-router';
 import { createHttpApp } from './http/http-app';
 import { createMetrics } from './http/metrics';
+import { countByStatus, countTriageDecisions } from './tickets/tickets.repository';
 import { registerCallRoutes } from './intake/calls.routes';
 import { CallsService } from './intake/calls.service';
 import { registerConversationRoutes } from './intake/conversations.routes';
@@ -296,7 +297,13 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   registerCallRoutes(api, calls);
   registerConversationRoutes(api, conversations);
 
-  const metrics = createMetrics(db, queue, kpis, signInGuard);
+  const metrics = createMetrics({
+    jobs: () => ({ ...queue.stats() }),
+    signIn: signInGuard,
+    kpis: () => kpis.live(),
+    ticketsByStatus: () => countByStatus(db),
+    triageDecisions: () => countTriageDecisions(db),
+  });
   const http = createHttpApp({
     logger,
     auth,

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { bearerSecret } from '../http/http-app';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { AppError } from '../shared/errors';
 import type { AuthService } from './auth.service';
 import { auditActions } from './audit';
-import { apiKeyScopes, roleLabels, userRoles } from './roles';
+import { apiKeyScopes, roleLabels, userRoles } from '../shared/roles';
 import { instant } from '../http/validate';
 
 const userSchema = z
@@ -294,7 +295,3 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
 }
 
 /** The secret from `Authorization: Bearer <secret>`. */
-export function bearerSecret(header: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
-  return match?.[1];
-}

@@ -4,7 +4,7 @@ import { findDepartmentById } from '../org/departments.repository';
 import { AppError, conflict, forbidden, found, invalid, notFound, tooManyRequests } from '../shared/errors';
 import { audit, listAudit, type AuditAction } from './audit';
 import { hashPassword, verifyPassword } from './password';
-import { departmentRoles, type ApiKeyScope, type UserActor, type UserRole } from './roles';
+import { departmentRoles, type ApiKeyScope, type UserActor, type UserRole } from '../shared/roles';
 import type { SignInGuard } from './sign-in-guard';
 import * as users from './users.repository';
 

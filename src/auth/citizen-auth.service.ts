@@ -1,8 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/db';
-import { AppError } from '../shared/errors';
-import { DeliveryError, type WeChatApi } from '../notify/ports';
+import { AppError, DeliveryError } from '../shared/errors';
 import { upsertContactByIdentity } from '../contacts/contacts.repository';
+import { findCitizenSession, insertCitizenSession } from './citizen-sessions.repository';
+
+/** The part of WeChat that signs citizens in (adapters/wechat). */
+export interface WeChatLogin {
+  /** Exchanges a wx.login() code for the user's openid (code2session). */
+  code2session(code: string): Promise<{ openid: string }>;
+}
 
 const prefix = 'hhc_';
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('base64url');
@@ -11,7 +17,7 @@ const sha256 = (secret: string) => createHash('sha256').update(secret).digest('b
 export class CitizenAuthService {
   constructor(
     private readonly db: Db,
-    private readonly wechat: WeChatApi,
+    private readonly wechat: WeChatLogin,
     private readonly ttlMs: number,
   ) {}
 
@@ -28,19 +34,13 @@ export class CitizenAuthService {
     const contact = await upsertContactByIdentity(this.db, { wechatOpenid: openid });
     const token = prefix + randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlMs);
-    await this.db('citizen_sessions').insert({ token_hash: sha256(token), contact_id: contact.id, expires_at: expiresAt });
+    await insertCitizenSession(this.db, { tokenHash: sha256(token), contactId: contact.id, expiresAt });
     return { token, expiresAt, contactId: contact.id };
   }
 
   /** The contact behind a live session token. */
   async authenticate(token: string): Promise<{ contactId: number; openid: string } | undefined> {
     if (!token.startsWith(prefix)) return undefined;
-    const row = await this.db('citizen_sessions as s')
-      .join('contacts as c', 'c.id', 's.contact_id')
-      .select({ contactId: 's.contact_id', openid: 'c.wechat_openid' })
-      .where('s.token_hash', sha256(token))
-      .where('s.expires_at', '>', this.db.fn.now())
-      .first();
-    return row ?? undefined;
+    return findCitizenSession(this.db, sha256(token));
   }
 }

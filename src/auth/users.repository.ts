@@ -1,5 +1,5 @@
 import { returningAs, selectAs, type Queryable } from '../db/db';
-import type { ApiKeyScope, UserRole } from './roles';
+import type { ApiKeyScope, UserRole } from '../shared/roles';
 
 export interface UserRecord {
   id: number;

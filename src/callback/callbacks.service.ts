@@ -1,4 +1,4 @@
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';

@@ -1,7 +1,7 @@
 import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Actor, UserActor, UserRole } from '../auth/roles';
+import type { Actor, UserActor, UserRole } from '../shared/roles';
 import { AppError, forbidden } from '../shared/errors';
 import { parseInput } from './validate';
 

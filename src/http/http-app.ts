@@ -4,16 +4,16 @@ import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-t
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
-import { bearerSecret } from '../auth/auth.routes';
-import type { AuthService } from '../auth/auth.service';
 import type { Config } from '../config/config';
 import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import type { UserActor } from '../shared/roles';
 import { errorHandler, notFoundHandler } from './error-handler';
 
 export interface HttpAppDeps {
   logger: Logger;
-  auth: AuthService;
+  /** Who a bearer token or API key belongs to (undefined: invalid, expired or revoked). */
+  auth: { authenticate(secret: string): Promise<UserActor | undefined> };
   bodyLimitBytes: number;
   exposure: Config['exposure'];
   openApi: OpenAPIRegistry;
@@ -121,7 +121,7 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
 };
 
 /** Resolves the caller from a bearer token or X-Api-Key; a credential that is given but wrong is a 401 even on public routes. */
-function authenticate(auth: AuthService): RequestHandler {
+function authenticate(auth: HttpAppDeps['auth']): RequestHandler {
   return async (req, _res, next) => {
     const apiKeyHeader = req.headers['x-api-key'];
     const secret = bearerSecret(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined);
@@ -190,4 +190,10 @@ function metricsAccess(exposure: Config['exposure']): RequestHandler {
         : new AppError('FORBIDDEN', 'metrics are for the configured scrapers only (METRICS_TOKEN, METRICS_ALLOW)'),
     );
   };
+}
+
+/** The secret of an `Authorization: Bearer <secret>` header. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
 }

@@ -1,14 +1,23 @@
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Db } from '../db/db';
-import type { JobQueue } from '../jobs/queue';
-import { countByStatus } from '../tickets/tickets.repository';
-import { ticketStatuses } from '../tickets/ticket.types';
-import type { KpiService } from '../callback/kpis';
-import type { SignInGuard } from '../auth/sign-in-guard';
+
+/** What the gauges read at each scrape; the composition root wires them to the modules that know. */
+export interface MetricSources {
+  /** Jobs handled by this process since start, by outcome. */
+  jobs(): Record<string, number>;
+  /** Password sign-ins refused by this process. */
+  signIn: { readonly failures: number; readonly refusals: Readonly<Record<string, number>> };
+  /** The 三率 over the last 30 days, and the callbacks that reached nobody. */
+  kpis(): Promise<{ response: number | null; resolution: number | null; satisfaction: number | null; unreachable: number }>;
+  /** Every ticket status with its count (zero included). */
+  ticketsByStatus(): Promise<Record<string, number>>;
+  /** Classified tickets by the path that decided: local, llm, none. */
+  triageDecisions(): Promise<Record<string, number>>;
+}
 
 /** One registry per hub, so several hubs in one test process do not share counters. */
-export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn: SignInGuard) {
+export function createMetrics(sources: MetricSources) {
+  const { signIn } = sources;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
 
@@ -44,7 +53,7 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn:
     labelNames: ['outcome'] as const,
     registers: [registry],
     collect() {
-      for (const [outcome, count] of Object.entries(queue.stats())) this.set({ outcome }, count);
+      for (const [outcome, count] of Object.entries(sources.jobs())) this.set({ outcome }, count);
     },
   });
   new Gauge({
@@ -54,7 +63,7 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn:
     registers: [registry],
     // One query for both gauges per scrape.
     async collect() {
-      const live = await kpis.live();
+      const live = await sources.kpis();
       for (const kpi of ['response', 'resolution', 'satisfaction'] as const) if (live[kpi] !== null) this.set({ kpi }, live[kpi]);
       unreachable.set(live.unreachable);
     },
@@ -71,8 +80,7 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn:
     labelNames: ['status'] as const,
     registers: [registry],
     async collect() {
-      const counts = new Map((await countByStatus(db)).map((row) => [row.status, Number(row.count)]));
-      for (const status of ticketStatuses) this.set({ status }, counts.get(status) ?? 0);
+      for (const [status, count] of Object.entries(await sources.ticketsByStatus())) this.set({ status }, count);
     },
   });
 
@@ -82,13 +90,7 @@ export function createMetrics(db: Db, queue: JobQueue, kpis: KpiService, signIn:
     labelNames: ['path'] as const,
     registers: [registry],
     async collect() {
-      const rows = await db('tickets')
-        .select(db.raw("classification->>'decidedBy' as path"))
-        .count({ n: '*' })
-        .whereNotNull('classification')
-        .groupByRaw('1');
-      const counts = new Map(rows.map((r) => [String((r as { path: string }).path), Number((r as { n: number }).n)]));
-      for (const path of ['local', 'llm', 'none']) this.set({ path }, counts.get(path) ?? 0);
+      for (const [path, count] of Object.entries(await sources.triageDecisions())) this.set({ path }, count);
     },
   });
 

@@ -1,4 +1,4 @@
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import type { Db } from '../db/db';
 import { found } from '../shared/errors';
 import type { Logger } from '../shared/logger';

@@ -1,4 +1,4 @@
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import type { Db } from '../db/db';
 import type { NotifyService } from '../notify/notify.service';
 import { citizenChannelOf, enqueueOutbox } from '../notify/outbox.repository';

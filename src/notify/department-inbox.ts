@@ -1,5 +1,5 @@
 import { pgArray, type Db } from '../db/db';
-import { departmentRoles } from '../auth/roles';
+import { departmentRoles } from '../shared/roles';
 
 export interface DepartmentNotice {
   kind: string;

@@ -1,4 +1,4 @@
-import { piiLens } from '../auth/pii';
+import { piiLens } from '../shared/pii';
 import { z } from 'zod';
 import type { Db } from '../db/db';
 import { type ApiRouter, idParams } from '../http/api-router';

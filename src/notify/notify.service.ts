@@ -8,7 +8,7 @@ import { findContacts, type ContactRecord } from '../contacts/contacts.repositor
 import { listTickets } from '../tickets/tickets.repository';
 import * as outbox from './outbox.repository';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
-import { sharedPlaceLens } from '../auth/pii';
+import { sharedPlaceLens } from '../shared/pii';
 import { presentCard } from '../tickets/ticket-view';
 import { DeliveryError, type CallPlacer, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
 import type { RealtimeBus } from './realtime';

@@ -1,3 +1,5 @@
+import type { WeChatLogin } from '../auth/citizen-auth.service';
+export { DeliveryError } from '../shared/errors';
 /** Ports the core sends through; channels/ and adapters/ implement them. */
 export interface SmsSender {
   /** Sends one SMS; resolves with the provider's message id. */
@@ -15,9 +17,7 @@ export interface CallPlacer {
 }
 
 /** WeChat's server API for the mini-program. */
-export interface WeChatApi {
-  /** Exchanges a wx.login() code for the user's openid (code2session). */
-  code2session(code: string): Promise<{ openid: string }>;
+export interface WeChatApi extends WeChatLogin {
   /** A subscription message (订阅消息) from a template; data keys are the template's fields. */
   sendSubscribeMessage(message: {
     openid: string;
@@ -52,17 +52,4 @@ export interface ChatApi {
   updateCard(channel: string, ts: string, card: TicketCard): Promise<void>;
   postAlert(channel: string, text: string, card?: TicketCard): Promise<{ ts: string }>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
-}
-
-/** A failed send. Permanent failures (an invalid number, a refused subscription) are not retried. */
-export class DeliveryError extends Error {
-  constructor(
-    message: string,
-    readonly permanent: boolean,
-    /** No answer came (a timeout, a cut connection): the provider may have taken the message. */
-    readonly outcomeUnknown = false,
-  ) {
-    super(message);
-    this.name = 'DeliveryError';
-  }
 }

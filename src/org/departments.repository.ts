@@ -1,5 +1,5 @@
 import { returningAs, type Queryable } from '../db/db';
-import type { AssignmentStrategy } from '../routing/assignment';
+import type { AssignmentStrategy } from './org.types';
 import type { DepartmentKind, DepartmentRecord } from './org.types';
 
 const columns = {

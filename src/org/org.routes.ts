@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
-import { assignmentStrategies } from '../routing/assignment';
+import { assignmentStrategies } from './org.types';
 import { departmentKinds, regionLevels } from './org.types';
 import type { OrgService } from './org.service';
 import { instant } from '../http/validate';

@@ -1,4 +1,6 @@
-import type { AssignmentStrategy } from '../routing/assignment';
+/** How a department hands its tickets to its people (src/routing/assignment.ts carries them out). */
+export const assignmentStrategies = ['queue', 'round_robin', 'least_open', 'skills'] as const;
+export type AssignmentStrategy = (typeof assignmentStrategies)[number];
 
 export const regionLevels = ['city', 'district', 'township', 'village', 'grid'] as const;
 export type RegionLevel = (typeof regionLevels)[number];

@@ -1,4 +1,4 @@
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import { findUserById } from '../auth/users.repository';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobName, JobPayload } from '../jobs/job-catalogue';

@@ -1,7 +1,5 @@
 import type { Tx } from '../db/db';
-
-export const assignmentStrategies = ['queue', 'round_robin', 'least_open', 'skills'] as const;
-export type AssignmentStrategy = (typeof assignmentStrategies)[number];
+import type { AssignmentStrategy } from '../org/org.types';
 
 export interface AssignmentChoice {
   userId: number | null;

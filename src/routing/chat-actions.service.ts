@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuthService } from '../auth/auth.service';
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import type { Db } from '../db/db';
 import type { JobPayload } from '../jobs/job-catalogue';
 import type { JobOutcome, JobQueue } from '../jobs/queue';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { centerRoles } from '../auth/roles';
+import { centerRoles } from '../shared/roles';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { daySchema, instant } from '../http/validate';
 import { requestTypes } from '../tickets/ticket.types';

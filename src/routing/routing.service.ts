@@ -1,4 +1,4 @@
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import type { Db, Queryable } from '../db/db';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { conflict, found, invalid } from '../shared/errors';

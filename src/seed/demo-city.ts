@@ -1,4 +1,4 @@
-import type { UserRole } from '../auth/roles';
+import type { UserRole } from '../shared/roles';
 import type { DepartmentKind, RegionLevel } from '../org/org.types';
 
 /** 示范市: a fictional city for the demo and the tests (administrative codes in a range no real place uses). */

@@ -69,3 +69,16 @@ export function found<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw notFound(what);
   return value;
 }
+
+/** A failed send. Permanent failures (an invalid number, a refused subscription) are not retried. */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    /** No answer came (a timeout, a cut connection): the provider may have taken the message. */
+    readonly outcomeUnknown = false,
+  ) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { maskPiiInText } from '../auth/pii';
+import { maskPiiInText } from './pii';
 
 export type { Logger };
 

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/roles';
+import type { Actor } from '../shared/roles';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';

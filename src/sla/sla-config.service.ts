@@ -1,4 +1,4 @@
-import type { UserActor } from '../auth/roles';
+import type { UserActor } from '../shared/roles';
 import type { Db, Tx } from '../db/db';
 import { AppError, conflict, found, invalid } from '../shared/errors';
 import type { RequestType, Urgency } from '../tickets/ticket.types';

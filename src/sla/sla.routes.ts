@@ -1,6 +1,6 @@
-import { piiLens } from '../auth/pii';
+import { piiLens } from '../shared/pii';
 import { z } from 'zod';
-import { isCenterRole } from '../auth/roles';
+import { isCenterRole } from '../shared/roles';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { notFound } from '../shared/errors';

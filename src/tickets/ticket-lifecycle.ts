@@ -1,4 +1,4 @@
-import { centerRoles, departmentRoles, type UserRole } from '../auth/roles';
+import { centerRoles, departmentRoles, type UserRole } from '../shared/roles';
 import type { TicketStatus } from './ticket.types';
 
 /**

@@ -1,7 +1,7 @@
 import type { TicketCard } from '../notify/ports';
-import type { Actor } from '../auth/roles';
+import type { Actor } from '../shared/roles';
 import type { ContactRecord } from '../contacts/contacts.repository';
-import { piiLens, sharedPlaceLens, type PiiLens } from '../auth/pii';
+import { piiLens, sharedPlaceLens, type PiiLens } from '../shared/pii';
 import type { TicketListRow } from './tickets.repository';
 import {
   requestTypeLabels,

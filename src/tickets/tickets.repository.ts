@@ -1,19 +1,20 @@
 import type { Knex } from 'knex';
-import type { Actor } from '../auth/roles';
+import type { Actor } from '../shared/roles';
 import { contactColumns, type ContactRecord } from '../contacts/contacts.repository';
 import { pgArray, returningAs, selectAs, type Queryable } from '../db/db';
-import type {
-  AssignmentRecord,
-  AssignmentRole,
-  AssignmentStatus,
-  Channel,
-  ExtensionRequestRecord,
-  RequestType,
-  TicketEventRecord,
-  TicketPatch,
-  TicketRecord,
-  TicketStatus,
-  Urgency,
+import {
+  ticketStatuses,
+  type AssignmentRecord,
+  type AssignmentRole,
+  type AssignmentStatus,
+  type Channel,
+  type ExtensionRequestRecord,
+  type RequestType,
+  type TicketEventRecord,
+  type TicketPatch,
+  type TicketRecord,
+  type TicketStatus,
+  type Urgency,
 } from './ticket.types';
 
 const ticketColumns = {
@@ -613,8 +614,25 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
   return query;
 }
 
-export async function countByStatus(db: Queryable): Promise<Array<{ status: TicketStatus; count: number }>> {
-  return db('tickets').select('status').count({ count: '*' }).groupBy('status') as unknown as Promise<
-    Array<{ status: TicketStatus; count: number }>
-  >;
+/** Every status with its count, zero included (the metrics gauge). */
+export async function countByStatus(db: Queryable): Promise<Record<TicketStatus, number>> {
+  const rows = (await db('tickets').select('status').count({ count: '*' }).groupBy('status')) as Array<{
+    status: TicketStatus;
+    count: string;
+  }>;
+  const counts = Object.fromEntries(ticketStatuses.map((status) => [status, 0])) as Record<TicketStatus, number>;
+  for (const row of rows) counts[row.status] = Number(row.count);
+  return counts;
+}
+
+/** Classified tickets by the path that decided the category: local model, LLM, or none (an operator). */
+export async function countTriageDecisions(db: Queryable): Promise<Record<'local' | 'llm' | 'none', number>> {
+  const rows = (await db('tickets')
+    .select(db.raw("classification->>'decidedBy' as path"))
+    .count({ n: '*' })
+    .whereNotNull('classification')
+    .groupByRaw('1')) as Array<{ path: string; n: string }>;
+  const counts = { local: 0, llm: 0, none: 0 };
+  for (const row of rows) if (row.path in counts) counts[row.path as keyof typeof counts] = Number(row.n);
+  return counts;
 }

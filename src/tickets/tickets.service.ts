@@ -1,6 +1,6 @@
 import { audit } from '../auth/audit';
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
-import { isCenterActor, systemActor, type Actor, type UserActor } from '../auth/roles';
+import { isCenterActor, systemActor, type Actor, type UserActor } from '../shared/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';

@@ -1,4 +1,4 @@
-import { systemActor, type Actor } from '../auth/roles';
+import { systemActor, type Actor } from '../shared/roles';
 import type { Db, Queryable } from '../db/db';
 import type { JobOutcome } from '../jobs/queue';
 import { AppError } from '../shared/errors';
@@ -17,7 +17,7 @@ import { countLabelsSince, listLabels } from './labels.repository';
 import { trainAndStore } from './model-training';
 import { llmAnswerSchema, type LlmClassifier } from './llm';
 import type { LlmGuard } from './llm-guard';
-import { redactPii } from '../auth/pii';
+import { redactPii } from '../shared/pii';
 import { extractAddress, matchRegion, ruleRequestType, ruleUrgency } from './rules';
 
 export interface LlmPath {

@@ -1,4 +1,4 @@
-import type { UserActor } from '../../src/auth/roles';
+import type { UserActor } from '../../src/shared/roles';
 import { createTicketBody } from '../../src/tickets/ticket.schemas';
 import { refuseInserts } from '../support/faults';
 import { demoIds, startTestHub, type TestHub } from '../support/test-hub';

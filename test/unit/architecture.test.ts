@@ -74,12 +74,6 @@ function moduleImports(): Map<string, Map<string, string>> {
  */
 const stillToUntie: Record<string, readonly string[]> = {
   upward: [
-    'auth → notify (src/auth/citizen-auth.service.ts)',
-    'http → auth (src/http/api-router.ts)',
-    'http → tickets (src/http/metrics.ts)',
-    'http → callback (src/http/metrics.ts)',
-    'org → routing (src/org/departments.repository.ts)',
-    'shared → auth (src/shared/logger.ts)',
     'tickets → notify (src/tickets/ticket-view.ts)',
     'tickets → routing (src/tickets/tickets.service.ts)',
     'tickets → triage (src/tickets/tickets.service.ts)',
@@ -87,9 +81,8 @@ const stillToUntie: Record<string, readonly string[]> = {
     'tickets → callback (src/tickets/tickets.service.ts)',
     'tickets → proxy (src/tickets/tickets.service.ts)',
   ],
-  circles: ['auth ⇄ callback ⇄ config ⇄ contacts ⇄ db ⇄ http ⇄ jobs ⇄ notify ⇄ org ⇄ proxy ⇄ routing ⇄ shared ⇄ sla ⇄ tickets ⇄ triage'],
+  circles: ['callback ⇄ notify ⇄ proxy ⇄ routing ⇄ sla ⇄ tickets ⇄ triage'],
   queries: [
-    'src/auth/citizen-auth.service.ts: builds a query',
     'src/callback/callbacks.service.ts: raw SQL',
     'src/callback/callbacks.service.ts: builds a query',
     'src/intake/conversations.service.ts: raw SQL',

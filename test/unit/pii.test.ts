@@ -1,4 +1,4 @@
-import { maskIdNumber, maskName, maskPhone, maskPiiInText, redactPii } from '../../src/auth/pii';
+import { maskIdNumber, maskName, maskPhone, maskPiiInText, redactPii } from '../../src/shared/pii';
 import { createLogger } from '../../src/shared/logger';
 import { normalizePhone } from '../../src/shared/phone';
 import { summarizeTitle } from '../../src/tickets/ticket-view';
