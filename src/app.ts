@@ -28,6 +28,15 @@ import { migrateLatest } from './db/migrate';
 import { openDatabase } from './db/open-database';
 import { ApiRouter } from './http/api-router';
 import { createHttpApp } from './http/http-app';
+import { UnitOfWork } from './db/unit-of-work';
+import { Outbox } from './outbox/outbox';
+import { ticketActions } from './tickets/ticket-actions';
+import { dispatcher } from './routing/dispatcher';
+import { matterCatalog, proxyHook } from './proxy/proxy.hook';
+import { clockHook } from './sla/clocks.hook';
+import { callbackHook } from './callback/callbacks.hook';
+import { triageHook } from './triage/triage.hook';
+import { ticketNoticesHook } from './notify/ticket-notices.hook';
 import { createMetrics } from './http/metrics';
 import { countByStatus, countTriageDecisions } from './tickets/tickets.repository';
 import { registerCallRoutes } from './intake/calls.routes';
@@ -169,6 +178,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const auth = new AuthService(db, config.sessionTtlMs, signInGuard);
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
+  // One unit of work: a transaction, then its enqueues and outbox deliveries once it commits.
+  const work = new UnitOfWork(db, queue, logger);
+  const outbox = new Outbox(() => notify.channels());
   const notify = new NotifyService(db, queue, logger, config.outbox, {
     department: new DepartmentInbox(db),
     sms: smsSender,
@@ -184,9 +196,18 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const slaAlerts = new SlaAlerts(db, notify, slaReports, { chat: chatSettings, digestAt: config.sla.digestAt });
   // Jobs for alerts due before the next sweep but one; the sweep plans the later ones as they come near.
   const clocks = new ClockService(db, slaConfig, queue, notify, slaAlerts, logger, Math.max(2 * config.sla.sweepMs, 60_000));
-  const tickets = new TicketsService(db, queue, notify, routing, clocks, logger, {
-    returnWindowHours: config.routing.returnWindowHours,
-    chat: chatSettings,
+  // The ticket core names none of its followers: each module's hook is registered here, in the order they run.
+  const tickets = new TicketsService({
+    db,
+    work,
+    actions: ticketActions({
+      dispatcher: dispatcher(routing),
+      matters: matterCatalog,
+      returnWindowHours: config.routing.returnWindowHours,
+    }),
+    hooks: [clockHook(clocks), callbackHook, proxyHook, triageHook, ticketNoticesHook(outbox, chatSettings)],
+    matters: matterCatalog,
+    provisionalCheck: () => clocks.provisionalCheck(),
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);

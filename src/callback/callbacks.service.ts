@@ -1,8 +1,9 @@
+import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { UserActor } from '../shared/roles';
 import type { Db, Queryable, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { insertOutbox, type NewOutboxMessage } from '../outbox/outbox.repository';
 import { AppError, conflict, found, invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TicketAction } from '../tickets/ticket-lifecycle';
@@ -228,7 +229,7 @@ export class CallbacksService {
       if (callback.status === 'scheduled' && callback.remainingChannels.length > 0) {
         // Waited out the quiet hours: on with the channels planned before.
         const ended = await this.tryChannel(trx, callback, callback.remainingChannels, settings, now, messages);
-        return { rows: await enqueueOutbox(trx, messages), apply: ended };
+        return { rows: await insertOutbox(trx, messages), apply: ended };
       }
       if (callback.status === 'scheduled') {
         const plan = await this.plan(trx, callback, settings);
@@ -243,7 +244,7 @@ export class CallbacksService {
           return { rows: [], apply: true };
         }
         const ended = await this.tryChannel(trx, { ...callback, phone: plan.phone }, plan.channels, settings, now, messages);
-        return { rows: await enqueueOutbox(trx, messages), apply: ended };
+        return { rows: await insertOutbox(trx, messages), apply: ended };
       }
       const windowOver = callback.windowEndsAt !== null && callback.windowEndsAt <= now;
       if (callback.step === 'comment' && (windowOver || callback.reminded || callback.channel !== 'phone')) {
@@ -255,19 +256,19 @@ export class CallbacksService {
         await update(trx, callback.id, { reminded: true, nextActionAt: callback.windowEndsAt });
         messages.push(this.question({ ...callback, reminded: true }, settings, 'reminder'));
         await event(trx, callback.id, 'reminder', callback.channel, callback.step, null);
-        return { rows: await enqueueOutbox(trx, messages), apply: false };
+        return { rows: await insertOutbox(trx, messages), apply: false };
       }
       if (callback.channel === 'phone') {
         // A call still "in progress" at its watchdog time lost its status webhook: it did not reach anyone.
         if (callback.step !== null) await event(trx, callback.id, 'call_lost', 'phone', callback.step, null, { attempt: callback.attempt });
         if (callback.attempt < settings.callAttempts && !windowOver) {
           await this.placeCall(trx, callback, now, messages);
-          return { rows: await enqueueOutbox(trx, messages), apply: false };
+          return { rows: await insertOutbox(trx, messages), apply: false };
         }
       }
       await event(trx, callback.id, 'window_passed', callback.channel, callback.step, null);
       const ended = await this.tryChannel(trx, callback, callback.remainingChannels, settings, now, messages);
-      return { rows: await enqueueOutbox(trx, messages), apply: ended };
+      return { rows: await insertOutbox(trx, messages), apply: ended };
     });
     if (!outcome) return 'skipped';
     await this.afterCommit(outcome.rows, callbackId, outcome.apply);

@@ -1,7 +1,8 @@
+import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { UserActor } from '../shared/roles';
 import type { Db } from '../db/db';
 import type { NotifyService } from '../notify/notify.service';
-import { citizenChannelOf, enqueueOutbox } from '../notify/outbox.repository';
+import { insertOutbox } from '../outbox/outbox.repository';
 import { renderCitizenText } from '../notify/templates';
 import { found } from '../shared/errors';
 import { lockTicket, updateTicketWithEvent } from '../tickets/tickets.repository';
@@ -88,7 +89,7 @@ export class ConversationsService {
   async reply(actor: UserActor, id: number, text: string): Promise<{ outboxId: number }> {
     const rows = await this.db.transaction(async (trx) => {
       const conversation = found(await trx('conversations').where({ id, status: 'open' }).forUpdate().first(), 'open conversation');
-      const written = await enqueueOutbox(trx, [
+      const written = await insertOutbox(trx, [
         {
           kind: 'citizen.chat_reply',
           channel: citizenChannelOf(conversation.channel),

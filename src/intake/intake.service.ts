@@ -1,8 +1,9 @@
+import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { Actor } from '../shared/roles';
 import type { Db, Tx } from '../db/db';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { insertOutbox, type NewOutboxMessage } from '../outbox/outbox.repository';
 import { groupCommit } from '../shared/group-commit';
 import type { Logger } from '../shared/logger';
 import type { CallbacksService } from '../callback/callbacks.service';
@@ -163,7 +164,7 @@ export class IntakeService {
           ticketId: r.ticketId,
         })),
       );
-      const outboxRows = await enqueueOutbox(
+      const outboxRows = await insertOutbox(
         trx,
         results.flatMap((r) => r.outbox),
       );

@@ -1,16 +1,14 @@
+import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { UserActor } from '../shared/roles';
 import { findUserById } from '../auth/users.repository';
 import type { Db, Queryable, Tx } from '../db/db';
-import type { JobName, JobPayload } from '../jobs/job-catalogue';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import type { NotifyService } from '../notify/notify.service';
-import { citizenChannelOf, enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { insertOutbox, type NewOutboxMessage } from '../outbox/outbox.repository';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { shanghaiDay } from '../shared/time';
 import type { SlaConfigService } from '../sla/sla-config.service';
-import type { TicketAction } from '../tickets/ticket-lifecycle';
-import type { TicketRecord } from '../tickets/ticket.types';
 import type { TicketsService } from '../tickets/tickets.service';
 import { materialFormLabels, matterColumns, matterRow, type MandateScope, type Matter, type MatterInput } from './matters';
 import type { PostalTracker } from './ports';
@@ -80,63 +78,6 @@ export interface ProxyReportRow {
   cancelled: number;
   tripsSaved: number;
   materialsOutstanding: number;
-}
-
-/** A job to enqueue once the lifecycle's transaction has committed. */
-export interface JobRequest<N extends JobName = JobName> {
-  name: N;
-  payload: JobPayload<N>;
-  jobId: string;
-}
-
-/**
- * In the lifecycle's transaction: a 代办 ticket in the hands of a runner team (跑团) gets its
- * order, to be assigned to a runner after commit; a move to another team re-assigns it; a
- * cancelled or merged ticket cancels it.
- */
-export async function proxyTransition(trx: Tx, action: TicketAction, ticket: TicketRecord): Promise<JobRequest[]> {
-  if (ticket.requestType !== 'proxy') return [];
-  if (action === 'cancel' || action === 'merge') {
-    await trx('proxy_orders')
-      .update({ status: 'cancelled', updated_at: trx.fn.now() })
-      .where({ ticket_id: ticket.id })
-      .whereNotIn('status', ['done', 'cancelled']);
-    return [];
-  }
-  if (!['dispatch', 'transfer', 'review_return', 'set_matter'].includes(action) || ticket.leadDepartmentId === null) return [];
-  const team = await trx('departments').select('kind').where({ id: ticket.leadDepartmentId }).first<{ kind: string } | undefined>();
-  if (team?.kind !== 'runner_team') return [];
-  const created = await trx('tickets as t')
-    .leftJoin('proxy_matters as m', (j) => j.on('m.name', '=', 't.matter').orOn('m.code', '=', 't.matter'))
-    .select({ matterId: 'm.id', detail: trx.raw("(select data->'proxy' from ticket_events where ticket_id = t.id and type = 'created')") })
-    .where('t.id', ticket.id)
-    .first<{ matterId: number | null; detail: { serviceMode?: string; applicantAddress?: string } | null }>();
-  const [order] = await trx
-    .raw(
-      `insert into proxy_orders (ticket_id, matter_id, service_mode, applicant_address, region_id, team_id, status)
-     values (:ticketId, :matterId, :serviceMode, :address, :regionId, :teamId, 'unassigned')
-     on conflict (ticket_id) do update set
-       matter_id = coalesce(excluded.matter_id, proxy_orders.matter_id),
-       region_id = coalesce(excluded.region_id, proxy_orders.region_id),
-       -- Another team now holds the ticket: its runners are asked.
-       team_id = excluded.team_id,
-       status = case when proxy_orders.team_id is distinct from excluded.team_id and proxy_orders.status in ('unassigned', 'offered', 'accepted') then 'unassigned' else proxy_orders.status end,
-       runner_user_id = case when proxy_orders.team_id is distinct from excluded.team_id and proxy_orders.status in ('unassigned', 'offered', 'accepted') then null else proxy_orders.runner_user_id end,
-       updated_at = now()
-     returning id, status`,
-      {
-        ticketId: ticket.id,
-        matterId: created.matterId,
-        serviceMode: created.detail?.serviceMode ?? 'full_proxy',
-        address: created.detail?.applicantAddress ?? ticket.address,
-        regionId: ticket.regionId,
-        teamId: ticket.leadDepartmentId,
-      },
-    )
-    .then((r: { rows: Array<{ id: number; status: OrderStatus }> }) => r.rows);
-  return order && order.status === 'unassigned'
-    ? [{ name: 'proxy.assign', payload: { orderId: order.id }, jobId: `proxy-assign-${order.id}-${Date.now()}` }]
-    : [];
 }
 
 /**
@@ -999,7 +940,7 @@ export class ProxyService {
       ticketId: order.ticketId,
       dedupeKey: `${kind}:${order.id}:${Date.now()}`,
     };
-    return enqueueOutbox(trx, [message]);
+    return insertOutbox(trx, [message]);
   }
 }
 

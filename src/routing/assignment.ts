@@ -55,3 +55,17 @@ export async function chooseAssignee(trx: Tx, departmentId: number, categoryCode
   await trx('departments').update({ last_assigned_user_id: chosen.id }).where({ id: departmentId });
   return { userId: chosen.id, strategy, why: `${why}：分配给 ${chosen.displayName}（在办 ${chosen.open} 件）` };
 }
+
+/** Who in the department gets the ticket, by its strategy; skills match the ticket's category or its parent. */
+export async function assigneeFor(trx: Tx, departmentId: number, categoryId: number | null): Promise<AssignmentChoice> {
+  const category =
+    categoryId === null
+      ? undefined
+      : await trx('categories as c')
+          .leftJoin('categories as p', 'p.id', 'c.parent_id')
+          .select({ code: 'c.code', parentCode: 'p.code' })
+          .where('c.id', categoryId)
+          .first<{ code: string; parentCode: string | null } | undefined>();
+  const codes = category ? [category.code, ...(category.parentCode ? [category.parentCode] : [])] : [];
+  return chooseAssignee(trx, departmentId, codes);
+}

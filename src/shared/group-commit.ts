@@ -2,14 +2,14 @@ import DataLoader from 'dataloader';
 
 /**
  * Group commit: the calls of one turn of the event loop (up to 100) are written together by one
- * `write` (one round trip for all), then `written` runs once for the batch (one enqueue for all).
+ * `write` (one round trip for all), then `written`, if given, runs once for the batch (one enqueue for all).
  * If the batch's write fails, each item is written on its own, so only an item the database
  * refuses fails its caller. A lone call is not delayed: the batch goes at the end of the turn.
  * dataloader does the batching, with its cache off and setImmediate as its schedule.
  */
 export function groupCommit<In, Out>(
   write: (batch: readonly In[]) => Promise<Out[]>,
-  written: (results: readonly Out[]) => Promise<void>,
+  written?: (results: readonly Out[]) => Promise<void>,
 ): (item: In) => Promise<Out> {
   const loader = new DataLoader<In, Out>(
     async (batch) => {
@@ -28,7 +28,7 @@ export function groupCommit<In, Out>(
         );
       }
       const done = results.filter((result): result is Out => !(result instanceof Error));
-      if (done.length > 0) await written(done);
+      if (written && done.length > 0) await written(done);
       return results;
     },
     { cache: false, maxBatchSize: 100, batchScheduleFn: (flush) => setImmediate(flush) },

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../db/db';
 import type { NotifyService } from '../notify/notify.service';
-import { enqueueOutbox, type NewOutboxMessage } from '../notify/outbox.repository';
+import { insertOutbox, type NewOutboxMessage } from '../outbox/outbox.repository';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
 import type { ClockRecord } from './clocks.service';
 import type { SlaReports } from './sla-reports';
@@ -110,7 +110,7 @@ export class SlaAlerts {
         dedupeKey: `alert-chat:${alert.alertId}`,
       });
     }
-    return enqueueOutbox(trx, messages);
+    return insertOutbox(trx, messages);
   }
 
   /**
@@ -141,7 +141,7 @@ export class SlaAlerts {
       .returning('id');
     const chat = this.options.chat;
     if (inserted.length > 0 && chat && chat.supervisorChannel) {
-      const rows = await enqueueOutbox(this.db, [
+      const rows = await insertOutbox(this.db, [
         {
           kind: 'chat.alert',
           channel: 'slack',

@@ -1,7 +1,6 @@
-import type { TicketCard } from '../notify/ports';
 import type { Actor } from '../shared/roles';
 import type { ContactRecord } from '../contacts/contacts.repository';
-import { piiLens, sharedPlaceLens, type PiiLens } from '../shared/pii';
+import { piiLens, type PiiLens } from '../shared/pii';
 import type { TicketListRow } from './tickets.repository';
 import {
   requestTypeLabels,
@@ -143,27 +142,6 @@ function presentEventData(event: TicketEventRecord, pii: PiiLens): TicketEventRe
   const data = pii.deep(event.data);
   if (event.actorKind === 'citizen' && typeof data.actorName === 'string') data.actorName = pii.citizenName(data.actorName);
   return data;
-}
-
-/** The ticket as a department's chat card shows it, with the buttons its status offers. */
-export function presentCard(row: TicketListRow): TicketCard {
-  const actions: TicketCard['actions'] =
-    row.status === 'dispatched' ? ['sign_for', 'return', 'view'] : row.status === 'accepted' ? ['reply', 'return', 'view'] : ['view'];
-  return {
-    ticketId: row.id,
-    number: row.number,
-    status: row.status,
-    statusLabel: ticketStatusLabels[row.status],
-    requestTypeLabel: requestTypeLabels[row.requestType],
-    urgency: row.urgency,
-    categoryName: row.categoryName,
-    // A chat channel is a shared place: personal data in free text is masked whoever reads it.
-    summary: sharedPlaceLens.text(row.title),
-    place: [row.regionName, row.address].filter(Boolean).join(' ') || null,
-    departmentName: row.leadDepartmentName,
-    replyDueAt: row.replyDueAt,
-    actions,
-  };
 }
 
 /** A ticket's default title: the first sentence of what the citizen said, at most 30 characters. */

@@ -1,6 +1,6 @@
 import type { Db } from '../db/db';
 import { found, invalid } from '../shared/errors';
-import * as categories from './categories.repository';
+import * as categories from '../org/categories.repository';
 
 export interface CategoryTreeNode extends categories.CategoryRecord {
   children: categories.CategoryRecord[];

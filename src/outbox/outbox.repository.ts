@@ -51,14 +51,8 @@ const columns = {
   sentAt: 'sent_at',
 };
 
-/**
- * Where a citizen hears back: in the mini-program when they came from it, otherwise by SMS to
- * their phone (phone callers and seat tickets included).
- */
-export const citizenChannelOf = (channel: string | null): 'miniprogram' | 'sms' => (channel === 'miniprogram' ? 'miniprogram' : 'sms');
-
 /** Written inside the transaction of the change that causes the message; returns the new rows. */
-export async function enqueueOutbox(db: Queryable, messages: readonly NewOutboxMessage[]): Promise<Array<{ id: number; channel: string }>> {
+export async function insertOutbox(db: Queryable, messages: readonly NewOutboxMessage[]): Promise<Array<{ id: number; channel: string }>> {
   if (messages.length === 0) return [];
   const rows = await db('outbox')
     .insert(

@@ -1,0 +1,87 @@
+import type { Outbox } from '../outbox/outbox';
+import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogue';
+import type { TicketTransition, TransitionHook } from '../tickets/ports';
+import { lifecycle, type TicketAction } from '../tickets/ticket-lifecycle';
+import { chatChannelsOf } from '../tickets/tickets.repository';
+
+/** Actions that change nothing a department's card shows. */
+const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
+
+/**
+ * Who hears of a ticket's change, written to the outbox in the action's transaction: the citizen
+ * and the departments as the lifecycle rule says, the departments' chat cards, and the
+ * supervisors at a third return (派单异议审核).
+ */
+export function ticketNoticesHook(outbox: Outbox, chat: false | { supervisorChannel?: string }): TransitionHook {
+  return {
+    async afterWrite(work, transition) {
+      // Without Slack there are no cards to update: no query on every action.
+      const chatChannels = !chat || chatSilent.has(transition.action) ? [] : await chatChannelsOf(work.trx, transition.after.id);
+      await outbox.write(work, ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined));
+    },
+  };
+}
+
+function ticketNotices(
+  { action, after: ticket, reason, data, notifyDepartmentIds }: TicketTransition,
+  chatChannels: readonly string[],
+  supervisorChannel: string | undefined,
+): OutboxMessage[] {
+  const messages: OutboxMessage[] = [];
+  // The departments' chat cards show the ticket as it is when delivered; one row per channel and version.
+  for (const chatChannel of chatChannels) {
+    messages.push({
+      kind: 'chat.ticket_card',
+      channel: 'slack',
+      recipient: { chatChannel },
+      payload: { ticketId: ticket.id, action },
+      ticketId: ticket.id,
+      dedupeKey: `chat:${ticket.id}:${ticket.version}:${chatChannel}`,
+    });
+  }
+  if (action === 'return' && ticket.returnCount >= 3 && supervisorChannel) {
+    messages.push({
+      kind: 'chat.alert',
+      channel: 'slack',
+      recipient: { chatChannel: supervisorChannel },
+      payload: {
+        ticketId: ticket.id,
+        text: `工单 ${ticket.number} 已被第 ${ticket.returnCount} 次退单，需督办/值班长审核（退单理由：${reason ?? ''}）`,
+      },
+      ticketId: ticket.id,
+      dedupeKey: `chat-alert:${ticket.id}:${ticket.version}`,
+    });
+  }
+  const notify = lifecycle[action].notify ?? [];
+  if (notify.includes('citizen') && ticket.contactId !== null) {
+    const mergedIntoNumber = typeof data?.mergedIntoNumber === 'string' ? data.mergedIntoNumber : undefined;
+    messages.push({
+      kind: 'citizen.ticket_status',
+      // Citizens hear back where they can be reached: the mini-program, otherwise SMS to their phone.
+      channel: citizenChannelOf(ticket.channel),
+      recipient: { contactId: ticket.contactId },
+      payload: {
+        ticketId: ticket.id,
+        number: ticket.number,
+        action,
+        status: ticket.status,
+        ...(mergedIntoNumber ? { mergedIntoNumber } : {}),
+      },
+      ticketId: ticket.id,
+      dedupeKey: `citizen:${ticket.id}:${ticket.version}`,
+    });
+  }
+  if (notify.includes('department')) {
+    for (const departmentId of notifyDepartmentIds) {
+      messages.push({
+        kind: 'department.ticket_action',
+        channel: 'department',
+        recipient: { departmentId },
+        payload: { ticketId: ticket.id, number: ticket.number, action, status: ticket.status },
+        ticketId: ticket.id,
+        dedupeKey: `department:${ticket.id}:${ticket.version}:${departmentId}`,
+      });
+    }
+  }
+  return messages;
+}

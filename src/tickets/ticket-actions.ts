@@ -1,0 +1,476 @@
+import { audit } from '../auth/audit';
+import { findUserById } from '../auth/users.repository';
+import { findContacts } from '../contacts/contacts.repository';
+import type { Tx } from '../db/db';
+import { findCategoryById } from '../org/categories.repository';
+import { findDepartmentsByIds } from '../org/departments.repository';
+import { findRegionById } from '../org/regions.repository';
+import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
+import { systemActor, type Actor, type UserActor } from '../shared/roles';
+import type { Dispatcher, MatterCatalog } from './ports';
+import type { TicketAction, ActorRole } from './ticket-lifecycle';
+import type { ActionBody } from './ticket.schemas';
+import { contactAsGiven, presentContact } from './ticket-view';
+import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
+import * as repo from './tickets.repository';
+
+/** How the acting user's department stands to a ticket. */
+export interface Relation {
+  visible: boolean;
+  isLead: boolean;
+  isAssist: boolean;
+  assignment?: AssignmentRecord;
+}
+
+export interface ApplyContext {
+  trx: Tx;
+  ticket: TicketRecord;
+  actor: Actor;
+  relation: Relation;
+}
+
+export interface ApplyResult {
+  patch?: TicketPatch;
+  reason?: string | null;
+  data?: Record<string, unknown>;
+  /** Departments to notify when the rule notifies departments; defaults to the lead department after the change. */
+  notifyDepartmentIds?: number[];
+  /** Answer something other than the ticket (reveal_contact). */
+  response?: unknown;
+}
+
+export type Applier<A extends TicketAction> = (context: ApplyContext, body: ActionBody<A>) => Promise<ApplyResult>;
+export type Appliers = { [A in TicketAction]: Applier<A> };
+
+export const actorRole = (actor: Actor): ActorRole => (actor.kind === 'user' ? actor.role : 'system');
+
+export interface ActionDeps {
+  dispatcher: Dispatcher;
+  matters: MatterCatalog;
+  /** A return (退单) is possible within this many hours of dispatch. */
+  returnWindowHours: number;
+}
+
+/**
+ * What each lifecycle action changes on the ticket, beyond its status (src/tickets/ticket-lifecycle.ts
+ * says who may do it, from which status, to which). One applier per action: the map is total, so a
+ * new action without one does not compile. The transition runner (TicketsService.perform) writes the
+ * result and runs the hooks.
+ */
+export function ticketActions(deps: ActionDeps): Appliers {
+  return {
+    classify: async (_c, body) => ({
+      patch: { classification: body.classification, ...body.apply },
+      reason: body.classification.category
+        ? `${body.classification.category.name}（${Math.round(body.classification.category.confidence * 100)}%）`
+        : null,
+      data: { classification: body.classification, applied: body.apply },
+    }),
+
+    triage: async (_c, body) => ({ reason: body.note ?? null }),
+
+    categorize: async ({ trx, ticket }, body) => {
+      const category = await findCategoryById(trx, body.categoryId);
+      if (!category || !category.active) throw invalid(`category ${body.categoryId} does not exist or is inactive`);
+      return {
+        patch: {
+          categoryId: category.id,
+          ...(body.requestType ? { requestType: body.requestType } : {}),
+          ...(body.urgency ? { urgency: body.urgency } : {}),
+        },
+        reason: body.note ?? null,
+        data: {
+          categoryId: category.id,
+          categoryCode: category.code,
+          previousCategoryId: ticket.categoryId,
+          requestType: body.requestType,
+          urgency: body.urgency,
+        },
+      };
+    },
+
+    dispatch: async ({ trx, ticket, actor }, body) => {
+      // The catalog's answer is always computed: followed, it is recorded; overridden, it is on the timeline.
+      const decision = await deps.dispatcher.advise(ticket);
+      const departmentId = body.departmentId ?? decision.department?.id;
+      if (departmentId === undefined)
+        throw invalid(`the dispatch catalog names no department (${decision.explanation.join('；')}); name departmentId`);
+      const followed = decision.department?.id === departmentId;
+      const assistDepartmentIds = [...new Set(body.assistDepartmentIds ?? (followed ? decision.assistDepartments.map((d) => d.id) : []))];
+      if (assistDepartmentIds.includes(departmentId)) throw invalid('the lead department cannot also assist');
+      await checkDispatchable(trx, [departmentId, ...assistDepartmentIds]);
+      await repo.insertAssignments(trx, ticket.id, [
+        { departmentId, role: 'lead' },
+        ...assistDepartmentIds.map((id) => ({ departmentId: id, role: 'assist' as const })),
+      ]);
+      const assignment = await deps.dispatcher.assignee(trx, departmentId, ticket.categoryId);
+      const viaCatalog = followed && decision.outcome === 'catalog' ? decision : undefined;
+      return {
+        patch: {
+          leadDepartmentId: departmentId,
+          assigneeUserId: assignment.userId,
+          catalogEntryId: viaCatalog?.entry!.id ?? null,
+          catalogVersion: viaCatalog?.catalogVersion ?? null,
+          ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}),
+        },
+        reason: body.note ?? (actor.kind === 'user' ? null : decision.explanation[0]!),
+        data: {
+          departmentId,
+          assistDepartmentIds,
+          ...(viaCatalog ? { catalogEntryId: viaCatalog.entry!.id, catalogVersion: viaCatalog.catalogVersion } : {}),
+          routing: {
+            outcome: decision.outcome,
+            suggestedDepartmentId: decision.department?.id ?? null,
+            followed,
+            explanation: decision.explanation,
+          },
+          assignment,
+        },
+        notifyDepartmentIds: [departmentId, ...assistDepartmentIds],
+      };
+    },
+
+    sign_for: async ({ trx, ticket, relation, actor }, body) => {
+      const user = actor as UserActor;
+      // A ticket assigned to someone is theirs to sign for (or the head's); the department queue is anyone's.
+      if (ticket.assigneeUserId !== null && ticket.assigneeUserId !== user.userId && user.role !== 'dept_head') {
+        throw forbidden('this ticket is assigned to a colleague; the department head can reassign it');
+      }
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
+      return { patch: { assigneeUserId: user.userId }, reason: body.note ?? null };
+    },
+
+    assign: async ({ trx, ticket }, body) => {
+      const user = await findUserById(trx, body.userId);
+      if (!user || !user.active || user.departmentId !== ticket.leadDepartmentId || !['agent', 'dept_head', 'runner'].includes(user.role)) {
+        throw invalid(`user ${body.userId} is not an active member of the handling department`);
+      }
+      if (body.userId === ticket.assigneeUserId) throw conflict('the ticket is already assigned to that user');
+      return {
+        patch: { assigneeUserId: body.userId },
+        reason: body.note ?? null,
+        data: { fromUserId: ticket.assigneeUserId, userId: body.userId, userName: user.displayName },
+      };
+    },
+
+    return: async ({ trx, ticket, relation }, body) => {
+      const window = deps.returnWindowHours;
+      if (!(await repo.withinHoursOfDispatch(trx, relation.assignment!.id, window))) {
+        throw new AppError(
+          'INVALID_TRANSITION',
+          `a return (退单) is possible within ${window} hours of dispatch; that window has passed — ask the hotline center to transfer the ticket`,
+        );
+      }
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'returned');
+      return {
+        patch: { returnCount: ticket.returnCount + 1, assigneeUserId: null },
+        reason: body.reason,
+        data: {
+          reasonCode: body.reasonCode,
+          reasonLabel: returnReasonLabels[body.reasonCode],
+          departmentId: relation.assignment!.departmentId,
+          ...(ticket.catalogEntryId !== null ? { catalogEntryId: ticket.catalogEntryId } : {}),
+          returnNumber: ticket.returnCount + 1,
+        },
+      };
+    },
+
+    review_return: async ({ trx, ticket, actor }, body) => {
+      // The third return of one ticket is a supervisor's call (派单异议审核).
+      if (ticket.returnCount >= 3 && !['supervisor', 'admin'].includes(actorRole(actor))) {
+        throw forbidden(`this ticket has been returned ${ticket.returnCount} times: a supervisor must review it`);
+      }
+      const returnedBy = ticket.leadDepartmentId!;
+      const reviewed = {
+        returnedByDepartmentId: returnedBy,
+        ...(ticket.catalogEntryId !== null ? { returnedCatalogEntryId: ticket.catalogEntryId } : {}),
+      };
+      if (body.decision === 'reject') {
+        const lead = await repo.findActiveAssignment(trx, ticket.id, returnedBy);
+        await repo.setAssignmentStatus(trx, lead!.id, 'dispatched');
+        const assignment = await deps.dispatcher.assignee(trx, returnedBy, ticket.categoryId);
+        return {
+          patch: { assigneeUserId: assignment.userId },
+          reason: body.note,
+          data: { decision: 'reject', ...reviewed, countsAgainstDepartmentId: returnedBy, assignment },
+        };
+      }
+      if (body.departmentId === returnedBy) throw invalid('upholding a return re-dispatches to another department');
+      await moveLead(trx, ticket.id, body.departmentId);
+      // The catalog sent it to the wrong place: flag the entry for correction.
+      if (ticket.catalogEntryId !== null)
+        await deps.dispatcher.flagEntry(trx, ticket.catalogEntryId, `工单 ${ticket.number} 退单成立（${body.note}）`);
+      const assignment = await deps.dispatcher.assignee(trx, body.departmentId, ticket.categoryId);
+      return {
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: assignment.userId, catalogEntryId: null, catalogVersion: null },
+        reason: body.note,
+        data: {
+          decision: 'uphold',
+          ...reviewed,
+          fromDepartmentId: returnedBy,
+          departmentId: body.departmentId,
+          flaggedCatalogEntryId: ticket.catalogEntryId,
+          assignment,
+        },
+      };
+    },
+
+    transfer: async ({ trx, ticket }, body) => {
+      if (body.departmentId === ticket.leadDepartmentId) throw invalid('the ticket is already with that department');
+      await moveLead(trx, ticket.id, body.departmentId);
+      const assignment = await deps.dispatcher.assignee(trx, body.departmentId, ticket.categoryId);
+      return {
+        patch: { leadDepartmentId: body.departmentId, assigneeUserId: assignment.userId, catalogEntryId: null, catalogVersion: null },
+        reason: body.note,
+        data: { fromDepartmentId: ticket.leadDepartmentId, departmentId: body.departmentId, assignment },
+      };
+    },
+
+    add_assist: async ({ trx, ticket }, body) => {
+      const ids = [...new Set(body.departmentIds)];
+      await checkDispatchable(trx, ids);
+      const active = await repo.listAssignments(trx, ticket.id, true);
+      const already = ids.filter((id) => active.some((a) => a.departmentId === id));
+      if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
+      await repo.insertAssignments(
+        trx,
+        ticket.id,
+        ids.map((departmentId) => ({ departmentId, role: 'assist' as const })),
+      );
+      return { reason: body.note ?? null, data: { departmentIds: ids }, notifyDepartmentIds: ids };
+    },
+
+    assist_sign_for: async ({ trx, relation }, body) => {
+      if (relation.assignment!.status !== 'dispatched')
+        throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}, not waiting to be signed for`);
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
+      return { reason: body.note ?? null, data: { departmentId: relation.assignment!.departmentId } };
+    },
+
+    assist_report: async ({ trx, relation }, body) => {
+      if (!['dispatched', 'accepted'].includes(relation.assignment!.status)) {
+        throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}; there is nothing to report`);
+      }
+      await repo.setAssignmentStatus(trx, relation.assignment!.id, 'reported', { reportText: body.text });
+      return { data: { departmentId: relation.assignment!.departmentId, text: body.text } };
+    },
+
+    release_assist: async ({ trx, ticket }, body) => {
+      const assignment = await repo.findActiveAssignment(trx, ticket.id, body.departmentId);
+      if (!assignment || assignment.role !== 'assist') throw invalid(`department ${body.departmentId} does not assist on this ticket`);
+      if (assignment.status === 'released') throw conflict('that department is already released');
+      await repo.setAssignmentStatus(trx, assignment.id, 'released');
+      return { reason: body.note, data: { departmentId: body.departmentId } };
+    },
+
+    reply: async ({ trx, ticket }, body) => {
+      if (ticket.supervisionPending)
+        throw conflict('this ticket is under supervision (督办): answer it in writing first (answer_supervision)');
+      // The lead answers for everyone, so every assisting department must have reported or been released.
+      const waiting = (await repo.listAssignments(trx, ticket.id, true)).filter(
+        (a) => a.role === 'assist' && !['reported', 'released'].includes(a.status),
+      );
+      if (waiting.length > 0) {
+        throw conflict(`waiting for assisting department(s) ${waiting.map((a) => a.departmentId).join(', ')} to report or be released`, {
+          waitingDepartmentIds: waiting.map((a) => a.departmentId),
+        });
+      }
+      const now = new Date();
+      return { patch: { replyText: body.text, replySolved: body.solved, repliedAt: now }, data: { text: body.text, solved: body.solved } };
+    },
+
+    contact_citizen: async ({ ticket }, body) => ({
+      patch: ticket.firstContactAt === null ? { firstContactAt: new Date() } : {},
+      reason: body.note ?? null,
+      data: { method: body.method, first: ticket.firstContactAt === null },
+    }),
+
+    pause_clocks: async ({ ticket }, body) => {
+      if (ticket.clocksPaused) throw conflict('the clocks are already paused');
+      return { patch: { clocksPaused: true }, reason: body.reason };
+    },
+
+    resume_clocks: async ({ ticket }, body) => {
+      if (!ticket.clocksPaused) throw conflict('the clocks are not paused');
+      return { patch: { clocksPaused: false }, reason: body.note ?? null };
+    },
+
+    request_extension: async ({ trx, ticket, actor, relation }, body) => {
+      if (body.requestedDueAt.getTime() <= Date.now()) throw invalid('requestedDueAt must be in the future');
+      if (ticket.replyDueAt && body.requestedDueAt <= ticket.replyDueAt)
+        throw invalid('requestedDueAt must be later than the current deadline');
+      if (await repo.findPendingExtension(trx, ticket.id)) throw conflict('an extension request is already pending for this ticket');
+      const request = await repo.insertExtensionRequest(trx, {
+        ticketId: ticket.id,
+        departmentId: relation.assignment!.departmentId,
+        requestedBy: (actor as UserActor).userId,
+        reason: body.reason,
+        requestedDueAt: body.requestedDueAt,
+      });
+      return { reason: body.reason, data: { extensionRequestId: request.id, requestedDueAt: body.requestedDueAt } };
+    },
+
+    decide_extension: async ({ trx, ticket, actor }, body) => {
+      const pending = await repo.findPendingExtension(trx, ticket.id);
+      if (!pending) throw conflict('no extension request is pending for this ticket');
+      const approvedDueAt = body.decision === 'approve' ? (body.approvedDueAt ?? pending.requestedDueAt) : null;
+      if (approvedDueAt && approvedDueAt.getTime() <= Date.now()) throw invalid('approvedDueAt must be in the future');
+      await repo.decideExtension(trx, pending.id, {
+        status: body.decision === 'approve' ? 'approved' : 'rejected',
+        approvedDueAt,
+        decidedBy: actor.kind === 'user' ? actor.userId : null,
+        note: body.note ?? null,
+      });
+      return {
+        patch: approvedDueAt ? { replyDueAt: approvedDueAt } : {},
+        reason: body.note ?? null,
+        data: { extensionRequestId: pending.id, decision: body.decision, approvedDueAt },
+        notifyDepartmentIds: [pending.departmentId],
+      };
+    },
+
+    urge: async ({ ticket }, body) => ({
+      patch: { urgeCount: ticket.urgeCount + 1 },
+      reason: body.note,
+      data: { urgeNumber: ticket.urgeCount + 1 },
+    }),
+
+    supervise: async (_c, body) => ({
+      patch: { supervised: true, supervisionPending: true, ...(body.replyDueAt ? { replyDueAt: body.replyDueAt } : {}) },
+      reason: body.note,
+      data: body.replyDueAt ? { replyDueAt: body.replyDueAt } : {},
+    }),
+
+    answer_supervision: async ({ ticket }, body) => {
+      if (!ticket.supervisionPending) throw conflict('no supervision (督办) awaits an answer on this ticket');
+      return { patch: { supervisionPending: false }, data: { text: body.text } };
+    },
+
+    resolve_directly: async (_c, body) => {
+      const now = new Date();
+      return {
+        patch: { directlyResolved: true, replyText: body.answer, replySolved: true, repliedAt: now, closedAt: now },
+        data: { answer: body.answer },
+      };
+    },
+
+    close: async (_c, body) => ({ patch: { closedAt: new Date() }, reason: body.note ?? null }),
+
+    cancel: async (_c, body) => ({ patch: { closedAt: new Date() }, reason: body.reason }),
+
+    reopen: async ({ trx, ticket }, body) => {
+      const lead = ticket.leadDepartmentId === null ? undefined : await repo.findActiveAssignment(trx, ticket.id, ticket.leadDepartmentId);
+      if (lead) await repo.setAssignmentStatus(trx, lead.id, 'dispatched');
+      return {
+        patch: { reopenCount: ticket.reopenCount + 1, replyText: null, replySolved: null, repliedAt: null, assigneeUserId: null },
+        reason: body.reason,
+        data: {
+          previousReply: { text: ticket.replyText, solved: ticket.replySolved, at: ticket.repliedAt },
+          reopenNumber: ticket.reopenCount + 1,
+        },
+      };
+    },
+
+    merge: async ({ trx, ticket, actor }, body) => {
+      if (body.intoTicketId === ticket.id) throw invalid('a ticket cannot be merged into itself');
+      const main = await repo.lockTicket(trx, body.intoTicketId);
+      if (!main) throw invalid(`ticket ${body.intoTicketId} does not exist`);
+      if (main.mergedIntoId !== null || main.status === 'cancelled' || main.status === 'closed') {
+        throw conflict(`ticket ${main.number} is ${main.status}${main.mergedIntoId ? ' (merged)' : ''} and cannot take duplicates`);
+      }
+      const duplicates = [ticket.contactId, ...(await repo.listRequesterContactIds(trx, ticket.id)).map((r) => r.contactId)].filter(
+        (id): id is number => id !== null && id !== main.contactId,
+      );
+      await repo.linkRequesters(trx, main.id, duplicates, ticket.id);
+      await repo.updateTicketWithEvent(
+        trx,
+        main.id,
+        { version: main.version + 1 },
+        {
+          type: 'merge_received',
+          actor,
+          fromStatus: main.status,
+          toStatus: main.status,
+          reason: body.reason ?? null,
+          data: { duplicateTicketId: ticket.id, duplicateNumber: ticket.number, linkedContactIds: duplicates },
+        },
+      );
+      return {
+        patch: { mergedIntoId: main.id, closedAt: new Date() },
+        reason: body.reason ?? null,
+        data: { mergedIntoId: main.id, mergedIntoNumber: main.number },
+      };
+    },
+
+    note: async (_c, body) => ({ reason: null, data: { text: body.text } }),
+
+    set_matter: async ({ trx, ticket }, body) => {
+      if (ticket.requestType !== 'proxy') throw invalid('only a 代办 request (requestType proxy) has a matter');
+      const matter = await deps.matters.servable(trx, body.matter, body.serviceMode);
+      if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId)))
+        throw invalid(`region ${body.regionId} does not exist`);
+      return {
+        patch: { matter: matter.name, ...(body.regionId !== undefined ? { regionId: body.regionId } : {}) },
+        data: { matter: matter.name, matterId: matter.id, serviceMode: body.serviceMode, regionId: body.regionId },
+      };
+    },
+
+    flag_hard_case: async ({ ticket }, body) => {
+      if (ticket.hardCase) throw conflict('this ticket is already a hard case (办不成事)');
+      return { patch: { hardCase: true }, reason: body.reason };
+    },
+
+    hard_case_rep_onsite: async ({ ticket }, body) => hardCaseStep(ticket, body.note),
+    hard_case_head_onsite: async ({ ticket }, body) => hardCaseStep(ticket, body.note),
+    hard_case_answer: async ({ ticket }, body) => {
+      if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
+      return { reason: null, data: { text: body.text } };
+    },
+
+    reveal_contact: async ({ trx, ticket, actor }, body) => {
+      const contact = contactAsGiven(
+        ticket.contactId === null ? undefined : (await findContacts(trx, [ticket.contactId]))[0],
+        ticket.caller,
+      );
+      if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
+      if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
+      // Audited twice, in this transaction: the ticket's timeline, and the audit log (who, when, from where).
+      await audit(trx, {
+        action: 'contact.revealed',
+        actor: actor.kind === 'user' ? { userId: actor.userId, name: actor.displayName } : null,
+        target: `ticket:${ticket.id}`,
+        ip: actor.kind === 'user' ? actor.address : null,
+        details: { ticketNumber: ticket.number, contactId: contact.id, purpose: body.purpose },
+      });
+      return {
+        reason: body.purpose,
+        data: { contactId: contact.id },
+        response: { contact: presentContact(contact, systemActor('reveal')) },
+      };
+    },
+  };
+}
+
+async function hardCaseStep(ticket: TicketRecord, note: string): Promise<ApplyResult> {
+  if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
+  return { reason: note };
+}
+
+/** The lead moves to another department: the old lead assignment ends, a new one starts. */
+async function moveLead(trx: Tx, ticketId: number, departmentId: number): Promise<void> {
+  await checkDispatchable(trx, [departmentId]);
+  const existing = await repo.findActiveAssignment(trx, ticketId, departmentId);
+  if (existing) throw conflict(`department ${departmentId} already works on this ticket as ${existing.role}; release it first`);
+  await repo.endAssignments(trx, ticketId, 'lead');
+  await repo.insertAssignments(trx, ticketId, [{ departmentId, role: 'lead' }]);
+}
+
+async function checkDispatchable(trx: Tx, departmentIds: readonly number[]): Promise<void> {
+  const unique = [...new Set(departmentIds)];
+  const departments = await findDepartmentsByIds(trx, unique);
+  for (const id of unique) {
+    const department = departments.find((d) => d.id === id);
+    if (!department || !department.active) throw invalid(`department ${id} does not exist or is inactive`);
+    if (department.kind === 'center') throw invalid(`department ${id} is the hotline center itself; dispatch to a handling department`);
+  }
+}

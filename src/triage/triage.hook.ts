@@ -1,0 +1,28 @@
+import { findCategoryById } from '../org/categories.repository';
+import type { TransitionHook } from '../tickets/ports';
+import { recordLabel } from './labels.repository';
+import { triageJobs } from './triage.jobs';
+
+/**
+ * New tickets are classified after commit (one job per batch). A category an operator sets, or
+ * confirms by dispatching, is a label the classifier learns from (not the system's own guess).
+ */
+export const triageHook: TransitionHook = {
+  async created(work, tickets) {
+    for (const { payload, options } of triageJobs(tickets.map((t) => t.id))) work.enqueue({ name: 'ticket.triage', payload, options });
+  },
+  async afterWrite(work, { action, actor, before, after }) {
+    const labelled = action === 'categorize' || (action === 'dispatch' && actor.kind === 'user');
+    if (!labelled || after.categoryId === null) return;
+    const category = await findCategoryById(work.trx, after.categoryId);
+    if (!category) return;
+    const suggested = (before.classification as { category?: { code?: string } | null } | null)?.category?.code ?? null;
+    await recordLabel(work.trx, {
+      ticketId: after.id,
+      text: after.description,
+      categoryCode: category.code,
+      suggestedCode: suggested,
+      userId: actor.kind === 'user' ? actor.userId : null,
+    });
+  },
+};
