@@ -64,6 +64,8 @@ import { seedDemoCity, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } 
 import { callbackHandlers, callbackSweep } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
+import { SurveyAnswers } from './callback/survey-answers.service';
+import { PhoneSurvey } from './callback/phone-survey.service';
 import { KpiService } from './callback/kpis';
 import { proxyHandlers, proxySweep } from './proxy/proxy.jobs';
 import { registerProxyRoutes } from './proxy/proxy.routes';
@@ -211,15 +213,17 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
-  const callbacks = new CallbacksService(db, queue, notify, tickets, logger, { phoneCalls: callPlacer !== undefined });
+  const callbacks = new CallbacksService(db, work, outbox, tickets, logger, { phoneCalls: callPlacer !== undefined });
+  const surveys = new SurveyAnswers(db, work);
+  const phoneSurvey = new PhoneSurvey(db, work);
   const kpis = new KpiService(db);
   const proxy = new ProxyService(db, queue, notify, tickets, slaConfig, logger, {
     acceptMinutes: config.proxy.acceptMinutes,
     tracker: config.proxy.postal ? new HttpPostalTracker(config.proxy.postal) : undefined,
   });
-  const intake = new IntakeService(db, queue, notify, callbacks, logger);
+  const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger);
   const calls = new CallsService(db, logger);
-  const conversations = new ConversationsService(db, notify);
+  const conversations = new ConversationsService(db, work, outbox, tickets);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
 
@@ -270,7 +274,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const webhooks = Router();
   if (config.twilio) {
     const twilioWebhook = { authToken: config.twilio.authToken, publicUrl: config.http.publicUrl };
-    webhooks.use('/twilio/survey', twilioSurveyRouter({ ...twilioWebhook, callbacks }));
+    webhooks.use('/twilio/survey', twilioSurveyRouter({ ...twilioWebhook, survey: phoneSurvey }));
     webhooks.use('/twilio/voice', twilioVoiceRouter({ ...twilioWebhook, intake, calls }));
     webhooks.use('/twilio', twilioSmsRouter({ ...twilioWebhook, intake, notify }));
   } else {
@@ -287,7 +291,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   }
 
   const citizenApi = citizenAuth
-    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, callbacks, bodyLimitBytes: config.http.bodyLimitBytes })
+    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, surveys, bodyLimitBytes: config.http.bodyLimitBytes })
     : Router().use(() => {
         throw new AppError('NOT_READY', 'the mini-program channel is not configured (WECHAT_APPID, WECHAT_SECRET)');
       });

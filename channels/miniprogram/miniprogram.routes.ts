@@ -4,7 +4,7 @@ import type { CitizenAuthService } from '../../src/auth/citizen-auth.service';
 import type { Db } from '../../src/db/db';
 import { parseInput } from '../../src/http/validate';
 import type { IntakeService } from '../../src/intake/intake.service';
-import type { CallbacksService } from '../../src/callback/callbacks.service';
+import type { SurveyAnswers } from '../../src/callback/survey-answers.service';
 import { satisfactions } from '../../src/callback/survey';
 import { listTranscript } from '../../src/intake/transcript';
 import { AppError } from '../../src/shared/errors';
@@ -12,7 +12,7 @@ import type { CitizenTicketsService } from '../../src/tickets/citizen-tickets.se
 
 export interface MiniProgramDeps {
   db: Db;
-  callbacks: CallbacksService;
+  surveys: SurveyAnswers;
   citizenAuth: CitizenAuthService;
   intake: IntakeService;
   citizenTickets: CitizenTicketsService;
@@ -99,14 +99,14 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
   // The callback survey (回访) as a card: what is open now, and its answers all at once.
   router.get('/survey', async (req, res) => {
     const citizen = (req as CitizenRequest).citizen!;
-    res.json({ survey: await deps.callbacks.openCard(citizen.contactId) });
+    res.json({ survey: await deps.surveys.openCard(citizen.contactId) });
   });
 
   router.post('/surveys/:id/answers', async (req, res) => {
     const citizen = (req as CitizenRequest).citizen!;
     const { id } = parseInput(idPath, req.params, 'path');
     const body = parseInput(surveyAnswerBody, req.body ?? {}, 'body');
-    res.json(await deps.callbacks.answerCard(citizen.contactId, id, body));
+    res.json(await deps.surveys.answerCard(citizen.contactId, id, body));
   });
 
   router.get('/messages', async (req, res) => {

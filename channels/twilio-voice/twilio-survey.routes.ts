@@ -2,7 +2,7 @@ import express, { Router, type Response } from 'express';
 import { z } from 'zod';
 import { twilio } from '../../adapters/twilio/twilio-client';
 import { verifyTwilioSignature } from '../../adapters/twilio/twilio-webhook';
-import type { CallbacksService, CallScript } from '../../src/callback/callbacks.service';
+import type { CallScript, PhoneSurvey } from '../../src/callback/phone-survey.service';
 import { surveySteps } from '../../src/callback/survey';
 import { parseInput } from '../../src/http/validate';
 
@@ -15,14 +15,14 @@ const sid = z.string().regex(/^CA[0-9a-fA-F]{32}$/, 'a Twilio call SID');
 export interface TwilioSurveyDeps {
   authToken: string;
   publicUrl: string;
-  callbacks: CallbacksService;
+  survey: PhoneSurvey;
 }
 
 /**
  * The callback survey by phone (回访): Twilio calls the citizen and fetches this TwiML; each
  * question is a <Gather> of one key in Mandarin; an answering machine (AnsweredBy) or a call
  * that ends unfinished is an attempt that reached nobody. The survey itself lives in
- * CallbacksService; this turns its scripts into TwiML.
+ * PhoneSurvey; this turns its scripts into TwiML.
  */
 export function twilioSurveyRouter(deps: TwilioSurveyDeps): Router {
   const router = Router();
@@ -45,13 +45,13 @@ export function twilioSurveyRouter(deps: TwilioSurveyDeps): Router {
   router.post('/', async (req, res) => {
     const query = parse(callQuery, req.query);
     const body = parse(z.object({ CallSid: sid, AnsweredBy: z.string().max(40).optional() }), req.body);
-    twiml(res, query, await deps.callbacks.callAnswered(query.callback, query.attempt, body.CallSid, body.AnsweredBy));
+    twiml(res, query, await deps.survey.callAnswered(query.callback, query.attempt, body.CallSid, body.AnsweredBy));
   });
 
   router.post('/answer', async (req, res) => {
     const query = parse(callQuery.extend({ step: z.enum(surveySteps) }), req.query);
     const body = parse(z.object({ CallSid: sid, Digits: z.string().max(20).optional().default('') }), req.body);
-    twiml(res, query, await deps.callbacks.callAnswer(query.callback, query.attempt, query.step, body.Digits));
+    twiml(res, query, await deps.survey.callAnswer(query.callback, query.attempt, query.step, body.Digits));
   });
 
   router.post('/status', async (req, res) => {
@@ -64,7 +64,7 @@ export function twilioSurveyRouter(deps: TwilioSurveyDeps): Router {
       req.body,
     );
     if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(body.CallStatus))
-      await deps.callbacks.callEnded(query.callback, query.attempt, body.CallStatus);
+      await deps.survey.callEnded(query.callback, query.attempt, body.CallStatus);
     res.status(204).end();
   });
 

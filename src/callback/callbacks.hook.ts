@@ -1,7 +1,17 @@
 import type { TransitionHook } from '../tickets/ports';
-import { callbackTransition } from './callbacks.service';
+import { cancelOpenCallbacks, readCallbackSettings, scheduleCallback } from './callbacks.repository';
 
-/** A reply schedules the callback (回访); reopening, closing, cancelling or merging ends one still open. */
+/**
+ * In the lifecycle's transaction: a reply (答复) schedules the callback (回访) of this handling
+ * cycle; a reopen, close, cancel, merge or direct resolution ends any callback still open.
+ */
 export const callbackHook: TransitionHook = {
-  afterWrite: (work, t) => callbackTransition(work.trx, t.action, t.after),
+  async afterWrite({ trx }, { action, after: ticket }) {
+    if (action === 'reply') {
+      const settings = await readCallbackSettings(trx);
+      await scheduleCallback(trx, ticket, settings.delayMinutes);
+    } else if (['reopen', 'close', 'cancel', 'merge', 'resolve_directly'].includes(action)) {
+      await cancelOpenCallbacks(trx, ticket.id);
+    }
+  },
 };

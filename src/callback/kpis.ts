@@ -1,5 +1,5 @@
 import type { Db } from '../db/db';
-import { readCallbackSettings } from './callbacks.service';
+import { readCallbackSettings } from './callbacks.repository';
 import type { CallbackSettings } from './survey';
 import { toCsv as csvOf } from '../shared/csv';
 

@@ -1,11 +1,12 @@
-import { citizenChannelOf } from '../outbox/message-catalogue';
-import type { UserActor } from '../shared/roles';
 import type { Db } from '../db/db';
-import type { NotifyService } from '../notify/notify.service';
-import { insertOutbox } from '../outbox/outbox.repository';
+import type { UnitOfWork } from '../db/unit-of-work';
 import { renderCitizenText } from '../notify/templates';
+import { citizenChannelOf } from '../outbox/message-catalogue';
+import type { Outbox } from '../outbox/outbox';
 import { found } from '../shared/errors';
-import { lockTicket, updateTicketWithEvent } from '../tickets/tickets.repository';
+import type { UserActor } from '../shared/roles';
+import type { TicketsService } from '../tickets/tickets.service';
+import * as repo from './conversations.repository';
 
 export interface ConversationSummary {
   id: number;
@@ -28,53 +29,22 @@ export interface ConversationSummary {
 export class ConversationsService {
   constructor(
     private readonly db: Db,
-    private readonly notify: NotifyService,
+    private readonly work: UnitOfWork,
+    private readonly outbox: Outbox,
+    private readonly tickets: TicketsService,
   ) {}
 
-  async list(filter: { waiting: boolean; limit: number; id?: number }): Promise<ConversationSummary[]> {
-    const query = this.db('conversations as v')
-      .join('contacts as c', 'c.id', 'v.contact_id')
-      .leftJoin('tickets as t', 't.id', 'v.ticket_id')
-      .select({
-        id: 'v.id',
-        channel: 'v.channel',
-        contactId: 'v.contact_id',
-        phone: 'c.phone',
-        name: 'c.name',
-        ticketId: 'v.ticket_id',
-        ticketNumber: 't.number',
-        lastInboundAt: 'v.last_inbound_at',
-        lastReplyAt: 'v.last_reply_at',
-        waiting: this.db.raw("v.last_inbound_at > coalesce(v.last_reply_at, '-infinity')"),
-      })
-      .where('v.status', 'open')
-      .whereNotNull('v.last_inbound_at')
-      .orderBy('v.last_inbound_at', filter.waiting ? 'asc' : 'desc')
-      .limit(filter.limit);
-    if (filter.waiting) query.whereRaw("v.last_inbound_at > coalesce(v.last_reply_at, '-infinity')");
-    if (filter.id !== undefined) query.where('v.id', filter.id);
-    return query;
+  list(filter: { waiting: boolean; limit: number; id?: number }): Promise<ConversationSummary[]> {
+    return repo.listConversations(this.db, filter);
   }
 
   /** The conversation with its messages both ways, oldest first. */
   async get(id: number) {
     const summary = found((await this.list({ waiting: false, limit: 1, id }))[0], 'conversation');
-    const inbound = await this.db('inbound_messages').select('id', 'text', 'media', 'created_at').where({ conversation_id: id });
-    const outbound = await this.db('outbox')
-      .select('id', 'kind', 'payload', 'status', 'created_at')
-      .where({ channel: citizenChannelOf(summary.channel) })
-      .whereRaw("recipient->>'contactId' = ?", [String(summary.contactId)])
-      .where('created_at', '>=', this.db('conversations').select('created_at').where({ id }));
+    const { inbound, outbound } = await repo.conversationMessages(this.db, summary);
     const messages = [
-      ...inbound.map((m: { id: number; text: string; media: unknown; created_at: Date }) => ({
-        direction: 'in' as const,
-        id: m.id,
-        text: m.text,
-        media: m.media,
-        status: null,
-        at: m.created_at,
-      })),
-      ...outbound.map((m: { id: number; kind: string; payload: Record<string, unknown>; status: string; created_at: Date }) => ({
+      ...inbound.map((m) => ({ direction: 'in' as const, id: m.id, text: m.text, media: m.media, status: null, at: m.created_at })),
+      ...outbound.map((m) => ({
         direction: 'out' as const,
         id: m.id,
         text: renderCitizenText(m.kind, m.payload) ?? '',
@@ -87,36 +57,26 @@ export class ConversationsService {
   }
 
   async reply(actor: UserActor, id: number, text: string): Promise<{ outboxId: number }> {
-    const rows = await this.db.transaction(async (trx) => {
-      const conversation = found(await trx('conversations').where({ id, status: 'open' }).forUpdate().first(), 'open conversation');
-      const written = await insertOutbox(trx, [
+    return this.work.run(async (work) => {
+      const conversation = found(await repo.lockOpenConversation(work.trx, id), 'open conversation');
+      const [written] = await this.outbox.write(work, [
         {
           kind: 'citizen.chat_reply',
           channel: citizenChannelOf(conversation.channel),
-          recipient: { contactId: conversation.contact_id },
-          payload: { text, ticketId: conversation.ticket_id },
-          ticketId: conversation.ticket_id,
+          recipient: { contactId: conversation.contactId },
+          payload: { text, ticketId: conversation.ticketId },
+          ticketId: conversation.ticketId,
         },
       ]);
-      await trx('conversations').update({ last_reply_at: trx.fn.now() }).where({ id });
-      if (conversation.ticket_id !== null) {
-        const ticket = (await lockTicket(trx, conversation.ticket_id))!;
-        await updateTicketWithEvent(
-          trx,
-          ticket.id,
-          { version: ticket.version + 1 },
-          {
-            type: 'seat_reply',
-            actor,
-            fromStatus: ticket.status,
-            toStatus: ticket.status,
-            data: { conversationId: id, text, outboxId: written[0]!.id },
-          },
-        );
+      await repo.markReplied(work.trx, id);
+      if (conversation.ticketId !== null) {
+        await this.tickets.recordOnTimeline(work, conversation.ticketId, {
+          type: 'seat_reply',
+          actor,
+          data: { conversationId: id, text, outboxId: written!.id },
+        });
       }
-      return written;
+      return { outboxId: written!.id };
     });
-    await this.notify.written(rows);
-    return { outboxId: rows[0]!.id };
   }
 }

@@ -1,24 +1,23 @@
-import { citizenChannelOf } from '../outbox/message-catalogue';
-import type { Actor } from '../shared/roles';
 import type { Db, Tx } from '../db/db';
+import type { UnitOfWork, Work } from '../db/unit-of-work';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
-import type { NotifyService } from '../notify/notify.service';
-import { insertOutbox, type NewOutboxMessage } from '../outbox/outbox.repository';
+import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogue';
+import type { Outbox } from '../outbox/outbox';
 import { groupCommit } from '../shared/group-commit';
 import type { Logger } from '../shared/logger';
-import type { CallbacksService } from '../callback/callbacks.service';
+import type { Actor } from '../shared/roles';
+import type { SurveyAnswers } from '../callback/survey-answers.service';
+import { applyJob } from '../callback/survey-steps';
 import { insertAnonymousContact, setSmsOptOut, upsertContactsByIdentity, type ContactRecord } from '../contacts/contacts.repository';
 import type { TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
-import * as tickets from '../tickets/tickets.repository';
-import { triageJobs } from '../triage/triage.jobs';
+import { findTicket, findTicketByNumber, isRequester, type CitizenTicket } from '../tickets/tickets.repository';
+import type { TicketsService } from '../tickets/tickets.service';
+import { inboundKind, namedNumber, queriedNumber } from './inbound-kind';
 import * as repo from './intake.repository';
 import type { InboundKind, InboundMessage } from './intake.types';
 
-const optOutWords = /^(stop|stopall|unsubscribe|cancel|quit|退订|td|取消订阅)$/i;
-const statusQuery = /^(?:查询|查|cx)?\s*[:：]?\s*(\d{8}-\d{5,6})\s*$/i;
-const ticketNumberInText = /(\d{8}-\d{5,6})/;
-const openStatuses = new Set<TicketRecord['status']>(['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied']);
+const openStatuses = new Set<string>(['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied']);
 
 /** Messages processed together in one transaction at most (a burst is worked off in batches of this size). */
 const intakeBatchSize = 100;
@@ -28,18 +27,18 @@ interface Outcome {
   kind: InboundKind;
   conversationId: number | null;
   ticketId: number | null;
-  outbox: NewOutboxMessage[];
+  outbox: OutboxMessage[];
   survey?: { callbackId: number; complete: boolean };
 }
 type Routed = Outcome & { message: repo.InboundRecord; contactId: number };
-interface PlainRequest {
+interface NewRequest {
   message: repo.InboundRecord;
   contact: ContactRecord;
   conversationId: number;
 }
 
 /** The ticket a citizen's message opens: triage sets category, region and department. */
-function newTicketFields(message: repo.InboundRecord): Omit<tickets.CitizenTicket, 'contactId'> {
+function newTicketFields(message: repo.InboundRecord): Omit<CitizenTicket, 'contactId'> {
   const text = message.text.trim();
   return {
     channel: message.channel,
@@ -55,18 +54,13 @@ function newTicketFields(message: repo.InboundRecord): Omit<tickets.CitizenTicke
 function citizenReply(
   message: repo.InboundRecord,
   contactId: number,
-  kind: string,
+  kind: OutboxMessage['kind'],
   payload: Record<string, unknown> = {},
   ticketId: number | null = null,
-): NewOutboxMessage {
-  return {
-    kind,
-    channel: citizenChannelOf(message.channel),
-    recipient: { contactId },
-    payload,
-    ticketId,
-    dedupeKey: `inbound:${message.id}:${kind}`,
-  };
+): OutboxMessage {
+  // Checked against the catalogue when written.
+  const message_ = { kind, channel: citizenChannelOf(message.channel), recipient: { contactId }, payload, ticketId };
+  return { ...message_, dedupeKey: `inbound:${message.id}:${kind}` } as OutboxMessage;
 }
 
 /**
@@ -79,8 +73,10 @@ export class IntakeService {
   constructor(
     private readonly db: Db,
     private readonly queue: JobQueue,
-    private readonly notify: NotifyService,
-    private readonly callbacks: CallbacksService,
+    private readonly work: UnitOfWork,
+    private readonly outbox: Outbox,
+    private readonly tickets: TicketsService,
+    private readonly surveys: SurveyAnswers,
     private readonly logger: Logger,
   ) {}
 
@@ -141,19 +137,51 @@ export class IntakeService {
     return processed > 0 ? 'done' : 'skipped';
   }
 
-  /** One batch in one transaction; returns the ids it processed. */
+  /**
+   * One batch in one unit of work; returns the ids it processed. What each message is, inboundKind
+   * decides (src/intake/inbound-kind.ts). The threads of citizens with one message in the batch that
+   * name no ticket are read and written for the whole batch at once: their conversations in one
+   * statement, their new tickets in another. The rest go one by one, in order.
+   */
   private async processBatch(claim: { limit: number; only?: number[]; except?: number[] }): Promise<number[]> {
-    const outcome = await this.db.transaction(async (trx) => {
+    return this.work.run(async (work) => {
+      const trx = work.trx;
       const batch = await repo.claimInbound(trx, claim);
-      if (batch.length === 0) return undefined;
+      if (batch.length === 0) return [];
       const contacts = await this.contactsOf(trx, batch);
-      const plain = await this.plainRequests(trx, batch, contacts);
+      const perContact = new Map<number, number>();
+      for (const { id } of contacts.values()) perContact.set(id, (perContact.get(id) ?? 0) + 1);
+      const surveyed = await this.surveys.mayAnswerSurvey(
+        trx,
+        batch.filter((m) => m.channel !== 'phone').map((m) => contacts.get(m.id)!.id),
+      );
+      const mayAnswerSurvey = (m: repo.InboundRecord) => surveyed.has(contacts.get(m.id)!.id);
+      const bulk = batch.filter(
+        (m) =>
+          perContact.get(contacts.get(m.id)!.id) === 1 &&
+          inboundKind(m, { mayAnswerSurvey: mayAnswerSurvey(m) }) === 'thread' &&
+          !namedNumber(m.text),
+      );
+      const conversations = await repo.openConversations(
+        trx,
+        bulk.map((m) => ({ contactId: contacts.get(m.id)!.id, channel: m.channel })),
+      );
+      const conversationOf = new Map(conversations.map((c) => [`${c.contactId}:${c.channel}`, c]));
       const results: Routed[] = [];
+      const requests: NewRequest[] = [];
       for (const message of batch) {
         const contact = contacts.get(message.id)!;
-        if (!plain.has(message.id)) results.push({ message, contactId: contact.id, ...(await this.route(trx, message, contact)) });
+        const conversation = conversationOf.get(`${contact.id}:${message.channel}`);
+        if (!bulk.includes(message) || !conversation) {
+          results.push({ message, contactId: contact.id, ...(await this.route(work, message, contact, mayAnswerSurvey(message))) });
+          continue;
+        }
+        await this.resubscribe(trx, message, contact);
+        const open = conversation.ticketId !== null && openStatuses.has(conversation.ticketStatus ?? '');
+        if (open) results.push(await this.followUp(work, message, contact, conversation.id, conversation.ticketId!));
+        else requests.push({ message, contact, conversationId: conversation.id });
       }
-      results.push(...(await this.openTickets(trx, [...plain.values()])));
+      results.push(...(await this.openTickets(work, requests)));
       await repo.markProcessed(
         trx,
         results.map((r) => ({
@@ -164,20 +192,14 @@ export class IntakeService {
           ticketId: r.ticketId,
         })),
       );
-      const outboxRows = await insertOutbox(
-        trx,
+      await this.outbox.write(
+        work,
         results.flatMap((r) => r.outbox),
       );
-      return { results, outboxRows };
+      // A survey answered in full (or ended by 退订) has its outcome carried out on the ticket.
+      for (const { survey } of results) if (survey?.complete) work.enqueue(applyJob(survey.callbackId));
+      return results.map((r) => r.message.id);
     });
-    if (!outcome) return [];
-    await this.notify.written(outcome.outboxRows);
-    for (const { survey } of outcome.results) {
-      if (survey?.complete) await this.callbacks.afterCommit([], survey.callbackId, true);
-    }
-    const opened = outcome.results.filter((r) => r.kind === 'request' && r.ticketId !== null);
-    await this.queue.enqueueMany('ticket.triage', triageJobs(opened.map((r) => r.ticketId!)));
-    return outcome.results.map((r) => r.message.id);
   }
 
   /** Each message's contact, found or created by phone or openid (a caller who withheld the number gets one of their own). */
@@ -200,58 +222,14 @@ export class IntakeService {
     return contacts;
   }
 
-  /**
-   * The messages that route() would turn into a new ticket, decided for the whole batch at once:
-   * a citizen's only message in the batch, no command (退订, 查询), no ticket named, no survey that
-   * it might answer, and no open ticket on the conversation. Everything else takes route().
-   */
-  private async plainRequests(
-    trx: Tx,
-    batch: readonly repo.InboundRecord[],
-    contacts: Map<number, ContactRecord>,
-  ): Promise<Map<number, PlainRequest>> {
-    const perContact = new Map<number, number>();
-    for (const { id } of contacts.values()) perContact.set(id, (perContact.get(id) ?? 0) + 1);
-    const candidates = batch.filter((message) => {
-      const contact = contacts.get(message.id)!;
-      const text = message.text.trim();
-      return (
-        perContact.get(contact.id) === 1 &&
-        (text !== '' || message.media.length > 0) &&
-        !optOutWords.test(text) &&
-        !statusQuery.test(text) &&
-        !ticketNumberInText.test(text) &&
-        !(contact.smsOptedOut && message.channel === 'sms')
-      );
-    });
-    const surveyed = await this.callbacks.mayAnswerSurvey(
-      trx,
-      candidates.filter((m) => m.channel !== 'phone').map((m) => contacts.get(m.id)!.id),
-    );
-    const unsurveyed = candidates.filter((m) => m.channel === 'phone' || !surveyed.has(contacts.get(m.id)!.id));
-    const conversations = await repo.openConversations(
-      trx,
-      unsurveyed.map((m) => ({ contactId: contacts.get(m.id)!.id, channel: m.channel })),
-    );
-    const conversationOf = new Map(conversations.map((c) => [`${c.contactId}:${c.channel}`, c]));
-    const plain = new Map<number, PlainRequest>();
-    for (const message of unsurveyed) {
-      const contact = contacts.get(message.id)!;
-      const conversation = conversationOf.get(`${contact.id}:${message.channel}`)!;
-      if (conversation.ticketStatus !== null && openStatuses.has(conversation.ticketStatus as TicketRecord['status'])) continue;
-      plain.set(message.id, { message, contact, conversationId: conversation.id });
-    }
-    return plain;
-  }
-
-  /** New tickets for plain requests, all in one statement, each with its acknowledgement. */
-  private async openTickets(trx: Tx, requests: readonly PlainRequest[]): Promise<Routed[]> {
-    const created = await tickets.insertCitizenTickets(
-      trx,
+  /** New tickets for citizens' requests, all in one statement, each with its acknowledgement. */
+  private async openTickets(work: Work, requests: readonly NewRequest[]): Promise<Routed[]> {
+    const created = await this.tickets.openForCitizens(
+      work,
       requests.map(({ message, contact }) => ({ contactId: contact.id, ...newTicketFields(message) })),
     );
     await repo.setConversationTickets(
-      trx,
+      work.trx,
       requests.map((r, i) => ({ conversationId: r.conversationId, ticketId: created[i]!.id })),
     );
     return requests.map(({ message, contact, conversationId }, i) => {
@@ -268,88 +246,81 @@ export class IntakeService {
     });
   }
 
-  private async route(trx: Tx, message: repo.InboundRecord, contact: ContactRecord): Promise<Outcome> {
+  /** One message, by its kind. */
+  private async route(work: Work, message: repo.InboundRecord, contact: ContactRecord, mayAnswerSurvey: boolean): Promise<Outcome> {
+    const trx = work.trx;
     const text = message.text.trim();
-    const reply = (kind: string, payload: Record<string, unknown> = {}, ticketId: number | null = null) =>
+    const reply = (kind: OutboxMessage['kind'], payload: Record<string, unknown> = {}, ticketId: number | null = null) =>
       citizenReply(message, contact.id, kind, payload, ticketId);
+    const nothing = { conversationId: null, ticketId: null };
+    switch (inboundKind(message, { mayAnswerSurvey })) {
+      case 'opt_out': {
+        await setSmsOptOut(trx, contact.id, true);
+        // STOP in the middle of a callback survey ends it (not reached); nobody calls about it.
+        const endedSurvey = await this.surveys.optedOut(trx, contact.id);
+        const survey = endedSurvey ? { survey: { callbackId: endedSurvey, complete: true } } : {};
+        return { kind: 'opt_out', ...nothing, outbox: [reply('citizen.opt_out_confirm')], ...survey };
+      }
+      case 'survey_answer': {
+        // The answer to the citizen's open callback survey (回访) on this channel, if it is one.
+        const survey = await this.surveys.answerFromMessage(trx, contact.id, message.channel as 'sms' | 'miniprogram', text);
+        if (survey) return { kind: 'survey_answer', conversationId: null, ticketId: survey.ticketId, outbox: survey.messages, survey };
+        return this.route(work, message, contact, false);
+      }
+      case 'status_query': {
+        const number = queriedNumber(text)!;
+        const ticket = await findTicketByNumber(trx, number);
+        const answer = ticket
+          ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status }, ticket.id)
+          : reply('citizen.unknown_ticket', { number });
+        return { kind: 'status_query', conversationId: null, ticketId: ticket?.id ?? null, outbox: [answer] };
+      }
+      case 'empty':
+        return { kind: 'empty', ...nothing, outbox: [reply('citizen.empty_message')] };
+      case 'thread': {
+        await this.resubscribe(trx, message, contact);
+        const conversation = await repo.openConversation(trx, contact.id, message.channel);
+        const target = await this.followUpTarget(trx, text, contact.id, conversation.ticketId);
+        if (target) return this.followUp(work, message, contact, conversation.id, target.id);
+        const [ticket] = await this.openTickets(work, [{ message, contact, conversationId: conversation.id }]);
+        return ticket!;
+      }
+    }
+  }
 
-    if (optOutWords.test(text)) {
-      await setSmsOptOut(trx, contact.id, true);
-      // STOP in the middle of a callback survey ends it (not reached); nobody calls about it.
-      const endedSurvey = await this.callbacks.optedOut(trx, contact.id);
-      return {
-        kind: 'opt_out',
-        conversationId: null,
-        ticketId: null,
-        outbox: [reply('citizen.opt_out_confirm')],
-        ...(endedSurvey ? { survey: { callbackId: endedSurvey, complete: true } } : {}),
-      };
-    }
-    // The answer to the citizen's open callback survey (回访) on this channel, if they have one.
-    if (message.channel !== 'phone' && text) {
-      const survey = await this.callbacks.answerFromMessage(trx, contact.id, message.channel, text);
-      if (survey) return { kind: 'survey_answer', conversationId: null, ticketId: survey.ticketId, outbox: survey.messages, survey };
-    }
-    const query = statusQuery.exec(text);
-    if (query) {
-      const ticket = await tickets.findTicketByNumber(trx, query[1]!);
-      return {
-        kind: 'status_query',
-        conversationId: null,
-        ticketId: ticket?.id ?? null,
-        outbox: [
-          ticket
-            ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status }, ticket.id)
-            : reply('citizen.unknown_ticket', { number: query[1] }),
-        ],
-      };
-    }
-    if (!text && message.media.length === 0) {
-      return { kind: 'empty', conversationId: null, ticketId: null, outbox: [reply('citizen.empty_message')] };
-    }
-    if (contact.smsOptedOut && message.channel === 'sms') await setSmsOptOut(trx, contact.id, false); // writing again re-subscribes
+  /** Writing again re-subscribes a citizen who had unsubscribed (退订) from SMS. */
+  private async resubscribe(trx: Tx, message: repo.InboundRecord, contact: ContactRecord): Promise<void> {
+    if (contact.smsOptedOut && message.channel === 'sms') await setSmsOptOut(trx, contact.id, false);
+  }
 
-    const conversation = await repo.openConversation(trx, contact.id, message.channel);
-    const target = await this.followUpTarget(trx, text, contact.id, conversation.ticketId);
+  /** The message continues the citizen's open ticket: on its timeline, acknowledged, and the handling department told. */
+  private async followUp(
+    work: Work,
+    message: repo.InboundRecord,
+    contact: ContactRecord,
+    conversationId: number,
+    ticketId: number,
+  ): Promise<Routed> {
     const citizen: Actor = { kind: 'citizen', name: contact.name ?? message.fromPhone ?? '群众' };
-    if (target) {
-      const locked = (await tickets.lockTicket(trx, target.id))!;
-      await tickets.updateTicketWithEvent(
-        trx,
-        locked.id,
-        { version: locked.version + 1 },
-        {
-          type: 'citizen_message',
-          actor: citizen,
-          fromStatus: locked.status,
-          toStatus: locked.status,
-          data: { messageId: message.id, channel: message.channel, text, media: message.media },
-        },
-      );
-      await repo.setConversationTickets(trx, [{ conversationId: conversation.id, ticketId: locked.id }]);
-      const departmentNotice: NewOutboxMessage[] =
-        locked.leadDepartmentId === null
-          ? []
-          : [
-              {
-                kind: 'department.citizen_message',
-                channel: 'department',
-                recipient: { departmentId: locked.leadDepartmentId },
-                payload: { ticketId: locked.id, number: locked.number, messageId: message.id },
-                ticketId: locked.id,
-                dedupeKey: `inbound:${message.id}:department`,
-              },
-            ];
-      return {
-        kind: 'follow_up',
-        conversationId: conversation.id,
-        ticketId: locked.id,
-        outbox: [reply('citizen.followup_ack', { number: locked.number }, locked.id), ...departmentNotice],
-      };
+    const text = message.text.trim();
+    const ticket = await this.tickets.recordOnTimeline(work, ticketId, {
+      type: 'citizen_message',
+      actor: citizen,
+      data: { messageId: message.id, channel: message.channel, text, media: message.media },
+    });
+    await repo.setConversationTickets(work.trx, [{ conversationId, ticketId: ticket.id }]);
+    const outbox = [citizenReply(message, contact.id, 'citizen.followup_ack', { number: ticket.number }, ticket.id)];
+    if (ticket.leadDepartmentId !== null) {
+      outbox.push({
+        kind: 'department.citizen_message',
+        channel: 'department',
+        recipient: { departmentId: ticket.leadDepartmentId },
+        payload: { ticketId: ticket.id, number: ticket.number, messageId: message.id },
+        ticketId: ticket.id,
+        dedupeKey: `inbound:${message.id}:department`,
+      });
     }
-
-    const [ticket] = await this.openTickets(trx, [{ message, contact, conversationId: conversation.id }]);
-    return ticket!;
+    return { message, contactId: contact.id, kind: 'follow_up', conversationId, ticketId: ticket.id, outbox };
   }
 
   /** A ticket the message continues: one it names (if the sender asked on it), else the conversation's open ticket. */
@@ -359,13 +330,13 @@ export class IntakeService {
     contactId: number,
     conversationTicketId: number | null,
   ): Promise<TicketRecord | undefined> {
-    const named = ticketNumberInText.exec(text)?.[1];
+    const named = namedNumber(text);
     if (named) {
-      const ticket = await tickets.findTicketByNumber(trx, named);
-      if (ticket && openStatuses.has(ticket.status) && (await tickets.isRequester(trx, ticket, contactId))) return ticket;
+      const ticket = await findTicketByNumber(trx, named);
+      if (ticket && openStatuses.has(ticket.status) && (await isRequester(trx, ticket, contactId))) return ticket;
     }
     if (conversationTicketId === null) return undefined;
-    const current = await tickets.findTicket(trx, conversationTicketId);
+    const current = await findTicket(trx, conversationTicketId);
     return current && openStatuses.has(current.status) ? current : undefined;
   }
 

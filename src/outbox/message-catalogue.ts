@@ -17,7 +17,11 @@ export const citizenChannelOf = (channel: string | null): 'miniprogram' | 'sms' 
 
 const citizen = ['sms', 'miniprogram'] as const;
 const toContact = z.object({ contactId: z.number().int() });
-const toPhone = z.object({ phone: z.string().min(1), userId: z.number().int().optional(), contactId: z.number().int().optional() });
+const toPhone = z.object({
+  phone: z.string().min(1),
+  userId: z.number().int().optional(),
+  contactId: z.number().int().nullable().optional(),
+});
 const toDepartment = z.object({ departmentId: z.number().int() });
 const toChat = z.object({ chatChannel: z.string().min(1) });
 

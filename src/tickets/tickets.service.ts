@@ -1,6 +1,6 @@
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
 import type { Db, Queryable } from '../db/db';
-import type { UnitOfWork } from '../db/unit-of-work';
+import type { UnitOfWork, Work } from '../db/unit-of-work';
 import { findCategoryById } from '../org/categories.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
@@ -46,10 +46,49 @@ export class TicketsService {
   createMany(batch: readonly repo.NewTicket[]): Promise<Array<repo.InsertedTicket | undefined>> {
     return this.deps.work.run(async (work) => {
       const inserted = await repo.insertTickets(work.trx, batch);
-      const tickets = inserted.flatMap((one) => (one ? [one.ticket] : []));
-      for (const hook of this.deps.hooks) if (hook.created && tickets.length > 0) await hook.created(work, tickets);
+      await this.created(
+        work,
+        inserted.flatMap((one) => (one ? [one.ticket.id] : [])),
+      );
       return inserted;
     });
+  }
+
+  /**
+   * Citizens' tickets from their messages (intake), numbered and written in one statement, in the
+   * caller's unit of work with what follows from them. Id and number, in input order.
+   */
+  async openForCitizens(work: Work, requests: readonly repo.CitizenTicket[]): Promise<Array<{ id: number; number: string }>> {
+    const created = await repo.insertCitizenTickets(work.trx, requests);
+    await this.created(
+      work,
+      created.map((t) => t.id),
+    );
+    return created;
+  }
+
+  private async created(work: Work, ticketIds: readonly number[]): Promise<void> {
+    if (ticketIds.length === 0) return;
+    for (const hook of this.deps.hooks) if (hook.created) await hook.created(work, ticketIds);
+  }
+
+  /**
+   * Something said on an open ticket that is not an action (a citizen's further message, a seat's
+   * reply in the conversation): on its timeline, with a new version so that open consoles reload.
+   */
+  async recordOnTimeline(
+    work: Work,
+    ticketId: number,
+    entry: { type: 'citizen_message' | 'seat_reply'; actor: Actor; data: Record<string, unknown> },
+  ): Promise<TicketRecord> {
+    const ticket = (await repo.lockTicket(work.trx, ticketId))!;
+    await repo.updateTicketWithEvent(
+      work.trx,
+      ticket.id,
+      { version: ticket.version + 1 },
+      { type: entry.type, actor: entry.actor, fromStatus: ticket.status, toStatus: ticket.status, data: entry.data },
+    );
+    return { ...ticket, version: ticket.version + 1 };
   }
 
   async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {

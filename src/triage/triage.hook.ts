@@ -8,8 +8,8 @@ import { triageJobs } from './triage.jobs';
  * confirms by dispatching, is a label the classifier learns from (not the system's own guess).
  */
 export const triageHook: TransitionHook = {
-  async created(work, tickets) {
-    for (const { payload, options } of triageJobs(tickets.map((t) => t.id))) work.enqueue({ name: 'ticket.triage', payload, options });
+  async created(work, ticketIds) {
+    for (const { payload, options } of triageJobs(ticketIds)) work.enqueue({ name: 'ticket.triage', payload, options });
   },
   async afterWrite(work, { action, actor, before, after }) {
     const labelled = action === 'categorize' || (action === 'dispatch' && actor.kind === 'user');

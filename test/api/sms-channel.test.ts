@@ -433,9 +433,9 @@ describe('SMS delivery through a long outage', () => {
       const phones = [newPhone(), newPhone()];
       broken.down('cut');
       // One after the other: the first ack goes out alone (one intake batch, one delivery job) while the channel is open.
-      await signed(hub, '/webhooks/twilio/sms', sms(phones[0], '停水三天了'));
-      await eventually(async () => (await ackOf(hub, phones[0]))?.attempts === 1, 10_000);
-      await signed(hub, '/webhooks/twilio/sms', sms(phones[1], '停水三天了'));
+      await signed(hub, '/webhooks/twilio/sms', sms(phones[0]!, '停水三天了'));
+      await eventually(async () => (await ackOf(hub, phones[0]!))?.attempts === 1, 10_000);
+      await signed(hub, '/webhooks/twilio/sms', sms(phones[1]!, '停水三天了'));
       // The first send counts (the channel was open); the probes after it (two at least) fail too, and count not.
       const during = await eventually(async () => {
         if (broken.unanswered < 3) return false;

@@ -74,10 +74,6 @@ function moduleImports(): Map<string, Map<string, string>> {
  */
 const stillToUntie: Record<string, readonly string[]> = {
   queries: [
-    'src/callback/callbacks.service.ts: raw SQL',
-    'src/callback/callbacks.service.ts: builds a query',
-    'src/intake/conversations.service.ts: raw SQL',
-    'src/intake/conversations.service.ts: builds a query',
     'src/notify/notify.service.ts: raw SQL',
     'src/notify/notify.service.ts: builds a query',
     'src/proxy/proxy.service.ts: raw SQL',
@@ -98,7 +94,6 @@ const stillToUntie: Record<string, readonly string[]> = {
     'src/notify/notify.service.ts: 457',
     'src/sla/clocks.service.ts: 910',
     'src/sla/sla-config.service.ts: 488',
-    'src/callback/callbacks.service.ts: 980',
     'src/proxy/proxy.service.ts: 980',
   ],
 };
