@@ -7,7 +7,7 @@
 import knex from 'knex';
 import { createHub } from '../src/app';
 import { loadConfig } from '../src/config/config';
-import { dueAlertsQuery, findDueAlerts } from '../src/sla/clocks.service';
+import { dueAlertsQuery, findDueAlerts } from '../src/sla/clocks.repository';
 import { addWorkingTime, compileCalendar, standardWeek, type LimitUnit } from '../src/sla/working-calendar';
 
 const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;

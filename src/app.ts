@@ -70,6 +70,8 @@ import { KpiService } from './callback/kpis';
 import { proxyHandlers, proxySweep } from './proxy/proxy.jobs';
 import { registerProxyRoutes } from './proxy/proxy.routes';
 import { ProxyService } from './proxy/proxy.service';
+import { ProxyOrders } from './proxy/proxy-orders.service';
+import { ProxySteps } from './proxy/proxy-steps.service';
 import { ClockService } from './sla/clocks.service';
 import { SlaAlerts } from './sla/sla-alerts';
 import { SlaConfigService, seedSlaDefaults } from './sla/sla-config.service';
@@ -108,7 +110,7 @@ export interface Hub {
     slaAlerts: SlaAlerts;
     callbacks: CallbacksService;
     kpis: KpiService;
-    proxy: ProxyService;
+    proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps };
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -195,9 +197,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   // Clocks re-plan when a calendar changes; the config service calls back once both exist.
   const slaConfig: SlaConfigService = new SlaConfigService(db, (calendarId) => clocks.replanCalendar(calendarId).then(() => undefined));
   const slaReports = new SlaReports(db);
-  const slaAlerts = new SlaAlerts(db, notify, slaReports, { chat: chatSettings, digestAt: config.sla.digestAt });
+  const slaAlerts = new SlaAlerts(work, outbox, slaReports, { chat: chatSettings, digestAt: config.sla.digestAt });
   // Jobs for alerts due before the next sweep but one; the sweep plans the later ones as they come near.
-  const clocks = new ClockService(db, slaConfig, queue, notify, slaAlerts, logger, Math.max(2 * config.sla.sweepMs, 60_000));
+  const clocks = new ClockService(db, slaConfig, work, slaAlerts, Math.max(2 * config.sla.sweepMs, 60_000));
   // The ticket core names none of its followers: each module's hook is registered here, in the order they run.
   const tickets = new TicketsService({
     db,
@@ -217,10 +219,20 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const surveys = new SurveyAnswers(db, work);
   const phoneSurvey = new PhoneSurvey(db, work);
   const kpis = new KpiService(db);
-  const proxy = new ProxyService(db, queue, notify, tickets, slaConfig, logger, {
-    acceptMinutes: config.proxy.acceptMinutes,
-    tracker: config.proxy.postal ? new HttpPostalTracker(config.proxy.postal) : undefined,
-  });
+  const proxyOrders = new ProxyOrders(db, work, tickets, { acceptMinutes: config.proxy.acceptMinutes });
+  const proxy = {
+    catalog: new ProxyService(db, slaConfig),
+    orders: proxyOrders,
+    steps: new ProxySteps(
+      db,
+      work,
+      outbox,
+      tickets,
+      (actor, id) => proxyOrders.get(actor, id),
+      logger,
+      config.proxy.postal ? new HttpPostalTracker(config.proxy.postal) : undefined,
+    ),
+  };
   const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger);
   const calls = new CallsService(db, logger);
   const conversations = new ConversationsService(db, work, outbox, tickets);

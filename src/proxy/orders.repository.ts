@@ -1,5 +1,6 @@
 import type { Queryable } from '../db/db';
-import type { OrderStatus } from './proxy.service';
+
+export type OrderStatus = 'unassigned' | 'offered' | 'accepted' | 'submitted' | 'delivering' | 'done' | 'cancelled';
 
 /** A cancelled or merged ticket's order ends, unless it is already done. */
 export async function cancelOpenOrder(db: Queryable, ticketId: number): Promise<void> {
@@ -55,4 +56,380 @@ export async function upsertOrderForTeam(
     order,
   );
   return rows[0];
+}
+
+export interface OrderRecord {
+  id: number;
+  ticketId: number;
+  matterId: number | null;
+  serviceMode: 'remote_guidance' | 'home_assistance' | 'full_proxy';
+  applicantAddress: string | null;
+  regionId: number | null;
+  teamId: number | null;
+  runnerUserId: number | null;
+  status: OrderStatus;
+  offeredAt: Date | null;
+  offerExpiresAt: Date | null;
+  declinedUserIds: number[];
+  acceptedAt: Date | null;
+  acceptanceNumber: string | null;
+  submittedAt: Date | null;
+  doneAt: Date | null;
+  dueAt: Date | null;
+  createdAt: Date;
+}
+
+const orderColumns = {
+  id: 'o.id',
+  ticketId: 'o.ticket_id',
+  matterId: 'o.matter_id',
+  serviceMode: 'o.service_mode',
+  applicantAddress: 'o.applicant_address',
+  regionId: 'o.region_id',
+  teamId: 'o.team_id',
+  runnerUserId: 'o.runner_user_id',
+  status: 'o.status',
+  offeredAt: 'o.offered_at',
+  offerExpiresAt: 'o.offer_expires_at',
+  declinedUserIds: 'o.declined_user_ids',
+  acceptedAt: 'o.accepted_at',
+  acceptanceNumber: 'o.acceptance_number',
+  submittedAt: 'o.submitted_at',
+  doneAt: 'o.done_at',
+  dueAt: 'o.due_at',
+  createdAt: 'o.created_at',
+} as const satisfies Record<keyof OrderRecord, string>;
+
+export async function findOrder(db: Queryable, orderId: number): Promise<OrderRecord | undefined> {
+  return db('proxy_orders as o').select(orderColumns).where('o.id', orderId).first<OrderRecord | undefined>();
+}
+
+export async function lockOrder(db: Queryable, orderId: number): Promise<OrderRecord | undefined> {
+  return db('proxy_orders as o').select(orderColumns).where('o.id', orderId).forUpdate().first<OrderRecord | undefined>();
+}
+
+export async function listOrders(
+  db: Queryable,
+  filter: { status?: OrderStatus; runnerUserId?: number; teamId?: number; limit: number },
+): Promise<Array<OrderRecord & { number: string; title: string }>> {
+  const query = db('proxy_orders as o')
+    .join('tickets as t', 't.id', 'o.ticket_id')
+    .select({ ...orderColumns, number: 't.number', title: 't.title' })
+    .orderBy('o.id', 'desc')
+    .limit(filter.limit);
+  if (filter.status) query.where('o.status', filter.status);
+  if (filter.runnerUserId !== undefined) query.where('o.runner_user_id', filter.runnerUserId);
+  else if (filter.teamId !== undefined) query.where('o.team_id', filter.teamId);
+  return query;
+}
+
+/**
+ * The team's on-duty runner who covers the applicant's grid, trained for the matter, below their
+ * capacity, not among those who declined: the least loaded, then the one who waited longest
+ * (locked, so that two assignments never pick one runner past capacity). `only`: that runner, if they fit.
+ */
+export async function chooseRunner(db: Queryable, order: OrderRecord, only?: number): Promise<number | undefined> {
+  if (order.regionId === null || order.teamId === null) return undefined;
+  const { rows } = await db.raw<{ rows: Array<{ id: number }> }>(
+    `select u.id
+     from users u
+     join runners r on r.user_id = u.id
+     join regions place on place.id = :regionId
+     where u.role = 'runner' and u.active and u.on_duty and u.department_id = :teamId
+       and not (u.id = any(:declined::bigint[]))
+       and (:only::bigint is null or u.id = :only)
+       and exists (select 1 from unnest(r.grid_region_ids) as g(id) where place.path like '%/' || g.id || '/%')
+       and (:matterId::bigint is null or :matterId = any(r.matter_ids))
+       and (u.capacity is null or (select count(*) from proxy_orders o where o.runner_user_id = u.id and o.status in ('offered', 'accepted', 'submitted', 'delivering')) < u.capacity)
+     order by (select count(*) from proxy_orders o where o.runner_user_id = u.id and o.status in ('offered', 'accepted', 'submitted', 'delivering')),
+              r.last_assigned_at nulls first, u.id
+     limit 1
+     for update of r`,
+    { regionId: order.regionId, teamId: order.teamId, declined: order.declinedUserIds, only: only ?? null, matterId: order.matterId },
+  );
+  return rows[0]?.id;
+}
+
+/** The order is offered to the runner, for acceptMinutes; they are the last assigned of their team. */
+export async function offerOrder(db: Queryable, orderId: number, runnerUserId: number, acceptMinutes: number): Promise<void> {
+  await db.raw(
+    `update proxy_orders set status = 'offered', runner_user_id = ?, offered_at = now(), offer_expires_at = now() + ? * interval '1 minute', updated_at = now() where id = ?`,
+    [runnerUserId, acceptMinutes, orderId],
+  );
+  await db('runners').update({ last_assigned_at: db.fn.now() }).where({ user_id: runnerUserId });
+}
+
+/** Declined or let lapse: back to the pool, that runner passed over. */
+export async function unassignOrder(db: Queryable, orderId: number, passedOverUserId: number | null): Promise<void> {
+  await db.raw(
+    `update proxy_orders set status = 'unassigned', runner_user_id = null, declined_user_ids = array_append(declined_user_ids, ?::bigint), updated_at = now() where id = ?`,
+    [passedOverUserId, orderId],
+  );
+}
+
+/** An order's change of status, with what goes with it (accepted_at, acceptance number, done_at…). */
+export async function setOrder(
+  db: Queryable,
+  orderId: number,
+  patch: { status: OrderStatus; acceptanceNumber?: string },
+  only?: { notStatus: OrderStatus },
+): Promise<number> {
+  const now = db.fn.now();
+  const query = db('proxy_orders')
+    .update({
+      status: patch.status,
+      updated_at: now,
+      ...(patch.status === 'accepted' ? { accepted_at: now, offer_expires_at: null } : {}),
+      ...(patch.status === 'submitted' && patch.acceptanceNumber ? { acceptance_number: patch.acceptanceNumber, submitted_at: now } : {}),
+      ...(patch.status === 'done' ? { done_at: now } : {}),
+    })
+    .where({ id: orderId });
+  if (only) query.whereNot('status', only.notStatus);
+  return query;
+}
+
+export function expiredOffers(db: Queryable, limit: number): Promise<Array<{ id: number }>> {
+  return db('proxy_orders').select('id').where('status', 'offered').andWhere('offer_expires_at', '<=', db.raw('now()')).limit(limit);
+}
+
+export function unassignedOrders(db: Queryable, limit: number): Promise<Array<{ id: number }>> {
+  return db('proxy_orders').select('id').where('status', 'unassigned').limit(limit);
+}
+
+/** What an order's notices and messages say of its ticket. */
+export async function orderTicket(
+  db: Queryable,
+  ticketId: number,
+): Promise<{ number: string; title: string; contactId: number | null; channel: string }> {
+  return db('tickets')
+    .select({ number: 'number', title: 'title', contactId: 'contact_id', channel: 'channel' })
+    .where({ id: ticketId })
+    .first();
+}
+
+/** An in-app notice to one user (a runner's offer, a returned parcel). */
+export async function notifyUser(
+  db: Queryable,
+  notice: { userId: number; kind: string; ticketId: number; title: string; body: string; dedupeKey: string },
+): Promise<void> {
+  await db('notifications')
+    .insert({
+      user_id: notice.userId,
+      kind: notice.kind,
+      ticket_id: notice.ticketId,
+      title: notice.title,
+      body: notice.body,
+      dedupe_key: notice.dedupeKey,
+    })
+    .onConflict(['user_id', 'dedupe_key'])
+    .ignore();
+}
+
+export async function insertStep(
+  db: Queryable,
+  step: {
+    orderId: number;
+    step: string;
+    actorUserId: number | null;
+    actorName: string;
+    note: string | null;
+    data: Record<string, unknown> | null;
+  },
+): Promise<void> {
+  await db('proxy_steps').insert({
+    order_id: step.orderId,
+    step: step.step,
+    actor_user_id: step.actorUserId,
+    actor_name: step.actorName,
+    note: step.note,
+    data: step.data ? JSON.stringify(step.data) : null,
+  });
+}
+
+export async function insertMandate(
+  db: Queryable,
+  mandate: { orderId: number; scope: string[]; validUntil: string; signedBy: string; method: string; recordedBy: number },
+): Promise<void> {
+  await db('proxy_mandates').insert({
+    order_id: mandate.orderId,
+    scope: mandate.scope,
+    valid_until: mandate.validUntil,
+    signed_by: mandate.signedBy,
+    method: mandate.method,
+    recorded_by: mandate.recordedBy,
+  });
+}
+
+/** The applicant's latest mandate still valid on the day. */
+export async function validMandate(db: Queryable, orderId: number, day: string): Promise<{ scope: string[] } | undefined> {
+  return db('proxy_mandates')
+    .where({ order_id: orderId })
+    .whereNull('revoked_at')
+    .andWhere('valid_until', '>=', day)
+    .orderBy('id', 'desc')
+    .first<{ scope: string[] } | undefined>();
+}
+
+export interface MaterialEntry {
+  orderId: number;
+  itemKey: string;
+  name: string;
+  form: 'original' | 'copy';
+  count: number;
+  direction: 'received' | 'submitted' | 'returned' | 'deferred';
+  place?: string | null;
+  promisedBy?: string | null;
+  note: string | null;
+  byUserId: number;
+}
+
+export async function insertMaterial(db: Queryable, entry: MaterialEntry): Promise<void> {
+  await db('proxy_materials').insert({
+    order_id: entry.orderId,
+    item_key: entry.itemKey,
+    name: entry.name,
+    form: entry.form,
+    count: entry.count,
+    direction: entry.direction,
+    place: entry.place ?? null,
+    promised_by: entry.promisedBy ?? null,
+    note: entry.note,
+    by_user_id: entry.byUserId,
+  });
+}
+
+export function materialMovements(
+  db: Queryable,
+  orderId: number,
+): Promise<Array<{ item_key: string; direction: string; form: 'original' | 'copy'; count: number }>> {
+  return db('proxy_materials').select('item_key', 'direction', 'form', 'count').where({ order_id: orderId });
+}
+
+/** A result delivered again (the post returned it) replaces the earlier delivery. */
+export async function upsertDelivery(
+  db: Queryable,
+  orderId: number,
+  method: 'window' | 'postal',
+  trackingNumber: string | null,
+): Promise<void> {
+  const delivery = {
+    method,
+    tracking_number: trackingNumber,
+    status: method === 'window' ? 'delivered' : 'in_transit',
+    delivered_at: method === 'window' ? db.fn.now() : null,
+    next_check_at: method === 'postal' ? db.fn.now() : null,
+    checks: 0,
+    last_error: null,
+    updated_at: db.fn.now(),
+  };
+  await db('proxy_deliveries')
+    .insert({ order_id: orderId, ...delivery })
+    .onConflict('order_id')
+    .merge(delivery);
+}
+
+export interface DeliveryRow {
+  id: number;
+  tracking_number: string | null;
+  status: string;
+  checks: number;
+}
+
+export function findDelivery(db: Queryable, orderId: number): Promise<DeliveryRow | undefined> {
+  return db('proxy_deliveries').where({ order_id: orderId }).first<DeliveryRow | undefined>();
+}
+
+/** A tracking check's result: still on its way (checked again in `recheckMinutes`), arrived, returned, or the lookup failed. */
+export async function recordTracking(
+  db: Queryable,
+  delivery: DeliveryRow,
+  result: { status: string; deliveredAt?: Date | null; error?: string; recheckMinutes?: number },
+): Promise<void> {
+  await db('proxy_deliveries')
+    .update({
+      ...(result.error === undefined ? { status: result.status, last_error: null } : { last_error: result.error.slice(0, 500) }),
+      ...(result.status === 'delivered' ? { delivered_at: result.deliveredAt ?? db.fn.now() } : {}),
+      checks: delivery.checks + 1,
+      next_check_at: result.recheckMinutes === undefined ? null : db.raw(`now() + ? * interval '1 minute'`, [result.recheckMinutes]),
+      updated_at: db.fn.now(),
+    })
+    .where({ id: delivery.id });
+}
+
+/** The runner or the seat says the posted result arrived; 0 when none was on its way. */
+export function confirmDelivery(db: Queryable, orderId: number): Promise<number> {
+  return db('proxy_deliveries')
+    .update({ status: 'delivered', delivered_at: db.fn.now(), next_check_at: null, updated_at: db.fn.now() })
+    .where({ order_id: orderId, status: 'in_transit' });
+}
+
+export function dueDeliveries(db: Queryable, limit: number): Promise<Array<{ order_id: number; tracking_number: string; checks: number }>> {
+  return db('proxy_deliveries')
+    .select('order_id', 'tracking_number', 'checks')
+    .where('status', 'in_transit')
+    .andWhere('next_check_at', '<=', db.raw('now()'))
+    .limit(limit);
+}
+
+/** 容缺 promises past their date with the item still not in: one reminder per item to the runner. Returns how many. */
+export async function remindLapsedPromises(db: Queryable): Promise<number> {
+  const { rows } = await db.raw<{ rows: unknown[] }>(
+    `insert into notifications (user_id, kind, ticket_id, title, body, dedupe_key)
+     select o.runner_user_id, 'proxy.promise_due', o.ticket_id, '容缺材料逾期未补：' || d.name,
+            '申请人承诺 ' || to_char(d.promised_by, 'YYYY-MM-DD') || ' 前补交「' || d.name || '」，至今未收到，请跟进。', 'promise:' || d.id
+     from proxy_materials d
+     join proxy_orders o on o.id = d.order_id
+     where d.direction = 'deferred' and d.promised_by < (now() at time zone 'Asia/Shanghai')::date
+       and o.runner_user_id is not null and o.status not in ('done', 'cancelled')
+       and not exists (select 1 from proxy_materials r where r.order_id = d.order_id and r.item_key = d.item_key and r.direction = 'received' and r.id > d.id)
+     on conflict (user_id, dedupe_key) do nothing
+     returning id`,
+  );
+  return rows.length;
+}
+
+/** An order's record: its steps, mandates, materials and delivery. */
+export async function orderRecord(db: Queryable, orderId: number) {
+  const [steps, mandates, materials, delivery] = await Promise.all([
+    db('proxy_steps')
+      .select({ step: 'step', actorName: 'actor_name', note: 'note', data: 'data', at: 'created_at' })
+      .where({ order_id: orderId })
+      .orderBy('id'),
+    db('proxy_mandates')
+      .select({
+        scope: 'scope',
+        validUntil: db.raw("to_char(valid_until, 'YYYY-MM-DD')"),
+        signedBy: 'signed_by',
+        method: 'method',
+        revokedAt: 'revoked_at',
+        at: 'created_at',
+      })
+      .where({ order_id: orderId })
+      .orderBy('id'),
+    db('proxy_materials')
+      .select({
+        itemKey: 'item_key',
+        name: 'name',
+        form: 'form',
+        count: 'count',
+        direction: 'direction',
+        place: 'place',
+        note: 'note',
+        promisedBy: db.raw("to_char(promised_by, 'YYYY-MM-DD')"),
+        at: 'created_at',
+      })
+      .where({ order_id: orderId })
+      .orderBy('id'),
+    db('proxy_deliveries')
+      .select({
+        method: 'method',
+        trackingNumber: 'tracking_number',
+        status: 'status',
+        lastError: 'last_error',
+        deliveredAt: 'delivered_at',
+      })
+      .where({ order_id: orderId })
+      .first(),
+  ]);
+  return { steps, mandates, materials, delivery };
 }

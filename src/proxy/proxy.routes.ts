@@ -3,7 +3,9 @@ import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { toCsv } from '../shared/csv';
 import { mandateScopes, matterFields, matterSchema } from './matters';
+import type { ProxyOrders } from './proxy-orders.service';
 import type { ProxyService } from './proxy.service';
+import type { ProxySteps } from './proxy-steps.service';
 
 const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
 const teamSide = [...seats, 'dept_head', 'runner'] as const;
@@ -98,7 +100,7 @@ const orderDetailAnswer = orderAnswer
  * 帮办代办 under /api/v1/proxy: the matters catalog (admin), runners' grids and matters, and the
  * orders — a small, mobile-friendly set for runners: my orders, accept, decline, the six steps.
  */
-export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
+export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps }): void {
   api.route({
     method: 'get',
     path: '/proxy/matters',
@@ -106,7 +108,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     summary: 'The matters catalog (事项)',
     access: 'staff',
     response: z.object({ items: z.array(matterAnswer) }),
-    handler: async () => ({ items: await proxy.listMatters() }),
+    handler: async () => ({ items: await proxy.catalog.listMatters() }),
   });
   api.route({
     method: 'post',
@@ -121,7 +123,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     }),
     successStatus: 201,
     response: matterAnswer,
-    handler: ({ body }) => proxy.createMatter(body),
+    handler: ({ body }) => proxy.catalog.createMatter(body),
   });
   api.route({
     method: 'patch',
@@ -132,7 +134,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     params: idParams,
     body: matterSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: matterAnswer,
-    handler: ({ params, body }) => proxy.updateMatter(params.id, body),
+    handler: ({ params, body }) => proxy.catalog.updateMatter(params.id, body),
   });
 
   api.route({
@@ -143,7 +145,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     access: teamSide,
     query: z.strictObject({ teamId: z.coerce.number().int().positive().optional() }),
     response: z.object({ items: z.array(runnerAnswer) }),
-    handler: async ({ query }) => ({ items: await proxy.listRunners(query.teamId) }),
+    handler: async ({ query }) => ({ items: await proxy.catalog.listRunners(query.teamId) }),
   });
   api.route({
     method: 'put',
@@ -158,7 +160,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       matterIds: z.array(z.number().int().positive()).max(500),
     }),
     response: runnerAnswer,
-    handler: ({ actor, params, body }) => proxy.setRunner(actor, params.id, body),
+    handler: ({ actor, params, body }) => proxy.catalog.setRunner(actor, params.id, body),
   });
 
   api.route({
@@ -176,7 +178,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
     response: z.object({ items: z.array(orderAnswer.extend({ number: z.string(), title: z.string() })) }),
-    handler: async ({ actor, query }) => ({ items: await proxy.list(actor, query) }),
+    handler: async ({ actor, query }) => ({ items: await proxy.orders.list(actor, query) }),
   });
   api.route({
     method: 'get',
@@ -186,7 +188,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     access: teamSide,
     params: idParams,
     response: orderDetailAnswer,
-    handler: ({ actor, params }) => proxy.get(actor, params.id),
+    handler: ({ actor, params }) => proxy.orders.get(actor, params.id),
   });
 
   const note = z.string().trim().min(1).max(500);
@@ -195,7 +197,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     summary: string,
     access: readonly (typeof teamSide)[number][],
     body: B,
-    run: (...args: [Parameters<ProxyService['get']>[0], number, z.infer<B>]) => Promise<unknown>,
+    run: (...args: [Parameters<ProxyOrders['get']>[0], number, z.infer<B>]) => Promise<unknown>,
   ) =>
     api.route({
       method: 'post',
@@ -215,21 +217,23 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
     'Offer the order to a runner (who covers the grid and the matter)',
     ['proxy_seat', 'operator', 'supervisor', 'admin', 'dept_head'],
     z.strictObject({ runnerUserId: z.number().int().positive() }),
-    (a, id, b) => proxy.assignTo(a, id, b.runnerUserId),
+    (a, id, b) => proxy.orders.assignTo(a, id, b.runnerUserId),
   );
-  action('claim', 'A runner takes an unassigned order in their grids', ['runner'], z.strictObject({}), (a, id) => proxy.claim(a, id));
+  action('claim', 'A runner takes an unassigned order in their grids', ['runner'], z.strictObject({}), (a, id) =>
+    proxy.orders.claim(a, id),
+  );
   action('accept', 'Accept the order offered to me (the ticket is signed for)', ['runner'], z.strictObject({}), (a, id) =>
-    proxy.accept(a, id),
+    proxy.orders.accept(a, id),
   );
   action('decline', 'Decline the order offered to me', ['runner'], z.strictObject({ reason: note }), (a, id, b) =>
-    proxy.decline(a, id, b.reason),
+    proxy.orders.decline(a, id, b.reason),
   );
   action(
     'consult',
     '咨询告知: send the applicant the one-time checklist',
     ['runner', 'proxy_seat', 'operator', 'admin'],
     z.strictObject({ note: note.optional() }),
-    (a, id, b) => proxy.consult(a, id, b.note ?? null),
+    (a, id, b) => proxy.steps.consult(a, id, b.note ?? null),
   );
   action(
     'mandate',
@@ -242,7 +246,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       signedBy: z.string().trim().min(1).max(50),
       method: z.enum(['paper', 'sms', 'miniprogram', 'phone_recording']),
     }),
-    (a, id, b) => proxy.mandate(a, id, b),
+    (a, id, b) => proxy.steps.mandate(a, id, b),
   );
   action(
     'materials',
@@ -257,24 +261,24 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       place: z.string().trim().max(200).optional(),
       note: note.optional(),
     }),
-    (a, id, b) => proxy.handOver(a, id, b),
+    (a, id, b) => proxy.steps.handOver(a, id, b),
   );
   action(
     'defer',
     '容缺: a deferrable item follows later, on the applicant’s promise',
     ['runner'],
     z.strictObject({ itemKey: z.string().trim().min(1).max(40), promisedBy: daySchema, note: note.optional() }),
-    (a, id, b) => proxy.defer(a, id, b),
+    (a, id, b) => proxy.steps.defer(a, id, b),
   );
   action(
     'submit',
     '协调办理: submitted to the handling department, with its acceptance number',
     ['runner'],
     z.strictObject({ acceptanceNumber: z.string().trim().min(1).max(60), note: note.optional() }),
-    (a, id, b) => proxy.submit(a, id, b),
+    (a, id, b) => proxy.steps.submit(a, id, b),
   );
   action('progress', '跟踪反馈: progress for the applicant', ['runner'], z.strictObject({ text: note }), (a, id, b) =>
-    proxy.progress(a, id, b.text),
+    proxy.steps.progress(a, id, b.text),
   );
   action(
     'deliver',
@@ -289,14 +293,14 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
         .optional(),
       note: note.optional(),
     }),
-    (a, id, b) => proxy.deliver(a, id, b),
+    (a, id, b) => proxy.steps.deliver(a, id, b),
   );
   action(
     'delivered',
     'Confirm that a posted result arrived (without a tracking API)',
     ['runner', 'proxy_seat', 'admin'],
     z.strictObject({}),
-    (a, id) => proxy.confirmDelivered(a, id),
+    (a, id) => proxy.steps.confirmDelivered(a, id),
   );
 
   api.route({
@@ -330,7 +334,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: ProxyService): void {
       })
       .describe('or, with format=csv, a CSV file'),
     handler: async ({ query, res }) => {
-      const rows = await proxy.report({ groupBy: query.groupBy, ...beijingDays(query) });
+      const rows = await proxy.catalog.report({ groupBy: query.groupBy, ...beijingDays(query) });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
       const csv = toCsv([
         ['分组', '名称', '代办单', '办结', '按时办结', '按时率', '撤销', '少跑腿次数', '待补材料'],

@@ -17,7 +17,7 @@ export function clockHook(clocks: ClockService): TransitionHook {
         data: t.data,
         replyDueAt: t.patch.replyDueAt,
       });
-      work.afterCommit('sla.schedule', () => clocks.schedule(planned.alerts, planned.now));
+      if (planned.now) clocks.schedule(work, planned.alerts, planned.now);
       return planned.deadlines;
     },
   };

@@ -1,8 +1,9 @@
-import type { Db, Tx } from '../db/db';
-import type { NotifyService } from '../notify/notify.service';
-import { insertOutbox, type NewOutboxMessage } from '../outbox/outbox.repository';
+import type { Tx } from '../db/db';
+import type { UnitOfWork, Work } from '../db/unit-of-work';
+import type { OutboxMessage } from '../outbox/message-catalogue';
+import type { Outbox } from '../outbox/outbox';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
-import type { ClockRecord } from './clocks.service';
+import type { ClockRecord } from './clocks.repository';
 import type { SlaReports } from './sla-reports';
 import { audienceLabels, humanDuration, stageLabels, type AlertLevel, type Audience } from './sla-rules';
 
@@ -18,17 +19,15 @@ interface Recipient {
  */
 export class SlaAlerts {
   constructor(
-    private readonly db: Db,
-    private readonly notify: NotifyService,
+    private readonly work: UnitOfWork,
+    private readonly outbox: Outbox,
     private readonly reports: SlaReports,
     private readonly options: { chat: false | { supervisorChannel?: string }; digestAt: string },
   ) {}
 
-  /** Written in the firing transaction; returns the outbox rows to deliver after commit. */
-  async deliver(
-    trx: Tx,
-    alert: { alertId: number; clock: ClockRecord; level: AlertLevel; now: Date },
-  ): Promise<Array<{ id: number; channel: string }>> {
+  /** Written in the firing transaction; its messages go out after commit. */
+  async deliver(work: Work, alert: { alertId: number; clock: ClockRecord; level: AlertLevel; now: Date }): Promise<void> {
+    const trx = work.trx;
     const { clock, level, now } = alert;
     const ticket = await trx('tickets')
       .select({ number: 'number', title: 'title', assigneeUserId: 'assignee_user_id', leadDepartmentId: 'lead_department_id' })
@@ -73,7 +72,7 @@ export class SlaAlerts {
         .onConflict(['user_id', 'dedupe_key'])
         .ignore();
     }
-    const messages: NewOutboxMessage[] = [];
+    const messages: OutboxMessage[] = [];
     if (level.sms) {
       for (const r of recipients) {
         if (!r.phone) continue;
@@ -104,13 +103,15 @@ export class SlaAlerts {
         payload: {
           ticketId: clock.ticketId,
           text: `${title}：${body}`,
-          ...(supervising ? { actions: ['urge', 'supervise', ...(extensionPending ? ['approve_extension'] : []), 'view'] } : {}),
+          ...(supervising
+            ? { actions: ['urge', 'supervise', ...(extensionPending ? ['approve_extension' as const] : []), 'view'] as const }
+            : {}),
         },
         ticketId: clock.ticketId,
         dedupeKey: `alert-chat:${alert.alertId}`,
       });
     }
-    return insertOutbox(trx, messages);
+    await this.outbox.write(work, messages);
   }
 
   /**
@@ -132,27 +133,29 @@ export class SlaAlerts {
       count === 0
         ? '目前没有超期工单。'
         : `${lines.join('\n')}${count > lines.length ? `\n……另有 ${count - lines.length} 项，见超期列表` : ''}`;
-    const supervisors = await this.db('users').select('id').whereIn('role', ['supervisor', 'director']).andWhere({ active: true });
-    if (supervisors.length === 0) return 0;
-    const inserted = await this.db('notifications')
-      .insert(supervisors.map((u: { id: number }) => ({ user_id: u.id, kind: 'sla.digest', title, body, dedupe_key: `digest:${day}` })))
-      .onConflict(['user_id', 'dedupe_key'])
-      .ignore()
-      .returning('id');
-    const chat = this.options.chat;
-    if (inserted.length > 0 && chat && chat.supervisorChannel) {
-      const rows = await insertOutbox(this.db, [
-        {
-          kind: 'chat.alert',
-          channel: 'slack',
-          recipient: { chatChannel: chat.supervisorChannel },
-          payload: { text: `${title}\n${body}` },
-          dedupeKey: `digest-chat:${day}`,
-        },
-      ]);
-      await this.notify.written(rows);
-    }
-    return inserted.length;
+    return this.work.run(async (work) => {
+      const supervisors = await work.trx('users').select('id').whereIn('role', ['supervisor', 'director']).andWhere({ active: true });
+      if (supervisors.length === 0) return 0;
+      const inserted = await work
+        .trx('notifications')
+        .insert(supervisors.map((u: { id: number }) => ({ user_id: u.id, kind: 'sla.digest', title, body, dedupe_key: `digest:${day}` })))
+        .onConflict(['user_id', 'dedupe_key'])
+        .ignore()
+        .returning('id');
+      const chat = this.options.chat;
+      if (inserted.length > 0 && chat && chat.supervisorChannel) {
+        await this.outbox.write(work, [
+          {
+            kind: 'chat.alert',
+            channel: 'slack',
+            recipient: { chatChannel: chat.supervisorChannel },
+            payload: { text: `${title}\n${body}` },
+            dedupeKey: `digest-chat:${day}`,
+          },
+        ]);
+      }
+      return inserted.length;
+    });
   }
 }
 

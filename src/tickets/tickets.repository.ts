@@ -636,3 +636,31 @@ export async function countTriageDecisions(db: Queryable): Promise<Record<'local
   for (const row of rows) if (row.path in counts) counts[row.path as keyof typeof counts] = Number(row.n);
   return counts;
 }
+
+/**
+ * The deadlines cached on tickets, recomputed from their clocks (a bulk re-plan by the SLA module;
+ * a single transition caches what its clock hook returns): the nearest running deadline of the
+ * ticket's own clocks, and the open reply deadline.
+ */
+export async function refreshCachedDeadlines(trx: Queryable, ticketIds: readonly number[]): Promise<void> {
+  if (ticketIds.length === 0) return;
+  await trx.raw(
+    `update tickets t set
+       next_due_at = n.due_at,
+       next_due_stage = n.stage,
+       clocks_paused = n.paused,
+       reply_due_at = coalesce(n.reply_due_at, t.reply_due_at)
+     from (
+       select x.id,
+              min(c.due_at) filter (where c.assignment_id is null and c.state = 'running') as due_at,
+              (array_agg(c.stage order by c.due_at) filter (where c.assignment_id is null and c.state = 'running'))[1] as stage,
+              coalesce(bool_or(c.state = 'paused'), false) as paused,
+              (array_agg(c.due_at order by c.id desc) filter (where c.assignment_id is null and c.stage = 'reply' and c.state = 'running'))[1] as reply_due_at
+       from unnest(?::bigint[]) as x(id)
+       left join sla_clocks c on c.ticket_id = x.id and c.state in ('running', 'paused')
+       group by x.id
+     ) n
+     where t.id = n.id`,
+    [[...ticketIds]],
+  );
+}

@@ -300,7 +300,7 @@ describe('a 代办 order through the six steps', () => {
       .db('proxy_deliveries')
       .update({ next_check_at: t.hub.db.raw('now()') })
       .where({ order_id: order.id });
-    await t.hub.services.proxy.sweepDeliveries();
+    await t.hub.services.proxy.steps.sweepDeliveries();
     await t.hub.queue.drain();
     const done = (await runner.get(`/api/v1/proxy/orders/${order.id}`)).body;
     expect(done).toMatchObject({ status: 'done', delivery: { status: 'delivered' } });
@@ -332,7 +332,7 @@ describe('a 代办 order through the six steps', () => {
       .db('proxy_orders')
       .update({ offer_expires_at: t.hub.db.raw("now() - interval '1 second'") })
       .where({ id: order.id });
-    await t.hub.services.proxy.sweepOffers();
+    await t.hub.services.proxy.orders.sweepOffers();
     await t.hub.queue.drain();
     expect(await orderOf(order.ticket_id)).toMatchObject({ status: 'offered', runner_user_id: runnerId, declined_user_ids: [runner2Id] });
     const declined = await post(runner, order.id, 'decline', { reason: '今天在外乡' });
@@ -384,13 +384,13 @@ describe('reports', () => {
 
   test('when a 容缺 promise passes its date with the item still missing, then the runner is reminded once', async () => {
     await t.hub.db('proxy_materials').update({ promised_by: '2026-01-01' }).where({ direction: 'deferred' });
-    expect(await t.hub.services.proxy.sweepPromises()).toBe(0); // the order is done: nothing to chase
+    expect(await t.hub.services.proxy.steps.sweepPromises()).toBe(0); // the order is done: nothing to chase
     await t.hub
       .db('proxy_orders')
       .update({ status: 'submitted' })
       .whereIn('id', t.hub.db('proxy_materials').select('order_id').where({ direction: 'deferred' }));
-    expect(await t.hub.services.proxy.sweepPromises()).toBe(1);
-    expect(await t.hub.services.proxy.sweepPromises()).toBe(0);
+    expect(await t.hub.services.proxy.steps.sweepPromises()).toBe(1);
+    expect(await t.hub.services.proxy.steps.sweepPromises()).toBe(0);
     expect((await runner.get('/api/v1/notifications')).body.items[0]).toMatchObject({
       kind: 'proxy.promise_due',
       title: '容缺材料逾期未补：一寸照片',

@@ -1,5 +1,5 @@
 import type { Hub } from '../../src/app';
-import { refreshTicketDeadlines } from '../../src/sla/clocks.service';
+import { refreshCachedDeadlines } from '../../src/tickets/tickets.repository';
 
 /**
  * Time passes for one ticket: its open clocks are moved `ms` into the past (start, basis,
@@ -18,7 +18,7 @@ export async function travel(hub: Hub, ticketId: number, ms: number): Promise<vo
     })
     .where({ ticket_id: ticketId })
     .whereIn('state', ['running', 'paused']);
-  await refreshTicketDeadlines(hub.db, [ticketId]);
+  await refreshCachedDeadlines(hub.db, [ticketId]);
 }
 
 export const hours = (n: number) => n * 3_600_000;

@@ -1,0 +1,60 @@
+import type { Queryable } from '../db/db';
+import type { UserActor } from '../shared/roles';
+import type { Matter } from './matters';
+import { insertStep, materialMovements, type OrderRecord } from './orders.repository';
+
+/** The six steps of 帮办代办 (六步法), as an order's record names them. */
+export type ProxyStep = 'consult' | 'mandate' | 'collect' | 'coordinate' | 'feedback' | 'archive';
+export const proxyStepLabels: Record<ProxyStep, string> = {
+  consult: '咨询告知',
+  mandate: '授权委托',
+  collect: '帮办代办',
+  coordinate: '协调办理',
+  feedback: '跟踪反馈',
+  archive: '评价归档',
+};
+
+export const proxyActor = { kind: 'system' as const, name: 'proxy' };
+
+/** A step on the order's record: who, what, and the note. */
+export function recordStep(
+  db: Queryable,
+  order: OrderRecord,
+  step: ProxyStep,
+  actor: UserActor | null,
+  note: string | null,
+  data: Record<string, unknown> | null,
+): Promise<void> {
+  return insertStep(db, {
+    orderId: order.id,
+    step,
+    actorUserId: actor?.userId ?? null,
+    actorName: actor?.displayName ?? proxyActor.name,
+    note,
+    data,
+  });
+}
+
+/**
+ * Required items not yet in hand in the form and number the matter asks for: an original
+ * required is met only by originals, a copy by a copy or an original, "either" by both;
+ * what was returned to the applicant is no longer in hand. A deferrable item counts once it is
+ * deferred on a promise (容缺).
+ */
+export async function materialShortfalls(
+  db: Queryable,
+  orderId: number,
+  matter: Matter,
+): Promise<Array<{ itemKey: string; name: string; form: Matter['materials'][number]['form']; needed: number; held: number }>> {
+  const rows = await materialMovements(db, orderId);
+  const shortfalls = [];
+  for (const item of matter.materials) {
+    const mine = rows.filter((r) => r.item_key === item.key);
+    if (item.deferrable && mine.some((r) => r.direction === 'deferred')) continue;
+    const accepted = mine.filter((r) => item.form !== 'original' || r.form === 'original');
+    const held = accepted.reduce((sum, r) => sum + (r.direction === 'received' ? r.count : r.direction === 'returned' ? -r.count : 0), 0);
+    if (held < item.count)
+      shortfalls.push({ itemKey: item.key, name: item.name, form: item.form, needed: item.count, held: Math.max(0, held) });
+  }
+  return shortfalls;
+}

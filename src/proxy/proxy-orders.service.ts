@@ -1,0 +1,180 @@
+import type { Db } from '../db/db';
+import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
+import type { JobOutcome } from '../jobs/queue';
+import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
+import type { UserActor } from '../shared/roles';
+import type { TicketsService } from '../tickets/tickets.service';
+import { materialShortfalls, proxyActor, proxyStepLabels, recordStep, type ProxyStep } from './order-steps';
+import * as repo from './orders.repository';
+import type { OrderRecord, OrderStatus } from './orders.repository';
+import { findMatterById } from './runners.repository';
+
+const assignJob = (orderId: number, suffix: string | number = Date.now()) =>
+  job('proxy.assign', { orderId }, { jobId: `proxy-assign-${orderId}-${suffix}` });
+
+/**
+ * 代办 orders: assignment (grid coverage → matter skill → least load → round robin), the offer and
+ * the runner's acceptance, the seat's or the team head's hand, and the order as its readers see it.
+ */
+export class ProxyOrders {
+  constructor(
+    private readonly db: Db,
+    private readonly work: UnitOfWork,
+    private readonly tickets: TicketsService,
+    private readonly options: { acceptMinutes: number },
+  ) {}
+
+  /** The assignment job: the best runner is offered the order; unaccepted in time, it goes to the next. */
+  async assign(orderId: number): Promise<JobOutcome> {
+    const offered = await this.work.run(async (work) => {
+      const order = await repo.lockOrder(work.trx, orderId);
+      if (!order || order.status !== 'unassigned') return undefined;
+      const runner = await repo.chooseRunner(work.trx, order);
+      if (!runner) return undefined;
+      await this.offer(work, order, runner);
+      return { runner, ticketId: order.ticketId };
+    });
+    if (!offered) return 'skipped';
+    await this.assignTicket(offered.ticketId, offered.runner);
+    return 'done';
+  }
+
+  private async offer(work: Work, order: OrderRecord, runnerUserId: number): Promise<void> {
+    await repo.offerOrder(work.trx, order.id, runnerUserId, this.options.acceptMinutes);
+    const { number, title } = await repo.orderTicket(work.trx, order.ticketId);
+    await repo.notifyUser(work.trx, {
+      userId: runnerUserId,
+      kind: 'proxy.offer',
+      ticketId: order.ticketId,
+      title: `新代办单 ${number}`,
+      body: `「${title}」${order.applicantAddress ?? ''}。请在 ${this.options.acceptMinutes} 分钟内接单。`,
+      dedupeKey: `proxy-offer:${order.id}:${runnerUserId}:${Date.now()}`,
+    });
+  }
+
+  /** The ticket goes to the runner offered the order (分配承办人, on its timeline), to sign for when they accept. */
+  private async assignTicket(ticketId: number, runnerUserId: number): Promise<void> {
+    try {
+      await this.tickets.perform(proxyActor, ticketId, 'assign', { userId: runnerUserId, note: '代办单派给跑手' }, { readBack: false });
+    } catch (error) {
+      // Already theirs, or the ticket moved on: the order itself is what the runner sees.
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+
+  /** Offers nobody accepted in time go to the next runner (the one who let it lapse is passed over this time). */
+  async sweepOffers(): Promise<number> {
+    const expired = await repo.expiredOffers(this.db, 200);
+    for (const { id } of expired) {
+      await this.work.run(async (work) => {
+        const order = await repo.lockOrder(work.trx, id);
+        if (!order || order.status !== 'offered' || order.offerExpiresAt! > new Date()) return;
+        await recordStep(work.trx, order, 'consult', null, '接单超时，改派', { expiredRunnerUserId: order.runnerUserId });
+        await repo.unassignOrder(work.trx, id, order.runnerUserId);
+        work.enqueue(assignJob(id));
+      });
+    }
+    const unassigned = await repo.unassignedOrders(this.db, 200);
+    const minute = Math.floor(Date.now() / 60_000);
+    await this.work.run(async (work) => work.enqueue(...unassigned.map(({ id }) => assignJob(id, `sweep-${minute}`))));
+    return expired.length;
+  }
+
+  /** The runner takes the order; the ticket is signed for in their name. */
+  async accept(actor: UserActor, orderId: number): Promise<unknown> {
+    const order = await this.order(orderId);
+    const refusal = (o: OrderRecord) =>
+      o.status !== 'offered'
+        ? conflict(`this order is ${o.status}, not waiting to be accepted`)
+        : o.runnerUserId !== actor.userId
+          ? forbidden('this order was offered to another runner')
+          : undefined;
+    const early = refusal(order);
+    if (early) throw early;
+    // The ticket is signed for first, in the runner's name: if the lifecycle refuses, the order stays offered.
+    await this.tickets.perform(actor, order.ticketId, 'sign_for', { note: '跑手接单' }, { readBack: false });
+    await this.work.run(async ({ trx }) => {
+      const late = refusal(found(await repo.lockOrder(trx, orderId), 'order'));
+      if (late) throw late;
+      await repo.setOrder(trx, orderId, { status: 'accepted' });
+    });
+    return this.get(actor, orderId);
+  }
+
+  async decline(actor: UserActor, orderId: number, reason: string): Promise<{ orderId: number; declined: true }> {
+    await this.work.run(async (work) => {
+      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
+      if (order.status !== 'offered' || order.runnerUserId !== actor.userId) throw conflict('only an order offered to you can be declined');
+      await recordStep(work.trx, order, 'consult', actor, `跑手拒单：${reason}`, { declined: true });
+      await repo.unassignOrder(work.trx, orderId, actor.userId);
+      work.enqueue(assignJob(orderId));
+    });
+    // No longer theirs to read.
+    return { orderId, declined: true };
+  }
+
+  /** The seat or the team's head gives the order to a runner — one who covers the grid and knows the matter. */
+  async assignTo(actor: UserActor, orderId: number, runnerUserId: number): Promise<unknown> {
+    const ticketId = await this.work.run(async (work) => {
+      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
+      if (actor.role === 'dept_head' && actor.departmentId !== order.teamId)
+        throw forbidden('only the head of the team holding this order assigns it');
+      if (!['unassigned', 'offered'].includes(order.status))
+        throw conflict(`this order is ${order.status}; it can no longer be reassigned`);
+      const fits = await repo.chooseRunner(work.trx, { ...order, declinedUserIds: [] }, runnerUserId);
+      if (!fits)
+        throw invalid(
+          `runner ${runnerUserId} is not an on-duty runner of the team who covers the applicant's grid and the matter (or is at capacity)`,
+        );
+      await this.offer(work, order, runnerUserId);
+      return order.ticketId;
+    });
+    await this.assignTicket(ticketId, runnerUserId);
+    return this.get(actor, orderId);
+  }
+
+  /** A runner takes an order nobody holds — only within their grids and matters. */
+  async claim(actor: UserActor, orderId: number): Promise<unknown> {
+    const ticketId = await this.work.run(async (work) => {
+      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
+      if (order.status !== 'unassigned') throw conflict(`this order is ${order.status}, not waiting for a runner`);
+      const fits = await repo.chooseRunner(work.trx, { ...order, declinedUserIds: [] }, actor.userId);
+      if (!fits) throw forbidden('this order is outside your grids or matters (or you are off duty or at capacity)');
+      await this.offer(work, order, actor.userId);
+      return order.ticketId;
+    });
+    await this.assignTicket(ticketId, actor.userId);
+    return this.accept(actor, orderId);
+  }
+
+  async get(actor: UserActor, orderId: number) {
+    const order = await this.order(orderId);
+    if (actor.role === 'runner' && order.runnerUserId !== actor.userId) throw notFound('order');
+    const [record, matter] = await Promise.all([
+      repo.orderRecord(this.db, orderId),
+      order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
+    ]);
+    return {
+      ...order,
+      matter: matter ? { id: matter.id, code: matter.code, name: matter.name, legalDays: matter.legalDays } : null,
+      steps: record.steps.map((s: { step: ProxyStep }) => ({ ...s, label: proxyStepLabels[s.step] })),
+      mandate: record.mandates.at(-1) ?? null,
+      materials: record.materials,
+      missing: matter ? (await materialShortfalls(this.db, orderId, matter)).map((m) => m.name) : [],
+      delivery: record.delivery ?? null,
+    };
+  }
+
+  list(actor: UserActor, filter: { status?: OrderStatus; mine?: boolean; limit: number }) {
+    const mine = actor.role === 'runner' || filter.mine;
+    return repo.listOrders(this.db, {
+      status: filter.status,
+      limit: filter.limit,
+      ...(mine ? { runnerUserId: actor.userId } : actor.role === 'dept_head' ? { teamId: actor.departmentId ?? -1 } : {}),
+    });
+  }
+
+  async order(orderId: number): Promise<OrderRecord> {
+    return found(await repo.findOrder(this.db, orderId), 'order');
+  }
+}
