@@ -74,7 +74,8 @@ import { ProxyOrders } from './proxy/proxy-orders.service';
 import { ProxySteps } from './proxy/proxy-steps.service';
 import { ClockService } from './sla/clocks.service';
 import { SlaAlerts } from './sla/sla-alerts';
-import { SlaConfigService, seedSlaDefaults } from './sla/sla-config.service';
+import { SlaConfigService } from './sla/sla-config.service';
+import { seedSlaDefaults } from './sla/sla-defaults';
 import { SlaReports } from './sla/sla-reports';
 import { registerSlaRoutes } from './sla/sla.routes';
 import { holidayNoticeCheck, slaDigest, slaHandlers, slaSweep } from './sla/sla.jobs';
@@ -209,7 +210,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       matters: matterCatalog,
       returnWindowHours: config.routing.returnWindowHours,
     }),
-    hooks: [clockHook(clocks), callbackHook, proxyHook, triageHook, ticketNoticesHook(outbox, chatSettings)],
+    hooks: [clockHook(clocks), callbackHook, ticketNoticesHook(outbox, chatSettings), proxyHook, triageHook],
     matters: matterCatalog,
     provisionalCheck: () => clocks.provisionalCheck(),
   });

@@ -18,14 +18,13 @@ export interface Work {
   readonly trx: Tx;
   /** Enqueued after commit; a job lost here (Redis away) is found again by its module's sweep. */
   enqueue(...jobs: JobRequest[]): void;
-  /** Run after commit, after the enqueues; a failure is logged and never undoes the commit. */
-  afterCommit(what: string, effect: () => Promise<void>): void;
 }
 
 /**
- * The one unit of work: run a function in a transaction, then flush what it enqueued (one round
- * trip per job kind) and its after-commit effects. Nothing is sent or enqueued for a transaction
- * that rolled back; the sweeps are the safety net for what is lost between commit and flush.
+ * The one unit of work: run a function in a transaction, then enqueue what it asked for (one round
+ * trip per job kind): the outbox's delivery jobs (src/outbox/outbox.ts), follow-up jobs, delayed
+ * alerts. Nothing is enqueued for a transaction that rolled back; the sweeps are the safety net
+ * for what is lost between commit and enqueue.
  */
 export class UnitOfWork {
   constructor(
@@ -36,19 +35,13 @@ export class UnitOfWork {
 
   async run<T>(fn: (work: Work) => Promise<T>): Promise<T> {
     const jobs: JobRequest[] = [];
-    const effects: Array<{ what: string; effect: () => Promise<void> }> = [];
-    const result = await this.db.transaction((trx) =>
-      fn({
-        trx,
-        enqueue: (...more) => void jobs.push(...more),
-        afterCommit: (what, effect) => void effects.push({ what, effect }),
-      }),
-    );
-    await this.flush(jobs, effects);
+    const result = await this.db.transaction((trx) => fn({ trx, enqueue: (...more) => void jobs.push(...more) }));
+    await this.flush(jobs);
     return result;
   }
 
-  private async flush(jobs: readonly JobRequest[], effects: ReadonlyArray<{ what: string; effect: () => Promise<void> }>): Promise<void> {
+  /** A lost enqueue (Redis away) is logged, never undoes the commit: its module's sweep finds the work again. */
+  private async flush(jobs: readonly JobRequest[]): Promise<void> {
     const byName = new Map<JobName, JobRequest[]>();
     for (const request of jobs) byName.set(request.name, [...(byName.get(request.name) ?? []), request]);
     for (const [name, requests] of byName) {
@@ -61,7 +54,6 @@ export class UnitOfWork {
             ),
       );
     }
-    for (const { what, effect } of effects) await this.safely(what, effect);
   }
 
   private async safely(what: string, effect: () => Promise<void>): Promise<void> {

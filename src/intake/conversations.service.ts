@@ -1,6 +1,6 @@
 import type { Db } from '../db/db';
 import type { UnitOfWork } from '../db/unit-of-work';
-import { renderCitizenText } from '../notify/templates';
+import { renderText } from '../notify/templates';
 import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { Outbox } from '../outbox/outbox';
 import { found } from '../shared/errors';
@@ -47,7 +47,7 @@ export class ConversationsService {
       ...outbound.map((m) => ({
         direction: 'out' as const,
         id: m.id,
-        text: renderCitizenText(m.kind, m.payload) ?? '',
+        text: renderText(m.kind, m.payload) ?? '',
         media: [],
         status: m.status,
         at: m.created_at,

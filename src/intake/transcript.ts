@@ -1,5 +1,5 @@
 import type { Db } from '../db/db';
-import { renderCitizenText } from '../notify/templates';
+import { renderText } from '../notify/templates';
 
 export interface TranscriptEntry {
   direction: 'in' | 'out';
@@ -49,7 +49,7 @@ export async function listTranscript(
   return rows.map((row) => ({
     direction: row.direction,
     id: row.id,
-    text: row.direction === 'in' ? (row.text ?? '') : (renderCitizenText(row.kind ?? '', row.payload ?? {}) ?? ''),
+    text: row.direction === 'in' ? (row.text ?? '') : (renderText(row.kind ?? '', row.payload ?? {}) ?? ''),
     media: row.media ?? [],
     ticketId: row.ticket_id,
     at: row.at,

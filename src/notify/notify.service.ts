@@ -5,31 +5,10 @@ import { chunks } from '../shared/chunks';
 import { found } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
-import { listTickets } from '../tickets/tickets.repository';
 import * as outbox from '../outbox/outbox.repository';
-import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
-import { sharedPlaceLens } from '../shared/pii';
-import { presentCard } from './ticket-card';
-import { DeliveryError, type CallPlacer, type ChatApi, type SmsSender, type TicketCard, type WeChatApi } from './ports';
-import type { RealtimeBus } from './realtime';
+import { DeliveryError } from './ports';
 import { ChannelBreaker, type ChannelOutcome } from './channel-breaker';
-import { countSegments } from './sms-segments';
-import { renderCitizenText, renderDepartmentNotice } from './templates';
-import type { DepartmentInbox } from './department-inbox';
-
-export interface NotifyChannels {
-  /** A department's notices, in-app: into the notifications of its active staff (always on). */
-  department?: DepartmentInbox;
-  sms?: SmsSender;
-  /** The mini-program: in-app messages pushed over the realtime bus, and subscription messages when a template is set. */
-  miniprogram?: { bus: RealtimeBus; wechat?: WeChatApi; statusTemplateId?: string };
-  /** The departments' and supervisors' chat (Slack): ticket cards and alerts. */
-  slack?: ChatApi;
-  /** Outbound calls (the callback survey's phone channel). */
-  voice?: CallPlacer;
-}
-
-type Delivered = { providerId: string | null; segments: number | null; note?: string } | { skip: string };
+import { ChannelSend, type NotifyChannels } from './channel-send';
 
 const maxRetryDelayMs = 30 * 60_000;
 /**
@@ -62,7 +41,10 @@ export class NotifyService {
     private readonly senders: NotifyChannels,
   ) {
     this.breaker = new ChannelBreaker({ baseMs: options.retryBaseMs, maxMs: maxRestMs });
+    this.send = new ChannelSend(db, senders, logger);
   }
+
+  private readonly send: ChannelSend;
 
   private readonly breaker: ChannelBreaker;
 
@@ -71,16 +53,6 @@ export class NotifyService {
     return Object.entries(this.senders)
       .filter(([, sender]) => sender !== undefined)
       .map(([channel]) => channel);
-  }
-
-  /** After the transaction that wrote outbox rows has committed: deliver what this hub can deliver. */
-  async written(rows: ReadonlyArray<{ id: number; channel: string }>): Promise<void> {
-    const channels = this.channels();
-    const ids = rows.filter(({ channel }) => channels.includes(channel)).map(({ id }) => id);
-    await this.queue.enqueueMany(
-      'notify.deliver',
-      batches(ids).map((outboxIds) => ({ payload: { outboxIds }, options: { jobId: `outbox-${outboxIds[0]}-0` } })),
-    );
   }
 
   /**
@@ -228,14 +200,7 @@ export class NotifyService {
   ): Promise<Omit<outbox.SentResult, 'id'> | { providerFailed: string } | undefined> {
     try {
       const contact = row.recipient.contactId !== undefined ? contacts.get(row.recipient.contactId) : undefined;
-      const result =
-        row.channel === 'slack'
-          ? await this.deliverChat(row)
-          : row.channel === 'voice'
-            ? await this.deliverCall(row)
-            : row.channel === 'department'
-              ? await this.deliverInApp(row)
-              : await this.deliverToCitizen(row, contact);
+      const result = await this.send.send(row, contact);
       if ('skip' in result) {
         await outbox.markCancelled(this.db, row.id, result.skip);
         return undefined;
@@ -247,135 +212,6 @@ export class NotifyService {
       if (!(probe && providerFailed)) await this.failed(row, error);
       else if ((error as DeliveryError).outcomeUnknown) await outbox.markInDoubt(this.db, row.id);
       return providerFailed ? { providerFailed: (error as DeliveryError).message } : undefined;
-    }
-  }
-
-  private async deliverToCitizen(row: outbox.OutboxRecord, contact: ContactRecord | undefined): Promise<Delivered> {
-    // Staff alerts (SLA escalations) carry their text; citizens' messages come from the templates.
-    // A staff SMS passes through phones and providers: personal data in it is masked (src/auth/pii.ts).
-    const text =
-      row.kind === 'staff.alert' ? sharedPlaceLens.text(String(row.payload.text ?? '')) : renderCitizenText(row.kind, row.payload);
-    if (!text) return { skip: `no text for ${row.kind}` };
-    return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
-  }
-
-  /**
-   * A department's ticket card shows the ticket as it is now: posted once per channel, then
-   * updated in place. Cards of one ticket and channel are delivered one at a time, so two
-   * quick changes never post two cards.
-   */
-  private async deliverChat(row: outbox.OutboxRecord): Promise<Delivered> {
-    const chat = this.senders.slack!;
-    const channel = row.recipient.chatChannel;
-    const ticketId = row.payload.ticketId as number | undefined;
-    if (!channel) return { skip: 'no chat channel' };
-    const [ticket] = ticketId ? await listTickets(this.db, { id: ticketId, limit: 1 }) : [];
-    if (row.kind === 'chat.alert') {
-      // A supervisors' alert offers their buttons (催办, 督办, 批准延期) instead of the department's.
-      const actions = row.payload.actions as TicketCard['actions'] | undefined;
-      const card = ticket ? { ...presentCard(ticket), ...(actions ? { actions } : {}) } : undefined;
-      const { ts } = await chat.postAlert(channel, sharedPlaceLens.text(String(row.payload.text ?? '')), card);
-      return { providerId: ts, segments: null };
-    }
-    if (!ticket) return { skip: 'the ticket is gone' };
-    return this.db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`chat-card:${ticket.id}:${channel}`]);
-      const posted = await trx('chat_cards')
-        .select('message_ts')
-        .where({ ticket_id: ticket.id, channel_id: channel })
-        .first<{ message_ts: string } | undefined>();
-      const card = presentCard(ticket);
-      if (posted) {
-        await chat.updateCard(channel, posted.message_ts, card);
-        await trx('chat_cards').update({ updated_at: trx.fn.now() }).where({ ticket_id: ticket.id, channel_id: channel });
-        return { providerId: posted.message_ts, segments: null };
-      }
-      const { ts } = await chat.postCard(channel, card);
-      await trx('chat_cards').insert({ ticket_id: ticket.id, channel_id: channel, message_ts: ts });
-      return { providerId: ts, segments: null };
-    });
-  }
-
-  /** A department's notice, into the notifications of its staff (once per row and user, whatever the retries). */
-  private async deliverInApp(row: outbox.OutboxRecord): Promise<Delivered> {
-    const departmentId = row.recipient.departmentId;
-    if (departmentId === undefined) return { skip: 'no department' };
-    const notice = renderDepartmentNotice(row.kind, row.payload);
-    if (!notice) return { skip: `no text for ${row.kind}` };
-    const delivered = await this.senders.department!.deliver(departmentId, {
-      kind: row.kind,
-      ticketId: row.ticketId,
-      ...notice,
-      dedupeKey: `outbox:${row.id}`,
-    });
-    return { providerId: null, segments: null, note: `${delivered} recipients` };
-  }
-
-  /** An outbound call; what is said comes from the hub's own webhook at the payload's path. */
-  private async deliverCall(row: outbox.OutboxRecord): Promise<Delivered> {
-    const phone = row.recipient.phone;
-    const { path, statusPath } = row.payload as { path?: string; statusPath?: string };
-    if (!phone || !path || !statusPath) return { skip: 'no phone number or call script' };
-    const { providerId } = await this.senders.voice!.placeCall({ to: phone, path, statusPath });
-    return { providerId, segments: null };
-  }
-
-  private async deliverSms(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {
-    const phone = row.recipient.phone ?? contact?.phone;
-    if (!phone) return { skip: 'recipient has no phone number' };
-    if (contact?.smsOptedOut && row.kind !== 'citizen.opt_out_confirm') return { skip: 'recipient opted out of SMS (退订)' };
-    // A send whose outcome is unknown is not repeated blindly: if Twilio has it, it went out.
-    const already = row.inDoubt ? await this.senders.sms!.findSent({ to: phone, body: text, since: row.createdAt }) : undefined;
-    if (already)
-      return {
-        providerId: already.providerId,
-        segments: countSegments(text).segments,
-        note: 'found at the provider after an unknown outcome; not sent again',
-      };
-    const { providerId } = await this.senders.sms!.send({ to: phone, body: text });
-    return { providerId, segments: countSegments(text).segments };
-  }
-
-  /**
-   * The message is in the citizen's transcript from the moment its row exists; delivery pushes
-   * it to an open session and, for status changes, sends a subscription message (订阅消息).
-   * A citizen who did not subscribe still has it in the mini-program: sent, with a note.
-   */
-  private async deliverMiniProgram(row: outbox.OutboxRecord, text: string, contact: ContactRecord | undefined): Promise<Delivered> {
-    if (!contact) return { skip: 'recipient is not a known contact' };
-    const channel = this.senders.miniprogram!;
-    const payload = row.payload as { ticketId?: number; number?: string; status?: TicketStatus; callbackId?: number; step?: string | null };
-    const type =
-      row.kind === 'citizen.ticket_status' ? 'ticket' : row.kind === 'citizen.survey_question' && payload.step ? 'survey' : 'message';
-    await channel.bus
-      .publish(contact.id, {
-        type,
-        ticketId: payload.ticketId,
-        number: payload.number,
-        status: payload.status,
-        ...(type === 'survey' ? { callbackId: payload.callbackId, step: payload.step ?? undefined } : {}),
-        text,
-        at: new Date().toISOString(),
-      })
-      .catch((err) => this.logger.warn({ err, outboxId: row.id }, 'realtime push failed; the transcript still has the message'));
-    if (row.kind !== 'citizen.ticket_status' || !channel.wechat || !channel.statusTemplateId || !contact.wechatOpenid)
-      return { providerId: null, segments: null };
-    try {
-      const { msgid } = await channel.wechat.sendSubscribeMessage({
-        openid: contact.wechatOpenid,
-        templateId: channel.statusTemplateId,
-        page: `pages/ticket/detail?id=${payload.ticketId ?? ''}`,
-        data: {
-          character_string1: { value: payload.number ?? '' },
-          phrase2: { value: payload.status ? ticketStatusLabels[payload.status] : '' },
-          thing3: { value: [...text.replace('【12345】', '')].slice(0, 20).join('') },
-        },
-      });
-      return { providerId: msgid, segments: null };
-    } catch (error) {
-      if (error instanceof DeliveryError && error.permanent)
-        return { providerId: null, segments: null, note: `in-app only: ${error.message}` };
-      throw error;
     }
   }
 
@@ -430,7 +266,7 @@ export class NotifyService {
     }
     await outbox.setProviderStatus(this.db, row.id, providerStatus);
     if ((providerStatus === 'failed' || providerStatus === 'undelivered') && row.status === 'sent') {
-      await this.db('outbox').update({ status: 'sending' }).where({ id: row.id, status: 'sent' });
+      await outbox.reopenSent(this.db, row.id);
       await this.failed(
         row,
         new DeliveryError(`provider reported ${providerStatus}${errorCode ? ` (error ${errorCode})` : ''}`, false),

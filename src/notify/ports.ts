@@ -18,12 +18,17 @@ export interface CallPlacer {
 
 /** WeChat's server API for the mini-program. */
 export interface WeChatApi extends WeChatLogin {
-  /** A subscription message (订阅消息) from a template; data keys are the template's fields. */
-  sendSubscribeMessage(message: {
+  /**
+   * A ticket's new status as a subscription message (订阅消息) from the status template; the
+   * adapter maps it onto the template's fields and the mini-program page that shows the ticket.
+   */
+  sendStatusNotice(notice: {
     openid: string;
     templateId: string;
-    page: string;
-    data: Record<string, { value: string }>;
+    ticketId: number | undefined;
+    number: string;
+    statusLabel: string;
+    text: string;
   }): Promise<{ msgid: string | null }>;
 }
 
@@ -48,8 +53,8 @@ export interface TicketCard {
 
 /** The departments' and supervisors' chat (Slack). Channel and user ids are the chat's own. */
 export interface ChatApi {
-  postCard(channel: string, card: TicketCard): Promise<{ ts: string }>;
-  updateCard(channel: string, ts: string, card: TicketCard): Promise<void>;
+  /** Shows the ticket's card in the channel: a new message, or the one it was shown as before (its id), updated in place. */
+  showCard(channel: string, card: TicketCard, shownAs?: string): Promise<{ ts: string }>;
   postAlert(channel: string, text: string, card?: TicketCard): Promise<{ ts: string }>;
   postEphemeral(channel: string, user: string, text: string): Promise<void>;
 }

@@ -1,14 +1,5 @@
 import { columnList, pgArray, returningAs, type Queryable } from '../db/db';
-
-export interface NewOutboxMessage {
-  kind: string;
-  channel: string;
-  recipient: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  ticketId?: number | null;
-  /** A second row with the same key is ignored: the same message is never queued twice. */
-  dedupeKey?: string;
-}
+import type { OutboxMessage } from './message-catalogue';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'dead' | 'cancelled';
 
@@ -51,8 +42,8 @@ const columns = {
   sentAt: 'sent_at',
 };
 
-/** Written inside the transaction of the change that causes the message; returns the new rows. */
-export async function insertOutbox(db: Queryable, messages: readonly NewOutboxMessage[]): Promise<Array<{ id: number; channel: string }>> {
+/** Written inside the transaction of the change that causes the message (through Outbox.write, which checks them first); returns the new rows. */
+export async function insertOutbox(db: Queryable, messages: readonly OutboxMessage[]): Promise<Array<{ id: number; channel: string }>> {
   if (messages.length === 0) return [];
   const rows = await db('outbox')
     .insert(
@@ -260,4 +251,9 @@ export async function takeEarlyReports(
     [pgArray(providerIds)],
   );
   return rows;
+}
+
+/** A sent message the provider later reported failed: back to 'sending', for the failure to be recorded as for any attempt. */
+export async function reopenSent(db: Queryable, id: number): Promise<void> {
+  await db('outbox').update({ status: 'sending' }).where({ id, status: 'sent' });
 }

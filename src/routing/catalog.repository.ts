@@ -160,3 +160,59 @@ export async function routingFingerprint(db: Queryable): Promise<string> {
   );
   return rows[0]!.fingerprint;
 }
+
+/** What the dispatch catalog compiles against: categories, regions and departments. */
+export async function referenceData(db: Queryable) {
+  const categories = await db('categories').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
+  const regions = await db('regions').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
+  const departments = await db('departments').select({ id: 'id', name: 'name', kind: 'kind', regionId: 'region_id', active: 'active' });
+  return { categories, regions, departments };
+}
+
+/** A category's dispatch mode and its parent's. */
+export function dispatchModes(
+  db: Queryable,
+  categoryId: number,
+): Promise<{ own: 'auto' | 'suggest'; parent: 'auto' | 'suggest' | null } | undefined> {
+  return db('categories as c')
+    .leftJoin('categories as p', 'p.id', 'c.parent_id')
+    .select({ own: 'c.dispatch_mode', parent: 'p.dispatch_mode' })
+    .where('c.id', categoryId)
+    .first();
+}
+
+/**
+ * Tickets routed to, returned by, and returns reviewed for each department or catalog entry
+ * over a period, from the tickets' timelines (key and reviewKey name the event data's field).
+ */
+export async function returnCounts(
+  db: Queryable,
+  query: { key: 'departmentId' | 'catalogEntryId'; reviewKey: string; from: Date; to: Date },
+): Promise<Array<{ key: number; routed: number; returned: number; upheld: number; rejected: number }>> {
+  const { rows } = await db.raw<{
+    rows: Array<{ key: number; routed: number; returned: number; upheld: number; rejected: number }>;
+  }>(
+    `with routed as (
+       select (e.data->>:key)::bigint as key, count(*)::int as n from ticket_events e
+       where (e.type in ('dispatch', 'transfer') or (e.type = 'review_return' and e.data->>'decision' = 'uphold')) and e.created_at >= :from and e.created_at < :to and e.data->>:key is not null
+       group by 1),
+     returned as (
+       select (e.data->>:key)::bigint as key, count(*)::int as n from ticket_events e
+       where e.type = 'return' and e.created_at >= :from and e.created_at < :to and e.data->>:key is not null
+       group by 1),
+     reviewed as (
+       select (e.data->>:reviewKey)::bigint as key,
+              count(*) filter (where e.data->>'decision' = 'uphold')::int as upheld,
+              count(*) filter (where e.data->>'decision' = 'reject')::int as rejected
+       from ticket_events e
+       where e.type = 'review_return' and e.created_at >= :from and e.created_at < :to and e.data->>:reviewKey is not null
+       group by 1)
+     select k.key, coalesce(r.n, 0) as routed, coalesce(t.n, 0) as returned, coalesce(v.upheld, 0) as upheld, coalesce(v.rejected, 0) as rejected
+     from (select key from routed union select key from returned union select key from reviewed) k
+     left join routed r on r.key = k.key left join returned t on t.key = k.key left join reviewed v on v.key = k.key
+     where k.key is not null
+     order by returned desc, k.key`,
+    query,
+  );
+  return rows;
+}

@@ -1,3 +1,4 @@
+import { recordInteraction } from './chat-inbound.repository';
 import { createHash } from 'node:crypto';
 import type { AuthService } from '../auth/auth.service';
 import type { UserActor } from '../shared/roles';
@@ -43,12 +44,7 @@ export class ChatActionsService {
 
   /** Records the interaction and queues it; false when Slack already delivered this one. */
   async submit(dedupeKey: string, payload: JobPayload<'chat.action'>): Promise<boolean> {
-    const inserted = await this.db('chat_inbound')
-      .insert({ dedupe_key: dedupeKey })
-      .onConflict('dedupe_key')
-      .ignore()
-      .returning('dedupe_key');
-    if (inserted.length === 0) {
+    if (!(await recordInteraction(this.db, dedupeKey))) {
       this.logger.info({ dedupeKey }, 'Slack delivered an interaction twice; the repeat is ignored');
       return false;
     }

@@ -1,3 +1,5 @@
+import { findCategoryById } from '../org/categories.repository';
+import { findRegionById } from '../org/regions.repository';
 import type { UserActor } from '../shared/roles';
 import type { Db, Queryable } from '../db/db';
 import { findDepartmentsByIds } from '../org/departments.repository';
@@ -46,16 +48,8 @@ export class RoutingService {
         if (this.compiled?.fingerprint === fingerprint) return { ...this.compiled, checkedAt: Date.now() };
         const entries = await repo.listEntries(trx);
         const version = await repo.currentVersion(trx);
-        const categories = await trx('categories').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
-        const regions = await trx('regions').select({ id: 'id', parentId: 'parent_id', level: 'level', name: 'name' });
-        const departments = await trx('departments').select({
-          id: 'id',
-          name: 'name',
-          kind: 'kind',
-          regionId: 'region_id',
-          active: 'active',
-        });
-        return { catalog: new DispatchCatalog(entries, { categories, regions, departments }, version), fingerprint, checkedAt: Date.now() };
+        const references = await repo.referenceData(trx);
+        return { catalog: new DispatchCatalog(entries, references, version), fingerprint, checkedAt: Date.now() };
       },
       { isolationLevel: 'repeatable read', readOnly: true },
     );
@@ -93,11 +87,7 @@ export class RoutingService {
   /** A category (or its parent) set to suggest-only is never dispatched by the system. */
   async dispatchMode(categoryId: number | null): Promise<'auto' | 'suggest'> {
     if (categoryId === null) return 'suggest';
-    const row = await this.db('categories as c')
-      .leftJoin('categories as p', 'p.id', 'c.parent_id')
-      .select({ own: 'c.dispatch_mode', parent: 'p.dispatch_mode' })
-      .where('c.id', categoryId)
-      .first<{ own: 'auto' | 'suggest'; parent: 'auto' | 'suggest' | null } | undefined>();
+    const row = await repo.dispatchModes(this.db, categoryId);
     return row && row.own === 'auto' && row.parent !== 'suggest' ? 'auto' : 'suggest';
   }
 
@@ -174,11 +164,10 @@ export class RoutingService {
     if (entry.effectiveFrom !== null && entry.effectiveTo !== null && entry.effectiveTo < entry.effectiveFrom)
       throw invalid('effectiveTo must not be before effectiveFrom');
     if (entry.categoryId !== null) {
-      const category = await db('categories').select('active').where({ id: entry.categoryId }).first<{ active: boolean } | undefined>();
+      const category = await findCategoryById(db, entry.categoryId);
       if (!category?.active) throw invalid(`category ${entry.categoryId} does not exist or is inactive`);
     }
-    if (entry.regionId !== null && !(await db('regions').select('id').where({ id: entry.regionId }).first()))
-      throw invalid(`region ${entry.regionId} does not exist`);
+    if (entry.regionId !== null && !(await findRegionById(db, entry.regionId))) throw invalid(`region ${entry.regionId} does not exist`);
     if (entry.assistDepartmentIds.includes(entry.leadDepartmentId)) throw invalid('the lead department cannot also assist');
     const ids = [...new Set([entry.leadDepartmentId, ...entry.assistDepartmentIds])];
     const departments = await findDepartmentsByIds(db, ids);
@@ -204,36 +193,8 @@ export class RoutingService {
    */
   async returnStats(query: { from: Date; to: Date; groupBy: 'department' | 'entry' }) {
     const key = query.groupBy === 'department' ? 'departmentId' : 'catalogEntryId';
-    const { rows } = await this.db.raw<{
-      rows: Array<{ key: number; routed: number; returned: number; upheld: number; rejected: number }>;
-    }>(
-      `with routed as (
-         select (e.data->>:key)::bigint as key, count(*)::int as n from ticket_events e
-         where (e.type in ('dispatch', 'transfer') or (e.type = 'review_return' and e.data->>'decision' = 'uphold')) and e.created_at >= :from and e.created_at < :to and e.data->>:key is not null
-         group by 1),
-       returned as (
-         select (e.data->>:key)::bigint as key, count(*)::int as n from ticket_events e
-         where e.type = 'return' and e.created_at >= :from and e.created_at < :to and e.data->>:key is not null
-         group by 1),
-       reviewed as (
-         select (e.data->>:reviewKey)::bigint as key,
-                count(*) filter (where e.data->>'decision' = 'uphold')::int as upheld,
-                count(*) filter (where e.data->>'decision' = 'reject')::int as rejected
-         from ticket_events e
-         where e.type = 'review_return' and e.created_at >= :from and e.created_at < :to and e.data->>:reviewKey is not null
-         group by 1)
-       select k.key, coalesce(r.n, 0) as routed, coalesce(t.n, 0) as returned, coalesce(v.upheld, 0) as upheld, coalesce(v.rejected, 0) as rejected
-       from (select key from routed union select key from returned union select key from reviewed) k
-       left join routed r on r.key = k.key left join returned t on t.key = k.key left join reviewed v on v.key = k.key
-       where k.key is not null
-       order by returned desc, k.key`,
-      {
-        key,
-        reviewKey: query.groupBy === 'department' ? 'returnedByDepartmentId' : 'returnedCatalogEntryId',
-        from: query.from,
-        to: query.to,
-      },
-    );
+    const reviewKey = query.groupBy === 'department' ? 'returnedByDepartmentId' : 'returnedCatalogEntryId';
+    const rows = await repo.returnCounts(this.db, { key, reviewKey, from: query.from, to: query.to });
     const names =
       query.groupBy === 'department'
         ? new Map(

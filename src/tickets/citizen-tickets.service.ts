@@ -1,6 +1,6 @@
 import type { Db } from '../db/db';
 import { notFound } from '../shared/errors';
-import { ticketStatusLabels, type TicketStatus } from './ticket.types';
+import { ticketStatusLabels } from './ticket.types';
 import * as repo from './tickets.repository';
 
 /**
@@ -27,15 +27,8 @@ export class CitizenTicketsService {
   constructor(private readonly db: Db) {}
 
   async list(contactId: number) {
-    const rows = await this.db('tickets as t')
-      .where('t.contact_id', contactId)
-      .orWhereExists(
-        this.db('ticket_requesters as r').select(this.db.raw('1')).whereRaw('r.ticket_id = t.id').where('r.contact_id', contactId),
-      )
-      .select('t.id', 't.number', 't.status', 't.title', 't.created_at', 't.updated_at')
-      .orderBy('t.id', 'desc')
-      .limit(100);
-    return rows.map((t: { id: number; number: string; status: TicketStatus; title: string; created_at: Date; updated_at: Date }) => ({
+    const rows = await repo.listTicketsOfContact(this.db, contactId, 100);
+    return rows.map((t) => ({
       id: t.id,
       number: t.number,
       status: t.status,

@@ -664,3 +664,17 @@ export async function refreshCachedDeadlines(trx: Queryable, ticketIds: readonly
     [[...ticketIds]],
   );
 }
+
+/** A citizen's tickets, as the requester or as one merged in (ticket_requesters), newest first. */
+export function listTicketsOfContact(
+  db: Queryable,
+  contactId: number,
+  limit: number,
+): Promise<Array<{ id: number; number: string; status: TicketStatus; title: string; created_at: Date; updated_at: Date }>> {
+  return db('tickets as t')
+    .where('t.contact_id', contactId)
+    .orWhereExists(db('ticket_requesters as r').select(db.raw('1')).whereRaw('r.ticket_id = t.id').where('r.contact_id', contactId))
+    .select('t.id', 't.number', 't.status', 't.title', 't.created_at', 't.updated_at')
+    .orderBy('t.id', 'desc')
+    .limit(limit);
+}

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db';
+import type { Queryable, Tx } from '../db/db';
 import type { LocalTextClassifier } from './local-model/text-classifier';
 
 export interface StoredModel {
@@ -63,4 +63,15 @@ export async function storeAndActivate(
       .returning<Array<{ version: number }>>('version');
     return row!.version;
   });
+}
+
+/** One process at a time trains into this slot; the others wait for its model. */
+export async function lockModelSlot(trx: Tx, slot: string): Promise<void> {
+  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [slot]);
+}
+
+/** The slot if it is free now; false when another process is training. */
+export async function tryLockModelSlot(trx: Tx, slot: string): Promise<boolean> {
+  const { rows } = await trx.raw<{ rows: Array<{ ok: boolean }> }>('select pg_try_advisory_xact_lock(hashtext(?)) as ok', [slot]);
+  return rows[0]?.ok === true;
 }

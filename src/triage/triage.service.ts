@@ -14,6 +14,7 @@ import { defaultTrainingSet } from './default-training-set';
 import { cosine, type SparseVector } from './local-model/features';
 import { LocalTextClassifier } from './local-model/text-classifier';
 import { countLabelsSince, listLabels } from './labels.repository';
+import { activeReferences, usualDepartmentOf } from './triage.repository';
 import { trainAndStore } from './model-training';
 import { llmAnswerSchema, type LlmClassifier } from './llm';
 import type { LlmGuard } from './llm-guard';
@@ -65,7 +66,7 @@ export class TriageService {
     }
     // A fresh database: the first process to get here trains the built-in model; the others wait and load it.
     return this.db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['classifier:default-model']);
+      await models.lockModelSlot(trx, 'classifier:default-model');
       const raced = await models.findActiveModel(trx);
       if (raced) {
         this.active = { version: raced.version, classifier: LocalTextClassifier.deserialize(raced.model) };
@@ -104,10 +105,7 @@ export class TriageService {
     const stored = await models.findActiveModel(this.db);
     if (!stored || (await countLabelsSince(this.db, stored.createdAt)) < minLabels) return undefined;
     return this.db.transaction(async (trx) => {
-      const locked = await trx.raw<{ rows: Array<{ ok: boolean }> }>('select pg_try_advisory_xact_lock(hashtext(?)) as ok', [
-        'classifier:retrain',
-      ]);
-      if (!locked.rows[0]?.ok) return undefined;
+      if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) return undefined;
       const current = await models.findActiveModel(trx);
       if (!current || current.version !== stored.version) return undefined;
       const labels = await listLabels(trx, 50_000);
@@ -190,21 +188,7 @@ export class TriageService {
   private async usualDepartment(categoryId: number): Promise<TicketClassification['department']> {
     const cached = this.usualDepartments.get(categoryId);
     if (cached && cached.until > Date.now()) return cached.department;
-    const { rows } = await this.db.raw<{ rows: Array<{ id: number; name: string; share: number }> }>(
-      `with recent as (
-         select led.lead_department_id from categories c
-         cross join lateral (
-           select t.id, t.lead_department_id from tickets t
-           where t.category_id = c.id and t.lead_department_id is not null and t.created_at > now() - interval '180 days'
-           order by t.id desc limit 2000) led
-         where c.id = :categoryId or c.parent_id = :categoryId
-         order by led.id desc limit 2000)
-       select d.id, d.name, count(*)::float / (select count(*) from recent) as share
-       from recent r join departments d on d.id = r.lead_department_id
-       group by d.id, d.name order by count(*) desc, d.id limit 1`,
-      { categoryId },
-    );
-    const row = rows[0];
+    const row = await usualDepartmentOf(this.db, categoryId);
     const department = row ? { id: row.id, name: row.name, confidence: Math.round(row.share * 1000) / 1000 } : null;
     // No history yet is cheap to ask again (an empty index range), and the first tickets soon make one.
     if (department) this.usualDepartments.set(categoryId, { until: Date.now() + referenceCacheMs, department });
@@ -345,10 +329,7 @@ export class TriageService {
 
   private async referenceData() {
     if (this.references && this.references.until > Date.now()) return this.references;
-    const [categories, regions] = await Promise.all([
-      this.db('categories').select('id', 'code', 'name', 'description').where({ active: true }),
-      this.db('regions').select('id', 'name', 'level'),
-    ]);
+    const { categories, regions } = await activeReferences(this.db);
     this.references = {
       until: Date.now() + referenceCacheMs,
       categories: new Map(

@@ -68,32 +68,6 @@ function moduleImports(): Map<string, Map<string, string>> {
   return edges;
 }
 
-/**
- * What the renovation (issue 21) has still to untie. An entry here that is fixed fails the test
- * too, so the list only shrinks; it is empty when the renovation is done.
- */
-const stillToUntie: Record<string, readonly string[]> = {
-  queries: [
-    'src/notify/notify.service.ts: raw SQL',
-    'src/notify/notify.service.ts: builds a query',
-    'src/routing/chat-actions.service.ts: builds a query',
-    'src/routing/routing.service.ts: builds a query',
-    'src/sla/sla-config.service.ts: raw SQL',
-    'src/sla/sla-config.service.ts: builds a query',
-    'src/tickets/citizen-tickets.service.ts: raw SQL',
-    'src/tickets/citizen-tickets.service.ts: builds a query',
-    'src/triage/triage.service.ts: raw SQL',
-    'src/triage/triage.service.ts: builds a query',
-  ],
-  long: ['src/notify/notify.service.ts: 457', 'src/sla/sla-config.service.ts: 488'],
-};
-
-function pending(found: readonly string[], kind: string): string[] {
-  const known = new Set(stillToUntie[kind] ?? []);
-  const untied = [...known].filter((entry) => !found.includes(entry)).map((entry) => `fixed, remove from stillToUntie.${kind}: ${entry}`);
-  return [...found.filter((entry) => !known.has(entry)), ...untied];
-}
-
 describe('architecture', () => {
   const edges = moduleImports();
 
@@ -109,7 +83,7 @@ describe('architecture', () => {
         if (floorOf.get(to)! > floorOf.get(from)!) upward.push(`${from} → ${to} (${file})`);
       }
     }
-    expect(pending(upward, 'upward')).toEqual([]);
+    expect(upward).toEqual([]);
   });
 
   it('has no circle between modules', () => {
@@ -139,7 +113,7 @@ describe('architecture', () => {
       }
     };
     for (const module of floorOf.keys()) if (!index.has(module)) visit(module);
-    expect(pending(circles, 'circles')).toEqual([]);
+    expect(circles).toEqual([]);
   });
 
   it('keeps queries out of services: no knex, no raw SQL in *.service.ts', () => {
@@ -152,7 +126,7 @@ describe('architecture', () => {
         if (/\b(?:trx|db|this\.db|knex)\s*\(\s*'[a-z_]+(?: as \w+)?'\s*\)/.test(s.text)) found.push('builds a query');
         return found.map((what) => `${path.relative(root, s.file)}: ${what}`);
       });
-    expect(pending(offenders, 'queries')).toEqual([]);
+    expect(offenders).toEqual([]);
   });
 
   it('lets only src/tickets write the tickets table', () => {
@@ -163,7 +137,7 @@ describe('architecture', () => {
     const offenders = sources
       .filter((s) => s.module !== 'tickets' && writes.some((pattern) => pattern.test(s.text)))
       .map((s) => path.relative(root, s.file));
-    expect(pending(offenders, 'ticketWriters')).toEqual([]);
+    expect(offenders).toEqual([]);
   });
 
   it('keeps every service file under 400 lines', () => {
@@ -172,6 +146,6 @@ describe('architecture', () => {
       .map((s) => ({ file: path.relative(root, s.file), lines: s.text.split('\n').length }))
       .filter((s) => s.lines >= 400)
       .map((s) => `${s.file}: ${s.lines}`);
-    expect(pending(long, 'long')).toEqual([]);
+    expect(long).toEqual([]);
   });
 });

@@ -1,0 +1,27 @@
+import { inboundKind, namedNumber, queriedNumber } from '../../src/intake/inbound-kind';
+
+const sms = (text: string, media: unknown[] = []) => ({ channel: 'sms', text, media });
+
+describe('what an inbound message is', () => {
+  it('when a citizen writes 退订 or STOP, then it is an opt-out, before anything else', () => {
+    expect(inboundKind(sms('退订'), { mayAnswerSurvey: true })).toBe('opt_out');
+    expect(inboundKind(sms(' STOP '), { mayAnswerSurvey: false })).toBe('opt_out');
+  });
+
+  it('when a citizen with a survey open writes, then it may be the answer; not by phone, not when empty', () => {
+    expect(inboundKind(sms('1'), { mayAnswerSurvey: true })).toBe('survey_answer');
+    expect(inboundKind({ channel: 'phone', text: '1', media: [] }, { mayAnswerSurvey: true })).toBe('thread');
+    expect(inboundKind(sms('', [{}]), { mayAnswerSurvey: true })).toBe('thread');
+  });
+
+  it('when a citizen asks 查询 with a ticket number, then it is a status query', () => {
+    expect(inboundKind(sms('查询 20261204-00012'), { mayAnswerSurvey: false })).toBe('status_query');
+    expect(queriedNumber('cx：20261204-00012')).toBe('20261204-00012');
+  });
+
+  it('when nothing came, then it is empty; anything else continues or opens a ticket', () => {
+    expect(inboundKind(sms('  '), { mayAnswerSurvey: false })).toBe('empty');
+    expect(inboundKind(sms('工单20261204-00012还没人来修'), { mayAnswerSurvey: false })).toBe('thread');
+    expect(namedNumber('工单20261204-00012还没人来修')).toBe('20261204-00012');
+  });
+});
