@@ -163,13 +163,14 @@ function safeJson(text: string): unknown {
 class SlackChatApi implements ChatApi {
   constructor(private readonly app: App) {}
 
-  async postCard(channel: string, card: TicketCard): Promise<{ ts: string }> {
+  /** A card is one Slack message: posted the first time, then edited in place (chat.update) by its ts. */
+  async showCard(channel: string, card: TicketCard, shownAs?: string): Promise<{ ts: string }> {
+    if (shownAs !== undefined) {
+      await call(() => this.app.client.chat.update({ channel, ts: shownAs, ...ticketCardMessage(card) }));
+      return { ts: shownAs };
+    }
     const result = await call(() => this.app.client.chat.postMessage({ channel, ...ticketCardMessage(card) }));
     return { ts: String(result.ts) };
-  }
-
-  async updateCard(channel: string, ts: string, card: TicketCard): Promise<void> {
-    await call(() => this.app.client.chat.update({ channel, ts, ...ticketCardMessage(card) }));
   }
 
   async postAlert(channel: string, text: string, card?: TicketCard): Promise<{ ts: string }> {

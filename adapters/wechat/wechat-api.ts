@@ -30,7 +30,28 @@ export class WeChatHttpApi implements WeChatApi {
     return { openid: body.openid };
   }
 
-  async sendSubscribeMessage(message: {
+  /** The status template's fields: 工单号 (character_string1), 状态 (phrase2), 说明 (thing3, 20 characters at most). */
+  sendStatusNotice(notice: {
+    openid: string;
+    templateId: string;
+    ticketId: number | undefined;
+    number: string;
+    statusLabel: string;
+    text: string;
+  }): Promise<{ msgid: string | null }> {
+    return this.sendSubscribeMessage({
+      openid: notice.openid,
+      templateId: notice.templateId,
+      page: `pages/ticket/detail?id=${notice.ticketId ?? ''}`,
+      data: {
+        character_string1: { value: notice.number },
+        phrase2: { value: notice.statusLabel },
+        thing3: { value: [...notice.text.replace('【12345】', '')].slice(0, 20).join('') },
+      },
+    });
+  }
+
+  private async sendSubscribeMessage(message: {
     openid: string;
     templateId: string;
     page: string;
