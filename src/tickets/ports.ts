@@ -29,8 +29,8 @@ export interface TransitionHook {
   beforeWrite?(work: Work, transition: TicketTransition): Promise<TicketPatch | void>;
   /** After the ticket row and its event are written, in the same transaction. */
   afterWrite?(work: Work, transition: TicketTransition): Promise<void>;
-  /** New tickets (by id), in the transaction that wrote them. */
-  created?(work: Work, ticketIds: readonly number[]): Promise<void>;
+  /** New tickets (by id): what follows them is enqueued once they are written (a batch of creations is one statement; this writes nothing). */
+  created?(work: Pick<Work, 'enqueue'>, ticketIds: readonly number[]): Promise<void>;
 }
 
 /** Where the dispatch catalog sends a ticket (src/routing). */

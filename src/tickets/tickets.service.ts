@@ -42,12 +42,12 @@ export class TicketsService {
    */
   private readonly insert = groupCommit((batch: readonly repo.NewTicket[]) => this.createMany(batch));
 
-  /** New tickets, and what follows from them (their triage jobs), in one unit of work. */
+  /** New tickets in one statement, and what follows from them (their triage jobs) enqueued once it is written. */
   createMany(batch: readonly repo.NewTicket[]): Promise<Array<repo.InsertedTicket | undefined>> {
-    return this.deps.work.run(async (work) => {
-      const inserted = await repo.insertTickets(work.trx, batch);
+    return this.deps.work.runStatement(async (db, enqueue) => {
+      const inserted = await repo.insertTickets(db, batch);
       await this.created(
-        work,
+        { enqueue },
         inserted.flatMap((one) => (one ? [one.ticket.id] : [])),
       );
       return inserted;
@@ -67,7 +67,7 @@ export class TicketsService {
     return created;
   }
 
-  private async created(work: Work, ticketIds: readonly number[]): Promise<void> {
+  private async created(work: Pick<Work, 'enqueue'>, ticketIds: readonly number[]): Promise<void> {
     if (ticketIds.length === 0) return;
     for (const hook of this.deps.hooks) if (hook.created) await hook.created(work, ticketIds);
   }

@@ -104,10 +104,10 @@ describe('configuration', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/configuration.md', () => {
   test('documents every environment variable the configuration reads', () => {
     const source = fs.readFileSync(path.join(__dirname, '../../src/config/config.ts'), 'utf8');
-    const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
+    const readme = fs.readFileSync(path.join(__dirname, '../../docs/configuration.md'), 'utf8');
     const variables = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+): /gm)].map((m) => m[1]!);
     expect(variables.length).toBeGreaterThan(30);
     expect(variables.filter((name) => !readme.includes(`\`${name}\``))).toEqual([]);
