@@ -6,11 +6,21 @@ import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**', 'web/dist/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'coverage/**',
+      'node_modules/**',
+      'web/dist/**',
+      'web/src/api/schema.d.ts',
+      'test-results/**',
+      'playwright-report/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { 'import-x': importX },
     settings: { 'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.js'] })] },
     rules: {
@@ -36,6 +46,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The console: TypeScript knows the browser's globals (web/tsconfig.json).
+    files: ['web/**/*.ts', 'web/**/*.tsx'],
+    rules: { 'no-undef': 'off' },
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.ts'],

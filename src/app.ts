@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
@@ -309,31 +311,24 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         throw new AppError('NOT_READY', 'the mini-program channel is not configured (WECHAT_APPID, WECHAT_SECRET)');
       });
 
-  const openApi = new OpenAPIRegistry();
-  openApi.registerComponent('securitySchemes', 'bearerAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A session token from /api/v1/auth/login, or an API key',
-  });
-  openApi.registerComponent('securitySchemes', 'citizenAuth', {
-    type: 'http',
-    scheme: 'bearer',
-    description: 'A citizen session from /api/mp/v1/login',
-  });
-  documentChannels(openApi);
-  const api = new ApiRouter(openApi, '/api/v1', config.exposure.validateResponses);
-  registerAuthRoutes(api, auth);
-  registerOrgRoutes(api, org);
-  registerTaxonomyRoutes(api, taxonomy);
-  registerTicketRoutes(api, tickets);
-  registerRoutingRoutes(api, routing);
-  registerNotifyRoutes(api, notify);
-  registerSlaRoutes(api, { config: slaConfig, clocks, reports: slaReports, tickets });
-  registerInboxRoutes(api, db);
-  registerCallbackRoutes(api, callbacks, kpis);
-  registerProxyRoutes(api, proxy);
-  registerCallRoutes(api, calls);
-  registerConversationRoutes(api, conversations);
+  const { api, openApi } = buildApi(
+    {
+      auth,
+      org,
+      taxonomy,
+      tickets,
+      routing,
+      notify,
+      sla: { config: slaConfig, clocks, reports: slaReports, tickets },
+      db,
+      callbacks,
+      kpis,
+      proxy,
+      calls,
+      conversations,
+    },
+    config.exposure.validateResponses,
+  );
 
   const metrics = createMetrics({
     jobs: () => ({ ...queue.stats() }),
@@ -343,6 +338,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     triageDecisions: () => countTriageDecisions(db),
   });
   const http = createHttpApp({
+    publicUrl: config.http.publicUrl,
+    consoleDir: builtConsole(),
     logger,
     auth,
     bodyLimitBytes: config.http.bodyLimitBytes,
@@ -436,4 +433,64 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       return stopping;
     },
   };
+}
+
+/** web/dist beside the package (from src/ in tests, from dist/src/ when built), if the console was built. */
+function builtConsole(): string | undefined {
+  for (const root of [path.resolve(__dirname, '..'), path.resolve(__dirname, '../..')]) {
+    const dir = path.join(root, 'web', 'dist');
+    if (fs.existsSync(path.join(dir, 'index.html'))) return dir;
+  }
+  return undefined;
+}
+
+/** What the staff API's routes are built on. */
+export interface ApiServices {
+  auth: AuthService;
+  org: OrgService;
+  taxonomy: TaxonomyService;
+  tickets: TicketsService;
+  routing: RoutingService;
+  notify: NotifyService;
+  sla: Parameters<typeof registerSlaRoutes>[1];
+  db: Db;
+  callbacks: CallbacksService;
+  kpis: KpiService;
+  proxy: Parameters<typeof registerProxyRoutes>[1];
+  calls: CallsService;
+  conversations: ConversationsService;
+}
+
+/**
+ * The staff API (`/api/v1`) and the OpenAPI document that describes it and the channels, from one
+ * set of schemas. Registering reads no service: `npm run openapi` builds the document from stubs.
+ */
+export function buildApi(services: ApiServices, validateResponses: boolean): { api: ApiRouter; openApi: OpenAPIRegistry } {
+  const { auth, org, taxonomy, tickets, routing, notify, db, callbacks, kpis, proxy, calls, conversations } = services;
+  const openApi = new OpenAPIRegistry();
+  openApi.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A session token from /api/v1/auth/login, or an API key',
+  });
+  openApi.registerComponent('securitySchemes', 'citizenAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A citizen session from /api/mp/v1/login',
+  });
+  documentChannels(openApi);
+  const api = new ApiRouter(openApi, '/api/v1', validateResponses);
+  registerAuthRoutes(api, auth);
+  registerOrgRoutes(api, org);
+  registerTaxonomyRoutes(api, taxonomy);
+  registerTicketRoutes(api, tickets);
+  registerRoutingRoutes(api, routing);
+  registerNotifyRoutes(api, notify);
+  registerSlaRoutes(api, services.sla);
+  registerInboxRoutes(api, db);
+  registerCallbackRoutes(api, callbacks, kpis);
+  registerProxyRoutes(api, proxy);
+  registerCallRoutes(api, calls);
+  registerConversationRoutes(api, conversations);
+  return { api, openApi };
 }

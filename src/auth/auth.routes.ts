@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bearerSecret } from '../http/http-app';
+import { bearerSecret, sessionCookie, sessionCookieOf } from '../http/http-app';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { AppError } from '../shared/errors';
 import type { AuthService } from './auth.service';
@@ -63,11 +63,28 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     tag: 'auth',
     summary: 'Sign in with username and password',
     access: 'public',
-    body: z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }),
-    response: z.object({ token: z.string(), expiresAt: instant, user: userSchema }),
+    body: z.strictObject({
+      username: z.string().trim().min(1).max(64),
+      password: z.string().min(1).max(200),
+      /** `cookie`: the staff console's session, in an HttpOnly, SameSite=Strict cookie (no token in the answer). */
+      session: z.enum(['token', 'cookie']).default('token'),
+    }),
+    response: z.object({ token: z.string().optional(), expiresAt: instant, user: userSchema }),
     description:
-      'After repeated failures an account waits longer between attempts, and an account and address pair is locked for a while: 429 with Retry-After.',
-    handler: ({ body, req }) => auth.login(body.username, body.password, req.ip ?? 'unknown'),
+      'After repeated failures an account waits longer between attempts, and an account and address pair is locked for a while: 429 with Retry-After. ' +
+      'With `session: cookie` the session is set as an HttpOnly, SameSite=Strict cookie (Secure behind HTTPS) and the answer carries no token; writes with it must come from the hub’s own pages.',
+    handler: async ({ body, req, res }) => {
+      const signedIn = await auth.login(body.username, body.password, req.ip ?? 'unknown');
+      if (body.session === 'token') return signedIn;
+      res.cookie(sessionCookie, signedIn.token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.secure,
+        path: '/',
+        expires: signedIn.expiresAt,
+      });
+      return { expiresAt: signedIn.expiresAt, user: signedIn.user };
+    },
   });
 
   api.route({
@@ -76,9 +93,10 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     tag: 'auth',
     summary: 'End this session',
     access: 'staff',
-    handler: async ({ actor, req }) => {
+    handler: async ({ actor, req, res }) => {
       if (actor.via !== 'session') throw new AppError('VALIDATION_FAILED', 'API keys are revoked by an admin, not logged out');
-      await auth.logout(bearerSecret(req.headers.authorization)!);
+      await auth.logout((bearerSecret(req.headers.authorization) ?? sessionCookieOf(req.headers.cookie))!);
+      res.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
       return undefined;
     },
   });

@@ -14,6 +14,8 @@ export function toAppError(error: unknown): AppError {
   // Anything else the body parser refuses (a body that does not inflate as its Content-Encoding
   // says, a cut-off stream) is the caller's fault: a 4xx, never a stack trace in the log.
   const status = (error as { status?: unknown })?.status;
+  // A file the console's static files do not have.
+  if (status === 404) return new AppError('NOT_FOUND', 'not found');
   if (typeof status === 'number' && status >= 400 && status < 500 && (error as { expose?: unknown }).expose === true) {
     return new AppError('VALIDATION_FAILED', 'the request body could not be read (check Content-Encoding and Content-Length)');
   }

@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { BlockList, isIPv6 } from 'node:net';
+import path from 'node:path';
 import { OpenApiGeneratorV31, type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -15,6 +16,10 @@ export interface HttpAppDeps {
   /** Who a bearer token or API key belongs to (undefined: invalid, expired or revoked). */
   auth: { authenticate(secret: string): Promise<UserActor | undefined> };
   bodyLimitBytes: number;
+  /** The hub's public URL: the origin its own pages are served from. */
+  publicUrl: string;
+  /** The built staff console (web/dist), served at `/` when it is there. */
+  consoleDir?: string;
   exposure: Config['exposure'];
   openApi: OpenAPIRegistry;
   metrics: { registry: { contentType: string; metrics(): Promise<string> }; middleware: RequestHandler };
@@ -51,17 +56,9 @@ export function createHttpApp(deps: HttpAppDeps): Express {
     res.send(await deps.metrics.registry.metrics());
   });
 
-  const document = new OpenApiGeneratorV31(deps.openApi.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'hotline-hub API',
-      version: '1',
-      description:
-        '12345 hotline hub: tickets, lifecycle actions, regions, departments, taxonomy and users. Errors are `{error: {code, message, details}}`.',
-    },
-    servers: [{ url: '/' }],
-  });
-  const docsAccess = deps.exposure.apiDocsPublic ? [] : [authenticate(deps.auth), requireStaff];
+  const document = openApiDocument(deps.openApi);
+  const publicOrigin = new URL(deps.publicUrl).origin;
+  const docsAccess = deps.exposure.apiDocsPublic ? [] : [authenticate(deps.auth, publicOrigin), requireStaff];
   app.get('/api/openapi.json', ...docsAccess, (_req, res) => {
     res.json(document);
   });
@@ -69,7 +66,15 @@ export function createHttpApp(deps: HttpAppDeps): Express {
 
   app.use('/webhooks', deps.webhooks);
   app.use('/api/mp/v1', deps.citizenApi);
-  app.use('/api/v1', requireJsonBody, express.json({ limit: deps.bodyLimitBytes, strict: true }), authenticate(deps.auth), deps.api);
+  app.use(
+    '/api/v1',
+    requireJsonBody,
+    express.json({ limit: deps.bodyLimitBytes, strict: true }),
+    authenticate(deps.auth, publicOrigin),
+    deps.api,
+  );
+
+  if (deps.consoleDir) app.use(serveConsole(deps.consoleDir));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));
@@ -120,14 +125,24 @@ const requireJsonBody: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** Resolves the caller from a bearer token or X-Api-Key; a credential that is given but wrong is a 401 even on public routes. */
-function authenticate(auth: HttpAppDeps['auth']): RequestHandler {
+/**
+ * Resolves the caller from a bearer token or X-Api-Key, or (the staff console) the session cookie; a
+ * credential that is given but wrong is a 401 even on public routes. A write authenticated by the
+ * cookie alone must come from the hub's own pages: its Origin (or Referer) is the hub's, or it is
+ * refused (CSRF). SameSite=Strict already keeps other sites' requests from carrying the cookie; this
+ * is the second lock.
+ */
+function authenticate(auth: HttpAppDeps['auth'], publicOrigin: string): RequestHandler {
   return async (req, _res, next) => {
     const apiKeyHeader = req.headers['x-api-key'];
-    const secret = bearerSecret(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined);
-    if (secret === undefined) {
-      if (req.headers.authorization !== undefined) return next(new AppError('UNAUTHENTICATED', 'use Authorization: Bearer <token>'));
-      return next();
+    const header = bearerSecret(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined);
+    if (header === undefined && req.headers.authorization !== undefined)
+      return next(new AppError('UNAUTHENTICATED', 'use Authorization: Bearer <token>'));
+    const cookie = header === undefined ? sessionCookieOf(req.headers.cookie) : undefined;
+    const secret = header ?? cookie;
+    if (secret === undefined) return next();
+    if (cookie !== undefined && !safeMethods.has(req.method) && !sameOrigin(req, publicOrigin)) {
+      return next(new AppError('FORBIDDEN', 'a write with the session cookie must come from the hub’s own pages (Origin check)'));
     }
     const actor = await auth.authenticate(secret);
     if (!actor) return next(new AppError('UNAUTHENTICATED', 'the token or API key is invalid, expired or revoked'));
@@ -135,6 +150,35 @@ function authenticate(auth: HttpAppDeps['auth']): RequestHandler {
     req.actor = { ...actor, address: req.ip };
     next();
   };
+}
+
+const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The browser's session cookie: HttpOnly, SameSite=Strict, Secure behind HTTPS. */
+export const sessionCookie = 'hh_session';
+
+export function sessionCookieOf(header: string | undefined): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === sessionCookie && value.length > 0) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+/** Whether the request says it comes from the hub itself: its public URL, or the host it was sent to. */
+function sameOrigin(req: express.Request, publicOrigin: string): boolean {
+  const stated = req.headers.origin ?? originOf(req.headers.referer);
+  if (!stated) return false;
+  return stated === publicOrigin || stated === `${req.protocol}://${req.headers.host ?? ''}`;
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 const requireStaff: RequestHandler = (req, _res, next) => {
@@ -196,4 +240,33 @@ function metricsAccess(exposure: Config['exposure']): RequestHandler {
 export function bearerSecret(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/**
+ * The staff console: its hashed assets cached for a year (a new build has new names), index.html
+ * never cached, and every other page path answered with index.html (the console routes on the client).
+ */
+function serveConsole(dir: string): express.Router {
+  const router = express.Router();
+  router.use('/assets', express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: false }));
+  router.use(express.static(dir, { index: false, maxAge: 0 }));
+  router.get(/^\/(?!api\/|webhooks\/|assets\/|metrics$|healthz$|readyz$).*/, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(path.join(dir, 'index.html'));
+  });
+  return router;
+}
+
+/** The OpenAPI 3.1 document of the staff API and the channels (also built from stubs by `npm run openapi`). */
+export function openApiDocument(registry: OpenAPIRegistry) {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'hotline-hub API',
+      version: '1',
+      description:
+        '12345 hotline hub: tickets, lifecycle actions, regions, departments, taxonomy and users. Errors are `{error: {code, message, details}}`.',
+    },
+    servers: [{ url: '/' }],
+  });
 }

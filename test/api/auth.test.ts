@@ -36,6 +36,33 @@ describe('authentication', () => {
     expect((await t.http.get('/api/v1/tickets').set('Authorization', auth)).status).toBe(401);
   });
 
+  test('when the console signs in with a cookie, then it is HttpOnly and SameSite=Strict, reads work, writes need the hub’s Origin, and sign-out ends it', async () => {
+    const login = await t.http.post('/api/v1/auth/login').send({ username: 'operator', password: 'operator-12345', session: 'cookie' });
+    expect(login.status).toBe(200);
+    expect(login.body.token).toBeUndefined();
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/^hh_session=hht_[^;]+;/);
+    expect(setCookie).toMatch(/HttpOnly/);
+    expect(setCookie).toMatch(/SameSite=Strict/);
+    const cookie = setCookie.split(';')[0]!;
+    expect((await t.http.get('/api/v1/auth/me').set('Cookie', cookie)).body).toMatchObject({ username: 'operator', via: 'session' });
+
+    const call = { channel: 'phone', requestType: 'complaint', urgency: 'normal', description: '小区门口路灯不亮了' };
+    const before = Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n);
+    // A cross-site write (another Origin, or none) is refused and changes nothing; the hub's own is served.
+    const crossSite = await t.http.post('/api/v1/tickets').set('Cookie', cookie).set('Origin', 'https://evil.example').send(call);
+    expect(crossSite.status).toBe(403);
+    expect((await t.http.post('/api/v1/tickets').set('Cookie', cookie).send(call)).status).toBe(403);
+    expect(Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n)).toBe(before);
+    const own = await t.http.post('/api/v1/tickets').set('Cookie', cookie).set('Origin', t.hub.config.http.publicUrl).send(call);
+    expect(own.status).toBe(201);
+
+    const logout = await t.http.post('/api/v1/auth/logout').set('Cookie', cookie).set('Origin', t.hub.config.http.publicUrl);
+    expect(logout.status).toBe(204);
+    expect(String(logout.headers['set-cookie'])).toMatch(/hh_session=;/);
+    expect((await t.http.get('/api/v1/auth/me').set('Cookie', cookie)).status).toBe(401);
+  });
+
   test('when an admin deactivates a user or changes the password, then the user’s sessions end', async () => {
     const admin = await t.as('admin');
     const created = await admin.post('/api/v1/users', {

@@ -1,0 +1,45 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { Frame } from './Frame';
+import { Seat } from './pages/Seat';
+import { SignIn } from './pages/SignIn';
+import { Ticket } from './pages/Ticket';
+import { Tickets } from './pages/Tickets';
+import { startPage, useMe } from './session';
+
+dayjs.locale('zh-cn');
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+
+function Home() {
+  const { me } = useMe();
+  if (me === undefined) return null;
+  return <Navigate to={me ? startPage(me) : '/login'} replace />;
+}
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <ConfigProvider locale={zhCN}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<SignIn />} />
+              <Route element={<Frame />}>
+                <Route path="/" element={<Home />} />
+                <Route path="/seat" element={<Seat />} />
+                <Route path="/tickets" element={<Tickets />} />
+                <Route path="/tickets/:id" element={<Ticket />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  </StrictMode>,
+);
