@@ -2,6 +2,8 @@
 module.exports = {
   testEnvironment: '<rootDir>/test/support/node-environment.ts',
   roots: ['<rootDir>/test'],
+  // The browser tests are Playwright's (npm run test:browser).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Layout, Menu, Space, Typography } from 'antd';
-import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, type Me } from './api/client';
 import { useMe } from './session';
 
@@ -9,8 +9,8 @@ const centerRoles = new Set(['operator', 'proxy_seat', 'supervisor', 'director',
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
 function menuOf(me: Me) {
   return [
-    ...(me.role === 'operator' || me.role === 'proxy_seat' ? [{ key: '/seat', label: <Link to="/seat">受理工作台</Link> }] : []),
-    { key: '/tickets', label: <Link to="/tickets">{centerRoles.has(me.role) ? '工单' : '本部门工单'}</Link> },
+    ...(me.role === 'operator' || me.role === 'proxy_seat' ? [{ key: '/seat', label: '受理工作台' }] : []),
+    { key: '/tickets', label: centerRoles.has(me.role) ? '工单' : '本部门工单' },
   ];
 }
 
@@ -36,10 +36,17 @@ export function Frame() {
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           12345 热线工作台
         </Typography.Text>
-        <Menu theme="dark" mode="horizontal" selectedKeys={[selected]} items={menuOf(me)} style={{ flex: 1, minWidth: 0 }} />
+        <Menu
+          theme="dark"
+          mode="horizontal"
+          selectedKeys={[selected]}
+          items={menuOf(me)}
+          onClick={({ key }) => navigate(key)}
+          style={{ flex: 1, minWidth: 0 }}
+        />
         <Space>
           <Typography.Text style={{ color: '#fff' }}>
-            {me.displayName}（{me.roleLabel}）
+            {me.displayName.includes(me.roleLabel) ? me.displayName : `${me.displayName}（${me.roleLabel}）`}
           </Typography.Text>
           <Button onClick={signOut}>退出登录</Button>
         </Space>

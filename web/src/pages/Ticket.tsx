@@ -3,7 +3,7 @@ import { Alert, Card, Descriptions, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
-import { requestTypeLabels, urgencyLabels } from '../labels';
+import { eventLabels, requestTypeLabels, urgencyLabels } from '../labels';
 
 /** One ticket: its header, the caller (masked for department roles by the API), its timeline. */
 export function Ticket() {
@@ -44,7 +44,7 @@ export function Ticket() {
       <Timeline
         items={ticket.timeline.map((event) => ({
           key: event.id,
-          content: `${dayjs(event.at).format('MM-DD HH:mm')} ${event.actor.name ?? ''} ${event.type}${event.reason ? `：${event.reason}` : ''}`,
+          content: `${dayjs(event.at).format('MM-DD HH:mm')} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
         }))}
       />
     </Card>
