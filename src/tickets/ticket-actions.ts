@@ -44,6 +44,21 @@ export type Appliers = { [A in TicketAction]: Applier<A> };
 
 export const actorRole = (actor: Actor): ActorRole => (actor.kind === 'user' ? actor.role : 'system');
 
+/**
+ * What a ticket's own state must be for an action to make sense, beyond its status (the lifecycle
+ * table): the appliers refuse otherwise, with the reason, and the ticket's answer does not offer it.
+ */
+export const applicable: Partial<Record<TicketAction, (ticket: TicketRecord) => boolean>> = {
+  pause_clocks: (t) => !t.clocksPaused,
+  resume_clocks: (t) => t.clocksPaused,
+  answer_supervision: (t) => t.supervisionPending,
+  flag_hard_case: (t) => !t.hardCase,
+  hard_case_rep_onsite: (t) => t.hardCase,
+  hard_case_head_onsite: (t) => t.hardCase,
+  hard_case_answer: (t) => t.hardCase,
+  reply: (t) => !t.supervisionPending,
+};
+
 export interface ActionDeps {
   dispatcher: Dispatcher;
   matters: MatterCatalog;

@@ -2,6 +2,7 @@ import type { Actor } from '../shared/roles';
 import type { ContactRecord } from '../contacts/contacts.repository';
 import { piiLens, type PiiLens } from '../shared/pii';
 import type { TicketListRow } from './tickets.repository';
+import type { TicketAction } from './ticket-lifecycle';
 import {
   requestTypeLabels,
   ticketStatusLabels,
@@ -134,7 +135,10 @@ export function presentDetail(
     })),
   };
 }
-export type TicketDetail = ReturnType<typeof presentDetail>;
+/** A ticket as the API answers it: its view, and what the caller may do on it now. */
+export type TicketDetail = ReturnType<typeof presentDetail> & {
+  allowedActions: Array<{ action: TicketAction; label: string; path: string }>;
+};
 
 /** An event's data as the viewer may see it: free text masked, a citizen's own name hidden from departments. */
 function presentEventData(event: TicketEventRecord, pii: PiiLens): TicketEventRecord['data'] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { TicketAction } from './ticket-lifecycle';
+import { ticketActions, type TicketAction } from './ticket-lifecycle';
 import { channels, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
 import { instant } from '../http/validate';
 
@@ -267,6 +267,8 @@ export const ticketListSchema = z.object({
 
 export const ticketDetailSchema = ticketSummarySchema
   .extend({
+    /** What the caller may do on the ticket now (the lifecycle table: role, department, status); a console renders its buttons from this. */
+    allowedActions: z.array(z.object({ action: z.enum(ticketActions), label: z.string(), path: z.string() })),
     description: z.string(),
     matter: z.string().nullable(),
     routedBy: z.object({ catalogEntryId: z.number().int(), catalogVersion: z.number().int().nullable() }).nullable(),

@@ -9,8 +9,8 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../shared/erro
 import { normalizePhone } from '../shared/phone';
 import { isCenterActor, type Actor, type UserActor } from '../shared/roles';
 import type { MatterCatalog, TicketTransition, TransitionHook } from './ports';
-import { actorRole, type Applier, type Appliers, type Relation } from './ticket-actions';
-import { checkRule, lifecycle, type TicketAction } from './ticket-lifecycle';
+import { actorRole, applicable, type Applier, type Appliers, type Relation } from './ticket-actions';
+import { checkRule, lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import type { TicketRecord } from './ticket.types';
@@ -126,7 +126,7 @@ export class TicketsService {
     if (!inserted) throw await this.invalidReference(input);
     const { ticket, contact, category, region, eventId } = inserted;
     // Answered from what was just written: a new ticket has no assignments, requesters or other events yet.
-    return presentDetail(
+    const detail = presentDetail(
       {
         ...ticket,
         categoryCode: category?.code ?? null,
@@ -159,6 +159,7 @@ export class TicketsService {
       },
       actor,
     );
+    return { ...detail, allowedActions: allowedActions(actor, ticket, { visible: true, isLead: false, isAssist: false }) };
   }
 
   async list(actor: UserActor, query: ListTicketsQuery): Promise<{ items: TicketSummary[]; nextCursor: string | null }> {
@@ -217,7 +218,7 @@ export class TicketsService {
       (await findDepartmentsByIds(this.db, [...new Set(assignments.map((a) => a.departmentId))])).map((d) => [d.id, d.name]),
     );
     const contacts = await this.contactsById([row.contactId, ...requesterLinks.map((r) => r.contactId)]);
-    return presentDetail(
+    const detail = presentDetail(
       row,
       {
         contact: row.contactId === null ? undefined : contacts.get(row.contactId),
@@ -230,6 +231,7 @@ export class TicketsService {
       actor,
       provisional,
     );
+    return { ...detail, allowedActions: allowedActions(actor, row, relation) };
   }
 
   /** Whether the actor may perform the action now (role, department, status): a refusal message, or undefined. */
@@ -354,4 +356,16 @@ function decodeCursor(cursor: string): number {
   const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) throw invalid('invalid cursor');
   return Number(match[1]);
+}
+
+/** The actions the lifecycle table lets this actor take on a ticket in this status, as this department stands to it. */
+function allowedActions(
+  actor: Actor,
+  ticket: TicketRecord,
+  relation: Relation,
+): Array<{ action: TicketAction; label: string; path: string }> {
+  const role = actorRole(actor);
+  return ticketActions
+    .filter((action) => checkRule(action, role, ticket.status, relation).ok && (applicable[action]?.(ticket) ?? true))
+    .map((action) => ({ action, label: lifecycle[action].label, path: action.replace(/_/g, '-') }));
 }

@@ -57,6 +57,23 @@ async function dispatchedToHousing(assist = false) {
 }
 
 describe('ticket lifecycle through HTTP', () => {
+  test('when a ticket is read, then it says which actions this reader may take now: the lifecycle table, by role, department and status', async () => {
+    const ticket = await dispatchedToHousing();
+    const allowed = async (who: AuthedAgent) =>
+      ((await who.get(`/api/v1/tickets/${ticket.id}`)).body.allowedActions as Array<{ action: string }>).map((a) => a.action);
+    expect(await allowed(agent)).toEqual(expect.arrayContaining(['sign_for', 'return', 'note']));
+    expect(await allowed(agent)).not.toContain('dispatch');
+    expect(await allowed(operator)).toEqual(expect.arrayContaining(['transfer', 'urge', 'note']));
+    expect(await allowed(operator)).not.toContain('sign_for');
+    // Each is exactly what the table allows, and names its path.
+    const read = (await agent.get(`/api/v1/tickets/${ticket.id}`)).body;
+    for (const { action, label, path } of read.allowedActions) {
+      expect(lifecycle[action as TicketAction].label).toBe(label);
+      expect(path).toBe(action.replace(/_/g, '-'));
+      expect(lifecycle[action as TicketAction].from).toContain('dispatched');
+    }
+  });
+
   test('when an operator logs a call, then the ticket is new, numbered, and the classifier moves it to 待分拨 with its suggestion', async () => {
     const ticket = await createTicket(operator, { categoryId: ids.category('0102') });
     expect(ticket.number).toMatch(/^\d{8}-\d{5}$/);

@@ -89,6 +89,23 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   await page.getByRole('link', { name: number }).click();
   await expect(page.getByText('138****5678')).toBeVisible();
   await expect(page.getByText('13812345678')).toHaveCount(0);
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // The buttons are what the API allows this agent now: 签收 is one; 派单 is not.
+  await expect(page.getByRole('button', { name: '派单' })).toHaveCount(0);
+  await page.getByRole('button', { name: '签收', exact: true }).click();
+  await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+  await expect(page.getByText('签收：已完成')).toBeVisible();
+  await expect(page.getByText('办理中', { exact: true })).toBeVisible();
+
+  // A reveal asks why, shows the number, and lands on the timeline.
+  await page.getByRole('button', { name: '查看联系方式' }).click();
+  await page.getByLabel('查看事由').fill('需电话联系群众核实路灯位置');
+  await page.getByRole('dialog').getByRole('button', { name: '确定' }).click();
+  await expect(page.getByText(/来电人：.*13812345678/)).toBeVisible();
+  await expect(page.getByText(/查看联系方式：需电话联系群众核实路灯位置/)).toBeVisible();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await shoot(page, 'ticket-agent');
 });
 
 test('a write with the session cookie from another site is refused', async ({ page }) => {

@@ -28,4 +28,7 @@ export const eventLabels: Record<string, string> = {
   seat_reply: '坐席回复',
   merge: '并单',
   merge_received: '并入工单',
+  reveal_contact: '查看联系方式',
+  urge: '催办',
+  supervise: '督办',
 };

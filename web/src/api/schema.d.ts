@@ -16909,6 +16909,12 @@ export interface components {
         };
         TicketDetail: {
             address: string | null;
+            allowedActions: {
+                /** @enum {string} */
+                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
+                label: string;
+                path: string;
+            }[];
             assigneeUserId: number | null;
             assignments: {
                 /** Format: date-time */

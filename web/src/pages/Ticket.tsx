@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import { useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
 import { eventLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { TicketActions } from './TicketActions';
 
 /** One ticket: its header, the caller (masked for department roles by the API), its timeline. */
 export function Ticket() {
@@ -23,6 +24,7 @@ export function Ticket() {
       }
     >
       {created && <Alert type="success" showIcon title={`已受理，工单号 ${created}`} style={{ marginBottom: 16 }} />}
+      <TicketActions ticket={ticket} />
       <Descriptions bordered column={2} size="small">
         <Descriptions.Item label="状态">
           <Tag>{ticket.statusLabel}</Tag>
