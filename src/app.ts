@@ -41,7 +41,8 @@ import { triageHook } from './triage/triage.hook';
 import { ticketNoticesHook } from './notify/ticket-notices.hook';
 import { createMetrics } from './http/metrics';
 import { countByStatus, countTriageDecisions } from './tickets/tickets.repository';
-import { registerCallRoutes } from './intake/calls.routes';
+import { registerCallRoutes, registerCallerRoutes } from './intake/calls.routes';
+import { CallerHistory } from './intake/caller-history.service';
 import { CallsService } from './intake/calls.service';
 import { registerConversationRoutes } from './intake/conversations.routes';
 import { ConversationsService } from './intake/conversations.service';
@@ -491,6 +492,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerCallbackRoutes(api, callbacks, kpis);
   registerProxyRoutes(api, proxy);
   registerCallRoutes(api, calls);
+  registerCallerRoutes(api, new CallerHistory(db));
   registerConversationRoutes(api, conversations);
   return { api, openApi };
 }

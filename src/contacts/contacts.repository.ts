@@ -76,3 +76,8 @@ export async function findContacts(db: Queryable, ids: readonly number[]): Promi
   if (ids.length === 0) return [];
   return db('contacts').select(contactColumns).whereIn('id', ids);
 }
+
+/** The contact of a phone number (normalised, E.164), if the hotline has one. */
+export async function findContactByPhone(db: Queryable, phone: string): Promise<ContactRecord | undefined> {
+  return db('contacts').select(contactColumns).where({ phone }).first<ContactRecord | undefined>();
+}

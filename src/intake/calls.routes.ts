@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
+import type { CallerHistory } from './caller-history.service';
 import type { CallsService } from './calls.service';
+import { ticketStatuses } from '../tickets/ticket.types';
 import { instant } from '../http/validate';
 
 const seats = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
@@ -48,5 +50,49 @@ export function registerCallRoutes(api: ApiRouter, callsService: CallsService): 
     body: z.strictObject({ reached: z.boolean(), note: z.string().trim().min(1).max(1_000) }),
     response: callbackTask,
     handler: ({ actor, params, body }) => callsService.completeCallbackTask(actor, params.id, body),
+  });
+}
+
+const callerTicket = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  title: z.string(),
+  status: z.enum(ticketStatuses),
+  createdAt: instant,
+  closedAt: instant.nullable(),
+  outcome: z.string().nullable(),
+  satisfaction: z.string().nullable(),
+});
+
+/** 来电弹屏: a caller's history by phone number, for the hotline center's roles only. */
+export function registerCallerRoutes(api: ApiRouter, history: CallerHistory): void {
+  api.route({
+    method: 'get',
+    path: '/callers/history',
+    tag: 'seats',
+    summary: 'Who is calling: a caller’s open and past tickets by phone number (来电弹屏)',
+    description:
+      'The contact as the hotline knows it (confidential, anonymous, unsubscribed), open tickets, past ones with the callback survey’s outcome and satisfaction, and the last conversation. Center roles only: the caller is shown in clear.',
+    access: ['operator', 'proxy_seat', 'supervisor', 'director', 'admin'],
+    query: z.strictObject({ phone: z.string().trim().min(3).max(32) }),
+    response: z.object({
+      phone: z.string(),
+      contact: z
+        .object({
+          id: z.number().int(),
+          name: z.string().nullable(),
+          phone: z.string().nullable(),
+          anonymous: z.boolean(),
+          confidential: z.boolean(),
+          smsOptedOut: z.boolean(),
+        })
+        .nullable(),
+      open: z.array(callerTicket),
+      past: z.array(callerTicket),
+      lastConversation: z
+        .object({ id: z.number().int(), channel: z.string(), lastInboundAt: instant.nullable(), lastReplyAt: instant.nullable() })
+        .nullable(),
+    }),
+    handler: ({ query }) => history.lookup(query.phone),
   });
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { eventually, startFakeTwilio } from '../support/fake-twilio';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
 import { hotline, signedPost, twilioAccount, twilioEnv } from '../support/twilio';
+import { createTicket } from '../support/tickets';
 
 let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
 let t: TestHub;
@@ -98,5 +99,25 @@ describe('seats', () => {
     expect((await operator.post('/api/v1/conversations/1/reply', { text: '' })).status).toBe(400);
     expect((await operator.post('/api/v1/conversations/1/reply', { text: '长'.repeat(501) })).status).toBe(400);
     expect((await (await t.as('agent')).get('/api/v1/conversations')).status).toBe(403);
+  });
+});
+
+describe('来电弹屏: a caller’s history by number', () => {
+  test('when a seat types a caller’s number, then it sees who they are, their open and past tickets; department roles may not look', async () => {
+    const phone = `139${String(Date.now()).slice(-8)}`;
+    const first = await createTicket(operator, { caller: { phone, name: '李四', confidential: true } });
+    const second = await createTicket(operator, { caller: { phone, name: '李四' } });
+    await operator.post(`/api/v1/tickets/${first.id}/cancel`, { reason: '重复来电' });
+
+    const history = await operator.get(`/api/v1/callers/history?phone=${encodeURIComponent(`+86 ${phone}`)}`);
+    expect(history.status).toBe(200);
+    expect(history.body.phone).toBe(`+86${phone}`);
+    expect(history.body.contact).toMatchObject({ name: '李四', phone: `+86${phone}` });
+    expect(history.body.open.map((t: { id: number }) => t.id)).toEqual([second.id]);
+    expect(history.body.past).toEqual([expect.objectContaining({ id: first.id, status: 'cancelled', outcome: null })]);
+
+    expect((await operator.get('/api/v1/callers/history?phone=13900000000')).body).toMatchObject({ contact: null, open: [], past: [] });
+    expect((await operator.get('/api/v1/callers/history?phone=not-a-number')).status).toBe(400);
+    expect((await (await t.as('agent')).get(`/api/v1/callers/history?phone=${phone}`)).status).toBe(403);
   });
 });

@@ -7,7 +7,7 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')})`);
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
@@ -138,4 +138,31 @@ test('the JavaScript from / through sign-in to the seat stays within 450 KB gzip
   const usableMs = Date.now() - started;
   console.log(`seat usable ${usableMs} ms after navigation`);
   expect(usableMs).toBeLessThanOrEqual(1_000);
+});
+
+test('when a seat types a caller’s number, then the caller’s history pops up: their open tickets and whether they asked for confidentiality', async ({
+  page,
+  request,
+}) => {
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'operator', password: 'operator-12345' } });
+  const headers = { authorization: `Bearer ${(await login.json()).token}` };
+  const earlier = await request.post('/api/v1/tickets', {
+    headers,
+    data: {
+      requestType: 'complaint',
+      description: '楼下餐馆油烟直排，影响居民生活。',
+      caller: { phone: '13600000001', name: '赵六', confidential: true },
+    },
+  });
+  const { number } = await earlier.json();
+
+  await signIn(page, 'operator');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await page.keyboard.type('13600000001');
+  const panel = page.getByRole('region', { name: '来电人' }).or(page.locator('.ant-card').filter({ hasText: '来电人' }));
+  await expect(panel.getByText('赵六')).toBeVisible();
+  await expect(panel.getByText('要求保密')).toBeVisible();
+  await expect(panel.getByRole('link', { name: number })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'seat-caller');
 });

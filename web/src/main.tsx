@@ -30,7 +30,12 @@ createRoot(document.getElementById('root')!).render(
       locale={zhCN}
       button={{ autoInsertSpace: false }}
       theme={{
-        token: { colorPrimary: '#0958d9', colorTextDescription: 'rgba(0, 0, 0, 0.65)', colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)' },
+        token: {
+          colorPrimary: '#0958d9',
+          colorLink: '#0958d9',
+          colorTextDescription: 'rgba(0, 0, 0, 0.65)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+        },
       }}
     >
       <AntApp>

@@ -2308,6 +2308,138 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/callers/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who is calling: a caller’s open and past tickets by phone number (来电弹屏)
+         * @description The contact as the hotline knows it (confidential, anonymous, unsubscribed), open tickets, past ones with the callback survey’s outcome and satisfaction, and the last conversation. Center roles only: the caller is shown in clear.
+         *
+         *     Access: operator, proxy_seat, supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query: {
+                    phone: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Who is calling: a caller’s open and past tickets by phone number (来电弹屏) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            contact: {
+                                anonymous: boolean;
+                                confidential: boolean;
+                                id: number;
+                                name: string | null;
+                                phone: string | null;
+                                smsOptedOut: boolean;
+                            } | null;
+                            lastConversation: {
+                                channel: string;
+                                id: number;
+                                /** Format: date-time */
+                                lastInboundAt: string | null;
+                                /** Format: date-time */
+                                lastReplyAt: string | null;
+                            } | null;
+                            open: {
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                number: string;
+                                outcome: string | null;
+                                satisfaction: string | null;
+                                /** @enum {string} */
+                                status: "new" | "triage" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "cancelled";
+                                title: string;
+                            }[];
+                            past: {
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                number: string;
+                                outcome: string | null;
+                                satisfaction: string | null;
+                                /** @enum {string} */
+                                status: "new" | "triage" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "cancelled";
+                                title: string;
+                            }[];
+                            phone: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/categories": {
         parameters: {
             query?: never;

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft } from '../session';
+import { CallerPanel } from './CallerPanel';
 
 interface CallForm {
   phone?: string;
@@ -62,76 +63,80 @@ export function Seat() {
     const draft = loadDraft<CallForm>(draftKey);
     if (draft) form.setFieldsValue(draft);
   }, [form]);
+  const phone = Form.useWatch('phone', form);
 
   return (
-    <Card
-      title={
-        <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
-          来电受理
-        </Typography.Title>
-      }
-      style={{ maxWidth: 760 }}
-    >
-      {error && <Alert type="error" title={error} showIcon closable style={{ marginBottom: 16 }} onClose={() => setError(undefined)} />}
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ requestType: 'help', urgency: 'normal' }}
-        onValuesChange={(_changed, all) => saveDraft(draftKey, all)}
-        onFinish={(values) => create.mutate(values)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) form.submit();
-        }}
+    <Space align="start" wrap size="large">
+      <Card
+        title={
+          <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
+            来电受理
+          </Typography.Title>
+        }
+        style={{ maxWidth: 760 }}
       >
-        <Space wrap align="start">
-          <Form.Item label="来电号码" name="phone">
-            <Input autoFocus inputMode="tel" style={{ width: 200 }} />
+        {error && <Alert type="error" title={error} showIcon closable style={{ marginBottom: 16 }} onClose={() => setError(undefined)} />}
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ requestType: 'help', urgency: 'normal' }}
+          onValuesChange={(_changed, all) => saveDraft(draftKey, all)}
+          onFinish={(values) => create.mutate(values)}
+          onKeyDown={(event) => {
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) form.submit();
+          }}
+        >
+          <Space wrap align="start">
+            <Form.Item label="来电号码" name="phone">
+              <Input autoFocus inputMode="tel" style={{ width: 200 }} />
+            </Form.Item>
+            <Form.Item label="姓名" name="name">
+              <Input style={{ width: 160 }} />
+            </Form.Item>
+            <Form.Item label="隐私" style={{ marginBottom: 0 }}>
+              <Space>
+                <Form.Item name="confidential" valuePropName="checked" noStyle>
+                  <Checkbox>保密</Checkbox>
+                </Form.Item>
+                <Form.Item name="anonymous" valuePropName="checked" noStyle>
+                  <Checkbox>匿名</Checkbox>
+                </Form.Item>
+              </Space>
+            </Form.Item>
+          </Space>
+          <Form.Item label="诉求类型" name="requestType">
+            <Radio.Group
+              optionType="button"
+              options={Object.entries(requestTypeLabels)
+                .filter(([value]) => value !== 'proxy')
+                .map(([value, label]) => ({ value, label }))}
+            />
           </Form.Item>
-          <Form.Item label="姓名" name="name">
-            <Input style={{ width: 160 }} />
+          <Form.Item label="紧急程度" name="urgency">
+            <Radio.Group optionType="button" options={Object.entries(urgencyLabels).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
-          <Form.Item label="隐私" style={{ marginBottom: 0 }}>
-            <Space>
-              <Form.Item name="confidential" valuePropName="checked" noStyle>
-                <Checkbox>保密</Checkbox>
-              </Form.Item>
-              <Form.Item name="anonymous" valuePropName="checked" noStyle>
-                <Checkbox>匿名</Checkbox>
-              </Form.Item>
-            </Space>
+          <Form.Item label="诉求内容" name="description" rules={[{ required: true, message: '请记录群众反映的问题' }]}>
+            <Input.TextArea rows={5} maxLength={5000} showCount />
           </Form.Item>
-        </Space>
-        <Form.Item label="诉求类型" name="requestType">
-          <Radio.Group
-            optionType="button"
-            options={Object.entries(requestTypeLabels)
-              .filter(([value]) => value !== 'proxy')
-              .map(([value, label]) => ({ value, label }))}
-          />
-        </Form.Item>
-        <Form.Item label="紧急程度" name="urgency">
-          <Radio.Group optionType="button" options={Object.entries(urgencyLabels).map(([value, label]) => ({ value, label }))} />
-        </Form.Item>
-        <Form.Item label="诉求内容" name="description" rules={[{ required: true, message: '请记录群众反映的问题' }]}>
-          <Input.TextArea rows={5} maxLength={5000} showCount />
-        </Form.Item>
-        <Form.Item label="事发地址" name="address">
-          <Input maxLength={200} />
-        </Form.Item>
-        <Space>
-          <Button type="primary" htmlType="submit" loading={create.isPending}>
-            提交受理（Ctrl+Enter）
-          </Button>
-          <Button
-            onClick={() => {
-              form.resetFields();
-              clearDraft(draftKey);
-            }}
-          >
-            清空
-          </Button>
-        </Space>
-      </Form>
-    </Card>
+          <Form.Item label="事发地址" name="address">
+            <Input maxLength={200} />
+          </Form.Item>
+          <Space>
+            <Button type="primary" htmlType="submit" loading={create.isPending}>
+              提交受理（Ctrl+Enter）
+            </Button>
+            <Button
+              onClick={() => {
+                form.resetFields();
+                clearDraft(draftKey);
+              }}
+            >
+              清空
+            </Button>
+          </Space>
+        </Form>
+      </Card>
+      <CallerPanel phone={phone} />
+    </Space>
   );
 }
