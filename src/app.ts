@@ -43,6 +43,7 @@ import { createMetrics } from './http/metrics';
 import { countByStatus, countTriageDecisions } from './tickets/tickets.repository';
 import { registerCallRoutes, registerCallerRoutes } from './intake/calls.routes';
 import { CallerHistory } from './intake/caller-history.service';
+import { registerTriageRoutes } from './triage/triage.routes';
 import { CallsService } from './intake/calls.service';
 import { registerConversationRoutes } from './intake/conversations.routes';
 import { ConversationsService } from './intake/conversations.service';
@@ -327,6 +328,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       proxy,
       calls,
       conversations,
+      triage,
     },
     config.exposure.validateResponses,
   );
@@ -460,6 +462,7 @@ export interface ApiServices {
   proxy: Parameters<typeof registerProxyRoutes>[1];
   calls: CallsService;
   conversations: ConversationsService;
+  triage: TriageService;
 }
 
 /**
@@ -493,6 +496,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerProxyRoutes(api, proxy);
   registerCallRoutes(api, calls);
   registerCallerRoutes(api, new CallerHistory(db));
+  registerTriageRoutes(api, services.triage, routing);
   registerConversationRoutes(api, conversations);
   return { api, openApi };
 }

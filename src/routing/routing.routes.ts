@@ -80,7 +80,7 @@ const catalogEntry = z
     updatedAt: instant,
   })
   .meta({ id: 'CatalogEntry' });
-const routingDecision = z
+export const routingDecision = z
   .object({
     outcome: z.enum(['catalog', 'fallback_district', 'center_queue']),
     department: named.nullable(),

@@ -131,7 +131,8 @@ export class TriageService {
       .map(({ e }) => ({ text: [...e.text].slice(0, 120).join(''), code: e.code }));
   }
 
-  async classify(text: string): Promise<TicketClassification> {
+  /** The classifier's answer for a text; `local: true` (the seat's preview, on every pause in typing) never asks the LLM. */
+  async classify(text: string, options: { local?: boolean } = {}): Promise<TicketClassification> {
     if (!this.active) await this.ensureModel();
     const { version, classifier } = this.active!;
     const refs = await this.referenceData();
@@ -143,7 +144,7 @@ export class TriageService {
     const cleaned = text.replace(/\s+/g, ' ').trim();
     const localConfident = localCategory !== undefined && local.confidence >= this.options.autoApplyConfidence;
 
-    const llmPath = this.options.llm;
+    const llmPath = options.local ? undefined : this.options.llm;
     const llm =
       llmPath && cleaned && local.confidence < llmPath.belowConfidence ? await this.askLlm(llmPath, cleaned, refs.categories) : null;
     const llmUsable = llm && !('error' in llm) ? llm : undefined;

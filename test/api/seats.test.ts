@@ -121,3 +121,29 @@ describe('来电弹屏: a caller’s history by number', () => {
     expect((await (await t.as('agent')).get(`/api/v1/callers/history?phone=${phone}`)).status).toBe(403);
   });
 });
+
+describe('the seat’s live suggestion', () => {
+  test('when an operator pauses typing, then the classifier and the catalog suggest, and nothing is created; quickly', async () => {
+    const before = Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n);
+    const text = '东华社区3号楼门口路灯坏了一个月，晚上出行不安全。';
+    const preview = await operator.post('/api/v1/triage/preview', { text, address: '东华社区3号楼' });
+    expect(preview.status).toBe(200);
+    expect(preview.body.classification).toMatchObject({ by: 'local', requestType: { value: expect.any(String) } });
+    expect(preview.body.classification.alternatives.length).toBeGreaterThan(0);
+    expect(preview.body.routing).toMatchObject({ outcome: expect.any(String), explanation: expect.any(Array) });
+    expect(Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n)).toBe(before);
+
+    expect((await operator.post('/api/v1/triage/preview', { text: '' })).status).toBe(400);
+    expect((await (await t.as('agent')).post('/api/v1/triage/preview', { text })).status).toBe(403);
+
+    const timings: number[] = [];
+    for (let i = 0; i < 60; i += 1) {
+      const started = performance.now();
+      await operator.post('/api/v1/triage/preview', { text: `${text}${i}` });
+      timings.push(performance.now() - started);
+    }
+    const p95 = timings.sort((a, b) => a - b)[Math.floor(timings.length * 0.95)]!;
+    console.log(`triage preview over HTTP in the test hub: p95 ${p95.toFixed(1)} ms (60 requests)`);
+    expect(p95).toBeLessThan(250); // the budget is 50 ms on a quiet machine (docs/benchmarks.md); this guards against a regression by an order
+  });
+});

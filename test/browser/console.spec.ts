@@ -47,6 +47,11 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   await page.keyboard.type('东华社区3号楼门口路灯坏了一个月，晚上出行不安全。');
   await page.keyboard.press('Tab');
   await page.keyboard.type('东华社区3号楼');
+  // The classifier's suggestion follows the typing; Alt+1 takes it.
+  await expect(page.getByRole('button', { name: /^Alt\+1 采用/ })).toBeVisible();
+  const suggested = (await page.getByRole('button', { name: /^Alt\+1 采用/ }).textContent())!.match(/「(.+)」/)![1]!;
+  await page.keyboard.press('Alt+1');
+  await expect(page.getByText(`分类：${suggested}`)).toBeVisible();
   await shoot(page, 'seat');
   await page.keyboard.press('Control+Enter');
 
@@ -56,6 +61,7 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   const number = (await created.textContent())!.match(/\d{8}-\d{5}/)![0];
   const ticketId = Number(new URL(page.url()).pathname.split('/').pop());
   await expect(page.getByText('13812345678')).toBeVisible(); // the center sees the caller in clear
+  await expect(page.getByText(suggested, { exact: true })).toBeVisible(); // the category taken from the suggestion
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'ticket');
 

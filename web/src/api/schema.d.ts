@@ -14654,6 +14654,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/triage/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Classify a call’s text and suggest where it goes, without creating anything
+         * @description The local model only (never the LLM: this is asked on every pause in typing): category with confidence and alternatives, request type, urgency, the place found in the text, and the dispatch catalog’s answer for that category and place.
+         *
+         *     Access: operator, proxy_seat, supervisor, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        address?: string;
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Classify a call’s text and suggest where it goes, without creating anything */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            classification: {
+                                address: string | null;
+                                alternatives: {
+                                    code: string;
+                                    confidence: number;
+                                }[];
+                                /** @enum {string} */
+                                by: "local";
+                                category: {
+                                    code: string;
+                                    confidence: number;
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                /** @enum {string} */
+                                decidedBy: "local" | "llm" | "none";
+                                department: {
+                                    confidence: number;
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                llm: {
+                                    category: {
+                                        code: string;
+                                        confidence: number;
+                                        name: string;
+                                    };
+                                    /** @enum {string} */
+                                    mode: "json_schema" | "json_object";
+                                    model: string;
+                                    /** @enum {string} */
+                                    requestType: "consult" | "help" | "complaint" | "report" | "suggestion" | "praise" | "proxy";
+                                    summary: string;
+                                    title: string;
+                                    tokens: number;
+                                    /** @enum {string} */
+                                    urgency: "normal" | "urgent" | "emergency";
+                                } | {
+                                    error: string;
+                                } | null;
+                                modelVersion: number;
+                                region: {
+                                    id: number;
+                                    name: string;
+                                } | null;
+                                requestType: {
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    value: "consult" | "help" | "complaint" | "report" | "suggestion" | "praise" | "proxy";
+                                };
+                                summary: string;
+                                title: string;
+                                urgency: {
+                                    confidence: number;
+                                    /** @enum {string} */
+                                    value: "normal" | "urgent" | "emergency";
+                                };
+                            };
+                            routing: components["schemas"]["RoutingDecision"];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;

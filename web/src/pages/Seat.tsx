@@ -6,8 +6,11 @@ import { api, errorText, type NewTicket } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft } from '../session';
 import { CallerPanel } from './CallerPanel';
+import { SuggestionPanel, type Suggestion } from './SuggestionPanel';
 
 interface CallForm {
+  categoryId?: number;
+  categoryName?: string;
   phone?: string;
   name?: string;
   anonymous?: boolean;
@@ -44,6 +47,7 @@ export function Seat() {
           urgency: values.urgency,
           description: values.description,
           address: values.address || undefined,
+          categoryId: values.categoryId,
           caller,
         },
       });
@@ -64,6 +68,19 @@ export function Seat() {
     if (draft) form.setFieldsValue(draft);
   }, [form]);
   const phone = Form.useWatch('phone', form);
+  const description = Form.useWatch('description', form);
+  const address = Form.useWatch('address', form);
+  const categoryName = Form.useWatch('categoryName', form);
+  // Taking a suggestion sets the category (and, for the first, type and urgency); the operator may still change them.
+  const take = (s: Suggestion) => {
+    form.setFieldsValue({
+      categoryId: s.categoryId,
+      categoryName: s.categoryName,
+      ...(s.requestType && s.requestType !== 'proxy' ? { requestType: s.requestType } : {}),
+      ...(s.urgency ? { urgency: s.urgency } : {}),
+    });
+    saveDraft(draftKey, form.getFieldsValue());
+  };
 
   return (
     <Space align="start" wrap size="large">
@@ -121,6 +138,15 @@ export function Seat() {
           <Form.Item label="事发地址" name="address">
             <Input maxLength={200} />
           </Form.Item>
+          <Form.Item name="categoryId" hidden>
+            <Input />
+          </Form.Item>
+          <Form.Item name="categoryName" hidden>
+            <Input />
+          </Form.Item>
+          <Typography.Paragraph>
+            分类：{categoryName ? <Typography.Text strong>{categoryName}</Typography.Text> : '未选（采用右侧建议，或由分拨确定）'}
+          </Typography.Paragraph>
           <Space>
             <Button type="primary" htmlType="submit" loading={create.isPending}>
               提交受理（Ctrl+Enter）
@@ -136,7 +162,10 @@ export function Seat() {
           </Space>
         </Form>
       </Card>
-      <CallerPanel phone={phone} />
+      <Space direction="vertical" size="large">
+        <SuggestionPanel text={description} address={address} onTake={take} />
+        <CallerPanel phone={phone} />
+      </Space>
     </Space>
   );
 }

@@ -32,6 +32,8 @@ export function Ticket() {
         <Descriptions.Item label="类型">
           {requestTypeLabels[ticket.requestType]}・{urgencyLabels[ticket.urgency]}
         </Descriptions.Item>
+        <Descriptions.Item label="分类">{ticket.category?.name ?? '未分类'}</Descriptions.Item>
+        <Descriptions.Item label="承办单位">{ticket.leadDepartment?.name ?? '待分拨'}</Descriptions.Item>
         <Descriptions.Item label="来电人">
           {ticket.contact ? `${ticket.contact.name ?? ''} ${ticket.contact.phone ?? ''}` : '—'}
         </Descriptions.Item>
