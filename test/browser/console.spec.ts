@@ -70,6 +70,12 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'tickets');
 
+  // 待分拨: the same list, filtered by status in the URL.
+  await page.getByRole('menuitem', { name: '待分拨' }).click();
+  await expect(page).toHaveURL(/\/tickets\?status=triage$/);
+  await expect(page.getByRole('heading', { name: '待分拨' })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+
   // Dispatched to the agent's department (through the API, as an integration would), the agent sees the number masked.
   const operator = await request.post('/api/v1/auth/login', { data: { username: 'operator', password: 'operator-12345' } });
   const headers = { authorization: `Bearer ${(await operator.json()).token}` };

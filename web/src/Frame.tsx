@@ -10,6 +10,7 @@ const centerRoles = new Set(['operator', 'proxy_seat', 'supervisor', 'director',
 function menuOf(me: Me) {
   return [
     ...(me.role === 'operator' || me.role === 'proxy_seat' ? [{ key: '/seat', label: '受理工作台' }] : []),
+    ...(centerRoles.has(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     { key: '/tickets', label: centerRoles.has(me.role) ? '工单' : '本部门工单' },
   ];
 }
@@ -29,7 +30,10 @@ export function Frame() {
     navigate('/login', { replace: true });
   }
 
-  const selected = '/' + (location.pathname.split('/')[1] ?? '');
+  const selected =
+    location.pathname === '/tickets' && location.search === '?status=triage'
+      ? '/tickets?status=triage'
+      : '/' + (location.pathname.split('/')[1] ?? '');
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>

@@ -32,3 +32,14 @@ export const eventLabels: Record<string, string> = {
   urge: '催办',
   supervise: '督办',
 };
+
+export const statusLabels = {
+  new: '已受理',
+  triage: '待分拨',
+  dispatched: '已派单',
+  accepted: '办理中',
+  returned: '已退单',
+  replied: '已答复',
+  closed: '已办结',
+  cancelled: '已撤销',
+} as const;
