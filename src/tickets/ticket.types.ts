@@ -26,6 +26,7 @@ export const requestTypeLabels: Record<RequestType, string> = {
 
 export const urgencies = ['normal', 'urgent', 'emergency'] as const;
 export type Urgency = (typeof urgencies)[number];
+export const urgencyLabels: Record<Urgency, string> = { normal: '一般', urgent: '加急', emergency: '紧急' };
 
 export const channels = ['phone', 'sms', 'miniprogram', 'seat', 'api'] as const;
 export type Channel = (typeof channels)[number];
