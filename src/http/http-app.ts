@@ -160,7 +160,12 @@ export const sessionCookie = 'hh_session';
 export function sessionCookieOf(header: string | undefined): string | undefined {
   for (const part of (header ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === sessionCookie && value.length > 0) return decodeURIComponent(value.join('='));
+    if (name !== sessionCookie || value.length === 0) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return undefined; // a cookie that is not even encoded right is no session
+    }
   }
   return undefined;
 }

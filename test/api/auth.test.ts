@@ -61,6 +61,8 @@ describe('authentication', () => {
     expect(logout.status).toBe(204);
     expect(String(logout.headers['set-cookie'])).toMatch(/hh_session=;/);
     expect((await t.http.get('/api/v1/auth/me').set('Cookie', cookie)).status).toBe(401);
+    // A cookie that does not decode is no session: 401, not an error.
+    expect((await t.http.get('/api/v1/auth/me').set('Cookie', 'hh_session=%E0%A4%A')).status).toBe(401);
   });
 
   test('when an admin deactivates a user or changes the password, then the user’s sessions end', async () => {
