@@ -15,7 +15,7 @@ import { HttpPostalTracker } from '../adapters/postal/http-postal-tracker';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { documentChannels } from '../channels/openapi';
-import { attachCitizenSocket } from '../channels/miniprogram/miniprogram.socket';
+import { citizenSocket } from '../channels/miniprogram/miniprogram.socket';
 import { twilioSmsRouter } from '../channels/twilio-sms/twilio-sms.routes';
 import { twilioSurveyRouter } from '../channels/twilio-voice/twilio-survey.routes';
 import { twilioVoiceRouter } from '../channels/twilio-voice/twilio-voice.routes';
@@ -58,7 +58,9 @@ import { registerInboxRoutes } from './notify/inbox.routes';
 import { registerNotifyRoutes } from './notify/notify.routes';
 import { NotifyService } from './notify/notify.service';
 import { DepartmentInbox } from './notify/department-inbox';
-import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './notify/realtime';
+import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './jobs/realtime';
+import { staffSocket } from './notify/staff-socket';
+import { attachSockets } from './http/sockets';
 import { registerOrgRoutes } from './org/org.routes';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
@@ -171,12 +173,9 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
   const slack = config.slack ? createSlackApp(config.slack, logger) : undefined;
-  // Only the mini-program pushes to citizens in real time.
-  const bus: RealtimeBus | undefined = !config.wechat
-    ? undefined
-    : config.queue.kind === 'bullmq'
-      ? new RedisRealtimeBus(config.queue.redisUrl, config.queue.prefix, logger)
-      : new LocalRealtimeBus();
+  // Live events to the staff console and the mini-program, through Redis pub/sub when there is Redis.
+  const bus: RealtimeBus =
+    config.queue.kind === 'bullmq' ? new RedisRealtimeBus(config.queue.redisUrl, config.queue.prefix, logger) : new LocalRealtimeBus();
 
   // Sign-in failures are counted in Redis when there is one, so every api process counts together.
   const signInStore =
@@ -188,12 +187,12 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const org = new OrgService(db);
   const taxonomy = new TaxonomyService(db);
   // One unit of work: a transaction, then its enqueues and outbox deliveries once it commits.
-  const work = new UnitOfWork(db, queue, logger);
+  const work = new UnitOfWork(db, queue, bus, logger);
   const outbox = new Outbox(() => notify.channels());
   const notify = new NotifyService(db, queue, logger, config.outbox, {
     department: new DepartmentInbox(db),
     sms: smsSender,
-    miniprogram: bus ? { bus, wechat: wechatApi, statusTemplateId: config.wechat?.statusTemplateId } : undefined,
+    miniprogram: config.wechat ? { bus, wechat: wechatApi, statusTemplateId: config.wechat.statusTemplateId } : undefined,
     slack: slack?.chat,
     voice: callPlacer,
   });
@@ -239,7 +238,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ),
   };
   const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger);
-  const calls = new CallsService(db, logger);
+  const calls = new CallsService(db, bus, logger);
   const conversations = new ConversationsService(db, work, outbox, tickets);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
@@ -414,7 +413,11 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         });
         // Above Node's default, so a proxy's pooled connections are not cut mid-request.
         server.keepAliveTimeout = 65_000;
-        if (citizenAuth && bus) closeSockets = attachCitizenSocket(server, { citizenAuth, bus, logger });
+        closeSockets = attachSockets(
+          server,
+          [staffSocket({ auth, bus, publicUrl: config.http.publicUrl }), ...(citizenAuth ? [citizenSocket({ citizenAuth, bus })] : [])],
+          (err) => logger.error({ err }, 'websocket admission failed'),
+        );
       }
     },
     stop() {
@@ -429,7 +432,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         clearTimeout(deadline);
         await stopPeriodic?.();
         await queue.close();
-        await bus?.close();
+        await bus.close();
         signInStore?.redis.disconnect();
         await database.close();
       })();

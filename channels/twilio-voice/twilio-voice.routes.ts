@@ -127,7 +127,7 @@ export function twilioVoiceRouter(deps: TwilioVoiceDeps): Router {
       say(gather, prompts.queryPrompt);
       say(response, prompts.goodbye);
     } else if (choice === '0') {
-      await deps.calls.menuChosen(CallSid, 'operator');
+      await deps.calls.queuedForSeats(CallSid);
       say(response, prompts.toOperator);
       response.enqueue({ action: `${base}/queue-result` }, seatQueueName);
     } else {

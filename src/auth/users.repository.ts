@@ -56,6 +56,13 @@ export async function listUsers(db: Queryable, filter: { departmentId?: number; 
   return query;
 }
 
+/** Who takes calls now: active users of these seat roles on duty (or the one named, when on duty). */
+export async function onDutySeats(db: Queryable, roles: readonly UserRole[], username?: string): Promise<Array<{ id: number }>> {
+  const query = db('users').select('id').whereIn('role', roles).andWhere({ active: true, on_duty: true });
+  if (username !== undefined) query.andWhere({ username });
+  return query;
+}
+
 export interface NewUser {
   username: string;
   displayName: string;

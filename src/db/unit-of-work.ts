@@ -1,5 +1,6 @@
 import type { JobName, JobPayload } from '../jobs/job-catalogue';
 import type { EnqueueOptions, JobQueue } from '../jobs/queue';
+import type { RealtimeBus, RealtimeEvent } from '../jobs/realtime';
 import type { Logger } from '../shared/logger';
 import type { Db, Tx } from './db';
 
@@ -18,41 +19,56 @@ export interface Work {
   readonly trx: Tx;
   /** Enqueued after commit; a job lost here (Redis away) is found again by its module's sweep. */
   enqueue(...jobs: JobRequest[]): void;
+  /** Told to open consoles after commit (src/jobs/realtime.ts): best effort, a hint to reload. */
+  publish(topic: string, event: RealtimeEvent): void;
+}
+
+interface Pending {
+  jobs: JobRequest[];
+  events: Array<{ topic: string; event: RealtimeEvent }>;
 }
 
 /**
  * The one unit of work: run a function in a transaction, then enqueue what it asked for (one round
  * trip per job kind): the outbox's delivery jobs (src/outbox/outbox.ts), follow-up jobs, delayed
- * alerts. Nothing is enqueued for a transaction that rolled back; the sweeps are the safety net
- * for what is lost between commit and enqueue.
+ * alerts; then tell open consoles. Nothing is enqueued or told for a transaction that rolled back;
+ * the sweeps are the safety net for what is lost between commit and enqueue.
  */
 export class UnitOfWork {
   constructor(
     private readonly db: Db,
     private readonly queue: JobQueue,
+    private readonly bus: RealtimeBus,
     private readonly logger: Logger,
   ) {}
 
   async run<T>(fn: (work: Work) => Promise<T>): Promise<T> {
-    const jobs: JobRequest[] = [];
-    const result = await this.db.transaction((trx) => fn({ trx, enqueue: (...more) => void jobs.push(...more) }));
-    await this.flush(jobs);
+    const pending: Pending = { jobs: [], events: [] };
+    const result = await this.db.transaction((trx) => fn({ trx, ...this.collector(pending) }));
+    await this.flush(pending);
     return result;
   }
 
-  /** A lost enqueue (Redis away) is logged, never undoes the commit: its module's sweep finds the work again. */
   /**
    * The same for work whose one write is a single statement, atomic on its own: no transaction
    * around it (two round trips fewer: the group commit's hot path, a burst of ticket creations).
    */
-  async runStatement<T>(fn: (db: Db, enqueue: Work['enqueue']) => Promise<T>): Promise<T> {
-    const jobs: JobRequest[] = [];
-    const result = await fn(this.db, (...more) => void jobs.push(...more));
-    await this.flush(jobs);
+  async runStatement<T>(fn: (db: Db, after: Omit<Work, 'trx'>) => Promise<T>): Promise<T> {
+    const pending: Pending = { jobs: [], events: [] };
+    const result = await fn(this.db, this.collector(pending));
+    await this.flush(pending);
     return result;
   }
 
-  private async flush(jobs: readonly JobRequest[]): Promise<void> {
+  private collector(pending: Pending): Omit<Work, 'trx'> {
+    return {
+      enqueue: (...more) => void pending.jobs.push(...more),
+      publish: (topic, event) => void pending.events.push({ topic, event }),
+    };
+  }
+
+  /** A lost enqueue (Redis away) is logged, never undoes the commit: its module's sweep finds the work again. */
+  private async flush({ jobs, events }: Pending): Promise<void> {
     const byName = new Map<JobName, JobRequest[]>();
     for (const request of jobs) byName.set(request.name, [...(byName.get(request.name) ?? []), request]);
     for (const [name, requests] of byName) {
@@ -65,6 +81,9 @@ export class UnitOfWork {
             ),
       );
     }
+    // A lost publish costs a console one refresh it would otherwise have made at once: nothing to redo.
+    for (const { topic, event } of events)
+      await this.bus.publish(topic, event).catch((err: unknown) => this.logger.warn({ err, topic }, 'realtime publish failed'));
   }
 
   private async safely(what: string, effect: () => Promise<void>): Promise<void> {

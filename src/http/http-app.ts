@@ -10,6 +10,7 @@ import { AppError } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { UserActor } from '../shared/roles';
 import { errorHandler, notFoundHandler } from './error-handler';
+import { isOwnOrigin } from './sockets';
 
 export interface HttpAppDeps {
   logger: Logger;
@@ -172,9 +173,7 @@ export function sessionCookieOf(header: string | undefined): string | undefined 
 
 /** Whether the request says it comes from the hub itself: its public URL, or the host it was sent to. */
 function sameOrigin(req: express.Request, publicOrigin: string): boolean {
-  const stated = req.headers.origin ?? originOf(req.headers.referer);
-  if (!stated) return false;
-  return stated === publicOrigin || stated === `${req.protocol}://${req.headers.host ?? ''}`;
+  return isOwnOrigin(req.headers.origin ?? originOf(req.headers.referer), publicOrigin, req.headers.host);
 }
 
 function originOf(url: string | undefined): string | undefined {

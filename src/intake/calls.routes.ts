@@ -42,6 +42,26 @@ export function registerCallRoutes(api: ApiRouter, callsService: CallsService): 
   });
   api.route({
     method: 'post',
+    path: '/calls/incoming',
+    tag: 'seats',
+    summary: 'A call rings for the seats (the call-center switch reports it): it pops up on the on-duty seats’ consoles',
+    description:
+      'For the switch’s integration (an API key with the write scope). The call is offered over the staff WebSocket to every ' +
+      'operator and proxy seat on duty (a `menu` of `proxy` to the proxy seats only), or to the one `seat` (a username) the switch ' +
+      'rang, with the caller’s number and what they chose in the switch’s menu. The IVR’s "0 人工" does the same by itself.',
+    access: seats,
+    body: z.strictObject({
+      callId: z.string().trim().min(1).max(64).describe('the switch’s own id of the call'),
+      phone: z.string().trim().min(3).max(32).optional().describe('absent when the number is withheld'),
+      menu: z.string().trim().min(1).max(50).optional().describe('what the caller chose in the menu'),
+      seat: z.string().trim().min(1).max(64).optional().describe('the username of the one seat the switch rang'),
+    }),
+    successStatus: 202,
+    response: z.object({ callSid: z.string(), offeredTo: z.number().int().describe('how many seats on duty were offered the call') }),
+    handler: ({ body }) => callsService.incoming(body),
+  });
+  api.route({
+    method: 'post',
     path: '/callback-tasks/:id/complete',
     tag: 'seats',
     summary: 'Record a callback as done',

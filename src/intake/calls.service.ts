@@ -1,7 +1,10 @@
-import type { UserActor } from '../shared/roles';
+import { onDutySeats } from '../auth/users.repository';
 import type { Db } from '../db/db';
-import { found } from '../shared/errors';
+import { topics, type RealtimeBus, type StaffEvent } from '../jobs/realtime';
+import { found, invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
+import { normalizePhone } from '../shared/phone';
+import type { UserActor, UserRole } from '../shared/roles';
 import type { TicketStatus } from '../tickets/ticket.types';
 import { findTicketByNumber } from '../tickets/tickets.repository';
 import * as calls from './calls.repository';
@@ -14,6 +17,7 @@ import * as calls from './calls.repository';
 export class CallsService {
   constructor(
     private readonly db: Db,
+    private readonly bus: RealtimeBus,
     private readonly logger: Logger,
   ) {}
 
@@ -29,6 +33,50 @@ export class CallsService {
     return calls.updateCall(this.db, callSid, { outcome });
   }
 
+  /**
+   * A caller waits for a person: the call pops up on the consoles of the seats on duty (a 代办 choice
+   * goes to the proxy-application seats), with the number and what they chose. How many were offered it.
+   */
+  async offerToSeats(offer: {
+    callSid: string;
+    phone: string | null;
+    menu: string | null;
+    source: 'ivr' | 'switch';
+    seat?: string;
+  }): Promise<number> {
+    const roles: UserRole[] = offer.menu === 'proxy' ? ['proxy_seat'] : ['operator', 'proxy_seat'];
+    const seats = await onDutySeats(this.db, roles, offer.seat);
+    const event = {
+      type: 'call',
+      callId: offer.callSid,
+      phone: offer.phone,
+      menu: offer.menu,
+      source: offer.source,
+      at: new Date().toISOString(),
+    } as const;
+    await Promise.all(seats.map((seat) => this.tell(topics.user(seat.id), event)));
+    this.logger.info({ callSid: offer.callSid, seats: seats.length }, 'call offered to seats');
+    return seats.length;
+  }
+
+  /** The IVR put the caller in the seats' queue ("0 人工"). */
+  async queuedForSeats(callSid: string): Promise<number> {
+    await calls.updateCall(this.db, callSid, { menuChoice: 'operator' });
+    const call = await calls.findCall(this.db, callSid);
+    return this.offerToSeats({ callSid, phone: call?.fromPhone ?? null, menu: 'operator', source: 'ivr' });
+  }
+
+  /** The call-center switch reports a call ringing for the seats (its own call id; the number may be withheld). */
+  async incoming(input: { callId: string; phone?: string; menu?: string; seat?: string }): Promise<{ callSid: string; offeredTo: number }> {
+    const phone = input.phone === undefined ? null : normalizePhone(input.phone);
+    if (phone === undefined) throw invalid(`phone "${input.phone}" is not a valid phone number`);
+    const callSid = `switch:${input.callId}`;
+    await calls.upsertCall(this.db, { callSid, fromPhone: phone });
+    if (input.menu !== undefined) await calls.updateCall(this.db, callSid, { menuChoice: input.menu });
+    const offeredTo = await this.offerToSeats({ callSid, phone, menu: input.menu ?? null, source: 'switch', seat: input.seat });
+    return { callSid, offeredTo };
+  }
+
   /** What a caller hears when asking by number; one indexed read inside the webhook. */
   async ticketStatus(number: string): Promise<TicketStatus | undefined> {
     return (await findTicketByNumber(this.db, number))?.status;
@@ -41,6 +89,7 @@ export class CallsService {
     if (!call || call.outcome !== null) return;
     const reason = status === 'completed' ? 'abandoned' : 'missed';
     await calls.insertCallbackTask(this.db, { callId: call.id, phone: call.fromPhone, reason });
+    await this.tell(topics.center, { type: 'queue', queue: 'callback_tasks', at: new Date().toISOString() });
     this.logger.info({ callSid, reason }, 'callback task created');
   }
 
@@ -50,5 +99,10 @@ export class CallsService {
 
   async completeCallbackTask(actor: UserActor, id: number, input: { note: string; reached: boolean }): Promise<calls.CallbackTaskRecord> {
     return found(await calls.completeCallbackTask(this.db, id, { userId: actor.userId, ...input }), 'open callback task');
+  }
+
+  /** Live events are best effort: a webhook never fails for them (the queues are the record). */
+  private tell(topic: string, event: StaffEvent): Promise<void> {
+    return this.bus.publish(topic, event).catch((err: unknown) => this.logger.warn({ err, topic }, 'realtime publish failed'));
   }
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db';
 import type { UnitOfWork } from '../db/unit-of-work';
+import { topics } from '../jobs/realtime';
 import { renderText } from '../notify/templates';
 import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { Outbox } from '../outbox/outbox';
@@ -69,6 +70,7 @@ export class ConversationsService {
         },
       ]);
       await repo.markReplied(work.trx, id);
+      work.publish(topics.center, { type: 'queue', queue: 'conversations', at: new Date().toISOString() });
       if (conversation.ticketId !== null) {
         await this.tickets.recordOnTimeline(work, conversation.ticketId, {
           type: 'seat_reply',

@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
+import { topics } from '../jobs/realtime';
 import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogue';
 import type { Outbox } from '../outbox/outbox';
 import { groupCommit } from '../shared/group-commit';
@@ -198,6 +199,9 @@ export class IntakeService {
       );
       // A survey answered in full (or ended by 退订) has its outcome carried out on the ticket.
       for (const { survey } of results) if (survey?.complete) work.enqueue(applyJob(survey.callbackId));
+      // The seats' inbox has someone new waiting (a citizen wrote in a conversation).
+      if (results.some((r) => r.conversationId !== null))
+        work.publish(topics.center, { type: 'queue', queue: 'conversations', at: new Date().toISOString() });
       return results.map((r) => r.message.id);
     });
   }

@@ -9,7 +9,7 @@ import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { recordCard, takeCardSlot } from './chat-cards.repository';
 import type { DepartmentInbox } from './department-inbox';
 import type { CallPlacer, ChatApi, SmsSender, TicketCard, WeChatApi } from './ports';
-import type { RealtimeBus } from './realtime';
+import { topics, type RealtimeBus } from '../jobs/realtime';
 import { countSegments } from './sms-segments';
 import { presentCard } from './ticket-card';
 import { renderDepartmentNotice, renderText } from './templates';
@@ -130,7 +130,7 @@ export class ChannelSend {
     const type =
       row.kind === 'citizen.ticket_status' ? 'ticket' : row.kind === 'citizen.survey_question' && payload.step ? 'survey' : 'message';
     await channel.bus
-      .publish(contact.id, {
+      .publish(topics.citizen(contact.id), {
         type,
         ticketId: payload.ticketId,
         number: payload.number,

@@ -207,24 +207,6 @@ export async function orderTicket(
     .first();
 }
 
-/** An in-app notice to one user (a runner's offer, a returned parcel). */
-export async function notifyUser(
-  db: Queryable,
-  notice: { userId: number; kind: string; ticketId: number; title: string; body: string; dedupeKey: string },
-): Promise<void> {
-  await db('notifications')
-    .insert({
-      user_id: notice.userId,
-      kind: notice.kind,
-      ticket_id: notice.ticketId,
-      title: notice.title,
-      body: notice.body,
-      dedupe_key: notice.dedupeKey,
-    })
-    .onConflict(['user_id', 'dedupe_key'])
-    .ignore();
-}
-
 export async function insertStep(
   db: Queryable,
   step: {

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db';
 import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
 import type { JobOutcome } from '../jobs/queue';
+import { notifyUsers } from '../outbox/notifications';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { UserActor } from '../shared/roles';
 import type { TicketsService } from '../tickets/tickets.service';
@@ -42,14 +43,16 @@ export class ProxyOrders {
   private async offer(work: Work, order: OrderRecord, runnerUserId: number): Promise<void> {
     await repo.offerOrder(work.trx, order.id, runnerUserId, this.options.acceptMinutes);
     const { number, title } = await repo.orderTicket(work.trx, order.ticketId);
-    await repo.notifyUser(work.trx, {
-      userId: runnerUserId,
-      kind: 'proxy.offer',
-      ticketId: order.ticketId,
-      title: `新代办单 ${number}`,
-      body: `「${title}」${order.applicantAddress ?? ''}。请在 ${this.options.acceptMinutes} 分钟内接单。`,
-      dedupeKey: `proxy-offer:${order.id}:${runnerUserId}:${Date.now()}`,
-    });
+    await notifyUsers(work, [
+      {
+        userId: runnerUserId,
+        kind: 'proxy.offer',
+        ticketId: order.ticketId,
+        title: `新代办单 ${number}`,
+        body: `「${title}」${order.applicantAddress ?? ''}。请在 ${this.options.acceptMinutes} 分钟内接单。`,
+        dedupeKey: `proxy-offer:${order.id}:${runnerUserId}:${Date.now()}`,
+      },
+    ]);
   }
 
   /** The ticket goes to the runner offered the order (分配承办人, on its timeline), to sign for when they accept. */

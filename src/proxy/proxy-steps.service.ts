@@ -3,6 +3,7 @@ import type { Db, Tx } from '../db/db';
 import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
 import type { JobOutcome } from '../jobs/queue';
 import { citizenChannelOf } from '../outbox/message-catalogue';
+import { notifyUsers } from '../outbox/notifications';
 import type { Outbox } from '../outbox/outbox';
 import { AppError, conflict, forbidden, found, invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -211,20 +212,23 @@ export class ProxySteps {
 
   /** The post brought the result back: the order waits for the runner to deliver it again, and they are told. */
   private async returned(orderId: number): Promise<void> {
-    await this.work.run(async ({ trx }) => {
+    await this.work.run(async (work) => {
+      const trx = work.trx;
       const order = await repo.lockOrder(trx, orderId);
       if (!order || order.status !== 'delivering') return;
       await repo.setOrder(trx, orderId, { status: 'submitted' });
       await recordStep(trx, order, 'feedback', null, '邮件被退回，需重新送达', null);
       if (order.runnerUserId !== null) {
-        await repo.notifyUser(trx, {
-          userId: order.runnerUserId,
-          kind: 'proxy.returned',
-          ticketId: order.ticketId,
-          title: '代办结果邮件被退回',
-          body: '请联系申请人核对地址后重新寄送，或改为窗口领取。',
-          dedupeKey: `proxy-returned:${orderId}:${Date.now()}`,
-        });
+        await notifyUsers(work, [
+          {
+            userId: order.runnerUserId,
+            kind: 'proxy.returned',
+            ticketId: order.ticketId,
+            title: '代办结果邮件被退回',
+            body: '请联系申请人核对地址后重新寄送，或改为窗口领取。',
+            dedupeKey: `proxy-returned:${orderId}:${Date.now()}`,
+          },
+        ]);
       }
     });
   }

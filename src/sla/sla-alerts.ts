@@ -1,6 +1,7 @@
 import type { Tx } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
 import type { OutboxMessage } from '../outbox/message-catalogue';
+import { notifyUsers } from '../outbox/notifications';
 import type { Outbox } from '../outbox/outbox';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
 import type { ClockRecord } from './clocks.repository';
@@ -56,22 +57,18 @@ export class SlaAlerts {
     const title = `${level.name}｜工单 ${ticket!.number}`;
     const body = `「${ticket!.title}」${stageLabels[clock.stage]}时限 ${shanghaiTime(clock.dueAt!)}，${when}${place}。提醒：${audienceLabels[level.audience]}`;
 
-    if (recipients.length > 0) {
-      await trx('notifications')
-        .insert(
-          recipients.map((r) => ({
-            user_id: r.userId,
-            kind: 'sla.alert',
-            ticket_id: clock.ticketId,
-            alert_id: alert.alertId,
-            title,
-            body,
-            dedupe_key: `alert:${alert.alertId}`,
-          })),
-        )
-        .onConflict(['user_id', 'dedupe_key'])
-        .ignore();
-    }
+    await notifyUsers(
+      work,
+      recipients.map((r) => ({
+        userId: r.userId,
+        kind: 'sla.alert',
+        ticketId: clock.ticketId,
+        alertId: alert.alertId,
+        title,
+        body,
+        dedupeKey: `alert:${alert.alertId}`,
+      })),
+    );
     const messages: OutboxMessage[] = [];
     if (level.sms) {
       for (const r of recipients) {
@@ -136,14 +133,12 @@ export class SlaAlerts {
     return this.work.run(async (work) => {
       const supervisors = await work.trx('users').select('id').whereIn('role', ['supervisor', 'director']).andWhere({ active: true });
       if (supervisors.length === 0) return 0;
-      const inserted = await work
-        .trx('notifications')
-        .insert(supervisors.map((u: { id: number }) => ({ user_id: u.id, kind: 'sla.digest', title, body, dedupe_key: `digest:${day}` })))
-        .onConflict(['user_id', 'dedupe_key'])
-        .ignore()
-        .returning('id');
+      const inserted = await notifyUsers(
+        work,
+        supervisors.map((u: { id: number }) => ({ userId: u.id, kind: 'sla.digest', title, body, dedupeKey: `digest:${day}` })),
+      );
       const chat = this.options.chat;
-      if (inserted.length > 0 && chat && chat.supervisorChannel) {
+      if (inserted > 0 && chat && chat.supervisorChannel) {
         await this.outbox.write(work, [
           {
             kind: 'chat.alert',
@@ -154,7 +149,7 @@ export class SlaAlerts {
           },
         ]);
       }
-      return inserted.length;
+      return inserted;
     });
   }
 }

@@ -30,7 +30,7 @@ export interface TransitionHook {
   /** After the ticket row and its event are written, in the same transaction. */
   afterWrite?(work: Work, transition: TicketTransition): Promise<void>;
   /** New tickets (by id): what follows them is enqueued once they are written (a batch of creations is one statement; this writes nothing). */
-  created?(work: Pick<Work, 'enqueue'>, ticketIds: readonly number[]): Promise<void>;
+  created?(work: Omit<Work, 'trx'>, ticketIds: readonly number[]): Promise<void>;
 }
 
 /** Where the dispatch catalog sends a ticket (src/routing). */

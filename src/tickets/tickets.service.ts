@@ -1,6 +1,7 @@
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
 import type { Db, Queryable } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
+import { topics } from '../jobs/realtime';
 import { findCategoryById } from '../org/categories.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
@@ -44,10 +45,10 @@ export class TicketsService {
 
   /** New tickets in one statement, and what follows from them (their triage jobs) enqueued once it is written. */
   createMany(batch: readonly repo.NewTicket[]): Promise<Array<repo.InsertedTicket | undefined>> {
-    return this.deps.work.runStatement(async (db, enqueue) => {
+    return this.deps.work.runStatement(async (db, after) => {
       const inserted = await repo.insertTickets(db, batch);
       await this.created(
-        { enqueue },
+        after,
         inserted.flatMap((one) => (one ? [one.ticket.id] : [])),
       );
       return inserted;
@@ -67,9 +68,10 @@ export class TicketsService {
     return created;
   }
 
-  private async created(work: Pick<Work, 'enqueue'>, ticketIds: readonly number[]): Promise<void> {
+  private async created(work: Omit<Work, 'trx'>, ticketIds: readonly number[]): Promise<void> {
     if (ticketIds.length === 0) return;
     for (const hook of this.deps.hooks) if (hook.created) await hook.created(work, ticketIds);
+    work.publish(topics.center, { type: 'tickets_created', count: ticketIds.length, at: new Date().toISOString() });
   }
 
   /**
@@ -88,6 +90,7 @@ export class TicketsService {
       { version: ticket.version + 1 },
       { type: entry.type, actor: entry.actor, fromStatus: ticket.status, toStatus: ticket.status, data: entry.data },
     );
+    announce(work, ticket, entry.type, [ticket.leadDepartmentId]);
     return { ...ticket, version: ticket.version + 1 };
   }
 
@@ -317,6 +320,7 @@ export class TicketsService {
       });
       const after: TicketRecord = { ...ticket, ...patch };
       for (const hook of this.deps.hooks) if (hook.afterWrite) await hook.afterWrite(work, { ...transition, after });
+      announce(work, after, action, [ticket.leadDepartmentId, after.leadDepartmentId, ...transition.notifyDepartmentIds]);
       return { response: result.response, after };
     });
     if (options.readBack === false) return outcome.after;
@@ -368,4 +372,17 @@ function allowedActions(
   return ticketActions
     .filter((action) => checkRule(action, role, ticket.status, relation).ok && (applicable[action]?.(ticket) ?? true))
     .map((action) => ({ action, label: lifecycle[action].label, path: action.replace(/_/g, '-') }));
+}
+
+/** Open consoles in the ticket's scope reload it (src/jobs/realtime.ts): the departments it was with, is with, or told. */
+function announce(work: Work, ticket: TicketRecord, action: string, departments: ReadonlyArray<number | null>): void {
+  work.publish(topics.tickets, {
+    type: 'ticket',
+    ticketId: ticket.id,
+    number: ticket.number,
+    status: ticket.status,
+    action,
+    departmentIds: [...new Set(departments.filter((id): id is number => id !== null))],
+    at: new Date().toISOString(),
+  });
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { listen } from '../support/staff-socket';
 import { startTestHub, type TestHub } from '../support/test-hub';
 import { signedPost, twilioAccount, twilioEnv } from '../support/twilio';
 
@@ -106,15 +107,24 @@ describe('phone IVR', () => {
     expect(await tasksFor(call.CallSid)).toHaveLength(0);
   });
 
-  test('when the caller asks for an operator and hangs up in the queue, then a callback task waits for the seats', async () => {
+  test('when the caller asks for an operator, then the call pops up on the seats; when they hang up in the queue, a callback task waits', async () => {
     const call = newCall();
+    const seat = await listen(t, 'operator');
     const menu = await voice('/menu', { ...call, Digits: '0' });
     expect(menu.text).toContain('<Enqueue action="/webhooks/twilio/voice/queue-result">hotline-seats</Enqueue>');
+    expect(await eventually(() => seat.heard.find((e) => e.type === 'call'))).toMatchObject({
+      callId: call.CallSid,
+      phone: call.From,
+      menu: 'operator',
+      source: 'ivr',
+    });
     await voice('/queue-result', { ...call, QueueResult: 'hangup' });
     await voice('/status', { ...call, CallStatus: 'completed', CallDuration: '40' });
     await voice('/status', { ...call, CallStatus: 'completed', CallDuration: '40' });
     const tasks = await tasksFor(call.CallSid);
     expect(tasks).toEqual([expect.objectContaining({ reason: 'abandoned', status: 'open', phone: call.From })]);
+    await eventually(() => seat.heard.find((e) => e.type === 'queue' && e.queue === 'callback_tasks'));
+    seat.close();
 
     const operator = await t.as('operator');
     const queue = (await operator.get('/api/v1/callback-tasks')).body.items;
