@@ -118,8 +118,9 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       via: z.enum(['session', 'api_key', 'chat', 'job']),
       scopes: z.array(z.enum(apiKeyScopes)).optional(),
       address: z.string().optional(),
+      onDuty: z.boolean().describe('on duty: routing assigns to them, calls are offered to them (PATCH /users/{id}/work)'),
     }),
-    handler: async ({ actor }) => ({ ...actor, roleLabel: roleLabels[actor.role] }),
+    handler: async ({ actor }) => ({ ...actor, roleLabel: roleLabels[actor.role], onDuty: await auth.onDuty(actor.userId) }),
   });
 
   api.route({

@@ -276,6 +276,11 @@ export class AuthService {
     return updated;
   }
 
+  /** Whether the user takes work now (routing's assignments, the calls offered to seats). */
+  async onDuty(userId: number): Promise<boolean> {
+    return (await users.findUserById(this.db, userId))?.onDuty ?? false;
+  }
+
   listUsers(filter: { departmentId?: number; role?: UserRole }): Promise<users.UserRecord[]> {
     return users.listUsers(this.db, filter);
   }

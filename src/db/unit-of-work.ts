@@ -1,6 +1,7 @@
 import type { JobName, JobPayload } from '../jobs/job-catalogue';
 import type { EnqueueOptions, JobQueue } from '../jobs/queue';
-import type { RealtimeBus, RealtimeEvent } from '../jobs/realtime';
+import type { RealtimeBus } from '../jobs/realtime';
+import type { RealtimeEvent } from '../shared/live-events';
 import type { Logger } from '../shared/logger';
 import type { Db, Tx } from './db';
 

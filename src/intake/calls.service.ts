@@ -1,6 +1,7 @@
 import { onDutySeats } from '../auth/users.repository';
 import type { Db } from '../db/db';
-import { topics, type RealtimeBus, type StaffEvent } from '../jobs/realtime';
+import { topics, type RealtimeBus } from '../jobs/realtime';
+import type { StaffEvent } from '../shared/live-events';
 import { found, invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { normalizePhone } from '../shared/phone';

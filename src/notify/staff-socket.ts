@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import { sessionCookieOf } from '../http/http-app';
 import { isOwnOrigin, type SocketEndpoint } from '../http/sockets';
-import { topics, type RealtimeBus, type StaffEvent } from '../jobs/realtime';
+import { topics, type RealtimeBus } from '../jobs/realtime';
+import type { StaffEvent } from '../shared/live-events';
 import { isCenterRole, type UserActor } from '../shared/roles';
 
 export const staffSocketPath = '/api/v1/ws';

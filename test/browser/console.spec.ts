@@ -178,3 +178,44 @@ test('when a seat types a caller’s number, then the caller’s history pops up
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'seat-caller');
 });
+
+test('when the switch reports a call, then it pops up on the on-duty operator’s console with the caller’s history, and 受理 starts the form with the number; off duty, no call comes', async ({
+  page,
+  request,
+}) => {
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'supervisor', password: 'supervisor-12345' } });
+  const headers = { authorization: `Bearer ${(await login.json()).token}` };
+  const earlier = await request.post('/api/v1/tickets', {
+    headers,
+    data: { requestType: 'help', description: '小区供暖不热，室温只有十五度。', caller: { phone: '13700000002', name: '钱七' } },
+  });
+  const { number } = await earlier.json();
+  const ring = (callId: string) =>
+    request.post('/api/v1/calls/incoming', { headers, data: { callId, phone: '137 0000 0002', menu: '1 咨询投诉' } });
+
+  await signIn(page, 'operator');
+  await expect(page.locator('[data-live="live"]')).toBeVisible();
+  const duty = page.getByRole('switch', { name: '在岗状态' });
+  await expect(duty).toBeChecked();
+
+  // Off duty: the switch's call is offered to the other seats on duty, not to this one.
+  await duty.click();
+  await expect(duty).not.toBeChecked();
+  const offDuty = (await (await ring('SW-1')).json()).offeredTo;
+  await page.waitForTimeout(1_000);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await duty.click();
+  await expect(duty).toBeChecked();
+
+  expect((await (await ring('SW-2')).json()).offeredTo).toBe(offDuty + 1);
+  const popup = page.getByRole('dialog', { name: '来电：+8613700000002' });
+  await expect(popup).toBeVisible();
+  await expect(popup.getByText('交换机：1 咨询投诉')).toBeVisible();
+  await expect(popup.getByText('钱七')).toBeVisible();
+  await expect(popup.getByRole('link', { name: number })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'call-popup');
+  await popup.getByRole('button', { name: '受理此来电' }).click();
+  await expect(page).toHaveURL(/\/seat$/);
+  await expect(page.getByLabel('来电号码')).toHaveValue('+8613700000002');
+});

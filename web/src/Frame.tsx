@@ -1,28 +1,41 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Layout, Menu, Space, Typography } from 'antd';
+import { Badge, Button, Layout, Menu, Space, Typography } from 'antd';
+import { useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, type Me } from './api/client';
+import { Bell } from './frame/Bell';
+import { CallPopup } from './frame/CallPopup';
+import { DutySwitch } from './frame/DutySwitch';
+import { useLive, type CallOffer } from './live';
 import { useMe } from './session';
 
 const centerRoles = new Set(['operator', 'proxy_seat', 'supervisor', 'director', 'admin']);
+const seatRoles = new Set(['operator', 'proxy_seat']);
 
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
 function menuOf(me: Me) {
   return [
-    ...(me.role === 'operator' || me.role === 'proxy_seat' ? [{ key: '/seat', label: '受理工作台' }] : []),
+    ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
     ...(centerRoles.has(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     { key: '/tickets', label: centerRoles.has(me.role) ? '工单' : '本部门工单' },
   ];
 }
 
-/** The frame every role shares: the menu by role, who is signed in, sign-out. */
+/** The frame every role shares: the menu by role, live updates, the bell, who is signed in, sign-out; for seats, on duty and the call pop-up. */
 export function Frame() {
   const { me } = useMe();
   const location = useLocation();
+  if (me === undefined) return null;
+  if (me === null) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return <SignedIn me={me} />;
+}
+
+function SignedIn({ me }: { me: Me }) {
+  const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  if (me === undefined) return null;
-  if (me === null) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+  const [call, setCall] = useState<CallOffer>();
+  const live = useLive(setCall);
 
   async function signOut() {
     await api.POST('/api/v1/auth/logout');
@@ -48,7 +61,15 @@ export function Frame() {
           onClick={({ key }) => navigate(key)}
           style={{ flex: 1, minWidth: 0 }}
         />
-        <Space>
+        <Space size="middle">
+          <Badge
+            status={live === 'live' ? 'success' : live === 'connecting' ? 'processing' : 'error'}
+            text={<span style={{ color: '#fff' }}>{live === 'live' ? '实时' : live === 'connecting' ? '连接中' : '离线'}</span>}
+            aria-label={`实时更新：${live === 'live' ? '已连接' : '未连接'}`}
+            data-live={live}
+          />
+          {seatRoles.has(me.role) && <DutySwitch me={me} />}
+          <Bell />
           <Typography.Text style={{ color: '#fff' }}>
             {me.displayName.includes(me.roleLabel) ? me.displayName : `${me.displayName}（${me.roleLabel}）`}
           </Typography.Text>
@@ -57,6 +78,7 @@ export function Frame() {
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
         <Outlet />
+        <CallPopup call={call} onClose={() => setCall(undefined)} />
       </Layout.Content>
     </Layout>
   );

@@ -1290,6 +1290,8 @@ export interface paths {
                             displayName: string;
                             /** @enum {string} */
                             kind: "user";
+                            /** @description on duty: routing assigns to them, calls are offered to them (PATCH /users/{id}/work) */
+                            onDuty: boolean;
                             /** @enum {string} */
                             role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "admin";
                             roleLabel: string;
@@ -2434,6 +2436,124 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/calls/incoming": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A call rings for the seats (the call-center switch reports it): it pops up on the on-duty seats’ consoles
+         * @description For the switch’s integration (an API key with the write scope). The call is offered over the staff WebSocket to every operator and proxy seat on duty (a `menu` of `proxy` to the proxy seats only), or to the one `seat` (a username) the switch rang, with the caller’s number and what they chose in the switch’s menu. The IVR’s "0 人工" does the same by itself.
+         *
+         *     Access: operator, proxy_seat, supervisor, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description the switch’s own id of the call */
+                        callId: string;
+                        /** @description what the caller chose in the menu */
+                        menu?: string;
+                        /** @description absent when the number is withheld */
+                        phone?: string;
+                        /** @description the username of the one seat the switch rang */
+                        seat?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A call rings for the seats (the call-center switch reports it): it pops up on the on-duty seats’ consoles */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            callSid: string;
+                            /** @description how many seats on duty were offered the call */
+                            offeredTo: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

@@ -8,7 +8,7 @@ import { api } from '../api/client';
 const satisfactionLabels: Record<string, string> = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' };
 
 /** 来电弹屏: who is calling, as soon as the seat has typed their number. */
-export function CallerPanel({ phone }: { phone: string | undefined }) {
+export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?: boolean }) {
   const [asked, setAsked] = useState<string>();
   useEffect(() => {
     const digits = (phone ?? '').replace(/\D/g, '');
@@ -21,6 +21,57 @@ export function CallerPanel({ phone }: { phone: string | undefined }) {
     queryFn: async () => (await api.GET('/api/v1/callers/history', { params: { query: { phone: asked! } } })).data ?? null,
   });
 
+  const content = !data ? (
+    <Empty description={asked ? '查询中…' : '输入来电号码后显示来电人信息'} image={Empty.PRESENTED_IMAGE_SIMPLE} />
+  ) : !data.contact ? (
+    <Typography.Text>首次来电（{data.phone}）</Typography.Text>
+  ) : (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Space wrap>
+        <Typography.Text strong>{data.contact.name ?? '（未留姓名）'}</Typography.Text>
+        <Typography.Text>{data.contact.phone}</Typography.Text>
+        {data.contact.confidential && <Tag color="red">要求保密</Tag>}
+        {data.contact.anonymous && <Tag>匿名</Tag>}
+        {data.contact.smsOptedOut && <Tag>已退订短信</Tag>}
+      </Space>
+      <Typography.Text strong>在办工单（{data.open.length}）</Typography.Text>
+      <List
+        size="small"
+        dataSource={data.open}
+        locale={{ emptyText: '无' }}
+        renderItem={(t) => (
+          <List.Item>
+            <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>
+              {t.number}
+            </Link>{' '}
+            {t.title}
+          </List.Item>
+        )}
+      />
+      <Typography.Text strong>历史工单（{data.past.length}）</Typography.Text>
+      <List
+        size="small"
+        dataSource={data.past.slice(0, 5)}
+        locale={{ emptyText: '无' }}
+        renderItem={(t) => (
+          <List.Item>
+            <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>
+              {t.number}
+            </Link>{' '}
+            {dayjs(t.createdAt).format('YYYY-MM-DD')} {t.title}
+            {t.satisfaction && <Tag style={{ marginLeft: 8 }}>{satisfactionLabels[t.satisfaction] ?? t.satisfaction}</Tag>}
+          </List.Item>
+        )}
+      />
+      {data.lastConversation && (
+        <Typography.Text>
+          最近会话：{data.lastConversation.channel === 'sms' ? '短信' : '小程序'}{' '}
+          {data.lastConversation.lastInboundAt ? dayjs(data.lastConversation.lastInboundAt).format('MM-DD HH:mm') : ''}
+        </Typography.Text>
+      )}
+    </Space>
+  );
+  if (bare) return content;
   return (
     <Card
       title={
@@ -31,56 +82,7 @@ export function CallerPanel({ phone }: { phone: string | undefined }) {
       style={{ width: 360 }}
       aria-live="polite"
     >
-      {!data ? (
-        <Empty description={asked ? '查询中…' : '输入来电号码后显示来电人信息'} image={Empty.PRESENTED_IMAGE_SIMPLE} />
-      ) : !data.contact ? (
-        <Typography.Text>首次来电（{data.phone}）</Typography.Text>
-      ) : (
-        <Space direction="vertical" style={{ width: '100%' }}>
-          <Space wrap>
-            <Typography.Text strong>{data.contact.name ?? '（未留姓名）'}</Typography.Text>
-            <Typography.Text>{data.contact.phone}</Typography.Text>
-            {data.contact.confidential && <Tag color="red">要求保密</Tag>}
-            {data.contact.anonymous && <Tag>匿名</Tag>}
-            {data.contact.smsOptedOut && <Tag>已退订短信</Tag>}
-          </Space>
-          <Typography.Text strong>在办工单（{data.open.length}）</Typography.Text>
-          <List
-            size="small"
-            dataSource={data.open}
-            locale={{ emptyText: '无' }}
-            renderItem={(t) => (
-              <List.Item>
-                <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>
-                  {t.number}
-                </Link>{' '}
-                {t.title}
-              </List.Item>
-            )}
-          />
-          <Typography.Text strong>历史工单（{data.past.length}）</Typography.Text>
-          <List
-            size="small"
-            dataSource={data.past.slice(0, 5)}
-            locale={{ emptyText: '无' }}
-            renderItem={(t) => (
-              <List.Item>
-                <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>
-                  {t.number}
-                </Link>{' '}
-                {dayjs(t.createdAt).format('YYYY-MM-DD')} {t.title}
-                {t.satisfaction && <Tag style={{ marginLeft: 8 }}>{satisfactionLabels[t.satisfaction] ?? t.satisfaction}</Tag>}
-              </List.Item>
-            )}
-          />
-          {data.lastConversation && (
-            <Typography.Text>
-              最近会话：{data.lastConversation.channel === 'sms' ? '短信' : '小程序'}{' '}
-              {data.lastConversation.lastInboundAt ? dayjs(data.lastConversation.lastInboundAt).format('MM-DD HH:mm') : ''}
-            </Typography.Text>
-          )}
-        </Space>
-      )}
+      {content}
     </Card>
   );
 }

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Form, Input, Radio, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft } from '../session';
@@ -63,10 +63,20 @@ export function Seat() {
     onError: (e: Error) => setError(e.message),
   });
 
+  // A call taken from the pop-up (/seat?phone=…) starts a new form with the caller's number.
+  const [params, setParams] = useSearchParams();
+  const calling = params.get('phone');
   useEffect(() => {
+    if (calling !== null) {
+      form.resetFields();
+      form.setFieldsValue({ phone: calling });
+      saveDraft(draftKey, form.getFieldsValue());
+      setParams({}, { replace: true });
+      return;
+    }
     const draft = loadDraft<CallForm>(draftKey);
     if (draft) form.setFieldsValue(draft);
-  }, [form]);
+  }, [form, calling, setParams]);
   const phone = Form.useWatch('phone', form);
   const description = Form.useWatch('description', form);
   const address = Form.useWatch('address', form);
