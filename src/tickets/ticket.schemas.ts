@@ -46,6 +46,18 @@ export const createTicketBody = z
         applicantAddress: text(limits.address),
       })
       .optional(),
+    /**
+     * What the seat does with the call at once, in the same request (so the classifier's automatic
+     * dispatch does not overtake it): 派单 (without departmentId: as the catalog says), 直接办结 (answered
+     * on the phone), or 并单 into an open ticket. Without it the ticket waits in 待分拨.
+     */
+    then: z
+      .discriminatedUnion('action', [
+        z.strictObject({ action: z.literal('dispatch'), departmentId: id.optional(), assistDepartmentIds: z.array(id).max(10).optional() }),
+        z.strictObject({ action: z.literal('resolve_directly'), answer: text(limits.reply) }),
+        z.strictObject({ action: z.literal('merge'), intoTicketId: id, reason: text(limits.reason).optional() }),
+      ])
+      .optional(),
   })
   .refine((t) => (t.requestType === 'proxy') === (t.proxy !== undefined), {
     message: 'a proxy application (requestType proxy) needs proxy details (matter, serviceMode, applicantAddress), and only it',

@@ -2,19 +2,36 @@ import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
 import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDetailSchema, ticketListSchema } from './ticket.schemas';
+import type { TicketDetail } from './ticket-view';
 import type { TicketsService } from './tickets.service';
+import { AppError } from '../shared/errors';
 
 export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): void {
   api.route({
     method: 'post',
     path: '/tickets',
     tag: 'tickets',
-    summary: 'Create a ticket (an operator logs a call)',
+    summary: 'Create a ticket (an operator logs a call), and with `then` dispatch, resolve or merge it at once',
+    description:
+      'The ticket is created whatever becomes of `then`: `followUp` says whether the action was done, or why not (the ticket is then as created).',
     access: ['operator', 'proxy_seat', 'supervisor', 'admin'],
     body: createTicketBody,
     successStatus: 201,
-    response: ticketDetailSchema,
-    handler: ({ actor, body }) => tickets.create(actor, body),
+    response: ticketDetailSchema.extend({
+      followUp: z.object({ action: z.string(), done: z.boolean(), error: z.string().nullable() }).optional(),
+    }),
+    handler: async ({ actor, body }) => {
+      const created = await tickets.create(actor, body);
+      if (!body.then) return created;
+      const { action, ...input } = body.then;
+      try {
+        const done = (await tickets.perform(actor, created.id, action, input as never)) as TicketDetail;
+        return { ...done, followUp: { action, done: true, error: null } };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        return { ...(await tickets.get(actor, created.id)), followUp: { action, done: false, error: error.message } };
+      }
+    },
   });
 
   api.route({

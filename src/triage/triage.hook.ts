@@ -5,14 +5,16 @@ import { triageJobs } from './triage.jobs';
 
 /**
  * New tickets are classified after commit (one job per batch). A category an operator sets, or
- * confirms by dispatching, is a label the classifier learns from (not the system's own guess).
+ * confirms by dispatching or answering on the phone (直接办结), is a label the classifier learns
+ * from, whether it took the suggestion or not (not the system's own guess).
  */
 export const triageHook: TransitionHook = {
   async created(work, ticketIds) {
     for (const { payload, options } of triageJobs(ticketIds)) work.enqueue({ name: 'ticket.triage', payload, options });
   },
   async afterWrite(work, { action, actor, before, after }) {
-    const labelled = action === 'categorize' || (action === 'dispatch' && actor.kind === 'user');
+    const byPerson = actor.kind === 'user' && (action === 'dispatch' || action === 'resolve_directly');
+    const labelled = action === 'categorize' || byPerson;
     if (!labelled || after.categoryId === null) return;
     const category = await findCategoryById(work.trx, after.categoryId);
     if (!category) return;

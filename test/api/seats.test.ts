@@ -147,3 +147,52 @@ describe('the seat’s live suggestion', () => {
     expect(p95).toBeLessThan(250); // the budget is 50 ms on a quiet machine (docs/benchmarks.md); this guards against a regression by an order
   });
 });
+
+describe('the seat’s decision with the call (then)', () => {
+  test('when the seat logs a call with then, then it is dispatched, answered on the phone or merged in the same request', async () => {
+    const ids = await demoIds(t.hub);
+    const dispatched = await operator.post('/api/v1/tickets', {
+      requestType: 'complaint',
+      description: '小区门口井盖缺失，很危险。',
+      then: { action: 'dispatch', departmentId: ids.department('ZJJ'), assistDepartmentIds: [ids.department('CGJ')] },
+    });
+    expect(dispatched.status).toBe(201);
+    expect(dispatched.body).toMatchObject({
+      status: 'dispatched',
+      leadDepartment: { id: ids.department('ZJJ') },
+      followUp: { done: true },
+    });
+
+    const answered = await operator.post('/api/v1/tickets', {
+      requestType: 'consult',
+      description: '咨询公积金提取需要什么材料。',
+      then: { action: 'resolve_directly', answer: '已告知所需材料与办理网点。' },
+    });
+    expect(answered.body).toMatchObject({ status: 'closed', followUp: { action: 'resolve_directly', done: true, error: null } });
+
+    const merged = await operator.post('/api/v1/tickets', {
+      requestType: 'complaint',
+      description: '还是那个井盖，又有人打电话来问。',
+      then: { action: 'merge', intoTicketId: dispatched.body.id },
+    });
+    expect(merged.body).toMatchObject({ status: 'cancelled', mergedInto: { id: dispatched.body.id } });
+  });
+
+  test('when the decision cannot be carried out, then the ticket is still logged and followUp says why; a malformed then creates nothing', async () => {
+    const missing = await operator.post('/api/v1/tickets', {
+      requestType: 'complaint',
+      description: '并入一个不存在的工单。',
+      then: { action: 'merge', intoTicketId: 999_999 },
+    });
+    expect(missing.status).toBe(201);
+    expect(missing.body).toMatchObject({ status: 'new', followUp: { action: 'merge', done: false } });
+    expect(missing.body.followUp.error).toMatch(/\S/);
+
+    const before = Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n);
+    for (const then of [{ action: 'close' }, { action: 'resolve_directly' }, { action: 'dispatch', departmentId: 'x' }]) {
+      const res = await operator.post('/api/v1/tickets', { requestType: 'help', description: '无效的后续动作', then });
+      expect([JSON.stringify(then), res.status]).toEqual([JSON.stringify(then), 400]);
+    }
+    expect(Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n)).toBe(before);
+  });
+});

@@ -205,6 +205,15 @@ describe('suggested department', () => {
 });
 
 describe('learning from operators', () => {
+  test('when a seat logs a call with a category and answers it on the phone (直接办结), then that category is a label too', async () => {
+    const ids = await demoIds(t.hub);
+    const operator = await t.as('operator');
+    const ticket = await createTicket(operator, { categoryId: ids.category('0201'), description: '饭店油烟扰民应该向哪个部门反映？' });
+    await act(operator, ticket.id, 'resolve_directly', { answer: '已告知可向生态环境部门反映，并提供了联系电话' });
+    const labels = await t.hub.db('classification_labels').where({ ticket_id: ticket.id });
+    expect(labels.map((l: { category_code: string }) => l.category_code)).toEqual(['0201']);
+  });
+
   test('when an operator corrects or confirms the category, then it is a label, and enough labels retrain the model', async () => {
     const ids = await demoIds(t.hub);
     const operator = await t.as('operator');

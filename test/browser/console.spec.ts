@@ -62,6 +62,7 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   const ticketId = Number(new URL(page.url()).pathname.split('/').pop());
   await expect(page.getByText('13812345678')).toBeVisible(); // the center sees the caller in clear
   await expect(page.getByText(suggested, { exact: true })).toBeVisible(); // the category taken from the suggestion
+  await expect(page.getByText('已派单', { exact: true })).toBeVisible(); // 派单 from the seat, as the catalog says
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'ticket');
 
@@ -118,6 +119,19 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   await expect(page.getByText(/查看联系方式：需电话联系群众核实路灯位置/)).toBeVisible();
   await expect(page.getByRole('dialog')).toHaveCount(0);
   await shoot(page, 'ticket-agent');
+});
+
+test('when the call is answered on the phone, then 直接办结 closes it with the answer', async ({ page }) => {
+  await signIn(page, 'operator');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await page.keyboard.type('13500000004');
+  await page.getByLabel('诉求内容').fill('咨询社保卡丢失后补办需要带什么材料。');
+  await page.getByText('直接办结', { exact: true }).click();
+  await page.getByLabel('答复内容').fill('已告知携带身份证到就近社保服务网点办理，当场可取。');
+  await page.getByLabel('答复内容').press('Control+Enter');
+  await expect(page).toHaveURL(/\/tickets\/\d+$/);
+  await expect(page.getByText('已办结', { exact: true })).toBeVisible();
+  await expect(page.getByText(/直接办结/)).toBeVisible();
 });
 
 test('a write with the session cookie from another site is refused', async ({ page }) => {

@@ -10169,8 +10169,10 @@ export interface paths {
         };
         put?: never;
         /**
-         * Create a ticket (an operator logs a call)
-         * @description Access: operator, proxy_seat, supervisor, admin
+         * Create a ticket (an operator logs a call), and with `then` dispatch, resolve or merge it at once
+         * @description The ticket is created whatever becomes of `then`: `followUp` says whether the action was done, or why not (the ticket is then as created).
+         *
+         *     Access: operator, proxy_seat, supervisor, admin
          */
         post: {
             parameters: {
@@ -10208,6 +10210,21 @@ export interface paths {
                         regionId?: number;
                         /** @enum {string} */
                         requestType: "consult" | "help" | "complaint" | "report" | "suggestion" | "praise" | "proxy";
+                        then?: {
+                            /** @enum {string} */
+                            action: "dispatch";
+                            assistDepartmentIds?: number[];
+                            departmentId?: number;
+                        } | {
+                            /** @enum {string} */
+                            action: "resolve_directly";
+                            answer: string;
+                        } | {
+                            /** @enum {string} */
+                            action: "merge";
+                            intoTicketId: number;
+                            reason?: string;
+                        };
                         title?: string;
                         /**
                          * @default normal
@@ -10218,13 +10235,162 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Create a ticket (an operator logs a call) */
+                /** @description Create a ticket (an operator logs a call), and with `then` dispatch, resolve or merge it at once */
                 201: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["TicketDetail"];
+                        "application/json": {
+                            address: string | null;
+                            allowedActions: {
+                                /** @enum {string} */
+                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
+                                label: string;
+                                path: string;
+                            }[];
+                            assigneeUserId: number | null;
+                            assignments: {
+                                /** Format: date-time */
+                                acceptedAt: string | null;
+                                active: boolean;
+                                departmentId: number;
+                                departmentName: string;
+                                /** Format: date-time */
+                                endedAt: string | null;
+                                id: number;
+                                /** Format: date-time */
+                                reportedAt: string | null;
+                                reportText: string | null;
+                                /** @enum {string} */
+                                role: "lead" | "assist";
+                                status: string;
+                            }[];
+                            category: {
+                                code: string | null;
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            /** @enum {string} */
+                            channel: "phone" | "sms" | "miniprogram" | "seat" | "api";
+                            classification: {
+                                [key: string]: unknown;
+                            } | null;
+                            clocksPaused: boolean;
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            contact: {
+                                anonymous: boolean;
+                                confidential: boolean;
+                                id: number;
+                                idNumber: string | null;
+                                masked: boolean;
+                                name: string | null;
+                                /** @description masked (+86138****5678) for department staff */
+                                phone: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description a deadline falls in a year whose holiday notice is not imported yet: it may move */
+                            deadlinesProvisional: boolean;
+                            description: string;
+                            directlyResolved: boolean;
+                            extensionRequests: {
+                                [key: string]: unknown;
+                            }[];
+                            /** Format: date-time */
+                            firstContactAt: string | null;
+                            followUp?: {
+                                action: string;
+                                done: boolean;
+                                error: string | null;
+                            };
+                            id: number;
+                            leadDepartment: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            matter: string | null;
+                            mergedInto: {
+                                id: number;
+                                number: string | null;
+                            } | null;
+                            mergedIntoId: number | null;
+                            nextDue: {
+                                /** Format: date-time */
+                                at: string;
+                                provisional: boolean;
+                                stage: string | null;
+                            } | null;
+                            /** @description date and daily sequence, e.g. 20261122-00042 */
+                            number: string;
+                            overdue: boolean;
+                            region: {
+                                id: number;
+                                name: string | null;
+                            } | null;
+                            reopenCount: number;
+                            reply: {
+                                /** Format: date-time */
+                                at: string;
+                                solved: boolean | null;
+                                text: string | null;
+                            } | null;
+                            /** Format: date-time */
+                            replyDueAt: string | null;
+                            requesters: {
+                                contact: {
+                                    anonymous: boolean;
+                                    confidential: boolean;
+                                    id: number;
+                                    idNumber: string | null;
+                                    masked: boolean;
+                                    name: string | null;
+                                    /** @description masked (+86138****5678) for department staff */
+                                    phone: string | null;
+                                } | null;
+                                sourceTicketId: number | null;
+                            }[];
+                            /** @enum {string} */
+                            requestType: "consult" | "help" | "complaint" | "report" | "suggestion" | "praise" | "proxy";
+                            requestTypeLabel: string;
+                            returnCount: number;
+                            routedBy: {
+                                catalogEntryId: number;
+                                catalogVersion: number | null;
+                            } | null;
+                            /** @enum {string} */
+                            status: "new" | "triage" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "cancelled";
+                            statusLabel: string;
+                            supervised: boolean;
+                            supervisionPending: boolean;
+                            timeline: {
+                                actor: {
+                                    kind: string;
+                                    name: string | null;
+                                    userId: number | null;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                                data: {
+                                    [key: string]: unknown;
+                                } | null;
+                                /** @enum {string|null} */
+                                fromStatus: "new" | "triage" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "cancelled" | null;
+                                id: number;
+                                reason: string | null;
+                                /** @enum {string|null} */
+                                toStatus: "new" | "triage" | "dispatched" | "accepted" | "returned" | "replied" | "closed" | "cancelled" | null;
+                                type: string;
+                            }[];
+                            title: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            urgeCount: number;
+                            /** @enum {string} */
+                            urgency: "normal" | "urgent" | "emergency";
+                            version: number;
+                        };
                     };
                 };
                 /** @description Invalid input: the message names each field */

@@ -1,12 +1,17 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Form, Input, Radio, Space, Typography } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Cascader, Checkbox, Form, Input, Radio, Select, Space, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft } from '../session';
 import { CallerPanel } from './CallerPanel';
+import { useRegions } from './regions';
+import { SimilarPanel } from './SimilarPanel';
 import { SuggestionPanel, type Suggestion } from './SuggestionPanel';
+
+/** What becomes of the call once logged: 派单, answered on the phone (直接办结), merged into an open ticket, or 待分拨. */
+type Handling = 'dispatch' | 'resolve' | 'merge' | 'save';
 
 interface CallForm {
   categoryId?: number;
@@ -19,27 +24,53 @@ interface CallForm {
   urgency: NewTicket['urgency'];
   description: string;
   address?: string;
+  region?: number[];
+  handling: Handling;
+  departmentId?: number;
+  assistDepartmentIds?: number[];
+  answer?: string;
+  mergeInto?: { id: number; number: string };
 }
 
 const draftKey = 'seat-call';
+const handlingLabels: Record<Handling, string> = { dispatch: '派单', resolve: '直接办结', merge: '并单', save: '保存至待分拨' };
+
+/** What the seat does with the call at once (the creation's `then`: the API does it in the same request). */
+function thenOf(values: CallForm): NewTicket['then'] {
+  switch (values.handling) {
+    case 'dispatch':
+      return {
+        action: 'dispatch',
+        departmentId: values.departmentId,
+        assistDepartmentIds: values.assistDepartmentIds?.length ? values.assistDepartmentIds : undefined,
+      };
+    case 'resolve':
+      return { action: 'resolve_directly', answer: values.answer! };
+    case 'merge':
+      return values.mergeInto ? { action: 'merge', intoTicketId: values.mergeInto.id, reason: '同一诉求，坐席受理时并单' } : undefined;
+    case 'save':
+      return undefined;
+  }
+}
 
 /**
- * 受理: one screen, keyboard only. The fields in the order of a call (who, what, where); Ctrl+Enter
- * submits from anywhere in the form. The draft survives a sign-in again.
+ * 受理: one screen, keyboard only. The fields in the order of a call (who, what, where, what then);
+ * Ctrl+Enter submits from anywhere in the form. The draft survives a sign-in again.
  */
 export function Seat() {
   const [form] = Form.useForm<CallForm>();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const regions = useRegions();
   const [error, setError] = useState<string>();
+  const [suggested, setSuggested] = useState<{ regionId?: number; departmentName?: string }>({});
+  const { data: departments } = useQuery({
+    queryKey: ['departments'],
+    staleTime: 10 * 60_000,
+    queryFn: async () => (await api.GET('/api/v1/departments', { params: { query: { active: 'true' } } })).data?.items ?? [],
+  });
   const create = useMutation({
     mutationFn: async (values: CallForm) => {
-      const caller = {
-        phone: values.phone || undefined,
-        name: values.name || undefined,
-        anonymous: !!values.anonymous,
-        confidential: !!values.confidential,
-      };
       const { data, error } = await api.POST('/api/v1/tickets', {
         body: {
           channel: 'phone',
@@ -48,17 +79,26 @@ export function Seat() {
           description: values.description,
           address: values.address || undefined,
           categoryId: values.categoryId,
-          caller,
+          regionId: values.region?.at(-1),
+          caller: {
+            phone: values.phone || undefined,
+            name: values.name || undefined,
+            anonymous: !!values.anonymous,
+            confidential: !!values.confidential,
+          },
+          then: thenOf(values),
         },
       });
       if (!data) throw new Error(errorText(error));
-      return data;
+      const problem =
+        data.followUp && !data.followUp.done ? `已受理，但${handlingLabels[values.handling]}未完成：${data.followUp.error}` : undefined;
+      return { ticket: data, problem };
     },
-    onSuccess: (ticket) => {
+    onSuccess: ({ ticket, problem }) => {
       clearDraft(draftKey);
       form.resetFields();
       void queryClient.invalidateQueries({ queryKey: ['tickets'] });
-      navigate(`/tickets/${ticket.id}`, { state: { created: ticket.number } });
+      navigate(`/tickets/${ticket.id}`, { state: { created: ticket.number, problem } });
     },
     onError: (e: Error) => setError(e.message),
   });
@@ -81,6 +121,11 @@ export function Seat() {
   const description = Form.useWatch('description', form);
   const address = Form.useWatch('address', form);
   const categoryName = Form.useWatch('categoryName', form);
+  const categoryId = Form.useWatch('categoryId', form);
+  const region = Form.useWatch('region', form);
+  const handling = Form.useWatch('handling', form);
+  const mergeInto = Form.useWatch('mergeInto', form);
+
   // Taking a suggestion sets the category (and, for the first, type and urgency); the operator may still change them.
   const take = (s: Suggestion) => {
     form.setFieldsValue({
@@ -91,6 +136,11 @@ export function Seat() {
     });
     saveDraft(draftKey, form.getFieldsValue());
   };
+  // The place the classifier found in the address fills the region, until the operator picks one.
+  useEffect(() => {
+    if (suggested.regionId !== undefined && !form.isFieldTouched('region'))
+      form.setFieldsValue({ region: regions.pathOf(suggested.regionId) });
+  }, [suggested.regionId, form, regions]);
 
   return (
     <Space align="start" wrap size="large">
@@ -106,7 +156,7 @@ export function Seat() {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ requestType: 'help', urgency: 'normal' }}
+          initialValues={{ requestType: 'help', urgency: 'normal', handling: 'dispatch' }}
           onValuesChange={(_changed, all) => saveDraft(draftKey, all)}
           onFinish={(values) => create.mutate(values)}
           onKeyDown={(event) => {
@@ -145,9 +195,20 @@ export function Seat() {
           <Form.Item label="诉求内容" name="description" rules={[{ required: true, message: '请记录群众反映的问题' }]}>
             <Input.TextArea rows={5} maxLength={5000} showCount />
           </Form.Item>
-          <Form.Item label="事发地址" name="address">
-            <Input maxLength={200} />
-          </Form.Item>
+          <Space wrap align="start">
+            <Form.Item label="事发地址" name="address">
+              <Input maxLength={200} style={{ width: 320 }} />
+            </Form.Item>
+            <Form.Item label="所属区域" name="region">
+              <Cascader
+                options={regions.options}
+                changeOnSelect
+                placeholder="区 / 街道 / 社区"
+                style={{ width: 300 }}
+                aria-label="所属区域"
+              />
+            </Form.Item>
+          </Space>
           <Form.Item name="categoryId" hidden>
             <Input />
           </Form.Item>
@@ -157,6 +218,49 @@ export function Seat() {
           <Typography.Paragraph>
             分类：{categoryName ? <Typography.Text strong>{categoryName}</Typography.Text> : '未选（采用右侧建议，或由分拨确定）'}
           </Typography.Paragraph>
+          <Form.Item label="处理方式" name="handling">
+            <Radio.Group
+              optionType="button"
+              options={(Object.keys(handlingLabels) as Handling[]).map((value) => ({
+                value,
+                label: handlingLabels[value],
+                disabled: value === 'merge' && !mergeInto,
+              }))}
+            />
+          </Form.Item>
+          {handling === 'dispatch' && (
+            <Space wrap align="start">
+              <Form.Item label="承办单位" name="departmentId">
+                <Select
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  style={{ width: 260 }}
+                  placeholder={`按派单目录${suggested.departmentName ? `（建议：${suggested.departmentName}）` : ''}`}
+                  options={(departments ?? []).map((d) => ({ value: d.id, label: d.name }))}
+                />
+              </Form.Item>
+              <Form.Item label="协办单位" name="assistDepartmentIds">
+                <Select
+                  mode="multiple"
+                  allowClear
+                  showSearch={{ optionFilterProp: 'label' }}
+                  style={{ width: 260 }}
+                  options={(departments ?? []).map((d) => ({ value: d.id, label: d.name }))}
+                />
+              </Form.Item>
+            </Space>
+          )}
+          {handling === 'resolve' && (
+            <Form.Item label="答复内容" name="answer" rules={[{ required: true, message: '直接办结需填写答复内容' }]}>
+              <Input.TextArea rows={3} maxLength={2000} />
+            </Form.Item>
+          )}
+          {handling === 'merge' && mergeInto && (
+            <Typography.Paragraph>并入工单 {mergeInto.number}（本次来电记为同一诉求）</Typography.Paragraph>
+          )}
+          <Form.Item name="mergeInto" hidden>
+            <Input />
+          </Form.Item>
           <Space>
             <Button type="primary" htmlType="submit" loading={create.isPending}>
               提交受理（Ctrl+Enter）
@@ -173,8 +277,19 @@ export function Seat() {
         </Form>
       </Card>
       <Space direction="vertical" size="large">
-        <SuggestionPanel text={description} address={address} onTake={take} />
+        <SuggestionPanel
+          text={description}
+          address={address}
+          onTake={take}
+          onSuggest={(s) => setSuggested((was) => (was.regionId === s.regionId && was.departmentName === s.departmentName ? was : s))}
+        />
         <CallerPanel phone={phone} />
+        <SimilarPanel
+          categoryId={categoryId}
+          regionId={region?.at(-1)}
+          mergeInto={mergeInto?.id}
+          onMerge={(ticket) => form.setFieldsValue({ mergeInto: ticket, handling: ticket ? 'merge' : 'dispatch' })}
+        />
       </Space>
     </Space>
   );

@@ -19,10 +19,13 @@ export function SuggestionPanel({
   text,
   address,
   onTake,
+  onSuggest,
 }: {
   text: string | undefined;
   address: string | undefined;
   onTake: (s: Suggestion) => void;
+  /** Where the preview places the call and sends it: the seat prefills the region and names the department. */
+  onSuggest?: (s: { regionId?: number; departmentName?: string }) => void;
 }) {
   const [asked, setAsked] = useState<{ text: string; address?: string }>();
   useEffect(() => {
@@ -56,6 +59,12 @@ export function SuggestionPanel({
     if (known && options.length < 3 && !options.some((o) => o.categoryId === known.id))
       options.push({ categoryId: known.id, categoryName: known.name });
   }
+
+  const regionId = data?.classification.region?.id;
+  const departmentName = data?.routing.department?.name;
+  useEffect(() => {
+    if (data) onSuggest?.({ regionId, departmentName });
+  }, [data, regionId, departmentName, onSuggest]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {

@@ -9,7 +9,7 @@ import { TicketActions } from './TicketActions';
 /** One ticket: its header, the caller (masked for department roles by the API), its timeline. */
 export function Ticket() {
   const id = Number(useParams().id);
-  const created = (useLocation().state as { created?: string } | null)?.created;
+  const { created, problem } = (useLocation().state as { created?: string; problem?: string } | null) ?? {};
   const { data: ticket } = useQuery({
     queryKey: ['ticket', id],
     queryFn: async () => (await api.GET('/api/v1/tickets/{id}', { params: { path: { id } } })).data,
@@ -24,6 +24,7 @@ export function Ticket() {
       }
     >
       {created && <Alert type="success" showIcon title={`已受理，工单号 ${created}`} style={{ marginBottom: 16 }} />}
+      {problem && <Alert type="warning" showIcon title={problem} style={{ marginBottom: 16 }} />}
       <TicketActions ticket={ticket} />
       <Descriptions bordered column={2} size="small">
         <Descriptions.Item label="状态">
