@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { fakeTwilio } from './test/browser/fake-twilio-account';
 
 /**
  * The console's browser tests: Debian's Chromium (never a browser Playwright would download: it
@@ -45,22 +46,39 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: 'node dist/src/main.js',
-    url: `${baseURL}/healthz`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-    env: {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      PUBLIC_URL: baseURL,
-      EMBEDDED_PG_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(Number(process.env.BROWSER_TEST_PG_PORT ?? 54917)),
-      DATABASE_URL: '',
-      REDIS_URL: '',
-      LOG_LEVEL: 'warn',
+  webServer: [
+    {
+      command: 'node dist/test/support/fake-twilio-server.js',
+      url: `${fakeTwilio.url}/`,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      env: {
+        FAKE_TWILIO_SID: fakeTwilio.accountSid,
+        FAKE_TWILIO_TOKEN: fakeTwilio.authToken,
+        FAKE_TWILIO_PORT: new URL(fakeTwilio.url).port,
+      },
     },
-  },
+    {
+      command: 'node dist/src/main.js',
+      url: `${baseURL}/healthz`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+      env: {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        PUBLIC_URL: baseURL,
+        EMBEDDED_PG_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(Number(process.env.BROWSER_TEST_PG_PORT ?? 54917)),
+        DATABASE_URL: '',
+        REDIS_URL: '',
+        LOG_LEVEL: 'warn',
+        TWILIO_ACCOUNT_SID: fakeTwilio.accountSid,
+        TWILIO_AUTH_TOKEN: fakeTwilio.authToken,
+        TWILIO_SMS_FROM: fakeTwilio.from,
+        TWILIO_API_BASE: fakeTwilio.url,
+      },
+    },
+  ],
 });

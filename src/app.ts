@@ -46,6 +46,7 @@ import { CallerHistory } from './intake/caller-history.service';
 import { registerTriageRoutes } from './triage/triage.routes';
 import { CallsService } from './intake/calls.service';
 import { registerConversationRoutes } from './intake/conversations.routes';
+import { registerQueueRoutes } from './intake/queues.routes';
 import { ConversationsService } from './intake/conversations.service';
 import { intakeHandlers, intakeRecovery } from './intake/intake.jobs';
 import { IntakeService } from './intake/intake.service';
@@ -501,5 +502,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerCallerRoutes(api, new CallerHistory(db));
   registerTriageRoutes(api, services.triage, routing);
   registerConversationRoutes(api, conversations);
+  registerQueueRoutes(api, db);
   return { api, openApi };
 }

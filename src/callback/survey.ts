@@ -7,9 +7,9 @@ import { z } from 'zod';
 
 export const surveySteps = ['contacted', 'resolved', 'satisfaction', 'comment'] as const;
 export type SurveyStep = (typeof surveySteps)[number];
-export const satisfactions = ['satisfied', 'basic', 'unsatisfied'] as const;
-export type Satisfaction = (typeof satisfactions)[number];
-export const satisfactionLabels: Record<Satisfaction, string> = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' };
+import type { Satisfaction } from './satisfaction';
+
+export { satisfactionLabels, satisfactions, type Satisfaction } from './satisfaction';
 
 export const callbackChannels = ['sms', 'phone', 'miniprogram', 'operator'] as const;
 export type CallbackChannel = (typeof callbackChannels)[number];

@@ -2,6 +2,9 @@ import type { Queryable } from '../db/db';
 import { citizenChannelOf } from '../outbox/message-catalogue';
 import type { ConversationSummary } from './conversations.service';
 
+/** A conversation waits for a person: the citizen wrote after the last reply a person gave (acknowledgements do not count). */
+export const waitingForPerson = "v.last_inbound_at > coalesce(v.last_reply_at, '-infinity')";
+
 /** The seats' inbox: open conversations the citizen wrote in, those waiting for a person first. */
 export function listConversations(db: Queryable, filter: { waiting: boolean; limit: number; id?: number }): Promise<ConversationSummary[]> {
   const query = db('conversations as v')
@@ -17,13 +20,13 @@ export function listConversations(db: Queryable, filter: { waiting: boolean; lim
       ticketNumber: 't.number',
       lastInboundAt: 'v.last_inbound_at',
       lastReplyAt: 'v.last_reply_at',
-      waiting: db.raw("v.last_inbound_at > coalesce(v.last_reply_at, '-infinity')"),
+      waiting: db.raw(waitingForPerson),
     })
     .where('v.status', 'open')
     .whereNotNull('v.last_inbound_at')
     .orderBy('v.last_inbound_at', filter.waiting ? 'asc' : 'desc')
     .limit(filter.limit);
-  if (filter.waiting) query.whereRaw("v.last_inbound_at > coalesce(v.last_reply_at, '-infinity')");
+  if (filter.waiting) query.whereRaw(waitingForPerson);
   if (filter.id !== undefined) query.where('v.id', filter.id);
   return query;
 }

@@ -62,6 +62,8 @@ describe('seats', () => {
 
   test('when a citizen writes and nobody has answered, then the conversation waits in the inbox; a seat’s reply goes back by SMS and onto the ticket', async () => {
     const phone = '+8613955556666';
+    const counted = async () => (await operator.get('/api/v1/queues')).body as { conversations: number; triage: number };
+    const before = await counted();
     await signedPost(t, '/webhooks/twilio/sms', sms(phone, '请问社保卡丢了怎么补办？'));
     const waiting = await eventually(async () => {
       const items = (await operator.get('/api/v1/conversations')).body.items as Array<{
@@ -73,6 +75,7 @@ describe('seats', () => {
       return items.find((c) => c.phone === phone);
     });
     expect(waiting.waiting).toBe(true);
+    expect((await counted()).conversations).toBe(before.conversations + 1);
     const detail = (await operator.get(`/api/v1/conversations/${waiting.id}`)).body;
     expect(detail.messages[0]).toMatchObject({ direction: 'in', text: '请问社保卡丢了怎么补办？' });
 
@@ -84,6 +87,8 @@ describe('seats', () => {
     expect(sent.body.startsWith('【12345】')).toBe(true);
     const inbox = (await operator.get('/api/v1/conversations')).body.items as Array<{ id: number }>;
     expect(inbox.map((c) => c.id)).not.toContain(waiting.id);
+    expect((await counted()).conversations).toBe(before.conversations);
+    expect((await (await t.as('agent')).get('/api/v1/queues')).status).toBe(403);
     const ticket = (await operator.get(`/api/v1/tickets/${waiting.ticketId}`)).body;
     expect(ticket.timeline.at(-1)).toMatchObject({ type: 'seat_reply', actor: { name: '王敏（话务员）' } });
 

@@ -1,6 +1,8 @@
 import AxeBuilder from '@axe-core/playwright';
 import { gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
+import twilio from 'twilio';
+import { fakeTwilio } from './fake-twilio-account';
 
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */
 async function accessibilityProblems(page: Page): Promise<string[]> {
@@ -232,4 +234,62 @@ test('when the switch reports a call, then it pops up on the on-duty operator’
   await popup.getByRole('button', { name: '受理此来电' }).click();
   await expect(page).toHaveURL(/\/seat$/);
   await expect(page.getByLabel('来电号码')).toHaveValue('+8613700000002');
+});
+
+test('when a citizen texts the hotline, then the conversation waits in the seat’s queue with a live count, and the answer given there reaches the SMS provider', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, 'operator');
+  await page.getByRole('menuitem', { name: '待办队列' }).click();
+  await page.getByRole('tab', { name: /待回复会话/ }).click();
+  await expect(page).toHaveURL(/\/queues\?tab=conversations$/);
+  const tab = page.getByRole('tab', { name: /待回复会话/ });
+  const waiting = Number((await tab.textContent())!.replace(/\D/g, '') || 0);
+
+  // The citizen's SMS, as Twilio posts it (signed with the account's token over the hub's public URL).
+  const citizen = '+8613900000003';
+  const params = {
+    MessageSid: `SM${Date.now()}${'0'.repeat(19)}`.slice(0, 34),
+    AccountSid: fakeTwilio.accountSid,
+    From: citizen,
+    To: fakeTwilio.from,
+    Body: '你好，我家小区门口的公交站牌被撞坏了，请问找谁修？',
+    NumMedia: '0',
+  };
+  const url = new URL('/webhooks/twilio/sms', page.url()).toString();
+  const signature = twilio.getExpectedTwilioSignature(fakeTwilio.authToken, url, params);
+  const posted = await request.post('/webhooks/twilio/sms', { form: params, headers: { 'x-twilio-signature': signature } });
+  expect(posted.status()).toBe(200);
+
+  // Live: the count goes up and the conversation appears without a reload.
+  await expect(tab).toContainText(String(waiting + 1));
+  await page.getByRole('listitem').filter({ hasText: citizen }).getByRole('button', { name: '回复' }).click();
+  const thread = page.getByRole('region', { name: '会话内容' });
+  await expect(thread.getByText('公交站牌被撞坏了', { exact: false })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'queue-conversations');
+  await thread.getByLabel('回复内容').fill('您好，已为您登记，交通运输部门将尽快维修，请留意短信通知。');
+  await thread.getByLabel('回复内容').press('Control+Enter');
+  await expect(page.getByText('已回复')).toBeVisible();
+  await expect(tab).toContainText(String(waiting));
+
+  // The answer went out through the SMS provider to the citizen.
+  const auth = `Basic ${Buffer.from(`${fakeTwilio.accountSid}:${fakeTwilio.authToken}`).toString('base64')}`;
+  await expect(async () => {
+    const listed = await request.get(
+      `${fakeTwilio.url}/2010-04-01/Accounts/${fakeTwilio.accountSid}/Messages.json?To=${encodeURIComponent(citizen)}`,
+      {
+        headers: { authorization: auth },
+      },
+    );
+    const bodies = ((await listed.json()).messages as Array<{ body: string }>).map((m) => m.body);
+    expect(bodies.some((body) => body.includes('交通运输部门将尽快维修'))).toBe(true);
+  }).toPass({ timeout: 15_000 });
+
+  for (const other of ['漏接回拨', '人工回访', '待分拨']) {
+    await page.getByRole('tab', { name: new RegExp(other) }).click();
+    expect(await accessibilityProblems(page)).toEqual([]);
+  }
+  await shoot(page, 'queue-triage');
 });

@@ -25,7 +25,7 @@ export interface SentMessage {
  * talk to: Basic auth with the account SID and token, form-encoded create, Twilio's JSON
  * and error shape. Failures can be switched on to play an outage.
  */
-export async function startFakeTwilio(credentials: { accountSid: string; authToken: string }) {
+export async function startFakeTwilio(credentials: { accountSid: string; authToken: string }, listenOn = 0) {
   const sent: SentMessage[] = [];
   const calls: PlacedCall[] = [];
   const failures: Array<{ to: string; status: number; code: number; message: string }> = [];
@@ -173,7 +173,7 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(listenOn, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

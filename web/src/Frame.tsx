@@ -16,6 +16,7 @@ const seatRoles = new Set(['operator', 'proxy_seat']);
 function menuOf(me: Me) {
   return [
     ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
+    ...(centerRoles.has(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(centerRoles.has(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     { key: '/tickets', label: centerRoles.has(me.role) ? '工单' : '本部门工单' },
   ];

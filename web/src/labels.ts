@@ -4,6 +4,7 @@
  */
 import { lifecycle } from '../../src/tickets/ticket-lifecycle';
 
+export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { requestTypeLabels, ticketStatusLabels as statusLabels, urgencyLabels } from '../../src/tickets/ticket.types';
 
 /** A timeline entry's words: the lifecycle action's label, or one of the entries that are not actions. */
@@ -14,3 +15,16 @@ export const eventLabels: Record<string, string> = {
   seat_reply: '坐席回复',
   merge_received: '并入工单',
 };
+
+/** An outbox message's state (src/outbox), as the seat and the ticket page show it. */
+export const deliveryLabels: Record<string, string> = {
+  pending: '待发送',
+  sending: '发送中',
+  sent: '已发送',
+  failed: '发送失败，重试中',
+  dead: '发送失败',
+  cancelled: '已取消',
+};
+
+/** The channels a citizen reaches the hotline on. */
+export const channelLabels: Record<string, string> = { sms: '短信', miniprogram: '小程序', phone: '电话', seat: '坐席', api: '接口' };

@@ -7,6 +7,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Frame } from './Frame';
+import { Queues } from './pages/queues/Queues';
 import { Seat } from './pages/Seat';
 import { SignIn } from './pages/SignIn';
 import { Ticket } from './pages/Ticket';
@@ -46,6 +47,7 @@ createRoot(document.getElementById('root')!).render(
               <Route element={<Frame />}>
                 <Route path="/" element={<Home />} />
                 <Route path="/seat" element={<Seat />} />
+                <Route path="/queues" element={<Queues />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />
               </Route>

@@ -4,8 +4,7 @@ import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
-
-const satisfactionLabels: Record<string, string> = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' };
+import { satisfactionLabels } from '../labels';
 
 /** 来电弹屏: who is calling, as soon as the seat has typed their number. */
 export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?: boolean }) {
@@ -59,7 +58,9 @@ export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?:
               {t.number}
             </Link>{' '}
             {dayjs(t.createdAt).format('YYYY-MM-DD')} {t.title}
-            {t.satisfaction && <Tag style={{ marginLeft: 8 }}>{satisfactionLabels[t.satisfaction] ?? t.satisfaction}</Tag>}
+            {t.satisfaction && (
+              <Tag style={{ marginLeft: 8 }}>{satisfactionLabels[t.satisfaction as keyof typeof satisfactionLabels] ?? t.satisfaction}</Tag>
+            )}
           </List.Item>
         )}
       />

@@ -1,0 +1,17 @@
+import { startFakeTwilio } from './fake-twilio';
+
+/**
+ * The fake Twilio REST API as a process of its own, for the browser tests' hub (playwright.config.ts):
+ * `node dist/test/support/fake-twilio-server.js`. What the hub sent is read back through the Messages
+ * list, as Twilio answers it. The account comes from the environment (FAKE_TWILIO_SID, FAKE_TWILIO_TOKEN).
+ */
+async function main(): Promise<void> {
+  const fake = await startFakeTwilio(
+    { accountSid: process.env.FAKE_TWILIO_SID!, authToken: process.env.FAKE_TWILIO_TOKEN! },
+    Number(process.env.FAKE_TWILIO_PORT ?? 3918),
+  );
+  console.log(`fake Twilio on ${fake.url}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void fake.close().then(() => process.exit(0)));
+}
+
+void main();
