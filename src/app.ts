@@ -491,7 +491,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerAuthRoutes(api, auth);
   registerOrgRoutes(api, org);
   registerTaxonomyRoutes(api, taxonomy);
-  registerTicketRoutes(api, tickets);
+  registerTicketRoutes(api, tickets, db);
   registerRoutingRoutes(api, routing);
   registerNotifyRoutes(api, notify);
   registerSlaRoutes(api, services.sla);

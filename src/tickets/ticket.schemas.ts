@@ -98,6 +98,8 @@ export const listTicketsQuery = z.strictObject({
   q: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
+  /** csv: the whole filtered list (up to 10,000 rows) as a CSV file, not a page. */
+  format: z.enum(['json', 'csv']).default('json'),
 });
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
 

@@ -4,9 +4,13 @@ import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle'
 import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDetailSchema, ticketListSchema } from './ticket.schemas';
 import type { TicketDetail } from './ticket-view';
 import type { TicketsService } from './tickets.service';
+import { exportTickets } from './ticket-export';
+import { registerSavedViewRoutes } from './saved-views.routes';
+import type { Db } from '../db/db';
+import { shanghaiDay } from '../shared/time';
 import { AppError } from '../shared/errors';
 
-export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): void {
+export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db: Db): void {
   api.route({
     method: 'post',
     path: '/tickets',
@@ -43,12 +47,25 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService): v
       'Newest first. Filters combine with AND; `status` takes a comma-separated list; `regionId` includes every region below it; ' +
       '`categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text; ' +
       '`assignee=me` is my queue, `assignee=none` the department queue (not yet assigned). ' +
-      'Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets.',
+      'Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets. ' +
+      '`format=csv` answers the whole filtered list (newest first, at most 10,000 rows; `X-Truncated: true` when there were more) ' +
+      'as a CSV file, masked as the list is.',
     access: 'staff',
     query: listTicketsQuery,
-    response: ticketListSchema,
-    handler: ({ actor, query }) => tickets.list(actor, query),
+    response: ticketListSchema.describe('or, with format=csv, a CSV file'),
+    handler: async ({ actor, query, res }) => {
+      if (query.format === 'json') return tickets.list(actor, query);
+      const { csv, truncated } = await exportTickets(tickets, actor, query);
+      res
+        .status(200)
+        .type('text/csv; charset=utf-8')
+        .attachment(`tickets-${shanghaiDay(new Date())}.csv`);
+      res.setHeader('X-Truncated', String(truncated)).send(csv);
+      return undefined;
+    },
   });
+
+  registerSavedViewRoutes(api, db);
 
   api.route({
     method: 'get',

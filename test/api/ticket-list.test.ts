@@ -98,3 +98,49 @@ describe('listing tickets', () => {
     expect(all).toEqual([...all].sort((a, b) => b - a));
   });
 });
+
+describe('exporting and saved views', () => {
+  test('when the list is exported as CSV, then it holds the filtered tickets, masked for a department as the list is', async () => {
+    const res = await operator.get('/api/v1/tickets?format=csv&status=dispatched');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    expect(res.headers['content-disposition']).toMatch(/attachment; filename="?tickets-\d{4}-\d{2}-\d{2}\.csv/);
+    expect(res.headers['x-truncated']).toBe('false');
+    const lines = res.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toMatch(/^工单号,状态,类型/);
+    expect(lines).toHaveLength(1 + (await list('status=dispatched&limit=200')).length);
+    expect(lines.slice(1).every((line) => line.includes('已派单'))).toBe(true);
+    expect(res.text).toContain('13812345678'); // the center sees the caller in clear
+
+    const lamp = await act(operator, made.lamp!, 'dispatch', { departmentId: ids.department('ZJJ') });
+    const head = await t.as('head'); // 住建局's head sees the lamp ticket, the caller masked
+    const theirs = await head.get('/api/v1/tickets?format=csv');
+    expect(theirs.text).toContain(lamp.number);
+    expect(theirs.text).toContain('138****5678');
+    expect(theirs.text).not.toContain('13812345678');
+    expect(theirs.text).not.toContain('公司拖欠工资'); // another department's ticket
+    expect((await operator.get('/api/v1/tickets?format=xml')).status).toBe(400);
+  });
+
+  test('when a user saves a view, then it is theirs alone, saving the name again replaces it, and bad filters are refused', async () => {
+    const saved = await operator.post('/api/v1/ticket-views', { name: '超期急件', query: 'overdue=true&urgency=emergency' });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ name: '超期急件', query: 'overdue=true&urgency=emergency' });
+    const again = await operator.post('/api/v1/ticket-views', { name: '超期急件', query: 'overdue=true' });
+    expect(again.body).toMatchObject({ id: saved.body.id, query: 'overdue=true' });
+    expect((await operator.get('/api/v1/ticket-views')).body.items).toEqual([expect.objectContaining({ name: '超期急件' })]);
+
+    for (const query of ['urgency=whenever', 'cursor=abc', 'format=csv', 'nonsense=1']) {
+      const bad = await operator.post('/api/v1/ticket-views', { name: '坏的', query });
+      expect([query, bad.status]).toEqual([query, 400]);
+    }
+    const agent = await t.as('agent');
+    expect((await agent.get('/api/v1/ticket-views')).body.items).toEqual([]);
+    expect((await agent.delete(`/api/v1/ticket-views/${saved.body.id}`)).status).toBe(404);
+    expect((await operator.delete(`/api/v1/ticket-views/${saved.body.id}`)).status).toBe(204);
+    expect((await operator.get('/api/v1/ticket-views')).body.items).toEqual([]);
+  });
+});

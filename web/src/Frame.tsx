@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Layout, Menu, Space, Typography } from 'antd';
-import { useState } from 'react';
+import { Badge, Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Suspense, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, type Me } from './api/client';
 import { Bell } from './frame/Bell';
@@ -78,7 +78,9 @@ function SignedIn({ me }: { me: Me }) {
         </Space>
       </Layout.Header>
       <Layout.Content style={{ padding: 24 }}>
-        <Outlet />
+        <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
+          <Outlet />
+        </Suspense>
         <CallPopup call={call} onClose={() => setCall(undefined)} />
       </Layout.Content>
     </Layout>

@@ -3,18 +3,19 @@ import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import { StrictMode } from 'react';
+import { lazy, StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { Frame } from './Frame';
-import { Queues } from './pages/queues/Queues';
 import { Seat } from './pages/Seat';
 import { SignIn } from './pages/SignIn';
-import { Ticket } from './pages/Ticket';
-import { Tickets } from './pages/Tickets';
 import { startPage, useMe } from './session';
 
 dayjs.locale('zh-cn');
+// The seat (where a call starts) is in the first bundle; the other pages load when first opened.
+const Queues = lazy(() => import('./pages/queues/Queues').then((m) => ({ default: m.Queues })));
+const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.Tickets })));
+const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
 function Home() {

@@ -28,3 +28,4 @@ export function errorText(error: unknown): string {
 export type Me = paths['/api/v1/auth/me']['get']['responses'][200]['content']['application/json'];
 export type TicketDetail = paths['/api/v1/tickets/{id}']['get']['responses'][200]['content']['application/json'];
 export type NewTicket = NonNullable<paths['/api/v1/tickets']['post']['requestBody']>['content']['application/json'];
+export type TicketListQuery = NonNullable<paths['/api/v1/tickets']['get']['parameters']['query']>;
