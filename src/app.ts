@@ -493,7 +493,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerTaxonomyRoutes(api, taxonomy);
   registerTicketRoutes(api, tickets, db);
   registerRoutingRoutes(api, routing);
-  registerNotifyRoutes(api, notify);
+  registerNotifyRoutes(api, notify, tickets);
   registerSlaRoutes(api, services.sla);
   registerInboxRoutes(api, db);
   registerCallbackRoutes(api, callbacks, kpis);

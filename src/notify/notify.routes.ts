@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
+import type { TicketsService } from '../tickets/tickets.service';
 import type { NotifyService } from './notify.service';
+import { renderText } from './templates';
+import { piiLens } from '../shared/pii';
 import { instant } from '../http/validate';
 
 const outboxStatuses = ['pending', 'sending', 'sent', 'failed', 'dead', 'cancelled'] as const;
@@ -30,7 +33,56 @@ const outboxMessage = z
   })
   .meta({ id: 'OutboxMessage' });
 
-export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService): void {
+const citizenChannels = new Set(['sms', 'miniprogram', 'voice']);
+
+export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService, tickets: Pick<TicketsService, 'get'>): void {
+  api.route({
+    method: 'get',
+    path: '/tickets/:id/messages',
+    tag: 'outbox',
+    summary: 'What the hub sent the citizen about a ticket, as they received it, with each message’s delivery state',
+    description:
+      'Whoever may see the ticket may see these (no recipient address: the text only). `providerStatus` is the provider’s own word (Twilio: delivered, undelivered…).',
+    access: 'staff',
+    params: idParams,
+    response: z.object({
+      items: z.array(
+        z.object({
+          id: z.number().int(),
+          kind: z.string(),
+          channel: z.string(),
+          text: z.string(),
+          status: z.enum(outboxStatuses),
+          providerStatus: z.string().nullable(),
+          lastError: z.string().nullable(),
+          createdAt: instant,
+          sentAt: instant.nullable(),
+        }),
+      ),
+    }),
+    handler: async ({ actor, params }) => {
+      await tickets.get(actor, params.id); // 404 for a ticket this user may not see
+      const rows = await notify.list({ ticketId: params.id, limit: 200 });
+      const pii = piiLens(actor); // a provider's error may quote the number
+      return {
+        items: rows
+          .filter((row) => citizenChannels.has(row.channel))
+          .reverse()
+          .map((row) => ({
+            id: row.id,
+            kind: row.kind,
+            channel: row.channel,
+            text: pii.text(renderText(row.kind, row.payload) ?? '') ?? '',
+            status: row.status,
+            providerStatus: row.providerStatus,
+            lastError: pii.text(row.lastError),
+            createdAt: row.createdAt,
+            sentAt: row.sentAt,
+          })),
+      };
+    },
+  });
+
   api.route({
     method: 'get',
     path: '/outbox',

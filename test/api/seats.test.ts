@@ -201,3 +201,26 @@ describe('the seat’s decision with the call (then)', () => {
     expect(Number((await t.hub.db('tickets').count({ n: '*' }))[0]!.n)).toBe(before);
   });
 });
+
+describe('a ticket’s messages to the citizen', () => {
+  test('when the ticket is dispatched, then its page lists the notice sent with its delivery state, for those who may see the ticket only', async () => {
+    const ids = await demoIds(t.hub);
+    const created = await operator.post('/api/v1/tickets', {
+      requestType: 'complaint',
+      description: '楼道里堆放杂物，存在消防隐患。',
+      caller: { phone: '13811112222', name: '周九' },
+      then: { action: 'dispatch', departmentId: ids.department('ZJJ') },
+    });
+    const messages = await eventually(async () => {
+      const items = (await operator.get(`/api/v1/tickets/${created.body.id}/messages`)).body.items as Array<{
+        status: string;
+        text: string;
+      }>;
+      return items.some((m) => m.status === 'sent') ? items : undefined;
+    });
+    expect(messages[0]).toMatchObject({ channel: 'sms', status: 'sent', text: expect.stringContaining('已转交承办单位办理') });
+    expect(JSON.stringify(messages)).not.toContain('13811112222');
+    expect((await (await t.as('agent')).get(`/api/v1/tickets/${created.body.id}/messages`)).status).toBe(200);
+    expect((await (await t.as('cg_agent')).get(`/api/v1/tickets/${created.body.id}/messages`)).status).toBe(404);
+  });
+});

@@ -344,3 +344,59 @@ test('the ticket list: 50 rows render within 100 ms of their data, filters live 
   expect(rows.slice(1).every((row) => row.includes('加急'))).toBe(true);
   expect(rows.length - 1).toBeGreaterThanOrEqual(11);
 });
+
+test('on the ticket page, an agent returns a ticket with the reason code, a supervisor upholds it from the review queue and sends it elsewhere; the clocks and the messages to the citizen are there', async ({
+  page,
+  request,
+}) => {
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'operator', password: 'operator-12345' } });
+  const headers = { authorization: `Bearer ${(await login.json()).token}` };
+  const departments = (await (await request.get('/api/v1/departments', { headers })).json()).items as Array<{ id: number; name: string }>;
+  const housing = departments.find((d) => d.name === '市住房和城乡建设局')!;
+  const created = await request.post('/api/v1/tickets', {
+    headers,
+    data: {
+      requestType: 'complaint',
+      description: '人行道上的共享单车乱停乱放，堵住了盲道。',
+      caller: { phone: '13600000005', name: '孙八' },
+      then: { action: 'dispatch', departmentId: housing.id },
+    },
+  });
+  const ticket = await created.json();
+  expect(ticket.followUp).toMatchObject({ done: true });
+
+  await signIn(page, 'agent');
+  await expect(page).toHaveURL(/\/tickets$/);
+  await page.goto(`/tickets/${ticket.id}`);
+  await page.getByRole('button', { name: '退单', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByText('不属本单位职责').click();
+  await dialog.getByLabel('退单说明').fill('共享单车停放管理属城管部门职责。');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByText('退单：已完成')).toBeVisible();
+  await expect(page.getByText('已退单').first()).toBeVisible();
+  await page.getByRole('button', { name: '退出登录' }).click();
+
+  await signIn(page, 'supervisor');
+  await page.getByRole('menuitem', { name: '待办队列' }).click();
+  await page.getByRole('tab', { name: /退单审核/ }).click();
+  await page.getByRole('link', { name: ticket.number }).click();
+  await page.getByRole('button', { name: '退单审核' }).click();
+  await dialog.getByText('同意退单，改派').click();
+  await dialog.getByRole('combobox', { name: /改派至/ }).click();
+  await page.keyboard.type('城市管理');
+  await page.locator('.ant-select-item-option[title="市城市管理局"]').click();
+  await dialog.getByLabel('审核意见').fill('同意，改派城管局。');
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByText('退单审核：已完成')).toBeVisible();
+  await expect(page.getByText('市城市管理局').first()).toBeVisible();
+
+  await page.getByRole('tab', { name: '时限记录' }).click();
+  await expect(page.getByRole('cell', { name: '签收' }).first()).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.getByRole('tab', { name: '市民消息' }).click();
+  await expect(page.getByText(/【12345】您的工单.*已转交承办单位办理/).first()).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'ticket-messages');
+});

@@ -72,7 +72,7 @@ function SignedIn({ me }: { me: Me }) {
           {seatRoles.has(me.role) && <DutySwitch me={me} />}
           <Bell />
           <Typography.Text style={{ color: '#fff' }}>
-            {me.displayName.includes(me.roleLabel) ? me.displayName : `${me.displayName}（${me.roleLabel}）`}
+            {me.displayName.includes('（') ? me.displayName : `${me.displayName}（${me.roleLabel}）`}
           </Typography.Text>
           <Button onClick={signOut}>退出登录</Button>
         </Space>

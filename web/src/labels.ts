@@ -6,7 +6,7 @@ import { lifecycle } from '../../src/tickets/ticket-lifecycle';
 
 export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { stageLabels } from '../../src/sla/stages';
-export { requestTypeLabels, ticketStatusLabels as statusLabels, urgencyLabels } from '../../src/tickets/ticket.types';
+export { requestTypeLabels, returnReasonLabels, ticketStatusLabels as statusLabels, urgencyLabels } from '../../src/tickets/ticket.types';
 
 /** A timeline entry's words: the lifecycle action's label, or one of the entries that are not actions. */
 export const eventLabels: Record<string, string> = {

@@ -1,56 +1,88 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Descriptions, Tag, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Space, Tabs, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useLocation, useParams } from 'react-router';
+import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
-import { eventLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { channelLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { Deadline, Pill, useNow } from './Deadline';
 import { TicketActions } from './TicketActions';
+import { CitizenMessages, ClockLedger, TicketTimeline } from './TicketRecord';
 
-/** One ticket: its header, the caller (masked for department roles by the API), its timeline. */
+/** One ticket: its header and deadlines, the caller (masked for department roles by the API), the actions allowed now, its record. */
 export function Ticket() {
   const id = Number(useParams().id);
+  const now = useNow();
   const { created, problem } = (useLocation().state as { created?: string; problem?: string } | null) ?? {};
   const { data: ticket } = useQuery({
     queryKey: ['ticket', id],
     queryFn: async () => (await api.GET('/api/v1/tickets/{id}', { params: { path: { id } } })).data,
   });
   if (!ticket) return null;
+  const place = [ticket.region?.name, ticket.address].filter(Boolean).join(' · ');
   return (
     <Card
       title={
-        <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
-          工单 {ticket.number}
-        </Typography.Title>
+        <Space>
+          <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
+            工单 {ticket.number}
+          </Typography.Title>
+          <Pill>{ticket.statusLabel}</Pill>
+          {ticket.urgency !== 'normal' && <Pill tone="red">{urgencyLabels[ticket.urgency]}</Pill>}
+          {ticket.supervised && <Pill tone="orange">督办</Pill>}
+          <Deadline due={ticket.nextDue} overdue={ticket.overdue} paused={ticket.clocksPaused} now={now} />
+        </Space>
       }
     >
       {created && <Alert type="success" showIcon title={`已受理，工单号 ${created}`} style={{ marginBottom: 16 }} />}
       {problem && <Alert type="warning" showIcon title={problem} style={{ marginBottom: 16 }} />}
       <TicketActions ticket={ticket} />
       <Descriptions bordered column={2} size="small">
-        <Descriptions.Item label="状态">
-          <Tag>{ticket.statusLabel}</Tag>
-        </Descriptions.Item>
         <Descriptions.Item label="类型">
-          {requestTypeLabels[ticket.requestType]}・{urgencyLabels[ticket.urgency]}
+          {requestTypeLabels[ticket.requestType]}・{urgencyLabels[ticket.urgency]}・{channelLabels[ticket.channel] ?? ticket.channel}
         </Descriptions.Item>
         <Descriptions.Item label="分类">{ticket.category?.name ?? '未分类'}</Descriptions.Item>
         <Descriptions.Item label="承办单位">{ticket.leadDepartment?.name ?? '待分拨'}</Descriptions.Item>
         <Descriptions.Item label="来电人">
           {ticket.contact ? `${ticket.contact.name ?? ''} ${ticket.contact.phone ?? ''}` : '—'}
+          {ticket.contact?.confidential && <Pill tone="red">保密</Pill>}
         </Descriptions.Item>
-        <Descriptions.Item label="地址">{ticket.address ?? '—'}</Descriptions.Item>
+        <Descriptions.Item label="地点">{place || '—'}</Descriptions.Item>
+        <Descriptions.Item label="受理时间">{dayjs(ticket.createdAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
+        <Descriptions.Item label="答复时限">
+          {ticket.replyDueAt ? dayjs(ticket.replyDueAt).format('YYYY-MM-DD HH:mm') : '—'}
+        </Descriptions.Item>
         <Descriptions.Item label="诉求内容" span={2}>
           {ticket.description}
         </Descriptions.Item>
+        {ticket.assignments.some((a) => a.role === 'assist') && (
+          <Descriptions.Item label="协办单位" span={2}>
+            {ticket.assignments
+              .filter((a) => a.role === 'assist')
+              .map((a) => `${a.departmentName}${a.active ? '' : '（已结束）'}`)
+              .join('、')}
+          </Descriptions.Item>
+        )}
+        {ticket.reply && (
+          <Descriptions.Item label="答复" span={2}>
+            {ticket.reply.text}
+            {ticket.reply.solved !== null && (
+              <Pill tone={ticket.reply.solved ? 'green' : 'orange'}>{ticket.reply.solved ? '已解决' : '未解决'}</Pill>
+            )}
+          </Descriptions.Item>
+        )}
+        {ticket.mergedInto && (
+          <Descriptions.Item label="已并入" span={2}>
+            <Link to={`/tickets/${ticket.mergedInto.id}`}>{ticket.mergedInto.number}</Link>
+          </Descriptions.Item>
+        )}
       </Descriptions>
-      <Typography.Title level={2} style={{ fontSize: 16, marginTop: 24 }}>
-        办理过程
-      </Typography.Title>
-      <Timeline
-        items={ticket.timeline.map((event) => ({
-          key: event.id,
-          content: `${dayjs(event.at).format('MM-DD HH:mm')} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
-        }))}
+      <Tabs
+        style={{ marginTop: 16 }}
+        items={[
+          { key: 'timeline', label: '办理过程', children: <TicketTimeline ticket={ticket} /> },
+          { key: 'clocks', label: '时限记录', children: <ClockLedger ticketId={ticket.id} /> },
+          { key: 'messages', label: '市民消息', children: <CitizenMessages ticketId={ticket.id} /> },
+        ]}
       />
     </Card>
   );

@@ -1,40 +1,128 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Checkbox, Form, Input, Modal, Space } from 'antd';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Button, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, TreeSelect } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
+import { returnReasonLabels } from '../labels';
+import { actionForms, contactMethods, type Allowed, type FieldSpec } from './action-forms';
 
-type Allowed = TicketDetail['allowedActions'][number];
-type Field = 'note' | 'reason' | 'text' | 'answer' | 'purpose';
+/** Reference data a form may need, fetched when the form opens. */
+function useChoices(kinds: Set<string>, ticket: TicketDetail) {
+  const departments = useQuery({
+    queryKey: ['departments'],
+    staleTime: 10 * 60_000,
+    enabled: kinds.has('department') || kinds.has('departments'),
+    queryFn: async () => (await api.GET('/api/v1/departments', { params: { query: { active: 'true' } } })).data?.items ?? [],
+  });
+  const categories = useQuery({
+    queryKey: ['categories'],
+    staleTime: 10 * 60_000,
+    enabled: kinds.has('category'),
+    queryFn: async () => (await api.GET('/api/v1/categories')).data?.items ?? [],
+  });
+  const departmentId = ticket.leadDepartment?.id;
+  const users = useQuery({
+    queryKey: ['users', departmentId],
+    enabled: kinds.has('user') && departmentId !== undefined,
+    queryFn: async () => (await api.GET('/api/v1/users', { params: { query: { departmentId } } })).data?.items ?? [],
+  });
+  return {
+    departments: (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })),
+    categories: (categories.data ?? []).map((c) => ({
+      value: c.id,
+      title: c.name,
+      children: c.children.map((child) => ({ value: child.id, title: child.name })),
+    })),
+    users: (users.data ?? []).filter((u) => u.active).map((u) => ({ value: u.id, label: `${u.displayName}${u.onDuty ? '' : '（离岗）'}` })),
+  };
+}
 
-/**
- * The form each action needs: which text it takes and whether it must be given. Which actions a
- * user may take is the API's answer (allowedActions), never decided here; an action whose form is
- * not here yet (派单 to a chosen department, 退单 with its reason code, 延期, 并单 …) is not offered.
- */
-const forms: Partial<Record<Allowed['action'], { field?: Field; required?: boolean; solved?: true }>> = {
-  dispatch: {},
-  sign_for: { field: 'note' },
-  assist_sign_for: { field: 'note' },
-  assist_report: { field: 'text', required: true },
-  reply: { field: 'text', required: true, solved: true },
-  pause_clocks: { field: 'reason', required: true },
-  resume_clocks: { field: 'note' },
-  urge: { field: 'note', required: true },
-  supervise: { field: 'note', required: true },
-  answer_supervision: { field: 'text', required: true },
-  resolve_directly: { field: 'answer', required: true },
-  close: { field: 'note' },
-  cancel: { field: 'reason', required: true },
-  reopen: { field: 'reason', required: true },
-  note: { field: 'text', required: true },
-  reveal_contact: { field: 'purpose', required: true },
-  flag_hard_case: { field: 'reason', required: true },
-  hard_case_rep_onsite: { field: 'note', required: true },
-  hard_case_head_onsite: { field: 'note', required: true },
-  hard_case_answer: { field: 'text', required: true },
-};
+function Field({ spec, choices }: { spec: FieldSpec; choices: ReturnType<typeof useChoices> }) {
+  const rules = spec.required ? [{ required: true, message: `请填写${spec.label}` }] : [];
+  const search = { optionFilterProp: 'label' };
+  switch (spec.kind) {
+    case 'text':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Input.TextArea rows={4} />
+        </Form.Item>
+      );
+    case 'solved':
+      return (
+        <Form.Item name={spec.name} valuePropName="checked" initialValue={true}>
+          <Checkbox>{spec.label}</Checkbox>
+        </Form.Item>
+      );
+    case 'department':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Select allowClear showSearch={search} options={choices.departments} aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'departments':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Select mode="multiple" allowClear showSearch={search} options={choices.departments} aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'user':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Select showSearch={search} options={choices.users} aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'category':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <TreeSelect treeData={choices.categories} aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'returnReason':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Radio.Group options={Object.entries(returnReasonLabels).map(([value, label]) => ({ value, label }))} />
+        </Form.Item>
+      );
+    case 'contactMethod':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Radio.Group options={contactMethods} />
+        </Form.Item>
+      );
+    case 'decision':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Radio.Group options={spec.choices} />
+        </Form.Item>
+      );
+    case 'date':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'ticketNumber':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={[...rules, { pattern: /^\d{8}-\d{5}$/, message: '工单号如 20261204-00001' }]}>
+          <Input placeholder="20261204-00001" />
+        </Form.Item>
+      );
+  }
+}
 
-const fieldLabels: Record<Field, string> = { note: '说明', reason: '原因', text: '内容', answer: '答复内容', purpose: '查看事由' };
+/** The form's values as the action's API body: dates as ISO instants, a ticket number as its id, empty fields left out. */
+async function bodyOf(values: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) continue;
+    if (key === 'intoTicketNumber') {
+      const found = (await api.GET('/api/v1/tickets', { params: { query: { q: String(value), limit: 1 } } })).data?.items[0];
+      if (!found || found.number !== value) throw new Error(`没有工单 ${String(value)}`);
+      body.intoTicketId = found.id;
+    } else body[key] = typeof (value as Dayjs).toISOString === 'function' ? (value as Dayjs).toISOString() : value;
+  }
+  return body;
+}
 
 /** The buttons of the actions this user may take on the ticket now, each with its form. */
 export function TicketActions({ ticket }: { ticket: TicketDetail }) {
@@ -42,12 +130,14 @@ export function TicketActions({ ticket }: { ticket: TicketDetail }) {
   const [form] = Form.useForm<Record<string, unknown>>();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
+  const fields = open ? (actionForms[open.action] ?? []) : [];
+  const choices = useChoices(new Set(fields.map((f) => f.kind)), ticket);
   const perform = useMutation({
-    mutationFn: async ({ action, body }: { action: Allowed; body: Record<string, unknown> }) => {
+    mutationFn: async ({ action, values }: { action: Allowed; values: Record<string, unknown> }) => {
       const path = `/api/v1/tickets/{id}/${action.path}` as '/api/v1/tickets/{id}/note';
       const { data, error } = await api.POST(path, {
         params: { path: { id: ticket.id } },
-        body: { ...body, expectedVersion: ticket.version } as never,
+        body: { ...(await bodyOf(values)), expectedVersion: ticket.version } as never,
       });
       if (!data) throw new Error(errorText(error));
       return data as unknown;
@@ -65,9 +155,8 @@ export function TicketActions({ ticket }: { ticket: TicketDetail }) {
     onError: (error: Error) => void message.error(error.message),
   });
 
-  const offered = ticket.allowedActions.filter((a) => forms[a.action] !== undefined);
+  const offered = ticket.allowedActions.filter((a) => actionForms[a.action] !== undefined);
   if (offered.length === 0) return null;
-  const spec = open ? forms[open.action]! : undefined;
   return (
     <>
       <Space wrap style={{ marginBottom: 16 }}>
@@ -91,22 +180,10 @@ export function TicketActions({ ticket }: { ticket: TicketDetail }) {
         onCancel={() => setOpen(undefined)}
         destroyOnHidden
       >
-        {open?.action === 'dispatch' && <p>按派单目录派至建议的承办单位。</p>}
-        <Form form={form} layout="vertical" onFinish={(values) => open && perform.mutate({ action: open, body: values })} preserve={false}>
-          {spec?.field && (
-            <Form.Item
-              label={fieldLabels[spec.field]}
-              name={spec.field}
-              rules={spec.required ? [{ required: true, message: `请填写${fieldLabels[spec.field]}` }] : []}
-            >
-              <Input.TextArea rows={4} autoFocus />
-            </Form.Item>
-          )}
-          {spec?.solved && (
-            <Form.Item name="solved" valuePropName="checked" initialValue={true}>
-              <Checkbox>问题已解决</Checkbox>
-            </Form.Item>
-          )}
+        <Form form={form} layout="vertical" onFinish={(values) => open && perform.mutate({ action: open, values })} preserve={false}>
+          {fields.map((spec) => (
+            <Field key={spec.name} spec={spec} choices={choices} />
+          ))}
         </Form>
       </Modal>
     </>
