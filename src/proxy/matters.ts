@@ -20,7 +20,7 @@ const materialSchema = z.strictObject({
 export type Material = z.infer<typeof materialSchema>;
 
 /** How a material's form reads to an applicant and a runner. */
-export const materialFormLabels: Record<Material['form'], string> = { original: '原件', copy: '复印件', either: '原件或复印件' };
+export { materialFormLabels } from './proxy-labels';
 
 export const matterFields = {
   code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, 'an upper-case code'),

@@ -6,6 +6,7 @@ import type { UserActor } from '../shared/roles';
 import type { SlaConfigService } from '../sla/sla-config.service';
 import type { Matter, MatterInput } from './matters';
 import * as repo from './runners.repository';
+import { serviceModeLabels } from './proxy-labels';
 
 export interface ProxyReportRow {
   key: string;
@@ -19,11 +20,7 @@ export interface ProxyReportRow {
   materialsOutstanding: number;
 }
 
-const modeNames = new Map([
-  ['remote_guidance', '远程指导'],
-  ['home_assistance', '上门辅助'],
-  ['full_proxy', '全程代办'],
-]);
+const modeNames = new Map<string, string>(Object.entries(serviceModeLabels));
 
 /**
  * 帮办代办's catalog: the matters (with their legal time limits, which become SLA policies), the

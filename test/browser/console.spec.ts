@@ -400,3 +400,28 @@ test('on the ticket page, an agent returns a ticket with the reason code, a supe
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'ticket-messages');
 });
+
+test('at the proxy-application seat, a 代办 request names its matter, shows the matter’s materials checklist, and is logged with the serving mode', async ({
+  page,
+}) => {
+  await signIn(page, 'proxy');
+  await expect(page).toHaveURL(/\/seat$/);
+  await page.getByLabel('来电号码').fill('13600000006');
+  await expect(page.getByRole('radio', { name: '代办', exact: true })).toBeChecked();
+  await page.getByRole('combobox', { name: '代办事项' }).click();
+  await page.keyboard.type('老年人');
+  await page.locator('.ant-select-item-option[title="老年人优待证"]').click();
+  const checklist = page.locator('.ant-card').filter({ hasText: '材料清单' });
+  await expect(checklist.getByText('法定时限')).toBeVisible();
+  await expect(checklist.getByRole('listitem').first()).toBeVisible();
+  await page.getByText('上门辅助', { exact: true }).click();
+  await page.getByLabel('申请人地址').fill('东华社区5号楼2单元301');
+  await page.getByLabel('诉求内容').fill('家中老人行动不便，申请代办老年人优待证。');
+  await page.getByText('保存至待分拨', { exact: true }).click();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'seat-proxy');
+  await page.getByLabel('诉求内容').press('Control+Enter');
+  await expect(page).toHaveURL(/\/tickets\/\d+$/);
+  await expect(page.getByRole('cell', { name: '老年人优待证' })).toBeVisible();
+  await expect(page.getByText(/代办・/)).toBeVisible();
+});

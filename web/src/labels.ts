@@ -6,6 +6,7 @@ import { lifecycle } from '../../src/tickets/ticket-lifecycle';
 
 export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { stageLabels } from '../../src/sla/stages';
+export { materialFormLabels, serviceModeLabels } from '../../src/proxy/proxy-labels';
 export { requestTypeLabels, returnReasonLabels, ticketStatusLabels as statusLabels, urgencyLabels } from '../../src/tickets/ticket.types';
 
 /** A timeline entry's words: the lifecycle action's label, or one of the entries that are not actions. */

@@ -37,6 +37,7 @@ createRoot(document.getElementById('root')!).render(
           colorLink: '#0958d9',
           colorTextDescription: 'rgba(0, 0, 0, 0.65)',
           colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+          colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
         },
       }}
     >

@@ -4,7 +4,8 @@ import { useEffect, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
-import { clearDraft, loadDraft, saveDraft } from '../session';
+import { clearDraft, loadDraft, saveDraft, useMe } from '../session';
+import { MatterChecklist, ProxyFields, useMatters } from './ProxyMatter';
 import { CallerPanel } from './CallerPanel';
 import { useRegions } from './regions';
 import { SimilarPanel } from './SimilarPanel';
@@ -20,7 +21,11 @@ interface CallForm {
   name?: string;
   anonymous?: boolean;
   confidential?: boolean;
-  requestType: Exclude<NewTicket['requestType'], 'proxy'>;
+  requestType: NewTicket['requestType'];
+  /** 代办申请 (requestType proxy): the matter, its serving mode, where the applicant is. */
+  matterCode?: string;
+  serviceMode?: NonNullable<NewTicket['proxy']>['serviceMode'];
+  applicantAddress?: string;
   urgency: NewTicket['urgency'];
   description: string;
   address?: string;
@@ -59,6 +64,9 @@ function thenOf(values: CallForm): NewTicket['then'] {
  */
 export function Seat() {
   const [form] = Form.useForm<CallForm>();
+  const { me } = useMe();
+  const proxySeat = me?.role === 'proxy_seat';
+  const { data: matters } = useMatters();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const regions = useRegions();
@@ -80,6 +88,10 @@ export function Seat() {
           address: values.address || undefined,
           categoryId: values.categoryId,
           regionId: values.region?.at(-1),
+          proxy:
+            values.requestType === 'proxy'
+              ? { matter: values.matterCode!, serviceMode: values.serviceMode!, applicantAddress: values.applicantAddress! }
+              : undefined,
           caller: {
             phone: values.phone || undefined,
             name: values.name || undefined,
@@ -125,13 +137,16 @@ export function Seat() {
   const region = Form.useWatch('region', form);
   const handling = Form.useWatch('handling', form);
   const mergeInto = Form.useWatch('mergeInto', form);
+  const requestType = Form.useWatch('requestType', form);
+  const matterCode = Form.useWatch('matterCode', form);
+  const matter = matters?.find((m) => m.code === matterCode);
 
   // Taking a suggestion sets the category (and, for the first, type and urgency); the operator may still change them.
   const take = (s: Suggestion) => {
     form.setFieldsValue({
       categoryId: s.categoryId,
       categoryName: s.categoryName,
-      ...(s.requestType && s.requestType !== 'proxy' ? { requestType: s.requestType } : {}),
+      ...(s.requestType && (s.requestType !== 'proxy' || proxySeat) ? { requestType: s.requestType } : {}),
       ...(s.urgency ? { urgency: s.urgency } : {}),
     });
     saveDraft(draftKey, form.getFieldsValue());
@@ -156,7 +171,7 @@ export function Seat() {
         <Form
           form={form}
           layout="vertical"
-          initialValues={{ requestType: 'help', urgency: 'normal', handling: 'dispatch' }}
+          initialValues={{ requestType: proxySeat ? 'proxy' : 'help', urgency: 'normal', handling: 'dispatch' }}
           onValuesChange={(_changed, all) => saveDraft(draftKey, all)}
           onFinish={(values) => create.mutate(values)}
           onKeyDown={(event) => {
@@ -185,13 +200,14 @@ export function Seat() {
             <Radio.Group
               optionType="button"
               options={Object.entries(requestTypeLabels)
-                .filter(([value]) => value !== 'proxy')
+                .filter(([value]) => value !== 'proxy' || proxySeat)
                 .map(([value, label]) => ({ value, label }))}
             />
           </Form.Item>
           <Form.Item label="紧急程度" name="urgency">
             <Radio.Group optionType="button" options={Object.entries(urgencyLabels).map(([value, label]) => ({ value, label }))} />
           </Form.Item>
+          {requestType === 'proxy' && <ProxyFields matter={matter} />}
           <Form.Item label="诉求内容" name="description" rules={[{ required: true, message: '请记录群众反映的问题' }]}>
             <Input.TextArea rows={5} maxLength={5000} showCount />
           </Form.Item>
@@ -283,6 +299,7 @@ export function Seat() {
           onTake={take}
           onSuggest={(s) => setSuggested((was) => (was.regionId === s.regionId && was.departmentName === s.departmentName ? was : s))}
         />
+        {requestType === 'proxy' && <MatterChecklist matter={matter} />}
         <CallerPanel phone={phone} />
         <SimilarPanel
           categoryId={categoryId}

@@ -51,6 +51,11 @@ export function Ticket() {
         <Descriptions.Item label="答复时限">
           {ticket.replyDueAt ? dayjs(ticket.replyDueAt).format('YYYY-MM-DD HH:mm') : '—'}
         </Descriptions.Item>
+        {ticket.matter && (
+          <Descriptions.Item label="代办事项" span={2}>
+            {ticket.matter}
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label="诉求内容" span={2}>
           {ticket.description}
         </Descriptions.Item>

@@ -1,0 +1,81 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Descriptions, Form, Input, List, Radio, Select, Tag, Typography } from 'antd';
+import { api } from '../api/client';
+import { materialFormLabels, serviceModeLabels } from '../labels';
+
+export type ProxyMatter = NonNullable<Awaited<ReturnType<typeof fetchMatters>>>[number];
+
+async function fetchMatters() {
+  return (await api.GET('/api/v1/proxy/matters')).data?.items.filter((m) => m.active);
+}
+
+export function useMatters() {
+  return useQuery({ queryKey: ['proxy-matters'], staleTime: 10 * 60_000, queryFn: fetchMatters });
+}
+
+/** 代办申请: the matter (事项), how it is to be served, where the applicant is; the serving modes are the matter's own. */
+export function ProxyFields({ matter }: { matter: ProxyMatter | undefined }) {
+  const { data: matters } = useMatters();
+  return (
+    <>
+      <Form.Item label="代办事项" name="matterCode" rules={[{ required: true, message: '请选择代办事项' }]}>
+        <Select
+          showSearch={{ optionFilterProp: 'label' }}
+          aria-label="代办事项"
+          placeholder="输入事项名称查找"
+          options={(matters ?? []).map((m) => ({ value: m.code, label: m.name }))}
+        />
+      </Form.Item>
+      <Form.Item label="服务方式" name="serviceMode" rules={[{ required: true, message: '请选择服务方式' }]}>
+        <Radio.Group
+          optionType="button"
+          options={(Object.keys(serviceModeLabels) as Array<keyof typeof serviceModeLabels>).map((value) => ({
+            value,
+            label: serviceModeLabels[value],
+            disabled: matter !== undefined && !matter.serviceModes.includes(value),
+          }))}
+        />
+      </Form.Item>
+      <Form.Item label="申请人地址" name="applicantAddress" rules={[{ required: true, message: '请填写申请人地址' }]}>
+        <Input maxLength={200} />
+      </Form.Item>
+    </>
+  );
+}
+
+/** The chosen matter's checklist: what the applicant must provide (in what form, how many; 容缺 may follow later), its time limit, who may apply. */
+export function MatterChecklist({ matter }: { matter: ProxyMatter | undefined }) {
+  return (
+    <Card
+      title={
+        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
+          材料清单
+        </Typography.Title>
+      }
+      style={{ width: 360 }}
+      aria-live="polite"
+    >
+      {!matter ? (
+        <Typography.Text type="secondary">选择代办事项后显示所需材料</Typography.Text>
+      ) : (
+        <>
+          <Descriptions column={1} size="small">
+            <Descriptions.Item label="事项">{matter.name}</Descriptions.Item>
+            <Descriptions.Item label="法定时限">{matter.legalDays} 个工作日</Descriptions.Item>
+            {matter.eligibility && <Descriptions.Item label="申请条件">{matter.eligibility}</Descriptions.Item>}
+            <Descriptions.Item label="可少跑">{matter.tripsSaved} 趟</Descriptions.Item>
+          </Descriptions>
+          <List
+            size="small"
+            dataSource={matter.materials}
+            renderItem={(m) => (
+              <List.Item>
+                {m.name}（{materialFormLabels[m.form]} {m.count} 份）{m.deferrable && <Tag style={{ marginLeft: 6 }}>可容缺</Tag>}
+              </List.Item>
+            )}
+          />
+        </>
+      )}
+    </Card>
+  );
+}
