@@ -93,6 +93,20 @@ describe('the staff WebSocket (/api/v1/ws)', () => {
     proxyEars.close();
   });
 
+  test('when a notification is written for someone (the daily digest), then their bell hears of it at once, and nobody else’s', async () => {
+    const [supervisorEars, operatorEars] = await Promise.all([listen(t, 'supervisor'), listen(t, 'operator')]);
+    const evening = new Date();
+    evening.setUTCHours(15, 0, 0, 0); // 23:00 in Beijing: past the digest's hour
+    expect(await t.hub.services.slaAlerts.digest(evening)).toBeGreaterThan(0);
+    await eventually(() => supervisorEars.heard.find((e) => e.type === 'notification'));
+    const unread = (await (await t.as('supervisor')).get('/api/v1/notifications?unread=true')).body;
+    expect(unread.items[0]).toMatchObject({ kind: 'sla.digest' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(operatorEars.heard.some((e) => e.type === 'notification')).toBe(false);
+    supervisorEars.close();
+    operatorEars.close();
+  });
+
   (usesRedis() ? test : test.skip)(
     'when the change happens on another api process, then this one’s sockets hear it (Redis pub/sub)',
     async () => {
