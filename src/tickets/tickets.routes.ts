@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
 import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDetailSchema, ticketListSchema } from './ticket.schemas';
-import type { TicketDetail } from './ticket-view';
 import type { TicketsService } from './tickets.service';
 import { exportTickets } from './ticket-export';
 import { registerSavedViewRoutes } from './saved-views.routes';
@@ -25,16 +24,19 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db
       followUp: z.object({ action: z.string(), done: z.boolean(), error: z.string().nullable() }).optional(),
     }),
     handler: async ({ actor, body }) => {
-      const created = await tickets.create(actor, body);
-      if (!body.then) return created;
+      if (!body.then) return tickets.create(actor, body);
       const { action, ...input } = body.then;
-      try {
-        const done = (await tickets.perform(actor, created.id, action, input as never)) as TicketDetail;
-        return { ...done, followUp: { action, done: true, error: null } };
-      } catch (error) {
-        if (!(error instanceof AppError)) throw error;
-        return { ...(await tickets.get(actor, created.id)), followUp: { action, done: false, error: error.message } };
-      }
+      // The seat's decision runs before the classifier is asked: its automatic dispatch cannot overtake it.
+      let followUp = { action, done: true, error: null as string | null };
+      const created = await tickets.create(actor, body, async (ticketId) => {
+        try {
+          await tickets.perform(actor, ticketId, action, input as never, { readBack: false });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          followUp = { action, done: false, error: error.message };
+        }
+      });
+      return { ...(await tickets.get(actor, created.id)), followUp };
     },
   });
 

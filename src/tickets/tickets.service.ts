@@ -43,14 +43,21 @@ export class TicketsService {
    */
   private readonly insert = groupCommit((batch: readonly repo.NewTicket[]) => this.createMany(batch));
 
-  /** New tickets in one statement, and what follows from them (their triage jobs) enqueued once it is written. */
-  createMany(batch: readonly repo.NewTicket[]): Promise<Array<repo.InsertedTicket | undefined>> {
+  /**
+   * New tickets in one statement, and what follows from them (their triage jobs) enqueued once it is
+   * written; `first` runs between the two (a seat's own decision, before the classifier may act).
+   */
+  createMany(
+    batch: readonly repo.NewTicket[],
+    first?: (inserted: Array<repo.InsertedTicket | undefined>) => Promise<void>,
+  ): Promise<Array<repo.InsertedTicket | undefined>> {
     return this.deps.work.runStatement(async (db, after) => {
       const inserted = await repo.insertTickets(db, batch);
       await this.created(
         after,
         inserted.flatMap((one) => (one ? [one.ticket.id] : [])),
       );
+      await first?.(inserted);
       return inserted;
     });
   }
@@ -94,7 +101,8 @@ export class TicketsService {
     return { ...ticket, version: ticket.version + 1 };
   }
 
-  async create(actor: UserActor, input: CreateTicketInput): Promise<TicketDetail> {
+  /** `then`, when given, runs on the new ticket before its triage is enqueued (out of the group commit: it waits for it). */
+  async create(actor: UserActor, input: CreateTicketInput, then?: (ticketId: number) => Promise<void>): Promise<TicketDetail> {
     let phone: string | undefined;
     if (input.caller?.phone) {
       phone = normalizePhone(input.caller.phone);
@@ -104,7 +112,9 @@ export class TicketsService {
     // A 代办 request names a matter of the catalog, in a way that matter may be served.
     if (input.proxy) await this.deps.matters.servable(this.db, input.proxy.matter, input.proxy.serviceMode);
     // The dispatch clock starts from created_at with the first action on the ticket (the classifier's).
-    const inserted = await this.insert({
+    const insert = (one: repo.NewTicket) =>
+      then ? this.createMany([one], async ([made]) => made && then(made.ticket.id)).then(([made]) => made) : this.insert(one);
+    const inserted = await insert({
       channel: input.channel,
       requestType: input.requestType,
       urgency: input.urgency,
