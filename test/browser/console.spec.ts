@@ -188,12 +188,31 @@ test('when a seat types a caller’s number, then the caller’s history pops up
   await signIn(page, 'operator');
   await expect(page.getByLabel('来电号码')).toBeFocused();
   await page.keyboard.type('13600000001');
-  const panel = page.getByRole('region', { name: '来电人' }).or(page.locator('.ant-card').filter({ hasText: '来电人' }));
+  const panel = page.locator('.ant-card').filter({ has: page.getByRole('heading', { name: '来电人', exact: true }) });
   await expect(panel.getByText('赵六')).toBeVisible();
   await expect(panel.getByText('要求保密')).toBeVisible();
   await expect(panel.getByRole('link', { name: number })).toBeVisible();
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'seat-caller');
+
+  // The same caller about the same matter: 并单 into the open ticket instead of a second one.
+  const similar = page.locator('.ant-card').filter({ hasText: '相似在办工单' });
+  await expect(similar.getByText('同一来电人')).toBeVisible();
+  await similar.getByRole('button', { name: '并单' }).click();
+  await expect(page.getByText(`并入工单 ${number}`)).toBeVisible();
+  await page.getByLabel('诉求内容').fill('还是楼下餐馆油烟的事，又来催一下。');
+  await page.getByLabel('诉求内容').press('Control+Enter');
+  await expect(page).toHaveURL(/\/tickets\/\d+$/);
+  await expect(page.getByRole('row', { name: new RegExp(`已并入 ${number}`) })).toBeVisible();
+
+  // Alt+N: a new call, the form empty and the number field focused.
+  await page.getByRole('menuitem', { name: '受理工作台' }).click();
+  await page.getByLabel('来电号码').fill('13600000009');
+  await page.getByLabel('诉求内容').fill('半句话');
+  await page.keyboard.press('Alt+n');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await expect(page.getByLabel('来电号码')).toHaveValue('');
+  await expect(page.getByLabel('诉求内容')).toHaveValue('');
 });
 
 test('when the switch reports a call, then it pops up on the on-duty operator’s console with the caller’s history, and 受理 starts the form with the number; off duty, no call comes', async ({

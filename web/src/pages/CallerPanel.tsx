@@ -7,18 +7,24 @@ import { api } from '../api/client';
 import { satisfactionLabels } from '../labels';
 
 /** 来电弹屏: who is calling, as soon as the seat has typed their number. */
-export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?: boolean }) {
+/** The caller's history once their number has stopped changing for a moment (one request, shared by the panels that show it). */
+export function useCallerHistory(phone: string | undefined) {
   const [asked, setAsked] = useState<string>();
   useEffect(() => {
     const digits = (phone ?? '').replace(/\D/g, '');
     const timer = setTimeout(() => setAsked(digits.length >= 7 ? phone : undefined), 300);
     return () => clearTimeout(timer);
   }, [phone]);
-  const { data } = useQuery({
+  const query = useQuery({
     queryKey: ['caller', asked],
     enabled: asked !== undefined,
     queryFn: async () => (await api.GET('/api/v1/callers/history', { params: { query: { phone: asked! } } })).data ?? null,
   });
+  return { asked, data: query.data };
+}
+
+export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?: boolean }) {
+  const { asked, data } = useCallerHistory(phone);
 
   const content = !data ? (
     <Empty description={asked ? '查询中…' : '输入来电号码后显示来电人信息'} image={Empty.PRESENTED_IMAGE_SIMPLE} />

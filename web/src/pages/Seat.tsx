@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Cascader, Checkbox, Form, Input, Radio, Select, Space, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { Alert, Button, Card, Cascader, Checkbox, Form, Input, Radio, Select, Space, Typography, type InputRef } from 'antd';
+import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
@@ -115,6 +115,20 @@ export function Seat() {
     onError: (e: Error) => setError(e.message),
   });
 
+  // Alt+N: a new call — the form cleared, the number field focused.
+  const phoneField = useRef<InputRef>(null);
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (!event.altKey || event.key.toLowerCase() !== 'n') return;
+      event.preventDefault();
+      form.resetFields();
+      clearDraft(draftKey);
+      phoneField.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [form]);
+
   // A call taken from the pop-up (/seat?phone=…) starts a new form with the caller's number.
   const [params, setParams] = useSearchParams();
   const calling = params.get('phone');
@@ -180,7 +194,7 @@ export function Seat() {
         >
           <Space wrap align="start">
             <Form.Item label="来电号码" name="phone">
-              <Input autoFocus inputMode="tel" style={{ width: 200 }} />
+              <Input ref={phoneField} autoFocus inputMode="tel" style={{ width: 200 }} />
             </Form.Item>
             <Form.Item label="姓名" name="name">
               <Input style={{ width: 160 }} />
@@ -285,9 +299,10 @@ export function Seat() {
               onClick={() => {
                 form.resetFields();
                 clearDraft(draftKey);
+                phoneField.current?.focus();
               }}
             >
-              清空
+              新来电（Alt+N）
             </Button>
           </Space>
         </Form>
@@ -302,6 +317,7 @@ export function Seat() {
         {requestType === 'proxy' && <MatterChecklist matter={matter} />}
         <CallerPanel phone={phone} />
         <SimilarPanel
+          phone={phone}
           categoryId={categoryId}
           regionId={region?.at(-1)}
           mergeInto={mergeInto?.id}
