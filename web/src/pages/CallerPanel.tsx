@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Card, Empty, List, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { satisfactionLabels } from '../labels';
+import { beijing } from '../time';
 
 /** 来电弹屏: who is calling, as soon as the seat has typed their number. */
 /** The caller's history once their number has stopped changing for a moment (one request, shared by the panels that show it). */
@@ -63,7 +63,7 @@ export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?:
             <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>
               {t.number}
             </Link>{' '}
-            {dayjs(t.createdAt).format('YYYY-MM-DD')} {t.title}
+            {beijing(t.createdAt).format('YYYY-MM-DD')} {t.title}
             {t.satisfaction && (
               <Tag style={{ marginLeft: 8 }}>{satisfactionLabels[t.satisfaction as keyof typeof satisfactionLabels] ?? t.satisfaction}</Tag>
             )}
@@ -73,7 +73,7 @@ export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?:
       {data.lastConversation && (
         <Typography.Text>
           最近会话：{data.lastConversation.channel === 'sms' ? '短信' : '小程序'}{' '}
-          {data.lastConversation.lastInboundAt ? dayjs(data.lastConversation.lastInboundAt).format('MM-DD HH:mm') : ''}
+          {data.lastConversation.lastInboundAt ? beijing(data.lastConversation.lastInboundAt).format('MM-DD HH:mm') : ''}
         </Typography.Text>
       )}
     </Space>

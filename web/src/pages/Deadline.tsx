@@ -1,6 +1,6 @@
-import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { stageLabels } from '../labels';
+import { beijing } from '../time';
 
 /** One clock for every countdown on the page: it ticks each half minute. */
 export function useNow(): number {
@@ -74,7 +74,7 @@ export function Deadline({
   return (
     <Pill
       tone={tone}
-      title={`${stage}时限 ${dayjs(due.at).format('YYYY-MM-DD HH:mm')}${due.provisional ? '（节假日安排未导入，可能调整）' : ''}`}
+      title={`${stage}时限 ${beijing(due.at).format('YYYY-MM-DD HH:mm')}${due.provisional ? '（节假日安排未导入，可能调整）' : ''}`}
     >
       {stage} {text}
     </Pill>

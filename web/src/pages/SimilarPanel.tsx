@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { statusLabels } from '../labels';
 import { useCallerHistory } from './CallerPanel';
+import { beijing, beijingDayStart } from '../time';
 
 const openStatuses = 'new,triage,dispatched,accepted,returned';
 
@@ -34,7 +34,7 @@ export function SimilarPanel({
   mergeInto: number | undefined;
   onMerge: (ticket: { id: number; number: string } | undefined) => void;
 }) {
-  const since = dayjs().subtract(7, 'day').startOf('day').toISOString();
+  const since = beijingDayStart(beijing().subtract(7, 'day')).toISOString();
   const caller = useCallerHistory(phone);
   const { data: nearby } = useQuery({
     queryKey: ['tickets', 'similar', categoryId, regionId],

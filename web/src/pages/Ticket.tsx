@@ -1,12 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Descriptions, Space, Tabs, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
 import { channelLabels, requestTypeLabels, urgencyLabels } from '../labels';
 import { Deadline, Pill, useNow } from './Deadline';
 import { TicketActions } from './TicketActions';
 import { CitizenMessages, ClockLedger, TicketTimeline } from './TicketRecord';
+import { beijing } from '../time';
 
 /** One ticket: its header and deadlines, the caller (masked for department roles by the API), the actions allowed now, its record. */
 export function Ticket() {
@@ -47,9 +47,9 @@ export function Ticket() {
           {ticket.contact?.confidential && <Pill tone="red">保密</Pill>}
         </Descriptions.Item>
         <Descriptions.Item label="地点">{place || '—'}</Descriptions.Item>
-        <Descriptions.Item label="受理时间">{dayjs(ticket.createdAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
+        <Descriptions.Item label="受理时间">{beijing(ticket.createdAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
         <Descriptions.Item label="答复时限">
-          {ticket.replyDueAt ? dayjs(ticket.replyDueAt).format('YYYY-MM-DD HH:mm') : '—'}
+          {ticket.replyDueAt ? beijing(ticket.replyDueAt).format('YYYY-MM-DD HH:mm') : '—'}
         </Descriptions.Item>
         {ticket.matter && (
           <Descriptions.Item label="代办事项" span={2}>

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { Empty, Table, Timeline, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { api, type TicketDetail } from '../api/client';
 import { channelLabels, deliveryLabels, eventLabels, stageLabels } from '../labels';
 import { Pill } from './Deadline';
+import { beijing } from '../time';
 
-const at = (value: string | null | undefined) => (value ? dayjs(value).format('MM-DD HH:mm') : '—');
+const at = (value: string | null | undefined) => (value ? beijing(value).format('MM-DD HH:mm') : '—');
 const ledgerLabels: Record<string, string> = {
   start: '开始计时',
   pause: '暂停',
@@ -27,7 +27,7 @@ export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
     <Timeline
       items={ticket.timeline.map((event) => ({
         key: event.id,
-        content: `${dayjs(event.at).format('MM-DD HH:mm')} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
+        content: `${beijing(event.at).format('MM-DD HH:mm')} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
       }))}
     />
   );

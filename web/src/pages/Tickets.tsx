@@ -1,7 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Cascader, Checkbox, DatePicker, Input, Select, Space, Table, TreeSelect, Typography } from 'antd';
-import dayjs from 'dayjs';
 import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorText, type TicketListQuery } from '../api/client';
@@ -9,6 +8,7 @@ import { channelLabels, requestTypeLabels, statusLabels, urgencyLabels } from '.
 import { useMe } from '../session';
 import { Deadline, Pill, useNow } from './Deadline';
 import { useRegions } from './regions';
+import { beijing, beijingDayStart } from '../time';
 
 type Query = Partial<Record<keyof TicketListQuery, string>>;
 const centerRoles = new Set(['operator', 'proxy_seat', 'supervisor', 'director', 'admin']);
@@ -33,35 +33,12 @@ export function Tickets() {
   const [params, setParams] = useSearchParams();
   const query = useMemo(() => queryOf(params), [params]);
   const regions = useRegions();
-  const now = useNow();
   const set = (key: string, value: string | undefined) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
     else next.delete(key);
     setParams(next);
   };
-
-  const list = useInfiniteQuery({
-    queryKey: ['tickets', 'list', query],
-    initialPageParam: undefined as string | undefined,
-    queryFn: async ({ pageParam }) => {
-      const { data, error } = await api.GET('/api/v1/tickets', {
-        params: { query: { ...(query as TicketListQuery), limit: 50, cursor: pageParam } },
-      });
-      if (!data) throw new Error(errorText(error));
-      performance.mark('tickets-data');
-      return data;
-    },
-    getNextPageParam: (page) => page.nextCursor ?? undefined,
-  });
-  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
-  // The render budget (50 rows ≤ 100 ms after their data arrives): measured here, read by the browser test.
-  useLayoutEffect(() => {
-    if (rows.length > 0 && performance.getEntriesByName('tickets-data').length > 0) {
-      performance.measure('tickets-render', 'tickets-data');
-      performance.clearMarks('tickets-data');
-    }
-  }, [rows]);
 
   const { data: categories } = useQuery({
     queryKey: ['categories'],
@@ -215,15 +192,15 @@ export function Tickets() {
         />
         <DatePicker.RangePicker
           aria-label="受理日期"
-          value={query.from && query.to ? [dayjs(query.from), dayjs(query.to).subtract(1, 'day')] : null}
+          value={query.from && query.to ? [beijing(query.from), beijing(query.to).subtract(1, 'day')] : null}
           onChange={(range) =>
             setParams((was) => {
               const next = new URLSearchParams(was);
               next.delete('from');
               next.delete('to');
               if (range?.[0] && range[1]) {
-                next.set('from', range[0].startOf('day').toISOString());
-                next.set('to', range[1].add(1, 'day').startOf('day').toISOString());
+                next.set('from', beijingDayStart(range[0]).toISOString());
+                next.set('to', beijingDayStart(range[1]).add(1, 'day').toISOString());
               }
               return next;
             })
@@ -245,10 +222,49 @@ export function Tickets() {
           仅超期
         </Checkbox>
       </Space>
+      <TicketRows query={query} />
+    </Card>
+  );
+}
+
+/**
+ * The rows, in a component of their own: when a page of tickets arrives only the table renders again,
+ * not the filters above it (the budget: 50 rows within 100 ms of their data).
+ */
+function TicketRows({ query }: { query: Query }) {
+  const now = useNow();
+  const list = useInfiniteQuery({
+    queryKey: ['tickets', 'list', query],
+    initialPageParam: undefined as string | undefined,
+    queryFn: async ({ pageParam }) => {
+      // A refetch whose rows did not change renders nothing: its mark must not start the next measure.
+      performance.clearMarks('tickets-data');
+      const { data, error } = await api.GET('/api/v1/tickets', {
+        params: { query: { ...(query as TicketListQuery), limit: 50, cursor: pageParam } },
+      });
+      if (!data) throw new Error(errorText(error));
+      performance.mark('tickets-data');
+      return data;
+    },
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+    // A new filter keeps the rows on screen until its own arrive: no flash of an empty table.
+    placeholderData: keepPreviousData,
+  });
+  const rows = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  // The render budget (50 rows ≤ 100 ms after their data arrives): measured here, read by the browser test.
+  useLayoutEffect(() => {
+    if (rows.length > 0 && performance.getEntriesByName('tickets-data').length > 0) {
+      performance.measure('tickets-render', 'tickets-data');
+      performance.clearMarks('tickets-data');
+    }
+  }, [rows]);
+
+  return (
+    <>
       <Table
         rowKey="id"
         size="small"
-        loading={list.isLoading}
+        loading={list.isLoading || (list.isPlaceholderData && list.isFetching)}
         dataSource={rows}
         pagination={false}
         columns={[
@@ -269,7 +285,7 @@ export function Tickets() {
             width: 190,
             render: (_: unknown, row) => <Deadline due={row.nextDue} overdue={row.overdue} paused={row.clocksPaused} now={now} />,
           },
-          { title: '受理时间', dataIndex: 'createdAt', width: 110, render: (at: string) => dayjs(at).format('MM-DD HH:mm') },
+          { title: '受理时间', dataIndex: 'createdAt', width: 110, render: (at: string) => beijing(at).format('MM-DD HH:mm') },
         ]}
       />
       {list.hasNextPage && (
@@ -277,6 +293,6 @@ export function Tickets() {
           加载更多
         </Button>
       )}
-    </Card>
+    </>
   );
 }

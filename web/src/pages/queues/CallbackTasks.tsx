@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Modal, Radio, Table, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { api, errorText } from '../../api/client';
+import { beijing } from '../../time';
 
 const reasonLabels: Record<string, string> = { missed: '未接通', abandoned: '排队中挂断' };
 const menuLabels: Record<string, string> = { operator: '转人工', request: '咨询投诉求助', proxy: '代办申请', query: '工单查询' };
@@ -45,7 +45,7 @@ export function CallbackTasks() {
             dataIndex: 'menuChoice',
             render: (choice: string | null) => (choice ? (menuLabels[choice] ?? choice) : '—'),
           },
-          { title: '来电时间', dataIndex: 'callStartedAt', render: (at: string) => dayjs(at).format('MM-DD HH:mm') },
+          { title: '来电时间', dataIndex: 'callStartedAt', render: (at: string) => beijing(at).format('MM-DD HH:mm') },
           {
             title: '操作',
             key: 'act',

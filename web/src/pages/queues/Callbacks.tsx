@@ -1,10 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Form, Input, Modal, Radio, Space, Table, Tag } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../api/client';
 import { satisfactionLabels } from '../../labels';
+import { beijing } from '../../time';
 
 interface SurveyForm {
   reached: boolean;
@@ -73,7 +73,7 @@ export function Callbacks() {
           { title: '工单', dataIndex: 'ticketId', render: (id: number) => <TicketLink id={id} /> },
           { title: '回访电话', dataIndex: 'phone', render: (phone: string | null) => phone ?? '—' },
           { title: '第几轮', dataIndex: 'cycle' },
-          { title: '截止', dataIndex: 'windowEndsAt', render: (at: string | null) => (at ? dayjs(at).format('MM-DD HH:mm') : '—') },
+          { title: '截止', dataIndex: 'windowEndsAt', render: (at: string | null) => (at ? beijing(at).format('MM-DD HH:mm') : '—') },
           {
             title: '操作',
             key: 'act',
