@@ -191,7 +191,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const work = new UnitOfWork(db, queue, bus, logger);
   const outbox = new Outbox(() => notify.channels());
   const notify = new NotifyService(db, queue, logger, config.outbox, {
-    department: new DepartmentInbox(db),
+    department: new DepartmentInbox(work),
     sms: smsSender,
     miniprogram: config.wechat ? { bus, wechat: wechatApi, statusTemplateId: config.wechat.statusTemplateId } : undefined,
     slack: slack?.chat,

@@ -1,4 +1,6 @@
-import { pgArray, type Db } from '../db/db';
+import { pgArray } from '../db/db';
+import type { UnitOfWork } from '../db/unit-of-work';
+import { notifyUsers } from '../outbox/notifications';
 import { departmentRoles } from '../shared/roles';
 
 export interface DepartmentNotice {
@@ -12,21 +14,24 @@ export interface DepartmentNotice {
 
 /**
  * A department's notices, delivered in-app: a notification for each of its active staff
- * (GET /notifications). Live push, an SMS to a duty phone and work chat come with the
- * department workbench.
+ * (GET /notifications), and their bells told at once over the staff socket. An SMS to a duty
+ * phone and work chat beyond Slack come with the rest of the department workbench.
  */
 export class DepartmentInbox {
-  constructor(private readonly db: Db) {}
+  constructor(private readonly work: UnitOfWork) {}
 
-  /** How many of the department's staff got it (0 when it has none: nobody to tell, and nothing to retry). */
-  async deliver(departmentId: number, notice: DepartmentNotice): Promise<number> {
-    const { rowCount } = await this.db.raw(
-      `insert into notifications (user_id, kind, ticket_id, title, body, dedupe_key)
-       select u.id, ?, ?, ?, ?, ? from users u
-       where u.department_id = ? and u.active and u.role = any(?::text[])
-       on conflict (user_id, dedupe_key) do nothing`,
-      [notice.kind, notice.ticketId, notice.title, notice.body, notice.dedupeKey, departmentId, pgArray(departmentRoles)],
-    );
-    return rowCount ?? 0;
+  /** How many of the department's staff got it (0 when it has none, or all had it: nobody to tell, and nothing to retry). */
+  deliver(departmentId: number, notice: DepartmentNotice): Promise<number> {
+    return this.work.run(async (work) => {
+      const staff: Array<{ id: number }> = await work
+        .trx('users')
+        .select('id')
+        .where({ department_id: departmentId, active: true })
+        .andWhereRaw('role = any(?::text[])', [pgArray(departmentRoles)]);
+      return notifyUsers(
+        work,
+        staff.map((user) => ({ userId: user.id, ...notice })),
+      );
+    });
   }
 }

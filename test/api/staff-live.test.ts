@@ -31,6 +31,8 @@ describe('the staff WebSocket (/api/v1/ws)', () => {
     const dispatched = (e: Heard) => e.type === 'ticket' && e.action === 'dispatch';
     expect(await eventually(() => operatorEars.heard.find(dispatched))).toMatchObject(expected);
     expect(await eventually(() => agentEars.heard.find(dispatched))).toMatchObject(expected);
+    // The department's notice (the outbox's department channel) rings the agent's bell at once.
+    await eventually(() => agentEars.heard.find((e) => e.type === 'notification'));
     // Department staff hear only their department's tickets, and nothing of the center's queues.
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(otherEars.heard.map((e) => e.type)).toEqual(['hello']);
