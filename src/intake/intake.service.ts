@@ -275,7 +275,7 @@ export class IntakeService {
         const number = queriedNumber(text)!;
         const ticket = await findTicketByNumber(trx, number);
         const answer = ticket
-          ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status }, ticket.id)
+          ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status, ...answerOf(ticket) }, ticket.id)
           : reply('citizen.unknown_ticket', { number });
         return { kind: 'status_query', conversationId: null, ticketId: ticket?.id ?? null, outbox: [answer] };
       }
@@ -350,4 +350,9 @@ export class IntakeService {
     if (lost) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
     return lost;
   }
+}
+
+/** What 查询 shows of the department's answer: the answer once given, unless the caller asked for confidentiality. */
+function answerOf(ticket: TicketRecord): { answer?: string } {
+  return ticket.replyText && ticket.repliedAt && !ticket.caller?.confidential ? { answer: ticket.replyText } : {};
 }

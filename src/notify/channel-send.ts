@@ -46,7 +46,7 @@ export class ChannelSend {
 
   private async deliverToCitizen(row: OutboxRecord, contact: ContactRecord | undefined): Promise<Delivered> {
     // The templates render citizens' messages and staff alerts (masked: an SMS passes through phones and providers).
-    const text = renderText(row.kind, row.payload);
+    const text = renderText(row.kind, row.payload, row.channel);
     if (!text) return { skip: `no text for ${row.kind}` };
     return row.channel === 'sms' ? this.deliverSms(row, text, contact) : this.deliverMiniProgram(row, text, contact);
   }

@@ -72,7 +72,7 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService, tick
             id: row.id,
             kind: row.kind,
             channel: row.channel,
-            text: pii.text(renderText(row.kind, row.payload) ?? '') ?? '',
+            text: pii.text(renderText(row.kind, row.payload, row.channel) ?? '') ?? '',
             status: row.status,
             providerStatus: row.providerStatus,
             lastError: pii.text(row.lastError),

@@ -1,5 +1,6 @@
 import type { MessageKind, PayloadOf } from '../outbox/message-catalogue';
 import { sharedPlaceLens } from '../shared/pii';
+import { countSegments } from './sms-segments';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { lifecycle, type TicketAction } from '../tickets/ticket-lifecycle';
 
@@ -13,6 +14,21 @@ const sign = '【12345】';
 
 const statusLabel = (status: string) => ticketStatusLabels[status as TicketStatus] ?? '未知';
 
+/** An SMS carries at most this many segments; a longer answer is shortened and says where to read it all. */
+export const smsAnswerSegments = 5;
+
+/**
+ * The department's answer within an SMS of at most smsAnswerSegments segments (Chinese text: 67
+ * characters a part): cut short with where the rest is, when it does not fit.
+ */
+function fitAnswer(before: string, answer: string, after: string, channel: string | undefined): string {
+  const whole = `${before}${answer}${after}`;
+  if (channel !== 'sms' || countSegments(whole).segments <= smsAnswerSegments) return whole;
+  const more = '……（答复全文可在12345小程序查看，或致电12345）';
+  const room = smsAnswerSegments * 67 - before.length - after.length - more.length;
+  return `${before}${[...answer].slice(0, Math.max(0, room)).join('')}${more}${after}`;
+}
+
 const actionText: Partial<Record<TicketAction, (p: PayloadOf<'citizen.ticket_status'>) => string>> = {
   dispatch: (p) => `您的工单${p.number}已转交承办单位办理。`,
   reply: (p) => `您的工单${p.number}已由承办单位答复，稍后将回访您，请留意。`,
@@ -23,16 +39,22 @@ const actionText: Partial<Record<TicketAction, (p: PayloadOf<'citizen.ticket_sta
 
 /** Kinds sent as text by SMS or in the mini-program. */
 type TextKind = Extract<MessageKind, `citizen.${string}` | 'staff.alert'>;
-type Texts = { [K in Exclude<TextKind, 'citizen.survey_call'>]: (payload: PayloadOf<K>) => string | undefined };
+type Texts = { [K in Exclude<TextKind, 'citizen.survey_call'>]: (payload: PayloadOf<K>, channel?: string) => string | undefined };
 
 const texts: Texts = {
-  'citizen.ticket_status': (p) => {
+  'citizen.ticket_status': (p, channel) => {
+    // 答复 with its answer: the citizen reads it before the callback asks whether it solved their problem.
+    if (p.action === 'reply' && p.answer)
+      return fitAnswer(`${sign}您的工单${p.number}已由承办单位答复：`, p.answer, '。稍后将回访您，请留意。', channel);
     const text = actionText[p.action as TicketAction];
     return text ? sign + text(p) : undefined;
   },
   'citizen.intake_ack': (p) => `${sign}您的诉求已受理，工单号${p.number}。回复“查询 ${p.number}”可了解办理进度。`,
   'citizen.followup_ack': (p) => `${sign}您补充的信息已记入工单${p.number}，承办单位将一并处理。`,
-  'citizen.status_reply': (p) => `${sign}工单${p.number}当前状态：${statusLabel(p.status)}。`,
+  'citizen.status_reply': (p, channel) =>
+    p.answer
+      ? fitAnswer(`${sign}工单${p.number}当前状态：${statusLabel(p.status)}。承办单位答复：`, p.answer, '', channel)
+      : `${sign}工单${p.number}当前状态：${statusLabel(p.status)}。`,
   'citizen.unknown_ticket': (p) => `${sign}未查询到工单${p.number}，请核对工单号；如需反映问题，请直接回复内容。`,
   'citizen.empty_message': () => `${sign}未收到您的内容，请直接回复您要反映的问题。`,
   'citizen.survey_question': (p) => sign + p.text,
@@ -42,10 +64,13 @@ const texts: Texts = {
   'staff.alert': (p) => sharedPlaceLens.text(p.text),
 };
 
-/** The text of a message sent by SMS or in the mini-program; undefined when its kind has none (or its payload is not one of it). */
-export function renderText(kind: string, payload: unknown): string | undefined {
-  const render = (texts as Record<string, ((p: never) => string | undefined) | undefined>)[kind];
-  return render ? render(payload as never) : undefined;
+/**
+ * The text of a message sent by SMS or in the mini-program; undefined when its kind has none (or its
+ * payload is not one of it). On `sms` a long answer is shortened to fit its segments.
+ */
+export function renderText(kind: string, payload: unknown, channel?: string): string | undefined {
+  const render = (texts as Record<string, ((p: never, channel?: string) => string | undefined) | undefined>)[kind];
+  return render ? render(payload as never, channel) : undefined;
 }
 
 type Notices = {

@@ -66,6 +66,8 @@ function ticketNotices(
         action,
         status: ticket.status,
         ...(mergedIntoNumber ? { mergedIntoNumber } : {}),
+        // The answer itself, unless the caller asked for confidentiality (保密): then only that it was answered.
+        ...(action === 'reply' && ticket.replyText && !ticket.caller?.confidential ? { answer: ticket.replyText } : {}),
       },
       ticketId: ticket.id,
       dedupeKey: `citizen:${ticket.id}:${ticket.version}`,

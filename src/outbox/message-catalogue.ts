@@ -40,11 +40,23 @@ export const messageCatalogue = {
   'citizen.ticket_status': spec({
     channels: citizen,
     recipient: toContact,
-    payload: z.object({ ticketId, number, action: z.string(), status: z.string(), mergedIntoNumber: z.string().optional() }),
+    payload: z.object({
+      ticketId,
+      number,
+      action: z.string(),
+      status: z.string(),
+      mergedIntoNumber: z.string().optional(),
+      /** 答复: the department's answer, for the citizen to read before the callback asks whether it solved their problem. */
+      answer: z.string().optional(),
+    }),
   }),
   'citizen.intake_ack': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number }) }),
   'citizen.followup_ack': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number }) }),
-  'citizen.status_reply': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number, status: z.string() }) }),
+  'citizen.status_reply': spec({
+    channels: citizen,
+    recipient: toContact,
+    payload: z.looseObject({ number, status: z.string(), answer: z.string().optional() }),
+  }),
   'citizen.unknown_ticket': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number: z.string() }) }),
   'citizen.empty_message': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({}) }),
   'citizen.opt_out_confirm': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({}) }),

@@ -1,3 +1,4 @@
+import { countSegments } from '../../src/notify/sms-segments';
 import { randomBytes } from 'node:crypto';
 import { eventually, startFakeTwilio } from '../support/fake-twilio';
 import { act, createTicket } from '../support/tickets';
@@ -78,6 +79,36 @@ const due = (callbackId: number) =>
     .db('callbacks')
     .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'"), window_ends_at: t.hub.db.raw("now() - interval '1 second'") })
     .where({ id: callbackId });
+
+describe('the answer reaches the citizen', () => {
+  test('when the department answers, then the SMS citizen reads the answer before the survey, 查询 shows it, and a long one fits five segments', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复：已安排维修。稍后将回访您，请留意。`);
+    expect(await say(phone, `查询 ${ticket.number}`, sentTo(phone).length + 1)).toBe(
+      `【12345】工单${ticket.number}当前状态：已答复。承办单位答复：已安排维修`,
+    );
+
+    const long = newPhone();
+    const other = await createTicket(operator, { categoryId: ids.category('0104'), caller: { phone: long, name: '李女士' } });
+    await t.hub.queue.drain();
+    await act(operator, other.id, 'dispatch', { departmentId: ids.department('ZJJ') });
+    await act(agent, other.id, 'sign_for');
+    await act(agent, other.id, 'reply', { text: '经现场核实，'.repeat(60), solved: true });
+    await t.hub.queue.drain();
+    const sms = sentTo(long).at(-1)!;
+    expect(countSegments(sms).segments).toBeLessThanOrEqual(5);
+    expect(sms).toMatch(
+      /^【12345】您的工单.*已由承办单位答复：经现场核实，.*……（答复全文可在12345小程序查看，或致电12345）。稍后将回访您，请留意。$/,
+    );
+  });
+
+  test('when the caller asked for confidentiality, then the SMS says only that the ticket was answered', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone, { caller: { phone, name: '王先生', confidential: true } });
+    expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复，稍后将回访您，请留意。`);
+  });
+});
 
 describe('SMS survey', () => {
   test('when the citizen answers 1, 1, 满意!! and 0, then the three answers are recorded and the ticket is closed (办结)', async () => {
