@@ -1,3 +1,4 @@
+import { job } from '../db/unit-of-work';
 import type { TransitionHook } from '../tickets/ports';
 import { cancelOpenCallbacks, readCallbackSettings, scheduleCallback } from './callbacks.repository';
 
@@ -6,10 +7,13 @@ import { cancelOpenCallbacks, readCallbackSettings, scheduleCallback } from './c
  * cycle; a reopen, close, cancel, merge or direct resolution ends any callback still open.
  */
 export const callbackHook: TransitionHook = {
-  async afterWrite({ trx }, { action, after: ticket }) {
+  async afterWrite(work, { action, after: ticket }) {
+    const trx = work.trx;
     if (action === 'reply') {
       const settings = await readCallbackSettings(trx);
-      await scheduleCallback(trx, ticket, settings.delayMinutes);
+      const callbackId = await scheduleCallback(trx, ticket, settings.delayMinutes);
+      // Without a delay the survey starts once the reply has committed, not at the next sweep.
+      if (callbackId !== undefined && settings.delayMinutes === 0) work.enqueue(job('callback.step', { callbackId }));
     } else if (['reopen', 'close', 'cancel', 'merge', 'resolve_directly'].includes(action)) {
       await cancelOpenCallbacks(trx, ticket.id);
     }

@@ -94,13 +94,15 @@ export async function scheduleCallback(
   db: Queryable,
   ticket: { id: number; reopenCount: number; contactId: number | null; leadDepartmentId: number | null },
   delayMinutes: number,
-): Promise<void> {
-  await db.raw(
+): Promise<number | undefined> {
+  const { rows } = await db.raw<{ rows: Array<{ id: number }> }>(
     `insert into callbacks (ticket_id, cycle, contact_id, status, next_action_at, department_id)
      values (?, ?, ?, 'scheduled', now() + ? * interval '1 minute', ?)
-     on conflict (ticket_id, cycle) do nothing`,
+     on conflict (ticket_id, cycle) do nothing
+     returning id`,
     [ticket.id, ticket.reopenCount, ticket.contactId, delayMinutes, ticket.leadDepartmentId],
   );
+  return rows[0]?.id;
 }
 
 /** Ends the ticket's callbacks still open. */

@@ -19,7 +19,8 @@ beforeAll(async () => {
     ['operator', 'supervisor', 'admin', 'agent', 'head'].map((u) => t.as(u)),
   )) as [AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent, AuthedAgent];
   // No quiet hours here (the suite may run at night); they have their own unit test.
-  const res = await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0, quietHours: { from: '00:00', to: '00:00' } });
+  // A minute's delay, which the tests pass at once (elapse): a survey without delay starts by itself (its own test).
+  const res = await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 1, quietHours: { from: '00:00', to: '00:00' } });
   expect(res.status).toBe(200);
 });
 afterAll(async () => {
@@ -42,8 +43,16 @@ async function replied(phone: string, overrides: Record<string, unknown> = {}) {
   await act(agent, ticket.id, 'sign_for');
   await act(agent, ticket.id, 'reply', { text: '已安排维修', solved: true });
   await t.hub.queue.drain(); // the citizen's progress messages of these steps are out
+  await elapse(ticket.id);
   return ticket;
 }
+
+/** The callback's delay has passed: its first step is due at the next sweep. */
+const elapse = (ticketId: number) =>
+  t.hub
+    .db('callbacks')
+    .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'") })
+    .where({ ticket_id: ticketId, status: 'scheduled' });
 
 /** The callback sweep runs and its jobs (and the messages they send) settle. */
 async function sweep() {
@@ -79,36 +88,6 @@ const due = (callbackId: number) =>
     .db('callbacks')
     .update({ next_action_at: t.hub.db.raw("now() - interval '1 second'"), window_ends_at: t.hub.db.raw("now() - interval '1 second'") })
     .where({ id: callbackId });
-
-describe('the answer reaches the citizen', () => {
-  test('when the department answers, then the SMS citizen reads the answer before the survey, 查询 shows it, and a long one fits five segments', async () => {
-    const phone = newPhone();
-    const ticket = await replied(phone);
-    expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复：已安排维修。稍后将回访您，请留意。`);
-    expect(await say(phone, `查询 ${ticket.number}`, sentTo(phone).length + 1)).toBe(
-      `【12345】工单${ticket.number}当前状态：已答复。承办单位答复：已安排维修`,
-    );
-
-    const long = newPhone();
-    const other = await createTicket(operator, { categoryId: ids.category('0104'), caller: { phone: long, name: '李女士' } });
-    await t.hub.queue.drain();
-    await act(operator, other.id, 'dispatch', { departmentId: ids.department('ZJJ') });
-    await act(agent, other.id, 'sign_for');
-    await act(agent, other.id, 'reply', { text: '经现场核实，'.repeat(60), solved: true });
-    await t.hub.queue.drain();
-    const sms = sentTo(long).at(-1)!;
-    expect(countSegments(sms).segments).toBeLessThanOrEqual(5);
-    expect(sms).toMatch(
-      /^【12345】您的工单.*已由承办单位答复：经现场核实，.*……（答复全文可在12345小程序查看，或致电12345）。稍后将回访您，请留意。$/,
-    );
-  });
-
-  test('when the caller asked for confidentiality, then the SMS says only that the ticket was answered', async () => {
-    const phone = newPhone();
-    const ticket = await replied(phone, { caller: { phone, name: '王先生', confidential: true } });
-    expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复，稍后将回访您，请留意。`);
-  });
-});
 
 describe('SMS survey', () => {
   test('when the citizen answers 1, 1, 满意!! and 0, then the three answers are recorded and the ticket is closed (办结)', async () => {
@@ -213,6 +192,7 @@ describe('SMS survey', () => {
     await act(agent, ticket.id, 'reply', { text: '已再次维修并验收', solved: true });
     const second = await callbackOf(ticket.id);
     expect(second).toMatchObject({ cycle: 1, status: 'scheduled' });
+    await elapse(ticket.id);
     await sweep();
     await eventually(() => sentTo(phone).filter((b) => b.includes('进行回访')).length === 2);
     const base = sentTo(phone).length;
@@ -504,5 +484,50 @@ describe('三率 KPIs', () => {
     expect(metrics.text).toMatch(/hotline_kpi_rate\{kpi="satisfaction"\} 0\.6667/);
     expect(metrics.text).toMatch(/hotline_kpi_rate\{kpi="resolution"\} 0\.5/);
     expect(metrics.text).toMatch(/hotline_callbacks_unreachable \d+/);
+  });
+});
+
+// After the KPIs: these surveys stay open and must not count in them.
+describe('the answer reaches the citizen', () => {
+  test('when the department answers, then the SMS citizen reads the answer before the survey, 查询 shows it, and a long one fits five segments', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone);
+    expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复：已安排维修。稍后将回访您，请留意。`);
+    expect(await say(phone, `查询 ${ticket.number}`, sentTo(phone).length + 1)).toBe(
+      `【12345】工单${ticket.number}当前状态：已答复。承办单位答复：已安排维修`,
+    );
+
+    const long = newPhone();
+    const other = await createTicket(operator, { categoryId: ids.category('0104'), caller: { phone: long, name: '李女士' } });
+    await t.hub.queue.drain();
+    await act(operator, other.id, 'dispatch', { departmentId: ids.department('ZJJ') });
+    await act(agent, other.id, 'sign_for');
+    await act(agent, other.id, 'reply', { text: '经现场核实，'.repeat(60), solved: true });
+    await t.hub.queue.drain();
+    const sms = sentTo(long).at(-1)!;
+    expect(countSegments(sms).segments).toBeLessThanOrEqual(5);
+    expect(sms).toMatch(
+      /^【12345】您的工单.*已由承办单位答复：经现场核实，.*……（答复全文可在12345小程序查看，或致电12345）。稍后将回访您，请留意。$/,
+    );
+  });
+
+  test('when the callback has no delay, then the survey starts as soon as the answer is out, without waiting for a sweep', async () => {
+    expect((await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 0 })).status).toBe(200);
+    try {
+      const phone = newPhone();
+      const ticket = await replied(phone); // no sweep
+      await eventually(() => sentTo(phone).some((b) => b.includes('进行回访')));
+      const sent = sentTo(phone);
+      expect(sent.findIndex((b) => b.includes('已由承办单位答复：已安排维修'))).toBeLessThan(sent.findIndex((b) => b.includes('进行回访')));
+      expect(await callbackOf(ticket.id)).toMatchObject({ status: 'asking', channel: 'sms' });
+    } finally {
+      await admin.patch('/api/v1/callbacks/settings', { delayMinutes: 1 });
+    }
+  });
+
+  test('when the caller asked for confidentiality, then the SMS says only that the ticket was answered', async () => {
+    const phone = newPhone();
+    const ticket = await replied(phone, { caller: { phone, name: '王先生', confidential: true } });
+    expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复，稍后将回访您，请留意。`);
   });
 });
