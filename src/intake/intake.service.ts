@@ -2,6 +2,7 @@ import type { Db, Tx } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import { topics } from '../jobs/realtime';
+import { answerForCitizen } from '../notify/citizen-answer';
 import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogue';
 import type { Outbox } from '../outbox/outbox';
 import { groupCommit } from '../shared/group-commit';
@@ -275,7 +276,11 @@ export class IntakeService {
         const number = queriedNumber(text)!;
         const ticket = await findTicketByNumber(trx, number);
         const answer = ticket
-          ? reply('citizen.status_reply', { number: ticket.number, status: ticket.status, ...answerOf(ticket) }, ticket.id)
+          ? reply(
+              'citizen.status_reply',
+              { number: ticket.number, status: ticket.status, answer: await answerForCitizen(trx, ticket) },
+              ticket.id,
+            )
           : reply('citizen.unknown_ticket', { number });
         return { kind: 'status_query', conversationId: null, ticketId: ticket?.id ?? null, outbox: [answer] };
       }
@@ -350,9 +355,4 @@ export class IntakeService {
     if (lost) await this.queue.enqueue('intake.process', {}, { coalesce: 'intake' });
     return lost;
   }
-}
-
-/** What 查询 shows of the department's answer: the answer once given, unless the caller asked for confidentiality. */
-function answerOf(ticket: TicketRecord): { answer?: string } {
-  return ticket.replyText && ticket.repliedAt && !ticket.caller?.confidential ? { answer: ticket.replyText } : {};
 }

@@ -3,6 +3,7 @@ import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogu
 import type { TicketTransition, TransitionHook } from '../tickets/ports';
 import { lifecycle, type TicketAction } from '../tickets/ticket-lifecycle';
 import { chatChannelsOf } from '../tickets/tickets.repository';
+import { answerForCitizen } from './citizen-answer';
 
 /** Actions that change nothing a department's card shows. */
 const chatSilent = new Set<TicketAction>(['classify', 'note', 'reveal_contact']);
@@ -17,7 +18,8 @@ export function ticketNoticesHook(outbox: Outbox, chat: false | { supervisorChan
     async afterWrite(work, transition) {
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !chat || chatSilent.has(transition.action) ? [] : await chatChannelsOf(work.trx, transition.after.id);
-      await outbox.write(work, ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined));
+      const answer = transition.action === 'reply' ? await answerForCitizen(work.trx, transition.after) : undefined;
+      await outbox.write(work, ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined, answer));
     },
   };
 }
@@ -26,6 +28,7 @@ function ticketNotices(
   { action, after: ticket, reason, data, notifyDepartmentIds }: TicketTransition,
   chatChannels: readonly string[],
   supervisorChannel: string | undefined,
+  answer: string | undefined,
 ): OutboxMessage[] {
   const messages: OutboxMessage[] = [];
   // The departments' chat cards show the ticket as it is when delivered; one row per channel and version.
@@ -66,8 +69,7 @@ function ticketNotices(
         action,
         status: ticket.status,
         ...(mergedIntoNumber ? { mergedIntoNumber } : {}),
-        // The answer itself, unless the caller asked for confidentiality (保密): then only that it was answered.
-        ...(action === 'reply' && ticket.replyText && !ticket.caller?.confidential ? { answer: ticket.replyText } : {}),
+        ...(answer ? { answer } : {}),
       },
       ticketId: ticket.id,
       dedupeKey: `citizen:${ticket.id}:${ticket.version}`,

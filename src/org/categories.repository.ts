@@ -11,6 +11,8 @@ export interface CategoryRecord {
   sortOrder: number;
   /** auto: the system may dispatch tickets of this category on its own; suggest: an operator always confirms. */
   dispatchMode: 'auto' | 'suggest';
+  /** The department answers in person: the citizen is told their ticket was answered, not the answer's text. */
+  answerInPerson: boolean;
 }
 
 const columns = {
@@ -23,6 +25,7 @@ const columns = {
   active: 'active',
   sortOrder: 'sort_order',
   dispatchMode: 'dispatch_mode',
+  answerInPerson: 'answer_in_person',
 };
 
 export async function findCategoryById(db: Queryable, id: number): Promise<CategoryRecord | undefined> {
@@ -39,7 +42,7 @@ export async function listCategories(db: Queryable, filter: { active?: boolean }
 
 export async function insertCategory(
   db: Queryable,
-  category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode'>,
+  category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode' | 'answerInPerson'>,
 ): Promise<CategoryRecord> {
   const [row] = await db('categories')
     .insert({
@@ -57,12 +60,13 @@ export async function insertCategory(
 export async function updateCategory(
   db: Queryable,
   id: number,
-  patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder' | 'dispatchMode'>>,
+  patch: Partial<Pick<CategoryRecord, 'name' | 'description' | 'active' | 'sortOrder' | 'dispatchMode' | 'answerInPerson'>>,
 ): Promise<CategoryRecord | undefined> {
   const row: Record<string, unknown> = { updated_at: db.fn.now() };
   if (patch.name !== undefined) row.name = patch.name;
   if (patch.description !== undefined) row.description = patch.description;
   if (patch.dispatchMode !== undefined) row.dispatch_mode = patch.dispatchMode;
+  if (patch.answerInPerson !== undefined) row.answer_in_person = patch.answerInPerson;
   if (patch.active !== undefined) row.active = patch.active;
   if (patch.sortOrder !== undefined) row.sort_order = patch.sortOrder;
   const [updated] = await db('categories').update(row).where({ id }).returning(returningAs(columns));

@@ -16,6 +16,7 @@ const categorySchema = z
     active: z.boolean(),
     sortOrder: z.number().int(),
     dispatchMode: z.enum(['auto', 'suggest']),
+    answerInPerson: z.boolean().describe('the department answers in person: the citizen is told the ticket was answered, not the text'),
   })
   .meta({ id: 'Category' });
 
@@ -69,7 +70,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     method: 'patch',
     path: '/categories/:id',
     tag: 'categories',
-    summary: 'Rename, describe, deactivate a category, or set its dispatch mode',
+    summary: 'Rename, describe, deactivate a category, or set its dispatch mode and answer policy',
     description:
       'dispatchMode auto: a confident ticket of this category that the dispatch catalog matches is dispatched without an operator; suggest: an operator always confirms (a level-1 category set to suggest covers its children).',
     access: ['admin'],
@@ -80,6 +81,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
       active: z.boolean().optional(),
       sortOrder: z.number().int().min(0).max(10_000).optional(),
       dispatchMode: z.enum(['auto', 'suggest']).optional(),
+      answerInPerson: z.boolean().optional(),
     }),
     response: categorySchema,
     handler: ({ params, body }) => taxonomy.update(params.id, body),

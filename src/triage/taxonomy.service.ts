@@ -50,7 +50,14 @@ export class TaxonomyService {
   /** Deactivating a level-1 category deactivates its children; categories are never deleted (tickets refer to them). */
   async update(
     id: number,
-    patch: { name?: string; description?: string; active?: boolean; sortOrder?: number; dispatchMode?: 'auto' | 'suggest' },
+    patch: {
+      name?: string;
+      description?: string;
+      active?: boolean;
+      sortOrder?: number;
+      dispatchMode?: 'auto' | 'suggest';
+      answerInPerson?: boolean;
+    },
   ): Promise<categories.CategoryRecord> {
     return this.db.transaction(async (trx) => {
       const updated = found(await categories.updateCategory(trx, id, patch), 'category');

@@ -525,6 +525,20 @@ describe('the answer reaches the citizen', () => {
     }
   });
 
+  test('when the category is answered in person, then the citizen is told only that the ticket was answered, and 查询 does not show it', async () => {
+    const set = (answerInPerson: boolean) => admin.patch(`/api/v1/categories/${ids.category('01')}`, { answerInPerson });
+    expect((await set(true)).body).toMatchObject({ answerInPerson: true });
+    try {
+      const phone = newPhone();
+      const ticket = await replied(phone); // category 0104, below 01
+      expect(sentTo(phone).at(-1)).toBe(`【12345】您的工单${ticket.number}已由承办单位答复，稍后将回访您，请留意。`);
+      expect(await say(phone, `查询 ${ticket.number}`, sentTo(phone).length + 1)).toBe(`【12345】工单${ticket.number}当前状态：已答复。`);
+    } finally {
+      await set(false);
+    }
+    expect((await admin.patch(`/api/v1/categories/${ids.category('01')}`, { answerInPerson: 'yes' })).status).toBe(400);
+  });
+
   test('when the caller asked for confidentiality, then the SMS says only that the ticket was answered', async () => {
     const phone = newPhone();
     const ticket = await replied(phone, { caller: { phone, name: '王先生', confidential: true } });

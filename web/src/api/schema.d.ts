@@ -2591,6 +2591,8 @@ export interface paths {
                         "application/json": {
                             items: {
                                 active: boolean;
+                                /** @description the department answers in person: the citizen is told the ticket was answered, not the text */
+                                answerInPerson: boolean;
                                 children: components["schemas"]["Category"][];
                                 code: string;
                                 description: string;
@@ -2852,7 +2854,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Rename, describe, deactivate a category, or set its dispatch mode
+         * Rename, describe, deactivate a category, or set its dispatch mode and answer policy
          * @description dispatchMode auto: a confident ticket of this category that the dispatch catalog matches is dispatched without an operator; suggest: an operator always confirms (a level-1 category set to suggest covers its children).
          *
          *     Access: admin
@@ -2870,6 +2872,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         active?: boolean;
+                        answerInPerson?: boolean;
                         description?: string;
                         /** @enum {string} */
                         dispatchMode?: "auto" | "suggest";
@@ -2879,7 +2882,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Rename, describe, deactivate a category, or set its dispatch mode */
+                /** @description Rename, describe, deactivate a category, or set its dispatch mode and answer policy */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -17701,6 +17704,8 @@ export interface components {
         };
         Category: {
             active: boolean;
+            /** @description the department answers in person: the citizen is told the ticket was answered, not the text */
+            answerInPerson: boolean;
             code: string;
             description: string;
             /** @enum {string} */
