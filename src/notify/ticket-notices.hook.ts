@@ -1,4 +1,7 @@
+import type { Tx } from '../db/db';
+import { findDepartmentsByIds } from '../org/departments.repository';
 import type { Outbox } from '../outbox/outbox';
+import { urgencyLabels } from '../tickets/ticket.types';
 import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogue';
 import type { TicketTransition, TransitionHook } from '../tickets/ports';
 import { lifecycle, type TicketAction } from '../tickets/ticket-lifecycle';
@@ -19,9 +22,35 @@ export function ticketNoticesHook(outbox: Outbox, chat: false | { supervisorChan
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !chat || chatSilent.has(transition.action) ? [] : await chatChannelsOf(work.trx, transition.after.id);
       const answer = transition.action === 'reply' ? await answerForCitizen(work.trx, transition.after) : undefined;
-      await outbox.write(work, ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined, answer));
+      await outbox.write(work, [
+        ...ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined, answer),
+        ...(await dutyPhoneNotices(work.trx, transition)),
+      ]);
     },
   };
+}
+
+/** An urgent ticket's news reaches the notified departments' duty phones (值班电话) by SMS as well as their bells. */
+async function dutyPhoneNotices(trx: Tx, { action, after: ticket, notifyDepartmentIds }: TicketTransition): Promise<OutboxMessage[]> {
+  if (ticket.urgency === 'normal' || !lifecycle[action].notify?.includes('department') || notifyDepartmentIds.length === 0) return [];
+  const departments = await findDepartmentsByIds(trx, notifyDepartmentIds);
+  return departments.flatMap((department) =>
+    department.dutyPhone
+      ? [
+          {
+            kind: 'staff.alert' as const,
+            channel: 'sms' as const,
+            recipient: { phone: department.dutyPhone },
+            payload: {
+              ticketId: ticket.id,
+              text: `【12345】${urgencyLabels[ticket.urgency]}工单${ticket.number}「${ticket.title}」：${lifecycle[action].label}，请${department.name}及时处理。`,
+            },
+            ticketId: ticket.id,
+            dedupeKey: `duty:${ticket.id}:${ticket.version}:${department.id}`,
+          },
+        ]
+      : [],
+  );
 }
 
 function ticketNotices(

@@ -12,6 +12,7 @@ const columns = {
   active: 'active',
   assignmentStrategy: 'assignment_strategy',
   slackChannelId: 'slack_channel_id',
+  dutyPhone: 'duty_phone',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -45,11 +46,12 @@ export interface DepartmentFields {
   active: boolean;
   assignmentStrategy: AssignmentStrategy;
   slackChannelId: string | null;
+  dutyPhone: string | null;
 }
 
 export async function insertDepartment(
   db: Queryable,
-  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId'>,
+  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone'>,
 ): Promise<DepartmentRecord> {
   const [row] = await db('departments')
     .insert({ code: fields.code, name: fields.name, kind: fields.kind, parent_id: fields.parentId, region_id: fields.regionId })
@@ -67,6 +69,7 @@ export async function updateDepartment(db: Queryable, id: number, patch: Partial
   if (patch.active !== undefined) row.active = patch.active;
   if (patch.assignmentStrategy !== undefined) row.assignment_strategy = patch.assignmentStrategy;
   if (patch.slackChannelId !== undefined) row.slack_channel_id = patch.slackChannelId;
+  if (patch.dutyPhone !== undefined) row.duty_phone = patch.dutyPhone;
   const [updated] = await db('departments').update(row).where({ id }).returning(returningAs(columns));
   return updated as DepartmentRecord | undefined;
 }

@@ -51,6 +51,7 @@ const departmentSchema = z
     active: z.boolean(),
     assignmentStrategy: z.enum(assignmentStrategies),
     slackChannelId: z.string().nullable(),
+    dutyPhone: z.string().nullable().describe('值班电话 (E.164): urgent tickets and red or escalated alerts reach it by SMS'),
     createdAt: instant,
     updatedAt: instant,
   })
@@ -148,7 +149,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     method: 'patch',
     path: '/departments/:id',
     tag: 'departments',
-    summary: 'Update or deactivate a department, set its assignment strategy or Slack channel',
+    summary: 'Update or deactivate a department, set its assignment strategy, Slack channel or duty phone',
     description:
       'assignmentStrategy: queue (anyone in the department signs for), round_robin, least_open, skills (users whose skills name the category or its parent). slackChannelId: where its ticket cards are posted (null: none).',
     access: ['admin'],
@@ -162,6 +163,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
       active: z.boolean().optional(),
       assignmentStrategy: z.enum(assignmentStrategies).optional(),
       slackChannelId: slackChannelId.nullable().optional(),
+      dutyPhone: z.string().trim().min(3).max(32).nullable().optional(),
     }),
     response: departmentSchema,
     handler: ({ params, body }) => org.updateDepartment(params.id, body),

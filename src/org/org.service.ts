@@ -1,3 +1,4 @@
+import { normalizePhone } from '../shared/phone';
 import type { Db } from '../db/db';
 import { conflict, found, invalid, notFound } from '../shared/errors';
 import * as departments from './departments.repository';
@@ -59,7 +60,10 @@ export class OrgService {
   }
 
   async createDepartment(
-    input: Omit<departments.DepartmentFields, 'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId'> & {
+    input: Omit<
+      departments.DepartmentFields,
+      'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone'
+    > & {
       parentId?: number | null;
       regionId?: number | null;
     },
@@ -72,6 +76,11 @@ export class OrgService {
   async updateDepartment(id: number, patch: Partial<departments.DepartmentFields>): Promise<DepartmentRecord> {
     if (!(await departments.findDepartmentById(this.db, id))) throw notFound('department');
     await this.checkReferences(id, patch.parentId ?? null, patch.regionId ?? null);
+    if (patch.dutyPhone) {
+      const phone = normalizePhone(patch.dutyPhone);
+      if (!phone) throw invalid(`dutyPhone "${patch.dutyPhone}" is not a valid phone number`);
+      patch = { ...patch, dutyPhone: phone };
+    }
     return found(await departments.updateDepartment(this.db, id, patch), 'department');
   }
 

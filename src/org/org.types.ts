@@ -31,6 +31,8 @@ export interface DepartmentRecord {
   assignmentStrategy: AssignmentStrategy;
   /** The Slack channel that receives the department's ticket cards. */
   slackChannelId: string | null;
+  /** 值班电话: urgent tickets and red or escalated alerts reach it by SMS (E.164). */
+  dutyPhone: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -45,9 +45,9 @@ export class SlaAlerts {
       departmentId === null
         ? undefined
         : await trx('departments')
-            .select({ name: 'name', slackChannelId: 'slack_channel_id' })
+            .select({ name: 'name', slackChannelId: 'slack_channel_id', dutyPhone: 'duty_phone' })
             .where({ id: departmentId })
-            .first<{ name: string; slackChannelId: string | null }>();
+            .first<{ name: string; slackChannelId: string | null; dutyPhone: string | null }>();
     const assigneeUserId = clock.assignmentId === null && departmentId !== null ? ticket!.assigneeUserId : null;
     const recipients = await recipientsOf(trx, level.audience, departmentId, assigneeUserId);
 
@@ -80,6 +80,17 @@ export class SlaAlerts {
           payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` },
           ticketId: clock.ticketId,
           dedupeKey: `alert-sms:${alert.alertId}:${r.userId}`,
+        });
+      }
+      // A level that texts people texts the department's duty phone (值班电话) too.
+      if (department?.dutyPhone) {
+        messages.push({
+          kind: 'staff.alert',
+          channel: 'sms',
+          recipient: { phone: department.dutyPhone },
+          payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` },
+          ticketId: clock.ticketId,
+          dedupeKey: `alert-duty:${alert.alertId}`,
         });
       }
     }

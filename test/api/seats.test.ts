@@ -224,3 +224,35 @@ describe('a ticket’s messages to the citizen', () => {
     expect((await (await t.as('cg_agent')).get(`/api/v1/tickets/${created.body.id}/messages`)).status).toBe(404);
   });
 });
+
+describe('a department’s duty phone (值班电话)', () => {
+  test('when an urgent ticket is dispatched to a department with a duty phone, then the phone gets an SMS; a normal one does not; a bad number is refused', async () => {
+    const ids = await demoIds(t.hub);
+    const admin = await t.as('admin');
+    const department = ids.department('SWJT');
+    const bad = await admin.patch(`/api/v1/departments/${department}`, { dutyPhone: '12345' });
+    expect(bad.status).toBe(400);
+    expect((await admin.get(`/api/v1/departments/${department}`)).body.dutyPhone).toBeNull();
+    const set = await admin.patch(`/api/v1/departments/${department}`, { dutyPhone: '138 0000 9999' });
+    expect(set.body).toMatchObject({ dutyPhone: '+8613800009999' });
+    try {
+      const urgent = await operator.post('/api/v1/tickets', {
+        requestType: 'help',
+        urgency: 'urgent',
+        description: '小区整栋楼停水一天了。',
+        then: { action: 'dispatch', departmentId: department },
+      });
+      const text = await eventually(() => fake.sent.find((m) => m.to === '+8613800009999' && m.body.includes(urgent.body.number)));
+      expect(text.body).toMatch(/^【12345】加急工单\d{8}-\d{5}「.+」：派单，请.+及时处理。$/);
+      const normal = await operator.post('/api/v1/tickets', {
+        requestType: 'help',
+        description: '小区路面有坑。',
+        then: { action: 'dispatch', departmentId: department },
+      });
+      await t.hub.queue.drain();
+      expect(fake.sent.some((m) => m.body.includes(normal.body.number) && m.to === '+8613800009999')).toBe(false);
+    } finally {
+      await admin.patch(`/api/v1/departments/${department}`, { dutyPhone: null });
+    }
+  });
+});

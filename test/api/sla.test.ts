@@ -215,6 +215,8 @@ describe('alerts', () => {
       ticketId: ticket.id,
     });
 
+    // The department has a duty phone (值班电话) now: the escalations that text people text it too.
+    await admin.patch(`/api/v1/departments/${ids.department('ZJJ')}`, { dutyPhone: '+8613900000099' }).expect(200);
     await travel(t.hub, ticket.id, hours(2)); // +3.5 h: the supervisor's step is due and the director's too
     await clocks.sweep();
     // The supervisor's alert plans the director's at once (already due): its job fires it.
@@ -228,10 +230,17 @@ describe('alerts', () => {
       ),
     ).toBeDefined();
     expect((await notificationsOf(director)).items[0]).toMatchObject({ title: expect.stringContaining('升级：中心主任') });
-    const sms = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'staff.alert' });
-    expect(sms).toHaveLength(1);
-    expect(sms[0]).toMatchObject({ channel: 'sms', recipient: { phone: '+8613900000001' } });
-    expect(sms[0].payload.text).toMatch(/^【12345】升级：中心主任｜工单 /);
+    const sms = await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'staff.alert' }).orderBy('id');
+    await admin.patch(`/api/v1/departments/${ids.department('ZJJ')}`, { dutyPhone: null }).expect(200);
+    const to = (phone: string) => sms.filter((m: { recipient: { phone: string } }) => m.recipient.phone === phone);
+    expect(sms).toHaveLength(3);
+    expect(to('+8613900000001')).toHaveLength(1);
+    expect(to('+8613900000001')[0]).toMatchObject({ channel: 'sms' });
+    expect(to('+8613900000001')[0].payload.text).toMatch(/^【12345】升级：中心主任｜工单 /);
+    expect(to('+8613900000099').map((m: { payload: { text: string } }) => m.payload.text)).toEqual([
+      expect.stringMatching(/^【12345】升级：督办\/值班长｜工单 /),
+      expect.stringMatching(/^【12345】升级：中心主任｜工单 /),
+    ]);
     expect(open(await clocksOf(ticket.id), 'reply')).toMatchObject({ nextAlertLevel: null, alertedLevel: 4 });
   });
 

@@ -3594,7 +3594,7 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Update or deactivate a department, set its assignment strategy or Slack channel
+         * Update or deactivate a department, set its assignment strategy, Slack channel or duty phone
          * @description assignmentStrategy: queue (anyone in the department signs for), round_robin, least_open, skills (users whose skills name the category or its parent). slackChannelId: where its ticket cards are posted (null: none).
          *
          *     Access: admin
@@ -3615,6 +3615,7 @@ export interface paths {
                         /** @enum {string} */
                         assignmentStrategy?: "queue" | "round_robin" | "least_open" | "skills";
                         code?: string;
+                        dutyPhone?: string | null;
                         /** @enum {string} */
                         kind?: "center" | "functional" | "district_gov" | "township_gov" | "utility" | "runner_team";
                         name?: string;
@@ -3625,7 +3626,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description Update or deactivate a department, set its assignment strategy or Slack channel */
+                /** @description Update or deactivate a department, set its assignment strategy, Slack channel or duty phone */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -17737,6 +17738,8 @@ export interface components {
             code: string;
             /** Format: date-time */
             createdAt: string;
+            /** @description 值班电话 (E.164): urgent tickets and red or escalated alerts reach it by SMS */
+            dutyPhone: string | null;
             id: number;
             /** @enum {string} */
             kind: "center" | "functional" | "district_gov" | "township_gov" | "utility" | "runner_team";
