@@ -63,6 +63,7 @@ import { LocalRealtimeBus, RedisRealtimeBus, type RealtimeBus } from './jobs/rea
 import { staffSocket } from './notify/staff-socket';
 import { attachSockets } from './http/sockets';
 import { registerOrgRoutes } from './org/org.routes';
+import { registerCannedReplyRoutes } from './org/canned-replies.routes';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
@@ -503,5 +504,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerTriageRoutes(api, services.triage, routing);
   registerConversationRoutes(api, conversations);
   registerQueueRoutes(api, db);
+  registerCannedReplyRoutes(api, db);
   return { api, openApi };
 }

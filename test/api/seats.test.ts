@@ -256,3 +256,32 @@ describe('a department’s duty phone (值班电话)', () => {
     }
   });
 });
+
+describe('canned replies (常用语)', () => {
+  test('when a head keeps the department’s canned replies, then its agents read them, other departments do not, and bad ones are refused', async () => {
+    const ids = await demoIds(t.hub);
+    const head = await t.as('head');
+    const made = await head.post('/api/v1/canned-replies', {
+      title: '已维修',
+      body: '您好，工单{工单号}反映的问题已由{承办单位}于{今天}维修完毕。',
+    });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ departmentId: ids.department('ZJJ'), title: '已维修' });
+    expect((await head.post('/api/v1/canned-replies', { title: '已维修', body: '重复' })).status).toBe(409);
+    expect((await head.post('/api/v1/canned-replies', { title: '坏的', body: '您好{市民手机号}' })).status).toBe(400);
+    expect((await head.post('/api/v1/canned-replies', { title: '别人的', body: '好', departmentId: ids.department('CGJ') })).status).toBe(
+      403,
+    );
+
+    const agent = await t.as('agent');
+    expect((await agent.get('/api/v1/canned-replies')).body.items.map((r: { title: string }) => r.title)).toEqual(['已维修']);
+    expect((await agent.post('/api/v1/canned-replies', { title: '代写', body: '好' })).status).toBe(403);
+    expect((await (await t.as('cg_agent')).get('/api/v1/canned-replies')).body.items).toEqual([]);
+    expect((await (await t.as('cg_agent')).get(`/api/v1/canned-replies?departmentId=${ids.department('ZJJ')}`)).body.items).toEqual([]);
+
+    const changed = await head.patch(`/api/v1/canned-replies/${made.body.id}`, { body: '您好，问题已解决。' });
+    expect(changed.body.body).toBe('您好，问题已解决。');
+    expect((await head.delete(`/api/v1/canned-replies/${made.body.id}`)).status).toBe(204);
+    expect((await head.delete(`/api/v1/canned-replies/${made.body.id}`)).status).toBe(404);
+  });
+});

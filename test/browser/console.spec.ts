@@ -458,3 +458,40 @@ test('at the proxy-application seat, a 代办 request names its matter, shows th
   await expect(page.getByRole('cell', { name: '老年人优待证' })).toBeVisible();
   await expect(page.getByText(/代办・/)).toBeVisible();
 });
+
+test('an agent answers from the department’s canned replies (常用语), filled from the ticket', async ({ page, request }) => {
+  const token = async (username: string) =>
+    `Bearer ${(await (await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } })).json()).token}`;
+  const head = { authorization: await token('head') };
+  const operator = { authorization: await token('operator') };
+  const agent = { authorization: await token('agent') };
+  await request.post('/api/v1/canned-replies', {
+    headers: head,
+    data: { title: '维修完毕', body: '工单{工单号}：{承办单位}已安排维修完毕。' },
+  });
+  const housing = (
+    (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{ id: number; name: string }>
+  ).find((d) => d.name === '市住房和城乡建设局')!;
+  const ticket = await (
+    await request.post('/api/v1/tickets', {
+      headers: operator,
+      data: { requestType: 'complaint', description: '楼道灯不亮。', then: { action: 'dispatch', departmentId: housing.id } },
+    })
+  ).json();
+  expect((await request.post(`/api/v1/tickets/${ticket.id}/sign-for`, { headers: agent, data: {} })).status()).toBe(200);
+
+  await signIn(page, 'agent');
+  await expect(page).toHaveURL(/\/tickets$/);
+  await page.goto(`/tickets/${ticket.id}`);
+  await page.getByRole('button', { name: '答复', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByRole('combobox', { name: '常用语' })).toBeVisible();
+  // Scanned before the dropdown opens: antd leaves an unnamed listbox for screen readers once it has.
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await dialog.getByRole('combobox', { name: '常用语' }).click();
+  await page.locator('.ant-select-item-option[title="维修完毕"]').click();
+  await expect(dialog.getByLabel('答复内容')).toHaveValue(`工单${ticket.number}：市住房和城乡建设局已安排维修完毕。`);
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByText('答复：已完成')).toBeVisible();
+  await expect(page.getByText('已答复').first()).toBeVisible();
+});

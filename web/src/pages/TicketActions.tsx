@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
 import { returnReasonLabels } from '../labels';
+import { beijing } from '../time';
 import { actionForms, contactMethods, type Allowed, type FieldSpec } from './action-forms';
 
 /** Reference data a form may need, fetched when the form opens. */
@@ -37,15 +38,44 @@ function useChoices(kinds: Set<string>, ticket: TicketDetail) {
   };
 }
 
-function Field({ spec, choices }: { spec: FieldSpec; choices: ReturnType<typeof useChoices> }) {
+/** 常用语: the department's canned replies; one picked fills the field, its placeholders from the ticket. */
+function CannedReplies({ field, ticket }: { field: string; ticket: TicketDetail }) {
+  const form = Form.useFormInstance();
+  const { data } = useQuery({
+    queryKey: ['canned-replies'],
+    staleTime: 5 * 60_000,
+    queryFn: async () => (await api.GET('/api/v1/canned-replies')).data?.items ?? [],
+  });
+  if (!data || data.length === 0) return null;
+  const fill = (body: string) =>
+    body
+      .replaceAll('{工单号}', ticket.number)
+      .replaceAll('{承办单位}', ticket.leadDepartment?.name ?? '')
+      .replaceAll('{今天}', beijing().format('M月D日'));
+  return (
+    <Form.Item label="常用语">
+      <Select
+        aria-label="常用语"
+        placeholder="选择常用语填入"
+        options={data.map((r) => ({ value: r.id, label: r.title }))}
+        onChange={(id: number) => form.setFieldValue(field, fill(data.find((r) => r.id === id)!.body))}
+      />
+    </Form.Item>
+  );
+}
+
+function Field({ spec, choices, ticket }: { spec: FieldSpec; choices: ReturnType<typeof useChoices>; ticket: TicketDetail }) {
   const rules = spec.required ? [{ required: true, message: `请填写${spec.label}` }] : [];
   const search = { optionFilterProp: 'label' };
   switch (spec.kind) {
     case 'text':
       return (
-        <Form.Item label={spec.label} name={spec.name} rules={rules}>
-          <Input.TextArea rows={4} />
-        </Form.Item>
+        <>
+          {spec.canned && <CannedReplies field={spec.name} ticket={ticket} />}
+          <Form.Item label={spec.label} name={spec.name} rules={rules}>
+            <Input.TextArea rows={4} />
+          </Form.Item>
+        </>
       );
     case 'solved':
       return (
@@ -182,7 +212,7 @@ export function TicketActions({ ticket }: { ticket: TicketDetail }) {
       >
         <Form form={form} layout="vertical" onFinish={(values) => open && perform.mutate({ action: open, values })} preserve={false}>
           {fields.map((spec) => (
-            <Field key={spec.name} spec={spec} choices={choices} />
+            <Field key={spec.name} spec={spec} choices={choices} ticket={ticket} />
           ))}
         </Form>
       </Modal>

@@ -21,10 +21,13 @@ export interface FieldSpec {
   required?: boolean;
   /** For a decision: its choices. */
   choices?: Array<{ value: string; label: string }>;
+  /** A text the department may start from one of its canned replies (常用语). */
+  canned?: boolean;
 }
 
 const note = (label = '说明', required = false): FieldSpec => ({ name: 'note', kind: 'text', label, required });
 const text = (name: string, label: string): FieldSpec => ({ name, kind: 'text', label, required: true });
+const answer = (name: string, label: string): FieldSpec => ({ ...text(name, label), canned: true });
 
 /**
  * The form each action needs, field by field, as its API body names them. Which actions a user may
@@ -60,9 +63,9 @@ export const actionForms: Partial<Record<Allowed['action'], FieldSpec[]>> = {
   transfer: [{ name: 'departmentId', kind: 'department', label: '转派至', required: true }, note('转派说明', true)],
   add_assist: [{ name: 'departmentIds', kind: 'departments', label: '协办单位', required: true }, note()],
   assist_sign_for: [note()],
-  assist_report: [text('text', '协办意见')],
+  assist_report: [answer('text', '协办意见')],
   release_assist: [{ name: 'departmentId', kind: 'department', label: '结束协办的单位', required: true }, note('说明', true)],
-  reply: [text('text', '答复内容'), { name: 'solved', kind: 'solved', label: '问题已解决' }],
+  reply: [answer('text', '答复内容'), { name: 'solved', kind: 'solved', label: '问题已解决' }],
   contact_citizen: [{ name: 'method', kind: 'contactMethod', label: '联系方式', required: true }, note('联系情况')],
   pause_clocks: [text('reason', '暂停原因')],
   resume_clocks: [note()],
@@ -83,7 +86,7 @@ export const actionForms: Partial<Record<Allowed['action'], FieldSpec[]>> = {
   ],
   urge: [note('催办意见', true)],
   supervise: [note('督办意见', true), { name: 'replyDueAt', kind: 'date', label: '限期答复（可选）' }],
-  answer_supervision: [text('text', '督办反馈')],
+  answer_supervision: [answer('text', '督办反馈')],
   resolve_directly: [text('answer', '答复内容')],
   close: [note()],
   cancel: [text('reason', '撤销原因')],
@@ -97,7 +100,7 @@ export const actionForms: Partial<Record<Allowed['action'], FieldSpec[]>> = {
   flag_hard_case: [text('reason', '原因')],
   hard_case_rep_onsite: [note('到场情况', true)],
   hard_case_head_onsite: [note('到场情况', true)],
-  hard_case_answer: [text('text', '答复内容')],
+  hard_case_answer: [answer('text', '答复内容')],
 };
 
 export const contactMethods = [
