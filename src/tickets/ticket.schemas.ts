@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ticketActions, type TicketAction } from './ticket-lifecycle';
 import { channels, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
 import { instant } from '../http/validate';
+import { departmentQueues } from './department-queues';
 
 /** Text limits: long enough for a real call transcript, short enough to refuse junk. */
 export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500, reply: 5_000, address: 200 } as const;
@@ -95,6 +96,8 @@ export const listTicketsQuery = z.strictObject({
     .string()
     .regex(/^(me|none|[1-9]\d{0,14})$/, 'me, none or a user id')
     .optional(),
+  /** A department workbench queue: the viewer's department's (center roles name it with departmentId). */
+  queue: z.enum(departmentQueues).optional(),
   q: z.string().trim().min(1).max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),

@@ -553,6 +553,8 @@ export interface TicketListFilter {
   overdue?: boolean;
   /** A user id, or null for tickets nobody is assigned to. */
   assigneeUserId?: number | null;
+  /** One of a department's workbench queues (src/tickets/department-queues.ts). */
+  departmentQueue?: { sql: string; bindings: Record<string, number> };
   text?: string;
   beforeId?: number;
   limit: number;
@@ -610,6 +612,7 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
     query.where((q) => q.where('t.number', filter.text!).orWhere('t.title', 'ilike', pattern).orWhere('t.description', 'ilike', pattern));
   }
   if (filter.assigneeUserId !== undefined) query.where('t.assignee_user_id', filter.assigneeUserId);
+  if (filter.departmentQueue) query.whereRaw(filter.departmentQueue.sql, filter.departmentQueue.bindings);
   if (filter.beforeId) query.where('t.id', '<', filter.beforeId);
   return query;
 }

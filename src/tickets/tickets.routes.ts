@@ -5,6 +5,7 @@ import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDe
 import type { TicketsService } from './tickets.service';
 import { exportTickets } from './ticket-export';
 import { registerSavedViewRoutes } from './saved-views.routes';
+import { registerDepartmentQueueRoutes } from './department-queues.routes';
 import type { Db } from '../db/db';
 import { shanghaiDay } from '../shared/time';
 import { AppError } from '../shared/errors';
@@ -68,6 +69,7 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db
   });
 
   registerSavedViewRoutes(api, db);
+  registerDepartmentQueueRoutes(api, db);
 
   api.route({
     method: 'get',

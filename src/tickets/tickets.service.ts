@@ -1,7 +1,6 @@
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
 import type { Db, Queryable } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
-import { topics } from '../jobs/realtime';
 import { findCategoryById } from '../org/categories.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
 import { findRegionById } from '../org/regions.repository';
@@ -15,6 +14,8 @@ import { checkRule, lifecycle, ticketActions, type TicketAction } from './ticket
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import type { TicketRecord } from './ticket.types';
+import { announce, announceCreated } from './ticket-events';
+import { queueCondition } from './department-queues';
 import * as repo from './tickets.repository';
 
 export interface TicketsDeps {
@@ -78,7 +79,7 @@ export class TicketsService {
   private async created(work: Omit<Work, 'trx'>, ticketIds: readonly number[]): Promise<void> {
     if (ticketIds.length === 0) return;
     for (const hook of this.deps.hooks) if (hook.created) await hook.created(work, ticketIds);
-    work.publish(topics.center, { type: 'tickets_created', count: ticketIds.length, at: new Date().toISOString() });
+    announceCreated(work, ticketIds.length);
   }
 
   /**
@@ -202,6 +203,9 @@ export class TicketsService {
             : query.assignee === 'none'
               ? null
               : Number(query.assignee),
+      departmentQueue: query.queue
+        ? queueCondition(query.queue, (isCenterActor(actor) ? query.departmentId : actor.departmentId) ?? -1)
+        : undefined,
       text: query.q,
       beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
       limit: query.limit + 1,
@@ -382,17 +386,4 @@ function allowedActions(
   return ticketActions
     .filter((action) => checkRule(action, role, ticket.status, relation).ok && (applicable[action]?.(ticket) ?? true))
     .map((action) => ({ action, label: lifecycle[action].label, path: action.replace(/_/g, '-') }));
-}
-
-/** Open consoles in the ticket's scope reload it (src/jobs/realtime.ts): the departments it was with, is with, or told. */
-function announce(work: Work, ticket: TicketRecord, action: string, departments: ReadonlyArray<number | null>): void {
-  work.publish(topics.tickets, {
-    type: 'ticket',
-    ticketId: ticket.id,
-    number: ticket.number,
-    status: ticket.status,
-    action,
-    departmentIds: [...new Set(departments.filter((id): id is number => id !== null))],
-    at: new Date().toISOString(),
-  });
 }

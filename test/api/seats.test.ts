@@ -285,3 +285,38 @@ describe('canned replies (常用语)', () => {
     expect((await head.delete(`/api/v1/canned-replies/${made.body.id}`)).status).toBe(404);
   });
 });
+
+describe('the department workbench’s queues', () => {
+  test('when a ticket reaches a department, then it waits in 待签收, moves to 办理中 when signed for (mine), and shows in 协办 for the assisting department', async () => {
+    const ids = await demoIds(t.hub);
+    const agent = await t.as('agent');
+    const cgAgent = await t.as('cg_agent');
+    const count = async (who: AuthedAgent, queue: string) =>
+      ((await who.get('/api/v1/department-queues')).body.items as Array<{ queue: string; all: number; mine: number }>).find(
+        (q) => q.queue === queue,
+      )!;
+    const inQueue = async (who: AuthedAgent, queue: string) =>
+      ((await who.get(`/api/v1/tickets?queue=${queue}&limit=200`)).body.items as Array<{ id: number }>).map((x) => x.id);
+
+    const before = await count(agent, 'sign_for');
+    const ticket = await operator.post('/api/v1/tickets', {
+      requestType: 'complaint',
+      description: '小区电梯经常停运。',
+      then: { action: 'dispatch', departmentId: ids.department('ZJJ'), assistDepartmentIds: [ids.department('CGJ')] },
+    });
+    expect(await count(agent, 'sign_for')).toMatchObject({ all: before.all + 1 });
+    expect(await inQueue(agent, 'sign_for')).toContain(ticket.body.id);
+    expect(await inQueue(cgAgent, 'assist')).toContain(ticket.body.id);
+    expect(await inQueue(cgAgent, 'sign_for')).not.toContain(ticket.body.id);
+
+    const handlingBefore = await count(agent, 'handling');
+    await agent.post(`/api/v1/tickets/${ticket.body.id}/sign-for`, {}).expect(200);
+    expect(await count(agent, 'handling')).toEqual({ queue: 'handling', all: handlingBefore.all + 1, mine: handlingBefore.mine + 1 });
+    expect(await inQueue(agent, 'sign_for')).not.toContain(ticket.body.id);
+
+    // The center names the department; without it, 400; a queue that is not one, 400.
+    expect((await operator.get('/api/v1/department-queues')).status).toBe(400);
+    expect((await operator.get(`/api/v1/department-queues?departmentId=${ids.department('ZJJ')}`)).status).toBe(200);
+    expect((await agent.get('/api/v1/tickets?queue=everything')).status).toBe(400);
+  });
+});

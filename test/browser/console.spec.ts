@@ -101,7 +101,10 @@ test('an operator signs in, logs a call with the keyboard alone, and finds it in
   expect((await page.request.get('/api/v1/auth/me')).status()).toBe(401);
 
   await signIn(page, 'agent');
-  await expect(page).toHaveURL(/\/tickets$/); // a department's start page is its list
+  await expect(page).toHaveURL(/\/workbench$/); // a department's start page is its workbench: 待签收 first
+  await expect(page.getByRole('tab', { name: /待签收 [1-9]/ })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'workbench');
   await page.getByRole('link', { name: number }).click();
   await expect(page.getByText('138****5678')).toBeVisible();
   await expect(page.getByText('13812345678')).toHaveCount(0);
@@ -399,7 +402,7 @@ test('on the ticket page, an agent returns a ticket with the reason code, a supe
   expect(ticket.followUp).toMatchObject({ done: true });
 
   await signIn(page, 'agent');
-  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(page).toHaveURL(/\/workbench$/);
   await page.goto(`/tickets/${ticket.id}`);
   await page.getByRole('button', { name: '退单', exact: true }).click();
   const dialog = page.getByRole('dialog');
@@ -481,7 +484,7 @@ test('an agent answers from the department’s canned replies (常用语), fille
   expect((await request.post(`/api/v1/tickets/${ticket.id}/sign-for`, { headers: agent, data: {} })).status()).toBe(200);
 
   await signIn(page, 'agent');
-  await expect(page).toHaveURL(/\/tickets$/);
+  await expect(page).toHaveURL(/\/workbench$/);
   await page.goto(`/tickets/${ticket.id}`);
   await page.getByRole('button', { name: '答复', exact: true }).click();
   const dialog = page.getByRole('dialog');

@@ -15,6 +15,7 @@ const seatRoles = new Set(['operator', 'proxy_seat']);
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
 function menuOf(me: Me) {
   return [
+    ...(me.role === 'agent' || me.role === 'dept_head' ? [{ key: '/workbench', label: '承办工作台' }] : []),
     ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
     ...(centerRoles.has(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(centerRoles.has(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),

@@ -15,6 +15,7 @@ dayjs.locale('zh-cn');
 // The seat (where a call starts) is in the first bundle; the other pages load when first opened.
 const Queues = lazy(() => import('./pages/queues/Queues').then((m) => ({ default: m.Queues })));
 const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.Tickets })));
+const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default: m.Workbench })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -50,6 +51,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/" element={<Home />} />
                 <Route path="/seat" element={<Seat />} />
                 <Route path="/queues" element={<Queues />} />
+                <Route path="/workbench" element={<Workbench />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />
               </Route>

@@ -17,7 +17,8 @@ export function useMe(): { me: Me | null | undefined } {
 
 /** Each role's start page. */
 export function startPage(me: Me): string {
-  return me.role === 'operator' || me.role === 'proxy_seat' ? '/seat' : '/tickets';
+  if (me.role === 'operator' || me.role === 'proxy_seat') return '/seat';
+  return me.role === 'agent' || me.role === 'dept_head' ? '/workbench' : '/tickets';
 }
 
 /** A form's draft kept for the session: a sign-in again (an expired session) loses nothing. */

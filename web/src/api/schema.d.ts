@@ -3713,6 +3713,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/department-queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How many tickets wait in each of my department’s queues, the department’s and mine
+         * @description sign_for 待签收, handling 办理中, assist 协办, supervision 督办 (an answer due), redo 重办 (reopened after a callback), replied 已答复. The same queues filter GET /tickets?queue=. Center roles name the department.
+         *
+         *     Access: any signed-in staff
+         */
+        get: {
+            parameters: {
+                query?: {
+                    departmentId?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many tickets wait in each of my department’s queues, the department’s and mine */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                all: number;
+                                mine: number;
+                                /** @enum {string} */
+                                queue: "sign_for" | "handling" | "assist" | "supervision" | "redo" | "replied";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/departments": {
         parameters: {
             query?: never;
@@ -10887,6 +10982,7 @@ export interface paths {
                     limit?: number;
                     overdue?: "true" | "false";
                     q?: string;
+                    queue?: "sign_for" | "handling" | "assist" | "supervision" | "redo" | "replied";
                     regionId?: number;
                     requestType?: "consult" | "help" | "complaint" | "report" | "suggestion" | "praise" | "proxy";
                     status?: string;
