@@ -37,7 +37,7 @@ createRoot(document.getElementById('root')!).render(
           colorPrimary: '#0958d9',
           colorLink: '#0958d9',
           colorTextDescription: 'rgba(0, 0, 0, 0.65)',
-          colorTextPlaceholder: 'rgba(0, 0, 0, 0.55)',
+          colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
           colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
         },
       }}
