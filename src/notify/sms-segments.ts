@@ -10,6 +10,9 @@ const gsmExtension = '^{}\\[~]|€\f';
 const basic = new Set(gsmBasic);
 const extension = new Set(gsmExtension);
 
+/** UTF-16 units per part of a multi-part UCS-2 (Chinese) SMS. */
+export const ucs2PartUnits = 67;
+
 export interface SegmentCount {
   encoding: 'GSM-7' | 'UCS-2';
   units: number;
@@ -29,5 +32,5 @@ export function countSegments(text: string): SegmentCount {
   }
   if (gsm) return { encoding: 'GSM-7', units: gsmUnits, segments: gsmUnits <= 160 ? 1 : Math.ceil(gsmUnits / 153) };
   const units = text.length; // UTF-16 code units
-  return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / 67) };
+  return { encoding: 'UCS-2', units, segments: units <= 70 ? 1 : Math.ceil(units / ucs2PartUnits) };
 }

@@ -1,6 +1,6 @@
 import type { MessageKind, PayloadOf } from '../outbox/message-catalogue';
 import { sharedPlaceLens } from '../shared/pii';
-import { countSegments } from './sms-segments';
+import { countSegments, ucs2PartUnits } from './sms-segments';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { lifecycle, type TicketAction } from '../tickets/ticket-lifecycle';
 
@@ -17,15 +17,12 @@ const statusLabel = (status: string) => ticketStatusLabels[status as TicketStatu
 /** An SMS carries at most this many segments; a longer answer is shortened and says where to read it all. */
 export const smsAnswerSegments = 5;
 
-/**
- * The department's answer within an SMS of at most smsAnswerSegments segments (Chinese text: 67
- * characters a part): cut short with where the rest is, when it does not fit.
- */
+/** The department's answer within an SMS of at most smsAnswerSegments segments: cut short with where the rest is, when it does not fit. */
 function fitAnswer(before: string, answer: string, after: string, channel: string | undefined): string {
   const whole = `${before}${answer}${after}`;
   if (channel !== 'sms' || countSegments(whole).segments <= smsAnswerSegments) return whole;
   const more = '……（答复全文可在12345小程序查看，或致电12345）';
-  const room = smsAnswerSegments * 67 - before.length - after.length - more.length;
+  const room = smsAnswerSegments * ucs2PartUnits - before.length - after.length - more.length;
   return `${before}${[...answer].slice(0, Math.max(0, room)).join('')}${more}${after}`;
 }
 

@@ -279,6 +279,11 @@ describe('canned replies (常用语)', () => {
     expect((await (await t.as('cg_agent')).get('/api/v1/canned-replies')).body.items).toEqual([]);
     expect((await (await t.as('cg_agent')).get(`/api/v1/canned-replies?departmentId=${ids.department('ZJJ')}`)).body.items).toEqual([]);
 
+    const admin = await t.as('admin');
+    expect((await admin.post('/api/v1/canned-replies', { title: '无此部门', body: '好', departmentId: 999_999 })).status).toBe(400);
+    const other = await head.post('/api/v1/canned-replies', { title: '另一条', body: '好' });
+    expect((await head.patch(`/api/v1/canned-replies/${other.body.id}`, { title: '已维修' })).status).toBe(409);
+    expect((await head.delete(`/api/v1/canned-replies/${other.body.id}`)).status).toBe(204);
     const changed = await head.patch(`/api/v1/canned-replies/${made.body.id}`, { body: '您好，问题已解决。' });
     expect(changed.body.body).toBe('您好，问题已解决。');
     expect((await head.delete(`/api/v1/canned-replies/${made.body.id}`)).status).toBe(204);

@@ -8,8 +8,8 @@ import { CallPopup } from './frame/CallPopup';
 import { DutySwitch } from './frame/DutySwitch';
 import { useLive, type CallOffer } from './live';
 import { useMe } from './session';
+import { isCenterRole } from '../../src/shared/roles';
 
-const centerRoles = new Set(['operator', 'proxy_seat', 'supervisor', 'director', 'admin']);
 const seatRoles = new Set(['operator', 'proxy_seat']);
 
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
@@ -17,9 +17,9 @@ function menuOf(me: Me) {
   return [
     ...(me.role === 'agent' || me.role === 'dept_head' ? [{ key: '/workbench', label: '承办工作台' }] : []),
     ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
-    ...(centerRoles.has(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
-    ...(centerRoles.has(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
-    { key: '/tickets', label: centerRoles.has(me.role) ? '工单' : '本部门工单' },
+    ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
+    ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
+    { key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' },
   ];
 }
 

@@ -30,3 +30,11 @@ export const deliveryLabels: Record<string, string> = {
 
 /** The channels a citizen reaches the hotline on. */
 export const channelLabels: Record<string, string> = { sms: '短信', miniprogram: '小程序', phone: '电话', seat: '坐席', api: '接口' };
+
+/** What a caller chose in the IVR's menu (src/intake/calls.service.ts); a call-center switch reports its own words. */
+export const ivrMenuLabels: Record<string, string> = {
+  operator: '按0转人工',
+  request: '咨询投诉求助',
+  proxy: '代办申请',
+  query: '工单查询',
+};

@@ -13,3 +13,6 @@ export const beijing = (at?: string | Date | Dayjs | null): Dayjs => dayjs(at ??
 
 /** A calendar day picked in the console (a date picker's value) as the instant its Beijing day starts. */
 export const beijingDayStart = (day: Dayjs): Dayjs => dayjs.tz(day.format('YYYY-MM-DD'), hotlineZone);
+
+/** An instant as lists show it: month-day hours:minutes, Beijing time; — when there is none. */
+export const shortTime = (at: string | Date | null | undefined): string => (at ? beijing(at).format('MM-DD HH:mm') : '—');

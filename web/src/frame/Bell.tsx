@@ -4,7 +4,7 @@ import { Badge, Button, List, Popover, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
-import { beijing } from '../time';
+import { shortTime } from '../time';
 
 /** The notifications bell: SLA alerts, the daily digest, 代办 offers; live from the staff socket, and every minute as a fallback. */
 export function Bell() {
@@ -61,7 +61,7 @@ export function Bell() {
                     <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ marginBottom: 0 }}>
                       {n.body}
                     </Typography.Paragraph>
-                    {beijing(n.createdAt).format('MM-DD HH:mm')}
+                    {shortTime(n.createdAt)}
                   </>
                 }
               />

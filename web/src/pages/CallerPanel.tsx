@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { Empty, List, Space, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { satisfactionLabels } from '../labels';
-import { beijing } from '../time';
+import { beijing, shortTime } from '../time';
+import { SidePanel } from './SidePanel';
 
 /** 来电弹屏: who is calling, as soon as the seat has typed their number. */
 /** The caller's history once their number has stopped changing for a moment (one request, shared by the panels that show it). */
@@ -73,23 +74,11 @@ export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?:
       {data.lastConversation && (
         <Typography.Text>
           最近会话：{data.lastConversation.channel === 'sms' ? '短信' : '小程序'}{' '}
-          {data.lastConversation.lastInboundAt ? beijing(data.lastConversation.lastInboundAt).format('MM-DD HH:mm') : ''}
+          {data.lastConversation.lastInboundAt ? shortTime(data.lastConversation.lastInboundAt) : ''}
         </Typography.Text>
       )}
     </Space>
   );
   if (bare) return content;
-  return (
-    <Card
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          来电人
-        </Typography.Title>
-      }
-      style={{ width: 360 }}
-      aria-live="polite"
-    >
-      {content}
-    </Card>
-  );
+  return <SidePanel title="来电人">{content}</SidePanel>;
 }

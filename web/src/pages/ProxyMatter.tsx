@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Form, Input, List, Radio, Select, Tag, Typography } from 'antd';
+import { Descriptions, Form, Input, List, Radio, Select, Tag, Typography } from 'antd';
 import { api } from '../api/client';
 import { materialFormLabels, serviceModeLabels } from '../labels';
+import { SidePanel } from './SidePanel';
 
 export type ProxyMatter = NonNullable<Awaited<ReturnType<typeof fetchMatters>>>[number];
 
@@ -46,15 +47,7 @@ export function ProxyFields({ matter }: { matter: ProxyMatter | undefined }) {
 /** The chosen matter's checklist: what the applicant must provide (in what form, how many; 容缺 may follow later), its time limit, who may apply. */
 export function MatterChecklist({ matter }: { matter: ProxyMatter | undefined }) {
   return (
-    <Card
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          材料清单
-        </Typography.Title>
-      }
-      style={{ width: 360 }}
-      aria-live="polite"
-    >
+    <SidePanel title="材料清单">
       {!matter ? (
         <Typography.Text type="secondary">选择代办事项后显示所需材料</Typography.Text>
       ) : (
@@ -76,6 +69,6 @@ export function MatterChecklist({ matter }: { matter: ProxyMatter | undefined })
           />
         </>
       )}
-    </Card>
+    </SidePanel>
   );
 }

@@ -1,10 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { Button, Empty, List, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { statusLabels } from '../labels';
 import { useCallerHistory } from './CallerPanel';
 import { beijing, beijingDayStart } from '../time';
+import { SidePanel } from './SidePanel';
 
 const openStatuses = 'new,triage,dispatched,accepted,returned';
 
@@ -51,15 +52,7 @@ export function SimilarPanel({
         ].filter((t, i, all) => all.findIndex((o) => o.id === t.id) === i)
       : undefined;
   return (
-    <Card
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          相似在办工单
-        </Typography.Title>
-      }
-      style={{ width: 360 }}
-      aria-live="polite"
-    >
+    <SidePanel title="相似在办工单">
       {!data || data.length === 0 ? (
         <Empty description={data ? '无相似在办工单' : '输入来电号码，或确定分类与区域后显示'} image={Empty.PRESENTED_IMAGE_SIMPLE} />
       ) : (
@@ -94,6 +87,6 @@ export function SimilarPanel({
           )}
         />
       )}
-    </Card>
+    </SidePanel>
   );
 }

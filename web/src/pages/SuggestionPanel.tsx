@@ -1,8 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Empty, Space, Typography } from 'antd';
+import { Button, Descriptions, Empty, Space, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { requestTypeLabels, urgencyLabels } from '../labels';
+import { SidePanel } from './SidePanel';
 
 export interface Suggestion {
   categoryId: number;
@@ -79,15 +80,7 @@ export function SuggestionPanel({
   });
 
   return (
-    <Card
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          智能建议
-        </Typography.Title>
-      }
-      style={{ width: 360 }}
-      aria-live="polite"
-    >
+    <SidePanel title="智能建议">
       {!c ? (
         <Empty description="记录诉求内容后显示分类与派单建议" image={Empty.PRESENTED_IMAGE_SIMPLE} />
       ) : (
@@ -106,6 +99,6 @@ export function SuggestionPanel({
           <Typography.Text type="secondary">{data.routing.explanation[0]}</Typography.Text>
         </Space>
       )}
-    </Card>
+    </SidePanel>
   );
 }

@@ -3,9 +3,8 @@ import { Empty, Table, Timeline, Typography } from 'antd';
 import { api, type TicketDetail } from '../api/client';
 import { channelLabels, deliveryLabels, eventLabels, stageLabels } from '../labels';
 import { Pill } from './Deadline';
-import { beijing } from '../time';
+import { shortTime } from '../time';
 
-const at = (value: string | null | undefined) => (value ? beijing(value).format('MM-DD HH:mm') : '—');
 const ledgerLabels: Record<string, string> = {
   start: '开始计时',
   pause: '暂停',
@@ -27,7 +26,7 @@ export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
     <Timeline
       items={ticket.timeline.map((event) => ({
         key: event.id,
-        content: `${beijing(event.at).format('MM-DD HH:mm')} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
+        content: `${shortTime(event.at)} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
       }))}
     />
   );
@@ -52,7 +51,7 @@ export function ClockLedger({ ticketId }: { ticketId: number }) {
           <Timeline
             items={clock.ledger.map((entry, i) => ({
               key: i,
-              content: `${at(entry.at as string)} ${ledgerLabels[entry.type as string] ?? String(entry.type)}${entry.dueAt ? `，时限 ${at(entry.dueAt as string)}` : ''}${entry.reason ? `（${String(entry.reason)}）` : ''}${entry.actorName ? ` · ${String(entry.actorName)}` : ''}`,
+              content: `${shortTime(entry.at as string)} ${ledgerLabels[entry.type as string] ?? String(entry.type)}${entry.dueAt ? `，时限 ${shortTime(entry.dueAt as string)}` : ''}${entry.reason ? `（${String(entry.reason)}）` : ''}${entry.actorName ? ` · ${String(entry.actorName)}` : ''}`,
             }))}
           />
         ),
@@ -60,8 +59,8 @@ export function ClockLedger({ ticketId }: { ticketId: number }) {
       columns={[
         { title: '环节', dataIndex: 'stage', render: (stage: keyof typeof stageLabels) => stageLabels[stage] ?? stage },
         { title: '时限', key: 'limit', render: (_: unknown, c) => `${c.amount}${unitLabels[c.unit] ?? c.unit}` },
-        { title: '开始', dataIndex: 'startedAt', render: at },
-        { title: '截止', dataIndex: 'dueAt', render: at },
+        { title: '开始', dataIndex: 'startedAt', render: shortTime },
+        { title: '截止', dataIndex: 'dueAt', render: shortTime },
         {
           title: '状态',
           key: 'state',
@@ -93,7 +92,7 @@ export function CitizenMessages({ ticketId }: { ticketId: number }) {
       pagination={false}
       dataSource={data}
       columns={[
-        { title: '时间', dataIndex: 'createdAt', width: 110, render: at },
+        { title: '时间', dataIndex: 'createdAt', width: 110, render: shortTime },
         { title: '渠道', dataIndex: 'channel', width: 80, render: (c: string) => channelLabels[c] ?? (c === 'voice' ? '语音' : c) },
         { title: '内容', dataIndex: 'text', render: (text: string) => <Typography.Text>{text}</Typography.Text> },
         {

@@ -8,10 +8,10 @@ import { channelLabels, requestTypeLabels, statusLabels, urgencyLabels } from '.
 import { useMe } from '../session';
 import { Deadline, Pill, useNow } from './Deadline';
 import { useRegions } from './regions';
-import { beijing, beijingDayStart } from '../time';
+import { beijing, beijingDayStart, shortTime } from '../time';
+import { isCenterRole } from '../../../src/shared/roles';
 
 export type Query = Partial<Record<keyof TicketListQuery, string>>;
-const centerRoles = new Set(['operator', 'proxy_seat', 'supervisor', 'director', 'admin']);
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /** The list's filters are its URL's query string: a link, a saved view and the CSV export are the same filters. */
@@ -45,7 +45,7 @@ export function Tickets() {
     staleTime: 10 * 60_000,
     queryFn: async () => (await api.GET('/api/v1/categories')).data?.items ?? [],
   });
-  const center = me ? centerRoles.has(me.role) : false;
+  const center = me ? isCenterRole(me.role) : false;
   const { data: departments } = useQuery({
     queryKey: ['departments'],
     staleTime: 10 * 60_000,
@@ -285,7 +285,7 @@ export function TicketRows({ query }: { query: Query }) {
             width: 190,
             render: (_: unknown, row) => <Deadline due={row.nextDue} overdue={row.overdue} paused={row.clocksPaused} now={now} />,
           },
-          { title: '受理时间', dataIndex: 'createdAt', width: 110, render: (at: string) => beijing(at).format('MM-DD HH:mm') },
+          { title: '受理时间', dataIndex: 'createdAt', width: 110, render: shortTime },
         ]}
       />
       {list.hasNextPage && (

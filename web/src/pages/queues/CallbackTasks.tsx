@@ -1,33 +1,21 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Radio, Table, Tag } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Form, Input, Radio, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { api, errorText } from '../../api/client';
-import { beijing } from '../../time';
+import { api } from '../../api/client';
+import { ivrMenuLabels } from '../../labels';
+import { shortTime } from '../../time';
+import { ActionModal } from './ActionModal';
 
 const reasonLabels: Record<string, string> = { missed: '未接通', abandoned: '排队中挂断' };
-const menuLabels: Record<string, string> = { operator: '转人工', request: '咨询投诉求助', proxy: '代办申请', query: '工单查询' };
 
 /** 漏接回拨: calls that ended before the caller was served, oldest first; the seat calls back and records how it went. */
 export function CallbackTasks() {
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
   const [doing, setDoing] = useState<{ id: number; phone: string | null }>();
   const [form] = Form.useForm<{ reached: boolean; note: string }>();
   const { data, isLoading } = useQuery({
     queryKey: ['callback_tasks'],
     queryFn: async () => (await api.GET('/api/v1/callback-tasks')).data?.items ?? [],
   });
-  const complete = async ({ reached, note }: { reached: boolean; note: string }) => {
-    const { error } = await api.POST('/api/v1/callback-tasks/{id}/complete', {
-      params: { path: { id: doing!.id } },
-      body: { reached, note },
-    });
-    if (error) return void message.error(errorText(error));
-    setDoing(undefined);
-    form.resetFields();
-    void queryClient.invalidateQueries({ queryKey: ['callback_tasks'] });
-    void queryClient.invalidateQueries({ queryKey: ['queues'] });
-  };
   return (
     <>
       <Table
@@ -43,9 +31,9 @@ export function CallbackTasks() {
           {
             title: '语音导航',
             dataIndex: 'menuChoice',
-            render: (choice: string | null) => (choice ? (menuLabels[choice] ?? choice) : '—'),
+            render: (choice: string | null) => (choice ? (ivrMenuLabels[choice] ?? choice) : '—'),
           },
-          { title: '来电时间', dataIndex: 'callStartedAt', render: (at: string) => beijing(at).format('MM-DD HH:mm') },
+          { title: '来电时间', dataIndex: 'callStartedAt', render: shortTime },
           {
             title: '操作',
             key: 'act',
@@ -57,28 +45,27 @@ export function CallbackTasks() {
           },
         ]}
       />
-      <Modal
-        open={doing !== undefined}
+      <ActionModal
+        form={form}
         title={`回拨 ${doing?.phone ?? ''}`}
-        okText="确定"
-        onOk={() => form.submit()}
-        onCancel={() => setDoing(undefined)}
-        destroyOnHidden
+        open={doing !== undefined}
+        onClose={() => setDoing(undefined)}
+        initialValues={{ reached: true }}
+        stale={['callback_tasks']}
+        submit={(body) => api.POST('/api/v1/callback-tasks/{id}/complete', { params: { path: { id: doing!.id } }, body })}
       >
-        <Form form={form} layout="vertical" initialValues={{ reached: true }} onFinish={complete}>
-          <Form.Item label="是否联系上" name="reached">
-            <Radio.Group
-              options={[
-                { value: true, label: '已联系上' },
-                { value: false, label: '未接通' },
-              ]}
-            />
-          </Form.Item>
-          <Form.Item label="回拨记录" name="note" rules={[{ required: true, message: '请记录回拨情况' }]}>
-            <Input.TextArea rows={3} maxLength={1000} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item label="是否联系上" name="reached">
+          <Radio.Group
+            options={[
+              { value: true, label: '已联系上' },
+              { value: false, label: '未接通' },
+            ]}
+          />
+        </Form.Item>
+        <Form.Item label="回拨记录" name="note" rules={[{ required: true, message: '请记录回拨情况' }]}>
+          <Input.TextArea rows={3} maxLength={1000} />
+        </Form.Item>
+      </ActionModal>
     </>
   );
 }

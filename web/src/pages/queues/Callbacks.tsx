@@ -1,10 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Form, Input, Modal, Radio, Space, Table, Tag } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Form, Input, Radio, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { api, errorText } from '../../api/client';
+import { api } from '../../api/client';
 import { satisfactionLabels } from '../../labels';
-import { beijing } from '../../time';
+import { shortTime } from '../../time';
+import { ActionModal } from './ActionModal';
 
 interface SurveyForm {
   reached: boolean;
@@ -36,14 +37,12 @@ function TicketLink({ id }: { id: number }) {
 
 /** 人工回访: the surveys the operators call themselves; the three questions (三率) as a form, or nobody reached. */
 export function Callbacks() {
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
   const [doing, setDoing] = useState<{ id: number; phone: string | null }>();
   const [form] = Form.useForm<SurveyForm>();
   const reached = Form.useWatch('reached', form);
   const { data, isLoading } = useCallbacks({ status: 'asking', channel: 'operator' });
-  const record = async (values: SurveyForm) => {
-    const body = values.reached
+  const bodyOf = (values: SurveyForm) =>
+    values.reached
       ? {
           reached: true as const,
           contacted: values.contacted!,
@@ -52,13 +51,6 @@ export function Callbacks() {
           comment: values.comment || undefined,
         }
       : { reached: false as const };
-    const { error } = await api.POST('/api/v1/callbacks/{id}/answers', { params: { path: { id: doing!.id } }, body });
-    if (error) return void message.error(errorText(error));
-    setDoing(undefined);
-    form.resetFields();
-    void queryClient.invalidateQueries({ queryKey: ['callbacks'] });
-    void queryClient.invalidateQueries({ queryKey: ['queues'] });
-  };
   const required = (text: string) => [{ required: true, message: text }];
   return (
     <>
@@ -73,7 +65,7 @@ export function Callbacks() {
           { title: '工单', dataIndex: 'ticketId', render: (id: number) => <TicketLink id={id} /> },
           { title: '回访电话', dataIndex: 'phone', render: (phone: string | null) => phone ?? '—' },
           { title: '第几轮', dataIndex: 'cycle' },
-          { title: '截止', dataIndex: 'windowEndsAt', render: (at: string | null) => (at ? beijing(at).format('MM-DD HH:mm') : '—') },
+          { title: '截止', dataIndex: 'windowEndsAt', render: shortTime },
           {
             title: '操作',
             key: 'act',
@@ -85,63 +77,49 @@ export function Callbacks() {
           },
         ]}
       />
-      <Modal
-        open={doing !== undefined}
+      <ActionModal
+        form={form}
         title={`回访 ${doing?.phone ?? ''}`}
-        okText="确定"
-        onOk={() => form.submit()}
-        onCancel={() => setDoing(undefined)}
-        destroyOnHidden
+        open={doing !== undefined}
+        onClose={() => setDoing(undefined)}
+        initialValues={{ reached: true }}
+        stale={['callbacks']}
+        submit={(values) => api.POST('/api/v1/callbacks/{id}/answers', { params: { path: { id: doing!.id } }, body: bodyOf(values) })}
       >
-        <Form form={form} layout="vertical" initialValues={{ reached: true }} onFinish={record}>
-          <Form.Item label="是否联系上市民" name="reached">
-            <Radio.Group
-              options={[
-                { value: true, label: '已联系上' },
-                { value: false, label: '未联系上' },
-              ]}
-            />
-          </Form.Item>
-          {reached && (
-            <>
-              <Form.Item label="承办单位是否联系过您" name="contacted" rules={required('请选择')}>
-                <Radio.Group options={yesNo} />
-              </Form.Item>
-              <Form.Item label="问题是否已解决" name="resolved" rules={required('请选择')}>
-                <Radio.Group options={yesNo} />
-              </Form.Item>
-              <Form.Item label="对办理结果是否满意" name="satisfaction" rules={required('请选择')}>
-                <Radio.Group options={Object.entries(satisfactionLabels).map(([value, label]) => ({ value, label }))} />
-              </Form.Item>
-              <Form.Item label="市民意见" name="comment">
-                <Input.TextArea rows={2} maxLength={500} />
-              </Form.Item>
-            </>
-          )}
-        </Form>
-      </Modal>
+        <Form.Item label="是否联系上市民" name="reached">
+          <Radio.Group
+            options={[
+              { value: true, label: '已联系上' },
+              { value: false, label: '未联系上' },
+            ]}
+          />
+        </Form.Item>
+        {reached && (
+          <>
+            <Form.Item label="承办单位是否联系过您" name="contacted" rules={required('请选择')}>
+              <Radio.Group options={yesNo} />
+            </Form.Item>
+            <Form.Item label="问题是否已解决" name="resolved" rules={required('请选择')}>
+              <Radio.Group options={yesNo} />
+            </Form.Item>
+            <Form.Item label="对办理结果是否满意" name="satisfaction" rules={required('请选择')}>
+              <Radio.Group options={Object.entries(satisfactionLabels).map(([value, label]) => ({ value, label }))} />
+            </Form.Item>
+            <Form.Item label="市民意见" name="comment">
+              <Input.TextArea rows={2} maxLength={500} />
+            </Form.Item>
+          </>
+        )}
+      </ActionModal>
     </>
   );
 }
 
 /** 回访审核: unsatisfied or unsolved outcomes, for a supervisor to reopen (重办) or mark unreasonable, with the reason. */
 export function CallbackReviews() {
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
   const [doing, setDoing] = useState<{ id: number; decision: 'reopen' | 'unreasonable' }>();
   const [form] = Form.useForm<{ reason: string }>();
   const { data, isLoading } = useCallbacks({ outcome: 'review' });
-  const decide = async ({ reason }: { reason: string }) => {
-    const { error } = await api.POST('/api/v1/callbacks/{id}/review', {
-      params: { path: { id: doing!.id } },
-      body: { decision: doing!.decision, reason },
-    });
-    if (error) return void message.error(errorText(error));
-    setDoing(undefined);
-    form.resetFields();
-    void queryClient.invalidateQueries({ queryKey: ['callbacks'] });
-    void queryClient.invalidateQueries({ queryKey: ['queues'] });
-  };
   return (
     <>
       <Table
@@ -176,20 +154,20 @@ export function CallbackReviews() {
           },
         ]}
       />
-      <Modal
-        open={doing !== undefined}
+      <ActionModal
+        form={form}
         title={doing?.decision === 'reopen' ? '退回重办' : '认定为不合理诉求'}
-        okText="确定"
-        onOk={() => form.submit()}
-        onCancel={() => setDoing(undefined)}
-        destroyOnHidden
+        open={doing !== undefined}
+        onClose={() => setDoing(undefined)}
+        stale={['callbacks']}
+        submit={({ reason }) =>
+          api.POST('/api/v1/callbacks/{id}/review', { params: { path: { id: doing!.id } }, body: { decision: doing!.decision, reason } })
+        }
       >
-        <Form form={form} layout="vertical" onFinish={decide}>
-          <Form.Item label="审核意见" name="reason" rules={[{ required: true, min: 2, message: '请填写审核意见' }]}>
-            <Input.TextArea rows={3} maxLength={500} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item label="审核意见" name="reason" rules={[{ required: true, min: 2, message: '请填写审核意见' }]}>
+          <Input.TextArea rows={3} maxLength={500} />
+        </Form.Item>
+      </ActionModal>
     </>
   );
 }

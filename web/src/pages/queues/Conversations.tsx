@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../api/client';
 import { channelLabels, deliveryLabels } from '../../labels';
-import { beijing } from '../../time';
+import { shortTime } from '../../time';
 
 /** Conversations waiting for a person, longest waiting first; the one chosen is answered in place, on the citizen's own channel. */
 export function Conversations() {
@@ -32,7 +32,7 @@ export function Conversations() {
           >
             <List.Item.Meta
               title={`${c.name ?? c.phone ?? '市民'}`}
-              description={`${channelLabels[c.channel] ?? c.channel} · ${c.lastInboundAt ? beijing(c.lastInboundAt).format('MM-DD HH:mm') : ''}${c.ticketNumber ? ` · ${c.ticketNumber}` : ''}`}
+              description={`${channelLabels[c.channel] ?? c.channel} · ${c.lastInboundAt ? shortTime(c.lastInboundAt) : ''}${c.ticketNumber ? ` · ${c.ticketNumber}` : ''}`}
             />
           </List.Item>
         )}
@@ -82,7 +82,7 @@ function Thread({ id, onDone }: { id: number; onDone: () => void }) {
           <List.Item style={{ justifyContent: m.direction === 'in' ? 'flex-start' : 'flex-end' }}>
             <div style={{ maxWidth: 400, textAlign: m.direction === 'in' ? 'left' : 'right' }}>
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                {m.direction === 'in' ? '市民' : '热线'} {beijing(m.at).format('MM-DD HH:mm')}
+                {m.direction === 'in' ? '市民' : '热线'} {shortTime(m.at)}
                 {m.status && <Tag style={{ marginLeft: 6 }}>{deliveryLabels[m.status] ?? m.status}</Tag>}
               </Typography.Text>
               <div>{m.text}</div>

@@ -3,7 +3,7 @@ import { Table, Tag } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { requestTypeLabels } from '../../labels';
-import { beijing } from '../../time';
+import { shortTime } from '../../time';
 
 /** Tickets waiting for the center in one status (待分拨, 退单 to review), oldest first: the work is on the ticket page. */
 export function TicketQueue({ status }: { status: 'triage' | 'returned' }) {
@@ -24,7 +24,7 @@ export function TicketQueue({ status }: { status: 'triage' | 'returned' }) {
         { title: '标题', dataIndex: 'title' },
         { title: '类型', dataIndex: 'requestType', render: (type: keyof typeof requestTypeLabels) => requestTypeLabels[type] },
         { title: '状态', dataIndex: 'statusLabel', render: (label: string) => <Tag>{label}</Tag> },
-        { title: '受理时间', dataIndex: 'createdAt', render: (at: string) => beijing(at).format('MM-DD HH:mm') },
+        { title: '受理时间', dataIndex: 'createdAt', render: shortTime },
       ]}
     />
   );
