@@ -42,6 +42,7 @@ export default tseslint.config(
             { name: 'twilio', message: 'Twilio lives in adapters/twilio and channels/twilio-*' },
             { name: '@slack/bolt', message: 'Slack lives in adapters/slack' },
             { name: 'openai', message: 'OpenAI lives in adapters/openai' },
+            { name: '@aws-sdk/client-s3', message: 'S3 lives in adapters/s3' },
           ],
         },
       ],

@@ -13,6 +13,8 @@ import { TwilioCallPlacer } from '../adapters/twilio/twilio-call-placer';
 import { TwilioSmsSender } from '../adapters/twilio/twilio-sms-sender';
 import { HttpPostalTracker } from '../adapters/postal/http-postal-tracker';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
+import { HttpMediaFetcher, type FetchHost } from '../adapters/media/http-media-fetcher';
+import { S3ObjectStore } from '../adapters/s3/s3-object-store';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { documentChannels } from '../channels/openapi';
 import { citizenSocket } from '../channels/miniprogram/miniprogram.socket';
@@ -78,6 +80,10 @@ import { KpiService } from './callback/kpis';
 import { proxyHandlers, proxySweep } from './proxy/proxy.jobs';
 import { registerProxyRoutes } from './proxy/proxy.routes';
 import { ProxyService } from './proxy/proxy.service';
+import { LocalObjectStore } from './media/local-object-store';
+import { registerMediaRoutes } from './media/media.routes';
+import { MediaService } from './media/media.service';
+import type { ObjectStore } from './media/ports';
 import { ProxyOrders } from './proxy/proxy-orders.service';
 import { ProxySteps } from './proxy/proxy-steps.service';
 import { ClockService } from './sla/clocks.service';
@@ -120,6 +126,7 @@ export interface Hub {
     callbacks: CallbacksService;
     kpis: KpiService;
     proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps };
+    media: MediaService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -172,6 +179,17 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       : undefined;
   const callPlacer =
     config.twilio && twilioClient ? new TwilioCallPlacer(twilioClient, config.twilio.smsFrom, config.http.publicUrl) : undefined;
+
+  const objectStore: ObjectStore =
+    config.media.store.kind === 's3' ? new S3ObjectStore(config.media.store) : new LocalObjectStore(config.media.store.dir);
+  // Media URLs are fetched only from the providers' hosts: Twilio's API (with its credentials) and those listed.
+  const fetchHosts: FetchHost[] = config.media.fetchHosts.map((host) => ({ host }));
+  if (config.twilio)
+    fetchHosts.push({
+      host: new URL(config.twilio.apiBase ?? 'https://api.twilio.com').host,
+      basicAuth: { user: config.twilio.accountSid, password: config.twilio.authToken },
+    });
+  const mediaFetcher = new HttpMediaFetcher(fetchHosts, config.media.timeoutMs);
 
   const wechatApi = config.wechat ? new WeChatHttpApi(config.wechat) : undefined;
   const slack = config.slack ? createSlackApp(config.slack, logger) : undefined;
@@ -244,6 +262,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const conversations = new ConversationsService(db, work, outbox, tickets);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
+  const media = new MediaService(db, objectStore, tickets, mediaFetcher, logger, config.media.maxBytes);
 
   const llm = config.llm
     ? {
@@ -272,6 +291,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ...slaHandlers(clocks),
     ...callbackHandlers(callbacks),
     ...proxyHandlers(proxy),
+    'media.fetch': ({ messageId }) => media.fetchForMessage(messageId),
     // Without Slack nothing enqueues these; one left from a configuration since removed is dropped.
     'chat.action': (payload) => (chatActions ? chatActions.run(payload) : Promise.resolve('skipped')),
   };
@@ -330,6 +350,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       calls,
       conversations,
       triage,
+      media,
     },
     config.exposure.validateResponses,
   );
@@ -359,6 +380,10 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         (err: Error) => err.message,
       ),
       queue: await queue.ping().then(
+        () => 'ok',
+        (err: Error) => err.message,
+      ),
+      media: await objectStore.ping().then(
         () => 'ok',
         (err: Error) => err.message,
       ),
@@ -394,6 +419,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       callbacks,
       kpis,
       proxy,
+      media,
     },
     seeded,
     url: () => {
@@ -468,6 +494,7 @@ export interface ApiServices {
   calls: CallsService;
   conversations: ConversationsService;
   triage: TriageService;
+  media: MediaService;
 }
 
 /**
@@ -505,5 +532,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerConversationRoutes(api, conversations);
   registerQueueRoutes(api, db);
   registerCannedReplyRoutes(api, db);
+  registerMediaRoutes(api, services.media);
   return { api, openApi };
 }

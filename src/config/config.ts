@@ -158,6 +158,29 @@ const envSchema = z.object({
   OUTBOX_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
   OUTBOX_LEASE_MS: z.coerce.number().int().min(300).max(600_000).default(30_000),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+
+  MEDIA_DIR: z.string().min(1).default('./data/media'),
+  MEDIA_MAX_MB: z.coerce.number().positive().max(500).default(20),
+  MEDIA_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name')
+    .optional(),
+  MEDIA_S3_ENDPOINT: optionalUrl,
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(3).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(8).optional(),
+  MEDIA_S3_PATH_STYLE: booleanFromEnv.default(true),
+  /** Hosts besides Twilio's whose media URLs the hub fetches (the mini-program's file storage), comma-separated. */
+  MEDIA_FETCH_HOSTS: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[a-z0-9.-]+(:\d+)?$/, 'a host name, with a port if not 443'))),
 });
 
 export interface Config {
@@ -228,6 +251,27 @@ export interface Config {
   };
   /** How often each worker looks for callback steps that are due (first question, reminder, next channel). */
   callback: { sweepMs: number };
+  /**
+   * Photos, recordings and files: kept in a local directory, or in an S3-compatible bucket when one is
+   * configured; at most maxBytes each. fetchHosts: where, besides Twilio, a media URL is fetched from.
+   */
+  media: {
+    maxBytes: number;
+    store:
+      | { kind: 'local'; dir: string }
+      | {
+          kind: 's3';
+          bucket: string;
+          endpoint?: string;
+          region: string;
+          accessKeyId: string;
+          secretAccessKey: string;
+          forcePathStyle: boolean;
+          timeoutMs: number;
+        };
+    fetchHosts: string[];
+    timeoutMs: number;
+  };
   /** leaseMs: how long a claimed message is a worker's; renewed while it sends, so only a dead worker's run out. */
   outbox: { maxAttempts: number; retryBaseMs: number; sweepMs: number; leaseMs: number };
 }
@@ -251,6 +295,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   }
   if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET))
     throw new ConfigError('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)');
+  const s3Keys = [e.MEDIA_S3_BUCKET, e.MEDIA_S3_ACCESS_KEY_ID, e.MEDIA_S3_SECRET_ACCESS_KEY];
+  if (s3Keys.some(Boolean) && !s3Keys.every(Boolean))
+    throw new ConfigError(
+      'the S3 media store needs all of MEDIA_S3_BUCKET, MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY (or none)',
+    );
   if (Boolean(e.WECHAT_APPID) !== Boolean(e.WECHAT_SECRET))
     throw new ConfigError('the mini-program channel needs both WECHAT_APPID and WECHAT_SECRET (or neither)');
   const concurrency: LaneConcurrency = {
@@ -355,6 +404,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
         e.POSTAL_API_URL && e.POSTAL_API_KEY
           ? { baseUrl: e.POSTAL_API_URL, apiKey: e.POSTAL_API_KEY, timeoutMs: e.PROVIDER_TIMEOUT_MS }
           : undefined,
+    },
+    media: {
+      maxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),
+      store:
+        e.MEDIA_S3_BUCKET && e.MEDIA_S3_ACCESS_KEY_ID && e.MEDIA_S3_SECRET_ACCESS_KEY
+          ? {
+              kind: 's3',
+              bucket: e.MEDIA_S3_BUCKET,
+              endpoint: e.MEDIA_S3_ENDPOINT,
+              region: e.MEDIA_S3_REGION,
+              accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID,
+              secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY,
+              forcePathStyle: e.MEDIA_S3_PATH_STYLE,
+              timeoutMs: e.PROVIDER_TIMEOUT_MS,
+            }
+          : { kind: 'local', dir: path.resolve(e.MEDIA_DIR) },
+      fetchHosts: e.MEDIA_FETCH_HOSTS,
+      timeoutMs: e.PROVIDER_TIMEOUT_MS,
     },
     outbox: {
       maxAttempts: e.OUTBOX_MAX_ATTEMPTS,

@@ -38,6 +38,10 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   response?: z.ZodType;
+  /** The body is a file's bytes (read by the handler with readFileBody), not JSON. */
+  fileBody?: boolean;
+  /** The answer is a file's bytes (written by the handler), not JSON. */
+  fileResponse?: boolean;
   successStatus?: number;
   /** A return value is sent as JSON; return undefined after writing res yourself. */
   handler(context: RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>): Promise<unknown>;
@@ -110,13 +114,18 @@ export class ApiRouter {
       request: {
         params: spec.params as z.ZodObject | undefined,
         query: spec.query as z.ZodObject | undefined,
-        body: spec.body ? { content: { 'application/json': { schema: spec.body } } } : undefined,
+        body: spec.fileBody
+          ? { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }
+          : spec.body
+            ? { content: { 'application/json': { schema: spec.body } } }
+            : undefined,
       },
       responses: {
         // A route without an answer's schema answers 204 (ApiRouter.route sends no body for undefined).
-        [spec.successStatus ?? (spec.response ? 200 : 204)]: {
-          description: spec.response ? spec.summary : 'Done, no content',
+        [spec.successStatus ?? (spec.response || spec.fileResponse ? 200 : 204)]: {
+          description: spec.response || spec.fileResponse ? spec.summary : 'Done, no content',
           ...(spec.response ? { content: { 'application/json': { schema: spec.response } } } : {}),
+          ...(spec.fileResponse ? { content: { '*/*': { schema: { type: 'string', format: 'binary' } } } } : {}),
         },
         400: { description: 'Invalid input: the message names each field', ...errors },
         ...(spec.access === 'public'

@@ -30,7 +30,7 @@ export interface HttpAppDeps {
   webhooks: express.Router;
   /** The citizens' mini-program API, mounted under /api/mp/v1 (its own sign-in). */
   citizenApi: express.Router;
-  /** Checks behind /readyz: database and queue. */
+  /** Checks behind /readyz: database, queue and media store. */
   readiness: () => Promise<Record<string, 'ok' | string>>;
 }
 
@@ -115,8 +115,12 @@ function requestLogging(logger: Logger): RequestHandler {
   };
 }
 
-/** A body that is there must be JSON: a form or text body is refused rather than silently ignored. */
+/**
+ * A body that is there must be JSON: a form or text body is refused rather than silently ignored. The one
+ * exception is an upload, POSTed as the file itself to a …/media path (the handler reads and checks it).
+ */
 const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (req.method === 'POST' && /\/media$/.test(req.path)) return next();
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   const type = req.headers['content-type'] ?? '';
   if (hasBody && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {

@@ -1,5 +1,5 @@
 import type { Db, Tx } from '../db/db';
-import type { UnitOfWork, Work } from '../db/unit-of-work';
+import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import { topics } from '../jobs/realtime';
 import { answerForCitizen } from '../notify/citizen-answer';
@@ -198,6 +198,8 @@ export class IntakeService {
         work,
         results.flatMap((r) => r.outbox),
       );
+      // Photos and voicemail are kept by the hub, fetched from the provider once.
+      for (const { message } of results) if (message.media.length > 0) work.enqueue(job('media.fetch', { messageId: message.id }));
       // A survey answered in full (or ended by 退订) has its outcome carried out on the ticket.
       for (const { survey } of results) if (survey?.complete) work.enqueue(applyJob(survey.callbackId));
       // The seats' inbox has someone new waiting (a citizen wrote in a conversation).

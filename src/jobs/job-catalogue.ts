@@ -64,6 +64,8 @@ export const jobCatalogue = {
   // 帮办代办: offer an order to a runner; follow a posted result through the postal service.
   'proxy.assign': job(z.strictObject({ orderId: z.number().int().positive() })),
   'proxy.track': job(z.strictObject({ orderId: z.number().int().positive() })),
+  // A citizen message's media (MMS photos, a voicemail) fetched from the provider once and kept.
+  'media.fetch': job(z.strictObject({ messageId: z.number().int().positive() }), { backoffMs: 5_000 }),
   // A button or form submitted in Slack: acknowledged at once, performed here as the mapped user.
   'chat.action': job(
     z.strictObject({

@@ -35,7 +35,7 @@ const outboxMessage = z
 
 const citizenChannels = new Set(['sms', 'miniprogram', 'voice']);
 
-export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService, tickets: Pick<TicketsService, 'get'>): void {
+export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService, tickets: Pick<TicketsService, 'assertVisible'>): void {
   api.route({
     method: 'get',
     path: '/tickets/:id/messages',
@@ -61,7 +61,7 @@ export function registerNotifyRoutes(api: ApiRouter, notify: NotifyService, tick
       ),
     }),
     handler: async ({ actor, params }) => {
-      await tickets.get(actor, params.id); // 404 for a ticket this user may not see
+      await tickets.assertVisible(actor, params.id);
       const rows = await notify.list({ ticketId: params.id, limit: 200 });
       const pii = piiLens(actor); // a provider's error may quote the number
       return {

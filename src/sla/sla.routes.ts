@@ -308,7 +308,7 @@ export function registerSlaRoutes(
     response: z.object({ items: z.array(clockAnswer) }),
     handler: async ({ actor, params }) => {
       // Whoever may see the ticket may see its clocks.
-      await tickets.get(actor, params.id);
+      await tickets.assertVisible(actor, params.id);
       return { items: await clocks.ofTicket(params.id) };
     },
   });

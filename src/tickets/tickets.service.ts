@@ -251,6 +251,14 @@ export class TicketsService {
     return { ...detail, allowedActions: allowedActions(actor, row, relation) };
   }
 
+  /** 404 unless the ticket exists and the actor may see it (center roles: every ticket; department staff: their department's). */
+  async assertVisible(actor: Actor, ticketId: number): Promise<void> {
+    const seen = isCenterActor(actor)
+      ? await repo.findTicket(this.db, ticketId)
+      : (await this.relationOf(this.db, actor, ticketId)).visible;
+    if (!seen) throw notFound('ticket');
+  }
+
   /** Whether the actor may perform the action now (role, department, status): a refusal message, or undefined. */
   async refusal(actor: Actor, ticketId: number, action: TicketAction): Promise<string | undefined> {
     const ticket = await repo.findTicket(this.db, ticketId);

@@ -59,6 +59,7 @@ describe.each(implementations)('%s queue', (_name, make) => {
     },
     'intake.process': async () => 'skipped',
     'chat.action': async () => 'skipped',
+    'media.fetch': async () => 'skipped',
     'sla.alert': async () => 'skipped',
     'callback.step': async () => 'skipped',
     'callback.apply': async () => 'skipped',

@@ -38,6 +38,8 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
   const outage: { how?: 'cut' | 'silence'; unanswered: number } = { unanswered: 0 };
   /** Runs before a send is answered: e.g. a delivery report that overtakes the send's own answer. */
   const hooks: { beforeAnswer?: (message: SentMessage) => Promise<void> } = {};
+  /** Media the account holds (an MMS photo, a recording), by path, and how often each was fetched. */
+  const media = new Map<string, { bytes: Buffer; contentType: string; fetched: number }>();
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -49,6 +51,12 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
       const expectedAuth = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;
       if (req.headers.authorization !== expectedAuth) return reply(401, { code: 20003, message: 'Authenticate', status: 401 });
       const [pathname, search] = (req.url ?? '').split('?');
+      const held = req.method === 'GET' ? media.get(pathname ?? '') : undefined;
+      if (held) {
+        held.fetched += 1;
+        res.writeHead(200, { 'content-type': held.contentType, 'content-length': held.bytes.length });
+        return res.end(held.bytes);
+      }
       const match = /^\/2010-04-01\/Accounts\/(AC\w+)\/(Messages|Calls)\.json$/.exec(pathname ?? '');
       if (!match || match[1] !== credentials.accountSid) return reply(404, { code: 20404, message: 'not found', status: 404 });
       if (req.method === 'GET' && match[2] === 'Messages') {
@@ -180,6 +188,13 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     sent,
     calls,
     hooks,
+    /** Puts a media item on the account (as Twilio keeps an MMS's photo); its URL, and how often it is fetched. */
+    addMedia(bytes: Buffer, contentType: string) {
+      const path = `/2010-04-01/Accounts/${credentials.accountSid}/Messages/MM${randomBytes(16).toString('hex')}/Media/ME${randomBytes(16).toString('hex')}`;
+      const item = { bytes, contentType, fetched: 0 };
+      media.set(path, item);
+      return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, fetched: () => item.fetched };
+    },
     /** The next n sends to this number answer with this error. */
     fail(to: string, n: number, status = 500, code = 20500, message = 'Internal Server Error') {
       for (let i = 0; i < n; i += 1) failures.push({ to, status, code, message });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import supertest from 'supertest';
 import { createHub, type Hub } from '../../src/app';
@@ -56,6 +59,8 @@ export async function startTestHub(
     AUTO_DISPATCH: 'false',
     // Every answer is checked against its documented schema: the OpenAPI document cannot drift.
     API_VALIDATE_RESPONSES: 'true',
+    // Each hub keeps its media apart, in the system's temporary directory.
+    MEDIA_DIR: path.join(os.tmpdir(), `hh-media-${prefix}`),
     ...options.env,
   });
   const hub = await createHub(config);
@@ -107,6 +112,7 @@ export async function startTestHub(
       if (!ownsDatabase) return;
       if (useRedis) await deleteRedisPrefix(process.env.REDIS_URL!, prefix);
       await database.drop();
+      if (config.media.store.kind === 'local') await fs.rm(config.media.store.dir, { recursive: true, force: true });
     },
   };
 }
