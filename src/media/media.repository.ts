@@ -79,13 +79,6 @@ export function listTicketMedia(db: Queryable, ticketId: number): Promise<MediaR
     .orderBy('media.id');
 }
 
-/** Which of these ids are media of the ticket (a reply names only photos of its own ticket). */
-export async function mediaOfTicket(db: Queryable, ticketId: number, ids: readonly number[]): Promise<number[]> {
-  if (ids.length === 0) return [];
-  const rows: Array<{ id: number }> = await db('media').select('id').where({ ticket_id: ticketId }).whereIn('id', ids);
-  return rows.map((r) => Number(r.id));
-}
-
 export function providerKeysStored(db: Queryable, keys: readonly string[]): Promise<Array<{ providerKey: string }>> {
   return db('media').select({ providerKey: 'provider_key' }).whereIn('provider_key', keys);
 }

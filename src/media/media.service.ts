@@ -92,14 +92,6 @@ export class MediaService {
     return { bytes, contentType: variant === 'thumbnail' ? 'image/jpeg' : media.contentType, fileName: media.fileName };
   }
 
-  /** Which of these ids are this ticket's media (a reply's photos must be). */
-  async checkOfTicket(ticketId: number, ids: readonly number[]): Promise<void> {
-    const found = new Set(await repo.mediaOfTicket(this.db, ticketId, ids));
-    const missing = ids.filter((id) => !found.has(id));
-    if (missing.length > 0)
-      throw new AppError('VALIDATION_FAILED', `media ${missing.join(', ')} is not this ticket’s (upload it to the ticket first)`);
-  }
-
   /**
    * Job: keep a citizen message's media (MMS photos, a voicemail) in the hub, fetched once each from the
    * provider. Media the hub may not fetch, or refuses (type, size), stays a reference and is logged;

@@ -267,7 +267,7 @@ export class ProxySteps {
     const actor: UserActor = { kind: 'user', userId, username, displayName, role, departmentId, via: 'job' };
     const text = `「${matter?.name ?? '代办事项'}」已代办完成，结果已送达申请人（受理号${order.acceptanceNumber ?? '—'}）。`;
     try {
-      await this.tickets.perform(actor, order.ticketId, 'reply', { text, solved: true }, { readBack: false });
+      await this.tickets.perform(actor, order.ticketId, 'reply', { text, result: 'solved', photoIds: [] }, { readBack: false });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       this.logger.warn({ err: error, orderId }, 'the finished order could not answer its ticket');

@@ -290,8 +290,15 @@ export function ticketActions(deps: ActionDeps): Appliers {
           waitingDepartmentIds: waiting.map((a) => a.departmentId),
         });
       }
-      const now = new Date();
-      return { patch: { replyText: body.text, replySolved: body.solved, repliedAt: now }, data: { text: body.text, solved: body.solved } };
+      const photoIds = [...new Set(body.photoIds)];
+      const foreign = await repo.notMediaOfTicket(trx, ticket.id, photoIds);
+      if (foreign.length > 0) throw invalid(`photo(s) ${foreign.join(', ')} are not this ticket’s: upload them to the ticket first`);
+      const result = body.result ?? (body.solved ? 'solved' : 'unsolvable');
+      const solved = result === 'solved';
+      return {
+        patch: { replyText: body.text, replySolved: solved, replyResult: result, repliedAt: new Date() },
+        data: { text: body.text, solved, result, ...(photoIds.length > 0 ? { photoIds } : {}) },
+      };
     },
 
     contact_citizen: async ({ ticket }, body) => ({
@@ -364,7 +371,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     resolve_directly: async (_c, body) => {
       const now = new Date();
       return {
-        patch: { directlyResolved: true, replyText: body.answer, replySolved: true, repliedAt: now, closedAt: now },
+        patch: { directlyResolved: true, replyText: body.answer, replySolved: true, replyResult: 'solved', repliedAt: now, closedAt: now },
         data: { answer: body.answer },
       };
     },
@@ -377,7 +384,14 @@ export function ticketActions(deps: ActionDeps): Appliers {
       const lead = ticket.leadDepartmentId === null ? undefined : await repo.findActiveAssignment(trx, ticket.id, ticket.leadDepartmentId);
       if (lead) await repo.setAssignmentStatus(trx, lead.id, 'dispatched');
       return {
-        patch: { reopenCount: ticket.reopenCount + 1, replyText: null, replySolved: null, repliedAt: null, assigneeUserId: null },
+        patch: {
+          reopenCount: ticket.reopenCount + 1,
+          replyText: null,
+          replySolved: null,
+          replyResult: null,
+          repliedAt: null,
+          assigneeUserId: null,
+        },
         reason: body.reason,
         data: {
           previousReply: { text: ticket.replyText, solved: ticket.replySolved, at: ticket.repliedAt },

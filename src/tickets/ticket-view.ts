@@ -102,7 +102,7 @@ export function presentDetail(
     matter: row.matter,
     routedBy: row.catalogEntryId === null ? null : { catalogEntryId: row.catalogEntryId, catalogVersion: row.catalogVersion },
     directlyResolved: row.directlyResolved,
-    reply: row.repliedAt ? { text: pii.text(row.replyText), solved: row.replySolved, at: row.repliedAt } : null,
+    reply: row.repliedAt ? { text: pii.text(row.replyText), solved: row.replySolved, result: row.replyResult, at: row.repliedAt } : null,
     closedAt: row.closedAt,
     mergedInto: row.mergedIntoId === null ? null : { id: row.mergedIntoId, number: related.mergedIntoNumber },
     requesters: related.requesters.map((r) => ({ contact: presentContact(r.contact, pii), sourceTicketId: r.sourceTicketId })),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ticketActions, type TicketAction } from './ticket-lifecycle';
-import { channels, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
+import { channels, replyResults, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
 import { instant } from '../http/validate';
 import { departmentQueues } from './department-queues';
 
@@ -189,7 +189,20 @@ export const actionBodies = {
   assist_sign_for: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   assist_report: z.strictObject({ text: text(limits.reply), expectedVersion }),
   release_assist: z.strictObject({ departmentId: id, note: text(limits.note), expectedVersion }),
-  reply: z.strictObject({ text: text(limits.reply), solved: z.boolean(), expectedVersion }),
+  reply: z
+    .strictObject({
+      text: text(limits.reply),
+      result: z.enum(replyResults).optional(),
+      /** The older yes/no: true is solved, false not solvable. The Slack form still sends it. */
+      solved: z.boolean().optional(),
+      /** Photos of what was done, uploaded to the ticket first (POST /tickets/{id}/media). */
+      photoIds: z.array(id).max(9).default([]),
+      expectedVersion,
+    })
+    .refine((b) => b.result !== undefined || b.solved !== undefined, {
+      message: 'say the result (solved, explained or unsolvable)',
+      path: ['result'],
+    }),
   contact_citizen: z.strictObject({
     method: z.enum(['phone', 'sms', 'visit', 'wechat']),
     note: text(limits.note).optional(),
@@ -290,7 +303,9 @@ export const ticketDetailSchema = ticketSummarySchema
     matter: z.string().nullable(),
     routedBy: z.object({ catalogEntryId: z.number().int(), catalogVersion: z.number().int().nullable() }).nullable(),
     directlyResolved: z.boolean(),
-    reply: z.object({ text: z.string().nullable(), solved: z.boolean().nullable(), at: instant }).nullable(),
+    reply: z
+      .object({ text: z.string().nullable(), solved: z.boolean().nullable(), result: z.enum(replyResults).nullable(), at: instant })
+      .nullable(),
     closedAt: instant.nullable(),
     mergedInto: z.object({ id: z.number().int(), number: z.string().nullable() }).nullable(),
     requesters: z.array(z.object({ contact: contactView.nullable(), sourceTicketId: z.number().int().nullable() })),

@@ -40,6 +40,11 @@ export const returnReasonLabels: Record<ReturnReason, string> = {
   other: '其他',
 };
 
+/** 答复's result, as the hotline's answer types go: solved, explained (a policy or why not), or not solvable now. */
+export const replyResults = ['solved', 'explained', 'unsolvable'] as const;
+export type ReplyResult = (typeof replyResults)[number];
+export const replyResultLabels: Record<ReplyResult, string> = { solved: '已解决', explained: '已解释说明', unsolvable: '无法解决' };
+
 export interface TicketRecord {
   id: number;
   number: string;
@@ -65,6 +70,7 @@ export interface TicketRecord {
   reopenCount: number;
   replyText: string | null;
   replySolved: boolean | null;
+  replyResult: ReplyResult | null;
   repliedAt: Date | null;
   replyDueAt: Date | null;
   closedAt: Date | null;
@@ -106,6 +112,7 @@ export type TicketPatch = Partial<
     | 'reopenCount'
     | 'replyText'
     | 'replySolved'
+    | 'replyResult'
     | 'repliedAt'
     | 'replyDueAt'
     | 'closedAt'

@@ -41,6 +41,7 @@ const ticketColumns = {
   reopenCount: 'reopen_count',
   replyText: 'reply_text',
   replySolved: 'reply_solved',
+  replyResult: 'reply_result',
   repliedAt: 'replied_at',
   replyDueAt: 'reply_due_at',
   closedAt: 'closed_at',
@@ -73,6 +74,7 @@ const patchColumns: Record<keyof TicketPatch, string> = {
   reopenCount: 'reopen_count',
   replyText: 'reply_text',
   replySolved: 'reply_solved',
+  replyResult: 'reply_result',
   repliedAt: 'replied_at',
   replyDueAt: 'reply_due_at',
   closedAt: 'closed_at',
@@ -680,4 +682,11 @@ export function listTicketsOfContact(
     .select('t.id', 't.number', 't.status', 't.title', 't.created_at', 't.updated_at')
     .orderBy('t.id', 'desc')
     .limit(limit);
+}
+
+/** Which of these media ids are not the ticket's own (a reply may show only photos uploaded to its ticket). */
+export async function notMediaOfTicket(db: Queryable, ticketId: number, ids: readonly number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const own = new Set((await db('media').select('id').where({ ticket_id: ticketId }).whereIn('id', ids)).map((r: { id: number }) => r.id));
+  return ids.filter((id) => !own.has(id));
 }

@@ -106,6 +106,33 @@ describe('media on the local store', () => {
     expect((await upload(t, token, ticket.id, await photo(), 'x'.repeat(201))).status).toBe(400);
   });
 
+  test('答复 names its result and shows photos of what was done; a photo of another ticket is refused', async () => {
+    const ticket = await zjjTicket(t);
+    const other = await zjjTicket(t);
+    const token = await t.token('agent');
+    const agent = await t.as('agent');
+    await act(agent, ticket.id, 'sign_for');
+    const done = (await upload(t, token, ticket.id, await photo(), '整改后.jpg')).body;
+    const elsewhere = (await upload(t, token, other.id, await photo(400, 300))).body;
+    const refused = await agent.post(`/api/v1/tickets/${ticket.id}/reply`, {
+      text: '已修复路灯。',
+      result: 'solved',
+      photoIds: [done.id, elsewhere.id],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain(String(elsewhere.id));
+    expect((await agent.post(`/api/v1/tickets/${ticket.id}/reply`, { text: '已修复路灯。' })).status).toBe(400);
+    expect((await agent.get(`/api/v1/tickets/${ticket.id}`)).body.status).toBe('accepted');
+
+    const replied = await act(agent, ticket.id, 'reply', {
+      text: '该路段路灯属供电公司产权，已告知其报修渠道。',
+      result: 'explained',
+      photoIds: [done.id],
+    });
+    expect(replied.reply).toMatchObject({ result: 'explained', solved: false });
+    expect(replied.timeline.at(-1)).toMatchObject({ type: 'reply', data: { result: 'explained', photoIds: [done.id] } });
+  });
+
   test('an MMS photo is fetched from Twilio once, kept, and shown on the ticket it opened', async () => {
     const bytes = await photo(640, 480);
     const item = fake.addMedia(bytes, 'image/jpeg');

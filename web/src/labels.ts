@@ -7,7 +7,13 @@ import { lifecycle } from '../../src/tickets/ticket-lifecycle';
 export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { stageLabels } from '../../src/sla/stages';
 export { materialFormLabels, serviceModeLabels } from '../../src/proxy/proxy-labels';
-export { requestTypeLabels, returnReasonLabels, ticketStatusLabels as statusLabels, urgencyLabels } from '../../src/tickets/ticket.types';
+export {
+  replyResultLabels,
+  requestTypeLabels,
+  returnReasonLabels,
+  ticketStatusLabels as statusLabels,
+  urgencyLabels,
+} from '../../src/tickets/ticket.types';
 
 /** A timeline entry's words: the lifecycle action's label, or one of the entries that are not actions. */
 export const eventLabels: Record<string, string> = {
@@ -38,3 +44,6 @@ export const ivrMenuLabels: Record<string, string> = {
   proxy: '代办申请',
   query: '工单查询',
 };
+
+/** Who a photo, recording or file came from (src/media). */
+export const mediaSourceLabels: Record<string, string> = { citizen: '市民', staff: '承办单位', runner: '跑手' };

@@ -11427,6 +11427,8 @@ export interface paths {
                             reply: {
                                 /** Format: date-time */
                                 at: string;
+                                /** @enum {string|null} */
+                                result: "solved" | "explained" | "unsolvable" | null;
                                 solved: boolean | null;
                                 text: string | null;
                             } | null;
@@ -14635,7 +14637,11 @@ export interface paths {
                 content: {
                     "application/json": {
                         expectedVersion?: number;
-                        solved: boolean;
+                        /** @default [] */
+                        photoIds?: number[];
+                        /** @enum {string} */
+                        result?: "solved" | "explained" | "unsolvable";
+                        solved?: boolean;
                         text: string;
                     };
                 };
@@ -19038,6 +19044,8 @@ export interface components {
             reply: {
                 /** Format: date-time */
                 at: string;
+                /** @enum {string|null} */
+                result: "solved" | "explained" | "unsolvable" | null;
                 solved: boolean | null;
                 text: string | null;
             } | null;

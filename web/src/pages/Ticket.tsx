@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Descriptions, Space, Tabs, Typography } from 'antd';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
-import { channelLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { channelLabels, replyResultLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { MediaGallery, useTicketMedia } from './Media';
 import { Deadline, Pill, useNow } from './Deadline';
 import { TicketActions } from './TicketActions';
 import { CitizenMessages, ClockLedger, TicketTimeline } from './TicketRecord';
@@ -17,6 +18,7 @@ export function Ticket() {
     queryKey: ['ticket', id],
     queryFn: async () => (await api.GET('/api/v1/tickets/{id}', { params: { path: { id } } })).data,
   });
+  const media = useTicketMedia(id);
   if (!ticket) return null;
   const place = [ticket.region?.name, ticket.address].filter(Boolean).join(' · ');
   return (
@@ -70,8 +72,8 @@ export function Ticket() {
         {ticket.reply && (
           <Descriptions.Item label="答复" span={2}>
             {ticket.reply.text}
-            {ticket.reply.solved !== null && (
-              <Pill tone={ticket.reply.solved ? 'green' : 'orange'}>{ticket.reply.solved ? '已解决' : '未解决'}</Pill>
+            {ticket.reply.result && (
+              <Pill tone={ticket.reply.result === 'solved' ? 'green' : 'orange'}>{replyResultLabels[ticket.reply.result]}</Pill>
             )}
           </Descriptions.Item>
         )}
@@ -85,6 +87,11 @@ export function Ticket() {
         style={{ marginTop: 16 }}
         items={[
           { key: 'timeline', label: '办理过程', children: <TicketTimeline ticket={ticket} /> },
+          {
+            key: 'media',
+            label: `照片与附件${media.data?.length ? `（${media.data.length}）` : ''}`,
+            children: <MediaGallery ticketId={ticket.id} />,
+          },
           { key: 'clocks', label: '时限记录', children: <ClockLedger ticketId={ticket.id} /> },
           { key: 'messages', label: '市民消息', children: <CitizenMessages ticketId={ticket.id} /> },
         ]}

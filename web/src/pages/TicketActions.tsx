@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Checkbox, DatePicker, Form, Input, Modal, Radio, Select, Space, TreeSelect } from 'antd';
+import { App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, TreeSelect } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
-import { returnReasonLabels } from '../labels';
+import { replyResultLabels, returnReasonLabels } from '../labels';
+import { PhotoPicker } from './Media';
 import { beijing } from '../time';
 import { actionForms, contactMethods, type Allowed, type FieldSpec } from './action-forms';
 
@@ -77,10 +78,16 @@ function Field({ spec, choices, ticket }: { spec: FieldSpec; choices: ReturnType
           </Form.Item>
         </>
       );
-    case 'solved':
+    case 'replyResult':
       return (
-        <Form.Item name={spec.name} valuePropName="checked" initialValue={true}>
-          <Checkbox>{spec.label}</Checkbox>
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Radio.Group options={Object.entries(replyResultLabels).map(([value, label]) => ({ value, label }))} />
+        </Form.Item>
+      );
+    case 'photos':
+      return (
+        <Form.Item label={spec.label} name={spec.name}>
+          <PhotoPicker ticketId={ticket.id} />
         </Form.Item>
       );
     case 'department':

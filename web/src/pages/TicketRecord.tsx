@@ -20,13 +20,17 @@ const ledgerLabels: Record<string, string> = {
 const clockStateLabels: Record<string, string> = { running: '计时中', paused: '已暂停', stopped: '已完成', cancelled: '已取消' };
 const unitLabels: Record<string, string> = { working_days: '个工作日', working_hours: '个工作小时', natural_hours: '小时' };
 
+/** "（附照片 2 张）" for an entry that shows photos (a 答复's, a runner's step). */
+const photoCount = (data: Record<string, unknown> | null) =>
+  Array.isArray(data?.photoIds) && data.photoIds.length > 0 ? `（附照片 ${data.photoIds.length} 张）` : '';
+
 /** The ticket's timeline: every event, with its actor and reason, oldest first. */
 export function TicketTimeline({ ticket }: { ticket: TicketDetail }) {
   return (
     <Timeline
       items={ticket.timeline.map((event) => ({
         key: event.id,
-        content: `${shortTime(event.at)} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}`,
+        content: `${shortTime(event.at)} ${event.actor.name ?? ''} ${eventLabels[event.type] ?? event.type}${event.reason ? `：${event.reason}` : ''}${photoCount(event.data)}`,
       }))}
     />
   );

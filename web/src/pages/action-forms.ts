@@ -3,7 +3,8 @@ import type { TicketDetail } from '../api/client';
 export type Allowed = TicketDetail['allowedActions'][number];
 export type FieldKind =
   | 'text'
-  | 'solved'
+  | 'replyResult'
+  | 'photos'
   | 'department'
   | 'departments'
   | 'returnReason'
@@ -65,7 +66,11 @@ export const actionForms: Partial<Record<Allowed['action'], FieldSpec[]>> = {
   assist_sign_for: [note()],
   assist_report: [answer('text', '协办意见')],
   release_assist: [{ name: 'departmentId', kind: 'department', label: '结束协办的单位', required: true }, note('说明', true)],
-  reply: [answer('text', '答复内容'), { name: 'solved', kind: 'solved', label: '问题已解决' }],
+  reply: [
+    answer('text', '答复内容'),
+    { name: 'result', kind: 'replyResult', label: '办理结果', required: true },
+    { name: 'photoIds', kind: 'photos', label: '办理照片（可选）' },
+  ],
   contact_citizen: [{ name: 'method', kind: 'contactMethod', label: '联系方式', required: true }, note('联系情况')],
   pause_clocks: [text('reason', '暂停原因')],
   resume_clocks: [note()],
