@@ -116,6 +116,7 @@ export const demoUsers: UserSeed[] = [
   { username: 'director', displayName: '周建国（中心主任）', role: 'director', departmentCode: 'CENTER' },
   { username: 'agent', displayName: '张伟（住建局）', role: 'agent', departmentCode: 'ZJJ' },
   { username: 'head', displayName: '赵强（住建局负责人）', role: 'dept_head', departmentCode: 'ZJJ' },
+  { username: 'zjj_agent', displayName: '李军（住建局）', role: 'agent', departmentCode: 'ZJJ' },
   { username: 'cg_agent', displayName: '孙丽（城管局）', role: 'agent', departmentCode: 'CGJ' },
   { username: 'runner', displayName: '刘洋（跑手）', role: 'runner', departmentCode: 'XSPT' },
 ];

@@ -41,3 +41,29 @@ export async function departmentQueueCounts(
   const row = rows[0] ?? {};
   return departmentQueues.map((queue) => ({ queue, all: Number(row[queue] ?? 0), mine: Number(row[`${queue}_mine`] ?? 0) }));
 }
+
+export interface PersonLoad {
+  userId: number;
+  displayName: string;
+  role: string;
+  onDuty: boolean;
+  /** Tickets of the department assigned to them and not yet answered (待签收 and 办理中). */
+  open: number;
+  /** Of those, past their next deadline now. */
+  overdue: number;
+}
+
+/** The department's load per person, for the head who assigns: every active member, the busiest first. */
+export async function departmentLoad(db: Queryable, departmentId: number): Promise<PersonLoad[]> {
+  const { rows } = await db.raw<{ rows: PersonLoad[] }>(
+    `select u.id as "userId", u.display_name as "displayName", u.role, u.on_duty as "onDuty",
+            count(t.id)::int as open, count(t.id) filter (where t.next_due_at < now())::int as overdue
+       from users u
+       left join tickets t on t.assignee_user_id = u.id and t.lead_department_id = :dept and t.status in ('dispatched', 'accepted')
+      where u.department_id = :dept and u.active and u.role in ('agent', 'dept_head')
+      group by u.id
+      order by open desc, u.display_name`,
+    { dept: departmentId },
+  );
+  return rows;
+}

@@ -69,7 +69,7 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db
   });
 
   registerSavedViewRoutes(api, db);
-  registerDepartmentQueueRoutes(api, db);
+  registerDepartmentQueueRoutes(api, db, tickets);
 
   api.route({
     method: 'get',

@@ -325,3 +325,56 @@ describe('the department workbench’s queues', () => {
     expect((await agent.get('/api/v1/tickets?queue=everything')).status).toBe(400);
   });
 });
+
+describe('the head assigns many at once, by the department’s load', () => {
+  test('when the head assigns three tickets to one agent, then each is theirs and the load shows it; a ticket not the department’s is refused on its own line', async () => {
+    const ids = await demoIds(t.hub);
+    const head = await t.as('head');
+    const userId = async (username: string) => (await t.hub.db('users').where({ username }).first()).id as number;
+    const [agentId, otherId] = [await userId('agent'), await userId('zjj_agent')];
+    const made = [];
+    for (let i = 0; i < 3; i += 1) {
+      made.push(
+        (
+          await operator.post('/api/v1/tickets', {
+            requestType: 'complaint',
+            description: `楼道灯不亮，第${i + 1}处。`,
+            then: { action: 'dispatch', departmentId: ids.department('ZJJ') },
+          })
+        ).body.id as number,
+      );
+    }
+    const elsewhere = (
+      await operator.post('/api/v1/tickets', {
+        requestType: 'complaint',
+        description: '占道经营。',
+        then: { action: 'dispatch', departmentId: ids.department('CGJ') },
+      })
+    ).body.id as number;
+    const loadOf = async (id: number) =>
+      ((await head.get('/api/v1/department-load')).body.items as Array<{ userId: number; open: number }>).find((p) => p.userId === id)!;
+    const before = await loadOf(otherId);
+
+    const answer = await head.post('/api/v1/tickets/bulk-assign', { ticketIds: [...made, elsewhere], userId: otherId, note: '集中处理' });
+    expect(answer.status).toBe(200);
+    expect(answer.body.items.filter((i: { assigned: boolean }) => i.assigned).map((i: { ticketId: number }) => i.ticketId)).toEqual(made);
+    expect(answer.body.items.at(-1)).toMatchObject({ ticketId: elsewhere, assigned: false, message: expect.stringMatching(/not found/) });
+    expect((await loadOf(otherId)).open).toBe(before.open + 3);
+    for (const id of made) expect((await head.get(`/api/v1/tickets/${id}`)).body.assigneeUserId).toBe(otherId);
+
+    // Reassigned: the same three to the other agent.
+    const again = await head.post('/api/v1/tickets/bulk-assign', { ticketIds: made, userId: agentId });
+    expect(again.body.items.every((i: { assigned: boolean }) => i.assigned)).toBe(true);
+    expect((await loadOf(otherId)).open).toBe(before.open);
+
+    // Agents may not assign; bad bodies are 400; another department's person cannot be given the tickets.
+    expect((await (await t.as('agent')).post('/api/v1/tickets/bulk-assign', { ticketIds: made, userId: agentId })).status).toBe(403);
+    expect((await head.post('/api/v1/tickets/bulk-assign', { ticketIds: [], userId: agentId })).status).toBe(400);
+    expect(
+      (await head.post('/api/v1/tickets/bulk-assign', { ticketIds: Array.from({ length: 51 }, (_, i) => i + 1), userId: agentId })).status,
+    ).toBe(400);
+    const foreign = await head.post('/api/v1/tickets/bulk-assign', { ticketIds: made, userId: await userId('cg_agent') });
+    expect(foreign.body.items.every((i: { assigned: boolean }) => !i.assigned)).toBe(true);
+    expect((await operator.get('/api/v1/department-load')).status).toBe(403);
+  });
+});
