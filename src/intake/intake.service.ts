@@ -48,6 +48,10 @@ function newTicketFields(message: repo.InboundRecord): Omit<CitizenTicket, 'cont
     title: summarizeTitle(text || '（录音/图片附件）'),
     description: text || '（群众留言为录音或图片，见附件）',
     address: message.location?.address ?? null,
+    location:
+      message.location?.latitude !== undefined && message.location.longitude !== undefined
+        ? { latitude: message.location.latitude, longitude: message.location.longitude }
+        : null,
     eventData: { channel: message.channel, messageId: message.id, media: message.media },
   };
 }

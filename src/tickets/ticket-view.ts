@@ -57,6 +57,7 @@ export function presentSummary(
     category: row.categoryId === null ? null : { id: row.categoryId, code: row.categoryCode, name: row.categoryName },
     region: row.regionId === null ? null : { id: row.regionId, name: row.regionName },
     address: row.address,
+    location: row.location,
     leadDepartment: row.leadDepartmentId === null ? null : { id: row.leadDepartmentId, name: row.leadDepartmentName },
     assigneeUserId: row.assigneeUserId,
     contact: presentContact(contactAsGiven(contact, row.caller), pii),

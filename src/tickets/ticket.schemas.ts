@@ -268,6 +268,7 @@ export const ticketSummarySchema = z
     category: z.object({ id: z.number().int(), code: z.string().nullable(), name: z.string().nullable() }).nullable(),
     region: z.object({ id: z.number().int(), name: z.string().nullable() }).nullable(),
     address: z.string().nullable(),
+    location: z.object({ latitude: z.number(), longitude: z.number() }).nullable(),
     leadDepartment: z.object({ id: z.number().int(), name: z.string().nullable() }).nullable(),
     assigneeUserId: z.number().int().nullable(),
     contact: contactView.nullable(),

@@ -56,6 +56,8 @@ export interface TicketRecord {
   title: string;
   description: string;
   address: string | null;
+  /** Where the citizen was when they wrote (the mini-program's coordinates). */
+  location: { latitude: number; longitude: number } | null;
   regionId: number | null;
   contactId: number | null;
   /** The caller as given on this ticket (null: no caller). */

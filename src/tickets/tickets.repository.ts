@@ -28,6 +28,7 @@ const ticketColumns = {
   title: 'title',
   description: 'description',
   address: 'address',
+  location: 'location',
   regionId: 'region_id',
   contactId: 'contact_id',
   caller: 'caller',
@@ -236,6 +237,7 @@ export interface CitizenTicket {
   title: string;
   description: string;
   address: string | null;
+  location: { latitude: number; longitude: number } | null;
   eventData: Record<string, unknown>;
 }
 
@@ -251,13 +253,13 @@ export async function insertCitizenTickets(
   const column = <K extends keyof CitizenTicket>(key: K) => tickets.map((t) => t[key]);
   const { rows } = await db.raw<{ rows: Array<{ id: number; number: string }> }>(
     `with input as (
-       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[]) with ordinality
-         as i(contact_id, channel, request_type, title, description, address, event_data, ord)),
+       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::jsonb[]) with ordinality
+         as i(contact_id, channel, request_type, title, description, address, location, event_data, ord)),
      numbers as (select take_ticket_numbers(?) as drawn),
      numbered as (select i.*, numbers.drawn[i.ord] as number from input i, numbers),
      ticket as (
-       insert into tickets (number, status, channel, request_type, urgency, title, description, address, contact_id, caller)
-       select number, 'new', channel, request_type, 'normal', title, description, address, contact_id,
+       insert into tickets (number, status, channel, request_type, urgency, title, description, address, location, contact_id, caller)
+       select number, 'new', channel, request_type, 'normal', title, description, address, location, contact_id,
               -- A message says nothing of name or confidentiality: what the contact holds now stands for it.
               (select jsonb_build_object('name', c.name, 'idNumber', c.id_number, 'anonymous', c.anonymous, 'confidential', c.confidential) from contacts c where c.id = contact_id)
        from numbered order by ord
@@ -274,6 +276,7 @@ export async function insertCitizenTickets(
         column('title'),
         column('description'),
         column('address'),
+        tickets.map((t) => (t.location ? JSON.stringify(t.location) : null)),
         tickets.map((t) => JSON.stringify(t.eventData)),
       ].map(pgArray),
       tickets.length,

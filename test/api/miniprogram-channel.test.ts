@@ -84,8 +84,12 @@ describe('mini-program', () => {
     expect(row).toMatchObject({
       channel: 'miniprogram',
       address: '东城区东华街道滨河社区2号门',
+      location: { latitude: 31.23, longitude: 121.47 },
       description: '小区门口的下水道井盖缺失，很危险',
     });
+    // The place is on the ticket for staff, with its coordinates.
+    const detail = await (await t.as('supervisor')).get(`/api/v1/tickets/${ticket.id}`);
+    expect(detail.body.location).toEqual({ latitude: 31.23, longitude: 121.47 });
     const chat = await eventually(async () => {
       const items = (await c.get('/messages')).body.items;
       return items.length === 2 && items;

@@ -11501,6 +11501,10 @@ export interface paths {
                                 id: number;
                                 name: string | null;
                             } | null;
+                            location: {
+                                latitude: number;
+                                longitude: number;
+                            } | null;
                             matter: string | null;
                             mergedInto: {
                                 id: number;
@@ -19233,6 +19237,10 @@ export interface components {
                 id: number;
                 name: string | null;
             } | null;
+            location: {
+                latitude: number;
+                longitude: number;
+            } | null;
             matter: string | null;
             mergedInto: {
                 id: number;
@@ -19350,6 +19358,10 @@ export interface components {
             leadDepartment: {
                 id: number;
                 name: string | null;
+            } | null;
+            location: {
+                latitude: number;
+                longitude: number;
             } | null;
             mergedIntoId: number | null;
             nextDue: {

@@ -8,6 +8,7 @@ import { Deadline, Pill, useNow } from './Deadline';
 import { TicketActions } from './TicketActions';
 import { CitizenMessages, ClockLedger, TicketTimeline } from './TicketRecord';
 import { beijing } from '../time';
+import { mapUrl } from '../maps';
 
 /** One ticket: its header and deadlines, the caller (masked for department roles by the API), the actions allowed now, its record. */
 export function Ticket() {
@@ -48,7 +49,14 @@ export function Ticket() {
           {ticket.contact ? `${ticket.contact.name ?? ''} ${ticket.contact.phone ?? ''}` : '—'}
           {ticket.contact?.confidential && <Pill tone="red">保密</Pill>}
         </Descriptions.Item>
-        <Descriptions.Item label="地点">{place || '—'}</Descriptions.Item>
+        <Descriptions.Item label="地点">
+          {place || '—'}{' '}
+          {ticket.location && (
+            <a href={mapUrl(ticket.location, ticket.address ?? '市民位置')} target="_blank" rel="noreferrer">
+              市民位置（地图）
+            </a>
+          )}
+        </Descriptions.Item>
         <Descriptions.Item label="受理时间">{beijing(ticket.createdAt).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>
         <Descriptions.Item label="答复时限">
           {ticket.replyDueAt ? beijing(ticket.replyDueAt).format('YYYY-MM-DD HH:mm') : '—'}
