@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { fakeTwilio } from './test/browser/fake-twilio-account';
+import { fakeTwilio, mmsPhotoPath } from './test/browser/fake-twilio-account';
 
 /**
  * The console's browser tests: Debian's Chromium (never a browser Playwright would download: it
@@ -23,6 +23,7 @@ function chromium(): string {
 const port = Number(process.env.BROWSER_TEST_PORT ?? 3917);
 const baseURL = `http://127.0.0.1:${port}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-browser-'));
+const mediaDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hh-browser-media-'));
 
 export default defineConfig({
   testDir: 'test/browser',
@@ -56,6 +57,7 @@ export default defineConfig({
         FAKE_TWILIO_SID: fakeTwilio.accountSid,
         FAKE_TWILIO_TOKEN: fakeTwilio.authToken,
         FAKE_TWILIO_PORT: new URL(fakeTwilio.url).port,
+        FAKE_TWILIO_MMS_PATH: mmsPhotoPath,
       },
     },
     {
@@ -70,6 +72,7 @@ export default defineConfig({
         PORT: String(port),
         PUBLIC_URL: baseURL,
         EMBEDDED_PG_DIR: dataDir,
+        MEDIA_DIR: mediaDir,
         EMBEDDED_PG_PORT: String(Number(process.env.BROWSER_TEST_PG_PORT ?? 54917)),
         DATABASE_URL: '',
         REDIS_URL: '',

@@ -42,7 +42,13 @@ const texts: Texts = {
   'citizen.ticket_status': (p, channel) => {
     // 答复 with its answer: the citizen reads it before the callback asks whether it solved their problem.
     if (p.action === 'reply' && p.answer)
-      return fitAnswer(`${sign}您的工单${p.number}已由承办单位答复：`, p.answer, '。稍后将回访您，请留意。', channel);
+      // One full stop between the answer and what follows, whether or not the answer ends with one.
+      return fitAnswer(
+        `${sign}您的工单${p.number}已由承办单位答复：`,
+        p.answer.replace(/[。.！!？?]+$/u, ''),
+        '。稍后将回访您，请留意。',
+        channel,
+      );
     const text = actionText[p.action as TicketAction];
     return text ? sign + text(p) : undefined;
   },

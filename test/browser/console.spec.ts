@@ -1,32 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import fs from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import twilio from 'twilio';
 import { fakeTwilio } from './fake-twilio-account';
-
-/** Serious and critical accessibility violations on the page as it is now (axe-core). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join(', ')})`);
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  if (process.env.SCREENSHOTS) await page.screenshot({ path: `docs/screenshots/${name}.png`, fullPage: true });
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/');
-  await expect(page).toHaveURL(/\/login/);
-  // The keyboard alone: the user name field has the focus.
-  await expect(page.getByLabel('用户名')).toBeFocused();
-  await page.keyboard.type(username);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(`${username}-12345`);
-  await page.keyboard.press('Enter');
-}
+import { accessibilityProblems, shoot, signIn } from './helpers';
 
 test('an operator signs in, logs a call with the keyboard alone, and finds it in the list; an agent sees the caller masked; signing out ends the session', async ({
   page,

@@ -5,3 +5,6 @@ export const fakeTwilio = {
   authToken: 'browser-test-token-0123456789',
   from: '+8610612345',
 };
+
+/** A photo the fake account holds, as an MMS's media: the browser tests send its URL in an inbound message. */
+export const mmsPhotoPath = `/2010-04-01/Accounts/${fakeTwilio.accountSid}/Messages/MM${'1'.repeat(32)}/Media/ME${'1'.repeat(32)}`;

@@ -189,8 +189,10 @@ export async function startFakeTwilio(credentials: { accountSid: string; authTok
     calls,
     hooks,
     /** Puts a media item on the account (as Twilio keeps an MMS's photo); its URL, and how often it is fetched. */
-    addMedia(bytes: Buffer, contentType: string) {
-      const path = `/2010-04-01/Accounts/${credentials.accountSid}/Messages/MM${randomBytes(16).toString('hex')}/Media/ME${randomBytes(16).toString('hex')}`;
+    addMedia(bytes: Buffer, contentType: string, at?: string) {
+      const path =
+        at ??
+        `/2010-04-01/Accounts/${credentials.accountSid}/Messages/MM${randomBytes(16).toString('hex')}/Media/ME${randomBytes(16).toString('hex')}`;
       const item = { bytes, contentType, fetched: 0 };
       media.set(path, item);
       return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`, fetched: () => item.fetched };

@@ -13,7 +13,7 @@ const fetchLoad = async () => (await api.GET('/api/v1/department-load')).data?.i
 /** 人员负荷: each member's open tickets and how many are overdue, the busiest first. */
 function LoadCard({ load }: { load: Load }) {
   return (
-    <Card size="small" title="人员负荷">
+    <Card size="small" title="人员负荷" role="region" aria-label="人员负荷">
       <Table
         rowKey="userId"
         size="small"
