@@ -3,16 +3,9 @@ import type { UserActor } from '../shared/roles';
 import type { Matter } from './matters';
 import { insertStep, materialMovements, type OrderRecord } from './orders.repository';
 
-/** The six steps of 帮办代办 (六步法), as an order's record names them. */
-export type ProxyStep = 'consult' | 'mandate' | 'collect' | 'coordinate' | 'feedback' | 'archive';
-export const proxyStepLabels: Record<ProxyStep, string> = {
-  consult: '咨询告知',
-  mandate: '授权委托',
-  collect: '帮办代办',
-  coordinate: '协调办理',
-  feedback: '跟踪反馈',
-  archive: '评价归档',
-};
+import { proxyStepLabels, type ProxyStep } from './proxy-labels';
+
+export { proxyStepLabels, type ProxyStep };
 
 export const proxyActor = { kind: 'system' as const, name: 'proxy' };
 

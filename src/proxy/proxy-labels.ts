@@ -1,3 +1,13 @@
 /** The words of 帮办代办 as people read them (no dependencies: the console bundles them). */
 export const serviceModeLabels = { remote_guidance: '远程指导', home_assistance: '上门辅助', full_proxy: '全程代办' } as const;
+/** The six steps of 帮办代办 (六步法), as an order's record names them, in order. */
+export type ProxyStep = 'consult' | 'mandate' | 'collect' | 'coordinate' | 'feedback' | 'archive';
+export const proxyStepLabels: Record<ProxyStep, string> = {
+  consult: '咨询告知',
+  mandate: '授权委托',
+  collect: '帮办代办',
+  coordinate: '协调办理',
+  feedback: '跟踪反馈',
+  archive: '评价归档',
+};
 export const materialFormLabels = { original: '原件', copy: '复印件', either: '原件或复印件' } as const;

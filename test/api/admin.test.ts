@@ -160,6 +160,6 @@ describe('users', () => {
       (await admin.post('/api/v1/users', { username: 'agent', displayName: '重名', password: 'password-123', role: 'operator' })).status,
     ).toBe(409);
     const listed = (await admin.get(`/api/v1/users?role=agent`)).body.items.map((u: { username: string }) => u.username);
-    expect(listed).toEqual(['agent', 'cg_agent', 'zjj_agent']);
+    expect(listed).toEqual(['agent', 'zjj_agent', 'cg_agent']);
   });
 });

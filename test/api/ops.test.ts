@@ -12,7 +12,7 @@ describe('operations endpoints', () => {
     expect((await t.http.get('/healthz')).body).toEqual({ status: 'ok' });
     const ready = await t.http.get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok' } });
+    expect(ready.body).toEqual({ status: 'ready', checks: { database: 'ok', queue: 'ok', media: 'ok' } });
   });
 
   test('when scraped, then /metrics has HTTP, job and ticket-status series', async () => {

@@ -31,9 +31,9 @@ describe('the outbox leaves nothing behind', () => {
       );
     }
     expect((await cgAgent.get('/api/v1/notifications')).body.items.some((n: { ticketId: number }) => n.ticketId === ticket.id)).toBe(false);
-    // Delivered once per person, whatever the retries.
+    // Delivered once per person (住建局's three), whatever the retries.
     await t.hub.services.notify.deliver([row.id]);
-    expect((await t.hub.db('notifications').where({ ticket_id: ticket.id, kind: 'department.ticket_action' })).length).toBe(2);
+    expect((await t.hub.db('notifications').where({ ticket_id: ticket.id, kind: 'department.ticket_action' })).length).toBe(3);
   });
 
   test.each(['sms', 'miniprogram', 'slack', 'voice', 'department'])(

@@ -272,6 +272,9 @@ describe('assignment inside a department', () => {
       expect(ticket.leadDepartment.id).toBe(zjj);
       return ticket;
     };
+    // The demo city's other 住建局 agent is off duty here: two agents take turns.
+    const thirdId = await userId('zjj_agent');
+    await admin.patch(`/api/v1/users/${thirdId}/work`, { onDuty: false });
     try {
       await admin.patch(`/api/v1/departments/${zjj}`, { assignmentStrategy: 'round_robin' });
       const first = await dispatchOne();
@@ -304,6 +307,7 @@ describe('assignment inside a department', () => {
     } finally {
       await admin.patch(`/api/v1/departments/${zjj}`, { assignmentStrategy: 'queue' });
       await admin.patch(`/api/v1/users/${agentId}/work`, { capacity: null });
+      await admin.patch(`/api/v1/users/${thirdId}/work`, { onDuty: true });
     }
   });
 

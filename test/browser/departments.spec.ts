@@ -186,3 +186,75 @@ test('the head assigns three tickets at once to one agent, seeing each person’
   await expect(load.getByRole('row', { name: /李军/ }).getByRole('cell').nth(1)).toHaveText(String(openBefore + 3));
   await shoot(page, 'workbench-head');
 });
+
+test.describe('on a runner’s phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+  test('a runner accepts an offer and completes the order through all six steps, with a 容缺 item', async ({ page, request }) => {
+    const proxy = await staff(request, 'proxy');
+    const admin = await staff(request, 'admin');
+    const regions = (await (await admin.get('/api/v1/regions')).json()).items as Array<{ id: number; code: string }>;
+    const made = await proxy.post('/api/v1/tickets', {
+      requestType: 'proxy',
+      description: '老人行动不便，申请代办老年人优待证。',
+      regionId: regions.find((r) => r.code === '990121200201')!.id,
+      caller: { phone: '13911110023', name: '周大爷' },
+      proxy: { matter: '老年人优待证', serviceMode: 'full_proxy', applicantAddress: '西山县石门乡石门村5组' },
+      then: { action: 'dispatch' },
+    });
+
+    await signIn(page, 'runner');
+    await expect(page).toHaveURL(/\/runner/);
+    const offer = page.getByRole('listitem', { name: `订单 ${made.number as string}` });
+    await expect(offer).toBeVisible({ timeout: 15_000 });
+    await expect(offer.getByText(/剩余/)).toBeVisible();
+    await expect(offer.getByRole('link', { name: /石门村5组（地图）/ })).toHaveAttribute('href', /uri\.amap\.com/);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await shoot(page, 'runner-offers');
+    await offer.getByRole('button', { name: '接单' }).click();
+    await expect(page.getByText('已接单')).toBeVisible();
+
+    await page.locator('.ant-segmented-item').filter({ hasText: '进行中' }).click();
+    await page
+      .getByRole('link', { name: /老年人优待证/ })
+      .first()
+      .click();
+    await expect(page.getByRole('heading', { name: /老年人优待证・办理中/ })).toBeVisible();
+
+    // 1 咨询告知
+    await page.getByRole('button', { name: '发送一次性告知单（短信）' }).click();
+    await expect(page.getByText('已记录')).toBeVisible();
+    // 2 授权委托
+    await page.getByRole('checkbox', { name: '申请人已同意委托' }).check();
+    await page.getByRole('checkbox', { name: '收取材料' }).check();
+    await page.getByRole('checkbox', { name: '递交申请' }).check();
+    await page.getByRole('checkbox', { name: '领取结果' }).check();
+    await page.getByLabel('有效期至').click();
+    await page.locator('.ant-picker-cell-in-view').last().click();
+    await page.getByLabel('委托人签名').fill('周大爷');
+    await page.getByRole('radio', { name: '纸质签字' }).check();
+    await page.getByRole('button', { name: '记录委托' }).click();
+    await expect(page.getByRole('form', { name: '收取身份证' })).toBeVisible();
+    // 3 帮办代办: the ID card and the household register in hand; the photos follow later (容缺).
+    await page.getByRole('form', { name: '收取身份证' }).getByRole('button', { name: '收取' }).click();
+    await expect(page.getByText('已收 1 份').first()).toBeVisible();
+    await page.getByRole('form', { name: '收取户口簿' }).getByRole('button', { name: '收取' }).click();
+    const defer = page.getByRole('form', { name: '容缺一寸照片' });
+    await defer.getByLabel('一寸照片承诺补齐日期').click();
+    await page.locator('.ant-picker-dropdown:visible .ant-picker-cell-in-view').last().click();
+    await defer.getByRole('button', { name: '容缺受理' }).click();
+    await expect(page.getByText(/容缺，承诺/)).toBeVisible();
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await shoot(page, 'runner-order');
+    // 4 协调办理
+    await page.getByLabel('受理编号').fill('LN2026120400023');
+    await page.getByRole('button', { name: '已递交' }).click();
+    // 5 跟踪反馈
+    await page.getByLabel('办理进度（发给申请人）').fill('材料已递交民政局窗口，预计3个工作日内办结。');
+    await page.getByRole('button', { name: '反馈进度' }).click();
+    // 6 评价归档
+    await page.getByRole('button', { name: '送达结果' }).click();
+    await expect(page.getByRole('heading', { name: /老年人优待证・已完成/ })).toBeVisible();
+    await shoot(page, 'runner-done');
+  });
+});

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Badge, Button, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Badge, Button, Grid, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Suspense, useState } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api, type Me } from './api/client';
@@ -17,6 +17,7 @@ function menuOf(me: Me) {
   return [
     ...(me.role === 'agent' || me.role === 'dept_head' ? [{ key: '/workbench', label: '承办工作台' }] : []),
     ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
+    ...(me.role === 'runner' ? [{ key: '/runner', label: '我的代办' }] : []),
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     { key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' },
@@ -38,6 +39,8 @@ function SignedIn({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   const [call, setCall] = useState<CallOffer>();
   const live = useLive(setCall);
+  // A phone (a runner's): the short title, no name, tighter padding; the menu folds into its overflow.
+  const wide = Grid.useBreakpoint().md !== false;
 
   async function signOut() {
     await api.POST('/api/v1/auth/logout');
@@ -51,9 +54,9 @@ function SignedIn({ me }: { me: Me }) {
       : '/' + (location.pathname.split('/')[1] ?? '');
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 24 }}>
+      <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: wide ? 24 : 8, paddingInline: wide ? 50 : 12 }}>
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
-          12345 热线工作台
+          {wide ? '12345 热线工作台' : '12345'}
         </Typography.Text>
         <Menu
           theme="dark"
@@ -63,7 +66,7 @@ function SignedIn({ me }: { me: Me }) {
           onClick={({ key }) => navigate(key)}
           style={{ flex: 1, minWidth: 0 }}
         />
-        <Space size="middle">
+        <Space size={wide ? 'middle' : 'small'}>
           <Badge
             status={live === 'live' ? 'success' : live === 'connecting' ? 'processing' : 'error'}
             text={<span style={{ color: '#fff' }}>{live === 'live' ? '实时' : live === 'connecting' ? '连接中' : '离线'}</span>}
@@ -72,13 +75,17 @@ function SignedIn({ me }: { me: Me }) {
           />
           {seatRoles.has(me.role) && <DutySwitch me={me} />}
           <Bell />
-          <Typography.Text style={{ color: '#fff' }}>
-            {me.displayName.includes('（') ? me.displayName : `${me.displayName}（${me.roleLabel}）`}
-          </Typography.Text>
-          <Button onClick={signOut}>退出登录</Button>
+          {wide && (
+            <Typography.Text style={{ color: '#fff' }}>
+              {me.displayName.includes('（') ? me.displayName : `${me.displayName}（${me.roleLabel}）`}
+            </Typography.Text>
+          )}
+          <Button onClick={signOut} size={wide ? 'middle' : 'small'}>
+            {wide ? '退出登录' : '退出'}
+          </Button>
         </Space>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24 }}>
+      <Layout.Content style={{ padding: wide ? 24 : 8 }}>
         <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>
           <Outlet />
         </Suspense>

@@ -6,7 +6,7 @@ import { lifecycle } from '../../src/tickets/ticket-lifecycle';
 
 export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { stageLabels } from '../../src/sla/stages';
-export { materialFormLabels, serviceModeLabels } from '../../src/proxy/proxy-labels';
+export { materialFormLabels, proxyStepLabels, serviceModeLabels, type ProxyStep } from '../../src/proxy/proxy-labels';
 export {
   replyResultLabels,
   requestTypeLabels,

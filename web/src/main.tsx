@@ -16,6 +16,8 @@ dayjs.locale('zh-cn');
 const Queues = lazy(() => import('./pages/queues/Queues').then((m) => ({ default: m.Queues })));
 const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.Tickets })));
 const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default: m.Workbench })));
+const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
+const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -36,6 +38,8 @@ createRoot(document.getElementById('root')!).render(
         token: {
           colorPrimary: '#0958d9',
           colorLink: '#0958d9',
+          // Hovered (or last tapped, on a phone) primary buttons stay dark enough for white text.
+          colorPrimaryHover: '#1d5fcf',
           colorTextDescription: 'rgba(0, 0, 0, 0.65)',
           colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
           colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
@@ -54,6 +58,8 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/seat" element={<Seat />} />
                 <Route path="/queues" element={<Queues />} />
                 <Route path="/workbench" element={<Workbench />} />
+                <Route path="/runner" element={<Runner />} />
+                <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />
               </Route>

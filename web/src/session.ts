@@ -18,6 +18,7 @@ export function useMe(): { me: Me | null | undefined } {
 /** Each role's start page. */
 export function startPage(me: Me): string {
   if (me.role === 'operator' || me.role === 'proxy_seat') return '/seat';
+  if (me.role === 'runner') return '/runner';
   return me.role === 'agent' || me.role === 'dept_head' ? '/workbench' : '/tickets';
 }
 
