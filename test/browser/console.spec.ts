@@ -471,6 +471,7 @@ test('an agent answers from the department’s canned replies (常用语), fille
   await dialog.getByRole('combobox', { name: '常用语' }).click();
   await page.locator('.ant-select-item-option[title="维修完毕"]').click();
   await expect(dialog.getByLabel('答复内容')).toHaveValue(`工单${ticket.number}：市住房和城乡建设局已安排维修完毕。`);
+  await dialog.getByRole('radio', { name: '已解决' }).check();
   await dialog.getByRole('button', { name: '确定' }).click();
   await expect(page.getByText('答复：已完成')).toBeVisible();
   await expect(page.getByText('已答复').first()).toBeVisible();
