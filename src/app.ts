@@ -15,6 +15,8 @@ import { HttpPostalTracker } from '../adapters/postal/http-postal-tracker';
 import { WeChatHttpApi } from '../adapters/wechat/wechat-api';
 import { HttpMediaFetcher, type FetchHost } from '../adapters/media/http-media-fetcher';
 import { S3ObjectStore } from '../adapters/s3/s3-object-store';
+import { DingTalkApi } from '../adapters/work-chat/dingtalk';
+import { WeComApi } from '../adapters/work-chat/wecom';
 import { miniProgramRouter } from '../channels/miniprogram/miniprogram.routes';
 import { documentChannels } from '../channels/openapi';
 import { citizenSocket } from '../channels/miniprogram/miniprogram.socket';
@@ -209,13 +211,21 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   // One unit of work: a transaction, then its enqueues and outbox deliveries once it commits.
   const work = new UnitOfWork(db, queue, bus, logger);
   const outbox = new Outbox(() => notify.channels());
-  const notify = new NotifyService(db, queue, logger, config.outbox, {
-    department: new DepartmentInbox(work),
-    sms: smsSender,
-    miniprogram: config.wechat ? { bus, wechat: wechatApi, statusTemplateId: config.wechat.statusTemplateId } : undefined,
-    slack: slack?.chat,
-    voice: callPlacer,
-  });
+  const notify = new NotifyService(
+    db,
+    queue,
+    logger,
+    { ...config.outbox, publicUrl: config.http.publicUrl },
+    {
+      department: new DepartmentInbox(work),
+      sms: smsSender,
+      miniprogram: config.wechat ? { bus, wechat: wechatApi, statusTemplateId: config.wechat.statusTemplateId } : undefined,
+      slack: slack?.chat,
+      voice: callPlacer,
+      wecom: config.workChat.wecom ? new WeComApi(config.workChat.wecom) : undefined,
+      dingtalk: config.workChat.dingtalk ? new DingTalkApi(config.workChat.dingtalk) : undefined,
+    },
+  );
   const routing = new RoutingService(db);
   const chatSettings = config.slack ? { supervisorChannel: config.slack.supervisorChannel } : (false as const);
   // Clocks re-plan when a calendar changes; the config service calls back once both exist.
@@ -243,7 +253,10 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const surveys = new SurveyAnswers(db, work);
   const phoneSurvey = new PhoneSurvey(db, work);
   const kpis = new KpiService(db);
-  const proxyOrders = new ProxyOrders(db, work, tickets, { acceptMinutes: config.proxy.acceptMinutes });
+  const proxyOrders = new ProxyOrders(db, work, tickets, outbox, {
+    acceptMinutes: config.proxy.acceptMinutes,
+    publicUrl: config.http.publicUrl,
+  });
   const proxy = {
     catalog: new ProxyService(db, slaConfig),
     orders: proxyOrders,

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { workChats } from '../outbox/message-catalogue';
+import { normalizePhone } from '../shared/phone';
 import { bearerSecret, sessionCookie, sessionCookieOf } from '../http/http-app';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { AppError } from '../shared/errors';
@@ -20,6 +22,7 @@ const userSchema = z
     capacity: z.number().int().nullable(),
     skills: z.array(z.string()),
     slackUserId: z.string().nullable(),
+    workChat: z.object({ platform: z.enum(workChats), userId: z.string() }).nullable(),
     createdAt: instant,
     updatedAt: instant,
   })
@@ -53,7 +56,18 @@ const auditSchema = z
 
 const password = z.string().min(10, 'at least 10 characters').max(200);
 const displayName = z.string().trim().min(1).max(50);
-const phone = z.string().trim().max(32).nullable().optional();
+/** A staff member's mobile (alerts and 代办 offers by SMS), kept in E.164 as the SMS provider needs it. */
+const phone = z
+  .string()
+  .trim()
+  .max(32)
+  .transform((raw, ctx) => {
+    const normalized = normalizePhone(raw);
+    if (!normalized) ctx.addIssue({ code: 'custom', message: `"${raw}" is not a phone number` });
+    return normalized ?? raw;
+  })
+  .nullable()
+  .optional();
 const departmentId = z.number().int().positive().nullable().optional();
 
 export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
@@ -238,7 +252,8 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     description:
       'Routing assigns tickets only to on-duty users below their capacity (open tickets); skills are category codes. ' +
       'Admins set everything; a department head sets on duty, capacity and skills for the department’s users; a user goes on or off duty. ' +
-      'slackUserId maps a Slack account (U…) to this user: Slack actions run as this user.',
+      'slackUserId maps a Slack account (U…) to this user: Slack actions run as this user. ' +
+      'workChat names the user’s WeCom or DingTalk account, where their own notices (a 代办 offer) also go: set by the user or an admin.',
     access: 'staff',
     params: idParams,
     body: z
@@ -257,6 +272,16 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
         slackUserId: z
           .string()
           .regex(/^[UW][A-Z0-9]{6,20}$/, 'a Slack user id such as U0123ABCD')
+          .nullable()
+          .optional(),
+        workChat: z
+          .strictObject({
+            platform: z.enum(workChats),
+            userId: z
+              .string()
+              .trim()
+              .regex(/^[\w.@-]{1,64}$/, 'the account id on the platform (letters, digits, _ . @ -)'),
+          })
           .nullable()
           .optional(),
       })

@@ -259,7 +259,13 @@ export class AuthService {
   async updateWork(
     actor: UserActor,
     id: number,
-    patch: { onDuty?: boolean; capacity?: number | null; skills?: string[]; slackUserId?: string | null },
+    patch: {
+      onDuty?: boolean;
+      capacity?: number | null;
+      skills?: string[];
+      slackUserId?: string | null;
+      workChat?: { platform: 'wecom' | 'dingtalk'; userId: string } | null;
+    },
   ): Promise<users.UserRecord> {
     const target = await users.findUserById(this.db, id);
     if (!target) throw notFound('user');
@@ -268,6 +274,7 @@ export class AuthService {
     if (actor.role !== 'admin') {
       if (!self && !head) throw forbidden('only an admin, the department head or the user may change these work settings');
       if (patch.slackUserId !== undefined) throw forbidden('only an admin maps Slack accounts to users');
+      if (patch.workChat !== undefined && !self) throw forbidden('a work-chat account is set by its user (or an admin)');
       if (!head && (patch.capacity !== undefined || patch.skills !== undefined))
         throw forbidden('capacity and skills are set by the department head');
     }

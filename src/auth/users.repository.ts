@@ -15,6 +15,8 @@ export interface UserRecord {
   /** Category codes the user handles best (the skills assignment strategy). */
   skills: string[];
   slackUserId: string | null;
+  /** Where the user's own notices (a 代办 offer, an assignment) also go: their WeCom or DingTalk account. */
+  workChat: { platform: 'wecom' | 'dingtalk'; userId: string } | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,6 +33,7 @@ const userColumns = {
   capacity: 'capacity',
   skills: 'skills',
   slackUserId: 'slack_user_id',
+  workChat: 'work_chat',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -102,6 +105,7 @@ export async function updateUser(
   if (patch.capacity !== undefined) row.capacity = patch.capacity;
   if (patch.skills !== undefined) row.skills = patch.skills;
   if (patch.slackUserId !== undefined) row.slack_user_id = patch.slackUserId;
+  if (patch.workChat !== undefined) row.work_chat = patch.workChat === null ? null : JSON.stringify(patch.workChat);
   const [updated] = await db('users').update(row).where({ id }).returning(returningAs(userColumns));
   return updated as UserRecord | undefined;
 }

@@ -137,6 +137,15 @@ const envSchema = z.object({
     .regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD')
     .optional(),
 
+  WECOM_CORP_ID: z.string().min(4).max(64).optional(),
+  WECOM_CORP_SECRET: z.string().min(8).optional(),
+  WECOM_AGENT_ID: z.coerce.number().int().positive().optional(),
+  WECOM_API_BASE: z.url().default('https://qyapi.weixin.qq.com'),
+  DINGTALK_APP_KEY: z.string().min(4).max(64).optional(),
+  DINGTALK_APP_SECRET: z.string().min(8).optional(),
+  DINGTALK_AGENT_ID: z.coerce.number().int().positive().optional(),
+  DINGTALK_API_BASE: z.url().default('https://oapi.dingtalk.com'),
+
   SLA_SWEEP_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   PROXY_ACCEPT_MINUTES: z.coerce
     .number()
@@ -236,6 +245,11 @@ export interface Config {
   };
   /** Present when Slack is configured (bot token and signing secret). */
   slack?: { botToken: string; signingSecret: string; apiUrl?: string; supervisorChannel?: string; timeoutMs: number };
+  /** WeCom (企业微信/政务微信) and DingTalk (钉钉): each present when its app is configured. */
+  workChat: {
+    wecom?: { corpId: string; corpSecret: string; agentId: number; apiBase: string; timeoutMs: number };
+    dingtalk?: { appKey: string; appSecret: string; agentId: number; apiBase: string; timeoutMs: number };
+  };
   sla: {
     /** How often each worker sweeps for alerts a lost job missed. */
     sweepMs: number;
@@ -295,6 +309,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
   }
   if (Boolean(e.SLACK_BOT_TOKEN) !== Boolean(e.SLACK_SIGNING_SECRET))
     throw new ConfigError('Slack needs both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or neither)');
+  for (const [name, keys] of [
+    [
+      'WeCom needs all of WECOM_CORP_ID, WECOM_CORP_SECRET and WECOM_AGENT_ID (or none)',
+      [e.WECOM_CORP_ID, e.WECOM_CORP_SECRET, e.WECOM_AGENT_ID],
+    ],
+    [
+      'DingTalk needs all of DINGTALK_APP_KEY, DINGTALK_APP_SECRET and DINGTALK_AGENT_ID (or none)',
+      [e.DINGTALK_APP_KEY, e.DINGTALK_APP_SECRET, e.DINGTALK_AGENT_ID],
+    ],
+  ] as const)
+    if (keys.some(Boolean) && !keys.every(Boolean)) throw new ConfigError(name);
   const s3Keys = [e.MEDIA_S3_BUCKET, e.MEDIA_S3_ACCESS_KEY_ID, e.MEDIA_S3_SECRET_ACCESS_KEY];
   if (s3Keys.some(Boolean) && !s3Keys.every(Boolean))
     throw new ConfigError(
@@ -395,6 +420,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
             timeoutMs: e.PROVIDER_TIMEOUT_MS,
           }
         : undefined,
+    workChat: {
+      wecom:
+        e.WECOM_CORP_ID && e.WECOM_CORP_SECRET && e.WECOM_AGENT_ID
+          ? {
+              corpId: e.WECOM_CORP_ID,
+              corpSecret: e.WECOM_CORP_SECRET,
+              agentId: e.WECOM_AGENT_ID,
+              apiBase: e.WECOM_API_BASE.replace(/\/$/, ''),
+              timeoutMs: e.PROVIDER_TIMEOUT_MS,
+            }
+          : undefined,
+      dingtalk:
+        e.DINGTALK_APP_KEY && e.DINGTALK_APP_SECRET && e.DINGTALK_AGENT_ID
+          ? {
+              appKey: e.DINGTALK_APP_KEY,
+              appSecret: e.DINGTALK_APP_SECRET,
+              agentId: e.DINGTALK_AGENT_ID,
+              apiBase: e.DINGTALK_API_BASE.replace(/\/$/, ''),
+              timeoutMs: e.PROVIDER_TIMEOUT_MS,
+            }
+          : undefined,
+    },
     sla: { sweepMs: e.SLA_SWEEP_MS, digestAt: e.SLA_DIGEST_AT },
     callback: { sweepMs: e.CALLBACK_SWEEP_MS },
     proxy: {

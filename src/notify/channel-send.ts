@@ -8,7 +8,8 @@ import { listTickets } from '../tickets/tickets.repository';
 import { ticketStatusLabels, type TicketStatus } from '../tickets/ticket.types';
 import { recordCard, takeCardSlot } from './chat-cards.repository';
 import type { DepartmentInbox } from './department-inbox';
-import type { CallPlacer, ChatApi, SmsSender, TicketCard, WeChatApi } from './ports';
+import type { CallPlacer, ChatApi, SmsSender, TicketCard, WeChatApi, WorkChatApi } from './ports';
+import { workChatIds } from './work-chat.repository';
 import { topics, type RealtimeBus } from '../jobs/realtime';
 import { countSegments } from './sms-segments';
 import { presentCard } from './ticket-card';
@@ -24,6 +25,9 @@ export interface NotifyChannels {
   slack?: ChatApi;
   /** Outbound calls (the callback survey's phone channel). */
   voice?: CallPlacer;
+  /** WeCom (企业微信/政务微信) and DingTalk (钉钉): notices with a link into the console. */
+  wecom?: WorkChatApi;
+  dingtalk?: WorkChatApi;
 }
 
 /** What one send did: sent (with the provider's id), or skipped for a reason (the row is cancelled). */
@@ -35,12 +39,14 @@ export class ChannelSend {
     private readonly db: Db,
     private readonly senders: NotifyChannels,
     private readonly logger: Logger,
+    private readonly publicUrl: string,
   ) {}
 
   send(row: OutboxRecord, contact: ContactRecord | undefined): Promise<Delivered> {
     if (row.channel === 'slack') return this.deliverChat(row);
     if (row.channel === 'voice') return this.deliverCall(row);
     if (row.channel === 'department') return this.deliverInApp(row);
+    if (row.channel === 'wecom' || row.channel === 'dingtalk') return this.deliverWorkChat(row, row.channel);
     return this.deliverToCitizen(row, contact);
   }
 
@@ -91,6 +97,20 @@ export class ChannelSend {
       dedupeKey: `outbox:${row.id}`,
     });
     return { providerId: null, segments: null, note: `${delivered} recipients` };
+  }
+
+  /** A WeCom or DingTalk notice to the recipients who have an account there (personal data masked, as on any shared screen). */
+  private async deliverWorkChat(row: OutboxRecord, platform: 'wecom' | 'dingtalk'): Promise<Delivered> {
+    const { title, text, path } = row.payload as { title: string; text: string; path: string };
+    const userIds = await workChatIds(this.db, platform, row.recipient as { userId: number } | { departmentId: number });
+    if (userIds.length === 0) return { skip: `nobody to tell on ${platform}` };
+    const { providerId } = await this.senders[platform]!.sendNotice({
+      userIds,
+      title: sharedPlaceLens.text(title),
+      text: sharedPlaceLens.text(text),
+      url: `${this.publicUrl}${path}`,
+    });
+    return { providerId, segments: null, note: `${userIds.length} recipients` };
   }
 
   /** An outbound call; what is said comes from the hub's own webhook at the payload's path. */

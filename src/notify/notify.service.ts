@@ -37,11 +37,12 @@ export class NotifyService {
     private readonly db: Db,
     private readonly queue: JobQueue,
     private readonly logger: Logger,
-    private readonly options: { maxAttempts: number; retryBaseMs: number; leaseMs: number },
+    /** publicUrl: where the console is, for the links in work-chat notices. */
+    private readonly options: { maxAttempts: number; retryBaseMs: number; leaseMs: number; publicUrl: string },
     private readonly senders: NotifyChannels,
   ) {
     this.breaker = new ChannelBreaker({ baseMs: options.retryBaseMs, maxMs: maxRestMs });
-    this.send = new ChannelSend(db, senders, logger);
+    this.send = new ChannelSend(db, senders, logger, options.publicUrl);
   }
 
   private readonly send: ChannelSend;

@@ -32,6 +32,14 @@ export interface WeChatApi extends WeChatLogin {
   }): Promise<{ msgid: string | null }>;
 }
 
+/**
+ * WeCom (企业微信) or DingTalk (钉钉) through the organisation's app: a notice card to some of its members,
+ * with a link into the console. The adapters keep the app's access token and sign as each platform documents.
+ */
+export interface WorkChatApi {
+  sendNotice(notice: { userIds: readonly string[]; title: string; text: string; url: string }): Promise<{ providerId: string | null }>;
+}
+
 export type CardAction = 'sign_for' | 'return' | 'reply' | 'view' | 'urge' | 'supervise' | 'approve_extension';
 
 /** A ticket as the departments' chat shows it (a Slack card): what to render, with the actions it offers. */

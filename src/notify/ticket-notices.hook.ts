@@ -24,32 +24,57 @@ export function ticketNoticesHook(outbox: Outbox, chat: false | { supervisorChan
       const answer = transition.action === 'reply' ? await answerForCitizen(work.trx, transition.after) : undefined;
       await outbox.write(work, [
         ...ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined, answer),
-        ...(await dutyPhoneNotices(work.trx, transition)),
+        ...(await departmentNotices(work.trx, transition)),
       ]);
     },
   };
 }
 
-/** An urgent ticket's news reaches the notified departments' duty phones (值班电话) by SMS as well as their bells. */
-async function dutyPhoneNotices(trx: Tx, { action, after: ticket, notifyDepartmentIds }: TicketTransition): Promise<OutboxMessage[]> {
-  if (ticket.urgency === 'normal' || !lifecycle[action].notify?.includes('department') || notifyDepartmentIds.length === 0) return [];
+/**
+ * Beyond the bell: the notified departments' work chat (WeCom or DingTalk, with a link to the ticket), and for an
+ * urgent ticket their duty phones (值班电话) by SMS.
+ */
+async function departmentNotices(trx: Tx, { action, after: ticket, notifyDepartmentIds }: TicketTransition): Promise<OutboxMessage[]> {
+  if (!lifecycle[action].notify?.includes('department') || notifyDepartmentIds.length === 0) return [];
   const departments = await findDepartmentsByIds(trx, notifyDepartmentIds);
-  return departments.flatMap((department) =>
-    department.dutyPhone
+  const chats: OutboxMessage[] = departments.flatMap((department) =>
+    department.workChat
       ? [
           {
-            kind: 'staff.alert' as const,
-            channel: 'sms' as const,
-            recipient: { phone: department.dutyPhone },
+            kind: 'chat.notice' as const,
+            channel: department.workChat,
+            recipient: { departmentId: department.id },
             payload: {
               ticketId: ticket.id,
-              text: `【12345】${urgencyLabels[ticket.urgency]}工单${ticket.number}「${ticket.title}」：${lifecycle[action].label}，请${department.name}及时处理。`,
+              title: `工单${ticket.number}：${lifecycle[action].label}`,
+              text: `${ticket.urgency === 'normal' ? '' : `【${urgencyLabels[ticket.urgency]}】`}「${ticket.title}」请${department.name}及时处理。`,
+              path: `/tickets/${ticket.id}`,
             },
             ticketId: ticket.id,
-            dedupeKey: `duty:${ticket.id}:${ticket.version}:${department.id}`,
+            dedupeKey: `work-chat:${ticket.id}:${ticket.version}:${department.id}`,
           },
         ]
       : [],
+  );
+  if (ticket.urgency === 'normal') return chats;
+  return chats.concat(
+    departments.flatMap((department) =>
+      department.dutyPhone
+        ? [
+            {
+              kind: 'staff.alert' as const,
+              channel: 'sms' as const,
+              recipient: { phone: department.dutyPhone },
+              payload: {
+                ticketId: ticket.id,
+                text: `【12345】${urgencyLabels[ticket.urgency]}工单${ticket.number}「${ticket.title}」：${lifecycle[action].label}，请${department.name}及时处理。`,
+              },
+              ticketId: ticket.id,
+              dedupeKey: `duty:${ticket.id}:${ticket.version}:${department.id}`,
+            },
+          ]
+        : [],
+    ),
   );
 }
 

@@ -13,6 +13,7 @@ const columns = {
   assignmentStrategy: 'assignment_strategy',
   slackChannelId: 'slack_channel_id',
   dutyPhone: 'duty_phone',
+  workChat: 'work_chat',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -47,11 +48,12 @@ export interface DepartmentFields {
   assignmentStrategy: AssignmentStrategy;
   slackChannelId: string | null;
   dutyPhone: string | null;
+  workChat: 'wecom' | 'dingtalk' | null;
 }
 
 export async function insertDepartment(
   db: Queryable,
-  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone'>,
+  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone' | 'workChat'>,
 ): Promise<DepartmentRecord> {
   const [row] = await db('departments')
     .insert({ code: fields.code, name: fields.name, kind: fields.kind, parent_id: fields.parentId, region_id: fields.regionId })
@@ -70,6 +72,7 @@ export async function updateDepartment(db: Queryable, id: number, patch: Partial
   if (patch.assignmentStrategy !== undefined) row.assignment_strategy = patch.assignmentStrategy;
   if (patch.slackChannelId !== undefined) row.slack_channel_id = patch.slackChannelId;
   if (patch.dutyPhone !== undefined) row.duty_phone = patch.dutyPhone;
+  if (patch.workChat !== undefined) row.work_chat = patch.workChat;
   const [updated] = await db('departments').update(row).where({ id }).returning(returningAs(columns));
   return updated as DepartmentRecord | undefined;
 }

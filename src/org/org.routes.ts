@@ -1,3 +1,4 @@
+import { workChats } from '../outbox/message-catalogue';
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { assignmentStrategies } from './org.types';
@@ -52,6 +53,7 @@ const departmentSchema = z
     assignmentStrategy: z.enum(assignmentStrategies),
     slackChannelId: z.string().nullable(),
     dutyPhone: z.string().nullable().describe('值班电话 (E.164): urgent tickets and red or escalated alerts reach it by SMS'),
+    workChat: z.enum(workChats).nullable().describe('where its notices also go: WeCom or DingTalk, to each member with an account there'),
     createdAt: instant,
     updatedAt: instant,
   })
@@ -164,6 +166,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
       assignmentStrategy: z.enum(assignmentStrategies).optional(),
       slackChannelId: slackChannelId.nullable().optional(),
       dutyPhone: z.string().trim().min(3).max(32).nullable().optional(),
+      workChat: z.enum(workChats).nullable().optional(),
     }),
     response: departmentSchema,
     handler: ({ params, body }) => org.updateDepartment(params.id, body),

@@ -62,7 +62,7 @@ export class OrgService {
   async createDepartment(
     input: Omit<
       departments.DepartmentFields,
-      'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone'
+      'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone' | 'workChat'
     > & {
       parentId?: number | null;
       regionId?: number | null;

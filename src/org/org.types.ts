@@ -33,6 +33,8 @@ export interface DepartmentRecord {
   slackChannelId: string | null;
   /** 值班电话: urgent tickets and red or escalated alerts reach it by SMS (E.164). */
   dutyPhone: string | null;
+  /** Where its notices go besides the bell: WeCom or DingTalk (to each member with an account there). */
+  workChat: 'wecom' | 'dingtalk' | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -6,7 +6,10 @@ import { z } from 'zod';
  * misspelt kind or a payload without what its renderer needs fails the action that wrote it.
  * The renderers (src/notify/templates.ts) are a total map over these kinds.
  */
-export const channels = ['sms', 'miniprogram', 'department', 'slack', 'voice'] as const;
+export const channels = ['sms', 'miniprogram', 'department', 'slack', 'voice', 'wecom', 'dingtalk'] as const;
+/** The work-chat platforms besides Slack a department or a user may choose (adapters/wecom, adapters/dingtalk). */
+export const workChats = ['wecom', 'dingtalk'] as const;
+export type WorkChat = (typeof workChats)[number];
 export type MessageChannel = (typeof channels)[number];
 
 /**
@@ -24,6 +27,8 @@ const toPhone = z.object({
 });
 const toDepartment = z.object({ departmentId: z.number().int() });
 const toChat = z.object({ chatChannel: z.string().min(1) });
+/** A department's members on the platform, or one user, as found when the message is sent. */
+const toWorkChat = z.union([z.object({ departmentId: z.number().int() }), z.object({ userId: z.number().int() })]);
 
 const ticketId = z.number().int();
 const number = z.string().min(1);
@@ -89,6 +94,17 @@ export const messageCatalogue = {
     channels: ['department'] as const,
     recipient: toDepartment,
     payload: z.object({ ticketId, number, messageId: z.number().int() }),
+  }),
+  /** A notice in WeCom or DingTalk: a title, a line, and a link into the console (path on the hub). */
+  'chat.notice': spec({
+    channels: workChats,
+    recipient: toWorkChat,
+    payload: z.object({
+      ticketId: ticketId.optional(),
+      title: z.string().min(1).max(64),
+      text: z.string().min(1).max(500),
+      path: z.string().startsWith('/'),
+    }),
   }),
   /** A department's ticket card in its chat channel: posted once, then updated in place. */
   'chat.ticket_card': spec({ channels: ['slack'] as const, recipient: toChat, payload: z.object({ ticketId, action: z.string() }) }),

@@ -1,7 +1,10 @@
 import type { Db } from '../db/db';
 import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
 import type { JobOutcome } from '../jobs/queue';
+import { findUserById } from '../auth/users.repository';
+import type { OutboxMessage } from '../outbox/message-catalogue';
 import { notifyUsers } from '../outbox/notifications';
+import type { Outbox } from '../outbox/outbox';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { UserActor } from '../shared/roles';
 import type { TicketsService } from '../tickets/tickets.service';
@@ -22,7 +25,9 @@ export class ProxyOrders {
     private readonly db: Db,
     private readonly work: UnitOfWork,
     private readonly tickets: TicketsService,
-    private readonly options: { acceptMinutes: number },
+    private readonly outbox: Outbox,
+    /** publicUrl: the console's address, for the link in the offer's SMS and work-chat notice. */
+    private readonly options: { acceptMinutes: number; publicUrl: string },
   ) {}
 
   /** The assignment job: the best runner is offered the order; unaccepted in time, it goes to the next. */
@@ -53,6 +58,31 @@ export class ProxyOrders {
         dedupeKey: `proxy-offer:${order.id}:${runnerUserId}:${Date.now()}`,
       },
     ]);
+    // Away from the console too: by SMS to the runner's phone, and in their work chat, with the link into the phone view.
+    const runner = await findUserById(work.trx, runnerUserId);
+    const link = `${this.options.publicUrl}/runner/orders/${order.id}`;
+    const text = `新代办单${number}「${title}」${order.applicantAddress ? `，${order.applicantAddress}` : ''}，请在${this.options.acceptMinutes}分钟内接单`;
+    const once = `${order.id}:${runnerUserId}:${Date.now()}`;
+    const messages: OutboxMessage[] = [];
+    if (runner?.phone)
+      messages.push({
+        kind: 'staff.alert',
+        channel: 'sms',
+        recipient: { phone: runner.phone, userId: runnerUserId },
+        payload: { ticketId: order.ticketId, text: `【12345】${text}：${link}` },
+        ticketId: order.ticketId,
+        dedupeKey: `offer-sms:${once}`,
+      });
+    if (runner?.workChat)
+      messages.push({
+        kind: 'chat.notice',
+        channel: runner.workChat.platform,
+        recipient: { userId: runnerUserId },
+        payload: { ticketId: order.ticketId, title: `新代办单 ${number}`, text, path: `/runner/orders/${order.id}` },
+        ticketId: order.ticketId,
+        dedupeKey: `offer-chat:${once}`,
+      });
+    await this.outbox.write(work, messages);
   }
 
   /** The ticket goes to the runner offered the order (分配承办人, on its timeline), to sign for when they accept. */

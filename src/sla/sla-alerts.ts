@@ -1,6 +1,6 @@
 import type { Tx } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
-import type { OutboxMessage } from '../outbox/message-catalogue';
+import type { OutboxMessage, WorkChat } from '../outbox/message-catalogue';
 import { notifyUsers } from '../outbox/notifications';
 import type { Outbox } from '../outbox/outbox';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
@@ -45,9 +45,9 @@ export class SlaAlerts {
       departmentId === null
         ? undefined
         : await trx('departments')
-            .select({ name: 'name', slackChannelId: 'slack_channel_id', dutyPhone: 'duty_phone' })
+            .select({ id: 'id', name: 'name', slackChannelId: 'slack_channel_id', dutyPhone: 'duty_phone', workChat: 'work_chat' })
             .where({ id: departmentId })
-            .first<{ name: string; slackChannelId: string | null; dutyPhone: string | null }>();
+            .first<{ id: number; name: string; slackChannelId: string | null; dutyPhone: string | null; workChat: WorkChat | null }>();
     const assigneeUserId = clock.assignmentId === null && departmentId !== null ? ticket!.assigneeUserId : null;
     const recipients = await recipientsOf(trx, level.audience, departmentId, assigneeUserId);
 
@@ -91,6 +91,17 @@ export class SlaAlerts {
           payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` },
           ticketId: clock.ticketId,
           dedupeKey: `alert-duty:${alert.alertId}`,
+        });
+      }
+      // …and its work chat (WeCom or DingTalk), with the link to the ticket.
+      if (department?.workChat) {
+        messages.push({
+          kind: 'chat.notice',
+          channel: department.workChat,
+          recipient: { departmentId: department.id },
+          payload: { ticketId: clock.ticketId, title: title.slice(0, 64), text: body.slice(0, 500), path: `/tickets/${clock.ticketId}` },
+          ticketId: clock.ticketId,
+          dedupeKey: `alert-chat:${alert.alertId}`,
         });
       }
     }

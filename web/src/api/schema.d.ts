@@ -4216,6 +4216,8 @@ export interface paths {
                         parentId?: number | null;
                         regionId?: number | null;
                         slackChannelId?: string | null;
+                        /** @enum {string|null} */
+                        workChat?: "wecom" | "dingtalk" | null;
                     };
                 };
             };
@@ -17329,7 +17331,7 @@ export interface paths {
         head?: never;
         /**
          * Work settings: on duty, capacity, skills, Slack account
-         * @description Routing assigns tickets only to on-duty users below their capacity (open tickets); skills are category codes. Admins set everything; a department head sets on duty, capacity and skills for the department’s users; a user goes on or off duty. slackUserId maps a Slack account (U…) to this user: Slack actions run as this user.
+         * @description Routing assigns tickets only to on-duty users below their capacity (open tickets); skills are category codes. Admins set everything; a department head sets on duty, capacity and skills for the department’s users; a user goes on or off duty. slackUserId maps a Slack account (U…) to this user: Slack actions run as this user. workChat names the user’s WeCom or DingTalk account, where their own notices (a 代办 offer) also go: set by the user or an admin.
          *
          *     Access: any signed-in staff
          */
@@ -17349,6 +17351,11 @@ export interface paths {
                         onDuty?: boolean;
                         skills?: string[];
                         slackUserId?: string | null;
+                        workChat?: {
+                            /** @enum {string} */
+                            platform: "wecom" | "dingtalk";
+                            userId: string;
+                        } | null;
                     };
                 };
             };
@@ -18894,6 +18901,11 @@ export interface components {
             slackChannelId: string | null;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * @description where its notices also go: WeCom or DingTalk, to each member with an account there
+             * @enum {string|null}
+             */
+            workChat: "wecom" | "dingtalk" | null;
         };
         KpiRow: {
             directResolutionRate: number | null;
@@ -19414,6 +19426,11 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
             username: string;
+            workChat: {
+                /** @enum {string} */
+                platform: "wecom" | "dingtalk";
+                userId: string;
+            } | null;
         };
         WorkCalendar: {
             id: number;
