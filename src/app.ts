@@ -245,6 +245,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     }),
     hooks: [clockHook(clocks), callbackHook, ticketNoticesHook(outbox, chatSettings), proxyHook, triageHook],
     matters: matterCatalog,
+    returnWindowHours: config.routing.returnWindowHours,
     provisionalCheck: () => clocks.provisionalCheck(),
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;

@@ -92,6 +92,8 @@ export function presentDetail(
     extensions: ExtensionRequestRecord[];
     events: TicketEventRecord[];
     mergedIntoNumber: string | null;
+    /** A department may return (退单) the ticket this long after receiving it. */
+    returnWindowHours: number;
   },
   viewer: Actor,
   provisional?: ProvisionalCheck,
@@ -115,6 +117,11 @@ export function presentDetail(
       status: a.status,
       active: a.active,
       reportText: pii.text(a.reportText),
+      // The lead department's 退单 window, while it holds the ticket.
+      returnableUntil:
+        a.role === 'lead' && a.active && a.dispatchedAt && (row.status === 'dispatched' || row.status === 'accepted')
+          ? new Date(a.dispatchedAt.getTime() + related.returnWindowHours * 3_600_000)
+          : null,
       acceptedAt: a.acceptedAt,
       reportedAt: a.reportedAt,
       endedAt: a.endedAt,

@@ -319,6 +319,7 @@ export const ticketDetailSchema = ticketSummarySchema
         status: z.string(),
         active: z.boolean(),
         reportText: z.string().nullable(),
+        returnableUntil: instant.nullable().describe('the lead department may return (退单) the ticket until then'),
         acceptedAt: instant.nullable(),
         reportedAt: instant.nullable(),
         endedAt: instant.nullable(),

@@ -147,6 +147,8 @@ export interface AssignmentRecord {
   status: AssignmentStatus;
   active: boolean;
   reportText: string | null;
+  /** When the department last received the ticket: the return (退单) window runs from here. */
+  dispatchedAt: Date | null;
   acceptedAt: Date | null;
   reportedAt: Date | null;
   endedAt: Date | null;

@@ -378,6 +378,7 @@ const assignmentColumns = {
   status: 'status',
   active: 'active',
   reportText: 'report_text',
+  dispatchedAt: 'dispatched_at',
   acceptedAt: 'accepted_at',
   reportedAt: 'reported_at',
   endedAt: 'ended_at',

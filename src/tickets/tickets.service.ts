@@ -1,4 +1,5 @@
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
+import { decodeCursor, encodeCursor } from './list-cursor';
 import type { Db, Queryable } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
 import { findCategoryById } from '../org/categories.repository';
@@ -25,6 +26,7 @@ export interface TicketsDeps {
   /** The modules that follow a ticket's changes, in the order they run (src/app.ts registers them). */
   hooks: readonly TransitionHook[];
   matters: MatterCatalog;
+  returnWindowHours: number;
   /** Whether a deadline falls in a year whose holidays are not yet published (src/sla). */
   provisionalCheck: () => Promise<(at: Date | null) => boolean>;
 }
@@ -170,6 +172,7 @@ export class TicketsService {
           },
         ],
         mergedIntoNumber: null,
+        returnWindowHours: this.deps.returnWindowHours,
       },
       actor,
     );
@@ -244,6 +247,7 @@ export class TicketsService {
         extensions,
         events,
         mergedIntoNumber: mergedInto?.number ?? null,
+        returnWindowHours: this.deps.returnWindowHours,
       },
       actor,
       provisional,
@@ -372,16 +376,6 @@ export class TicketsService {
     const unique = [...new Set(ids.filter((id): id is number => id !== null))];
     return new Map((await findContacts(this.db, unique)).map((c) => [c.id, c]));
   }
-}
-
-function encodeCursor(id: number): string {
-  return Buffer.from(`t:${id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw invalid('invalid cursor');
-  return Number(match[1]);
 }
 
 /** The actions the lifecycle table lets this actor take on a ticket in this status, as this department stands to it. */

@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { startFakePostal } from '../support/fake-postal';
 import { act, createTicket } from '../support/tickets';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
@@ -118,6 +119,27 @@ describe('matters catalog', () => {
     expect((await admin.patch(`/api/v1/proxy/matters/${created.body.id}`, { legalDays: 3 })).body.legalDays).toBe(3);
     const policies = (await seat.get('/api/v1/sla/policies')).body.items as Array<{ matter: string | null; amount: number }>;
     expect(policies.filter((p) => p.matter === '出生登记').map((p) => p.amount)).toEqual([3]);
+  });
+});
+
+describe('photos of the documents', () => {
+  test('when a runner photographs the documents handed over, then the photo is on the order’s ticket, and not for another department', async () => {
+    const { ticket, order } = await proxyOrder('老年人优待证');
+    expect((await post(runner, order.id, 'accept')).status).toBe(200);
+    const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } })
+      .jpeg()
+      .toBuffer();
+    const upload = (who: string) =>
+      t.http
+        .post(`/api/v1/tickets/${ticket.id}/media?name=${encodeURIComponent('身份证复印件.jpg')}`)
+        .set('Authorization', `Bearer ${who}`)
+        .set('Content-Type', 'image/jpeg')
+        .send(photo);
+    const kept = await upload(await t.token('runner'));
+    expect(kept.status).toBe(201);
+    expect(kept.body).toMatchObject({ source: 'runner', kind: 'image' });
+    expect((await seat.get(`/api/v1/tickets/${ticket.id}/media`)).body.items.map((m: { id: number }) => m.id)).toContain(kept.body.id);
+    expect((await upload(await t.token('cg_agent'))).status).toBe(404);
   });
 });
 

@@ -370,6 +370,10 @@ describe('returns and arbitration', () => {
 
   test('when the return window has passed, then the department cannot return the ticket', async () => {
     const ticket = await created({ categoryId: ids.category('0103'), description: '物业乱收费' });
+    // The ticket says until when: 24 hours from the department's receiving it.
+    const lead = (await agent.get(`/api/v1/tickets/${ticket.id}`)).body.assignments.find((a: { role: string }) => a.role === 'lead');
+    const { dispatched_at: dispatchedAt } = await t.hub.db('ticket_assignments').where({ id: lead.id }).first();
+    expect(new Date(lead.returnableUntil).getTime()).toBe(dispatchedAt.getTime() + 24 * 3_600_000);
     await t.hub
       .db('ticket_assignments')
       .update({ dispatched_at: t.hub.db.raw("now() - interval '25 hours'") })

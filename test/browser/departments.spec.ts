@@ -145,6 +145,8 @@ test('an agent signs for a ticket from the queue, returns another with a reason,
   await page.goto(`/tickets/${phoned.id as number}`);
   await page.getByRole('button', { name: '退单', exact: true }).click();
   const back = page.getByRole('dialog');
+  await expect(back.getByText('退单时限')).toBeVisible();
+  await expect(back.getByText(/剩余 2[34]小时|剩余 1天/)).toBeVisible();
   await back.getByRole('radio', { name: '不属本单位职责' }).check();
   await back.getByLabel('退单说明').fill('夜间施工噪音属生态环境局职责，请改派。');
   await back.getByRole('button', { name: '确定' }).click();

@@ -11455,6 +11455,11 @@ export interface paths {
                                 /** Format: date-time */
                                 reportedAt: string | null;
                                 reportText: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description the lead department may return (退单) the ticket until then
+                                 */
+                                returnableUntil: string | null;
                                 /** @enum {string} */
                                 role: "lead" | "assist";
                                 status: string;
@@ -19206,6 +19211,11 @@ export interface components {
                 /** Format: date-time */
                 reportedAt: string | null;
                 reportText: string | null;
+                /**
+                 * Format: date-time
+                 * @description the lead department may return (退单) the ticket until then
+                 */
+                returnableUntil: string | null;
                 /** @enum {string} */
                 role: "lead" | "assist";
                 status: string;

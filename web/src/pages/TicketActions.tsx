@@ -1,9 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, TreeSelect } from 'antd';
+import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, TreeSelect } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
 import { replyResultLabels, returnReasonLabels } from '../labels';
+import { Deadline, useNow } from './Deadline';
 import { PhotoPicker } from './Media';
 import { beijing } from '../time';
 import { actionForms, contactMethods, type Allowed, type FieldSpec } from './action-forms';
@@ -161,6 +162,26 @@ async function bodyOf(values: Record<string, unknown>): Promise<Record<string, u
   return body;
 }
 
+/** 退单's window: how long the lead department may still return the ticket (the API refuses it after). */
+function ReturnWindow({ ticket }: { ticket: TicketDetail }) {
+  const now = useNow();
+  const until = ticket.assignments.find((a) => a.returnableUntil !== null)?.returnableUntil ?? null;
+  if (!until) return null;
+  return (
+    <Alert
+      type={new Date(until).getTime() > now ? 'info' : 'error'}
+      showIcon
+      style={{ marginBottom: 16 }}
+      title={
+        <span>
+          退单时限 <Deadline due={{ at: until, stage: null, provisional: false }} overdue={false} paused={false} now={now} />
+          ；逾期请联系热线中心转派
+        </span>
+      }
+    />
+  );
+}
+
 /** The buttons of the actions this user may take on the ticket now, each with its form. */
 export function TicketActions({ ticket }: { ticket: TicketDetail }) {
   const [open, setOpen] = useState<Allowed>();
@@ -217,6 +238,7 @@ export function TicketActions({ ticket }: { ticket: TicketDetail }) {
         onCancel={() => setOpen(undefined)}
         destroyOnHidden
       >
+        {open?.action === 'return' && <ReturnWindow ticket={ticket} />}
         <Form form={form} layout="vertical" onFinish={(values) => open && perform.mutate({ action: open, values })} preserve={false}>
           {fields.map((spec) => (
             <Field key={spec.name} spec={spec} choices={choices} ticket={ticket} />
