@@ -124,7 +124,7 @@ describe('matters catalog', () => {
 
 describe('photos of the documents', () => {
   test('when a runner photographs the documents handed over, then the photo is on the order’s ticket, and not for another department', async () => {
-    const { ticket, order } = await proxyOrder('老年人优待证');
+    const { ticket, order } = await proxyOrder('水电气报装', '990121200201', '13911117777');
     expect((await post(runner, order.id, 'accept')).status).toBe(200);
     const photo = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } })
       .jpeg()
