@@ -84,6 +84,7 @@ import { registerProxyRoutes } from './proxy/proxy.routes';
 import { ProxyService } from './proxy/proxy.service';
 import { LocalObjectStore } from './media/local-object-store';
 import { registerMediaRoutes } from './media/media.routes';
+import { registerBoardRoutes } from './board/board.routes';
 import { MediaService } from './media/media.service';
 import type { ObjectStore } from './media/ports';
 import { ProxyOrders } from './proxy/proxy-orders.service';
@@ -547,5 +548,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerQueueRoutes(api, db);
   registerCannedReplyRoutes(api, db);
   registerMediaRoutes(api, services.media);
+  registerBoardRoutes(api, { db, kpis });
   return { api, openApi };
 }

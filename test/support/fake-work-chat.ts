@@ -19,7 +19,7 @@ export async function startFakeWorkChat(credentials: {
 }) {
   const sent: ChatSent[] = [];
   const tokens = { wecom: [] as string[], dingtalk: [] as string[] };
-  const trouble = { expired: new Set<string>(), failures: 0 };
+  const trouble = { expired: new Set<string>(), failures: 0, failed: 0 };
   const server = http.createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -53,6 +53,7 @@ export async function startFakeWorkChat(credentials: {
       if (req.method !== 'POST' || !platform) return reply(404, { errcode: 404, errmsg: 'not found' });
       if (trouble.failures > 0) {
         trouble.failures -= 1;
+        trouble.failed += 1;
         return reply(500, { errcode: -1, errmsg: 'system busy' });
       }
       const token = q.get('access_token') ?? '';
@@ -81,6 +82,10 @@ export async function startFakeWorkChat(credentials: {
     /** The next n sends answer HTTP 500. */
     fail(n: number) {
       trouble.failures += n;
+    },
+    /** Sends answered 500 so far. */
+    get failed() {
+      return trouble.failed;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -19,7 +19,7 @@ export const floors: ReadonlyArray<readonly string[]> = [
   ['auth', 'org', 'contacts'],
   ['tickets'],
   ['sla', 'callback', 'proxy', 'triage', 'routing', 'notify', 'intake', 'media'],
-  ['seed', 'channels', 'adapters'],
+  ['seed', 'channels', 'adapters', 'board'],
   ['app'],
 ];
 

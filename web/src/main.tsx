@@ -16,6 +16,7 @@ dayjs.locale('zh-cn');
 const Queues = lazy(() => import('./pages/queues/Queues').then((m) => ({ default: m.Queues })));
 const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.Tickets })));
 const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default: m.Workbench })));
+const Board = lazy(() => import('./pages/board/Board').then((m) => ({ default: m.Board })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
@@ -59,6 +60,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/queues" element={<Queues />} />
                 <Route path="/workbench" element={<Workbench />} />
                 <Route path="/runner" element={<Runner />} />
+                <Route path="/board" element={<Board />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />

@@ -19,6 +19,7 @@ export function useMe(): { me: Me | null | undefined } {
 export function startPage(me: Me): string {
   if (me.role === 'operator' || me.role === 'proxy_seat') return '/seat';
   if (me.role === 'runner') return '/runner';
+  if (me.role === 'director') return '/board';
   return me.role === 'agent' || me.role === 'dept_head' ? '/workbench' : '/tickets';
 }
 

@@ -1358,6 +1358,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The supervisors’ board: today by channel and hour, open by status, overdue and at risk by department, 三率, busiest categories and places
+         * @description today: since 00:00 Beijing time, byHour by Beijing hour. departments: the 12 with the most overdue (past their next deadline) and at risk (due within 4 hours) open tickets. rates: the 三率 of the last 30 days’ callbacks. categories, regions: the last 7 days.
+         *
+         *     Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The supervisors’ board: today by channel and hour, open by status, overdue and at risk by department, 三率, busiest categories and places */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            categories: {
+                                count: number;
+                                name: string;
+                            }[];
+                            departments: {
+                                atRisk: number;
+                                departmentId: number;
+                                name: string;
+                                open: number;
+                                overdue: number;
+                            }[];
+                            open: {
+                                count: number;
+                                status: string;
+                            }[];
+                            rates: {
+                                resolution: number | null;
+                                response: number | null;
+                                satisfaction: number | null;
+                            };
+                            regions: {
+                                count: number;
+                                name: string;
+                            }[];
+                            today: {
+                                byChannel: {
+                                    channel: string;
+                                    count: number;
+                                }[];
+                                byHour: number[];
+                                total: number;
+                            };
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/callback-tasks": {
         parameters: {
             query?: never;

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { KpiService } from '../callback/kpis';
+import type { Db } from '../db/db';
+import type { ApiRouter } from '../http/api-router';
+import { instant } from '../http/validate';
+import { shanghaiDay } from '../shared/time';
+import { boardFigures } from './board.repository';
+
+const count = z.number().int();
+const rate = z.number().nullable();
+const named = z.object({ name: z.string(), count });
+
+/** The supervisors' board (督办 / 值班长 / 中心主任): one read of everything the overview shows, live in the console. */
+export function registerBoardRoutes(api: ApiRouter, deps: { db: Db; kpis: KpiService }): void {
+  api.route({
+    method: 'get',
+    path: '/board',
+    tag: 'kpis',
+    summary:
+      'The supervisors’ board: today by channel and hour, open by status, overdue and at risk by department, 三率, busiest categories and places',
+    description:
+      'today: since 00:00 Beijing time, byHour by Beijing hour. departments: the 12 with the most overdue (past their next deadline) and at ' +
+      'risk (due within 4 hours) open tickets. rates: the 三率 of the last 30 days’ callbacks. categories, regions: the last 7 days.',
+    access: ['supervisor', 'director', 'admin'],
+    response: z.object({
+      at: instant,
+      today: z.object({ total: count, byChannel: z.array(z.object({ channel: z.string(), count })), byHour: z.array(count).length(24) }),
+      open: z.array(z.object({ status: z.string(), count })),
+      departments: z.array(z.object({ departmentId: z.number().int(), name: z.string(), open: count, overdue: count, atRisk: count })),
+      rates: z.object({ response: rate, resolution: rate, satisfaction: rate }),
+      categories: z.array(named),
+      regions: z.array(named),
+    }),
+    handler: async () => {
+      const at = new Date();
+      const dayStart = new Date(`${shanghaiDay(at)}T00:00:00+08:00`);
+      const [figures, live] = await Promise.all([boardFigures(deps.db, dayStart), deps.kpis.live()]);
+      return {
+        at,
+        ...figures,
+        today: { total: figures.today.byChannel.reduce((n, c) => n + c.count, 0), ...figures.today },
+        rates: { response: live.response, resolution: live.resolution, satisfaction: live.satisfaction },
+      };
+    },
+  });
+}

@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+import { accessibilityProblems, shoot, signIn } from './helpers';
+
+test('the supervisors’ board shows today’s requests, the overdue by department and the 三率, and counts a new ticket live', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, 'director');
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(page.getByRole('heading', { name: /督办大屏/ })).toBeVisible();
+  const today = page.locator('.ant-statistic').filter({ hasText: '今日受理' }).locator('.ant-statistic-content-value');
+  await expect(today).toHaveText(/^\d+$/);
+  const before = Number(await today.textContent());
+  await expect(page.getByRole('img', { name: /今日各小时受理量/ })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // A call logged at a seat: the board counts it without a reload (the staff socket).
+  const login = await request.post('/api/v1/auth/login', { data: { username: 'operator', password: 'operator-12345' } });
+  const token = (await login.json()).token as string;
+  const made = await request.post('/api/v1/tickets', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { requestType: 'complaint', description: '商场门口共享单车乱停放，堵塞消防通道。', caller: { phone: '13812349876' } },
+  });
+  expect(made.status()).toBe(201);
+  await expect(today).toHaveText(String(before + 1), { timeout: 10_000 });
+  await page.waitForTimeout(1_500); // the charts' animation, for the screenshot
+  await shoot(page, 'board');
+});

@@ -1,0 +1,153 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
+import { useMemo } from 'react';
+import { api } from '../../api/client';
+import { channelLabels, statusLabels } from '../../labels';
+import { shortTime } from '../../time';
+import { Pill } from '../Deadline';
+import { Chart, type ChartOption } from './Chart';
+
+const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
+const bars = (names: string[], values: number[], color = '#0958d9'): ChartOption => ({
+  grid: { left: 8, right: 16, top: 8, bottom: 8, containLabel: true },
+  tooltip: { trigger: 'axis' },
+  xAxis: { type: 'value', minInterval: 1 },
+  yAxis: { type: 'category', data: names, inverse: true },
+  series: [{ type: 'bar', data: values, itemStyle: { color } }],
+});
+
+/**
+ * 督办大屏: the center's overview for supervisors, duty chiefs and the director — on a desk or a wall screen.
+ * One read of GET /board, again whenever a ticket changes (the staff socket) and every minute.
+ */
+export function Board() {
+  const { data } = useQuery({
+    queryKey: ['tickets', 'board'],
+    queryFn: async () => (await api.GET('/api/v1/board')).data,
+    refetchInterval: 60_000,
+  });
+  const charts = useMemo(() => {
+    if (!data) return undefined;
+    return {
+      hours: {
+        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+        tooltip: { trigger: 'axis' },
+        xAxis: { type: 'category', data: data.today.byHour.map((_, h) => `${h}时`) },
+        yAxis: { type: 'value', minInterval: 1 },
+        series: [{ type: 'bar', data: data.today.byHour, itemStyle: { color: '#0958d9' } }],
+      } satisfies ChartOption,
+      channels: {
+        tooltip: { trigger: 'item' },
+        legend: { bottom: 0 },
+        series: [
+          {
+            type: 'pie',
+            radius: ['40%', '70%'],
+            data: data.today.byChannel.map((c) => ({ name: channelLabels[c.channel] ?? c.channel, value: c.count })),
+          },
+        ],
+      } satisfies ChartOption,
+      categories: bars(
+        data.categories.map((c) => c.name),
+        data.categories.map((c) => c.count),
+      ),
+      regions: bars(
+        data.regions.map((r) => r.name),
+        data.regions.map((r) => r.count),
+        '#389e0d',
+      ),
+    };
+  }, [data]);
+  if (!data || !charts) return null;
+  const overdue = data.departments.reduce((n, d) => n + d.overdue, 0);
+  const atRisk = data.departments.reduce((n, d) => n + d.atRisk, 0);
+  const open = data.open.reduce((n, s) => n + s.count, 0);
+  return (
+    <div>
+      <Typography.Title level={1} style={{ fontSize: 20 }}>
+        督办大屏{' '}
+        <Typography.Text type="secondary" style={{ fontSize: 14 }}>
+          更新于 {shortTime(data.at)}
+        </Typography.Text>
+      </Typography.Title>
+      <Row gutter={[16, 16]}>
+        {[
+          { title: '今日受理', value: data.today.total },
+          { title: '在办工单', value: open },
+          { title: '已超时', value: overdue, color: overdue > 0 ? '#a8071a' : undefined },
+          { title: '临近超时', value: atRisk, color: atRisk > 0 ? '#ad4e00' : undefined },
+          { title: '响应率（30日）', value: percent(data.rates.response) },
+          { title: '解决率（30日）', value: percent(data.rates.resolution) },
+          { title: '满意率（30日）', value: percent(data.rates.satisfaction) },
+        ].map((s) => (
+          <Col key={s.title} xs={12} md={8} xl={3}>
+            <Card size="small">
+              <Statistic title={s.title} value={s.value} valueStyle={s.color ? { color: s.color } : undefined} />
+            </Card>
+          </Col>
+        ))}
+      </Row>
+      <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+        <Col xs={24} xl={16}>
+          <Card size="small" title="今日受理（按小时）">
+            <Chart option={charts.hours} label={`今日各小时受理量，共 ${data.today.total} 件`} />
+          </Card>
+        </Col>
+        <Col xs={24} xl={8}>
+          <Card size="small" title="今日受理（按渠道）">
+            <Chart
+              option={charts.channels}
+              label={`今日按渠道：${data.today.byChannel.map((c) => `${channelLabels[c.channel] ?? c.channel} ${c.count} 件`).join('，') || '暂无'}`}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="超时与临近超时（按承办单位）">
+            <Table
+              rowKey="departmentId"
+              size="small"
+              pagination={false}
+              dataSource={data.departments}
+              columns={[
+                { title: '承办单位', dataIndex: 'name' },
+                { title: '在办', dataIndex: 'open', width: 64 },
+                { title: '超时', dataIndex: 'overdue', width: 64, render: (n: number) => (n > 0 ? <Pill tone="red">{n}</Pill> : 0) },
+                { title: '临近', dataIndex: 'atRisk', width: 64, render: (n: number) => (n > 0 ? <Pill tone="orange">{n}</Pill> : 0) },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="在办工单（按状态）">
+            <Table
+              rowKey="status"
+              size="small"
+              pagination={false}
+              dataSource={data.open}
+              columns={[
+                { title: '状态', dataIndex: 'status', render: (s: keyof typeof statusLabels) => statusLabels[s] ?? s },
+                { title: '件数', dataIndex: 'count', width: 80 },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="热点诉求（近7日，按分类）">
+            <Chart
+              option={charts.categories}
+              label={`近7日分类前列：${data.categories.map((c) => `${c.name} ${c.count}`).join('，') || '暂无'}`}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} xl={12}>
+          <Card size="small" title="热点地区（近7日）">
+            <Chart
+              option={charts.regions}
+              label={`近7日地区前列：${data.regions.map((r) => `${r.name} ${r.count}`).join('，') || '暂无'}`}
+            />
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}
