@@ -26,6 +26,29 @@ export interface ReportRow {
   avgHandlingHours: number | null;
 }
 
+export interface AlertItem {
+  alertId: number;
+  at: Date;
+  level: number;
+  levelName: string;
+  audience: string;
+  ticketId: number;
+  number: string;
+  title: string;
+  status: string;
+  version: number;
+  stage: Stage;
+  stageLabel: string;
+  departmentName: string | null;
+  dueAt: Date;
+  /** Its clock still runs past its deadline now. */
+  overdueNow: boolean;
+  supervised: boolean;
+  urgeCount: number;
+  /** A pending extension request's date, for 批准延期 in one click. */
+  extensionDueAt: Date | null;
+}
+
 export interface OverdueItem {
   ticketId: number;
   number: string;
@@ -164,6 +187,44 @@ export class SlaReports {
   }
 
   /** What is overdue now, the longest overdue first (optionally one department's, one stage's). */
+  /**
+   * The alert center: the latest alerts of the levels that reach supervisors or the director, or text
+   * people (red and escalated), newest first, each with where its ticket stands now.
+   */
+  async alerts(filter: { sinceHours: number; limit: number }): Promise<AlertItem[]> {
+    const rows: Array<Omit<AlertItem, 'stageLabel'>> = await this.db('sla_alerts as a')
+      .join('sla_alert_levels as l', 'l.level', 'a.level')
+      .join('sla_clocks as c', 'c.id', 'a.clock_id')
+      .join('tickets as t', 't.id', 'a.ticket_id')
+      .leftJoin('departments as d', 'd.id', 'c.department_id')
+      .select({
+        alertId: 'a.id',
+        at: 'a.created_at',
+        level: 'a.level',
+        levelName: 'l.name',
+        audience: 'a.audience',
+        ticketId: 't.id',
+        number: 't.number',
+        title: 't.title',
+        status: 't.status',
+        version: 't.version',
+        stage: 'c.stage',
+        departmentName: 'd.name',
+        dueAt: 'c.due_at',
+        overdueNow: this.db.raw(`c.state = 'running' and c.due_at < now()`),
+        supervised: 't.supervised',
+        urgeCount: 't.urge_count',
+        extensionDueAt: this.db.raw(
+          `(select e.requested_due_at from extension_requests e where e.ticket_id = t.id and e.status = 'pending' order by e.id desc limit 1)`,
+        ),
+      })
+      .where('a.created_at', '>', this.db.raw('now() - make_interval(hours => ?)', [filter.sinceHours]))
+      .andWhere((q) => q.whereIn('l.audience', ['supervisor', 'director']).orWhere('l.sms', true))
+      .orderBy('a.id', 'desc')
+      .limit(filter.limit);
+    return rows.map((r) => ({ ...r, stageLabel: stageLabels[r.stage] }));
+  }
+
   async overdue(filter: { departmentId?: number; stage?: Stage; limit: number }): Promise<OverdueItem[]> {
     const departmentId = filter.departmentId;
     const query = this.db('sla_clocks as c')

@@ -338,6 +338,54 @@ export function registerSlaRoutes(
 
   api.route({
     method: 'get',
+    path: '/sla/alerts',
+    tag: 'sla',
+    summary: 'The alert center: the latest red and escalated alerts, newest first, with where each ticket stands now',
+    description:
+      'Alerts of the levels that reach supervisors or the director, or that text people. overdueNow: the clock still runs past its deadline; ' +
+      'extensionDueAt: a pending extension request (批准延期 approves it).',
+    access: supervising,
+    query: z.strictObject({
+      sinceHours: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 31)
+        .default(48),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          alertId: z.number().int(),
+          at: instant,
+          level: z.number().int(),
+          levelName: z.string(),
+          audience: z.string(),
+          ticketId: z.number().int(),
+          number: z.string(),
+          title: z.string(),
+          status: z.string(),
+          version: z.number().int(),
+          stage: z.enum(stages),
+          stageLabel: z.string(),
+          departmentName: z.string().nullable(),
+          dueAt: instant,
+          overdueNow: z.boolean(),
+          supervised: z.boolean(),
+          urgeCount: z.number().int(),
+          extensionDueAt: instant.nullable(),
+        }),
+      ),
+    }),
+    handler: async ({ actor, query }) => {
+      const pii = piiLens(actor);
+      return { items: (await reports.alerts(query)).map((item) => ({ ...item, title: pii.text(item.title) })) };
+    },
+  });
+
+  api.route({
+    method: 'get',
     path: '/sla/report',
     tag: 'sla',
     summary: 'On-time rates per stage, breaches, overdue now, extensions and handling time, per department or category',

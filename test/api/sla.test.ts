@@ -534,3 +534,40 @@ describe('reports', () => {
     expect(own.every((r: { id: number }) => r.id === ids.department('ZJJ'))).toBe(true);
   });
 });
+
+describe('the alert center', () => {
+  test('when a ticket escalates to the supervisors, then it is in the alert center with where it stands; 催办 and 批准延期 work from there', async () => {
+    const ticket = await dispatched();
+    await act(agent, ticket.id, 'sign_for');
+    await act(agent, ticket.id, 'contact_citizen', { method: 'phone' });
+    await travel(t.hub, ticket.id, hours(24 * 20)); // far past every deadline and every escalation step
+    await t.hub.services.clocks.sweep();
+    await t.hub.services.clocks.sweep();
+    await t.hub.queue.drain();
+    await act(agent, ticket.id, 'request_extension', { reason: '需协调供电部门', requestedDueAt: inDays(10) });
+
+    const listed = (await supervisor.get('/api/v1/sla/alerts')).body.items as Array<Record<string, any>>;
+    const mine = listed.filter((a) => a.ticketId === ticket.id);
+    // Only the levels that reach supervisors or the director, or text people: not the yellow card, not the assignee's red one.
+    expect(mine.length).toBeGreaterThan(0);
+    expect(listed.every((a) => ['升级：督办/值班长', '升级：中心主任'].includes(a.levelName))).toBe(true);
+    expect(mine[0]).toMatchObject({
+      number: ticket.number,
+      overdueNow: true,
+      supervised: false,
+      urgeCount: 0,
+      departmentName: expect.any(String),
+    });
+    expect(mine[0]!.extensionDueAt).not.toBeNull();
+
+    await act(supervisor, ticket.id, 'urge', { note: '请加快办理，按时答复。' });
+    await act(supervisor, ticket.id, 'decide_extension', { decision: 'approve' });
+    const after = ((await supervisor.get('/api/v1/sla/alerts')).body.items as Array<Record<string, any>>).find(
+      (a) => a.ticketId === ticket.id,
+    )!;
+    expect(after).toMatchObject({ urgeCount: 1, extensionDueAt: null });
+
+    expect((await agent.get('/api/v1/sla/alerts')).status).toBe(403);
+    expect((await supervisor.get('/api/v1/sla/alerts?sinceHours=0')).status).toBe(400);
+  });
+});

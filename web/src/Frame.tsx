@@ -18,7 +18,12 @@ function menuOf(me: Me) {
     ...(me.role === 'agent' || me.role === 'dept_head' ? [{ key: '/workbench', label: '承办工作台' }] : []),
     ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
     ...(me.role === 'runner' ? [{ key: '/runner', label: '我的代办' }] : []),
-    ...(me.role === 'supervisor' || me.role === 'director' || me.role === 'admin' ? [{ key: '/board', label: '督办大屏' }] : []),
+    ...(me.role === 'supervisor' || me.role === 'director' || me.role === 'admin'
+      ? [
+          { key: '/board', label: '督办大屏' },
+          { key: '/alerts', label: '告警中心' },
+        ]
+      : []),
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     { key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' },

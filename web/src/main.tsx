@@ -17,6 +17,7 @@ const Queues = lazy(() => import('./pages/queues/Queues').then((m) => ({ default
 const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.Tickets })));
 const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default: m.Workbench })));
 const Board = lazy(() => import('./pages/board/Board').then((m) => ({ default: m.Board })));
+const Alerts = lazy(() => import('./pages/board/Alerts').then((m) => ({ default: m.Alerts })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
@@ -61,6 +62,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/workbench" element={<Workbench />} />
                 <Route path="/runner" element={<Runner />} />
                 <Route path="/board" element={<Board />} />
+                <Route path="/alerts" element={<Alerts />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />

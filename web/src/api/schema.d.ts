@@ -9661,6 +9661,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sla/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alert center: the latest red and escalated alerts, newest first, with where each ticket stands now
+         * @description Alerts of the levels that reach supervisors or the director, or that text people. overdueNow: the clock still runs past its deadline; extensionDueAt: a pending extension request (批准延期 approves it).
+         *
+         *     Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    sinceHours?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The alert center: the latest red and escalated alerts, newest first, with where each ticket stands now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                alertId: number;
+                                /** Format: date-time */
+                                at: string;
+                                audience: string;
+                                departmentName: string | null;
+                                /** Format: date-time */
+                                dueAt: string;
+                                /** Format: date-time */
+                                extensionDueAt: string | null;
+                                level: number;
+                                levelName: string;
+                                number: string;
+                                overdueNow: boolean;
+                                /** @enum {string} */
+                                stage: "dispatch" | "sign_for" | "first_contact" | "reply" | "callback" | "hard_onsite_rep" | "hard_onsite_head" | "hard_answer";
+                                stageLabel: string;
+                                status: string;
+                                supervised: boolean;
+                                ticketId: number;
+                                title: string;
+                                urgeCount: number;
+                                version: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/calendars": {
         parameters: {
             query?: never;
