@@ -97,3 +97,51 @@ test('the alert center: a ticket past a short deadline reaches the supervisors a
     await request.delete(`/api/v1/sla/policies/${policyId}`, { headers: admin });
   }
 });
+
+test('reports: a department’s return rate over the period opens the very ticket behind it, and the table downloads as CSV', async ({
+  page,
+  request,
+}) => {
+  const login = async (username: string) => {
+    const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
+    return { authorization: `Bearer ${(await res.json()).token as string}` };
+  };
+  const [operator, agent] = [await login('operator'), await login('agent')];
+  const departments = (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{
+    id: number;
+    code: string;
+  }>;
+  const made = await request.post('/api/v1/tickets', {
+    headers: operator,
+    data: {
+      requestType: 'complaint',
+      description: '河道边违章搭建的棚屋影响行洪。',
+      caller: { phone: '13812340101' },
+      then: { action: 'dispatch', departmentId: departments.find((d) => d.code === 'ZJJ')!.id },
+    },
+  });
+  const ticket = (await made.json()) as { id: number; number: string };
+  const returned = await request.post(`/api/v1/tickets/${ticket.id}/return`, {
+    headers: agent,
+    data: { reasonCode: 'not_our_duty', reason: '河道管理属水务局职责。' },
+  });
+  expect(returned.status()).toBe(200);
+
+  await signIn(page, 'supervisor');
+  await page.getByRole('menuitem', { name: '统计报表' }).click();
+  const row = page.getByRole('row', { name: /市住房和城乡建设局/ });
+  await expect(row).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'reports');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: '导出 CSV' }).click();
+  const file = await (await download).path();
+  const text = (await import('node:fs')).readFileSync(file, 'utf8');
+  expect(text).toContain('市住房和城乡建设局');
+
+  await row.getByRole('button', { name: /退单率：退单的工单/ }).click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByRole('link', { name: ticket.number })).toBeVisible();
+  await drawer.getByRole('link', { name: ticket.number }).click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+});

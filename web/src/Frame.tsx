@@ -22,6 +22,7 @@ function menuOf(me: Me) {
       ? [
           { key: '/board', label: '督办大屏' },
           { key: '/alerts', label: '告警中心' },
+          { key: '/reports', label: '统计报表' },
         ]
       : []),
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),

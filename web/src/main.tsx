@@ -18,6 +18,7 @@ const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.T
 const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default: m.Workbench })));
 const Board = lazy(() => import('./pages/board/Board').then((m) => ({ default: m.Board })));
 const Alerts = lazy(() => import('./pages/board/Alerts').then((m) => ({ default: m.Alerts })));
+const Reports = lazy(() => import('./pages/board/Reports').then((m) => ({ default: m.Reports })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
@@ -63,6 +64,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/runner" element={<Runner />} />
                 <Route path="/board" element={<Board />} />
                 <Route path="/alerts" element={<Alerts />} />
+                <Route path="/reports" element={<Reports />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />
