@@ -65,7 +65,8 @@ export default defineConfig({
       url: `${baseURL}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,
-      stdout: 'ignore',
+      // HUB_LOG=1 shows the hub's own log (warnings and errors) among the tests' output.
+      stdout: process.env.HUB_LOG ? 'pipe' : 'ignore',
       stderr: 'pipe',
       env: {
         HOST: '127.0.0.1',

@@ -28,18 +28,40 @@ export function registerBoardRoutes(api: ApiRouter, deps: { db: Db; kpis: KpiSer
       open: z.array(z.object({ status: z.string(), count })),
       departments: z.array(z.object({ departmentId: z.number().int(), name: z.string(), open: count, overdue: count, atRisk: count })),
       rates: z.object({ response: rate, resolution: rate, satisfaction: rate }),
+      trend: z
+        .array(z.object({ day: z.string(), response: rate, resolution: rate, satisfaction: rate, answered: count }))
+        .length(30)
+        .describe('the 三率 of each of the last 30 Beijing days, today last (null: no survey answered that day)'),
       categories: z.array(named),
       regions: z.array(named),
     }),
     handler: async () => {
       const at = new Date();
       const dayStart = new Date(`${shanghaiDay(at)}T00:00:00+08:00`);
-      const [figures, live] = await Promise.all([boardFigures(deps.db, dayStart), deps.kpis.live()]);
+      const monthStart = new Date(dayStart.getTime() - 29 * 86_400_000);
+      const [figures, live, days] = await Promise.all([
+        boardFigures(deps.db, dayStart),
+        deps.kpis.live(),
+        deps.kpis.report({ groupBy: 'day', from: monthStart, to: at }),
+      ]);
+      const byDay = new Map(days.map((d) => [d.key, d]));
+      const trend = Array.from({ length: 30 }, (_, i) => {
+        const day = shanghaiDay(new Date(monthStart.getTime() + i * 86_400_000));
+        const row = byDay.get(day);
+        return {
+          day,
+          response: row?.responseRate ?? null,
+          resolution: row?.resolutionRate ?? null,
+          satisfaction: row?.satisfactionRate ?? null,
+          answered: row?.surveys.answered ?? 0,
+        };
+      });
       return {
         at,
         ...figures,
         today: { total: figures.today.byChannel.reduce((n, c) => n + c.count, 0), ...figures.today },
         rates: { response: live.response, resolution: live.resolution, satisfaction: live.satisfaction },
+        trend,
       };
     },
   });

@@ -3,7 +3,7 @@ import { readCallbackSettings } from './callbacks.repository';
 import type { CallbackSettings } from './survey';
 import { toCsv as csvOf } from '../shared/csv';
 
-export const kpiGroupings = ['department', 'region', 'category', 'channel'] as const;
+export const kpiGroupings = ['department', 'region', 'category', 'channel', 'day'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
 
 export const drillMetrics = [
@@ -48,8 +48,11 @@ export interface KpiRow {
  * level of the region tree), categories to their level-1 category; a department is the one that
  * did the work (the callback's or the clock's department, the department of a return).
  */
-function keyOf(groupBy: KpiGrouping, department: string): string {
+function keyOf(groupBy: KpiGrouping, department: string, at: string): string {
   switch (groupBy) {
+    case 'day':
+      // The Beijing day of the moment each figure counts at (a survey's completion, a clock's stop, an event).
+      return `to_char(${at} at time zone 'Asia/Shanghai', 'YYYY-MM-DD')`;
     case 'department':
       return department;
     case 'region':
@@ -102,10 +105,10 @@ export class KpiService {
     const w = settings.satisfactionWeights;
     const b = { from: query.from, to: query.to, departmentId: query.departmentId ?? null, ws: w.satisfied, wb: w.basic, wu: w.unsatisfied };
     const only = (column: string) => (query.departmentId === undefined ? '' : `and ${column} = :departmentId`);
-    const key = (department: string) => keyOf(query.groupBy, department);
+    const key = (department: string, at: string) => keyOf(query.groupBy, department, at);
     const [surveys, clocks, events, created, volume] = await Promise.all([
       this.rows(
-        `select ${key('x.department_id::text')} as key,
+        `select ${key('x.department_id::text', 'x.completed_at')} as key,
                 count(*) filter (where x.status = 'completed')::int as answered,
                 count(*) filter (where x.status = 'unreachable')::int as unreachable,
                 count(*) filter (where x.status = 'skipped')::int as skipped,
@@ -120,7 +123,7 @@ export class KpiService {
         b,
       ),
       this.rows(
-        `select ${key('x.department_id::text')} as key,
+        `select ${key('x.department_id::text', 'x.stopped_at')} as key,
                 count(*) filter (where x.stage = 'sign_for')::int as sign_for,
                 count(*) filter (where x.stage = 'sign_for' and x.stopped_at <= x.due_at)::int as sign_for_on_time,
                 count(*) filter (where x.stage = 'reply')::int as reply,
@@ -131,7 +134,7 @@ export class KpiService {
         b,
       ),
       this.rows(
-        `select ${key("coalesce(x.data->>'departmentId', t.lead_department_id::text)")} as key,
+        `select ${key("coalesce(x.data->>'departmentId', t.lead_department_id::text)", 'x.created_at')} as key,
                 count(*) filter (where x.type in ('dispatch', 'transfer') or (x.type = 'review_return' and x.data->>'decision' = 'uphold'))::int as dispatched,
                 count(*) filter (where x.type = 'return')::int as returned,
                 count(*) filter (where x.type = 'reply')::int as replied,
@@ -145,7 +148,7 @@ export class KpiService {
       query.groupBy === 'department'
         ? Promise.resolve([])
         : this.rows(
-            `select ${key('null')} as key, count(*)::int as created, count(*) filter (where t.directly_resolved)::int as direct
+            `select ${key('null', 't.created_at')} as key, count(*)::int as created, count(*) filter (where t.directly_resolved)::int as direct
              from tickets t left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id
              where t.created_at >= :from and t.created_at < :to group by 1`,
             b,
@@ -205,7 +208,10 @@ export class KpiService {
       r.directResolutionRate = rate(t.direct, t.created);
     }
     for (const v of volume) row(v.key).volume = v.volume;
-    return [...rows.values()].sort((a, b) => b.volume - a.volume || a.key.localeCompare(b.key));
+    const all = [...rows.values()];
+    return query.groupBy === 'day'
+      ? all.sort((a, b) => a.key.localeCompare(b.key))
+      : all.sort((a, b) => b.volume - a.volume || a.key.localeCompare(b.key));
   }
 
   /**
@@ -226,7 +232,7 @@ export class KpiService {
       sql = `select t.id as "ticketId", t.number, t.title, x.id as "callbackId", x.channel, x.contacted, x.resolved, x.satisfaction, x.comment,
                     x.outcome, x.unreasonable, x.unreasonable_reason as "unreasonableReason", x.completed_at as "at"
              from callbacks x ${joins}
-             where x.completed_at >= :from and x.completed_at < :to and ${surveyFilter[query.metric]} and (${keyOf(query.groupBy, 'x.department_id::text')}) is not distinct from :key
+             where x.completed_at >= :from and x.completed_at < :to and ${surveyFilter[query.metric]} and (${keyOf(query.groupBy, 'x.department_id::text', 'x.completed_at')}) is not distinct from :key
              order by x.completed_at desc limit :limit`;
     } else if (query.metric === 'late_sign_for' || query.metric === 'late_reply') {
       sql = `select t.id as "ticketId", t.number, t.title, x.stage, x.due_at as "dueAt", x.stopped_at as "at",
@@ -234,18 +240,18 @@ export class KpiService {
              from sla_clocks x ${joins}
              where x.state = 'stopped' and x.assignment_id is null and x.stage = '${query.metric === 'late_reply' ? 'reply' : 'sign_for'}'
                and x.stopped_at > x.due_at and x.stopped_at >= :from and x.stopped_at < :to
-               and (${keyOf(query.groupBy, 'x.department_id::text')}) is not distinct from :key
+               and (${keyOf(query.groupBy, 'x.department_id::text', 'x.stopped_at')}) is not distinct from :key
              order by x.stopped_at desc limit :limit`;
     } else if (query.metric === 'returned' || query.metric === 'reopened') {
       sql = `select t.id as "ticketId", t.number, t.title, x.type, x.reason, x.created_at as "at"
              from ticket_events x ${joins}
              where x.type = '${query.metric === 'returned' ? 'return' : 'reopen'}' and x.created_at >= :from and x.created_at < :to
-               and (${keyOf(query.groupBy, "coalesce(x.data->>'departmentId', t.lead_department_id::text)")}) is not distinct from :key
+               and (${keyOf(query.groupBy, "coalesce(x.data->>'departmentId', t.lead_department_id::text)", 'x.created_at')}) is not distinct from :key
              order by x.created_at desc limit :limit`;
     } else {
       sql = `select t.id as "ticketId", t.number, t.title, t.closed_at as "at"
              from tickets t left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id
-             where t.directly_resolved and t.created_at >= :from and t.created_at < :to and (${keyOf(query.groupBy, 't.lead_department_id::text')}) is not distinct from :key
+             where t.directly_resolved and t.created_at >= :from and t.created_at < :to and (${keyOf(query.groupBy, 't.lead_department_id::text', 't.created_at')}) is not distinct from :key
              order by t.created_at desc limit :limit`;
     }
     const { rows } = await this.db.raw(sql, bindings);
@@ -345,6 +351,7 @@ export class KpiService {
   }
 
   private async names(groupBy: KpiGrouping): Promise<Map<string, string>> {
+    if (groupBy === 'day') return new Map();
     if (groupBy === 'channel')
       return new Map([
         ['phone', '电话'],

@@ -50,6 +50,18 @@ describe('the supervisors’ board', () => {
     expect(zjj).toMatchObject({ open: zjjBefore.open + 2, overdue: zjjBefore.overdue + 1, atRisk: zjjBefore.atRisk + 1 });
     expect(after.open.find((s) => s.status === 'dispatched')!.count).toBeGreaterThanOrEqual(2);
     expect(Object.keys(after.rates).sort()).toEqual(['resolution', 'response', 'satisfaction']);
+    // The 三率's trend: thirty Beijing days, today last.
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const trend = (await supervisor.get('/api/v1/board')).body.trend as Array<{ day: string }>;
+    expect(trend).toHaveLength(30);
+    expect(trend.at(-1)!.day).toBe(today);
+    expect(new Set(trend.map((d) => d.day)).size).toBe(30);
+    // The same figures per day come from the KPI report, one rule for both.
+    const days = (await supervisor.get(`/api/v1/kpis?groupBy=day&from=${today}&to=${today}`)).body.items as Array<{
+      key: string;
+      volume: number;
+    }>;
+    expect(days.find((d) => d.key === today)!.volume).toBeGreaterThanOrEqual(2);
   });
 
   test('when a department or a seat asks, then 403', async () => {

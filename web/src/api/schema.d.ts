@@ -1421,6 +1421,14 @@ export interface paths {
                                 byHour: number[];
                                 total: number;
                             };
+                            /** @description the 三率 of each of the last 30 Beijing days, today last (null: no survey answered that day) */
+                            trend: {
+                                answered: number;
+                                day: string;
+                                resolution: number | null;
+                                response: number | null;
+                                satisfaction: number | null;
+                            }[];
                         };
                     };
                 };
@@ -4449,7 +4457,7 @@ export interface paths {
                 query: {
                     format?: "json" | "csv";
                     from: string;
-                    groupBy?: "department" | "region" | "category" | "channel";
+                    groupBy?: "department" | "region" | "category" | "channel" | "day";
                     to: string;
                 };
                 header?: never;
@@ -4467,7 +4475,7 @@ export interface paths {
                         "application/json": {
                             from: string;
                             /** @enum {string} */
-                            groupBy: "department" | "region" | "category" | "channel";
+                            groupBy: "department" | "region" | "category" | "channel" | "day";
                             items: components["schemas"]["KpiRow"][];
                             to: string;
                         };
@@ -4656,7 +4664,7 @@ export interface paths {
             parameters: {
                 query: {
                     from: string;
-                    groupBy?: "department" | "region" | "category" | "channel";
+                    groupBy?: "department" | "region" | "category" | "channel" | "day";
                     key: string;
                     limit?: number;
                     metric: "response" | "resolution" | "satisfaction" | "unreachable" | "late_sign_for" | "late_reply" | "returned" | "reopened" | "direct_resolution";

@@ -47,6 +47,26 @@ export function Board() {
           },
         ],
       } satisfies ChartOption,
+      trend: {
+        grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
+        tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (typeof v === 'number' ? `${v.toFixed(1)}%` : '—') },
+        legend: { top: 0 },
+        xAxis: { type: 'category', data: data.trend.map((d) => d.day.slice(5)) },
+        yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
+        series: (
+          [
+            ['响应率', 'response', '#0958d9'],
+            ['解决率', 'resolution', '#389e0d'],
+            ['满意率', 'satisfaction', '#d46b08'],
+          ] as const
+        ).map(([name, field, color]) => ({
+          name,
+          type: 'line',
+          connectNulls: true,
+          itemStyle: { color },
+          data: data.trend.map((d) => (d[field] === null ? null : Math.round(d[field]! * 1000) / 10)),
+        })),
+      } satisfies ChartOption,
       categories: bars(
         data.categories.map((c) => c.name),
         data.categories.map((c) => c.count),
@@ -98,6 +118,14 @@ export function Board() {
             <Chart
               option={charts.channels}
               label={`今日按渠道：${data.today.byChannel.map((c) => `${channelLabels[c.channel] ?? c.channel} ${c.count} 件`).join('，') || '暂无'}`}
+            />
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <Card size="small" title="三率走势（近30日）">
+            <Chart
+              option={charts.trend}
+              label={`近30日三率：共回访 ${data.trend.reduce((n, d) => n + d.answered, 0)} 件；30日响应率 ${percent(data.rates.response)}，解决率 ${percent(data.rates.resolution)}，满意率 ${percent(data.rates.satisfaction)}`}
             />
           </Card>
         </Col>

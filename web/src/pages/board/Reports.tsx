@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { beijing } from '../../time';
 
-const groupings = { department: '承办单位', region: '地区', category: '分类', channel: '渠道' } as const;
+const groupings = { department: '承办单位', region: '地区', category: '分类', channel: '渠道', day: '日期' } as const;
 type Grouping = keyof typeof groupings;
 type Row = NonNullable<Awaited<ReturnType<typeof fetchKpis>>>[number];
 type Metric = 'response' | 'resolution' | 'satisfaction' | 'late_sign_for' | 'late_reply' | 'returned' | 'reopened' | 'direct_resolution';

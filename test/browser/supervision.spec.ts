@@ -1,0 +1,124 @@
+import { expect, test } from '@playwright/test';
+import { accessibilityProblems, shoot, signIn } from './helpers';
+
+// These change the hub's SLA settings for a moment (a seconds-long policy, a one-rung ladder) and put them back:
+// they run after the other files (Playwright runs files in name order, one worker).
+
+test('the alert center: a ticket past a short deadline reaches the supervisors as it happens, and is urged and supervised from there', async ({
+  page,
+  request,
+}) => {
+  const login = async (username: string) => {
+    const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
+    return { authorization: `Bearer ${(await res.json()).token as string}` };
+  };
+  const admin = await login('admin');
+  const operator = await login('operator');
+  // A one-rung ladder straight to the supervisors, and seconds to sign for an emergency: put back afterwards.
+  const ladder = (await (await request.get('/api/v1/sla/alert-levels', { headers: admin })).json()).items as Array<Record<string, unknown>>;
+  const levels = [{ level: 0, name: '超时督办', audience: 'supervisor', afterAmount: 0, afterUnit: 'natural_hours', sms: false }];
+  expect((await request.put('/api/v1/sla/alert-levels', { headers: admin, data: { levels } })).status()).toBe(200);
+  const policy = await request.post('/api/v1/sla/policies', {
+    headers: admin,
+    data: {
+      name: '演练：紧急件3秒签收',
+      stage: 'sign_for',
+      requestType: null,
+      urgency: 'emergency',
+      categoryId: null,
+      matter: null,
+      amount: 0.001,
+      unit: 'natural_hours',
+      priority: 999,
+    },
+  });
+  expect(policy.status()).toBe(201);
+  const policyId = (await policy.json()).id as number;
+  try {
+    const departments = (await (await request.get('/api/v1/departments', { headers: admin })).json()).items as Array<{
+      id: number;
+      code: string;
+    }>;
+    const made = await request.post('/api/v1/tickets', {
+      headers: operator,
+      data: {
+        requestType: 'help',
+        urgency: 'emergency',
+        description: '东华小区燃气泄漏气味明显，请立即处置。',
+        caller: { phone: '13812340099' },
+        then: { action: 'dispatch', departmentId: departments.find((d) => d.code === 'ZJJ')!.id },
+      },
+    });
+    expect(made.status()).toBe(201);
+    const number = (await made.json()).number as string;
+
+    await signIn(page, 'supervisor');
+    await page.getByRole('menuitem', { name: '告警中心' }).click();
+    const row = page.getByRole('row', { name: new RegExp(number) });
+    await expect(row).toBeVisible({ timeout: 20_000 });
+    await expect(row).toContainText('超时督办');
+    await expect(row).toContainText('仍超时');
+    expect(await accessibilityProblems(page)).toEqual([]);
+
+    await row.getByRole('button', { name: '催办' }).click();
+    await expect(page.getByText(`工单 ${number}：已催办`)).toBeVisible();
+    await expect(row).toContainText('催办1次');
+    await row.getByRole('button', { name: '督办' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: '督办' }).click();
+    await expect(page.getByText(`工单 ${number}：已督办`)).toBeVisible();
+    await expect(row).toContainText('已督办');
+    await expect(page.getByRole('dialog')).toBeHidden();
+    await shoot(page, 'alerts');
+  } finally {
+    await request.put('/api/v1/sla/alert-levels', { headers: admin, data: { levels: ladder } });
+    await request.delete(`/api/v1/sla/policies/${policyId}`, { headers: admin });
+  }
+});
+
+test('reports: a department’s return rate over the period opens the very ticket behind it, and the table downloads as CSV', async ({
+  page,
+  request,
+}) => {
+  const login = async (username: string) => {
+    const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
+    return { authorization: `Bearer ${(await res.json()).token as string}` };
+  };
+  const [operator, agent] = [await login('operator'), await login('agent')];
+  const departments = (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{
+    id: number;
+    code: string;
+  }>;
+  const made = await request.post('/api/v1/tickets', {
+    headers: operator,
+    data: {
+      requestType: 'complaint',
+      description: '河道边违章搭建的棚屋影响行洪。',
+      caller: { phone: '13812340101' },
+      then: { action: 'dispatch', departmentId: departments.find((d) => d.code === 'ZJJ')!.id },
+    },
+  });
+  const ticket = (await made.json()) as { id: number; number: string };
+  const returned = await request.post(`/api/v1/tickets/${ticket.id}/return`, {
+    headers: agent,
+    data: { reasonCode: 'not_our_duty', reason: '河道管理属水务局职责。' },
+  });
+  expect(returned.status()).toBe(200);
+
+  await signIn(page, 'supervisor');
+  await page.getByRole('menuitem', { name: '统计报表' }).click();
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: '市住房和城乡建设局', exact: true }) });
+  await expect(row).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'reports');
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: '导出 CSV' }).click();
+  const file = await (await download).path();
+  const text = (await import('node:fs')).readFileSync(file, 'utf8');
+  expect(text).toContain('市住房和城乡建设局');
+
+  await row.getByRole('button', { name: /退单率：退单的工单/ }).click();
+  const drawer = page.getByRole('dialog');
+  await expect(drawer.getByRole('link', { name: ticket.number })).toBeVisible();
+  await drawer.getByRole('link', { name: ticket.number }).click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
+});
