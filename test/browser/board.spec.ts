@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { accessibilityProblems, shoot, signIn } from './helpers';
+import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
 
 test('the supervisors’ board shows today’s requests, the overdue by department and the 三率, and counts a new ticket live', async ({
   page,
@@ -15,10 +15,8 @@ test('the supervisors’ board shows today’s requests, the overdue by departme
   expect(await accessibilityProblems(page)).toEqual([]);
 
   // A call logged at a seat: the board counts it without a reload (the staff socket).
-  const login = await request.post('/api/v1/auth/login', { data: { username: 'operator', password: 'operator-12345' } });
-  const token = (await login.json()).token as string;
   const made = await request.post('/api/v1/tickets', {
-    headers: { authorization: `Bearer ${token}` },
+    headers: await apiAuth(request, 'operator'),
     data: { requestType: 'complaint', description: '商场门口共享单车乱停放，堵塞消防通道。', caller: { phone: '13812349876' } },
   });
   expect(made.status()).toBe(201);

@@ -4,13 +4,11 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
 import sharp from 'sharp';
 import twilio from 'twilio';
 import { fakeTwilio, mmsPhotoPath } from './fake-twilio-account';
-import { accessibilityProblems, shoot, signIn } from './helpers';
+import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
 
 /** A staff session for API calls beside the browser (setting up, and checking what another department gets). */
 async function staff(request: APIRequestContext, username: string) {
-  const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
-  expect(res.status()).toBe(200);
-  const headers = { authorization: `Bearer ${(await res.json()).token as string}` };
+  const headers = await apiAuth(request, username);
   return {
     get: (url: string) => request.get(url, { headers }),
     post: async (url: string, data: object) => {

@@ -1,5 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
+
+/** A demo user's bearer header, for the API calls a browser test makes beside the page (setting up, checking). */
+export async function apiAuth(request: APIRequestContext, username: string): Promise<{ authorization: string }> {
+  const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
+  expect(res.status()).toBe(200);
+  return { authorization: `Bearer ${(await res.json()).token as string}` };
+}
 
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */
 export async function accessibilityProblems(page: Page): Promise<string[]> {

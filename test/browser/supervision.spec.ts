@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { accessibilityProblems, shoot, signIn } from './helpers';
+import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
 
 // These change the hub's SLA settings for a moment (a seconds-long policy, a one-rung ladder) and put them back:
 // they run after the other files (Playwright runs files in name order, one worker).
@@ -8,12 +8,8 @@ test('the alert center: a ticket past a short deadline reaches the supervisors a
   page,
   request,
 }) => {
-  const login = async (username: string) => {
-    const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
-    return { authorization: `Bearer ${(await res.json()).token as string}` };
-  };
-  const admin = await login('admin');
-  const operator = await login('operator');
+  const admin = await apiAuth(request, 'admin');
+  const operator = await apiAuth(request, 'operator');
   // A one-rung ladder straight to the supervisors, and seconds to sign for an emergency: put back afterwards.
   const ladder = (await (await request.get('/api/v1/sla/alert-levels', { headers: admin })).json()).items as Array<Record<string, unknown>>;
   const levels = [{ level: 0, name: '超时督办', audience: 'supervisor', afterAmount: 0, afterUnit: 'natural_hours', sms: false }];
@@ -79,11 +75,7 @@ test('reports: a department’s return rate over the period opens the very ticke
   page,
   request,
 }) => {
-  const login = async (username: string) => {
-    const res = await request.post('/api/v1/auth/login', { data: { username, password: `${username}-12345` } });
-    return { authorization: `Bearer ${(await res.json()).token as string}` };
-  };
-  const [operator, agent] = [await login('operator'), await login('agent')];
+  const [operator, agent] = [await apiAuth(request, 'operator'), await apiAuth(request, 'agent')];
   const departments = (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{
     id: number;
     code: string;

@@ -55,6 +55,9 @@ export function Pill({ tone = 'default', title, children }: { tone?: keyof typeo
 const nearMs = 4 * 3_600_000;
 
 /** The nearest running deadline as a countdown: red when the API says overdue, orange when it is near, paused when the clocks wait. */
+/** A deadline that is not a stage clock's (an offer's, an order's, 退单's window), as Deadline takes it. */
+export const plainDue = (at: string | null) => (at ? { at, stage: null, provisional: false } : null);
+
 export function Deadline({
   due,
   overdue,

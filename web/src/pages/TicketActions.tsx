@@ -4,7 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
 import { replyResultLabels, returnReasonLabels } from '../labels';
-import { Deadline, useNow } from './Deadline';
+import { Deadline, plainDue, useNow } from './Deadline';
 import { PhotoPicker } from './Media';
 import { beijing } from '../time';
 import { actionForms, contactMethods, type Allowed, type FieldSpec } from './action-forms';
@@ -174,7 +174,7 @@ function ReturnWindow({ ticket }: { ticket: TicketDetail }) {
       style={{ marginBottom: 16 }}
       title={
         <span>
-          退单时限 <Deadline due={{ at: until, stage: null, provisional: false }} overdue={false} paused={false} now={now} />
+          退单时限 <Deadline due={plainDue(until)} overdue={false} paused={false} now={now} />
           ；逾期请联系热线中心转派
         </span>
       }

@@ -5,7 +5,7 @@ import { Link, useSearchParams } from 'react-router';
 import { api, errorText } from '../../api/client';
 import { serviceModeLabels } from '../../labels';
 import { mapUrl } from '../../maps';
-import { Deadline, Pill, useNow } from '../Deadline';
+import { Deadline, Pill, plainDue, useNow } from '../Deadline';
 
 const groups = {
   offers: { label: '待接单', statuses: ['offered'] },
@@ -13,9 +13,6 @@ const groups = {
   done: { label: '已完成', statuses: ['done'] },
 } as const;
 type Group = keyof typeof groups;
-
-/** A deadline that is not a stage clock's (an offer's, an order's). */
-export const plainDue = (at: string | null) => (at ? { at, stage: null, provisional: false } : null);
 
 export const orderStatusLabels: Record<string, string> = {
   unassigned: '待分配',
