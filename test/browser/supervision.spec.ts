@@ -98,6 +98,9 @@ test('reports: a department’s return rate over the period opens the very ticke
 
   await signIn(page, 'supervisor');
   await page.getByRole('menuitem', { name: '统计报表' }).click();
+  // The list the supervisor lands on has rows with the department too: find the row once the reports are there.
+  await expect(page.getByRole('heading', { name: '统计报表' })).toBeVisible();
+  await expect(page).toHaveURL(/\/reports$/);
   const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: '市住房和城乡建设局', exact: true }) });
   await expect(row).toBeVisible();
   expect(await accessibilityProblems(page)).toEqual([]);
