@@ -349,8 +349,10 @@ test('the ticket list: 50 rows render within 100 ms of their data, filters live 
   await page.locator('.ant-select-item-option[title="加急件"]').click();
   await expect(page).toHaveURL(/urgency=urgent/);
 
-  // The export is the same filters.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /导出 CSV/ }).click()]);
+  // The export is the same filters (the router renders a navigation as a transition, after the URL has changed).
+  const exportLink = page.getByRole('link', { name: /导出 CSV/ });
+  await expect(exportLink).toHaveAttribute('href', /urgency=urgent/);
+  const [download] = await Promise.all([page.waitForEvent('download'), exportLink.click()]);
   const csv = fs.readFileSync((await download.path())!, 'utf8');
   const rows = csv.trim().split('\r\n');
   expect(rows[0]).toMatch(/^\uFEFF?工单号,状态/);
