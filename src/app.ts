@@ -530,7 +530,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
     description: 'A citizen session from /api/mp/v1/login',
   });
   documentChannels(openApi);
-  const api = new ApiRouter(openApi, '/api/v1', validateResponses);
+  const api = new ApiRouter(openApi, '/api/v1', validateResponses, (change) => auth.recordSettingsChange(change));
   registerAuthRoutes(api, auth);
   registerOrgRoutes(api, org);
   registerTaxonomyRoutes(api, taxonomy);

@@ -8,6 +8,9 @@ import type { AuthService } from './auth.service';
 import { auditActions } from './audit';
 import { apiKeyScopes, roleLabels, userRoles } from '../shared/roles';
 import { instant } from '../http/validate';
+import { auditActionLabels, targetLabel } from '../shared/audit-labels';
+import { toCsv } from '../shared/csv';
+import { shanghaiDay, shanghaiTime } from '../shared/time';
 
 const userSchema = z
   .object({
@@ -170,6 +173,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     }),
     successStatus: 201,
     response: userSchema,
+    audit: { what: 'user' },
     handler: ({ body }) => auth.createUser(body),
   });
 
@@ -190,6 +194,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       active: z.boolean().optional(),
     }),
     response: userSchema,
+    audit: { what: 'user', before: ({ params }) => auth.getUser(params.id) },
     handler: ({ actor, params, body }) => auth.updateUser(actor, params.id, body),
   });
 
@@ -224,24 +229,46 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     method: 'get',
     path: '/audit-log',
     tag: 'users',
-    summary: 'The audit log, newest first: sign-ins, locks, unlocks, password resets, API keys, contact reveals',
+    summary: 'The audit log, newest first: sign-ins, locks, password resets, API keys, contact reveals, settings changes',
+    description:
+      'A settings change (action settings.*) names what it changed in `target` (`catalog_entry:12`, `calendar_day:1/2026-10-10`) ' +
+      'and keeps the fields that changed in details.before and details.after. `target` finds one thing or every thing of a kind. ' +
+      '`format=csv` answers up to 10,000 entries as a CSV file.',
     access: ['admin'],
     query: z.strictObject({
       action: z.enum(auditActions).optional(),
       userId: z.coerce.number().int().positive().optional().describe('as the actor or the target'),
+      target: z
+        .string()
+        .trim()
+        .regex(/^[a-z_]{2,40}(:[\w/-]{1,60})?$/, 'a kind such as catalog_entry, or one thing such as catalog_entry:12')
+        .optional(),
       from: z.iso.datetime({ offset: true }).optional(),
       to: z.iso.datetime({ offset: true }).optional(),
       beforeId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
+      format: z.enum(['json', 'csv']).default('json'),
     }),
-    response: z.object({ items: z.array(auditSchema) }),
-    handler: async ({ query }) => ({
-      items: await auth.listAudit({
-        ...query,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
-      }),
-    }),
+    response: z.object({ items: z.array(auditSchema) }).describe('or, with format=csv, a CSV file'),
+    handler: async ({ query: { format, ...query }, res }) => {
+      const filter = { ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
+      if (format === 'json') return { items: await auth.listAudit(filter) };
+      const items = await auth.listAudit({ ...filter, limit: 10_000 });
+      const rows = items.map((e) => [
+        e.id,
+        shanghaiTime(e.at),
+        auditActionLabels[e.action] ?? e.action,
+        e.actorName ?? '',
+        targetLabel(e.target),
+        e.ip ?? '',
+        JSON.stringify(e.details),
+      ]);
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment(`audit-log-${shanghaiDay(new Date())}.csv`)
+        .send(toCsv([['序号', '时间', '操作', '操作人', '对象', 'IP', '详情'], ...rows]));
+      return undefined;
+    },
   });
 
   api.route({
@@ -287,6 +314,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       })
       .refine((body) => Object.keys(body).length > 0, 'change at least one setting'),
     response: userSchema,
+    audit: { what: 'user', before: ({ params }) => auth.getUser(params.id) },
     handler: ({ actor, params, body }) => auth.updateWork(actor, params.id, body),
   });
 

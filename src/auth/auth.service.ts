@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/db';
 import { findDepartmentById } from '../org/departments.repository';
 import { AppError, conflict, forbidden, found, invalid, notFound, tooManyRequests } from '../shared/errors';
-import { audit, listAudit, type AuditAction } from './audit';
+import { audit, listAudit, recordSettingsChange, type AuditAction } from './audit';
 import { hashPassword, verifyPassword } from './password';
 import { departmentRoles, type ApiKeyScope, type UserActor, type UserRole } from '../shared/roles';
 import type { SignInGuard } from './sign-in-guard';
@@ -98,6 +98,10 @@ export class AuthService {
 
   listAudit(filter: Parameters<typeof listAudit>[1]) {
     return listAudit(this.db, filter);
+  }
+
+  recordSettingsChange(change: Parameters<typeof recordSettingsChange>[1]): Promise<void> {
+    return recordSettingsChange(this.db, change);
   }
 
   async logout(token: string): Promise<void> {
@@ -286,6 +290,10 @@ export class AuthService {
   /** Whether the user takes work now (routing's assignments, the calls offered to seats). */
   async onDuty(userId: number): Promise<boolean> {
     return (await users.findUserById(this.db, userId))?.onDuty ?? false;
+  }
+
+  async getUser(id: number): Promise<users.UserRecord> {
+    return found(await users.findUserById(this.db, id), 'user');
   }
 
   listUsers(filter: { departmentId?: number; role?: UserRole }): Promise<users.UserRecord[]> {

@@ -81,6 +81,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     access: ['admin'],
     body: callbackSettingsSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one setting'),
     response: callbackSettingsSchema,
+    audit: { what: 'callback_settings', before: () => callbacks.settings() },
     handler: ({ body }) => callbacks.updateSettings(body),
   });
   api.route({

@@ -43,9 +43,38 @@ export interface RouteSpec<
   /** The answer is a file's bytes (written by the handler), not JSON. */
   fileResponse?: boolean;
   successStatus?: number;
+  /**
+   * A settings change the audit log keeps with before and after: `what` names the kind of setting,
+   * `before` reads it ahead of the change (omitted for a creation), the answer is what it became.
+   */
+  audit?: SettingsAudit<RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>>;
   /** A return value is sent as JSON; return undefined after writing res yourself. */
   handler(context: RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>): Promise<unknown>;
 }
+
+export interface SettingsAudit<C> {
+  what: string;
+  /** Which one: by default the path's id, else the answer's id. */
+  id?: (context: C, result: unknown) => string | number | null;
+  before?: (context: C) => Promise<unknown>;
+  /** What it became, when the answer says more (or other) than the setting. */
+  after?: (result: unknown, context: C) => unknown;
+  /** By default a POST creates, a DELETE deletes, the rest change. */
+  change?: SettingsChange['change'];
+}
+
+export interface SettingsChange {
+  actor: UserActor;
+  ip: string | undefined;
+  what: string;
+  id: string | number | null;
+  change: 'created' | 'changed' | 'deleted';
+  before: unknown;
+  after: unknown;
+}
+
+/** Where settings changes are recorded (the audit log, given by the composition root). */
+export type ChangeRecorder = (change: SettingsChange) => Promise<void>;
 
 export const errorResponseSchema = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
@@ -63,6 +92,7 @@ export class ApiRouter {
     private readonly mountPath: string,
     /** Check every answer against its route's response schema (tests): a mismatch is a 500 naming it. */
     private readonly validateResponses = false,
+    private readonly recordChange: ChangeRecorder = async () => {},
   ) {}
 
   route<
@@ -89,7 +119,21 @@ export class ApiRouter {
         req,
         res,
       } as RouteContext<Infer<P>, Infer<Q>, Infer<B>, A>;
+      const audit = spec.audit;
+      const before = audit?.before ? await audit.before(context) : null;
       const result = await spec.handler(context);
+      if (audit) {
+        const change = audit.change ?? (spec.method === 'post' ? 'created' : spec.method === 'delete' ? 'deleted' : 'changed');
+        await this.recordChange({
+          actor: actor as UserActor,
+          ip: (actor as UserActor).address,
+          what: audit.what,
+          id: audit.id ? audit.id(context, result) : idOf(context.params, result),
+          change,
+          before,
+          after: change === 'deleted' ? null : audit.after ? audit.after(result, context) : (result ?? null),
+        });
+      }
       if (this.validateResponses && spec.response && result !== undefined && !res.headersSent) checkResponse(spec, result);
       if (result !== undefined && !res.headersSent) res.status(spec.successStatus ?? 200).json(result);
       else if (!res.headersSent) res.status(spec.successStatus ?? 204).end();
@@ -151,6 +195,12 @@ function checkResponse(spec: { method: string; path: string; response?: z.ZodTyp
     { issues },
     false,
   );
+}
+
+function idOf(params: unknown, result: unknown): number | null {
+  const fromPath = (params as { id?: number } | undefined)?.id;
+  const fromAnswer = (result as { id?: number } | undefined)?.id;
+  return typeof fromPath === 'number' ? fromPath : typeof fromAnswer === 'number' ? fromAnswer : null;
 }
 
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: 'path' | 'query' | 'body'): Infer<S> {

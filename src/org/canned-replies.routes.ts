@@ -53,6 +53,7 @@ export function registerCannedReplyRoutes(api: ApiRouter, db: Db): void {
     body: z.strictObject({ departmentId: z.number().int().positive().optional(), title, body }),
     successStatus: 201,
     response: cannedReply,
+    audit: { what: 'canned_reply' },
     handler: async ({ actor, body: input }) => {
       const departmentId = input.departmentId ?? actor.departmentId;
       if (departmentId === null) throw invalid('name the department');
@@ -76,6 +77,7 @@ export function registerCannedReplyRoutes(api: ApiRouter, db: Db): void {
     params: idParams,
     body: z.strictObject({ title: title.optional(), body: body.optional() }).refine((b) => Object.keys(b).length > 0, 'change something'),
     response: cannedReply,
+    audit: { what: 'canned_reply', before: ({ params }) => replies.findCannedReply(db, params.id) },
     handler: async ({ actor, params, body: patch }) => {
       const existing = await replies.findCannedReply(db, params.id);
       if (!existing) throw notFound('canned reply');
@@ -94,6 +96,7 @@ export function registerCannedReplyRoutes(api: ApiRouter, db: Db): void {
     access: ['dept_head', 'admin'],
     params: idParams,
     successStatus: 204,
+    audit: { what: 'canned_reply', before: ({ params }) => replies.findCannedReply(db, params.id) },
     handler: async ({ actor, params }) => {
       const existing = await replies.findCannedReply(db, params.id);
       if (!existing) throw notFound('canned reply');

@@ -90,6 +90,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     body: z.strictObject({ code, name, level: z.enum(regionLevels), parentId: optionalId }),
     successStatus: 201,
     response: regionSchema,
+    audit: { what: 'region' },
     handler: ({ body }) => org.createRegion(body),
   });
   api.route({
@@ -101,6 +102,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     params: idParams,
     body: z.strictObject({ code: code.optional(), name: name.optional() }),
     response: regionSchema,
+    audit: { what: 'region', before: ({ params }) => org.getRegion(params.id) },
     handler: ({ params, body }) => org.updateRegion(params.id, body),
   });
   api.route({
@@ -110,6 +112,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     summary: 'Delete an unused region',
     access: ['admin'],
     params: idParams,
+    audit: { what: 'region', before: ({ params }) => org.getRegion(params.id) },
     handler: async ({ params }) => {
       await org.deleteRegion(params.id);
       return undefined;
@@ -145,6 +148,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     body: z.strictObject({ code, name, kind: z.enum(departmentKinds), parentId: optionalId, regionId: optionalId }),
     successStatus: 201,
     response: departmentSchema,
+    audit: { what: 'department' },
     handler: ({ body }) => org.createDepartment(body),
   });
   api.route({
@@ -169,6 +173,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
       workChat: z.enum(workChats).nullable().optional(),
     }),
     response: departmentSchema,
+    audit: { what: 'department', before: ({ params }) => org.getDepartment(params.id) },
     handler: ({ params, body }) => org.updateDepartment(params.id, body),
   });
 }

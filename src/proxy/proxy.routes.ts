@@ -123,6 +123,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     }),
     successStatus: 201,
     response: matterAnswer,
+    audit: { what: 'proxy_matter' },
     handler: ({ body }) => proxy.catalog.createMatter(body),
   });
   api.route({
@@ -134,6 +135,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     params: idParams,
     body: matterSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: matterAnswer,
+    audit: { what: 'proxy_matter', before: ({ params }) => proxy.catalog.getMatter(params.id) },
     handler: ({ params, body }) => proxy.catalog.updateMatter(params.id, body),
   });
 
@@ -160,6 +162,10 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
       matterIds: z.array(z.number().int().positive()).max(500),
     }),
     response: runnerAnswer,
+    audit: {
+      what: 'runner',
+      before: async ({ params }) => (await proxy.catalog.listRunners()).find((r) => r.userId === params.id) ?? null,
+    },
     handler: ({ actor, params, body }) => proxy.catalog.setRunner(actor, params.id, body),
   });
 

@@ -144,6 +144,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     body: createEntryBody,
     successStatus: 201,
     response: catalogEntry.extend({ catalogVersion: z.number().int() }),
+    audit: { what: 'catalog_entry' },
     handler: ({ actor, body }) => routing.createEntry(actor, body),
   });
   api.route({
@@ -155,6 +156,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     params: idParams,
     body: updateEntryBody,
     response: catalogEntry.extend({ catalogVersion: z.number().int() }),
+    audit: { what: 'catalog_entry', before: ({ params }) => routing.getEntry(params.id) },
     handler: ({ actor, params, body }) => routing.updateEntry(actor, params.id, body),
   });
   api.route({
@@ -166,6 +168,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
     access: ['admin'],
     params: idParams,
     response: z.object({ catalogVersion: z.number().int() }),
+    audit: { what: 'catalog_entry', before: ({ params }) => routing.getEntry(params.id) },
     handler: ({ actor, params }) => routing.deleteEntry(actor, params.id),
   });
   api.route({

@@ -1,5 +1,5 @@
 import type { UserActor } from '../shared/roles';
-import type { Db, Tx } from '../db/db';
+import type { Db, Queryable, Tx } from '../db/db';
 import { AppError, conflict, found, invalid } from '../shared/errors';
 import * as repo from './sla-config.repository';
 import { checkLadder, findOverlap, type AlertLevel, type Policy } from './sla-rules';
@@ -216,32 +216,29 @@ export class SlaConfigService {
     return repo.listPolicies(this.db);
   }
 
+  async getPolicy(id: number, db: Queryable = this.db): Promise<Policy> {
+    return found(
+      (await repo.listPolicies(db)).find((p) => p.id === id),
+      'policy',
+    );
+  }
+
   async createPolicy(input: PolicyInput): Promise<Policy> {
     const id = await this.write(async (trx) => {
       await this.checkPolicy(trx, input);
       const [created] = await repo.insertPolicies(trx, [input]);
       return created!;
     });
-    return found(
-      (await repo.listPolicies(this.db)).find((p) => p.id === id),
-      'policy',
-    );
+    return this.getPolicy(id);
   }
 
   async updatePolicy(id: number, patch: Partial<PolicyInput>): Promise<Policy> {
     await this.write(async (trx) => {
-      const current = found(
-        (await repo.listPolicies(trx)).find((p) => p.id === id),
-        'policy',
-      );
-      const next = { ...current, ...patch };
+      const next = { ...(await this.getPolicy(id, trx)), ...patch };
       await this.checkPolicy(trx, next);
       await repo.updatePolicy(trx, id, next);
     });
-    return found(
-      (await repo.listPolicies(this.db)).find((p) => p.id === id),
-      'policy',
-    );
+    return this.getPolicy(id);
   }
 
   /** Clocks already running keep the limit they started with. */

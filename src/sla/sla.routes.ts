@@ -134,6 +134,10 @@ const reportRow = z.object({
 });
 
 const slaAdmins = ['admin'] as const;
+
+/** A calendar's day, as the audit log keeps it: `calendar_day:1/2026-10-10`, the override before and after. */
+const dayOf = (calendar: { overrides: Array<{ date: string }> } | null, date: string) =>
+  calendar?.overrides.find((o) => o.date === date) ?? null;
 const supervising = ['supervisor', 'director', 'admin'] as const;
 
 export function registerSlaRoutes(
@@ -141,6 +145,13 @@ export function registerSlaRoutes(
   deps: { config: SlaConfigService; clocks: ClockService; reports: SlaReports; tickets: TicketsService },
 ): void {
   const { config, clocks, reports, tickets } = deps;
+  const calendarDayAudit = {
+    what: 'calendar_day',
+    id: ({ params }: { params: { id: number; date: string } }) => `${params.id}/${params.date}`,
+    before: async ({ params }: { params: { id: number; date: string } }) => dayOf(await config.getCalendar(params.id), params.date),
+    after: (calendar: unknown, { params }: { params: { id: number; date: string } }) =>
+      dayOf(calendar as Parameters<typeof dayOf>[0], params.date),
+  };
 
   api.route({
     method: 'get',
@@ -162,6 +173,7 @@ export function registerSlaRoutes(
     body: z.strictObject({ ...calendarFields, regionId: id.nullable(), makeUpDayHours: calendarFields.makeUpDayHours.default(null) }),
     successStatus: 201,
     response: calendarAnswer,
+    audit: { what: 'calendar' },
     handler: ({ body }) => config.createCalendar(body),
   });
   api.route({
@@ -179,6 +191,7 @@ export function registerSlaRoutes(
       })
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: calendarAnswer,
+    audit: { what: 'calendar', before: ({ params }) => config.getCalendar(params.id) },
     handler: ({ params, body }) => config.updateCalendar(params.id, body),
   });
   api.route({
@@ -190,6 +203,7 @@ export function registerSlaRoutes(
     params: z.strictObject({ id: z.coerce.number().int().positive(), date: daySchema }),
     body: z.strictObject({ kind: z.enum(['holiday', 'workday']), note: z.string().trim().min(1).max(200).nullable().default(null) }),
     response: calendarAnswer,
+    audit: calendarDayAudit,
     handler: ({ params, body, actor }) => config.setOverride(params.id, { date: params.date, ...body }, actor),
   });
   api.route({
@@ -200,6 +214,7 @@ export function registerSlaRoutes(
     access: slaAdmins,
     params: z.strictObject({ id: z.coerce.number().int().positive(), date: daySchema }),
     response: calendarAnswer,
+    audit: { ...calendarDayAudit, change: 'deleted' },
     handler: ({ params }) => config.removeOverride(params.id, params.date),
   });
   api.route({
@@ -217,6 +232,7 @@ export function registerSlaRoutes(
       note: z.string().trim().min(1).max(200).nullable().default(null),
     }),
     response: calendarAnswer,
+    audit: { what: 'calendar', change: 'changed', before: ({ params }) => config.getCalendar(params.id) },
     handler: ({ params, body, actor }) => config.importYear(params.id, body, actor),
   });
 
@@ -247,6 +263,7 @@ export function registerSlaRoutes(
     }),
     successStatus: 201,
     response: policyAnswer,
+    audit: { what: 'sla_policy' },
     handler: ({ body }) => config.createPolicy(body),
   });
   api.route({
@@ -264,6 +281,7 @@ export function registerSlaRoutes(
       )
       .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
     response: policyAnswer,
+    audit: { what: 'sla_policy', before: ({ params }) => config.getPolicy(params.id) },
     handler: ({ params, body }) => config.updatePolicy(params.id, body),
   });
   api.route({
@@ -273,6 +291,7 @@ export function registerSlaRoutes(
     summary: 'Delete an SLA policy',
     access: slaAdmins,
     params: idParams,
+    audit: { what: 'sla_policy', before: ({ params }) => config.getPolicy(params.id) },
     handler: ({ params }) => config.deletePolicy(params.id),
   });
 
@@ -295,6 +314,7 @@ export function registerSlaRoutes(
     access: slaAdmins,
     body: z.strictObject({ levels: z.array(levelSchema).min(1).max(20) }),
     response: z.object({ items: z.array(levelAnswer) }),
+    audit: { what: 'alert_levels', before: async () => ({ items: await config.listLevels() }) },
     handler: async ({ body }) => ({ items: await config.replaceLevels(body.levels) }),
   });
 

@@ -64,6 +64,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
     }),
     successStatus: 201,
     response: categorySchema,
+    audit: { what: 'category' },
     handler: ({ body }) => taxonomy.create(body),
   });
   api.route({
@@ -84,6 +85,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
       answerInPerson: z.boolean().optional(),
     }),
     response: categorySchema,
+    audit: { what: 'category', before: ({ params }) => taxonomy.get(params.id) },
     handler: ({ params, body }) => taxonomy.update(params.id, body),
   });
 }
