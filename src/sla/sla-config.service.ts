@@ -5,10 +5,12 @@ import * as repo from './sla-config.repository';
 import { checkLadder, findOverlap, type AlertLevel, type Policy } from './sla-rules';
 import {
   CalendarError,
+  calendarYear,
   compileCalendar,
   packagedNoticeYears,
   shanghaiYear,
   standardWeek,
+  type CalendarDay,
   type CalendarDefinition,
   type DayHours,
   type WorkingCalendar,
@@ -128,6 +130,17 @@ export class SlaConfigService {
 
   async getCalendar(id: number): Promise<CalendarRecord> {
     return found((await repo.listCalendars(this.db, id))[0], 'calendar');
+  }
+
+  /** Whether the State Council's notice for the year is known (packaged, or imported). */
+  async noticeKnown(year: number): Promise<boolean> {
+    return (await this.snapshot()).noticeYears.has(year);
+  }
+
+  /** A year of the calendar, day by day: what the year view shows. */
+  async yearOf(id: number, year: number): Promise<CalendarDay[]> {
+    const record = await this.getCalendar(id);
+    return calendarYear(definitionOf(record), year);
   }
 
   async createCalendar(input: CalendarInput): Promise<CalendarRecord> {
@@ -279,10 +292,14 @@ export class SlaConfigService {
   }
 }
 
+function definitionOf(record: Pick<CalendarRecord, 'weekHours' | 'makeUpDayHours' | 'overrides'>) {
+  const weekHours = Object.fromEntries(record.weekHours.map((hours, weekday) => [weekday, hours])) as CalendarDefinition['weekHours'];
+  return { weekHours, makeUpDayHours: record.makeUpDayHours ?? undefined, overrides: record.overrides };
+}
+
 function compile(record: Pick<CalendarRecord, 'weekHours' | 'makeUpDayHours' | 'overrides'>): WorkingCalendar {
   try {
-    const weekHours = Object.fromEntries(record.weekHours.map((hours, weekday) => [weekday, hours])) as CalendarDefinition['weekHours'];
-    return compileCalendar({ weekHours, makeUpDayHours: record.makeUpDayHours ?? undefined, overrides: record.overrides });
+    return compileCalendar(definitionOf(record));
   } catch (error) {
     if (error instanceof CalendarError) throw new AppError('VALIDATION_FAILED', `calendar refused: ${error.message}`);
     throw error;

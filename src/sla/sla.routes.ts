@@ -165,6 +165,35 @@ export function registerSlaRoutes(
     handler: async () => ({ items: await config.listCalendars() }),
   });
   api.route({
+    method: 'get',
+    path: '/sla/calendars/:id/days',
+    tag: 'sla',
+    summary: 'A year of a calendar, day by day (the year view)',
+    description:
+      'Each day: whether it is worked, what the official calendar says (a holiday or a 调休 workday, with the holiday’s name when the notice is known) and the calendar’s own override.',
+    access: 'staff',
+    params: idParams,
+    query: z.strictObject({ year: z.coerce.number().int().min(2004).max(2040) }),
+    response: z.object({
+      year: z.number().int(),
+      noticeKnown: z.boolean().describe('whether the State Council’s notice for the year is known (packaged or imported)'),
+      days: z.array(
+        z.object({
+          date: z.string(),
+          work: z.boolean(),
+          official: z.enum(['holiday', 'workday']).nullable(),
+          name: z.string().nullable(),
+          override: z.object({ kind: z.enum(['holiday', 'workday']), note: z.string().nullable() }).nullable(),
+        }),
+      ),
+    }),
+    handler: async ({ params, query }) => ({
+      year: query.year,
+      noticeKnown: await config.noticeKnown(query.year),
+      days: await config.yearOf(params.id, query.year),
+    }),
+  });
+  api.route({
     method: 'post',
     path: '/sla/calendars',
     tag: 'sla',

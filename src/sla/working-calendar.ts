@@ -1,4 +1,10 @@
-import { getHolidaysInRange, getSolarDateFromLunar, getSolarTermsInRange, isWorkday as isOfficialWorkday } from 'chinese-days';
+import {
+  getDayDetail,
+  getHolidaysInRange,
+  getSolarDateFromLunar,
+  getSolarTermsInRange,
+  isWorkday as isOfficialWorkday,
+} from 'chinese-days';
 
 /**
  * Working time on the Asia/Shanghai calendar, as pure functions over a compiled calendar.
@@ -226,6 +232,43 @@ export function workingTimeBetween(a: Date, b: Date, calendar: WorkingCalendar):
     }
   }
   return total;
+}
+
+/** A day of the year view: whether it is worked, what the official calendar says of it, and the region's override. */
+export interface CalendarDay {
+  date: string;
+  work: boolean;
+  official: 'holiday' | 'workday' | null;
+  /** The official holiday's name (国庆节), when the package knows the year. */
+  name: string | null;
+  override: { kind: 'holiday' | 'workday'; note: string | null } | null;
+}
+
+/** Every day of a year in a calendar, for its year view. */
+export function calendarYear(
+  definition: Omit<CalendarDefinition, 'overrides'> & {
+    overrides?: ReadonlyArray<{ date: string; kind: 'holiday' | 'workday'; note?: string | null }>;
+  },
+  year: number,
+): CalendarDay[] {
+  const calendar = compileCalendar(definition);
+  const overrides = new Map((definition.overrides ?? []).map((o) => [o.date, o]));
+  const days: CalendarDay[] = [];
+  for (let day = dayOf(`${year}-01-01`); day < dayOf(`${year + 1}-01-01`); day++) {
+    const date = new Date(day * dayMs).toISOString().slice(0, 10);
+    const index = day - firstDay;
+    const state = index >= 0 && index < dayCount ? official()[index]! : normal;
+    const kind = state === holiday ? 'holiday' : state === workday ? 'workday' : null;
+    const override = overrides.get(date);
+    days.push({
+      date,
+      work: calendar.intervalsOf(day).length > 0,
+      official: kind,
+      name: kind && packagedNoticeYears().has(year) ? (getDayDetail(date).name.split(',')[1] ?? null) : null,
+      override: override ? { kind: override.kind, note: override.note ?? null } : null,
+    });
+  }
+  return days;
 }
 
 /** Whether a local day (YYYY-MM-DD) is a workday in this calendar. */

@@ -423,6 +423,25 @@ describe('SLA configuration', () => {
     expect((await admin.get('/api/v1/sla/calendars')).body.items).toHaveLength(calendars.length);
   });
 
+  test('the year view: each day worked or not, the official holidays with their names, 调休 Saturdays and the calendar’s overrides', async () => {
+    const calendar = (await admin.get('/api/v1/sla/calendars')).body.items.find((c: { regionId: number | null }) => c.regionId === null);
+    expect(
+      (await admin.put(`/api/v1/sla/calendars/${calendar.id}/overrides/2026-07-15`, { kind: 'holiday', note: '台风停工' })).status,
+    ).toBe(200);
+    const res = await admin.get(`/api/v1/sla/calendars/${calendar.id}/days?year=2026`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ year: 2026, noticeKnown: true });
+    const day = (date: string) => res.body.days.find((d: { date: string }) => d.date === date);
+    expect(res.body.days).toHaveLength(365);
+    expect(day('2026-10-01')).toEqual({ date: '2026-10-01', work: false, official: 'holiday', name: '国庆节', override: null });
+    expect(day('2026-10-10')).toMatchObject({ work: true, official: 'workday' }); // a 调休 Saturday
+    expect(day('2026-07-14')).toMatchObject({ work: true, official: null, override: null });
+    expect(day('2026-07-15')).toMatchObject({ work: false, override: { kind: 'holiday', note: '台风停工' } });
+    expect((await admin.delete(`/api/v1/sla/calendars/${calendar.id}/overrides/2026-07-15`)).status).toBe(200);
+    expect((await admin.get(`/api/v1/sla/calendars/${calendar.id}/days?year=1999`)).status).toBe(400);
+    expect((await admin.get('/api/v1/sla/calendars/99999/days?year=2026')).status).toBe(404);
+  });
+
   test('when a district declares an extra holiday, then running clocks of its tickets move past it', async () => {
     // The district's own calendar: the standard week, then every day from tomorrow to the reply deadline's day off
     // (a typhoon, say): the deadline has to move past them, whatever the weekday and hour the test runs at.
