@@ -21,6 +21,11 @@ const Alerts = lazy(() => import('./pages/board/Alerts').then((m) => ({ default:
 const Reports = lazy(() => import('./pages/board/Reports').then((m) => ({ default: m.Reports })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
+const admin = () => import('./pages/admin/pages');
+const Admin = lazy(() => admin().then((m) => ({ default: m.Admin })));
+const Catalog = lazy(() => admin().then((m) => ({ default: m.Catalog })));
+const WorkCalendar = lazy(() => admin().then((m) => ({ default: m.WorkCalendar })));
+const AuditLog = lazy(() => admin().then((m) => ({ default: m.AuditLog })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -46,6 +51,8 @@ createRoot(document.getElementById('root')!).render(
           colorTextDescription: 'rgba(0, 0, 0, 0.65)',
           colorTextPlaceholder: 'rgba(0, 0, 0, 0.6)',
           colorTextTertiary: 'rgba(0, 0, 0, 0.6)',
+          // A danger link (删除) on white meets AA too.
+          colorError: '#cf1322',
         },
         // A selected row under the pointer stays light enough for its links (the head's multi-select).
         components: { Table: { rowSelectedBg: '#e6f4ff', rowSelectedHoverBg: '#d6ebff' } },
@@ -68,6 +75,12 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />
+                <Route path="/admin" element={<Admin />}>
+                  <Route index element={<Navigate to="catalog" replace />} />
+                  <Route path="catalog" element={<Catalog />} />
+                  <Route path="calendar" element={<WorkCalendar />} />
+                  <Route path="audit" element={<AuditLog />} />
+                </Route>
               </Route>
             </Routes>
           </BrowserRouter>

@@ -989,16 +989,20 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The audit log, newest first: sign-ins, locks, unlocks, password resets, API keys, contact reveals
-         * @description Access: admin
+         * The audit log, newest first: sign-ins, locks, password resets, API keys, contact reveals, settings changes
+         * @description A settings change (action settings.*) names what it changed in `target` (`catalog_entry:12`, `calendar_day:1/2026-10-10`) and keeps the fields that changed in details.before and details.after. `target` finds one thing or every thing of a kind. `format=csv` answers up to 10,000 entries as a CSV file.
+         *
+         *     Access: admin
          */
         get: {
             parameters: {
                 query?: {
-                    action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed";
+                    action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "settings.created" | "settings.changed" | "settings.deleted";
                     beforeId?: number;
+                    format?: "json" | "csv";
                     from?: string;
                     limit?: number;
+                    target?: string;
                     to?: string;
                     /** @description as the actor or the target */
                     userId?: number;
@@ -1009,7 +1013,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The audit log, newest first: sign-ins, locks, unlocks, password resets, API keys, contact reveals */
+                /** @description The audit log, newest first: sign-ins, locks, password resets, API keys, contact reveals, settings changes */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10100,6 +10104,127 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/sla/calendars/{id}/days": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A year of a calendar, day by day (the year view)
+         * @description Each day: whether it is worked, what the official calendar says (a holiday or a 调休 workday, with the holiday’s name when the notice is known) and the calendar’s own override.
+         *
+         *     Access: any signed-in staff
+         */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A year of a calendar, day by day (the year view) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                date: string;
+                                name: string | null;
+                                /** @enum {string|null} */
+                                official: "holiday" | "workday" | null;
+                                override: {
+                                    /** @enum {string} */
+                                    kind: "holiday" | "workday";
+                                    note: string | null;
+                                } | null;
+                                work: boolean;
+                            }[];
+                            /** @description whether the State Council’s notice for the year is known (packaged or imported) */
+                            noticeKnown: boolean;
+                            year: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/calendars/{id}/import": {
         parameters: {
             query?: never;
@@ -19003,7 +19128,7 @@ export interface components {
         };
         AuditEntry: {
             /** @enum {string} */
-            action: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed";
+            action: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "settings.created" | "settings.changed" | "settings.deleted";
             actorName: string | null;
             actorUserId: number | null;
             /** Format: date-time */

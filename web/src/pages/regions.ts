@@ -9,7 +9,11 @@ export interface RegionOption {
 }
 
 /** The regions as the cascader shows them (区 → 街道/乡镇 → 社区/村), and each region's path from its district. */
-export function useRegions(): { options: RegionOption[]; pathOf: (id: number | undefined) => number[] | undefined } {
+export function useRegions(): {
+  options: RegionOption[];
+  pathOf: (id: number | undefined) => number[] | undefined;
+  nameOf: (id: number) => string | undefined;
+} {
   const { data } = useQuery({
     queryKey: ['regions'],
     staleTime: 30 * 60_000,
@@ -37,6 +41,6 @@ export function useRegions(): { options: RegionOption[]; pathOf: (id: number | u
         path.unshift(r.id);
       return path.length > 0 ? path : undefined;
     };
-    return { options: roots, pathOf };
+    return { options: roots, pathOf, nameOf: (id: number) => byId.get(id)?.name };
   }, [data]);
 }
