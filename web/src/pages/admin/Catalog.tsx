@@ -268,7 +268,6 @@ function EntryEditor({
         priority: entry.priority,
         effective: [entry.effectiveFrom ? dayjs(entry.effectiveFrom) : null, entry.effectiveTo ? dayjs(entry.effectiveTo) : null],
       });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [entry]);
 
   async function save(values: FormValues) {
