@@ -1,12 +1,33 @@
 /** How a department hands its tickets to its people (src/routing/assignment.ts carries them out). */
 export const assignmentStrategies = ['queue', 'round_robin', 'least_open', 'skills'] as const;
 export type AssignmentStrategy = (typeof assignmentStrategies)[number];
+export const assignmentStrategyLabels: Record<AssignmentStrategy, string> = {
+  queue: '部门队列（谁签收谁办）',
+  round_robin: '轮流分配',
+  least_open: '在办最少者',
+  skills: '按技能',
+};
 
 export const regionLevels = ['city', 'district', 'township', 'village', 'grid'] as const;
 export type RegionLevel = (typeof regionLevels)[number];
+export const regionLevelLabels: Record<RegionLevel, string> = {
+  city: '市',
+  district: '区县',
+  township: '街道/乡镇',
+  village: '社区/村',
+  grid: '网格',
+};
 
 export const departmentKinds = ['center', 'functional', 'district_gov', 'township_gov', 'utility', 'runner_team'] as const;
 export type DepartmentKind = (typeof departmentKinds)[number];
+export const departmentKindLabels: Record<DepartmentKind, string> = {
+  center: '热线中心',
+  functional: '职能部门',
+  district_gov: '区县政府',
+  township_gov: '街道/乡镇',
+  utility: '公共服务企业',
+  runner_team: '帮办代办队伍',
+};
 
 export interface RegionRecord {
   id: number;

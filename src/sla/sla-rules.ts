@@ -8,18 +8,12 @@ import { addWorkingTime, workingTimeBetween, type LimitUnit, type WorkingCalenda
  * pauses, its alerts) on a working calendar. The clock service does the storage.
  */
 
-export { stageLabels, stages, type Stage } from './stages';
+export { audienceLabels, stageLabels, stages, type Stage } from './stages';
 
 export const limitUnits = ['working_days', 'working_hours', 'natural_hours'] as const satisfies readonly LimitUnit[];
 
 export const audiences = ['assignee', 'dept_head', 'supervisor', 'director'] as const;
 export type Audience = (typeof audiences)[number];
-export const audienceLabels: Record<Audience, string> = {
-  assignee: '承办人',
-  dept_head: '部门负责人',
-  supervisor: '督办/值班长',
-  director: '中心主任',
-};
 
 export interface Policy {
   id: number;

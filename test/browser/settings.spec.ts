@@ -190,3 +190,57 @@ test('an admin marks a 调休 Saturday in the calendar’s year view and a runni
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'admin-audit');
 });
+
+test('the admin’s other pages: a user’s capacity, a department’s duty phone, a policy the API refuses, the alert ladder and the dead letters', async ({
+  page,
+}) => {
+  await signIn(page, 'admin');
+  await expect(page).toHaveURL(/\/tickets/);
+  const nav = page.getByRole('navigation', { name: '系统管理' });
+
+  await page.goto('/admin/users');
+  await expect(page.getByRole('heading', { name: '用户', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: '编辑 李军（住建局）' }).click();
+  const userEditor = page.getByRole('dialog', { name: /编辑 李军/ });
+  await userEditor.getByLabel('接单上限').fill('12');
+  await userEditor.getByRole('button', { name: '保存' }).click();
+  await expect(userEditor).toBeHidden();
+  await expect(page.getByRole('row', { name: /李军（住建局）/ })).toContainText('12');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-users');
+
+  await nav.getByRole('menuitem', { name: '部门' }).click();
+  await expect(page.getByRole('heading', { name: '部门', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: '编辑 市住房和城乡建设局' }).click();
+  const departmentEditor = page.getByRole('dialog', { name: /编辑 市住房和城乡建设局/ });
+  await departmentEditor.getByLabel(/值班电话/).fill('13900139000');
+  await departmentEditor.getByRole('button', { name: '保存' }).click();
+  await expect(departmentEditor).toBeHidden();
+  await expect(page.getByRole('row', { name: /市住房和城乡建设局/ })).toContainText('+8613900139000');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  await nav.getByRole('menuitem', { name: '时限与预警' }).click();
+  await expect(page.getByRole('heading', { name: '时限策略' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '预警级别' })).toBeVisible();
+  await page.getByRole('button', { name: '新增策略' }).click();
+  const policyEditor = page.getByRole('dialog', { name: '新增时限策略' });
+  await policyEditor.getByLabel('名称').fill('答复：半个工作日');
+  await policyEditor.getByLabel('时限').fill('1.5');
+  await policyEditor.getByRole('button', { name: '保存' }).click();
+  await expect(policyEditor.getByRole('alert')).toContainText('whole number');
+  await policyEditor.getByRole('button', { name: '关闭' }).click();
+  await expect(policyEditor).toBeHidden();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-policies');
+
+  await nav.getByRole('menuitem', { name: '发送失败' }).click();
+  await expect(page.getByRole('heading', { name: '发送失败' })).toBeVisible();
+  await expect(page.locator('.ant-table')).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // The user's change is in the audit log, field by field.
+  await nav.getByRole('menuitem', { name: '审计日志' }).click();
+  await page.getByRole('combobox', { name: '设置项' }).click();
+  await page.locator('.ant-select-item-option[title="用户"]').click();
+  await expect(page.getByRole('row', { name: /修改设置.*接单上限/ }).first()).toContainText('12');
+});

@@ -5,7 +5,9 @@
 import { lifecycle } from '../../src/tickets/ticket-lifecycle';
 
 export { satisfactionLabels } from '../../src/callback/satisfaction';
-export { stageLabels } from '../../src/sla/stages';
+export { audienceLabels, limitUnitLabels, stageLabels } from '../../src/sla/stages';
+export { assignmentStrategyLabels, departmentKindLabels, regionLevelLabels } from '../../src/org/org.types';
+export { roleLabels } from '../../src/shared/roles';
 export { materialFormLabels, proxyStepLabels, serviceModeLabels, type ProxyStep } from '../../src/proxy/proxy-labels';
 export {
   replyResultLabels,
@@ -47,3 +49,14 @@ export const ivrMenuLabels: Record<string, string> = {
 
 /** Who a photo, recording or file came from (src/media). */
 export const mediaSourceLabels: Record<string, string> = { citizen: '市民', staff: '承办单位', runner: '跑手' };
+
+/** Where an outbound message goes (src/outbox's channels). */
+export const outboxChannelLabels: Record<string, string> = {
+  sms: '短信',
+  voice: '语音',
+  miniprogram: '小程序',
+  department: '部门通知',
+  slack: 'Slack',
+  wecom: '企业微信',
+  dingtalk: '钉钉',
+};

@@ -26,6 +26,10 @@ const Admin = lazy(() => admin().then((m) => ({ default: m.Admin })));
 const Catalog = lazy(() => admin().then((m) => ({ default: m.Catalog })));
 const WorkCalendar = lazy(() => admin().then((m) => ({ default: m.WorkCalendar })));
 const AuditLog = lazy(() => admin().then((m) => ({ default: m.AuditLog })));
+const Policies = lazy(() => admin().then((m) => ({ default: m.Policies })));
+const Users = lazy(() => admin().then((m) => ({ default: m.Users })));
+const Departments = lazy(() => admin().then((m) => ({ default: m.Departments })));
+const Outbox = lazy(() => admin().then((m) => ({ default: m.Outbox })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -79,6 +83,10 @@ createRoot(document.getElementById('root')!).render(
                   <Route index element={<Navigate to="catalog" replace />} />
                   <Route path="catalog" element={<Catalog />} />
                   <Route path="calendar" element={<WorkCalendar />} />
+                  <Route path="policies" element={<Policies />} />
+                  <Route path="users" element={<Users />} />
+                  <Route path="departments" element={<Departments />} />
+                  <Route path="outbox" element={<Outbox />} />
                   <Route path="audit" element={<AuditLog />} />
                 </Route>
               </Route>

@@ -2,4 +2,8 @@
 export { Admin } from './Admin';
 export { AuditLog } from './AuditLog';
 export { Catalog } from './Catalog';
+export { Departments } from './Departments';
+export { Outbox } from './Outbox';
+export { Policies } from './Policies';
+export { Users } from './Users';
 export { WorkCalendar } from './WorkCalendar';
