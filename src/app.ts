@@ -73,7 +73,7 @@ import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
 import { seedDemoCity, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
-import { callbackHandlers, callbackSweep } from './callback/callbacks.jobs';
+import { callbackHandlers, callbackSweep, kpiRollup } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
 import { SurveyAnswers } from './callback/survey-answers.service';
@@ -321,6 +321,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     slaDigest(slaAlerts),
     holidayNotice,
     callbackSweep(callbacks, config.callback.sweepMs),
+    kpiRollup(kpis),
     proxySweep(proxy, config.proxy.sweepMs),
   ];
 

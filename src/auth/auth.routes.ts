@@ -9,7 +9,7 @@ import { auditActions } from './audit';
 import { apiKeyScopes, roleLabels, userRoles } from '../shared/roles';
 import { instant } from '../http/validate';
 import { auditActionLabels, targetLabel } from '../shared/audit-labels';
-import { toCsv } from '../shared/csv';
+import { sendTable, tableFormats } from '../http/table-file';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
 
 const userSchema = z
@@ -233,7 +233,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     description:
       'A settings change (action settings.*) names what it changed in `target` (`catalog_entry:12`, `calendar_day:1/2026-10-10`) ' +
       'and keeps the fields that changed in details.before and details.after. `target` finds one thing or every thing of a kind. ' +
-      '`format=csv` answers up to 10,000 entries as a CSV file.',
+      '`format=csv` or `xlsx` answers up to 10,000 entries as a file.',
     access: ['admin'],
     query: z.strictObject({
       action: z.enum(auditActions).optional(),
@@ -247,9 +247,9 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       to: z.iso.datetime({ offset: true }).optional(),
       beforeId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
-      format: z.enum(['json', 'csv']).default('json'),
+      format: z.enum(['json', ...tableFormats]).default('json'),
     }),
-    response: z.object({ items: z.array(auditSchema) }).describe('or, with format=csv, a CSV file'),
+    response: z.object({ items: z.array(auditSchema) }).describe('or, with format=csv or xlsx, a file'),
     handler: async ({ query: { format, ...query }, res }) => {
       const filter = { ...query, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined };
       if (format === 'json') return { items: await auth.listAudit(filter) };
@@ -263,10 +263,15 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
         e.ip ?? '',
         JSON.stringify(e.details),
       ]);
-      res
-        .type('text/csv; charset=utf-8')
-        .attachment(`audit-log-${shanghaiDay(new Date())}.csv`)
-        .send(toCsv([['序号', '时间', '操作', '操作人', '对象', 'IP', '详情'], ...rows]));
+      await sendTable(
+        res,
+        {
+          name: `audit-log-${shanghaiDay(new Date())}`,
+          sheet: '审计日志',
+          rows: [['序号', '时间', '操作', '操作人', '对象', 'IP', '详情'], ...rows],
+        },
+        format,
+      );
       return undefined;
     },
   });

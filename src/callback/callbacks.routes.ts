@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, instant, periodQuery } from '../http/validate';
+import { sendTable, tableFormats } from '../http/table-file';
 import type { CallbacksService } from './callbacks.service';
 import { drillMetrics, kpiGroupings, type KpiService } from './kpis';
 import { callbackChannels, callbackSettingsSchema, satisfactions } from './survey';
@@ -148,12 +149,15 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     tag: 'kpis',
     summary:
       '三率 (response, resolution, satisfaction) and on-time, return, reopen, direct-resolution rates per department, region, category or channel',
-    description: 'format=csv answers a CSV file. Department heads see their own department.',
+    description: 'format=csv or xlsx answers a CSV file or an Excel workbook. Department heads see their own department.',
     access: [...supervising, 'operator', 'dept_head'],
-    query: periodQuery({ groupBy: z.enum(kpiGroupings).default('department'), format: z.enum(['json', 'csv']).default('json') }),
+    query: periodQuery({
+      groupBy: z.enum(kpiGroupings).default('department'),
+      format: z.enum(['json', ...tableFormats]).default('json'),
+    }),
     response: z
       .object({ groupBy: z.enum(kpiGroupings), from: z.string(), to: z.string(), items: z.array(kpiRow) })
-      .describe('or, with format=csv, a CSV file'),
+      .describe('or, with format=csv or xlsx, a file'),
     handler: async ({ actor, query, res }) => {
       const departmentId = actor.role === 'dept_head' ? (actor.departmentId ?? -1) : undefined;
       const rows = await kpis.report({
@@ -162,11 +166,11 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
         departmentId,
       });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .attachment(`kpis-${query.groupBy}-${query.from}-${query.to}.csv`)
-        .send(kpis.toCsv(rows));
+      await sendTable(
+        res,
+        { name: `kpis-${query.groupBy}-${query.from}-${query.to}`, sheet: `三率 ${query.from} 至 ${query.to}`, rows: kpis.table(rows) },
+        query.format,
+      );
       return undefined;
     },
   });

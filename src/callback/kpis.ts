@@ -1,7 +1,6 @@
 import type { Db } from '../db/db';
 import { readCallbackSettings } from './callbacks.repository';
 import type { CallbackSettings } from './survey';
-import { toCsv as csvOf } from '../shared/csv';
 
 export const kpiGroupings = ['department', 'region', 'category', 'channel', 'day'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
@@ -91,6 +90,43 @@ const joins =
   'join tickets t on t.id = x.ticket_id left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id';
 const rate = (part: number, whole: number) => (whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000);
 
+type Source = 'surveys' | 'clocks' | 'events' | 'created' | 'volume';
+type SourceCounts = Record<Source, CountRow[]>;
+
+/** Which of kpi_days' dimensions a grouping reads (a day's totals: the channel rows, which every source but volume has). */
+const rolledDim: Record<KpiGrouping, 'department' | 'district' | 'category' | 'channel'> = {
+  day: 'channel',
+  department: 'department',
+  region: 'district',
+  category: 'category',
+  channel: 'channel',
+};
+
+/** Counts of the same source and key summed across the parts of a period (rolled days, live edges). */
+function mergeCounts(parts: readonly SourceCounts[]): SourceCounts {
+  if (parts.length === 1) return parts[0]!;
+  const merged = {} as SourceCounts;
+  for (const source of ['surveys', 'clocks', 'events', 'created', 'volume'] as const) {
+    const byKey = new Map<string | null, CountRow>();
+    for (const row of parts.flatMap((p) => p[source])) {
+      const sum = byKey.get(row.key);
+      if (!sum) byKey.set(row.key, { ...row });
+      else
+        for (const [field, value] of Object.entries(row))
+          if (field !== 'key' && field !== 'source')
+            (sum as Record<string, unknown>)[field] = ((sum as Record<string, number>)[field] ?? 0) + (value as number);
+    }
+    merged[source] = [...byKey.values()];
+  }
+  return merged;
+}
+
+const dayMs = 86_400_000;
+/** The Beijing day (YYYY-MM-DD) of an instant, and the instant a Beijing day starts. */
+const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+const beijingDayStart = (at: Date) => new Date(`${beijingDay(at)}T00:00:00+08:00`);
+const dayOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
+
 /**
  * The 三率 and the other hotline KPIs per department, region, category or channel and period.
  * Response rate = contacted / answered surveys; resolution rate = resolved / answered;
@@ -103,6 +139,70 @@ export class KpiService {
   async report(query: KpiQuery): Promise<KpiRow[]> {
     const settings = await readCallbackSettings(this.db);
     const w = settings.satisfactionWeights;
+    // Whole Beijing days already rolled up are read from kpi_days; the rest (today, a partial day) from the sources.
+    // The rollup keeps a department's own counts only per department (a head's report, the ranking).
+    const rollable = query.departmentId === undefined || query.groupBy === 'department';
+    const plan = rollable ? await this.plan(query.from, query.to) : { live: [[query.from, query.to]] as Array<[Date, Date]> };
+    const parts = await Promise.all([
+      ...(plan.rolled ? [this.rolledCounts(query, plan.rolled, w)] : []),
+      ...plan.live.map(([from, to]) => this.liveCounts({ ...query, from, to }, w)),
+    ]);
+    const { surveys, clocks, events, created, volume } = mergeCounts(parts);
+    const names = await this.names(query.groupBy);
+    const rows = new Map<string, KpiRow>();
+    const row = (key: string | null) => {
+      const k = key ?? '';
+      let r = rows.get(k);
+      if (!r) {
+        r = {
+          key: k,
+          name: k === '' ? '（未指定）' : (names.get(k) ?? k),
+          volume: 0,
+          surveys: { answered: 0, unreachable: 0, skipped: 0, unreasonable: 0 },
+          responseRate: null,
+          resolutionRate: null,
+          satisfactionRate: null,
+          onTimeSignForRate: null,
+          onTimeReplyRate: null,
+          returnRate: null,
+          reopenRate: null,
+          directResolutionRate: null,
+        };
+        rows.set(k, r);
+      }
+      return r;
+    };
+    for (const s of surveys) {
+      const r = row(s.key);
+      r.surveys = { answered: s.answered, unreachable: s.unreachable, skipped: s.skipped, unreasonable: s.unreasonable };
+      r.responseRate = rate(s.contacted, s.answered);
+      r.resolutionRate = rate(s.resolved, s.answered);
+      r.satisfactionRate = rate(s.satisfaction, s.answered - s.unreasonable);
+    }
+    for (const c of clocks) {
+      const r = row(c.key);
+      r.onTimeSignForRate = rate(c.sign_for_on_time, c.sign_for);
+      r.onTimeReplyRate = rate(c.reply_on_time, c.reply);
+    }
+    for (const e of events) {
+      const r = row(e.key);
+      r.returnRate = rate(e.returned, e.dispatched);
+      r.reopenRate = rate(e.reopened, e.replied);
+    }
+    for (const t of created) {
+      const r = row(t.key);
+      r.volume = t.created;
+      r.directResolutionRate = rate(t.direct, t.created);
+    }
+    for (const v of volume) row(v.key).volume = v.volume;
+    const all = [...rows.values()];
+    return query.groupBy === 'day'
+      ? all.sort((a, b) => a.key.localeCompare(b.key))
+      : all.sort((a, b) => b.volume - a.volume || a.key.localeCompare(b.key));
+  }
+
+  /** The five sources' counts per group, read from the source tables for [from, to). */
+  private async liveCounts(query: KpiQuery, w: CallbackSettings['satisfactionWeights']): Promise<SourceCounts> {
     const b = { from: query.from, to: query.to, departmentId: query.departmentId ?? null, ws: w.satisfied, wb: w.basic, wu: w.unsatisfied };
     const only = (column: string) => (query.departmentId === undefined ? '' : `and ${column} = :departmentId`);
     const key = (department: string, at: string) => keyOf(query.groupBy, department, at);
@@ -161,57 +261,184 @@ export class KpiService {
           )
         : Promise.resolve([]),
     ]);
-    const names = await this.names(query.groupBy);
-    const rows = new Map<string, KpiRow>();
-    const row = (key: string | null) => {
-      const k = key ?? '';
-      let r = rows.get(k);
-      if (!r) {
-        r = {
-          key: k,
-          name: k === '' ? '（未指定）' : (names.get(k) ?? k),
-          volume: 0,
-          surveys: { answered: 0, unreachable: 0, skipped: 0, unreasonable: 0 },
-          responseRate: null,
-          resolutionRate: null,
-          satisfactionRate: null,
-          onTimeSignForRate: null,
-          onTimeReplyRate: null,
-          returnRate: null,
-          reopenRate: null,
-          directResolutionRate: null,
-        };
-        rows.set(k, r);
+    return { surveys, clocks, events, created, volume };
+  }
+
+  /**
+   * How [from, to) is read: the longest run of rolled-up whole days inside it that ends at its last rolled
+   * day, from kpi_days; before and after it (a partial day, today, days not rolled up yet), the sources.
+   */
+  private async plan(from: Date, to: Date): Promise<{ rolled?: [string, string]; live: Array<[Date, Date]> }> {
+    const firstDay = beijingDayStart(from).getTime() === from.getTime() ? from : new Date(beijingDayStart(from).getTime() + dayMs);
+    const lastDay = beijingDayStart(to);
+    if (lastDay <= firstDay) return { live: [[from, to]] };
+    const days = await this.rolledDays(beijingDay(firstDay), beijingDay(lastDay));
+    if (days.length === 0) return { live: [[from, to]] };
+    // The run of consecutive days ending at the last rolled one.
+    let first = days.length - 1;
+    while (first > 0 && dayOf(days[first - 1]!) === dayOf(days[first]!) - dayMs) first--;
+    const runStart = dayOf(days[first]!);
+    const runEnd = dayOf(days.at(-1)!) + dayMs;
+    const live: Array<[Date, Date]> = [];
+    if (from.getTime() < runStart) live.push([from, new Date(runStart)]);
+    if (runEnd < to.getTime()) live.push([new Date(runEnd), to]);
+    return { rolled: [days[first]!, beijingDay(new Date(runEnd))], live };
+  }
+
+  /** The days in [fromDay, toDay) already rolled up, in order. */
+  private async rolledDays(fromDay: string, toDay: string): Promise<string[]> {
+    const { rows } = await this.db.raw<{ rows: Array<{ day: string }> }>(
+      "select to_char(day, 'YYYY-MM-DD') as day from kpi_rollups where day >= ?::date and day < ?::date order by day",
+      [fromDay, toDay],
+    );
+    return rows.map((r) => r.day);
+  }
+
+  /** The five sources' counts per group over whole days [fromDay, toDay), from the daily rollup. */
+  private async rolledCounts(
+    query: KpiQuery,
+    [fromDay, toDay]: [string, string],
+    w: CallbackSettings['satisfactionWeights'],
+  ): Promise<SourceCounts> {
+    const key = query.groupBy === 'day' ? "to_char(day, 'YYYY-MM-DD')" : 'key';
+    const { rows } = await this.db.raw<{ rows: Array<CountRow & { source: Source }> }>(
+      `select source, ${key} as key,
+              sum(answered)::int as answered, sum(unreachable)::int as unreachable, sum(skipped)::int as skipped,
+              sum(unreasonable)::int as unreasonable, sum(contacted)::int as contacted, sum(resolved)::int as resolved,
+              coalesce(sum(satisfied * :ws::float8 + basic * :wb::float8 + unsatisfied * :wu::float8), 0)::float8 as satisfaction,
+              sum(sign_for)::int as sign_for, sum(sign_for_on_time)::int as sign_for_on_time, sum(reply)::int as reply,
+              sum(reply_on_time)::int as reply_on_time, sum(dispatched)::int as dispatched, sum(returned)::int as returned,
+              sum(replied)::int as replied, sum(reopened)::int as reopened, sum(created)::int as created, sum(direct)::int as direct,
+              sum(volume)::int as volume
+         from kpi_days
+        where dim = :dim and day >= :fromDay and day < :toDay
+          and (:departmentId::text is null or key = :departmentId::text)
+          and source = any(:sources)
+        group by 1, 2`,
+      {
+        dim: rolledDim[query.groupBy],
+        fromDay,
+        toDay,
+        ws: w.satisfied,
+        wb: w.basic,
+        wu: w.unsatisfied,
+        departmentId: query.departmentId === undefined ? null : String(query.departmentId),
+        sources: ['surveys', 'clocks', 'events', query.groupBy === 'department' ? 'volume' : 'created'],
+      } as never,
+    );
+    const counts: SourceCounts = { surveys: [], clocks: [], events: [], created: [], volume: [] };
+    for (const row of rows) counts[row.source].push(row);
+    return counts;
+  }
+
+  /**
+   * Rolls a Beijing day up into kpi_days: each source's counts per department, per district, per level-1
+   * category and per channel, as the live queries count them. Redone whole (a ticket re-categorized later
+   * moves with it).
+   */
+  async rollUp(day: string): Promise<void> {
+    const start = new Date(`${day}T00:00:00+08:00`);
+    const b = { day, start, end: new Date(start.getTime() + dayMs) };
+    // One row per dimension and key (grouping sets), from a source's rows with their dimensions beside them.
+    const dims = "nullif(split_part(r.path, '/', 3), '') as district, coalesce(c.parent_id, c.id)::text as category, t.channel";
+    const byDim = (sets: ReadonlyArray<'department' | 'district' | 'category' | 'channel'>) => ({
+      dim: `case ${sets.map((d) => `when grouping(${d}) = 0 then '${d}'`).join(' ')} end`,
+      key: `case ${sets.map((d) => `when grouping(${d}) = 0 then ${d}`).join(' ')} end`,
+      groupBy: `grouping sets (${sets.map((d) => `(${d})`).join(', ')})`,
+    });
+    const all = byDim(['department', 'district', 'category', 'channel']);
+    await this.db.transaction(async (trx) => {
+      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`kpi-rollup:${day}`]);
+      await trx('kpi_days').where({ day }).delete();
+      await trx.raw(
+        `insert into kpi_days (day, source, dim, key, answered, unreachable, skipped, unreasonable, contacted, resolved, satisfied, basic, unsatisfied)
+         select :day::date, 'surveys', ${all.dim}, ${all.key},
+                count(*) filter (where status = 'completed'), count(*) filter (where status = 'unreachable'),
+                count(*) filter (where status = 'skipped'), count(*) filter (where status = 'completed' and unreasonable),
+                count(*) filter (where status = 'completed' and contacted), count(*) filter (where status = 'completed' and resolved),
+                count(*) filter (where status = 'completed' and not unreasonable and satisfaction = 'satisfied'),
+                count(*) filter (where status = 'completed' and not unreasonable and satisfaction = 'basic'),
+                count(*) filter (where status = 'completed' and not unreasonable and satisfaction = 'unsatisfied')
+           from (select x.status, x.unreasonable, x.contacted, x.resolved, x.satisfaction, x.department_id::text as department, ${dims}
+                   from callbacks x ${joins}
+                  where x.completed_at >= :start and x.completed_at < :end) s
+          group by ${all.groupBy}`,
+        b,
+      );
+      await trx.raw(
+        `insert into kpi_days (day, source, dim, key, sign_for, sign_for_on_time, reply, reply_on_time)
+         select :day::date, 'clocks', ${all.dim}, ${all.key},
+                count(*) filter (where stage = 'sign_for'), count(*) filter (where stage = 'sign_for' and on_time),
+                count(*) filter (where stage = 'reply'), count(*) filter (where stage = 'reply' and on_time)
+           from (select x.stage, x.stopped_at <= x.due_at as on_time, x.department_id::text as department, ${dims}
+                   from sla_clocks x ${joins}
+                  where x.state = 'stopped' and x.assignment_id is null and x.stage in ('sign_for', 'reply')
+                    and x.stopped_at >= :start and x.stopped_at < :end) s
+          group by ${all.groupBy}`,
+        b,
+      );
+      await trx.raw(
+        `insert into kpi_days (day, source, dim, key, dispatched, returned, replied, reopened)
+         select :day::date, 'events', ${all.dim}, ${all.key},
+                count(*) filter (where type in ('dispatch', 'transfer') or (type = 'review_return' and decision = 'uphold')),
+                count(*) filter (where type = 'return'), count(*) filter (where type = 'reply'), count(*) filter (where type = 'reopen')
+           from (select x.type, x.data->>'decision' as decision, coalesce(x.data->>'departmentId', t.lead_department_id::text) as department, ${dims}
+                   from ticket_events x ${joins}
+                  where x.type in ('dispatch', 'transfer', 'review_return', 'return', 'reply', 'reopen')
+                    and x.created_at >= :start and x.created_at < :end) s
+          group by ${all.groupBy}`,
+        b,
+      );
+      const places = byDim(['district', 'category', 'channel']);
+      await trx.raw(
+        `insert into kpi_days (day, source, dim, key, created, direct)
+         select :day::date, 'created', ${places.dim}, ${places.key}, count(*), count(*) filter (where directly_resolved)
+           from (select t.directly_resolved, ${dims}
+                   from tickets t left join regions r on r.id = t.region_id left join categories c on c.id = t.category_id
+                  where t.created_at >= :start and t.created_at < :end) s
+          group by ${places.groupBy}`,
+        b,
+      );
+      await trx.raw(
+        `insert into kpi_days (day, source, dim, key, volume)
+         select :day::date, 'volume', 'department', x.department_id::text, count(distinct x.ticket_id)
+           from ticket_assignments x
+          where x.role = 'lead' and x.created_at >= :start and x.created_at < :end
+          group by x.department_id`,
+        b,
+      );
+      await trx.raw('insert into kpi_rollups (day) values (?) on conflict (day) do update set rolled_at = now()', [day]);
+    });
+  }
+
+  /**
+   * The periodic rollup: the last week again (a ticket re-categorized or moved later), then older days not
+   * rolled up yet, newest first, a month per run (a year's backlog in a few runs). Returns the days rolled up.
+   */
+  async rollUpDue(now = new Date(), backlogPerRun = 31): Promise<number> {
+    const today = beijingDayStart(now).getTime();
+    const week = Array.from({ length: 7 }, (_, i) => beijingDay(new Date(today - (i + 1) * dayMs)));
+    // The last week again once an hour (several workers running this do it once).
+    const fresh = new Set(
+      (
+        await this.db.raw<{ rows: Array<{ day: string }> }>(
+          "select to_char(day, 'YYYY-MM-DD') as day from kpi_rollups where day >= ?::date and rolled_at > ?",
+          [week.at(-1)!, new Date(now.getTime() - 3_600_000)],
+        )
+      ).rows.map((r) => r.day),
+    );
+    const recent = week.filter((day) => !fresh.has(day));
+    const oldest = await this.db('tickets').min<{ min: Date | null }>('created_at as min').first();
+    const backlog: string[] = [];
+    if (oldest?.min) {
+      const rolled = new Set(await this.rolledDays('2000-01-01', week.at(-1)!));
+      for (let day = today - 8 * dayMs; day >= beijingDayStart(oldest.min).getTime() && backlog.length < backlogPerRun; day -= dayMs) {
+        const name = beijingDay(new Date(day));
+        if (!rolled.has(name)) backlog.push(name);
       }
-      return r;
-    };
-    for (const s of surveys) {
-      const r = row(s.key);
-      r.surveys = { answered: s.answered, unreachable: s.unreachable, skipped: s.skipped, unreasonable: s.unreasonable };
-      r.responseRate = rate(s.contacted, s.answered);
-      r.resolutionRate = rate(s.resolved, s.answered);
-      r.satisfactionRate = rate(s.satisfaction, s.answered - s.unreasonable);
     }
-    for (const c of clocks) {
-      const r = row(c.key);
-      r.onTimeSignForRate = rate(c.sign_for_on_time, c.sign_for);
-      r.onTimeReplyRate = rate(c.reply_on_time, c.reply);
-    }
-    for (const e of events) {
-      const r = row(e.key);
-      r.returnRate = rate(e.returned, e.dispatched);
-      r.reopenRate = rate(e.reopened, e.replied);
-    }
-    for (const t of created) {
-      const r = row(t.key);
-      r.volume = t.created;
-      r.directResolutionRate = rate(t.direct, t.created);
-    }
-    for (const v of volume) row(v.key).volume = v.volume;
-    const all = [...rows.values()];
-    return query.groupBy === 'day'
-      ? all.sort((a, b) => a.key.localeCompare(b.key))
-      : all.sort((a, b) => b.volume - a.volume || a.key.localeCompare(b.key));
+    for (const day of [...recent, ...backlog]) await this.rollUp(day);
+    return recent.length + backlog.length;
   }
 
   /**
@@ -289,10 +516,10 @@ export class KpiService {
       .sort((a, b) => (a.departments[0]?.volume ?? 0) - (b.departments[0]?.volume ?? 0));
   }
 
-  /** The live 三率 over the last 30 days, for Prometheus. */
+  /** The live 三率 over the last 30 Beijing days (today the 30th), for the board and Prometheus. */
   async live(): Promise<{ response: number | null; resolution: number | null; satisfaction: number | null; unreachable: number }> {
     const to = new Date();
-    const rows = await this.report({ groupBy: 'channel', from: new Date(to.getTime() - 30 * 86_400_000), to });
+    const rows = await this.report({ groupBy: 'channel', from: new Date(beijingDayStart(to).getTime() - 29 * dayMs), to });
     const sum = (f: (r: KpiRow) => number) => rows.reduce((acc, r) => acc + f(r), 0);
     const answered = sum((r) => r.surveys.answered);
     return {
@@ -312,7 +539,8 @@ export class KpiService {
     };
   }
 
-  toCsv(rows: readonly KpiRow[]): string {
+  /** The report as a table (header first): the CSV and Excel downloads. */
+  table(rows: readonly KpiRow[]): Array<Array<string | number>> {
     const header = [
       '分组',
       '名称',
@@ -347,7 +575,7 @@ export class KpiService {
       r.reopenRate ?? '',
       r.directResolutionRate ?? '',
     ]);
-    return csvOf([header, ...lines]);
+    return [header, ...lines];
   }
 
   private async names(groupBy: KpiGrouping): Promise<Map<string, string>> {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
-import { toCsv } from '../shared/csv';
+import { sendTable, tableFormats } from '../http/table-file';
 import { mandateScopes, matterFields, matterSchema } from './matters';
 import type { ProxyOrders } from './proxy-orders.service';
 import type { ProxyService } from './proxy.service';
@@ -317,7 +317,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     access: ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'],
     query: periodQuery({
       groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'),
-      format: z.enum(['json', 'csv']).default('json'),
+      format: z.enum(['json', ...tableFormats]).default('json'),
     }),
     response: z
       .object({
@@ -338,11 +338,11 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
           }),
         ),
       })
-      .describe('or, with format=csv, a CSV file'),
+      .describe('or, with format=csv or xlsx, a file'),
     handler: async ({ query, res }) => {
       const rows = await proxy.catalog.report({ groupBy: query.groupBy, ...beijingDays(query) });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
-      const csv = toCsv([
+      const table = [
         ['分组', '名称', '代办单', '办结', '按时办结', '按时率', '撤销', '少跑腿次数', '待补材料'],
         ...rows.map((r) => [
           r.key,
@@ -355,8 +355,12 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
           r.tripsSaved,
           r.materialsOutstanding,
         ]),
-      ]);
-      res.status(200).type('text/csv; charset=utf-8').attachment(`proxy-${query.groupBy}-${query.from}-${query.to}.csv`).send(csv);
+      ];
+      await sendTable(
+        res,
+        { name: `proxy-${query.groupBy}-${query.from}-${query.to}`, sheet: `帮办代办 ${query.from} 至 ${query.to}`, rows: table },
+        query.format,
+      );
       return undefined;
     },
   });

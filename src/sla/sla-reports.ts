@@ -1,5 +1,4 @@
 import type { Db } from '../db/db';
-import { toCsv as csvOf } from '../shared/csv';
 import { humanDuration, stageLabels, stages, type Stage } from './sla-rules';
 
 export interface ReportQuery {
@@ -161,8 +160,8 @@ export class SlaReports {
     return [...rows.values()].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   }
 
-  /** The report as CSV. */
-  toCsv(rows: readonly ReportRow[], groupBy: ReportQuery['groupBy']): string {
+  /** The report as a table (header first): the CSV and Excel downloads. */
+  table(rows: readonly ReportRow[], groupBy: ReportQuery['groupBy']): Array<Array<string | number | null>> {
     const header = [
       groupBy === 'department' ? '部门ID' : '分类ID',
       groupBy === 'department' ? '部门' : '分类',
@@ -183,7 +182,7 @@ export class SlaReports {
       r.closed,
       r.avgHandlingHours ?? '',
     ]);
-    return csvOf([header, ...lines]);
+    return [header, ...lines];
   }
 
   /** What is overdue now, the longest overdue first (optionally one department's, one stage's). */

@@ -2,6 +2,7 @@ import { piiLens } from '../shared/pii';
 import { z } from 'zod';
 import { isCenterRole } from '../shared/roles';
 import { type ApiRouter, idParams } from '../http/api-router';
+import { sendTable, tableFormats } from '../http/table-file';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { notFound } from '../shared/errors';
 import { requestTypes, urgencies } from '../tickets/ticket.types';
@@ -438,27 +439,31 @@ export function registerSlaRoutes(
     path: '/sla/report',
     tag: 'sla',
     summary: 'On-time rates per stage, breaches, overdue now, extensions and handling time, per department or category',
-    description: 'format=csv answers a CSV file (UTF-8 with BOM).',
+    description: 'format=csv (UTF-8 with BOM) or xlsx answers a CSV file or an Excel workbook.',
     access: [...supervising, 'dept_head'],
     query: periodQuery({
       groupBy: z.enum(['department', 'category']).default('department'),
       departmentId: z.coerce.number().int().positive().optional(),
-      format: z.enum(['json', 'csv']).default('json'),
+      format: z.enum(['json', ...tableFormats]).default('json'),
     }),
     response: z
       .object({ groupBy: z.enum(['department', 'category']), from: z.string(), to: z.string(), items: z.array(reportRow) })
-      .describe('or, with format=csv, a CSV file'),
+      .describe('or, with format=csv or xlsx, a file'),
     handler: async ({ actor, query, res }) => {
       const { from, to } = beijingDays(query);
       const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
       if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('department');
       const rows = await reports.report({ groupBy: query.groupBy, from, to, departmentId });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .attachment(`sla-${query.groupBy}-${query.from}-${query.to}.csv`)
-        .send(reports.toCsv(rows, query.groupBy));
+      await sendTable(
+        res,
+        {
+          name: `sla-${query.groupBy}-${query.from}-${query.to}`,
+          sheet: `时限 ${query.from} 至 ${query.to}`,
+          rows: reports.table(rows, query.groupBy),
+        },
+        query.format,
+      );
       return undefined;
     },
   });

@@ -1,4 +1,3 @@
-import { toCsv } from '../shared/csv';
 import type { UserActor } from '../shared/roles';
 import { shanghaiTime } from '../shared/time';
 import type { ListTicketsQuery } from './ticket.schemas';
@@ -34,7 +33,7 @@ export async function exportTickets(
   tickets: TicketsService,
   actor: UserActor,
   query: ListTicketsQuery,
-): Promise<{ csv: string; rows: number; truncated: boolean }> {
+): Promise<{ table: Array<Array<string | number>>; rows: number; truncated: boolean }> {
   const lines: Array<Array<string | number>> = [header];
   let cursor: string | undefined;
   do {
@@ -58,5 +57,5 @@ export async function exportTickets(
       ]);
     cursor = page.nextCursor ?? undefined;
   } while (cursor && lines.length - 1 < exportLimit);
-  return { csv: toCsv(lines), rows: lines.length - 1, truncated: cursor !== undefined };
+  return { table: lines, rows: lines.length - 1, truncated: cursor !== undefined };
 }

@@ -102,7 +102,7 @@ export const listTicketsQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
   /** csv: the whole filtered list (up to 10,000 rows) as a CSV file, not a page. */
-  format: z.enum(['json', 'csv']).default('json'),
+  format: z.enum(['json', 'csv', 'xlsx']).default('json'),
 });
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { sendTable } from '../http/table-file';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
 import { actionBodies, contactView, createTicketBody, listTicketsQuery, ticketDetailSchema, ticketListSchema } from './ticket.schemas';
@@ -51,19 +52,16 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db
       '`categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text; ' +
       '`assignee=me` is my queue, `assignee=none` the department queue (not yet assigned). ' +
       'Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets. ' +
-      '`format=csv` answers the whole filtered list (newest first, at most 10,000 rows; `X-Truncated: true` when there were more) ' +
-      'as a CSV file, masked as the list is.',
+      '`format=csv` or `xlsx` answers the whole filtered list (newest first, at most 10,000 rows; `X-Truncated: true` when there were more) ' +
+      'as a CSV file or an Excel workbook, masked as the list is.',
     access: 'staff',
     query: listTicketsQuery,
-    response: ticketListSchema.describe('or, with format=csv, a CSV file'),
+    response: ticketListSchema.describe('or, with format=csv or xlsx, a file'),
     handler: async ({ actor, query, res }) => {
       if (query.format === 'json') return tickets.list(actor, query);
-      const { csv, truncated } = await exportTickets(tickets, actor, query);
-      res
-        .status(200)
-        .type('text/csv; charset=utf-8')
-        .attachment(`tickets-${shanghaiDay(new Date())}.csv`);
-      res.setHeader('X-Truncated', String(truncated)).send(csv);
+      const { table, truncated } = await exportTickets(tickets, actor, query);
+      res.setHeader('X-Truncated', String(truncated));
+      await sendTable(res, { name: `tickets-${shanghaiDay(new Date())}`, sheet: '工单', rows: table }, query.format);
       return undefined;
     },
   });

@@ -1,3 +1,4 @@
+import { binary, xlsxText } from '../support/xlsx';
 import { act, createTicket, inDays } from '../support/tickets';
 import { hours, travel } from '../support/sla';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
@@ -123,6 +124,17 @@ describe('exporting and saved views', () => {
     expect(theirs.text).not.toContain('13812345678');
     expect(theirs.text).not.toContain('公司拖欠工资'); // another department's ticket
     expect((await operator.get('/api/v1/tickets?format=xml')).status).toBe(400);
+
+    // The same as an Excel workbook: the same rows, masked the same.
+    const workbook = await head.get('/api/v1/tickets?format=xlsx').buffer(true).parse(binary);
+    expect(workbook.status).toBe(200);
+    expect(workbook.headers['content-type']).toMatch(/spreadsheetml/);
+    expect(workbook.headers['content-disposition']).toMatch(/tickets-\d{4}-\d{2}-\d{2}\.xlsx/);
+    const sheet = xlsxText(workbook.body as Buffer);
+    expect(sheet).toContain('工单号');
+    expect(sheet).toContain(lamp.number);
+    expect(sheet).toContain('138****5678');
+    expect(sheet).not.toContain('13812345678');
   });
 
   test('when a user saves a view, then it is theirs alone, saving the name again replaces it, and bad filters are refused', async () => {

@@ -117,3 +117,30 @@ test('reports: a department’s return rate over the period opens the very ticke
   await drawer.getByRole('link', { name: ticket.number }).click();
   await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
 });
+
+test('the report downloads as an Excel workbook, and last month’s 通报 is a printable page with the 三率, the rankings and the overdue list', async ({
+  page,
+}) => {
+  await signIn(page, 'director');
+  await expect(page).toHaveURL(/\/board$/);
+  await expect(page.getByText(/承办单位分档排名/)).toBeVisible();
+  await page.getByRole('menuitem', { name: '统计报表' }).click();
+  await expect(page.getByRole('heading', { name: '统计报表' })).toBeVisible();
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: '导出 Excel' }).click();
+  const workbook = (await import('node:fs')).readFileSync((await (await download).path())!);
+  expect(workbook.subarray(0, 2).toString()).toBe('PK'); // a zip: the xlsx container
+  expect((await download).suggestedFilename()).toMatch(/^kpis-department-.*\.xlsx$/);
+
+  await page.getByRole('link', { name: '月度/季度通报' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /12345政务服务便民热线\d{4}年\d{1,2}月工作通报/ })).toBeVisible();
+  for (const part of ['一、受理情况', '二、办理质量（三率）', '三、承办单位分档排名', '四、办理时长较长的单位', '五、当前超期工单'])
+    await expect(page.getByRole('heading', { name: new RegExp(part.replace(/[（）]/g, '.')) })).toBeVisible();
+  await expect(page.getByText('满意率').first()).toBeVisible();
+  await page.locator('.ant-segmented-item', { hasText: '季度' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: /季度工作通报/ })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('button', { name: '打印' })).toBeHidden(); // only the bulletin is printed
+  await shoot(page, 'bulletin');
+});

@@ -19,6 +19,7 @@ const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default:
 const Board = lazy(() => import('./pages/board/Board').then((m) => ({ default: m.Board })));
 const Alerts = lazy(() => import('./pages/board/Alerts').then((m) => ({ default: m.Alerts })));
 const Reports = lazy(() => import('./pages/board/Reports').then((m) => ({ default: m.Reports })));
+const Bulletin = lazy(() => import('./pages/board/Bulletin').then((m) => ({ default: m.Bulletin })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const admin = () => import('./pages/admin/pages');
@@ -76,6 +77,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/board" element={<Board />} />
                 <Route path="/alerts" element={<Alerts />} />
                 <Route path="/reports" element={<Reports />} />
+                <Route path="/reports/bulletin" element={<Bulletin />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />

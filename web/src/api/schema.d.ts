@@ -990,7 +990,7 @@ export interface paths {
         };
         /**
          * The audit log, newest first: sign-ins, locks, password resets, API keys, contact reveals, settings changes
-         * @description A settings change (action settings.*) names what it changed in `target` (`catalog_entry:12`, `calendar_day:1/2026-10-10`) and keeps the fields that changed in details.before and details.after. `target` finds one thing or every thing of a kind. `format=csv` answers up to 10,000 entries as a CSV file.
+         * @description A settings change (action settings.*) names what it changed in `target` (`catalog_entry:12`, `calendar_day:1/2026-10-10`) and keeps the fields that changed in details.before and details.after. `target` finds one thing or every thing of a kind. `format=csv` or `xlsx` answers up to 10,000 entries as a file.
          *
          *     Access: admin
          */
@@ -999,7 +999,7 @@ export interface paths {
                 query?: {
                     action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "settings.created" | "settings.changed" | "settings.deleted";
                     beforeId?: number;
-                    format?: "json" | "csv";
+                    format?: "json" | "csv" | "xlsx";
                     from?: string;
                     limit?: number;
                     target?: string;
@@ -4452,14 +4452,14 @@ export interface paths {
         };
         /**
          * 三率 (response, resolution, satisfaction) and on-time, return, reopen, direct-resolution rates per department, region, category or channel
-         * @description format=csv answers a CSV file. Department heads see their own department.
+         * @description format=csv or xlsx answers a CSV file or an Excel workbook. Department heads see their own department.
          *
          *     Access: supervisor, director, admin, operator, dept_head
          */
         get: {
             parameters: {
                 query: {
-                    format?: "json" | "csv";
+                    format?: "json" | "csv" | "xlsx";
                     from: string;
                     groupBy?: "department" | "region" | "category" | "channel" | "day";
                     to: string;
@@ -7663,7 +7663,7 @@ export interface paths {
         get: {
             parameters: {
                 query: {
-                    format?: "json" | "csv";
+                    format?: "json" | "csv" | "xlsx";
                     from: string;
                     groupBy?: "runner" | "team" | "matter" | "grid" | "mode";
                     to: string;
@@ -11128,7 +11128,7 @@ export interface paths {
         };
         /**
          * On-time rates per stage, breaches, overdue now, extensions and handling time, per department or category
-         * @description format=csv answers a CSV file (UTF-8 with BOM).
+         * @description format=csv (UTF-8 with BOM) or xlsx answers a CSV file or an Excel workbook.
          *
          *     Access: supervisor, director, admin, dept_head
          */
@@ -11136,7 +11136,7 @@ export interface paths {
             parameters: {
                 query: {
                     departmentId?: number;
-                    format?: "json" | "csv";
+                    format?: "json" | "csv" | "xlsx";
                     from: string;
                     groupBy?: "department" | "category";
                     to: string;
@@ -11638,7 +11638,7 @@ export interface paths {
         };
         /**
          * List tickets
-         * @description Newest first. Filters combine with AND; `status` takes a comma-separated list; `regionId` includes every region below it; `categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text; `assignee=me` is my queue, `assignee=none` the department queue (not yet assigned). Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets. `format=csv` answers the whole filtered list (newest first, at most 10,000 rows; `X-Truncated: true` when there were more) as a CSV file, masked as the list is.
+         * @description Newest first. Filters combine with AND; `status` takes a comma-separated list; `regionId` includes every region below it; `categoryId` of a level-1 category includes its children; `q` matches the number exactly or title/description as text; `assignee=me` is my queue, `assignee=none` the department queue (not yet assigned). Pass `nextCursor` back as `cursor` for the next page. Department staff see only their department’s tickets. `format=csv` or `xlsx` answers the whole filtered list (newest first, at most 10,000 rows; `X-Truncated: true` when there were more) as a CSV file or an Excel workbook, masked as the list is.
          *
          *     Access: any signed-in staff
          */
@@ -11650,7 +11650,7 @@ export interface paths {
                     channel?: "phone" | "sms" | "miniprogram" | "seat" | "api";
                     cursor?: string;
                     departmentId?: number;
-                    format?: "json" | "csv";
+                    format?: "json" | "csv" | "xlsx";
                     from?: string;
                     limit?: number;
                     overdue?: "true" | "false";

@@ -107,6 +107,9 @@ export function Tickets() {
           >
             导出 CSV
           </Button>
+          <Button href={`/api/v1/tickets?${new URLSearchParams({ ...query, format: 'xlsx' } as Record<string, string>)}`}>
+            导出 Excel
+          </Button>
         </Space>
       }
     >

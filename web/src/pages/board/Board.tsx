@@ -3,7 +3,7 @@ import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
 import { useMemo } from 'react';
 import { api } from '../../api/client';
 import { channelLabels, statusLabels } from '../../labels';
-import { shortTime } from '../../time';
+import { beijing, shortTime } from '../../time';
 import { Pill } from '../Deadline';
 import { Chart, type ChartOption } from './Chart';
 
@@ -25,6 +25,13 @@ export function Board() {
     queryKey: ['tickets', 'board'],
     queryFn: async () => (await api.GET('/api/v1/board')).data,
     refetchInterval: 60_000,
+  });
+  // 分档排名: the departments ranked within bands of similar volume over the last 30 days (changes slowly).
+  const period = { from: beijing().subtract(29, 'day').format('YYYY-MM-DD'), to: beijing().format('YYYY-MM-DD') };
+  const { data: ranking } = useQuery({
+    queryKey: ['kpis', 'ranking', period.from, period.to],
+    staleTime: 5 * 60_000,
+    queryFn: async () => (await api.GET('/api/v1/kpis/ranking', { params: { query: period } })).data?.bands ?? [],
   });
   const charts = useMemo(() => {
     if (!data) return undefined;
@@ -173,6 +180,35 @@ export function Board() {
               option={charts.regions}
               label={`近7日地区前列：${data.regions.map((r) => `${r.name} ${r.count}`).join('，') || '暂无'}`}
             />
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <Card size="small" title="承办单位分档排名（近30日，按满意率、解决率、响应率）">
+            <Row gutter={[16, 16]}>
+              {(ranking ?? []).map((band) => (
+                <Col key={band.band} xs={24} md={12} xl={8}>
+                  <Table
+                    size="small"
+                    rowKey="key"
+                    pagination={false}
+                    title={() => `${band.band} 件档（${band.departments.length} 个单位）`}
+                    dataSource={band.departments}
+                    columns={[
+                      { title: '名次', dataIndex: 'rank', width: 56 },
+                      { title: '单位', dataIndex: 'name' },
+                      { title: '件数', dataIndex: 'volume', width: 64 },
+                      { title: '满意率', dataIndex: 'satisfactionRate', width: 76, render: percent },
+                      { title: '解决率', dataIndex: 'resolutionRate', width: 76, render: percent },
+                    ]}
+                  />
+                </Col>
+              ))}
+              {ranking?.length === 0 && (
+                <Col>
+                  <Typography.Text type="secondary">近30日暂无承办数据</Typography.Text>
+                </Col>
+              )}
+            </Row>
           </Card>
         </Col>
       </Row>

@@ -57,9 +57,15 @@ export function Reports() {
         </Typography.Title>
       }
       extra={
-        <Button href={csv} download>
-          导出 CSV
-        </Button>
+        <Space>
+          <Link to="/reports/bulletin">月度/季度通报</Link>
+          <Button href={csv} download>
+            导出 CSV
+          </Button>
+          <Button href={csv.replace('format=csv', 'format=xlsx')} download>
+            导出 Excel
+          </Button>
+        </Space>
       }
     >
       <Space wrap style={{ marginBottom: 16 }}>

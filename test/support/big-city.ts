@@ -1,0 +1,114 @@
+import type { Knex } from 'knex';
+
+/**
+ * A city's hotline as the hub would have written it, straight into the tables: tickets over the last
+ * `days` days with their events, stage clocks, lead assignments and callbacks. For npm run bench:data
+ * (a year, a million tickets) and the tests of what reads them in bulk (the KPI rollup).
+ *
+ * Its shape: requests by Beijing hour (a day's peak mid-morning), channels (phone first), a long tail of
+ * categories and places, those older than 20 days closed, the newer ones at every stage with a fifth of
+ * the open ones overdue, 40% of the replied surveyed.
+ */
+export async function fillCity(db: Knex, size: { tickets: number; days: number }): Promise<void> {
+  const ticketCount = size.tickets;
+  await db.raw('select setseed(0.24)');
+  // Reference ids as arrays the generator indexes into (power-law skew: a few categories and places take most).
+  const ids = async (sql: string) => ((await db.raw(sql)).rows as Array<{ id: number }>).map((r) => r.id);
+  const categories = await ids('select id from categories where parent_id is not null order by id');
+  const regions = await ids("select id from regions where level in ('village', 'grid') order by id");
+  const departments = await ids("select id from departments where kind <> 'center' and active order by id");
+  await db.raw('create temporary table refs as select ?::bigint[] as categories, ?::bigint[] as regions, ?::bigint[] as departments', [
+    categories,
+    regions,
+    departments,
+  ]);
+  // Beijing hour of day weighted like a hotline's day: quiet at night, peaks at 10:00 and 15:00.
+  await db.raw(
+    `create temporary table hour_weights as
+       select h, w, sum(w) over (order by h) / sum(w) over () as upto
+         from unnest(array[1,1,1,1,1,2,4,8,14,18,19,17,12,14,17,16,13,10,8,7,6,4,3,2]::float8[]) with ordinality as x(w, h)`,
+  );
+  await db.raw(
+    `insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, region_id,
+                          lead_department_id, directly_resolved, return_count, reopen_count, replied_at, closed_at,
+                          next_due_at, next_due_stage, created_at, updated_at)
+     select 'D' || lpad(i::text, 10, '0'),
+            case when age > 20 then (case when r1 < 0.97 then 'closed' else 'cancelled' end)
+                 else (array['triage','dispatched','accepted','accepted','replied','closed','closed','closed'])[1 + floor(r1 * 8)::int] end,
+            (array['phone','phone','phone','phone','phone','miniprogram','miniprogram','sms','seat','api'])[1 + floor(r2 * 10)::int],
+            (array['complaint','complaint','help','help','consult','consult','report','suggestion','praise','proxy'])[1 + floor(r3 * 10)::int],
+            case when r3 < 0.02 then 'emergency' when r3 < 0.1 then 'urgent' else 'normal' end,
+            categories[1 + floor(power(r4, 2.2) * cardinality(categories))::int],
+            '生成的工单', '用于容量测试的工单内容',
+            regions[1 + floor(power(r5, 1.8) * cardinality(regions))::int],
+            departments[1 + floor(power(r6, 1.5) * cardinality(departments))::int],
+            r2 < 0.18, (r6 < 0.03)::int, (r5 < 0.02)::int,
+            case when age > 20 or r1 >= 0.5 then at + interval '3 days' end,
+            case when age > 20 and r1 < 0.97 then at + interval '5 days' end,
+            case when age <= 20 and r1 < 0.625 then now() + (r4 * 10 - 2) * interval '1 day' end,
+            case when age <= 20 and r1 < 0.625 then 'reply' end,
+            at, at
+       from (select i, r1, r2, r3, r4, r5, r6,
+                    extract(epoch from now() - at) / 86400 as age, at
+               from (select i, random() as r1, random() as r2, random() as r3, random() as r4, random() as r5, random() as r6,
+                            date_trunc('day', now() - floor(random() * ?) * interval '1 day', 'Asia/Shanghai')
+                              + ((select min(h) from hour_weights where upto >= random() + 0 * i) - 1 + random()) * interval '1 hour' as at
+                       from generate_series(1, ?) as i) g
+              where at < now()) x, refs`,
+    [size.days, ticketCount],
+  );
+  const at = 't.created_at';
+  await db.raw(
+    `insert into ticket_assignments (ticket_id, department_id, role, status, active, accepted_at, dispatched_at, created_at, updated_at)
+     select t.id, t.lead_department_id, 'lead',
+            case when t.status in ('closed', 'cancelled') then 'ended' when t.status = 'replied' then 'reported' when t.status = 'dispatched' then 'dispatched' else 'accepted' end,
+            t.status not in ('closed', 'cancelled'),
+            ${at} + interval '1 hour', ${at} + interval '10 minutes', ${at} + interval '10 minutes', ${at} + interval '10 minutes'
+       from tickets t where t.status <> 'triage' and not t.directly_resolved`,
+  );
+  await db.raw(
+    `insert into ticket_events (ticket_id, type, actor_kind, from_status, to_status, created_at)
+     select t.id, e.type, 'system', null, null, e.at
+       from tickets t
+       cross join lateral (values
+                  ('dispatch', case when t.status <> 'triage' and not t.directly_resolved then ${at} + interval '10 minutes' end),
+         ('sign_for', case when t.status not in ('triage', 'dispatched') and not t.directly_resolved then ${at} + interval '1 hour' end),
+         ('return', case when t.return_count > 0 then ${at} + interval '2 hours' end),
+         ('reply', t.replied_at),
+         ('reopen', case when t.reopen_count > 0 then t.replied_at + interval '1 day' end),
+         ('close', t.closed_at)
+       ) as e(type, at)
+      where e.at is not null and e.at < now()`,
+  );
+  // Stopped clocks of the stages the reports count (sign-for in 2 working hours, reply in 7 working days), a tenth late.
+  await db.raw(
+    `insert into sla_clocks (ticket_id, department_id, stage, amount, unit, state, started_at, limit_ms, basis_at, due_at, stopped_at, created_at, updated_at)
+     select t.id, t.lead_department_id, s.stage, s.amount, s.unit, 'stopped', s.started, s.limit_ms, s.started, s.due, s.stopped, s.started, s.stopped
+       from tickets t
+       cross join lateral (values
+         ('sign_for', 2, 'working_hours', ${at} + interval '10 minutes', 7200000::bigint, ${at} + interval '3 hours',
+          ${at} + case when t.id % 10 = 0 then interval '4 hours' else interval '1 hour' end),
+         ('reply', 7, 'working_days', ${at} + interval '10 minutes', 7 * 25200000::bigint, ${at} + interval '9 days', t.replied_at)
+       ) as s(stage, amount, unit, started, limit_ms, due, stopped)
+      where t.lead_department_id is not null and t.status not in ('triage', 'dispatched') and not t.directly_resolved
+        and s.stopped is not null and s.stopped < now()`,
+  );
+  await db.raw(
+    `insert into sla_clocks (ticket_id, department_id, stage, amount, unit, state, started_at, limit_ms, basis_at, due_at, created_at, updated_at)
+     select t.id, t.lead_department_id, 'reply', 7, 'working_days', 'running', ${at}, 7 * 25200000::bigint, ${at}, t.next_due_at, ${at}, ${at}
+       from tickets t where t.next_due_at is not null`,
+  );
+  // Callbacks: 40% of the replied are surveyed; of those, 85% answer.
+  await db.raw(
+    `insert into callbacks (ticket_id, cycle, status, channel, contacted, resolved, satisfaction, unreasonable, outcome, completed_at, department_id, created_at, updated_at)
+     select t.id, 0, case when r < 0.85 then 'completed' else 'unreachable' end,
+            (array['sms', 'phone', 'miniprogram', 'operator'])[1 + (t.id % 4)::int],
+            case when r < 0.85 then r < 0.83 end, case when r < 0.85 then r < 0.7 end,
+            case when r < 0.85 then (case when r < 0.6 then 'satisfied' when r < 0.8 then 'basic' else 'unsatisfied' end) end,
+            false, case when r < 0.85 then 'closed' else 'unreachable' end,
+            t.replied_at + interval '1 day', t.lead_department_id, t.replied_at, t.replied_at + interval '1 day'
+       from (select t.*, random() as r from tickets t where t.replied_at is not null and t.replied_at < now() - interval '1 day' and t.id % 5 < 2) t`,
+  );
+  for (const table of ['tickets', 'ticket_events', 'ticket_assignments', 'sla_clocks', 'callbacks'])
+    await db.raw(`vacuum analyze ${table}`);
+}
