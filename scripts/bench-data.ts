@@ -11,7 +11,7 @@
  */
 import knex from 'knex';
 import { createHub } from '../src/app';
-import { boardFigures } from '../src/board/board.repository';
+import { boardFigures, mapFigures } from '../src/board/board.repository';
 import { loadConfig } from '../src/config/config';
 import { shanghaiDay } from '../src/shared/time';
 import { fillCity } from '../test/support/big-city';
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     const monthStart = new Date(dayStart.getTime() - 29 * 86_400_000);
     const pieces: Array<() => Promise<unknown>> = [
       () => boardFigures(db, dayStart),
+      () => mapFigures(db, 'district', new Date(dayStart.getTime() - 6 * 86_400_000)),
+      () => mapFigures(db, 'township', new Date(dayStart.getTime() - 6 * 86_400_000)),
       () => hub.services.kpis.live(),
       () => hub.services.kpis.report({ groupBy: 'day', from: monthStart, to: now }),
     ];

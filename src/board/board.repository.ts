@@ -68,3 +68,44 @@ export async function boardFigures(db: Queryable, dayStart: Date): Promise<Board
     regions: regions.rows,
   };
 }
+
+export interface MapFigures {
+  regions: Array<{ id: number; name: string; volume: number; overdue: number }>;
+  points: Array<{ ticketId: number; number: string; longitude: number; latitude: number; overdue: boolean }>;
+}
+
+/**
+ * The map: per region of a level, the tickets of the last seven days placed in it or below it, and its open
+ * tickets overdue now; and the week's tickets that carry coordinates (the mini-program's), newest first.
+ */
+export async function mapFigures(db: Queryable, level: 'district' | 'township', weekStart: Date): Promise<MapFigures> {
+  // A region's path is /city/district/township/…: the ancestor of the level is the path's part at its depth.
+  const part = level === 'district' ? 3 : 4;
+  const [volume, overdue, points] = await Promise.all([
+    db.raw<{ rows: Array<{ id: string; count: number }> }>(
+      `select split_part(r.path, '/', ?) as id, count(*)::int as count
+         from tickets t join regions r on r.id = t.region_id
+        where t.created_at >= ? group by 1`,
+      [part, weekStart],
+    ),
+    db.raw<{ rows: Array<{ id: string; count: number }> }>(
+      `select split_part(r.path, '/', ?) as id, count(*)::int as count
+         from tickets t join regions r on r.id = t.region_id
+        where t.status in ('dispatched', 'accepted', 'returned') and t.next_due_at < now() group by 1`,
+      [part],
+    ),
+    db.raw<{ rows: MapFigures['points'] }>(
+      `select id as "ticketId", number, (location->>'longitude')::float8 as longitude, (location->>'latitude')::float8 as latitude,
+              coalesce(next_due_at < now() and status in ('dispatched', 'accepted', 'returned'), false) as overdue
+         from tickets where created_at >= ? and location is not null order by created_at desc limit 1000`,
+      [weekStart],
+    ),
+  ]);
+  const byId = (rows: Array<{ id: string; count: number }>) => new Map(rows.map((r) => [Number(r.id), r.count]));
+  const [volumes, overdues] = [byId(volume.rows), byId(overdue.rows)];
+  const regions = await db('regions').select('id', 'name').where({ level }).orderBy('path');
+  return {
+    regions: regions.map((r: { id: number; name: string }) => ({ ...r, volume: volumes.get(r.id) ?? 0, overdue: overdues.get(r.id) ?? 0 })),
+    points: points.rows,
+  };
+}

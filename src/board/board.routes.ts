@@ -4,7 +4,7 @@ import type { Db } from '../db/db';
 import type { ApiRouter } from '../http/api-router';
 import { instant } from '../http/validate';
 import { shanghaiDay } from '../shared/time';
-import { boardFigures } from './board.repository';
+import { boardFigures, mapFigures } from './board.repository';
 
 const count = z.number().int();
 const rate = z.number().nullable();
@@ -63,6 +63,30 @@ export function registerBoardRoutes(api: ApiRouter, deps: { db: Db; kpis: KpiSer
         rates: { response: live.response, resolution: live.resolution, satisfaction: live.satisfaction },
         trend,
       };
+    },
+  });
+
+  api.route({
+    method: 'get',
+    path: '/board/map',
+    tag: 'kpis',
+    summary:
+      'The board’s map: each district’s (or township’s) tickets of the last 7 days and overdue now; the week’s tickets with coordinates',
+    description:
+      'Outlines come from GET /regions/outlines (the same level). volume counts tickets placed in the region or below it since 00:00 ' +
+      'Beijing time six days ago; overdue, its open tickets past their next deadline now. points: at most 1,000, newest first.',
+    access: ['supervisor', 'director', 'admin'],
+    query: z.strictObject({ level: z.enum(['district', 'township']).default('district') }),
+    response: z.object({
+      level: z.enum(['district', 'township']),
+      regions: z.array(z.object({ id: z.number().int(), name: z.string(), volume: count, overdue: count })),
+      points: z.array(
+        z.object({ ticketId: z.number().int(), number: z.string(), longitude: z.number(), latitude: z.number(), overdue: z.boolean() }),
+      ),
+    }),
+    handler: async ({ query }) => {
+      const weekStart = new Date(new Date(`${shanghaiDay(new Date())}T00:00:00+08:00`).getTime() - 6 * 86_400_000);
+      return { level: query.level, ...(await mapFigures(deps.db, query.level, weekStart)) };
     },
   });
 }

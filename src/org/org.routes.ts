@@ -29,6 +29,20 @@ const departmentQuery = z.strictObject({
     .optional(),
 });
 
+const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
+const ring = z
+  .array(position)
+  .min(4, 'a ring has at least 4 positions')
+  .max(20_000)
+  .refine((r) => r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1], 'a ring ends where it starts');
+/** GeoJSON (RFC 7946): a Polygon or MultiPolygon, [longitude, latitude]. */
+const outlineSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1).max(100) }),
+    z.strictObject({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1).max(100)).min(1).max(500) }),
+  ])
+  .meta({ id: 'RegionOutline' });
+
 const regionSchema = z
   .object({
     id: z.number().int(),
@@ -70,6 +84,16 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     query: regionQuery,
     response: z.object({ items: z.array(regionSchema) }),
     handler: async ({ query }) => ({ items: await org.listRegions(query) }),
+  });
+  api.route({
+    method: 'get',
+    path: '/regions/outlines',
+    tag: 'regions',
+    summary: 'The outlines of one level’s regions, for the board’s map',
+    access: 'staff',
+    query: z.strictObject({ level: z.enum(['district', 'township', 'village', 'grid']).default('district') }),
+    response: z.object({ items: z.array(z.object({ id: z.number().int(), name: z.string(), path: z.string(), outline: outlineSchema })) }),
+    handler: async ({ query }) => ({ items: await org.listOutlines(query.level) }),
   });
   api.route({
     method: 'get',
@@ -117,6 +141,19 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
       await org.deleteRegion(params.id);
       return undefined;
     },
+  });
+
+  api.route({
+    method: 'put',
+    path: '/regions/:id/outline',
+    tag: 'regions',
+    summary: 'Set or clear a region’s outline (GeoJSON Polygon or MultiPolygon, longitude then latitude)',
+    access: ['admin'],
+    params: idParams,
+    body: z.strictObject({ outline: outlineSchema.nullable() }),
+    response: z.object({ outline: outlineSchema.nullable() }),
+    audit: { what: 'region_outline', before: ({ params }) => org.getOutline(params.id) },
+    handler: ({ params, body }) => org.setOutline(params.id, body.outline),
   });
 
   api.route({

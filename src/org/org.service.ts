@@ -2,7 +2,7 @@ import { normalizePhone } from '../shared/phone';
 import type { Db } from '../db/db';
 import { conflict, found, invalid, notFound } from '../shared/errors';
 import * as departments from './departments.repository';
-import { regionLevels, type DepartmentRecord, type RegionLevel, type RegionRecord } from './org.types';
+import { regionLevels, type DepartmentRecord, type Outline, type RegionLevel, type RegionRecord } from './org.types';
 import * as regions from './regions.repository';
 
 /** Regions and departments: the administrative map tickets are placed on and routed over. */
@@ -41,6 +41,20 @@ export class OrgService {
 
   async updateRegion(id: number, patch: { code?: string; name?: string }): Promise<RegionRecord> {
     return found(await regions.updateRegion(this.db, id, patch), 'region');
+  }
+
+  /** The outlines of one level's regions (the board's map). */
+  listOutlines(level: RegionLevel) {
+    return regions.listOutlines(this.db, level);
+  }
+
+  async getOutline(id: number): Promise<{ outline: Outline | null }> {
+    return found(await regions.findOutline(this.db, id), 'region');
+  }
+
+  async setOutline(id: number, outline: Outline | null): Promise<{ outline: Outline | null }> {
+    if (!(await regions.setOutline(this.db, id, outline))) throw notFound('region');
+    return { outline };
   }
 
   async deleteRegion(id: number): Promise<void> {

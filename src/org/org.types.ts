@@ -29,6 +29,9 @@ export const departmentKindLabels: Record<DepartmentKind, string> = {
   runner_team: '帮办代办队伍',
 };
 
+/** A region's outline: a GeoJSON Polygon or MultiPolygon, positions as [longitude, latitude]. */
+export type Outline = { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+
 export interface RegionRecord {
   id: number;
   code: string;

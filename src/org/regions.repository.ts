@@ -1,5 +1,5 @@
 import { returningAs, type Queryable } from '../db/db';
-import type { RegionLevel, RegionRecord } from './org.types';
+import type { Outline, RegionLevel, RegionRecord } from './org.types';
 
 const columns = {
   id: 'id',
@@ -58,4 +58,24 @@ export async function regionInUse(db: Queryable, id: number): Promise<boolean> {
 
 export async function deleteRegion(db: Queryable, id: number): Promise<boolean> {
   return (await db('regions').delete().where({ id })) > 0;
+}
+
+/** The outlines of the regions of one level (those that have one), for the board's map. */
+export async function listOutlines(
+  db: Queryable,
+  level: RegionLevel,
+): Promise<Array<{ id: number; name: string; path: string; outline: Outline }>> {
+  return db('regions').select('id', 'name', 'path', 'outline').where({ level }).whereNotNull('outline').orderBy('path');
+}
+
+export async function findOutline(db: Queryable, id: number): Promise<{ outline: Outline | null } | undefined> {
+  return db('regions').select('outline').where({ id }).first();
+}
+
+export async function setOutline(db: Queryable, id: number, outline: Outline | null): Promise<boolean> {
+  return (
+    (await db('regions')
+      .update({ outline: outline === null ? null : JSON.stringify(outline), updated_at: db.fn.now() })
+      .where({ id })) > 0
+  );
 }

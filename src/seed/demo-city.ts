@@ -6,7 +6,24 @@ export interface RegionSeed {
   code: string;
   name: string;
   level: RegionLevel;
+  /** The outline the board's map draws (GeoJSON, longitude then latitude). */
+  outline?: { type: 'Polygon'; coordinates: number[][][] };
   children?: RegionSeed[];
+}
+
+/**
+ * A made-up outline: the box [west, south, east, north] with its edges bent a little, so the demo map
+ * looks like a map. 示范市 lies at about 117.1°E, 36.65°N.
+ */
+function outline(west: number, south: number, east: number, north: number): RegionSeed['outline'] {
+  const bend = (a: number, b: number, t: number, amount: number) => a + (b - a) * t + Math.sin(t * Math.PI * 3) * amount;
+  const ring: number[][] = [];
+  for (let i = 0; i < 6; i++) ring.push([bend(west, east, i / 6, 0), south + Math.sin((i / 6) * Math.PI * 2) * 0.008]);
+  for (let i = 0; i < 6; i++) ring.push([east + Math.sin((i / 6) * Math.PI * 2) * 0.008, bend(south, north, i / 6, 0)]);
+  for (let i = 0; i < 6; i++) ring.push([bend(east, west, i / 6, 0), north - Math.sin((i / 6) * Math.PI * 2) * 0.008]);
+  for (let i = 0; i < 6; i++) ring.push([west - Math.sin((i / 6) * Math.PI * 2) * 0.008, bend(north, south, i / 6, 0)]);
+  ring.push(ring[0]!);
+  return { type: 'Polygon', coordinates: [ring.map(([x, y]) => [Math.round(x! * 1e5) / 1e5, Math.round(y! * 1e5) / 1e5])] };
 }
 
 const village = (code: string, name: string): RegionSeed => ({
@@ -28,17 +45,20 @@ export const demoRegions: RegionSeed = {
       code: '990101',
       name: '东城区',
       level: 'district',
+      outline: outline(117.1, 36.55, 117.3, 36.8),
       children: [
         {
           code: '990101001',
           name: '东华街道',
           level: 'township',
+          outline: outline(117.1, 36.68, 117.3, 36.8),
           children: [village('990101001001', '东华社区'), village('990101001002', '滨河社区')],
         },
         {
           code: '990101101',
           name: '新桥镇',
           level: 'township',
+          outline: outline(117.1, 36.55, 117.3, 36.68),
           children: [village('990101101201', '新桥村'), village('990101101202', '柳庄村')],
         },
       ],
@@ -47,17 +67,20 @@ export const demoRegions: RegionSeed = {
       code: '990121',
       name: '西山县',
       level: 'district',
+      outline: outline(116.9, 36.55, 117.1, 36.8),
       children: [
         {
           code: '990121100',
           name: '城关镇',
           level: 'township',
+          outline: outline(116.9, 36.68, 117.1, 36.8),
           children: [village('990121100001', '城关社区'), village('990121100002', '南街社区')],
         },
         {
           code: '990121200',
           name: '石门乡',
           level: 'township',
+          outline: outline(116.9, 36.55, 117.1, 36.68),
           children: [village('990121200201', '石门村'), village('990121200202', '桃园村')],
         },
       ],

@@ -100,7 +100,7 @@ export async function seedDemoCity(db: Db): Promise<boolean> {
 
 async function insertRegionTree(trx: Tx, node: RegionSeed, parentId: number | null, ids: Map<string, number>): Promise<void> {
   const [row] = await trx('regions')
-    .insert({ code: node.code, name: node.name, level: node.level, parent_id: parentId })
+    .insert({ code: node.code, name: node.name, level: node.level, parent_id: parentId, outline: node.outline ?? null })
     .returning<Array<{ id: number }>>('id');
   ids.set(node.code, row!.id);
   for (const child of node.children ?? []) await insertRegionTree(trx, child, row!.id, ids);

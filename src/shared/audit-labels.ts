@@ -17,6 +17,7 @@ export const auditActionLabels: Record<string, string> = {
 export const settingLabels: Record<string, string> = {
   user: '用户',
   region: '区域',
+  region_outline: '区域边界',
   department: '部门',
   canned_reply: '常用语',
   category: '分类',
@@ -28,6 +29,7 @@ export const settingLabels: Record<string, string> = {
   callback_settings: '回访设置',
   proxy_matter: '代办事项',
   runner: '跑手',
+  classifier_model: '分类模型',
 };
 
 /** `catalog_entry:12` → 派单目录 #12. */

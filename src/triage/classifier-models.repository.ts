@@ -75,3 +75,40 @@ export async function tryLockModelSlot(trx: Tx, slot: string): Promise<boolean> 
   const { rows } = await trx.raw<{ rows: Array<{ ok: boolean }> }>('select pg_try_advisory_xact_lock(hashtext(?)) as ok', [slot]);
   return rows[0]?.ok === true;
 }
+
+export interface ModelVersion {
+  version: number;
+  active: boolean;
+  labels: number;
+  trainingExamples: number;
+  trainingSource: string;
+  metrics: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** Every version of the local model, newest first, without the model itself. */
+export async function listVersions(db: Queryable): Promise<ModelVersion[]> {
+  return db('classifier_models')
+    .select({
+      version: 'version',
+      active: 'active',
+      labels: db.raw('jsonb_array_length(labels)'),
+      trainingExamples: 'training_examples',
+      trainingSource: 'training_source',
+      metrics: 'metrics',
+      createdAt: 'created_at',
+    })
+    .where({ kind: 'local' })
+    .orderBy('version', 'desc');
+}
+
+/** Makes a stored version the active one (an older one back, after a retraining that did worse). */
+export async function activateVersion(db: Queryable, version: number): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['classifier:versions']);
+    if (!(await trx('classifier_models').where({ kind: 'local', version }).first('id'))) return false;
+    await trx('classifier_models').update({ active: false }).where({ kind: 'local', active: true });
+    await trx('classifier_models').update({ active: true }).where({ kind: 'local', version });
+    return true;
+  });
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiRouter } from '../http/api-router';
+import { instant } from '../http/validate';
 import { routingDecision } from '../routing/routing.routes';
 import type { RoutingService } from '../routing/routing.service';
 import { classificationSchema } from '../tickets/ticket.schemas';
@@ -31,5 +32,58 @@ export function registerTriageRoutes(api: ApiRouter, triage: TriageService, rout
       });
       return { classification, routing: decision };
     },
+  });
+
+  const modelVersion = z
+    .object({
+      version: z.number().int(),
+      active: z.boolean(),
+      labels: z.number().int().describe('how many categories it tells apart'),
+      trainingExamples: z.number().int(),
+      trainingSource: z.string(),
+      metrics: z.record(z.string(), z.unknown()),
+      createdAt: instant,
+    })
+    .meta({ id: 'ClassifierModelVersion' });
+  api.route({
+    method: 'get',
+    path: '/triage/models',
+    tag: 'triage',
+    summary: 'The local classifier’s versions, newest first, and the operator decisions since the active one',
+    description:
+      'A retraining runs on its own once enough decisions came (CLASSIFIER_RETRAIN_MIN_LABELS); it can be asked for now, and an older version made active again.',
+    access: ['admin'],
+    response: z.object({ labelsSinceActive: z.number().int(), items: z.array(modelVersion) }),
+    handler: () => triage.versions(),
+  });
+  api.route({
+    method: 'post',
+    path: '/triage/models/retrain',
+    tag: 'triage',
+    summary: 'Retrain now on the built-in set and every operator decision; the new version becomes active',
+    access: ['admin'],
+    body: z.strictObject({}),
+    successStatus: 201,
+    response: modelVersion,
+    audit: { what: 'classifier_model', id: (_c, result) => (result as { version: number }).version },
+    handler: () => triage.retrainNow(),
+  });
+  api.route({
+    method: 'post',
+    path: '/triage/models/:version/activate',
+    tag: 'triage',
+    summary: 'Make a stored version the active one (every process picks it up within a minute)',
+    access: ['admin'],
+    params: z.strictObject({ version: z.coerce.number().int().positive() }),
+    body: z.strictObject({}),
+    response: modelVersion,
+    audit: {
+      what: 'classifier_model',
+      change: 'changed',
+      id: ({ params }) => params.version,
+      before: async () => ({ active: false }),
+      after: () => ({ active: true }),
+    },
+    handler: ({ params }) => triage.activate(params.version),
   });
 }

@@ -1,7 +1,7 @@
 import { systemActor, type Actor } from '../shared/roles';
 import type { Db, Queryable } from '../db/db';
 import type { JobOutcome } from '../jobs/queue';
-import { AppError } from '../shared/errors';
+import { AppError, conflict, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { TicketClassification } from '../tickets/ticket.schemas';
 import { summarizeTitle } from '../tickets/ticket-view';
@@ -55,6 +55,11 @@ export class TriageService {
     private readonly logger: Logger,
     private readonly options: { autoApplyConfidence: number; llm?: LlmPath; autoDispatch?: RoutingService },
   ) {}
+
+  /** The version this process classifies with. */
+  get activeVersion(): number | undefined {
+    return this.active?.version;
+  }
 
   /** Loads the active model, training and storing the built-in one on a fresh database. */
   async ensureModel(): Promise<number> {
@@ -112,6 +117,34 @@ export class TriageService {
       const examples = [...defaultTrainingSet.map(([code, text]) => ({ text, label: code })), ...labels];
       return this.train(examples, `retraining: built-in set + ${labels.length} operator labels`, trx);
     });
+  }
+
+  /** The model's versions with their metrics, and how many operator decisions came since the active one. */
+  async versions(): Promise<{ labelsSinceActive: number; items: models.ModelVersion[] }> {
+    const active = await models.findActiveModel(this.db);
+    return {
+      labelsSinceActive: active ? await countLabelsSince(this.db, active.createdAt) : 0,
+      items: await models.listVersions(this.db),
+    };
+  }
+
+  /** Back to a stored version: used here at once, by the other processes on their next reload. */
+  async activate(version: number): Promise<models.ModelVersion> {
+    if (!(await models.activateVersion(this.db, version))) throw notFound('model version');
+    await this.ensureModel();
+    this.logger.info({ version }, 'classifier model activated');
+    return (await models.listVersions(this.db)).find((v) => v.version === version)!;
+  }
+
+  /** Retrains now on the built-in set and every operator decision (as the scheduled retraining does). */
+  async retrainNow(): Promise<models.ModelVersion> {
+    const version = await this.db.transaction(async (trx) => {
+      if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) throw conflict('a retraining is running; try again in a minute');
+      const labels = await listLabels(trx, 50_000);
+      const examples = [...defaultTrainingSet.map(([code, text]) => ({ text, label: code })), ...labels];
+      return this.train(examples, `retraining on request: built-in set + ${labels.length} operator labels`, trx);
+    });
+    return (await models.listVersions(this.db)).find((v) => v.version === version)!;
   }
 
   /** The confirmed tickets most like this text, for the LLM prompt (cosine over the local model's features). */

@@ -69,4 +69,68 @@ describe('the supervisors’ board', () => {
     expect((await operator.get('/api/v1/board')).status).toBe(403);
     expect((await (await t.as('director')).get('/api/v1/board')).status).toBe(200);
   });
+
+  test('the map: each district’s week and overdue from the region outlines, the week’s tickets with coordinates as points; outlines are admin data, checked and audited', async () => {
+    const ids = await demoIds(t.hub);
+    const outlines = (await supervisor.get('/api/v1/regions/outlines?level=district')).body.items as Array<{
+      id: number;
+      name: string;
+      outline: { type: string };
+    }>;
+    expect(outlines.map((o) => o.name).sort()).toEqual(['东城区', '西山县']);
+    expect(outlines[0]!.outline.type).toBe('Polygon');
+    expect((await supervisor.get('/api/v1/regions/outlines?level=township')).body.items).toHaveLength(4);
+
+    const mapOf = async () => (await supervisor.get('/api/v1/board/map?level=district')).body;
+    const before = await mapOf();
+    const placed = await createTicket(operator, { description: '桃园村道路破损。', regionId: ids.region('990121200202') });
+    await t.hub
+      .db('tickets')
+      .where({ id: placed.id })
+      .update({ location: JSON.stringify({ latitude: 36.6, longitude: 117.0 }) });
+    const after = await mapOf();
+    const volume = (map: { regions: Array<{ name: string; volume: number }> }, name: string) =>
+      map.regions.find((r) => r.name === name)!.volume;
+    expect(volume(after, '西山县')).toBe(volume(before, '西山县') + 1);
+    expect(volume(after, '东城区')).toBe(volume(before, '东城区'));
+    expect(after.points).toContainEqual({ ticketId: placed.id, number: placed.number, longitude: 117, latitude: 36.6, overdue: false });
+    expect((await supervisor.get('/api/v1/board/map?level=village')).status).toBe(400);
+    expect((await operator.get('/api/v1/board/map')).status).toBe(403);
+
+    // An admin sets an outline; a ring that does not close, or a position off the globe, is refused and changes nothing.
+    const admin = await t.as('admin');
+    const square = [
+      [117.0, 36.6],
+      [117.01, 36.6],
+      [117.01, 36.61],
+      [117.0, 36.61],
+      [117.0, 36.6],
+    ];
+    const village = ids.region('990121200202');
+    expect(
+      (await admin.put(`/api/v1/regions/${village}/outline`, { outline: { type: 'Polygon', coordinates: [square.slice(0, 4)] } })).status,
+    ).toBe(400);
+    expect(
+      (
+        await admin.put(`/api/v1/regions/${village}/outline`, {
+          outline: { type: 'Polygon', coordinates: [[[200, 36], ...square.slice(1, 4), [200, 36]]] },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await supervisor.put(`/api/v1/regions/${village}/outline`, { outline: { type: 'Polygon', coordinates: [square] } })).status,
+    ).toBe(403);
+    expect((await admin.get('/api/v1/regions/outlines?level=village')).body.items).toEqual([]);
+    expect((await admin.put(`/api/v1/regions/${village}/outline`, { outline: { type: 'Polygon', coordinates: [square] } })).status).toBe(
+      200,
+    );
+    expect((await admin.get('/api/v1/regions/outlines?level=village')).body.items).toEqual([
+      expect.objectContaining({ id: village, name: '桃园村', outline: { type: 'Polygon', coordinates: [square] } }),
+    ]);
+    const audit = (await admin.get(`/api/v1/audit-log?target=region_outline:${village}`)).body.items;
+    expect(audit[0]).toMatchObject({
+      action: 'settings.changed',
+      details: { before: { outline: null }, after: { outline: { type: 'Polygon' } } },
+    });
+  });
 });

@@ -250,3 +250,37 @@ describe('learning from operators', () => {
     }
   });
 });
+
+describe('the model’s versions', () => {
+  test('when an admin retrains now, the new version is active; an older one can be made active again; both are audited', async () => {
+    const admin = await t.as('admin');
+    const before = (await admin.get('/api/v1/triage/models')).body;
+    expect(before.items.length).toBeGreaterThanOrEqual(1);
+    expect(before.items.filter((v: { active: boolean }) => v.active)).toHaveLength(1);
+    const previous = before.items.find((v: { active: boolean }) => v.active).version as number;
+
+    const trained = await admin.post('/api/v1/triage/models/retrain', {});
+    expect(trained.status).toBe(201);
+    expect(trained.body).toMatchObject({
+      version: before.items[0].version + 1,
+      active: true,
+      trainingSource: expect.stringMatching(/on request/),
+    });
+    expect(t.hub.services.triage.activeVersion).toBe(trained.body.version);
+
+    const back = await admin.post(`/api/v1/triage/models/${previous}/activate`, {});
+    expect(back.status).toBe(200);
+    expect(back.body).toMatchObject({ version: previous, active: true });
+    expect(t.hub.services.triage.activeVersion).toBe(previous);
+    const after = (await admin.get('/api/v1/triage/models')).body.items as Array<{ version: number; active: boolean }>;
+    expect(after.filter((v) => v.active).map((v) => v.version)).toEqual([previous]);
+    expect((await admin.get(`/api/v1/audit-log?target=classifier_model:${previous}`)).body.items[0]).toMatchObject({
+      action: 'settings.changed',
+      details: { before: { active: false }, after: { active: true } },
+    });
+
+    expect((await admin.post('/api/v1/triage/models/9999/activate', {})).status).toBe(404);
+    expect((await (await t.as('operator')).get('/api/v1/triage/models')).status).toBe(403);
+    expect((await (await t.as('supervisor')).post('/api/v1/triage/models/retrain', {})).status).toBe(403);
+  });
+});

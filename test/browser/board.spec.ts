@@ -12,6 +12,8 @@ test('the supervisors’ board shows today’s requests, the overdue by departme
   await expect(today).toHaveText(/^\d+$/);
   const before = Number(await today.textContent());
   await expect(page.getByRole('img', { name: /今日各小时受理量/ })).toBeVisible();
+  // The map: the districts from their outlines, coloured by the week's requests.
+  await expect(page.getByRole('img', { name: /^近7日各地受理量：(?=.*东城区 \d+)(?=.*西山县 \d+)/ })).toBeVisible();
   expect(await accessibilityProblems(page)).toEqual([]);
 
   // A call logged at a seat: the board counts it without a reload (the staff socket).

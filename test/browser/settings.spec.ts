@@ -36,9 +36,11 @@ test('an admin adds a catalog entry, dry-runs it, and a new ticket follows it; t
   await page.keyboard.type('供水');
   await page.locator('.ant-select-tree-title', { hasText: /^供水$/ }).click();
   await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+  // By the keyboard, as a clerk would: a click on an option still sliding in can miss it.
   await editor.getByLabel('主办单位').click();
-  await page.keyboard.type('城关镇');
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="城关镇人民政府"]').click();
+  await page.keyboard.type('城关镇人民政府');
+  await expect(page.locator('.ant-select-dropdown:visible .ant-select-item-option-active')).toHaveAttribute('title', '城关镇人民政府');
+  await page.keyboard.press('Enter');
   await expect(editor.getByLabel('主办单位').locator('xpath=..')).toContainText('城关镇人民政府');
   await editor.getByRole('button', { name: '保存' }).click();
   await expect(editor.getByRole('alert')).toContainText(/「供水」/);

@@ -1,11 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, Row, Statistic, Table, Typography } from 'antd';
-import { useMemo } from 'react';
+import { Card, Col, Row, Segmented, Space, Statistic, Table, Typography } from 'antd';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client';
 import { channelLabels, statusLabels } from '../../labels';
 import { beijing, shortTime } from '../../time';
 import { Pill } from '../Deadline';
-import { Chart, type ChartOption } from './Chart';
+import { Chart, registerMap, type ChartOption } from './Chart';
 
 const percent = (rate: number | null) => (rate === null ? '—' : `${(rate * 100).toFixed(1)}%`);
 const bars = (names: string[], values: number[], color = '#0958d9'): ChartOption => ({
@@ -129,6 +129,9 @@ export function Board() {
           </Card>
         </Col>
         <Col xs={24}>
+          <RegionMap />
+        </Col>
+        <Col xs={24}>
           <Card size="small" title="三率走势（近30日）">
             <Chart
               option={charts.trend}
@@ -213,5 +216,102 @@ export function Board() {
         </Col>
       </Row>
     </div>
+  );
+}
+
+/**
+ * 热力地图: the city's districts (or townships) coloured by the week's requests or by what is overdue now,
+ * from the outlines admins keep per region; the week's tickets that carry coordinates as points (red: overdue).
+ */
+function RegionMap() {
+  const [level, setLevel] = useState<'district' | 'township'>('district');
+  const [metric, setMetric] = useState<'volume' | 'overdue'>('volume');
+  const outlines = useQuery({
+    queryKey: ['region-outlines', level],
+    staleTime: 30 * 60_000,
+    queryFn: async () => (await api.GET('/api/v1/regions/outlines', { params: { query: { level } } })).data?.items ?? [],
+  });
+  const figures = useQuery({
+    // Under 'tickets': a ticket that changes makes it stale, as the rest of the board.
+    queryKey: ['tickets', 'board', 'map', level],
+    refetchInterval: 60_000,
+    queryFn: async () => (await api.GET('/api/v1/board/map', { params: { query: { level } } })).data,
+  });
+  const option = useMemo((): ChartOption | undefined => {
+    if (!outlines.data || !figures.data) return undefined;
+    const map = `hub-${level}`;
+    registerMap(
+      map,
+      outlines.data.map((o) => ({ name: o.name, geometry: o.outline })),
+    );
+    const values = figures.data.regions.map((r) => ({ name: r.name, value: r[metric] }));
+    return {
+      tooltip: { trigger: 'item' },
+      visualMap: {
+        seriesIndex: 0,
+        min: 0,
+        max: Math.max(1, ...values.map((v) => v.value)),
+        left: 8,
+        bottom: 8,
+        text: [metric === 'volume' ? '多' : '超期多', '少'],
+        inRange: { color: metric === 'volume' ? ['#e6f4ff', '#0958d9'] : ['#fff1f0', '#cf1322'] },
+      },
+      geo: { map, roam: true, label: { show: true, color: '#1f1f1f' }, itemStyle: { borderColor: '#595959' } },
+      series: [
+        { type: 'map', geoIndex: 0, name: metric === 'volume' ? '近7日受理' : '当前超期', data: values },
+        {
+          type: 'scatter',
+          coordinateSystem: 'geo',
+          name: '带定位的工单',
+          symbolSize: 6,
+          data: figures.data.points.map((p) => ({
+            name: p.number,
+            value: [p.longitude, p.latitude],
+            itemStyle: { color: p.overdue ? '#cf1322' : '#389e0d' },
+          })),
+        },
+      ],
+    };
+  }, [outlines.data, figures.data, level, metric]);
+  const summary = (figures.data?.regions ?? []).map((r) => `${r.name} ${metric === 'volume' ? r.volume : r.overdue}`).join('，');
+  return (
+    <Card
+      size="small"
+      title={metric === 'volume' ? '各地受理量（近7日）' : '各地当前超期'}
+      extra={
+        <Space>
+          <Segmented
+            aria-label="地图层级"
+            size="small"
+            value={level}
+            onChange={(v) => setLevel(v as typeof level)}
+            options={[
+              { value: 'district', label: '区县' },
+              { value: 'township', label: '街镇' },
+            ]}
+          />
+          <Segmented
+            aria-label="地图指标"
+            size="small"
+            value={metric}
+            onChange={(v) => setMetric(v as typeof metric)}
+            options={[
+              { value: 'volume', label: '受理量' },
+              { value: 'overdue', label: '超期' },
+            ]}
+          />
+        </Space>
+      }
+    >
+      {option ? (
+        <Chart
+          option={option}
+          height={360}
+          label={`${metric === 'volume' ? '近7日各地受理量' : '各地当前超期件数'}：${summary || '暂无'}；带定位的工单 ${figures.data?.points.length ?? 0} 件`}
+        />
+      ) : (
+        <Typography.Text type="secondary">{outlines.data?.length === 0 ? '尚未设置区域边界' : '加载中…'}</Typography.Text>
+      )}
+    </Card>
   );
 }

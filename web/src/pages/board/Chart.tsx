@@ -1,13 +1,33 @@
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, MapChart, PieChart, ScatterChart } from 'echarts/charts';
+import { GeoComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
 // Only the charts the board draws: the page's chunk stays a fraction of the whole of ECharts.
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  MapChart,
+  ScatterChart,
+  GeoComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  VisualMapComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = echarts.EChartsCoreOption;
+
+/** Registers the outlines a map chart draws under `name` (GeoJSON features named by their region). */
+export function registerMap(name: string, features: Array<{ name: string; geometry: object }>): void {
+  echarts.registerMap(name, {
+    type: 'FeatureCollection',
+    features: features.map((f) => ({ type: 'Feature', properties: { name: f.name }, geometry: f.geometry })),
+  } as never);
+}
 
 /**
  * One ECharts chart: drawn on a canvas that follows its box's size, updated in place when the option
