@@ -29,11 +29,20 @@ function describe(day: Day): string {
 
 function cellStyle(day: Day): React.CSSProperties {
   const weekend = [0, 6].includes(weekdayOf(day.date));
-  const style: React.CSSProperties = { width: 32, height: 30, padding: 0, borderRadius: 4, fontSize: 12 };
+  // A workday white; days off coloured by why.
+  const style: React.CSSProperties = {
+    width: 32,
+    height: 30,
+    padding: 0,
+    borderRadius: 4,
+    fontSize: 12,
+    background: '#fff',
+    color: 'rgba(0,0,0,0.88)',
+  };
   if (!day.work && (day.official === 'holiday' || day.override?.kind === 'holiday'))
     Object.assign(style, { background: '#fff1f0', color: '#a8071a' });
   else if (day.work && weekend) Object.assign(style, { background: '#e6f4ff', color: '#003eb3' });
-  else if (!day.work) Object.assign(style, { background: '#f5f5f5', color: 'rgba(0,0,0,0.65)' });
+  else if (!day.work) Object.assign(style, { background: '#f0f0f0', color: 'rgba(0,0,0,0.65)' });
   if (day.override) Object.assign(style, { outline: '2px solid #d46b08', outlineOffset: -2, fontWeight: 600 });
   return style;
 }
@@ -138,7 +147,7 @@ export function WorkCalendar() {
                   type="button"
                   aria-label={describe(day)}
                   title={describe(day)}
-                  style={{ border: 'none', cursor: 'pointer', ...cellStyle(day) }}
+                  style={{ border: '1px solid #f0f0f0', cursor: 'pointer', ...cellStyle(day) }}
                   onClick={() => setPicked(day)}
                 >
                   {Number(day.date.slice(8))}
