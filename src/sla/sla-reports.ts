@@ -72,6 +72,40 @@ export interface OverdueItem {
 export class SlaReports {
   constructor(private readonly db: Db) {}
 
+  /** Extension requests awaiting a supervisor's decision, oldest first, with the deadline they would move. */
+  async pendingExtensions(limit: number): Promise<
+    Array<{
+      requestId: number;
+      ticketId: number;
+      number: string;
+      title: string;
+      departmentName: string | null;
+      requestedBy: string | null;
+      reason: string;
+      currentDueAt: Date | null;
+      requestedDueAt: Date;
+      requestedAt: Date;
+    }>
+  > {
+    const { rows } = await this.db.raw(
+      `select e.id as "requestId", t.id as "ticketId", t.number, t.title, d.name as "departmentName", u.display_name as "requestedBy",
+              e.reason, c.due_at as "currentDueAt", e.requested_due_at as "requestedDueAt", e.created_at as "requestedAt"
+         from extension_requests e
+         join tickets t on t.id = e.ticket_id
+         left join departments d on d.id = e.department_id
+         left join users u on u.id = e.requested_by
+         left join lateral (
+           select due_at from sla_clocks
+            where ticket_id = t.id and stage = 'reply' and assignment_id is null and state in ('running', 'paused')
+            order by id desc limit 1) c on true
+        where e.status = 'pending'
+        order by e.created_at
+        limit ?`,
+      [limit],
+    );
+    return rows;
+  }
+
   async report(query: ReportQuery): Promise<ReportRow[]> {
     const byDepartment = query.groupBy === 'department';
     // The department a clock's time is charged to (the center for 派单 and 回访), or the ticket's category.

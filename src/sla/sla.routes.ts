@@ -388,6 +388,32 @@ export function registerSlaRoutes(
 
   api.route({
     method: 'get',
+    path: '/sla/extension-requests',
+    tag: 'sla',
+    summary: 'Extension requests awaiting a decision, oldest first (decided with the ticket’s decide-extension action)',
+    access: supervising,
+    query: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(200) }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          requestId: z.number().int(),
+          ticketId: z.number().int(),
+          number: z.string(),
+          title: z.string(),
+          departmentName: z.string().nullable(),
+          requestedBy: z.string().nullable(),
+          reason: z.string(),
+          currentDueAt: instant.nullable(),
+          requestedDueAt: instant,
+          requestedAt: instant,
+        }),
+      ),
+    }),
+    handler: async ({ query }) => ({ items: await reports.pendingExtensions(query.limit) }),
+  });
+
+  api.route({
+    method: 'get',
     path: '/sla/alerts',
     tag: 'sla',
     summary: 'The alert center: the latest red and escalated alerts, newest first, with where each ticket stands now',

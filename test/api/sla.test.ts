@@ -578,6 +578,15 @@ describe('the alert center', () => {
       departmentName: expect.any(String),
     });
     expect(mine[0]!.extensionDueAt).not.toBeNull();
+    // The request waits in the supervisors' list of extension requests, with the deadline it would move.
+    const pending = (await supervisor.get('/api/v1/sla/extension-requests')).body.items as Array<Record<string, any>>;
+    expect(pending.find((p) => p.ticketId === ticket.id)).toMatchObject({
+      number: ticket.number,
+      reason: '需协调供电部门',
+      departmentName: expect.any(String),
+      requestedBy: expect.any(String),
+      currentDueAt: expect.any(String),
+    });
 
     await act(supervisor, ticket.id, 'urge', { note: '请加快办理，按时答复。' });
     await act(supervisor, ticket.id, 'decide_extension', { decision: 'approve' });
@@ -585,6 +594,9 @@ describe('the alert center', () => {
       (a) => a.ticketId === ticket.id,
     )!;
     expect(after).toMatchObject({ urgeCount: 1, extensionDueAt: null });
+    const left = (await supervisor.get('/api/v1/sla/extension-requests')).body.items as Array<{ ticketId: number }>;
+    expect(left.some((p) => p.ticketId === ticket.id)).toBe(false);
+    expect((await agent.get('/api/v1/sla/extension-requests')).status).toBe(403);
 
     expect((await agent.get('/api/v1/sla/alerts')).status).toBe(403);
     expect((await supervisor.get('/api/v1/sla/alerts?sinceHours=0')).status).toBe(400);

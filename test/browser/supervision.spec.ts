@@ -144,3 +144,46 @@ test('the report downloads as an Excel workbook, and last month’s 通报 is a 
   await expect(page.getByRole('button', { name: '打印' })).toBeHidden(); // only the bulletin is printed
   await shoot(page, 'bulletin');
 });
+
+test('an extension request waits in the alert center, and a supervisor approves it there: the reply deadline moves to the date asked', async ({
+  page,
+  request,
+}) => {
+  const [operator, agent] = [await apiAuth(request, 'operator'), await apiAuth(request, 'agent')];
+  const departments = (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{
+    id: number;
+    code: string;
+  }>;
+  const made = await request.post('/api/v1/tickets', {
+    headers: operator,
+    data: {
+      requestType: 'complaint',
+      description: '老旧小区外墙脱落，需要协调维修资金。',
+      then: { action: 'dispatch', departmentId: departments.find((d) => d.code === 'ZJJ')!.id },
+    },
+  });
+  const ticket = (await made.json()) as { id: number; number: string };
+  expect((await request.post(`/api/v1/tickets/${ticket.id}/sign-for`, { headers: agent, data: {} })).status()).toBe(200);
+  const asked = new Date(Date.now() + 20 * 86_400_000);
+  asked.setUTCSeconds(0, 0);
+  const requested = await request.post(`/api/v1/tickets/${ticket.id}/request-extension`, {
+    headers: agent,
+    data: { reason: '维修资金需业主表决', requestedDueAt: asked.toISOString() },
+  });
+  expect(requested.status()).toBe(200);
+
+  await signIn(page, 'supervisor');
+  await page.getByRole('menuitem', { name: '告警中心' }).click();
+  await expect(page.getByRole('heading', { name: /待审批的延期申请/ })).toBeVisible();
+  const row = page.getByRole('row', { name: new RegExp(ticket.number) }).filter({ hasText: '维修资金需业主表决' });
+  await expect(row).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await row.getByRole('button', { name: `批准工单 ${ticket.number} 延期` }).click();
+  await expect(row).toBeHidden();
+  const clocks = (await (await request.get(`/api/v1/tickets/${ticket.id}/clocks`, { headers: operator })).json()).items as Array<{
+    stage: string;
+    state: string;
+    dueAt: string;
+  }>;
+  expect(new Date(clocks.find((c) => c.stage === 'reply' && c.state === 'running')!.dueAt).getTime()).toBe(asked.getTime());
+});
