@@ -44,7 +44,7 @@ export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?:
       <List
         size="small"
         dataSource={data.open}
-        locale={{ emptyText: '无' }}
+        locale={{ emptyText: <Typography.Text type="secondary">无</Typography.Text> }}
         renderItem={(t) => (
           <List.Item>
             <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>
@@ -58,7 +58,7 @@ export function CallerPanel({ phone, bare }: { phone: string | undefined; bare?:
       <List
         size="small"
         dataSource={data.past.slice(0, 5)}
-        locale={{ emptyText: '无' }}
+        locale={{ emptyText: <Typography.Text type="secondary">无</Typography.Text> }}
         renderItem={(t) => (
           <List.Item>
             <Link to={`/tickets/${t.id}`} style={{ textDecoration: 'underline' }}>

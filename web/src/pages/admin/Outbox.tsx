@@ -82,7 +82,7 @@ export function Outbox() {
         dataSource={data ?? []}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         scroll={{ x: 900 }}
-        locale={{ emptyText: '没有消息' }}
+        locale={{ emptyText: <Typography.Text type="secondary">没有消息</Typography.Text> }}
         columns={[
           { title: '时间', dataIndex: 'createdAt', width: 110, render: (at: string) => shortTime(at) },
           { title: '渠道', dataIndex: 'channel', width: 90, render: (c: string) => outboxChannelLabels[c] ?? c },

@@ -179,7 +179,7 @@ function ExtensionRequests() {
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
         dataSource={data ?? []}
         loading={data === undefined}
-        locale={{ emptyText: '没有待审批的延期申请' }}
+        locale={{ emptyText: <Typography.Text type="secondary">没有待审批的延期申请</Typography.Text> }}
         columns={[
           { title: '申请时间', dataIndex: 'requestedAt', width: 110, render: shortTime },
           { title: '工单号', dataIndex: 'number', width: 150, render: (n: string, r) => <Link to={`/tickets/${r.ticketId}`}>{n}</Link> },

@@ -183,7 +183,7 @@ export function Bulletin() {
           rowKey={(o) => `${o.ticketId}-${o.stage}-${o.departmentId}`}
           pagination={false}
           dataSource={overdue.data ?? []}
-          locale={{ emptyText: '无超期工单' }}
+          locale={{ emptyText: <Typography.Text type="secondary">无超期工单</Typography.Text> }}
           columns={[
             { title: '工单号', dataIndex: 'number', width: 150 },
             { title: '标题', dataIndex: 'title' },

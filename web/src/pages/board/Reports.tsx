@@ -125,7 +125,7 @@ export function Reports() {
         <List
           loading={behind.isLoading}
           dataSource={behind.data ?? []}
-          locale={{ emptyText: '没有工单' }}
+          locale={{ emptyText: <Typography.Text type="secondary">没有工单</Typography.Text> }}
           renderItem={(item) => (
             <List.Item key={item.ticketId}>
               <Space direction="vertical" size={0}>

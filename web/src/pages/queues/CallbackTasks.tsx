@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, Radio, Table, Tag } from 'antd';
+import { Button, Form, Input, Radio, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api } from '../../api/client';
 import { ivrMenuLabels } from '../../labels';
@@ -24,7 +24,7 @@ export function CallbackTasks() {
         loading={isLoading}
         dataSource={data ?? []}
         pagination={false}
-        locale={{ emptyText: '没有待回拨的来电' }}
+        locale={{ emptyText: <Typography.Text type="secondary">没有待回拨的来电</Typography.Text> }}
         columns={[
           { title: '来电号码', dataIndex: 'phone', render: (phone: string | null) => phone ?? '号码未显示' },
           { title: '原因', dataIndex: 'reason', render: (reason: string) => <Tag>{reasonLabels[reason] ?? reason}</Tag> },

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Form, Input, Radio, Space, Table, Tag } from 'antd';
+import { Button, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
@@ -60,7 +60,7 @@ export function Callbacks() {
         loading={isLoading}
         dataSource={data ?? []}
         pagination={false}
-        locale={{ emptyText: '没有待人工回访的工单' }}
+        locale={{ emptyText: <Typography.Text type="secondary">没有待人工回访的工单</Typography.Text> }}
         columns={[
           { title: '工单', dataIndex: 'ticketId', render: (id: number) => <TicketLink id={id} /> },
           { title: '回访电话', dataIndex: 'phone', render: (phone: string | null) => phone ?? '—' },
@@ -128,7 +128,7 @@ export function CallbackReviews() {
         loading={isLoading}
         dataSource={data ?? []}
         pagination={false}
-        locale={{ emptyText: '没有待审核的回访' }}
+        locale={{ emptyText: <Typography.Text type="secondary">没有待审核的回访</Typography.Text> }}
         columns={[
           { title: '工单', dataIndex: 'ticketId', render: (id: number) => <TicketLink id={id} /> },
           { title: '已解决', dataIndex: 'resolved', render: (v: boolean | null) => (v === null ? '—' : v ? '是' : '否') },

@@ -19,7 +19,7 @@ export function Conversations() {
         style={{ width: 320 }}
         bordered
         dataSource={data ?? []}
-        locale={{ emptyText: '没有等待回复的会话' }}
+        locale={{ emptyText: <Typography.Text type="secondary">没有等待回复的会话</Typography.Text> }}
         renderItem={(c) => (
           <List.Item
             onClick={() => setChosen(c.id)}

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Table, Tag } from 'antd';
+import { Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { requestTypeLabels } from '../../labels';
@@ -18,7 +18,7 @@ export function TicketQueue({ status }: { status: 'triage' | 'returned' }) {
       loading={isLoading}
       dataSource={[...(data ?? [])].reverse()}
       pagination={false}
-      locale={{ emptyText: '队列已清空' }}
+      locale={{ emptyText: <Typography.Text type="secondary">队列已清空</Typography.Text> }}
       columns={[
         { title: '工单号', dataIndex: 'number', render: (number: string, row) => <Link to={`/tickets/${row.id}`}>{number}</Link> },
         { title: '标题', dataIndex: 'title' },
