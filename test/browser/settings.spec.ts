@@ -246,3 +246,44 @@ test('the admin’s other pages: a user’s capacity, a department’s duty phon
   await page.locator('.ant-select-item-option[title="用户"]').click();
   await expect(page.getByRole('row', { name: /修改设置.*接单上限/ }).first()).toContainText('12');
 });
+
+test('an admin issues an API key that is shown once and works, revokes it, and retrains the classifier and goes back to the version before', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, 'admin');
+  await expect(page).toHaveURL(/\/tickets/);
+  await page.goto('/admin/integrations');
+  await expect(page.getByRole('heading', { name: 'API 密钥' })).toBeVisible();
+
+  await page.getByRole('button', { name: '签发密钥' }).click();
+  const dialog = page.getByRole('dialog', { name: '签发 API 密钥' });
+  await dialog.getByLabel('名称').fill('区政务服务平台对接');
+  await dialog.getByLabel('代表用户').click();
+  await page.keyboard.type('值班长');
+  await page.keyboard.press('Enter');
+  await dialog.getByRole('button', { name: '签发' }).click();
+  const shown = page.getByRole('dialog', { name: /API 密钥「区政务服务平台对接」/ });
+  const key = (await shown.locator('div[style*="monospace"]').first().innerText()).trim();
+  expect(key).toMatch(/^hhk_/);
+  expect((await request.get('/api/v1/tickets?limit=1', { headers: { authorization: `Bearer ${key}` } })).status()).toBe(200);
+  await shown.getByRole('button', { name: '我已保存' }).click();
+
+  const row = page.getByRole('row', { name: /区政务服务平台对接/ });
+  await row.getByRole('button', { name: '吊销「区政务服务平台对接」' }).click();
+  await page.getByRole('button', { name: '吊销', exact: true }).click();
+  await expect(row).toContainText('已吊销');
+  expect((await request.get('/api/v1/tickets?limit=1', { headers: { authorization: `Bearer ${key}` } })).status()).toBe(401);
+
+  // The classifier: retrain now, then back to the version before.
+  const active = page.getByRole('row').filter({ hasText: '使用中' });
+  const before = (await active.innerText()).match(/第 (\d+) 版/)![1];
+  await page.getByRole('button', { name: '立即重新训练' }).click();
+  await page.getByRole('button', { name: '训练', exact: true }).click();
+  await expect(active).not.toContainText(`第 ${before} 版`, { timeout: 20_000 });
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-integrations');
+  await page.getByRole('button', { name: `启用第 ${before} 版` }).click();
+  await page.getByRole('button', { name: '启用', exact: true }).click();
+  await expect(active).toContainText(`第 ${before} 版`);
+});

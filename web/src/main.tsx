@@ -31,6 +31,7 @@ const Policies = lazy(() => admin().then((m) => ({ default: m.Policies })));
 const Users = lazy(() => admin().then((m) => ({ default: m.Users })));
 const Departments = lazy(() => admin().then((m) => ({ default: m.Departments })));
 const Outbox = lazy(() => admin().then((m) => ({ default: m.Outbox })));
+const Integrations = lazy(() => admin().then((m) => ({ default: m.Integrations })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -89,6 +90,7 @@ createRoot(document.getElementById('root')!).render(
                   <Route path="users" element={<Users />} />
                   <Route path="departments" element={<Departments />} />
                   <Route path="outbox" element={<Outbox />} />
+                  <Route path="integrations" element={<Integrations />} />
                   <Route path="audit" element={<AuditLog />} />
                 </Route>
               </Route>

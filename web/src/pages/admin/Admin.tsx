@@ -9,6 +9,7 @@ export const adminPages = [
   { key: 'users', label: '用户' },
   { key: 'departments', label: '部门' },
   { key: 'outbox', label: '发送失败' },
+  { key: 'integrations', label: '接口与模型' },
   { key: 'audit', label: '审计日志' },
 ] as const;
 

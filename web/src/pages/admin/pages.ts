@@ -3,6 +3,7 @@ export { Admin } from './Admin';
 export { AuditLog } from './AuditLog';
 export { Catalog } from './Catalog';
 export { Departments } from './Departments';
+export { Integrations } from './Integrations';
 export { Outbox } from './Outbox';
 export { Policies } from './Policies';
 export { Users } from './Users';
