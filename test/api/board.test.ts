@@ -121,6 +121,7 @@ describe('the supervisors’ board', () => {
       (await supervisor.put(`/api/v1/regions/${village}/outline`, { outline: { type: 'Polygon', coordinates: [square] } })).status,
     ).toBe(403);
     expect((await admin.get('/api/v1/regions/outlines?level=village')).body.items).toEqual([]);
+    expect((await admin.put('/api/v1/regions/999999/outline', { outline: { type: 'Polygon', coordinates: [square] } })).status).toBe(404);
     expect((await admin.put(`/api/v1/regions/${village}/outline`, { outline: { type: 'Polygon', coordinates: [square] } })).status).toBe(
       200,
     );

@@ -50,6 +50,12 @@ export const ivrMenuLabels: Record<string, string> = {
 /** Who a photo, recording or file came from (src/media). */
 export const mediaSourceLabels: Record<string, string> = { citizen: '市民', staff: '承办单位', runner: '跑手' };
 
+/** A label table as the options of a Select, Radio or Checkbox group (its keys the values). */
+export const optionsOf = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+/** The work-chat platforms a department's notices or a user's own go to. */
+export const workChatLabels: Record<string, string> = { wecom: '企业微信', dingtalk: '钉钉' };
+
 /** Where an outbound message goes (src/outbox's channels). */
 export const outboxChannelLabels: Record<string, string> = {
   sms: '短信',

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Cascader, Checkbox, Form, Input, Radio, Select, Sp
 import { useEffect, useRef, useState } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
-import { requestTypeLabels, urgencyLabels } from '../labels';
+import { optionsOf, requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft, useMe } from '../session';
 import { MatterChecklist, ProxyFields, useMatters } from './ProxyMatter';
 import { CallerPanel } from './CallerPanel';
@@ -219,7 +219,7 @@ export function Seat() {
             />
           </Form.Item>
           <Form.Item label="紧急程度" name="urgency">
-            <Radio.Group optionType="button" options={Object.entries(urgencyLabels).map(([value, label]) => ({ value, label }))} />
+            <Radio.Group optionType="button" options={optionsOf(urgencyLabels)} />
           </Form.Item>
           {requestType === 'proxy' && <ProxyFields matter={matter} />}
           <Form.Item label="诉求内容" name="description" rules={[{ required: true, message: '请记录群众反映的问题' }]}>

@@ -3,7 +3,7 @@ import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Spac
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
-import { replyResultLabels, returnReasonLabels } from '../labels';
+import { optionsOf, replyResultLabels, returnReasonLabels } from '../labels';
 import { Deadline, plainDue, useNow } from './Deadline';
 import { PhotoPicker } from './Media';
 import { beijing } from '../time';
@@ -82,7 +82,7 @@ function Field({ spec, choices, ticket }: { spec: FieldSpec; choices: ReturnType
     case 'replyResult':
       return (
         <Form.Item label={spec.label} name={spec.name} rules={rules}>
-          <Radio.Group options={Object.entries(replyResultLabels).map(([value, label]) => ({ value, label }))} />
+          <Radio.Group options={optionsOf(replyResultLabels)} />
         </Form.Item>
       );
     case 'photos':
@@ -118,7 +118,7 @@ function Field({ spec, choices, ticket }: { spec: FieldSpec; choices: ReturnType
     case 'returnReason':
       return (
         <Form.Item label={spec.label} name={spec.name} rules={rules}>
-          <Radio.Group options={Object.entries(returnReasonLabels).map(([value, label]) => ({ value, label }))} />
+          <Radio.Group options={optionsOf(returnReasonLabels)} />
         </Form.Item>
       );
     case 'contactMethod':

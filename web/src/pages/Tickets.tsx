@@ -4,15 +4,15 @@ import { App, Button, Card, Cascader, Checkbox, DatePicker, Input, Select, Space
 import { useEffect, useLayoutEffect, useMemo } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorText, type TicketListQuery } from '../api/client';
-import { channelLabels, requestTypeLabels, statusLabels, urgencyLabels } from '../labels';
+import { channelLabels, optionsOf, requestTypeLabels, statusLabels, urgencyLabels } from '../labels';
 import { useMe } from '../session';
 import { Deadline, Pill, useNow } from './Deadline';
+import { useCategories } from './reference';
 import { useRegions } from './regions';
 import { beijing, beijingDayStart, shortTime } from '../time';
 import { isCenterRole } from '../../../src/shared/roles';
 
 export type Query = Partial<Record<keyof TicketListQuery, string>>;
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /** The list's filters are its URL's query string: a link, a saved view and the CSV export are the same filters. */
 function queryOf(params: URLSearchParams): Query {
@@ -40,11 +40,7 @@ export function Tickets() {
     setParams(next);
   };
 
-  const { data: categories } = useQuery({
-    queryKey: ['categories'],
-    staleTime: 10 * 60_000,
-    queryFn: async () => (await api.GET('/api/v1/categories')).data?.items ?? [],
-  });
+  const categories = useCategories();
   const center = me ? isCenterRole(me.role) : false;
   const { data: departments } = useQuery({
     queryKey: ['departments'],
@@ -129,7 +125,7 @@ export function Tickets() {
           placeholder="全部状态"
           style={{ minWidth: 160 }}
           value={status ? status.split(',') : []}
-          options={options(statusLabels)}
+          options={optionsOf(statusLabels)}
           onChange={(values: string[]) => set('status', values.join(','))}
         />
         {center && (
@@ -150,11 +146,7 @@ export function Tickets() {
           placeholder="全部分类"
           style={{ width: 180 }}
           value={query.categoryId ? Number(query.categoryId) : undefined}
-          treeData={(categories ?? []).map((c) => ({
-            value: c.id,
-            title: c.name,
-            children: c.children.map((child) => ({ value: child.id, title: child.name })),
-          }))}
+          treeData={categories.tree}
           onChange={(id?: number) => set('categoryId', id ? String(id) : undefined)}
         />
         <Cascader
@@ -172,7 +164,7 @@ export function Tickets() {
           placeholder="诉求类型"
           style={{ width: 110 }}
           value={query.requestType}
-          options={options(requestTypeLabels)}
+          options={optionsOf(requestTypeLabels)}
           onChange={(v?: string) => set('requestType', v)}
         />
         <Select
@@ -181,7 +173,7 @@ export function Tickets() {
           placeholder="紧急程度"
           style={{ width: 110 }}
           value={query.urgency}
-          options={options(urgencyLabels)}
+          options={optionsOf(urgencyLabels)}
           onChange={(v?: string) => set('urgency', v)}
         />
         <Select
@@ -190,7 +182,7 @@ export function Tickets() {
           placeholder="渠道"
           style={{ width: 100 }}
           value={query.channel}
-          options={options(channelLabels)}
+          options={optionsOf(channelLabels)}
           onChange={(v?: string) => set('channel', v)}
         />
         <DatePicker.RangePicker

@@ -8,6 +8,7 @@ import { auditActionLabels, settingLabels, targetLabel } from '../../../../src/s
 import { beijing, beijingDayStart } from '../../time';
 import { entryFieldLabels } from './Catalog';
 import { ChangeDiff } from './ChangeDiff';
+import { optionsOf } from '../../labels';
 
 type Query = NonNullable<paths['/api/v1/audit-log']['get']['parameters']['query']>;
 type Entry = paths['/api/v1/audit-log']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -95,7 +96,7 @@ export function AuditLog() {
           style={{ width: 160 }}
           value={action}
           onChange={setAction}
-          options={Object.entries(auditActionLabels).map(([value, label]) => ({ value, label }))}
+          options={optionsOf(auditActionLabels)}
         />
         <Select
           aria-label="设置项"
@@ -104,7 +105,7 @@ export function AuditLog() {
           style={{ width: 150 }}
           value={what}
           onChange={setWhat}
-          options={Object.entries(settingLabels).map(([value, label]) => ({ value, label }))}
+          options={optionsOf(settingLabels)}
         />
         <Select
           aria-label="人员"

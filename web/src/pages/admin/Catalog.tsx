@@ -25,7 +25,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { requestTypeLabels } from '../../labels';
+import { optionsOf, requestTypeLabels } from '../../labels';
 import { shortTime } from '../../time';
 import { useCategories, useDepartments } from '../reference';
 import { useRegions } from '../regions';
@@ -36,7 +36,7 @@ type NewEntry = NonNullable<paths['/api/v1/routing/catalog']['post']['requestBod
 type DryRun = NonNullable<paths['/api/v1/routing/dry-run']['post']['requestBody']>['content']['application/json'];
 type Decision = paths['/api/v1/routing/dry-run']['post']['responses'][200]['content']['application/json'];
 
-const requestTypeOptions = Object.entries(requestTypeLabels).map(([value, label]) => ({ value, label }));
+const requestTypeOptions = optionsOf(requestTypeLabels);
 
 /** A catalog entry's fields in words (the form, the versions, the audit log). */
 export const entryFieldLabels: Record<string, string> = {

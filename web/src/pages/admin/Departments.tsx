@@ -3,14 +3,12 @@ import { Alert, App, Button, Card, Cascader, Drawer, Form, Input, Select, Space,
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { assignmentStrategyLabels, departmentKindLabels } from '../../labels';
+import { assignmentStrategyLabels, departmentKindLabels, optionsOf, workChatLabels } from '../../labels';
 import { useDepartments } from '../reference';
 import { useRegions } from '../regions';
 
 type Department = paths['/api/v1/departments']['get']['responses'][200]['content']['application/json']['items'][number];
 type Patch = NonNullable<paths['/api/v1/departments/{id}']['patch']['requestBody']>['content']['application/json'];
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
-const chatLabels: Record<string, string> = { wecom: '企业微信', dingtalk: '钉钉' };
 
 interface FormValues {
   code: string;
@@ -79,7 +77,7 @@ export function Departments() {
           {
             title: '通知',
             key: 'notify',
-            render: (_, d) => [d.workChat && chatLabels[d.workChat], d.slackChannelId && 'Slack'].filter(Boolean).join('、') || '—',
+            render: (_, d) => [d.workChat && workChatLabels[d.workChat], d.slackChannelId && 'Slack'].filter(Boolean).join('、') || '—',
           },
           {
             title: '操作',
@@ -177,7 +175,7 @@ function DepartmentEditor({
           </Form.Item>
         </Space.Compact>
         <Form.Item name="kind" label="类型">
-          <Select options={options(departmentKindLabels)} aria-label="类型" />
+          <Select options={optionsOf(departmentKindLabels)} aria-label="类型" />
         </Form.Item>
         <Form.Item name="parentId" label="上级部门">
           <Select allowClear showSearch optionFilterProp="label" options={departments.options} aria-label="上级部门" />
@@ -188,14 +186,14 @@ function DepartmentEditor({
         {!isNew && (
           <>
             <Form.Item name="assignmentStrategy" label="派单方式">
-              <Select options={options(assignmentStrategyLabels)} aria-label="派单方式" />
+              <Select options={optionsOf(assignmentStrategyLabels)} aria-label="派单方式" />
             </Form.Item>
             <Form.Item name="dutyPhone" label="值班电话（加急件和红色预警短信）">
               <Input inputMode="tel" />
             </Form.Item>
             <Space.Compact block>
               <Form.Item name="workChat" label="工作群通知" style={{ width: 160 }}>
-                <Select allowClear options={options(chatLabels)} aria-label="工作群通知" />
+                <Select allowClear options={optionsOf(workChatLabels)} aria-label="工作群通知" />
               </Form.Item>
               <Form.Item name="slackChannelId" label="Slack 频道（C 开头）" style={{ flex: 1 }}>
                 <Input />

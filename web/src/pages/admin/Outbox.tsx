@@ -4,7 +4,7 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { deliveryLabels, outboxChannelLabels } from '../../labels';
+import { deliveryLabels, optionsOf, outboxChannelLabels } from '../../labels';
 import { shortTime } from '../../time';
 
 type Message = paths['/api/v1/outbox']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -73,7 +73,7 @@ export function Outbox() {
         style={{ marginBottom: 16 }}
         value={status}
         onChange={(v) => setStatus(v as keyof typeof statuses)}
-        options={Object.entries(statuses).map(([value, label]) => ({ value, label }))}
+        options={optionsOf(statuses)}
       />
       <Table<Message>
         rowKey="id"

@@ -19,13 +19,12 @@ import {
 import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { audienceLabels, limitUnitLabels, requestTypeLabels, stageLabels, urgencyLabels } from '../../labels';
+import { audienceLabels, limitUnitLabels, optionsOf, requestTypeLabels, stageLabels, urgencyLabels } from '../../labels';
 import { useCategories } from '../reference';
 
 type Policy = paths['/api/v1/sla/policies']['get']['responses'][200]['content']['application/json']['items'][number];
 type NewPolicy = NonNullable<paths['/api/v1/sla/policies']['post']['requestBody']>['content']['application/json'];
 type Level = paths['/api/v1/sla/alert-levels']['get']['responses'][200]['content']['application/json']['items'][number];
-const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /**
  * 时限与预警: the SLA policies (each stage's limit by request type, urgency, category, matter) and the alert
@@ -172,23 +171,23 @@ function PolicyEditor({
           <Input placeholder="如：答复：噪声投诉 3 个工作日" />
         </Form.Item>
         <Form.Item name="stage" label="阶段">
-          <Select options={options(stageLabels)} aria-label="阶段" />
+          <Select options={optionsOf(stageLabels)} aria-label="阶段" />
         </Form.Item>
         <Space.Compact block>
           <Form.Item name="amount" label="时限" rules={[{ required: true }]} style={{ width: 140 }}>
             <InputNumber min={0.01} max={10000} style={{ width: '100%' }} />
           </Form.Item>
           <Form.Item name="unit" label="单位" style={{ flex: 1 }}>
-            <Select options={options(limitUnitLabels)} aria-label="单位" />
+            <Select options={optionsOf(limitUnitLabels)} aria-label="单位" />
           </Form.Item>
         </Space.Compact>
         <Typography.Paragraph type="secondary">适用条件（留空表示任意）：</Typography.Paragraph>
         <Space.Compact block>
           <Form.Item name="requestType" label="诉求类型" style={{ flex: 1 }}>
-            <Select allowClear options={options(requestTypeLabels)} aria-label="诉求类型" />
+            <Select allowClear options={optionsOf(requestTypeLabels)} aria-label="诉求类型" />
           </Form.Item>
           <Form.Item name="urgency" label="紧急程度" style={{ flex: 1 }}>
-            <Select allowClear options={options(urgencyLabels)} aria-label="紧急程度" />
+            <Select allowClear options={optionsOf(urgencyLabels)} aria-label="紧急程度" />
           </Form.Item>
         </Space.Compact>
         <Form.Item name="categoryId" label="分类">
@@ -302,7 +301,7 @@ function AlertLadder() {
                     style={{ width: 150 }}
                     value={l.afterUnit ?? 'working_days'}
                     onChange={(afterUnit) => set(i, { afterUnit })}
-                    options={options(limitUnitLabels)}
+                    options={optionsOf(limitUnitLabels)}
                   />
                 </Space>
               ),
@@ -316,7 +315,7 @@ function AlertLadder() {
                 style={{ width: 130 }}
                 value={l.audience}
                 onChange={(audience) => set(i, { audience })}
-                options={options(audienceLabels)}
+                options={optionsOf(audienceLabels)}
               />
             ),
           },

@@ -3,7 +3,7 @@ import { Alert, App, Badge, Button, Card, Drawer, Form, Input, InputNumber, Sele
 import { useEffect, useMemo, useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
-import { roleLabels } from '../../labels';
+import { optionsOf, roleLabels, workChatLabels } from '../../labels';
 import { useCategories, useDepartments } from '../reference';
 
 type User = paths['/api/v1/users']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -11,8 +11,7 @@ type NewUser = NonNullable<paths['/api/v1/users']['post']['requestBody']>['conte
 type Work = NonNullable<paths['/api/v1/users/{id}/work']['patch']['requestBody']>['content']['application/json'];
 type Role = User['role'];
 
-const roleOptions = Object.entries(roleLabels).map(([value, label]) => ({ value, label }));
-const chatLabels = { wecom: '企业微信', dingtalk: '钉钉' } as const;
+const roleOptions = optionsOf(roleLabels);
 
 interface FormValues {
   username: string;
@@ -155,7 +154,7 @@ export function Users() {
             key: 'chat',
             render: (_, u) =>
               [
-                u.workChat ? `${chatLabels[u.workChat.platform]} ${u.workChat.userId}` : null,
+                u.workChat ? `${workChatLabels[u.workChat.platform]} ${u.workChat.userId}` : null,
                 u.slackUserId ? `Slack ${u.slackUserId}` : null,
               ]
                 .filter(Boolean)
@@ -329,11 +328,7 @@ function UserEditor({ user, onClose, onSaved }: { user: User | 'new' | undefined
             </Form.Item>
             <Space.Compact block>
               <Form.Item name="chatPlatform" label="工作群" style={{ width: 140 }}>
-                <Select
-                  allowClear
-                  options={Object.entries(chatLabels).map(([value, label]) => ({ value, label }))}
-                  aria-label="工作群平台"
-                />
+                <Select allowClear options={optionsOf(workChatLabels)} aria-label="工作群平台" />
               </Form.Item>
               <Form.Item name="chatUserId" label="工作群账号" style={{ flex: 1 }}>
                 <Input />

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { beijing } from '../../time';
+import { optionsOf } from '../../labels';
 
 const groupings = { department: '承办单位', region: '地区', category: '分类', channel: '渠道', day: '日期' } as const;
 type Grouping = keyof typeof groupings;
@@ -73,7 +74,7 @@ export function Reports() {
           aria-label="统计维度"
           value={groupBy}
           onChange={(value) => setGroupBy(value as Grouping)}
-          options={Object.entries(groupings).map(([value, label]) => ({ value, label }))}
+          options={optionsOf(groupings)}
         />
         <DatePicker.RangePicker
           aria-label="统计期间"

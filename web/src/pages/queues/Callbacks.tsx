@@ -3,7 +3,7 @@ import { Button, Form, Input, Radio, Space, Table, Tag, Typography } from 'antd'
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { satisfactionLabels } from '../../labels';
+import { optionsOf, satisfactionLabels } from '../../labels';
 import { shortTime } from '../../time';
 import { ActionModal } from './ActionModal';
 
@@ -103,7 +103,7 @@ export function Callbacks() {
               <Radio.Group options={yesNo} />
             </Form.Item>
             <Form.Item label="对办理结果是否满意" name="satisfaction" rules={required('请选择')}>
-              <Radio.Group options={Object.entries(satisfactionLabels).map(([value, label]) => ({ value, label }))} />
+              <Radio.Group options={optionsOf(satisfactionLabels)} />
             </Form.Item>
             <Form.Item label="市民意见" name="comment">
               <Input.TextArea rows={2} maxLength={500} />

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Space, Steps, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { api, errorText } from '../../api/client';
-import { materialFormLabels, proxyStepLabels, serviceModeLabels, type ProxyStep } from '../../labels';
+import { materialFormLabels, optionsOf, proxyStepLabels, serviceModeLabels, type ProxyStep } from '../../labels';
 import { mapUrl } from '../../maps';
 import { PhotoPicker } from '../Media';
 import { orderStatusLabels } from './Runner';
@@ -83,7 +83,7 @@ export function RunnerOrder() {
           <Checkbox>申请人已同意委托</Checkbox>
         </Form.Item>
         <Form.Item label="委托范围" name="scope" rules={[{ required: true, message: '请选择委托范围' }]}>
-          <Checkbox.Group options={Object.entries(scopeLabels).map(([value, label]) => ({ value, label }))} />
+          <Checkbox.Group options={optionsOf(scopeLabels)} />
         </Form.Item>
         <Form.Item label="有效期至" name="validUntil" rules={[{ required: true, message: '请选择有效期' }]}>
           <DatePicker aria-label="有效期至" inputReadOnly style={{ width: '100%' }} />
