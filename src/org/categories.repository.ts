@@ -42,7 +42,8 @@ export async function listCategories(db: Queryable, filter: { active?: boolean }
 
 export async function insertCategory(
   db: Queryable,
-  category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode' | 'answerInPerson'>,
+  category: Omit<CategoryRecord, 'id' | 'active' | 'dispatchMode' | 'answerInPerson'> &
+    Partial<Pick<CategoryRecord, 'dispatchMode' | 'answerInPerson'>>,
 ): Promise<CategoryRecord> {
   const [row] = await db('categories')
     .insert({
@@ -52,6 +53,8 @@ export async function insertCategory(
       level: category.level,
       description: category.description,
       sort_order: category.sortOrder,
+      dispatch_mode: category.dispatchMode,
+      answer_in_person: category.answerInPerson,
     })
     .returning(returningAs(columns));
   return row as CategoryRecord;

@@ -150,8 +150,9 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
     summary: 'Set or clear a region’s outline (GeoJSON Polygon or MultiPolygon, longitude then latitude)',
     access: ['admin'],
     params: idParams,
-    body: z.strictObject({ outline: outlineSchema.nullable() }),
-    response: z.object({ outline: outlineSchema.nullable() }),
+    // A union, not .nullable(): zod-to-openapi drops the null of a nullable schema that has an id.
+    body: z.strictObject({ outline: z.union([outlineSchema, z.null()]) }),
+    response: z.object({ outline: z.union([outlineSchema, z.null()]) }),
     audit: { what: 'region_outline', before: ({ params }) => org.getOutline(params.id) },
     handler: ({ params, body }) => org.setOutline(params.id, body.outline),
   });

@@ -4,6 +4,7 @@ import type { TaxonomyService } from './taxonomy.service';
 
 const name = z.string().trim().min(1).max(60);
 const description = z.string().trim().max(500);
+const dispatchMode = z.enum(['auto', 'suggest']);
 
 const categorySchema = z
   .object({
@@ -15,7 +16,7 @@ const categorySchema = z
     description: z.string(),
     active: z.boolean(),
     sortOrder: z.number().int(),
-    dispatchMode: z.enum(['auto', 'suggest']),
+    dispatchMode,
     answerInPerson: z.boolean().describe('the department answers in person: the citizen is told the ticket was answered, not the text'),
   })
   .meta({ id: 'Category' });
@@ -61,6 +62,8 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
       parentId: z.number().int().positive().nullable().optional(),
       description: description.optional(),
       sortOrder: z.number().int().min(0).max(10_000).optional(),
+      dispatchMode: dispatchMode.optional(),
+      answerInPerson: z.boolean().optional(),
     }),
     successStatus: 201,
     response: categorySchema,
@@ -81,7 +84,7 @@ export function registerTaxonomyRoutes(api: ApiRouter, taxonomy: TaxonomyService
       description: description.optional(),
       active: z.boolean().optional(),
       sortOrder: z.number().int().min(0).max(10_000).optional(),
-      dispatchMode: z.enum(['auto', 'suggest']).optional(),
+      dispatchMode: dispatchMode.optional(),
       answerInPerson: z.boolean().optional(),
     }),
     response: categorySchema,

@@ -28,6 +28,8 @@ export class TaxonomyService {
     parentId?: number | null;
     description?: string;
     sortOrder?: number;
+    dispatchMode?: 'auto' | 'suggest';
+    answerInPerson?: boolean;
   }): Promise<categories.CategoryRecord> {
     let level: 1 | 2 = 1;
     if (input.parentId) {
@@ -44,6 +46,8 @@ export class TaxonomyService {
       level,
       description: input.description ?? '',
       sortOrder: input.sortOrder ?? 0,
+      dispatchMode: input.dispatchMode,
+      answerInPerson: input.answerInPerson,
     });
   }
 

@@ -129,8 +129,17 @@ describe('categories', () => {
   test('when an admin adds and deactivates categories, then the tree follows and bad codes are refused', async () => {
     const parent = await admin.post('/api/v1/categories', { code: '18', name: '退役军人', description: '退役军人服务与优抚' });
     expect(parent.status).toBe(201);
-    const child = await admin.post('/api/v1/categories', { code: '1801', name: '优抚安置', parentId: parent.body.id });
-    expect(child.body.level).toBe(2);
+    const child = await admin.post('/api/v1/categories', {
+      code: '1801',
+      name: '优抚安置',
+      parentId: parent.body.id,
+      dispatchMode: 'auto',
+      answerInPerson: true,
+    });
+    expect(child.body).toMatchObject({ level: 2, dispatchMode: 'auto', answerInPerson: true });
+    expect(
+      (await admin.post('/api/v1/categories', { code: '1802', name: '错模式', parentId: parent.body.id, dispatchMode: 'manual' })).status,
+    ).toBe(400);
     expect((await admin.post('/api/v1/categories', { code: '1901', name: '错码', parentId: parent.body.id })).status).toBe(400);
     expect((await admin.post('/api/v1/categories', { code: '180101', name: '三级', parentId: child.body.id })).status).toBe(400);
     expect((await admin.post('/api/v1/categories', { code: 'ab', name: '小写' })).status).toBe(400);

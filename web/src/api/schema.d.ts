@@ -3308,8 +3308,11 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        answerInPerson?: boolean;
                         code: string;
                         description?: string;
+                        /** @enum {string} */
+                        dispatchMode?: "auto" | "suggest";
                         name: string;
                         parentId?: number | null;
                         sortOrder?: number;
@@ -8681,7 +8684,21 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
-                        outline: components["schemas"]["RegionOutline"];
+                        outline: {
+                            coordinates: [
+                                number,
+                                number
+                            ][][];
+                            /** @enum {string} */
+                            type: "Polygon";
+                        } | {
+                            coordinates: [
+                                number,
+                                number
+                            ][][][];
+                            /** @enum {string} */
+                            type: "MultiPolygon";
+                        } | null;
                     };
                 };
             };
@@ -8693,7 +8710,21 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            outline: components["schemas"]["RegionOutline"];
+                            outline: {
+                                coordinates: [
+                                    number,
+                                    number
+                                ][][];
+                                /** @enum {string} */
+                                type: "Polygon";
+                            } | {
+                                coordinates: [
+                                    number,
+                                    number
+                                ][][][];
+                                /** @enum {string} */
+                                type: "MultiPolygon";
+                            } | null;
                         };
                     };
                 };
