@@ -11,3 +11,7 @@ export const proxyStepLabels: Record<ProxyStep, string> = {
   archive: '评价归档',
 };
 export const materialFormLabels = { original: '原件', copy: '复印件', either: '原件或复印件' } as const;
+/** How a matter's result reaches the applicant. */
+export const deliveryOptionLabels = { window: '窗口领取', postal: '邮寄送达' } as const;
+/** Who serves 代办 orders: runners, the service centre's agents, grid workers, postal couriers. */
+export const runnerKindLabels = { runner: '跑手', agent: '帮代办员', grid_worker: '网格员', postal: '邮政投递员' } as const;

@@ -8,8 +8,23 @@ export async function apiAuth(request: APIRequestContext, username: string): Pro
   return { authorization: `Bearer ${(await res.json()).token as string}` };
 }
 
+/** What the test reads of a page's Web Animation (the tests are typed without the DOM's types). */
+interface PageAnimation {
+  playState: string;
+  effect: { getTiming(): { iterations?: number } } | null;
+}
+
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
+  // Only once what is fading in or out has settled (a toast, a closing drawer): mid-way, its colours fail contrast.
+  await page.waitForFunction(
+    () =>
+      (globalThis as unknown as { document: { getAnimations(): PageAnimation[] } }).document
+        .getAnimations()
+        .every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity),
+    undefined,
+    { timeout: 5_000 },
+  );
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

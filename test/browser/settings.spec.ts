@@ -287,3 +287,143 @@ test('an admin issues an API key that is shown once and works, revokes it, and r
   await page.getByRole('button', { name: '启用', exact: true }).click();
   await expect(active).toContainText(`第 ${before} 版`);
 });
+
+test('an admin sets up the city: a grid with its outline, a category that dispatches itself, a matter’s 容缺 material, a runner’s grid and the callback reminder; each change is in the audit log', async ({
+  page,
+  request,
+}) => {
+  const admin = await apiAuth(request, 'admin');
+  const get = async (path: string) => (await request.get(path, { headers: admin })).json();
+  await signIn(page, 'admin');
+  await expect(page).toHaveURL(/\/tickets/);
+  const nav = page.getByRole('navigation', { name: '系统管理' });
+
+  // 区域与网格: a grid under 城关社区, and its outline; an outline whose ring does not close is the API's to refuse.
+  await page.goto('/admin/regions');
+  await expect(page.getByRole('heading', { name: '区域与网格' })).toBeVisible();
+  const tree = page.getByRole('navigation', { name: '区域树' });
+  await tree.locator('.ant-tree-treenode', { hasText: '城关镇（街道/乡镇）' }).locator('.ant-tree-switcher').click();
+  await tree.getByText('城关社区（社区/村）').click();
+  await expect(page.getByRole('heading', { name: '城关社区', level: 2 })).toBeVisible();
+  await page.getByRole('button', { name: '新增网格' }).click();
+  const newGrid = page.getByRole('dialog', { name: '在 城关社区 下新增网格' });
+  await newGrid.getByLabel('编码').fill('990121100001G9');
+  await newGrid.getByLabel('名称').fill('城关第九网格');
+  await newGrid.getByRole('button', { name: '新增' }).click();
+  await expect(newGrid).toBeHidden();
+  await expect(page.getByRole('heading', { name: '城关第九网格', level: 2 })).toBeVisible();
+  const outline = page.getByLabel('轮廓 GeoJSON');
+  await outline.fill(
+    JSON.stringify({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [116.95, 36.7],
+          [116.97, 36.7],
+          [116.97, 36.72],
+          [116.95, 36.72],
+        ],
+      ],
+    }),
+  );
+  await page.getByRole('button', { name: '保存轮廓' }).click();
+  await expect(page.getByRole('region', { name: /轮廓/ }).getByRole('alert')).toContainText('a ring ends where it starts');
+  const square = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [116.95, 36.7],
+        [116.97, 36.7],
+        [116.97, 36.72],
+        [116.95, 36.72],
+        [116.95, 36.7],
+      ],
+    ],
+  };
+  await outline.fill(JSON.stringify(square));
+  await page.getByRole('button', { name: '保存轮廓' }).click();
+  await expect(page.getByText('轮廓已保存')).toBeVisible();
+  await expect(page.getByRole('img', { name: '轮廓预览' }).locator('path')).toHaveCount(1);
+  const grids = (await get('/api/v1/regions?level=grid')).items as Array<{ id: number; name: string }>;
+  const grid = grids.find((r) => r.name === '城关第九网格')!;
+  expect((await get('/api/v1/regions/outlines?level=grid')).items).toContainEqual(
+    expect.objectContaining({ id: grid.id, outline: square }),
+  );
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-regions');
+
+  // 分类: a level-2 category that is dispatched without an operator once the classifier is sure.
+  await nav.getByRole('menuitem', { name: '分类' }).click();
+  await expect(page.getByRole('heading', { name: '分类', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: '在 城乡建设 下新增' }).click();
+  const newCategory = page.getByRole('dialog', { name: '在 城乡建设 下新增分类' });
+  await newCategory.getByLabel('编码').fill('0199');
+  await newCategory.getByLabel('名称').fill('老旧小区加装电梯');
+  await newCategory.locator('.ant-segmented-item', { hasText: '自动派单' }).click();
+  await newCategory.getByRole('button', { name: '保存' }).click();
+  await expect(newCategory).toBeHidden();
+  const categories = (await get('/api/v1/categories')).items as Array<{
+    code: string;
+    children: Array<{ code: string; dispatchMode: string }>;
+  }>;
+  expect(categories.find((c) => c.code === '01')!.children).toContainEqual(expect.objectContaining({ code: '0199', dispatchMode: 'auto' }));
+  await page
+    .getByRole('row', { name: /城乡建设/ })
+    .first()
+    .locator('.ant-table-row-expand-icon')
+    .click();
+  await expect(page.getByRole('row', { name: /老旧小区加装电梯/ })).toContainText('自动派单');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-taxonomy');
+
+  // 帮办代办: a 容缺 material on 老年人优待证, and the runner's new grid.
+  await nav.getByRole('menuitem', { name: '帮办代办' }).click();
+  await expect(page.getByRole('heading', { name: '帮办代办' })).toBeVisible();
+  await page.getByRole('button', { name: '编辑 老年人优待证' }).click();
+  const matterEditor = page.getByRole('dialog', { name: '编辑 老年人优待证' });
+  await matterEditor.getByRole('button', { name: '添加材料' }).click();
+  await matterEditor.getByLabel('材料键名').last().fill('residence');
+  await matterEditor.getByLabel('材料名称').last().fill('居住证');
+  await matterEditor.getByRole('checkbox', { name: '容缺' }).last().check();
+  await matterEditor.getByRole('button', { name: '保存' }).click();
+  await expect(matterEditor).toBeHidden();
+  const matters = (await get('/api/v1/proxy/matters')).items as Array<{
+    code: string;
+    materials: Array<{ key: string; deferrable: boolean }>;
+  }>;
+  expect(matters.find((m) => m.code === 'ELDER_CARD')!.materials).toContainEqual(
+    expect.objectContaining({ key: 'residence', form: 'original', count: 1, deferrable: true }),
+  );
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-proxy');
+
+  await page.getByRole('tab', { name: '跑手与网格' }).click();
+  await page.getByRole('button', { name: '设置 刘洋（跑手）' }).click();
+  const runnerEditor = page.getByRole('dialog', { name: '设置 刘洋（跑手）' });
+  await runnerEditor.getByLabel('负责网格').click();
+  await page.keyboard.type('城关第九');
+  await expect(page.locator('.ant-select-dropdown:visible .ant-select-tree-title', { hasText: '城关第九网格' })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
+  await runnerEditor.getByRole('button', { name: '保存' }).click();
+  await expect(runnerEditor).toBeHidden();
+  await expect(page.getByRole('row', { name: /刘洋（跑手）/ })).toContainText('城关第九网格');
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // 回访设置: the reminder comes after three hours, not four.
+  await nav.getByRole('menuitem', { name: '回访设置' }).click();
+  await expect(page.getByRole('heading', { name: '回访设置' })).toBeVisible();
+  const reminder = page.getByLabel('未作答多久后提醒一次');
+  await expect(reminder).toHaveValue('240');
+  await reminder.fill('180');
+  await page.getByRole('button', { name: '保存' }).click();
+  await expect(page.getByText('回访设置已保存')).toBeVisible();
+  expect((await get('/api/v1/callbacks/settings')).reminderMinutes).toBe(180);
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-callbacks');
+
+  // Each change is in the audit log.
+  for (const kind of ['region', 'region_outline', 'category', 'proxy_matter', 'runner', 'callback_settings'])
+    expect((await get(`/api/v1/audit-log?target=${kind}&limit=1`)).items, kind).toHaveLength(1);
+});

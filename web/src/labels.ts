@@ -8,7 +8,14 @@ export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { audienceLabels, limitUnitLabels, stageLabels } from '../../src/sla/stages';
 export { assignmentStrategyLabels, departmentKindLabels, regionLevelLabels } from '../../src/org/org.types';
 export { roleLabels } from '../../src/shared/roles';
-export { materialFormLabels, proxyStepLabels, serviceModeLabels, type ProxyStep } from '../../src/proxy/proxy-labels';
+export {
+  deliveryOptionLabels,
+  materialFormLabels,
+  proxyStepLabels,
+  runnerKindLabels,
+  serviceModeLabels,
+  type ProxyStep,
+} from '../../src/proxy/proxy-labels';
 export {
   replyResultLabels,
   requestTypeLabels,

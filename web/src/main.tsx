@@ -23,15 +23,24 @@ const Bulletin = lazy(() => import('./pages/board/Bulletin').then((m) => ({ defa
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const admin = () => import('./pages/admin/pages');
+type AdminPage = Exclude<keyof Awaited<ReturnType<typeof admin>>, 'Admin'>;
+const adminPage = (name: AdminPage) => lazy(() => admin().then((m) => ({ default: m[name] })));
 const Admin = lazy(() => admin().then((m) => ({ default: m.Admin })));
-const Catalog = lazy(() => admin().then((m) => ({ default: m.Catalog })));
-const WorkCalendar = lazy(() => admin().then((m) => ({ default: m.WorkCalendar })));
-const AuditLog = lazy(() => admin().then((m) => ({ default: m.AuditLog })));
-const Policies = lazy(() => admin().then((m) => ({ default: m.Policies })));
-const Users = lazy(() => admin().then((m) => ({ default: m.Users })));
-const Departments = lazy(() => admin().then((m) => ({ default: m.Departments })));
-const Outbox = lazy(() => admin().then((m) => ({ default: m.Outbox })));
-const Integrations = lazy(() => admin().then((m) => ({ default: m.Integrations })));
+/** 系统管理's pages by their path under /admin (one chunk for all of them). */
+const adminRoutes = {
+  catalog: adminPage('Catalog'),
+  taxonomy: adminPage('Taxonomy'),
+  regions: adminPage('Regions'),
+  departments: adminPage('Departments'),
+  users: adminPage('Users'),
+  calendar: adminPage('WorkCalendar'),
+  policies: adminPage('Policies'),
+  callbacks: adminPage('CallbackSettings'),
+  proxy: adminPage('Proxy'),
+  outbox: adminPage('Outbox'),
+  integrations: adminPage('Integrations'),
+  audit: adminPage('AuditLog'),
+};
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -84,14 +93,9 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/tickets/:id" element={<Ticket />} />
                 <Route path="/admin" element={<Admin />}>
                   <Route index element={<Navigate to="catalog" replace />} />
-                  <Route path="catalog" element={<Catalog />} />
-                  <Route path="calendar" element={<WorkCalendar />} />
-                  <Route path="policies" element={<Policies />} />
-                  <Route path="users" element={<Users />} />
-                  <Route path="departments" element={<Departments />} />
-                  <Route path="outbox" element={<Outbox />} />
-                  <Route path="integrations" element={<Integrations />} />
-                  <Route path="audit" element={<AuditLog />} />
+                  {Object.entries(adminRoutes).map(([path, Page]) => (
+                    <Route key={path} path={path} element={<Page />} />
+                  ))}
                 </Route>
               </Route>
             </Routes>

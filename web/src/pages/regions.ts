@@ -1,6 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo } from 'react';
 import { api } from '../api/client';
+import type { paths } from '../api/schema';
+
+export type Region = paths['/api/v1/regions']['get']['responses'][200]['content']['application/json']['items'][number];
+
+/** Every region, city to grid, as the API lists them (the admins' tree; the cascader below). */
+export function useRegionList() {
+  return useQuery({
+    queryKey: ['regions'],
+    staleTime: 30 * 60_000,
+    queryFn: async () => (await api.GET('/api/v1/regions')).data?.items ?? [],
+  });
+}
 
 export interface RegionOption {
   value: number;
@@ -14,11 +26,7 @@ export function useRegions(): {
   pathOf: (id: number | undefined) => number[] | undefined;
   nameOf: (id: number) => string | undefined;
 } {
-  const { data } = useQuery({
-    queryKey: ['regions'],
-    staleTime: 30 * 60_000,
-    queryFn: async () => (await api.GET('/api/v1/regions')).data?.items ?? [],
-  });
+  const { data } = useRegionList();
   return useMemo(() => {
     const regions = data ?? [];
     const byId = new Map(regions.map((r) => [r.id, r]));

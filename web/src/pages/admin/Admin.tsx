@@ -1,13 +1,17 @@
 import { Layout, Menu } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 
-/** The administrator's pages, in the order a new city sets itself up and then runs. */
+/** The administrator's pages: the dispatch rules first (the most changed), then the city's set-up, then the running. */
 export const adminPages = [
   { key: 'catalog', label: '派单目录' },
+  { key: 'taxonomy', label: '分类' },
+  { key: 'regions', label: '区域与网格' },
+  { key: 'departments', label: '部门' },
+  { key: 'users', label: '用户' },
   { key: 'calendar', label: '工作日历' },
   { key: 'policies', label: '时限与预警' },
-  { key: 'users', label: '用户' },
-  { key: 'departments', label: '部门' },
+  { key: 'callbacks', label: '回访设置' },
+  { key: 'proxy', label: '帮办代办' },
   { key: 'outbox', label: '发送失败' },
   { key: 'integrations', label: '接口与模型' },
   { key: 'audit', label: '审计日志' },
