@@ -1,6 +1,7 @@
 import type { Db } from '../db/db';
 import { readCallbackSettings } from './callbacks.repository';
 import type { CallbackSettings } from './survey';
+import { shanghaiDay } from '../shared/time';
 
 export const kpiGroupings = ['department', 'region', 'category', 'channel', 'day'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
@@ -123,7 +124,7 @@ function mergeCounts(parts: readonly SourceCounts[]): SourceCounts {
 
 const dayMs = 86_400_000;
 /** The Beijing day (YYYY-MM-DD) of an instant, and the instant a Beijing day starts. */
-const beijingDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+const beijingDay = shanghaiDay;
 const beijingDayStart = (at: Date) => new Date(`${beijingDay(at)}T00:00:00+08:00`);
 const dayOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
 

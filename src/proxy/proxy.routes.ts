@@ -6,9 +6,13 @@ import { mandateScopes, matterFields, matterSchema } from './matters';
 import type { ProxyOrders } from './proxy-orders.service';
 import type { ProxyService } from './proxy.service';
 import type { ProxySteps } from './proxy-steps.service';
+import { reportFigures } from './runners.repository';
+import { piiLens } from '../shared/pii';
 
 const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
 const teamSide = [...seats, 'dept_head', 'runner'] as const;
+const reportReaders = ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'] as const;
+const reportGroupings = ['runner', 'team', 'matter', 'grid', 'mode'] as const;
 
 // Answers (documented; checked in the tests).
 const matterAnswer = matterSchema.extend({ id: z.number().int() }).loose().meta({ id: 'ProxyMatter' });
@@ -311,12 +315,36 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
 
   api.route({
     method: 'get',
+    path: '/proxy/report/orders',
+    tag: 'proxy',
+    summary: 'The orders behind a figure of the 代办 report: one group’s orders, done, done late, cancelled, or with materials outstanding',
+    description: 'key is the report row’s key ("" for the row without one: unassigned, no matter).',
+    access: reportReaders,
+    query: periodQuery({
+      groupBy: z.enum(reportGroupings),
+      key: z.string().max(40),
+      figure: z.enum(reportFigures),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+    response: z.object({
+      items: z.array(
+        z.object({ orderId: z.number().int(), ticketId: z.number().int(), number: z.string(), title: z.string(), status: z.string() }),
+      ),
+    }),
+    handler: async ({ actor, query }) => {
+      const pii = piiLens(actor);
+      const orders = await proxy.catalog.reportOrders({ ...query, ...beijingDays(query) });
+      return { items: orders.map((order) => ({ ...order, title: pii.text(order.title) })) };
+    },
+  });
+  api.route({
+    method: 'get',
     path: '/proxy/report',
     tag: 'proxy',
     summary: 'Orders per runner, team, matter, grid or mode: done, on time, trips saved, materials outstanding',
-    access: ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'],
+    access: reportReaders,
     query: periodQuery({
-      groupBy: z.enum(['runner', 'team', 'matter', 'grid', 'mode']).default('matter'),
+      groupBy: z.enum(reportGroupings).default('matter'),
       format: z.enum(['json', ...tableFormats]).default('json'),
     }),
     response: z

@@ -128,4 +128,9 @@ export class ProxyService {
       materialsOutstanding: r.materials_outstanding,
     }));
   }
+
+  /** The orders behind a figure of the report (key '' is the group with none: unassigned, no matter). */
+  reportOrders(query: { groupBy: repo.ReportGrouping; key: string; figure: repo.ReportFigure; from: Date; to: Date; limit: number }) {
+    return repo.reportOrders(this.db, { ...query, key: query.key === '' ? null : query.key });
+  }
 }

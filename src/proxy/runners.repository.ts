@@ -74,30 +74,61 @@ export interface ReportCounts {
   materials_outstanding: number;
 }
 
+/** The report's groupings and figures as SQL over proxy_orders o joined with its ticket t: one place for both the counts and the orders behind them. */
+const reportKeys: Record<ReportGrouping, string> = {
+  runner: 'o.runner_user_id::text',
+  team: 'o.team_id::text',
+  matter: 'o.matter_id::text',
+  grid: 'o.region_id::text',
+  mode: 'o.service_mode',
+};
+const outstandingMaterials = `(select count(*) from proxy_materials d where d.order_id = o.id and d.direction = 'deferred'
+  and not exists (select 1 from proxy_materials r where r.order_id = o.id and r.item_key = d.item_key and r.direction = 'received' and r.id > d.id))`;
+export const reportFigures = ['orders', 'done', 'late', 'cancelled', 'outstanding'] as const;
+export type ReportFigure = (typeof reportFigures)[number];
+const figureFilters: Record<ReportFigure, string> = {
+  orders: 'true',
+  done: "o.status = 'done'",
+  late: "o.status = 'done' and t.reply_due_at is not null and o.done_at > t.reply_due_at",
+  cancelled: "o.status = 'cancelled'",
+  outstanding: `${outstandingMaterials} > 0`,
+};
+
 /** Orders created in the period, counted by the grouping. */
 export async function countOrders(db: Queryable, groupBy: ReportGrouping, from: Date, to: Date): Promise<ReportCounts[]> {
-  const key = {
-    runner: 'o.runner_user_id::text',
-    team: 'o.team_id::text',
-    matter: 'o.matter_id::text',
-    grid: 'o.region_id::text',
-    mode: 'o.service_mode',
-  }[groupBy];
   const { rows } = await db.raw<{ rows: ReportCounts[] }>(
-    `select ${key} as key,
+    `select ${reportKeys[groupBy]} as key,
             count(*)::int as orders,
-            count(*) filter (where o.status = 'done')::int as done,
-            count(*) filter (where o.status = 'done' and (t.reply_due_at is null or o.done_at <= t.reply_due_at))::int as on_time,
-            count(*) filter (where o.status = 'cancelled')::int as cancelled,
+            count(*) filter (where ${figureFilters.done})::int as done,
+            count(*) filter (where ${figureFilters.done} and not (${figureFilters.late}))::int as on_time,
+            count(*) filter (where ${figureFilters.cancelled})::int as cancelled,
             coalesce(sum(m.trips_saved) filter (where o.status = 'done' and o.service_mode = 'full_proxy'), 0)::int as trips_saved,
-            coalesce(sum((select count(*) from proxy_materials d where d.order_id = o.id and d.direction = 'deferred'
-                            and not exists (select 1 from proxy_materials r where r.order_id = o.id and r.item_key = d.item_key and r.direction = 'received' and r.id > d.id))), 0)::int as materials_outstanding
+            coalesce(sum(${outstandingMaterials}), 0)::int as materials_outstanding
      from proxy_orders o
      join tickets t on t.id = o.ticket_id
      left join proxy_matters m on m.id = o.matter_id
      where o.created_at >= :from and o.created_at < :to
      group by 1 order by 2 desc`,
     { from, to },
+  );
+  return rows;
+}
+
+/** The orders behind one of the report's figures: one group's (key null: the unassigned), created in the period. */
+export async function reportOrders(
+  db: Queryable,
+  query: { groupBy: ReportGrouping; key: string | null; figure: ReportFigure; from: Date; to: Date; limit: number },
+): Promise<Array<{ orderId: number; ticketId: number; number: string; title: string; status: string }>> {
+  const { rows } = await db.raw<{ rows: Array<{ orderId: number; ticketId: number; number: string; title: string; status: string }> }>(
+    `select o.id::int as "orderId", t.id::int as "ticketId", t.number, t.title, o.status
+     from proxy_orders o
+     join tickets t on t.id = o.ticket_id
+     where o.created_at >= :from and o.created_at < :to
+       and ${reportKeys[query.groupBy]} is not distinct from :key::text
+       and ${figureFilters[query.figure]}
+     order by o.created_at desc, o.id desc
+     limit :limit`,
+    query,
   );
   return rows;
 }

@@ -216,3 +216,41 @@ export async function returnCounts(
   );
   return rows;
 }
+
+/**
+ * The tickets behind a figure of the returns report: one department's or entry's returns in the period,
+ * or its returns reviewed (upheld or rejected) in the period, as returnCounts counts them.
+ */
+export async function returnTickets(
+  db: Queryable,
+  query: {
+    key: 'departmentId' | 'catalogEntryId';
+    reviewKey: string;
+    id: number;
+    figure: 'returned' | 'upheld' | 'rejected';
+    from: Date;
+    to: Date;
+    limit: number;
+  },
+): Promise<Array<{ ticketId: number; number: string; title: string; reason: string | null }>> {
+  const returned = query.figure === 'returned';
+  const { rows } = await db.raw<{ rows: Array<{ ticketId: number; number: string; title: string; reason: string | null }> }>(
+    `select t.id::int as "ticketId", t.number, t.title, e.reason
+     from ticket_events e join tickets t on t.id = e.ticket_id
+     where e.type = :type and e.created_at >= :from and e.created_at < :to
+       and (e.data->>:field)::bigint = :id
+       ${returned ? '' : "and e.data->>'decision' = :decision"}
+     order by e.created_at desc, e.id desc
+     limit :limit`,
+    {
+      type: returned ? 'return' : 'review_return',
+      field: returned ? query.key : query.reviewKey,
+      decision: query.figure === 'upheld' ? 'uphold' : 'reject',
+      id: query.id,
+      from: query.from,
+      to: query.to,
+      limit: query.limit,
+    },
+  );
+  return rows;
+}

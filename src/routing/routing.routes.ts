@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { centerRoles } from '../shared/roles';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { daySchema, instant } from '../http/validate';
+import { sendTable, tableFormats } from '../http/table-file';
+import { shanghaiDay } from '../shared/time';
 import { requestTypes } from '../tickets/ticket.types';
 import type { RoutingService } from './routing.service';
 
@@ -219,6 +221,29 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
   });
   api.route({
     method: 'get',
+    path: '/routing/returns/tickets',
+    tag: 'routing',
+    summary: 'The tickets behind a figure of the returns report: a department’s or entry’s returns, or those upheld or rejected on review',
+    access: centerRoles,
+    query: z
+      .strictObject({
+        groupBy: z.enum(['department', 'entry']).default('department'),
+        id: z.coerce.number().int().positive(),
+        figure: z.enum(['returned', 'upheld', 'rejected']),
+        from: z.iso.datetime({ offset: true }),
+        to: z.iso.datetime({ offset: true }),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      })
+      .refine((q) => Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
+    response: z.object({
+      items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string(), reason: z.string().nullable() })),
+    }),
+    handler: async ({ query }) => ({
+      items: await routing.returnTickets({ ...query, from: new Date(query.from), to: new Date(query.to) }),
+    }),
+  });
+  api.route({
+    method: 'get',
     path: '/routing/returns',
     tag: 'routing',
     summary: 'Returns (退单) per department or per catalog entry',
@@ -230,6 +255,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
         groupBy: z.enum(['department', 'entry']).default('department'),
         from: z.iso.datetime({ offset: true }).optional(),
         to: z.iso.datetime({ offset: true }).optional(),
+        format: z.enum(['json', ...tableFormats]).default('json'),
       })
       .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
     response: z.object({
@@ -251,10 +277,18 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
           .loose(),
       ),
     }),
-    handler: ({ query }) => {
+    handler: async ({ query, res }) => {
       const to = query.to ? new Date(query.to) : new Date();
       const from = query.from ? new Date(query.from) : new Date(to.getTime() - 30 * 86_400_000);
-      return routing.returnStats({ from, to, groupBy: query.groupBy });
+      const stats = await routing.returnStats({ from, to, groupBy: query.groupBy });
+      if (query.format === 'json') return stats;
+      const period = `${shanghaiDay(from)} 至 ${shanghaiDay(new Date(to.getTime() - 1))}`;
+      const rows = [
+        [query.groupBy === 'department' ? '承办单位' : '派单条目', '派出', '退单', '退单率', '退单成立', '退单驳回'],
+        ...stats.items.map((r) => [r.name, r.routed, r.returned, r.returnRate ?? '', r.upheld, r.rejected]),
+      ];
+      await sendTable(res, { name: `returns-${query.groupBy}-${shanghaiDay(from)}`, sheet: `退单 ${period}`, rows }, query.format);
+      return undefined;
     },
   });
 }

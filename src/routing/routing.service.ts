@@ -19,6 +19,12 @@ const freshnessCheckMs = 2_000;
  * The dispatch catalog's use cases: admin changes (each a new catalog version), the routing
  * decision from the in-memory catalog, the dry run, and return statistics.
  */
+/** Where a return's event names the department or entry returned from, and where a review names it. */
+const returnKeys = {
+  department: { key: 'departmentId', reviewKey: 'returnedByDepartmentId' },
+  entry: { key: 'catalogEntryId', reviewKey: 'returnedCatalogEntryId' },
+} as const;
+
 export class RoutingService {
   private compiled?: { catalog: DispatchCatalog; fingerprint: string; checkedAt: number };
   private compiling?: { generation: number; promise: Promise<DispatchCatalog> };
@@ -191,9 +197,20 @@ export class RoutingService {
    * Returns (退单) per department or per catalog entry over a period: how many tickets were
    * routed there, how many it returned, and how the center's review decided.
    */
+  /** The tickets behind a returns report figure: a department's or entry's returns, or its returns upheld or rejected. */
+  returnTickets(query: {
+    from: Date;
+    to: Date;
+    groupBy: 'department' | 'entry';
+    id: number;
+    figure: 'returned' | 'upheld' | 'rejected';
+    limit: number;
+  }) {
+    return repo.returnTickets(this.db, { ...returnKeys[query.groupBy], ...query });
+  }
+
   async returnStats(query: { from: Date; to: Date; groupBy: 'department' | 'entry' }) {
-    const key = query.groupBy === 'department' ? 'departmentId' : 'catalogEntryId';
-    const reviewKey = query.groupBy === 'department' ? 'returnedByDepartmentId' : 'returnedCatalogEntryId';
+    const { key, reviewKey } = returnKeys[query.groupBy];
     const rows = await repo.returnCounts(this.db, { key, reviewKey, from: query.from, to: query.to });
     const names =
       query.groupBy === 'department'

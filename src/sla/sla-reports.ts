@@ -194,6 +194,43 @@ export class SlaReports {
     return [...rows.values()].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
   }
 
+  /**
+   * The tickets behind a figure of the report: one row's (key null: the center's clocks, or no category)
+   * clocks stopped late at a stage, breached in the period, or overdue now — counted as the report counts them.
+   */
+  async behind(
+    query: ReportQuery & { key: number | null; figure: 'late' | 'breached' | 'overdue'; stage?: Stage; limit: number },
+  ): Promise<Array<{ ticketId: number; number: string; title: string; status: string }>> {
+    const clockKey = query.groupBy === 'department' ? 'c.department_id' : 't.category_id';
+    const figure = {
+      late: "c.state = 'stopped' and c.stopped_at >= :from and c.stopped_at < :to and c.due_at is not null and c.stopped_at > c.due_at and c.stage = :stage",
+      breached: 'c.breached_at >= :from and c.breached_at < :to',
+      overdue: "c.state = 'running' and c.due_at < now()",
+    }[query.figure];
+    const departmentFilter =
+      query.departmentId === undefined
+        ? ''
+        : query.groupBy === 'department'
+          ? 'and c.department_id = :departmentId'
+          : 'and t.lead_department_id = :departmentId';
+    const { rows } = await this.db.raw(
+      `select distinct on (t.id) t.id::int as "ticketId", t.number, t.title, t.status
+       from sla_clocks c join tickets t on t.id = c.ticket_id
+       where ${clockKey} is not distinct from :key::bigint and ${figure} ${departmentFilter}
+       order by t.id desc
+       limit :limit`,
+      {
+        from: query.from,
+        to: query.to,
+        key: query.key,
+        stage: query.stage ?? null,
+        departmentId: query.departmentId ?? null,
+        limit: query.limit,
+      },
+    );
+    return rows;
+  }
+
   /** The report as a table (header first): the CSV and Excel downloads. */
   table(rows: readonly ReportRow[], groupBy: ReportQuery['groupBy']): Array<Array<string | number | null>> {
     const header = [

@@ -495,6 +495,33 @@ export function registerSlaRoutes(
   });
 
   api.route({
+    method: 'get',
+    path: '/sla/report/tickets',
+    tag: 'sla',
+    summary: 'The tickets behind a figure of the SLA report: a stage done late, deadlines breached in the period, overdue now',
+    description: 'key is the row’s id ("" for the row without one: the hotline center’s own clocks, or no category).',
+    access: [...supervising, 'dept_head'],
+    query: periodQuery({
+      groupBy: z.enum(['department', 'category']).default('department'),
+      key: z.union([z.literal(''), z.coerce.number().int().positive()]),
+      figure: z.enum(['late', 'breached', 'overdue']),
+      stage: z.enum(stages).optional(),
+      departmentId: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }).refine((q) => q.figure !== 'late' || q.stage !== undefined, 'figure=late names the stage'),
+    response: z.object({
+      items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string(), status: z.string() })),
+    }),
+    handler: async ({ actor, query }) => {
+      const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
+      if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('department');
+      const pii = piiLens(actor);
+      const items = await reports.behind({ ...query, ...beijingDays(query), key: query.key === '' ? null : query.key, departmentId });
+      return { items: items.map((item) => ({ ...item, title: pii.text(item.title) })) };
+    },
+  });
+
+  api.route({
     method: 'post',
     path: '/sla/sweep',
     tag: 'sla',

@@ -401,6 +401,18 @@ describe('reports', () => {
     expect(byMode[0]).toMatchObject({ key: 'full_proxy', name: '全程代办' });
     const csv = await supervisor.get(`/api/v1/proxy/report?groupBy=runner&from=${today}&to=${today}&format=csv`);
     expect(csv.text.startsWith('\uFEFF分组,名称,代办单,办结,按时办结')).toBe(true);
+
+    // Each figure opens the orders behind it: the matter's done order, and the one with a 容缺 item outstanding.
+    const elder = byMatter.find((r: { name: string }) => r.name === '老年人优待证');
+    const behind = async (figure: string, key = elder.key) =>
+      (await supervisor.get(`/api/v1/proxy/report/orders?groupBy=matter&key=${key}&figure=${figure}&from=${today}&to=${today}`)).body.items;
+    expect(await behind('done')).toEqual([expect.objectContaining({ status: 'done', number: expect.stringMatching(/^\d{8}/) })]);
+    expect(await behind('outstanding')).toHaveLength(1);
+    expect(await behind('late')).toEqual([]);
+    expect(await behind('orders', byMatter.find((r: { name: string }) => r.name === '高龄补贴').key)).toHaveLength(2);
+    const bad = await supervisor.get(`/api/v1/proxy/report/orders?groupBy=matter&key=1&figure=everything&from=${today}&to=${today}`);
+    expect(bad.status).toBe(400);
+    expect((await runner.get(`/api/v1/proxy/report/orders?groupBy=matter&key=1&figure=done&from=${today}&to=${today}`)).status).toBe(403);
     expect((await supervisor.get(`/api/v1/proxy/report?groupBy=planet&from=${today}&to=${today}`)).status).toBe(400);
     expect((await runner.get(`/api/v1/proxy/report?from=${today}&to=${today}`)).status).toBe(403);
   });

@@ -360,6 +360,21 @@ describe('returns and arbitration', () => {
       name: '城乡建设（待修正）',
     });
     expect(byEntry.find((r: { catalogEntryId: number }) => r.catalogEntryId === entryId).returnRate).toBeGreaterThan(0);
+    // Each figure opens its tickets: the two returns, then the one upheld and the one rejected.
+    const period = `from=${new Date(Date.now() - 3_600_000).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`;
+    const behind = async (figure: string) =>
+      (await operator.get(`/api/v1/routing/returns/tickets?groupBy=department&id=${ids.department('ZJJ')}&figure=${figure}&${period}`)).body
+        .items as Array<{ ticketId: number; reason: string }>;
+    expect((await behind('returned')).map((r) => r.ticketId)).toContain(second.id);
+    expect(await behind('returned')).toHaveLength(2);
+    expect(await behind('rejected')).toEqual([expect.objectContaining({ ticketId: second.id, reason: '属住建职责' })]);
+    expect(await behind('upheld')).toHaveLength(1);
+    expect((await operator.get(`/api/v1/routing/returns/tickets?id=1&figure=all&${period}`)).status).toBe(400);
+    expect((await agent.get(`/api/v1/routing/returns/tickets?id=1&figure=returned&${period}`)).status).toBe(403);
+    const csv = await operator.get('/api/v1/routing/returns?groupBy=department&format=csv');
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    expect(csv.text).toMatch(/^\uFEFF承办单位,派出,退单,退单率,退单成立,退单驳回\r?\n/);
+    expect(csv.text).toMatch(/市住房和城乡建设局,\d+,2,[\d.]+,1,1/);
 
     // Correcting the entry clears its flag.
     await admin.patch(`/api/v1/routing/catalog/${entryId}`, { name: '城乡建设（已核）' });

@@ -551,6 +551,32 @@ describe('reports', () => {
     // A department head sees their own department only.
     const own = (await head.get(`/api/v1/sla/report?from=${today}&to=${today}`)).body.items;
     expect(own.every((r: { id: number }) => r.id === ids.department('ZJJ'))).toBe(true);
+
+    // Each figure opens exactly the tickets behind it.
+    const behind = async (query: string, as = supervisor) =>
+      (await as.get(`/api/v1/sla/report/tickets?groupBy=department&from=${today}&to=${today}&${query}`)).body.items as Array<{
+        ticketId: number;
+      }>;
+    const distinctClocks = async (where: string) =>
+      Number(
+        (
+          await t.hub.db.raw(`select count(distinct ticket_id)::int as n from sla_clocks where department_id = ? and ${where}`, [
+            ids.department('ZJJ'),
+          ])
+        ).rows[0].n,
+      );
+    const overdue = await behind(`key=${housing.id}&figure=overdue`);
+    expect(overdue.length).toBeGreaterThan(0);
+    expect(overdue).toHaveLength(await distinctClocks("state = 'running' and due_at < now()"));
+    expect(await behind(`key=${housing.id}&figure=breached`)).toHaveLength(await distinctClocks('breached_at is not null'));
+    const lateSignFor = housing.stages.sign_for.total - housing.stages.sign_for.onTime;
+    expect(await behind(`key=${housing.id}&figure=late&stage=sign_for`)).toHaveLength(lateSignFor);
+    expect((await behind(`key=&figure=late&stage=dispatch`)).length).toBeLessThanOrEqual(center.stages.dispatch.total);
+    expect((await supervisor.get(`/api/v1/sla/report/tickets?from=${today}&to=${today}&key=1&figure=late`)).status).toBe(400);
+    expect((await operator.get(`/api/v1/sla/report/tickets?from=${today}&to=${today}&key=1&figure=overdue`)).status).toBe(403);
+    // The head's drill is their department's, whatever key they name.
+    const other = ids.department('DCQ');
+    expect(await behind(`key=${other}&figure=overdue`, head)).toEqual([]);
   });
 });
 

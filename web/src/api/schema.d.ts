@@ -7860,6 +7860,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/proxy/report/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The orders behind a figure of the 代办 report: one group’s orders, done, done late, cancelled, or with materials outstanding
+         * @description key is the report row’s key ("" for the row without one: unassigned, no matter).
+         *
+         *     Access: supervisor, director, admin, proxy_seat, dept_head
+         */
+        get: {
+            parameters: {
+                query: {
+                    figure: "orders" | "done" | "late" | "cancelled" | "outstanding";
+                    from: string;
+                    groupBy: "runner" | "team" | "matter" | "grid" | "mode";
+                    key: string;
+                    limit?: number;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The orders behind a figure of the 代办 report: one group’s orders, done, done late, cancelled, or with materials outstanding */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                number: string;
+                                orderId: number;
+                                status: string;
+                                ticketId: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/proxy/runners": {
         parameters: {
             query?: never;
@@ -9737,6 +9838,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    format?: "json" | "csv" | "xlsx";
                     from?: string;
                     groupBy?: "department" | "entry";
                     to?: string;
@@ -9772,6 +9874,104 @@ export interface paths {
                             })[];
                             /** Format: date-time */
                             to: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing/returns/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tickets behind a figure of the returns report: a department’s or entry’s returns, or those upheld or rejected on review
+         * @description Access: operator, proxy_seat, supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query: {
+                    figure: "returned" | "upheld" | "rejected";
+                    from: string;
+                    groupBy?: "department" | "entry";
+                    id: number;
+                    limit?: number;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tickets behind a figure of the returns report: a department’s or entry’s returns, or those upheld or rejected on review */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                number: string;
+                                reason: string | null;
+                                ticketId: number;
+                                title: string;
+                            }[];
                         };
                     };
                 };
@@ -11628,6 +11828,108 @@ export interface paths {
                                 };
                             }[];
                             to: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/report/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tickets behind a figure of the SLA report: a stage done late, deadlines breached in the period, overdue now
+         * @description key is the row’s id ("" for the row without one: the hotline center’s own clocks, or no category).
+         *
+         *     Access: supervisor, director, admin, dept_head
+         */
+        get: {
+            parameters: {
+                query: {
+                    departmentId?: number;
+                    figure: "late" | "breached" | "overdue";
+                    from: string;
+                    groupBy?: "department" | "category";
+                    key: "" | number;
+                    limit?: number;
+                    stage?: "dispatch" | "sign_for" | "first_contact" | "reply" | "callback" | "hard_onsite_rep" | "hard_onsite_head" | "hard_answer";
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tickets behind a figure of the SLA report: a stage done late, deadlines breached in the period, overdue now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                number: string;
+                                status: string;
+                                ticketId: number;
+                                title: string;
+                            }[];
                         };
                     };
                 };
