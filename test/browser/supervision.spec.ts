@@ -118,6 +118,83 @@ test('reports: a department’s return rate over the period opens the very ticke
   await expect(page).toHaveURL(new RegExp(`/tickets/${ticket.id}$`));
 });
 
+test('the deadline, returns and 代办 reports: a department’s returns and a matter’s orders open exactly their tickets', async ({
+  page,
+  request,
+}) => {
+  const [operator, agent, proxySeat] = [
+    await apiAuth(request, 'operator'),
+    await apiAuth(request, 'agent'),
+    await apiAuth(request, 'proxy'),
+  ];
+  const get = async (path: string, headers = operator) => (await request.get(path, { headers })).json();
+  const departments = (await get('/api/v1/departments')).items as Array<{ id: number; code: string }>;
+  const regions = (await get('/api/v1/regions')).items as Array<{ id: number; code: string }>;
+  // A return from 住建局 …
+  const made = await request.post('/api/v1/tickets', {
+    headers: operator,
+    data: {
+      requestType: 'complaint',
+      description: '小区门口的下水井盖缺失，夜里很危险。',
+      caller: { phone: '13812340202' },
+      then: { action: 'dispatch', departmentId: departments.find((d) => d.code === 'ZJJ')!.id },
+    },
+  });
+  const returned = (await made.json()) as { id: number; number: string };
+  const back = await request.post(`/api/v1/tickets/${returned.id}/return`, {
+    headers: agent,
+    data: { reasonCode: 'wrong_region', reason: '井盖属城管局管养。' },
+  });
+  expect(back.status()).toBe(200);
+  // … and a 代办 order for 残疾证.
+  const proxyTicket = (await (
+    await request.post('/api/v1/tickets', {
+      headers: proxySeat,
+      data: {
+        requestType: 'proxy',
+        description: '行动不便，申请代办残疾证',
+        regionId: regions.find((r) => r.code === '990121100001')!.id,
+        caller: { phone: '13812340303', name: '钱大妈' },
+        proxy: { matter: '残疾证', serviceMode: 'home_assistance', applicantAddress: '西山县城关镇城关社区3栋' },
+        then: { action: 'dispatch' },
+      },
+    })
+  ).json()) as { id: number; number: string };
+  expect(proxyTicket.number).toBeTruthy();
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  await expect
+    .poll(async () =>
+      (await get(`/api/v1/proxy/report?groupBy=matter&from=${today}&to=${today}`, proxySeat)).items.map((r: { name: string }) => r.name),
+    )
+    .toContain('残疾证');
+
+  await signIn(page, 'supervisor');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto('/reports?tab=sla');
+  await expect(page.getByRole('tab', { name: '办理时限', selected: true })).toBeVisible();
+  await expect(page.getByRole('row').filter({ has: page.getByRole('cell', { name: '热线中心', exact: true }) })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'reports-sla');
+
+  await page.getByRole('tab', { name: '退单' }).click();
+  await expect(page).toHaveURL(/tab=returns/);
+  const housing = page.getByRole('row').filter({ has: page.getByRole('cell', { name: '市住房和城乡建设局', exact: true }) });
+  await housing.getByRole('button', { name: /^市住房和城乡建设局退单：/ }).click();
+  const drawer = page.getByRole('dialog', { name: /市住房和城乡建设局・退单的工单/ });
+  await expect(drawer.getByRole('link', { name: returned.number })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'reports-returns');
+  await drawer.getByRole('button', { name: '关闭' }).click();
+
+  await page.getByRole('tab', { name: '帮办代办' }).click();
+  const disability = page.getByRole('row').filter({ has: page.getByRole('cell', { name: '残疾证', exact: true }) });
+  await disability.getByRole('button', { name: /^残疾证代办单：/ }).click();
+  const orders = page.getByRole('dialog', { name: /残疾证・代办单/ });
+  await expect(orders.getByRole('link', { name: proxyTicket.number })).toBeVisible();
+  await orders.getByRole('link', { name: proxyTicket.number }).click();
+  await expect(page).toHaveURL(new RegExp(`/tickets/${proxyTicket.id}$`));
+});
+
 test('the report downloads as an Excel workbook, and last month’s 通报 is a printable page with the 三率, the rankings and the overdue list', async ({
   page,
 }) => {

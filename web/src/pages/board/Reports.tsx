@@ -1,8 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Drawer, List, Segmented, Space, Table, Typography } from 'antd';
+import { Card, DatePicker, Segmented, Space, Table, Tabs, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useState } from 'react';
-import { Link } from 'react-router';
+import { useEffect, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { Behind, Figure, percent, type Period, ReportBar } from './report-parts';
+import { ProxyReport, ReturnsReport, SlaReport } from './OtherReports';
 import { api } from '../../api/client';
 import { beijing } from '../../time';
 import { optionsOf } from '../../labels';
@@ -29,15 +31,61 @@ async function fetchKpis(groupBy: Grouping, from: string, to: string) {
   return (await api.GET('/api/v1/kpis', { params: { query: { groupBy, from, to } } })).data?.items;
 }
 
+/** The reports, each a tab (?tab= in the URL): the 三率 and rates, the deadlines, the returns, 帮办代办. */
+const reportTabs = { kpi: '三率与绩效', sla: '办理时限', returns: '退单', proxy: '帮办代办' } as const;
+type ReportTab = keyof typeof reportTabs;
+
 /**
- * 统计报表: the 三率 and the other rates per department, place, category or channel over a period; every
- * figure opens the tickets behind it, and the same table downloads as CSV (the API's own export).
+ * 统计报表: over a period of Beijing days, the 三率 and the other rates, the deadlines kept and missed,
+ * the returns and how their reviews went, and 帮办代办's orders; every figure opens the tickets
+ * behind it, and every table downloads as CSV or Excel (the API's own export).
  */
 export function Reports() {
-  const [groupBy, setGroupBy] = useState<Grouping>('department');
+  const [params, setParams] = useSearchParams();
+  const tab = (params.get('tab') ?? 'kpi') as ReportTab;
   const [range, setRange] = useState<[Dayjs, Dayjs]>([beijing().subtract(29, 'day'), beijing()]);
+  const period = { from: day(range[0]), to: day(range[1]) };
+  useEffect(() => {
+    document.title = `${reportTabs[tab] ?? '统计报表'} - 12345`;
+  }, [tab]);
+  return (
+    <Card
+      title={
+        <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
+          统计报表
+        </Typography.Title>
+      }
+      extra={
+        <Space wrap>
+          <DatePicker.RangePicker
+            aria-label="统计期间"
+            allowClear={false}
+            value={range}
+            onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
+            disabledDate={(d) => d.isAfter(dayjs())}
+          />
+          <Link to="/reports/bulletin">月度/季度通报</Link>
+        </Space>
+      }
+    >
+      <Tabs
+        activeKey={tab}
+        onChange={(key) => setParams(key === 'kpi' ? {} : { tab: key })}
+        items={[
+          { key: 'kpi', label: reportTabs.kpi, children: <KpiReport {...period} /> },
+          { key: 'sla', label: reportTabs.sla, children: <SlaReport {...period} /> },
+          { key: 'returns', label: reportTabs.returns, children: <ReturnsReport {...period} /> },
+          { key: 'proxy', label: reportTabs.proxy, children: <ProxyReport {...period} /> },
+        ]}
+      />
+    </Card>
+  );
+}
+
+/** The 三率 and the other rates per department, place, category, channel or day. */
+function KpiReport({ from, to }: Period) {
+  const [groupBy, setGroupBy] = useState<Grouping>('department');
   const [drill, setDrill] = useState<{ row: Row; rate: (typeof rates)[number] }>();
-  const [from, to] = [day(range[0]), day(range[1])];
   const { data } = useQuery({ queryKey: ['kpis', groupBy, from, to], queryFn: () => fetchKpis(groupBy, from, to) });
   const behind = useQuery({
     queryKey: ['kpis', 'tickets', groupBy, from, to, drill?.row.key, drill?.rate.metric],
@@ -49,41 +97,19 @@ export function Reports() {
         })
       ).data?.items ?? [],
   });
-  const csv = `/api/v1/kpis?${new URLSearchParams({ groupBy, from, to, format: 'csv' })}`;
   return (
-    <Card
-      title={
-        <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
-          统计报表
-        </Typography.Title>
-      }
-      extra={
-        <Space>
-          <Link to="/reports/bulletin">月度/季度通报</Link>
-          <Button href={csv} download>
-            导出 CSV
-          </Button>
-          <Button href={csv.replace('format=csv', 'format=xlsx')} download>
-            导出 Excel
-          </Button>
-        </Space>
-      }
-    >
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Segmented
-          aria-label="统计维度"
-          value={groupBy}
-          onChange={(value) => setGroupBy(value as Grouping)}
-          options={optionsOf(groupings)}
-        />
-        <DatePicker.RangePicker
-          aria-label="统计期间"
-          allowClear={false}
-          value={range}
-          onChange={(value) => value?.[0] && value[1] && setRange([value[0], value[1]])}
-          disabledDate={(d) => d.isAfter(dayjs())}
-        />
-      </Space>
+    <>
+      <ReportBar
+        grouping={
+          <Segmented
+            aria-label="统计维度"
+            value={groupBy}
+            onChange={(value) => setGroupBy(value as Grouping)}
+            options={optionsOf(groupings)}
+          />
+        }
+        file={`/api/v1/kpis?${new URLSearchParams({ groupBy, from, to })}`}
+      />
       <Table
         rowKey={(row) => row.key ?? row.name ?? ''}
         size="small"
@@ -103,42 +129,20 @@ export function Reports() {
               const value = row[rate.field] as number | null;
               if (value === null) return '—';
               return (
-                <Button
-                  type="link"
-                  size="small"
-                  style={{ padding: 0 }}
-                  onClick={() => setDrill({ row, rate })}
-                  aria-label={`${row.name ?? ''}${rate.title}：${rate.behind}工单`}
-                >
-                  {(value * 100).toFixed(1)}%
-                </Button>
+                <Figure onClick={() => setDrill({ row, rate })} label={`${row.name ?? ''}${rate.title}：${rate.behind}工单`}>
+                  {percent(value)}
+                </Figure>
               );
             },
           })),
         ]}
       />
-      <Drawer
-        open={drill !== undefined}
+      <Behind
+        title={drill ? `${drill.row.name ?? ''}・${drill.rate.behind}工单（${from} 至 ${to}）` : undefined}
+        items={behind.data}
+        loading={behind.isLoading}
         onClose={() => setDrill(undefined)}
-        title={drill ? `${drill.row.name ?? ''}・${drill.rate.behind}工单（${from} 至 ${to}）` : ''}
-        width={480}
-      >
-        <List
-          loading={behind.isLoading}
-          dataSource={behind.data ?? []}
-          locale={{ emptyText: <Typography.Text type="secondary">没有工单</Typography.Text> }}
-          renderItem={(item) => (
-            <List.Item key={item.ticketId}>
-              <Space direction="vertical" size={0}>
-                <Link to={`/tickets/${item.ticketId}`} onClick={() => setDrill(undefined)}>
-                  {item.number}
-                </Link>
-                <Typography.Text type="secondary">{item.title}</Typography.Text>
-              </Space>
-            </List.Item>
-          )}
-        />
-      </Drawer>
-    </Card>
+      />
+    </>
   );
 }
