@@ -266,6 +266,11 @@ describe('the model’s versions', () => {
       active: true,
       trainingSource: expect.stringMatching(/on request/),
     });
+    // Scored on every fifth example of each label, held out of a model trained on the rest.
+    expect(trained.body.metrics).toMatchObject({ heldOutExamples: expect.any(Number), heldOutAccuracy: expect.any(Number) });
+    expect(trained.body.metrics.heldOutExamples).toBeGreaterThanOrEqual(10);
+    expect(trained.body.metrics.heldOutAccuracy).toBeGreaterThan(0.3);
+    expect(trained.body.metrics.heldOutAccuracy).toBeLessThanOrEqual(1);
     expect(t.hub.services.triage.activeVersion).toBe(trained.body.version);
 
     const back = await admin.post(`/api/v1/triage/models/${previous}/activate`, {});

@@ -247,10 +247,14 @@ function ClassifierModels() {
           {
             title: '指标',
             dataIndex: 'metrics',
-            width: 140,
+            width: 220,
             render: (m: Record<string, unknown>) =>
-              Object.entries(m)
-                .map(([k, v]) => (k === 'trainingMs' ? `训练用时 ${Math.round(Number(v))} ms` : `${k}: ${String(v)}`))
+              [
+                typeof m.heldOutAccuracy === 'number' &&
+                  `留出 ${String(m.heldOutExamples)} 条：准确率 ${(m.heldOutAccuracy * 100).toFixed(1)}%，宏 F1 ${Number(m.heldOutMacroF1).toFixed(2)}`,
+                typeof m.trainingMs === 'number' && `训练用时 ${Math.round(m.trainingMs)} ms`,
+              ]
+                .filter(Boolean)
                 .join('；') || '—',
           },
           {
