@@ -63,4 +63,3 @@ export function heldOutScore(
   const round = (x: number) => Math.round(x * 1000) / 1000;
   return { heldOutExamples: test.length, heldOutAccuracy: round(score.accuracy), heldOutMacroF1: round(score.macroF1) };
 }
-
