@@ -65,6 +65,11 @@ test('the alert center: a ticket past a short deadline reaches the supervisors a
     await expect(row).toContainText('已督办');
     await expect(page.getByRole('dialog')).toBeHidden();
     await shoot(page, 'alerts');
+
+    // What else awaits a supervisor is a click away, with its count: the returns to review, in 待办队列.
+    await page.getByRole('link', { name: /^待审核退单 \d+ 件$/ }).click();
+    await expect(page).toHaveURL(/\/queues\?tab=returns$/);
+    await expect(page.getByRole('tab', { name: /退单审核/, selected: true })).toBeVisible();
   } finally {
     await request.put('/api/v1/sla/alert-levels', { headers: admin, data: { levels: ladder } });
     await request.delete(`/api/v1/sla/policies/${policyId}`, { headers: admin });

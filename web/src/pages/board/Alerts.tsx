@@ -45,6 +45,7 @@ export function Alerts() {
             告警中心
           </Typography.Title>
         }
+        extra={<AwaitingReview />}
       >
         <Table
           rowKey="alertId"
@@ -214,5 +215,20 @@ function ExtensionRequests() {
         ]}
       />
     </Card>
+  );
+}
+
+/** What else waits for a supervisor's decision, with live counts: the reviews are decided in 待办队列, one place for each. */
+function AwaitingReview() {
+  const { data: counts } = useQuery({
+    queryKey: ['queues'],
+    queryFn: async () => (await api.GET('/api/v1/queues')).data,
+    refetchInterval: 60_000,
+  });
+  return (
+    <Space size="middle" wrap>
+      <Link to="/queues?tab=returns">待审核退单 {counts?.returns ?? '…'} 件</Link>
+      <Link to="/queues?tab=reviews">待审核回访（二次不满意等）{counts?.reviews ?? '…'} 件</Link>
+    </Space>
   );
 }
