@@ -68,6 +68,8 @@ import { staffSocket } from './notify/staff-socket';
 import { attachSockets } from './http/sockets';
 import { registerOrgRoutes } from './org/org.routes';
 import { registerCannedReplyRoutes } from './org/canned-replies.routes';
+import { registerKnowledgeRoutes } from './knowledge/knowledge.routes';
+import { KnowledgeService } from './knowledge/knowledge.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
@@ -130,6 +132,7 @@ export interface Hub {
     kpis: KpiService;
     proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps };
     media: MediaService;
+    knowledge: KnowledgeService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -278,6 +281,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
   const citizenTickets = new CitizenTicketsService(db);
   const media = new MediaService(db, objectStore, tickets, mediaFetcher, logger, config.media.maxBytes);
+  const knowledge = new KnowledgeService(db);
 
   const llm = config.llm
     ? {
@@ -367,6 +371,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       conversations,
       triage,
       media,
+      knowledge,
     },
     config.exposure.validateResponses,
   );
@@ -436,6 +441,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       kpis,
       proxy,
       media,
+      knowledge,
     },
     seeded,
     url: () => {
@@ -511,6 +517,7 @@ export interface ApiServices {
   conversations: ConversationsService;
   triage: TriageService;
   media: MediaService;
+  knowledge: KnowledgeService;
 }
 
 /**
@@ -550,5 +557,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerCannedReplyRoutes(api, db);
   registerMediaRoutes(api, services.media);
   registerBoardRoutes(api, { db, kpis });
+  registerKnowledgeRoutes(api, services.knowledge);
   return { api, openApi };
 }

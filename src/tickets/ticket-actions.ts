@@ -370,9 +370,18 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     resolve_directly: async (_c, body) => {
       const now = new Date();
+      const articleId = body.articleId ?? null;
       return {
-        patch: { directlyResolved: true, replyText: body.answer, replySolved: true, replyResult: 'solved', repliedAt: now, closedAt: now },
-        data: { answer: body.answer },
+        patch: {
+          directlyResolved: true,
+          replyText: body.answer,
+          replySolved: true,
+          replyResult: 'solved',
+          repliedAt: now,
+          closedAt: now,
+          answerArticleId: articleId,
+        },
+        data: articleId === null ? { answer: body.answer } : { answer: body.answer, articleId },
       };
     },
 

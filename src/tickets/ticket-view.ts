@@ -105,6 +105,7 @@ export function presentDetail(
     matter: row.matter,
     routedBy: row.catalogEntryId === null ? null : { catalogEntryId: row.catalogEntryId, catalogVersion: row.catalogVersion },
     directlyResolved: row.directlyResolved,
+    answerArticleId: row.answerArticleId,
     reply: row.repliedAt ? { text: pii.text(row.replyText), solved: row.replySolved, result: row.replyResult, at: row.repliedAt } : null,
     closedAt: row.closedAt,
     mergedInto: row.mergedIntoId === null ? null : { id: row.mergedIntoId, number: related.mergedIntoNumber },

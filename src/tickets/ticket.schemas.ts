@@ -9,6 +9,8 @@ export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500
 
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** The knowledge article a 直接办结 answers from (知识库): kept on the ticket, counted as the article's use. */
+const answerArticleId = id.optional();
 const futureDate = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 /** Optimistic concurrency: when given, the action fails with 409 if the ticket changed since. */
 const expectedVersion = z.number().int().positive().optional();
@@ -55,7 +57,7 @@ export const createTicketBody = z
     then: z
       .discriminatedUnion('action', [
         z.strictObject({ action: z.literal('dispatch'), departmentId: id.optional(), assistDepartmentIds: z.array(id).max(10).optional() }),
-        z.strictObject({ action: z.literal('resolve_directly'), answer: text(limits.reply) }),
+        z.strictObject({ action: z.literal('resolve_directly'), answer: text(limits.reply), articleId: answerArticleId }),
         z.strictObject({ action: z.literal('merge'), intoTicketId: id, reason: text(limits.reason).optional() }),
       ])
       .optional(),
@@ -220,7 +222,7 @@ export const actionBodies = {
   urge: z.strictObject({ note: text(limits.note), expectedVersion }),
   supervise: z.strictObject({ note: text(limits.note), replyDueAt: futureDate.optional(), expectedVersion }),
   answer_supervision: z.strictObject({ text: text(limits.reply), expectedVersion }),
-  resolve_directly: z.strictObject({ answer: text(limits.reply), expectedVersion }),
+  resolve_directly: z.strictObject({ answer: text(limits.reply), articleId: answerArticleId, expectedVersion }),
   close: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   cancel: z.strictObject({ reason: text(limits.reason), expectedVersion }),
   reopen: z.strictObject({ reason: text(limits.reason), expectedVersion }),
@@ -304,6 +306,7 @@ export const ticketDetailSchema = ticketSummarySchema
     matter: z.string().nullable(),
     routedBy: z.object({ catalogEntryId: z.number().int(), catalogVersion: z.number().int().nullable() }).nullable(),
     directlyResolved: z.boolean(),
+    answerArticleId: z.number().int().nullable().describe('the knowledge article a 直接办结 answered from'),
     reply: z
       .object({ text: z.string().nullable(), solved: z.boolean().nullable(), result: z.enum(replyResults).nullable(), at: instant })
       .nullable(),

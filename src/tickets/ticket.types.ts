@@ -73,6 +73,8 @@ export interface TicketRecord {
   replyText: string | null;
   replySolved: boolean | null;
   replyResult: ReplyResult | null;
+  /** The knowledge article a 直接办结 answered from (src/knowledge owns the articles). */
+  answerArticleId: number | null;
   repliedAt: Date | null;
   replyDueAt: Date | null;
   closedAt: Date | null;
@@ -115,6 +117,7 @@ export type TicketPatch = Partial<
     | 'replyText'
     | 'replySolved'
     | 'replyResult'
+    | 'answerArticleId'
     | 'repliedAt'
     | 'replyDueAt'
     | 'closedAt'

@@ -9,7 +9,7 @@ import { registerSavedViewRoutes } from './saved-views.routes';
 import { registerDepartmentQueueRoutes } from './department-queues.routes';
 import type { Db } from '../db/db';
 import { shanghaiDay } from '../shared/time';
-import { AppError } from '../shared/errors';
+import { AppError, fromDatabaseError } from '../shared/errors';
 
 export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db: Db): void {
   api.route({
@@ -34,8 +34,10 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db
         try {
           await tickets.perform(actor, ticketId, action, input as never, { readBack: false });
         } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          followUp = { action, done: false, error: error.message };
+          // A refusal, the lifecycle's or the database's (an article that does not exist): the ticket stays as created.
+          const refused = error instanceof AppError ? error : fromDatabaseError(error);
+          if (!refused) throw error;
+          followUp = { action, done: false, error: refused.message };
         }
       });
       return { ...(await tickets.get(actor, created.id)), followUp };

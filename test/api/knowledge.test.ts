@@ -1,0 +1,187 @@
+import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
+
+let t: TestHub;
+let ids: Awaited<ReturnType<typeof demoIds>>;
+let admin: AuthedAgent;
+let supervisor: AuthedAgent;
+let operator: AuthedAgent;
+let head: AuthedAgent;
+
+beforeAll(async () => {
+  t = await startTestHub();
+  ids = await demoIds(t.hub);
+  admin = await t.as('admin');
+  supervisor = await t.as('supervisor');
+  operator = await t.as('operator');
+  head = await t.as('head');
+});
+afterAll(() => t.close());
+
+const article = (over: Record<string, unknown> = {}) => ({
+  title: '住房公积金提取需要哪些材料',
+  body: '职工购买、建造、翻建、大修自住住房，可申请提取住房公积金。需携带本人身份证、购房合同和银行卡，到公积金中心窗口或通过网上服务大厅办理。',
+  ...over,
+});
+
+async function published(over: Record<string, unknown> = {}) {
+  const created = await supervisor.post('/api/v1/knowledge/articles', { ...article(over), submit: true });
+  expect(created.status).toBe(201);
+  const done = await supervisor.post(`/api/v1/knowledge/articles/${created.body.id}/publish`, {});
+  expect(done.status).toBe(200);
+  return done.body as { id: number; version: number; status: string };
+}
+
+const search = async (q: string, extra = '') =>
+  (await operator.get(`/api/v1/knowledge/search?q=${encodeURIComponent(q)}${extra}`)).body.items as Array<{
+    id: number;
+    title: string;
+    snippet: string;
+  }>;
+
+describe('articles and their review', () => {
+  test('when a department writes an article, then it is its own department’s, waits for review, and is found only once published', async () => {
+    const written = await head.post('/api/v1/knowledge/articles', {
+      ...article({ title: '老旧小区加装电梯的申请条件', body: '同一单元三分之二以上业主同意，且不影响消防通道的，可申请加装电梯补贴。' }),
+      departmentId: ids.department('CGJ'),
+    });
+    expect(written.status).toBe(201);
+    expect(written.body).toMatchObject({ status: 'draft', version: 1, departmentId: ids.department('ZJJ') });
+    expect(await search('加装电梯')).toEqual([]);
+
+    expect(written.body.allowedActions).toEqual(['edit', 'submit', 'archive']);
+    const submitted = await head.post(`/api/v1/knowledge/articles/${written.body.id}/submit`, {});
+    expect(submitted.body.status).toBe('review');
+    expect(submitted.body.allowedActions).not.toContain('publish');
+    expect((await supervisor.get(`/api/v1/knowledge/articles/${written.body.id}`)).body.allowedActions).toEqual(
+      expect.arrayContaining(['publish', 'send-back']),
+    );
+    expect((await operator.get(`/api/v1/knowledge/articles/${written.body.id}`)).body.allowedActions).toEqual([]);
+    // The author does not publish; the center does.
+    expect((await head.post(`/api/v1/knowledge/articles/${written.body.id}/publish`, {})).status).toBe(403);
+    expect((await supervisor.post(`/api/v1/knowledge/articles/${written.body.id}/send-back`, {})).status).toBe(400);
+    const back = await supervisor.post(`/api/v1/knowledge/articles/${written.body.id}/send-back`, { note: '请写明补贴标准' });
+    expect(back.body.status).toBe('draft');
+    const fixed = await head.patch(`/api/v1/knowledge/articles/${written.body.id}`, {
+      body: '同一单元三分之二以上业主同意，且不影响消防通道的，可申请加装电梯，每台补贴20万元。',
+      expectedVersion: back.body.version,
+    });
+    expect(fixed.status).toBe(200);
+    await head.post(`/api/v1/knowledge/articles/${written.body.id}/submit`, {}).expect(200);
+    const live = await supervisor.post(`/api/v1/knowledge/articles/${written.body.id}/publish`, {});
+    expect(live.body).toMatchObject({ status: 'published', publishedAt: expect.any(String) });
+    expect((await search('加装电梯补贴多少钱')).map((a) => a.id)).toEqual([written.body.id]);
+    // A query too short to be a word matches titles by likeness.
+    expect((await search('梯')).map((a) => a.id)).toContain(written.body.id);
+
+    // Another department's author may not change it; a stale version is refused.
+    expect(
+      (
+        await t
+          .as('cg_agent')
+          .then((a) => a.patch(`/api/v1/knowledge/articles/${written.body.id}`, { title: '改一改标题', expectedVersion: 1 }))
+      ).status,
+    ).toBe(403);
+    expect(
+      (await head.patch(`/api/v1/knowledge/articles/${written.body.id}`, { title: '老旧小区加装电梯', expectedVersion: 1 })).status,
+    ).toBe(409);
+
+    const versions = (await operator.get(`/api/v1/knowledge/articles/${written.body.id}/versions`)).body.items as Array<{ status: string }>;
+    expect(versions.map((v) => v.status)).toEqual(['published', 'review', 'draft', 'draft', 'review', 'draft']);
+  });
+
+  test('when the owner changes a published article, then it stays published as it was until the center publishes the change', async () => {
+    const live = await published({
+      title: '城管局受理占道经营投诉的时限',
+      departmentId: ids.department('ZJJ'),
+      body: '占道经营投诉，城管局在3个工作日内处理。',
+    });
+    const proposed = await head.patch(`/api/v1/knowledge/articles/${live.id}`, {
+      body: '占道经营投诉，城管局在2个工作日内到场处理并答复。',
+      expectedVersion: live.version,
+      note: '新规定缩短为2个工作日',
+    });
+    expect(proposed.status).toBe(200);
+    expect(proposed.body).toMatchObject({ status: 'published', version: live.version, proposal: { version: live.version + 1 } });
+    expect((await search('占道经营'))[0]!.snippet).toContain('3个工作日');
+    const applied = await supervisor.post(`/api/v1/knowledge/articles/${live.id}/publish`, {});
+    expect(applied.body).toMatchObject({ status: 'published', version: live.version + 1, proposal: null });
+    expect((await search('占道经营'))[0]!.snippet).toContain('2个工作日');
+  });
+
+  test('when input is bad, then 4xx and nothing changes', async () => {
+    const before = (await admin.get('/api/v1/knowledge/articles?limit=1')).body.total as number;
+    expect((await supervisor.post('/api/v1/knowledge/articles', { title: '短', body: '' })).status).toBe(400);
+    expect(
+      (await supervisor.post('/api/v1/knowledge/articles', article({ effectiveFrom: '2026-12-01', expiresOn: '2026-11-01' }))).status,
+    ).toBe(400);
+    expect((await supervisor.post('/api/v1/knowledge/articles', article({ categoryId: 999_999 }))).status).toBe(400);
+    expect((await supervisor.post('/api/v1/knowledge/articles', { ...article(), colour: 'red' })).status).toBe(400);
+    expect((await operator.post('/api/v1/knowledge/articles', article())).status).toBe(403);
+    expect((await operator.get('/api/v1/knowledge/search?q=')).status).toBe(400);
+    expect((await admin.get('/api/v1/knowledge/articles?limit=1')).body.total).toBe(before);
+    expect((await supervisor.post('/api/v1/knowledge/articles/999999/publish', {})).status).toBe(404);
+  });
+});
+
+describe('search', () => {
+  test('when a citizen’s question is in their own words, then the article is found by its words, its synonyms, its place, and its dates', async () => {
+    const fund = await published();
+    await published({ title: '医疗保险异地就医备案', body: '参保人员异地就医，可通过国家医保服务平台APP办理备案，备案后直接结算。' });
+    const east = await published({
+      title: '东城区暖气不热的报修电话',
+      body: '东城区供暖季暖气不热，拨打热力公司24小时报修电话。',
+      regionIds: [ids.region('990101')],
+    });
+    const expired = await published({ title: '2025年暖气费缴纳期限', body: '暖气费缴纳截止到2025年11月30日。', expiresOn: '2025-12-31' });
+
+    // Word order and extra words do not matter; every word found ranks first.
+    const hits = await search('我想问一下公积金怎么提取，要带什么材料');
+    expect(hits[0]!.id).toBe(fund.id);
+    expect(hits[0]!.snippet).toMatch(/公积金/);
+    // Synonyms (admins' data): 医保 reaches 医疗保险.
+    expect((await search('医疗保险 异地')).map((a) => a.title)).toContain('医疗保险异地就医备案');
+    expect((await search('外地看病怎么报销')).map((a) => a.title)).not.toContain('医疗保险异地就医备案');
+    const synonyms = await admin.post('/api/v1/knowledge/synonyms', { terms: ['异地就医', '外地看病'] });
+    expect(synonyms.status).toBe(201);
+    expect((await search('外地看病怎么报销')).map((a) => a.title)).toContain('医疗保险异地就医备案');
+    expect((await admin.get(`/api/v1/audit-log?target=kb_synonyms`)).body.items).toHaveLength(1);
+    expect((await admin.post('/api/v1/knowledge/synonyms', { terms: ['同一个', '同一个'] })).status).toBe(400);
+
+    // A district's article is for its places only; the expired one is gone.
+    const inEast = await search('暖气不热', `&regionId=${ids.region('990101001001')}`);
+    const inWest = await search('暖气不热', `&regionId=${ids.region('990121100001')}`);
+    expect(inEast.map((a) => a.id)).toContain(east.id);
+    expect(inWest.map((a) => a.id)).not.toContain(east.id);
+    expect((await search('暖气费缴纳')).map((a) => a.id)).not.toContain(expired.id);
+
+    // Searches that find nothing show what the knowledge lacks.
+    expect(await search('宠物狗办证')).toEqual([]);
+    const usage = (await supervisor.get('/api/v1/knowledge/usage')).body;
+    expect(usage.unanswered).toContainEqual({ query: '宠物狗办证', searches: 1 });
+  });
+
+  test('when a call is answered from an article (直接办结), then the ticket cites it and it counts as the article’s use', async () => {
+    const fund = await published({ title: '公积金贷款额度怎么算', body: '公积金贷款额度按账户余额的15倍计算，最高不超过60万元。' });
+    const made = await operator.post('/api/v1/tickets', {
+      requestType: 'consult',
+      description: '公积金贷款最多能贷多少',
+      caller: { phone: '13812345601' },
+      then: { action: 'resolve_directly', answer: '按账户余额15倍计算，最高60万元。', articleId: fund.id },
+    });
+    expect(made.status).toBe(201);
+    const ticket = (await operator.get(`/api/v1/tickets/${made.body.id}`)).body;
+    expect(ticket).toMatchObject({ status: 'closed', directlyResolved: true, answerArticleId: fund.id });
+    const usage = (await supervisor.get('/api/v1/knowledge/usage')).body;
+    expect(usage.cited).toContainEqual({ articleId: fund.id, title: '公积金贷款额度怎么算', tickets: 1 });
+
+    // An article that does not exist is refused, and the ticket stays as created.
+    const wrong = await operator.post('/api/v1/tickets', {
+      requestType: 'consult',
+      description: '公积金贷款年限',
+      caller: { phone: '13812345602' },
+      then: { action: 'resolve_directly', answer: '最长30年。', articleId: 999_999 },
+    });
+    expect(wrong.status).toBe(201);
+    expect(wrong.body.status).not.toBe('closed');
+  });
+});
