@@ -31,7 +31,7 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
   await db.raw(
     `insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, region_id,
                           lead_department_id, directly_resolved, return_count, reopen_count, replied_at, closed_at,
-                          next_due_at, next_due_stage, created_at, updated_at)
+                          next_due_at, next_due_stage, location, created_at, updated_at)
      select 'D' || lpad(i::text, 10, '0'),
             case when age > 20 then (case when r1 < 0.97 then 'closed' else 'cancelled' end)
                  else (array['triage','dispatched','accepted','accepted','replied','closed','closed','closed'])[1 + floor(r1 * 8)::int] end,
@@ -47,6 +47,8 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
             case when age > 20 and r1 < 0.97 then at + interval '5 days' end,
             case when age <= 20 and r1 < 0.625 then now() + (r4 * 10 - 2) * interval '1 day' end,
             case when age <= 20 and r1 < 0.625 then 'reply' end,
+            -- Half the mini-program's requests carry the citizen's coordinates (the map's points).
+            case when r2 >= 0.5 and r2 < 0.6 then jsonb_build_object('longitude', 116.9 + r4 * 0.4, 'latitude', 36.55 + r5 * 0.25) end,
             at, at
        from (select i, r1, r2, r3, r4, r5, r6,
                     extract(epoch from now() - at) / 86400 as age, at
