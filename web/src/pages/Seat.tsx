@@ -8,6 +8,7 @@ import { clearDraft, loadDraft, saveDraft, useMe } from '../session';
 import { MatterChecklist, ProxyFields, useMatters } from './ProxyMatter';
 import { CallerPanel } from './CallerPanel';
 import { useRegions } from './regions';
+import { KnowledgePanel } from './KnowledgePanel';
 import { SimilarPanel } from './SimilarPanel';
 import { SuggestionPanel, type Suggestion } from './SuggestionPanel';
 
@@ -34,6 +35,8 @@ interface CallForm {
   departmentId?: number;
   assistDepartmentIds?: number[];
   answer?: string;
+  /** The knowledge article the answer comes from (知识库): the ticket cites it. */
+  article?: { id: number; title: string };
   mergeInto?: { id: number; number: string };
 }
 
@@ -50,7 +53,7 @@ function thenOf(values: CallForm): NewTicket['then'] {
         assistDepartmentIds: values.assistDepartmentIds?.length ? values.assistDepartmentIds : undefined,
       };
     case 'resolve':
-      return { action: 'resolve_directly', answer: values.answer! };
+      return { action: 'resolve_directly', answer: values.answer!, articleId: values.article?.id };
     case 'merge':
       return values.mergeInto ? { action: 'merge', intoTicketId: values.mergeInto.id, reason: '同一诉求，坐席受理时并单' } : undefined;
     case 'save':
@@ -151,6 +154,7 @@ export function Seat() {
   const region = Form.useWatch('region', form);
   const handling = Form.useWatch('handling', form);
   const mergeInto = Form.useWatch('mergeInto', form);
+  const article = Form.useWatch('article', form);
   const requestType = Form.useWatch('requestType', form);
   const matterCode = Form.useWatch('matterCode', form);
   const matter = matters?.find((m) => m.code === matterCode);
@@ -281,10 +285,27 @@ export function Seat() {
             </Space>
           )}
           {handling === 'resolve' && (
-            <Form.Item label="答复内容" name="answer" rules={[{ required: true, message: '直接办结需填写答复内容' }]}>
+            <Form.Item
+              label="答复内容"
+              name="answer"
+              rules={[{ required: true, message: '直接办结需填写答复内容' }]}
+              extra={
+                article && (
+                  <Space size={4}>
+                    <span>引用知识：{article.title}</span>
+                    <Button type="link" size="small" onClick={() => form.setFieldsValue({ article: undefined })}>
+                      不引用
+                    </Button>
+                  </Space>
+                )
+              }
+            >
               <Input.TextArea rows={3} maxLength={2000} />
             </Form.Item>
           )}
+          <Form.Item name="article" hidden>
+            <Input />
+          </Form.Item>
           {handling === 'merge' && mergeInto && (
             <Typography.Paragraph>并入工单 {mergeInto.number}（本次来电记为同一诉求）</Typography.Paragraph>
           )}
@@ -313,6 +334,15 @@ export function Seat() {
           address={address}
           onTake={take}
           onSuggest={(s) => setSuggested((was) => (was.regionId === s.regionId && was.departmentName === s.departmentName ? was : s))}
+        />
+        <KnowledgePanel
+          text={description}
+          regionId={region?.at(-1)}
+          categoryId={categoryId}
+          onAnswer={(a) => {
+            form.setFieldsValue({ handling: 'resolve', answer: a.body.slice(0, 2000), article: { id: a.id, title: a.title } });
+            saveDraft(draftKey, form.getFieldsValue());
+          }}
         />
         {requestType === 'proxy' && <MatterChecklist matter={matter} />}
         <CallerPanel phone={phone} />
