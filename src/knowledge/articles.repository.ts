@@ -74,7 +74,14 @@ export async function insertArticle(
 ): Promise<ArticleRecord> {
   const { status, createdBy, ...fields } = article;
   const [created] = await db('kb_articles')
-    .insert({ ...row(fields), status, created_by: createdBy, updated_by: createdBy, search: vector(db, terms.title, terms.body) })
+    .insert({
+      ...row(fields),
+      status,
+      created_by: createdBy,
+      updated_by: createdBy,
+      ...(status === 'published' ? { published_at: db.fn.now() } : {}),
+      search: vector(db, terms.title, terms.body),
+    })
     .returning(returningAs(columns));
   return record(created);
 }

@@ -28,7 +28,11 @@ export interface SearchResult {
   score: number;
 }
 
-const terms = (fields: Pick<ArticleFields, 'title' | 'body'>) => ({ title: indexTerms(fields.title), body: indexTerms(fields.body) });
+/** An article's index words: its title's and its body's, kept apart (the title weighs more). */
+export const articleTerms = (fields: Pick<ArticleFields, 'title' | 'body'>) => ({
+  title: indexTerms(fields.title),
+  body: indexTerms(fields.body),
+});
 
 /**
  * The knowledge base (知识库): articles written by the center or by a department for its own matters,
@@ -80,7 +84,7 @@ export class KnowledgeService {
       const article = await repo.insertArticle(
         trx,
         { ...owned, status: submit ? 'review' : 'draft', createdBy: actor.userId },
-        terms(owned),
+        articleTerms(owned),
       );
       await repo.insertVersion(trx, article, actor.userId, null);
       return this.view(actor, article, null);
@@ -121,7 +125,12 @@ export class KnowledgeService {
         await repo.insertVersion(trx, proposal, actor.userId, note ?? null);
         return this.view(actor, article, await this.proposalOf(trx, article));
       }
-      const changed = await repo.updateArticle(trx, id, { ...fields, version: article.version + 1, updatedBy: actor.userId }, terms(next));
+      const changed = await repo.updateArticle(
+        trx,
+        id,
+        { ...fields, version: article.version + 1, updatedBy: actor.userId },
+        articleTerms(next),
+      );
       await repo.insertVersion(trx, changed, actor.userId, note ?? null);
       return this.view(actor, changed, null);
     });
@@ -144,7 +153,7 @@ export class KnowledgeService {
             trx,
             id,
             { ...applied, version: proposal.version, updatedBy: actor.userId, publishedBy: actor.userId },
-            terms(applied),
+            articleTerms(applied),
           );
           await repo.insertVersion(trx, changed, actor.userId, note ?? null);
           return this.view(actor, changed, null);

@@ -184,3 +184,81 @@ export const demoCatalog: CatalogSeed[] = [
 
 /** Demo passwords are public by design: this is a demo city. */
 export const demoPassword = (username: string): string => `${username}-12345`;
+
+export interface ArticleSeed {
+  title: string;
+  body: string;
+  categoryCode: string;
+  departmentCode: string | null;
+  regionCode?: string;
+  source: string;
+}
+
+/** The demo city's knowledge base: what its seats are asked most, answered as the city would (written for the demo). */
+export const demoArticles: ArticleSeed[] = [
+  {
+    title: '住房公积金提取需要哪些材料',
+    body: '购买、建造、翻建、大修自住住房，偿还购房贷款本息，或租房自住的，可申请提取住房公积金。\n需携带：本人身份证、购房合同或租赁合同、本人银行卡。\n办理渠道：市住房公积金管理中心各服务网点，或“示范市公积金”网上服务大厅、手机App，材料齐全的当场办结，资金1个工作日内到账。',
+    categoryCode: '1402',
+    departmentCode: 'GJJ',
+    source: '《示范市住房公积金提取管理办法》',
+  },
+  {
+    title: '公积金贷款最高能贷多少',
+    body: '公积金贷款额度按借款人及配偶公积金账户余额之和的15倍计算，单人最高60万元，双人最高80万元，且不超过房屋总价的80%（首套）。贷款期限最长30年。',
+    categoryCode: '1403',
+    departmentCode: 'GJJ',
+    source: '《示范市住房公积金贷款管理办法》',
+  },
+  {
+    title: '医保异地就医怎么备案',
+    body: '参保人员异地就医前，可通过“国家医保服务平台”App、微信小程序或到参保地医保经办窗口办理备案。备案后在就医地定点医疗机构直接结算；未备案的，回参保地按规定手工报销，报销比例降低10个百分点。',
+    categoryCode: '1303',
+    departmentCode: 'YBJ',
+    source: '《示范市基本医疗保险异地就医直接结算经办规程》',
+  },
+  {
+    title: '居住证办理条件和材料',
+    body: '在本市居住半年以上，且有合法稳定就业、合法稳定住所或连续就读条件之一的，可申领居住证。\n材料：身份证、近期一寸照片、就业或住所或就读证明。到居住地派出所户籍窗口办理，15个工作日内制证。',
+    categoryCode: '0802',
+    departmentCode: 'GAJ',
+    source: '《居住证暂行条例》',
+  },
+  {
+    title: '停水了怎么查询和报修',
+    body: '计划停水会提前24小时在“示范水务”公众号和小区公告栏通知。突发停水或水压低，可拨打水务集团24小时客服热线96XXX报修，抢修人员一般2小时内到场。',
+    categoryCode: '1201',
+    departmentCode: 'SWJT',
+    source: '示范市水务集团供水服务承诺',
+  },
+  {
+    title: '东城区暖气不热怎么办',
+    body: '东城区集中供暖期内室温低于18℃的，可拨打东城区热力公司24小时报修电话，热力公司接报后4小时内上门测温处理；测温不达标的，按规定退还相应供暖费。',
+    categoryCode: '1204',
+    departmentCode: 'DCQ',
+    regionCode: '990101',
+    source: '《东城区城市供热管理办法》',
+  },
+  {
+    title: '被拖欠工资怎么投诉',
+    body: '被拖欠工资的，可携带身份证、劳动合同或工资条、考勤记录等证据，到用人单位所在地劳动保障监察机构投诉，或通过“示范人社”App在线投诉。劳动保障监察机构自受理之日起60个工作日内办结。',
+    categoryCode: '0501',
+    departmentCode: 'RSJ',
+    source: '《保障农民工工资支付条例》',
+  },
+  {
+    title: '老年人优待证怎么办理',
+    body: '本市户籍年满60周岁的老年人，可凭身份证、户口簿和一寸照片到户籍所在地街道（乡镇）便民服务中心申领老年人优待证，当场办结。行动不便的，可拨打12345申请帮办代办。',
+    categoryCode: '1002',
+    departmentCode: 'MZJ',
+    source: '《示范市老年人优待办法》',
+  },
+];
+
+/** Words the demo city's citizens use for the same thing. */
+export const demoSynonyms: string[][] = [
+  ['公积金', '住房公积金'],
+  ['医保', '医疗保险'],
+  ['暖气', '供暖', '暖气片'],
+  ['拖欠工资', '欠薪', '不发工资'],
+];

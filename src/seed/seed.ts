@@ -2,7 +2,18 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db, Tx } from '../db/db';
 import { defaultTaxonomy } from './default-taxonomy';
 import { defaultMatters, matterRow } from '../proxy/matters';
-import { demoCatalog, demoDepartments, demoPassword, demoRegions, demoUsers, type RegionSeed } from './demo-city';
+import { insertArticle, insertSynonyms, insertVersion } from '../knowledge/articles.repository';
+import { articleTerms } from '../knowledge/knowledge.service';
+import {
+  demoArticles,
+  demoCatalog,
+  demoDepartments,
+  demoPassword,
+  demoRegions,
+  demoSynonyms,
+  demoUsers,
+  type RegionSeed,
+} from './demo-city';
 
 /** The default taxonomy goes into an empty categories table; afterwards it is admin data. */
 export async function seedTaxonomy(db: Db): Promise<boolean> {
@@ -94,6 +105,22 @@ export async function seedDemoCity(db: Db): Promise<boolean> {
         after: JSON.stringify({ seeded: entry }),
       });
     }
+    // The knowledge base, published (version 1, as the center wrote it).
+    for (const a of demoArticles) {
+      const fields = {
+        title: a.title,
+        body: a.body,
+        categoryId: categoryIds.get(a.categoryCode) ?? null,
+        regionIds: a.regionCode ? [regionIds.get(a.regionCode)!] : [],
+        departmentId: a.departmentCode ? departmentIds.get(a.departmentCode)! : null,
+        effectiveFrom: null,
+        expiresOn: null,
+        source: a.source,
+      };
+      const article = await insertArticle(trx, { ...fields, status: 'published', createdBy: null }, articleTerms(fields));
+      await insertVersion(trx, article, null, '示范数据');
+    }
+    for (const terms of demoSynonyms) await insertSynonyms(trx, terms);
     return true;
   });
 }

@@ -125,7 +125,7 @@ describe('articles and their review', () => {
 
 describe('search', () => {
   test('when a citizen’s question is in their own words, then the article is found by its words, its synonyms, its place, and its dates', async () => {
-    const fund = await published();
+    await published();
     await published({ title: '医疗保险异地就医备案', body: '参保人员异地就医，可通过国家医保服务平台APP办理备案，备案后直接结算。' });
     const east = await published({
       title: '东城区暖气不热的报修电话',
@@ -136,7 +136,7 @@ describe('search', () => {
 
     // Word order and extra words do not matter; every word found ranks first.
     const hits = await search('我想问一下公积金怎么提取，要带什么材料');
-    expect(hits[0]!.id).toBe(fund.id);
+    expect(hits[0]!.title).toBe('住房公积金提取需要哪些材料'); // the demo city's, or this test's copy of it
     expect(hits[0]!.snippet).toMatch(/公积金/);
     // Synonyms (admins' data): 医保 reaches 医疗保险.
     expect((await search('医疗保险 异地')).map((a) => a.title)).toContain('医疗保险异地就医备案');

@@ -28,6 +28,7 @@ function menuOf(me: Me) {
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     { key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' },
+    ...(me.role !== 'runner' ? [{ key: '/knowledge', label: '知识库' }] : []),
     ...(me.role === 'admin' ? [{ key: '/admin', label: '系统管理' }] : []),
   ];
 }

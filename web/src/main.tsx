@@ -41,6 +41,7 @@ const adminRoutes = {
   integrations: adminPage('Integrations'),
   audit: adminPage('AuditLog'),
 };
+const Knowledge = lazy(() => import('./pages/knowledge/Knowledge').then((m) => ({ default: m.Knowledge })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
 
@@ -91,6 +92,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />
                 <Route path="/tickets/:id" element={<Ticket />} />
+                <Route path="/knowledge" element={<Knowledge />} />
                 <Route path="/admin" element={<Admin />}>
                   <Route index element={<Navigate to="catalog" replace />} />
                   {Object.entries(adminRoutes).map(([path, Page]) => (

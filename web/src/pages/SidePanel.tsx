@@ -1,7 +1,7 @@
 import { Card, Typography } from 'antd';
 import type { ReactNode } from 'react';
 
-/** A card beside the seat's call form (suggestion, caller, similar tickets, materials): its heading, read out as it changes. */
+/** A card beside the seat's call form (suggestion, knowledge, caller, similar tickets, materials): a region named by its heading, read out as it changes. */
 export function SidePanel({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Card
@@ -11,6 +11,8 @@ export function SidePanel({ title, children }: { title: string; children: ReactN
         </Typography.Title>
       }
       style={{ width: 360 }}
+      role="region"
+      aria-label={title}
       aria-live="polite"
     >
       {children}

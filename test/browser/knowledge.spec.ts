@@ -1,0 +1,82 @@
+import { expect, test } from '@playwright/test';
+import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
+
+test('at the seat, the knowledge base answers a question as it is typed, and 直接办结 from the article cites it on the ticket', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, 'operator');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await page.keyboard.type('13500000031');
+  await page.getByLabel('诉求内容').fill('我想问一下住房公积金怎么提取，要带什么东西');
+  const panel = page.getByRole('region', { name: '知识库' });
+  await expect(panel.getByText('住房公积金提取需要哪些材料')).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'seat-knowledge');
+
+  await panel.getByRole('button', { name: '阅读「住房公积金提取需要哪些材料」全文' }).click();
+  const reading = page.getByRole('dialog', { name: '住房公积金提取需要哪些材料' });
+  await expect(reading).toContainText('依据：《示范市住房公积金提取管理办法》');
+  await reading.getByRole('button', { name: '用此答复' }).click();
+  await expect(page.getByLabel('答复内容')).toHaveValue(/本人身份证、购房合同或租赁合同/);
+  await expect(page.getByText('引用知识：住房公积金提取需要哪些材料')).toBeVisible();
+  await page.getByLabel('答复内容').press('Control+Enter');
+  await expect(page).toHaveURL(/\/tickets\/\d+$/);
+  await expect(page.getByText('已办结', { exact: true })).toBeVisible();
+
+  const ticketId = Number(page.url().split('/').at(-1));
+  const operator = await apiAuth(request, 'operator');
+  const ticket = await (await request.get(`/api/v1/tickets/${ticketId}`, { headers: operator })).json();
+  const articles = (await (await request.get('/api/v1/knowledge/articles?status=published&q=住房公积金提取', { headers: operator })).json())
+    .items;
+  expect(ticket.answerArticleId).toBe(articles[0].id);
+});
+
+test('a department head writes an article for review; a supervisor publishes it, and the seats find it', async ({ page, browser }) => {
+  await signIn(page, 'head');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.getByRole('menuitem', { name: '知识库' }).click();
+  await expect(page.getByRole('heading', { name: '知识库', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: '新建知识' }).click();
+  const editor = page.getByRole('dialog', { name: '新建知识' });
+  await editor.getByLabel(/^标题/).fill('楼道堆放杂物谁来管');
+  await editor
+    .getByLabel('答复口径')
+    .fill('住宅楼道堆放杂物的，先由物业服务企业劝阻清理；拒不清理、影响消防安全的，可向所在地消防救援机构或住建部门反映。');
+  await editor.getByRole('checkbox', { name: '保存后提交审核' }).check();
+  await editor.getByRole('button', { name: '保存' }).click();
+  await expect(editor).toBeHidden();
+  await page.getByRole('tab', { name: '待审核' }).click();
+  await expect(page.getByRole('button', { name: '楼道堆放杂物谁来管' })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+
+  // The center reviews and publishes.
+  const chief = await (await browser.newContext()).newPage();
+  await signIn(chief, 'supervisor');
+  await expect(chief).not.toHaveURL(/\/login/);
+  await chief.goto('/knowledge');
+  await expect(chief.getByRole('button', { name: '住房公积金提取需要哪些材料' })).toBeVisible();
+  await shoot(chief, 'knowledge');
+  await chief.goto('/knowledge?tab=review');
+  await chief.getByRole('button', { name: '楼道堆放杂物谁来管' }).click();
+  const drawer = chief.getByRole('dialog', { name: '楼道堆放杂物谁来管' });
+  await expect(drawer).toContainText('市住房和城乡建设局');
+  await expect(drawer.getByRole('button', { name: '提交审核' })).toHaveCount(0);
+  expect(await accessibilityProblems(chief)).toEqual([]);
+  await shoot(chief, 'knowledge-review');
+  await drawer.getByRole('button', { name: '发布' }).click();
+  await expect(drawer).toContainText('已发布');
+  await expect(drawer.getByRole('button', { name: '发布' })).toHaveCount(0);
+
+  await chief.goto('/knowledge?tab=usage');
+  await expect(chief.getByRole('heading', { name: '答复最多的知识' })).toBeVisible();
+  await expect(chief.getByText('住房公积金提取需要哪些材料')).toBeVisible();
+  expect(await accessibilityProblems(chief)).toEqual([]);
+  await shoot(chief, 'knowledge-usage');
+
+  const seat = await (await browser.newContext()).newPage();
+  await signIn(seat, 'operator');
+  await expect(seat.getByLabel('来电号码')).toBeFocused();
+  await seat.getByLabel('诉求内容').fill('我们楼道里堆了好多杂物没人管');
+  await expect(seat.getByText('楼道堆放杂物谁来管')).toBeVisible();
+});
