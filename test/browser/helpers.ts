@@ -15,8 +15,12 @@ interface PageAnimation {
 }
 
 /** Serious and critical accessibility violations on the page as it is now (axe-core). */
-export async function accessibilityProblems(page: Page): Promise<string[]> {
-  // Only once what is fading in or out has settled (a toast, a closing drawer): mid-way, its colours fail contrast.
+/**
+ * Until what is sliding or fading has finished (a dropdown opening, a toast, a closing drawer): a click on
+ * an option still sliding in can miss it, and mid-way colours fail a contrast check. Endless animations
+ * (a spinner, a live badge) do not count.
+ */
+export async function settled(page: Page): Promise<void> {
   await page.waitForFunction(
     () =>
       (globalThis as unknown as { document: { getAnimations(): PageAnimation[] } }).document
@@ -25,6 +29,10 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     undefined,
     { timeout: 5_000 },
   );
+}
+
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await settled(page);
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

@@ -1,5 +1,5 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
+import { accessibilityProblems, apiAuth, settled, shoot, signIn } from './helpers';
 
 async function ticketFacts(request: APIRequestContext) {
   const operator = await apiAuth(request, 'operator');
@@ -34,6 +34,7 @@ test('an admin adds a catalog entry, dry-runs it, and a new ticket follows it; t
   await editor.getByLabel('名称').fill('西山县供水（城关镇）');
   await editor.getByLabel('分类').click();
   await page.keyboard.type('供水');
+  await settled(page);
   await page.locator('.ant-select-tree-title', { hasText: /^供水$/ }).click();
   await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
   // By the keyboard, as a clerk would: a click on an option still sliding in can miss it.
@@ -58,10 +59,12 @@ test('an admin adds a catalog entry, dry-runs it, and a new ticket follows it; t
   await dryRun.getByLabel('诉求内容').fill('城关社区停水两天了');
   await dryRun.getByLabel('试分派分类').click();
   await page.keyboard.type('供水');
+  await settled(page);
   await page
     .locator('.ant-select-tree-title', { hasText: /^供水$/ })
     .last()
     .click();
+  await expect(page.locator('.ant-select-dropdown:visible')).toHaveCount(0);
   await dryRun.getByLabel('试分派区域').click();
   await page.locator('.ant-cascader-menu-item[title="西山县"]').last().click();
   await page.locator('.ant-cascader-menu-item[title="城关镇"]').last().click();
