@@ -393,6 +393,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     openApi,
     metrics,
     api: api.router,
+    takesFile: (method, path) => api.takesFile(method, path),
     webhooks,
     citizenApi,
     readiness: async () => ({

@@ -86,6 +86,8 @@ export const errorResponseSchema = z.object({
  */
 export class ApiRouter {
   readonly router = Router();
+  /** The routes that take a file as the body (fileBody), as method and path patterns under the mount. */
+  private readonly fileRoutes: Array<{ method: string; path: RegExp }> = [];
 
   constructor(
     private readonly registry: OpenAPIRegistry,
@@ -95,6 +97,11 @@ export class ApiRouter {
     private readonly recordChange: ChangeRecorder = async () => {},
   ) {}
 
+  /** Whether a request (its method and path under the mount) goes to a route that takes a file as the body. */
+  takesFile(method: string, path: string): boolean {
+    return this.fileRoutes.some((route) => route.method === method && route.path.test(path));
+  }
+
   route<
     P extends z.ZodType | undefined = undefined,
     Q extends z.ZodType | undefined = undefined,
@@ -102,6 +109,8 @@ export class ApiRouter {
     A extends Access = Access,
   >(spec: RouteSpec<P, Q, B, A>): void {
     this.document(spec);
+    if (spec.fileBody)
+      this.fileRoutes.push({ method: spec.method.toUpperCase(), path: new RegExp(`^${spec.path.replace(/:\w+/g, '[^/]+')}$`) });
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
       const actor = req.actor;
       if (spec.access !== 'public') {

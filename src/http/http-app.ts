@@ -26,6 +26,8 @@ export interface HttpAppDeps {
   metrics: { registry: { contentType: string; metrics(): Promise<string> }; middleware: RequestHandler };
   /** Routers mounted under /api/v1. */
   api: express.Router;
+  /** Whether a request under /api/v1 goes to a route that takes a file as its body (not JSON). */
+  takesFile: (method: string, path: string) => boolean;
   /** Channel webhooks, mounted under /webhooks (each verifies its provider's signature). */
   webhooks: express.Router;
   /** The citizens' mini-program API, mounted under /api/mp/v1 (its own sign-in). */
@@ -69,7 +71,7 @@ export function createHttpApp(deps: HttpAppDeps): Express {
   app.use('/api/mp/v1', deps.citizenApi);
   app.use(
     '/api/v1',
-    requireJsonBody,
+    requireJsonBody(deps.takesFile),
     express.json({ limit: deps.bodyLimitBytes, strict: true }),
     authenticate(deps.auth, publicOrigin),
     deps.api,
@@ -119,16 +121,18 @@ function requestLogging(logger: Logger): RequestHandler {
  * A body that is there must be JSON: a form or text body is refused rather than silently ignored. The one
  * exception is an upload, POSTed as the file itself to a …/media path (the handler reads and checks it).
  */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (req.method === 'POST' && /\/media$/.test(req.path)) return next();
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  const type = req.headers['content-type'] ?? '';
-  if (hasBody && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
-    next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
-    return;
-  }
-  next();
-};
+const requireJsonBody =
+  (takesFile: HttpAppDeps['takesFile']): RequestHandler =>
+  (req, _res, next) => {
+    if (takesFile(req.method, req.path)) return next();
+    const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const type = req.headers['content-type'] ?? '';
+    if (hasBody && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+      return;
+    }
+    next();
+  };
 
 /**
  * Resolves the caller from a bearer token or X-Api-Key, or (the staff console) the session cookie; a

@@ -209,7 +209,7 @@ export interface SearchHit {
  */
 export async function searchArticles(
   db: Queryable,
-  query: { tsquery: string | null; text: string; regionId: number | null; categoryId: number | null; limit: number },
+  query: { tsquery: string | null; text: string; regionId: number | null; categoryId: number | null; limit: number; rankedAtMost?: number },
 ): Promise<SearchHit[]> {
   const inForce = `a.status = 'published'
       and (a.effective_from is null or a.effective_from <= (now() at time zone 'Asia/Shanghai')::date)
@@ -219,13 +219,20 @@ export async function searchArticles(
                         (select 1 from unnest(a.region_ids) r(id) where place.path like '%/' || r.id || '/%')))`;
   // The ticket's category, when known, ranks its articles first (it does not hide the others).
   const categoryBoost = `case when :categoryId::bigint is not null and a.category_id = :categoryId then 1.2 else 1 end`;
-  const bindings = { tsquery: query.tsquery, text: query.text, regionId: query.regionId, categoryId: query.categoryId, limit: query.limit };
+  const bindings = {
+    tsquery: query.tsquery,
+    text: query.text,
+    regionId: query.regionId,
+    categoryId: query.categoryId,
+    limit: query.limit,
+    rankedAtMost: query.rankedAtMost ?? 2_000,
+  };
   const select = `a.id, a.title, a.body, a.category_id as "categoryId", a.department_id as "departmentId", a.expires_on as "expiresOn", a.version`;
   const { rows } = query.tsquery
     ? await db.raw<{ rows: SearchHit[] }>(
         `select ${select}, (ts_rank_cd(a.search, q, 1) * ${categoryBoost})::float8 as score
-           from kb_articles a, to_tsquery('simple', :tsquery) q
-          where a.search @@ q and ${inForce}
+           from (select a.* from kb_articles a where a.search @@ to_tsquery('simple', :tsquery) and ${inForce} limit :rankedAtMost) a,
+                to_tsquery('simple', :tsquery) q
           order by score desc, a.id desc
           limit :limit`,
         bindings,
@@ -239,6 +246,18 @@ export async function searchArticles(
         bindings,
       );
   return rows.map((hit) => ({ ...hit, expiresOn: day(hit.expiresOn) }));
+}
+
+/** How many published articles each tsquery matches, counting no further than `atMost` (a cheap look at the index). */
+export async function countMatches(db: Queryable, tsqueries: readonly string[], atMost: number): Promise<number[]> {
+  if (tsqueries.length === 0) return [];
+  const { rows } = await db.raw<{ rows: Array<{ n: number }> }>(
+    `select (select count(*) from (select 1 from kb_articles a
+                                    where a.status = 'published' and a.search @@ to_tsquery('simple', q) limit ?) m)::int as n
+       from unnest(?::text[]) with ordinality as t(q, i) order by i`,
+    [atMost, tsqueries as string[]],
+  );
+  return rows.map((r) => r.n);
 }
 
 export function listSynonyms(db: Queryable): Promise<Array<{ id: number; terms: string[]; updatedAt: Date }>> {

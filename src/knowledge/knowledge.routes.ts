@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { daySchema, instant } from '../http/validate';
+import { readFileBody } from '../http/file-body';
+import { AppError } from '../shared/errors';
+import { importColumns } from './article-import';
 import { articleStatuses } from './articles.repository';
 import type { KnowledgeService } from './knowledge.service';
 
@@ -198,6 +201,29 @@ export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeServ
       handler: ({ actor, params, body }) => knowledge.transition(actor, params.id, to, body.note),
     });
 
+  api.route({
+    method: 'post',
+    path: '/knowledge/import',
+    tag: 'knowledge',
+    summary: 'Import articles from a table: CSV (UTF-8) or an Excel workbook, the file itself as the body',
+    description:
+      `One article a row; the first row names the columns: ${importColumns.join(', ')} (标题 and 内容 required; 分类, 地区 and 负责单位 by name or code; ` +
+      'several places separated by 、). Every valid row is written (published when a reviewer asks with publish=true, else a draft); ' +
+      'each refused row comes back with its number and why. At most 5,000 rows and 10 MB.',
+    access: staffWriters,
+    query: z.strictObject({
+      publish: z
+        .enum(['true', 'false'])
+        .transform((v) => v === 'true')
+        .default(false),
+    }),
+    fileBody: true,
+    response: z.object({ created: z.number().int(), refused: z.array(z.object({ row: z.number().int(), reason: z.string() })) }),
+    handler: async ({ actor, query, req }) => {
+      const bytes = await readFileBody(req, 10 * 1024 * 1024, () => new AppError('PAYLOAD_TOO_LARGE', 'at most 10 MB'));
+      return knowledge.importArticles(actor, bytes, query.publish);
+    },
+  });
   api.route({
     method: 'get',
     path: '/knowledge/usage',

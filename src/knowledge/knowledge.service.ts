@@ -3,7 +3,11 @@ import { conflict, forbidden, found, invalid } from '../shared/errors';
 import { isCenterRole, type UserActor, type UserRole } from '../shared/roles';
 import * as repo from './articles.repository';
 import type { ArticleFields, ArticleRecord } from './articles.repository';
+import { type ImportRefusal, readArticles, readTable, referenceNames } from './article-import';
 import { indexTerms, queryWords } from './segmenter';
+
+/** A search ranks at most this many matches (the first the index gives): a common word alone stays fast. */
+const rankedAtMost = 2_000;
 
 /** Who publishes: the hotline center's reviewers. Who writes: they, and a department's staff for their own department. */
 const reviewers: readonly UserRole[] = ['supervisor', 'director', 'admin'];
@@ -218,17 +222,54 @@ export class KnowledgeService {
   }): Promise<SearchResult[]> {
     const { words, alternatives } = expand(query.q, await this.synonymGroups());
     const base = { text: query.q.trim(), regionId: query.regionId ?? null, categoryId: query.categoryId ?? null, limit: query.limit };
-    let hits = alternatives.length > 0 ? await repo.searchArticles(this.db, { ...base, tsquery: alternatives.join(' & ') }) : [];
-    if (hits.length < query.limit && alternatives.length > 1) {
-      const more = await repo.searchArticles(this.db, { ...base, tsquery: alternatives.join(' | ') });
+    // Words no article has (孩子, 带) cannot help; of the rest, the rarest say most. Every word first; while
+    // that finds too few, the commonest is let go, down to the rarest alone: each step a selective query.
+    const counts = await repo.countMatches(this.db, alternatives, rankedAtMost);
+    const useful = alternatives
+      .filter((_, i) => counts[i]! > 0)
+      .sort((a, b) => counts[alternatives.indexOf(a)]! - counts[alternatives.indexOf(b)]!);
+    // Then each other word on its own, rarest first.
+    const steps = [...useful.map((_, i) => useful.slice(0, useful.length - i)), ...useful.slice(1).map((word) => [word])];
+    let hits: repo.SearchHit[] = [];
+    for (const step of steps) {
+      if (hits.length >= query.limit) break;
+      const found = await repo.searchArticles(this.db, { ...base, tsquery: step.join(' & '), rankedAtMost });
       const seen = new Set(hits.map((h) => h.id));
-      // Those with every word stay first; the rest follow by their own rank.
-      hits = [...hits, ...more.filter((h) => !seen.has(h.id))].slice(0, query.limit);
+      hits = [...hits, ...found.filter((h) => !seen.has(h.id))].slice(0, query.limit);
     }
     if (hits.length === 0 && base.text.length > 0 && base.text.length <= 12)
       hits = await repo.searchArticles(this.db, { ...base, tsquery: null });
     await repo.recordSearch(this.db, { query: base.text.slice(0, 200), results: hits.length, userId: query.userId });
     return hits.map(({ body, expiresOn: _e, ...hit }) => ({ ...hit, snippet: snippet(body, words) }));
+  }
+
+  /**
+   * Articles from a table (CSV or xlsx): each valid row written — published at once when a reviewer asks,
+   * otherwise a draft (a department's for itself) — and each refused row reported with why.
+   */
+  async importArticles(actor: UserActor, bytes: Buffer, publish: boolean): Promise<{ created: number; refused: ImportRefusal[] }> {
+    if (publish) KnowledgeService.mayReview(actor);
+    this.mayWrite(actor, actor.departmentId);
+    let rows;
+    try {
+      rows = await readTable(bytes);
+    } catch {
+      throw invalid('not a CSV (UTF-8) or Excel (xlsx) file');
+    }
+    if (rows.length > 5_001) throw invalid('at most 5,000 articles a file');
+    const { articles, refused } = readArticles(rows, await referenceNames(this.db));
+    await this.db.transaction(async (trx) => {
+      for (const { fields } of articles) {
+        const owned = { ...fields, departmentId: isCenterRole(actor.role) ? fields.departmentId : actor.departmentId };
+        const article = await repo.insertArticle(
+          trx,
+          { ...owned, status: publish ? 'published' : 'draft', createdBy: actor.userId },
+          articleTerms(owned),
+        );
+        await repo.insertVersion(trx, article, actor.userId, 'imported');
+      }
+    });
+    return { created: articles.length, refused };
   }
 
   usage(days: number, limit: number) {

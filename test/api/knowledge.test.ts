@@ -185,3 +185,69 @@ describe('search', () => {
     expect(wrong.body.status).not.toBe('closed');
   });
 });
+
+describe('import', () => {
+  const upload = async (username: string, bytes: Buffer, contentType: string, query = '') =>
+    t.http
+      .post(`/api/v1/knowledge/import${query}`)
+      .set('Authorization', `Bearer ${await t.token(username)}`)
+      .set('Content-Type', contentType)
+      .send(bytes);
+
+  test('when the center imports a CSV, then the valid rows are published and each refused row says why', async () => {
+    const csv = [
+      '标题,内容,分类,适用地区,负责单位,生效日期,有效期至,依据',
+      '不动产登记需要预约吗,不动产登记可通过政务服务网预约，也可现场取号。,1601,东城区,市行政审批服务局,2026-01-01,,《不动产登记暂行条例》',
+      '"出租车拒载怎么投诉","记下车牌号和时间，拨打12345或交通运输局投诉电话，5个工作日内答复。",0302,,JTJ,,2027/12/31,',
+      '短,内容,,,,,,',
+      '医保卡丢了怎么补办,携带身份证到任一医保服务网点补办。,不存在的分类,火星区,,2026-13-01,,',
+    ].join('\n');
+    const res = await upload('supervisor', Buffer.from(`\uFEFF${csv}`, 'utf8'), 'text/csv', '?publish=true');
+    expect(res.status).toBe(200);
+    expect(res.body.created).toBe(2);
+    expect(res.body.refused).toEqual([
+      { row: 4, reason: expect.stringMatching(/标题/) },
+      { row: 5, reason: expect.stringMatching(/分类「不存在的分类」.*地区「火星区」.*生效日期/) },
+    ]);
+    expect((await search('出租车拒载')).map((a) => a.title)).toContain('出租车拒载怎么投诉');
+    const imported = (await operator.get('/api/v1/knowledge/articles?q=不动产登记需要预约')).body.items[0];
+    expect(imported).toMatchObject({
+      status: 'published',
+      regionIds: [ids.region('990101')],
+      departmentId: ids.department('XZSPJ'),
+      effectiveFrom: '2026-01-01',
+      source: '《不动产登记暂行条例》',
+    });
+  });
+
+  test('when a department imports a workbook, then the rows are its drafts; publishing is the center’s; a bad file is refused whole', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: writeXlsxFile } = require('write-excel-file/node') as {
+      default: (rows: unknown[][], options: object) => { toBuffer(): Promise<Buffer> };
+    };
+    const workbook = await writeXlsxFile(
+      [
+        [{ value: '标题' }, { value: '答复口径' }, { value: '有效期至' }],
+        [
+          { value: '施工许可证办理时限' },
+          { value: '材料齐全的，7个工作日内核发施工许可证。' },
+          { value: new Date('2027-06-30T00:00:00Z'), format: 'yyyy-mm-dd' },
+        ],
+      ],
+      {},
+    ).toBuffer();
+    const res = await upload('head', workbook, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ created: 1, refused: [] });
+    const draft = (await head.get('/api/v1/knowledge/articles?status=draft&q=施工许可证办理时限')).body.items[0];
+    expect(draft).toMatchObject({ departmentId: ids.department('ZJJ'), expiresOn: '2027-06-30' });
+
+    expect((await upload('head', workbook, 'application/octet-stream', '?publish=true')).status).toBe(403);
+    expect((await upload('operator', workbook, 'text/csv')).status).toBe(403);
+    const before = (await admin.get('/api/v1/knowledge/articles?limit=1')).body.total;
+    const noHeader = await upload('supervisor', Buffer.from('随便,什么\n1,2\n'), 'text/csv');
+    expect(noHeader.body).toEqual({ created: 0, refused: [{ row: 1, reason: expect.stringMatching(/标题 and 内容 are required/) }] });
+    expect((await upload('supervisor', Buffer.from('PK\u0003\u0004 not really a workbook'), 'application/octet-stream')).status).toBe(400);
+    expect((await admin.get('/api/v1/knowledge/articles?limit=1')).body.total).toBe(before);
+  });
+});

@@ -37,6 +37,22 @@ test('a department head writes an article for review; a supervisor publishes it,
   await expect(page).not.toHaveURL(/\/login/);
   await page.getByRole('menuitem', { name: '知识库' }).click();
   await expect(page.getByRole('heading', { name: '知识库', level: 1 })).toBeVisible();
+  // Existing knowledge comes in as a table; a refused row says why.
+  await page.getByRole('button', { name: '导入' }).click();
+  const importing = page.getByRole('dialog', { name: '导入知识' });
+  await importing.locator('input[type=file]').setInputFiles({
+    name: '住建知识.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('标题,内容,分类\n物业费收费标准在哪查,物业费按合同约定执行，可向街道物业办查询备案标准。,0103\n缺内容,,\n', 'utf8'),
+  });
+  await expect(importing.getByRole('status')).toContainText('已导入 1 条，1 行未导入');
+  await expect(importing.getByRole('status')).toContainText('第 3 行：内容 needs');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await importing.getByRole('button', { name: '关闭' }).last().click();
+  await page.getByRole('tab', { name: '草稿' }).click();
+  await expect(page.getByRole('button', { name: '物业费收费标准在哪查' })).toBeVisible();
+  await page.getByRole('tab', { name: '已发布' }).click();
+
   await page.getByRole('button', { name: '新建知识' }).click();
   const editor = page.getByRole('dialog', { name: '新建知识' });
   await editor.getByLabel(/^标题/).fill('楼道堆放杂物谁来管');

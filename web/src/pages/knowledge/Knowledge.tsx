@@ -9,7 +9,7 @@ import { shortTime } from '../../time';
 import { useCategories, useDepartments } from '../reference';
 import { useRegions } from '../regions';
 import { ArticleEditor } from './ArticleEditor';
-import { Synonyms, Usage } from './KnowledgeAdmin';
+import { ImportArticles, Synonyms, Usage } from './KnowledgeAdmin';
 
 export type Article = paths['/api/v1/knowledge/articles/{id}']['get']['responses'][200]['content']['application/json'];
 type Status = Article['status'];
@@ -39,6 +39,7 @@ export function Knowledge() {
   const [params, setParams] = useSearchParams();
   const tab = params.get('tab') ?? 'published';
   const [editing, setEditing] = useState<Article | 'new'>();
+  const [importing, setImporting] = useState(false);
   useEffect(() => {
     document.title = '知识库 - 12345';
   }, []);
@@ -61,14 +62,18 @@ export function Knowledge() {
       extra={
         me &&
         writers.has(me.role) && (
-          <Button type="primary" onClick={() => setEditing('new')}>
-            新建知识
-          </Button>
+          <Space>
+            <Button onClick={() => setImporting(true)}>导入</Button>
+            <Button type="primary" onClick={() => setEditing('new')}>
+              新建知识
+            </Button>
+          </Space>
         )
       }
     >
       <Tabs activeKey={tab} onChange={(key) => setParams(key === 'published' ? {} : { tab: key })} items={tabs} destroyOnHidden />
       <ArticleEditor article={editing} onClose={() => setEditing(undefined)} />
+      <ImportArticles open={importing} canPublish={!!me && reviewers.has(me.role)} onClose={() => setImporting(false)} />
     </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Card, Col, List, Popconfirm, Row, Segmented, Select, Space, Typography } from 'antd';
+import { Alert, App, Button, Card, Checkbox, Col, List, Modal, Popconfirm, Row, Segmented, Select, Space, Typography, Upload } from 'antd';
 import { useState } from 'react';
 import { api, errorText } from '../../api/client';
 
@@ -151,5 +151,87 @@ function SynonymRow({
         </Popconfirm>
       </Space>
     </List.Item>
+  );
+}
+
+type ImportResult = { created: number; refused: Array<{ row: number; reason: string }> };
+
+/**
+ * 导入: a table of existing knowledge (CSV in UTF-8, or Excel), one article a row, sent as the file itself;
+ * the API writes the valid rows (published when a reviewer asks) and lists each refused row with why.
+ */
+export function ImportArticles({ open, canPublish, onClose }: { open: boolean; canPublish: boolean; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [publish, setPublish] = useState(canPublish);
+  const [result, setResult] = useState<ImportResult>();
+  const [error, setError] = useState<string>();
+  const [sending, setSending] = useState(false);
+  async function send(file: File) {
+    setSending(true);
+    setError(undefined);
+    setResult(undefined);
+    try {
+      const res = await fetch(`/api/v1/knowledge/import?publish=${publish && canPublish}`, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': file.type || 'application/octet-stream' },
+        body: file,
+      });
+      const body = (await res.json().catch(() => undefined)) as ImportResult | undefined;
+      if (!res.ok || !body) throw new Error(errorText(body));
+      setResult(body);
+      void queryClient.invalidateQueries({ queryKey: ['knowledge'] });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setSending(false);
+    }
+  }
+  return (
+    <Modal open={open} title="导入知识" onCancel={onClose} footer={<Button onClick={onClose}>关闭</Button>} destroyOnHidden>
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Paragraph type="secondary">
+          CSV（UTF-8）或 Excel
+          文件，每行一条知识，首行为列名：标题、内容、分类、适用地区、负责单位、生效日期、有效期至、依据（标题和内容必填；分类、地区、单位填名称或编码，多个地区用“、”分隔）。
+        </Typography.Paragraph>
+        {canPublish && (
+          <Checkbox checked={publish} onChange={(e) => setPublish(e.target.checked)}>
+            导入后直接发布
+          </Checkbox>
+        )}
+        <Upload
+          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          showUploadList={false}
+          beforeUpload={(file) => {
+            void send(file);
+            return false;
+          }}
+        >
+          <Button loading={sending}>选择文件</Button>
+        </Upload>
+        {error && <Alert type="error" showIcon message="未导入" description={error} role="alert" />}
+        {result && (
+          <Alert
+            type={result.refused.length > 0 ? 'warning' : 'success'}
+            showIcon
+            role="status"
+            message={`已导入 ${result.created} 条${result.refused.length > 0 ? `，${result.refused.length} 行未导入` : ''}`}
+            description={
+              result.refused.length > 0 && (
+                <List
+                  size="small"
+                  dataSource={result.refused}
+                  renderItem={(r) => (
+                    <List.Item key={r.row}>
+                      第 {r.row} 行：{r.reason}
+                    </List.Item>
+                  )}
+                />
+              )
+            }
+          />
+        )}
+      </Space>
+    </Modal>
   );
 }

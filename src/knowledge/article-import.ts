@@ -1,0 +1,153 @@
+import { parse } from 'csv-parse/sync';
+import type readXlsxFile from 'read-excel-file/node' with { 'resolution-mode': 'import' };
+import type { Queryable } from '../db/db';
+import type { ArticleFields } from './articles.repository';
+
+/**
+ * Existing knowledge, brought in as a table (CSV in UTF-8, or an Excel workbook's first sheet): one
+ * article a row, the first row naming the columns in Chinese or English. Each row is checked on its
+ * own; what is refused is reported with its row number and why, and the rest is written.
+ */
+const columnNames: Record<keyof ArticleFields, string[]> = {
+  title: ['标题', 'title'],
+  body: ['内容', '答复口径', '正文', 'body'],
+  categoryId: ['分类', 'category'],
+  regionIds: ['适用地区', '地区', 'regions'],
+  departmentId: ['负责单位', '部门', 'department'],
+  effectiveFrom: ['生效日期', 'effective_from', 'effectiveFrom'],
+  expiresOn: ['有效期至', '失效日期', 'expires_on', 'expiresOn'],
+  source: ['依据', '来源', 'source'],
+};
+export const importColumns = Object.values(columnNames).map((names) => names[0]!);
+
+type Cell = string | number | boolean | Date | null;
+
+let reader: typeof readXlsxFile | undefined;
+/** read-excel-file ships CommonJS beside its ES module (as write-excel-file does): required when first needed. */
+function loadReader(): typeof readXlsxFile {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  reader ??= (require('read-excel-file/node') as { default: typeof readXlsxFile }).default;
+  return reader;
+}
+
+/** The file's rows: an xlsx (a zip: "PK") or CSV text (UTF-8, a BOM allowed). */
+export async function readTable(bytes: Buffer): Promise<Cell[][]> {
+  if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
+    const [sheet] = (await loadReader()(bytes)) as unknown as Array<{ data: Cell[][] }>;
+    return sheet?.data ?? [];
+  }
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
+  return parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][];
+}
+
+export interface ImportRefusal {
+  row: number;
+  reason: string;
+}
+
+const text = (cell: Cell | undefined) => (cell === null || cell === undefined ? '' : cell instanceof Date ? '' : String(cell).trim());
+const listOf = (cell: Cell | undefined) =>
+  text(cell)
+    .split(/[、,，;；\s]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+/** A date cell as YYYY-MM-DD: a spreadsheet's date, or text such as 2026-01-01 or 2026/1/1. */
+function dayOf(cell: Cell | undefined): string | null | undefined {
+  if (cell === null || cell === undefined || text(cell) === '') return cell instanceof Date ? dayOfDate(cell) : null;
+  const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text(cell));
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
+  return `${match[1]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+const dayOfDate = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The names and codes a cell may give for a category, place or department, each to its id. */
+export async function referenceNames(db: Queryable) {
+  const [categories, regions, departments] = await Promise.all([
+    db('categories').select('id', 'code', 'name').where({ active: true }),
+    db('regions').select('id', 'code', 'name'),
+    db('departments').select('id', 'code', 'name').where({ active: true }),
+  ]);
+  const index = (rows: Array<{ id: number; code: string; name: string }>) => {
+    const byName = new Map<string, number | null>();
+    for (const r of rows) {
+      byName.set(r.code, r.id);
+      // A name two rows share is ambiguous: the file must give the code.
+      byName.set(r.name, byName.has(r.name) && byName.get(r.name) !== r.id ? null : r.id);
+    }
+    return byName;
+  };
+  return { categories: index(categories), regions: index(regions), departments: index(departments) };
+}
+
+/** The rows as articles, or why each refused one cannot be: the header names the columns. */
+export function readArticles(
+  rows: Cell[][],
+  names: Awaited<ReturnType<typeof referenceNames>>,
+): { articles: Array<{ row: number; fields: ArticleFields }>; refused: ImportRefusal[] } {
+  const [header = [], ...body] = rows;
+  const at = new Map<keyof ArticleFields, number>();
+  header.forEach((cell, i) => {
+    const name = text(cell);
+    for (const [field, aliases] of Object.entries(columnNames)) if (aliases.includes(name)) at.set(field as keyof ArticleFields, i);
+  });
+  if (!at.has('title') || !at.has('body'))
+    return {
+      articles: [],
+      refused: [{ row: 1, reason: `the first row names the columns; 标题 and 内容 are required (columns: ${importColumns.join(', ')})` }],
+    };
+  const articles: Array<{ row: number; fields: ArticleFields }> = [];
+  const refused: ImportRefusal[] = [];
+  body.forEach((cells, i) => {
+    const row = i + 2;
+    const cell = (field: keyof ArticleFields) => (at.has(field) ? cells[at.get(field)!] : undefined);
+    const problems: string[] = [];
+    const lookUp = (field: 'categoryId' | 'departmentId', map: Map<string, number | null>, what: string) => {
+      const value = text(cell(field));
+      if (!value) return null;
+      const id = map.get(value);
+      if (id === undefined) problems.push(`${what}「${value}」does not exist`);
+      else if (id === null) problems.push(`${what}「${value}」is ambiguous: give its code`);
+      return id ?? null;
+    };
+    const title = text(cell('title'));
+    const content = text(cell('body'));
+    if (title.length < 2 || title.length > 200) problems.push('标题 needs 2–200 characters');
+    if (content.length < 1 || content.length > 20_000) problems.push('内容 needs 1–20,000 characters');
+    const categoryId = lookUp('categoryId', names.categories, '分类');
+    const departmentId = lookUp('departmentId', names.departments, '负责单位');
+    const regionIds: number[] = [];
+    for (const place of listOf(cell('regionIds'))) {
+      const id = names.regions.get(place);
+      if (id === undefined) problems.push(`地区「${place}」does not exist`);
+      else if (id === null) problems.push(`地区「${place}」is ambiguous: give its code`);
+      else regionIds.push(id);
+    }
+    const effectiveFrom = dayOf(cell('effectiveFrom'));
+    const expiresOn = dayOf(cell('expiresOn'));
+    if (effectiveFrom === undefined) problems.push('生效日期 is not a date (YYYY-MM-DD)');
+    if (expiresOn === undefined) problems.push('有效期至 is not a date (YYYY-MM-DD)');
+    if (effectiveFrom && expiresOn && expiresOn < effectiveFrom) problems.push('有效期至 is before 生效日期');
+    const source = text(cell('source')) || null;
+    if (source && source.length > 500) problems.push('依据 is longer than 500 characters');
+    if (problems.length > 0) refused.push({ row, reason: problems.join('; ') });
+    else
+      articles.push({
+        row,
+        fields: {
+          title,
+          body: content,
+          categoryId,
+          regionIds,
+          departmentId,
+          effectiveFrom: effectiveFrom ?? null,
+          expiresOn: expiresOn ?? null,
+          source,
+        },
+      });
+  });
+  return { articles, refused };
+}
