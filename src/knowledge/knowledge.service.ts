@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db/db';
 import { conflict, forbidden, found, invalid } from '../shared/errors';
+import { sharedPlaceLens } from '../shared/pii';
 import { isCenterRole, type UserActor, type UserRole } from '../shared/roles';
 import * as repo from './articles.repository';
 import type { ArticleFields, ArticleRecord } from './articles.repository';
@@ -239,7 +240,8 @@ export class KnowledgeService {
     }
     if (hits.length === 0 && base.text.length > 0 && base.text.length <= 12)
       hits = await repo.searchArticles(this.db, { ...base, tsquery: null });
-    await repo.recordSearch(this.db, { query: base.text.slice(0, 200), results: hits.length, userId: query.userId });
+    // Kept to show what the knowledge lacks, not who asked: a phone number or ID typed into the question is masked.
+    await repo.recordSearch(this.db, { query: sharedPlaceLens.text(base.text.slice(0, 200)), results: hits.length, userId: query.userId });
     return hits.map(({ body, expiresOn: _e, ...hit }) => ({ ...hit, snippet: snippet(body, words) }));
   }
 

@@ -154,10 +154,12 @@ describe('search', () => {
     expect(inWest.map((a) => a.id)).not.toContain(east.id);
     expect((await search('暖气费缴纳')).map((a) => a.id)).not.toContain(expired.id);
 
-    // Searches that find nothing show what the knowledge lacks.
+    // Searches that find nothing show what the knowledge lacks (not who asked: a number typed in is masked).
     expect(await search('宠物狗办证')).toEqual([]);
+    expect(await search('宠物狗办证 13812345678')).toEqual([]);
     const usage = (await supervisor.get('/api/v1/knowledge/usage')).body;
     expect(usage.unanswered).toContainEqual({ query: '宠物狗办证', searches: 1 });
+    expect(JSON.stringify(usage.unanswered)).not.toContain('13812345678');
   });
 
   test('when a call is answered from an article (直接办结), then the ticket cites it and it counts as the article’s use', async () => {
