@@ -70,6 +70,8 @@ import { registerOrgRoutes } from './org/org.routes';
 import { registerCannedReplyRoutes } from './org/canned-replies.routes';
 import { registerKnowledgeRoutes } from './knowledge/knowledge.routes';
 import { KnowledgeService } from './knowledge/knowledge.service';
+import { registerDuplicateRoutes } from './duplicates/duplicates.routes';
+import { DuplicatesService } from './duplicates/duplicates.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
@@ -282,6 +284,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const citizenTickets = new CitizenTicketsService(db);
   const media = new MediaService(db, objectStore, tickets, mediaFetcher, logger, config.media.maxBytes);
   const knowledge = new KnowledgeService(db);
+  const duplicates = new DuplicatesService(db);
 
   const llm = config.llm
     ? {
@@ -372,6 +375,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       triage,
       media,
       knowledge,
+      duplicates,
     },
     config.exposure.validateResponses,
   );
@@ -519,6 +523,7 @@ export interface ApiServices {
   triage: TriageService;
   media: MediaService;
   knowledge: KnowledgeService;
+  duplicates: DuplicatesService;
 }
 
 /**
@@ -559,5 +564,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerMediaRoutes(api, services.media);
   registerBoardRoutes(api, { db, kpis });
   registerKnowledgeRoutes(api, services.knowledge);
+  registerDuplicateRoutes(api, services.duplicates);
   return { api, openApi };
 }

@@ -18,7 +18,7 @@ export const floors: ReadonlyArray<readonly string[]> = [
   ['http', 'outbox'],
   ['auth', 'org', 'contacts'],
   ['tickets'],
-  ['sla', 'callback', 'proxy', 'triage', 'routing', 'notify', 'intake', 'media', 'knowledge'],
+  ['sla', 'callback', 'proxy', 'triage', 'routing', 'notify', 'intake', 'media', 'knowledge', 'duplicates'],
   ['seed', 'channels', 'adapters', 'board'],
   ['app'],
 ];
