@@ -96,3 +96,40 @@ test('a department head writes an article for review; a supervisor publishes it,
   await seat.getByLabel('诉求内容').fill('我们楼道里堆了好多杂物没人管');
   await expect(seat.getByText('楼道堆放杂物谁来管')).toBeVisible();
 });
+
+test('the ticket page offers the same burst pipe reported by another citizen, with why, and merges it in one click', async ({
+  page,
+  request,
+}) => {
+  const operator = await apiAuth(request, 'operator');
+  const get = async (path: string) =>
+    (await (await request.get(path, { headers: operator })).json()) as { items: Array<Record<string, unknown>> };
+  const regionId = get('/api/v1/regions').then((r) => r.items.find((x) => x.code === '990101001002')!.id) as Promise<number>;
+  const categoryId = get('/api/v1/categories').then(
+    (r) =>
+      (r.items as Array<{ children: Array<{ code: string; id: number }> }>).flatMap((c) => c.children).find((c) => c.code === '1201')!.id,
+  );
+  const place = { regionId: await regionId, categoryId: await categoryId };
+  const report = async (description: string, address: string, phone: string) =>
+    (await (
+      await request.post('/api/v1/tickets', {
+        headers: operator,
+        data: { requestType: 'complaint', description, address, caller: { phone }, ...place },
+      })
+    ).json()) as { id: number; number: string };
+  const first = await report('滨河社区6号楼门口水管爆了，水流了一地', '滨河社区6号楼门口', '13811120001');
+  const second = await report('6号楼门口自来水管破裂，路上全是水', '滨河社区6号楼', '13811120002');
+
+  await signIn(page, 'operator');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await page.goto(`/tickets/${second.id}`);
+  const offered = page.getByRole('alert').filter({ hasText: '可能与以下在办工单重复' });
+  await expect(offered.getByRole('link', { name: first.number })).toBeVisible();
+  await expect(offered).toContainText('同一地址');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'ticket-duplicates');
+  await offered.getByRole('button', { name: `并入 ${first.number}` }).click();
+  await expect(page.getByText(`已并入 ${first.number}`).first()).toBeVisible();
+  await expect(page.getByRole('link', { name: first.number }).first()).toBeVisible();
+  await expect(offered).toHaveCount(0);
+});

@@ -3,6 +3,7 @@ import { Alert, Card, Descriptions, Space, Tabs, Typography } from 'antd';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
 import { channelLabels, replyResultLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { DuplicatesPanel } from './DuplicatesPanel';
 import { MediaGallery, useTicketMedia } from './Media';
 import { Deadline, Pill, useNow } from './Deadline';
 import { TicketActions } from './TicketActions';
@@ -38,6 +39,7 @@ export function Ticket() {
     >
       {created && <Alert type="success" showIcon title={`已受理，工单号 ${created}`} style={{ marginBottom: 16 }} />}
       {problem && <Alert type="warning" showIcon title={problem} style={{ marginBottom: 16 }} />}
+      <DuplicatesPanel ticket={ticket} />
       <TicketActions ticket={ticket} />
       <Descriptions bordered column={2} size="small">
         <Descriptions.Item label="类型">
