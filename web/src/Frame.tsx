@@ -11,6 +11,8 @@ import { useMe } from './session';
 import { isCenterRole } from '../../src/shared/roles';
 
 const seatRoles = new Set(['operator', 'proxy_seat']);
+/** Tighter items than antd's: an admin's eight pages fit a 1280-pixel screen without an overflow menu (one object: no re-theming per render). */
+const menuTheme = { components: { Menu: { itemPaddingInline: 12 } } };
 
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
 function menuOf(me: Me) {
@@ -67,8 +69,7 @@ function SignedIn({ me }: { me: Me }) {
         <Typography.Text strong style={{ color: '#fff', fontSize: 16, whiteSpace: 'nowrap' }}>
           {wide ? '12345 热线工作台' : '12345'}
         </Typography.Text>
-        {/* Tighter items than antd's: an admin's eight pages fit a 1280-pixel screen without an overflow menu. */}
-        <ConfigProvider theme={{ components: { Menu: { itemPaddingInline: 12 } } }}>
+        <ConfigProvider theme={menuTheme}>
           <Menu
             theme="dark"
             mode="horizontal"
