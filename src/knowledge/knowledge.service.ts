@@ -227,8 +227,10 @@ export class KnowledgeService {
     // that finds too few, the commonest is let go, down to the rarest alone: each step a selective query.
     const counts = await repo.countMatches(this.db, alternatives, rankedAtMost);
     const useful = alternatives
-      .filter((_, i) => counts[i]! > 0)
-      .sort((a, b) => counts[alternatives.indexOf(a)]! - counts[alternatives.indexOf(b)]!);
+      .map((tsquery, i) => ({ tsquery, matches: counts[i]! }))
+      .filter((word) => word.matches > 0)
+      .sort((a, b) => a.matches - b.matches)
+      .map((word) => word.tsquery);
     // Then each other word on its own, rarest first.
     const steps = [...useful.map((_, i) => useful.slice(0, useful.length - i)), ...useful.slice(1).map((word) => [word])];
     let hits: repo.SearchHit[] = [];
