@@ -34,6 +34,9 @@ export default defineConfig({
     baseURL,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
+    // As a user who asked the system for reduced motion: the console then opens menus and dialogs without
+    // animating them, so a click never lands on a button still sliding in.
+    contextOptions: { reducedMotion: 'reduce' },
     launchOptions: {
       executablePath: chromium(),
       args: [
