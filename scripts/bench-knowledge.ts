@@ -7,6 +7,7 @@
  * Options: --articles N (default 100,000), --runs N (default 5), --keep (leave the database).
  */
 import type { Hub } from '../src/app';
+import { searchVector } from '../src/knowledge/articles.repository';
 import { articleTerms } from '../src/knowledge/knowledge.service';
 import { withBenchHub } from './bench-database';
 
@@ -124,10 +125,7 @@ async function measure(hub: Hub): Promise<void> {
         ...article,
         status: 'published',
         published_at: db.fn.now(),
-        search: db.raw(`setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B')`, [
-          terms.title.join(' '),
-          terms.body.join(' '),
-        ]),
+        search: searchVector(db, terms.title, terms.body),
       });
     }
     await db('kb_articles').insert(rows);

@@ -55,7 +55,7 @@ const record = (row: Record<string, unknown>): ArticleRecord =>
   ({ ...row, effectiveFrom: day(row.effectiveFrom), expiresOn: day(row.expiresOn) }) as unknown as ArticleRecord;
 
 /** The search vector from the segmenter's words: the title's weigh more than the body's. */
-const vector = (db: Queryable, titleTerms: string[], bodyTerms: string[]) =>
+export const searchVector = (db: Queryable, titleTerms: string[], bodyTerms: string[]) =>
   db.raw(`setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'B')`, [
     titleTerms.join(' '),
     bodyTerms.join(' '),
@@ -80,7 +80,7 @@ export async function insertArticle(
       created_by: createdBy,
       updated_by: createdBy,
       ...(status === 'published' ? { published_at: db.fn.now() } : {}),
-      search: vector(db, terms.title, terms.body),
+      search: searchVector(db, terms.title, terms.body),
     })
     .returning(returningAs(columns));
   return record(created);
@@ -104,7 +104,7 @@ export async function updateArticle(
   if (status !== undefined) changes.status = status;
   if (version !== undefined) changes.version = version;
   if (publishedBy !== undefined) Object.assign(changes, { published_by: publishedBy, published_at: db.fn.now() });
-  if (terms) changes.search = vector(db, terms.title, terms.body);
+  if (terms) changes.search = searchVector(db, terms.title, terms.body);
   const [updated] = await db('kb_articles').update(changes).where({ id }).returning(returningAs(columns));
   return record(updated);
 }

@@ -52,3 +52,13 @@ export function useRegions(): {
     return { options: roots, pathOf, nameOf: (id: number) => byId.get(id)?.name };
   }, [data]);
 }
+
+export interface RegionNode {
+  value: number;
+  title: string;
+  children?: RegionNode[];
+}
+
+/** The cascader's tree as TreeSelect nodes (districts first; any place may be picked, a district covers all below it). */
+export const regionTree = (options: RegionOption[]): RegionNode[] =>
+  options.map((o) => ({ value: o.value, title: o.label, children: o.children && regionTree(o.children) }));

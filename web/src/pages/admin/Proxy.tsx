@@ -24,7 +24,7 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { deliveryOptionLabels, materialFormLabels, optionsOf, runnerKindLabels, serviceModeLabels } from '../../labels';
 import { useDepartments } from '../reference';
-import { useRegionList } from '../regions';
+import { regionTree, useRegionList, useRegions } from '../regions';
 
 type Matter = paths['/api/v1/proxy/matters']['get']['responses'][200]['content']['application/json']['items'][number];
 type MatterBody = NonNullable<paths['/api/v1/proxy/matters']['post']['requestBody']>['content']['application/json'];
@@ -278,12 +278,6 @@ function MatterEditor({
   );
 }
 
-interface RegionNode {
-  value: number;
-  title: string;
-  children?: RegionNode[];
-}
-
 function Runners() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
@@ -353,19 +347,9 @@ function RunnerEditor({ runner, onClose, onSaved }: { runner: Runner | undefined
   const [form] = Form.useForm<{ kind: keyof typeof runnerKindLabels; gridRegionIds: number[]; matterIds: number[] }>();
   const [refusal, setRefusal] = useState<string>();
   const { data: matters } = useAllMatters();
-  const { data: regions = [] } = useRegionList();
-  // The city's tree below the city: a runner covers grids, or a whole community or street.
-  const tree = useMemo(() => {
-    const nodes = new Map(regions.map((r) => [r.id, { value: r.id, title: r.name } as RegionNode]));
-    const roots: RegionNode[] = [];
-    for (const r of regions) {
-      if (r.level === 'city') continue;
-      const parent = r.parentId === null ? undefined : nodes.get(r.parentId);
-      if (parent && regions.find((p) => p.id === r.parentId)?.level !== 'city') (parent.children ??= []).push(nodes.get(r.id)!);
-      else roots.push(nodes.get(r.id)!);
-    }
-    return roots;
-  }, [regions]);
+  // A runner covers grids, or a whole community or street.
+  const regionOptions = useRegions().options;
+  const tree = useMemo(() => regionTree(regionOptions), [regionOptions]);
   useEffect(() => {
     setRefusal(undefined);
     if (runner)

@@ -6,7 +6,7 @@ import { api, errorText } from '../../api/client';
 import { isCenterRole } from '../../../../src/shared/roles';
 import { useMe } from '../../session';
 import { useCategories, useDepartments } from '../reference';
-import { type RegionOption, useRegions } from '../regions';
+import { regionTree, useRegions } from '../regions';
 import type { Article } from './Knowledge';
 
 interface FormValues {
@@ -20,15 +20,6 @@ interface FormValues {
   note?: string;
   submit?: boolean;
 }
-
-/** The cascader's region tree as TreeSelect nodes (an article holds for any place: a district covers all below it). */
-interface RegionNode {
-  value: number;
-  title: string;
-  children?: RegionNode[];
-}
-const treeOf = (options: RegionOption[]): RegionNode[] =>
-  options.map((o) => ({ value: o.value, title: o.label, children: o.children && treeOf(o.children) }));
 
 const day = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null);
 
@@ -124,7 +115,7 @@ export function ArticleEditor({ article, onClose }: { article: Article | 'new' |
           </Form.Item>
         </Space.Compact>
         <Form.Item name="regionIds" label="适用地区（不选为全市）">
-          <TreeSelect multiple treeData={treeOf(regions.options)} showSearch treeNodeFilterProp="title" aria-label="适用地区" />
+          <TreeSelect multiple treeData={regionTree(regions.options)} showSearch treeNodeFilterProp="title" aria-label="适用地区" />
         </Form.Item>
         <Form.Item name="dates" label="生效日期 至 有效期">
           <DatePicker.RangePicker allowEmpty={[true, true]} style={{ width: '100%' }} aria-label="有效期" />
