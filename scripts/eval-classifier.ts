@@ -5,18 +5,55 @@ import { redactPii } from '../src/shared/pii';
 import { evaluate } from '../src/triage/local-model/evaluation';
 import { readLabeledCsv } from '../src/triage/local-model/labeled-csv';
 import { LocalTextClassifier } from '../src/triage/local-model/text-classifier';
+import path from 'node:path';
+import { starterCategoryExamples } from '../src/triage/starter-set';
+import { TriageModel } from '../src/triage/triage-model';
+import { scoreStarterModel } from './starter-score';
 
 /**
  * `npm run eval:classifier -- --train FILE.csv --test FILE.csv` (columns text,label; more are ignored):
  * trains the local model, then prints accuracy, macro-F1, per-class precision/recall/F1, the confusion
  * matrix, the training time and the time per ticket.
+ *
+ * `npm run eval:classifier -- --starter [--test FILE.csv]`: the model a fresh hub starts with, trained on
+ * the starter set alone, predicting over the whole default taxonomy, scored on the shared teddy2020c data
+ * (train.csv and dev.csv, neither trained on) with the hub's categories that are parts of a data label
+ * counted as that label.
  */
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
 }
 
+function printScore(title: string, result: ReturnType<typeof evaluate>): void {
+  const pct = (v: number) => (v * 100).toFixed(1);
+  console.log(`\n${title}: accuracy ${pct(result.accuracy)}%   macro-F1 ${result.macroF1.toFixed(3)}`);
+  console.table(
+    Object.fromEntries(
+      result.perClass.map((m) => [m.label, { precision: pct(m.precision), recall: pct(m.recall), f1: pct(m.f1), support: m.support }]),
+    ),
+  );
+}
+
+function evalStarter(): void {
+  const files = option('test')
+    ? [option('test')!]
+    : ['train.csv', 'dev.csv'].map((f) => path.resolve(__dirname, '../../../shared/data/teddy2020c', f));
+  const t0 = process.hrtime.bigint();
+  const starter = starterCategoryExamples();
+  const model = TriageModel.train(starter);
+  console.log(
+    `starter model: ${starter.length} sentences over ${model.labels.length} categories, trained in ${(Number(process.hrtime.bigint() - t0) / 1e9).toFixed(1)} s`,
+  );
+  for (const file of files) {
+    const test = readLabeledCsv(file);
+    const { result, namedAtLevelTwo } = scoreStarterModel(test, loadConfig().classifierAutoApplyConfidence, model);
+    printScore(`${file} (${test.length} messages; ${namedAtLevelTwo} named at level 2)`, result);
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--starter')) return evalStarter();
   const trainFile = option('train');
   const testFile = option('test');
   if (!trainFile || !testFile) throw new Error('usage: npm run eval:classifier -- --train TRAIN.csv --test TEST.csv [--epochs N]');

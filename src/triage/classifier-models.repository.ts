@@ -1,5 +1,5 @@
 import type { Queryable, Tx } from '../db/db';
-import type { LocalTextClassifier } from './local-model/text-classifier';
+import type { SerializedTriageModel } from './triage-model';
 
 export interface StoredModel {
   id: number;
@@ -7,7 +7,7 @@ export interface StoredModel {
   labels: string[];
   trainingExamples: number;
   trainingSource: string;
-  model: ReturnType<LocalTextClassifier['serialize']>;
+  model: SerializedTriageModel;
   createdAt: Date;
 }
 
@@ -43,7 +43,7 @@ export async function storeAndActivate(
     trainingExamples: number;
     trainingSource: string;
     metrics: Record<string, unknown>;
-    serialized: ReturnType<LocalTextClassifier['serialize']>;
+    serialized: SerializedTriageModel;
   },
 ): Promise<number> {
   return db.transaction(async (trx) => {

@@ -19,12 +19,11 @@ export async function recordLabel(
   );
 }
 
-/** Labels rolled up to level-1 codes (the level the starter model learns), newest first. */
+/** Labels at the level the operator decided (a level-2 category, or level-1 when that is all they knew), newest first. */
 export async function listLabels(db: Queryable, limit: number): Promise<Array<{ text: string; label: string }>> {
   return db('classification_labels as l')
     .join('categories as c', 'c.code', 'l.category_code')
-    .leftJoin('categories as p', 'p.id', 'c.parent_id')
-    .select({ text: 'l.text', label: db.raw('coalesce(p.code, c.code)') })
+    .select({ text: 'l.text', label: 'c.code' })
     .orderBy('l.id', 'desc')
     .limit(limit);
 }

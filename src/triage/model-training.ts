@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors';
 import * as models from './classifier-models.repository';
 import { evaluate } from './local-model/evaluation';
 import { LocalTextClassifier } from './local-model/text-classifier';
+import { TriageModel } from './triage-model';
 
 /**
  * Trains the local model on labelled examples and stores it as the next, active version.
@@ -13,7 +14,7 @@ export async function trainAndStore(
   db: Queryable,
   examples: ReadonlyArray<{ text: string; label: string }>,
   source: string,
-): Promise<{ version: number; classifier: LocalTextClassifier; examples: number }> {
+): Promise<{ version: number; classifier: TriageModel; examples: number }> {
   const categories = (await db('categories').select('code', 'name', 'active')) as Array<{ code: string; name: string; active: boolean }>;
   const codes = new Set(categories.map((c) => c.code));
   const byName = new Map(categories.filter((c) => c.active).map((c) => [c.name, c.code]));
@@ -26,7 +27,7 @@ export async function trainAndStore(
     );
   const heldOut = heldOutScore(coded);
   const started = Date.now();
-  const classifier = LocalTextClassifier.train(coded);
+  const classifier = TriageModel.train(coded);
   const version = await models.storeAndActivate(db, {
     labels: classifier.labels,
     trainingExamples: coded.length,

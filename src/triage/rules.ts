@@ -1,27 +1,29 @@
 import type { RequestType, Urgency } from '../tickets/ticket.types';
 
 /**
- * What plain words decide well: the request type and the urgency. Ordered rules, first match
- * wins; the model decides the category. Data, not code branches, so it reads as the policy it is.
+ * What plain words settle before any model: the request type the citizen names (我要投诉, 请问, 建议…),
+ * and the urgency that life and safety words demand. Ordered rules, first match wins; the learned
+ * model decides the rest. Data, not code branches, so it reads as the policy it is.
  */
 const requestTypeRules: Array<[RegExp, RequestType]> = [
   [/代办|帮办|帮我办|代为办理/, 'proxy'],
   [/举报|检举|揭发/, 'report'],
-  [/投诉|不作为|乱收费|态度恶劣|欺诈|不退/, 'complaint'],
-  [/表扬|感谢|点赞|锦旗/, 'praise'],
-  [/建议|希望.{0,10}(增加|改进|设置)|提议/, 'suggestion'],
-  [/咨询|请问|怎么办理|如何|什么条件|需要什么|多久|吗[？?]?$/, 'consult'],
+  [/投诉/, 'complaint'],
+  [/表扬|点赞|锦旗/, 'praise'],
+  [/^建议|我建议|提议/, 'suggestion'],
+  [/^(?:请问|咨询|想咨询|我想问)/, 'consult'],
 ];
 
-/** Life and safety first, then outages of utilities; everything else is normal. */
+/** Life and safety first, then outages of utilities; a floor the learned urgency can only raise. */
 const urgencyRules: Array<[RegExp, Urgency]> = [
   [/火灾|着火|爆炸|燃气泄漏|煤气泄漏|煤气味|有人受伤|生命危险|坍塌|塌方|滑坡|溺水|触电|被困/, 'emergency'],
   [/停水|停电|停气|断水|断电|暖气不热|没有暖气|积水严重|井盖(丢失|缺失)|危险/, 'urgent'],
 ];
 
-export function ruleRequestType(text: string): { value: RequestType; matched: boolean } {
-  for (const [pattern, value] of requestTypeRules) if (pattern.test(text)) return { value, matched: true };
-  return { value: 'help', matched: false };
+/** The type the citizen named, with the confidence a named type deserves; undefined when they named none. */
+export function ruleRequestType(text: string): { value: RequestType; confidence: number } | undefined {
+  for (const [pattern, value] of requestTypeRules) if (pattern.test(text)) return { value, confidence: 0.9 };
+  return undefined;
 }
 
 export function ruleUrgency(text: string): Urgency {

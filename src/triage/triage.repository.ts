@@ -29,11 +29,14 @@ export async function usualDepartmentOf(
 /** The active categories and the regions, which the rules and the LLM prompt name. */
 export async function activeReferences(db: Queryable) {
   const [categories, regions] = await Promise.all([
-    db('categories').select('id', 'code', 'name', 'description').where({ active: true }),
+    db('categories as c')
+      .leftJoin('categories as p', 'p.id', 'c.parent_id')
+      .select('c.id', 'c.code', 'c.name', 'c.description', { parentCode: 'p.code' })
+      .where('c.active', true),
     db('regions').select('id', 'name', 'level'),
   ]);
   return { categories, regions } as {
-    categories: Array<{ id: number; code: string; name: string; description: string }>;
+    categories: Array<{ id: number; code: string; name: string; description: string; parentCode: string | null }>;
     regions: Array<{ id: number; name: string; level: string }>;
   };
 }

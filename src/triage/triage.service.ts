@@ -10,9 +10,10 @@ import type { TicketsService } from '../tickets/tickets.service';
 import { findTicket } from '../tickets/tickets.repository';
 import type { RequestType, TicketRecord, Urgency } from '../tickets/ticket.types';
 import * as models from './classifier-models.repository';
-import { defaultTrainingSet } from './default-training-set';
+import { starterCategoryExamples } from './starter-set';
+import { chooseCategory } from './category-choice';
+import { TriageModel } from './triage-model';
 import { cosine, type SparseVector } from './local-model/features';
-import { LocalTextClassifier } from './local-model/text-classifier';
 import { countLabelsSince, listLabels } from './labels.repository';
 import { activeReferences, usualDepartmentOf } from './triage.repository';
 import { trainAndStore } from './model-training';
@@ -34,18 +35,18 @@ const referenceCacheMs = 60_000;
 
 /**
  * Triage: turns a new request into a classified, routable ticket. The local model decides the
- * category; rules decide request type and urgency; the region table places it. The classifier
+ * category, and with the rules the request type and urgency; the region table places it. The classifier
  * fills in on its own only what nobody set and what it is confident of; the rest is a
  * suggestion for the operator, stored on the ticket and its timeline.
  */
 export class TriageService {
-  private active?: { version: number; classifier: LocalTextClassifier; createdAt?: Date };
+  private active?: { version: number; classifier: TriageModel; createdAt?: Date };
   /** Confirmed examples in the active model's vector space, for the LLM prompt. */
   private examples?: { version: number; items: Array<{ text: string; code: string; vector: SparseVector }> };
   private readonly usualDepartments = new Map<number, { until: number; department: TicketClassification['department'] }>();
   private references?: {
     until: number;
-    categories: Map<string, { id: number; name: string; description: string }>;
+    categories: Map<string, { id: number; name: string; description: string; parentCode: string | null }>;
     regions: Array<{ id: number; name: string; level: string }>;
   };
 
@@ -66,7 +67,7 @@ export class TriageService {
     const stored = await models.findActiveModel(this.db);
     if (stored) {
       if (this.active?.version !== stored.version)
-        this.active = { version: stored.version, classifier: LocalTextClassifier.deserialize(stored.model), createdAt: stored.createdAt };
+        this.active = { version: stored.version, classifier: TriageModel.deserialize(stored.model), createdAt: stored.createdAt };
       return stored.version;
     }
     // A fresh database: the first process to get here trains the built-in model; the others wait and load it.
@@ -74,14 +75,10 @@ export class TriageService {
       await models.lockModelSlot(trx, 'classifier:default-model');
       const raced = await models.findActiveModel(trx);
       if (raced) {
-        this.active = { version: raced.version, classifier: LocalTextClassifier.deserialize(raced.model) };
+        this.active = { version: raced.version, classifier: TriageModel.deserialize(raced.model) };
         return raced.version;
       }
-      return this.train(
-        defaultTrainingSet.map(([code, text]) => ({ text, label: code })),
-        'built-in training set (src/triage/default-training-set.ts)',
-        trx,
-      );
+      return this.train(starterCategoryExamples(), 'starter set (src/triage/starter-set-text.ts)', trx);
     });
   }
 
@@ -104,7 +101,7 @@ export class TriageService {
 
   /**
    * The scheduled retraining: once at least minLabels operator decisions arrived since the active
-   * model, train on the built-in set plus every label (rolled up to level 1). One worker at a time.
+   * model, train on the starter set plus every label. One worker at a time.
    */
   async retrainIfDue(minLabels: number): Promise<number | undefined> {
     const stored = await models.findActiveModel(this.db);
@@ -114,8 +111,7 @@ export class TriageService {
       const current = await models.findActiveModel(trx);
       if (!current || current.version !== stored.version) return undefined;
       const labels = await listLabels(trx, 50_000);
-      const examples = [...defaultTrainingSet.map(([code, text]) => ({ text, label: code })), ...labels];
-      return this.train(examples, `retraining: built-in set + ${labels.length} operator labels`, trx);
+      return this.train([...starterCategoryExamples(), ...labels], `retraining: starter set + ${labels.length} operator labels`, trx);
     });
   }
 
@@ -136,13 +132,16 @@ export class TriageService {
     return (await models.listVersions(this.db)).find((v) => v.version === version)!;
   }
 
-  /** Retrains now on the built-in set and every operator decision (as the scheduled retraining does). */
+  /** Retrains now on the starter set and every operator decision (as the scheduled retraining does). */
   async retrainNow(): Promise<models.ModelVersion> {
     const version = await this.db.transaction(async (trx) => {
       if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) throw conflict('a retraining is running; try again in a minute');
       const labels = await listLabels(trx, 50_000);
-      const examples = [...defaultTrainingSet.map(([code, text]) => ({ text, label: code })), ...labels];
-      return this.train(examples, `retraining on request: built-in set + ${labels.length} operator labels`, trx);
+      return this.train(
+        [...starterCategoryExamples(), ...labels],
+        `retraining on request: starter set + ${labels.length} operator labels`,
+        trx,
+      );
     });
     return (await models.listVersions(this.db)).find((v) => v.version === version)!;
   }
@@ -152,7 +151,7 @@ export class TriageService {
     const { version, classifier } = this.active!;
     if (this.examples?.version !== version) {
       const labels = await listLabels(this.db, 2_000);
-      const pool = [...labels.map((l) => ({ text: l.text, code: l.label })), ...defaultTrainingSet.map(([code, t]) => ({ text: t, code }))];
+      const pool = [...labels, ...starterCategoryExamples()].map((e) => ({ text: e.text, code: e.label }));
       this.examples = { version, items: pool.map((e) => ({ ...e, vector: classifier.vectorize(e.text) })) };
     }
     const query = classifier.vectorize(text);
@@ -170,16 +169,23 @@ export class TriageService {
     const { version, classifier } = this.active!;
     const refs = await this.referenceData();
     const local = classifier.classify(text);
-    const localCategory = refs.categories.get(local.label);
-    const rulesType = ruleRequestType(text);
-    const rulesUrgency = ruleUrgency(text);
+    const choice = chooseCategory(
+      local.ranking,
+      (code) => refs.categories.get(code)?.parentCode ?? undefined,
+      this.options.autoApplyConfidence,
+    );
+    const localCategory = refs.categories.get(choice.code);
+    const requestType = ruleRequestType(text) ?? classifier.requestType(text) ?? { value: 'help', confidence: 0.4 };
+    const learnedUrgency = classifier.urgency(text);
+    const localUrgency =
+      learnedUrgency && urgencyRank[learnedUrgency.value] > urgencyRank[ruleUrgency(text)] ? learnedUrgency.value : ruleUrgency(text);
     const region = matchRegion(text, refs.regions);
     const cleaned = text.replace(/\s+/g, ' ').trim();
-    const localConfident = localCategory !== undefined && local.confidence >= this.options.autoApplyConfidence;
+    const localConfident = localCategory !== undefined && choice.confidence >= this.options.autoApplyConfidence;
 
     const llmPath = options.local ? undefined : this.options.llm;
     const llm =
-      llmPath && cleaned && local.confidence < llmPath.belowConfidence ? await this.askLlm(llmPath, cleaned, refs.categories) : null;
+      llmPath && cleaned && choice.confidence < llmPath.belowConfidence ? await this.askLlm(llmPath, cleaned, refs.categories) : null;
     const llmUsable = llm && !('error' in llm) ? llm : undefined;
     const decidedBy = localConfident
       ? 'local'
@@ -187,11 +193,11 @@ export class TriageService {
         ? 'llm'
         : 'none';
     const byLlm = decidedBy === 'llm' ? llmUsable! : undefined;
-    const urgency = byLlm && urgencyRank[byLlm.urgency] > urgencyRank[rulesUrgency] ? byLlm.urgency : rulesUrgency;
+    const urgency = byLlm && urgencyRank[byLlm.urgency] > urgencyRank[localUrgency] ? byLlm.urgency : localUrgency;
     const category = byLlm
       ? { ...refs.categories.get(byLlm.category.code)!, code: byLlm.category.code, confidence: byLlm.category.confidence }
       : localCategory
-        ? { id: localCategory.id, code: local.label, name: localCategory.name, confidence: round(local.confidence) }
+        ? { id: localCategory.id, code: choice.code, name: localCategory.name, confidence: round(choice.confidence) }
         : null;
     return {
       by: 'local',
@@ -200,8 +206,8 @@ export class TriageService {
       alternatives: local.ranking.slice(1, 4).map((r) => ({ code: r.label, confidence: round(r.probability) })),
       requestType: byLlm
         ? { value: byLlm.requestType, confidence: byLlm.category.confidence }
-        : { value: rulesType.value, confidence: rulesType.matched ? 0.8 : 0.4 },
-      urgency: { value: urgency, confidence: 0.7 },
+        : { value: requestType.value, confidence: round(requestType.confidence) },
+      urgency: { value: urgency, confidence: round(learnedUrgency?.value === urgency ? learnedUrgency.confidence : 0.7) },
       region: region ? { id: region.id, name: region.name } : null,
       department: category ? await this.usualDepartment(category.id) : null,
       address: extractAddress(cleaned)?.slice(0, 200) ?? null,
@@ -367,10 +373,7 @@ export class TriageService {
     this.references = {
       until: Date.now() + referenceCacheMs,
       categories: new Map(
-        categories.map((c: { id: number; code: string; name: string; description: string }) => [
-          c.code,
-          { id: c.id, name: c.name, description: c.description },
-        ]),
+        categories.map((c) => [c.code, { id: c.id, name: c.name, description: c.description, parentCode: c.parentCode }]),
       ),
       regions,
     };

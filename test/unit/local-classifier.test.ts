@@ -4,6 +4,9 @@ import { charNgrams, normalizeText } from '../../src/triage/local-model/features
 import { evaluate } from '../../src/triage/local-model/evaluation';
 import { readLabeledCsv } from '../../src/triage/local-model/labeled-csv';
 import { LocalTextClassifier } from '../../src/triage/local-model/text-classifier';
+import { starterCategoryExamples } from '../../src/triage/starter-set';
+import { TriageModel } from '../../src/triage/triage-model';
+import { scoreStarterModel } from '../../scripts/starter-score';
 
 const toy = [
   ...['小区路灯坏了', '路灯不亮很黑', '路灯闪烁', '道路路灯损坏', '路灯杆倒了', '夜里路灯全灭'].map((text) => ({ text, label: '市政' })),
@@ -85,4 +88,12 @@ describe('on the public teddy2020c data (read from ../shared, never committed)',
     },
     60_000,
   );
+
+  withData('when a fresh hub has only its starter set, then it is right on at least 75% of both files', () => {
+    const model = TriageModel.train(starterCategoryExamples());
+    for (const file of ['train.csv', 'dev.csv']) {
+      const { result } = scoreStarterModel(readLabeledCsv(path.join(data, file)), 0.6, model);
+      expect(result.accuracy).toBeGreaterThanOrEqual(0.75);
+    }
+  });
 });

@@ -43,7 +43,7 @@ export class LogisticRegression {
       }
       for (const i of order) {
         const { indices, values } = examples[i]!.x;
-        const rate = (options.learningRate ?? 0.5) / (1 + step * 1e-4);
+        const rate = (options.learningRate ?? 1) / (1 + step * 1e-4);
         step += 1;
         scale *= 1 - rate * l2;
         if (scale < 1e-6) {

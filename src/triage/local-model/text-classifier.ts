@@ -27,9 +27,11 @@ export class LocalTextClassifier {
 
   static train(examples: ReadonlyArray<{ text: string; label: string }>, options: TrainOptions = {}): LocalTextClassifier {
     if (new Set(examples.map((e) => e.label)).size < 2) throw new Error('training needs at least two labels');
+    // A small set keeps every n-gram it has (a starter sentence's words may be in no other); a large one
+    // drops those seen once, which are mostly noise and would only grow the model.
     const vectorizer = TfidfVectorizer.fit(
       examples.map((e) => e.text),
-      { minDf: options.minDf ?? 2 },
+      { minDf: options.minDf ?? (examples.length < 5_000 ? 1 : 2) },
     );
     const model = LogisticRegression.train(
       examples.map((e) => ({ x: vectorizer.transform(e.text), label: e.label })),
