@@ -72,6 +72,9 @@ import { registerKnowledgeRoutes } from './knowledge/knowledge.routes';
 import { KnowledgeService } from './knowledge/knowledge.service';
 import { registerDuplicateRoutes } from './duplicates/duplicates.routes';
 import { DuplicatesService } from './duplicates/duplicates.service';
+import { hotspotDetection } from './hotspots/hotspots.jobs';
+import { registerHotspotRoutes } from './hotspots/hotspots.routes';
+import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
@@ -135,6 +138,7 @@ export interface Hub {
     proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps };
     media: MediaService;
     knowledge: KnowledgeService;
+    hotspots: HotspotsService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -285,6 +289,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const media = new MediaService(db, objectStore, tickets, mediaFetcher, logger, config.media.maxBytes);
   const knowledge = new KnowledgeService(db);
   const duplicates = new DuplicatesService(db);
+  const hotspots = new HotspotsService(db, work, outbox, logger);
 
   const llm = config.llm
     ? {
@@ -330,6 +335,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     callbackSweep(callbacks, config.callback.sweepMs),
     kpiRollup(kpis),
     proxySweep(proxy, config.proxy.sweepMs),
+    hotspotDetection(hotspots),
   ];
 
   const webhooks = Router();
@@ -376,6 +382,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       media,
       knowledge,
       duplicates,
+      hotspots,
     },
     config.exposure.validateResponses,
   );
@@ -447,6 +454,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       proxy,
       media,
       knowledge,
+      hotspots,
     },
     seeded,
     url: () => {
@@ -524,6 +532,7 @@ export interface ApiServices {
   media: MediaService;
   knowledge: KnowledgeService;
   duplicates: DuplicatesService;
+  hotspots: HotspotsService;
 }
 
 /**
@@ -565,5 +574,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerBoardRoutes(api, { db, kpis });
   registerKnowledgeRoutes(api, services.knowledge);
   registerDuplicateRoutes(api, services.duplicates);
+  registerHotspotRoutes(api, services.hotspots);
   return { api, openApi };
 }

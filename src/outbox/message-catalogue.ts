@@ -83,8 +83,12 @@ export const messageCatalogue = {
     recipient: toContact,
     payload: z.looseObject({ text: z.string().min(1), ticketId: ticketId.nullable().optional() }),
   }),
-  /** An SLA escalation by SMS to a member of staff; personal data in it is masked on delivery. */
-  'staff.alert': spec({ channels: ['sms'] as const, recipient: toPhone, payload: z.object({ ticketId, text: z.string().min(1) }) }),
+  /** An escalation by SMS to a member of staff (an SLA alert on a ticket, a severe hot spot); personal data in it is masked on delivery. */
+  'staff.alert': spec({
+    channels: ['sms'] as const,
+    recipient: toPhone,
+    payload: z.object({ ticketId: ticketId.optional(), text: z.string().min(1) }),
+  }),
   'department.ticket_action': spec({
     channels: ['department'] as const,
     recipient: toDepartment,

@@ -1,12 +1,14 @@
 import type { Work } from '../db/unit-of-work';
 import { topics } from '../jobs/realtime';
 
-/** An in-app notification (the console's bell): an SLA alert, the daily digest, a 代办 offer. */
+/** An in-app notification (the console's bell): an SLA alert, the daily digest, a 代办 offer, a hot spot. */
 export interface Notice {
   userId: number;
   kind: string;
   ticketId?: number | null;
   alertId?: number | null;
+  /** Where in the console it leads when it is not a ticket: /hotspots/12. */
+  path?: string | null;
   title: string;
   body: string | null;
   /** Once per person and key: a notice written twice is kept once. */
@@ -27,6 +29,7 @@ export async function notifyUsers(work: Work, notices: readonly Notice[]): Promi
         kind: n.kind,
         ticket_id: n.ticketId ?? null,
         alert_id: n.alertId ?? null,
+        path: n.path ?? null,
         title: n.title,
         body: n.body,
         dedupe_key: n.dedupeKey,

@@ -4550,6 +4550,710 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/hotspots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hot spots (热点): surges of one kind of request in one place, open ones first
+         * @description Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    limit?: number;
+                    status?: "open" | "closed";
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Hot spots (热点): surges of one kind of request in one place, open ones first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Hotspot"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A hot spot with the tickets behind it and the clusters of near-identical texts among them
+         * @description Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A hot spot with the tickets behind it and the clusters of near-identical texts among them */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            category: {
+                                id: number;
+                                name: string;
+                                parentName: string | null;
+                            };
+                            /** Format: date-time */
+                            closedAt: string | null;
+                            clusters: {
+                                sample: string;
+                                size: number;
+                                ticketIds: number[];
+                            }[];
+                            /** @description the same window’s mean in the earlier weeks */
+                            expected: number;
+                            /** Format: date-time */
+                            firstDetectedAt: string;
+                            id: number;
+                            /** Format: date-time */
+                            lastDetectedAt: string;
+                            note: string | null;
+                            region: {
+                                id: number;
+                                level: string;
+                                name: string;
+                            };
+                            /** @description −log10 of the chance of so many tickets in an ordinary week */
+                            score: number;
+                            /** @enum {string} */
+                            severity: "notice" | "severe";
+                            /** @enum {string} */
+                            status: "open" | "closed";
+                            summary: string;
+                            ticketCount: number;
+                            tickets: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                id: number;
+                                number: string;
+                                regionName: string | null;
+                                status: string;
+                                title: string;
+                            }[];
+                            /** @enum {string} */
+                            window: "1h" | "24h" | "7d";
+                            /** Format: date-time */
+                            windowEnd: string;
+                            /** Format: date-time */
+                            windowStart: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a hot spot (handled, or not one), with a note
+         * @description Access: supervisor, director
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Close a hot spot (handled, or not one), with a note */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Hotspot"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 热点分析: a week or a month against the one before
+         * @description Top categories (level 1) and districts, the category × district pairs rising and falling most, and the hot spots found in the period. Weeks run Monday to Sunday, Beijing time.
+         *
+         *     Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    day?: string;
+                    period?: "week" | "month";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 热点分析: a week or a month against the one before */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            falling: {
+                                categoryId: number;
+                                change: number;
+                                count: number;
+                                name: string;
+                                previous: number;
+                                regionId: number | null;
+                            }[];
+                            /** Format: date-time */
+                            from: string;
+                            hotspots: components["schemas"]["Hotspot"][];
+                            /** @enum {string} */
+                            period: "week" | "month";
+                            previousTotal: number;
+                            rising: {
+                                categoryId: number;
+                                change: number;
+                                count: number;
+                                name: string;
+                                previous: number;
+                                regionId: number | null;
+                            }[];
+                            /** Format: date-time */
+                            to: string;
+                            topCategories: {
+                                categoryId: number;
+                                count: number;
+                                name: string;
+                                previous: number;
+                            }[];
+                            topPlaces: {
+                                count: number;
+                                name: string;
+                                previous: number;
+                                regionId: number;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The detector’s thresholds, one row per window
+         * @description Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The detector’s thresholds, one row per window */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HotspotRule"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hotspots/rules/{window}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a window’s thresholds
+         * @description Access: admin, director
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    window: "1h" | "24h" | "7d";
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        active?: boolean;
+                        everyMinutes?: number;
+                        historyWeeks?: number;
+                        minCount?: number;
+                        minRatio?: number;
+                        minScore?: number;
+                        severeScore?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Change a window’s thresholds */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HotspotRule"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/api/v1/knowledge/articles": {
         parameters: {
             query?: never;
@@ -22218,6 +22922,57 @@ export interface components {
              */
             workChat: "wecom" | "dingtalk" | null;
         };
+        Hotspot: {
+            category: {
+                id: number;
+                name: string;
+                parentName: string | null;
+            };
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description the same window’s mean in the earlier weeks */
+            expected: number;
+            /** Format: date-time */
+            firstDetectedAt: string;
+            id: number;
+            /** Format: date-time */
+            lastDetectedAt: string;
+            note: string | null;
+            region: {
+                id: number;
+                level: string;
+                name: string;
+            };
+            /** @description −log10 of the chance of so many tickets in an ordinary week */
+            score: number;
+            /** @enum {string} */
+            severity: "notice" | "severe";
+            /** @enum {string} */
+            status: "open" | "closed";
+            summary: string;
+            ticketCount: number;
+            /** @enum {string} */
+            window: "1h" | "24h" | "7d";
+            /** Format: date-time */
+            windowEnd: string;
+            /** Format: date-time */
+            windowStart: string;
+        };
+        HotspotRule: {
+            active: boolean;
+            everyMinutes: number;
+            historyWeeks: number;
+            /** Format: date-time */
+            lastCheckedAt: string | null;
+            minCount: number;
+            minRatio: number;
+            minScore: number;
+            severeScore: number;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            window: "1h" | "24h" | "7d";
+        };
         KnowledgeArticle: {
             /** @description what the viewer may do now */
             allowedActions: ("edit" | "submit" | "publish" | "send-back" | "archive")[];
@@ -22291,6 +23046,8 @@ export interface components {
             createdAt: string;
             id: number;
             kind: string;
+            /** @description where in the console it leads when it is not a ticket (a hot spot: /hotspots/12) */
+            path: string | null;
             /** Format: date-time */
             readAt: string | null;
             ticketId: number | null;

@@ -17,11 +17,12 @@ export function Bell() {
     refetchInterval: 60_000,
   });
   const refresh = () => queryClient.invalidateQueries({ queryKey: ['notifications'] });
-  const openOne = async (n: { id: number; ticketId: number | null }) => {
+  const openOne = async (n: { id: number; ticketId: number | null; path: string | null }) => {
     await api.POST('/api/v1/notifications/{id}/read', { params: { path: { id: n.id } }, body: {} });
     void refresh();
     setOpen(false);
     if (n.ticketId !== null) navigate(`/tickets/${n.ticketId}`);
+    else if (n.path) navigate(n.path);
   };
   const unread = data?.unread ?? 0;
   return (
