@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { daySchema, instant } from '../http/validate';
 import { shanghaiDay } from '../shared/time';
-import type { HotspotsService } from './hotspots.service';
+import { closers, type HotspotsService } from './hotspots.service';
 import { windows } from './surge-detector';
 
 const chiefs = ['supervisor', 'director', 'admin'] as const;
@@ -129,6 +129,17 @@ export function registerHotspotRoutes(api: ApiRouter, hotspots: HotspotsService)
   });
 
   api.route({
+    method: 'post',
+    path: '/hotspots/detect',
+    tag: 'hotspots',
+    summary: 'Run the detector now over every active window (it also runs by itself, each window at its pace)',
+    access: chiefs,
+    body: z.strictObject({}),
+    response: z.object({ found: z.number().int().describe('hot spots found new') }),
+    handler: async () => ({ found: await hotspots.detectNow() }),
+  });
+
+  api.route({
     method: 'get',
     path: '/hotspots/:id',
     tag: 'hotspots',
@@ -147,6 +158,7 @@ export function registerHotspotRoutes(api: ApiRouter, hotspots: HotspotsService)
         }),
       ),
       clusters: z.array(z.object({ size: z.number().int(), ticketIds: z.array(z.number().int()), sample: z.string() })),
+      allowedActions: z.array(z.enum(['close'])).describe('what the caller may do to it now'),
     }),
     handler: ({ actor, params }) => hotspots.get(actor, params.id),
   });
@@ -156,7 +168,7 @@ export function registerHotspotRoutes(api: ApiRouter, hotspots: HotspotsService)
     path: '/hotspots/:id/close',
     tag: 'hotspots',
     summary: 'Close a hot spot (handled, or not one), with a note',
-    access: ['supervisor', 'director'],
+    access: closers,
     params: idParams,
     body: z.strictObject({ note: z.string().trim().min(1).max(500) }),
     response: hotspotSchema,

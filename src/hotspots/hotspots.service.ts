@@ -11,6 +11,9 @@ import { compareCounts, periodOf } from './hotspot-report';
 import * as repo from './hotspots.repository';
 import { cellOf, findSurges, mostSpecific, quietMs, rollUp, weekMs, windowMs, type Surge, type WindowName } from './surge-detector';
 
+/** Who may close a hot spot: the duty chiefs and directors who decide what is done about it. */
+export const closers = ['supervisor', 'director'] as const;
+
 const windowLabels: Record<WindowName, string> = { '1h': '近1小时', '24h': '近24小时', '7d': '近7天' };
 
 export interface HotspotView {
@@ -64,6 +67,13 @@ export class HotspotsService {
   async detectDue(now: Date = new Date()): Promise<number> {
     let found = 0;
     for (const rule of await repo.claimDueRules(this.db, now)) found += await this.detect(rule, now);
+    return found;
+  }
+
+  /** Checks every active window now, whatever its pace (after a threshold changed: see what it finds). */
+  async detectNow(now: Date = new Date()): Promise<number> {
+    let found = 0;
+    for (const rule of await repo.listRules(this.db)) if (rule.active) found += await this.detect(rule, now);
     return found;
   }
 
@@ -162,8 +172,10 @@ export class HotspotsService {
     });
     const lens = piiLens(actor);
     const title = (ticketId: number) => lens.text(rows.find((r) => r.id === ticketId)!.title);
+    const closes = spot.status === 'open' && actor.kind === 'user' && (closers as readonly string[]).includes(actor.role);
     return {
       ...spot,
+      allowedActions: closes ? ['close' as const] : [],
       tickets: rows.map((t) => ({
         id: t.id,
         number: t.number,

@@ -14,6 +14,9 @@ const seatRoles = new Set(['operator', 'proxy_seat']);
 /** Tighter items than antd's: an admin's eight pages fit a 1280-pixel screen without an overflow menu (one object: no re-theming per render). */
 const menuTheme = { components: { Menu: { itemPaddingInline: 12 } } };
 
+/** Pages without a menu item of their own, by the item they belong under. */
+const sectionOf: Record<string, string> = { '/hotspots': '/alerts' };
+
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
 function menuOf(me: Me) {
   return [
@@ -62,7 +65,7 @@ function SignedIn({ me }: { me: Me }) {
   const selected =
     location.pathname === '/tickets' && location.search === '?status=triage'
       ? '/tickets?status=triage'
-      : '/' + (location.pathname.split('/')[1] ?? '');
+      : (sectionOf['/' + (location.pathname.split('/')[1] ?? '')] ?? '/' + (location.pathname.split('/')[1] ?? ''));
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: wide ? 16 : 8, paddingInline: wide ? 24 : 12 }}>

@@ -19,6 +19,7 @@ const Tickets = lazy(() => import('./pages/Tickets').then((m) => ({ default: m.T
 const Workbench = lazy(() => import('./pages/Workbench').then((m) => ({ default: m.Workbench })));
 const Board = lazy(() => import('./pages/board/Board').then((m) => ({ default: m.Board })));
 const Alerts = lazy(() => import('./pages/board/Alerts').then((m) => ({ default: m.Alerts })));
+const Hotspots = lazy(() => import('./pages/board/Hotspots').then((m) => ({ default: m.Hotspots })));
 const Reports = lazy(() => import('./pages/board/Reports').then((m) => ({ default: m.Reports })));
 const Bulletin = lazy(() => import('./pages/board/Bulletin').then((m) => ({ default: m.Bulletin })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
@@ -90,6 +91,8 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/runner" element={<Runner />} />
                 <Route path="/board" element={<Board />} />
                 <Route path="/alerts" element={<Alerts />} />
+                <Route path="/hotspots" element={<Hotspots />} />
+                <Route path="/hotspots/:id" element={<Hotspots />} />
                 <Route path="/reports" element={<Reports />} />
                 <Route path="/reports/bulletin" element={<Bulletin />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />

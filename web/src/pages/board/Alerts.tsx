@@ -225,8 +225,14 @@ function AwaitingReview() {
     queryFn: async () => (await api.GET('/api/v1/queues')).data,
     refetchInterval: 60_000,
   });
+  const { data: hotspots } = useQuery({
+    queryKey: ['notifications', 'hotspots', 'open'],
+    queryFn: async () => (await api.GET('/api/v1/hotspots', { params: { query: { status: 'open', limit: 100 } } })).data?.items,
+    refetchInterval: 60_000,
+  });
   return (
     <Space size="middle" wrap>
+      <Link to="/hotspots">热点预警 {hotspots?.length ?? '…'} 个</Link>
       <Link to="/queues?tab=returns">待审核退单 {counts?.returns ?? '…'} 件</Link>
       <Link to="/queues?tab=reviews">待审核回访（二次不满意等）{counts?.reviews ?? '…'} 件</Link>
     </Space>

@@ -3,6 +3,7 @@ import { Card, DatePicker, Segmented, Space, Table, Tabs, Typography } from 'ant
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import { HotspotReport } from './HotspotReport';
 import { Behind, Figure, percent, type Period, ReportBar } from './report-parts';
 import { ProxyReport, ReturnsReport, SlaReport } from './OtherReports';
 import { api } from '../../api/client';
@@ -32,12 +33,12 @@ async function fetchKpis(groupBy: Grouping, from: string, to: string) {
 }
 
 /** The reports, each a tab (?tab= in the URL): the 三率 and rates, the deadlines, the returns, 帮办代办. */
-const reportTabs = { kpi: '三率与绩效', sla: '办理时限', returns: '退单', proxy: '帮办代办' } as const;
+const reportTabs = { kpi: '三率与绩效', sla: '办理时限', returns: '退单', proxy: '帮办代办', hotspots: '热点分析' } as const;
 type ReportTab = keyof typeof reportTabs;
 
 /**
  * 统计报表: over a period of Beijing days, the 三率 and the other rates, the deadlines kept and missed,
- * the returns and how their reviews went, and 帮办代办's orders; every figure opens the tickets
+ * the returns and how their reviews went, 帮办代办's orders, and 热点分析; every figure opens the tickets
  * behind it, and every table downloads as CSV or Excel (the API's own export).
  */
 export function Reports() {
@@ -76,6 +77,7 @@ export function Reports() {
           { key: 'sla', label: reportTabs.sla, children: <SlaReport {...period} /> },
           { key: 'returns', label: reportTabs.returns, children: <ReturnsReport {...period} /> },
           { key: 'proxy', label: reportTabs.proxy, children: <ProxyReport {...period} /> },
+          { key: 'hotspots', label: reportTabs.hotspots, children: <HotspotReport {...period} /> },
         ]}
       />
     </Card>
