@@ -20,7 +20,7 @@ export async function requestOf(db: Queryable, ticketId: number): Promise<Candid
  * The open tickets created within a week either side of the ticket that share its caller, its place
  * (the same region) or its category: the only ones the score could rank high, newest first, at most 300.
  */
-export async function openCandidates(db: Queryable, ticket: CandidateRow): Promise<CandidateRow[]> {
+export async function openCandidates(db: Queryable, ticket: Request & { id: number }): Promise<CandidateRow[]> {
   const { rows } = await db.raw<{ rows: CandidateRow[] }>(
     `select ${select} from tickets t
       where t.created_at between :at::timestamptz - interval '7 days' and :at::timestamptz + interval '7 days'

@@ -1,8 +1,10 @@
+import { findContactByPhone } from '../contacts/contacts.repository';
 import type { Db } from '../db/db';
 import { found } from '../shared/errors';
+import { normalizePhone } from '../shared/phone';
 import { piiLens } from '../shared/pii';
 import type { Actor } from '../shared/roles';
-import { duplicateThreshold, scoreDuplicate, wordsOf } from './duplicate-score';
+import { duplicateThreshold, scoreDuplicate, wordsOf, type Request } from './duplicate-score';
 import { openCandidates, requestOf } from './duplicates.repository';
 
 export interface DuplicateCandidate {
@@ -23,7 +25,34 @@ export class DuplicatesService {
   constructor(private readonly db: Db) {}
 
   async forTicket(viewer: Actor, ticketId: number, limit: number): Promise<DuplicateCandidate[]> {
-    const ticket = found(await requestOf(this.db, ticketId), 'ticket');
+    return this.rank(viewer, found(await requestOf(this.db, ticketId), 'ticket'), limit);
+  }
+
+  /** The same for a call still being logged at the seat (what the operator has typed so far). */
+  async forDraft(
+    viewer: Actor,
+    draft: { description: string; address?: string; regionId?: number; categoryId?: number; phone?: string },
+    limit: number,
+  ): Promise<DuplicateCandidate[]> {
+    const phone = draft.phone ? normalizePhone(draft.phone) : undefined;
+    const contact = phone ? await findContactByPhone(this.db, phone) : undefined;
+    return this.rank(
+      viewer,
+      {
+        id: 0,
+        description: draft.description,
+        address: draft.address ?? null,
+        regionId: draft.regionId ?? null,
+        categoryId: draft.categoryId ?? null,
+        contactId: contact?.id ?? null,
+        location: null,
+        createdAt: new Date(),
+      },
+      limit,
+    );
+  }
+
+  private async rank(viewer: Actor, ticket: Request & { id: number }, limit: number): Promise<DuplicateCandidate[]> {
     const words = wordsOf(ticket.description);
     const pii = piiLens(viewer);
     return (await openCandidates(this.db, ticket))

@@ -45,4 +45,19 @@ test('when the same burst pipe is reported twice, then each offers the other for
   expect((await (await t.as('agent')).get(`/api/v1/tickets/${first.id}/duplicates`)).status).toBe(403);
   expect((await operator.get('/api/v1/tickets/999999/duplicates')).status).toBe(404);
   expect((await operator.get(`/api/v1/tickets/${first.id}/duplicates?limit=0`)).status).toBe(400);
+
+  // At the seat, before the call is logged: the same rule on what the operator has typed so far.
+  const draft = await operator.post('/api/v1/duplicates/search', {
+    ...place,
+    description: '东华社区3号楼门口的水管爆裂了，水一直在流',
+    address: '东华社区3号楼',
+  });
+  expect(draft.status).toBe(200);
+  expect(draft.body.items.map((d: { ticketId: number }) => d.ticketId).sort()).toEqual([first.id, second.id].sort());
+  // The caller is recognised by the number, as the seat types it.
+  const byCaller = await operator.post('/api/v1/duplicates/search', { description: '3号楼门口水管爆了还没修', phone: '138 1111 0001' });
+  expect(byCaller.body.items[0]).toMatchObject({ ticketId: first.id, reasons: expect.arrayContaining(['同一来电人']) });
+  expect((await operator.post('/api/v1/duplicates/search', { description: '水管' })).status).toBe(400);
+  expect((await operator.post('/api/v1/duplicates/search', { description: '东华社区水管爆了', regionId: 'x' })).status).toBe(400);
+  expect((await (await t.as('agent')).post('/api/v1/duplicates/search', { description: '东华社区水管爆了' })).status).toBe(403);
 });

@@ -4550,6 +4550,119 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/duplicates/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Likely duplicates of a call still being logged (the seat, as the operator types), scored and explained
+         * @description The same rule as a ticket’s duplicates, for what the seat has so far: the citizen’s words, and the address, place, category and caller when known. POST, so that the words and the number stay out of URLs and logs.
+         *
+         *     Access: operator, proxy_seat, supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        address?: string;
+                        categoryId?: number;
+                        description: string;
+                        /** @default 5 */
+                        limit?: number;
+                        phone?: string;
+                        regionId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Likely duplicates of a call still being logged (the seat, as the operator types), scored and explained */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DuplicateCandidates"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hotspots": {
         parameters: {
             query?: never;
@@ -16971,16 +17084,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
-                            items: {
-                                number: string;
-                                reasons: string[];
-                                score: number;
-                                status: string;
-                                ticketId: number;
-                                title: string;
-                            }[];
-                        };
+                        "application/json": components["schemas"]["DuplicateCandidates"];
                     };
                 };
                 /** @description Invalid input: the message names each field */
@@ -23029,6 +23133,16 @@ export interface components {
              * @enum {string|null}
              */
             workChat: "wecom" | "dingtalk" | null;
+        };
+        DuplicateCandidates: {
+            items: {
+                number: string;
+                reasons: string[];
+                score: number;
+                status: string;
+                ticketId: number;
+                title: string;
+            }[];
         };
         Hotspot: {
             category: {

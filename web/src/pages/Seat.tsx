@@ -348,6 +348,8 @@ export function Seat() {
         <CallerPanel phone={phone} />
         <SimilarPanel
           phone={phone}
+          description={description}
+          address={address}
           categoryId={categoryId}
           regionId={region?.at(-1)}
           mergeInto={mergeInto?.id}
