@@ -69,6 +69,7 @@ import { attachSockets } from './http/sockets';
 import { registerOrgRoutes } from './org/org.routes';
 import { registerCannedReplyRoutes } from './org/canned-replies.routes';
 import { registerKnowledgeRoutes } from './knowledge/knowledge.routes';
+import { ArticleNotice } from './knowledge/article-notice.service';
 import { KnowledgeService } from './knowledge/knowledge.service';
 import { registerDuplicateRoutes } from './duplicates/duplicates.routes';
 import { DuplicatesService } from './duplicates/duplicates.service';
@@ -288,6 +289,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const citizenTickets = new CitizenTicketsService(db);
   const media = new MediaService(db, objectStore, tickets, mediaFetcher, logger, config.media.maxBytes);
   const knowledge = new KnowledgeService(db);
+  const articleNotice = new ArticleNotice(work, outbox, tickets);
   const duplicates = new DuplicatesService(db);
   const hotspots = new HotspotsService(db, work, outbox, logger);
 
@@ -381,6 +383,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       triage,
       media,
       knowledge,
+      articleNotice,
       duplicates,
       hotspots,
     },
@@ -531,6 +534,7 @@ export interface ApiServices {
   triage: TriageService;
   media: MediaService;
   knowledge: KnowledgeService;
+  articleNotice: ArticleNotice;
   duplicates: DuplicatesService;
   hotspots: HotspotsService;
 }
@@ -572,7 +576,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerCannedReplyRoutes(api, db);
   registerMediaRoutes(api, services.media);
   registerBoardRoutes(api, { db, kpis });
-  registerKnowledgeRoutes(api, services.knowledge);
+  registerKnowledgeRoutes(api, services.knowledge, services.articleNotice);
   registerDuplicateRoutes(api, services.duplicates);
   registerHotspotRoutes(api, services.hotspots);
   return { api, openApi };

@@ -3,8 +3,10 @@ import { type ApiRouter, idParams } from '../http/api-router';
 import { daySchema, instant } from '../http/validate';
 import { readFileBody } from '../http/file-body';
 import { AppError } from '../shared/errors';
+import { centerRoles } from '../shared/roles';
 import { importColumns } from './article-import';
 import { articleStatuses } from './articles.repository';
+import type { ArticleNotice } from './article-notice.service';
 import type { KnowledgeService } from './knowledge.service';
 
 const staffWriters = ['supervisor', 'director', 'admin', 'dept_head', 'agent'] as const;
@@ -55,7 +57,20 @@ const expiryCheck = (a: { effectiveFrom?: string | null; expiresOn?: string | nu
   !a.effectiveFrom || !a.expiresOn || a.effectiveFrom <= a.expiresOn;
 
 /** 知识库 under /api/v1/knowledge: articles and their review, the search the seats use, synonyms, what is used and what is missing. */
-export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeService): void {
+export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeService, notice: ArticleNotice): void {
+  api.route({
+    method: 'post',
+    path: '/knowledge/articles/:id/send',
+    tag: 'knowledge',
+    summary: '一次性告知: send a published article (an answer, a checklist) to a ticket’s citizen',
+    description:
+      'By SMS, or in the mini-program when the citizen wrote there; a long article is cut near 300 characters with where to read the rest. Goes on the ticket’s timeline as the seat’s message. 409 when the article is not in force or the citizen cannot be reached.',
+    access: centerRoles,
+    params: idParams,
+    body: z.strictObject({ ticketId: z.number().int().positive() }),
+    response: z.object({ outboxId: z.number().int(), text: z.string() }),
+    handler: ({ actor, params, body }) => notice.send(actor, params.id, body.ticketId),
+  });
   api.route({
     method: 'get',
     path: '/knowledge/search',

@@ -1,3 +1,5 @@
+import { noticeText } from '../../src/knowledge/article-notice.service';
+import { createTicket } from '../support/tickets';
 import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
 
 let t: TestHub;
@@ -251,5 +253,45 @@ describe('import', () => {
     expect(noHeader.body).toEqual({ created: 0, refused: [{ row: 1, reason: expect.stringMatching(/标题 and 内容 are required/) }] });
     expect((await upload('supervisor', Buffer.from('PK\u0003\u0004 not really a workbook'), 'application/octet-stream')).status).toBe(400);
     expect((await admin.get('/api/v1/knowledge/articles?limit=1')).body.total).toBe(before);
+  });
+});
+
+describe('一次性告知', () => {
+  test('when a seat sends an article to the ticket’s citizen, then it goes out by SMS once, on the timeline; a draft, an unreachable citizen or a department is refused', async () => {
+    const live = await published({
+      title: '新生儿出生一件事办理材料',
+      body: '1. 出生医学证明\n2. 父母双方身份证、户口簿\n3. 结婚证\n可在政务服务大厅“出生一件事”窗口一次办结。',
+    });
+    const ticket = await createTicket(operator, {
+      requestType: 'consult',
+      description: '孩子刚出生，上户口要带什么材料',
+      caller: { phone: '13700002222' },
+    });
+    const sent = await operator.post(`/api/v1/knowledge/articles/${live.id}/send`, { ticketId: ticket.id });
+    expect(sent.status).toBe(200);
+    expect(sent.body.text).toBe(
+      '一次性告知｜新生儿出生一件事办理材料：1. 出生医学证明；2. 父母双方身份证、户口簿；3. 结婚证；可在政务服务大厅“出生一件事”窗口一次办结。',
+    );
+    const outbox = await t.hub.db('outbox').where({ id: sent.body.outboxId }).first();
+    expect(outbox).toMatchObject({ kind: 'citizen.chat_reply', channel: 'sms', ticket_id: ticket.id });
+    const timeline = await t.hub.db('ticket_events').where({ ticket_id: ticket.id, type: 'seat_reply' });
+    expect(timeline).toHaveLength(1);
+    expect(timeline[0].data).toMatchObject({ articleId: live.id, outboxId: sent.body.outboxId });
+
+    const draft = await supervisor.post('/api/v1/knowledge/articles', article({ title: '草稿里的材料清单' }));
+    expect((await operator.post(`/api/v1/knowledge/articles/${draft.body.id}/send`, { ticketId: ticket.id })).status).toBe(409);
+    const anonymous = await createTicket(operator, { requestType: 'consult', description: '匿名咨询上户口材料', caller: undefined });
+    expect((await operator.post(`/api/v1/knowledge/articles/${live.id}/send`, { ticketId: anonymous.id })).status).toBe(409);
+    expect((await head.post(`/api/v1/knowledge/articles/${live.id}/send`, { ticketId: ticket.id })).status).toBe(403);
+    expect((await operator.post(`/api/v1/knowledge/articles/999999/send`, { ticketId: ticket.id })).status).toBe(404);
+    expect((await operator.post(`/api/v1/knowledge/articles/${live.id}/send`, { ticketId: 'x' })).status).toBe(400);
+    expect(await t.hub.db('outbox').where({ ticket_id: ticket.id, kind: 'citizen.chat_reply' })).toHaveLength(1);
+  });
+
+  test('when an article is long, then the notice is cut at a sentence near 300 characters with where to read the rest', () => {
+    const body = '第一句话说明办理条件。'.repeat(40);
+    const text = noticeText('长文章', body);
+    expect(text.endsWith('。……详情请致电12345或在12345小程序查看。')).toBe(true);
+    expect([...text].length).toBeLessThan(360);
   });
 });

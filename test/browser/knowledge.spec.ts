@@ -133,3 +133,32 @@ test('the ticket page offers the same burst pipe reported by another citizen, wi
   await expect(page.getByRole('link', { name: first.number }).first()).toBeVisible();
   await expect(offered).toHaveCount(0);
 });
+
+test('一次性告知: from the ticket page a seat sends the citizen the article with the materials, once, and it is on the record', async ({
+  page,
+  request,
+}) => {
+  const operator = await apiAuth(request, 'operator');
+  const made = await request.post('/api/v1/tickets', {
+    headers: operator,
+    data: { requestType: 'consult', description: '想提取住房公积金，要带哪些材料？', caller: { phone: '13811130001' } },
+  });
+  const ticket = (await made.json()) as { id: number };
+
+  await signIn(page, 'operator');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await page.goto(`/tickets/${ticket.id}`);
+  const pick = page.getByRole('combobox', { name: '选择要发送给群众的知识' });
+  await pick.click();
+  await pick.fill('公积金提取');
+  // antd's list shows the options; the listbox for screen readers holds hidden copies of them.
+  await page.locator('.ant-select-item-option').filter({ hasText: '住房公积金提取需要哪些材料' }).click();
+  await page.getByRole('button', { name: '发送给群众' }).click();
+  await expect(page.getByText('已发送一次性告知')).toBeVisible();
+  // On the record: the seat's message on the timeline, and the text itself among the messages sent to the citizen.
+  await expect(page.getByRole('tabpanel', { name: '办理过程' })).toContainText('坐席回复');
+  await page.getByRole('tab', { name: '市民消息' }).click();
+  await expect(page.getByText(/一次性告知｜住房公积金提取需要哪些材料/).first()).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'ticket-article-notice');
+});

@@ -3,6 +3,7 @@ import { Alert, Card, Descriptions, Space, Tabs, Typography } from 'antd';
 import { Link, useLocation, useParams } from 'react-router';
 import { api } from '../api/client';
 import { channelLabels, replyResultLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { ArticleNotice } from './ArticleNotice';
 import { DuplicatesPanel } from './DuplicatesPanel';
 import { MediaGallery, useTicketMedia } from './Media';
 import { Deadline, Pill, useNow } from './Deadline';
@@ -41,6 +42,7 @@ export function Ticket() {
       {problem && <Alert type="warning" showIcon title={problem} style={{ marginBottom: 16 }} />}
       <DuplicatesPanel ticket={ticket} />
       <TicketActions ticket={ticket} />
+      <ArticleNotice ticket={ticket} />
       <Descriptions bordered column={2} size="small">
         <Descriptions.Item label="类型">
           {requestTypeLabels[ticket.requestType]}・{urgencyLabels[ticket.urgency]}・{channelLabels[ticket.channel] ?? ticket.channel}
