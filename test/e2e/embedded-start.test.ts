@@ -52,10 +52,12 @@ function stopHub(): Promise<number | null> {
   });
 }
 
-afterAll(async () => {
+// A test that failed before it stopped its hub stops it here, so the next one starts on a free data directory
+// (and fails, if it does, for its own reason).
+afterEach(async () => {
   if (child && child.exitCode === null) await stopHub();
-  fs.rmSync(dataDir, { recursive: true, force: true });
 });
+afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 test('when the hub starts with no configuration, then it runs on embedded PostgreSQL, serves the demo, stops cleanly and keeps its data', async () => {
   const [port, pgPort] = [await freePort(), await freePort()];
