@@ -58,7 +58,7 @@ describe('phone IVR', () => {
     });
     expect(spoken.text).toMatch(/<Say language="zh-CN">您的诉求已受理.*<\/Say><Hangup\/>/);
     const [ticket] = await eventually(async () => ((await ticketsOf(call.From)).length === 1 ? ticketsOf(call.From) : undefined));
-    expect(ticket).toMatchObject({ channel: 'phone', request_type: 'help', description: '我家楼下的路灯坏了，在东华社区三号楼' });
+    expect(ticket).toMatchObject({ channel: 'phone', description: '我家楼下的路灯坏了，在东华社区三号楼' });
     const sms = await eventually(() => fake.sent.find((m) => m.to === call.From));
     expect(sms.body).toContain(ticket.number);
     expect((await voice('/status', { ...call, CallStatus: 'completed', CallDuration: '64' })).status).toBe(204);
