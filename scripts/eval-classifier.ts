@@ -76,14 +76,8 @@ async function main(): Promise<void> {
   );
   const pct = (v: number) => (v * 100).toFixed(1);
   console.log(`\nlocal model (char 1–3-gram TF-IDF + logistic regression): ${train.length} training, ${test.length} test examples`);
-  console.log(
-    `accuracy ${pct(result.accuracy)}%   macro-F1 ${result.macroF1.toFixed(3)}   training ${(trainMs / 1000).toFixed(1)} s   ${perTicketMs.toFixed(3)} ms per ticket\n`,
-  );
-  console.table(
-    Object.fromEntries(
-      result.perClass.map((m) => [m.label, { precision: pct(m.precision), recall: pct(m.recall), f1: pct(m.f1), support: m.support }]),
-    ),
-  );
+  console.log(`training ${(trainMs / 1000).toFixed(1)} s   ${perTicketMs.toFixed(3)} ms per ticket`);
+  printScore('local model', result);
   console.log('confusion (rows: true label, columns: predicted)');
   console.table(
     Object.fromEntries(

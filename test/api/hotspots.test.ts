@@ -105,6 +105,12 @@ test('when eight neighbours report the same burst main within the hour, then one
   const closed = await supervisor.post(`/api/v1/hotspots/${list[0].id}/close`, { note: '已通知水务集团抢修' });
   expect(closed.body).toMatchObject({ status: 'closed', note: '已通知水务集团抢修' });
   expect((await supervisor.get('/api/v1/hotspots?status=open')).body.items).toHaveLength(0);
+  expect((await supervisor.post('/api/v1/hotspots/999999/close', { note: '不存在' })).status).toBe(404);
+  expect((await (await t.as('director')).post(`/api/v1/hotspots/${list[0].id}/close`, { note: '再关一次' })).body).toMatchObject({
+    status: 'closed',
+    note: '已通知水务集团抢修',
+  });
+  expect((await (await t.as('operator')).post('/api/v1/hotspots/detect', {})).status).toBe(403);
 });
 
 test('when the week is reported, then its top categories and places, what rose, and its hot spots are there', async () => {

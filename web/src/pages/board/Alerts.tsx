@@ -6,6 +6,7 @@ import { Link } from 'react-router';
 import { api, errorText } from '../../api/client';
 import { shortTime } from '../../time';
 import { Pill } from '../Deadline';
+import { hotspotsQuery } from './hotspots-query';
 
 type Alert = NonNullable<Awaited<ReturnType<typeof fetchAlerts>>>[number];
 const fetchAlerts = async () => (await api.GET('/api/v1/sla/alerts', { params: { query: { sinceHours: 48, limit: 200 } } })).data?.items;
@@ -225,11 +226,7 @@ function AwaitingReview() {
     queryFn: async () => (await api.GET('/api/v1/queues')).data,
     refetchInterval: 60_000,
   });
-  const { data: hotspots } = useQuery({
-    queryKey: ['notifications', 'hotspots', 'open'],
-    queryFn: async () => (await api.GET('/api/v1/hotspots', { params: { query: { status: 'open', limit: 100 } } })).data?.items,
-    refetchInterval: 60_000,
-  });
+  const { data: hotspots } = useQuery(hotspotsQuery('open'));
   return (
     <Space size="middle" wrap>
       <Link to="/hotspots">热点预警 {hotspots?.length ?? '…'} 个</Link>

@@ -7,6 +7,7 @@ import type { paths } from '../../api/schema';
 import { statusLabels } from '../../labels';
 import { shortTime } from '../../time';
 import { Pill } from '../Deadline';
+import { hotspotsQuery } from './hotspots-query';
 
 type Hotspot = paths['/api/v1/hotspots']['get']['responses'][200]['content']['application/json']['items'][number];
 const windowLabels = { '1h': '1小时', '24h': '24小时', '7d': '7天' } as const;
@@ -30,11 +31,7 @@ export function Hotspots() {
   useEffect(() => {
     document.title = '热点预警 - 12345';
   }, []);
-  const { data } = useQuery({
-    queryKey: ['notifications', 'hotspots', status],
-    queryFn: async () => (await api.GET('/api/v1/hotspots', { params: { query: { status, limit: 100 } } })).data?.items,
-    refetchInterval: 60_000,
-  });
+  const { data } = useQuery(hotspotsQuery(status));
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Card
