@@ -71,6 +71,7 @@ import { registerCannedReplyRoutes } from './org/canned-replies.routes';
 import { registerKnowledgeRoutes } from './knowledge/knowledge.routes';
 import { ArticleNotice } from './knowledge/article-notice.service';
 import { KnowledgeService } from './knowledge/knowledge.service';
+import { AutoAnswer } from './knowledge/auto-answer';
 import { registerDuplicateRoutes } from './duplicates/duplicates.routes';
 import { DuplicatesService } from './duplicates/duplicates.service';
 import { hotspotDetection } from './hotspots/hotspots.jobs';
@@ -139,6 +140,8 @@ export interface Hub {
     proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps };
     media: MediaService;
     knowledge: KnowledgeService;
+    /** Absent when AUTO_ANSWER is off. */
+    autoAnswer: AutoAnswer | undefined;
     hotspots: HotspotsService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
@@ -289,6 +292,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const citizenTickets = new CitizenTicketsService(db);
   const media = new MediaService(db, objectStore, tickets, mediaFetcher, logger, config.media.maxBytes);
   const knowledge = new KnowledgeService(db);
+  const autoAnswer = config.routing.autoAnswer ? new AutoAnswer(db, work, knowledge, tickets, logger) : undefined;
   const articleNotice = new ArticleNotice(work, outbox, tickets);
   const duplicates = new DuplicatesService(db);
   const hotspots = new HotspotsService(db, work, outbox, logger);
@@ -311,6 +315,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     autoApplyConfidence: config.classifierAutoApplyConfidence,
     llm,
     autoDispatch: config.routing.autoDispatch ? routing : undefined,
+    autoAnswer,
   });
 
   const handlers: JobHandlers = {
@@ -457,6 +462,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       proxy,
       media,
       knowledge,
+      autoAnswer,
       hotspots,
     },
     seeded,

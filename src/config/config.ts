@@ -120,6 +120,7 @@ const envSchema = z.object({
   LLM_REDACT_PII: booleanFromEnv.default(true),
 
   AUTO_DISPATCH: booleanFromEnv.default(true),
+  AUTO_ANSWER: booleanFromEnv.default(true),
   RETURN_WINDOW_HOURS: z.coerce
     .number()
     .positive()
@@ -242,6 +243,8 @@ export interface Config {
     autoDispatch: boolean;
     /** A department may return (退单) a ticket within this many hours of receiving it. */
     returnWindowHours: number;
+    /** Answer citizens' plain questions on SMS and the mini-program from a published article (智能答复). */
+    autoAnswer: boolean;
   };
   /** Present when Slack is configured (bot token and signing secret). */
   slack?: { botToken: string; signingSecret: string; apiUrl?: string; supervisorChannel?: string; timeoutMs: number };
@@ -409,7 +412,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
             redactPii: e.LLM_REDACT_PII,
           }
         : undefined,
-    routing: { autoDispatch: e.AUTO_DISPATCH, returnWindowHours: e.RETURN_WINDOW_HOURS },
+    routing: { autoDispatch: e.AUTO_DISPATCH, returnWindowHours: e.RETURN_WINDOW_HOURS, autoAnswer: e.AUTO_ANSWER },
     slack:
       e.SLACK_BOT_TOKEN && e.SLACK_SIGNING_SECRET
         ? {

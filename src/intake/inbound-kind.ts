@@ -5,7 +5,7 @@ const statusQuery = /^(?:查询|查|cx)?\s*[:：]?\s*(\d{8}-\d{5,6})\s*$/i;
 const ticketNumberInText = /(\d{8}-\d{5,6})/;
 
 /** A message that opens a ticket or continues an open one: which, its conversation and the ticket it names decide. */
-export type InboundDecision = Exclude<InboundKind, 'request' | 'follow_up'> | 'thread';
+export type InboundDecision = Exclude<InboundKind, 'request' | 'follow_up' | 'hand_to_person'> | 'thread';
 
 /**
  * What an inbound message is: the one rule, in this order. 退订 (or STOP) unsubscribes; a citizen
@@ -24,6 +24,10 @@ export function inboundKind(
   if (text === '' && message.media.length === 0) return 'empty';
   return 'thread';
 }
+
+/** The citizen asks for a person (转人工), or says an answer did not solve it. */
+const personWords = /^(人工|转人工|人工服务|要人工|找人工|没有解决|没解决|未解决|问题没有解决|问题没解决)[。.!！]*$/;
+export const asksForPerson = (text: string): boolean => personWords.test(text.trim());
 
 /** The ticket number a status query asks about. */
 export const queriedNumber = (text: string): string | undefined => statusQuery.exec(text.trim())?.[1];

@@ -10,12 +10,13 @@ import type { Logger } from '../shared/logger';
 import type { Actor } from '../shared/roles';
 import type { SurveyAnswers } from '../callback/survey-answers.service';
 import { applyJob } from '../callback/survey-steps';
+import { findAnswerToHandBack, markHandedBack } from '../knowledge/auto-answer';
 import { insertAnonymousContact, setSmsOptOut, upsertContactsByIdentity, type ContactRecord } from '../contacts/contacts.repository';
 import type { TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
 import { findTicket, findTicketByNumber, isRequester, type CitizenTicket } from '../tickets/tickets.repository';
 import type { TicketsService } from '../tickets/tickets.service';
-import { inboundKind, namedNumber, queriedNumber } from './inbound-kind';
+import { asksForPerson, inboundKind, namedNumber, queriedNumber } from './inbound-kind';
 import * as repo from './intake.repository';
 import type { InboundKind, InboundMessage } from './intake.types';
 
@@ -166,7 +167,8 @@ export class IntakeService {
         (m) =>
           perContact.get(contacts.get(m.id)!.id) === 1 &&
           inboundKind(m, { mayAnswerSurvey: mayAnswerSurvey(m) }) === 'thread' &&
-          !namedNumber(m.text),
+          !namedNumber(m.text) &&
+          !asksForPerson(m.text),
       );
       const conversations = await repo.openConversations(
         trx,
@@ -297,10 +299,41 @@ export class IntakeService {
         const conversation = await repo.openConversation(trx, contact.id, message.channel);
         const target = await this.followUpTarget(trx, text, contact.id, conversation.ticketId);
         if (target) return this.followUp(work, message, contact, conversation.id, target.id);
+        const handed = asksForPerson(text) ? await this.handToPerson(work, message, contact, conversation) : undefined;
+        if (handed) return handed;
         const [ticket] = await this.openTickets(work, [{ message, contact, conversationId: conversation.id }]);
         return ticket!;
       }
     }
+  }
+
+  /**
+   * "人工" (or "没有解决") after an automatic answer (智能答复) on the conversation's ticket, within the
+   * window: the ticket goes back to 待分拨 for a person, and the citizen is told. Otherwise undefined
+   * (the words open a ticket like any other message).
+   */
+  private async handToPerson(
+    work: Work,
+    message: repo.InboundRecord,
+    contact: ContactRecord,
+    conversation: { id: number; ticketId: number | null },
+  ): Promise<Routed | undefined> {
+    if (conversation.ticketId === null || !(await findAnswerToHandBack(work.trx, conversation.ticketId))) return undefined;
+    const citizen: Actor = { kind: 'citizen', name: contact.name ?? message.fromPhone ?? '群众' };
+    const { after: ticket } = await this.tickets.performIn(work, citizen, conversation.ticketId, 'hand_to_person', {
+      text: message.text.trim(),
+    });
+    await markHandedBack(work.trx, ticket.id);
+    await repo.setConversationTickets(work.trx, [{ conversationId: conversation.id, ticketId: ticket.id }]);
+    this.logger.info({ ticketId: ticket.id, messageId: message.id }, 'citizen asked for a person after an automatic answer');
+    return {
+      message,
+      contactId: contact.id,
+      kind: 'hand_to_person',
+      conversationId: conversation.id,
+      ticketId: ticket.id,
+      outbox: [citizenReply(message, contact.id, 'citizen.handed_to_person', { number: ticket.number }, ticket.id)],
+    };
   }
 
   /** Writing again re-subscribes a citizen who had unsubscribed (退订) from SMS. */

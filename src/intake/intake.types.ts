@@ -13,4 +13,4 @@ export interface InboundMessage {
   raw: Record<string, unknown>;
 }
 
-export type InboundKind = 'request' | 'follow_up' | 'status_query' | 'opt_out' | 'empty' | 'survey_answer';
+export type InboundKind = 'request' | 'follow_up' | 'status_query' | 'opt_out' | 'empty' | 'survey_answer' | 'hand_to_person';

@@ -61,13 +61,18 @@ export class ArticleNotice {
 
 /** 一次性告知｜title：body, the body's lines joined, cut at a sentence near the limit when long. */
 export function noticeText(title: string, body: string): string {
+  return `一次性告知｜${articleText(title, body)}`;
+}
+
+/** title：body, the body's lines joined, cut at a sentence near the limit when long (an SMS of about five segments). */
+export function articleText(title: string, body: string): string {
   const flat = body
     .split(/\n+/)
     .map((line) => line.trim())
     .filter(Boolean)
     .join('；')
     .replace(/([。；！？])；/g, '$1');
-  const head = `一次性告知｜${title}：`;
+  const head = `${title}：`;
   if ([...flat].length <= noticeChars) return head + flat;
   const cut = [...flat].slice(0, noticeChars).join('');
   const sentence = Math.max(cut.lastIndexOf('。'), cut.lastIndexOf('；'));

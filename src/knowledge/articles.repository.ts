@@ -93,6 +93,12 @@ export async function findArticle(db: Queryable, id: number, forUpdate = false):
   return found && record(found);
 }
 
+export async function findArticles(db: Queryable, ids: readonly number[]): Promise<ArticleRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db('kb_articles').select(columns).whereIn('id', ids);
+  return rows.map(record);
+}
+
 export async function updateArticle(
   db: Queryable,
   id: number,
@@ -288,12 +294,17 @@ export async function recordSearch(db: Queryable, search: { query: string; resul
 /** Which articles answered most tickets (直接办结 citing them), and which searches found nothing, over a period. */
 export async function usage(db: Queryable, since: Date, limit: number) {
   const [cited, unanswered] = await Promise.all([
-    db.raw<{ rows: Array<{ articleId: number; title: string; tickets: number }> }>(
-      `select a.id::int as "articleId", a.title, count(*)::int as tickets
-         from tickets t join kb_articles a on a.id = t.answer_article_id
-        where t.answer_article_id is not null and t.created_at >= ?
-        group by a.id, a.title order by tickets desc, a.id limit ?`,
-      [since, limit],
+    db.raw<{ rows: Array<{ articleId: number; title: string; tickets: number; automatic: number; handedBack: number }> }>(
+      `select a.id::int as "articleId", a.title, coalesce(c.tickets, 0)::int as tickets,
+              coalesce(x.automatic, 0)::int as automatic, coalesce(x.handed_back, 0)::int as "handedBack"
+         from kb_articles a
+         left join (select answer_article_id as id, count(*) as tickets from tickets
+                     where answer_article_id is not null and created_at >= :since group by 1) c on c.id = a.id
+         left join (select article_id as id, count(*) as automatic, count(handed_back_at) as handed_back from kb_auto_answers
+                     where answered_at >= :since group by 1) x on x.id = a.id
+        where c.id is not null or x.id is not null
+        order by tickets desc, automatic desc, a.id limit :limit`,
+      { since, limit },
     ),
     db.raw<{ rows: Array<{ query: string; searches: number }> }>(
       `select lower(query) as query, count(*)::int as searches from kb_searches

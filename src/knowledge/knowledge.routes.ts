@@ -243,14 +243,24 @@ export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeServ
     method: 'get',
     path: '/knowledge/usage',
     tag: 'knowledge',
-    summary: 'Which articles answered most tickets (直接办结 citing them), and which searches found nothing',
+    summary:
+      'Which articles answered most tickets (直接办结 citing them; of those, how many the system answered by itself, and how many of ' +
+      'its answers the citizen handed back with 人工), and which searches found nothing',
     access: ['supervisor', 'director', 'admin'],
     query: z.strictObject({
       days: z.coerce.number().int().min(1).max(366).default(30),
       limit: z.coerce.number().int().min(1).max(100).default(20),
     }),
     response: z.object({
-      cited: z.array(z.object({ articleId: z.number().int(), title: z.string(), tickets: z.number().int() })),
+      cited: z.array(
+        z.object({
+          articleId: z.number().int(),
+          title: z.string(),
+          tickets: z.number().int().describe('tickets closed 直接办结 citing the article, and not handed back'),
+          automatic: z.number().int().describe('automatic answers (智能答复) sent from it, handed back or not'),
+          handedBack: z.number().int().describe('automatic answers the citizen answered with 人工 or 没有解决'),
+        }),
+      ),
       unanswered: z.array(z.object({ query: z.string(), searches: z.number().int() })),
     }),
     handler: ({ query }) => knowledge.usage(query.days, query.limit),

@@ -199,7 +199,7 @@ export class KnowledgeService {
   }
 
   /** The synonym groups, read at most once a minute (admins edit them rarely; a search runs every keystroke). */
-  private async synonymGroups(): Promise<string[][]> {
+  async synonymGroups(): Promise<string[][]> {
     if (!this.synonyms || Date.now() - this.synonyms.at > 60_000)
       this.synonyms = { at: Date.now(), groups: (await repo.listSynonyms(this.db)).map((s) => s.terms.map((t) => t.toLowerCase())) };
     return this.synonyms.groups;
@@ -312,29 +312,25 @@ function snippet(body: string, words: readonly string[]): string {
 /**
  * A query's words, each as the tsquery of its forms: the word, or any of its synonym group's terms
  * (a term of several words must have them all). A group's term in the query counts as one word,
- * however the segmenter would cut it (外地看病 → 外地看病 | 异地就医).
+ * however the segmenter would cut it (外地看病 → 外地看病 | 异地就医). `forms` are the same, as word lists.
  */
-export function expand(q: string, groups: readonly string[][]): { words: string[]; alternatives: string[] } {
-  const forms = (terms: readonly string[]) =>
-    `(${terms
-      .map(queryWords)
-      .filter((f) => f.length > 0)
-      .map((f) => (f.length === 1 ? f[0] : `(${f.join(' & ')})`))
-      .join(' | ')})`;
+export function expand(q: string, groups: readonly string[][]): { words: string[]; alternatives: string[]; forms: string[][][] } {
+  const formsOf = (terms: readonly string[]) => terms.map(queryWords).filter((f) => f.length > 0);
+  const tsquery = (forms: string[][]) => `(${forms.map((f) => (f.length === 1 ? f[0] : `(${f.join(' & ')})`)).join(' | ')})`;
   let rest = q.normalize('NFKC').toLowerCase();
   const words: string[] = [];
-  const alternatives: string[] = [];
+  const forms: string[][][] = [];
   const longestFirst = groups.flatMap((group) => group.map((term) => ({ term, group }))).sort((a, b) => b.term.length - a.term.length);
   for (const { term, group } of longestFirst) {
     if (term.length < 2 || !rest.includes(term)) continue;
     rest = rest.split(term).join(' ');
     words.push(...queryWords(term));
-    alternatives.push(forms(group));
+    forms.push(formsOf(group));
   }
   for (const word of queryWords(rest)) {
     const group = groups.find((g) => g.includes(word));
     words.push(word);
-    alternatives.push(group ? forms(group) : word);
+    forms.push(group ? formsOf(group) : [[word]]);
   }
-  return { words, alternatives };
+  return { words, alternatives: forms.map((f) => (f.length === 1 && f[0]!.length === 1 ? f[0]![0]! : tsquery(f))), forms };
 }

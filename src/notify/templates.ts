@@ -49,11 +49,20 @@ const texts: Texts = {
         '。稍后将回访您，请留意。',
         channel,
       );
+    // 智能答复: the article's answer, and how to reach a person if it does not answer the question.
+    if (p.action === 'resolve_directly' && p.automatic && p.answer)
+      return fitAnswer(
+        `${sign}您咨询的问题（工单${p.number}）答复如下：`,
+        p.answer.replace(/[。.！!？?]+$/u, ''),
+        '。如未解决您的问题，请回复“人工”，我们将转人工为您办理。',
+        channel,
+      );
     const text = actionText[p.action as TicketAction];
     return text ? sign + text(p) : undefined;
   },
   'citizen.intake_ack': (p) => `${sign}您的诉求已受理，工单号${p.number}。回复“查询 ${p.number}”可了解办理进度。`,
   'citizen.followup_ack': (p) => `${sign}您补充的信息已记入工单${p.number}，承办单位将一并处理。`,
+  'citizen.handed_to_person': (p) => `${sign}已为您转人工办理，工单号${p.number}，工作人员将尽快处理并回复您。`,
   'citizen.status_reply': (p, channel) =>
     p.answer
       ? fitAnswer(`${sign}工单${p.number}当前状态：${statusLabel(p.status)}。承办单位答复：`, p.answer, '', channel)

@@ -21,7 +21,12 @@ export function ticketNoticesHook(outbox: Outbox, chat: false | { supervisorChan
     async afterWrite(work, transition) {
       // Without Slack there are no cards to update: no query on every action.
       const chatChannels = !chat || chatSilent.has(transition.action) ? [] : await chatChannelsOf(work.trx, transition.after.id);
-      const answer = transition.action === 'reply' ? await answerForCitizen(work.trx, transition.after) : undefined;
+      const answer =
+        transition.action === 'reply'
+          ? await answerForCitizen(work.trx, transition.after)
+          : automaticAnswer(transition)
+            ? (transition.after.replyText ?? undefined)
+            : undefined;
       await outbox.write(work, [
         ...ticketNotices(transition, chatChannels, chat ? chat.supervisorChannel : undefined, answer),
         ...(await departmentNotices(work.trx, transition)),
@@ -78,8 +83,12 @@ async function departmentNotices(trx: Tx, { action, after: ticket, notifyDepartm
   );
 }
 
+/** 直接办结 by the system: an answer from the knowledge base (src/knowledge/auto-answer.ts), not the seat's on the phone. */
+const automaticAnswer = ({ action, actor }: Pick<TicketTransition, 'action' | 'actor'>) =>
+  action === 'resolve_directly' && actor.kind === 'system';
+
 function ticketNotices(
-  { action, after: ticket, reason, data, notifyDepartmentIds }: TicketTransition,
+  { action, actor, after: ticket, reason, data, notifyDepartmentIds }: TicketTransition,
   chatChannels: readonly string[],
   supervisorChannel: string | undefined,
   answer: string | undefined,
@@ -124,6 +133,7 @@ function ticketNotices(
         status: ticket.status,
         ...(mergedIntoNumber ? { mergedIntoNumber } : {}),
         ...(answer ? { answer } : {}),
+        ...(automaticAnswer({ action, actor }) ? { automatic: true } : {}),
       },
       ticketId: ticket.id,
       dedupeKey: `citizen:${ticket.id}:${ticket.version}`,

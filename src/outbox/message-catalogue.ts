@@ -53,10 +53,14 @@ export const messageCatalogue = {
       mergedIntoNumber: z.string().optional(),
       /** 答复: the department's answer, for the citizen to read before the callback asks whether it solved their problem. */
       answer: z.string().optional(),
+      /** An automatic answer from the knowledge base (智能答复): the citizen may reply 人工 for a person. */
+      automatic: z.boolean().optional(),
     }),
   }),
   'citizen.intake_ack': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number }) }),
   'citizen.followup_ack': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number }) }),
+  /** The citizen asked for a person after an automatic answer (转人工). */
+  'citizen.handed_to_person': spec({ channels: citizen, recipient: toContact, payload: z.looseObject({ number }) }),
   'citizen.status_reply': spec({
     channels: citizen,
     recipient: toContact,

@@ -19,6 +19,7 @@ const publicSteps: Record<string, (data: Record<string, unknown>) => string> = {
   close: () => '已办结',
   cancel: () => '已撤销',
   reopen: () => '已重新办理',
+  hand_to_person: () => '已转人工办理',
   merge: (d) => `已并入工单${String(d.mergedIntoNumber ?? '')}统一办理`,
   citizen_message: (d) => `您补充：${String(d.text ?? '')}`,
 };

@@ -8,7 +8,7 @@ import { findRegionById } from '../org/regions.repository';
 import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { systemActor, type Actor, type UserActor } from '../shared/roles';
 import type { Dispatcher, MatterCatalog } from './ports';
-import type { TicketAction, ActorRole } from './ticket-lifecycle';
+import { checkRule, lifecycle, ticketActions as lifecycleActions, type TicketAction, type ActorRole } from './ticket-lifecycle';
 import type { ActionBody } from './ticket.schemas';
 import { contactAsGiven, presentContact } from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
@@ -57,7 +57,20 @@ export const applicable: Partial<Record<TicketAction, (ticket: TicketRecord) => 
   hard_case_head_onsite: (t) => t.hardCase,
   hard_case_answer: (t) => t.hardCase,
   reply: (t) => !t.supervisionPending,
+  hand_to_person: (t) => t.directlyResolved,
 };
+
+/** The actions the lifecycle table lets this actor take on a ticket in this status, as this department stands to it. */
+export function allowedActions(
+  actor: Actor,
+  ticket: TicketRecord,
+  relation: Relation,
+): Array<{ action: TicketAction; label: string; path: string }> {
+  const role = actorRole(actor);
+  return lifecycleActions
+    .filter((action) => checkRule(action, role, ticket.status, relation).ok && (applicable[action]?.(ticket) ?? true))
+    .map((action) => ({ action, label: lifecycle[action].label, path: action.replace(/_/g, '-') }));
+}
 
 export interface ActionDeps {
   dispatcher: Dispatcher;
@@ -381,6 +394,8 @@ export function ticketActions(deps: ActionDeps): Appliers {
           closedAt: now,
           answerArticleId: articleId,
         },
+        // On the timeline: what the citizen was told (a ticket handed back shows the answer they did not accept).
+        reason: body.answer,
         data: articleId === null ? { answer: body.answer } : { answer: body.answer, articleId },
       };
     },
@@ -406,6 +421,24 @@ export function ticketActions(deps: ActionDeps): Appliers {
           previousReply: { text: ticket.replyText, solved: ticket.replySolved, at: ticket.repliedAt },
           reopenNumber: ticket.reopenCount + 1,
         },
+      };
+    },
+
+    // Back to 待分拨 as if the answer had not been given (it is kept on the timeline): no longer 直接办结.
+    hand_to_person: async ({ ticket }, body) => {
+      if (!ticket.directlyResolved) throw conflict('only a ticket answered directly goes back to a person');
+      return {
+        patch: {
+          directlyResolved: false,
+          replyText: null,
+          replySolved: null,
+          replyResult: null,
+          repliedAt: null,
+          closedAt: null,
+          answerArticleId: null,
+        },
+        reason: body.text,
+        data: { previousAnswer: { text: ticket.replyText, articleId: ticket.answerArticleId, at: ticket.repliedAt }, text: body.text },
       };
     },
 

@@ -33,6 +33,7 @@ export const ticketActions = [
   'close',
   'cancel',
   'reopen',
+  'hand_to_person',
   'merge',
   'note',
   'reveal_contact',
@@ -100,10 +101,14 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   // Formal supervision: flags the ticket, may set a tighter deadline, and needs the department's written answer before the reply.
   supervise: { label: '督办', from: ['dispatched', 'accepted', 'returned'], actors: supervisors, notify: ['department'] },
   answer_supervision: { label: '督办反馈', from: handling, actors: departmentStaff, scope: 'lead' },
-  resolve_directly: { label: '直接办结', from: ['new', 'triage'], to: 'closed', actors: center, notify: ['citizen'] },
+  // Answered on the phone by the seat, or on SMS and the mini-program by the system from a published
+  // article (src/knowledge/auto-answer.ts): the citizen may then ask for a person (hand_to_person).
+  resolve_directly: { label: '直接办结', from: ['new', 'triage'], to: 'closed', actors: ['system', ...center], notify: ['citizen'] },
   close: { label: '办结', from: ['replied'], to: 'closed', actors: ['system', ...centerDispatchers], notify: ['citizen'] },
   cancel: { label: '撤销', from: ['new', 'triage', 'dispatched', 'returned'], to: 'cancelled', actors: center },
   reopen: { label: '重办', from: ['replied'], to: 'dispatched', actors: ['system', ...centerDispatchers], notify: ['department'] },
+  // The citizen answered "人工" (or "没有解决") to an automatic answer: the ticket waits for a person at the seat.
+  hand_to_person: { label: '转人工', from: ['closed'], to: 'triage', actors: ['system'] },
   merge: {
     label: '并单',
     from: ['new', 'triage', 'dispatched', 'accepted', 'returned'],

@@ -226,6 +226,8 @@ export const actionBodies = {
   close: z.strictObject({ note: text(limits.note).optional(), expectedVersion }),
   cancel: z.strictObject({ reason: text(limits.reason), expectedVersion }),
   reopen: z.strictObject({ reason: text(limits.reason), expectedVersion }),
+  /** The citizen's words that asked for a person. */
+  hand_to_person: z.strictObject({ text: text(limits.reason), expectedVersion }),
   merge: z.strictObject({ intoTicketId: id, reason: text(limits.reason).optional(), expectedVersion }),
   note: z.strictObject({ text: text(limits.note), expectedVersion }),
   reveal_contact: z.strictObject({ purpose: text(limits.reason), expectedVersion }),

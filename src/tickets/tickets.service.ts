@@ -10,8 +10,8 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../shared/erro
 import { normalizePhone } from '../shared/phone';
 import { isCenterActor, type Actor, type UserActor } from '../shared/roles';
 import type { MatterCatalog, TicketTransition, TransitionHook } from './ports';
-import { actorRole, applicable, type Applier, type Appliers, type Relation } from './ticket-actions';
-import { checkRule, lifecycle, ticketActions, type TicketAction } from './ticket-lifecycle';
+import { actorRole, allowedActions, type Applier, type Appliers, type Relation } from './ticket-actions';
+import { checkRule, lifecycle, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import type { TicketRecord } from './ticket.types';
@@ -297,61 +297,69 @@ export class TicketsService {
     body: ActionBody<A>,
     options: { readBack?: boolean } = {},
   ): Promise<TicketDetail | unknown> {
-    const rule = lifecycle[action];
-    const role = actorRole(actor);
-    if (!rule.actors.includes(role)) throw forbidden(`${role} may not ${rule.label} (${action})`);
-
-    const outcome = await this.deps.work.run(async (work) => {
-      const trx = work.trx;
-      const ticket = await repo.lockTicket(trx, ticketId);
-      if (!ticket) throw notFound('ticket');
-      const relation = await this.relationOf(trx, actor, ticket.id);
-      if (!relation.visible) throw notFound('ticket');
-      const verdict = checkRule(action, role, ticket.status, relation);
-      if (!verdict.ok) {
-        throw verdict.reason === 'status'
-          ? new AppError('INVALID_TRANSITION', verdict.message, { status: ticket.status, allowedFrom: rule.from })
-          : forbidden(verdict.message);
-      }
-      const expected = (body as { expectedVersion?: number }).expectedVersion;
-      if (expected !== undefined && expected !== ticket.version) {
-        throw conflict(`the ticket changed since version ${expected}; reload it`, { version: ticket.version });
-      }
-
-      const applier = this.deps.actions[action] as Applier<A>;
-      const result = await applier({ trx, ticket, actor, relation }, body);
-      const toStatus = rule.to ?? ticket.status;
-      const version = ticket.version + 1;
-      const changed: TicketRecord = { ...ticket, ...result.patch, status: toStatus, version };
-      const transition: TicketTransition = {
-        action,
-        actor,
-        before: ticket,
-        after: changed,
-        patch: result.patch ?? {},
-        reason: result.reason ?? null,
-        data: result.data,
-        notifyDepartmentIds: result.notifyDepartmentIds ?? (changed.leadDepartmentId === null ? [] : [changed.leadDepartmentId]),
-      };
-      // What the hooks add (the SLA clocks' deadlines) is written in the same statement as the action's change.
-      let patch = { ...result.patch, status: toStatus, version };
-      for (const hook of this.deps.hooks) if (hook.beforeWrite) patch = { ...patch, ...(await hook.beforeWrite(work, transition)) };
-      await repo.updateTicketWithEvent(trx, ticket.id, patch, {
-        type: action,
-        actor,
-        fromStatus: ticket.status,
-        toStatus,
-        reason: result.reason ?? null,
-        data: result.data,
-      });
-      const after: TicketRecord = { ...ticket, ...patch };
-      for (const hook of this.deps.hooks) if (hook.afterWrite) await hook.afterWrite(work, { ...transition, after });
-      announce(work, after, action, [ticket.leadDepartmentId, after.leadDepartmentId, ...transition.notifyDepartmentIds]);
-      return { response: result.response, after };
-    });
+    const outcome = await this.deps.work.run((work) => this.performIn(work, actor, ticketId, action, body));
     if (options.readBack === false) return outcome.after;
     if (outcome.response !== undefined) return outcome.response;
     return this.get(actor, ticketId);
+  }
+
+  /** perform inside the caller's unit of work (intake answers a message and acts on its ticket in one transaction). */
+  async performIn<A extends TicketAction>(
+    work: Work,
+    actor: Actor,
+    ticketId: number,
+    action: A,
+    body: ActionBody<A>,
+  ): Promise<{ response: unknown; after: TicketRecord }> {
+    const rule = lifecycle[action];
+    const role = actorRole(actor);
+    if (!rule.actors.includes(role)) throw forbidden(`${role} may not ${rule.label} (${action})`);
+    const trx = work.trx;
+    const ticket = await repo.lockTicket(trx, ticketId);
+    if (!ticket) throw notFound('ticket');
+    const relation = await this.relationOf(trx, actor, ticket.id);
+    if (!relation.visible) throw notFound('ticket');
+    const verdict = checkRule(action, role, ticket.status, relation);
+    if (!verdict.ok) {
+      throw verdict.reason === 'status'
+        ? new AppError('INVALID_TRANSITION', verdict.message, { status: ticket.status, allowedFrom: rule.from })
+        : forbidden(verdict.message);
+    }
+    const expected = (body as { expectedVersion?: number }).expectedVersion;
+    if (expected !== undefined && expected !== ticket.version) {
+      throw conflict(`the ticket changed since version ${expected}; reload it`, { version: ticket.version });
+    }
+
+    const applier = this.deps.actions[action] as Applier<A>;
+    const result = await applier({ trx, ticket, actor, relation }, body);
+    const toStatus = rule.to ?? ticket.status;
+    const version = ticket.version + 1;
+    const changed: TicketRecord = { ...ticket, ...result.patch, status: toStatus, version };
+    const transition: TicketTransition = {
+      action,
+      actor,
+      before: ticket,
+      after: changed,
+      patch: result.patch ?? {},
+      reason: result.reason ?? null,
+      data: result.data,
+      notifyDepartmentIds: result.notifyDepartmentIds ?? (changed.leadDepartmentId === null ? [] : [changed.leadDepartmentId]),
+    };
+    // What the hooks add (the SLA clocks' deadlines) is written in the same statement as the action's change.
+    let patch = { ...result.patch, status: toStatus, version };
+    for (const hook of this.deps.hooks) if (hook.beforeWrite) patch = { ...patch, ...(await hook.beforeWrite(work, transition)) };
+    await repo.updateTicketWithEvent(trx, ticket.id, patch, {
+      type: action,
+      actor,
+      fromStatus: ticket.status,
+      toStatus,
+      reason: result.reason ?? null,
+      data: result.data,
+    });
+    const after: TicketRecord = { ...ticket, ...patch };
+    for (const hook of this.deps.hooks) if (hook.afterWrite) await hook.afterWrite(work, { ...transition, after });
+    announce(work, after, action, [ticket.leadDepartmentId, after.leadDepartmentId, ...transition.notifyDepartmentIds]);
+    return { response: result.response, after };
   }
 
   /** Which reference made a creation write nothing (looked up only on this failure path). */
@@ -376,16 +384,4 @@ export class TicketsService {
     const unique = [...new Set(ids.filter((id): id is number => id !== null))];
     return new Map((await findContacts(this.db, unique)).map((c) => [c.id, c]));
   }
-}
-
-/** The actions the lifecycle table lets this actor take on a ticket in this status, as this department stands to it. */
-function allowedActions(
-  actor: Actor,
-  ticket: TicketRecord,
-  relation: Relation,
-): Array<{ action: TicketAction; label: string; path: string }> {
-  const role = actorRole(actor);
-  return ticketActions
-    .filter((action) => checkRule(action, role, ticket.status, relation).ok && (applicable[action]?.(ticket) ?? true))
-    .map((action) => ({ action, label: lifecycle[action].label, path: action.replace(/_/g, '-') }));
 }

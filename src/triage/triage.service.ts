@@ -54,7 +54,13 @@ export class TriageService {
     private readonly db: Db,
     private readonly tickets: TicketsService,
     private readonly logger: Logger,
-    private readonly options: { autoApplyConfidence: number; llm?: LlmPath; autoDispatch?: RoutingService },
+    private readonly options: {
+      autoApplyConfidence: number;
+      llm?: LlmPath;
+      autoDispatch?: RoutingService;
+      /** 智能答复 (src/knowledge/auto-answer.ts): true when it answered the classified ticket itself. */
+      autoAnswer?: { tryAnswer(ticket: TicketRecord): Promise<boolean> };
+    },
   ) {}
 
   /** The version this process classifies with. */
@@ -306,9 +312,9 @@ export class TriageService {
    */
   async triage(ticketId: number): Promise<JobOutcome> {
     const ticket = await findTicket(this.db, ticketId);
-    // A retry after classifying (the worker died before dispatching) goes on with the dispatch.
-    if (ticket?.status === 'triage' && ticket.classification && this.options.autoDispatch) {
-      await this.autoDispatch(this.options.autoDispatch, ticket);
+    // A retry after classifying (the worker died before answering or dispatching) goes on from there.
+    if (ticket?.status === 'triage' && ticket.classification && (this.options.autoAnswer || this.options.autoDispatch)) {
+      await this.answerOrDispatch(ticket);
       return 'done';
     }
     if (!ticket || ticket.status !== 'new') return 'skipped';
@@ -338,8 +344,14 @@ export class TriageService {
       if (error instanceof AppError && (error.code === 'INVALID_TRANSITION' || error.code === 'NOT_FOUND')) return 'skipped';
       throw error;
     }
-    if (this.options.autoDispatch) await this.autoDispatch(this.options.autoDispatch, classified);
+    await this.answerOrDispatch(classified);
     return 'done';
+  }
+
+  /** A plain question answered from the knowledge base needs no department; otherwise the dispatch catalog may route it. */
+  private async answerOrDispatch(ticket: TicketRecord): Promise<void> {
+    if (this.options.autoAnswer && (await this.options.autoAnswer.tryAnswer(ticket))) return;
+    if (this.options.autoDispatch) await this.autoDispatch(this.options.autoDispatch, ticket);
   }
 
   /** The ticket as classified; an operator who acted since wins (the dispatch expects its version). */

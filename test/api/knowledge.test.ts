@@ -176,7 +176,7 @@ describe('search', () => {
     const ticket = (await operator.get(`/api/v1/tickets/${made.body.id}`)).body;
     expect(ticket).toMatchObject({ status: 'closed', directlyResolved: true, answerArticleId: fund.id });
     const usage = (await supervisor.get('/api/v1/knowledge/usage')).body;
-    expect(usage.cited).toContainEqual({ articleId: fund.id, title: '公积金贷款额度怎么算', tickets: 1 });
+    expect(usage.cited).toContainEqual({ articleId: fund.id, title: '公积金贷款额度怎么算', tickets: 1, automatic: 0, handedBack: 0 });
 
     // An article that does not exist is refused, and the ticket stays as created.
     const wrong = await operator.post('/api/v1/tickets', {

@@ -304,6 +304,26 @@ describe('ticket lifecycle through HTTP', () => {
     expect(resolved).toMatchObject({ status: 'closed', directlyResolved: true, reply: { solved: true } });
   });
 
+  test('when a citizen hands a direct answer back (转人工), then it waits in 待分拨 again; staff cannot, nor can a ticket closed after handling', async () => {
+    const ticket = await triaged();
+    await ok(operator, ticket.id, 'resolve_directly', { answer: '社保卡补办可在市民中心窗口办理，带身份证。' });
+    expect((await operator.post(`/api/v1/tickets/${ticket.id}/hand-to-person`, { text: '人工' })).status).toBe(404);
+    const citizen = { kind: 'citizen' as const, name: '群众' };
+    const handed = await t.hub.services.tickets.perform(citizen, ticket.id, 'hand_to_person', { text: '人工' }, { readBack: false });
+    expect(handed).toMatchObject({ status: 'triage', directlyResolved: false, replyText: null, closedAt: null });
+    exercised.add('hand_to_person');
+    const detail = (await operator.get(`/api/v1/tickets/${ticket.id}`)).body;
+    expect(detail.timeline.at(-1)).toMatchObject({ type: 'hand_to_person', fromStatus: 'closed', toStatus: 'triage', reason: '人工' });
+
+    const handled = await dispatchedToHousing();
+    await act(agent, handled.id, 'sign_for');
+    await act(agent, handled.id, 'reply', { text: '已修复', solved: true });
+    await act(operator, handled.id, 'close');
+    await expect(
+      t.hub.services.tickets.perform(citizen, handled.id, 'hand_to_person', { text: '人工' }, { readBack: false }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   test('when a proxy seat cancels a request, then it is final', async () => {
     const ticket = await triaged();
     const cancelled = await ok(proxy, ticket.id, 'cancel', { reason: '群众撤回' });
@@ -404,6 +424,7 @@ describe('forbidden transitions', () => {
       close: {},
       cancel: { reason: '测试' },
       reopen: { reason: '测试' },
+      hand_to_person: { text: '人工' },
       merge: { intoTicketId: 1 },
       note: { text: '测试' },
       reveal_contact: { purpose: '测试' },

@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import twilio from 'twilio';
+import { fakeTwilio } from './fake-twilio-account';
 import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
 
 test('at the seat, the knowledge base answers a question as it is typed, and 直接办结 from the article cites it on the ticket', async ({
@@ -161,4 +163,52 @@ test('一次性告知: from the ticket page a seat sends the citizen the article
   await expect(page.getByText(/一次性告知｜住房公积金提取需要哪些材料/).first()).toBeVisible();
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'ticket-article-notice');
+});
+
+test('智能答复: a citizen’s SMS question is answered from an article; their 人工 puts it before the seat with the answer on the record, and the knowledge team sees both', async ({
+  page,
+  request,
+}) => {
+  const citizen = '+8613900000071';
+  const text = async (body: string) => {
+    const params = {
+      MessageSid: `SM${Date.now()}${Math.random().toString(16).slice(2)}${'0'.repeat(32)}`.slice(0, 34),
+      AccountSid: fakeTwilio.accountSid,
+      From: citizen,
+      To: fakeTwilio.from,
+      Body: body,
+      NumMedia: '0',
+    };
+    const url = new URL('/webhooks/twilio/sms', test.info().project.use.baseURL).toString();
+    const signature = twilio.getExpectedTwilioSignature(fakeTwilio.authToken, url, params);
+    expect((await request.post('/webhooks/twilio/sms', { form: params, headers: { 'x-twilio-signature': signature } })).status()).toBe(200);
+  };
+  const operator = await apiAuth(request, 'operator');
+  const ticketOfCitizen = async () => {
+    const list = await (
+      await request.get(`/api/v1/tickets?q=${encodeURIComponent('养老金资格认证')}&limit=5`, { headers: operator })
+    ).json();
+    return (list.items as Array<{ id: number; number: string; status: string }>)[0];
+  };
+
+  await text('养老金资格认证怎么做');
+  await expect.poll(async () => (await ticketOfCitizen())?.status, { timeout: 15_000 }).toBe('closed');
+  await text('人工');
+  await expect.poll(async () => (await ticketOfCitizen())?.status, { timeout: 15_000 }).toBe('triage');
+  const ticket = (await ticketOfCitizen())!;
+
+  await signIn(page, 'operator');
+  await expect(page.getByLabel('来电号码')).toBeFocused();
+  await page.goto(`/tickets/${ticket.id}`);
+  await expect(page.getByText(/智能答复 直接办结：退休人员养老金资格认证怎么做：/)).toBeVisible();
+  await expect(page.getByText(/转人工：人工/)).toBeVisible();
+  await expect(page.getByRole('button', { name: '派单' })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'ticket-handed-back');
+
+  const chief = await (await page.context().browser()!.newContext()).newPage();
+  await signIn(chief, 'supervisor');
+  await expect(chief).not.toHaveURL(/\/login/);
+  await chief.goto('/knowledge?tab=usage');
+  await expect(chief.getByText('智能答复 1 次，转人工 1 次')).toBeVisible();
 });

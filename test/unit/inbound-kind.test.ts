@@ -1,4 +1,4 @@
-import { inboundKind, namedNumber, queriedNumber } from '../../src/intake/inbound-kind';
+import { asksForPerson, inboundKind, namedNumber, queriedNumber } from '../../src/intake/inbound-kind';
 
 const sms = (text: string, media: unknown[] = []) => ({ channel: 'sms', text, media });
 
@@ -23,5 +23,10 @@ describe('what an inbound message is', () => {
     expect(inboundKind(sms('  '), { mayAnswerSurvey: false })).toBe('empty');
     expect(inboundKind(sms('工单20261204-00012还没人来修'), { mayAnswerSurvey: false })).toBe('thread');
     expect(namedNumber('工单20261204-00012还没人来修')).toBe('20261204-00012');
+  });
+
+  it('when a citizen answers 人工 or 没有解决, then they ask for a person; the words inside a longer message do not', () => {
+    for (const text of ['人工', ' 转人工！', '人工服务', '没有解决', '没解决。']) expect(asksForPerson(text)).toBe(true);
+    for (const text of ['人工湖边的路灯坏了', '问题还是没有解决，水管还在漏', '']) expect(asksForPerson(text)).toBe(false);
   });
 });

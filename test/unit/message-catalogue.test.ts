@@ -44,6 +44,17 @@ describe('the outbox message catalogue', () => {
     });
   });
 
+  it('when the system answered from an article, then the citizen reads the answer and how to reach a person, within five SMS segments', () => {
+    const answer = { ...status.payload, action: 'resolve_directly', status: 'closed', automatic: true };
+    expect(renderText('citizen.ticket_status', { ...answer, answer: '身份证丢了怎么补办：到派出所补领。' }, 'sms')).toBe(
+      '【12345】您咨询的问题（工单20261204-00001）答复如下：身份证丢了怎么补办：到派出所补领。如未解决您的问题，请回复“人工”，我们将转人工为您办理。',
+    );
+    const long = renderText('citizen.ticket_status', { ...answer, answer: '很长的答复。'.repeat(100) }, 'sms')!;
+    expect(long).toMatch(/……（答复全文可在12345小程序查看，或致电12345）。如未解决您的问题，请回复“人工”/);
+    // The seat's 直接办结 on the phone is not offered back.
+    expect(renderText('citizen.ticket_status', { ...answer, automatic: undefined, answer: '已电话答复' }, 'sms')).not.toContain('人工');
+  });
+
   it('masks personal data in a staff alert', () => {
     expect(renderText('staff.alert', { ticketId: 1, text: '【12345】请联系 13800138000' })).not.toContain('13800138000');
   });

@@ -15,11 +15,10 @@ describe('the lifecycle table', () => {
     }
   });
 
-  test('when a ticket is closed or cancelled, then only a note can be added', () => {
-    for (const status of ['closed', 'cancelled'] as const) {
-      const allowed = ticketActions.filter((a) => lifecycle[a].from.includes(status));
-      expect(allowed).toEqual(['note']);
-    }
+  test('when a ticket is closed or cancelled, then only a note can be added; only the citizen, through the system, hands an answer back', () => {
+    expect(ticketActions.filter((a) => lifecycle[a].from.includes('cancelled'))).toEqual(['note']);
+    expect(ticketActions.filter((a) => lifecycle[a].from.includes('closed'))).toEqual(['hand_to_person', 'note']);
+    expect(lifecycle.hand_to_person.actors).toEqual(['system']);
   });
 
   test('when checked, then role comes before department scope, and scope before status', () => {

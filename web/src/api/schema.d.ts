@@ -7252,7 +7252,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Which articles answered most tickets (直接办结 citing them), and which searches found nothing
+         * Which articles answered most tickets (直接办结 citing them; of those, how many the system answered by itself, and how many of its answers the citizen handed back with 人工), and which searches found nothing
          * @description Access: supervisor, director, admin
          */
         get: {
@@ -7267,7 +7267,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Which articles answered most tickets (直接办结 citing them), and which searches found nothing */
+                /** @description Which articles answered most tickets (直接办结 citing them; of those, how many the system answered by itself, and how many of its answers the citizen handed back with 人工), and which searches found nothing */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -7276,6 +7276,11 @@ export interface paths {
                         "application/json": {
                             cited: {
                                 articleId: number;
+                                /** @description automatic answers (智能答复) sent from it, handed back or not */
+                                automatic: number;
+                                /** @description automatic answers the citizen answered with 人工 or 没有解决 */
+                                handedBack: number;
+                                /** @description tickets closed 直接办结 citing the article, and not handed back */
                                 tickets: number;
                                 title: string;
                             }[];
@@ -15354,7 +15359,7 @@ export interface paths {
                             address: string | null;
                             allowedActions: {
                                 /** @enum {string} */
-                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
+                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
                                 label: string;
                                 path: string;
                             }[];
@@ -23659,7 +23664,7 @@ export interface components {
             address: string | null;
             allowedActions: {
                 /** @enum {string} */
-                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
+                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
                 label: string;
                 path: string;
             }[];

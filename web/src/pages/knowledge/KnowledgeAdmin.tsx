@@ -3,7 +3,10 @@ import { Alert, App, Button, Card, Checkbox, Col, List, Modal, Popconfirm, Row, 
 import { useState } from 'react';
 import { api, errorText } from '../../api/client';
 
-/** 使用情况: the articles that answered most calls (直接办结 citing them) and the searches that found nothing: what to write next. */
+/**
+ * 使用情况: the articles that answered most calls (直接办结 citing them; how many of those the system answered
+ * by itself, 智能答复, and how many citizens then asked for a person) and the searches that found nothing: what to write next.
+ */
 export function Usage() {
   const [days, setDays] = useState(30);
   const { data } = useQuery({
@@ -37,7 +40,19 @@ export function Usage() {
               dataSource={data?.cited ?? []}
               locale={{ emptyText: <Typography.Text type="secondary">还没有引用知识的直接办结</Typography.Text> }}
               renderItem={(item, i) => (
-                <List.Item key={item.articleId} extra={`${item.tickets} 件`}>
+                <List.Item
+                  key={item.articleId}
+                  extra={
+                    <Space size={4} wrap>
+                      <span>{item.tickets} 件</span>
+                      {item.automatic > 0 && (
+                        <Typography.Text type="secondary">
+                          智能答复 {item.automatic} 次{item.handedBack > 0 ? `，转人工 ${item.handedBack} 次` : ''}
+                        </Typography.Text>
+                      )}
+                    </Space>
+                  }
+                >
                   {i + 1}. {item.title}
                 </List.Item>
               )}
