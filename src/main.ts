@@ -1,6 +1,7 @@
 import { createHub } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { demoPassword, demoUsers } from './seed/demo-city';
+import { indexTerms } from './shared/chinese-words';
 import { createLogger } from './shared/logger';
 
 /** `node dist/src/main.js [--role=api|worker|all]` — the one program, in the role asked for. */
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   });
 
   const hub = await createHub(config, { logger });
+  // The segmenter's dictionary (about 0.4 s) loads before the first ticket is written, not with it.
+  indexTerms('');
   await hub.start();
 
   let signals = 0;

@@ -28,6 +28,14 @@ class MigrationSource implements Knex.MigrationSource<string> {
   }
 }
 
+/** Up to and including the named migration (a test brings a database to an older schema, fills it, then migrates the rest). */
+export async function migrateUpTo(db: Db, last: string): Promise<void> {
+  const source = new MigrationSource();
+  const names = await source.getMigrations();
+  if (!names.includes(last)) throw new Error(`no migration ${last}`);
+  for (const name of names.slice(0, names.indexOf(last) + 1)) await db.migrate.up({ migrationSource: source, name });
+}
+
 export async function migrateLatest(db: Db): Promise<string[]> {
   const [, applied] = (await db.migrate.latest({ migrationSource: new MigrationSource() })) as [number, string[]];
   return applied;

@@ -1,4 +1,4 @@
-import { queryWords } from '../knowledge/segmenter';
+import { queryWords } from '../shared/chinese-words';
 
 /**
  * Whether two requests are the same matter told twice (并单): pure rules over what each says and where

@@ -8,7 +8,7 @@ import type { TicketRecord } from '../tickets/ticket.types';
 import * as repo from './articles.repository';
 import { articleText } from './article-notice.service';
 import { expand, type KnowledgeService } from './knowledge.service';
-import { indexTerms } from './segmenter';
+import { indexTerms } from '../shared/chinese-words';
 
 /**
  * How sure the rule must be that one article answers the question, and by how much it must beat the

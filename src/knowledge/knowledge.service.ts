@@ -5,7 +5,7 @@ import { isCenterRole, type UserActor, type UserRole } from '../shared/roles';
 import * as repo from './articles.repository';
 import type { ArticleFields, ArticleRecord } from './articles.repository';
 import { type ImportRefusal, readArticles, readTable, referenceNames } from './article-import';
-import { indexTerms, queryWords } from './segmenter';
+import { indexTerms, queryWords } from '../shared/chinese-words';
 
 /** A search ranks at most this many matches (the first the index gives): a common word alone stays fast. */
 const rankedAtMost = 2_000;

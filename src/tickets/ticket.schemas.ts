@@ -100,7 +100,15 @@ export const listTicketsQuery = z.strictObject({
     .optional(),
   /** A department workbench queue: the viewer's department's (center roles name it with departmentId). */
   queue: z.enum(departmentQueues).optional(),
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'a ticket number, a citizen’s phone number (of the caller or of one merged in), or words: every word among the ticket’s title and description (segmented Chinese), or the text within its address',
+    ),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
   /** csv: the whole filtered list (up to 10,000 rows) as a CSV file, not a page. */

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../shared/roles';
 import { contactColumns, type ContactRecord } from '../contacts/contacts.repository';
 import { pgArray, returningAs, selectAs, type Queryable } from '../db/db';
+import { parseTicketSearch, ticketSearchText, whereSearch } from './ticket-search';
 import {
   ticketStatuses,
   type AssignmentRecord,
@@ -165,6 +166,7 @@ export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]
     column((t) => t.createdEvent.actor.kind),
     column((t) => (t.createdEvent.actor.kind === 'user' ? t.createdEvent.actor.userId : null)),
     column((t) => JSON.stringify(t.createdEvent.data)),
+    column((t) => ticketSearchText(t.title, t.description)),
   ]);
   const inserted: Array<InsertedTicket | undefined> = tickets.map(() => undefined);
   for (const row of rows) {
@@ -182,9 +184,9 @@ export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]
 const insertTicketsSql = `
   with input as (
     select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[],
-                         ?::boolean[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::jsonb[]) with ordinality
+                         ?::boolean[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::jsonb[], ?::text[]) with ordinality
       as i(channel, request_type, urgency, category_id, title, description, address, region_id, matter, created_by,
-           has_caller, phone, name, id_number, anonymous, confidential, actor_kind, actor_user_id, event_data, ord)),
+           has_caller, phone, name, id_number, anonymous, confidential, actor_kind, actor_user_id, event_data, search_terms, ord)),
   valid as (
     select i.*, row_number() over (order by ord) as rank from input i
     where (category_id is null or exists (select 1 from categories c where c.id = category_id and c.active))
@@ -215,16 +217,16 @@ const insertTicketsSql = `
     select v.*, numbers.drawn[v.rank] as number, coalesce(p.id, n.id) as contact_id
     from valid v cross join numbers left join phone_contact p on p.phone = v.phone left join new_contact_id n using (ord)),
   ticket as (
-    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, caller, created_by)
+    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, caller, created_by, search)
     select number, 'new', channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id,
            case when has_caller then jsonb_build_object('name', name, 'idNumber', id_number, 'anonymous', anonymous, 'confidential', confidential) end,
-           created_by from numbered
+           created_by, to_tsvector('simple', search_terms) from numbered
     returning *),
   event as (
     insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
     select ticket.id, 'created', n.actor_kind, n.actor_user_id, 'new', n.event_data from ticket join numbered n using (number)
     returning id, ticket_id)
-  select n.ord, to_jsonb(ticket) as ticket,
+  select n.ord, to_jsonb(ticket) - 'search' as ticket,
          coalesce((select to_jsonb(p) from phone_contact p where p.id = ticket.contact_id), (select to_jsonb(c) from new_contact c where c.id = ticket.contact_id)) as contact,
          (select json_build_object('code', code, 'name', name) from categories where id = ticket.category_id) as category,
          (select json_build_object('name', name) from regions where id = ticket.region_id) as region,
@@ -255,15 +257,16 @@ export async function insertCitizenTickets(
   const column = <K extends keyof CitizenTicket>(key: K) => tickets.map((t) => t[key]);
   const { rows } = await db.raw<{ rows: Array<{ id: number; number: string }> }>(
     `with input as (
-       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::jsonb[]) with ordinality
-         as i(contact_id, channel, request_type, title, description, address, location, event_data, ord)),
+       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::jsonb[], ?::text[]) with ordinality
+         as i(contact_id, channel, request_type, title, description, address, location, event_data, search_terms, ord)),
      numbers as (select take_ticket_numbers(?) as drawn),
      numbered as (select i.*, numbers.drawn[i.ord] as number from input i, numbers),
      ticket as (
-       insert into tickets (number, status, channel, request_type, urgency, title, description, address, location, contact_id, caller)
+       insert into tickets (number, status, channel, request_type, urgency, title, description, address, location, contact_id, caller, search)
        select number, 'new', channel, request_type, 'normal', title, description, address, location, contact_id,
               -- A message says nothing of name or confidentiality: what the contact holds now stands for it.
-              (select jsonb_build_object('name', c.name, 'idNumber', c.id_number, 'anonymous', c.anonymous, 'confidential', c.confidential) from contacts c where c.id = contact_id)
+              (select jsonb_build_object('name', c.name, 'idNumber', c.id_number, 'anonymous', c.anonymous, 'confidential', c.confidential) from contacts c where c.id = contact_id),
+              to_tsvector('simple', search_terms)
        from numbered order by ord
        returning id, number),
      event as (
@@ -280,6 +283,7 @@ export async function insertCitizenTickets(
         column('address'),
         tickets.map((t) => (t.location ? JSON.stringify(t.location) : null)),
         tickets.map((t) => JSON.stringify(t.eventData)),
+        tickets.map((t) => ticketSearchText(t.title, t.description)),
       ].map(pgArray),
       tickets.length,
     ],
@@ -615,10 +619,7 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
     const overdue = '(t.next_due_at < now())';
     query.whereRaw(filter.overdue ? overdue : `not coalesce(${overdue}, false)`);
   }
-  if (filter.text) {
-    const pattern = `%${filter.text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-    query.where((q) => q.where('t.number', filter.text!).orWhere('t.title', 'ilike', pattern).orWhere('t.description', 'ilike', pattern));
-  }
+  if (filter.text) whereSearch(db as Knex, query, parseTicketSearch(filter.text));
   if (filter.assigneeUserId !== undefined) query.where('t.assignee_user_id', filter.assigneeUserId);
   if (filter.departmentQueue) query.whereRaw(filter.departmentQueue.sql, filter.departmentQueue.bindings);
   if (filter.beforeId) query.where('t.id', '<', filter.beforeId);

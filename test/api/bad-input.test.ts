@@ -125,7 +125,8 @@ describe('bad input changes nothing and gets a clear 4xx', () => {
       expect([200, 400]).toContain(res.status);
     }
     expect((await operator.get("/api/v1/tickets?q=' or 1=1 --")).body.items).toEqual([]);
-    expect((await operator.get('/api/v1/tickets?q=%25')).body.items).toHaveLength(1);
+    // A search is for words (and numbers, phones, addresses): punctuation alone finds nothing, and breaks nothing.
+    expect((await operator.get('/api/v1/tickets?q=%25')).body.items).toEqual([]);
     expect((await operator.get("/api/v1/tickets?q=O'Brien")).body.items).toHaveLength(1);
     expect(await t.hub.db.schema.hasTable('tickets')).toBe(true);
     expect(await ticketCount()).toBeGreaterThan(0);

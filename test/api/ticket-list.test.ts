@@ -1,3 +1,4 @@
+import { ticketSearchBackfill } from '../../src/tickets/ticket-search';
 import { binary, xlsxText } from '../support/xlsx';
 import { act, createTicket, inDays } from '../support/tickets';
 import { hours, travel } from '../support/sla';
@@ -154,5 +155,38 @@ describe('exporting and saved views', () => {
     expect((await agent.delete(`/api/v1/ticket-views/${saved.body.id}`)).status).toBe(404);
     expect((await operator.delete(`/api/v1/ticket-views/${saved.body.id}`)).status).toBe(204);
     expect((await operator.get('/api/v1/ticket-views')).body.items).toEqual([]);
+  });
+});
+
+// Last: the tickets these make would change what the filters above find.
+describe('searching tickets', () => {
+  test('when searching, then Chinese words find a ticket however they are cut, and its number, caller’s phone or address find it too', async () => {
+    const fund = await createTicket(operator, {
+      description: '住房公积金提取需要带哪些材料？',
+      requestType: 'consult',
+      address: '东城区滨河路18号院3号楼',
+      caller: { phone: '13912345678' },
+    });
+    const other = await createTicket(operator, { description: '滨河路的路灯不亮', requestType: 'complaint' });
+    expect(await list(`q=${encodeURIComponent('公积金')}`)).toEqual([fund.id, made.consult]);
+    expect(await list(`q=${encodeURIComponent('公积金 材料')}`)).toEqual([fund.id]);
+    expect(await list(`q=${encodeURIComponent('公积金 停车')}`)).toEqual([]);
+    expect(await list(`q=${encodeURIComponent(fund.number)}`)).toEqual([fund.id]);
+    expect(await list(`q=${encodeURIComponent('139 1234 5678')}`)).toEqual([fund.id]);
+    expect(await list(`q=${encodeURIComponent('+86-13912345678')}`)).toEqual([fund.id]);
+    expect(await list(`q=${encodeURIComponent('滨河路18号')}`)).toEqual([fund.id]);
+    // 滨河路 is in one's address and the other's words.
+    expect(await list(`q=${encodeURIComponent('滨河路')}`)).toEqual([other.id, fund.id]);
+    // Characters the database's patterns and queries treat specially are only text.
+    for (const odd of ['%', "'", '\\', '&|!', '_']) expect(await list(`q=${encodeURIComponent(odd)}`)).toEqual([]);
+  });
+
+  test('when tickets were written before the search existed, then the background task indexes them and they are found', async () => {
+    const old = await createTicket(operator, { description: '小区电梯经常停运，物业不维修', requestType: 'complaint' });
+    await t.hub.db('tickets').update({ search: null }).where({ id: old.id });
+    expect(await list(`q=${encodeURIComponent('电梯')}`)).toEqual([]);
+    await ticketSearchBackfill(t.hub.db).run();
+    expect(await list(`q=${encodeURIComponent('电梯')}`)).toEqual([old.id]);
+    expect(await t.hub.db('tickets').whereNull('search').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 });
