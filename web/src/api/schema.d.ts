@@ -15206,6 +15206,7 @@ export interface paths {
                     from?: string;
                     limit?: number;
                     overdue?: "true" | "false";
+                    /** @description a ticket number, a citizen’s phone number (of the caller or of one merged in), or words: every word among the ticket’s title and description (segmented Chinese), or the text within its address */
                     q?: string;
                     queue?: "sign_for" | "handling" | "assist" | "supervision" | "redo" | "replied";
                     regionId?: number;
