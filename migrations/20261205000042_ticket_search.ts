@@ -2,9 +2,10 @@ import type { Knex } from 'knex';
 
 /**
  * Finding a ticket among a year's millions: its words (title and description, cut by jieba as the knowledge
- * base's are: src/shared/chinese-words.ts) in a GIN-indexed tsvector, its address by trigrams. The hub writes
- * `search` with every new ticket; tickets from before this migration get theirs from a background task
- * (src/tickets/ticket-search.ts), which finds them by the small partial index. The indexes are built
+ * base's are: src/shared/chinese-words.ts) in a GIN-indexed tsvector, its address by trigrams. The classifier
+ * writes `search` as it classifies a new ticket; the others (tickets from before this migration, those the seat
+ * dispatched at once) get theirs from a background task (src/tickets/ticket-search.ts), which finds them by the
+ * small partial index. The indexes are built
  * concurrently, outside a transaction, so a database that already holds tickets keeps taking them meanwhile.
  */
 export const config = { transaction: false };

@@ -72,7 +72,7 @@ import { registerKnowledgeRoutes } from './knowledge/knowledge.routes';
 import { ArticleNotice } from './knowledge/article-notice.service';
 import { KnowledgeService } from './knowledge/knowledge.service';
 import { AutoAnswer } from './knowledge/auto-answer';
-import { ticketSearchBackfill } from './tickets/ticket-search';
+import { ticketSearchIndexer } from './tickets/ticket-search';
 import { registerDuplicateRoutes } from './duplicates/duplicates.routes';
 import { DuplicatesService } from './duplicates/duplicates.service';
 import { hotspotDetection } from './hotspots/hotspots.jobs';
@@ -344,7 +344,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     kpiRollup(kpis),
     proxySweep(proxy, config.proxy.sweepMs),
     hotspotDetection(hotspots),
-    ticketSearchBackfill(db),
+    ticketSearchIndexer(db),
   ];
 
   const webhooks = Router();

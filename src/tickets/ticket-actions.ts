@@ -13,6 +13,7 @@ import type { ActionBody } from './ticket.schemas';
 import { contactAsGiven, presentContact } from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
+import { ticketSearchText } from './ticket-search';
 
 /** How the acting user's department stands to a ticket. */
 export interface Relation {
@@ -87,8 +88,9 @@ export interface ActionDeps {
  */
 export function ticketActions(deps: ActionDeps): Appliers {
   return {
-    classify: async (_c, body) => ({
-      patch: { classification: body.classification, ...body.apply },
+    // The ticket's words are indexed here, in triage's background lane, not on the write path that creates it.
+    classify: async ({ ticket }, body) => ({
+      patch: { classification: body.classification, ...body.apply, searchText: ticketSearchText(ticket.title, ticket.description) },
       reason: body.classification.category
         ? `${body.classification.category.name}（${Math.round(body.classification.category.confidence * 100)}%）`
         : null,

@@ -61,14 +61,15 @@ export function whereSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSe
 }
 
 /**
- * Tickets written before the search vector existed get theirs in the background, newest first, a batch
- * at a time (the partial index finds them); new tickets are written with it. Several workers share the
- * work (skip locked).
+ * The words of tickets not indexed yet: those from before the search existed, and new ones the seat
+ * dispatched or answered at once (the classifier indexes the rest as it classifies them). Newest first, a
+ * batch at a time in one statement (the partial index finds them); several workers share the work (skip
+ * locked). New tickets are written without their words: the write path stays as fast as it was.
  */
-export function ticketSearchBackfill(db: Db, batch = 2_000): PeriodicTask {
+export function ticketSearchIndexer(db: Db, batch = 2_000): PeriodicTask {
   return {
-    name: 'ticket-search-backfill',
-    everyMs: 10_000,
+    name: 'ticket-search-indexer',
+    everyMs: 5_000,
     run: async () => {
       for (let round = 0; round < 20; round += 1) {
         const filled = await db.transaction(async (trx) => {

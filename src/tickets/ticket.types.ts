@@ -136,7 +136,10 @@ export type TicketPatch = Partial<
     | 'hardCase'
     | 'matter'
   >
->;
+> & {
+  /** The ticket's words for its search vector (src/tickets/ticket-search.ts), written with the classification. */
+  searchText?: string;
+};
 
 export const assignmentRoles = ['lead', 'assist'] as const;
 export type AssignmentRole = (typeof assignmentRoles)[number];

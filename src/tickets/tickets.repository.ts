@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../shared/roles';
 import { contactColumns, type ContactRecord } from '../contacts/contacts.repository';
 import { pgArray, returningAs, selectAs, type Queryable } from '../db/db';
-import { parseTicketSearch, ticketSearchText, whereSearch } from './ticket-search';
+import { parseTicketSearch, whereSearch } from './ticket-search';
 import {
   ticketStatuses,
   type AssignmentRecord,
@@ -64,7 +64,7 @@ const ticketColumns = {
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof TicketRecord, string>;
 
-const patchColumns: Record<keyof TicketPatch, string> = {
+const patchColumns: Record<Exclude<keyof TicketPatch, 'searchText'>, string> = {
   status: 'status',
   categoryId: 'category_id',
   leadDepartmentId: 'lead_department_id',
@@ -166,7 +166,6 @@ export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]
     column((t) => t.createdEvent.actor.kind),
     column((t) => (t.createdEvent.actor.kind === 'user' ? t.createdEvent.actor.userId : null)),
     column((t) => JSON.stringify(t.createdEvent.data)),
-    column((t) => ticketSearchText(t.title, t.description)),
   ]);
   const inserted: Array<InsertedTicket | undefined> = tickets.map(() => undefined);
   for (const row of rows) {
@@ -184,9 +183,9 @@ export async function insertTickets(db: Queryable, tickets: readonly NewTicket[]
 const insertTicketsSql = `
   with input as (
     select * from unnest(?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::bigint[],
-                         ?::boolean[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::jsonb[], ?::text[]) with ordinality
+                         ?::boolean[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[], ?::text[], ?::bigint[], ?::jsonb[]) with ordinality
       as i(channel, request_type, urgency, category_id, title, description, address, region_id, matter, created_by,
-           has_caller, phone, name, id_number, anonymous, confidential, actor_kind, actor_user_id, event_data, search_terms, ord)),
+           has_caller, phone, name, id_number, anonymous, confidential, actor_kind, actor_user_id, event_data, ord)),
   valid as (
     select i.*, row_number() over (order by ord) as rank from input i
     where (category_id is null or exists (select 1 from categories c where c.id = category_id and c.active))
@@ -217,10 +216,10 @@ const insertTicketsSql = `
     select v.*, numbers.drawn[v.rank] as number, coalesce(p.id, n.id) as contact_id
     from valid v cross join numbers left join phone_contact p on p.phone = v.phone left join new_contact_id n using (ord)),
   ticket as (
-    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, caller, created_by, search)
+    insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id, caller, created_by)
     select number, 'new', channel, request_type, urgency, category_id, title, description, address, region_id, matter, contact_id,
            case when has_caller then jsonb_build_object('name', name, 'idNumber', id_number, 'anonymous', anonymous, 'confidential', confidential) end,
-           created_by, to_tsvector('simple', search_terms) from numbered
+           created_by from numbered
     returning *),
   event as (
     insert into ticket_events (ticket_id, type, actor_kind, actor_user_id, to_status, data)
@@ -257,16 +256,15 @@ export async function insertCitizenTickets(
   const column = <K extends keyof CitizenTicket>(key: K) => tickets.map((t) => t[key]);
   const { rows } = await db.raw<{ rows: Array<{ id: number; number: string }> }>(
     `with input as (
-       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::jsonb[], ?::text[]) with ordinality
-         as i(contact_id, channel, request_type, title, description, address, location, event_data, search_terms, ord)),
+       select * from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::jsonb[], ?::jsonb[]) with ordinality
+         as i(contact_id, channel, request_type, title, description, address, location, event_data, ord)),
      numbers as (select take_ticket_numbers(?) as drawn),
      numbered as (select i.*, numbers.drawn[i.ord] as number from input i, numbers),
      ticket as (
-       insert into tickets (number, status, channel, request_type, urgency, title, description, address, location, contact_id, caller, search)
+       insert into tickets (number, status, channel, request_type, urgency, title, description, address, location, contact_id, caller)
        select number, 'new', channel, request_type, 'normal', title, description, address, location, contact_id,
               -- A message says nothing of name or confidentiality: what the contact holds now stands for it.
-              (select jsonb_build_object('name', c.name, 'idNumber', c.id_number, 'anonymous', c.anonymous, 'confidential', c.confidential) from contacts c where c.id = contact_id),
-              to_tsvector('simple', search_terms)
+              (select jsonb_build_object('name', c.name, 'idNumber', c.id_number, 'anonymous', c.anonymous, 'confidential', c.confidential) from contacts c where c.id = contact_id)
        from numbered order by ord
        returning id, number),
      event as (
@@ -283,7 +281,6 @@ export async function insertCitizenTickets(
         column('address'),
         tickets.map((t) => (t.location ? JSON.stringify(t.location) : null)),
         tickets.map((t) => JSON.stringify(t.eventData)),
-        tickets.map((t) => ticketSearchText(t.title, t.description)),
       ].map(pgArray),
       tickets.length,
     ],
@@ -336,6 +333,10 @@ export async function updateTicketWithEvent(
     if (value === undefined) continue;
     sets.push(`${column} = ?`);
     bindings.push((field === 'classification' && value !== null ? JSON.stringify(value) : value) as Knex.Value);
+  }
+  if (patch.searchText !== undefined) {
+    sets.push(`search = to_tsvector('simple', ?)`);
+    bindings.push(patch.searchText);
   }
   const actor = event.actor;
   await db.raw(

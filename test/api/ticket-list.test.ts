@@ -1,4 +1,4 @@
-import { ticketSearchBackfill } from '../../src/tickets/ticket-search';
+import { ticketSearchIndexer } from '../../src/tickets/ticket-search';
 import { binary, xlsxText } from '../support/xlsx';
 import { act, createTicket, inDays } from '../support/tickets';
 import { hours, travel } from '../support/sla';
@@ -168,6 +168,9 @@ describe('searching tickets', () => {
       caller: { phone: '13912345678' },
     });
     const other = await createTicket(operator, { description: '滨河路的路灯不亮', requestType: 'complaint' });
+    // Words are indexed as triage classifies; a number, a phone or an address find a ticket at once.
+    expect(await list(`q=${encodeURIComponent(fund.number)}`)).toEqual([fund.id]);
+    await t.hub.queue.drain();
     expect(await list(`q=${encodeURIComponent('公积金')}`)).toEqual([fund.id, made.consult]);
     expect(await list(`q=${encodeURIComponent('公积金 材料')}`)).toEqual([fund.id]);
     expect(await list(`q=${encodeURIComponent('公积金 停车')}`)).toEqual([]);
@@ -181,12 +184,21 @@ describe('searching tickets', () => {
     for (const odd of ['%', "'", '\\', '&|!', '_']) expect(await list(`q=${encodeURIComponent(odd)}`)).toEqual([]);
   });
 
-  test('when tickets were written before the search existed, then the background task indexes them and they are found', async () => {
+  test('when tickets were written before the search existed, or dispatched at once, then the background task indexes them and they are found', async () => {
     const old = await createTicket(operator, { description: '小区电梯经常停运，物业不维修', requestType: 'complaint' });
+    await t.hub.queue.drain();
     await t.hub.db('tickets').update({ search: null }).where({ id: old.id });
     expect(await list(`q=${encodeURIComponent('电梯')}`)).toEqual([]);
-    await ticketSearchBackfill(t.hub.db).run();
-    expect(await list(`q=${encodeURIComponent('电梯')}`)).toEqual([old.id]);
+    const atOnce = await createTicket(operator, {
+      description: '电梯困人，请马上派人',
+      requestType: 'help',
+      categoryId: ids.category('0905'),
+      then: { action: 'dispatch', departmentId: ids.department('SCJGJ') },
+    });
+    await t.hub.queue.drain();
+    expect(await list(`q=${encodeURIComponent('电梯')}`)).toEqual([]);
+    await ticketSearchIndexer(t.hub.db).run();
+    expect(await list(`q=${encodeURIComponent('电梯')}`)).toEqual([atOnce.id, old.id]);
     expect(await t.hub.db('tickets').whereNull('search').count({ n: '*' })).toEqual([{ n: 0 }]);
   });
 });
