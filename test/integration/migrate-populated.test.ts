@@ -2,7 +2,7 @@ import { createDb, type Db } from '../../src/db/db';
 import { migrateLatest, migrateUpTo } from '../../src/db/migrate';
 import { seedDemoCity, seedTaxonomy } from '../../src/seed/seed';
 import { listTickets } from '../../src/tickets/tickets.repository';
-import { ticketSearchBackfill } from '../../src/tickets/ticket-search';
+import { ticketSearchIndexer } from '../../src/tickets/ticket-search';
 import { fillCity } from '../support/big-city';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -37,7 +37,7 @@ describe('migrations on a database that already holds tickets', () => {
     expect(indexes.map((i) => i.indisvalid)).toEqual([true, true, true]);
 
     expect(await listTickets(db, { text: '路灯', limit: 5 })).toEqual([]);
-    await ticketSearchBackfill(db, 5_000).run();
+    await ticketSearchIndexer(db, 5_000).run();
     expect(await db('tickets').whereNull('search').count({ n: '*' }).first()).toEqual({ n: 0 });
     const found = await listTickets(db, { text: '路灯', limit: 50 });
     expect(found).toHaveLength(50);
