@@ -77,6 +77,8 @@ import { registerDuplicateRoutes } from './duplicates/duplicates.routes';
 import { DuplicatesService } from './duplicates/duplicates.service';
 import { hotspotDetection } from './hotspots/hotspots.jobs';
 import { registerHotspotRoutes } from './hotspots/hotspots.routes';
+import { registerPrivacyRoutes } from './privacy/privacy.routes';
+import { PrivacyService, retentionTask } from './privacy/privacy.service';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
@@ -144,6 +146,7 @@ export interface Hub {
     /** Absent when AUTO_ANSWER is off. */
     autoAnswer: AutoAnswer | undefined;
     hotspots: HotspotsService;
+    privacy: PrivacyService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -297,6 +300,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const articleNotice = new ArticleNotice(work, outbox, tickets);
   const duplicates = new DuplicatesService(db);
   const hotspots = new HotspotsService(db, work, outbox, logger);
+  const privacy = new PrivacyService(db, objectStore, logger);
 
   const llm = config.llm
     ? {
@@ -345,6 +349,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     proxySweep(proxy, config.proxy.sweepMs),
     hotspotDetection(hotspots),
     ticketSearchIndexer(db),
+    retentionTask(privacy),
   ];
 
   const webhooks = Router();
@@ -393,6 +398,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       articleNotice,
       duplicates,
       hotspots,
+      privacy,
     },
     config.exposure.validateResponses,
   );
@@ -466,6 +472,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       knowledge,
       autoAnswer,
       hotspots,
+      privacy,
     },
     seeded,
     url: () => {
@@ -545,6 +552,7 @@ export interface ApiServices {
   articleNotice: ArticleNotice;
   duplicates: DuplicatesService;
   hotspots: HotspotsService;
+  privacy: PrivacyService;
 }
 
 /**
@@ -587,5 +595,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerKnowledgeRoutes(api, services.knowledge, services.articleNotice);
   registerDuplicateRoutes(api, services.duplicates);
   registerHotspotRoutes(api, services.hotspots);
+  registerPrivacyRoutes(api, services.privacy);
   return { api, openApi };
 }

@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadBucketCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../../src/media/ports';
 
 export interface S3Settings {
@@ -44,6 +44,11 @@ export class S3ObjectStore implements ObjectStore {
         return undefined;
       throw err;
     }
+  }
+
+  async delete(key: string): Promise<void> {
+    // S3 answers a missing key's deletion with success too.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
   }
 
   async ping(): Promise<void> {

@@ -16,6 +16,8 @@ export const auditActions = [
   'api_key.issued',
   'api_key.revoked',
   'contact.revealed',
+  'privacy.access',
+  'privacy.erasure',
   'settings.created',
   'settings.changed',
   'settings.deleted',

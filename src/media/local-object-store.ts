@@ -22,6 +22,10 @@ export class LocalObjectStore implements ObjectStore {
     });
   }
 
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.fileOf(key), { force: true });
+  }
+
   async ping(): Promise<void> {
     await fs.mkdir(this.dir, { recursive: true });
     await fs.access(this.dir, fs.constants.W_OK);

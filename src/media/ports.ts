@@ -7,6 +7,8 @@ export interface ObjectStore {
   put(key: string, bytes: Buffer, contentType: string): Promise<void>;
   /** The object's bytes, or undefined when there is none under the key. */
   get(key: string): Promise<Buffer | undefined>;
+  /** Removes the object (retention, a citizen's erasure); none under the key is fine. */
+  delete(key: string): Promise<void>;
   /** Whether the store answers (readiness). */
   ping(): Promise<void>;
 }

@@ -698,3 +698,26 @@ export async function notMediaOfTicket(db: Queryable, ticketId: number, ids: rea
   const own = new Set((await db('media').select('id').where({ ticket_id: ticketId }).whereIn('id', ids)).map((r: { id: number }) => r.id));
   return ids.filter((id) => !own.has(id));
 }
+
+/** Retention and erasure (src/privacy): the citizens' names and ID numbers as given on their tickets go; the rest stays. */
+export async function forgetCallers(db: Queryable, contactIds: readonly number[]): Promise<void> {
+  await db.raw(
+    `update tickets set caller = caller || '{"name": null, "idNumber": null}'::jsonb where contact_id = any(?) and caller is not null`,
+    [[...contactIds]],
+  );
+}
+
+/**
+ * Retention and erasure (src/privacy): the words of citizens' messages and seats' replies on timelines before the
+ * cutoff (of one citizen's tickets, or all), a batch at a time; the entries stay. How many were erased.
+ */
+export async function eraseTimelineMessages(db: Queryable, cutoff: Date, limit: number, contactId?: number): Promise<number> {
+  const ofContact = contactId === undefined ? '' : 'and ticket_id in (select id from tickets where contact_id = :contactId)';
+  const { rowCount } = await db.raw(
+    `update ticket_events set data = (data - 'text') || '{"erased": true}'::jsonb
+      where id in (select id from ticket_events where type in ('citizen_message', 'seat_reply') and jsonb_exists(data, 'text')
+                     and created_at < :cutoff ${ofContact} order by id limit :limit)`,
+    { cutoff, limit, ...(contactId === undefined ? {} : { contactId }) },
+  );
+  return rowCount as number;
+}
