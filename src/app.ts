@@ -29,7 +29,8 @@ import { AuthService } from './auth/auth.service';
 import { SignInGuard } from './auth/sign-in-guard';
 import { CitizenAuthService } from './auth/citizen-auth.service';
 import { ConfigError, type Config } from './config/config';
-import { pingDb, type Db } from './db/db';
+import { createDb, pingDb, type Db } from './db/db';
+import { primaryOnly, ReplicaReads, type ReadSource } from './db/read-replica';
 import { migrateLatest } from './db/migrate';
 import { openDatabase } from './db/open-database';
 import { ApiRouter } from './http/api-router';
@@ -163,6 +164,17 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
 
   const database = await openDatabase(config, logger);
   const db = database.db;
+  const replica =
+    config.database.kind === 'external' && config.database.replica
+      ? new ReplicaReads(
+          db,
+          createDb(config.database.replica.url, config.database.poolMax, { prepare: config.database.prepare }),
+          logger,
+          config.database.replica.maxLagMs,
+        )
+      : undefined;
+  /** Reports, the board and searches: the replica while it is healthy, else the primary. */
+  const reads: ReadSource = replica ?? primaryOnly(db);
   const queue: JobQueue =
     config.queue.kind === 'bullmq'
       ? new BullMqQueue({ redisUrl: config.queue.redisUrl, prefix: config.queue.prefix, concurrency: config.queue.concurrency, logger })
@@ -248,7 +260,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const chatSettings = config.slack ? { supervisorChannel: config.slack.supervisorChannel } : (false as const);
   // Clocks re-plan when a calendar changes; the config service calls back once both exist.
   const slaConfig: SlaConfigService = new SlaConfigService(db, (calendarId) => clocks.replanCalendar(calendarId).then(() => undefined));
-  const slaReports = new SlaReports(db);
+  const slaReports = new SlaReports(reads);
   const slaAlerts = new SlaAlerts(work, outbox, slaReports, { chat: chatSettings, digestAt: config.sla.digestAt });
   // Jobs for alerts due before the next sweep but one; the sweep plans the later ones as they come near.
   const clocks = new ClockService(db, slaConfig, work, slaAlerts, Math.max(2 * config.sla.sweepMs, 60_000));
@@ -265,13 +277,14 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     matters: matterCatalog,
     returnWindowHours: config.routing.returnWindowHours,
     provisionalCheck: () => clocks.provisionalCheck(),
+    reads,
   });
   const chatActions = slack ? new ChatActionsService(db, auth, queue, tickets, slack.chat, logger) : undefined;
   if (slack && chatActions) registerSlackHandlers(slack.app, chatActions);
   const callbacks = new CallbacksService(db, work, outbox, tickets, logger, { phoneCalls: callPlacer !== undefined });
   const surveys = new SurveyAnswers(db, work);
   const phoneSurvey = new PhoneSurvey(db, work);
-  const kpis = new KpiService(db);
+  const kpis = new KpiService(db, reads);
   const proxyOrders = new ProxyOrders(db, work, tickets, outbox, {
     acceptMinutes: config.proxy.acceptMinutes,
     publicUrl: config.http.publicUrl,
@@ -399,6 +412,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       duplicates,
       hotspots,
       privacy,
+      reads,
     },
     config.exposure.validateResponses,
   );
@@ -409,6 +423,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     kpis: () => kpis.live(),
     ticketsByStatus: () => countByStatus(db),
     triageDecisions: () => countTriageDecisions(db),
+    replicaInUse: () => replica?.inUse,
   });
   const http = createHttpApp({
     publicUrl: config.http.publicUrl,
@@ -480,6 +495,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       return address ? `http://${config.http.host}:${address.port}` : undefined;
     },
     async start() {
+      await replica?.start();
       // Said at every start, whatever the role: next year's holiday notice is missing (from 1 November).
       await holidayNotice.run().catch((err: unknown) => logger.error({ err }, 'holiday notice check failed'));
       if (runsWorker) {
@@ -515,6 +531,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
         await queue.close();
         await bus.close();
         signInStore?.redis.disconnect();
+        await replica?.stop();
         await database.close();
       })();
       return stopping;
@@ -553,6 +570,8 @@ export interface ApiServices {
   duplicates: DuplicatesService;
   hotspots: HotspotsService;
   privacy: PrivacyService;
+  /** Reports and searches: a replica when configured and healthy. */
+  reads: ReadSource;
 }
 
 /**
@@ -591,7 +610,7 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerQueueRoutes(api, db);
   registerCannedReplyRoutes(api, db);
   registerMediaRoutes(api, services.media);
-  registerBoardRoutes(api, { db, kpis });
+  registerBoardRoutes(api, { reads: services.reads, kpis });
   registerKnowledgeRoutes(api, services.knowledge, services.articleNotice);
   registerDuplicateRoutes(api, services.duplicates);
   registerHotspotRoutes(api, services.hotspots);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { KpiService } from '../callback/kpis';
-import type { Db } from '../db/db';
+import type { ReadSource } from '../db/read-replica';
 import type { ApiRouter } from '../http/api-router';
 import { instant } from '../http/validate';
 import { shanghaiDay } from '../shared/time';
@@ -11,7 +11,7 @@ const rate = z.number().nullable();
 const named = z.object({ name: z.string(), count });
 
 /** The supervisors' board (督办 / 值班长 / 中心主任): one read of everything the overview shows, live in the console. */
-export function registerBoardRoutes(api: ApiRouter, deps: { db: Db; kpis: KpiService }): void {
+export function registerBoardRoutes(api: ApiRouter, deps: { reads: ReadSource; kpis: KpiService }): void {
   api.route({
     method: 'get',
     path: '/board',
@@ -40,7 +40,7 @@ export function registerBoardRoutes(api: ApiRouter, deps: { db: Db; kpis: KpiSer
       const dayStart = new Date(`${shanghaiDay(at)}T00:00:00+08:00`);
       const monthStart = new Date(dayStart.getTime() - 29 * 86_400_000);
       const [figures, live, days] = await Promise.all([
-        boardFigures(deps.db, dayStart),
+        boardFigures(deps.reads.db(), dayStart),
         deps.kpis.live(),
         deps.kpis.report({ groupBy: 'day', from: monthStart, to: at }),
       ]);
@@ -86,7 +86,7 @@ export function registerBoardRoutes(api: ApiRouter, deps: { db: Db; kpis: KpiSer
     }),
     handler: async ({ query }) => {
       const weekStart = new Date(new Date(`${shanghaiDay(new Date())}T00:00:00+08:00`).getTime() - 6 * 86_400_000);
-      return { level: query.level, ...(await mapFigures(deps.db, query.level, weekStart)) };
+      return { level: query.level, ...(await mapFigures(deps.reads.db(), query.level, weekStart)) };
     },
   });
 }

@@ -1,4 +1,5 @@
 import type { Db } from '../db/db';
+import { primaryOnly, type ReadSource } from '../db/read-replica';
 import { readCallbackSettings } from './callbacks.repository';
 import type { CallbackSettings } from './survey';
 import { shanghaiDay } from '../shared/time';
@@ -135,10 +136,18 @@ const dayOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
  * callback settings: 满意 1, 基本满意 1, 不满意 0 by default). Unreached surveys are counted apart.
  */
 export class KpiService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The reports read here (a replica when configured); the rollup writes on the primary. */
+    private readonly reads: ReadSource = primaryOnly(db),
+  ) {}
+
+  private get reader(): Db {
+    return this.reads.db();
+  }
 
   async report(query: KpiQuery): Promise<KpiRow[]> {
-    const settings = await readCallbackSettings(this.db);
+    const settings = await readCallbackSettings(this.reader);
     const w = settings.satisfactionWeights;
     // Whole Beijing days already rolled up are read from kpi_days; the rest (today, a partial day) from the sources.
     // The rollup keeps a department's own counts only per department (a head's report, the ranking).
@@ -288,7 +297,7 @@ export class KpiService {
 
   /** The days in [fromDay, toDay) already rolled up, in order. */
   private async rolledDays(fromDay: string, toDay: string): Promise<string[]> {
-    const { rows } = await this.db.raw<{ rows: Array<{ day: string }> }>(
+    const { rows } = await this.reader.raw<{ rows: Array<{ day: string }> }>(
       "select to_char(day, 'YYYY-MM-DD') as day from kpi_rollups where day >= ?::date and day < ?::date order by day",
       [fromDay, toDay],
     );
@@ -302,7 +311,7 @@ export class KpiService {
     w: CallbackSettings['satisfactionWeights'],
   ): Promise<SourceCounts> {
     const key = query.groupBy === 'day' ? "to_char(day, 'YYYY-MM-DD')" : 'key';
-    const { rows } = await this.db.raw<{ rows: Array<CountRow & { source: Source }> }>(
+    const { rows } = await this.reader.raw<{ rows: Array<CountRow & { source: Source }> }>(
       `select source, ${key} as key,
               sum(answered)::int as answered, sum(unreachable)::int as unreachable, sum(skipped)::int as skipped,
               sum(unreasonable)::int as unreasonable, sum(contacted)::int as contacted, sum(resolved)::int as resolved,
@@ -482,7 +491,7 @@ export class KpiService {
              where t.directly_resolved and t.created_at >= :from and t.created_at < :to and (${keyOf(query.groupBy, 't.lead_department_id::text', 't.created_at')}) is not distinct from :key
              order by t.created_at desc limit :limit`;
     }
-    const { rows } = await this.db.raw(sql, bindings);
+    const { rows } = await this.reader.raw(sql, bindings);
     return { metric: query.metric, items: rows };
   }
 
@@ -491,7 +500,7 @@ export class KpiService {
    * volume (分档分类), so a small office is not compared with a district government.
    */
   async ranking(query: Omit<KpiQuery, 'groupBy'>): Promise<Array<{ band: string; departments: Array<KpiRow & { rank: number }> }>> {
-    const settings: CallbackSettings = await readCallbackSettings(this.db);
+    const settings: CallbackSettings = await readCallbackSettings(this.reader);
     const rows = await this.report({ ...query, groupBy: 'department' });
     const bounds = [...settings.rankingBands].sort((a, b) => a - b);
     const bandOf = (volume: number) => {
@@ -590,11 +599,11 @@ export class KpiService {
         ['api', '接口'],
       ]);
     const table = groupBy === 'department' ? 'departments' : groupBy === 'region' ? 'regions' : 'categories';
-    return new Map((await this.db(table).select('id', 'name')).map((r: { id: number; name: string }) => [String(r.id), r.name]));
+    return new Map((await this.reader(table).select('id', 'name')).map((r: { id: number; name: string }) => [String(r.id), r.name]));
   }
 
   private async rows(sql: string, bindings: Record<string, unknown>): Promise<CountRow[]> {
-    const { rows } = await this.db.raw(sql, bindings as never);
+    const { rows } = await this.reader.raw(sql, bindings as never);
     return rows;
   }
 }

@@ -46,6 +46,9 @@ const envSchema = z.object({
 
   DATABASE_URL: optionalUrl,
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** A streaming replica for reports, the board and searches (writes stay on DATABASE_URL). */
+  DATABASE_REPLICA_URL: optionalUrl,
+  DATABASE_REPLICA_MAX_LAG_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   DATABASE_PREPARE: booleanFromEnv.default(true),
   EMBEDDED_PG_DIR: z.string().min(1).default('./data/pg'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
@@ -198,7 +201,7 @@ export interface Config {
   http: { host: string; port: number; publicUrl: string; bodyLimitBytes: number };
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   database:
-    | { kind: 'external'; url: string; poolMax: number; prepare: boolean }
+    | { kind: 'external'; url: string; poolMax: number; prepare: boolean; replica?: { url: string; maxLagMs: number } }
     | { kind: 'embedded'; dataDir: string; port: number; poolMax: number; prepare: boolean };
   /** Jobs at once per worker process, by lane (src/jobs/job-catalogue.ts). */
   queue:
@@ -346,7 +349,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: { ro
     },
     logLevel: e.LOG_LEVEL,
     database: e.DATABASE_URL
-      ? { kind: 'external', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, prepare: e.DATABASE_PREPARE }
+      ? {
+          kind: 'external',
+          url: e.DATABASE_URL,
+          poolMax: e.DATABASE_POOL_MAX,
+          prepare: e.DATABASE_PREPARE,
+          ...(e.DATABASE_REPLICA_URL ? { replica: { url: e.DATABASE_REPLICA_URL, maxLagMs: e.DATABASE_REPLICA_MAX_LAG_MS } } : {}),
+        }
       : {
           kind: 'embedded',
           dataDir: path.resolve(e.EMBEDDED_PG_DIR),

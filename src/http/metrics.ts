@@ -13,6 +13,8 @@ export interface MetricSources {
   ticketsByStatus(): Promise<Record<string, number>>;
   /** Classified tickets by the path that decided: local, llm, none. */
   triageDecisions(): Promise<Record<string, number>>;
+  /** Whether reports and searches read the configured replica now (undefined: none configured). */
+  replicaInUse(): boolean | undefined;
 }
 
 /** One registry per hub, so several hubs in one test process do not share counters. */
@@ -46,6 +48,15 @@ export function createMetrics(sources: MetricSources) {
     labelNames: ['method', 'route'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
+  });
+  new Gauge({
+    name: 'hotline_read_replica_in_use',
+    help: 'Whether reports and searches read the configured replica (1) or fell back to the primary (0); absent without one',
+    registers: [registry],
+    collect() {
+      const inUse = sources.replicaInUse();
+      if (inUse !== undefined) this.set(inUse ? 1 : 0);
+    },
   });
   new Gauge({
     name: 'hotline_jobs',

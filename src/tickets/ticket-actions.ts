@@ -90,7 +90,11 @@ export function ticketActions(deps: ActionDeps): Appliers {
   return {
     // The ticket's words are indexed here, in triage's background lane, not on the write path that creates it.
     classify: async ({ ticket }, body) => ({
-      patch: { classification: body.classification, ...body.apply, searchText: ticketSearchText(ticket.title, ticket.description) },
+      patch: {
+        classification: body.classification,
+        ...body.apply,
+        searchText: ticketSearchText({ ...ticket, address: body.apply.address ?? ticket.address }),
+      },
       reason: body.classification.category
         ? `${body.classification.category.name}（${Math.round(body.classification.category.confidence * 100)}%）`
         : null,

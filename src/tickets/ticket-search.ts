@@ -6,17 +6,17 @@ import { normalizePhone } from '../shared/phone';
 
 /**
  * Finding tickets by what staff type into the list's search box: a ticket number, a citizen's phone
- * number, or words — the ticket's own (title and description, cut by jieba as the knowledge base's are)
- * or its address. One rule, here; the list query applies it (tickets.repository.ts).
+ * number, or words — of the ticket's title, description and address, cut by jieba as the knowledge base's
+ * are. One rule, here; the list query applies it (tickets.repository.ts).
  */
 
-/** A ticket's words for its search vector (migrations/…_ticket_search.ts), written with the ticket. */
-export const ticketSearchText = (title: string, description: string): string => indexTerms(`${title}\n${description}`).join(' ');
+/** A ticket's words for its search vector (migrations/…_ticket_search.ts): title, description and address. */
+export const ticketSearchText = (ticket: { title: string; description: string; address: string | null }): string =>
+  indexTerms(`${ticket.title}\n${ticket.description}\n${ticket.address ?? ''}`).join(' ');
 
 const ticketNumber = /^\d{8}-\d{5,6}$/;
 
-export type TicketSearch =
-  { by: 'number'; number: string } | { by: 'phone'; phone: string } | { by: 'words'; tsquery: string | null; pattern: string };
+export type TicketSearch = { by: 'number'; number: string } | { by: 'phone'; phone: string } | { by: 'words'; tsquery: string | null };
 
 /** What a search box's text asks for. */
 export function parseTicketSearch(text: string): TicketSearch {
@@ -28,17 +28,17 @@ export function parseTicketSearch(text: string): TicketSearch {
     if (phone) return { by: 'phone', phone };
   }
   const words = queryWords(q);
-  return {
-    by: 'words',
-    tsquery: words.length > 0 ? words.map((w) => `'${w.replace(/'/g, "''")}'`).join(' & ') : null,
-    pattern: `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`,
-  };
+  // One-character words (号, 街) narrow little and cost much: asked with longer words, they are left out; asked
+  // alone, each matches the words it begins (水 → 水管, 水费).
+  const longer = words.filter((w) => [...w].length > 1);
+  const lexeme = (w: string) => `'${w.replace(/'/g, "''")}'${[...w].length === 1 ? ':*' : ''}`;
+  return { by: 'words', tsquery: words.length > 0 ? (longer.length > 0 ? longer : words).map(lexeme).join(' & ') : null };
 }
 
 /**
- * The condition on `t` (tickets): the number; the phone of the citizen or of one merged in; or every word
- * among the ticket's (its GIN index), or the whole text within its address (trigrams). A text of no
- * words (a single character, punctuation) is looked for in the address alone.
+ * The condition on `t` (tickets): the number; the phone of the citizen or of one merged in (each by its
+ * index, then the two sets joined: an OR across tables would read every ticket); or every word among the
+ * ticket's (one GIN index, whose statistics let the planner choose well). Punctuation alone finds nothing.
  */
 export function whereSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSearch): void {
   if (search.by === 'number') {
@@ -46,18 +46,15 @@ export function whereSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSe
     return;
   }
   if (search.by === 'phone') {
-    const contact = db('contacts').select('id').where('phone', search.phone);
-    query.where((q) =>
-      q
-        .whereIn('t.contact_id', contact)
-        .orWhereExists(db('ticket_requesters as tr').select(db.raw('1')).whereRaw('tr.ticket_id = t.id').whereIn('tr.contact_id', contact)),
+    query.whereRaw(
+      `t.id in (select x.id from tickets x where x.contact_id in (select id from contacts where phone = :phone)
+                union select r.ticket_id from ticket_requesters r where r.contact_id in (select id from contacts where phone = :phone))`,
+      { phone: search.phone },
     );
     return;
   }
-  query.where((q) => {
-    if (search.tsquery) q.whereRaw(`t.search @@ to_tsquery('simple', ?)`, [search.tsquery]);
-    q.orWhere('t.address', 'ilike', search.pattern);
-  });
+  if (search.tsquery) query.whereRaw(`t.search @@ to_tsquery('simple', ?)`, [search.tsquery]);
+  else query.whereRaw('false');
 }
 
 /**
@@ -74,7 +71,12 @@ export function ticketSearchIndexer(db: Db, batch = 2_000): PeriodicTask {
       for (let round = 0; round < 20; round += 1) {
         const filled = await db.transaction(async (trx) => {
           const rows = await trx('tickets')
-            .select<Array<{ id: number; title: string; description: string }>>('id', 'title', 'description')
+            .select<Array<{ id: number; title: string; description: string; address: string | null }>>(
+              'id',
+              'title',
+              'description',
+              'address',
+            )
             .whereNull('search')
             .orderBy('id', 'desc')
             .limit(batch)
@@ -84,7 +86,7 @@ export function ticketSearchIndexer(db: Db, batch = 2_000): PeriodicTask {
           await trx.raw(
             `update tickets t set search = to_tsvector('simple', x.terms)
                from unnest(?::bigint[], ?::text[]) as x(id, terms) where t.id = x.id`,
-            [rows.map((r) => r.id), rows.map((r) => ticketSearchText(r.title, r.description))],
+            [rows.map((r) => r.id), rows.map((r) => ticketSearchText(r))],
           );
           return rows.length;
         });

@@ -1,6 +1,7 @@
 import { findContacts, type ContactRecord } from '../contacts/contacts.repository';
 import { decodeCursor, encodeCursor } from './list-cursor';
 import type { Db, Queryable } from '../db/db';
+import type { ReadSource } from '../db/read-replica';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
 import { findCategoryById } from '../org/categories.repository';
 import { findDepartmentsByIds } from '../org/departments.repository';
@@ -29,6 +30,8 @@ export interface TicketsDeps {
   returnWindowHours: number;
   /** Whether a deadline falls in a year whose holidays are not yet published (src/sla). */
   provisionalCheck: () => Promise<(at: Date | null) => boolean>;
+  /** Where searches read (a replica when configured: src/db/read-replica.ts); the primary by default. */
+  reads?: ReadSource;
 }
 
 /** Use cases of the ticket: create, read, and every lifecycle action through one transition runner. */
@@ -186,7 +189,8 @@ export class TicketsService {
       if (!region) throw invalid(`region ${query.regionId} does not exist`);
       regionPath = region.path;
     }
-    const rows = await repo.listTickets(this.db, {
+    // A search may read a replica (a ticket written a moment ago may be missing for that moment); a plain list reads the primary.
+    const rows = await repo.listTickets(query.q && this.deps.reads ? this.deps.reads.db() : this.db, {
       visibleToDepartmentId: isCenterActor(actor) ? undefined : (actor.departmentId ?? -1),
       statuses: query.status,
       leadDepartmentId: query.departmentId,

@@ -32,9 +32,15 @@ describe('migrations on a database that already holds tickets', () => {
     // The indexes were built (concurrently) and are valid.
     const indexes = await db('pg_index as i')
       .join('pg_class as c', 'c.oid', 'i.indexrelid')
-      .whereIn('c.relname', ['tickets_search_idx', 'tickets_address_trgm_idx', 'tickets_search_missing_idx'])
+      .whereIn('c.relname', [
+        'tickets_search_idx',
+        'tickets_search_missing_idx',
+        'ticket_requesters_contact_idx',
+        'ticket_assignments_ticket_idx',
+        'inbound_messages_ticket_idx',
+      ])
       .select('c.relname', 'i.indisvalid');
-    expect(indexes.map((i) => i.indisvalid)).toEqual([true, true, true]);
+    expect(indexes.map((i) => i.indisvalid)).toEqual([true, true, true, true, true]);
 
     expect(await listTickets(db, { text: '路灯', limit: 5 })).toEqual([]);
     await ticketSearchIndexer(db, 5_000).run();

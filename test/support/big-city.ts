@@ -40,7 +40,7 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
     [
       texts.map((e) => categoryIds.get(e.code)!),
       texts.map((e) => e.text),
-      texts.map((e) => ticketSearchText([...e.text].slice(0, 30).join(''), e.text)),
+      texts.map((e) => ticketSearchText({ title: [...e.text].slice(0, 30).join(''), description: e.text, address: null })),
     ],
   );
   await db.raw('create temporary table text_counts as select category_id, count(*)::int as n from texts group by category_id');
@@ -58,6 +58,66 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
     first: number;
     last: number;
   };
+  // The city's 600 streets, with the words the hub indexes an address on them by.
+  const streetNames = [
+    '滨河',
+    '光明',
+    '人民',
+    '解放',
+    '建设',
+    '和平',
+    '新华',
+    '东风',
+    '朝阳',
+    '胜利',
+    '幸福',
+    '长江',
+    '黄河',
+    '泰山',
+    '文化',
+    '学府',
+    '工业',
+    '花园',
+    '南湖',
+    '北苑',
+    '青年',
+    '振兴',
+    '民主',
+    '团结',
+    '春晖',
+    '翠柳',
+    '金桥',
+    '银杏',
+    '松林',
+    '枫林',
+  ].flatMap((name) =>
+    [
+      '路',
+      '街',
+      '大道',
+      '巷',
+      '东路',
+      '西路',
+      '南路',
+      '北路',
+      '一路',
+      '二路',
+      '三路',
+      '中路',
+      '大街',
+      '胡同',
+      '里',
+      '小区',
+      '花园',
+      '新村',
+      '苑',
+      '坊',
+    ].map((kind) => name + kind),
+  );
+  await db.raw(
+    'create temporary table streets as select (ord - 1)::int as k, name, terms from unnest(?::text[], ?::text[]) with ordinality as x(name, terms, ord)',
+    [streetNames, streetNames.map((name) => ticketSearchText({ title: '', description: '', address: name }))],
+  );
   const hasSearch = (await db.raw("select 1 from information_schema.columns where table_name = 'tickets' and column_name = 'search'")).rows
     .length;
   await db.raw(
@@ -69,12 +129,17 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
     `insert into tickets (number, status, channel, request_type, urgency, category_id, title, description, region_id,
                           lead_department_id, directly_resolved, return_count, reopen_count, replied_at, closed_at,
                           next_due_at, next_due_stage, location, created_at, updated_at, address, contact_id${hasSearch ? ', search' : ''})
-     select number, status, channel, request_type, urgency, t.category_id, coalesce(left(tx.description, 30), '生成的工单'),
+     select
+            -- Numbered as the hub numbers them: the Beijing day and its sequence.
+            to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMMDD') || '-' ||
+              lpad((row_number() over (partition by (created_at at time zone 'Asia/Shanghai')::date order by created_at))::text, 5, '0'),
+            status, channel, request_type, urgency, t.category_id, coalesce(left(tx.description, 30), '生成的工单'),
             coalesce(tx.description, '用于容量测试的工单内容'), region_id, lead_department_id, directly_resolved,
-            return_count, reopen_count, replied_at, closed_at, next_due_at, next_due_stage, location, created_at, updated_at, address,
-            contact_id${hasSearch ? ", to_tsvector('simple', coalesce(tx.terms, ''))" : ''}
+            return_count, reopen_count, replied_at, closed_at, next_due_at, next_due_st, location, created_at, updated_at,
+            st.name || house || '号' || building || '号楼', contact_id
+            ${hasSearch ? ", to_tsvector('simple', coalesce(tx.terms, '') || ' ' || st.terms || ' ' || house || ' 号 ' || building || ' 号楼')" : ''}
        from (
-     select 'D' || lpad(i::text, 10, '0') as number,
+     select
             case when age > 20 then (case when r1 < 0.97 then 'closed' else 'cancelled' end)
                  else (array['triage','dispatched','accepted','accepted','replied','closed','closed','closed'])[1 + floor(r1 * 8)::int] end as status,
             (array['phone','phone','phone','phone','phone','miniprogram','miniprogram','sms','seat','api'])[1 + floor(r2 * 10)::int] as channel,
@@ -87,16 +152,13 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
             case when age > 20 or r1 >= 0.5 then at + interval '3 days' end as replied_at,
             case when age > 20 and r1 < 0.97 then at + interval '5 days' end as closed_at,
             case when age <= 20 and r1 < 0.625 then now() + (r4 * 10 - 2) * interval '1 day' end as next_due_at,
-            case when age <= 20 and r1 < 0.625 then 'reply' end as next_due_stage,
+            case when age <= 20 and r1 < 0.625 then 'reply' end as next_due_st,
             -- Half the mini-program's requests carry the citizen's coordinates (the map's points).
             case when r2 >= 0.5 and r2 < 0.6 then jsonb_build_object('longitude', 116.9 + r4 * 0.4, 'latitude', 36.55 + r5 * 0.25) end
               as location,
             at as created_at, at as updated_at,
             -- An address on one of the city's 600 streets: street, number, building.
-            (array['滨河','光明','人民','解放','建设','和平','新华','东风','朝阳','胜利','幸福','长江','黄河','泰山','文化','学府','工业','花园','南湖','北苑',
-                   '青年','振兴','民主','团结','春晖','翠柳','金桥','银杏','松林','枫林'])[1 + floor(r7 * 30)::int]
-              || (array['路','街','大道','巷','东路','西路','南路','北路','一路','二路','三路','中路','大街','胡同','里','小区','花园','新村','苑','坊'])[1 + floor(r8 * 20)::int]
-              || (1 + floor(r9 * 200))::int || '号' || (1 + floor(r7 * 30))::int || '号楼' as address,
+            floor(r7 * 30)::int * 20 + floor(r8 * 20)::int as street, (1 + floor(r9 * 200))::int as house, (1 + floor(r7 * 30))::int as building,
             case when r8 < 0.67 then ${contactRange.first} + floor(power(r9, 1.6) * ${contactRange.last - contactRange.first + 1})::bigint end as contact_id,
             floor(r7 * 1e6)::int as text_draw
        from (select i, r1, r2, r3, r4, r5, r6, random() as r7, random() as r8, random() as r9,
@@ -108,7 +170,10 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
               where at < now()) x, refs
        ) t
        left join text_counts tc using (category_id)
-       left join texts tx on tx.category_id = t.category_id and tx.k = t.text_draw % tc.n`,
+       left join texts tx on tx.category_id = t.category_id and tx.k = t.text_draw % tc.n
+       join streets st on st.k = t.street
+      -- Ids in time order, as the hub writes them (the newest first is the highest id).
+      order by t.created_at`,
     [size.days, ticketCount],
   );
   const at = 't.created_at';
