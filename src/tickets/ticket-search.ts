@@ -15,6 +15,7 @@ export const ticketSearchText = (ticket: { title: string; description: string; a
   indexTerms(`${ticket.title}\n${ticket.description}\n${ticket.address ?? ''}`).join(' ');
 
 const ticketNumber = /^\d{8}-\d{5,6}$/;
+const addressFiller = new Set(['号', '路', '街', '巷', '弄', '楼', '栋', '幢', '座', '室', '层', '院', '村', '区', '镇', '乡']);
 
 export type TicketSearch = { by: 'number'; number: string } | { by: 'phone'; phone: string } | { by: 'words'; tsquery: string | null };
 
@@ -28,11 +29,12 @@ export function parseTicketSearch(text: string): TicketSearch {
     if (phone) return { by: 'phone', phone };
   }
   const words = queryWords(q);
-  // One-character words (号, 街) narrow little and cost much: asked with longer words, they are left out; asked
-  // alone, each matches the words it begins (水 → 水管, 水费).
-  const longer = words.filter((w) => [...w].length > 1);
+  // The one-character words of an address (号, 路, 楼 …) narrow nothing and cost a scan of nearly every ticket:
+  // with other words they are left out (滨河路18号 asks for 滨河路 and 18). Other one-character words match the
+  // words they begin (对照组甲 → 甲; 水 → 水管, 水费).
+  const kept = words.filter((w) => !addressFiller.has(w));
   const lexeme = (w: string) => `'${w.replace(/'/g, "''")}'${[...w].length === 1 ? ':*' : ''}`;
-  return { by: 'words', tsquery: words.length > 0 ? (longer.length > 0 ? longer : words).map(lexeme).join(' & ') : null };
+  return { by: 'words', tsquery: words.length > 0 ? (kept.length > 0 ? kept : words).map(lexeme).join(' & ') : null };
 }
 
 /**
