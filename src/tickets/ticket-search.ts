@@ -42,7 +42,7 @@ export function parseTicketSearch(text: string): TicketSearch {
  * index, then the two sets joined: an OR across tables would read every ticket); or every word among the
  * ticket's (one GIN index, whose statistics let the planner choose well). Punctuation alone finds nothing.
  */
-export function whereSearch(db: Knex, query: Knex.QueryBuilder, search: TicketSearch): void {
+export function whereSearch(query: Knex.QueryBuilder, search: TicketSearch): void {
   if (search.by === 'number') {
     query.where('t.number', search.number);
     return;

@@ -620,7 +620,7 @@ export async function listTickets(db: Queryable, filter: TicketListFilter): Prom
     const overdue = '(t.next_due_at < now())';
     query.whereRaw(filter.overdue ? overdue : `not coalesce(${overdue}, false)`);
   }
-  if (filter.text) whereSearch(db as Knex, query, parseTicketSearch(filter.text));
+  if (filter.text) whereSearch(query, parseTicketSearch(filter.text));
   if (filter.assigneeUserId !== undefined) query.where('t.assignee_user_id', filter.assigneeUserId);
   if (filter.departmentQueue) query.whereRaw(filter.departmentQueue.sql, filter.departmentQueue.bindings);
   if (filter.beforeId) query.where('t.id', '<', filter.beforeId);
