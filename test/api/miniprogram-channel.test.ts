@@ -245,6 +245,8 @@ describe('mini-program', () => {
     socket.on('message', (data) => events.push(JSON.parse(String(data))));
     await new Promise((resolve) => socket.once('open', resolve));
     try {
+      // The hub says hello once the socket listens for this citizen: a push sent before that would be missed.
+      await eventually(() => events.find((e) => e.type === 'hello'));
       await t.hub.services.callbacks.sweep();
       await t.hub.queue.drain();
       const pushed = await eventually(() => events.find((e) => e.type === 'survey'));
