@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   });
 
   const hub = await createHub(config, { logger });
-  // The segmenter's dictionary (about 0.4 s) loads before the first ticket is written, not with it.
+  // The segmenter's dictionary (about 0.4 s) loads at start, not with the first search or classification.
   indexTerms('');
   await hub.start();
 

@@ -5,7 +5,7 @@ import { eventually, startFakeTwilio } from '../support/fake-twilio';
 import { startFakeWeChat } from '../support/fake-wechat';
 import { act } from '../support/tickets';
 import { startTestHub, type TestHub } from '../support/test-hub';
-import { hotline, signedPost as signed, twilioAccount, twilioEnv } from '../support/twilio';
+import { inboundSms, signedPost as signed, twilioAccount, twilioEnv } from '../support/twilio';
 
 const app = { appId: 'wx0123456789abcdef', secret: 'wechat-secret-0123456789' };
 let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
@@ -27,17 +27,17 @@ afterAll(async () => {
 
 let phoneSeq = 0;
 const newPhone = () => `+861390077${String(1000 + phoneSeq++).padStart(4, '0')}`;
-const text = (from: string, body: string) =>
-  signed(t, '/webhooks/twilio/sms', {
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    AccountSid: twilioAccount.accountSid,
-    From: from,
-    To: hotline,
-    Body: body,
-    NumMedia: '0',
-  });
+const text = (from: string, body: string) => signed(t, '/webhooks/twilio/sms', inboundSms(from, body));
 const ticketsOf = async (phone: string) =>
   t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', phone).select('t.*').orderBy('t.id');
+/** The citizen's first ticket, once the automatic answer has closed it. */
+const answeredTicketOf = async (phone: string) =>
+  (
+    await eventually(async () => {
+      const rows = await ticketsOf(phone);
+      return rows[0]?.status === 'closed' && rows;
+    })
+  )[0];
 const smsTo = (phone: string, pattern: RegExp) => eventually(() => fake.sent.find((m) => m.to === phone && pattern.test(m.body)));
 
 describe('the automatic answer’s rule, measured on a labeled set', () => {
@@ -79,10 +79,7 @@ describe('citizens answered from the knowledge base (智能答复)', () => {
   test('when a citizen texts a plain question an article answers, then the ticket is closed 直接办结 citing it and the SMS says how to reach a person', async () => {
     const phone = newPhone();
     await text(phone, '身份证丢了怎么补办');
-    const [ticket] = await eventually(async () => {
-      const rows = await ticketsOf(phone);
-      return rows[0]?.status === 'closed' && rows;
-    });
+    const ticket = await answeredTicketOf(phone);
     const article = await t.hub.db('kb_articles').where({ title: '身份证丢了怎么补办' }).first();
     expect(ticket).toMatchObject({ directly_resolved: true, answer_article_id: article.id, request_type: 'consult' });
     expect(ticket.reply_text).toMatch(/^身份证丢了怎么补办：居民身份证丢失的/);
@@ -104,10 +101,7 @@ describe('citizens answered from the knowledge base (智能答复)', () => {
   test('when the citizen replies 人工, then the same ticket waits for a person in 待分拨 on a new dispatch clock, and they are told', async () => {
     const phone = newPhone();
     await text(phone, '公积金缴存基数什么时候调整');
-    const [answered] = await eventually(async () => {
-      const rows = await ticketsOf(phone);
-      return rows[0]?.status === 'closed' && rows;
-    });
+    const answered = await answeredTicketOf(phone);
     await smsTo(phone, /答复如下/);
     await text(phone, '人工');
     const back = await eventually(async () => {
@@ -141,10 +135,7 @@ describe('citizens answered from the knowledge base (智能答复)', () => {
   test('when 人工 comes after the window, or to an answer a seat gave, then it is a new request and the closed ticket stays closed', async () => {
     const phone = newPhone();
     await text(phone, '养老金资格认证怎么做');
-    const [answered] = await eventually(async () => {
-      const rows = await ticketsOf(phone);
-      return rows[0]?.status === 'closed' && rows;
-    });
+    const answered = await answeredTicketOf(phone);
     await t.hub
       .db('kb_auto_answers')
       .update({ answered_at: t.hub.db.raw("now() - interval '73 hours'") })

@@ -1,35 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { eventually, startFakeTwilio } from '../support/fake-twilio';
+import { eventually } from '../support/fake-twilio';
 import { act, createTicket } from '../support/tickets';
-import { startTestHub, type AuthedAgent, type TestHub } from '../support/test-hub';
-import { hotline, signedPost as signed, twilioAccount, twilioEnv } from '../support/twilio';
+import type { AuthedAgent, TestHub } from '../support/test-hub';
+import { inboundSms, signedPost as signed, startTwilioHub } from '../support/twilio';
 
-let fake: Awaited<ReturnType<typeof startFakeTwilio>>;
+let hub: Awaited<ReturnType<typeof startTwilioHub>>;
 let t: TestHub;
 let admin: AuthedAgent;
 let operator: AuthedAgent;
 
 beforeAll(async () => {
-  fake = await startFakeTwilio(twilioAccount);
-  t = await startTestHub({ env: twilioEnv(fake.url) });
+  hub = await startTwilioHub();
+  t = hub.t;
   admin = await t.as('admin');
   operator = await t.as('operator');
 });
-afterAll(async () => {
-  await t.close();
-  await fake.close();
-});
+afterAll(() => hub.close());
 
 const days = (n: number) => new Date(Date.now() + n * 86_400_000);
-const text = (from: string, body: string) =>
-  signed(t, '/webhooks/twilio/sms', {
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    AccountSid: twilioAccount.accountSid,
-    From: from,
-    To: hotline,
-    Body: body,
-    NumMedia: '0',
-  });
+const text = (from: string, body: string) => signed(t, '/webhooks/twilio/sms', inboundSms(from, body));
 const contactOf = (phone: string) => t.hub.db('contacts').where({ phone }).first();
 /** What the reports count, which retention must not change. */
 const counts = async () => ({
