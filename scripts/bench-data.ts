@@ -2,8 +2,8 @@
  * npm run bench:data — a year of a megacity's hotline in one database, and the reads staff make on it
  * (issue 26). A fresh database at DATABASE_URL is filled as the hub would have written it
  * (test/support/big-city.ts: tickets with their citizens' words, addresses and phones, events, stage
- * clocks and their ledger, assignments, callbacks, inbound messages, outbox rows), the KPI rollup run as
- * its job does; then a seeded mix of staff's reads is timed over HTTP against the hub, cold (the first
+ * clocks and their ledger, assignments, callbacks, inbound messages, outbox rows), the KPI and SLA rollups
+ * run as their jobs do; then a seeded mix of staff's reads is timed over HTTP against the hub, cold (the first
  * time each runs after a PostgreSQL restart, when the bench may restart it) and warm: p50 / p95 / p99
  * per kind of read, with the plans of the slowest statements.
  *
@@ -94,10 +94,15 @@ async function fill(hub: Hub): Promise<void> {
       `${n(counts.clocks)} stage clocks with ${n(counts.ledger)} ledger rows, ${n(counts.callbacks)} callbacks, ${n(counts.inbound)} inbound messages, ` +
       `${n(counts.outbox)} outbox rows; database ${counts.size}`,
   );
-  at = process.hrtime.bigint();
-  let days = 0;
-  for (let rolled = -1; rolled !== 0;) days += rolled = await hub.services.kpis.rollUpDue(new Date(), 31);
-  console.log(`KPI rollup of ${days} days: ${(ms(at) / 1000).toFixed(1)} s (${(ms(at) / days).toFixed(0)} ms a day)`);
+  for (const [name, rollup] of [
+    ['KPI', hub.services.kpis],
+    ['SLA', hub.services.slaReports],
+  ] as const) {
+    at = process.hrtime.bigint();
+    let days = 0;
+    for (let rolled = -1; rolled !== 0;) days += rolled = await rollup.rollUpDue(new Date(), 31);
+    console.log(`${name} rollup of ${days} days: ${(ms(at) / 1000).toFixed(1)} s (${(ms(at) / days).toFixed(0)} ms a day)`);
+  }
 }
 
 interface Read {

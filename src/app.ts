@@ -108,7 +108,7 @@ import { SlaConfigService } from './sla/sla-config.service';
 import { seedSlaDefaults } from './sla/sla-defaults';
 import { SlaReports } from './sla/sla-reports';
 import { registerSlaRoutes } from './sla/sla.routes';
-import { holidayNoticeCheck, slaDigest, slaHandlers, slaSweep } from './sla/sla.jobs';
+import { holidayNoticeCheck, slaDigest, slaHandlers, slaRollup, slaSweep } from './sla/sla.jobs';
 import { AppError } from './shared/errors';
 import { createLogger, type Logger } from './shared/logger';
 import { CitizenTicketsService } from './tickets/citizen-tickets.service';
@@ -139,6 +139,7 @@ export interface Hub {
     clocks: ClockService;
     slaConfig: SlaConfigService;
     slaAlerts: SlaAlerts;
+    slaReports: SlaReports;
     callbacks: CallbacksService;
     kpis: KpiService;
     proxy: { catalog: ProxyService; orders: ProxyOrders; steps: ProxySteps };
@@ -260,7 +261,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const chatSettings = config.slack ? { supervisorChannel: config.slack.supervisorChannel } : (false as const);
   // Clocks re-plan when a calendar changes; the config service calls back once both exist.
   const slaConfig: SlaConfigService = new SlaConfigService(db, (calendarId) => clocks.replanCalendar(calendarId).then(() => undefined));
-  const slaReports = new SlaReports(reads);
+  const slaReports = new SlaReports(db, reads);
   const slaAlerts = new SlaAlerts(work, outbox, slaReports, { chat: chatSettings, digestAt: config.sla.digestAt });
   // Jobs for alerts due before the next sweep but one; the sweep plans the later ones as they come near.
   const clocks = new ClockService(db, slaConfig, work, slaAlerts, Math.max(2 * config.sla.sweepMs, 60_000));
@@ -356,6 +357,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     classifierRetraining(triage, config.classifierRetrainMinLabels),
     slaSweep(clocks, config.sla.sweepMs),
     slaDigest(slaAlerts),
+    slaRollup(slaReports),
     holidayNotice,
     callbackSweep(callbacks, config.callback.sweepMs),
     kpiRollup(kpis),
@@ -480,6 +482,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       clocks,
       slaConfig,
       slaAlerts,
+      slaReports,
       callbacks,
       kpis,
       proxy,

@@ -2,7 +2,7 @@ import type { Db } from '../db/db';
 import { primaryOnly, type ReadSource } from '../db/read-replica';
 import { readCallbackSettings } from './callbacks.repository';
 import type { CallbackSettings } from './survey';
-import { shanghaiDay } from '../shared/time';
+import { beijingDayStart, DailyRollups } from '../db/daily-rollups';
 
 export const kpiGroupings = ['department', 'region', 'category', 'channel', 'day'] as const;
 export type KpiGrouping = (typeof kpiGroupings)[number];
@@ -124,10 +124,6 @@ function mergeCounts(parts: readonly SourceCounts[]): SourceCounts {
 }
 
 const dayMs = 86_400_000;
-/** The Beijing day (YYYY-MM-DD) of an instant, and the instant a Beijing day starts. */
-const beijingDay = shanghaiDay;
-const beijingDayStart = (at: Date) => new Date(`${beijingDay(at)}T00:00:00+08:00`);
-const dayOf = (day: string) => Date.parse(`${day}T00:00:00+08:00`);
 
 /**
  * The 三率 and the other hotline KPIs per department, region, category or channel and period.
@@ -140,7 +136,11 @@ export class KpiService {
     private readonly db: Db,
     /** The reports read here (a replica when configured); the rollup writes on the primary. */
     private readonly reads: ReadSource = primaryOnly(db),
-  ) {}
+  ) {
+    this.rollups = new DailyRollups('kpi_rollups', db);
+  }
+
+  private readonly rollups: DailyRollups;
 
   private get reader(): Db {
     return this.reads.db();
@@ -152,7 +152,9 @@ export class KpiService {
     // Whole Beijing days already rolled up are read from kpi_days; the rest (today, a partial day) from the sources.
     // The rollup keeps a department's own counts only per department (a head's report, the ranking).
     const rollable = query.departmentId === undefined || query.groupBy === 'department';
-    const plan = rollable ? await this.plan(query.from, query.to) : { live: [[query.from, query.to]] as Array<[Date, Date]> };
+    const plan = rollable
+      ? await this.rollups.plan(this.reader, query.from, query.to)
+      : { live: [[query.from, query.to]] as Array<[Date, Date]> };
     const parts = await Promise.all([
       ...(plan.rolled ? [this.rolledCounts(query, plan.rolled, w)] : []),
       ...plan.live.map(([from, to]) => this.liveCounts({ ...query, from, to }, w)),
@@ -274,36 +276,6 @@ export class KpiService {
     return { surveys, clocks, events, created, volume };
   }
 
-  /**
-   * How [from, to) is read: the longest run of rolled-up whole days inside it that ends at its last rolled
-   * day, from kpi_days; before and after it (a partial day, today, days not rolled up yet), the sources.
-   */
-  private async plan(from: Date, to: Date): Promise<{ rolled?: [string, string]; live: Array<[Date, Date]> }> {
-    const firstDay = beijingDayStart(from).getTime() === from.getTime() ? from : new Date(beijingDayStart(from).getTime() + dayMs);
-    const lastDay = beijingDayStart(to);
-    if (lastDay <= firstDay) return { live: [[from, to]] };
-    const days = await this.rolledDays(beijingDay(firstDay), beijingDay(lastDay));
-    if (days.length === 0) return { live: [[from, to]] };
-    // The run of consecutive days ending at the last rolled one.
-    let first = days.length - 1;
-    while (first > 0 && dayOf(days[first - 1]!) === dayOf(days[first]!) - dayMs) first--;
-    const runStart = dayOf(days[first]!);
-    const runEnd = dayOf(days.at(-1)!) + dayMs;
-    const live: Array<[Date, Date]> = [];
-    if (from.getTime() < runStart) live.push([from, new Date(runStart)]);
-    if (runEnd < to.getTime()) live.push([new Date(runEnd), to]);
-    return { rolled: [days[first]!, beijingDay(new Date(runEnd))], live };
-  }
-
-  /** The days in [fromDay, toDay) already rolled up, in order. */
-  private async rolledDays(fromDay: string, toDay: string): Promise<string[]> {
-    const { rows } = await this.reader.raw<{ rows: Array<{ day: string }> }>(
-      "select to_char(day, 'YYYY-MM-DD') as day from kpi_rollups where day >= ?::date and day < ?::date order by day",
-      [fromDay, toDay],
-    );
-    return rows.map((r) => r.day);
-  }
-
   /** The five sources' counts per group over whole days [fromDay, toDay), from the daily rollup. */
   private async rolledCounts(
     query: KpiQuery,
@@ -358,7 +330,7 @@ export class KpiService {
     });
     const all = byDim(['department', 'district', 'category', 'channel']);
     await this.db.transaction(async (trx) => {
-      await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`kpi-rollup:${day}`]);
+      await this.rollups.lock(trx, day);
       await trx('kpi_days').where({ day }).delete();
       await trx.raw(
         `insert into kpi_days (day, source, dim, key, answered, unreachable, skipped, unreasonable, contacted, resolved, satisfied, basic, unsatisfied)
@@ -417,7 +389,7 @@ export class KpiService {
           group by x.department_id`,
         b,
       );
-      await trx.raw('insert into kpi_rollups (day) values (?) on conflict (day) do update set rolled_at = now()', [day]);
+      await this.rollups.markRolled(trx, day);
     });
   }
 
@@ -426,29 +398,10 @@ export class KpiService {
    * rolled up yet, newest first, a month per run (a year's backlog in a few runs). Returns the days rolled up.
    */
   async rollUpDue(now = new Date(), backlogPerRun = 31): Promise<number> {
-    const today = beijingDayStart(now).getTime();
-    const week = Array.from({ length: 7 }, (_, i) => beijingDay(new Date(today - (i + 1) * dayMs)));
-    // The last week again once an hour (several workers running this do it once).
-    const fresh = new Set(
-      (
-        await this.db.raw<{ rows: Array<{ day: string }> }>(
-          "select to_char(day, 'YYYY-MM-DD') as day from kpi_rollups where day >= ?::date and rolled_at > ?",
-          [week.at(-1)!, new Date(now.getTime() - 3_600_000)],
-        )
-      ).rows.map((r) => r.day),
-    );
-    const recent = week.filter((day) => !fresh.has(day));
     const oldest = await this.db('tickets').min<{ min: Date | null }>('created_at as min').first();
-    const backlog: string[] = [];
-    if (oldest?.min) {
-      const rolled = new Set(await this.rolledDays('2000-01-01', week.at(-1)!));
-      for (let day = today - 8 * dayMs; day >= beijingDayStart(oldest.min).getTime() && backlog.length < backlogPerRun; day -= dayMs) {
-        const name = beijingDay(new Date(day));
-        if (!rolled.has(name)) backlog.push(name);
-      }
-    }
-    for (const day of [...recent, ...backlog]) await this.rollUp(day);
-    return recent.length + backlog.length;
+    const days = await this.rollups.due(now, oldest?.min ?? null, backlogPerRun);
+    for (const day of days) await this.rollUp(day);
+    return days.length;
   }
 
   /**

@@ -1,5 +1,6 @@
 import type { Db } from '../db/db';
 import type { ReadSource } from '../db/read-replica';
+import { DailyRollups } from '../db/daily-rollups';
 import { humanDuration, stageLabels, stages, type Stage } from './sla-rules';
 
 export interface ReportQuery {
@@ -65,14 +66,32 @@ export interface OverdueItem {
   urgeCount: number;
 }
 
+/** One group's count from one of the report's sources (rolled days, live edges, overdue now), summed into its row. */
+interface Figure {
+  source: 'clocks' | 'breaches' | 'overdue' | 'extensions' | 'closed';
+  key: string | number | null;
+  stage?: string;
+  total: number;
+  on_time: number;
+  hours: number;
+}
+
 /**
  * What supervisors are judged on, per department or category and period: on-time rate of
  * each stage (clocks stopped in the period), breaches, what is overdue now, approved
  * extensions, and the average handling time of tickets closed in the period.
  */
 export class SlaReports {
-  /** Reports read a replica when one is configured and healthy (src/db/read-replica.ts). */
-  constructor(private readonly reads: ReadSource) {}
+  private readonly rollups: DailyRollups;
+
+  constructor(
+    /** The rollup is written on the primary. */
+    private readonly primary: Db,
+    /** Reports read a replica when one is configured and healthy (src/db/read-replica.ts). */
+    private readonly reads: ReadSource,
+  ) {
+    this.rollups = new DailyRollups('sla_rollups', primary);
+  }
 
   private get db(): Db {
     return this.reads.db();
@@ -114,52 +133,12 @@ export class SlaReports {
 
   async report(query: ReportQuery): Promise<ReportRow[]> {
     const byDepartment = query.groupBy === 'department';
-    // The department a clock's time is charged to (the center for 派单 and 回访), or the ticket's category.
-    const clockKey = byDepartment ? 'c.department_id' : 't.category_id';
-    const departmentFilter =
-      query.departmentId === undefined
-        ? ''
-        : byDepartment
-          ? 'and c.department_id = :departmentId'
-          : 'and t.lead_department_id = :departmentId';
-    const bindings = { from: query.from, to: query.to, departmentId: query.departmentId ?? null };
-    // By department the clocks say it all (index-only scans of the covering indexes); by category each clock's ticket is read too.
-    const clocks = byDepartment ? 'sla_clocks c' : 'sla_clocks c join tickets t on t.id = c.ticket_id';
-    const [stageRows, breachRows, overdueRows, extensionRows, closedRows] = await Promise.all([
-      this.rows(
-        `select ${clockKey} as key, c.stage, count(*)::int as total, count(*) filter (where c.due_at is null or c.stopped_at <= c.due_at)::int as on_time
-         from ${clocks}
-         where c.state = 'stopped' and c.stopped_at >= :from and c.stopped_at < :to ${departmentFilter}
-         group by 1, 2`,
-        bindings,
-      ),
-      this.rows(
-        `select ${clockKey} as key, count(*)::int as n from ${clocks}
-         where c.breached_at >= :from and c.breached_at < :to ${departmentFilter} group by 1`,
-        bindings,
-      ),
-      this.rows(
-        `select ${clockKey} as key, count(*)::int as n from ${clocks}
-         where c.state = 'running' and c.due_at < now() ${departmentFilter} group by 1`,
-        bindings,
-      ),
-      this.rows(
-        `select ${byDepartment ? 'e.department_id' : 't.category_id'} as key, count(*)::int as n
-         from extension_requests e join tickets t on t.id = e.ticket_id
-         where e.status = 'approved' and e.decided_at >= :from and e.decided_at < :to
-           ${query.departmentId === undefined ? '' : 'and e.department_id = :departmentId'}
-         group by 1`,
-        bindings,
-      ),
-      this.rows(
-        `select ${byDepartment ? 't.lead_department_id' : 't.category_id'} as key, count(*)::int as n,
-                avg(extract(epoch from (t.closed_at - t.created_at)) / 3600)::float8 as avg_hours
-         from tickets t
-         where t.status = 'closed' and t.closed_at >= :from and t.closed_at < :to
-           ${query.departmentId === undefined ? '' : 'and t.lead_department_id = :departmentId'}
-         group by 1`,
-        bindings,
-      ),
+    // Whole Beijing days already rolled up are read from sla_days; the rest (today, a partial day) from the sources.
+    const plan = await this.rollups.plan(this.db, query.from, query.to);
+    const parts = await Promise.all([
+      ...(plan.rolled ? [this.rolledFigures(query, plan.rolled)] : []),
+      ...plan.live.map(([from, to]) => this.liveFigures({ ...query, from, to })),
+      this.overdueNow(query),
     ]);
 
     const names = new Map<number, string>(
@@ -168,12 +147,12 @@ export class SlaReports {
         : await this.db('categories').select('id', this.db.raw("code || ' ' || name as name"))
       ).map((r: { id: number; name: string }) => [r.id, r.name]),
     );
-    const rows = new Map<string, ReportRow>();
-    const row = (key: number | null): ReportRow => {
+    const rows = new Map<string, ReportRow & { hours: number }>();
+    const row = (key: number | string | null) => {
       const id = key === null ? null : Number(key);
       const existing = rows.get(String(id));
       if (existing) return existing;
-      const created: ReportRow = {
+      const created = {
         id,
         name: id === null ? (byDepartment ? '热线中心' : '未分类') : (names.get(id) ?? `#${id}`),
         stages: Object.fromEntries(stages.map((s) => [s, { total: 0, onTime: 0, onTimeRate: null }])) as Record<Stage, StageFigures>,
@@ -182,24 +161,181 @@ export class SlaReports {
         extensions: 0,
         closed: 0,
         avgHandlingHours: null,
+        hours: 0,
       };
       rows.set(String(id), created);
       return created;
     };
-    for (const r of stageRows) {
-      const figures = row(r.key).stages[r.stage as Stage];
-      figures.total = r.total;
-      figures.onTime = r.on_time;
-      figures.onTimeRate = r.total === 0 ? null : Math.round((r.on_time / r.total) * 10_000) / 10_000;
+    // Each part's counts add up (rolled days, live edges, what is overdue now).
+    for (const figure of parts.flat()) {
+      const r = row(figure.key);
+      if (figure.source === 'clocks') {
+        const s = r.stages[figure.stage as Stage];
+        s.total += figure.total;
+        s.onTime += figure.on_time;
+      } else if (figure.source === 'breaches') r.breaches += figure.total;
+      else if (figure.source === 'overdue') r.overdueNow += figure.total;
+      else if (figure.source === 'extensions') r.extensions += figure.total;
+      else {
+        r.closed += figure.total;
+        r.hours += figure.hours;
+      }
     }
-    for (const r of breachRows) row(r.key).breaches = r.n;
-    for (const r of overdueRows) row(r.key).overdueNow = r.n;
-    for (const r of extensionRows) row(r.key).extensions = r.n;
-    for (const r of closedRows) {
-      row(r.key).closed = r.n;
-      row(r.key).avgHandlingHours = r.avg_hours === null ? null : Math.round(r.avg_hours * 10) / 10;
-    }
-    return [...rows.values()].sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+    return [...rows.values()]
+      .map(({ hours, ...r }) => {
+        for (const s of Object.values(r.stages)) s.onTimeRate = s.total === 0 ? null : Math.round((s.onTime / s.total) * 10_000) / 10_000;
+        return { ...r, avgHandlingHours: r.closed === 0 ? null : Math.round((hours / r.closed) * 10) / 10 };
+      })
+      .sort((a, b) => (a.id ?? 0) - (b.id ?? 0));
+  }
+
+  /** The report's figures for [from, to) from the source tables. */
+  private async liveFigures(query: ReportQuery): Promise<Figure[]> {
+    const byDepartment = query.groupBy === 'department';
+    // The department a clock's time is charged to (the center for 派单 and 回访), or the ticket's category.
+    const clockKey = byDepartment ? 'c.department_id' : 't.category_id';
+    const departmentFilter = this.clockDepartmentFilter(query);
+    const bindings = { from: query.from, to: query.to, departmentId: query.departmentId ?? null };
+    // By department the clocks say it all (index-only scans of the covering indexes); by category each clock's ticket is read too.
+    const clocks = byDepartment ? 'sla_clocks c' : 'sla_clocks c join tickets t on t.id = c.ticket_id';
+    const parts = await Promise.all([
+      this.figures(
+        `select 'clocks' as source, ${clockKey} as key, c.stage, count(*)::int as total,
+                count(*) filter (where c.due_at is null or c.stopped_at <= c.due_at)::int as on_time
+         from ${clocks}
+         where c.state = 'stopped' and c.stopped_at >= :from and c.stopped_at < :to ${departmentFilter}
+         group by 2, 3`,
+        bindings,
+      ),
+      this.figures(
+        `select 'breaches' as source, ${clockKey} as key, count(*)::int as total from ${clocks}
+         where c.breached_at >= :from and c.breached_at < :to ${departmentFilter} group by 2`,
+        bindings,
+      ),
+      this.figures(
+        `select 'extensions' as source, ${byDepartment ? 'e.department_id' : 't.category_id'} as key, count(*)::int as total
+         from extension_requests e join tickets t on t.id = e.ticket_id
+         where e.status = 'approved' and e.decided_at >= :from and e.decided_at < :to
+           ${query.departmentId === undefined ? '' : 'and e.department_id = :departmentId'}
+         group by 2`,
+        bindings,
+      ),
+      this.figures(
+        `select 'closed' as source, ${byDepartment ? 't.lead_department_id' : 't.category_id'} as key, count(*)::int as total,
+                coalesce(sum(extract(epoch from (t.closed_at - t.created_at)) / 3600), 0)::float8 as hours
+         from tickets t
+         where t.status = 'closed' and t.closed_at >= :from and t.closed_at < :to
+           ${query.departmentId === undefined ? '' : 'and t.lead_department_id = :departmentId'}
+         group by 2`,
+        bindings,
+      ),
+    ]);
+    return parts.flat();
+  }
+
+  /** The clocks running past their deadline now (whatever the period). */
+  private overdueNow(query: ReportQuery): Promise<Figure[]> {
+    const byDepartment = query.groupBy === 'department';
+    return this.figures(
+      `select 'overdue' as source, ${byDepartment ? 'c.department_id' : 't.category_id'} as key, count(*)::int as total
+       from ${byDepartment ? 'sla_clocks c' : 'sla_clocks c join tickets t on t.id = c.ticket_id'}
+       where c.state = 'running' and c.due_at < now() ${this.clockDepartmentFilter(query)} group by 2`,
+      { departmentId: query.departmentId ?? null },
+    );
+  }
+
+  /** A department's report: the clocks charged to it, or (by category) the clocks of the tickets it leads. */
+  private clockDepartmentFilter(query: ReportQuery): string {
+    if (query.departmentId === undefined) return '';
+    return query.groupBy === 'department' ? 'and c.department_id = :departmentId' : 'and t.lead_department_id = :departmentId';
+  }
+
+  /** The report's figures over whole days [fromDay, toDay), from the daily rollup. */
+  private rolledFigures(query: ReportQuery, [fromDay, toDay]: [string, string]): Promise<Figure[]> {
+    const byDepartment = query.groupBy === 'department';
+    const dim = byDepartment ? 'department' : query.departmentId === undefined ? 'category' : 'lead_category';
+    return this.figures(
+      `select source, ${byDepartment ? 'department_id' : 'category_id'} as key, stage, sum(total)::int as total,
+              sum(on_time)::int as on_time, sum(hours)::float8 as hours
+         from sla_days
+        where dim = :dim and day >= :fromDay and day < :toDay ${query.departmentId === undefined ? '' : 'and department_id = :departmentId'}
+        group by 1, 2, 3`,
+      { dim, fromDay, toDay, departmentId: query.departmentId ?? null },
+    );
+  }
+
+  /**
+   * Rolls a Beijing day up into sla_days, as the live report counts it: each source once per grouping (the
+   * department charged; the category; the category within the lead department). Redone whole.
+   */
+  async rollUp(day: string): Promise<void> {
+    const start = new Date(`${day}T00:00:00+08:00`);
+    const b = { day, start, end: new Date(start.getTime() + 86_400_000) };
+    // A source's rows as (charged, lead, category, stage, on_time, hours), grouped the three ways at once. Materialized,
+    // so that charged and lead stay two columns where they are one expression (grouping() would not tell them apart).
+    const insert = (source: string, rows: string) =>
+      `with s as materialized (${rows})
+       insert into sla_days (day, source, dim, department_id, category_id, stage, total, on_time, hours)
+       select :day::date, '${source}',
+              case when grouping(charged) = 0 then 'department' when grouping(lead) = 0 then 'lead_category' else 'category' end,
+              case when grouping(charged) = 0 then charged when grouping(lead) = 0 then lead end,
+              category, stage, count(*), count(*) filter (where on_time), coalesce(sum(hours), 0)
+         from s
+        group by grouping sets ((charged, stage), (category, stage), (lead, category, stage))`;
+    await this.primary.transaction(async (trx) => {
+      await this.rollups.lock(trx, day);
+      await trx('sla_days').where({ day }).delete();
+      await trx.raw(
+        insert(
+          'clocks',
+          `select c.department_id as charged, t.lead_department_id as lead, t.category_id as category, c.stage,
+                  c.due_at is null or c.stopped_at <= c.due_at as on_time, null::float8 as hours
+             from sla_clocks c join tickets t on t.id = c.ticket_id
+            where c.state = 'stopped' and c.stopped_at >= :start and c.stopped_at < :end`,
+        ),
+        b,
+      );
+      await trx.raw(
+        insert(
+          'breaches',
+          `select c.department_id as charged, t.lead_department_id as lead, t.category_id as category, null::text as stage,
+                  false as on_time, null::float8 as hours
+             from sla_clocks c join tickets t on t.id = c.ticket_id
+            where c.breached_at >= :start and c.breached_at < :end`,
+        ),
+        b,
+      );
+      // A department's extensions, in both groupings, are those it asked for.
+      await trx.raw(
+        insert(
+          'extensions',
+          `select e.department_id as charged, e.department_id as lead, t.category_id as category, null::text as stage,
+                  false as on_time, null::float8 as hours
+             from extension_requests e join tickets t on t.id = e.ticket_id
+            where e.status = 'approved' and e.decided_at >= :start and e.decided_at < :end`,
+        ),
+        b,
+      );
+      await trx.raw(
+        insert(
+          'closed',
+          `select t.lead_department_id as charged, t.lead_department_id as lead, t.category_id as category, null::text as stage,
+                  false as on_time, extract(epoch from (t.closed_at - t.created_at)) / 3600 as hours
+             from tickets t
+            where t.status = 'closed' and t.closed_at >= :start and t.closed_at < :end`,
+        ),
+        b,
+      );
+      await this.rollups.markRolled(trx, day);
+    });
+  }
+
+  /** The periodic rollup: the last week again once an hour, then older days never rolled up, a month per run. */
+  async rollUpDue(now = new Date(), backlogPerRun = 31): Promise<number> {
+    const oldest = await this.primary('sla_clocks').min<{ min: Date | null }>('stopped_at as min').first();
+    const days = await this.rollups.due(now, oldest?.min ?? null, backlogPerRun);
+    for (const day of days) await this.rollUp(day);
+    return days.length;
   }
 
   /**
@@ -341,11 +477,7 @@ export class SlaReports {
     });
   }
 
-  /** One group's figures from one of the report's queries (each fills its own columns). */
-  private async rows(
-    sql: string,
-    bindings: Record<string, unknown>,
-  ): Promise<Array<{ key: number | null; stage: string; total: number; on_time: number; n: number; avg_hours: number | null }>> {
+  private async figures(sql: string, bindings: Record<string, unknown>): Promise<Figure[]> {
     const { rows } = await this.db.raw(sql, bindings as never);
     return rows;
   }

@@ -5,6 +5,7 @@ import type { SlaConfigService } from './sla-config.service';
 import type { PeriodicTask } from '../jobs/periodic';
 import type { ClockService } from './clocks.service';
 import type { SlaAlerts } from './sla-alerts';
+import type { SlaReports } from './sla-reports';
 
 export function slaHandlers(clocks: ClockService): Pick<JobHandlers, 'sla.alert'> {
   return { 'sla.alert': (payload) => clocks.alertJob(payload) };
@@ -18,6 +19,11 @@ export function slaSweep(clocks: ClockService, everyMs: number): PeriodicTask {
 /** The supervisors' daily overdue digest, once a day per person. */
 export function slaDigest(alerts: SlaAlerts): PeriodicTask {
   return { name: 'sla-digest', everyMs: 5 * 60_000, run: async () => void (await alerts.digest()) };
+}
+
+/** Rolls finished Beijing days up for the SLA report (sla_days), and keeps the last week up to date. */
+export function slaRollup(reports: SlaReports): PeriodicTask {
+  return { name: 'sla-rollup', everyMs: 10 * 60_000, run: async () => void (await reports.rollUpDue()) };
 }
 
 /**

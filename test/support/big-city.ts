@@ -199,15 +199,18 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
        ) as e(type, at)
       where e.at is not null and e.at < now()`,
   );
-  // Stopped clocks of the stages the reports count (sign-for in 2 working hours, reply in 7 working days), a tenth late.
+  // Stopped clocks of the stages the reports count (the center's 派单 in an hour, sign-for in 2 working hours, reply in
+  // 7 working days), a tenth of the sign-fors late.
   await db.raw(
     `insert into sla_clocks (ticket_id, department_id, stage, amount, unit, state, started_at, limit_ms, basis_at, due_at, stopped_at, created_at, updated_at)
-     select t.id, t.lead_department_id, s.stage, s.amount, s.unit, 'stopped', s.started, s.limit_ms, s.started, s.due, s.stopped, s.started, s.stopped
+     select t.id, case when s.stage = 'dispatch' then null else t.lead_department_id end, s.stage, s.amount, s.unit, 'stopped', s.started,
+            s.limit_ms, s.started, s.due, s.stopped, s.started, s.stopped
        from tickets t
        cross join lateral (values
          ('sign_for', 2, 'working_hours', ${at} + interval '10 minutes', 7200000::bigint, ${at} + interval '3 hours',
           ${at} + case when t.id % 10 = 0 then interval '4 hours' else interval '1 hour' end),
-         ('reply', 7, 'working_days', ${at} + interval '10 minutes', 7 * 25200000::bigint, ${at} + interval '9 days', t.replied_at)
+         ('reply', 7, 'working_days', ${at} + interval '10 minutes', 7 * 25200000::bigint, ${at} + interval '9 days', t.replied_at),
+         ('dispatch', 1, 'natural_hours', ${at}, 3600000::bigint, ${at} + interval '1 hour', ${at} + interval '10 minutes')
        ) as s(stage, amount, unit, started, limit_ms, due, stopped)
       where t.lead_department_id is not null and t.status not in ('triage', 'dispatched') and not t.directly_resolved
         and s.stopped is not null and s.stopped < now()`,
@@ -216,6 +219,15 @@ export async function fillCity(db: Knex, size: { tickets: number; days: number }
     `insert into sla_clocks (ticket_id, department_id, stage, amount, unit, state, started_at, limit_ms, basis_at, due_at, created_at, updated_at)
      select t.id, t.lead_department_id, 'reply', 7, 'working_days', 'running', ${at}, 7 * 25200000::bigint, ${at}, t.next_due_at, ${at}, ${at}
        from tickets t where t.next_due_at is not null`,
+  );
+  // A late clock breached at its deadline; one ticket in 50 had its reply deadline extended, approved two days in.
+  await db.raw(`update sla_clocks set breached_at = due_at where state = 'stopped' and stopped_at > due_at`);
+  await db.raw(
+    `insert into extension_requests (ticket_id, department_id, requested_by, reason, requested_due_at, status, approved_due_at, decided_by, decided_at, created_at)
+     select t.id, t.lead_department_id, u.id, '需现场勘查', t.created_at + interval '12 days', 'approved', t.created_at + interval '12 days', u.id,
+            t.created_at + interval '2 days', t.created_at + interval '1 day'
+       from tickets t cross join (select min(id) as id from users) u
+      where t.id % 50 = 7 and t.lead_department_id is not null and t.created_at < now() - interval '2 days'`,
   );
   // Callbacks: 40% of the replied are surveyed; of those, 85% answer.
   await db.raw(
