@@ -80,6 +80,7 @@ import { hotspotDetection } from './hotspots/hotspots.jobs';
 import { registerHotspotRoutes } from './hotspots/hotspots.routes';
 import { registerPrivacyRoutes } from './privacy/privacy.routes';
 import { PrivacyService, retentionTask } from './privacy/privacy.service';
+import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
@@ -364,6 +365,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     proxySweep(proxy, config.proxy.sweepMs),
     hotspotDetection(hotspots),
     ticketSearchIndexer(db),
+    partitionMaker(db),
     retentionTask(privacy),
   ];
 

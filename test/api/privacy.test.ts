@@ -36,6 +36,11 @@ describe('retention (个人信息保护法)', () => {
       const rows = await t.hub.db('tickets').where({ contact_id: (await contactOf(done))?.id ?? 0 });
       return rows[0]?.status === 'triage' && rows;
     });
+    // What the citizen adds later is on the ticket's timeline too.
+    await text(done, '补充一下，是3号楼东侧那盏');
+    await eventually(
+      async () => (await t.hub.db('ticket_events').where({ ticket_id: closed.id, type: 'citizen_message' }).first()) ?? false,
+    );
     await act(operator, closed.id, 'resolve_directly', { answer: '已转市政部门，三日内修复。' });
     const open = await createTicket(operator, { description: '小区门口积水', caller: { phone: '13700001002', name: '李红' } });
     await t.hub.queue.drain();
@@ -54,6 +59,9 @@ describe('retention (个人信息保护法)', () => {
     expect(gone.anonymised_at).not.toBeNull();
     const message = await t.hub.db('inbound_messages').where({ ticket_id: closed.id }).first();
     expect(message).toMatchObject({ from_phone: null, text: '' });
+    const added = await t.hub.db('ticket_events').where({ ticket_id: closed.id, type: 'citizen_message' }).first();
+    expect(added.data).toMatchObject({ erased: true });
+    expect(added.data.text).toBeUndefined();
     // The ticket stays, with what was asked and answered.
     expect(await t.hub.db('tickets').where({ id: closed.id }).first()).toMatchObject({
       status: 'closed',

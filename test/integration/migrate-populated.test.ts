@@ -1,7 +1,7 @@
 import { createDb, type Db } from '../../src/db/db';
 import { migrateLatest, migrateUpTo } from '../../src/db/migrate';
 import { seedDemoCity, seedTaxonomy } from '../../src/seed/seed';
-import { listTickets } from '../../src/tickets/tickets.repository';
+import { listEvents, listTickets } from '../../src/tickets/tickets.repository';
 import { ticketSearchIndexer } from '../../src/tickets/ticket-search';
 import { fillCity } from '../support/big-city';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -19,12 +19,14 @@ afterAll(async () => {
 });
 
 describe('migrations on a database that already holds tickets', () => {
-  test('when the ticket search arrives on a year of tickets, then it migrates, the old tickets are indexed in the background and found', async () => {
+  test('when the ticket search and the partitions arrive on a year of tickets, then it migrates, the old tickets are indexed in the background and found, and the history is kept', async () => {
     await migrateUpTo(db, '20261205000041_auto_answers');
     await seedTaxonomy(db);
     await seedDemoCity(db);
     await fillCity(db, { tickets: 20_000, days: 365 });
     const before = await db('tickets').count({ n: '*' }).first();
+    const events = await db('ticket_events').count({ n: '*' }).max({ id: 'id' }).first();
+    const ledger = await db('sla_clock_events').count({ n: '*' }).first();
 
     const applied = await migrateLatest(db);
     expect(applied).toContain('20261205000042_ticket_search');
@@ -48,5 +50,31 @@ describe('migrations on a database that already holds tickets', () => {
     const found = await listTickets(db, { text: '路灯', limit: 50 });
     expect(found).toHaveLength(50);
     for (const ticket of found) expect(ticket.description).toContain('路灯');
+
+    // The timeline and the clock ledger became partitioned: every row kept, in the first partition (everything
+    // before next month), new rows in their month with ids after the old ones, months ahead made.
+    expect(applied).toContain('20261205000046_monthly_partitions');
+    expect(await db('ticket_events').count({ n: '*' }).first()).toEqual({ n: events!.n });
+    expect(await db('sla_clock_events').count({ n: '*' }).first()).toEqual(ledger);
+    const where = await db.raw(`select tableoid::regclass::text as p, count(*)::int as n from ticket_events group by 1`);
+    expect(where.rows).toEqual([{ p: expect.stringMatching(/^ticket_events_before_\d{6}$/), n: Number(events!.n) }]);
+    const [ticket] = await db('tickets').select('id').orderBy('id', 'desc').limit(1);
+    const add = async (createdAt: Date) =>
+      (
+        await db('ticket_events')
+          .insert({ ticket_id: ticket.id, type: 'note', actor_kind: 'system', data: {}, created_at: createdAt })
+          .returning(['id', db.raw('tableoid::regclass::text as p')])
+      )[0];
+    const added = await add(new Date());
+    expect(Number(added.id)).toBeGreaterThan(Number(events!.id));
+    expect(added.p).toBe(where.rows[0].p);
+    const nextMonth = new Date(Date.now() + 8 * 3_600_000);
+    nextMonth.setUTCMonth(nextMonth.getUTCMonth() + 1, 1);
+    const yyyymm = nextMonth.toISOString().slice(0, 7);
+    expect(where.rows[0].p).toBe(`ticket_events_before_${yyyymm.replace('-', '')}`);
+    expect((await add(new Date(`${yyyymm}-01T00:00:00+08:00`))).p).toBe(`ticket_events_${yyyymm.replace('-', '')}`);
+    const timeline = await listEvents(db, ticket.id);
+    expect(timeline.slice(-2).map((e) => e.type)).toEqual(['note', 'note']);
+    await expect(db('ticket_events').where({ id: added.id }).update({ reason: 'x' })).rejects.toThrow(/append-only/);
   }, 120_000);
 });
