@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
 import { eventually } from '../support/fake-twilio';
 import { act, createTicket } from '../support/tickets';
 import type { AuthedAgent, TestHub } from '../support/test-hub';
@@ -138,5 +141,30 @@ describe('a citizen’s requests about their data', () => {
     expect((await t.hub.db('inbound_messages').where({ ticket_id: ticket.id }).first()).text).toBe('');
     expect((await admin.post('/api/v1/privacy/access-requests', { phone, reason: '再次查阅' })).status).toBe(404);
     expect(await t.hub.db('audit_log').where({ action: 'privacy.erasure', target: `contact:${ticket.contact_id}` })).toHaveLength(1);
+  });
+  test('when a citizen who sent a photo asks to be deleted, then the photo and its thumbnail leave the object store, and nobody can open them', async () => {
+    const phone = '+8613700004001';
+    const image = await sharp({ create: { width: 640, height: 480, channels: 3, background: { r: 200, g: 90, b: 40 } } })
+      .jpeg()
+      .toBuffer();
+    const item = hub.fake.addMedia(image, 'image/jpeg');
+    const message = { ...inboundSms(phone, '井盖丢了，见照片'), NumMedia: '1', MediaUrl0: item.url, MediaContentType0: 'image/jpeg' };
+    expect((await signed(t, '/webhooks/twilio/sms', message)).status).toBe(200);
+    const kept = await eventually(() => t.hub.db('media').where({ provider_key: item.url }).first());
+    expect(kept.thumbnail_key).not.toBeNull();
+    const file = (key: string) => path.join(t.mediaDir, key);
+    expect(fs.existsSync(file(kept.object_key))).toBe(true);
+    expect(fs.existsSync(file(kept.thumbnail_key))).toBe(true);
+    const supervisor = await t.as('supervisor');
+    expect((await supervisor.get(`/api/v1/media/${kept.id}`)).status).toBe(200);
+
+    const res = await admin.post('/api/v1/privacy/erasure-requests', { phone, reason: '本人书面申请删除' });
+    expect(res.status).toBe(200);
+    expect(res.body.erased).toMatchObject({ identity: true, media: 1 });
+    expect(fs.existsSync(file(kept.object_key))).toBe(false);
+    expect(fs.existsSync(file(kept.thumbnail_key))).toBe(false);
+    expect(await t.hub.db('media').where({ id: kept.id }).first()).toMatchObject({ erased_at: expect.any(Date) });
+    expect((await supervisor.get(`/api/v1/media/${kept.id}`)).status).toBe(404);
+    expect((await supervisor.get(`/api/v1/media/${kept.id}/thumbnail`)).status).toBe(404);
   });
 });

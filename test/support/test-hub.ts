@@ -13,6 +13,8 @@ export interface TestHub {
   hub: Hub;
   database: TestDatabase;
   redisPrefix: string;
+  /** Where the hub's local object store keeps media (MEDIA_DIR). */
+  mediaDir: string;
   http: ReturnType<typeof supertest>;
   /** A session token for a demo user (cached per hub). */
   token(username: string): Promise<string>;
@@ -47,6 +49,7 @@ export async function startTestHub(
   if (useRedis && !process.env.REDIS_URL) throw new Error('this test needs REDIS_URL');
   const prefix = options.peerOf?.redisPrefix ?? `hh-test-${process.env.HH_TEST_RUN ?? 'adhoc'}-${randomBytes(3).toString('hex')}`;
   const ownsDatabase = !options.peerOf;
+  const mediaDir = path.join(os.tmpdir(), `hh-media-${prefix}`);
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: useRedis ? process.env.REDIS_URL : '',
@@ -60,7 +63,7 @@ export async function startTestHub(
     // Every answer is checked against its documented schema: the OpenAPI document cannot drift.
     API_VALIDATE_RESPONSES: 'true',
     // Each hub keeps its media apart, in the system's temporary directory.
-    MEDIA_DIR: path.join(os.tmpdir(), `hh-media-${prefix}`),
+    MEDIA_DIR: mediaDir,
     ...options.env,
   });
   const hub = await createHub(config);
@@ -83,6 +86,7 @@ export async function startTestHub(
     hub,
     database,
     redisPrefix: prefix,
+    mediaDir,
     http,
     token,
     async as(username: string) {
