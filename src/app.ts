@@ -79,6 +79,10 @@ import { DuplicatesService } from './duplicates/duplicates.service';
 import { hotspotDetection } from './hotspots/hotspots.jobs';
 import { registerHotspotRoutes } from './hotspots/hotspots.routes';
 import { registerPrivacyRoutes } from './privacy/privacy.routes';
+import { HardCaseService } from './hardcase/hardcase.service';
+import { hardCaseHook } from './hardcase/hardcase.hook';
+import { hardCaseDiscovery } from './hardcase/hardcase.jobs';
+import { registerHardCaseRoutes } from './hardcase/hardcase.routes';
 import { PrivacyService, retentionTask } from './privacy/privacy.service';
 import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
@@ -150,6 +154,7 @@ export interface Hub {
     autoAnswer: AutoAnswer | undefined;
     hotspots: HotspotsService;
     privacy: PrivacyService;
+    hardCases: HardCaseService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -275,7 +280,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       matters: matterCatalog,
       returnWindowHours: config.routing.returnWindowHours,
     }),
-    hooks: [clockHook(clocks), callbackHook, ticketNoticesHook(outbox, chatSettings), proxyHook, triageHook],
+    hooks: [clockHook(clocks), callbackHook, ticketNoticesHook(outbox, chatSettings), proxyHook, triageHook, hardCaseHook],
     matters: matterCatalog,
     returnWindowHours: config.routing.returnWindowHours,
     provisionalCheck: () => clocks.provisionalCheck(),
@@ -316,6 +321,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const duplicates = new DuplicatesService(db);
   const hotspots = new HotspotsService(db, work, outbox, logger);
   const privacy = new PrivacyService(db, objectStore, logger);
+  const hardCases = new HardCaseService(db, tickets);
 
   const llm = config.llm
     ? {
@@ -367,6 +373,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ticketSearchIndexer(db),
     partitionMaker(db),
     retentionTask(privacy),
+    hardCaseDiscovery(hardCases),
   ];
 
   const webhooks = Router();
@@ -416,6 +423,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       duplicates,
       hotspots,
       privacy,
+      hardCases,
       reads,
     },
     config.exposure.validateResponses,
@@ -493,6 +501,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       autoAnswer,
       hotspots,
       privacy,
+      hardCases,
     },
     seeded,
     url: () => {
@@ -575,6 +584,7 @@ export interface ApiServices {
   duplicates: DuplicatesService;
   hotspots: HotspotsService;
   privacy: PrivacyService;
+  hardCases: HardCaseService;
   /** Reports and searches: a replica when configured and healthy. */
   reads: ReadSource;
 }
@@ -620,5 +630,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerDuplicateRoutes(api, services.duplicates);
   registerHotspotRoutes(api, services.hotspots);
   registerPrivacyRoutes(api, services.privacy);
+  registerHardCaseRoutes(api, services.hardCases);
   return { api, openApi };
 }

@@ -146,7 +146,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     tag: 'users',
     summary: 'List users',
     description: 'Department heads see the users of their own department.',
-    access: ['admin', 'supervisor', 'dept_head'],
+    access: ['admin', 'supervisor', 'director', 'dept_head'],
     query: z.strictObject({ departmentId: z.coerce.number().int().positive().optional(), role: z.enum(userRoles).optional() }),
     response: z.object({ items: z.array(userSchema) }),
     handler: async ({ actor, query }) => ({

@@ -128,7 +128,8 @@ export interface UserSeed {
   username: string;
   displayName: string;
   role: UserRole;
-  departmentCode: string;
+  /** None for the county leader in charge, who is no department's staff. */
+  departmentCode?: string;
 }
 
 export const demoUsers: UserSeed[] = [
@@ -137,6 +138,7 @@ export const demoUsers: UserSeed[] = [
   { username: 'proxy', displayName: '李娜（代办专席）', role: 'proxy_seat', departmentCode: 'CENTER' },
   { username: 'supervisor', displayName: '陈静（值班长）', role: 'supervisor', departmentCode: 'CENTER' },
   { username: 'director', displayName: '周建国（中心主任）', role: 'director', departmentCode: 'CENTER' },
+  { username: 'leader', displayName: '吴海（西山县副县长）', role: 'county_leader' },
   { username: 'agent', displayName: '张伟（住建局）', role: 'agent', departmentCode: 'ZJJ' },
   { username: 'head', displayName: '赵强（住建局负责人）', role: 'dept_head', departmentCode: 'ZJJ' },
   { username: 'zjj_agent', displayName: '李军（住建局）', role: 'agent', departmentCode: 'ZJJ' },

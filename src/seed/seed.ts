@@ -82,7 +82,7 @@ export async function seedDemoCity(db: Db): Promise<boolean> {
         display_name: u.displayName,
         password_hash: passwordHashes.get(u.username),
         role: u.role,
-        department_id: departmentIds.get(u.departmentCode),
+        department_id: u.departmentCode ? departmentIds.get(u.departmentCode) : null,
       })),
     );
     const categoryIds = new Map((await trx('categories').select('code', 'id')).map((c: { code: string; id: number }) => [c.code, c.id]));

@@ -1,4 +1,14 @@
-export const userRoles = ['operator', 'proxy_seat', 'agent', 'dept_head', 'runner', 'supervisor', 'director', 'admin'] as const;
+export const userRoles = [
+  'operator',
+  'proxy_seat',
+  'agent',
+  'dept_head',
+  'runner',
+  'supervisor',
+  'director',
+  'county_leader',
+  'admin',
+] as const;
 export type UserRole = (typeof userRoles)[number];
 
 export const roleLabels: Record<UserRole, string> = {
@@ -9,12 +19,16 @@ export const roleLabels: Record<UserRole, string> = {
   runner: '跑手/代办员',
   supervisor: '督办/值班长',
   director: '中心主任',
+  county_leader: '县政府分管负责人',
   admin: '系统管理员',
 };
 
 /** Hotline-center staff see every ticket. */
 export const centerRoles = ['operator', 'proxy_seat', 'supervisor', 'director', 'admin'] as const satisfies readonly UserRole[];
-/** Department staff see only their department's tickets, with citizen PII masked. */
+/**
+ * Department staff see only their department's tickets, with citizen PII masked. The county leader in charge
+ * (county_leader) is neither: they see the hard cases (办不成事) reported to them, masked, and dispatch them (联办).
+ */
 export const departmentRoles = ['agent', 'dept_head', 'runner'] as const satisfies readonly UserRole[];
 
 export const isCenterRole = (role: UserRole): boolean => (centerRoles as readonly UserRole[]).includes(role);

@@ -78,6 +78,11 @@ export const clockTransitions: Partial<Record<TicketAction, readonly ClockOp[]>>
   hard_case_rep_onsite: [{ op: 'stop', stages: ['hard_onsite_rep'], of: 'lead' }],
   hard_case_head_onsite: [{ op: 'stop', stages: ['hard_onsite_head'], of: 'lead' }],
   hard_case_answer: [{ op: 'stop', stages: ['hard_onsite_rep', 'hard_onsite_head', 'hard_answer'], of: 'lead' }],
+  // The departments the county leader dispatches work on it as assisting departments, on their own clocks.
+  joint_dispatch: [
+    { op: 'start', stage: 'sign_for', of: 'new_assists' },
+    { op: 'start', stage: 'reply', of: 'new_assists' },
+  ],
   // Back from an automatic answer: the center dispatches it now, on a new clock from the citizen's request for a person.
   hand_to_person: [{ op: 'start', stage: 'dispatch', of: 'lead' }],
   // A reopened ticket (重办) is handled again on new clocks.

@@ -3,6 +3,7 @@ import type { UnitOfWork, Work } from '../db/unit-of-work';
 import type { OutboxMessage, WorkChat } from '../outbox/message-catalogue';
 import { notifyUsers } from '../outbox/notifications';
 import type { Outbox } from '../outbox/outbox';
+import { dutyOn } from '../org/duty-roster.repository';
 import { shanghaiDay, shanghaiTime } from '../shared/time';
 import type { ClockRecord } from './clocks.repository';
 import type { SlaReports } from './sla-reports';
@@ -70,6 +71,34 @@ export class SlaAlerts {
       })),
     );
     const messages: OutboxMessage[] = [];
+    // 办不成事: the day's duty leader (值班领导) hears once of each of a hard case's deadlines that passes (the first alert
+    // past it: a late sweep fires only the highest level due), in the console and by SMS.
+    if (clock.stage.startsWith('hard_') && level.afterAmount !== null) {
+      const { leader } = await dutyOn(trx, shanghaiDay(now));
+      // Unless this very alert reaches them already (a supervisor leading the duty, a supervisors' level).
+      if (leader && !recipients.some((r) => r.userId === leader.userId)) {
+        await notifyUsers(work, [
+          {
+            userId: leader.userId,
+            kind: 'sla.alert',
+            ticketId: clock.ticketId,
+            alertId: alert.alertId,
+            title,
+            body,
+            dedupeKey: `hardcase-late:${clock.id}`,
+          },
+        ]);
+        if (leader.phone)
+          messages.push({
+            kind: 'staff.alert',
+            channel: 'sms',
+            recipient: { phone: leader.phone, userId: leader.userId },
+            payload: { ticketId: clock.ticketId, text: `【12345】${title}：${body}` },
+            ticketId: clock.ticketId,
+            dedupeKey: `hardcase-late-sms:${clock.id}`,
+          });
+      }
+    }
     if (level.sms) {
       for (const r of recipients) {
         if (!r.phone) continue;

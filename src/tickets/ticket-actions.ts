@@ -14,6 +14,9 @@ import { contactAsGiven, presentContact } from './ticket-view';
 import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
 import * as repo from './tickets.repository';
 import { ticketSearchText } from './ticket-search';
+import * as hardCases from './hard-cases.repository';
+import { hardCaseHandlingLabels, hardCaseKindLabels, type HardCaseSource } from './hard-case-labels';
+import { departmentRoles } from '../shared/roles';
 
 /** How the acting user's department stands to a ticket. */
 export interface Relation {
@@ -54,6 +57,11 @@ export const applicable: Partial<Record<TicketAction, (ticket: TicketRecord) => 
   resume_clocks: (t) => t.clocksPaused,
   answer_supervision: (t) => t.supervisionPending,
   flag_hard_case: (t) => !t.hardCase,
+  hard_case_handle: (t) => t.hardCase,
+  escalate_hard_case: (t) => t.hardCase,
+  joint_dispatch: (t) => t.hardCase,
+  record_meeting_decision: (t) => t.hardCase,
+  record_accountability: (t) => t.hardCase,
   hard_case_rep_onsite: (t) => t.hardCase,
   hard_case_head_onsite: (t) => t.hardCase,
   hard_case_answer: (t) => t.hardCase,
@@ -492,15 +500,138 @@ export function ticketActions(deps: ActionDeps): Appliers {
       };
     },
 
-    flag_hard_case: async ({ ticket }, body) => {
+    flag_hard_case: async ({ trx, ticket, actor }, body) => {
       if (ticket.hardCase) throw conflict('this ticket is already a hard case (办不成事)');
-      return { patch: { hardCase: true }, reason: body.reason };
+      // At the window (the department's staff) or from a hotline complaint (the center), unless the hub found it.
+      let source: HardCaseSource =
+        body.source ?? (actor.kind === 'user' && (departmentRoles as readonly string[]).includes(actor.role) ? 'window' : 'hotline');
+      if (body.candidateId !== undefined) {
+        const taken = await hardCases.takeCandidate(trx, body.candidateId, ticket.id, actor.kind === 'user' ? actor.userId : null);
+        if (!taken) throw conflict(`candidate ${body.candidateId} is not an open hard-case candidate of this ticket`);
+        source = taken.reason === 'unsatisfied_callback' ? 'callback' : 'system';
+      }
+      await hardCases.insertHardCase(trx, { ticketId: ticket.id, kind: body.kind, source });
+      return {
+        patch: { hardCase: true },
+        reason: body.reason,
+        data: { kind: body.kind, source, ...(body.candidateId !== undefined ? { candidateId: body.candidateId } : {}) },
+      };
+    },
+
+    hard_case_handle: async ({ trx, ticket }, body) => {
+      const hardCase = await openHardCase(trx, ticket);
+      if (hardCase.handledAt)
+        throw conflict(`this hard case was handled already (${hardCaseHandlingLabels[hardCase.kind ?? 'difficult']})`);
+      const kind = hardCase.kind;
+      if (kind === 'cannot' && !body.policyBasis) throw invalid('不能办: give the law or policy it goes against (policyBasis)');
+      if (kind === 'difficult' && (!body.deferredItems || !body.promisedBy))
+        throw invalid('很难办: name the items accepted missing (deferredItems) and when they are promised (promisedBy) — 容缺受理');
+      if (kind === 'special' && !body.specialMode) throw invalid('特殊办: say which service is arranged (specialMode)');
+      const handling = {
+        text: body.text,
+        ...(body.policyBasis ? { policyBasis: body.policyBasis } : {}),
+        ...(body.deferredItems ? { deferredItems: body.deferredItems, promisedBy: body.promisedBy } : {}),
+        ...(body.specialMode ? { specialMode: body.specialMode } : {}),
+        ...(body.appointmentAt ? { appointmentAt: body.appointmentAt.toISOString() } : {}),
+      };
+      await hardCases.updateHardCase(trx, ticket.id, { handledAt: new Date(), handling });
+      return { reason: body.text, data: { kind, ...handling } };
     },
 
     hard_case_rep_onsite: async ({ ticket }, body) => hardCaseStep(ticket, body.note),
-    hard_case_head_onsite: async ({ ticket }, body) => hardCaseStep(ticket, body.note),
-    hard_case_answer: async ({ ticket }, body) => {
-      if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
+    hard_case_head_onsite: async ({ trx, ticket }, body) => {
+      const result = await hardCaseStep(ticket, body.note);
+      const hardCase = await openHardCase(trx, ticket);
+      if (hardCase.level === 'window') await hardCases.updateHardCase(trx, ticket.id, { level: 'department' });
+      return result;
+    },
+
+    escalate_hard_case: async ({ trx, ticket }, body) => {
+      const hardCase = await openHardCase(trx, ticket);
+      if (hardCase.level === 'county' || hardCase.level === 'meeting') throw conflict('this hard case is with the county leader already');
+      const leader = await findUserById(trx, body.leaderUserId);
+      if (!leader || !leader.active || leader.role !== 'county_leader')
+        throw invalid(`user ${body.leaderUserId} is not an active county leader in charge (县政府分管负责人)`);
+      await hardCases.updateHardCase(trx, ticket.id, { level: 'county', leaderUserId: leader.id, reportedAt: new Date() });
+      return { reason: body.reason, data: { leaderUserId: leader.id, leaderName: leader.displayName } };
+    },
+
+    joint_dispatch: async ({ trx, ticket, actor }, body) => {
+      const hardCase = await openHardCase(trx, ticket);
+      if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId)
+        throw forbidden('only the county leader it was reported to dispatches it');
+      const ids = [...new Set(body.departmentIds)];
+      await checkDispatchable(trx, ids);
+      const active = await repo.listAssignments(trx, ticket.id, true);
+      const already = ids.filter((id) => active.some((a) => a.departmentId === id));
+      if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
+      await repo.insertAssignments(
+        trx,
+        ticket.id,
+        ids.map((departmentId) => ({ departmentId, role: 'assist' as const })),
+      );
+      await hardCases.updateHardCase(trx, ticket.id, {
+        jointDepartmentIds: [...new Set([...hardCase.jointDepartmentIds, ...ids])],
+        jointDispatchedAt: new Date(),
+      });
+      return {
+        reason: body.instruction,
+        data: { departmentIds: ids },
+        notifyDepartmentIds: [...ids, ...(ticket.leadDepartmentId ? [ticket.leadDepartmentId] : [])],
+      };
+    },
+
+    record_meeting_decision: async ({ trx, ticket, actor }, body) => {
+      const hardCase = await openHardCase(trx, ticket);
+      if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId)
+        throw forbidden('only the county leader it was reported to records the meeting');
+      const meeting = { meeting: body.meeting, heldOn: body.heldOn, decision: body.decision };
+      await hardCases.updateHardCase(trx, ticket.id, { level: 'meeting', meeting });
+      return { reason: body.decision, data: meeting };
+    },
+
+    record_accountability: async ({ trx, ticket, actor }, body) => {
+      const hardCase = await hardCases.findHardCase(trx, ticket.id);
+      if (!hardCase) throw conflict('this ticket is not flagged 办不成事');
+      if (hardCase.kind !== 'refused')
+        throw conflict(
+          `问责 records are kept for ${hardCaseKindLabels.refused} cases; this one is ${hardCase.kind ? hardCaseKindLabels[hardCase.kind] : 'not classified'}`,
+        );
+      const [department] = await findDepartmentsByIds(trx, [body.departmentId]);
+      if (!department) throw invalid(`department ${body.departmentId} does not exist`);
+      if (body.personUserId !== undefined && !(await findUserById(trx, body.personUserId)))
+        throw invalid(`user ${body.personUserId} does not exist`);
+      const recordId = await hardCases.insertAccountability(trx, {
+        ticketId: ticket.id,
+        departmentId: department.id,
+        personName: body.personName,
+        personUserId: body.personUserId ?? null,
+        finding: body.finding,
+        outcome: body.outcome,
+        outcomeNote: body.outcomeNote ?? null,
+        recordedBy: (actor as UserActor).userId,
+      });
+      return {
+        reason: body.finding,
+        data: {
+          recordId,
+          departmentId: department.id,
+          departmentName: department.name,
+          personName: body.personName,
+          outcome: body.outcome,
+        },
+      };
+    },
+
+    hard_case_answer: async ({ trx, ticket }, body) => {
+      const hardCase = await openHardCase(trx, ticket);
+      if (hardCase.kind && !hardCase.handledAt)
+        throw conflict(
+          `${hardCaseKindLabels[hardCase.kind]}: ${hardCaseHandlingLabels[hardCase.kind]} comes before the answer (hard_case_handle)`,
+        );
+      if (hardCase.kind === 'refused' && (await hardCases.countAccountability(trx, ticket.id)) === 0)
+        throw conflict(`${hardCaseKindLabels.refused}: the accountability record (问责) comes before the answer`);
+      await hardCases.updateHardCase(trx, ticket.id, { answeredAt: new Date() });
       return { reason: null, data: { text: body.text } };
     },
 
@@ -531,6 +662,14 @@ export function ticketActions(deps: ActionDeps): Appliers {
 async function hardCaseStep(ticket: TicketRecord, note: string): Promise<ApplyResult> {
   if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
   return { reason: note };
+}
+
+/** The hard case of a flagged ticket, not answered yet. */
+async function openHardCase(trx: Tx, ticket: TicketRecord): Promise<hardCases.HardCaseRecord> {
+  const hardCase = ticket.hardCase ? await hardCases.findHardCase(trx, ticket.id) : undefined;
+  if (!hardCase) throw conflict('this ticket is not flagged 办不成事');
+  if (hardCase.answeredAt) throw conflict('this hard case has been answered');
+  return hardCase;
 }
 
 /** The lead moves to another department: the old lead assignment ends, a new one starts. */

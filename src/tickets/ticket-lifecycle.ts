@@ -39,8 +39,13 @@ export const ticketActions = [
   'reveal_contact',
   'set_matter',
   'flag_hard_case',
+  'hard_case_handle',
   'hard_case_rep_onsite',
   'hard_case_head_onsite',
+  'escalate_hard_case',
+  'joint_dispatch',
+  'record_meeting_decision',
+  'record_accountability',
   'hard_case_answer',
 ] as const;
 export type TicketAction = (typeof ticketActions)[number];
@@ -131,6 +136,12 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
     scope: 'lead',
     notify: ['department'],
   },
+  hard_case_handle: {
+    label: '分类处理',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: [...centerDispatchers, ...departmentStaff],
+    scope: 'lead',
+  },
   hard_case_rep_onsite: {
     label: '首席代表到场',
     from: ['dispatched', 'accepted', 'returned', 'replied'],
@@ -142,6 +153,26 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
     from: ['dispatched', 'accepted', 'returned', 'replied'],
     actors: [...centerDispatchers, ...departmentStaff],
     scope: 'lead',
+  },
+  // 联办: a case one department cannot solve is reported to the county government's leader in charge, who
+  // dispatches the departments concerned, or takes it to the county executive meeting and records its decision.
+  escalate_hard_case: {
+    label: '报县领导联办',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: [...centerDispatchers, 'director'],
+  },
+  joint_dispatch: { label: '联办调度', from: handling, actors: ['county_leader'], notify: ['department'] },
+  record_meeting_decision: {
+    label: '会议决定',
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: ['county_leader'],
+    notify: ['department'],
+  },
+  // 问责: staff who would not do it, or dragged it out, answer for it (the unit and the person, with the outcome).
+  record_accountability: {
+    label: '问责',
+    from: ['dispatched', 'accepted', 'returned', 'replied', 'closed'],
+    actors: supervisors,
   },
   hard_case_answer: {
     label: '办不成事答复',

@@ -3,6 +3,7 @@ import { ticketActions, type TicketAction } from './ticket-lifecycle';
 import { channels, replyResults, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
 import { instant } from '../http/validate';
 import { departmentQueues } from './department-queues';
+import { accountabilityOutcomes, hardCaseKinds, meetingKinds, specialModes } from './hard-case-labels';
 
 /** Text limits: long enough for a real call transcript, short enough to refuse junk. */
 export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500, reply: 5_000, address: 200 } as const;
@@ -245,7 +246,42 @@ export const actionBodies = {
     regionId: id.optional(),
     expectedVersion,
   }),
-  flag_hard_case: z.strictObject({ reason: text(limits.reason), expectedVersion }),
+  // 办不成事: classified when taken; from the window or a hotline complaint (the hub's own candidates say theirs).
+  flag_hard_case: z.strictObject({
+    kind: z.enum(hardCaseKinds),
+    reason: text(limits.reason),
+    source: z.enum(['window', 'hotline']).optional(),
+    candidateId: id.optional(),
+    expectedVersion,
+  }),
+  // The kind's own handling: 不能办 explains on its legal basis; 很难办 accepts with the missing items deferred (容缺);
+  // 不给办/拖着办 orders it done at once; 特殊办 arranges the early, late, home or holiday service.
+  hard_case_handle: z.strictObject({
+    text: text(limits.note),
+    policyBasis: text(limits.reason).optional(),
+    deferredItems: text(limits.reason).optional(),
+    promisedBy: z.iso.date().optional(),
+    specialMode: z.enum(specialModes).optional(),
+    appointmentAt: futureDate.optional(),
+    expectedVersion,
+  }),
+  record_accountability: z.strictObject({
+    departmentId: id,
+    personName: text(50),
+    personUserId: id.optional(),
+    finding: text(limits.reason),
+    outcome: z.enum(accountabilityOutcomes),
+    outcomeNote: text(limits.reason).optional(),
+    expectedVersion,
+  }),
+  escalate_hard_case: z.strictObject({ leaderUserId: id, reason: text(limits.reason), expectedVersion }),
+  joint_dispatch: z.strictObject({ departmentIds: z.array(id).min(1).max(10), instruction: text(limits.note), expectedVersion }),
+  record_meeting_decision: z.strictObject({
+    meeting: z.enum(meetingKinds),
+    heldOn: z.iso.date(),
+    decision: text(limits.note),
+    expectedVersion,
+  }),
   hard_case_rep_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
   hard_case_head_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
   hard_case_answer: z.strictObject({ text: text(limits.reply), expectedVersion }),

@@ -19,6 +19,7 @@ import type { TicketRecord } from './ticket.types';
 import { announce, announceCreated } from './ticket-events';
 import { queueCondition } from './department-queues';
 import * as repo from './tickets.repository';
+import { reportedTo } from './hard-cases.repository';
 
 export interface TicketsDeps {
   db: Db;
@@ -378,6 +379,9 @@ export class TicketsService {
 
   private async relationOf(db: Queryable, actor: Actor, ticketId: number): Promise<Relation> {
     if (isCenterActor(actor)) return { visible: true, isLead: false, isAssist: false };
+    // The county leader in charge sees the hard cases reported to them.
+    if (actor.kind === 'user' && actor.role === 'county_leader')
+      return { visible: await reportedTo(db, ticketId, actor.userId), isLead: false, isAssist: false };
     const departmentId = actor.kind === 'user' ? actor.departmentId : null;
     if (departmentId === null) return { visible: false, isLead: false, isAssist: false };
     const assignment = await repo.findActiveAssignment(db, ticketId, departmentId);

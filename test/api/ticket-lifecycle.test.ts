@@ -260,8 +260,8 @@ describe('ticket lifecycle through HTTP', () => {
 
   test('when a ticket cannot get done (办不成事), then the chief representative, the head and an answer each run on a clock', async () => {
     const ticket = await dispatchedToHousing();
-    await ok(agent, ticket.id, 'flag_hard_case', { reason: '涉及多个部门，窗口无法办理' });
-    await act(agent, ticket.id, 'flag_hard_case', { reason: '再次' }, 409);
+    await ok(agent, ticket.id, 'flag_hard_case', { kind: 'difficult', reason: '涉及多个部门，窗口无法办理' });
+    await act(agent, ticket.id, 'flag_hard_case', { kind: 'difficult', reason: '再次' }, 409);
     const clocks = async () =>
       (await operator.get(`/api/v1/tickets/${ticket.id}/clocks`)).body.items.filter((c: { stage: string }) => c.stage.startsWith('hard_'));
     const running = await clocks();
@@ -274,6 +274,11 @@ describe('ticket lifecycle through HTTP', () => {
     expect(new Date(running[1].dueAt).getTime() - new Date(running[1].startedAt).getTime()).toBe(30 * 60_000);
     await ok(agent, ticket.id, 'hard_case_rep_onsite', { note: '窗口首席代表已到场' });
     await ok(head, ticket.id, 'hard_case_head_onsite', { note: '局负责人已到场' });
+    await ok(agent, ticket.id, 'hard_case_handle', {
+      text: '先行容缺受理',
+      deferredItems: '不动产权证复印件',
+      promisedBy: '2026-12-20',
+    });
     await ok(agent, ticket.id, 'hard_case_answer', { text: '已协调各部门，三日内办结' });
     expect((await clocks()).map((c: { state: string }) => c.state)).toEqual(['stopped', 'stopped', 'stopped']);
     await act(agent, (await dispatchedToHousing()).id, 'hard_case_answer', { text: '未标记' }, 409);
@@ -390,6 +395,7 @@ describe('forbidden transitions', () => {
     proxy_seat: 'proxy',
     supervisor: 'supervisor',
     director: 'director',
+    county_leader: 'leader',
     admin: 'admin',
     agent: 'agent',
     dept_head: 'head',
@@ -429,9 +435,14 @@ describe('forbidden transitions', () => {
       note: { text: '测试' },
       reveal_contact: { purpose: '测试' },
       set_matter: { matter: '高龄补贴' },
-      flag_hard_case: { reason: '测试' },
+      flag_hard_case: { kind: 'difficult', reason: '测试' },
+      hard_case_handle: { text: '测试' },
       hard_case_rep_onsite: { note: '测试' },
       hard_case_head_onsite: { note: '测试' },
+      escalate_hard_case: { leaderUserId: 1, reason: '测试' },
+      joint_dispatch: { departmentIds: [ids.department('GAJ')], instruction: '测试' },
+      record_meeting_decision: { meeting: 'standing', heldOn: '2026-12-01', decision: '测试' },
+      record_accountability: { departmentId: ids.department('GAJ'), personName: '测试', finding: '测试', outcome: 'criticism' },
       hard_case_answer: { text: '测试' },
     };
     return bodies[action];
@@ -475,7 +486,8 @@ describe('forbidden transitions', () => {
         const username = lifecycle[action].scope === 'assist' ? 'cg_agent' : userFor[role]!;
         const res = await (await t.as(username)).post(`/api/v1/tickets/${id}/${action.replace(/_/g, '-')}`, sampleBody(action));
         const departmentSide = ['agent', 'dept_head', 'runner'].includes(role);
-        const visible = !departmentSide || !['new', 'triage'].includes(status);
+        // The county leader sees only the hard cases reported to them.
+        const visible = role !== 'county_leader' && (!departmentSide || !['new', 'triage'].includes(status));
         expect({ action, status: res.status }).toEqual({ action, status: visible ? 409 : 404 });
         if (visible) expect(res.body.error.code).toBe('INVALID_TRANSITION');
       }

@@ -32,7 +32,8 @@ function menuOf(me: Me) {
       : []),
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
-    { key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' },
+    ...(isCenterRole(me.role) || me.role === 'county_leader' ? [{ key: '/hard-cases', label: '办不成事' }] : []),
+    ...(me.role === 'county_leader' ? [] : [{ key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' }]),
     ...(me.role !== 'runner' ? [{ key: '/knowledge', label: '知识库' }] : []),
     ...(me.role === 'admin' ? [{ key: '/admin', label: '系统管理' }] : []),
   ];

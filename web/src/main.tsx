@@ -43,6 +43,7 @@ const adminRoutes = {
   integrations: adminPage('Integrations'),
   audit: adminPage('AuditLog'),
 };
+const HardCases = lazy(() => import('./pages/hardcases/HardCases').then((m) => ({ default: m.HardCases })));
 const Knowledge = lazy(() => import('./pages/knowledge/Knowledge').then((m) => ({ default: m.Knowledge })));
 const Ticket = lazy(() => import('./pages/Ticket').then((m) => ({ default: m.Ticket })));
 const queryClient = new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
@@ -94,6 +95,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/hotspots" element={<Hotspots />} />
                 <Route path="/hotspots/:id" element={<Hotspots />} />
                 <Route path="/reports" element={<Reports />} />
+                <Route path="/hard-cases" element={<HardCases />} />
                 <Route path="/reports/bulletin" element={<Bulletin />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />

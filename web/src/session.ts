@@ -20,6 +20,7 @@ export function startPage(me: Me): string {
   if (me.role === 'operator' || me.role === 'proxy_seat') return '/seat';
   if (me.role === 'runner') return '/runner';
   if (me.role === 'director') return '/board';
+  if (me.role === 'county_leader') return '/hard-cases';
   return me.role === 'agent' || me.role === 'dept_head' ? '/workbench' : '/tickets';
 }
 

@@ -1297,7 +1297,7 @@ export interface paths {
                             /** @description on duty: routing assigns to them, calls are offered to them (PATCH /users/{id}/work) */
                             onDuty: boolean;
                             /** @enum {string} */
-                            role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "admin";
+                            role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "county_leader" | "admin";
                             roleLabel: string;
                             scopes?: ("read" | "write")[];
                             userId: number;
@@ -4657,6 +4657,966 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duty-roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The center’s duty roster (值班领导, 值班人员) for Beijing days from … to (inclusive; today by default)
+         * @description Access: operator, proxy_seat, supervisor, director, admin, county_leader
+         */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The center’s duty roster (值班领导, 值班人员) for Beijing days from … to (inclusive; today by default) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["DutyDay"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/duty-roster/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a day’s duty: the duty leader (a supervisor or the director) and the staff on duty
+         * @description Access: supervisor, director, admin
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        leaderUserId: number;
+                        /** @default [] */
+                        staffUserIds?: number[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Set a day’s duty: the duty leader (a supervisor or the director) and the staff on duty */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DutyDay"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 办不成事: the hard cases with their kind, source, level and the next deadline of their ladder
+         * @description Open ones oldest first. The county leader in charge sees the cases reported to them; the center sees all.
+         *
+         *     Access: operator, proxy_seat, supervisor, director, admin, county_leader
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    state?: "open" | "answered" | "all";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 办不成事: the hard cases with their kind, source, level and the next deadline of their ladder */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HardCase"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases/accountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 问责 records of a Beijing month, newest first
+         * @description Access: supervisor, director, admin, county_leader
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 问责 records of a Beijing month, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                at: string;
+                                departmentId: number;
+                                departmentName: string;
+                                finding: string;
+                                id: number;
+                                number: string;
+                                /** @enum {string} */
+                                outcome: "criticism" | "notice" | "admonition" | "disciplinary" | "other";
+                                outcomeNote: string | null;
+                                personName: string;
+                                recordedBy: string | null;
+                                ticketId: number;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases/candidates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Hard-case candidates the hub found (late 代办 orders and tickets, unsatisfied callbacks), for the duty staff
+         * @description Access: operator, proxy_seat, supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Hard-case candidates the hub found (late 代办 orders and tickets, unsatisfied callbacks), for the duty staff */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                createdAt: string;
+                                detail: string;
+                                id: number;
+                                leadDepartmentName: string | null;
+                                number: string;
+                                /** @enum {string} */
+                                reason: "order_late" | "not_accepted" | "not_answered" | "unsatisfied_callback";
+                                ticketId: number;
+                                ticketStatus: string;
+                                title: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases/candidates/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a candidate as a hard case of the given kind (the ticket is flagged 办不成事, found by the hub)
+         * @description Access: operator, supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "cannot" | "difficult" | "refused" | "special";
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done, no content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases/candidates/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dismiss a candidate, with the reason (it is not raised again)
+         * @description Access: operator, supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Done, no content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases/leaders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The county leaders in charge (县政府分管负责人) a hard case may be reported to (联办)
+         * @description Access: operator, proxy_seat, supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The county leaders in charge (县政府分管负责人) a hard case may be reported to (联办) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                displayName: string;
+                                id: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/hard-cases/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 办不成事月度通报: a Beijing month by kind (opened, answered, on time, open at its end), source and level, the candidates, and 问责 per department
+         * @description Access: operator, proxy_seat, supervisor, director, admin, county_leader
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 办不成事月度通报: a Beijing month by kind (opened, answered, on time, open at its end), source and level, the candidates, and 问责 per department */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accountability: {
+                                departmentId: number;
+                                departmentName: string;
+                                outcomes: {
+                                    [key: string]: number;
+                                };
+                                records: number;
+                            }[];
+                            candidates: {
+                                accepted: number;
+                                dismissed: number;
+                                raised: number;
+                                /** @enum {string} */
+                                reason: "order_late" | "not_accepted" | "not_answered" | "unsatisfied_callback";
+                            }[];
+                            kinds: {
+                                answered: number;
+                                answered_on_time: number;
+                                /** @enum {string} */
+                                kind: "cannot" | "difficult" | "refused" | "special" | "unclassified";
+                                open_at_end: number;
+                                opened: number;
+                            }[];
+                            levels: {
+                                /** @enum {string} */
+                                level: "window" | "department" | "county" | "meeting";
+                                n: number;
+                            }[];
+                            month: string;
+                            sources: {
+                                n: number;
+                                /** @enum {string} */
+                                source: "window" | "hotline" | "system" | "callback";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -15909,7 +16869,7 @@ export interface paths {
                             address: string | null;
                             allowedActions: {
                                 /** @enum {string} */
-                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
+                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_handle" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "escalate_hard_case" | "joint_dispatch" | "record_meeting_decision" | "record_accountability" | "hard_case_answer";
                                 label: string;
                                 path: string;
                             }[];
@@ -17839,6 +18799,132 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/escalate-hard-case": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 报县领导联办 (escalate_hard_case)
+         * @description From: dispatched, accepted, returned, replied (status unchanged).
+         *
+         *     Access: operator, supervisor, admin, director
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        expectedVersion?: number;
+                        leaderUserId: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 报县领导联办 (escalate_hard_case) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/flag-hard-case": {
         parameters: {
             query?: never;
@@ -17866,8 +18952,13 @@ export interface paths {
             requestBody?: {
                 content: {
                     "application/json": {
+                        candidateId?: number;
                         expectedVersion?: number;
+                        /** @enum {string} */
+                        kind: "cannot" | "difficult" | "refused" | "special";
                         reason: string;
+                        /** @enum {string} */
+                        source?: "window" | "hotline";
                     };
                 };
             };
@@ -17998,6 +19089,139 @@ export interface paths {
             };
             responses: {
                 /** @description 办不成事答复 (hard_case_answer) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/hard-case-handle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 分类处理 (hard_case_handle)
+         * @description From: dispatched, accepted, returned, replied (status unchanged). Department staff: lead department only.
+         *
+         *     Access: operator, supervisor, admin, agent, dept_head, runner
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        appointmentAt?: string;
+                        deferredItems?: string;
+                        expectedVersion?: number;
+                        policyBasis?: string;
+                        /** Format: date */
+                        promisedBy?: string;
+                        /** @enum {string} */
+                        specialMode?: "early" | "late" | "home" | "holiday";
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 分类处理 (hard_case_handle) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -18248,6 +19472,132 @@ export interface paths {
             };
             responses: {
                 /** @description 首席代表到场 (hard_case_rep_onsite) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/joint-dispatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 联办调度 (joint_dispatch)
+         * @description From: dispatched, accepted (status unchanged).
+         *
+         *     Access: county_leader
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        departmentIds: number[];
+                        expectedVersion?: number;
+                        instruction: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description 联办调度 (joint_dispatch) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -18953,6 +20303,266 @@ export interface paths {
             };
             responses: {
                 /** @description 暂停计时 (pause_clocks) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/record-accountability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 问责 (record_accountability)
+         * @description From: dispatched, accepted, returned, replied, closed (status unchanged).
+         *
+         *     Access: supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        departmentId: number;
+                        expectedVersion?: number;
+                        finding: string;
+                        /** @enum {string} */
+                        outcome: "criticism" | "notice" | "admonition" | "disciplinary" | "other";
+                        outcomeNote?: string;
+                        personName: string;
+                        personUserId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description 问责 (record_accountability) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/record-meeting-decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 会议决定 (record_meeting_decision)
+         * @description From: dispatched, accepted, returned, replied (status unchanged).
+         *
+         *     Access: county_leader
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        decision: string;
+                        expectedVersion?: number;
+                        /** Format: date */
+                        heldOn: string;
+                        /** @enum {string} */
+                        meeting: "executive" | "standing";
+                    };
+                };
+            };
+            responses: {
+                /** @description 会议决定 (record_meeting_decision) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -21662,13 +23272,13 @@ export interface paths {
          * List users
          * @description Department heads see the users of their own department.
          *
-         *     Access: admin, supervisor, dept_head
+         *     Access: admin, supervisor, director, dept_head
          */
         get: {
             parameters: {
                 query?: {
                     departmentId?: number;
-                    role?: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "admin";
+                    role?: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "county_leader" | "admin";
                 };
                 header?: never;
                 path?: never;
@@ -21754,7 +23364,7 @@ export interface paths {
                         password: string;
                         phone?: string | null;
                         /** @enum {string} */
-                        role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "admin";
+                        role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "county_leader" | "admin";
                         username: string;
                     };
                 };
@@ -21874,7 +23484,7 @@ export interface paths {
                         password?: string;
                         phone?: string | null;
                         /** @enum {string} */
-                        role?: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "admin";
+                        role?: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "county_leader" | "admin";
                     };
                 };
             };
@@ -23826,6 +25436,50 @@ export interface components {
                 title: string;
             }[];
         };
+        DutyDay: {
+            day: string;
+            leader: {
+                displayName: string;
+                phone: string | null;
+                role: string;
+                userId: number;
+            } | null;
+            staff: {
+                displayName: string;
+                phone: string | null;
+                role: string;
+                userId: number;
+            }[];
+        };
+        HardCase: {
+            accountability: number;
+            /** Format: date-time */
+            answeredAt: string | null;
+            /** Format: date-time */
+            flaggedAt: string;
+            /** Format: date-time */
+            handledAt: string | null;
+            jointDepartmentNames: string[];
+            /**
+             * @description null: flagged before kinds existed
+             * @enum {string|null}
+             */
+            kind: "cannot" | "difficult" | "refused" | "special" | null;
+            leadDepartmentName: string | null;
+            leaderName: string | null;
+            /** @enum {string} */
+            level: "window" | "department" | "county" | "meeting";
+            /** Format: date-time */
+            nextDueAt: string | null;
+            nextStage: string | null;
+            number: string;
+            /** @enum {string} */
+            source: "window" | "hotline" | "system" | "callback";
+            status: string;
+            ticketId: number;
+            title: string;
+            version: number;
+        };
         Hotspot: {
             category: {
                 id: number;
@@ -24226,7 +25880,7 @@ export interface components {
             address: string | null;
             allowedActions: {
                 /** @enum {string} */
-                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_answer";
+                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_handle" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "escalate_hard_case" | "joint_dispatch" | "record_meeting_decision" | "record_accountability" | "hard_case_answer";
                 label: string;
                 path: string;
             }[];
@@ -24464,7 +26118,7 @@ export interface components {
             onDuty: boolean;
             phone: string | null;
             /** @enum {string} */
-            role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "admin";
+            role: "operator" | "proxy_seat" | "agent" | "dept_head" | "runner" | "supervisor" | "director" | "county_leader" | "admin";
             skills: string[];
             slackUserId: string | null;
             /** Format: date-time */

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, DatePicker, Form, Input, Modal, Radio, Select, Space, TreeSelect } from 'antd';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type TicketDetail } from '../api/client';
 import { optionsOf, replyResultLabels, returnReasonLabels } from '../labels';
@@ -29,7 +29,14 @@ function useChoices(kinds: Set<string>, ticket: TicketDetail) {
     enabled: kinds.has('user') && departmentId !== undefined,
     queryFn: async () => (await api.GET('/api/v1/users', { params: { query: { departmentId } } })).data?.items ?? [],
   });
+  const leaders = useQuery({
+    queryKey: ['hard-case-leaders'],
+    staleTime: 10 * 60_000,
+    enabled: kinds.has('leader'),
+    queryFn: async () => (await api.GET('/api/v1/hard-cases/leaders')).data?.items ?? [],
+  });
   return {
+    leaders: (leaders.data ?? []).map((u) => ({ value: u.id, label: u.displayName })),
     departments: (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })),
     categories: (categories.data ?? []).map((c) => ({
       value: c.id,
@@ -131,6 +138,25 @@ function Field({ spec, choices, ticket }: { spec: FieldSpec; choices: ReturnType
       return (
         <Form.Item label={spec.label} name={spec.name} rules={rules}>
           <Radio.Group options={spec.choices} />
+        </Form.Item>
+      );
+    case 'leader':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Select options={choices.leaders} aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'day':
+      // A calendar day, sent as YYYY-MM-DD.
+      return (
+        <Form.Item
+          label={spec.label}
+          name={spec.name}
+          rules={rules}
+          normalize={(day: Dayjs | null) => day?.format('YYYY-MM-DD')}
+          getValueProps={(day?: string) => ({ value: day ? dayjs(day) : undefined })}
+        >
+          <DatePicker format="YYYY-MM-DD" aria-label={spec.label} />
         </Form.Item>
       );
     case 'date':

@@ -1,4 +1,10 @@
 import type { TicketDetail } from '../api/client';
+import {
+  accountabilityOutcomeLabels,
+  hardCaseKindLabels,
+  meetingKindLabels,
+  specialModeLabels,
+} from '../../../src/tickets/hard-case-labels';
 
 export type Allowed = TicketDetail['allowedActions'][number];
 export type FieldKind =
@@ -13,6 +19,8 @@ export type FieldKind =
   | 'contactMethod'
   | 'category'
   | 'user'
+  | 'leader'
+  | 'day'
   | 'ticketNumber';
 
 export interface FieldSpec {
@@ -29,6 +37,14 @@ export interface FieldSpec {
 const note = (label = '说明', required = false): FieldSpec => ({ name: 'note', kind: 'text', label, required });
 const text = (name: string, label: string): FieldSpec => ({ name, kind: 'text', label, required: true });
 const answer = (name: string, label: string): FieldSpec => ({ ...text(name, label), canned: true });
+const choose = (name: string, label: string, labels: Record<string, string>, required = true): FieldSpec => ({
+  name,
+  kind: 'decision',
+  label,
+  required,
+  choices: Object.entries(labels).map(([value, label]) => ({ value, label })),
+});
+const optional = (name: string, label: string): FieldSpec => ({ name, kind: 'text', label });
 
 /**
  * The form each action needs, field by field, as its API body names them. Which actions a user may
@@ -102,9 +118,32 @@ export const actionForms: Partial<Record<Allowed['action'], FieldSpec[]>> = {
   ],
   note: [text('text', '备注内容')],
   reveal_contact: [text('purpose', '查看事由')],
-  flag_hard_case: [text('reason', '原因')],
+  flag_hard_case: [choose('kind', '类别（分类别处理）', hardCaseKindLabels), text('reason', '原因')],
+  // What each kind needs is the API's to check; the form offers every field, each labelled with its kind.
+  hard_case_handle: [
+    text('text', '处理情况'),
+    optional('policyBasis', '政策依据（不能办）'),
+    optional('deferredItems', '容缺材料（很难办）'),
+    { name: 'promisedBy', kind: 'day', label: '承诺补交日期（很难办）' },
+    choose('specialMode', '特殊办方式（特殊办）', specialModeLabels, false),
+    { name: 'appointmentAt', kind: 'date', label: '预约时间（特殊办）' },
+  ],
   hard_case_rep_onsite: [note('到场情况', true)],
   hard_case_head_onsite: [note('到场情况', true)],
+  escalate_hard_case: [{ name: 'leaderUserId', kind: 'leader', label: '县政府分管负责人', required: true }, text('reason', '报请事由')],
+  joint_dispatch: [{ name: 'departmentIds', kind: 'departments', label: '联办单位', required: true }, text('instruction', '调度意见')],
+  record_meeting_decision: [
+    choose('meeting', '会议', meetingKindLabels),
+    { name: 'heldOn', kind: 'day', label: '会议日期', required: true },
+    text('decision', '会议决定'),
+  ],
+  record_accountability: [
+    { name: 'departmentId', kind: 'department', label: '被问责单位', required: true },
+    text('personName', '责任人'),
+    text('finding', '问责事由'),
+    choose('outcome', '处理结果', accountabilityOutcomeLabels),
+    optional('outcomeNote', '处理说明'),
+  ],
   hard_case_answer: [answer('text', '答复内容')],
 };
 

@@ -1,0 +1,85 @@
+import type { Db } from '../db/db';
+import { listRoster, setRoster, type DutyDay } from '../org/duty-roster.repository';
+import { conflict, invalid, notFound } from '../shared/errors';
+import type { UserActor } from '../shared/roles';
+import type { HardCaseKind } from '../tickets/hard-case-labels';
+import type { TicketsService } from '../tickets/tickets.service';
+import * as repo from './hardcase.repository';
+
+/** The center roles that may stand a duty (值班): leaders are supervisors or the director; staff any seat. */
+const leaderRoles = ['supervisor', 'director'];
+const staffRoles = ['operator', 'proxy_seat', 'supervisor', 'director'];
+
+/**
+ * The 办不成事 window (src/tickets owns the case itself: its kind, level, handling and 问责 are lifecycle
+ * actions): the cases and their ladder for the duty staff and the county leader, the candidates the hub
+ * raises (accepted as a flag, or dismissed), the month's 通报, and the duty roster.
+ */
+export class HardCaseService {
+  constructor(
+    private readonly db: Db,
+    private readonly tickets: TicketsService,
+  ) {}
+
+  list(actor: UserActor, state: 'open' | 'answered' | 'all', limit: number) {
+    return repo.listHardCases(this.db, { state, limit, ...(actor.role === 'county_leader' ? { leaderUserId: actor.userId } : {}) });
+  }
+
+  leaders() {
+    return repo.countyLeaders(this.db);
+  }
+
+  candidates(limit: number) {
+    return repo.listCandidates(this.db, limit);
+  }
+
+  /** The duty staff confirm a candidate: its ticket is flagged 办不成事 of the kind they give, found by the hub. */
+  async accept(actor: UserActor, candidateId: number, body: { kind: HardCaseKind; reason: string }) {
+    const candidate = await this.openCandidate(candidateId);
+    return this.tickets.perform(actor, candidate.ticketId, 'flag_hard_case', { kind: body.kind, reason: body.reason, candidateId });
+  }
+
+  async dismiss(actor: UserActor, candidateId: number, note: string): Promise<void> {
+    await this.openCandidate(candidateId);
+    if (!(await repo.dismissCandidate(this.db, candidateId, actor.userId, note))) throw conflict('the candidate was decided meanwhile');
+  }
+
+  discover(now = new Date()): Promise<number> {
+    return repo.discoverCandidates(this.db, now);
+  }
+
+  report(from: Date, to: Date) {
+    return repo.monthReport(this.db, from, to);
+  }
+
+  accountability(from: Date, to: Date, limit: number) {
+    return repo.listAccountability(this.db, from, to, limit);
+  }
+
+  roster(fromDay: string, toDay: string): Promise<DutyDay[]> {
+    return listRoster(this.db, fromDay, toDay);
+  }
+
+  /** A day's roster, replaced whole: one duty leader (a supervisor or the director) and the staff on duty. */
+  async setRoster(day: string, leaderUserId: number, staffUserIds: readonly number[]): Promise<DutyDay> {
+    const ids = [...new Set([leaderUserId, ...staffUserIds])];
+    const users: Array<{ id: number; role: string; active: boolean }> = await this.db('users')
+      .select('id', 'role', 'active')
+      .whereIn('id', ids);
+    const byId = new Map(users.map((u) => [Number(u.id), u]));
+    const leader = byId.get(leaderUserId);
+    if (!leader?.active || !leaderRoles.includes(leader.role))
+      throw invalid(`user ${leaderUserId} cannot lead a duty: an active supervisor or director`);
+    const unfit = staffUserIds.filter((id) => !byId.get(id)?.active || !staffRoles.includes(byId.get(id)!.role));
+    if (unfit.length > 0) throw invalid(`user(s) ${unfit.join(', ')} cannot stand a duty at the center`);
+    await this.db.transaction((trx) => setRoster(trx, day, leaderUserId, staffUserIds));
+    return (await listRoster(this.db, day, day))[0]!;
+  }
+
+  private async openCandidate(id: number) {
+    const candidate = await repo.findCandidate(this.db, id);
+    if (!candidate) throw notFound('candidate');
+    if (candidate.status !== 'open') throw conflict(`the candidate was ${candidate.status} already`);
+    return candidate;
+  }
+}
