@@ -104,6 +104,13 @@ export async function countyLeaders(db: Queryable): Promise<Array<{ id: number; 
   return rows.map((r) => ({ id: Number(r.id), displayName: r.displayName }));
 }
 
+export async function usersByIds(db: Queryable, ids: readonly number[]): Promise<Array<{ id: number; role: string; active: boolean }>> {
+  const rows: Array<{ id: string; role: string; active: boolean }> = await db('users')
+    .select('id', 'role', 'active')
+    .whereIn('id', [...ids]);
+  return rows.map((r) => ({ ...r, id: Number(r.id) }));
+}
+
 export async function findCandidate(db: Queryable, id: number): Promise<{ id: number; ticketId: number; status: string } | undefined> {
   const row = await db('hard_case_candidates').select({ id: 'id', ticketId: 'ticket_id', status: 'status' }).where({ id }).first();
   return row ? { ...row, id: Number(row.id), ticketId: Number(row.ticketId) } : undefined;

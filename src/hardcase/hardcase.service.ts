@@ -63,10 +63,7 @@ export class HardCaseService {
   /** A day's roster, replaced whole: one duty leader (a supervisor or the director) and the staff on duty. */
   async setRoster(day: string, leaderUserId: number, staffUserIds: readonly number[]): Promise<DutyDay> {
     const ids = [...new Set([leaderUserId, ...staffUserIds])];
-    const users: Array<{ id: number; role: string; active: boolean }> = await this.db('users')
-      .select('id', 'role', 'active')
-      .whereIn('id', ids);
-    const byId = new Map(users.map((u) => [Number(u.id), u]));
+    const byId = new Map((await repo.usersByIds(this.db, ids)).map((u) => [u.id, u]));
     const leader = byId.get(leaderUserId);
     if (!leader?.active || !leaderRoles.includes(leader.role))
       throw invalid(`user ${leaderUserId} cannot lead a duty: an active supervisor or director`);

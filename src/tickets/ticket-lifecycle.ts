@@ -171,7 +171,7 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   // 问责: staff who would not do it, or dragged it out, answer for it (the unit and the person, with the outcome).
   record_accountability: {
     label: '问责',
-    from: ['dispatched', 'accepted', 'returned', 'replied', 'closed'],
+    from: ['dispatched', 'accepted', 'returned', 'replied'],
     actors: supervisors,
   },
   hard_case_answer: {

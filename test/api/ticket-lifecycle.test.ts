@@ -284,6 +284,25 @@ describe('ticket lifecycle through HTTP', () => {
     await act(agent, (await dispatchedToHousing()).id, 'hard_case_answer', { text: '未标记' }, 409);
   });
 
+  test('when a hard case climbs to the county leader, or staff would not do it, then 联办, the meeting’s decision and 问责 are actions of their own', async () => {
+    const leader = await t.as('leader');
+    const leaderId = Number((await t.hub.db('users').where({ username: 'leader' }).first()).id);
+    const joint = await dispatchedToHousing();
+    await ok(agent, joint.id, 'flag_hard_case', { kind: 'difficult', reason: '需多部门联办' });
+    await ok(supervisor, joint.id, 'escalate_hard_case', { leaderUserId: leaderId, reason: '报县政府分管负责人' });
+    await ok(leader, joint.id, 'joint_dispatch', { departmentIds: [ids.department('CGJ')], instruction: '请城管局协同' });
+    await ok(leader, joint.id, 'record_meeting_decision', { meeting: 'executive', heldOn: '2026-12-04', decision: '住建局牵头办理' });
+
+    const refused = await dispatchedToHousing();
+    await ok(agent, refused.id, 'flag_hard_case', { kind: 'refused', reason: '窗口拖着不办' });
+    await ok(supervisor, refused.id, 'record_accountability', {
+      departmentId: ids.department('ZJJ'),
+      personName: '某窗口人员',
+      finding: '拖延不办',
+      outcome: 'criticism',
+    });
+  });
+
   test('when a head adds and releases an assisting department, then the lead may reply', async () => {
     const ticket = await dispatchedToHousing();
     await ok(agent, ticket.id, 'sign_for');

@@ -21,6 +21,10 @@ afterAll(async () => {
 describe('migrations on a database that already holds tickets', () => {
   test('when the ticket search and the partitions arrive on a year of tickets, then it migrates, the old tickets are indexed in the background and found, and the history is kept', async () => {
     await migrateUpTo(db, '20261205000041_auto_answers');
+    // Today's demo city has a role that schema did not know yet (the county leader in charge, migration 47, which
+    // widens the same check).
+    await db.raw(`alter table users drop constraint users_role_check;
+      alter table users add constraint users_role_check check (role in ('operator', 'proxy_seat', 'agent', 'dept_head', 'runner', 'supervisor', 'director', 'county_leader', 'admin'))`);
     await seedTaxonomy(db);
     await seedDemoCity(db);
     await fillCity(db, { tickets: 20_000, days: 365 });
