@@ -1,6 +1,6 @@
 import { returningAs, type Queryable } from '../db/db';
 import type { AssignmentStrategy } from './org.types';
-import type { DepartmentKind, DepartmentRecord } from './org.types';
+import type { DepartmentKind, DepartmentRecord, StepTemplate } from './org.types';
 
 const columns = {
   id: 'id',
@@ -14,6 +14,7 @@ const columns = {
   slackChannelId: 'slack_channel_id',
   dutyPhone: 'duty_phone',
   workChat: 'work_chat',
+  stepTemplate: 'step_template',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -49,11 +50,12 @@ export interface DepartmentFields {
   slackChannelId: string | null;
   dutyPhone: string | null;
   workChat: 'wecom' | 'dingtalk' | null;
+  stepTemplate: StepTemplate;
 }
 
 export async function insertDepartment(
   db: Queryable,
-  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone' | 'workChat'>,
+  fields: Omit<DepartmentFields, 'active' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone' | 'workChat' | 'stepTemplate'>,
 ): Promise<DepartmentRecord> {
   const [row] = await db('departments')
     .insert({ code: fields.code, name: fields.name, kind: fields.kind, parent_id: fields.parentId, region_id: fields.regionId })
@@ -73,6 +75,7 @@ export async function updateDepartment(db: Queryable, id: number, patch: Partial
   if (patch.slackChannelId !== undefined) row.slack_channel_id = patch.slackChannelId;
   if (patch.dutyPhone !== undefined) row.duty_phone = patch.dutyPhone;
   if (patch.workChat !== undefined) row.work_chat = patch.workChat;
+  if (patch.stepTemplate !== undefined) row.step_template = patch.stepTemplate;
   const [updated] = await db('departments').update(row).where({ id }).returning(returningAs(columns));
   return updated as DepartmentRecord | undefined;
 }

@@ -2,7 +2,7 @@ import { workChats } from '../outbox/message-catalogue';
 import { z } from 'zod';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { assignmentStrategies } from './org.types';
-import { departmentKinds, regionLevels } from './org.types';
+import { departmentKinds, regionLevels, stepTemplates } from './org.types';
 import type { OrgService } from './org.service';
 import { instant } from '../http/validate';
 
@@ -68,6 +68,7 @@ const departmentSchema = z
     slackChannelId: z.string().nullable(),
     dutyPhone: z.string().nullable().describe('值班电话 (E.164): urgent tickets and red or escalated alerts reach it by SMS'),
     workChat: z.enum(workChats).nullable().describe('where its notices also go: WeCom or DingTalk, to each member with an account there'),
+    stepTemplate: z.enum(stepTemplates).describe('a runner team’s: its 代办 orders’ steps, 六步法 (six_steps) or 五步走 (five_steps)'),
     createdAt: instant,
     updatedAt: instant,
   })
@@ -209,6 +210,7 @@ export function registerOrgRoutes(api: ApiRouter, org: OrgService): void {
       slackChannelId: slackChannelId.nullable().optional(),
       dutyPhone: z.string().trim().min(3).max(32).nullable().optional(),
       workChat: z.enum(workChats).nullable().optional(),
+      stepTemplate: z.enum(stepTemplates).optional(),
     }),
     response: departmentSchema,
     audit: { what: 'department', before: ({ params }) => org.getDepartment(params.id) },

@@ -76,7 +76,7 @@ export class OrgService {
   async createDepartment(
     input: Omit<
       departments.DepartmentFields,
-      'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone' | 'workChat'
+      'active' | 'parentId' | 'regionId' | 'assignmentStrategy' | 'slackChannelId' | 'dutyPhone' | 'workChat' | 'stepTemplate'
     > & {
       parentId?: number | null;
       regionId?: number | null;
@@ -88,7 +88,10 @@ export class OrgService {
   }
 
   async updateDepartment(id: number, patch: Partial<departments.DepartmentFields>): Promise<DepartmentRecord> {
-    if (!(await departments.findDepartmentById(this.db, id))) throw notFound('department');
+    const department = await departments.findDepartmentById(this.db, id);
+    if (!department) throw notFound('department');
+    if (patch.stepTemplate !== undefined && (patch.kind ?? department.kind) !== 'runner_team')
+      throw invalid('only a runner team (跑团) has a step template for its 代办 orders');
     await this.checkReferences(id, patch.parentId ?? null, patch.regionId ?? null);
     if (patch.dutyPhone) {
       const phone = normalizePhone(patch.dutyPhone);

@@ -43,6 +43,10 @@ export interface RegionRecord {
   updatedAt: Date;
 }
 
+/** The step templates a runner team's 代办 orders follow (their steps: src/proxy/proxy-labels.ts). */
+export const stepTemplates = ['six_steps', 'five_steps'] as const;
+export type StepTemplate = (typeof stepTemplates)[number];
+
 export interface DepartmentRecord {
   id: number;
   code: string;
@@ -59,6 +63,8 @@ export interface DepartmentRecord {
   dutyPhone: string | null;
   /** Where its notices go besides the bell: WeCom or DingTalk (to each member with an account there). */
   workChat: 'wecom' | 'dingtalk' | null;
+  /** A runner team's: how its orders' steps are named and grouped (六步法, 五步走). */
+  stepTemplate: StepTemplate;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -15,3 +15,31 @@ export const materialFormLabels = { original: '原件', copy: '复印件', eithe
 export const deliveryOptionLabels = { window: '窗口领取', postal: '邮寄送达' } as const;
 /** Who serves 代办 orders: runners, the service centre's agents, grid workers, postal couriers. */
 export const runnerKindLabels = { runner: '跑手', agent: '帮代办员', grid_worker: '网格员', postal: '邮政投递员' } as const;
+
+/**
+ * How a runner team names and groups an order's steps (its department's step template): each step is done
+ * once every step of the record it covers is. The record is the same whatever the template.
+ */
+export const stepTemplateDefinitions: Record<
+  'six_steps' | 'five_steps',
+  { name: string; steps: ReadonlyArray<{ key: string; label: string; covers: readonly ProxyStep[] }> }
+> = {
+  six_steps: {
+    name: '六步法',
+    steps: (['consult', 'mandate', 'collect', 'coordinate', 'feedback', 'archive'] as const).map((step) => ({
+      key: step,
+      label: proxyStepLabels[step],
+      covers: [step],
+    })),
+  },
+  five_steps: {
+    name: '五步走',
+    steps: [
+      { key: 'survey', label: '调查摸底', covers: ['consult'] },
+      { key: 'visit', label: '实地走访', covers: ['mandate'] },
+      { key: 'accept', label: '申请受理', covers: ['collect'] },
+      { key: 'implement', label: '代办实施', covers: ['coordinate', 'feedback'] },
+      { key: 'evaluate', label: '办结评价', covers: ['archive'] },
+    ],
+  },
+};

@@ -9,6 +9,8 @@ import { AppError, conflict, forbidden, found, invalid, notFound } from '../shar
 import type { UserActor } from '../shared/roles';
 import type { TicketsService } from '../tickets/tickets.service';
 import { materialShortfalls, proxyActor, proxyStepLabels, recordStep, type ProxyStep } from './order-steps';
+import { stepTemplateDefinitions } from './proxy-labels';
+import { findDepartmentById } from '../org/departments.repository';
 import * as repo from './orders.repository';
 import type { OrderRecord, OrderStatus } from './orders.repository';
 import { findMatterById } from './runners.repository';
@@ -187,10 +189,31 @@ export class ProxyOrders {
       repo.orderRecord(this.db, orderId),
       order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
     ]);
+    const team = order.teamId === null ? undefined : await findDepartmentById(this.db, order.teamId);
+    const template = stepTemplateDefinitions[team?.stepTemplate ?? 'six_steps'];
+    const recorded = record.steps as Array<{ step: ProxyStep; actorName: string | null; at: Date }>;
     return {
       ...order,
       matter: matter ? { id: matter.id, code: matter.code, name: matter.name, legalDays: matter.legalDays } : null,
-      steps: record.steps.map((s: { step: ProxyStep }) => ({ ...s, label: proxyStepLabels[s.step] })),
+      steps: recorded.map((s) => ({ ...s, label: proxyStepLabels[s.step] })),
+      // The team's template: each of its steps done (with who and when it was finished) once all it covers are.
+      template: {
+        code: team?.stepTemplate ?? 'six_steps',
+        name: template.name,
+        steps: template.steps.map((step) => {
+          const last = step.covers.map((c) => recorded.findLast((s) => s.step === c));
+          const done = last.every((s) => s !== undefined);
+          const finished = done ? last.reduce((a, b) => (a!.at >= b!.at ? a : b)) : undefined;
+          return {
+            key: step.key,
+            label: step.label,
+            covers: [...step.covers],
+            done,
+            at: finished?.at ?? null,
+            actorName: finished?.actorName ?? null,
+          };
+        }),
+      },
       mandate: record.mandates.at(-1) ?? null,
       materials: record.materials,
       missing: matter ? (await materialShortfalls(this.db, orderId, matter)).map((m) => m.name) : [],

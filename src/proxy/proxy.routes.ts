@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stepTemplates } from '../org/org.types';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { sendTable, tableFormats } from '../http/table-file';
@@ -64,6 +65,22 @@ const orderDetailAnswer = orderAnswer
         at: instant,
       }),
     ),
+    template: z
+      .object({
+        code: z.enum(stepTemplates),
+        name: z.string(),
+        steps: z.array(
+          z.object({
+            key: z.string(),
+            label: z.string(),
+            covers: z.array(z.string()).describe('the steps of the record it groups'),
+            done: z.boolean(),
+            at: instant.nullable(),
+            actorName: z.string().nullable(),
+          }),
+        ),
+      })
+      .describe('the runner team’s step template (六步法, 五步走): the order’s steps as the team names them'),
     mandate: z
       .object({
         scope: z.array(z.string()),

@@ -474,3 +474,49 @@ describe('delivery by post', () => {
     expect((await ticketNow(ticket.id)).status).toBe('replied');
   });
 });
+
+describe('step templates', () => {
+  test('when a runner team follows the 五步走, then its orders list their steps from that template, recorded the same way', async () => {
+    const team = ids.department('XSPT');
+    expect((await admin.patch(`/api/v1/departments/${ids.department('ZJJ')}`, { stepTemplate: 'five_steps' })).status).toBe(400);
+    expect((await admin.patch(`/api/v1/departments/${team}`, { stepTemplate: 'seven_steps' })).status).toBe(400);
+    expect((await supervisor.patch(`/api/v1/departments/${team}`, { stepTemplate: 'five_steps' })).status).toBe(403);
+    expect((await admin.patch(`/api/v1/departments/${team}`, { stepTemplate: 'five_steps' })).body.stepTemplate).toBe('five_steps');
+    try {
+      const { order } = await proxyOrder('老年人优待证', '990121200201', '13911113333');
+      expect((await post(runner, order.id, 'accept')).status).toBe(200);
+      expect((await post(runner, order.id, 'consult', { note: '入户调查摸底，告知所需材料' })).status).toBe(200);
+      const mandate = {
+        consent: true,
+        scope: ['collect_materials', 'submit'],
+        validUntil: '2099-12-31',
+        signedBy: '王大爷',
+        method: 'paper',
+      };
+      expect((await post(runner, order.id, 'mandate', mandate)).status).toBe(200);
+      const seen = (await runner.get(`/api/v1/proxy/orders/${order.id}`)).body;
+      expect(seen.template).toMatchObject({ code: 'five_steps', name: '五步走' });
+      expect(seen.template.steps.map((s: { label: string; done: boolean }) => [s.label, s.done])).toEqual([
+        ['调查摸底', true],
+        ['实地走访', true],
+        ['申请受理', false],
+        ['代办实施', false],
+        ['办结评价', false],
+      ]);
+      expect(seen.template.steps[1]).toMatchObject({ actorName: '刘洋（跑手）', at: expect.any(String) });
+      // The record underneath is the team's whatever its template.
+      expect(seen.steps.map((s: { step: string }) => s.step)).toEqual(['consult', 'mandate']);
+    } finally {
+      await admin.patch(`/api/v1/departments/${team}`, { stepTemplate: 'six_steps' });
+    }
+    const six = (await supervisor.get(`/api/v1/proxy/orders/${(await orderOf((await proxyOrder('老年人优待证')).ticket.id)).id}`)).body;
+    expect(six.template.steps.map((s: { label: string }) => s.label)).toEqual([
+      '咨询告知',
+      '授权委托',
+      '帮办代办',
+      '协调办理',
+      '跟踪反馈',
+      '评价归档',
+    ]);
+  });
+});

@@ -5,7 +5,10 @@ import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
 async function hardCase(request: APIRequestContext, description: string, kind: string): Promise<{ id: number; number: string }> {
   const operator = await apiAuth(request, 'operator');
   const agent = await apiAuth(request, 'agent');
-  const departments = (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{ id: number; code: string }>;
+  const departments = (await (await request.get('/api/v1/departments', { headers: operator })).json()).items as Array<{
+    id: number;
+    code: string;
+  }>;
   const made = await request.post('/api/v1/tickets', {
     headers: operator,
     data: {
@@ -78,7 +81,10 @@ test('the 办不成事 window: the duty chief sets the day’s duty, sees the ca
   await shoot(page, 'hard-case-report');
 });
 
-test('the county leader in charge sees the cases reported to them, and dispatches the departments concerned (联办)', async ({ page, request }) => {
+test('the county leader in charge sees the cases reported to them, and dispatches the departments concerned (联办)', async ({
+  page,
+  request,
+}) => {
   const joint = await hardCase(request, '老旧小区加装电梯，规划、住建、市场监管各说各的', 'difficult');
   const supervisor = await apiAuth(request, 'supervisor');
   const leaders = (await (await request.get('/api/v1/hard-cases/leaders', { headers: supervisor })).json()).items as Array<{ id: number }>;

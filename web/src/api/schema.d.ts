@@ -4456,6 +4456,8 @@ export interface paths {
                         parentId?: number | null;
                         regionId?: number | null;
                         slackChannelId?: string | null;
+                        /** @enum {string} */
+                        stepTemplate?: "six_steps" | "five_steps";
                         /** @enum {string|null} */
                         workChat?: "wecom" | "dingtalk" | null;
                     };
@@ -20405,7 +20407,7 @@ export interface paths {
         put?: never;
         /**
          * 问责 (record_accountability)
-         * @description From: dispatched, accepted, returned, replied, closed (status unchanged).
+         * @description From: dispatched, accepted, returned, replied (status unchanged).
          *
          *     Access: supervisor, director, admin
          */
@@ -25418,6 +25420,11 @@ export interface components {
             parentId: number | null;
             regionId: number | null;
             slackChannelId: string | null;
+            /**
+             * @description a runner team’s: its 代办 orders’ steps, 六步法 (six_steps) or 五步走 (five_steps)
+             * @enum {string}
+             */
+            stepTemplate: "six_steps" | "five_steps";
             /** Format: date-time */
             updatedAt: string;
             /**
@@ -25737,6 +25744,22 @@ export interface components {
             /** Format: date-time */
             submittedAt: string | null;
             teamId: number | null;
+            /** @description the runner team’s step template (六步法, 五步走): the order’s steps as the team names them */
+            template: {
+                /** @enum {string} */
+                code: "six_steps" | "five_steps";
+                name: string;
+                steps: {
+                    actorName: string | null;
+                    /** Format: date-time */
+                    at: string | null;
+                    /** @description the steps of the record it groups */
+                    covers: string[];
+                    done: boolean;
+                    key: string;
+                    label: string;
+                }[];
+            };
             ticketId: number;
         };
         ProxyRunner: {

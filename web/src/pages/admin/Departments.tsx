@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { assignmentStrategyLabels, departmentKindLabels, optionsOf, workChatLabels } from '../../labels';
+import { stepTemplateDefinitions } from '../../../../src/proxy/proxy-labels';
 import { useDepartments } from '../reference';
 import { useRegions } from '../regions';
 
@@ -21,6 +22,7 @@ interface FormValues {
   dutyPhone?: string;
   workChat?: 'wecom' | 'dingtalk' | null;
   slackChannelId?: string;
+  stepTemplate?: Department['stepTemplate'];
 }
 
 /** 部门: the departments tickets go to, how each assigns its tickets, and where its notices reach it. */
@@ -144,6 +146,7 @@ function DepartmentEditor({
         dutyPhone: v.dutyPhone?.trim() || null,
         workChat: v.workChat ?? null,
         slackChannelId: v.slackChannelId?.trim() || null,
+        ...(v.kind === 'runner_team' && v.stepTemplate ? { stepTemplate: v.stepTemplate } : {}),
       };
       const { error } = await api.PATCH('/api/v1/departments/{id}', { params: { path: { id: (department as Department).id } }, body });
       if (error) return setRefusal(errorText(error));
@@ -151,6 +154,7 @@ function DepartmentEditor({
     onSaved(v.name);
   }
   const isNew = department === 'new';
+  const kind = Form.useWatch('kind', form);
   return (
     <Drawer
       open={department !== undefined}
@@ -199,6 +203,17 @@ function DepartmentEditor({
                 <Input />
               </Form.Item>
             </Space.Compact>
+            {kind === 'runner_team' && (
+              <Form.Item name="stepTemplate" label="代办步骤">
+                <Select
+                  options={Object.entries(stepTemplateDefinitions).map(([value, t]) => ({
+                    value,
+                    label: `${t.name}：${t.steps.map((s) => s.label).join('、')}`,
+                  }))}
+                  aria-label="代办步骤"
+                />
+              </Form.Item>
+            )}
             <Form.Item name="active" label="启用" valuePropName="checked">
               <Switch />
             </Form.Item>

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Space, Steps, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { api, errorText } from '../../api/client';
-import { materialFormLabels, optionsOf, proxyStepLabels, serviceModeLabels, type ProxyStep } from '../../labels';
+import { materialFormLabels, optionsOf, serviceModeLabels, type ProxyStep } from '../../labels';
 import { mapUrl } from '../../maps';
 import { PhotoPicker } from '../Media';
 import { orderStatusLabels } from './Runner';
@@ -18,7 +18,7 @@ const mandateMethods = [
 
 type Path = 'consult' | 'mandate' | 'materials' | 'defer' | 'submit' | 'progress' | 'deliver';
 
-/** One 代办 order on the runner's phone: the applicant's place, the six steps as a stepper, the current step's form. */
+/** One 代办 order on the runner's phone: the applicant's place, its team's steps (六步法, 五步走) as a stepper, the current step's form. */
 export function RunnerOrder() {
   const id = Number(useParams().id);
   const { message } = App.useApp();
@@ -58,6 +58,10 @@ export function RunnerOrder() {
   }>;
   // Materials stay the current step until none is missing; each other step is done once recorded.
   const current = stepOrder.findIndex((s) => (s === 'collect' ? !done.has(s) || order.missing.length > 0 : !done.has(s)));
+  // The team's template (六步法, 五步走) names and groups the steps; the form is the record's next step's.
+  const next = current < 0 ? undefined : stepOrder[current];
+  const planned = order.template.steps;
+  const currentStep = next === undefined ? -1 : planned.findIndex((p) => (p.covers as string[]).includes(next));
   const active = order.status === 'accepted' || order.status === 'submitted' || order.status === 'delivering';
   const held = (key: string) => order.materials.filter((m) => m.itemKey === key && m.direction === 'received');
   const deferred = (key: string) => order.materials.find((m) => m.itemKey === key && m.promisedBy !== null);
@@ -226,11 +230,11 @@ export function RunnerOrder() {
       <Steps
         direction="vertical"
         size="small"
-        current={current < 0 ? stepOrder.length : current}
-        items={stepOrder.map((s, i) => ({
-          title: proxyStepLabels[s],
-          status: i === current ? 'process' : done.has(s) && i < (current < 0 ? stepOrder.length : current) ? 'finish' : 'wait',
-          description: active && i === current ? <div style={{ paddingTop: 8 }}>{forms[s]}</div> : undefined,
+        current={currentStep < 0 ? planned.length : currentStep}
+        items={planned.map((p, i) => ({
+          title: p.label,
+          status: i === currentStep ? 'process' : p.done && (currentStep < 0 || i < currentStep) ? 'finish' : 'wait',
+          description: active && i === currentStep && next ? <div style={{ paddingTop: 8 }}>{forms[next]}</div> : undefined,
         }))}
       />
     </Card>
