@@ -39,7 +39,8 @@ async function startHub(port: number, pgPort: number): Promise<string> {
       (r) => r.status === 200,
       () => false,
     );
-    if (ready) return url;
+    // Ready, and what it printed on starting has reached us (the pipe can lag the socket on a loaded machine).
+    if (ready && output.includes('hotline-hub is running')) return url;
     if (Date.now() > deadline) throw new Error(`hub not ready in time:\n${output}`);
     await new Promise((r) => setTimeout(r, 200));
   }
