@@ -127,3 +127,26 @@ export async function takeCandidate(
     .returning('reason');
   return row;
 }
+
+/** A hard case as its ticket's page shows it: kind, source, level, its handling, the county leader, 联办, the meeting. */
+export async function hardCaseView(db: Queryable, ticketId: number) {
+  const hardCase = await findHardCase(db, ticketId);
+  if (!hardCase) return undefined;
+  const [leader, joint] = await Promise.all([
+    hardCase.leaderUserId === null ? undefined : db('users').select('display_name').where({ id: hardCase.leaderUserId }).first(),
+    hardCase.jointDepartmentIds.length === 0
+      ? []
+      : db('departments').select('name').whereIn('id', hardCase.jointDepartmentIds).orderBy('name'),
+  ]);
+  return {
+    kind: hardCase.kind,
+    source: hardCase.source,
+    level: hardCase.level,
+    handledAt: hardCase.handledAt,
+    handling: hardCase.handling,
+    leaderName: (leader?.display_name as string | undefined) ?? null,
+    jointDepartmentNames: (joint as Array<{ name: string }>).map((d) => d.name),
+    meeting: hardCase.meeting,
+    answeredAt: hardCase.answeredAt,
+  };
+}

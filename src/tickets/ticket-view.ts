@@ -1,3 +1,4 @@
+import type { hardCaseView } from './hard-cases.repository';
 import type { Actor } from '../shared/roles';
 import type { ContactRecord } from '../contacts/contacts.repository';
 import { piiLens, type PiiLens } from '../shared/pii';
@@ -92,6 +93,8 @@ export function presentDetail(
     extensions: ExtensionRequestRecord[];
     events: TicketEventRecord[];
     mergedIntoNumber: string | null;
+    /** Its 办不成事 record, when flagged. */
+    hardCase?: HardCaseView;
     /** A department may return (退单) the ticket this long after receiving it. */
     returnWindowHours: number;
   },
@@ -109,6 +112,7 @@ export function presentDetail(
     reply: row.repliedAt ? { text: pii.text(row.replyText), solved: row.replySolved, result: row.replyResult, at: row.repliedAt } : null,
     closedAt: row.closedAt,
     mergedInto: row.mergedIntoId === null ? null : { id: row.mergedIntoId, number: related.mergedIntoNumber },
+    hardCase: related.hardCase ? { ...related.hardCase, handling: pii.deep(related.hardCase.handling) } : null,
     requesters: related.requesters.map((r) => ({ contact: presentContact(r.contact, pii), sourceTicketId: r.sourceTicketId })),
     assignments: related.assignments.map((a) => ({
       id: a.id,
@@ -144,6 +148,8 @@ export function presentDetail(
     })),
   };
 }
+type HardCaseView = NonNullable<Awaited<ReturnType<typeof hardCaseView>>>;
+
 /** A ticket as the API answers it: its view, and what the caller may do on it now. */
 export type TicketDetail = ReturnType<typeof presentDetail> & {
   allowedActions: Array<{ action: TicketAction; label: string; path: string }>;

@@ -3,7 +3,7 @@ import { ticketActions, type TicketAction } from './ticket-lifecycle';
 import { channels, replyResults, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
 import { instant } from '../http/validate';
 import { departmentQueues } from './department-queues';
-import { accountabilityOutcomes, hardCaseKinds, meetingKinds, specialModes } from './hard-case-labels';
+import { accountabilityOutcomes, hardCaseKinds, hardCaseLevels, hardCaseSources, meetingKinds, specialModes } from './hard-case-labels';
 
 /** Text limits: long enough for a real call transcript, short enough to refuse junk. */
 export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500, reply: 5_000, address: 200 } as const;
@@ -358,6 +358,20 @@ export const ticketDetailSchema = ticketSummarySchema
       .nullable(),
     closedAt: instant.nullable(),
     mergedInto: z.object({ id: z.number().int(), number: z.string().nullable() }).nullable(),
+    hardCase: z
+      .object({
+        kind: z.enum(hardCaseKinds).nullable(),
+        source: z.enum(hardCaseSources),
+        level: z.enum(hardCaseLevels),
+        handledAt: instant.nullable(),
+        handling: z.record(z.string(), z.unknown()).nullable().describe('the kind’s own step: its text and what the kind asks for'),
+        leaderName: z.string().nullable(),
+        jointDepartmentNames: z.array(z.string()),
+        meeting: z.object({ meeting: z.enum(meetingKinds), heldOn: z.string(), decision: z.string() }).nullable(),
+        answeredAt: instant.nullable(),
+      })
+      .nullable()
+      .describe('办不成事: the case when flagged (docs/proxy.md)'),
     requesters: z.array(z.object({ contact: contactView.nullable(), sourceTicketId: z.number().int().nullable() })),
     assignments: z.array(
       z.object({

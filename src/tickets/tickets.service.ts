@@ -19,7 +19,7 @@ import type { TicketRecord } from './ticket.types';
 import { announce, announceCreated } from './ticket-events';
 import { queueCondition } from './department-queues';
 import * as repo from './tickets.repository';
-import { reportedTo } from './hard-cases.repository';
+import { hardCaseView, reportedTo } from './hard-cases.repository';
 
 export interface TicketsDeps {
   db: Db;
@@ -231,13 +231,14 @@ export class TicketsService {
     if (!row) throw notFound('ticket');
     const relation = await this.relationOf(this.db, actor, row.id);
     if (!relation.visible) throw notFound('ticket');
-    const [assignments, extensions, events, requesterLinks, mergedInto, provisional] = await Promise.all([
+    const [assignments, extensions, events, requesterLinks, mergedInto, provisional, hardCase] = await Promise.all([
       repo.listAssignments(this.db, id),
       repo.listExtensionRequests(this.db, id),
       repo.listEvents(this.db, id),
       repo.listRequesterContactIds(this.db, id),
       row.mergedIntoId ? repo.findTicket(this.db, row.mergedIntoId) : undefined,
       this.deps.provisionalCheck(),
+      row.hardCase ? hardCaseView(this.db, id) : undefined,
     ]);
     const departments = new Map(
       (await findDepartmentsByIds(this.db, [...new Set(assignments.map((a) => a.departmentId))])).map((d) => [d.id, d.name]),
@@ -252,6 +253,7 @@ export class TicketsService {
         extensions,
         events,
         mergedIntoNumber: mergedInto?.number ?? null,
+        hardCase,
         returnWindowHours: this.deps.returnWindowHours,
       },
       actor,

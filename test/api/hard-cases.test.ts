@@ -192,6 +192,16 @@ describe('levels (分层级解决)', () => {
       leaderName: '吴海（西山县副县长）',
       jointDepartmentNames: expect.arrayContaining(['市城市管理局']),
     });
+    // The ticket's page carries the case as it stands.
+    expect((await agent.get(`/api/v1/tickets/${ticket.id}`)).body.hardCase).toMatchObject({
+      kind: 'difficult',
+      source: 'window',
+      level: 'meeting',
+      leaderName: '吴海（西山县副县长）',
+      jointDepartmentNames: expect.arrayContaining(['市商务局', '市城市管理局']),
+      meeting: { meeting: 'standing', heldOn: '2026-12-03', decision: '由住建局牵头，年底前完成办证' },
+      answeredAt: null,
+    });
   });
 });
 

@@ -62,6 +62,7 @@ test('the 办不成事 window: the duty chief sets the day’s duty, sees the ca
   // On the ticket: the 不给办 case is ordered done, and the person who would not do it answers for it (问责).
   await page.getByRole('tab', { name: '在办案件' }).click();
   await page.getByRole('link', { name: refused.number }).click();
+  await expect(page.getByText('窗口反映 · 窗口首席代表')).toBeVisible();
   await page.getByRole('button', { name: '问责', exact: true }).click();
   await dialog.getByRole('combobox', { name: '被问责单位' }).click();
   await page.keyboard.type('住房');

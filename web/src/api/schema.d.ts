@@ -16938,6 +16938,31 @@ export interface paths {
                                 done: boolean;
                                 error: string | null;
                             };
+                            /** @description 办不成事: the case when flagged (docs/proxy.md) */
+                            hardCase: {
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                                /** Format: date-time */
+                                handledAt: string | null;
+                                /** @description the kind’s own step: its text and what the kind asks for */
+                                handling: {
+                                    [key: string]: unknown;
+                                } | null;
+                                jointDepartmentNames: string[];
+                                /** @enum {string|null} */
+                                kind: "cannot" | "difficult" | "refused" | "special" | null;
+                                leaderName: string | null;
+                                /** @enum {string} */
+                                level: "window" | "department" | "county" | "meeting";
+                                meeting: {
+                                    decision: string;
+                                    heldOn: string;
+                                    /** @enum {string} */
+                                    meeting: "executive" | "standing";
+                                } | null;
+                                /** @enum {string} */
+                                source: "window" | "hotline" | "system" | "callback";
+                            } | null;
                             id: number;
                             leadDepartment: {
                                 id: number;
@@ -25965,6 +25990,31 @@ export interface components {
             }[];
             /** Format: date-time */
             firstContactAt: string | null;
+            /** @description 办不成事: the case when flagged (docs/proxy.md) */
+            hardCase: {
+                /** Format: date-time */
+                answeredAt: string | null;
+                /** Format: date-time */
+                handledAt: string | null;
+                /** @description the kind’s own step: its text and what the kind asks for */
+                handling: {
+                    [key: string]: unknown;
+                } | null;
+                jointDepartmentNames: string[];
+                /** @enum {string|null} */
+                kind: "cannot" | "difficult" | "refused" | "special" | null;
+                leaderName: string | null;
+                /** @enum {string} */
+                level: "window" | "department" | "county" | "meeting";
+                meeting: {
+                    decision: string;
+                    heldOn: string;
+                    /** @enum {string} */
+                    meeting: "executive" | "standing";
+                } | null;
+                /** @enum {string} */
+                source: "window" | "hotline" | "system" | "callback";
+            } | null;
             id: number;
             leadDepartment: {
                 id: number;

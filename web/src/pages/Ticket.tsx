@@ -1,7 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Descriptions, Space, Tabs, Typography } from 'antd';
 import { Link, useLocation, useParams } from 'react-router';
-import { api } from '../api/client';
+import { api, type TicketDetail } from '../api/client';
+import {
+  hardCaseHandlingLabels,
+  hardCaseKindLabels,
+  hardCaseLevelLabels,
+  hardCaseSourceLabels,
+  meetingKindLabels,
+} from '../../../src/tickets/hard-case-labels';
 import { channelLabels, replyResultLabels, requestTypeLabels, urgencyLabels } from '../labels';
 import { ArticleNotice } from './ArticleNotice';
 import { DuplicatesPanel } from './DuplicatesPanel';
@@ -89,6 +96,11 @@ export function Ticket() {
             )}
           </Descriptions.Item>
         )}
+        {ticket.hardCase && (
+          <Descriptions.Item label="办不成事" span={2}>
+            <HardCaseLine hardCase={ticket.hardCase} />
+          </Descriptions.Item>
+        )}
         {ticket.mergedInto && (
           <Descriptions.Item label="已并入" span={2}>
             <Link to={`/tickets/${ticket.mergedInto.id}`}>{ticket.mergedInto.number}</Link>
@@ -109,5 +121,33 @@ export function Ticket() {
         ]}
       />
     </Card>
+  );
+}
+
+/** 办不成事 on the ticket: its kind, how it was found, the rung it is on, what was done for its kind, 联办 and the meeting. */
+function HardCaseLine({ hardCase }: { hardCase: NonNullable<TicketDetail['hardCase']> }) {
+  const handling = hardCase.handling as { text?: string; policyBasis?: string; deferredItems?: string; promisedBy?: string } | null;
+  return (
+    <Space direction="vertical" size={2}>
+      <span>
+        {hardCase.kind ? <Pill tone={hardCase.kind === 'refused' ? 'red' : 'orange'}>{hardCaseKindLabels[hardCase.kind]}</Pill> : '未分类'}{' '}
+        {hardCaseSourceLabels[hardCase.source]} · {hardCaseLevelLabels[hardCase.level]}
+        {hardCase.leaderName ? `（${hardCase.leaderName}）` : ''}
+        {hardCase.answeredAt && ' · 已答复'}
+      </span>
+      {handling?.text && (
+        <span>
+          {hardCase.kind ? hardCaseHandlingLabels[hardCase.kind] : '处理'}：{handling.text}
+          {handling.policyBasis && `（依据：${handling.policyBasis}）`}
+          {handling.deferredItems && `（容缺：${handling.deferredItems}，承诺 ${handling.promisedBy ?? ''} 前补交）`}
+        </span>
+      )}
+      {hardCase.jointDepartmentNames.length > 0 && <span>联办单位：{hardCase.jointDepartmentNames.join('、')}</span>}
+      {hardCase.meeting && (
+        <span>
+          {meetingKindLabels[hardCase.meeting.meeting]}（{hardCase.meeting.heldOn}）：{hardCase.meeting.decision}
+        </span>
+      )}
+    </Space>
   );
 }
