@@ -269,16 +269,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     },
 
     add_assist: async ({ trx, ticket }, body) => {
-      const ids = [...new Set(body.departmentIds)];
-      await checkDispatchable(trx, ids);
-      const active = await repo.listAssignments(trx, ticket.id, true);
-      const already = ids.filter((id) => active.some((a) => a.departmentId === id));
-      if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
-      await repo.insertAssignments(
-        trx,
-        ticket.id,
-        ids.map((departmentId) => ({ departmentId, role: 'assist' as const })),
-      );
+      const ids = await addAssists(trx, ticket.id, body.departmentIds);
       return { reason: body.note ?? null, data: { departmentIds: ids }, notifyDepartmentIds: ids };
     },
 
@@ -557,19 +548,8 @@ export function ticketActions(deps: ActionDeps): Appliers {
     },
 
     joint_dispatch: async ({ trx, ticket, actor }, body) => {
-      const hardCase = await openHardCase(trx, ticket);
-      if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId)
-        throw forbidden('only the county leader it was reported to dispatches it');
-      const ids = [...new Set(body.departmentIds)];
-      await checkDispatchable(trx, ids);
-      const active = await repo.listAssignments(trx, ticket.id, true);
-      const already = ids.filter((id) => active.some((a) => a.departmentId === id));
-      if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
-      await repo.insertAssignments(
-        trx,
-        ticket.id,
-        ids.map((departmentId) => ({ departmentId, role: 'assist' as const })),
-      );
+      const hardCase = await reportedHardCase(trx, ticket, actor);
+      const ids = await addAssists(trx, ticket.id, body.departmentIds);
       await hardCases.updateHardCase(trx, ticket.id, {
         jointDepartmentIds: [...new Set([...hardCase.jointDepartmentIds, ...ids])],
         jointDispatchedAt: new Date(),
@@ -582,9 +562,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     },
 
     record_meeting_decision: async ({ trx, ticket, actor }, body) => {
-      const hardCase = await openHardCase(trx, ticket);
-      if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId)
-        throw forbidden('only the county leader it was reported to records the meeting');
+      await reportedHardCase(trx, ticket, actor);
       const meeting = { meeting: body.meeting, heldOn: body.heldOn, decision: body.decision };
       await hardCases.updateHardCase(trx, ticket.id, { level: 'meeting', meeting });
       return { reason: body.decision, data: meeting };
@@ -662,6 +640,29 @@ export function ticketActions(deps: ActionDeps): Appliers {
 async function hardCaseStep(ticket: TicketRecord, note: string): Promise<ApplyResult> {
   if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
   return { reason: note };
+}
+
+/** New assisting departments on a ticket (增加协办, 联办): dispatchable, none already on it. The ids, once each. */
+async function addAssists(trx: Tx, ticketId: number, departmentIds: readonly number[]): Promise<number[]> {
+  const ids = [...new Set(departmentIds)];
+  await checkDispatchable(trx, ids);
+  const active = await repo.listAssignments(trx, ticketId, true);
+  const already = ids.filter((id) => active.some((a) => a.departmentId === id));
+  if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
+  await repo.insertAssignments(
+    trx,
+    ticketId,
+    ids.map((departmentId) => ({ departmentId, role: 'assist' as const })),
+  );
+  return ids;
+}
+
+/** An open hard case the acting county leader was reported (联办): only they act on it. */
+async function reportedHardCase(trx: Tx, ticket: TicketRecord, actor: Actor): Promise<hardCases.HardCaseRecord> {
+  const hardCase = await openHardCase(trx, ticket);
+  if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId)
+    throw forbidden('only the county leader in charge it was reported to acts on it');
+  return hardCase;
 }
 
 /** The hard case of a flagged ticket, not answered yet. */

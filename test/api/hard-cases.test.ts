@@ -236,6 +236,8 @@ describe('discovery (多途径发现)', () => {
     expect(mine).toMatchObject({ reason: 'order_late' });
 
     expect((await operator.post(`/api/v1/hard-cases/candidates/${mine.id}/accept`, { kind: 'slow', reason: 'x' })).status).toBe(400);
+    expect((await operator.post('/api/v1/hard-cases/candidates/999999/accept', { kind: 'difficult', reason: 'x' })).status).toBe(404);
+    expect((await agent.post(`/api/v1/hard-cases/candidates/${mine.id}/dismiss`, { note: '不是' })).status).toBe(403);
     const accepted = await operator.post(`/api/v1/hard-cases/candidates/${mine.id}/accept`, {
       kind: 'difficult',
       reason: '代办超期，转办不成事窗口跟踪',
