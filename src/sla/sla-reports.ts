@@ -332,7 +332,8 @@ export class SlaReports {
 
   /** The periodic rollup: the last week again once an hour, then older days never rolled up, a month per run. */
   async rollUpDue(now = new Date(), backlogPerRun = 31): Promise<number> {
-    const oldest = await this.primary('sla_clocks').min<{ min: Date | null }>('stopped_at as min').first();
+    // The partial index of stopped clocks answers this without a scan.
+    const oldest = await this.primary('sla_clocks').where({ state: 'stopped' }).min<{ min: Date | null }>('stopped_at as min').first();
     const days = await this.rollups.due(now, oldest?.min ?? null, backlogPerRun);
     for (const day of days) await this.rollUp(day);
     return days.length;
