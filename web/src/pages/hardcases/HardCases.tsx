@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText, type Me } from '../../api/client';
 import { useMe } from '../../session';
-import { shortTime } from '../../time';
+import { beijing, shortTime } from '../../time';
 import { Pill } from '../Deadline';
 import {
   accountabilityOutcomeLabels,
@@ -233,7 +233,9 @@ function Roster({ me }: { me: Me }) {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState<string>();
-  const monday = dayjs().subtract((dayjs().day() + 6) % 7, 'day');
+  // The hotline's days are Beijing's, wherever the browser is.
+  const now = beijing();
+  const monday = now.subtract((now.day() + 6) % 7, 'day');
   const days = Array.from({ length: 14 }, (_, i) => monday.add(i, 'day').format('YYYY-MM-DD'));
   const { data } = useQuery({ queryKey: ['duty-roster', days[0]], queryFn: () => fetchRoster(days[0]!, days.at(-1)!) });
   const { data: people } = useQuery({
@@ -260,7 +262,7 @@ function Roster({ me }: { me: Me }) {
   const option = (u: { id: number; displayName: string }) => ({ value: u.id, label: u.displayName });
   const leaders = (people ?? []).filter((u) => u.active && ['supervisor', 'director'].includes(u.role)).map(option);
   const staff = (people ?? []).filter((u) => u.active && ['operator', 'proxy_seat', 'supervisor', 'director'].includes(u.role)).map(option);
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = now.format('YYYY-MM-DD');
   const current = editing ? byDay.get(editing) : undefined;
   return (
     <>
@@ -276,7 +278,7 @@ function Roster({ me }: { me: Me }) {
             title: '日期',
             dataIndex: 'day',
             width: 150,
-            render: (d: string) => `${d} ${'日一二三四五六'[dayjs(d).day()]!.replace(/^/, '周')}${d === today ? '（今天）' : ''}`,
+            render: (d: string) => `${d} 周${'日一二三四五六'[dayjs(d).day()]}${d === today ? '（今天）' : ''}`,
           },
           {
             title: '值班领导',
@@ -332,7 +334,7 @@ function Roster({ me }: { me: Me }) {
 
 /** 月度通报: a month by kind, source, level, the hub's candidates, and 问责 per department. */
 function MonthReport() {
-  const [month, setMonth] = useState<Dayjs>(dayjs());
+  const [month, setMonth] = useState<Dayjs>(beijing());
   const key = month.format('YYYY-MM');
   const { data } = useQuery({
     queryKey: ['hard-case-report', key],
