@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { fakeTwilio, mmsPhotoPath } from './test/browser/fake-twilio-account';
+import { hubPgPort } from './test/browser/hub-database';
 
 /**
  * The console's browser tests: Debian's Chromium (never a browser Playwright would download: it
@@ -77,7 +78,7 @@ export default defineConfig({
         PUBLIC_URL: baseURL,
         EMBEDDED_PG_DIR: dataDir,
         MEDIA_DIR: mediaDir,
-        EMBEDDED_PG_PORT: String(Number(process.env.BROWSER_TEST_PG_PORT ?? 54917)),
+        EMBEDDED_PG_PORT: String(hubPgPort),
         DATABASE_URL: '',
         REDIS_URL: '',
         LOG_LEVEL: 'warn',

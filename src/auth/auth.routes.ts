@@ -145,12 +145,15 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     path: '/users',
     tag: 'users',
     summary: 'List users',
-    description: 'Department heads see the users of their own department.',
-    access: ['admin', 'supervisor', 'director', 'dept_head'],
+    description:
+      'The center sees every department’s; department heads and clerks see their own department’s (whom to assign, who is the window’s chief representative).',
+    access: ['admin', 'supervisor', 'director', 'operator', 'proxy_seat', 'dept_head', 'agent'],
     query: z.strictObject({ departmentId: z.coerce.number().int().positive().optional(), role: z.enum(userRoles).optional() }),
     response: z.object({ items: z.array(userSchema) }),
     handler: async ({ actor, query }) => ({
-      items: await auth.listUsers(actor.role === 'dept_head' ? { ...query, departmentId: actor.departmentId ?? -1 } : query),
+      items: await auth.listUsers(
+        actor.role === 'dept_head' || actor.role === 'agent' ? { ...query, departmentId: actor.departmentId ?? -1 } : query,
+      ),
     }),
   });
 

@@ -20,6 +20,8 @@ export interface HardCaseItem {
   nextStage: string | null;
   nextDueAt: Date | null;
   accountability: number;
+  /** Not finished on site: its 帮代办 order, the chief representative holding it, and how far it is. */
+  followUp: { orderId: number; representativeName: string; orderStatus: string } | null;
 }
 
 /** The hard cases, open ones oldest first (then the answered, newest first); a county leader's only theirs. */
@@ -31,6 +33,8 @@ export async function listHardCases(
     .join('tickets as t', 't.id', 'h.ticket_id')
     .leftJoin('departments as d', 'd.id', 't.lead_department_id')
     .leftJoin('users as l', 'l.id', 'h.leader_user_id')
+    .leftJoin('users as rep', 'rep.id', 'h.follow_up_user_id')
+    .leftJoin('proxy_orders as o', (j) => j.on('o.ticket_id', '=', 'h.ticket_id').andOnVal('o.origin', '=', 'hard_case'))
     .leftJoin(
       db.raw(
         `lateral (select c.stage, c.due_at from sla_clocks c
@@ -55,14 +59,26 @@ export async function listHardCases(
       nextStage: 'n.stage',
       nextDueAt: 'n.due_at',
       accountability: db.raw('(select count(*)::int from accountability_records a where a.ticket_id = h.ticket_id)'),
+      followUpOrderId: 'o.id',
+      representativeName: 'rep.display_name',
+      orderStatus: 'o.status',
     })
     .limit(filter.limit);
   if (filter.state === 'open') query.whereNull('h.answered_at').orderBy('h.created_at');
   else if (filter.state === 'answered') query.whereNotNull('h.answered_at').orderBy('h.answered_at', 'desc');
   else query.orderBy('h.created_at', 'desc');
   if (filter.leaderUserId !== undefined) query.where('h.leader_user_id', filter.leaderUserId);
-  const rows: HardCaseItem[] = await query;
-  return rows.map((r) => ({ ...r, ticketId: Number(r.ticketId) }));
+  const rows: Array<
+    Omit<HardCaseItem, 'followUp'> & { followUpOrderId: string | null; representativeName: string | null; orderStatus: string | null }
+  > = await query;
+  return rows.map(({ followUpOrderId, representativeName, orderStatus, ...r }) => ({
+    ...r,
+    ticketId: Number(r.ticketId),
+    followUp:
+      followUpOrderId === null
+        ? null
+        : { orderId: Number(followUpOrderId), representativeName: representativeName ?? '', orderStatus: orderStatus ?? '' },
+  }));
 }
 
 export async function listCandidates(db: Queryable, limit: number) {
@@ -137,9 +153,9 @@ export async function discoverCandidates(db: Queryable, now: Date): Promise<numb
   const open = `not t.hard_case and t.status in ('dispatched', 'accepted', 'returned', 'replied')`;
   const inserts = [
     `insert into hard_case_candidates (ticket_id, reason, detail)
-     select o.ticket_id, 'order_late', '代办事项超过办结期限（' || to_char(o.due_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || '）仍未办结'
+     select o.ticket_id, 'order_late', '代办事项超过办结期限（' || to_char(t.reply_due_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') || '）仍未办结'
        from proxy_orders o join tickets t on t.id = o.ticket_id
-      where o.status not in ('done', 'cancelled') and o.due_at < :now and ${open}
+      where o.status not in ('done', 'cancelled') and t.reply_due_at < :now and ${open}
      on conflict (ticket_id, reason) do nothing`,
     `insert into hard_case_candidates (ticket_id, reason, detail)
      select distinct on (c.ticket_id, c.stage) c.ticket_id, case c.stage when 'sign_for' then 'not_accepted' else 'not_answered' end,
@@ -148,6 +164,8 @@ export async function discoverCandidates(db: Queryable, now: Date): Promise<numb
        from sla_clocks c join tickets t on t.id = c.ticket_id
       where c.stage in ('sign_for', 'reply') and c.assignment_id is null and c.breached_at >= :since and c.breached_at < :now
         and ${open} and ${watched}
+        -- A late answer of a ticket with an open 代办 order is that order's lateness (order_late).
+        and not (c.stage = 'reply' and exists (select 1 from proxy_orders o where o.ticket_id = t.id and o.status not in ('done', 'cancelled')))
      on conflict (ticket_id, reason) do nothing`,
     `insert into hard_case_candidates (ticket_id, reason, detail)
      select distinct on (x.ticket_id) x.ticket_id, 'unsatisfied_callback', '回访不满意' || coalesce('：' || x.comment, '')

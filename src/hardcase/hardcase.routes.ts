@@ -35,6 +35,10 @@ const hardCaseSchema = z
     nextStage: z.string().nullable(),
     nextDueAt: instant.nullable(),
     accountability: z.number().int(),
+    followUp: z
+      .object({ orderId: z.number().int(), representativeName: z.string(), orderStatus: z.string() })
+      .nullable()
+      .describe('not finished on site: the 帮代办 order under the window’s chief representative'),
   })
   .meta({ id: 'HardCase' });
 
@@ -90,6 +94,18 @@ export function registerHardCaseRoutes(api: ApiRouter, hardCases: HardCaseServic
       ),
     }),
     handler: async ({ query }) => ({ items: await hardCases.candidates(query.limit) }),
+  });
+
+  api.route({
+    method: 'post',
+    path: '/hard-cases/candidates/discover',
+    tag: 'hard-cases',
+    summary: 'Look now for new candidates (立即排查), as the ten-minute sweep does; how many were raised',
+    description: 'For the duty staff at the start of a shift. Each ticket and reason raises one candidate, ever.',
+    access: dispatchers,
+    body: z.strictObject({}),
+    response: z.object({ raised: z.number().int() }),
+    handler: async () => ({ raised: await hardCases.discover() }),
   });
 
   api.route({

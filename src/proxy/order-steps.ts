@@ -9,6 +9,17 @@ export { proxyStepLabels, type ProxyStep };
 
 export const proxyActor = { kind: 'system' as const, name: 'proxy' };
 
+/**
+ * Who reaches an order: the one holding it (a runner, or a window's chief representative), the head of the team it
+ * belongs to, and the center. Other runners and staff do not know it exists.
+ */
+export function reaches(actor: UserActor, order: OrderRecord): boolean {
+  if (order.runnerUserId === actor.userId) return true;
+  if (actor.role === 'runner' || actor.role === 'agent') return false;
+  if (actor.role === 'dept_head') return order.teamId === actor.departmentId;
+  return true;
+}
+
 /** A step on the order's record: who, what, and the note. */
 export function recordStep(
   db: Queryable,

@@ -58,6 +58,35 @@ export async function upsertOrderForTeam(
   return rows[0];
 }
 
+/**
+ * A hard case not finished on site: its 帮代办 order, accepted in the window's chief representative's name (a
+ * 代办 ticket's own order is handed to them). Undefined when the ticket's order is already done or cancelled.
+ */
+export async function upsertFollowUpOrder(
+  db: Queryable,
+  order: {
+    ticketId: number;
+    matterId: number;
+    serviceMode: string;
+    address: string | null;
+    regionId: number | null;
+    teamId: number;
+    representativeUserId: number;
+  },
+): Promise<{ id: number } | undefined> {
+  const { rows } = await db.raw<{ rows: Array<{ id: number }> }>(
+    `insert into proxy_orders (ticket_id, matter_id, service_mode, applicant_address, region_id, team_id, runner_user_id, status, accepted_at, origin)
+     values (:ticketId, :matterId, :serviceMode, :address, :regionId, :teamId, :representativeUserId, 'accepted', now(), 'hard_case')
+     on conflict (ticket_id) do update set
+       matter_id = excluded.matter_id, team_id = excluded.team_id, runner_user_id = excluded.runner_user_id,
+       status = 'accepted', accepted_at = now(), offer_expires_at = null, origin = 'hard_case', updated_at = now()
+     where proxy_orders.status not in ('done', 'cancelled')
+     returning id`,
+    order,
+  );
+  return rows[0];
+}
+
 export interface OrderRecord {
   id: number;
   ticketId: number;
@@ -76,6 +105,7 @@ export interface OrderRecord {
   submittedAt: Date | null;
   doneAt: Date | null;
   dueAt: Date | null;
+  origin: 'request' | 'hard_case' | 'proactive';
   createdAt: Date;
 }
 
@@ -96,16 +126,27 @@ const orderColumns = {
   acceptanceNumber: 'o.acceptance_number',
   submittedAt: 'o.submitted_at',
   doneAt: 'o.done_at',
-  dueAt: 'o.due_at',
+  // The order is due when its ticket's answer is: the matter's legal limit, with extensions and pauses.
+  dueAt: 't.reply_due_at',
+  origin: 'o.origin',
   createdAt: 'o.created_at',
 } as const satisfies Record<keyof OrderRecord, string>;
 
 export async function findOrder(db: Queryable, orderId: number): Promise<OrderRecord | undefined> {
-  return db('proxy_orders as o').select(orderColumns).where('o.id', orderId).first<OrderRecord | undefined>();
+  return db('proxy_orders as o')
+    .join('tickets as t', 't.id', 'o.ticket_id')
+    .select(orderColumns)
+    .where('o.id', orderId)
+    .first<OrderRecord | undefined>();
 }
 
 export async function lockOrder(db: Queryable, orderId: number): Promise<OrderRecord | undefined> {
-  return db('proxy_orders as o').select(orderColumns).where('o.id', orderId).forUpdate().first<OrderRecord | undefined>();
+  return db('proxy_orders as o')
+    .join('tickets as t', 't.id', 'o.ticket_id')
+    .select(orderColumns)
+    .where('o.id', orderId)
+    .forUpdate('o')
+    .first<OrderRecord | undefined>();
 }
 
 export async function listOrders(

@@ -13,6 +13,18 @@ export const proxyStepLabels: Record<ProxyStep, string> = {
 export const materialFormLabels = { original: '原件', copy: '复印件', either: '原件或复印件' } as const;
 /** How a matter's result reaches the applicant. */
 export const deliveryOptionLabels = { window: '窗口领取', postal: '邮寄送达' } as const;
+/** Where an order stands. */
+export const orderStatusLabels: Record<string, string> = {
+  unassigned: '待分配',
+  offered: '待接单',
+  accepted: '办理中',
+  submitted: '已递交',
+  delivering: '送达中',
+  done: '已完成',
+  cancelled: '已取消',
+};
+/** Where an order came from: a citizen's request, a hard case not finished on site, the hub's proactive run. */
+export const orderOriginLabels = { request: '申请代办', hard_case: '办不成事转办', proactive: '主动代办' } as const;
 /** Who serves 代办 orders: runners, the service centre's agents, grid workers, postal couriers. */
 export const runnerKindLabels = { runner: '跑手', agent: '帮代办员', grid_worker: '网格员', postal: '邮政投递员' } as const;
 

@@ -8,7 +8,7 @@ import type { Outbox } from '../outbox/outbox';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { UserActor } from '../shared/roles';
 import type { TicketsService } from '../tickets/tickets.service';
-import { materialShortfalls, proxyActor, proxyStepLabels, recordStep, type ProxyStep } from './order-steps';
+import { materialShortfalls, proxyActor, proxyStepLabels, reaches, recordStep, type ProxyStep } from './order-steps';
 import { stepTemplateDefinitions } from './proxy-labels';
 import { findDepartmentById } from '../org/departments.repository';
 import * as repo from './orders.repository';
@@ -184,7 +184,7 @@ export class ProxyOrders {
 
   async get(actor: UserActor, orderId: number) {
     const order = await this.order(orderId);
-    if (actor.role === 'runner' && order.runnerUserId !== actor.userId) throw notFound('order');
+    if (!reaches(actor, order)) throw notFound('order');
     const [record, matter] = await Promise.all([
       repo.orderRecord(this.db, orderId),
       order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
@@ -222,7 +222,7 @@ export class ProxyOrders {
   }
 
   list(actor: UserActor, filter: { status?: OrderStatus; mine?: boolean; limit: number }) {
-    const mine = actor.role === 'runner' || filter.mine;
+    const mine = actor.role === 'runner' || actor.role === 'agent' || filter.mine;
     return repo.listOrders(this.db, {
       status: filter.status,
       limit: filter.limit,

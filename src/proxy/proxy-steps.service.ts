@@ -11,7 +11,7 @@ import type { UserActor } from '../shared/roles';
 import { shanghaiDay } from '../shared/time';
 import type { TicketsService } from '../tickets/tickets.service';
 import { materialFormLabels, type MandateScope, type Matter } from './matters';
-import { materialShortfalls, recordStep } from './order-steps';
+import { materialShortfalls, reaches, recordStep } from './order-steps';
 import * as repo from './orders.repository';
 import type { OrderRecord, OrderStatus } from './orders.repository';
 import type { PostalTracker } from './ports';
@@ -249,7 +249,7 @@ export class ProxySteps {
   /** Without a tracking API, the runner or the seat confirms that the posted result arrived. */
   async confirmDelivered(actor: UserActor, orderId: number): Promise<unknown> {
     const order = found(await repo.findOrder(this.db, orderId), 'order');
-    if (actor.role === 'runner' && order.runnerUserId !== actor.userId) throw forbidden('this order belongs to another runner');
+    if (!reaches(actor, order)) throw forbidden('this order belongs to another runner');
     if ((await repo.confirmDelivery(this.db, orderId)) === 0) throw conflict('no posted result of this order is on its way');
     await this.complete(orderId);
     return this.read(actor, orderId);

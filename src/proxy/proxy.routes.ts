@@ -11,7 +11,9 @@ import { reportFigures } from './runners.repository';
 import { piiLens } from '../shared/pii';
 
 const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
-const teamSide = [...seats, 'dept_head', 'runner'] as const;
+/** Who may hold an order: a runner, or a window's chief representative (a hard case not finished on site). */
+const holders = ['runner', 'agent', 'dept_head'] as const;
+const teamSide = [...seats, ...holders] as const;
 const reportReaders = ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_head'] as const;
 const reportGroupings = ['runner', 'team', 'matter', 'grid', 'mode'] as const;
 
@@ -48,7 +50,10 @@ const orderAnswer = z
     acceptanceNumber: z.string().nullable(),
     submittedAt: instant.nullable(),
     doneAt: instant.nullable(),
-    dueAt: instant.nullable(),
+    dueAt: instant.nullable().describe('its ticket’s answer deadline: the matter’s legal limit'),
+    origin: z
+      .enum(['request', 'hard_case', 'proactive'])
+      .describe('a citizen’s request, a hard case not finished on site, the proactive run'),
     createdAt: instant,
   })
   .meta({ id: 'ProxyOrder' });
@@ -194,7 +199,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     method: 'get',
     path: '/proxy/orders',
     tag: 'proxy',
-    summary: '代办 orders; runners see theirs, team heads their team’s',
+    summary: '代办 orders; runners and chief representatives see theirs, team heads their team’s',
     access: teamSide,
     query: z.strictObject({
       status: z.enum(['unassigned', 'offered', 'accepted', 'submitted', 'delivering', 'done', 'cancelled']).optional(),
@@ -258,14 +263,14 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
   action(
     'consult',
     '咨询告知: send the applicant the one-time checklist',
-    ['runner', 'proxy_seat', 'operator', 'admin'],
+    [...holders, 'proxy_seat', 'operator', 'admin'],
     z.strictObject({ note: note.optional() }),
     (a, id, b) => proxy.steps.consult(a, id, b.note ?? null),
   );
   action(
     'mandate',
     '授权委托: record the applicant’s mandate (consent, scope, validity)',
-    ['runner'],
+    holders,
     z.strictObject({
       consent: z.literal(true, 'the applicant’s consent is required'),
       scope: z.array(z.enum(mandateScopes)).min(1).max(4),
@@ -278,7 +283,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
   action(
     'materials',
     '帮办代办: log one hand-over of one item (an item not on the list is kept as other, with a note)',
-    ['runner'],
+    holders,
     z.strictObject({
       itemKey: z.string().trim().min(1).max(40),
       name: z.string().trim().min(1).max(100).optional(),
@@ -293,24 +298,24 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
   action(
     'defer',
     '容缺: a deferrable item follows later, on the applicant’s promise',
-    ['runner'],
+    holders,
     z.strictObject({ itemKey: z.string().trim().min(1).max(40), promisedBy: daySchema, note: note.optional() }),
     (a, id, b) => proxy.steps.defer(a, id, b),
   );
   action(
     'submit',
     '协调办理: submitted to the handling department, with its acceptance number',
-    ['runner'],
+    holders,
     z.strictObject({ acceptanceNumber: z.string().trim().min(1).max(60), note: note.optional() }),
     (a, id, b) => proxy.steps.submit(a, id, b),
   );
-  action('progress', '跟踪反馈: progress for the applicant', ['runner'], z.strictObject({ text: note }), (a, id, b) =>
+  action('progress', '跟踪反馈: progress for the applicant', holders, z.strictObject({ text: note }), (a, id, b) =>
     proxy.steps.progress(a, id, b.text),
   );
   action(
     'deliver',
     '评价归档: the result to the applicant, from the window or posted free with a tracking number',
-    ['runner'],
+    holders,
     z.strictObject({
       method: z.enum(['window', 'postal']),
       trackingNumber: z
@@ -325,7 +330,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
   action(
     'delivered',
     'Confirm that a posted result arrived (without a tracking API)',
-    ['runner', 'proxy_seat', 'admin'],
+    [...holders, 'proxy_seat', 'admin'],
     z.strictObject({}),
     (a, id) => proxy.steps.confirmDelivered(a, id),
   );

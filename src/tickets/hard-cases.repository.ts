@@ -15,6 +15,9 @@ export interface HardCaseRecord {
   jointDispatchedAt: Date | null;
   meeting: { meeting: string; heldOn: string; decision: string } | null;
   answeredAt: Date | null;
+  /** Not finished on site: the window's chief representative holding its 帮代办 order, and since when. */
+  followUpUserId: number | null;
+  followUpAt: Date | null;
   createdAt: Date;
 }
 
@@ -31,6 +34,8 @@ const columns = {
   jointDispatchedAt: 'joint_dispatched_at',
   meeting: 'meeting',
   answeredAt: 'answered_at',
+  followUpUserId: 'follow_up_user_id',
+  followUpAt: 'follow_up_at',
   createdAt: 'created_at',
 } as const;
 
@@ -41,6 +46,7 @@ export async function findHardCase(db: Queryable, ticketId: number): Promise<Har
         ...row,
         ticketId: Number(row.ticketId),
         leaderUserId: row.leaderUserId === null ? null : Number(row.leaderUserId),
+        followUpUserId: row.followUpUserId === null ? null : Number(row.followUpUserId),
         jointDepartmentIds: row.jointDepartmentIds.map(Number),
       }
     : undefined;
@@ -68,6 +74,8 @@ export async function updateHardCase(
       | 'jointDispatchedAt'
       | 'meeting'
       | 'answeredAt'
+      | 'followUpUserId'
+      | 'followUpAt'
     >
   >,
 ): Promise<void> {
@@ -128,15 +136,27 @@ export async function takeCandidate(
   return row;
 }
 
-/** A hard case as its ticket's page shows it: kind, source, level, its handling, the county leader, 联办, the meeting. */
+/** The 帮代办 order a hard case not finished on site became (its chief representative's), while any. */
+export async function followUpOrder(db: Queryable, ticketId: number): Promise<{ id: number; status: string } | undefined> {
+  const row = await db('proxy_orders').select('id', 'status').where({ ticket_id: ticketId, origin: 'hard_case' }).first();
+  return row ? { id: Number(row.id), status: row.status } : undefined;
+}
+
+/**
+ * A hard case as its ticket's page shows it: kind, source, level, its handling, the county leader, 联办, the meeting,
+ * and the 帮代办 order it became when not finished on site.
+ */
 export async function hardCaseView(db: Queryable, ticketId: number) {
   const hardCase = await findHardCase(db, ticketId);
   if (!hardCase) return undefined;
-  const [leader, joint] = await Promise.all([
-    hardCase.leaderUserId === null ? undefined : db('users').select('display_name').where({ id: hardCase.leaderUserId }).first(),
+  const displayName = (id: number | null) => (id === null ? undefined : db('users').select('display_name').where({ id }).first());
+  const [leader, joint, representative, order] = await Promise.all([
+    displayName(hardCase.leaderUserId),
     hardCase.jointDepartmentIds.length === 0
       ? []
       : db('departments').select('name').whereIn('id', hardCase.jointDepartmentIds).orderBy('name'),
+    displayName(hardCase.followUpUserId),
+    hardCase.followUpAt ? followUpOrder(db, ticketId) : undefined,
   ]);
   return {
     kind: hardCase.kind,
@@ -148,5 +168,14 @@ export async function hardCaseView(db: Queryable, ticketId: number) {
     jointDepartmentNames: (joint as Array<{ name: string }>).map((d) => d.name),
     meeting: hardCase.meeting,
     answeredAt: hardCase.answeredAt,
+    followUp:
+      hardCase.followUpAt && order
+        ? {
+            representativeName: (representative?.display_name as string | undefined) ?? '',
+            orderId: order.id,
+            orderStatus: order.status,
+            at: hardCase.followUpAt,
+          }
+        : null,
   };
 }

@@ -64,6 +64,7 @@ export const applicable: Partial<Record<TicketAction, (ticket: TicketRecord) => 
   record_accountability: (t) => t.hardCase,
   hard_case_rep_onsite: (t) => t.hardCase,
   hard_case_head_onsite: (t) => t.hardCase,
+  hard_case_to_proxy: (t) => t.hardCase,
   hard_case_answer: (t) => t.hardCase,
   reply: (t) => !t.supervisionPending,
   hand_to_person: (t) => t.directlyResolved,
@@ -537,6 +538,32 @@ export function ticketActions(deps: ActionDeps): Appliers {
       return result;
     },
 
+    // Not finished on site: a 帮代办 order under the window's chief representative (the proxy hook opens it).
+    hard_case_to_proxy: async ({ trx, ticket }, body) => {
+      const hardCase = await openHardCase(trx, ticket);
+      if (hardCase.followUpAt) throw conflict('this hard case is already a 帮代办 order');
+      const representative = await findUserById(trx, body.representativeUserId);
+      if (
+        !representative?.active ||
+        !['agent', 'dept_head'].includes(representative.role) ||
+        representative.departmentId !== ticket.leadDepartmentId
+      )
+        throw invalid(`user ${body.representativeUserId} is not active staff of the lead department (its window's chief representative)`);
+      const matter = await deps.matters.servable(trx, body.matter, body.serviceMode);
+      await hardCases.updateHardCase(trx, ticket.id, { followUpUserId: representative.id, followUpAt: new Date() });
+      return {
+        patch: { matter: matter.name },
+        reason: body.note,
+        data: {
+          representativeUserId: representative.id,
+          representativeName: representative.displayName,
+          matter: matter.name,
+          matterId: matter.id,
+          serviceMode: body.serviceMode ?? 'full_proxy',
+        },
+      };
+    },
+
     escalate_hard_case: async ({ trx, ticket }, body) => {
       const hardCase = await openHardCase(trx, ticket);
       if (hardCase.level === 'county' || hardCase.level === 'meeting') throw conflict('this hard case is with the county leader already');
@@ -609,6 +636,9 @@ export function ticketActions(deps: ActionDeps): Appliers {
         );
       if (hardCase.kind === 'refused' && (await hardCases.countAccountability(trx, ticket.id)) === 0)
         throw conflict(`${hardCaseKindLabels.refused}: the accountability record (问责) comes before the answer`);
+      const order = hardCase.followUpAt ? await hardCases.followUpOrder(trx, ticket.id) : undefined;
+      if (order && !['done', 'cancelled'].includes(order.status))
+        throw conflict(`the case's 帮代办 order (${order.id}) is ${order.status}: it is answered once the order is done`);
       await hardCases.updateHardCase(trx, ticket.id, { answeredAt: new Date() });
       return { reason: null, data: { text: body.text } };
     },

@@ -42,6 +42,7 @@ export const ticketActions = [
   'hard_case_handle',
   'hard_case_rep_onsite',
   'hard_case_head_onsite',
+  'hard_case_to_proxy',
   'escalate_hard_case',
   'joint_dispatch',
   'record_meeting_decision',
@@ -151,6 +152,13 @@ export const lifecycle: Record<TicketAction, TransitionRule> = {
   hard_case_head_onsite: {
     label: '部门负责人到场',
     from: ['dispatched', 'accepted', 'returned', 'replied'],
+    actors: [...centerDispatchers, ...departmentStaff],
+    scope: 'lead',
+  },
+  // Not finished on site: a 帮代办 order under the window's chief representative, followed until done.
+  hard_case_to_proxy: {
+    label: '转帮代办',
+    from: ['dispatched', 'accepted', 'returned'],
     actors: [...centerDispatchers, ...departmentStaff],
     scope: 'lead',
   },

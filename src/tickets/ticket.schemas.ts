@@ -284,6 +284,13 @@ export const actionBodies = {
   }),
   hard_case_rep_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
   hard_case_head_onsite: z.strictObject({ note: text(limits.note), expectedVersion }),
+  hard_case_to_proxy: z.strictObject({
+    representativeUserId: id.describe('the window’s chief representative (首席代表): staff of the lead department'),
+    matter: text(100).describe('the catalog’s matter (code or name) to be done for the applicant'),
+    serviceMode: z.enum(proxyServiceModes).optional(),
+    note: text(limits.note),
+    expectedVersion,
+  }),
   hard_case_answer: z.strictObject({ text: text(limits.reply), expectedVersion }),
 } satisfies Record<TicketAction, z.ZodType>;
 
@@ -369,6 +376,10 @@ export const ticketDetailSchema = ticketSummarySchema
         jointDepartmentNames: z.array(z.string()),
         meeting: z.object({ meeting: z.enum(meetingKinds), heldOn: z.string(), decision: z.string() }).nullable(),
         answeredAt: instant.nullable(),
+        followUp: z
+          .object({ representativeName: z.string(), orderId: z.number().int(), orderStatus: z.string(), at: instant })
+          .nullable()
+          .describe('not finished on site: the 帮代办 order under the window’s chief representative'),
       })
       .nullable()
       .describe('办不成事: the case when flagged (docs/proxy.md)'),

@@ -203,6 +203,74 @@ describe('levels (分层级解决)', () => {
       answeredAt: null,
     });
   });
+  test('when a hard case is not finished on site, then it becomes a 帮代办 order under the window’s chief representative, and is answered once that order is done', async () => {
+    const ticket = await atTheWindow('二手房过户后申请水电气报装，窗口称产权材料不全，现场无法办结');
+    await act(agent, ticket.id, 'flag_hard_case', { kind: 'difficult', reason: '现场无法办结' });
+    await act(agent, ticket.id, 'hard_case_rep_onsite', { note: '首席代表已到场' });
+    await act(agent, ticket.id, 'hard_case_handle', { text: '容缺受理', deferredItems: '产权证明原件', promisedBy: '2026-12-31' });
+    const chief = await userId('zjj_agent');
+    // The clerk picks the chief representative among their own department's staff.
+    const colleagues = (await agent.get(`/api/v1/users?departmentId=${ids.department('CGJ')}`)).body.items as Array<{
+      id: number;
+      departmentId: number;
+    }>;
+    expect(colleagues.map((u) => u.id)).toContain(chief);
+    expect(colleagues.every((u) => u.departmentId === ids.department('ZJJ'))).toBe(true);
+    const follow = { representativeUserId: chief, matter: '水电气报装', note: '现场未办结，转帮代办' };
+    // The chief representative is the lead department's own staff; the matter is the catalog's. Refused, nothing changes.
+    await act(agent, ticket.id, 'hard_case_to_proxy', { ...follow, representativeUserId: await userId('cg_agent') }, 400);
+    await act(agent, ticket.id, 'hard_case_to_proxy', { ...follow, matter: '不存在的事项' }, 400);
+    await act(agent, ticket.id, 'hard_case_to_proxy', { ...follow, note: '' }, 400);
+    expect(await t.hub.db('proxy_orders').where({ ticket_id: ticket.id })).toHaveLength(0);
+    expect((await t.hub.db('hard_cases').where({ ticket_id: ticket.id }).first()).follow_up_at).toBeNull();
+
+    await act(agent, ticket.id, 'hard_case_to_proxy', follow);
+    await act(agent, ticket.id, 'hard_case_to_proxy', follow, 409);
+    const order = await t.hub.db('proxy_orders').where({ ticket_id: ticket.id }).first();
+    expect(order).toMatchObject({
+      origin: 'hard_case',
+      status: 'accepted',
+      runner_user_id: chief,
+      team_id: ids.department('ZJJ'),
+    });
+    const representative = await t.as('zjj_agent');
+    expect((await notificationsOf(representative)).filter((n) => n.kind === 'proxy.follow_up' && n.ticketId === ticket.id)).toHaveLength(1);
+
+    // The order is the chief representative's: another clerk of the bureau does not see it; the window's staff follow it.
+    expect((await agent.get(`/api/v1/proxy/orders/${order.id}`)).status).toBe(404);
+    expect((await agent.post(`/api/v1/proxy/orders/${order.id}/progress`, { text: '试图代办' })).status).toBe(403);
+    expect((await representative.get('/api/v1/proxy/orders')).body.items.map((o: { id: number }) => o.id)).toContain(Number(order.id));
+    expect((await operator.get(`/api/v1/proxy/orders/${order.id}`)).body).toMatchObject({
+      status: 'accepted',
+      matter: { name: '水电气报装' },
+    });
+    expect((await operator.get('/api/v1/hard-cases')).body.items.find((c: { ticketId: number }) => c.ticketId === ticket.id)).toMatchObject(
+      {
+        followUp: { representativeName: '李军（住建局）', orderStatus: 'accepted' },
+      },
+    );
+    await act(agent, ticket.id, 'hard_case_answer', { text: '已办结' }, 409);
+
+    // The chief representative does it as a runner would: mandate, materials, submission, the result at the window.
+    const step = (path: string, body: object) => representative.post(`/api/v1/proxy/orders/${order.id}/${path}`, body);
+    const mandate = {
+      consent: true,
+      scope: ['collect_materials', 'submit', 'receive_result'],
+      validUntil: '2099-12-31',
+      signedBy: '刘女士',
+      method: 'paper',
+    };
+    expect((await step('mandate', mandate)).status).toBe(200);
+    expect((await step('materials', { itemKey: 'property', form: 'copy', direction: 'received' })).status).toBe(200);
+    expect((await step('materials', { itemKey: 'id_card', form: 'copy', direction: 'received' })).status).toBe(200);
+    expect((await step('submit', { acceptanceNumber: 'SD2026120500001' })).status).toBe(200);
+    expect((await step('deliver', { method: 'window' })).body).toMatchObject({ status: 'done' });
+
+    const detail = (await operator.get(`/api/v1/tickets/${ticket.id}`)).body;
+    expect(detail.status).toBe('replied');
+    expect(detail.hardCase.followUp).toMatchObject({ representativeName: '李军（住建局）', orderStatus: 'done' });
+    await act(agent, ticket.id, 'hard_case_answer', { text: '已由首席代表帮代办办结' });
+  });
 });
 
 describe('discovery (多途径发现)', () => {
@@ -218,15 +286,18 @@ describe('discovery (多途径发现)', () => {
       await t.hub.queue.drain();
       await act(seat, ticket.id, 'dispatch', {});
       await t.hub.queue.drain();
+      // Its legal limit (the ticket's answer) passed a day ago.
       await t.hub
-        .db('proxy_orders')
-        .update({ due_at: new Date(Date.now() - 86_400_000) })
-        .where({ ticket_id: ticket.id });
+        .db('tickets')
+        .update({ reply_due_at: new Date(Date.now() - 86_400_000) })
+        .where({ id: ticket.id });
       return ticket;
     };
     const [late, other] = [await make(), await make()];
     expect(await t.hub.services.hardCases.discover()).toBeGreaterThanOrEqual(2);
     expect(await t.hub.services.hardCases.discover()).toBe(0);
+    expect((await agent.post('/api/v1/hard-cases/candidates/discover', {})).status).toBe(403);
+    expect((await operator.post('/api/v1/hard-cases/candidates/discover', {})).body).toEqual({ raised: 0 });
     const candidates = (await operator.get('/api/v1/hard-cases/candidates')).body.items as Array<{
       id: number;
       ticketId: number;

@@ -292,6 +292,9 @@ describe('ticket lifecycle through HTTP', () => {
     await ok(supervisor, joint.id, 'escalate_hard_case', { leaderUserId: leaderId, reason: '报县政府分管负责人' });
     await ok(leader, joint.id, 'joint_dispatch', { departmentIds: [ids.department('CGJ')], instruction: '请城管局协同' });
     await ok(leader, joint.id, 'record_meeting_decision', { meeting: 'executive', heldOn: '2026-12-04', decision: '住建局牵头办理' });
+    // Not finished on site: a 帮代办 order under the window's chief representative (test/api/hard-cases.test.ts follows it).
+    const chief = Number((await t.hub.db('users').where({ username: 'zjj_agent' }).first()).id);
+    await ok(agent, joint.id, 'hard_case_to_proxy', { representativeUserId: chief, matter: '水电气报装', note: '现场未办结' });
 
     const refused = await dispatchedToHousing();
     await ok(agent, refused.id, 'flag_hard_case', { kind: 'refused', reason: '窗口拖着不办' });
@@ -458,6 +461,7 @@ describe('forbidden transitions', () => {
       hard_case_handle: { text: '测试' },
       hard_case_rep_onsite: { note: '测试' },
       hard_case_head_onsite: { note: '测试' },
+      hard_case_to_proxy: { representativeUserId: 1, matter: '高龄补贴', note: '测试' },
       escalate_hard_case: { leaderUserId: 1, reason: '测试' },
       joint_dispatch: { departmentIds: [ids.department('GAJ')], instruction: '测试' },
       record_meeting_decision: { meeting: 'standing', heldOn: '2026-12-01', decision: '测试' },

@@ -1,5 +1,6 @@
 import { expect, test, type APIRequestContext } from '@playwright/test';
 import { accessibilityProblems, apiAuth, shoot, signIn } from './helpers';
+import { withHubDatabase } from './hub-database';
 
 /** A citizen's matter at the housing bureau's window, signed for, and flagged 办不成事 of the given kind. */
 async function hardCase(request: APIRequestContext, description: string, kind: string): Promise<{ id: number; number: string }> {
@@ -114,4 +115,81 @@ test('the county leader in charge sees the cases reported to them, and dispatche
   await expect(page.getByText('联办调度：已完成')).toBeVisible();
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'hard-case-leader');
+});
+
+test('the duty staff look for candidates now, and take a late 代办 order as a hard case found by the hub', async ({ page, request }) => {
+  const seat = await apiAuth(request, 'proxy');
+  const regions = (await (await request.get('/api/v1/regions', { headers: seat })).json()).items as Array<{ id: number; code: string }>;
+  const made = await request.post('/api/v1/tickets', {
+    headers: seat,
+    data: {
+      requestType: 'proxy',
+      description: '老人卧床，申请代办高龄补贴，一个多月了还没办下来',
+      regionId: regions.find((r) => r.code === '990121100001')!.id,
+      caller: { phone: '13812340404', name: '孙大爷' },
+      proxy: { matter: '高龄补贴', serviceMode: 'full_proxy', applicantAddress: '西山县城关镇城关社区8栋' },
+      then: { action: 'dispatch' },
+    },
+  });
+  expect(made.status()).toBe(201);
+  const late = (await made.json()) as { id: number; number: string };
+  // Its legal limit passed yesterday (only time would do this).
+  await withHubDatabase((db) => db.query(`update tickets set reply_due_at = now() - interval '1 day' where id = $1`, [late.id]));
+
+  await signIn(page, 'supervisor');
+  await page.getByRole('menuitem', { name: '办不成事' }).click();
+  await page.getByRole('tab', { name: '待确认线索' }).click();
+  await page.getByRole('button', { name: '立即排查' }).click();
+  await expect(page.getByText(/发现 \d+ 条新线索/)).toBeVisible();
+  const row = page.getByRole('row', { name: new RegExp(late.number) });
+  await expect(row).toContainText('代办超期未办结');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'hard-case-candidates');
+
+  await row.getByRole('button', { name: '转办不成事' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('combobox', { name: '类别' }).click();
+  await page.locator('.ant-select-item-option[title="很难办"]').click();
+  await dialog.getByLabel('原因').fill('代办超期，转办不成事窗口跟踪督办');
+  await dialog.getByRole('button', { name: '转办不成事' }).click();
+  await expect(page.getByText(`工单 ${late.number} 已转办不成事`)).toBeVisible();
+  await expect(page.getByRole('row', { name: new RegExp(late.number) })).toHaveCount(0);
+
+  await page.getByRole('tab', { name: '在办案件' }).click();
+  const taken = page.getByRole('row', { name: new RegExp(late.number) });
+  await expect(taken).toContainText('很难办');
+  await expect(taken).toContainText('系统发现');
+});
+
+test('a hard case not finished on site becomes a 帮代办 order under the window’s chief representative, who finds it on the ticket', async ({
+  page,
+  request,
+}) => {
+  const unfinished = await hardCase(request, '二手房过户后申请水电气报装，窗口称产权材料不全，现场办不了', 'difficult');
+
+  await signIn(page, 'agent');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(`/tickets/${unfinished.id}`);
+  await page.getByRole('button', { name: '转帮代办' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('combobox', { name: '首席代表（帮代办责任人）' }).click();
+  await page.locator('.ant-select-item-option[title="李军（住建局）"]').click();
+  await dialog.getByRole('combobox', { name: '代办事项' }).click();
+  await page.keyboard.type('水电气');
+  await page.locator('.ant-select-item-option[title="水电气报装"]').click();
+  await dialog.getByLabel('现场未办结的情况').fill('产权证明原件需向原产权人调取，现场无法办结');
+  await dialog.getByRole('button', { name: '确定' }).click();
+  await expect(page.getByText('转帮代办：已完成')).toBeVisible();
+  await expect(page.getByText('现场未办结，转帮代办：首席代表李军（住建局）')).toBeVisible();
+
+  // The chief representative opens the order from the ticket and works it as a runner would.
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await signIn(page, 'zjj_agent');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto(`/tickets/${unfinished.id}`);
+  await page.getByRole('link', { name: '代办单 办理中' }).click();
+  await expect(page).toHaveURL(/\/runner\/orders\/\d+/);
+  await expect(page.getByRole('heading', { name: '水电气报装・办理中 （办不成事转办）' })).toBeVisible();
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'hard-case-follow-up');
 });

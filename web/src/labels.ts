@@ -11,6 +11,8 @@ export { roleLabels } from '../../src/shared/roles';
 export {
   deliveryOptionLabels,
   materialFormLabels,
+  orderOriginLabels,
+  orderStatusLabels,
   proxyStepLabels,
   runnerKindLabels,
   serviceModeLabels,

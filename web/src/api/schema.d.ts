@@ -5415,6 +5415,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/hard-cases/candidates/discover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Look now for new candidates (立即排查), as the ten-minute sweep does; how many were raised
+         * @description For the duty staff at the start of a shift. Each ticket and reason raises one candidate, ever.
+         *
+         *     Access: operator, supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Look now for new candidates (立即排查), as the ten-minute sweep does; how many were raised */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            raised: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/hard-cases/leaders": {
         parameters: {
             query?: never;
@@ -10368,8 +10475,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 代办 orders; runners see theirs, team heads their team’s
-         * @description Access: proxy_seat, operator, supervisor, director, admin, dept_head, runner
+         * 代办 orders; runners and chief representatives see theirs, team heads their team’s
+         * @description Access: proxy_seat, operator, supervisor, director, admin, runner, agent, dept_head
          */
         get: {
             parameters: {
@@ -10384,7 +10491,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description 代办 orders; runners see theirs, team heads their team’s */
+                /** @description 代办 orders; runners and chief representatives see theirs, team heads their team’s */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -10401,7 +10508,10 @@ export interface paths {
                                 declinedUserIds: number[];
                                 /** Format: date-time */
                                 doneAt: string | null;
-                                /** Format: date-time */
+                                /**
+                                 * Format: date-time
+                                 * @description its ticket’s answer deadline: the matter’s legal limit
+                                 */
                                 dueAt: string | null;
                                 id: number;
                                 matterId: number | null;
@@ -10410,6 +10520,11 @@ export interface paths {
                                 offeredAt: string | null;
                                 /** Format: date-time */
                                 offerExpiresAt: string | null;
+                                /**
+                                 * @description a citizen’s request, a hard case not finished on site, the proactive run
+                                 * @enum {string}
+                                 */
+                                origin: "request" | "hard_case" | "proactive";
                                 regionId: number | null;
                                 runnerUserId: number | null;
                                 /** @enum {string} */
@@ -10488,7 +10603,7 @@ export interface paths {
         };
         /**
          * An order with its six steps, mandate, materials and delivery
-         * @description Access: proxy_seat, operator, supervisor, director, admin, dept_head, runner
+         * @description Access: proxy_seat, operator, supervisor, director, admin, runner, agent, dept_head
          */
         get: {
             parameters: {
@@ -10953,7 +11068,7 @@ export interface paths {
         put?: never;
         /**
          * 咨询告知: send the applicant the one-time checklist
-         * @description Access: runner, proxy_seat, operator, admin
+         * @description Access: runner, agent, dept_head, proxy_seat, operator, admin
          */
         post: {
             parameters: {
@@ -11201,7 +11316,7 @@ export interface paths {
         put?: never;
         /**
          * 容缺: a deferrable item follows later, on the applicant’s promise
-         * @description Access: runner
+         * @description Access: runner, agent, dept_head
          */
         post: {
             parameters: {
@@ -11325,7 +11440,7 @@ export interface paths {
         put?: never;
         /**
          * 评价归档: the result to the applicant, from the window or posted free with a tracking number
-         * @description Access: runner
+         * @description Access: runner, agent, dept_head
          */
         post: {
             parameters: {
@@ -11450,7 +11565,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm that a posted result arrived (without a tracking API)
-         * @description Access: runner, proxy_seat, admin
+         * @description Access: runner, agent, dept_head, proxy_seat, admin
          */
         post: {
             parameters: {
@@ -11570,7 +11685,7 @@ export interface paths {
         put?: never;
         /**
          * 授权委托: record the applicant’s mandate (consent, scope, validity)
-         * @description Access: runner
+         * @description Access: runner, agent, dept_head
          */
         post: {
             parameters: {
@@ -11698,7 +11813,7 @@ export interface paths {
         put?: never;
         /**
          * 帮办代办: log one hand-over of one item (an item not on the list is kept as other, with a note)
-         * @description Access: runner
+         * @description Access: runner, agent, dept_head
          */
         post: {
             parameters: {
@@ -11829,7 +11944,7 @@ export interface paths {
         put?: never;
         /**
          * 跟踪反馈: progress for the applicant
-         * @description Access: runner
+         * @description Access: runner, agent, dept_head
          */
         post: {
             parameters: {
@@ -11951,7 +12066,7 @@ export interface paths {
         put?: never;
         /**
          * 协调办理: submitted to the handling department, with its acceptance number
-         * @description Access: runner
+         * @description Access: runner, agent, dept_head
          */
         post: {
             parameters: {
@@ -12277,7 +12392,7 @@ export interface paths {
         };
         /**
          * Runners with their grids, matters, duty, capacity and open orders
-         * @description Access: proxy_seat, operator, supervisor, director, admin, dept_head, runner
+         * @description Access: proxy_seat, operator, supervisor, director, admin, runner, agent, dept_head
          */
         get: {
             parameters: {
@@ -16871,7 +16986,7 @@ export interface paths {
                             address: string | null;
                             allowedActions: {
                                 /** @enum {string} */
-                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_handle" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "escalate_hard_case" | "joint_dispatch" | "record_meeting_decision" | "record_accountability" | "hard_case_answer";
+                                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_handle" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_to_proxy" | "escalate_hard_case" | "joint_dispatch" | "record_meeting_decision" | "record_accountability" | "hard_case_answer";
                                 label: string;
                                 path: string;
                             }[];
@@ -16942,6 +17057,14 @@ export interface paths {
                             hardCase: {
                                 /** Format: date-time */
                                 answeredAt: string | null;
+                                /** @description not finished on site: the 帮代办 order under the window’s chief representative */
+                                followUp: {
+                                    /** Format: date-time */
+                                    at: string;
+                                    orderId: number;
+                                    orderStatus: string;
+                                    representativeName: string;
+                                } | null;
                                 /** Format: date-time */
                                 handledAt: string | null;
                                 /** @description the kind’s own step: its text and what the kind asks for */
@@ -19499,6 +19622,137 @@ export interface paths {
             };
             responses: {
                 /** @description 首席代表到场 (hard_case_rep_onsite) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TicketDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/hard-case-to-proxy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 转帮代办 (hard_case_to_proxy)
+         * @description From: dispatched, accepted, returned (status unchanged). Department staff: lead department only.
+         *
+         *     Access: operator, supervisor, admin, agent, dept_head, runner
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        expectedVersion?: number;
+                        /** @description the catalog’s matter (code or name) to be done for the applicant */
+                        matter: string;
+                        note: string;
+                        /** @description the window’s chief representative (首席代表): staff of the lead department */
+                        representativeUserId: number;
+                        /** @enum {string} */
+                        serviceMode?: "remote_guidance" | "home_assistance" | "full_proxy";
+                    };
+                };
+            };
+            responses: {
+                /** @description 转帮代办 (hard_case_to_proxy) */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -23297,9 +23551,9 @@ export interface paths {
         };
         /**
          * List users
-         * @description Department heads see the users of their own department.
+         * @description The center sees every department’s; department heads and clerks see their own department’s (whom to assign, who is the window’s chief representative).
          *
-         *     Access: admin, supervisor, director, dept_head
+         *     Access: admin, supervisor, director, operator, proxy_seat, dept_head, agent
          */
         get: {
             parameters: {
@@ -25489,6 +25743,12 @@ export interface components {
             answeredAt: string | null;
             /** Format: date-time */
             flaggedAt: string;
+            /** @description not finished on site: the 帮代办 order under the window’s chief representative */
+            followUp: {
+                orderId: number;
+                orderStatus: string;
+                representativeName: string;
+            } | null;
             /** Format: date-time */
             handledAt: string | null;
             jointDepartmentNames: string[];
@@ -25714,7 +25974,10 @@ export interface components {
             } | null;
             /** Format: date-time */
             doneAt: string | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description its ticket’s answer deadline: the matter’s legal limit
+             */
             dueAt: string | null;
             id: number;
             mandate: {
@@ -25752,6 +26015,11 @@ export interface components {
             offeredAt: string | null;
             /** Format: date-time */
             offerExpiresAt: string | null;
+            /**
+             * @description a citizen’s request, a hard case not finished on site, the proactive run
+             * @enum {string}
+             */
+            origin: "request" | "hard_case" | "proactive";
             regionId: number | null;
             runnerUserId: number | null;
             /** @enum {string} */
@@ -25928,7 +26196,7 @@ export interface components {
             address: string | null;
             allowedActions: {
                 /** @enum {string} */
-                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_handle" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "escalate_hard_case" | "joint_dispatch" | "record_meeting_decision" | "record_accountability" | "hard_case_answer";
+                action: "classify" | "triage" | "categorize" | "dispatch" | "sign_for" | "assign" | "return" | "review_return" | "transfer" | "add_assist" | "assist_sign_for" | "assist_report" | "release_assist" | "reply" | "contact_citizen" | "pause_clocks" | "resume_clocks" | "request_extension" | "decide_extension" | "urge" | "supervise" | "answer_supervision" | "resolve_directly" | "close" | "cancel" | "reopen" | "hand_to_person" | "merge" | "note" | "reveal_contact" | "set_matter" | "flag_hard_case" | "hard_case_handle" | "hard_case_rep_onsite" | "hard_case_head_onsite" | "hard_case_to_proxy" | "escalate_hard_case" | "joint_dispatch" | "record_meeting_decision" | "record_accountability" | "hard_case_answer";
                 label: string;
                 path: string;
             }[];
@@ -25994,6 +26262,14 @@ export interface components {
             hardCase: {
                 /** Format: date-time */
                 answeredAt: string | null;
+                /** @description not finished on site: the 帮代办 order under the window’s chief representative */
+                followUp: {
+                    /** Format: date-time */
+                    at: string;
+                    orderId: number;
+                    orderStatus: string;
+                    representativeName: string;
+                } | null;
                 /** Format: date-time */
                 handledAt: string | null;
                 /** @description the kind’s own step: its text and what the kind asks for */

@@ -9,7 +9,7 @@ import {
   hardCaseSourceLabels,
   meetingKindLabels,
 } from '../../../src/tickets/hard-case-labels';
-import { channelLabels, replyResultLabels, requestTypeLabels, urgencyLabels } from '../labels';
+import { channelLabels, orderStatusLabels, replyResultLabels, requestTypeLabels, urgencyLabels } from '../labels';
 import { ArticleNotice } from './ArticleNotice';
 import { DuplicatesPanel } from './DuplicatesPanel';
 import { MediaGallery, useTicketMedia } from './Media';
@@ -146,6 +146,12 @@ function HardCaseLine({ hardCase }: { hardCase: NonNullable<TicketDetail['hardCa
       {hardCase.meeting && (
         <span>
           {meetingKindLabels[hardCase.meeting.meeting]}（{hardCase.meeting.heldOn}）：{hardCase.meeting.decision}
+        </span>
+      )}
+      {hardCase.followUp && (
+        <span>
+          现场未办结，转帮代办：首席代表{hardCase.followUp.representativeName}{' '}
+          <Link to={`/runner/orders/${hardCase.followUp.orderId}`}>代办单 {orderStatusLabels[hardCase.followUp.orderStatus]}</Link>
         </span>
       )}
     </Space>

@@ -35,7 +35,14 @@ function useChoices(kinds: Set<string>, ticket: TicketDetail) {
     enabled: kinds.has('leader'),
     queryFn: async () => (await api.GET('/api/v1/hard-cases/leaders')).data?.items ?? [],
   });
+  const matters = useQuery({
+    queryKey: ['proxy-matters'],
+    staleTime: 10 * 60_000,
+    enabled: kinds.has('matter'),
+    queryFn: async () => (await api.GET('/api/v1/proxy/matters')).data?.items ?? [],
+  });
   return {
+    matters: (matters.data ?? []).filter((m) => m.active).map((m) => ({ value: m.name, label: m.name })),
     leaders: (leaders.data ?? []).map((u) => ({ value: u.id, label: u.displayName })),
     departments: (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })),
     categories: (categories.data ?? []).map((c) => ({
@@ -144,6 +151,12 @@ function Field({ spec, choices, ticket }: { spec: FieldSpec; choices: ReturnType
       return (
         <Form.Item label={spec.label} name={spec.name} rules={rules}>
           <Select options={choices.leaders} aria-label={spec.label} />
+        </Form.Item>
+      );
+    case 'matter':
+      return (
+        <Form.Item label={spec.label} name={spec.name} rules={rules}>
+          <Select showSearch={search} options={choices.matters} aria-label={spec.label} />
         </Form.Item>
       );
     case 'day':

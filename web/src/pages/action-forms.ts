@@ -5,6 +5,7 @@ import {
   meetingKindLabels,
   specialModeLabels,
 } from '../../../src/tickets/hard-case-labels';
+import { serviceModeLabels } from '../../../src/proxy/proxy-labels';
 
 export type Allowed = TicketDetail['allowedActions'][number];
 export type FieldKind =
@@ -21,6 +22,7 @@ export type FieldKind =
   | 'user'
   | 'leader'
   | 'day'
+  | 'matter'
   | 'ticketNumber';
 
 export interface FieldSpec {
@@ -130,6 +132,12 @@ export const actionForms: Partial<Record<Allowed['action'], FieldSpec[]>> = {
   ],
   hard_case_rep_onsite: [note('到场情况', true)],
   hard_case_head_onsite: [note('到场情况', true)],
+  hard_case_to_proxy: [
+    { name: 'representativeUserId', kind: 'user', label: '首席代表（帮代办责任人）', required: true },
+    { name: 'matter', kind: 'matter', label: '代办事项', required: true },
+    choose('serviceMode', '服务方式', serviceModeLabels, false),
+    note('现场未办结的情况', true),
+  ],
   escalate_hard_case: [{ name: 'leaderUserId', kind: 'leader', label: '县政府分管负责人', required: true }, text('reason', '报请事由')],
   joint_dispatch: [{ name: 'departmentIds', kind: 'departments', label: '联办单位', required: true }, text('instruction', '调度意见')],
   record_meeting_decision: [

@@ -16,6 +16,7 @@ import {
   hardCaseSourceLabels,
 } from '../../../../src/tickets/hard-case-labels';
 import { stageLabels, type Stage } from '../../../../src/sla/stages';
+import { orderStatusLabels } from '../../labels';
 
 type Candidate = NonNullable<Awaited<ReturnType<typeof fetchCandidates>>>[number];
 const fetchCandidates = async () => (await api.GET('/api/v1/hard-cases/candidates')).data?.items;
@@ -103,6 +104,17 @@ function Cases({ state }: { state: 'open' | 'answered' }) {
               '—'
             ),
         },
+        {
+          title: '帮代办',
+          key: 'followUp',
+          width: 150,
+          render: (_: unknown, c) =>
+            c.followUp && (
+              <Link to={`/runner/orders/${c.followUp.orderId}`}>
+                {c.followUp.representativeName} · {orderStatusLabels[c.followUp.orderStatus]}
+              </Link>
+            ),
+        },
         { title: '问责', dataIndex: 'accountability', width: 60, render: (n: number) => (n > 0 ? n : '') },
       ]}
     />
@@ -143,8 +155,26 @@ function Candidates() {
     onSuccess: (_, { candidate }) => done(`工单 ${candidate.number} 的线索已排除`),
     onError: (error: Error) => void message.error(error.message),
   });
+  const discover = useMutation({
+    mutationFn: async () => {
+      const { data, error } = await api.POST('/api/v1/hard-cases/candidates/discover', { body: {} });
+      if (!data) throw new Error(errorText(error));
+      return data.raised;
+    },
+    onSuccess: (raised) => {
+      void message.success(raised > 0 ? `发现 ${raised} 条新线索` : '没有新线索');
+      void queryClient.invalidateQueries({ queryKey: ['tickets', 'hard-case-candidates'] });
+    },
+    onError: (error: Error) => void message.error(error.message),
+  });
   return (
     <>
+      <Space style={{ marginBottom: 12 }}>
+        <Typography.Text type="secondary">系统每 10 分钟排查超期未办结的代办、超时未受理或未答复的工单和回访不满意的工单。</Typography.Text>
+        <Button onClick={() => discover.mutate()} loading={discover.isPending}>
+          立即排查
+        </Button>
+      </Space>
       <Table
         rowKey="id"
         size="small"

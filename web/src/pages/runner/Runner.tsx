@@ -3,7 +3,7 @@ import { App, Button, Card, Empty, Form, Input, List, Modal, Segmented, Space, T
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorText } from '../../api/client';
-import { serviceModeLabels } from '../../labels';
+import { orderStatusLabels, serviceModeLabels } from '../../labels';
 import { mapUrl } from '../../maps';
 import { Deadline, Pill, plainDue, useNow } from '../Deadline';
 
@@ -13,16 +13,6 @@ const groups = {
   done: { label: '已完成', statuses: ['done'] },
 } as const;
 type Group = keyof typeof groups;
-
-export const orderStatusLabels: Record<string, string> = {
-  unassigned: '待分配',
-  offered: '待接单',
-  accepted: '办理中',
-  submitted: '已递交',
-  delivering: '送达中',
-  done: '已完成',
-  cancelled: '已取消',
-};
 
 /**
  * 跑手: a phone-sized view of the runner's 代办 orders — offers with the time left to accept, accept or decline

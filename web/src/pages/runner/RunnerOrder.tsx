@@ -2,10 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Space, Steps, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { api, errorText } from '../../api/client';
-import { materialFormLabels, optionsOf, serviceModeLabels, type ProxyStep } from '../../labels';
+import { materialFormLabels, optionsOf, orderOriginLabels, orderStatusLabels, serviceModeLabels, type ProxyStep } from '../../labels';
 import { mapUrl } from '../../maps';
 import { PhotoPicker } from '../Media';
-import { orderStatusLabels } from './Runner';
 
 const stepOrder: ProxyStep[] = ['consult', 'mandate', 'collect', 'coordinate', 'feedback', 'archive'];
 const scopeLabels = { collect_materials: '收取材料', submit: '递交申请', receive_result: '领取结果', pay_fees: '代缴费用' };
@@ -210,6 +209,12 @@ export function RunnerOrder() {
       title={
         <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
           {order.matter?.name ?? '代办'}・{orderStatusLabels[order.status] ?? order.status}
+          {order.origin !== 'request' && (
+            <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
+              {' '}
+              （{orderOriginLabels[order.origin]}）
+            </Typography.Text>
+          )}
         </Typography.Title>
       }
     >
