@@ -84,13 +84,15 @@ import { hardCaseHook } from './hardcase/hardcase.hook';
 import { hardCaseDiscovery } from './hardcase/hardcase.jobs';
 import { registerHardCaseRoutes } from './hardcase/hardcase.routes';
 import { PrivacyService, retentionTask } from './privacy/privacy.service';
+import { ProactiveService, proactiveRun } from './proactive/proactive.service';
+import { registerProactiveRoutes } from './proactive/proactive.routes';
 import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
-import { seedDemoCity, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
+import { seedDemoCity, seedProactiveRules, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
 import { callbackHandlers, callbackSweep, kpiRollup } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
@@ -155,6 +157,7 @@ export interface Hub {
     hotspots: HotspotsService;
     privacy: PrivacyService;
     hardCases: HardCaseService;
+    proactive: ProactiveService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -204,6 +207,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     // The standard week, Beijing-style limits and the alert ladder: data an admin changes afterwards.
     await seedSlaDefaults(db);
     await seedProxyMatters(db);
+    await seedProactiveRules(db);
   } catch (error) {
     await queue.close();
     await database.close();
@@ -322,6 +326,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const hotspots = new HotspotsService(db, work, outbox, logger);
   const privacy = new PrivacyService(db, objectStore, logger);
   const hardCases = new HardCaseService(db, tickets);
+  const proactive = new ProactiveService(db, tickets, logger);
 
   const llm = config.llm
     ? {
@@ -374,6 +379,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     partitionMaker(db),
     retentionTask(privacy),
     hardCaseDiscovery(hardCases),
+    proactiveRun(proactive),
   ];
 
   const webhooks = Router();
@@ -424,6 +430,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       hotspots,
       privacy,
       hardCases,
+      proactive,
       reads,
     },
     config.exposure.validateResponses,
@@ -502,6 +509,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       hotspots,
       privacy,
       hardCases,
+      proactive,
     },
     seeded,
     url: () => {
@@ -585,6 +593,7 @@ export interface ApiServices {
   hotspots: HotspotsService;
   privacy: PrivacyService;
   hardCases: HardCaseService;
+  proactive: ProactiveService;
   /** Reports and searches: a replica when configured and healthy. */
   reads: ReadSource;
 }
@@ -631,5 +640,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerHotspotRoutes(api, services.hotspots);
   registerPrivacyRoutes(api, services.privacy);
   registerHardCaseRoutes(api, services.hardCases);
+  registerProactiveRoutes(api, services.proactive);
   return { api, openApi };
 }

@@ -18,6 +18,7 @@ export const auditActions = [
   'contact.revealed',
   'privacy.access',
   'privacy.erasure',
+  'residents.imported',
   'settings.created',
   'settings.changed',
   'settings.deleted',

@@ -1,6 +1,5 @@
-import { parse } from 'csv-parse/sync';
-import type readXlsxFile from 'read-excel-file/node' with { 'resolution-mode': 'import' };
 import type { Queryable } from '../db/db';
+import { cellDay as dayOf, cellText as text, type TableCell as Cell } from '../http/table-file';
 import type { ArticleFields } from './articles.repository';
 
 /**
@@ -20,49 +19,16 @@ const columnNames: Record<keyof ArticleFields, string[]> = {
 };
 export const importColumns = Object.values(columnNames).map((names) => names[0]!);
 
-type Cell = string | number | boolean | Date | null;
-
-let reader: typeof readXlsxFile | undefined;
-/** read-excel-file ships CommonJS beside its ES module (as write-excel-file does): required when first needed. */
-function loadReader(): typeof readXlsxFile {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  reader ??= (require('read-excel-file/node') as { default: typeof readXlsxFile }).default;
-  return reader;
-}
-
-/** The file's rows: an xlsx (a zip: "PK") or CSV text (UTF-8, a BOM allowed). */
-export async function readTable(bytes: Buffer): Promise<Cell[][]> {
-  if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
-    const [sheet] = (await loadReader()(bytes)) as unknown as Array<{ data: Cell[][] }>;
-    return sheet?.data ?? [];
-  }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  return parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][];
-}
-
 export interface ImportRefusal {
   row: number;
   reason: string;
 }
 
-const text = (cell: Cell | undefined) => (cell === null || cell === undefined ? '' : cell instanceof Date ? '' : String(cell).trim());
 const listOf = (cell: Cell | undefined) =>
   text(cell)
     .split(/[、,，;；\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-
-/** A date cell as YYYY-MM-DD: a spreadsheet's date, or text such as 2026-01-01 or 2026/1/1. */
-function dayOf(cell: Cell | undefined): string | null | undefined {
-  if (cell === null || cell === undefined || text(cell) === '') return cell instanceof Date ? dayOfDate(cell) : null;
-  const match = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(text(cell));
-  if (!match) return undefined;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-  return `${match[1]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-}
-const dayOfDate = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The names and codes a cell may give for a category, place or department, each to its id. */
 export async function referenceNames(db: Queryable) {

@@ -4,7 +4,8 @@ import { sharedPlaceLens } from '../shared/pii';
 import { isCenterRole, type UserActor, type UserRole } from '../shared/roles';
 import * as repo from './articles.repository';
 import type { ArticleFields, ArticleRecord } from './articles.repository';
-import { type ImportRefusal, readArticles, readTable, referenceNames } from './article-import';
+import { readTable } from '../http/table-file';
+import { type ImportRefusal, readArticles, referenceNames } from './article-import';
 import { indexTerms, queryWords } from '../shared/chinese-words';
 
 /** A search ranks at most this many matches (the first the index gives): a common word alone stays fast. */

@@ -1,7 +1,7 @@
 import type { Queryable } from '../db/db';
 import { eraseTimelineMessages, forgetCallers } from '../tickets/tickets.repository';
 
-export const retentionKinds = ['citizen_identity', 'message_bodies', 'media', 'audit_log'] as const;
+export const retentionKinds = ['citizen_identity', 'message_bodies', 'media', 'audit_log', 'resident_register'] as const;
 export type RetentionKind = (typeof retentionKinds)[number];
 
 export interface RetentionPolicy {
@@ -31,6 +31,25 @@ export async function recordApplied(db: Queryable, kind: RetentionKind, erased: 
   await db('retention_policies')
     .update({ last_applied_at: db.fn.now(), last_result: JSON.stringify({ erased }) })
     .where({ kind });
+}
+
+/** The resident register (proactive 代办): residents no import has refreshed since the cutoff go; their grants keep the counts. */
+export async function deleteStaleResidents(db: Queryable, cutoff: Date, limit: number): Promise<number> {
+  const { rowCount } = await db.raw(
+    `delete from residents where id in (select id from residents where updated_at < ? order by id limit ? for update skip locked)`,
+    [cutoff, limit],
+  );
+  return rowCount ?? 0;
+}
+
+/** A citizen's erasure: the register's row of the same person (by ID number or phone), if any. */
+export async function forgetResident(db: Queryable, contactId: number): Promise<number> {
+  const { rowCount } = await db.raw(
+    `delete from residents r using contacts c
+      where c.id = ? and ((c.id_number is not null and r.id_number = c.id_number) or (c.phone is not null and r.phone = c.phone))`,
+    [contactId],
+  );
+  return rowCount ?? 0;
 }
 
 /** Contacts with nothing open and nothing touched since the cutoff, not anonymised yet. */

@@ -77,12 +77,13 @@ export function registerPrivacyRoutes(api: ApiRouter, privacy: PrivacyService): 
     method: 'post',
     path: '/privacy/erasure-requests',
     tag: 'privacy',
-    summary: 'A citizen’s request to delete their data (删除): identity, messages and photos erased now; tickets and counts stay; audited',
+    summary:
+      'A citizen’s request to delete their data (删除): identity, messages, photos and their row of the resident register erased now; tickets and counts stay; audited',
     access: ['admin'],
     body: citizen,
     response: z.object({
       contactId: z.number().int(),
-      erased: z.object({ identity: z.boolean(), messages: z.number().int(), media: z.number().int() }),
+      erased: z.object({ identity: z.boolean(), messages: z.number().int(), media: z.number().int(), residents: z.number().int() }),
     }),
     handler: ({ actor, body }) => privacy.erase(actor, body, body.reason),
   });

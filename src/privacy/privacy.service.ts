@@ -17,8 +17,8 @@ const batch = 1_000;
  * Personal data kept no longer than the center's policy says (个人信息保护法), and a citizen's requests to see
  * or delete theirs. What is past its time is erased or anonymised in place — a contact's phone, WeChat id,
  * name and ID number (on the contact, on the tickets as given, on messages, calls and callbacks), the words
- * of messages, photos and recordings, old audit entries — while the tickets, their timelines and every
- * count and report stay as they were. One rule for a contact's erasure (repo.anonymise), used by both.
+ * of messages, photos and recordings, old audit entries, residents of the proactive register no import refreshed
+ * — while the tickets, their timelines and every count and report stay as they were. One rule for a contact's erasure (repo.anonymise), used by both.
  */
 export class PrivacyService {
   constructor(
@@ -57,6 +57,7 @@ export class PrivacyService {
         if (kind === 'citizen_identity') return repo.anonymise(trx, await repo.dormantContacts(trx, cutoff, batch));
         if (kind === 'message_bodies') return repo.eraseMessageBodies(trx, cutoff, batch);
         if (kind === 'media') return this.eraseMedia(trx, cutoff);
+        if (kind === 'resident_register') return repo.deleteStaleResidents(trx, cutoff, batch);
         return repo.deleteOldAudit(trx, cutoff, batch);
       });
       total += done;
@@ -99,14 +100,16 @@ export class PrivacyService {
   async erase(actor: UserActor, who: { phone?: string; openid?: string }, reason: string) {
     const contact = await this.findContact(who);
     return this.db.transaction(async (trx) => {
+      // Read before the contact is anonymised: the proactive register's row of the same person goes too.
+      const residents = await repo.forgetResident(trx, contact.id);
       await repo.anonymise(trx, [contact.id]);
       const everything = new Date(Date.now() + dayMs);
       let messages = 0;
       for (let n = batch; n === batch; messages += n) n = await repo.eraseMessageBodies(trx, everything, batch, contact.id);
       let media = 0;
       for (let n = batch; n === batch; media += n) n = await this.eraseMedia(trx, everything, contact.id);
-      await this.audited(trx, actor, 'privacy.erasure', contact, reason, { messages, media });
-      return { contactId: contact.id, erased: { identity: true, messages, media } };
+      await this.audited(trx, actor, 'privacy.erasure', contact, reason, { messages, media, residents });
+      return { contactId: contact.id, erased: { identity: true, messages, media, residents } };
     });
   }
 

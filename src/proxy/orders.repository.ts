@@ -87,6 +87,11 @@ export async function upsertFollowUpOrder(
   return rows[0];
 }
 
+/** Where the ticket's order came from, once the proxy hook has opened it (the proactive run's orders). */
+export async function markOrigin(db: Queryable, ticketId: number, origin: 'proactive'): Promise<void> {
+  await db('proxy_orders').update({ origin }).where({ ticket_id: ticketId });
+}
+
 export interface OrderRecord {
   id: number;
   ticketId: number;

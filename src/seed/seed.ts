@@ -2,6 +2,7 @@ import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db, Tx } from '../db/db';
 import { defaultTaxonomy } from './default-taxonomy';
 import { defaultMatters, matterRow } from '../proxy/matters';
+import { defaultRules } from '../proactive/proactive.repository';
 import { insertArticle, insertSynonyms, insertVersion } from '../knowledge/articles.repository';
 import { articleTerms } from '../knowledge/knowledge.service';
 import {
@@ -164,5 +165,19 @@ export async function seedProxyMatters(db: Db): Promise<boolean> {
         .ignore();
     }
     return true;
+  });
+}
+
+/** The eligibility rules 桃源县's account names (proactive 代办), into an empty table, for the matters there are. */
+export async function seedProactiveRules(db: Db): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['proactive:rules']);
+    if (await trx('proactive_rules').first('matter_id')) return false;
+    const matters = new Map((await trx('proxy_matters').select('code', 'id')).map((m: { code: string; id: number }) => [m.code, m.id]));
+    const rows = defaultRules.flatMap(({ matterCode, ...rule }) =>
+      matters.has(matterCode) ? [{ matter_id: matters.get(matterCode), ...rule }] : [],
+    );
+    if (rows.length > 0) await trx('proactive_rules').insert(rows);
+    return rows.length > 0;
   });
 }

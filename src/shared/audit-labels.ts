@@ -8,6 +8,9 @@ export const auditActionLabels: Record<string, string> = {
   'api_key.issued': '签发 API 密钥',
   'api_key.revoked': '吊销 API 密钥',
   'contact.revealed': '查看联系方式',
+  'privacy.access': '个人信息查阅',
+  'privacy.erasure': '个人信息删除',
+  'residents.imported': '导入居民底册',
   'settings.created': '新增设置',
   'settings.changed': '修改设置',
   'settings.deleted': '删除设置',
@@ -29,6 +32,8 @@ export const settingLabels: Record<string, string> = {
   callback_settings: '回访设置',
   proxy_matter: '代办事项',
   runner: '跑手',
+  proactive_rule: '主动代办规则',
+  resident_import: '居民底册导入',
   classifier_model: '分类模型',
 };
 

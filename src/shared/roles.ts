@@ -54,6 +54,7 @@ export type Actor =
   | { kind: 'system' | 'classifier' | 'citizen'; name: string };
 
 export type UserActor = Extract<Actor, { kind: 'user' }>;
+export type SystemActor = { kind: 'system'; name: string };
 
 /** The hub itself and hotline-center staff see every ticket, with citizen data in clear. */
 export const isCenterActor = (actor: Actor): boolean => actor.kind !== 'user' || isCenterRole(actor.role);

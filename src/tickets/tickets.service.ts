@@ -9,7 +9,7 @@ import { findRegionById } from '../org/regions.repository';
 import { groupCommit } from '../shared/group-commit';
 import { AppError, conflict, forbidden, invalid, notFound } from '../shared/errors';
 import { normalizePhone } from '../shared/phone';
-import { isCenterActor, type Actor, type UserActor } from '../shared/roles';
+import { isCenterActor, type Actor, type SystemActor, type UserActor } from '../shared/roles';
 import type { MatterCatalog, TicketTransition, TransitionHook } from './ports';
 import { actorRole, allowedActions, type Applier, type Appliers, type Relation } from './ticket-actions';
 import { checkRule, lifecycle, type TicketAction } from './ticket-lifecycle';
@@ -108,8 +108,8 @@ export class TicketsService {
     return { ...ticket, version: ticket.version + 1 };
   }
 
-  /** `then`, when given, runs on the new ticket before its triage is enqueued (out of the group commit: it waits for it). */
-  async create(actor: UserActor, input: CreateTicketInput, then?: (ticketId: number) => Promise<void>): Promise<TicketDetail> {
+  /** A user's ticket, or the hub's own (proactive 代办). `then` runs on it before its triage is enqueued (out of the group commit). */
+  async create(actor: UserActor | SystemActor, input: CreateTicketInput, then?: (id: number) => Promise<void>): Promise<TicketDetail> {
     let phone: string | undefined;
     if (input.caller?.phone) {
       phone = normalizePhone(input.caller.phone);
@@ -131,7 +131,7 @@ export class TicketsService {
       address: input.address ?? input.proxy?.applicantAddress ?? null,
       regionId: input.regionId ?? null,
       matter: input.proxy?.matter ?? null,
-      createdBy: actor.userId,
+      createdBy: actor.kind === 'user' ? actor.userId : null,
       caller: caller
         ? {
             phone: phone ?? null,
@@ -165,9 +165,9 @@ export class TicketsService {
             id: eventId,
             ticketId: ticket.id,
             type: 'created',
-            actorKind: 'user',
-            actorUserId: actor.userId,
-            actorName: actor.displayName,
+            actorKind: actor.kind,
+            actorUserId: actor.kind === 'user' ? actor.userId : null,
+            actorName: actor.kind === 'user' ? actor.displayName : actor.name,
             fromStatus: null,
             toStatus: 'new',
             reason: null,

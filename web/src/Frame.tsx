@@ -33,6 +33,8 @@ function menuOf(me: Me) {
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     ...(isCenterRole(me.role) || me.role === 'county_leader' ? [{ key: '/hard-cases', label: '办不成事' }] : []),
+    // The admin reaches it from 系统管理 › 帮办代办 (their menu is full).
+    ...(['proxy_seat', 'supervisor', 'director'].includes(me.role) ? [{ key: '/proactive', label: '主动代办' }] : []),
     ...(me.role === 'county_leader' ? [] : [{ key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' }]),
     ...(me.role !== 'runner' ? [{ key: '/knowledge', label: '知识库' }] : []),
     ...(me.role === 'admin' ? [{ key: '/admin', label: '系统管理' }] : []),

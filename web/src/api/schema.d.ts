@@ -997,7 +997,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "privacy.access" | "privacy.erasure" | "settings.created" | "settings.changed" | "settings.deleted";
+                    action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "privacy.access" | "privacy.erasure" | "residents.imported" | "settings.created" | "settings.changed" | "settings.deleted";
                     beforeId?: number;
                     format?: "json" | "csv" | "xlsx";
                     from?: string;
@@ -9715,7 +9715,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A citizen’s request to delete their data (删除): identity, messages and photos erased now; tickets and counts stay; audited
+         * A citizen’s request to delete their data (删除): identity, messages, photos and their row of the resident register erased now; tickets and counts stay; audited
          * @description Access: admin
          */
         post: {
@@ -9735,7 +9735,7 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description A citizen’s request to delete their data (删除): identity, messages and photos erased now; tickets and counts stay; audited */
+                /** @description A citizen’s request to delete their data (删除): identity, messages, photos and their row of the resident register erased now; tickets and counts stay; audited */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -9747,6 +9747,7 @@ export interface paths {
                                 identity: boolean;
                                 media: number;
                                 messages: number;
+                                residents: number;
                             };
                         };
                     };
@@ -9927,7 +9928,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    kind: "citizen_identity" | "message_bodies" | "media" | "audit_log";
+                    kind: "citizen_identity" | "message_bodies" | "media" | "audit_log" | "resident_register";
                 };
                 cookie?: never;
             };
@@ -10061,7 +10062,638 @@ export interface paths {
                                 citizen_identity?: number;
                                 media?: number;
                                 message_bodies?: number;
+                                resident_register?: number;
                             };
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proactive/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The resident register’s imports, newest first, and how many residents it holds
+         * @description Access: proxy_seat, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The resident register’s imports, newest first, and how many residents it holds */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                accepted: number;
+                                /** Format: date-time */
+                                createdAt: string;
+                                fileName: string | null;
+                                id: number;
+                                importedBy: string;
+                                refused: number;
+                                rows: number;
+                                source: string;
+                            }[];
+                            residents: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import residents (the police and health bureaus’ data): CSV (UTF-8) or an Excel workbook, the file itself as the body
+         * @description One resident a row; the first row names the columns: 身份证号, 姓名, 手机号, 出生日期, 住址, 所在地区, 残疾等级, 特困人员, 身份证有效期至, 已故 (身份证号, 姓名 and 所在地区 required; 所在地区 a village, community or township by name or code; 出生日期 defaults to the ID number’s; 残疾等级 一级–四级; 特困人员 and 已故 是 or 否; 身份证有效期至 a date or 长期). A resident already in the register is refreshed. Each refused row comes back with its number and why. Audited; at most 100,000 rows and 20 MB.
+         *
+         *     Access: proxy_seat, admin
+         */
+        post: {
+            parameters: {
+                query: {
+                    fileName?: string;
+                    /** @description where the data comes from: 公安户籍, 卫健, 民政, 残联… */
+                    source: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            responses: {
+                /** @description Import residents (the police and health bureaus’ data): CSV (UTF-8) or an Excel workbook, the file itself as the body */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accepted: number;
+                            importId: number;
+                            refused: {
+                                reason: string;
+                                row: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proactive/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Proactive orders created in the period per matter and township: ordered, found already served, done
+         * @description Access: supervisor, director, admin, proxy_seat
+         */
+        get: {
+            parameters: {
+                query: {
+                    format?: "json" | "csv" | "xlsx";
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Proactive orders created in the period per matter and township: ordered, found already served, done */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            items: {
+                                alreadyServed: number;
+                                done: number;
+                                matter: string;
+                                matterId: number;
+                                ordered: number;
+                                township: string | null;
+                                townshipId: number | null;
+                            }[];
+                            to: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proactive/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The eligibility rule of each matter (年满60周岁 → 老年人优待证 …)
+         * @description Access: supervisor, director, admin, proxy_seat
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The eligibility rule of each matter (年满60周岁 → 老年人优待证 …) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProactiveRule"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proactive/rules/{matterId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a matter’s eligibility rule: age reached, disability grades, 特困, an ID card expiring within days
+         * @description Access: proxy_seat, admin
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    matterId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        active?: boolean;
+                        /**
+                         * @default home
+                         * @enum {string}
+                         */
+                        delivery?: "home" | "postal";
+                        /** @enum {string} */
+                        rule: "age" | "disability" | "hardship" | "id_expiry";
+                        threshold: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Set a matter’s eligibility rule: age reached, disability grades, 特困, an ID card expiring within days */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProactiveRule"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proactive/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run now what the hourly run does: an order for everyone newly eligible, once per person and matter
+         * @description Access: proxy_seat, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Run now what the hourly run does: an order for everyone newly eligible, once per person and matter */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alreadyServed: number;
+                            /** @description another run was under way: this one did nothing */
+                            busy: boolean;
+                            matters: {
+                                alreadyServed: number;
+                                matterId: number;
+                                matterName: string;
+                                ordered: number;
+                            }[];
+                            ordered: number;
                         };
                     };
                 };
@@ -25542,7 +26174,7 @@ export interface components {
         };
         AuditEntry: {
             /** @enum {string} */
-            action: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "privacy.access" | "privacy.erasure" | "settings.created" | "settings.changed" | "settings.deleted";
+            action: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "privacy.access" | "privacy.erasure" | "residents.imported" | "settings.created" | "settings.changed" | "settings.deleted";
             actorName: string | null;
             actorUserId: number | null;
             /** Format: date-time */
@@ -25933,6 +26565,18 @@ export interface components {
             status: "pending" | "sending" | "sent" | "failed" | "dead" | "cancelled";
             ticketId: number | null;
         };
+        ProactiveRule: {
+            active: boolean;
+            /** @enum {string} */
+            delivery: "home" | "postal";
+            matterId: number;
+            matterName: string;
+            /** @enum {string} */
+            rule: "age" | "disability" | "hardship" | "id_expiry";
+            threshold: number | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ProxyMatter: {
             active: boolean;
             code: string;
@@ -26097,7 +26741,7 @@ export interface components {
         RetentionPolicy: {
             keepDays: number;
             /** @enum {string} */
-            kind: "citizen_identity" | "message_bodies" | "media" | "audit_log";
+            kind: "citizen_identity" | "message_bodies" | "media" | "audit_log" | "resident_register";
             /** Format: date-time */
             lastAppliedAt: string | null;
             lastResult: {

@@ -20,6 +20,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
+import { Link } from 'react-router';
 import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { deliveryOptionLabels, materialFormLabels, optionsOf, runnerKindLabels, serviceModeLabels } from '../../labels';
@@ -54,6 +55,7 @@ export function Proxy() {
           帮办代办
         </Typography.Title>
       }
+      extra={<Link to="/proactive">主动代办：居民底册与认定规则</Link>}
     >
       <Tabs
         items={[
