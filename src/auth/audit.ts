@@ -16,6 +16,8 @@ export const auditActions = [
   'api_key.issued',
   'api_key.revoked',
   'contact.revealed',
+  'contact.vulnerability_recorded',
+  'contact.vulnerability_cleared',
   'privacy.access',
   'privacy.erasure',
   'residents.imported',

@@ -1,4 +1,5 @@
 import { columnList, returningAs, type Queryable } from '../db/db';
+import type { Vulnerability } from '../shared/pii';
 
 /**
  * Citizens' contact rows: one per phone number and per WeChat openid, holding the latest name,
@@ -15,6 +16,8 @@ export interface ContactRecord {
   anonymous: boolean;
   confidential: boolean;
   smsOptedOut: boolean;
+  /** Elderly, disabled, seriously ill: flagged with their consent, seen by those who serve them (src/shared/pii.ts). */
+  vulnerability: Vulnerability[];
 }
 
 export const contactColumns = {
@@ -26,6 +29,7 @@ export const contactColumns = {
   anonymous: 'anonymous',
   confidential: 'confidential',
   smsOptedOut: 'sms_opted_out',
+  vulnerability: 'vulnerability',
 };
 
 /** The contact behind a phone number or WeChat openid, created on first contact. */
@@ -80,4 +84,27 @@ export async function findContacts(db: Queryable, ids: readonly number[]): Promi
 /** The contact of a phone number (normalised, E.164), if the hotline has one. */
 export async function findContactByPhone(db: Queryable, phone: string): Promise<ContactRecord | undefined> {
   return db('contacts').select(contactColumns).where({ phone }).first<ContactRecord | undefined>();
+}
+
+/** The contact's vulnerability, with the consent it was given on; none (and no consent kept) clears it. */
+export async function setVulnerability(
+  db: Queryable,
+  contactId: number,
+  vulnerability: readonly Vulnerability[],
+  consent: { method: string; recordedBy: number; recordedByName: string; note: string | null } | null,
+): Promise<boolean> {
+  const updated = await db('contacts')
+    .update({
+      vulnerability: [...vulnerability],
+      vulnerability_consent: consent ? JSON.stringify({ ...consent, at: new Date().toISOString() }) : null,
+      updated_at: db.fn.now(),
+    })
+    .where({ id: contactId })
+    .whereNull('anonymised_at');
+  return updated > 0;
+}
+
+export async function vulnerabilityConsent(db: Queryable, contactId: number): Promise<Record<string, unknown> | null> {
+  const row = await db('contacts').select('vulnerability_consent').where({ id: contactId }).first();
+  return (row?.vulnerability_consent as Record<string, unknown> | null) ?? null;
 }

@@ -1,6 +1,9 @@
-import { findContactByPhone } from '../contacts/contacts.repository';
+import { audit } from '../auth/audit';
+import { findContactByPhone, findContacts, setVulnerability, vulnerabilityConsent } from '../contacts/contacts.repository';
 import type { Db } from '../db/db';
-import { invalid } from '../shared/errors';
+import { invalid, notFound } from '../shared/errors';
+import { maskPhone, type Vulnerability } from '../shared/pii';
+import type { UserActor } from '../shared/roles';
 import { normalizePhone } from '../shared/phone';
 import { lastConversationOf, ticketsOfCaller } from './caller-history.repository';
 
@@ -32,10 +35,37 @@ export class CallerHistory {
         anonymous: contact.anonymous,
         confidential: contact.confidential,
         smsOptedOut: contact.smsOptedOut,
+        vulnerability: contact.vulnerability,
       },
       open: tickets.filter((t) => !ended.has(t.status)),
       past: tickets.filter((t) => ended.has(t.status)),
       lastConversation: lastConversation ?? null,
     };
+  }
+
+  /**
+   * 特殊群体: a citizen who is elderly, disabled or seriously ill is flagged on their contact only with their consent
+   * (how it was given, by whom, when); none clears it (consent withdrawn). Each change is in the audit log.
+   */
+  async setVulnerability(
+    actor: UserActor,
+    contactId: number,
+    kinds: readonly Vulnerability[],
+    consent: { method: string; note: string | null } | null,
+  ) {
+    const [contact] = await findContacts(this.db, [contactId]);
+    if (!contact) throw notFound('contact');
+    await this.db.transaction(async (trx) => {
+      const recorded = consent && { ...consent, recordedBy: actor.userId, recordedByName: actor.displayName };
+      if (!(await setVulnerability(trx, contactId, kinds, recorded))) throw notFound('contact (anonymised)');
+      await audit(trx, {
+        action: kinds.length > 0 ? 'contact.vulnerability_recorded' : 'contact.vulnerability_cleared',
+        actor: { userId: actor.userId, name: actor.displayName },
+        target: `contact:${contactId}`,
+        ip: actor.address ?? null,
+        details: { phone: maskPhone(contact.phone), vulnerability: kinds, method: consent?.method ?? null },
+      });
+    });
+    return { contactId, vulnerability: [...kinds], consent: await vulnerabilityConsent(this.db, contactId) };
   }
 }

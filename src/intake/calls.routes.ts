@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { vulnerabilities } from '../shared/pii';
 import { type ApiRouter, idParams } from '../http/api-router';
 import type { CallerHistory } from './caller-history.service';
 import type { CallsService } from './calls.service';
 import { ticketStatuses } from '../tickets/ticket.types';
 import { instant } from '../http/validate';
+
+/** Who records a citizen's vulnerability, with their consent: the center's seats and chiefs. */
+const recorders = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
+const consentMethods = ['verbal', 'written', 'sms', 'miniprogram'] as const;
 
 const seats = ['operator', 'proxy_seat', 'supervisor', 'admin'] as const;
 
@@ -105,6 +110,7 @@ export function registerCallerRoutes(api: ApiRouter, history: CallerHistory): vo
           anonymous: z.boolean(),
           confidential: z.boolean(),
           smsOptedOut: z.boolean(),
+          vulnerability: z.array(z.enum(vulnerabilities)).describe('特殊群体, flagged with consent (PUT /contacts/{id}/vulnerability)'),
         })
         .nullable(),
       open: z.array(callerTicket),
@@ -114,5 +120,43 @@ export function registerCallerRoutes(api: ApiRouter, history: CallerHistory): vo
         .nullable(),
     }),
     handler: ({ query }) => history.lookup(query.phone),
+  });
+
+  const vulnerabilityAnswer = z.object({
+    contactId: z.number().int(),
+    vulnerability: z.array(z.enum(vulnerabilities)),
+    consent: z
+      .object({ method: z.enum(consentMethods), recordedByName: z.string(), note: z.string().nullable(), at: z.string() })
+      .loose()
+      .nullable(),
+  });
+  api.route({
+    method: 'put',
+    path: '/contacts/:id/vulnerability',
+    tag: 'seats',
+    summary: 'Flag a citizen as elderly, disabled or seriously ill (特殊群体), with their consent; audited',
+    description:
+      'Seen then by the center and the runners who serve them (never by other departments), and their 代办 is offered as home assistance first.',
+    access: recorders,
+    params: idParams,
+    body: z.strictObject({
+      vulnerability: z.array(z.enum(vulnerabilities)).min(1).max(3),
+      consent: z.literal(true, 'the citizen’s consent is required'),
+      method: z.enum(consentMethods).describe('how the consent was given: verbal (on a recorded call), written, sms, miniprogram'),
+      note: z.string().trim().min(1).max(200).optional(),
+    }),
+    response: vulnerabilityAnswer,
+    handler: ({ actor, params, body }) =>
+      history.setVulnerability(actor, params.id, [...new Set(body.vulnerability)], { method: body.method, note: body.note ?? null }),
+  });
+  api.route({
+    method: 'delete',
+    path: '/contacts/:id/vulnerability',
+    tag: 'seats',
+    summary: 'Clear the flag (the citizen withdrew their consent, or it no longer applies); audited',
+    access: recorders,
+    params: idParams,
+    response: vulnerabilityAnswer,
+    handler: ({ actor, params }) => history.setVulnerability(actor, params.id, [], null),
   });
 }

@@ -84,7 +84,16 @@ export async function anonymise(db: Queryable, contactIds: readonly number[]): P
   }
   await db('citizen_sessions').delete().whereIn('contact_id', ids);
   await db('contacts')
-    .update({ phone: null, wechat_openid: null, name: null, id_number: null, anonymised_at: db.fn.now(), updated_at: db.fn.now() })
+    .update({
+      phone: null,
+      wechat_openid: null,
+      name: null,
+      id_number: null,
+      vulnerability: [],
+      vulnerability_consent: null,
+      anonymised_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    })
     .whereIn('id', ids);
   return ids.length;
 }

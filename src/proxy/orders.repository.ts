@@ -238,8 +238,15 @@ export function expiredOffers(db: Queryable, limit: number): Promise<Array<{ id:
   return db('proxy_orders').select('id').where('status', 'offered').andWhere('offer_expires_at', '<=', db.raw('now()')).limit(limit);
 }
 
+/** Orders waiting for a runner: a vulnerable applicant's (特殊群体) first, then the oldest. */
 export function unassignedOrders(db: Queryable, limit: number): Promise<Array<{ id: number }>> {
-  return db('proxy_orders').select('id').where('status', 'unassigned').limit(limit);
+  return db('proxy_orders as o')
+    .join('tickets as t', 't.id', 'o.ticket_id')
+    .leftJoin('contacts as c', 'c.id', 't.contact_id')
+    .select('o.id')
+    .where('o.status', 'unassigned')
+    .orderByRaw('cardinality(c.vulnerability) > 0 desc nulls last, o.id')
+    .limit(limit);
 }
 
 /** What an order's notices and messages say of its ticket. */

@@ -2,6 +2,8 @@ import type { Db } from '../db/db';
 import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
 import type { JobOutcome } from '../jobs/queue';
 import { findUserById } from '../auth/users.repository';
+import { findContacts } from '../contacts/contacts.repository';
+import { piiLens } from '../shared/pii';
 import type { OutboxMessage } from '../outbox/message-catalogue';
 import { notifyUsers } from '../outbox/notifications';
 import type { Outbox } from '../outbox/outbox';
@@ -190,6 +192,10 @@ export class ProxyOrders {
       order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
     ]);
     const team = order.teamId === null ? undefined : await findDepartmentById(this.db, order.teamId);
+    // Whether the applicant is vulnerable (特殊群体): the runner serving them sees it, through the one masking rule.
+    const { contactId } = await repo.orderTicket(this.db, order.ticketId);
+    const [contact] = contactId === null ? [] : await findContacts(this.db, [contactId]);
+    const vulnerability = contact ? (piiLens(actor).contact(contact).vulnerability ?? []) : [];
     const template = stepTemplateDefinitions[team?.stepTemplate ?? 'six_steps'];
     const recorded = record.steps as Array<{ step: ProxyStep; actorName: string | null; at: Date }>;
     return {
@@ -214,6 +220,7 @@ export class ProxyOrders {
           };
         }),
       },
+      applicant: { vulnerability },
       mandate: record.mandates.at(-1) ?? null,
       materials: record.materials,
       missing: matter ? (await materialShortfalls(this.db, orderId, matter)).map((m) => m.name) : [],

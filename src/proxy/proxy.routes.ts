@@ -8,7 +8,7 @@ import type { ProxyOrders } from './proxy-orders.service';
 import type { ProxyService } from './proxy.service';
 import type { ProxySteps } from './proxy-steps.service';
 import { reportFigures } from './runners.repository';
-import { piiLens } from '../shared/pii';
+import { piiLens, vulnerabilities } from '../shared/pii';
 
 const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
 /** Who may hold an order: a runner, or a window's chief representative (a hard case not finished on site). */
@@ -86,6 +86,9 @@ const orderDetailAnswer = orderAnswer
         ),
       })
       .describe('the runner team’s step template (六步法, 五步走): the order’s steps as the team names them'),
+    applicant: z
+      .object({ vulnerability: z.array(z.enum(vulnerabilities)) })
+      .describe('特殊群体 (elderly, disabled, seriously ill): serve at home first'),
     mandate: z
       .object({
         scope: z.array(z.string()),

@@ -8,6 +8,8 @@ export const auditActionLabels: Record<string, string> = {
   'api_key.issued': '签发 API 密钥',
   'api_key.revoked': '吊销 API 密钥',
   'contact.revealed': '查看联系方式',
+  'contact.vulnerability_recorded': '登记特殊群体',
+  'contact.vulnerability_cleared': '撤销特殊群体',
   'privacy.access': '个人信息查阅',
   'privacy.erasure': '个人信息删除',
   'residents.imported': '导入居民底册',

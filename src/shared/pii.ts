@@ -92,12 +92,19 @@ export function maskPiiDeep<T>(value: T): T {
   return value;
 }
 
+/** Who is vulnerable (特殊群体): elderly, disabled, seriously ill — flagged on the contact with their consent. */
+export const vulnerabilities = ['elderly', 'disabled', 'seriously_ill'] as const;
+export type Vulnerability = (typeof vulnerabilities)[number];
+export const vulnerabilityLabels: Record<Vulnerability, string> = { elderly: '高龄老人', disabled: '残疾人', seriously_ill: '重病患者' };
+
 export interface ContactFields {
   name: string | null;
   phone: string | null;
   idNumber: string | null;
   anonymous: boolean;
   confidential: boolean;
+  /** Seen by those who serve the citizen (the center, the runners); an empty list for everyone else. */
+  vulnerability?: readonly Vulnerability[];
 }
 
 /** What one viewer may see: `clear` for the center, masked for department staff. */
@@ -121,25 +128,33 @@ const clearLens: PiiLens = {
   citizenName: (name) => name,
 };
 
-const maskedLens: PiiLens = {
+/** Department staff's view: contact details masked; whether the citizen is vulnerable only for those who serve them. */
+const masked = (servesVulnerable: boolean): PiiLens => ({
   clear: false,
   text: ((value: string | null) => (value === null ? null : maskPiiInText(value))) as PiiLens['text'],
   deep: maskPiiDeep,
-  contact: (contact) =>
+  contact: (contact) => {
+    const shown = (seen: boolean) => (contact.vulnerability === undefined ? {} : { vulnerability: seen ? contact.vulnerability : [] });
     // An anonymous requester is invisible to departments; a confidential one is masked harder.
-    contact.anonymous
-      ? { ...contact, name: null, phone: null, idNumber: null, masked: true }
+    return contact.anonymous
+      ? { ...contact, ...shown(false), name: null, phone: null, idNumber: null, masked: true }
       : {
           ...contact,
+          ...shown(servesVulnerable),
           name: contact.confidential ? maskName(contact.name) : contact.name,
           phone: maskPhone(contact.phone),
           idNumber: maskIdNumber(contact.idNumber),
           masked: true,
-        },
+        };
+  },
   citizenName: (name) => (name === null ? null : '市民'),
-};
+});
+const maskedLens = masked(false);
+/** Runners serve the elderly, disabled and seriously ill at home (帮办代办): they see who is vulnerable. */
+const runnerLens = masked(true);
 
-export const piiLens = (viewer: Actor): PiiLens => (isCenterActor(viewer) ? clearLens : maskedLens);
+export const piiLens = (viewer: Actor): PiiLens =>
+  isCenterActor(viewer) ? clearLens : viewer.kind === 'user' && viewer.role === 'runner' ? runnerLens : maskedLens;
 
 /** For text that leaves for a shared place (a chat channel, a staff SMS, a log): masked whoever reads it. */
 export const sharedPlaceLens: PiiLens = maskedLens;

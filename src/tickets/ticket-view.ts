@@ -1,7 +1,7 @@
 import type { hardCaseView } from './hard-cases.repository';
 import type { Actor } from '../shared/roles';
 import type { ContactRecord } from '../contacts/contacts.repository';
-import { piiLens, type PiiLens } from '../shared/pii';
+import { piiLens, type PiiLens, type Vulnerability } from '../shared/pii';
 import type { TicketListRow } from './tickets.repository';
 import type { TicketAction } from './ticket-lifecycle';
 import {
@@ -21,6 +21,7 @@ export interface ContactView {
   anonymous: boolean;
   confidential: boolean;
   masked: boolean;
+  vulnerability: readonly Vulnerability[];
 }
 
 /** The ticket's contact with what the caller gave on this ticket (a later call does not rewrite it). */
@@ -31,8 +32,11 @@ export function contactAsGiven(contact: ContactRecord | undefined, caller: Calle
 export function presentContact(contact: ContactRecord | undefined, viewer: Actor | PiiLens): ContactView | null {
   if (!contact) return null;
   const lens = 'clear' in viewer ? viewer : piiLens(viewer);
-  const { id, name, phone, idNumber, anonymous, confidential, masked } = lens.contact(contact);
-  return { id, name, phone, idNumber, anonymous, confidential, masked };
+  const { id, name, phone, idNumber, anonymous, confidential, masked, vulnerability } = lens.contact({
+    ...contact,
+    vulnerability: contact.vulnerability ?? [],
+  });
+  return { id, name, phone, idNumber, anonymous, confidential, masked, vulnerability: vulnerability ?? [] };
 }
 
 /** Whether a deadline counts on a year whose holiday notice (调休) is not known yet (src/sla). */

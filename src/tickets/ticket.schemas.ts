@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ticketActions, type TicketAction } from './ticket-lifecycle';
 import { channels, replyResults, requestTypes, returnReasons, ticketStatuses, urgencies } from './ticket.types';
 import { instant } from '../http/validate';
+import { vulnerabilities } from '../shared/pii';
 import { departmentQueues } from './department-queues';
 import { accountabilityOutcomes, hardCaseKinds, hardCaseLevels, hardCaseSources, meetingKinds, specialModes } from './hard-case-labels';
 
@@ -307,6 +308,9 @@ export const contactView = z.object({
   anonymous: z.boolean(),
   confidential: z.boolean(),
   masked: z.boolean(),
+  vulnerability: z
+    .array(z.enum(vulnerabilities))
+    .describe('特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others'),
 });
 
 export const ticketSummarySchema = z

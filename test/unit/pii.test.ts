@@ -1,4 +1,5 @@
-import { maskIdNumber, maskName, maskPhone, maskPiiInText, redactPii } from '../../src/shared/pii';
+import { maskIdNumber, maskName, maskPhone, maskPiiInText, piiLens, redactPii, sharedPlaceLens } from '../../src/shared/pii';
+import type { UserActor } from '../../src/shared/roles';
 import { createLogger } from '../../src/shared/logger';
 import { normalizePhone } from '../../src/shared/phone';
 import { summarizeTitle } from '../../src/tickets/ticket-view';
@@ -43,6 +44,39 @@ describe('personal data', () => {
     expect(normalizePhone('+1 415 555 2671')).toBe('+14155552671');
     expect(normalizePhone('12345')).toBeUndefined();
     expect(normalizePhone('电话')).toBeUndefined();
+  });
+});
+
+describe('who sees that a citizen is vulnerable (特殊群体)', () => {
+  const contact = {
+    name: '王奶奶',
+    phone: '+8613912340001',
+    idNumber: null,
+    anonymous: false,
+    confidential: false,
+    vulnerability: ['elderly'] as const,
+  };
+  const as = (role: UserActor['role']): UserActor => ({
+    kind: 'user',
+    userId: 1,
+    username: role,
+    displayName: role,
+    role,
+    departmentId: 2,
+    via: 'session',
+  });
+  test.each([
+    ['operator', ['elderly'], false],
+    ['runner', ['elderly'], true],
+    ['agent', [], true],
+    ['dept_head', [], true],
+    ['county_leader', [], true],
+  ] as const)('%s sees %j (masked: %s)', (role, seen, masked) => {
+    expect(piiLens(as(role)).contact(contact)).toMatchObject({ vulnerability: seen, masked });
+  });
+  test('when an anonymous citizen is shown to a runner, or a notice leaves for a shared place, then nobody learns it', () => {
+    expect(piiLens(as('runner')).contact({ ...contact, anonymous: true }).vulnerability).toEqual([]);
+    expect(sharedPlaceLens.contact(contact).vulnerability).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ export { satisfactionLabels } from '../../src/callback/satisfaction';
 export { audienceLabels, limitUnitLabels, stageLabels } from '../../src/sla/stages';
 export { assignmentStrategyLabels, departmentKindLabels, regionLevelLabels } from '../../src/org/org.types';
 export { roleLabels } from '../../src/shared/roles';
+export { vulnerabilityLabels } from '../../src/shared/pii';
 export {
   deliveryOptionLabels,
   materialFormLabels,

@@ -997,7 +997,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "privacy.access" | "privacy.erasure" | "residents.imported" | "settings.created" | "settings.changed" | "settings.deleted";
+                    action?: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "contact.vulnerability_recorded" | "contact.vulnerability_cleared" | "privacy.access" | "privacy.erasure" | "residents.imported" | "settings.created" | "settings.changed" | "settings.deleted";
                     beforeId?: number;
                     format?: "json" | "csv" | "xlsx";
                     from?: string;
@@ -2585,6 +2585,8 @@ export interface paths {
                                 name: string | null;
                                 phone: string | null;
                                 smsOptedOut: boolean;
+                                /** @description 特殊群体, flagged with consent (PUT /contacts/{id}/vulnerability) */
+                                vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
                             } | null;
                             lastConversation: {
                                 channel: string;
@@ -3610,6 +3612,262 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/v1/contacts/{id}/vulnerability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Flag a citizen as elderly, disabled or seriously ill (特殊群体), with their consent; audited
+         * @description Seen then by the center and the runners who serve them (never by other departments), and their 代办 is offered as home assistance first.
+         *
+         *     Access: operator, proxy_seat, supervisor, admin
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        consent: true;
+                        /**
+                         * @description how the consent was given: verbal (on a recorded call), written, sms, miniprogram
+                         * @enum {string}
+                         */
+                        method: "verbal" | "written" | "sms" | "miniprogram";
+                        note?: string;
+                        vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Flag a citizen as elderly, disabled or seriously ill (特殊群体), with their consent; audited */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consent: ({
+                                at: string;
+                                /** @enum {string} */
+                                method: "verbal" | "written" | "sms" | "miniprogram";
+                                note: string | null;
+                                recordedByName: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            contactId: number;
+                            vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Clear the flag (the citizen withdrew their consent, or it no longer applies); audited
+         * @description Access: operator, proxy_seat, supervisor, admin
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Clear the flag (the citizen withdrew their consent, or it no longer applies); audited */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            consent: ({
+                                at: string;
+                                /** @enum {string} */
+                                method: "verbal" | "written" | "sms" | "miniprogram";
+                                note: string | null;
+                                recordedByName: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            contactId: number;
+                            vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/conversations": {
@@ -17668,6 +17926,8 @@ export interface paths {
                                 name: string | null;
                                 /** @description masked (+86138****5678) for department staff */
                                 phone: string | null;
+                                /** @description 特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others */
+                                vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
                             } | null;
                             /** Format: date-time */
                             createdAt: string;
@@ -17767,6 +18027,8 @@ export interface paths {
                                     name: string | null;
                                     /** @description masked (+86138****5678) for department staff */
                                     phone: string | null;
+                                    /** @description 特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others */
+                                    vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
                                 } | null;
                                 sourceTicketId: number | null;
                             }[];
@@ -22502,6 +22764,8 @@ export interface paths {
                                 name: string | null;
                                 /** @description masked (+86138****5678) for department staff */
                                 phone: string | null;
+                                /** @description 特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others */
+                                vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
                             };
                         };
                     };
@@ -26174,7 +26438,7 @@ export interface components {
         };
         AuditEntry: {
             /** @enum {string} */
-            action: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "privacy.access" | "privacy.erasure" | "residents.imported" | "settings.created" | "settings.changed" | "settings.deleted";
+            action: "sign_in.succeeded" | "sign_in.failed" | "sign_in.locked" | "account.unlocked" | "password.reset" | "api_key.issued" | "api_key.revoked" | "contact.revealed" | "contact.vulnerability_recorded" | "contact.vulnerability_cleared" | "privacy.access" | "privacy.erasure" | "residents.imported" | "settings.created" | "settings.changed" | "settings.deleted";
             actorName: string | null;
             actorUserId: number | null;
             /** Format: date-time */
@@ -26604,6 +26868,10 @@ export interface components {
             acceptanceNumber: string | null;
             /** Format: date-time */
             acceptedAt: string | null;
+            /** @description 特殊群体 (elderly, disabled, seriously ill): serve at home first */
+            applicant: {
+                vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
+            };
             applicantAddress: string | null;
             /** Format: date-time */
             createdAt: string;
@@ -26890,6 +27158,8 @@ export interface components {
                 name: string | null;
                 /** @description masked (+86138****5678) for department staff */
                 phone: string | null;
+                /** @description 特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others */
+                vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
             } | null;
             /** Format: date-time */
             createdAt: string;
@@ -26984,6 +27254,8 @@ export interface components {
                     name: string | null;
                     /** @description masked (+86138****5678) for department staff */
                     phone: string | null;
+                    /** @description 特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others */
+                    vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
                 } | null;
                 sourceTicketId: number | null;
             }[];
@@ -27050,6 +27322,8 @@ export interface components {
                 name: string | null;
                 /** @description masked (+86138****5678) for department staff */
                 phone: string | null;
+                /** @description 特殊群体 (elderly, disabled, seriously ill), flagged with consent: shown to the center and runners, empty for others */
+                vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
             } | null;
             /** Format: date-time */
             createdAt: string;

@@ -1,7 +1,8 @@
 import { useQuery } from '@tanstack/react-query';
-import { Descriptions, Form, Input, List, Radio, Select, Tag, Typography } from 'antd';
+import { Alert, Descriptions, Form, Input, List, Radio, Select, Tag, Typography } from 'antd';
+import { useEffect } from 'react';
 import { api } from '../api/client';
-import { materialFormLabels, serviceModeLabels } from '../labels';
+import { materialFormLabels, serviceModeLabels, vulnerabilityLabels } from '../labels';
 import { SidePanel } from './SidePanel';
 
 export type ProxyMatter = NonNullable<Awaited<ReturnType<typeof fetchMatters>>>[number];
@@ -14,11 +15,31 @@ export function useMatters() {
   return useQuery({ queryKey: ['proxy-matters'], staleTime: 10 * 60_000, queryFn: fetchMatters });
 }
 
-/** 代办申请: the matter (事项), how it is to be served, where the applicant is; the serving modes are the matter's own. */
-export function ProxyFields({ matter }: { matter: ProxyMatter | undefined }) {
+/**
+ * 代办申请: the matter (事项), how it is to be served, where the applicant is; the serving modes are the matter's own.
+ * A caller flagged 特殊群体 is offered home assistance first: chosen for them (the seat may still change it).
+ */
+export function ProxyFields({ matter, vulnerable = [] }: { matter: ProxyMatter | undefined; vulnerable?: readonly string[] }) {
   const { data: matters } = useMatters();
+  const form = Form.useFormInstance();
+  const home = matter?.serviceModes.includes('home_assistance')
+    ? 'home_assistance'
+    : matter?.serviceModes.includes('full_proxy')
+      ? 'full_proxy'
+      : undefined;
+  useEffect(() => {
+    if (vulnerable.length > 0 && home && !form.isFieldTouched('serviceMode')) form.setFieldValue('serviceMode', home);
+  }, [vulnerable.length, home, form]);
   return (
     <>
+      {vulnerable.length > 0 && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`来电人为特殊群体（${vulnerable.map((v) => vulnerabilityLabels[v as keyof typeof vulnerabilityLabels] ?? v).join('、')}），优先提供上门服务`}
+        />
+      )}
       <Form.Item label="代办事项" name="matterCode" rules={[{ required: true, message: '请选择代办事项' }]}>
         <Select
           showSearch={{ optionFilterProp: 'label' }}

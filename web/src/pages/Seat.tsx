@@ -6,7 +6,7 @@ import { api, errorText, type NewTicket } from '../api/client';
 import { optionsOf, requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft, useMe } from '../session';
 import { MatterChecklist, ProxyFields, useMatters } from './ProxyMatter';
-import { CallerPanel } from './CallerPanel';
+import { CallerPanel, useCallerHistory } from './CallerPanel';
 import { useRegions } from './regions';
 import { KnowledgePanel } from './KnowledgePanel';
 import { SimilarPanel } from './SimilarPanel';
@@ -158,6 +158,7 @@ export function Seat() {
   const requestType = Form.useWatch('requestType', form);
   const matterCode = Form.useWatch('matterCode', form);
   const matter = matters?.find((m) => m.code === matterCode);
+  const { data: caller } = useCallerHistory(phone);
 
   // Taking a suggestion sets the category (and, for the first, type and urgency); the operator may still change them.
   const take = (s: Suggestion) => {
@@ -225,7 +226,7 @@ export function Seat() {
           <Form.Item label="紧急程度" name="urgency">
             <Radio.Group optionType="button" options={optionsOf(urgencyLabels)} />
           </Form.Item>
-          {requestType === 'proxy' && <ProxyFields matter={matter} />}
+          {requestType === 'proxy' && <ProxyFields matter={matter} vulnerable={caller?.contact?.vulnerability} />}
           <Form.Item label="诉求内容" name="description" rules={[{ required: true, message: '请记录群众反映的问题' }]}>
             <Input.TextArea rows={5} maxLength={5000} showCount />
           </Form.Item>

@@ -2,7 +2,15 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Checkbox, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Space, Steps, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { api, errorText } from '../../api/client';
-import { materialFormLabels, optionsOf, orderOriginLabels, orderStatusLabels, serviceModeLabels, type ProxyStep } from '../../labels';
+import {
+  materialFormLabels,
+  optionsOf,
+  orderOriginLabels,
+  orderStatusLabels,
+  vulnerabilityLabels,
+  serviceModeLabels,
+  type ProxyStep,
+} from '../../labels';
 import { mapUrl } from '../../maps';
 import { PhotoPicker } from '../Media';
 
@@ -220,6 +228,11 @@ export function RunnerOrder() {
     >
       <Descriptions column={1} size="small" style={{ marginBottom: 16 }}>
         <Descriptions.Item label="服务方式">{serviceModeLabels[order.serviceMode]}</Descriptions.Item>
+        {order.applicant.vulnerability.length > 0 && (
+          <Descriptions.Item label="特殊群体">
+            {order.applicant.vulnerability.map((v) => vulnerabilityLabels[v]).join('、')}（优先上门服务）
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label="申请人地址">
           {order.applicantAddress ? (
             <a href={mapUrl(order.applicantAddress)} target="_blank" rel="noreferrer">
