@@ -2,7 +2,17 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { errorResponseSchema } from '../src/http/api-router';
 import { instant } from '../src/http/validate';
-import { idPath, loginBody, messageBody, surveyAnswerBody, transcriptQuery } from './miniprogram/miniprogram.routes';
+import {
+  bookingBody,
+  idPath,
+  loginBody,
+  messageBody,
+  slotsQuery,
+  surveyAnswerBody,
+  transcriptQuery,
+} from './miniprogram/miniprogram.routes';
+import { appointmentModes } from '../src/appointments/appointments.repository';
+import { slotAnswer } from '../src/appointments/appointments.routes';
 import { inboundSchema, statusCallbackSchema } from './twilio-sms/twilio-sms.normalize';
 import { callParams } from './twilio-voice/twilio-voice.routes';
 
@@ -164,4 +174,26 @@ export function documentChannels(registry: OpenAPIRegistry): void {
       steps: z.array(z.object({ at: instant, by: z.string(), text: z.string() })),
     }),
   );
+  const myAppointment = z.object({
+    id: z.number().int(),
+    status: z.enum(['booked', 'kept', 'missed', 'cancelled']),
+    mode: z.enum(appointmentModes),
+    startsAt: instant,
+    endsAt: instant,
+    departmentName: z.string(),
+    matterName: z.string().nullable(),
+    address: z.string().nullable(),
+    ticketNumber: z.string().nullable(),
+  });
+  mp(
+    'get',
+    '/appointment-slots',
+    'Open appointment slots of the next 30 days (预约)',
+    { query: slotsQuery },
+    200,
+    z.object({ items: z.array(slotAnswer) }),
+  );
+  mp('post', '/appointments', 'Book a slot (a home visit needs the address)', json(bookingBody), 201, myAppointment);
+  mp('get', '/appointments', 'My appointments', {}, 200, z.object({ items: z.array(myAppointment) }));
+  mp('post', '/appointments/{id}/cancel', 'Cancel my appointment', { params: idPath }, 200, myAppointment);
 }

@@ -86,6 +86,8 @@ import { registerHardCaseRoutes } from './hardcase/hardcase.routes';
 import { PrivacyService, retentionTask } from './privacy/privacy.service';
 import { ProactiveService, proactiveRun } from './proactive/proactive.service';
 import { registerProactiveRoutes } from './proactive/proactive.routes';
+import { AppointmentsService, appointmentReminders } from './appointments/appointments.service';
+import { registerAppointmentRoutes } from './appointments/appointments.routes';
 import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
@@ -158,6 +160,7 @@ export interface Hub {
     privacy: PrivacyService;
     hardCases: HardCaseService;
     proactive: ProactiveService;
+    appointments: AppointmentsService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -313,7 +316,8 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       config.proxy.postal ? new HttpPostalTracker(config.proxy.postal) : undefined,
     ),
   };
-  const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger);
+  const appointments = new AppointmentsService(db, work, outbox);
+  const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger, appointments);
   const calls = new CallsService(db, bus, logger);
   const conversations = new ConversationsService(db, work, outbox, tickets);
   const citizenAuth = wechatApi ? new CitizenAuthService(db, wechatApi, config.citizenSessionTtlMs) : undefined;
@@ -380,6 +384,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     retentionTask(privacy),
     hardCaseDiscovery(hardCases),
     proactiveRun(proactive),
+    appointmentReminders(appointments),
   ];
 
   const webhooks = Router();
@@ -402,7 +407,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   }
 
   const citizenApi = citizenAuth
-    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, surveys, bodyLimitBytes: config.http.bodyLimitBytes })
+    ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, surveys, appointments, bodyLimitBytes: config.http.bodyLimitBytes })
     : Router().use(() => {
         throw new AppError('NOT_READY', 'the mini-program channel is not configured (WECHAT_APPID, WECHAT_SECRET)');
       });
@@ -431,6 +436,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       privacy,
       hardCases,
       proactive,
+      appointments,
       reads,
     },
     config.exposure.validateResponses,
@@ -510,6 +516,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       privacy,
       hardCases,
       proactive,
+      appointments,
     },
     seeded,
     url: () => {
@@ -594,6 +601,7 @@ export interface ApiServices {
   privacy: PrivacyService;
   hardCases: HardCaseService;
   proactive: ProactiveService;
+  appointments: AppointmentsService;
   /** Reports and searches: a replica when configured and healthy. */
   reads: ReadSource;
 }
@@ -641,5 +649,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerPrivacyRoutes(api, services.privacy);
   registerHardCaseRoutes(api, services.hardCases);
   registerProactiveRoutes(api, services.proactive);
+  registerAppointmentRoutes(api, services.appointments);
   return { api, openApi };
 }

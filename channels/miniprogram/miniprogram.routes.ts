@@ -9,9 +9,12 @@ import { satisfactions } from '../../src/callback/survey';
 import { listTranscript } from '../../src/intake/transcript';
 import { AppError } from '../../src/shared/errors';
 import type { CitizenTicketsService } from '../../src/tickets/citizen-tickets.service';
+import type { AppointmentsService } from '../../src/appointments/appointments.service';
+import { appointmentModes } from '../../src/appointments/appointments.repository';
 
 export interface MiniProgramDeps {
   db: Db;
+  appointments: AppointmentsService;
   surveys: SurveyAnswers;
   citizenAuth: CitizenAuthService;
   intake: IntakeService;
@@ -58,6 +61,16 @@ export const surveyAnswerBody = z.strictObject({
 export const transcriptQuery = z.strictObject({
   after: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(100),
+});
+
+export const slotsQuery = z.strictObject({
+  matterId: z.coerce.number().int().positive().optional(),
+  mode: z.enum(appointmentModes).optional(),
+});
+export const bookingBody = z.strictObject({
+  slotId: z.number().int().positive(),
+  ticketId: z.number().int().positive().optional().describe('one of my tickets the appointment serves'),
+  address: z.string().trim().min(2).max(200).optional().describe('where, for a home visit (上门办理)'),
 });
 
 export function miniProgramRouter(deps: MiniProgramDeps): Router {
@@ -115,6 +128,25 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
     res.json({ items: await listTranscript(deps.db, citizen, query.after ? new Date(query.after) : undefined, query.limit) });
   });
 
+  // 预约: the open slots of the next 30 days, my bookings, a booking, a cancellation.
+  router.get('/appointment-slots', async (req, res) => {
+    const query = parseInput(slotsQuery, req.query, 'query');
+    const from = new Date();
+    res.json({ items: await deps.appointments.slots({ ...query, from, to: new Date(from.getTime() + 30 * 86_400_000), openOnly: true }) });
+  });
+  router.post('/appointments', async (req, res) => {
+    const body = parseInput(bookingBody, req.body ?? {}, 'body');
+    const booked = await deps.appointments.book({ ...body, contactId: (req as CitizenRequest).citizen!.contactId, channel: 'miniprogram' });
+    res.status(201).json(mine(booked));
+  });
+  router.get('/appointments', async (req, res) => {
+    res.json({ items: (await deps.appointments.mine((req as CitizenRequest).citizen!.contactId)).map(mine) });
+  });
+  router.post('/appointments/:id/cancel', async (req, res) => {
+    const { id } = parseInput(idPath, req.params, 'path');
+    res.json(mine(await deps.appointments.cancel(id, { userId: null, contactId: (req as CitizenRequest).citizen!.contactId }, null)));
+  });
+
   router.get('/tickets', async (req, res) => {
     res.json({ items: await deps.citizenTickets.list((req as CitizenRequest).citizen!.contactId) });
   });
@@ -125,4 +157,19 @@ export function miniProgramRouter(deps: MiniProgramDeps): Router {
   });
 
   return router;
+}
+
+/** A citizen's own appointment, as the mini-program shows it. */
+function mine(a: Awaited<ReturnType<AppointmentsService['mine']>>[number]) {
+  return {
+    id: a.id,
+    status: a.status,
+    mode: a.mode,
+    startsAt: a.startsAt,
+    endsAt: a.endsAt,
+    departmentName: a.departmentName,
+    matterName: a.matterName,
+    address: a.address,
+    ticketNumber: a.ticketNumber,
+  };
 }

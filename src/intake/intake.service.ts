@@ -3,7 +3,8 @@ import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
 import type { JobOutcome, JobQueue } from '../jobs/queue';
 import { topics } from '../jobs/realtime';
 import { answerForCitizen } from '../notify/citizen-answer';
-import { citizenChannelOf, type OutboxMessage } from '../outbox/message-catalogue';
+import type { OutboxMessage } from '../outbox/message-catalogue';
+import { citizenReply } from './citizen-reply';
 import type { Outbox } from '../outbox/outbox';
 import { groupCommit } from '../shared/group-commit';
 import type { Logger } from '../shared/logger';
@@ -16,9 +17,9 @@ import type { TicketRecord } from '../tickets/ticket.types';
 import { summarizeTitle } from '../tickets/ticket-view';
 import { findTicket, findTicketByNumber, isRequester, type CitizenTicket } from '../tickets/tickets.repository';
 import type { TicketsService } from '../tickets/tickets.service';
-import { asksForPerson, inboundKind, namedNumber, queriedNumber } from './inbound-kind';
+import { asksForPerson, bookedSlot, inboundKind, namedNumber, queriedNumber } from './inbound-kind';
 import * as repo from './intake.repository';
-import type { InboundKind, InboundMessage } from './intake.types';
+import type { InboundKind, InboundMessage, SmsBooking } from './intake.types';
 
 const openStatuses = new Set<string>(['new', 'triage', 'dispatched', 'accepted', 'returned', 'replied']);
 
@@ -57,19 +58,6 @@ function newTicketFields(message: repo.InboundRecord): Omit<CitizenTicket, 'cont
   };
 }
 
-/** An answer to the citizen on the channel they wrote on; one per message and kind. */
-function citizenReply(
-  message: repo.InboundRecord,
-  contactId: number,
-  kind: OutboxMessage['kind'],
-  payload: Record<string, unknown> = {},
-  ticketId: number | null = null,
-): OutboxMessage {
-  // Checked against the catalogue when written.
-  const message_ = { kind, channel: citizenChannelOf(message.channel), recipient: { contactId }, payload, ticketId };
-  return { ...message_, dedupeKey: `inbound:${message.id}:${kind}` } as OutboxMessage;
-}
-
 /**
  * Every channel ends here. `receive` runs inside the webhook: store once, enqueue, answer.
  * `process` runs on a worker: find the contact, thread the message into its conversation,
@@ -85,6 +73,7 @@ export class IntakeService {
     private readonly tickets: TicketsService,
     private readonly surveys: SurveyAnswers,
     private readonly logger: Logger,
+    private readonly booking?: SmsBooking,
   ) {}
 
   /** Idempotent on (channel, provider id): a replayed webhook stores nothing new. */
@@ -291,6 +280,13 @@ export class IntakeService {
             )
           : reply('citizen.unknown_ticket', { number });
         return { kind: 'status_query', conversationId: null, ticketId: ticket?.id ?? null, outbox: [answer] };
+      }
+      case 'appointment': {
+        // Booked: src/appointments confirms it; refused: the reason, in their words.
+        const result = this.booking
+          ? await this.booking.bookBySms(work, contact.id, bookedSlot(text)!)
+          : { booked: false as const, reason: '短信预约暂未开通，请致电12345预约。' };
+        return { kind: 'appointment', ...nothing, outbox: result.booked ? [] : [reply('citizen.chat_reply', { text: result.reason })] };
       }
       case 'empty':
         return { kind: 'empty', ...nothing, outbox: [reply('citizen.empty_message')] };

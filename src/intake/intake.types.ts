@@ -1,3 +1,4 @@
+import type { Work } from '../db/unit-of-work';
 /** A message from a citizen, whatever channel it came by. Channels build it; intake stores and threads it. */
 export interface InboundMessage {
   channel: 'sms' | 'phone' | 'miniprogram';
@@ -13,4 +14,10 @@ export interface InboundMessage {
   raw: Record<string, unknown>;
 }
 
-export type InboundKind = 'request' | 'follow_up' | 'status_query' | 'opt_out' | 'empty' | 'survey_answer' | 'hand_to_person';
+export type InboundKind =
+  'request' | 'follow_up' | 'status_query' | 'opt_out' | 'empty' | 'survey_answer' | 'hand_to_person' | 'appointment';
+
+/** 预约 by SMS ("预约 12"): src/appointments books the slot for the citizen in the message's unit of work; a refusal in words for them. */
+export interface SmsBooking {
+  bookBySms(work: Work, contactId: number, slotId: number): Promise<{ booked: true } | { booked: false; reason: string }>;
+}

@@ -87,6 +87,19 @@ export async function upsertFollowUpOrder(
   return rows[0];
 }
 
+/** Home visits booked on the order (预约 上门办理), soonest first. */
+export async function orderVisits(
+  db: Queryable,
+  orderId: number,
+): Promise<Array<{ id: number; startsAt: Date; endsAt: Date; address: string | null; status: string }>> {
+  const rows = await db('appointments as a')
+    .join('appointment_slots as s', 's.id', 'a.slot_id')
+    .select({ id: 'a.id', startsAt: 's.starts_at', endsAt: 's.ends_at', address: 'a.address', status: 'a.status' })
+    .where('a.order_id', orderId)
+    .orderBy('s.starts_at');
+  return rows.map((r: { id: string }) => ({ ...r, id: Number(r.id) })) as never;
+}
+
 /** Where the ticket's order came from, once the proxy hook has opened it (the proactive run's orders). */
 export async function markOrigin(db: Queryable, ticketId: number, origin: 'proactive'): Promise<void> {
   await db('proxy_orders').update({ origin }).where({ ticket_id: ticketId });

@@ -187,9 +187,10 @@ export class ProxyOrders {
   async get(actor: UserActor, orderId: number) {
     const order = await this.order(orderId);
     if (!reaches(actor, order)) throw notFound('order');
-    const [record, matter] = await Promise.all([
+    const [record, matter, visits] = await Promise.all([
       repo.orderRecord(this.db, orderId),
       order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
+      repo.orderVisits(this.db, orderId),
     ]);
     const team = order.teamId === null ? undefined : await findDepartmentById(this.db, order.teamId);
     // Whether the applicant is vulnerable (特殊群体): the runner serving them sees it, through the one masking rule.
@@ -221,6 +222,7 @@ export class ProxyOrders {
         }),
       },
       applicant: { vulnerability },
+      visits,
       mandate: record.mandates.at(-1) ?? null,
       materials: record.materials,
       missing: matter ? (await materialShortfalls(this.db, orderId, matter)).map((m) => m.name) : [],

@@ -86,6 +86,9 @@ const orderDetailAnswer = orderAnswer
         ),
       })
       .describe('the runner team’s step template (六步法, 五步走): the order’s steps as the team names them'),
+    visits: z
+      .array(z.object({ id: z.number().int(), startsAt: instant, endsAt: instant, address: z.string().nullable(), status: z.string() }))
+      .describe('home visits booked on the order (预约 上门办理)'),
     applicant: z
       .object({ vulnerability: z.array(z.enum(vulnerabilities)) })
       .describe('特殊群体 (elderly, disabled, seriously ill): serve at home first'),

@@ -52,10 +52,15 @@ describe('the history in monthly partitions', () => {
 
   test('when a row is written, then it lands in its month, and the timeline reads across months', async () => {
     await fillCity(db, { tickets: 3_000, days: 300 });
-    const partitionOf = async (sql: string) => (await db.raw(sql)).rows[0].p as string;
-    expect(
-      await partitionOf(`select tableoid::regclass::text as p from ticket_events where created_at >= now() - interval '1 hour' limit 1`),
-    ).toBe(`ticket_events_${month(0).replace('-', '')}`);
+    // The newest rows of this month and of an older one: each in its Beijing month's partition (whatever the hour the test runs).
+    const { rows: placed } = await db.raw(
+      `(select tableoid::regclass::text as p, to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMM') as m from ticket_events order by created_at desc limit 1)
+       union all
+       (select tableoid::regclass::text, to_char(created_at at time zone 'Asia/Shanghai', 'YYYYMM') from ticket_events
+         where created_at < date_trunc('month', now() at time zone 'Asia/Shanghai') at time zone 'Asia/Shanghai' order by created_at desc limit 1)`,
+    );
+    expect(placed).toHaveLength(2);
+    for (const row of placed) expect(row.p).toBe(`ticket_events_${row.m}`);
     // A ticket whose events span two months reads them all, in order.
     const { rows } = await db.raw(
       `select ticket_id from ticket_events group by ticket_id

@@ -1,4 +1,4 @@
-import { asksForPerson, inboundKind, namedNumber, queriedNumber } from '../../src/intake/inbound-kind';
+import { asksForPerson, bookedSlot, inboundKind, namedNumber, queriedNumber } from '../../src/intake/inbound-kind';
 
 const sms = (text: string, media: unknown[] = []) => ({ channel: 'sms', text, media });
 
@@ -17,6 +17,13 @@ describe('what an inbound message is', () => {
   it('when a citizen asks 查询 with a ticket number, then it is a status query', () => {
     expect(inboundKind(sms('查询 20261204-00012'), { mayAnswerSurvey: false })).toBe('status_query');
     expect(queriedNumber('cx：20261204-00012')).toBe('20261204-00012');
+  });
+
+  it('when a citizen texts 预约 with a slot number, then it is a booking; 预约 in a sentence is their matter', () => {
+    expect(inboundKind(sms('预约 12'), { mayAnswerSurvey: false })).toBe('appointment');
+    expect(inboundKind(sms('YY：7'), { mayAnswerSurvey: false })).toBe('appointment');
+    expect(bookedSlot('预约12')).toBe(12);
+    expect(inboundKind(sms('预约办理不动产登记要多久'), { mayAnswerSurvey: false })).toBe('thread');
   });
 
   it('when nothing came, then it is empty; anything else continues or opens a ticket', () => {

@@ -36,6 +36,8 @@ function menuOf(me: Me) {
     // The admin reaches it from 系统管理 › 帮办代办 (their menu is full).
     ...(['proxy_seat', 'supervisor', 'director'].includes(me.role) ? [{ key: '/proactive', label: '主动代办' }] : []),
     ...(me.role === 'county_leader' ? [] : [{ key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' }]),
+    // Those who book and those who serve; the chiefs reach it at /appointments (their menu is full).
+    ...(['operator', 'proxy_seat', 'agent', 'dept_head'].includes(me.role) ? [{ key: '/appointments', label: '预约' }] : []),
     ...(me.role !== 'runner' ? [{ key: '/knowledge', label: '知识库' }] : []),
     ...(me.role === 'admin' ? [{ key: '/admin', label: '系统管理' }] : []),
   ];

@@ -23,6 +23,7 @@ const Hotspots = lazy(() => import('./pages/board/Hotspots').then((m) => ({ defa
 const Reports = lazy(() => import('./pages/board/Reports').then((m) => ({ default: m.Reports })));
 const Bulletin = lazy(() => import('./pages/board/Bulletin').then((m) => ({ default: m.Bulletin })));
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
+const Appointments = lazy(() => import('./pages/appointments/Appointments').then((m) => ({ default: m.Appointments })));
 const Proactive = lazy(() => import('./pages/proactive/Proactive').then((m) => ({ default: m.Proactive })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const admin = () => import('./pages/admin/pages');
@@ -98,6 +99,7 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/reports" element={<Reports />} />
                 <Route path="/hard-cases" element={<HardCases />} />
                 <Route path="/proactive" element={<Proactive />} />
+                <Route path="/appointments" element={<Appointments />} />
                 <Route path="/reports/bulletin" element={<Bulletin />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />

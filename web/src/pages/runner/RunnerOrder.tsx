@@ -12,6 +12,7 @@ import {
   type ProxyStep,
 } from '../../labels';
 import { mapUrl } from '../../maps';
+import { beijing, shortTime } from '../../time';
 import { PhotoPicker } from '../Media';
 
 const stepOrder: ProxyStep[] = ['consult', 'mandate', 'collect', 'coordinate', 'feedback', 'archive'];
@@ -228,6 +229,14 @@ export function RunnerOrder() {
     >
       <Descriptions column={1} size="small" style={{ marginBottom: 16 }}>
         <Descriptions.Item label="服务方式">{serviceModeLabels[order.serviceMode]}</Descriptions.Item>
+        {order.visits
+          .filter((v) => v.status === 'booked')
+          .map((v) => (
+            <Descriptions.Item key={v.id} label="上门预约">
+              {shortTime(v.startsAt)}–{beijing(v.endsAt).format('HH:mm')}
+              {v.address ? `，${v.address}` : ''}
+            </Descriptions.Item>
+          ))}
         {order.applicant.vulnerability.length > 0 && (
           <Descriptions.Item label="特殊群体">
             {order.applicant.vulnerability.map((v) => vulnerabilityLabels[v]).join('、')}（优先上门服务）
