@@ -33,8 +33,8 @@ export async function listHardCases(
     .join('tickets as t', 't.id', 'h.ticket_id')
     .leftJoin('departments as d', 'd.id', 't.lead_department_id')
     .leftJoin('users as l', 'l.id', 'h.leader_user_id')
-    .leftJoin('users as rep', 'rep.id', 'h.follow_up_user_id')
     .leftJoin('proxy_orders as o', (j) => j.on('o.ticket_id', '=', 'h.ticket_id').andOnVal('o.origin', '=', 'hard_case'))
+    .leftJoin('users as rep', 'rep.id', 'o.runner_user_id')
     .leftJoin(
       db.raw(
         `lateral (select c.stage, c.due_at from sla_clocks c

@@ -15,9 +15,6 @@ export interface HardCaseRecord {
   jointDispatchedAt: Date | null;
   meeting: { meeting: string; heldOn: string; decision: string } | null;
   answeredAt: Date | null;
-  /** Not finished on site: the window's chief representative holding its 帮代办 order, and since when. */
-  followUpUserId: number | null;
-  followUpAt: Date | null;
   createdAt: Date;
 }
 
@@ -34,8 +31,6 @@ const columns = {
   jointDispatchedAt: 'joint_dispatched_at',
   meeting: 'meeting',
   answeredAt: 'answered_at',
-  followUpUserId: 'follow_up_user_id',
-  followUpAt: 'follow_up_at',
   createdAt: 'created_at',
 } as const;
 
@@ -46,7 +41,6 @@ export async function findHardCase(db: Queryable, ticketId: number): Promise<Har
         ...row,
         ticketId: Number(row.ticketId),
         leaderUserId: row.leaderUserId === null ? null : Number(row.leaderUserId),
-        followUpUserId: row.followUpUserId === null ? null : Number(row.followUpUserId),
         jointDepartmentIds: row.jointDepartmentIds.map(Number),
       }
     : undefined;
@@ -74,8 +68,6 @@ export async function updateHardCase(
       | 'jointDispatchedAt'
       | 'meeting'
       | 'answeredAt'
-      | 'followUpUserId'
-      | 'followUpAt'
     >
   >,
 ): Promise<void> {
@@ -136,10 +128,17 @@ export async function takeCandidate(
   return row;
 }
 
-/** The 帮代办 order a hard case not finished on site became (its chief representative's), while any. */
-export async function followUpOrder(db: Queryable, ticketId: number): Promise<{ id: number; status: string } | undefined> {
-  const row = await db('proxy_orders').select('id', 'status').where({ ticket_id: ticketId, origin: 'hard_case' }).first();
-  return row ? { id: Number(row.id), status: row.status } : undefined;
+/** The 帮代办 order a hard case not finished on site became: held by the window's chief representative since it was accepted. */
+export async function followUpOrder(
+  db: Queryable,
+  ticketId: number,
+): Promise<{ id: number; status: string; representativeName: string; acceptedAt: Date } | undefined> {
+  const row = await db('proxy_orders as o')
+    .join('users as u', 'u.id', 'o.runner_user_id')
+    .select({ id: 'o.id', status: 'o.status', representativeName: 'u.display_name', acceptedAt: 'o.accepted_at' })
+    .where({ 'o.ticket_id': ticketId, 'o.origin': 'hard_case' })
+    .first();
+  return row ? { ...row, id: Number(row.id) } : undefined;
 }
 
 /**
@@ -150,13 +149,12 @@ export async function hardCaseView(db: Queryable, ticketId: number) {
   const hardCase = await findHardCase(db, ticketId);
   if (!hardCase) return undefined;
   const displayName = (id: number | null) => (id === null ? undefined : db('users').select('display_name').where({ id }).first());
-  const [leader, joint, representative, order] = await Promise.all([
+  const [leader, joint, order] = await Promise.all([
     displayName(hardCase.leaderUserId),
     hardCase.jointDepartmentIds.length === 0
       ? []
       : db('departments').select('name').whereIn('id', hardCase.jointDepartmentIds).orderBy('name'),
-    displayName(hardCase.followUpUserId),
-    hardCase.followUpAt ? followUpOrder(db, ticketId) : undefined,
+    followUpOrder(db, ticketId),
   ]);
   return {
     kind: hardCase.kind,
@@ -168,14 +166,8 @@ export async function hardCaseView(db: Queryable, ticketId: number) {
     jointDepartmentNames: (joint as Array<{ name: string }>).map((d) => d.name),
     meeting: hardCase.meeting,
     answeredAt: hardCase.answeredAt,
-    followUp:
-      hardCase.followUpAt && order
-        ? {
-            representativeName: (representative?.display_name as string | undefined) ?? '',
-            orderId: order.id,
-            orderStatus: order.status,
-            at: hardCase.followUpAt,
-          }
-        : null,
+    followUp: order
+      ? { representativeName: order.representativeName, orderId: order.id, orderStatus: order.status, at: order.acceptedAt }
+      : null,
   };
 }

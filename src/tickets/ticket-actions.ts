@@ -540,8 +540,8 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     // Not finished on site: a 帮代办 order under the window's chief representative (the proxy hook opens it).
     hard_case_to_proxy: async ({ trx, ticket }, body) => {
-      const hardCase = await openHardCase(trx, ticket);
-      if (hardCase.followUpAt) throw conflict('this hard case is already a 帮代办 order');
+      await openHardCase(trx, ticket);
+      if (await hardCases.followUpOrder(trx, ticket.id)) throw conflict('this hard case is already a 帮代办 order');
       const representative = await findUserById(trx, body.representativeUserId);
       if (
         !representative?.active ||
@@ -550,7 +550,6 @@ export function ticketActions(deps: ActionDeps): Appliers {
       )
         throw invalid(`user ${body.representativeUserId} is not active staff of the lead department (its window's chief representative)`);
       const matter = await deps.matters.servable(trx, body.matter, body.serviceMode);
-      await hardCases.updateHardCase(trx, ticket.id, { followUpUserId: representative.id, followUpAt: new Date() });
       return {
         patch: { matter: matter.name },
         reason: body.note,
@@ -636,7 +635,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
         );
       if (hardCase.kind === 'refused' && (await hardCases.countAccountability(trx, ticket.id)) === 0)
         throw conflict(`${hardCaseKindLabels.refused}: the accountability record (问责) comes before the answer`);
-      const order = hardCase.followUpAt ? await hardCases.followUpOrder(trx, ticket.id) : undefined;
+      const order = await hardCases.followUpOrder(trx, ticket.id);
       if (order && !['done', 'cancelled'].includes(order.status))
         throw conflict(`the case's 帮代办 order (${order.id}) is ${order.status}: it is answered once the order is done`);
       await hardCases.updateHardCase(trx, ticket.id, { answeredAt: new Date() });
