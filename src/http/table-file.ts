@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import type readXlsxFile from 'read-excel-file/node' with { 'resolution-mode': 'import' };
 import type writeXlsxFile from 'write-excel-file/node' with { 'resolution-mode': 'import' };
 import { toCsv } from '../shared/csv';
+import { invalid } from '../shared/errors';
 
 /** How a report or a list downloads: CSV (UTF-8 with a BOM) or an Excel workbook. */
 export const tableFormats = ['csv', 'xlsx'] as const;
@@ -58,14 +59,24 @@ function loadReader(): typeof readXlsxFile {
   return reader;
 }
 
-/** An uploaded table's rows (its first sheet): an xlsx (a zip: "PK") or CSV text (UTF-8, a BOM allowed). */
-export async function readTable(bytes: Buffer): Promise<TableCell[][]> {
-  if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
-    const [sheet] = (await loadReader()(bytes)) as unknown as Array<{ data: TableCell[][] }>;
-    return sheet?.data ?? [];
+/**
+ * An uploaded table's rows (its first sheet): an xlsx (a zip: "PK") or CSV text (UTF-8, a BOM allowed). A file that is
+ * neither, or has more than maxRows rows under its header, is a 400.
+ */
+export async function readTable(bytes: Buffer, maxRows: number): Promise<TableCell[][]> {
+  let rows: TableCell[][];
+  try {
+    if (bytes.subarray(0, 2).toString('latin1') === 'PK') {
+      const [sheet] = (await loadReader()(bytes)) as unknown as Array<{ data: TableCell[][] }>;
+      rows = sheet?.data ?? [];
+    } else {
+      rows = parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true }) as string[][];
+    }
+  } catch {
+    throw invalid('not a CSV (UTF-8) or Excel (xlsx) file');
   }
-  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-  return parse(text, { skip_empty_lines: true, relax_column_count: true }) as string[][];
+  if (rows.length > maxRows + 1) throw invalid(`at most ${maxRows.toLocaleString('en')} rows a file: split it`);
+  return rows;
 }
 
 /** A cell as trimmed text ('' for none, and for a date: read it with cellDay). */

@@ -42,13 +42,7 @@ export class ProactiveService {
 
   /** A register file: every valid row is kept (a resident already there is refreshed), each refused one said why; audited. */
   async importRegister(actor: UserActor, bytes: Buffer, source: string, fileName: string | null) {
-    let rows;
-    try {
-      rows = await readTable(bytes);
-    } catch {
-      throw invalid('not a CSV (UTF-8) or Excel (xlsx) file');
-    }
-    if (rows.length > 100_001) throw invalid('at most 100,000 residents a file: split it');
+    const rows = await readTable(bytes, 100_000);
     const { residents, refused } = readResidents(rows, await repo.regionNames(this.db));
     // A file whose first row does not name the columns is refused whole.
     if (refused[0]?.row === 1) throw invalid(refused[0].reason);
