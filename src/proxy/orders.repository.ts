@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db';
+import type { orderOrigins } from './proxy-labels';
 
 export type OrderStatus = 'unassigned' | 'offered' | 'accepted' | 'submitted' | 'delivering' | 'done' | 'cancelled';
 
@@ -123,7 +124,7 @@ export interface OrderRecord {
   submittedAt: Date | null;
   doneAt: Date | null;
   dueAt: Date | null;
-  origin: 'request' | 'hard_case' | 'proactive';
+  origin: (typeof orderOrigins)[number];
   createdAt: Date;
 }
 

@@ -24,7 +24,12 @@ export const orderStatusLabels: Record<string, string> = {
   cancelled: '已取消',
 };
 /** Where an order came from: a citizen's request, a hard case not finished on site, the hub's proactive run. */
-export const orderOriginLabels = { request: '申请代办', hard_case: '办不成事转办', proactive: '主动代办' } as const;
+export const orderOrigins = ['request', 'hard_case', 'proactive'] as const;
+export const orderOriginLabels: Record<(typeof orderOrigins)[number], string> = {
+  request: '申请代办',
+  hard_case: '办不成事转办',
+  proactive: '主动代办',
+};
 /** Who serves 代办 orders: runners, the service centre's agents, grid workers, postal couriers. */
 export const runnerKindLabels = { runner: '跑手', agent: '帮代办员', grid_worker: '网格员', postal: '邮政投递员' } as const;
 

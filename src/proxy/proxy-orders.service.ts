@@ -187,15 +187,16 @@ export class ProxyOrders {
   async get(actor: UserActor, orderId: number) {
     const order = await this.order(orderId);
     if (!reaches(actor, order)) throw notFound('order');
-    const [record, matter, visits] = await Promise.all([
+    const [record, matter, visits, team, contact] = await Promise.all([
       repo.orderRecord(this.db, orderId),
       order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
       repo.orderVisits(this.db, orderId),
+      order.teamId === null ? undefined : findDepartmentById(this.db, order.teamId),
+      repo
+        .orderTicket(this.db, order.ticketId)
+        .then(async ({ contactId }) => (contactId === null ? undefined : (await findContacts(this.db, [contactId]))[0])),
     ]);
-    const team = order.teamId === null ? undefined : await findDepartmentById(this.db, order.teamId);
     // Whether the applicant is vulnerable (特殊群体): the runner serving them sees it, through the one masking rule.
-    const { contactId } = await repo.orderTicket(this.db, order.ticketId);
-    const [contact] = contactId === null ? [] : await findContacts(this.db, [contactId]);
     const vulnerability = contact ? (piiLens(actor).contact(contact).vulnerability ?? []) : [];
     const template = stepTemplateDefinitions[team?.stepTemplate ?? 'six_steps'];
     const recorded = record.steps as Array<{ step: ProxyStep; actorName: string | null; at: Date }>;

@@ -8,6 +8,7 @@ import type { ProxyOrders } from './proxy-orders.service';
 import type { ProxyService } from './proxy.service';
 import type { ProxySteps } from './proxy-steps.service';
 import { reportFigures } from './runners.repository';
+import { orderOrigins } from './proxy-labels';
 import { piiLens, vulnerabilities } from '../shared/pii';
 
 const seats = ['proxy_seat', 'operator', 'supervisor', 'director', 'admin'] as const;
@@ -51,9 +52,7 @@ const orderAnswer = z
     submittedAt: instant.nullable(),
     doneAt: instant.nullable(),
     dueAt: instant.nullable().describe('its ticket’s answer deadline: the matter’s legal limit'),
-    origin: z
-      .enum(['request', 'hard_case', 'proactive'])
-      .describe('a citizen’s request, a hard case not finished on site, the proactive run'),
+    origin: z.enum(orderOrigins).describe('a citizen’s request, a hard case not finished on site, the proactive run'),
     createdAt: instant,
   })
   .meta({ id: 'ProxyOrder' });
