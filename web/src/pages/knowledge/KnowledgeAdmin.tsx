@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Col, List, Modal, Popconfirm, Row, Segmented, Select, Space, Typography, Upload } from 'antd';
+import { App, Button, Card, Checkbox, Col, List, Modal, Popconfirm, Row, Segmented, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { api, errorText } from '../../api/client';
+import { TableImport } from '../TableImport';
 
 /**
  * 使用情况: the articles that answered most calls (直接办结 citing them; how many of those the system answered
@@ -178,30 +179,6 @@ type ImportResult = { created: number; refused: Array<{ row: number; reason: str
 export function ImportArticles({ open, canPublish, onClose }: { open: boolean; canPublish: boolean; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [publish, setPublish] = useState(canPublish);
-  const [result, setResult] = useState<ImportResult>();
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
-  async function send(file: File) {
-    setSending(true);
-    setError(undefined);
-    setResult(undefined);
-    try {
-      const res = await fetch(`/api/v1/knowledge/import?publish=${publish && canPublish}`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': file.type || 'application/octet-stream' },
-        body: file,
-      });
-      const body = (await res.json().catch(() => undefined)) as ImportResult | undefined;
-      if (!res.ok || !body) throw new Error(errorText(body));
-      setResult(body);
-      void queryClient.invalidateQueries({ queryKey: ['knowledge'] });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setSending(false);
-    }
-  }
   return (
     <Modal open={open} title="导入知识" onCancel={onClose} footer={<Button onClick={onClose}>关闭</Button>} destroyOnHidden>
       <Space direction="vertical" style={{ width: '100%' }}>
@@ -214,38 +191,12 @@ export function ImportArticles({ open, canPublish, onClose }: { open: boolean; c
             导入后直接发布
           </Checkbox>
         )}
-        <Upload
-          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          showUploadList={false}
-          beforeUpload={(file) => {
-            void send(file);
-            return false;
-          }}
-        >
-          <Button loading={sending}>选择文件</Button>
-        </Upload>
-        {error && <Alert type="error" showIcon message="未导入" description={error} role="alert" />}
-        {result && (
-          <Alert
-            type={result.refused.length > 0 ? 'warning' : 'success'}
-            showIcon
-            role="status"
-            message={`已导入 ${result.created} 条${result.refused.length > 0 ? `，${result.refused.length} 行未导入` : ''}`}
-            description={
-              result.refused.length > 0 && (
-                <List
-                  size="small"
-                  dataSource={result.refused}
-                  renderItem={(r) => (
-                    <List.Item key={r.row}>
-                      第 {r.row} 行：{r.reason}
-                    </List.Item>
-                  )}
-                />
-              )
-            }
-          />
-        )}
+        <TableImport<ImportResult>
+          url={() => `/api/v1/knowledge/import?publish=${publish && canPublish}`}
+          label="选择文件"
+          kept={(r) => `已导入 ${r.created} 条`}
+          onDone={() => void queryClient.invalidateQueries({ queryKey: ['knowledge'] })}
+        />
       </Space>
     </Modal>
   );

@@ -1,27 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  Alert,
-  App,
-  AutoComplete,
-  Button,
-  Card,
-  DatePicker,
-  Form,
-  InputNumber,
-  List,
-  Modal,
-  Radio,
-  Space,
-  Switch,
-  Table,
-  Tabs,
-  Typography,
-  Upload,
-} from 'antd';
+import { App, AutoComplete, Button, Card, DatePicker, Form, InputNumber, Modal, Radio, Space, Switch, Table, Tabs, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { api, errorText, type Me } from '../../api/client';
 import { useMe } from '../../session';
+import { TableImport } from '../TableImport';
 import { beijing, shortTime } from '../../time';
 import {
   proactiveDeliveryLabels,
@@ -71,35 +54,10 @@ export function Proactive() {
 function Register() {
   const queryClient = useQueryClient();
   const [source, setSource] = useState('公安户籍');
-  const [result, setResult] = useState<ImportResult>();
-  const [error, setError] = useState<string>();
-  const [sending, setSending] = useState(false);
   const { data } = useQuery({
     queryKey: ['proactive', 'imports'],
     queryFn: async () => (await api.GET('/api/v1/proactive/imports')).data,
   });
-  async function send(file: File) {
-    setSending(true);
-    setError(undefined);
-    setResult(undefined);
-    try {
-      const query = new URLSearchParams({ source, fileName: file.name });
-      const res = await fetch(`/api/v1/proactive/imports?${query}`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'content-type': file.type || 'application/octet-stream' },
-        body: file,
-      });
-      const body = (await res.json().catch(() => undefined)) as ImportResult | undefined;
-      if (!res.ok || !body) throw new Error(errorText(body));
-      setResult(body);
-      void queryClient.invalidateQueries({ queryKey: ['proactive'] });
-    } catch (e) {
-      setError((e as Error).message);
-    } finally {
-      setSending(false);
-    }
-  }
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
@@ -115,43 +73,15 @@ function Register() {
           style={{ width: 160 }}
           placeholder="数据来源"
         />
-        <Upload
-          accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          showUploadList={false}
-          disabled={!source.trim()}
-          beforeUpload={(file) => {
-            void send(file);
-            return false;
-          }}
-        >
-          <Button type="primary" loading={sending} disabled={!source.trim()}>
-            导入底册
-          </Button>
-        </Upload>
         <Typography.Text>底册现有居民 {data?.residents ?? '—'} 人</Typography.Text>
       </Space>
-      {error && <Alert type="error" showIcon message="未导入" description={error} role="alert" />}
-      {result && (
-        <Alert
-          type={result.refused.length > 0 ? 'warning' : 'success'}
-          showIcon
-          role="status"
-          message={`已导入 ${result.accepted} 人${result.refused.length > 0 ? `，${result.refused.length} 行未导入` : ''}`}
-          description={
-            result.refused.length > 0 && (
-              <List
-                size="small"
-                dataSource={result.refused}
-                renderItem={(r) => (
-                  <List.Item key={r.row}>
-                    第 {r.row} 行：{r.reason}
-                  </List.Item>
-                )}
-              />
-            )
-          }
-        />
-      )}
+      <TableImport<ImportResult>
+        url={(file) => `/api/v1/proactive/imports?${new URLSearchParams({ source, fileName: file.name })}`}
+        label="导入底册"
+        disabled={!source.trim()}
+        kept={(r) => `已导入 ${r.accepted} 人`}
+        onDone={() => void queryClient.invalidateQueries({ queryKey: ['proactive'] })}
+      />
       <Table
         rowKey="id"
         size="small"
