@@ -180,6 +180,15 @@ describe('appointments (特殊办, 预约)', () => {
       `时段${slot.id}不能预约（已约满、已开始，或您已预约），请选择其他时段。`,
       '没有编号为999999的预约时段，请核对后重发，或致电12345。',
     ]);
+    // The seat cancels the first booking (the citizen called): the place is free again, and the second citizen gets it.
+    expect((await agent.post(`/api/v1/appointments/${booked.id}/cancel`, {})).status).toBe(403);
+    expect((await seat.post(`/api/v1/appointments/${booked.id}/cancel`, { note: '市民来电取消' })).body).toMatchObject({
+      status: 'cancelled',
+    });
+    expect((await seat.post(`/api/v1/appointments/${booked.id}/cancel`, {})).status).toBe(409);
+    await text('+8613955550022', `预约 ${slot.id}`);
+    expect(await t.hub.db('appointments').where({ slot_id: slot.id, status: 'booked' })).toHaveLength(1);
+
     // Nobody opened a ticket by it.
     expect(await t.hub.db('tickets as t').join('contacts as c', 'c.id', 't.contact_id').where('c.phone', '+8613955550022')).toHaveLength(0);
   });
