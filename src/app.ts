@@ -94,7 +94,7 @@ import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
-import { seedDemoCity, seedProactiveRules, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
+import { seedBundles, seedDemoCity, seedProactiveRules, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
 import { callbackHandlers, callbackSweep, kpiRollup } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
@@ -210,6 +210,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     // The standard week, Beijing-style limits and the alert ladder: data an admin changes afterwards.
     await seedSlaDefaults(db);
     await seedProxyMatters(db);
+    await seedBundles(db);
     await seedProactiveRules(db);
   } catch (error) {
     await queue.close();

@@ -213,6 +213,146 @@ export const defaultMatters: Array<Omit<MatterInput, 'departmentId'> & { departm
   },
 ];
 
+/** The matters of the seeded bundles (一件事一次办): 企业开办 and 出生一件事, as 巧家县 and the provinces list them. */
+export const bundleMatters: typeof defaultMatters = [
+  {
+    code: 'BUSINESS_LICENCE',
+    name: '营业执照办理',
+    departmentCode: 'SCJGJ',
+    legalDays: 1,
+    materials: [
+      m('id_card', '法定代表人身份证', 'original'),
+      m('articles', '公司章程', 'original'),
+      m('premises', '住所（经营场所）证明', 'copy'),
+      m('name_check', '名称自主申报告知书', 'copy'),
+    ],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'SEAL_ENGRAVING',
+    name: '公章刻制备案',
+    departmentCode: 'GAJ',
+    legalDays: 1,
+    materials: [m('id_card', '法定代表人身份证', 'original'), m('licence_copy', '营业执照副本', 'copy')],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'TAX_INVOICE',
+    name: '涉税事项及发票申领',
+    departmentCode: 'XZSPJ',
+    legalDays: 1,
+    materials: [
+      m('id_card', '法定代表人身份证', 'copy'),
+      m('licence_copy', '营业执照副本', 'copy'),
+      m('bank_account', '银行开户信息', 'copy'),
+    ],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'SOCIAL_INSURANCE_REG',
+    name: '员工参保登记',
+    departmentCode: 'RSJ',
+    legalDays: 1,
+    materials: [
+      m('id_card', '法定代表人身份证', 'copy'),
+      m('licence_copy', '营业执照副本', 'copy'),
+      m('staff_list', '参保人员名单', 'original'),
+    ],
+    serviceModes: [...allModes],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'BIRTH_CERT',
+    name: '出生医学证明',
+    departmentCode: 'WJW',
+    legalDays: 3,
+    materials: [m('parent_ids', '父母身份证', 'original', 2), m('birth_record', '住院分娩记录', 'copy')],
+    serviceModes: ['remote_guidance', 'full_proxy'],
+    deliveryOptions: ['window', 'postal'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'BIRTH_HUKOU',
+    name: '新生儿户口登记',
+    departmentCode: 'GAJ',
+    legalDays: 3,
+    materials: [m('parent_ids', '父母身份证', 'original', 2), m('household', '户口簿', 'original'), m('marriage', '结婚证', 'copy')],
+    serviceModes: ['remote_guidance', 'full_proxy'],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+  {
+    code: 'NEWBORN_INSURANCE',
+    name: '新生儿医保参保',
+    departmentCode: 'YBJ',
+    legalDays: 3,
+    materials: [m('household', '户口簿', 'copy'), m('parent_ids', '父母身份证', 'copy', 1)],
+    serviceModes: ['remote_guidance', 'full_proxy'],
+    deliveryOptions: ['window'],
+    eligibility: null,
+    tripsSaved: 1,
+    active: true,
+  },
+];
+
+/** The seeded bundles: each situation names its matters by code. */
+export const defaultBundles = [
+  {
+    code: 'COMPANY_START',
+    name: '企业开办一件事',
+    description: '营业执照、公章刻制、涉税事项、员工参保，一表申请、一套材料、一次提交',
+    scenarios: [
+      {
+        code: 'COMPANY_START_STAFF',
+        name: '企业开办（有员工）',
+        matterCodes: ['BUSINESS_LICENCE', 'SEAL_ENGRAVING', 'TAX_INVOICE', 'SOCIAL_INSURANCE_REG'],
+        legalDays: 1,
+        notice: '一个工作日内办结；营业执照、公章、发票可免费邮寄',
+      },
+      {
+        code: 'COMPANY_START_NO_STAFF',
+        name: '企业开办（暂无员工）',
+        matterCodes: ['BUSINESS_LICENCE', 'SEAL_ENGRAVING', 'TAX_INVOICE'],
+        legalDays: 1,
+        notice: '暂无员工的，参保登记可在招用员工后办理',
+      },
+    ],
+  },
+  {
+    code: 'BIRTH',
+    name: '出生一件事',
+    description: '出生医学证明、户口登记、医保参保，一次告知、一次办结',
+    scenarios: [
+      {
+        code: 'BIRTH_LOCAL',
+        name: '新生儿出生（父母一方本地户籍）',
+        matterCodes: ['BIRTH_CERT', 'BIRTH_HUKOU', 'NEWBORN_INSURANCE'],
+        legalDays: 5,
+        notice: '新生儿随父或随母在本地落户',
+      },
+    ],
+  },
+];
+
 /** The matter a ticket names, by code or by name. */
 async function findMatter(db: Queryable, codeOrName: string): Promise<Matter | undefined> {
   return db('proxy_matters').select(matterColumns).where({ code: codeOrName }).orWhere({ name: codeOrName }).first();

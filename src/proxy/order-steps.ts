@@ -1,7 +1,9 @@
 import type { Queryable } from '../db/db';
 import type { UserActor } from '../shared/roles';
 import type { Matter } from './matters';
+import { servedScenario } from './bundles';
 import { insertStep, materialMovements, type OrderRecord } from './orders.repository';
+import { findMatterById } from './runners.repository';
 
 import { proxyStepLabels, type ProxyStep } from './proxy-labels';
 
@@ -61,4 +63,10 @@ export async function materialShortfalls(
       shortfalls.push({ itemKey: item.key, name: item.name, form: item.form, needed: item.count, held: Math.max(0, held) });
   }
   return shortfalls;
+}
+
+/** What the order is served under: its matter, or its bundle's situation as one matter (一件事一次办). */
+export function orderMatter(db: Queryable, order: Pick<OrderRecord, 'matterId' | 'scenarioId'>): Promise<Matter | undefined> {
+  if (order.scenarioId !== null) return servedScenario(db, order.scenarioId);
+  return order.matterId === null ? Promise.resolve(undefined) : findMatterById(db, order.matterId);
 }

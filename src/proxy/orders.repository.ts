@@ -19,10 +19,15 @@ export async function setOrderServiceMode(db: Queryable, ticketId: number, servi
 export async function orderSourceOf(
   db: Queryable,
   ticketId: number,
-): Promise<{ matterId: number | null; detail: { serviceMode?: string; applicantAddress?: string } | null }> {
+): Promise<{ matterId: number | null; scenarioId: number | null; detail: { serviceMode?: string; applicantAddress?: string } | null }> {
   return db('tickets as t')
     .leftJoin('proxy_matters as m', (j) => j.on('m.name', '=', 't.matter').orOn('m.code', '=', 't.matter'))
-    .select({ matterId: 'm.id', detail: db.raw("(select data->'proxy' from ticket_events where ticket_id = t.id and type = 'created')") })
+    .leftJoin('proxy_bundle_scenarios as s', (j) => j.on('s.name', '=', 't.matter').orOn('s.code', '=', 't.matter'))
+    .select({
+      matterId: 'm.id',
+      scenarioId: 's.id',
+      detail: db.raw("(select data->'proxy' from ticket_events where ticket_id = t.id and type = 'created')"),
+    })
     .where('t.id', ticketId)
     .first();
 }
@@ -36,6 +41,7 @@ export async function upsertOrderForTeam(
   order: {
     ticketId: number;
     matterId: number | null;
+    scenarioId: number | null;
     serviceMode: string;
     address: string | null;
     regionId: number | null;
@@ -43,10 +49,12 @@ export async function upsertOrderForTeam(
   },
 ): Promise<{ id: number; status: OrderStatus } | undefined> {
   const { rows } = await db.raw<{ rows: Array<{ id: number; status: OrderStatus }> }>(
-    `insert into proxy_orders (ticket_id, matter_id, service_mode, applicant_address, region_id, team_id, status)
-     values (:ticketId, :matterId, :serviceMode, :address, :regionId, :teamId, 'unassigned')
+    `insert into proxy_orders (ticket_id, matter_id, scenario_id, service_mode, applicant_address, region_id, team_id, status)
+     values (:ticketId, :matterId, :scenarioId, :serviceMode, :address, :regionId, :teamId, 'unassigned')
      on conflict (ticket_id) do update set
-       matter_id = coalesce(excluded.matter_id, proxy_orders.matter_id),
+       -- A matter or a bundle's situation, whichever the ticket now names (kept when it names neither).
+       matter_id = case when excluded.matter_id is null and excluded.scenario_id is null then proxy_orders.matter_id else excluded.matter_id end,
+       scenario_id = case when excluded.matter_id is null and excluded.scenario_id is null then proxy_orders.scenario_id else excluded.scenario_id end,
        region_id = coalesce(excluded.region_id, proxy_orders.region_id),
        -- Another team now holds the ticket: its runners are asked.
        team_id = excluded.team_id,
@@ -79,7 +87,7 @@ export async function upsertFollowUpOrder(
     `insert into proxy_orders (ticket_id, matter_id, service_mode, applicant_address, region_id, team_id, runner_user_id, status, accepted_at, origin)
      values (:ticketId, :matterId, :serviceMode, :address, :regionId, :teamId, :representativeUserId, 'accepted', now(), 'hard_case')
      on conflict (ticket_id) do update set
-       matter_id = excluded.matter_id, team_id = excluded.team_id, runner_user_id = excluded.runner_user_id,
+       matter_id = excluded.matter_id, scenario_id = null, team_id = excluded.team_id, runner_user_id = excluded.runner_user_id,
        status = 'accepted', accepted_at = now(), offer_expires_at = null, origin = 'hard_case', updated_at = now()
      where proxy_orders.status not in ('done', 'cancelled')
      returning id`,
@@ -110,6 +118,8 @@ export interface OrderRecord {
   id: number;
   ticketId: number;
   matterId: number | null;
+  /** A bundle's situation (一件事一次办) instead of one matter. */
+  scenarioId: number | null;
   serviceMode: 'remote_guidance' | 'home_assistance' | 'full_proxy';
   applicantAddress: string | null;
   regionId: number | null;
@@ -132,6 +142,7 @@ const orderColumns = {
   id: 'o.id',
   ticketId: 'o.ticket_id',
   matterId: 'o.matter_id',
+  scenarioId: 'o.scenario_id',
   serviceMode: 'o.service_mode',
   applicantAddress: 'o.applicant_address',
   regionId: 'o.region_id',

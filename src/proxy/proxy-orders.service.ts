@@ -10,12 +10,12 @@ import type { Outbox } from '../outbox/outbox';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { UserActor } from '../shared/roles';
 import type { TicketsService } from '../tickets/tickets.service';
-import { materialShortfalls, proxyActor, proxyStepLabels, reaches, recordStep, type ProxyStep } from './order-steps';
+import { bundleOf, type ServedScenario } from './bundles';
+import { materialShortfalls, orderMatter, proxyActor, proxyStepLabels, reaches, recordStep, type ProxyStep } from './order-steps';
 import { stepTemplateDefinitions } from './proxy-labels';
 import { findDepartmentById } from '../org/departments.repository';
 import * as repo from './orders.repository';
 import type { OrderRecord, OrderStatus } from './orders.repository';
-import { findMatterById } from './runners.repository';
 
 const assignJob = (orderId: number, suffix: string | number = Date.now()) =>
   job('proxy.assign', { orderId }, { jobId: `proxy-assign-${orderId}-${suffix}` });
@@ -189,7 +189,7 @@ export class ProxyOrders {
     if (!reaches(actor, order)) throw notFound('order');
     const [record, matter, visits, team, contact] = await Promise.all([
       repo.orderRecord(this.db, orderId),
-      order.matterId === null ? undefined : findMatterById(this.db, order.matterId),
+      orderMatter(this.db, order),
       repo.orderVisits(this.db, orderId),
       order.teamId === null ? undefined : findDepartmentById(this.db, order.teamId),
       repo
@@ -202,7 +202,9 @@ export class ProxyOrders {
     const recorded = record.steps as Array<{ step: ProxyStep; actorName: string | null; at: Date }>;
     return {
       ...order,
-      matter: matter ? { id: matter.id, code: matter.code, name: matter.name, legalDays: matter.legalDays } : null,
+      matter:
+        matter && order.scenarioId === null ? { id: matter.id, code: matter.code, name: matter.name, legalDays: matter.legalDays } : null,
+      bundle: matter && 'parts' in matter ? await bundleOf(this.db, order.id, matter as ServedScenario) : null,
       steps: recorded.map((s) => ({ ...s, label: proxyStepLabels[s.step] })),
       // The team's template: each of its steps done (with who and when it was finished) once all it covers are.
       template: {

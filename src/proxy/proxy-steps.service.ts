@@ -15,7 +15,8 @@ import { materialShortfalls, reaches, recordStep } from './order-steps';
 import * as repo from './orders.repository';
 import type { OrderRecord, OrderStatus } from './orders.repository';
 import type { PostalTracker } from './ports';
-import { findMatterById } from './runners.repository';
+import { orderMatter } from './order-steps';
+import { orderMatters, setOrderMatter, type ServedScenario } from './bundles';
 
 type Read = (actor: UserActor, orderId: number) => Promise<unknown>;
 
@@ -45,7 +46,10 @@ export class ProxySteps {
             `${i + 1}.${m.name}（${materialFormLabels[m.form]}${m.count > 1 ? `×${m.count}` : ''}${m.deferrable ? '，可容缺后补' : ''}）`,
         )
         .join('；');
-      const text = `【12345】您申请代办的「${matter.name}」需准备：${list}。法定办理时限${matter.legalDays}个工作日。${matter.eligibility ? `注意：${matter.eligibility}。` : ''}`;
+      // 一件事一次办: the situation's matters, and one set of materials for all of them.
+      const parts = 'parts' in matter ? (matter as ServedScenario).parts.map((m) => m.name) : [];
+      const bundled = parts.length > 0 ? `共${parts.length}个事项（${parts.join('、')}），一套材料一次提交，` : '';
+      const text = `【12345】您申请代办的「${matter.name}」${bundled}需准备：${list}。法定办理时限${matter.legalDays}个工作日。${matter.eligibility ? `注意：${matter.eligibility}。` : ''}`;
       await recordStep(work.trx, order, 'consult', actor, note, { checklist: matter.materials.map((m) => m.key) });
       await this.toApplicant(work, order, 'proxy.checklist', text);
     });
@@ -123,15 +127,15 @@ export class ProxySteps {
     return this.read(actor, orderId);
   }
 
-  /** 协调办理: submitted to the handling department with its acceptance number; every required item must be in (or deferred). */
-  async submit(actor: UserActor, orderId: number, input: { acceptanceNumber: string; note?: string }): Promise<unknown> {
+  /**
+   * 协调办理: submitted to the handling department with its acceptance number; every required item must be in (or
+   * deferred). A bundled order submits each matter on its own (`matterId`), from the one set of materials.
+   */
+  async submit(actor: UserActor, orderId: number, input: { acceptanceNumber: string; matterId?: number; note?: string }): Promise<unknown> {
     await this.withOrder(actor, orderId, { needs: 'submit', statuses: ['accepted'] }, async (work, order, matter) => {
       if (!matter) throw conflict('the order has no matter yet');
-      const shortfalls = await materialShortfalls(work.trx, order.id, matter);
-      if (shortfalls.length > 0) {
-        const described = shortfalls.map((m) => `${m.name}（需${materialFormLabels[m.form]}×${m.needed}，已收${m.held}）`);
-        throw conflict(`materials still missing: ${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
-      }
+      if (order.scenarioId !== null) return this.submitPart(work, actor, order, matter as ServedScenario, input);
+      await this.checkMaterials(work.trx, order, matter);
       await repo.setOrder(work.trx, order.id, { status: 'submitted', acceptanceNumber: input.acceptanceNumber });
       await recordStep(work.trx, order, 'coordinate', actor, input.note ?? null, { acceptanceNumber: input.acceptanceNumber });
       await this.toApplicant(
@@ -140,6 +144,68 @@ export class ProxySteps {
         'proxy.progress',
         `【12345】您的「${matter.name}」已代为提交办理，受理号${input.acceptanceNumber}。`,
       );
+    });
+    return this.read(actor, orderId);
+  }
+
+  private async checkMaterials(trx: Tx, order: OrderRecord, matter: Matter): Promise<void> {
+    const shortfalls = await materialShortfalls(trx, order.id, matter);
+    if (shortfalls.length > 0) {
+      const described = shortfalls.map((m) => `${m.name}（需${materialFormLabels[m.form]}×${m.needed}，已收${m.held}）`);
+      throw conflict(`materials still missing: ${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
+    }
+  }
+
+  /** One matter of a bundled order goes in; the order is submitted once every matter is. */
+  private async submitPart(
+    work: Work,
+    actor: UserActor,
+    order: OrderRecord,
+    served: ServedScenario,
+    input: { acceptanceNumber: string; matterId?: number; note?: string },
+  ): Promise<void> {
+    const part = served.parts.find((m) => m.id === input.matterId);
+    if (!part) throw invalid(`name the matter submitted (matterId): one of ${served.parts.map((m) => `${m.id}「${m.name}」`).join('、')}`);
+    const state = (await orderMatters(work.trx, order.id)).find((m) => m.matterId === part.id);
+    if (state?.status !== 'pending') throw conflict(`「${part.name}」is already ${state?.status ?? 'not on this order'}`);
+    await this.checkMaterials(work.trx, order, part);
+    await setOrderMatter(work.trx, order.id, part.id, {
+      status: 'submitted',
+      acceptanceNumber: input.acceptanceNumber,
+      byUserId: actor.userId,
+    });
+    await recordStep(work.trx, order, 'coordinate', actor, input.note ?? null, {
+      matterId: part.id,
+      matter: part.name,
+      acceptanceNumber: input.acceptanceNumber,
+    });
+    if ((await orderMatters(work.trx, order.id)).every((m) => m.status !== 'pending'))
+      await repo.setOrder(work.trx, order.id, { status: 'submitted', acceptanceNumber: input.acceptanceNumber });
+    await this.toApplicant(
+      work,
+      order,
+      'proxy.progress',
+      `【12345】您的「${served.name}」中「${part.name}」已代为提交，受理号${input.acceptanceNumber}。`,
+    );
+  }
+
+  /** A bundled order's matter has its result (办结 or 不予办理); the order may be delivered once every matter has. */
+  async result(actor: UserActor, orderId: number, input: { matterId: number; outcome: 'approved' | 'refused'; note?: string }) {
+    await this.withOrder(actor, orderId, { statuses: ['accepted', 'submitted'] }, async (work, order, matter) => {
+      if (order.scenarioId === null)
+        throw conflict('only a bundled order (一件事一次办) records a result per matter; deliver the result instead');
+      const part = (matter as ServedScenario).parts.find((m) => m.id === input.matterId);
+      const state = (await orderMatters(work.trx, order.id)).find((m) => m.matterId === input.matterId);
+      if (!part || !state) throw invalid(`matter ${input.matterId} is not part of 「${matter!.name}」`);
+      if (state.status !== 'submitted') throw conflict(`「${part.name}」is ${state.status}: a result follows its submission, once`);
+      await setOrderMatter(work.trx, order.id, part.id, { status: input.outcome, note: input.note ?? null, byUserId: actor.userId });
+      const said = input.outcome === 'approved' ? '已办结' : `不予办理${input.note ? `（${input.note}）` : ''}`;
+      await recordStep(work.trx, order, 'feedback', actor, input.note ?? null, {
+        matterId: part.id,
+        matter: part.name,
+        outcome: input.outcome,
+      });
+      await this.toApplicant(work, order, 'proxy.progress', `【12345】您的「${matter!.name}」中「${part.name}」${said}。`);
     });
     return this.read(actor, orderId);
   }
@@ -165,6 +231,10 @@ export class ProxySteps {
   ): Promise<unknown> {
     const rule = { needs: input.method === 'window' ? ('receive_result' as const) : undefined, statuses: ['submitted' as const] };
     await this.withOrder(actor, orderId, rule, async (work, order, matter) => {
+      if (order.scenarioId !== null) {
+        const waiting = (await orderMatters(work.trx, order.id)).filter((m) => m.status === 'pending' || m.status === 'submitted');
+        if (waiting.length > 0) throw conflict(`matters still without their result: ${waiting.map((m) => `「${m.name}」`).join('、')}`);
+      }
       if (matter && !matter.deliveryOptions.includes(input.method))
         throw invalid(`「${matter.name}」is delivered by ${matter.deliveryOptions.join(' or ')}, not ${input.method}`);
       if (input.method === 'postal' && !input.trackingNumber) throw invalid('a postal delivery needs its trackingNumber');
@@ -261,11 +331,14 @@ export class ProxySteps {
     if (order.status === 'done') return;
     await repo.setOrder(this.db, orderId, { status: 'done' }, { notStatus: 'done' });
     const runner = order.runnerUserId === null ? undefined : await findUserById(this.db, order.runnerUserId);
-    const matter = order.matterId === null ? undefined : await findMatterById(this.db, order.matterId);
+    const matter = await orderMatter(this.db, order);
     if (!runner) return;
     const { id: userId, username, displayName, role, departmentId } = runner;
     const actor: UserActor = { kind: 'user', userId, username, displayName, role, departmentId, via: 'job' };
-    const text = `「${matter?.name ?? '代办事项'}」已代办完成，结果已送达申请人（受理号${order.acceptanceNumber ?? '—'}）。`;
+    const parts = order.scenarioId === null ? [] : await orderMatters(this.db, order.id);
+    const numbers =
+      parts.length > 0 ? parts.map((m) => `${m.name}${m.status === 'refused' ? '不予办理' : m.acceptanceNumber}`).join('、') : null;
+    const text = `「${matter?.name ?? '代办事项'}」已代办完成，结果已送达申请人（受理号${numbers ?? order.acceptanceNumber ?? '—'}）。`;
     try {
       await this.tickets.perform(actor, order.ticketId, 'reply', { text, result: 'solved', photoIds: [] }, { readBack: false });
     } catch (error) {
@@ -292,8 +365,7 @@ export class ProxySteps {
       const statuses = rule.statuses ?? ['accepted', 'submitted', 'delivering'];
       if (!seat && !statuses.includes(order.status)) throw conflict(`this order is ${order.status}; allowed in: ${statuses.join(', ')}`);
       if (rule.needs) await this.checkMandate(work.trx, order, rule.needs);
-      const matter = order.matterId === null ? undefined : await findMatterById(work.trx, order.matterId);
-      await step(work, order, matter);
+      await step(work, order, await orderMatter(work.trx, order));
     });
   }
 

@@ -4,6 +4,7 @@ import { notifyUsers } from '../outbox/notifications';
 import { conflict } from '../shared/errors';
 import type { MatterCatalog, TransitionHook } from '../tickets/ports';
 import type { TicketRecord } from '../tickets/ticket.types';
+import { findScenario, servableScenario, syncOrderMatters } from './bundles';
 import { servableMatter, type Matter } from './matters';
 import { cancelOpenOrder, orderSourceOf, setOrderServiceMode, upsertFollowUpOrder, upsertOrderForTeam } from './orders.repository';
 
@@ -27,11 +28,15 @@ export const proxyHook: TransitionHook = {
     const order = await upsertOrderForTeam(trx, {
       ticketId: ticket.id,
       matterId: source.matterId,
+      scenarioId: source.scenarioId,
       serviceMode: source.detail?.serviceMode ?? 'full_proxy',
       address: source.detail?.applicantAddress ?? ticket.address,
       regionId: ticket.regionId,
       teamId: ticket.leadDepartmentId,
     });
+    // A bundle's situation: one submission and one result for each of its matters.
+    const scenario = source.scenarioId === null ? undefined : await findScenario(trx, { id: source.scenarioId });
+    if (order && (source.scenarioId !== null || source.matterId !== null)) await syncOrderMatters(trx, order.id, scenario?.matterIds ?? []);
     if (order?.status === 'unassigned')
       work.enqueue(job('proxy.assign', { orderId: order.id }, { jobId: `proxy-assign-${order.id}-${Date.now()}` }));
   },
@@ -70,5 +75,11 @@ async function followUp(work: Work, ticket: TicketRecord, data: FollowUp) {
 
 /** The 代办 matters, as the ticket core checks a request's. */
 export const matterCatalog: MatterCatalog = {
-  servable: (db, codeOrName, serviceMode) => servableMatter(db, codeOrName, serviceMode as Matter['serviceModes'][number] | undefined),
+  async servable(db, codeOrName, serviceMode, options) {
+    const mode = serviceMode as Matter['serviceModes'][number] | undefined;
+    const scenario = options?.bundles ? await servableScenario(db, codeOrName, mode) : undefined;
+    if (scenario) return { matterId: null, scenarioId: scenario.id, name: scenario.name };
+    const matter = await servableMatter(db, codeOrName, mode);
+    return { matterId: matter.id, scenarioId: null, name: matter.name };
+  },
 };

@@ -3,6 +3,7 @@ import { stepTemplates } from '../org/org.types';
 import { type ApiRouter, idParams } from '../http/api-router';
 import { beijingDays, daySchema, instant, periodQuery } from '../http/validate';
 import { sendTable, tableFormats } from '../http/table-file';
+import { bundleSchema, scenarioFields } from './bundles';
 import { mandateScopes, matterFields, matterSchema } from './matters';
 import type { ProxyOrders } from './proxy-orders.service';
 import type { ProxyService } from './proxy.service';
@@ -19,6 +20,34 @@ const reportReaders = ['supervisor', 'director', 'admin', 'proxy_seat', 'dept_he
 const reportGroupings = ['runner', 'team', 'matter', 'grid', 'mode'] as const;
 
 // Answers (documented; checked in the tests).
+const checklistItem = z.object({
+  key: z.string(),
+  name: z.string(),
+  form: z.enum(['original', 'copy', 'either']),
+  count: z.number().int(),
+  deferrable: z.boolean(),
+  matters: z.array(z.string()).describe('the matters that need it: collected once for all'),
+});
+const reduction = z
+  .object({
+    materialsSeparate: z.number().int(),
+    materialsCombined: z.number().int(),
+    formsSeparate: z.number().int(),
+    formsCombined: z.number().int(),
+    tripsSaved: z.number().int(),
+  })
+  .describe('材料精简 and 多表合一: asked matter by matter against once');
+const bundleAnswer = bundleSchema
+  .extend({
+    id: z.number().int(),
+    scenarios: z.array(
+      z.object({ ...scenarioFields, id: z.number().int(), bundleId: z.number().int(), bundleName: z.string() }).extend({
+        checklist: z.array(checklistItem),
+        reduction,
+      }),
+    ),
+  })
+  .meta({ id: 'ProxyBundle' });
 const matterAnswer = matterSchema.extend({ id: z.number().int() }).loose().meta({ id: 'ProxyMatter' });
 const runnerAnswer = z
   .object({
@@ -115,6 +144,26 @@ const orderDetailAnswer = orderAnswer
       }),
     ),
     missing: z.array(z.string()).describe('required items not in hand in the form and number the matter asks for'),
+    bundle: z
+      .object({
+        bundleName: z.string(),
+        scenario: z.object({ id: z.number().int(), code: z.string(), name: z.string(), legalDays: z.number().int() }),
+        matters: z.array(
+          z.object({
+            matterId: z.number().int(),
+            name: z.string(),
+            status: z.enum(['pending', 'submitted', 'approved', 'refused']),
+            acceptanceNumber: z.string().nullable(),
+            submittedAt: instant.nullable(),
+            resultNote: z.string().nullable(),
+            resultAt: instant.nullable(),
+          }),
+        ),
+        checklist: z.array(checklistItem),
+        reduction: reduction,
+      })
+      .nullable()
+      .describe('一件事一次办: the situation, each matter’s submission and result, and the one combined checklist'),
     delivery: z
       .object({
         method: z.string(),
@@ -168,6 +217,33 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     response: matterAnswer,
     audit: { what: 'proxy_matter', before: ({ params }) => proxy.catalog.getMatter(params.id) },
     handler: ({ params, body }) => proxy.catalog.updateMatter(params.id, body),
+  });
+
+  api.route({
+    method: 'get',
+    path: '/proxy/bundles',
+    tag: 'proxy',
+    summary: '一件事一次办: the bundles, each situation with its matters, combined checklist and reduction',
+    access: 'staff',
+    response: z.object({ items: z.array(bundleAnswer) }),
+    handler: async () => ({ items: await proxy.catalog.listBundles() }),
+  });
+  api.route({
+    method: 'put',
+    path: '/proxy/bundles/:code',
+    tag: 'proxy',
+    summary:
+      'Create or replace a bundle and its situations (a situation left out is retired); a 代办 ticket names a situation as its matter',
+    access: ['admin'],
+    params: z.strictObject({ code: bundleSchema.shape.code }),
+    body: bundleSchema.omit({ code: true }),
+    response: bundleAnswer,
+    audit: {
+      what: 'proxy_bundle',
+      id: ({ params }) => params.code,
+      before: async ({ params }) => (await proxy.catalog.listBundles()).find((b) => b.code === params.code) ?? null,
+    },
+    handler: ({ params, body }) => proxy.catalog.putBundle({ ...body, code: params.code }),
   });
 
   api.route({
@@ -311,8 +387,19 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     'submit',
     '协调办理: submitted to the handling department, with its acceptance number',
     holders,
-    z.strictObject({ acceptanceNumber: z.string().trim().min(1).max(60), note: note.optional() }),
+    z.strictObject({
+      acceptanceNumber: z.string().trim().min(1).max(60),
+      matterId: z.number().int().positive().optional().describe('a bundled order (一件事一次办): the matter submitted'),
+      note: note.optional(),
+    }),
     (a, id, b) => proxy.steps.submit(a, id, b),
+  );
+  action(
+    'matter-result',
+    '一件事一次办: one matter of a bundled order has its result (办结, or 不予办理 with why); delivered once every matter has',
+    holders,
+    z.strictObject({ matterId: z.number().int().positive(), outcome: z.enum(['approved', 'refused']), note: note.optional() }),
+    (a, id, b) => proxy.steps.result(a, id, b),
   );
   action('progress', '跟踪反馈: progress for the applicant', holders, z.strictObject({ text: note }), (a, id, b) =>
     proxy.steps.progress(a, id, b.text),

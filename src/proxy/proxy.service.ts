@@ -1,9 +1,10 @@
 import { findUserById } from '../auth/users.repository';
 import type { Db } from '../db/db';
 import { findDepartmentById } from '../org/departments.repository';
-import { forbidden, found, invalid, notFound } from '../shared/errors';
+import { conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { UserActor } from '../shared/roles';
 import type { SlaConfigService } from '../sla/sla-config.service';
+import { listBundles, upsertBundle, type BundleInput } from './bundles';
 import type { Matter, MatterInput } from './matters';
 import * as repo from './runners.repository';
 import { serviceModeLabels } from './proxy-labels';
@@ -59,12 +60,44 @@ export class ProxyService {
     return this.getMatter(id);
   }
 
+  listBundles() {
+    return listBundles(this.db);
+  }
+
+  /**
+   * A bundle (一件事一次办) with its situations, created or replaced by its code. Each situation's matters must be in
+   * the catalog; its name is what a 代办 ticket names, so it is no matter's, and its promised limit is its tickets' reply
+   * policy, like a matter's.
+   */
+  async putBundle(input: BundleInput) {
+    const matters = await repo.listMatters(this.db);
+    for (const s of input.scenarios) {
+      const missing = s.matterIds.filter((id) => !matters.some((m) => m.id === id && m.active));
+      if (missing.length > 0) throw invalid(`「${s.name}」: matter(s) ${missing.join(', ')} are not active matters of the catalog`);
+      if (matters.some((m) => m.name === s.name || m.code === s.code))
+        throw invalid(`「${s.name}」(${s.code}) is already a matter's name or code`);
+    }
+    const id = await this.db.transaction(async (trx) => {
+      try {
+        return await upsertBundle(trx, input);
+      } catch (error) {
+        if ((error as { code?: string }).code === '23505') throw conflict('a situation of that name or code belongs to another bundle');
+        throw error;
+      }
+    });
+    for (const s of input.scenarios) await this.syncPolicy(s.name, s.legalDays);
+    return found(
+      (await listBundles(this.db)).find((b) => b.id === id),
+      'bundle',
+    );
+  }
+
   private async checkDepartment(departmentId: number | null): Promise<void> {
     if (departmentId !== null && !(await findDepartmentById(this.db, departmentId))?.active)
       throw invalid(`department ${departmentId} does not exist or is inactive`);
   }
 
-  /** One reply policy per matter: its legal limit in working days. */
+  /** One reply policy per matter (or bundle situation): its legal limit in working days. */
   private async syncPolicy(matter: string, legalDays: number): Promise<void> {
     const existing = (await this.slaConfig.listPolicies()).find(
       (p) => p.stage === 'reply' && p.matter === matter && p.requestType === null && p.urgency === null && p.categoryId === null,

@@ -1,7 +1,8 @@
 import { hashPassword, verifyPassword } from '../auth/password';
 import type { Db, Tx } from '../db/db';
 import { defaultTaxonomy } from './default-taxonomy';
-import { defaultMatters, matterRow } from '../proxy/matters';
+import { upsertBundle } from '../proxy/bundles';
+import { bundleMatters, defaultBundles, defaultMatters, matterRow } from '../proxy/matters';
 import { defaultRules } from '../proactive/proactive.repository';
 import { insertArticle, insertSynonyms, insertVersion } from '../knowledge/articles.repository';
 import { articleTerms } from '../knowledge/knowledge.service';
@@ -164,6 +165,56 @@ export async function seedProxyMatters(db: Db): Promise<boolean> {
         .onConflict('user_id')
         .ignore();
     }
+    return true;
+  });
+}
+
+/**
+ * The bundles (一件事一次办: 企业开办, 出生一件事) into an empty table, with the matters they need that the catalog
+ * lacks; each matter's and situation's limit is its tickets' reply policy. The demo runner learns the new matters.
+ */
+export async function seedBundles(db: Db): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['sla:config']);
+    if (await trx('proxy_bundles').first('id')) return false;
+    const departments = new Map((await trx('departments').select('code', 'id')).map((d: { code: string; id: number }) => [d.code, d.id]));
+    const policy = (matter: string, days: number) => ({
+      name: `代办：${matter}（法定时限）`,
+      stage: 'reply',
+      matter,
+      amount: days,
+      unit: 'working_days',
+      priority: 40,
+    });
+    const added: number[] = [];
+    for (const { departmentCode, ...matter } of bundleMatters) {
+      const [row] = await trx('proxy_matters')
+        .insert(matterRow({ ...matter, departmentId: departments.get(departmentCode) ?? null }))
+        .onConflict('code')
+        .ignore()
+        .returning<Array<{ id: number }>>('id');
+      if (!row) continue;
+      added.push(row.id);
+      await trx('sla_policies').insert(policy(matter.name, matter.legalDays));
+    }
+    const ids = new Map((await trx('proxy_matters').select('code', 'id')).map((m: { code: string; id: number }) => [m.code, Number(m.id)]));
+    for (const bundle of defaultBundles) {
+      await upsertBundle(trx, {
+        ...bundle,
+        active: true,
+        scenarios: bundle.scenarios.map(({ matterCodes, ...s }) => ({
+          ...s,
+          matterIds: matterCodes.map((c) => ids.get(c)!),
+          active: true,
+        })),
+      });
+      for (const s of bundle.scenarios) await trx('sla_policies').insert(policy(s.name, s.legalDays));
+    }
+    await trx('sla_config').increment('revision', 1);
+    if (added.length > 0)
+      await trx('runners')
+        .update({ matter_ids: trx.raw('matter_ids || ?::bigint[]', [added]) })
+        .whereIn('user_id', trx('users').select('id').where({ username: 'runner', role: 'runner' }));
     return true;
   });
 }

@@ -61,6 +61,14 @@ export interface Dispatcher {
 
 /** The 代办 matters a request may name (src/proxy answers). */
 export interface MatterCatalog {
-  /** The matter, when it exists and may be served that way; otherwise a 400. */
-  servable(db: Queryable, codeOrName: string, serviceMode?: string): Promise<{ id: number; name: string }>;
+  /**
+   * The matter, when it exists and may be served that way; otherwise a 400. With `bundles`, a bundle's situation
+   * (一件事一次办) may be named too: then `scenarioId` is set and `matterId` is null.
+   */
+  servable(
+    db: Queryable,
+    codeOrName: string,
+    serviceMode?: string,
+    options?: { bundles?: boolean },
+  ): Promise<{ matterId: number | null; scenarioId: number | null; name: string }>;
 }

@@ -483,12 +483,18 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     set_matter: async ({ trx, ticket }, body) => {
       if (ticket.requestType !== 'proxy') throw invalid('only a 代办 request (requestType proxy) has a matter');
-      const matter = await deps.matters.servable(trx, body.matter, body.serviceMode);
+      const matter = await deps.matters.servable(trx, body.matter, body.serviceMode, { bundles: true });
       if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId)))
         throw invalid(`region ${body.regionId} does not exist`);
       return {
         patch: { matter: matter.name, ...(body.regionId !== undefined ? { regionId: body.regionId } : {}) },
-        data: { matter: matter.name, matterId: matter.id, serviceMode: body.serviceMode, regionId: body.regionId },
+        data: {
+          matter: matter.name,
+          matterId: matter.matterId,
+          scenarioId: matter.scenarioId,
+          serviceMode: body.serviceMode,
+          regionId: body.regionId,
+        },
       };
     },
 
@@ -557,7 +563,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
           representativeUserId: representative.id,
           representativeName: representative.displayName,
           matter: matter.name,
-          matterId: matter.id,
+          matterId: matter.matterId,
           serviceMode: body.serviceMode ?? 'full_proxy',
         },
       };

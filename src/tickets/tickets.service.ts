@@ -117,7 +117,7 @@ export class TicketsService {
     }
     const caller = input.caller;
     // A 代办 request names a matter of the catalog, in a way that matter may be served.
-    if (input.proxy) await this.deps.matters.servable(this.db, input.proxy.matter, input.proxy.serviceMode);
+    if (input.proxy) await this.deps.matters.servable(this.db, input.proxy.matter, input.proxy.serviceMode, { bundles: true });
     // The dispatch clock starts from created_at with the first action on the ticket (the classifier's).
     const insert = (one: repo.NewTicket) =>
       then ? this.createMany([one], async ([made]) => made && then(made.ticket.id)).then(([made]) => made) : this.insert(one);
