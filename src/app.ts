@@ -88,6 +88,8 @@ import { ProactiveService, proactiveRun } from './proactive/proactive.service';
 import { registerProactiveRoutes } from './proactive/proactive.routes';
 import { AppointmentsService, appointmentReminders } from './appointments/appointments.service';
 import { registerAppointmentRoutes } from './appointments/appointments.routes';
+import { ProjectsService, projectOverdueAlerts } from './projects/projects.service';
+import { registerProjectRoutes } from './projects/projects.routes';
 import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
@@ -161,6 +163,7 @@ export interface Hub {
     hardCases: HardCaseService;
     proactive: ProactiveService;
     appointments: AppointmentsService;
+    projects: ProjectsService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -318,6 +321,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     ),
   };
   const appointments = new AppointmentsService(db, work, outbox);
+  const projects = new ProjectsService(db, work, slaConfig);
   const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger, appointments);
   const calls = new CallsService(db, bus, logger);
   const conversations = new ConversationsService(db, work, outbox, tickets);
@@ -386,6 +390,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     hardCaseDiscovery(hardCases),
     proactiveRun(proactive),
     appointmentReminders(appointments),
+    projectOverdueAlerts(projects),
   ];
 
   const webhooks = Router();
@@ -438,6 +443,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       hardCases,
       proactive,
       appointments,
+      projects,
       reads,
     },
     config.exposure.validateResponses,
@@ -518,6 +524,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       hardCases,
       proactive,
       appointments,
+      projects,
     },
     seeded,
     url: () => {
@@ -603,6 +610,7 @@ export interface ApiServices {
   hardCases: HardCaseService;
   proactive: ProactiveService;
   appointments: AppointmentsService;
+  projects: ProjectsService;
   /** Reports and searches: a replica when configured and healthy. */
   reads: ReadSource;
 }
@@ -651,5 +659,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerHardCaseRoutes(api, services.hardCases);
   registerProactiveRoutes(api, services.proactive);
   registerAppointmentRoutes(api, services.appointments);
+  registerProjectRoutes(api, services.projects);
   return { api, openApi };
 }
