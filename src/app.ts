@@ -90,13 +90,23 @@ import { AppointmentsService, appointmentReminders } from './appointments/appoin
 import { registerAppointmentRoutes } from './appointments/appointments.routes';
 import { ProjectsService, projectOverdueAlerts } from './projects/projects.service';
 import { registerProjectRoutes } from './projects/projects.routes';
+import { PostalService } from './postal/postal.service';
+import { registerPostalRoutes } from './postal/postal.routes';
 import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
 import { registerRoutingRoutes } from './routing/routing.routes';
 import { ChatActionsService } from './routing/chat-actions.service';
 import { RoutingService } from './routing/routing.service';
-import { seedBundles, seedDemoCity, seedProactiveRules, seedProxyMatters, seedTaxonomy, usersWithDemoPasswords } from './seed/seed';
+import {
+  seedBundles,
+  seedDemoCity,
+  seedPostalAndProjects,
+  seedProactiveRules,
+  seedProxyMatters,
+  seedTaxonomy,
+  usersWithDemoPasswords,
+} from './seed/seed';
 import { callbackHandlers, callbackSweep, kpiRollup } from './callback/callbacks.jobs';
 import { registerCallbackRoutes } from './callback/callbacks.routes';
 import { CallbacksService } from './callback/callbacks.service';
@@ -164,6 +174,7 @@ export interface Hub {
     proactive: ProactiveService;
     appointments: AppointmentsService;
     projects: ProjectsService;
+    postal: PostalService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -214,6 +225,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     await seedSlaDefaults(db);
     await seedProxyMatters(db);
     await seedBundles(db);
+    await seedPostalAndProjects(db, config.seedDemo);
     await seedProactiveRules(db);
   } catch (error) {
     await queue.close();
@@ -322,6 +334,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   };
   const appointments = new AppointmentsService(db, work, outbox);
   const projects = new ProjectsService(db, work, slaConfig);
+  const postal = new PostalService(db, work);
   const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger, appointments);
   const calls = new CallsService(db, bus, logger);
   const conversations = new ConversationsService(db, work, outbox, tickets);
@@ -444,6 +457,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       proactive,
       appointments,
       projects,
+      postal,
       reads,
     },
     config.exposure.validateResponses,
@@ -525,6 +539,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       proactive,
       appointments,
       projects,
+      postal,
     },
     seeded,
     url: () => {
@@ -611,6 +626,7 @@ export interface ApiServices {
   proactive: ProactiveService;
   appointments: AppointmentsService;
   projects: ProjectsService;
+  postal: PostalService;
   /** Reports and searches: a replica when configured and healthy. */
   reads: ReadSource;
 }
@@ -660,5 +676,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerProactiveRoutes(api, services.proactive);
   registerAppointmentRoutes(api, services.appointments);
   registerProjectRoutes(api, services.projects);
+  registerPostalRoutes(api, services.postal);
   return { api, openApi };
 }

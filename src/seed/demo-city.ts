@@ -144,6 +144,7 @@ export const demoUsers: UserSeed[] = [
   { username: 'zjj_agent', displayName: '李军（住建局）', role: 'agent', departmentCode: 'ZJJ' },
   { username: 'cg_agent', displayName: '孙丽（城管局）', role: 'agent', departmentCode: 'CGJ' },
   { username: 'runner', displayName: '刘洋（跑手）', role: 'runner', departmentCode: 'XSPT' },
+  { username: 'courier', displayName: '马俊（邮政网格员）', role: 'runner', departmentCode: 'XSPT' },
 ];
 
 /** The demo dispatch catalog (派单目录): by category, by place, by keyword, and for 代办. */

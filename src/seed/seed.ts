@@ -219,6 +219,69 @@ export async function seedBundles(db: Db): Promise<boolean> {
   });
 }
 
+/**
+ * 政邮商's tariff as the report gives it (12 to 20 元 a piece by distance; 3 元 off a late delivery, 6 元 off a refused
+ * one) into an empty table; with the demo city, its postal company, a grid for 石门乡 kept by the demo courier, and a
+ * project ledger (项目帮办) with the demo staff as its companions.
+ */
+export async function seedPostalAndProjects(db: Db, demo: boolean): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['postal:seed']);
+    if (!(await trx('postal_tariffs').first('id')))
+      await trx('postal_tariffs').insert({
+        effective_from: '2026-01-01',
+        bands: JSON.stringify([
+          { upToKm: 5, priceFen: 1200 },
+          { upToKm: 15, priceFen: 1500 },
+          { upToKm: null, priceFen: 2000 },
+        ]),
+        late_deduction_fen: 300,
+        refused_deduction_fen: 600,
+      });
+    if (!demo) return;
+    const id = async (table: string, where: Record<string, string>) =>
+      (await trx(table).where(where).first<{ id: number } | undefined>('id'))?.id;
+    const courier = await id('users', { username: 'courier' });
+    const township = await id('regions', { code: '990121200' });
+    if (courier && township && !(await trx('postal_companies').first('id'))) {
+      const [company] = await trx('postal_companies').insert({ name: '中国邮政集团西山县分公司' }).returning<Array<{ id: number }>>('id');
+      await trx('postal_grids').insert({
+        code: 'XS-SHIMEN',
+        name: '石门乡投递网格',
+        postal_company_id: company!.id,
+        region_id: township,
+        courier_user_id: courier,
+        area: '石门乡石门村、桃园村及乡工业园',
+      });
+    }
+    const [a, b, liaison] = [
+      await id('users', { username: 'agent' }),
+      await id('users', { username: 'zjj_agent' }),
+      await id('users', { username: 'head' }),
+    ];
+    if (a && b && !(await trx('projects').first('id'))) {
+      const [project] = await trx('projects')
+        .insert({
+          name: '西山县新型建材产业园项目',
+          enterprise_name: '西山新材料有限公司',
+          region_id: township,
+          investment_wan: 52000,
+          stage: 'construction',
+          department_id: await id('departments', { code: 'ZJJ' }),
+          liaison_user_id: liaison,
+          agent_a_user_id: a,
+          agent_b_user_id: b,
+        })
+        .returning<Array<{ id: number }>>('id');
+      await trx('project_approvals').insert([
+        { project_id: project!.id, name: '建设工程规划许可证', status: 'in_progress', due_on: trx.raw('current_date + 10') },
+        { project_id: project!.id, name: '建筑工程施工许可证', status: 'pending', due_on: trx.raw('current_date + 20') },
+      ]);
+      await trx('project_events').insert({ project_id: project!.id, kind: 'opened', actor_name: '系统', text: '建立项目台账（演示数据）' });
+    }
+  });
+}
+
 /** The eligibility rules 桃源县's account names (proactive 代办), into an empty table, for the matters there are. */
 export async function seedProactiveRules(db: Db): Promise<boolean> {
   return db.transaction(async (trx) => {

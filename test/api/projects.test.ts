@@ -36,7 +36,7 @@ const day = (offset: number) => shanghaiDay(new Date(Date.now() + offset * 86_40
 
 const project = () => ({
   name: '年产5万吨新型建材项目',
-  enterpriseName: '西山新材料有限公司',
+  enterpriseName: '西山光伏科技有限公司',
   creditCode: '91990121MA0000001X',
   contactName: '孙建国',
   contactPhone: '13833334444',
@@ -53,7 +53,7 @@ describe('项目帮办', () => {
     expect((await supervisor.post('/api/v1/projects', { ...project(), agentBUserId: 999999 })).status).toBe(400);
     expect((await supervisor.post('/api/v1/projects', { ...project(), creditCode: '123' })).status).toBe(400);
     expect((await supervisor.post('/api/v1/projects', { ...project(), departmentId: 999999 })).status).toBe(400);
-    expect(await t.hub.db('projects').count({ n: '*' }).first()).toEqual({ n: 0 });
+    expect(await t.hub.db('projects').where({ enterprise_name: '西山光伏科技有限公司' }).count({ n: '*' }).first()).toEqual({ n: 0 });
   });
 
   test('when A is away, then B takes over: B acts, is told, and the overdue approval alerts B and the center, not A', async () => {
@@ -67,6 +67,9 @@ describe('项目帮办', () => {
     expect((await outsider.post(`/api/v1/projects/${id}/problems`, { description: '无关人员' })).status).toBe(404);
     expect((await agentA.get('/api/v1/projects')).body.items.map((p: { id: number }) => p.id)).toEqual([id]);
     expect((await outsider.get('/api/v1/projects')).body.items).toEqual([]);
+    expect((await supervisor.get('/api/v1/projects')).body.items.map((p: { name: string }) => p.name)).toContain(
+      '西山县新型建材产业园项目',
+    );
 
     // Either acts; the other is told.
     const approval = await agentA.post(`/api/v1/projects/${id}/approvals`, { name: '建设工程规划许可证', dueOn: day(-1) });
@@ -122,7 +125,7 @@ describe('项目帮办', () => {
   });
 
   test('when problems and appointments are recorded, then an evening appointment is out of hours and a problem is solved once', async () => {
-    const id = (await supervisor.get('/api/v1/projects')).body.items[0].id as number;
+    const id = (await agentA.get('/api/v1/projects')).body.items[0].id as number;
     const raised = await agentA.post(`/api/v1/projects/${id}/problems`, {
       description: '施工用电报装进度慢',
       departmentId: ids.department('GDGS'),
