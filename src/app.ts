@@ -92,6 +92,8 @@ import { ProjectsService, projectOverdueAlerts } from './projects/projects.servi
 import { registerProjectRoutes } from './projects/projects.routes';
 import { PostalService } from './postal/postal.service';
 import { registerPostalRoutes } from './postal/postal.routes';
+import { OutcomesService } from './outcomes/outcomes.service';
+import { registerOutcomeRoutes } from './outcomes/outcomes.routes';
 import { partitionMaker } from './db/partitions';
 import { HotspotsService } from './hotspots/hotspots.service';
 import { OrgService } from './org/org.service';
@@ -175,6 +177,7 @@ export interface Hub {
     appointments: AppointmentsService;
     projects: ProjectsService;
     postal: PostalService;
+    outcomes: OutcomesService;
   };
   /** Starts what the role runs: HTTP for api/all, job workers and sweeps for worker/all. */
   start(): Promise<void>;
@@ -335,6 +338,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   const appointments = new AppointmentsService(db, work, outbox);
   const projects = new ProjectsService(db, work, slaConfig);
   const postal = new PostalService(db, work);
+  const outcomes = new OutcomesService(reads);
   const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger, appointments);
   const calls = new CallsService(db, bus, logger);
   const conversations = new ConversationsService(db, work, outbox, tickets);
@@ -458,6 +462,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       appointments,
       projects,
       postal,
+      outcomes,
       reads,
     },
     config.exposure.validateResponses,
@@ -540,6 +545,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
       appointments,
       projects,
       postal,
+      outcomes,
     },
     seeded,
     url: () => {
@@ -627,6 +633,7 @@ export interface ApiServices {
   appointments: AppointmentsService;
   projects: ProjectsService;
   postal: PostalService;
+  outcomes: OutcomesService;
   /** Reports and searches: a replica when configured and healthy. */
   reads: ReadSource;
 }
@@ -677,5 +684,6 @@ export function buildApi(services: ApiServices, validateResponses: boolean): { a
   registerAppointmentRoutes(api, services.appointments);
   registerProjectRoutes(api, services.projects);
   registerPostalRoutes(api, services.postal);
+  registerOutcomeRoutes(api, services.outcomes);
   return { api, openApi };
 }

@@ -56,6 +56,9 @@ const projectSummary = z.object({
 const projectAnswer = projectSummary
   .extend({
     companions: z.object({ liaison: person.nullable(), agentA: person, agentB: person, resident: person.nullable() }),
+    may: z
+      .object({ act: z.boolean(), manage: z.boolean() })
+      .describe('act: record approvals, problems, appointments, move the stage; manage: change the ledger, close it'),
     approvals: z.array(
       z.object({
         id: z.number().int(),

@@ -68,6 +68,11 @@ export class ProjectsService {
         resident: person(project.residentUserId),
       },
       onDutyAgentUserId: onDuty(project, away),
+      // What the viewer may do here (the console offers only that).
+      may: {
+        act: managers.includes(actor.role) || (companionsOf(project).includes(actor.userId) && project.status === 'active'),
+        manage: managers.includes(actor.role),
+      },
       approvals,
       problems,
       meetings,

@@ -154,7 +154,14 @@ export async function listBundles(db: Queryable) {
           scenario,
           scenario.matterIds.map((id) => matters.find((m) => m.id === id)).filter((m) => m !== undefined),
         );
-        return { ...scenario, checklist: served.checklist, reduction: reduction(served) };
+        return {
+          ...scenario,
+          matterNames: served.parts.map((m) => m.name),
+          serviceModes: served.serviceModes,
+          eligibility: served.eligibility,
+          checklist: served.checklist,
+          reduction: reduction(served),
+        };
       }),
   }));
 }

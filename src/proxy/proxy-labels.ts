@@ -60,3 +60,5 @@ export const stepTemplateDefinitions: Record<
     ],
   },
 };
+/** Where each matter of a bundled order (一件事一次办) stands. */
+export const bundleMatterStatusLabels = { pending: '待递交', submitted: '已递交', approved: '已办结', refused: '不予办理' } as const;

@@ -42,6 +42,9 @@ const bundleAnswer = bundleSchema
     id: z.number().int(),
     scenarios: z.array(
       z.object({ ...scenarioFields, id: z.number().int(), bundleId: z.number().int(), bundleName: z.string() }).extend({
+        matterNames: z.array(z.string()),
+        serviceModes: z.array(z.enum(['remote_guidance', 'home_assistance', 'full_proxy'])).describe('the ways every matter of it allows'),
+        eligibility: z.string().nullable(),
         checklist: z.array(checklistItem),
         reduction,
       }),

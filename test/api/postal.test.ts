@@ -151,6 +151,20 @@ describe('政邮商', () => {
     const xlsx = await director.get(`/api/v1/postal/settlements/${id}?format=xlsx&courierUserId=${courierId}`).buffer(true);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
 
+    // The supervisors' report: last month's pieces by postal company, paid as approved.
+    const report = await supervisor.get(`/api/v1/reports/outcomes?from=${lastMonth}-01&to=${thisMonth}-01&groupBy=team`);
+    expect(report.body.pieces).toEqual(
+      expect.arrayContaining([
+        { name: '中国邮政集团西山县分公司', pieces: 4, late: 1, refused: 1, settled: 4, paidFen: 5000 },
+        { name: '顺丰速运西山营业部', pieces: 1, late: 0, refused: 0, settled: 0, paidFen: 0 },
+      ]),
+    );
+
+    const file = await supervisor.get(
+      `/api/v1/reports/outcomes?from=${lastMonth}-01&to=${thisMonth}-01&groupBy=team&format=csv&section=pieces`,
+    );
+    expect(file.text).toContain('中国邮政集团西山县分公司,4,1,1,4,50');
+
     // This month's statement may be drafted but not approved before the month is over.
     const current = await supervisor.post('/api/v1/postal/settlements', { postalCompanyId: companyId, month: thisMonth });
     expect(current.status).toBe(201);

@@ -119,6 +119,14 @@ describe('项目帮办', () => {
     const record = (await supervisor.get(`/api/v1/projects/${id}`)).body.events.map((e: { text: string }) => e.text);
     expect(record.filter((text: string) => text.includes('超期'))).toHaveLength(1);
 
+    // The supervisors' report: the approval missed its day.
+    const report = await supervisor.get(`/api/v1/reports/outcomes?from=${day(-1)}&to=${day(0)}&groupBy=matter`);
+    expect(report.body.projects.find((r: { name: string }) => r.name === '建设工程规划许可证')).toMatchObject({
+      approvalsDue: 1,
+      approvalsOverdue: 1,
+    });
+    expect(report.body.projects.find((r: { name: string }) => r.name === '（未指定）').projects).toBeGreaterThanOrEqual(2);
+
     // Back at work: A is on duty again.
     expect((await agentA.delete(`/api/v1/projects/absences/${aId}`)).status).toBe(204);
     expect((await agentA.get(`/api/v1/projects/${id}`)).body.onDutyAgentUserId).toBe(aId);

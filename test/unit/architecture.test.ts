@@ -19,7 +19,20 @@ export const floors: ReadonlyArray<readonly string[]> = [
   ['auth', 'org', 'contacts'],
   ['tickets'],
   ['sla', 'callback', 'proxy', 'triage', 'routing', 'notify', 'intake', 'media', 'knowledge', 'duplicates'],
-  ['seed', 'channels', 'adapters', 'board', 'hotspots', 'privacy', 'hardcase', 'proactive', 'appointments', 'projects', 'postal'],
+  [
+    'seed',
+    'channels',
+    'adapters',
+    'board',
+    'hotspots',
+    'privacy',
+    'hardcase',
+    'proactive',
+    'appointments',
+    'projects',
+    'postal',
+    'outcomes',
+  ],
   ['app'],
 ];
 

@@ -19,11 +19,21 @@ const sectionOf: Record<string, string> = { '/hotspots': '/alerts' };
 
 /** What the menu offers a role (the API refuses the rest whatever the menu shows). */
 function menuOf(me: Me) {
+  const chief = me.role === 'supervisor' || me.role === 'director' || me.role === 'admin';
+  // 帮办代办's pages: the chiefs' menu is full, so theirs are grouped under one item.
+  const proxyPages = [
+    ...(['proxy_seat', 'supervisor', 'director', 'admin'].includes(me.role) ? [{ key: '/proactive', label: '主动代办' }] : []),
+    ...(['operator', 'proxy_seat', 'agent', 'dept_head', 'supervisor', 'director'].includes(me.role)
+      ? [{ key: '/appointments', label: '预约' }]
+      : []),
+    ...(['agent', 'dept_head', 'supervisor', 'director', 'admin'].includes(me.role) ? [{ key: '/projects', label: '项目帮办' }] : []),
+    ...(['runner', 'supervisor', 'director', 'admin'].includes(me.role) ? [{ key: '/postal', label: '政邮商' }] : []),
+  ];
   return [
     ...(me.role === 'agent' || me.role === 'dept_head' ? [{ key: '/workbench', label: '承办工作台' }] : []),
     ...(seatRoles.has(me.role) ? [{ key: '/seat', label: '受理工作台' }] : []),
     ...(me.role === 'runner' ? [{ key: '/runner', label: '我的代办' }] : []),
-    ...(me.role === 'supervisor' || me.role === 'director' || me.role === 'admin'
+    ...(chief
       ? [
           { key: '/board', label: '督办大屏' },
           { key: '/alerts', label: '告警中心' },
@@ -33,15 +43,14 @@ function menuOf(me: Me) {
     ...(isCenterRole(me.role) && me.role !== 'director' ? [{ key: '/queues', label: '待办队列' }] : []),
     ...(isCenterRole(me.role) ? [{ key: '/tickets?status=triage', label: '待分拨' }] : []),
     ...(isCenterRole(me.role) || me.role === 'county_leader' ? [{ key: '/hard-cases', label: '办不成事' }] : []),
-    // The admin reaches it from 系统管理 › 帮办代办 (their menu is full).
-    ...(['proxy_seat', 'supervisor', 'director'].includes(me.role) ? [{ key: '/proactive', label: '主动代办' }] : []),
+    // The admin reaches them from 系统管理 › 帮办代办 (their menu is full).
+    ...(me.role === 'admin' ? [] : chief ? [{ key: proxyGroup, label: '帮办代办', children: proxyPages }] : proxyPages),
     ...(me.role === 'county_leader' ? [] : [{ key: '/tickets', label: isCenterRole(me.role) ? '工单' : '本部门工单' }]),
-    // Those who book and those who serve; the chiefs reach it at /appointments (their menu is full).
-    ...(['operator', 'proxy_seat', 'agent', 'dept_head'].includes(me.role) ? [{ key: '/appointments', label: '预约' }] : []),
     ...(me.role !== 'runner' ? [{ key: '/knowledge', label: '知识库' }] : []),
     ...(me.role === 'admin' ? [{ key: '/admin', label: '系统管理' }] : []),
   ];
 }
+const proxyGroup = 'proxy-pages';
 
 /** The frame every role shares: the menu by role, live updates, the bell, who is signed in, sign-out; for seats, on duty and the call pop-up. */
 export function Frame() {
@@ -83,6 +92,7 @@ function SignedIn({ me }: { me: Me }) {
             mode="horizontal"
             selectedKeys={[selected]}
             items={menuOf(me)}
+            triggerSubMenuAction="click"
             onClick={({ key }) => navigate(key)}
             style={{ flex: 1, minWidth: 0 }}
           />

@@ -9,7 +9,9 @@ export { audienceLabels, limitUnitLabels, stageLabels } from '../../src/sla/stag
 export { assignmentStrategyLabels, departmentKindLabels, regionLevelLabels } from '../../src/org/org.types';
 export { roleLabels } from '../../src/shared/roles';
 export { vulnerabilityLabels } from '../../src/shared/pii';
+export { approvalStatusLabels, companionLabels, projectStageLabels } from '../../src/projects/project-labels';
 export {
+  bundleMatterStatusLabels,
   deliveryOptionLabels,
   materialFormLabels,
   orderOriginLabels,

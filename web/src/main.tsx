@@ -25,6 +25,10 @@ const Bulletin = lazy(() => import('./pages/board/Bulletin').then((m) => ({ defa
 const Runner = lazy(() => import('./pages/runner/Runner').then((m) => ({ default: m.Runner })));
 const Appointments = lazy(() => import('./pages/appointments/Appointments').then((m) => ({ default: m.Appointments })));
 const Proactive = lazy(() => import('./pages/proactive/Proactive').then((m) => ({ default: m.Proactive })));
+const Projects = lazy(() => import('./pages/projects/Projects').then((m) => ({ default: m.Projects })));
+const ProjectPage = lazy(() => import('./pages/projects/Project').then((m) => ({ default: m.ProjectPage })));
+const Postal = lazy(() => import('./pages/postal/Postal').then((m) => ({ default: m.Postal })));
+const SettlementPage = lazy(() => import('./pages/postal/Settlements').then((m) => ({ default: m.SettlementPage })));
 const RunnerOrder = lazy(() => import('./pages/runner/RunnerOrder').then((m) => ({ default: m.RunnerOrder })));
 const admin = () => import('./pages/admin/pages');
 type AdminPage = Exclude<keyof Awaited<ReturnType<typeof admin>>, 'Admin'>;
@@ -100,6 +104,10 @@ createRoot(document.getElementById('root')!).render(
                 <Route path="/hard-cases" element={<HardCases />} />
                 <Route path="/proactive" element={<Proactive />} />
                 <Route path="/appointments" element={<Appointments />} />
+                <Route path="/projects" element={<Projects />} />
+                <Route path="/projects/:id" element={<ProjectPage />} />
+                <Route path="/postal" element={<Postal />} />
+                <Route path="/postal/settlements/:id" element={<SettlementPage />} />
                 <Route path="/reports/bulletin" element={<Bulletin />} />
                 <Route path="/runner/orders/:id" element={<RunnerOrder />} />
                 <Route path="/tickets" element={<Tickets />} />

@@ -10949,6 +10949,1868 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/postal/companies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The postal companies the government pays
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The postal companies the government pays */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                active: boolean;
+                                id: number;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add a postal company
+         * @description Access: admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Add a postal company */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: boolean;
+                            id: number;
+                            name: string;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/enterprises/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An enterprise of the archive with its visits
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description An enterprise of the archive with its visits */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            contactName: string | null;
+                            /** @description masked outside the center */
+                            contactPhone: string | null;
+                            creditCode: string | null;
+                            gridId: number;
+                            id: number;
+                            /** Format: date-time */
+                            lastVisitAt: string | null;
+                            name: string;
+                            needs: string | null;
+                            /** @enum {string} */
+                            status: "operating" | "suspended" | "closed";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: {
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                id: number;
+                                /** @enum {string} */
+                                kind: "onsite" | "online";
+                                needs: string | null;
+                                note: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Keep an enterprise up to date (存续状态, needs, contact)
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        address?: string | null;
+                        contactName?: string | null;
+                        contactPhone?: string | null;
+                        creditCode?: string | null;
+                        name?: string;
+                        needs?: string | null;
+                        /** @enum {string} */
+                        status?: "operating" | "suspended" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Keep an enterprise up to date (存续状态, needs, contact) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            contactName: string | null;
+                            /** @description masked outside the center */
+                            contactPhone: string | null;
+                            creditCode: string | null;
+                            gridId: number;
+                            id: number;
+                            /** Format: date-time */
+                            lastVisitAt: string | null;
+                            name: string;
+                            needs: string | null;
+                            /** @enum {string} */
+                            status: "operating" | "suspended" | "closed";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: {
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                id: number;
+                                /** @enum {string} */
+                                kind: "onsite" | "online";
+                                needs: string | null;
+                                note: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/postal/enterprises/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A visit (上门 or 网络走访): what was found, and the needs now
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "onsite" | "online";
+                        /** @default null */
+                        needs?: string | null;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A visit (上门 or 网络走访): what was found, and the needs now */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            contactName: string | null;
+                            /** @description masked outside the center */
+                            contactPhone: string | null;
+                            creditCode: string | null;
+                            gridId: number;
+                            id: number;
+                            /** Format: date-time */
+                            lastVisitAt: string | null;
+                            name: string;
+                            needs: string | null;
+                            /** @enum {string} */
+                            status: "operating" | "suspended" | "closed";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: {
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                id: number;
+                                /** @enum {string} */
+                                kind: "onsite" | "online";
+                                needs: string | null;
+                                note: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/grids": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Grids (postal delivery areas) with their courier; a courier sees theirs
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Grids (postal delivery areas) with their courier; a courier sees theirs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PostalGrid"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/grids/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or change a grid: its postal company, place, courier (网格员) and delivery area
+         * @description Access: admin
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        active?: boolean;
+                        /** @default null */
+                        area?: string | null;
+                        /** @default null */
+                        courierUserId?: number | null;
+                        name: string;
+                        postalCompanyId: number;
+                        /** @default null */
+                        regionId?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Create or change a grid: its postal company, place, courier (网格员) and delivery area */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostalGrid"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/grids/{id}/enterprises": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The archive of the grid’s enterprises (网格档案): status, needs, last visit
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The archive of the grid’s enterprises (网格档案): status, needs, last visit */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["GridEnterprise"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Add an enterprise to the grid’s archive (its courier, or the center)
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        address?: string | null;
+                        /** @default null */
+                        contactName?: string | null;
+                        /** @default null */
+                        contactPhone?: string | null;
+                        /** @default null */
+                        creditCode?: string | null;
+                        name: string;
+                        /** @default null */
+                        needs?: string | null;
+                        /**
+                         * @default operating
+                         * @enum {string}
+                         */
+                        status?: "operating" | "suspended" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Add an enterprise to the grid’s archive (its courier, or the center) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            address: string | null;
+                            contactName: string | null;
+                            /** @description masked outside the center */
+                            contactPhone: string | null;
+                            creditCode: string | null;
+                            gridId: number;
+                            id: number;
+                            /** Format: date-time */
+                            lastVisitAt: string | null;
+                            name: string;
+                            needs: string | null;
+                            /** @enum {string} */
+                            status: "operating" | "suspended" | "closed";
+                            /** Format: date-time */
+                            updatedAt: string;
+                            visits: {
+                                /** Format: date-time */
+                                at: string;
+                                by: string;
+                                id: number;
+                                /** @enum {string} */
+                                kind: "onsite" | "online";
+                                needs: string | null;
+                                note: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/pieces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A piece a courier ran (collecting materials, delivering a result): distance, due, done, delivered or refused
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description the center records for a courier */
+                        courierUserId?: number;
+                        distanceKm: number;
+                        /** Format: date-time */
+                        doneAt: string;
+                        /**
+                         * Format: date-time
+                         * @default null
+                         */
+                        dueAt?: string | null;
+                        gridId: number;
+                        /** @enum {string} */
+                        kind: "collect" | "deliver";
+                        /** @default null */
+                        note?: string | null;
+                        /** @default null */
+                        orderId?: number | null;
+                        /**
+                         * @default delivered
+                         * @enum {string}
+                         */
+                        outcome?: "delivered" | "refused";
+                        /** @default null */
+                        trackingNumber?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description A piece a courier ran (collecting materials, delivering a result): distance, due, done, delivered or refused */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/settlements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Monthly statements, newest first
+         * @description Access: supervisor, director, admin
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Monthly statements, newest first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: date-time */
+                                approvedAt: string | null;
+                                approvedBy: number | null;
+                                approvedByName: string | null;
+                                /** Format: date-time */
+                                computedAt: string;
+                                computedBy: number | null;
+                                computedByName: string | null;
+                                deductionsFen: number;
+                                grossFen: number;
+                                id: number;
+                                month: string;
+                                netFen: number;
+                                pieceCount: number;
+                                postalCompany: string;
+                                postalCompanyId: number;
+                                /** @enum {string} */
+                                status: "draft" | "approved";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Compute (again) a postal company’s monthly statement as a draft
+         * @description Access: supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        month: string;
+                        postalCompanyId: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Compute (again) a postal company’s monthly statement as a draft */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostalSettlement"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/settlements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A statement: a line per courier and each piece; a courier sees theirs. format=csv|xlsx downloads it
+         * @description Access: supervisor, director, admin, runner
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description the download: one courier’s statement */
+                    courierUserId?: number;
+                    /** @description the download: a line per courier, or each piece */
+                    detail?: "couriers" | "pieces";
+                    format?: "json" | "csv" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A statement: a line per courier and each piece; a courier sees theirs. format=csv|xlsx downloads it */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            approvedAt: string | null;
+                            approvedBy: number | null;
+                            approvedByName: string | null;
+                            /** Format: date-time */
+                            computedAt: string;
+                            computedBy: number | null;
+                            computedByName: string | null;
+                            deductionsFen: number;
+                            grossFen: number;
+                            id: number;
+                            lines: {
+                                /** @description pieces per distance band */
+                                bands: {
+                                    [key: string]: number;
+                                };
+                                courierName: string;
+                                courierUserId: number;
+                                deductionsFen: number;
+                                grossFen: number;
+                                late: number;
+                                netFen: number;
+                                pieces: number;
+                                refused: number;
+                            }[];
+                            month: string;
+                            netFen: number;
+                            pieceCount: number;
+                            pieces: {
+                                band: string;
+                                courierName: string;
+                                courierUserId: number;
+                                deductionFen: number;
+                                distanceKm: number;
+                                /** Format: date-time */
+                                doneAt: string;
+                                doneDay: string;
+                                /** Format: date-time */
+                                dueAt: string | null;
+                                gridId: number;
+                                gridName: string;
+                                id: number;
+                                /** @enum {string} */
+                                kind: "collect" | "deliver";
+                                late: boolean;
+                                netFen: number;
+                                note: string | null;
+                                orderId: number | null;
+                                /** @enum {string} */
+                                outcome: "delivered" | "refused";
+                                priceFen: number;
+                                reasons: ("late" | "refused")[];
+                                trackingNumber: string | null;
+                            }[];
+                            postalCompany: string;
+                            postalCompanyId: number;
+                            /** @enum {string} */
+                            status: "draft" | "approved";
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/settlements/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a finished month’s statement (not by who computed it): its pieces and amounts are fixed, couriers told
+         * @description Access: supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Approve a finished month’s statement (not by who computed it): its pieces and amounts are fixed, couriers told */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostalSettlement"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/postal/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The per-piece tariffs (distance bands, deductions), by the day each took effect
+         * @description Access: proxy_seat, supervisor, director, admin, runner
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The per-piece tariffs (distance bands, deductions), by the day each took effect */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PostalTariff"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * A new tariff from a day on (amounts in fen; the last band open-ended)
+         * @description Access: director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        bands: {
+                            priceFen: number;
+                            upToKm: number | null;
+                        }[];
+                        effectiveFrom: string;
+                        lateDeductionFen: number;
+                        refusedDeductionFen: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description A new tariff from a day on (amounts in fen; the last band open-ended) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostalTariff"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy/access-requests": {
         parameters: {
             query?: never;
@@ -12124,6 +13986,1547 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Project ledgers: the center sees all, a companion theirs
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "active" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Project ledgers: the center sees all, a companion theirs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                agentAUserId: number;
+                                agentBUserId: number;
+                                approvalsOpen: number;
+                                approvalsOverdue: number;
+                                /** Format: date-time */
+                                closedAt: string | null;
+                                contactName: string | null;
+                                /** @description masked outside the center */
+                                contactPhone: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                creditCode: string | null;
+                                departmentId: number | null;
+                                enterpriseName: string;
+                                id: number;
+                                investmentWan: number | null;
+                                liaisonUserId: number | null;
+                                name: string;
+                                /** @description A, or B while A is away */
+                                onDutyAgentUserId: number;
+                                problemsOpen: number;
+                                regionId: number | null;
+                                residentUserId: number | null;
+                                /** @enum {string} */
+                                stage: "attraction" | "construction" | "operation";
+                                /** @enum {string} */
+                                status: "active" | "closed";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Open a project ledger with its companions (三员); it starts at 招商引进
+         * @description Access: supervisor, director, admin
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description 全程代办员 A岗 (项目建设) */
+                        agentAUserId: number;
+                        /** @description 全程代办员 B岗: takes over when A is away */
+                        agentBUserId: number;
+                        /** @default null */
+                        contactName?: string | null;
+                        /** @default null */
+                        contactPhone?: string | null;
+                        /** @default null */
+                        creditCode?: string | null;
+                        /**
+                         * @description 联点部门
+                         * @default null
+                         */
+                        departmentId?: number | null;
+                        enterpriseName: string;
+                        /**
+                         * @description investment, 万元
+                         * @default null
+                         */
+                        investmentWan?: number | null;
+                        /**
+                         * @description 招商联络员 (招商引进)
+                         * @default null
+                         */
+                        liaisonUserId?: number | null;
+                        name: string;
+                        /** @default null */
+                        regionId?: number | null;
+                        /**
+                         * @description 驻企服务员 (投产运营)
+                         * @default null
+                         */
+                        residentUserId?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Open a project ledger with its companions (三员); it starts at 招商引进 */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A project: its companions (who is away), approvals, problems, appointments and record
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A project: its companions (who is away), approvals, problems, appointments and record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Move the stage forward (a companion or the center); change the ledger, or close it (the center)
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description 全程代办员 A岗 (项目建设) */
+                        agentAUserId?: number;
+                        /** @description 全程代办员 B岗: takes over when A is away */
+                        agentBUserId?: number;
+                        contactName?: string | null;
+                        contactPhone?: string | null;
+                        creditCode?: string | null;
+                        /** @description 联点部门 */
+                        departmentId?: number | null;
+                        enterpriseName?: string;
+                        /** @description investment, 万元 */
+                        investmentWan?: number | null;
+                        /** @description 招商联络员 (招商引进) */
+                        liaisonUserId?: number | null;
+                        name?: string;
+                        regionId?: number | null;
+                        /** @description 驻企服务员 (投产运营) */
+                        residentUserId?: number | null;
+                        /** @enum {string} */
+                        stage?: "attraction" | "construction" | "operation";
+                        /** @enum {string} */
+                        status?: "active" | "closed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Move the stage forward (a companion or the center); change the ledger, or close it (the center) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An approval the project needs, due on a day or in working days
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        departmentId?: number | null;
+                        dueOn?: string;
+                        name: string;
+                        workingDays?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description An approval the project needs, due on a day or in working days */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/approvals/{approvalId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * An approval’s progress, result or new deadline
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    approvalId: number;
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        dueOn?: string;
+                        note?: string;
+                        /** @enum {string} */
+                        status?: "pending" | "in_progress" | "approved" | "refused";
+                    };
+                };
+            };
+            responses: {
+                /** @description An approval’s progress, result or new deadline */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An appointment with the enterprise (预约服务); marked when it is outside office hours
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        endsAt: string;
+                        place: string;
+                        purpose: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description An appointment with the enterprise (预约服务); marked when it is outside office hours */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A problem the enterprise raised (落地难、落地慢)
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        departmentId?: number | null;
+                        description: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A problem the enterprise raised (落地难、落地慢) */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/problems/{problemId}/solve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A problem solved, with how
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                    problemId: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        solution: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A problem solved, with how */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Project"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/absences/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A companion is away (休假, 出差) until a time: where they are A, B takes over and is told
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default null */
+                        note?: string | null;
+                        /** Format: date-time */
+                        until: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description A companion is away (休假, 出差) until a time: where they are A, B takes over and is told */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            awayUntil: string;
+                            userId: number;
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Back at work
+         * @description Access: supervisor, director, admin, agent, dept_head, runner, proxy_seat, operator
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Done, no content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/bundles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一件事一次办: the bundles, each situation with its matters, combined checklist and reduction
+         * @description Access: any signed-in staff
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 一件事一次办: the bundles, each situation with its matters, combined checklist and reduction */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProxyBundle"][];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxy/bundles/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Create or replace a bundle and its situations (a situation left out is retired); a 代办 ticket names a situation as its matter
+         * @description Access: admin
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @default true */
+                        active?: boolean;
+                        /** @default null */
+                        description?: string | null;
+                        name: string;
+                        scenarios: {
+                            /** @default true */
+                            active?: boolean;
+                            code: string;
+                            legalDays: number;
+                            matterIds: number[];
+                            name: string;
+                            /** @default null */
+                            notice?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Create or replace a bundle and its situations (a situation left out is retired); a 代办 ticket names a situation as its matter */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProxyBundle"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -13930,6 +17333,131 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/proxy/orders/{id}/matter-result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 一件事一次办: one matter of a bundled order has its result (办结, or 不予办理 with why); delivered once every matter has
+         * @description Access: runner, agent, dept_head
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        matterId: number;
+                        note?: string;
+                        /** @enum {string} */
+                        outcome: "approved" | "refused";
+                    };
+                };
+            };
+            responses: {
+                /** @description 一件事一次办: one matter of a bundled order has its result (办结, or 不予办理 with why); delivered once every matter has */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProxyOrderDetail"];
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not found (or not visible to this user) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Conflict: the state does not allow it, or it changed meanwhile */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/proxy/orders/{id}/progress": {
         parameters: {
             query?: never;
@@ -14078,6 +17606,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         acceptanceNumber: string;
+                        /** @description a bundled order (一件事一次办): the matter submitted */
+                        matterId?: number;
                         note?: string;
                     };
                 };
@@ -15366,6 +18896,134 @@ export interface paths {
                                 name: string;
                                 outline: components["schemas"]["RegionOutline"];
                                 path: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Invalid input: the message names each field */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not signed in */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+                /** @description Not allowed for this role or API key */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            error: {
+                                code: string;
+                                details?: unknown;
+                                message: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/outcomes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 一件事一次办, 项目帮办 and 政邮商 in a period: bundles and their reduction figures, projects and approvals, pieces paid
+         * @description groupBy team: the runner team, the project’s 联点部门, the postal company; grid: the applicant’s village or community, the project’s place, the postal grid; matter: the bundle’s situation, the approval, the piece’s order’s matter; month: of the order’s creation, the fact, the piece. materialsCut, formsCut: what one checklist and one form save against asking matter by matter; timeSaved: of the time the legal limits allowed the done orders, the share left unused; paidFen: approved statements only.
+         *
+         *     Access: supervisor, director, admin, proxy_seat
+         */
+        get: {
+            parameters: {
+                query: {
+                    format?: "json" | "csv" | "xlsx";
+                    from: string;
+                    groupBy?: "team" | "grid" | "matter" | "month";
+                    /** @description with format=csv or xlsx: the table downloaded */
+                    section?: "bundles" | "projects" | "pieces";
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description 一件事一次办, 项目帮办 and 政邮商 in a period: bundles and their reduction figures, projects and approvals, pieces paid */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bundles: {
+                                done: number;
+                                formsCombined: number;
+                                formsCut: number | null;
+                                formsSeparate: number;
+                                materialsCombined: number;
+                                materialsCut: number | null;
+                                materialsSeparate: number;
+                                matters: number;
+                                name: string;
+                                orders: number;
+                                timeSaved: number | null;
+                                tripsSaved: number;
+                            }[];
+                            pieces: {
+                                late: number;
+                                name: string;
+                                paidFen: number;
+                                pieces: number;
+                                refused: number;
+                                settled: number;
+                            }[];
+                            projects: {
+                                approvalsApproved: number;
+                                approvalsDue: number;
+                                approvalsOnTime: number;
+                                approvalsOverdue: number;
+                                meetingsOutOfHours: number;
+                                name: string;
+                                onTimeRate: number | null;
+                                problemsRaised: number;
+                                problemsSolved: number;
+                                projects: number;
                             }[];
                         };
                     };
@@ -27783,6 +31441,23 @@ export interface components {
                 userId: number;
             }[];
         };
+        GridEnterprise: {
+            address: string | null;
+            contactName: string | null;
+            /** @description masked outside the center */
+            contactPhone: string | null;
+            creditCode: string | null;
+            gridId: number;
+            id: number;
+            /** Format: date-time */
+            lastVisitAt: string | null;
+            name: string;
+            needs: string | null;
+            /** @enum {string} */
+            status: "operating" | "suspended" | "closed";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         HardCase: {
             accountability: number;
             /** Format: date-time */
@@ -27979,6 +31654,90 @@ export interface components {
             status: "pending" | "sending" | "sent" | "failed" | "dead" | "cancelled";
             ticketId: number | null;
         };
+        PostalGrid: {
+            active: boolean;
+            area: string | null;
+            code: string;
+            courierName: string | null;
+            courierUserId: number | null;
+            enterprises: number;
+            id: number;
+            name: string;
+            postalCompany: string;
+            postalCompanyId: number;
+            regionId: number | null;
+            regionName: string | null;
+        };
+        PostalSettlement: {
+            /** Format: date-time */
+            approvedAt: string | null;
+            approvedBy: number | null;
+            approvedByName: string | null;
+            /** Format: date-time */
+            computedAt: string;
+            computedBy: number | null;
+            computedByName: string | null;
+            deductionsFen: number;
+            grossFen: number;
+            id: number;
+            lines: {
+                /** @description pieces per distance band */
+                bands: {
+                    [key: string]: number;
+                };
+                courierName: string;
+                courierUserId: number;
+                deductionsFen: number;
+                grossFen: number;
+                late: number;
+                netFen: number;
+                pieces: number;
+                refused: number;
+            }[];
+            month: string;
+            netFen: number;
+            pieceCount: number;
+            pieces: {
+                band: string;
+                courierName: string;
+                courierUserId: number;
+                deductionFen: number;
+                distanceKm: number;
+                /** Format: date-time */
+                doneAt: string;
+                doneDay: string;
+                /** Format: date-time */
+                dueAt: string | null;
+                gridId: number;
+                gridName: string;
+                id: number;
+                /** @enum {string} */
+                kind: "collect" | "deliver";
+                late: boolean;
+                netFen: number;
+                note: string | null;
+                orderId: number | null;
+                /** @enum {string} */
+                outcome: "delivered" | "refused";
+                priceFen: number;
+                reasons: ("late" | "refused")[];
+                trackingNumber: string | null;
+            }[];
+            postalCompany: string;
+            postalCompanyId: number;
+            /** @enum {string} */
+            status: "draft" | "approved";
+        };
+        PostalTariff: {
+            bands: {
+                priceFen: number;
+                upToKm: number | null;
+            }[];
+            effectiveFrom: string;
+            id: number;
+            lateDeductionFen: number;
+            refusedDeductionFen: number;
+        };
         ProactiveRule: {
             active: boolean;
             /** @enum {string} */
@@ -27990,6 +31749,153 @@ export interface components {
             threshold: number | null;
             /** Format: date-time */
             updatedAt: string;
+        };
+        Project: {
+            agentAUserId: number;
+            agentBUserId: number;
+            approvals: {
+                departmentId: number | null;
+                departmentName: string | null;
+                /** Format: date-time */
+                doneAt: string | null;
+                dueOn: string;
+                id: number;
+                name: string;
+                note: string | null;
+                overdue: boolean;
+                /** @enum {string} */
+                status: "pending" | "in_progress" | "approved" | "refused";
+                /** Format: date-time */
+                updatedAt: string;
+            }[];
+            /** Format: date-time */
+            closedAt: string | null;
+            companions: {
+                agentA: {
+                    /** Format: date-time */
+                    awayUntil: string | null;
+                    displayName: string;
+                    userId: number;
+                };
+                agentB: {
+                    /** Format: date-time */
+                    awayUntil: string | null;
+                    displayName: string;
+                    userId: number;
+                };
+                liaison: {
+                    /** Format: date-time */
+                    awayUntil: string | null;
+                    displayName: string;
+                    userId: number;
+                } | null;
+                resident: {
+                    /** Format: date-time */
+                    awayUntil: string | null;
+                    displayName: string;
+                    userId: number;
+                } | null;
+            };
+            contactName: string | null;
+            /** @description masked outside the center */
+            contactPhone: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            creditCode: string | null;
+            departmentId: number | null;
+            enterpriseName: string;
+            events: {
+                actorName: string;
+                /** Format: date-time */
+                at: string;
+                id: number;
+                kind: string;
+                text: string;
+            }[];
+            id: number;
+            investmentWan: number | null;
+            liaisonUserId: number | null;
+            /** @description act: record approvals, problems, appointments, move the stage; manage: change the ledger, close it */
+            may: {
+                act: boolean;
+                manage: boolean;
+            };
+            meetings: {
+                /** Format: date-time */
+                endsAt: string;
+                id: number;
+                outOfHours: boolean;
+                place: string;
+                purpose: string;
+                /** Format: date-time */
+                startsAt: string;
+            }[];
+            name: string;
+            /** @description A, or B while A is away */
+            onDutyAgentUserId: number;
+            problems: {
+                departmentId: number | null;
+                departmentName: string | null;
+                description: string;
+                id: number;
+                /** Format: date-time */
+                raisedAt: string;
+                raisedBy: string | null;
+                solution: string | null;
+                /** Format: date-time */
+                solvedAt: string | null;
+                solvedBy: string | null;
+            }[];
+            regionId: number | null;
+            residentUserId: number | null;
+            /** @enum {string} */
+            stage: "attraction" | "construction" | "operation";
+            /** @enum {string} */
+            status: "active" | "closed";
+        };
+        ProxyBundle: {
+            /** @default true */
+            active: boolean;
+            code: string;
+            /** @default null */
+            description: string | null;
+            id: number;
+            name: string;
+            scenarios: {
+                /** @default true */
+                active: boolean;
+                bundleId: number;
+                bundleName: string;
+                checklist: {
+                    count: number;
+                    deferrable: boolean;
+                    /** @enum {string} */
+                    form: "original" | "copy" | "either";
+                    key: string;
+                    /** @description the matters that need it: collected once for all */
+                    matters: string[];
+                    name: string;
+                }[];
+                code: string;
+                eligibility: string | null;
+                id: number;
+                legalDays: number;
+                matterIds: number[];
+                matterNames: string[];
+                name: string;
+                /** @default null */
+                notice: string | null;
+                /** @description 材料精简 and 多表合一: asked matter by matter against once */
+                reduction: {
+                    formsCombined: number;
+                    formsSeparate: number;
+                    materialsCombined: number;
+                    materialsSeparate: number;
+                    tripsSaved: number;
+                };
+                /** @description the ways every matter of it allows */
+                serviceModes: ("remote_guidance" | "home_assistance" | "full_proxy")[];
+            }[];
         };
         ProxyMatter: {
             active: boolean;
@@ -28023,6 +31929,46 @@ export interface components {
                 vulnerability: ("elderly" | "disabled" | "seriously_ill")[];
             };
             applicantAddress: string | null;
+            /** @description 一件事一次办: the situation, each matter’s submission and result, and the one combined checklist */
+            bundle: {
+                bundleName: string;
+                checklist: {
+                    count: number;
+                    deferrable: boolean;
+                    /** @enum {string} */
+                    form: "original" | "copy" | "either";
+                    key: string;
+                    /** @description the matters that need it: collected once for all */
+                    matters: string[];
+                    name: string;
+                }[];
+                matters: {
+                    acceptanceNumber: string | null;
+                    matterId: number;
+                    name: string;
+                    /** Format: date-time */
+                    resultAt: string | null;
+                    resultNote: string | null;
+                    /** @enum {string} */
+                    status: "pending" | "submitted" | "approved" | "refused";
+                    /** Format: date-time */
+                    submittedAt: string | null;
+                }[];
+                /** @description 材料精简 and 多表合一: asked matter by matter against once */
+                reduction: {
+                    formsCombined: number;
+                    formsSeparate: number;
+                    materialsCombined: number;
+                    materialsSeparate: number;
+                    tripsSaved: number;
+                };
+                scenario: {
+                    code: string;
+                    id: number;
+                    legalDays: number;
+                    name: string;
+                };
+            } | null;
             /** Format: date-time */
             createdAt: string;
             declinedUserIds: number[];

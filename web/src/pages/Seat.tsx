@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from 'react-router';
 import { api, errorText, type NewTicket } from '../api/client';
 import { optionsOf, requestTypeLabels, urgencyLabels } from '../labels';
 import { clearDraft, loadDraft, saveDraft, useMe } from '../session';
-import { MatterChecklist, ProxyFields, useMatters } from './ProxyMatter';
+import { MatterChecklist, ProxyFields, useServables } from './ProxyMatter';
 import { CallerPanel, useCallerHistory } from './CallerPanel';
 import { useRegions } from './regions';
 import { KnowledgePanel } from './KnowledgePanel';
@@ -69,7 +69,7 @@ export function Seat() {
   const [form] = Form.useForm<CallForm>();
   const { me } = useMe();
   const proxySeat = me?.role === 'proxy_seat';
-  const { data: matters } = useMatters();
+  const matters = useServables();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const regions = useRegions();

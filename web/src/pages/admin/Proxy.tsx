@@ -55,7 +55,13 @@ export function Proxy() {
           帮办代办
         </Typography.Title>
       }
-      extra={<Link to="/proactive">主动代办：居民底册与认定规则</Link>}
+      extra={
+        <Space wrap>
+          <Link to="/proactive">主动代办：居民底册与认定规则</Link>
+          <Link to="/projects">项目帮办</Link>
+          <Link to="/postal">政邮商：网格与结算</Link>
+        </Space>
+      }
     >
       <Tabs
         items={[

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { OutcomesReport } from './OutcomesReport';
 import { Card, DatePicker, Segmented, Space, Table, Tabs, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
@@ -33,7 +34,14 @@ async function fetchKpis(groupBy: Grouping, from: string, to: string) {
 }
 
 /** The reports, each a tab (?tab= in the URL): the 三率 and rates, the deadlines, the returns, 帮办代办. */
-const reportTabs = { kpi: '三率与绩效', sla: '办理时限', returns: '退单', proxy: '帮办代办', hotspots: '热点分析' } as const;
+const reportTabs = {
+  kpi: '三率与绩效',
+  sla: '办理时限',
+  returns: '退单',
+  proxy: '帮办代办',
+  outcomes: '一件事·项目·政邮商',
+  hotspots: '热点分析',
+} as const;
 type ReportTab = keyof typeof reportTabs;
 
 /**
@@ -77,6 +85,7 @@ export function Reports() {
           { key: 'sla', label: reportTabs.sla, children: <SlaReport {...period} /> },
           { key: 'returns', label: reportTabs.returns, children: <ReturnsReport {...period} /> },
           { key: 'proxy', label: reportTabs.proxy, children: <ProxyReport {...period} /> },
+          { key: 'outcomes', label: reportTabs.outcomes, children: <OutcomesReport {...period} /> },
           { key: 'hotspots', label: reportTabs.hotspots, children: <HotspotReport {...period} /> },
         ]}
       />

@@ -14,6 +14,7 @@ import {
 import { mapUrl } from '../../maps';
 import { beijing, shortTime } from '../../time';
 import { PhotoPicker } from '../Media';
+import { BundleMatters } from './BundleMatters';
 
 const stepOrder: ProxyStep[] = ['consult', 'mandate', 'collect', 'coordinate', 'feedback', 'archive'];
 const scopeLabels = { collect_materials: '收取材料', submit: '递交申请', receive_result: '领取结果', pay_fees: '代缴费用' };
@@ -24,7 +25,7 @@ const mandateMethods = [
   { value: 'phone_recording', label: '电话录音' },
 ];
 
-type Path = 'consult' | 'mandate' | 'materials' | 'defer' | 'submit' | 'progress' | 'deliver';
+type Path = 'consult' | 'mandate' | 'materials' | 'defer' | 'submit' | 'matter-result' | 'progress' | 'deliver';
 
 /** One 代办 order on the runner's phone: the applicant's place, its team's steps (六步法, 五步走) as a stepper, the current step's form. */
 export function RunnerOrder() {
@@ -57,15 +58,21 @@ export function RunnerOrder() {
   if (!order) return null;
   const post = (path: Path, body: Record<string, unknown> = {}) => step.mutate({ path, body });
   const done = new Set(order.steps.map((s) => s.step));
-  const materials = (matters?.find((m) => m.id === order.matterId)?.materials ?? []) as Array<{
+  // A bundled order (一件事一次办) collects its one combined checklist: an item several matters need, once.
+  const materials = (order.bundle?.checklist ?? matters?.find((m) => m.id === order.matterId)?.materials ?? []) as Array<{
     key: string;
     name: string;
     form: keyof typeof materialFormLabels;
     count: number;
     deferrable: boolean;
+    matters?: string[];
   }>;
-  // Materials stay the current step until none is missing; each other step is done once recorded.
-  const current = stepOrder.findIndex((s) => (s === 'collect' ? !done.has(s) || order.missing.length > 0 : !done.has(s)));
+  const bundleOpen = order.bundle?.matters.some((m) => m.status === 'pending' || m.status === 'submitted') ?? false;
+  // Materials stay the current step until none is missing, a bundle's submission until every matter has its result;
+  // each other step is done once recorded.
+  const current = stepOrder.findIndex((s) =>
+    s === 'collect' ? !done.has(s) || order.missing.length > 0 : s === 'coordinate' ? !done.has(s) || bundleOpen : !done.has(s),
+  );
   // The team's template (六步法, 五步走) names and groups the steps; the form is the record's next step's.
   const next = current < 0 ? undefined : stepOrder[current];
   const planned = order.template.steps;
@@ -118,6 +125,11 @@ export function RunnerOrder() {
           const inHand = held(item.key).reduce((n, m) => n + m.count, 0);
           return (
             <Card key={item.key} size="small" title={`${item.name}（${materialFormLabels[item.form]} ${item.count} 份）`}>
+              {item.matters && item.matters.length > 1 && (
+                <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>
+                  {`${item.matters.join('、')}共用，只收一次`}
+                </Typography.Paragraph>
+              )}
               <Typography.Paragraph style={{ marginBottom: 8 }}>
                 已收 {inHand} 份{promise ? `・容缺，承诺 ${promise.promisedBy} 前补齐` : ''}
               </Typography.Paragraph>
@@ -162,7 +174,9 @@ export function RunnerOrder() {
         <PhotoPicker ticketId={order.ticketId} />
       </Space>
     ),
-    coordinate: (
+    coordinate: order.bundle ? (
+      <BundleMatters bundle={order.bundle} post={post} />
+    ) : (
       <Form layout="vertical" onFinish={(v: { acceptanceNumber: string }) => post('submit', v)}>
         <Form.Item label="受理编号" name="acceptanceNumber" rules={[{ required: true, message: '请填写办理部门的受理编号' }]}>
           <Input />
@@ -217,7 +231,7 @@ export function RunnerOrder() {
       size="small"
       title={
         <Typography.Title level={1} style={{ fontSize: 18, margin: 0 }}>
-          {order.matter?.name ?? '代办'}・{orderStatusLabels[order.status] ?? order.status}
+          {order.bundle?.scenario.name ?? order.matter?.name ?? '代办'}・{orderStatusLabels[order.status] ?? order.status}
           {order.origin !== 'request' && (
             <Typography.Text type="secondary" style={{ fontSize: 14, fontWeight: 'normal' }}>
               {' '}
@@ -228,6 +242,12 @@ export function RunnerOrder() {
       }
     >
       <Descriptions column={1} size="small" style={{ marginBottom: 16 }}>
+        {order.bundle && (
+          <Descriptions.Item label="一件事一次办">
+            {order.bundle.bundleName}：{order.bundle.matters.map((m) => m.name).join('、')}（材料 {order.bundle.reduction.materialsSeparate}{' '}
+            项精简为 {order.bundle.reduction.materialsCombined} 项）
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label="服务方式">{serviceModeLabels[order.serviceMode]}</Descriptions.Item>
         {order.visits
           .filter((v) => v.status === 'booked')
@@ -251,7 +271,7 @@ export function RunnerOrder() {
             '—'
           )}
         </Descriptions.Item>
-        {order.acceptanceNumber && <Descriptions.Item label="受理编号">{order.acceptanceNumber}</Descriptions.Item>}
+        {order.acceptanceNumber && !order.bundle && <Descriptions.Item label="受理编号">{order.acceptanceNumber}</Descriptions.Item>}
         {order.missing.length > 0 && <Descriptions.Item label="尚缺材料">{order.missing.join('、')}</Descriptions.Item>}
       </Descriptions>
       <Steps
