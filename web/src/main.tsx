@@ -73,6 +73,8 @@ createRoot(document.getElementById('root')!).render(
           motion: !reducedMotion,
           colorPrimary: '#0958d9',
           colorLink: '#0958d9',
+          // A link under the pointer (or just clicked) stays dark enough to read.
+          colorLinkHover: '#1d5fcf',
           // Hovered (or last tapped, on a phone) primary buttons stay dark enough for white text.
           colorPrimaryHover: '#1d5fcf',
           colorTextDescription: 'rgba(0, 0, 0, 0.65)',

@@ -19,6 +19,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
+import { tone } from '../../tone';
 import { api, errorText } from '../../api/client';
 import { useMe } from '../../session';
 import { beijing, shortTime } from '../../time';
@@ -87,7 +88,7 @@ function Grids() {
         size="small"
         pagination={false}
         dataSource={enterprises ?? []}
-        locale={{ emptyText: '网格内暂无企业档案' }}
+        locale={{ emptyText: <Typography.Text type="secondary">网格内暂无企业档案</Typography.Text> }}
         columns={[
           {
             title: '企业',
@@ -106,7 +107,7 @@ function Grids() {
             render: (at: string | null) =>
               at ? (
                 beijing().diff(beijing(at), 'day') > 90 ? (
-                  <Tag color="warning">{`${shortTime(at)}（超过90天）`}</Tag>
+                  <Tag color={tone.warn}>{`${shortTime(at)}（超过90天）`}</Tag>
                 ) : (
                   shortTime(at)
                 )
@@ -142,7 +143,7 @@ function AddEnterprise({ gridId }: { gridId: number }) {
     onError: (error: Error) => void message.error(error.message),
   });
   return (
-    <Form form={form} layout="inline" aria-label="新建企业档案" onFinish={(v) => add.mutate(v)} style={{ rowGap: 8 }}>
+    <Form form={form} name="new-enterprise" layout="inline" aria-label="新建企业档案" onFinish={(v) => add.mutate(v)} style={{ rowGap: 8 }}>
       <Form.Item name="name" rules={[{ required: true, min: 2, message: '请填写企业名称' }]}>
         <Input placeholder="企业名称" aria-label="企业名称" />
       </Form.Item>
@@ -191,7 +192,14 @@ function Enterprise({ id, onClose }: { id: number; onClose: () => void }) {
         <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Text>{`${enterpriseStatusLabels[e.status]}・联系人 ${e.contactName ?? '—'} ${e.contactPhone ?? ''}`}</Typography.Text>
           <Typography.Text>诉求：{e.needs ?? '—'}</Typography.Text>
-          <Form form={form} layout="vertical" initialValues={{ kind: 'onsite' }} onFinish={(v) => visit.mutate(v)} aria-label="记录走访">
+          <Form
+            form={form}
+            name="visit"
+            layout="vertical"
+            initialValues={{ kind: 'onsite' }}
+            onFinish={(v) => visit.mutate(v)}
+            aria-label="记录走访"
+          >
             <Form.Item name="kind" label="走访方式">
               <Radio.Group
                 options={[

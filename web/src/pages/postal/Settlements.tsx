@@ -2,13 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, DatePicker, Descriptions, Form, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { Link, useNavigate, useParams } from 'react-router';
+import { tone } from '../../tone';
 import { api, errorText } from '../../api/client';
 import type { components } from '../../api/schema';
 import { beijing, shortTime } from '../../time';
 
 type Statement = components['schemas']['PostalSettlement'];
 const money = (fen: number) => `${(fen / 100).toFixed(2)} 元`;
-const statusTag = (s: 'draft' | 'approved') => (s === 'approved' ? <Tag color="success">已审核</Tag> : <Tag color="processing">草稿</Tag>);
+const statusTag = (s: 'draft' | 'approved') => (s === 'approved' ? <Tag color={tone.good}>已审核</Tag> : <Tag color={tone.info}>草稿</Tag>);
 
 /** 政府买单: each postal company's monthly statements — computed as a draft, approved by someone else at the center. */
 export function Settlements() {
@@ -61,7 +62,7 @@ export function Settlements() {
         size="small"
         pagination={false}
         dataSource={statements ?? []}
-        locale={{ emptyText: '暂无结算单' }}
+        locale={{ emptyText: <Typography.Text type="secondary">暂无结算单</Typography.Text> }}
         columns={[
           { title: '月份', dataIndex: 'month', render: (m: string, s) => <Link to={`/postal/settlements/${s.id}`}>{m}</Link> },
           { title: '邮政公司', dataIndex: 'postalCompany' },

@@ -21,6 +21,7 @@ import {
 } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useParams } from 'react-router';
+import { tone } from '../../tone';
 import { api, errorText } from '../../api/client';
 import type { components } from '../../api/schema';
 import { approvalStatusLabels, companionLabels, projectStageLabels } from '../../labels';
@@ -32,7 +33,7 @@ type Project = components['schemas']['Project'];
 type Person = Project['companions']['agentA'];
 const stages = ['attraction', 'construction', 'operation'] as const;
 const stageCompanion = { attraction: 'liaison', construction: 'agentA', operation: 'resident' } as const;
-const approvalColors = { pending: 'default', in_progress: 'processing', approved: 'success', refused: 'error' } as const;
+const approvalColors = { pending: undefined, in_progress: tone.info, approved: tone.good, refused: tone.bad } as const;
 
 /**
  * One project on one page: its three stages and companions (who is away, who of the A/B pair is on duty), the
@@ -66,7 +67,7 @@ export function ProjectPage() {
     p ? (
       <Space size={4}>
         {p.displayName}
-        {p.awayUntil && <Tag color="warning">不在岗至 {shortTime(p.awayUntil)}</Tag>}
+        {p.awayUntil && <Tag color={tone.warn}>不在岗至 {shortTime(p.awayUntil)}</Tag>}
       </Space>
     ) : (
       '—'
@@ -126,7 +127,7 @@ export function ProjectPage() {
                       <span key={key}>
                         {`${key}岗：`}
                         {person(p)}
-                        {project.onDutyAgentUserId === p.userId && <Tag color="success">在岗</Tag>}
+                        {project.onDutyAgentUserId === p.userId && <Tag color={tone.good}>在岗</Tag>}
                       </span>
                     ))}
                   </Space>
@@ -226,7 +227,7 @@ function Approvals({ project, may, change }: PartProps) {
         size="small"
         pagination={false}
         dataSource={project.approvals}
-        locale={{ emptyText: '暂无审批事项' }}
+        locale={{ emptyText: <Typography.Text type="secondary">暂无审批事项</Typography.Text> }}
         columns={[
           { title: '事项', dataIndex: 'name' },
           { title: '部门', dataIndex: 'departmentName', render: (d: string | null) => d ?? '—' },
@@ -237,7 +238,7 @@ function Approvals({ project, may, change }: PartProps) {
               <>
                 {d}
                 {a.overdue && (
-                  <Tag color="error" style={{ marginLeft: 6 }}>
+                  <Tag color={tone.bad} style={{ marginLeft: 6 }}>
                     超期
                   </Tag>
                 )}
@@ -325,18 +326,18 @@ function Problems({ project, may, change }: PartProps) {
       <List
         size="small"
         dataSource={project.problems}
-        locale={{ emptyText: '暂无问题' }}
+        locale={{ emptyText: <Typography.Text type="secondary">暂无问题</Typography.Text> }}
         renderItem={(q) => (
           <List.Item aria-label={q.description}>
             <Space direction="vertical" size={2} style={{ width: '100%' }}>
               <span>
                 {q.description}
                 {q.solvedAt ? (
-                  <Tag color="success" style={{ marginLeft: 6 }}>
+                  <Tag color={tone.good} style={{ marginLeft: 6 }}>
                     已解决
                   </Tag>
                 ) : (
-                  <Tag color="warning" style={{ marginLeft: 6 }}>
+                  <Tag color={tone.warn} style={{ marginLeft: 6 }}>
                     待解决
                   </Tag>
                 )}
@@ -400,12 +401,12 @@ function Meetings({ project, may, change }: PartProps) {
       <List
         size="small"
         dataSource={project.meetings}
-        locale={{ emptyText: '暂无预约' }}
+        locale={{ emptyText: <Typography.Text type="secondary">暂无预约</Typography.Text> }}
         renderItem={(m) => (
           <List.Item>
             {`${shortTime(m.startsAt)}–${beijing(m.endsAt).format('HH:mm')} ${m.place}：${m.purpose}`}
             {m.outOfHours && (
-              <Tag color="purple" style={{ marginLeft: 6 }}>
+              <Tag color={tone.special} style={{ marginLeft: 6 }}>
                 非工作时间
               </Tag>
             )}

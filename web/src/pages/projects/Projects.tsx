@@ -2,6 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { tone } from '../../tone';
 import { api, errorText, type Me } from '../../api/client';
 import { companionLabels, projectStageLabels } from '../../labels';
 import { useMe } from '../../session';
@@ -50,7 +51,7 @@ export function Projects() {
         size="small"
         dataSource={data ?? []}
         pagination={false}
-        locale={{ emptyText: '暂无项目' }}
+        locale={{ emptyText: <Typography.Text type="secondary">暂无项目</Typography.Text> }}
         columns={[
           { title: '项目', dataIndex: 'name', render: (name: string, p) => <Link to={`/projects/${p.id}`}>{name}</Link> },
           { title: '企业', dataIndex: 'enterpriseName' },
@@ -61,7 +62,7 @@ export function Projects() {
               <>
                 {p.approvalsOpen}
                 {p.approvalsOverdue > 0 && (
-                  <Tag color="error" style={{ marginLeft: 8 }}>
+                  <Tag color={tone.bad} style={{ marginLeft: 8 }}>
                     超期 {p.approvalsOverdue}
                   </Tag>
                 )}
@@ -71,7 +72,7 @@ export function Projects() {
           { title: '未解决问题', dataIndex: 'problemsOpen' },
           {
             title: '全程代办员在岗',
-            render: (_, p) => (p.onDutyAgentUserId === p.agentAUserId ? 'A岗' : <Tag color="warning">A岗不在岗，B岗接办</Tag>),
+            render: (_, p) => (p.onDutyAgentUserId === p.agentAUserId ? 'A岗' : <Tag color={tone.warn}>A岗不在岗，B岗接办</Tag>),
           },
         ]}
       />

@@ -1,9 +1,10 @@
 import { Button, Form, Input, List, Space, Tag, Typography } from 'antd';
 import type { components } from '../../api/schema';
 import { bundleMatterStatusLabels } from '../../labels';
+import { tone } from '../../tone';
 
 type Bundle = NonNullable<components['schemas']['ProxyOrderDetail']['bundle']>;
-const statusColors = { pending: 'default', submitted: 'processing', approved: 'success', refused: 'error' } as const;
+const statusColors = { pending: undefined, submitted: tone.info, approved: tone.good, refused: tone.bad } as const;
 
 /**
  * 一件事一次办 on the runner's phone: each matter of the situation, submitted on its own with its acceptance number
