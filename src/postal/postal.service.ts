@@ -132,18 +132,7 @@ export class PostalService {
   /** A piece a courier ran, in their grid (the center may record it for them); not in a month already approved. */
   async recordPiece(
     actor: UserActor,
-    input: {
-      gridId: number;
-      courierUserId?: number;
-      orderId: number | null;
-      kind: 'collect' | 'deliver';
-      distanceKm: number;
-      dueAt: Date | null;
-      doneAt: Date;
-      outcome: 'delivered' | 'refused';
-      trackingNumber: string | null;
-      note: string | null;
-    },
+    input: Omit<Parameters<typeof repo.insertPiece>[1], 'courierUserId' | 'recordedBy'> & { courierUserId?: number },
   ) {
     const courierUserId = center.includes(actor.role) ? (input.courierUserId ?? 0) : actor.userId;
     if (!center.includes(actor.role) && input.courierUserId !== undefined && input.courierUserId !== actor.userId)

@@ -172,14 +172,7 @@ export function ProjectPage() {
           <Meetings project={project} may={may} change={change.mutate} />
         </Col>
         <Col xs={24} lg={10}>
-          <Card
-            size="small"
-            title={
-              <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-                项目记录
-              </Typography.Title>
-            }
-          >
+          <Section title="项目记录">
             <Timeline
               items={project.events.map((e) => ({
                 color: e.kind === 'overdue' ? 'red' : e.kind === 'takeover' ? 'orange' : 'blue',
@@ -191,7 +184,7 @@ export function ProjectPage() {
                 ),
               }))}
             />
-          </Card>
+          </Section>
         </Col>
       </Row>
     </Space>
@@ -214,14 +207,7 @@ function Approvals({ project, may, change }: PartProps) {
       api.PATCH('/api/v1/projects/{id}/approvals/{approvalId}', { params: { path: { id: project.id, approvalId } }, body: { status } }),
     );
   return (
-    <Card
-      size="small"
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          审批事项
-        </Typography.Title>
-      }
-    >
+    <Section title="审批事项">
       <Table
         rowKey="id"
         size="small"
@@ -308,21 +294,14 @@ function Approvals({ project, may, change }: PartProps) {
           <Button htmlType="submit">新增</Button>
         </Form>
       )}
-    </Card>
+    </Section>
   );
 }
 
 function Problems({ project, may, change }: PartProps) {
   const [form] = Form.useForm<{ description: string }>();
   return (
-    <Card
-      size="small"
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          问题清单
-        </Typography.Title>
-      }
-    >
+    <Section title="问题清单">
       <List
         size="small"
         dataSource={project.problems}
@@ -383,21 +362,14 @@ function Problems({ project, may, change }: PartProps) {
           <Button htmlType="submit">记录问题</Button>
         </Form>
       )}
-    </Card>
+    </Section>
   );
 }
 
 function Meetings({ project, may, change }: PartProps) {
   const [form] = Form.useForm<{ range: [Dayjs, Dayjs]; place: string; purpose: string }>();
   return (
-    <Card
-      size="small"
-      title={
-        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
-          预约服务
-        </Typography.Title>
-      }
-    >
+    <Section title="预约服务">
       <List
         size="small"
         dataSource={project.meetings}
@@ -441,6 +413,22 @@ function Meetings({ project, may, change }: PartProps) {
           <Button htmlType="submit">预约</Button>
         </Form>
       )}
+    </Section>
+  );
+}
+
+/** A part of the project's page: a small card under its heading. */
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Card
+      size="small"
+      title={
+        <Typography.Title level={2} style={{ fontSize: 16, margin: 0 }}>
+          {title}
+        </Typography.Title>
+      }
+    >
+      {children}
     </Card>
   );
 }
