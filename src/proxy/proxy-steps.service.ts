@@ -11,11 +11,10 @@ import type { UserActor } from '../shared/roles';
 import { shanghaiDay } from '../shared/time';
 import type { TicketsService } from '../tickets/tickets.service';
 import { materialFormLabels, type MandateScope, type Matter } from './matters';
-import { materialShortfalls, reaches, recordStep } from './order-steps';
+import { materialShortfalls, orderMatter, reaches, recordStep } from './order-steps';
 import * as repo from './orders.repository';
 import type { OrderRecord, OrderStatus } from './orders.repository';
 import type { PostalTracker } from './ports';
-import { orderMatter } from './order-steps';
 import { orderMatters, setOrderMatter, type ServedScenario } from './bundles';
 
 type Read = (actor: UserActor, orderId: number) => Promise<unknown>;
