@@ -134,10 +134,10 @@ export class PostalService {
     actor: UserActor,
     input: Omit<Parameters<typeof repo.insertPiece>[1], 'courierUserId' | 'recordedBy'> & { courierUserId?: number },
   ) {
-    const courierUserId = center.includes(actor.role) ? (input.courierUserId ?? 0) : actor.userId;
     if (!center.includes(actor.role) && input.courierUserId !== undefined && input.courierUserId !== actor.userId)
       throw forbidden('a courier records their own pieces');
-    if (courierUserId === 0) throw invalid('name the courier (courierUserId)');
+    const courierUserId = center.includes(actor.role) ? input.courierUserId : actor.userId;
+    if (courierUserId === undefined) throw invalid('name the courier (courierUserId)');
     const [grid] = await repo.listGrids(this.db, { id: input.gridId });
     if (!grid) throw invalid(`grid ${input.gridId} does not exist`);
     if (grid.courierUserId !== courierUserId) throw invalid(`grid ${grid.name} is not courier ${courierUserId}'s`);

@@ -60,8 +60,11 @@ export async function findProject(db: Queryable, id: number, lock = false): Prom
   return row && normalise(row);
 }
 
-/** Active and closed projects, newest first; `userId`: only those the person is a companion of. */
-export async function listProjects(db: Queryable, filter: { userId?: number; status?: 'active' | 'closed' }) {
+/**
+ * Active and closed projects, newest first; `userId`: only those the person is a companion of (or, with
+ * `departmentId`, whose 联点部门 it is).
+ */
+export async function listProjects(db: Queryable, filter: { userId?: number; departmentId?: number; status?: 'active' | 'closed' }) {
   const query = db('projects as p')
     .select({
       ...columns,
@@ -78,9 +81,10 @@ export async function listProjects(db: Queryable, filter: { userId?: number; sta
   if (filter.status) query.where('p.status', filter.status);
   if (filter.userId !== undefined) {
     const u = filter.userId;
-    query.where((w) =>
-      w.where('p.liaison_user_id', u).orWhere('p.agent_a_user_id', u).orWhere('p.agent_b_user_id', u).orWhere('p.resident_user_id', u),
-    );
+    query.where((w) => {
+      w.where('p.liaison_user_id', u).orWhere('p.agent_a_user_id', u).orWhere('p.agent_b_user_id', u).orWhere('p.resident_user_id', u);
+      if (filter.departmentId !== undefined) w.orWhere('p.department_id', filter.departmentId);
+    });
   }
   const rows = await query;
   return rows.map((r: ProjectRecord) => normalise(r)) as Array<

@@ -45,7 +45,12 @@ export class ProjectsService {
   ) {}
 
   async list(actor: UserActor, status?: 'active' | 'closed') {
-    const rows = await repo.listProjects(this.db, { status, ...(managers.includes(actor.role) ? {} : { userId: actor.userId }) });
+    // The center sees every project; a companion theirs; a department's head also their department's (as reads() says).
+    const mine = {
+      userId: actor.userId,
+      ...(actor.role === 'dept_head' && actor.departmentId !== null ? { departmentId: actor.departmentId } : {}),
+    };
+    const rows = await repo.listProjects(this.db, { status, ...(managers.includes(actor.role) ? {} : mine) });
     const away = await repo.awayNow(this.db, [...new Set(rows.flatMap((p) => [p.agentAUserId, p.agentBUserId]))]);
     return rows.map((p) => ({ ...this.present(actor, p), onDutyAgentUserId: onDuty(p, away) }));
   }

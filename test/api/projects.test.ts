@@ -3,7 +3,7 @@ import { demoIds, startTestHub, type AuthedAgent, type TestHub } from '../suppor
 
 let t: TestHub;
 let ids: Awaited<ReturnType<typeof demoIds>>;
-let supervisor: AuthedAgent, agentA: AuthedAgent, agentB: AuthedAgent, outsider: AuthedAgent;
+let supervisor: AuthedAgent, agentA: AuthedAgent, agentB: AuthedAgent, outsider: AuthedAgent, headOfDepartment: AuthedAgent;
 let aId: number, bId: number, outsiderId: number;
 
 beforeAll(async () => {
@@ -25,6 +25,15 @@ beforeAll(async () => {
   ({ id: aId, agent: agentA } = await agent('agent_a', '周岚（A岗）'));
   ({ id: bId, agent: agentB } = await agent('agent_b', '吴涛（B岗）'));
   ({ id: outsiderId, agent: outsider } = await agent('agent_c', '郑一'));
+  const head = await admin.post('/api/v1/users', {
+    username: 'xz_head',
+    displayName: '冯军（审批局负责人）',
+    password: 'xz_head-12345',
+    role: 'dept_head',
+    departmentId: ids.department('XZSPJ'),
+  });
+  expect(head.status).toBe(201);
+  headOfDepartment = await t.as('xz_head');
 });
 afterAll(() => t.close());
 
@@ -66,6 +75,10 @@ describe('项目帮办', () => {
     expect((await outsider.get(`/api/v1/projects/${id}`)).status).toBe(404);
     expect((await outsider.post(`/api/v1/projects/${id}/problems`, { description: '无关人员' })).status).toBe(404);
     expect((await agentA.get('/api/v1/projects')).body.items.map((p: { id: number }) => p.id)).toEqual([id]);
+    // The head of its 联点部门 reads it (and finds it in the list) but does not act on it.
+    expect((await headOfDepartment.get('/api/v1/projects')).body.items.map((p: { id: number }) => p.id)).toEqual([id]);
+    expect((await headOfDepartment.get(`/api/v1/projects/${id}`)).body.may).toEqual({ act: false, manage: false });
+    expect((await headOfDepartment.post(`/api/v1/projects/${id}/problems`, { description: '部门负责人' })).status).toBe(403);
     expect((await outsider.get('/api/v1/projects')).body.items).toEqual([]);
     expect((await supervisor.get('/api/v1/projects')).body.items.map((p: { name: string }) => p.name)).toContain(
       '西山县新型建材产业园项目',
