@@ -337,7 +337,7 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
   };
   const appointments = new AppointmentsService(db, work, outbox);
   const projects = new ProjectsService(db, work, slaConfig);
-  const postal = new PostalService(db, work);
+  const postal = new PostalService(db, work, tickets, logger);
   const outcomes = new OutcomesService(reads);
   const intake = new IntakeService(db, queue, work, outbox, tickets, surveys, logger, appointments);
   const calls = new CallsService(db, bus, logger);

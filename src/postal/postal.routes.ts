@@ -253,6 +253,23 @@ export function registerPostalRoutes(api: ApiRouter, postal: PostalService): voi
   });
 
   api.route({
+    method: 'post',
+    path: '/postal/enterprises/:id/requests',
+    tag: 'postal',
+    summary: 'A need found on a visit becomes a 代办 request for the enterprise, dispatched as the catalog says for the grid’s place',
+    access: couriersAndCenter,
+    params: idParams,
+    body: z.strictObject({
+      matter: z.string().trim().min(1).max(100).describe('a matter or a bundle’s situation of the 代办 catalog'),
+      serviceMode: z.enum(['remote_guidance', 'home_assistance', 'full_proxy']).default('full_proxy'),
+      note: z.string().trim().min(2).max(500),
+    }),
+    successStatus: 201,
+    response: z.object({ ticketId: z.number().int(), number: z.string() }),
+    handler: ({ actor, params, body }) => postal.request(actor, params.id, body),
+  });
+
+  api.route({
     method: 'get',
     path: '/postal/tariffs',
     tag: 'postal',

@@ -1,14 +1,17 @@
 import type { Db } from '../db/db';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { notifyUsers } from '../outbox/notifications';
-import { conflict, forbidden, found, invalid, notFound } from '../shared/errors';
+import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
+import type { Logger } from '../shared/logger';
 import { piiLens } from '../shared/pii';
-import type { UserActor } from '../shared/roles';
+import type { SystemActor, UserActor } from '../shared/roles';
+import type { TicketsService } from '../tickets/tickets.service';
 import { shanghaiDay } from '../shared/time';
 import * as repo from './postal.repository';
 import type { EnterpriseRow, PieceRow } from './postal.repository';
 import { piecePay, tariffOn, type Tariff, type TariffInput } from './tariff';
 
+const postalActor: SystemActor = { kind: 'system', name: '政邮商' };
 /** The center: sees every grid and statement, records pieces for a courier, computes and approves statements. */
 const center = ['proxy_seat', 'supervisor', 'director', 'admin'];
 
@@ -42,6 +45,8 @@ export class PostalService {
   constructor(
     private readonly db: Db,
     private readonly work: UnitOfWork,
+    private readonly tickets: TicketsService,
+    private readonly logger: Logger,
   ) {}
 
   companies() {
@@ -115,6 +120,55 @@ export class PostalService {
     await this.grid(actor, enterprise.gridId);
     await this.db.transaction((trx) => repo.insertVisit(trx, { enterpriseId: id, byUserId: actor.userId, ...input }));
     return this.enterprise(actor, id);
+  }
+
+  /**
+   * A need the courier found becomes a 代办 request (群众点单、邮政跑单): a ticket in the courier's name for the
+   * enterprise, dispatched as the catalog says for the grid's place (else it waits in 待分拨), and noted on the
+   * enterprise's record.
+   */
+  async request(
+    actor: UserActor,
+    id: number,
+    input: { matter: string; serviceMode: 'remote_guidance' | 'home_assistance' | 'full_proxy'; note: string },
+  ) {
+    const enterprise = found(await repo.findEnterprise(this.db, id), 'enterprise');
+    const grid = await this.grid(actor, enterprise.gridId);
+    const ticket = await this.tickets.create(
+      actor,
+      {
+        channel: 'api',
+        requestType: 'proxy',
+        urgency: 'normal',
+        description: `政邮商网格员走访「${enterprise.name}」：${input.note}`,
+        regionId: grid.regionId ?? undefined,
+        caller: {
+          phone: enterprise.contactPhone ?? undefined,
+          name: enterprise.contactName ?? enterprise.name,
+          anonymous: false,
+          confidential: false,
+        },
+        proxy: { matter: input.matter, serviceMode: input.serviceMode, applicantAddress: enterprise.address ?? grid.area ?? grid.name },
+      },
+      async (ticketId) => {
+        try {
+          await this.tickets.perform(postalActor, ticketId, 'dispatch', {}, { readBack: false });
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          this.logger.warn({ err: error, ticketId }, 'a courier’s 代办 request could not be dispatched: it waits in 待分拨');
+        }
+      },
+    );
+    await this.db.transaction((trx) =>
+      repo.insertVisit(trx, {
+        enterpriseId: id,
+        byUserId: actor.userId,
+        kind: 'onsite',
+        note: `转代办：${input.matter}（工单 ${ticket.number}）`,
+        needs: null,
+      }),
+    );
+    return { ticketId: ticket.id, number: ticket.number };
   }
 
   tariffs() {

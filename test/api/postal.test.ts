@@ -54,6 +54,19 @@ describe('政邮商', () => {
     expect((await runner.get(`/api/v1/postal/grids/${gridId}/enterprises`)).status).toBe(404);
     expect((await runner.get('/api/v1/postal/grids')).body.items).toEqual([]);
     expect((await supervisor.get(`/api/v1/postal/enterprises/${added.body.id}`)).body.contactPhone).toBe('13744445555');
+
+    // The need becomes a 代办 request in the courier's name; a matter not in the catalog changes nothing.
+    const tickets = async () => Number(((await t.hub.db('tickets').count({ n: '*' }).first()) as { n: number }).n);
+    const before = await tickets();
+    const need = { matter: '个体工商户登记', note: '合作社拟新增农机维修业务，需办理登记' };
+    expect((await courier.post(`/api/v1/postal/enterprises/${added.body.id}/requests`, { ...need, matter: '无此事项' })).status).toBe(400);
+    expect((await runner.post(`/api/v1/postal/enterprises/${added.body.id}/requests`, need)).status).toBe(404);
+    expect(await tickets()).toBe(before);
+    const requested = await courier.post(`/api/v1/postal/enterprises/${added.body.id}/requests`, need);
+    expect(requested.status).toBe(201);
+    const ticket = await t.hub.db('tickets').where({ id: requested.body.ticketId }).first();
+    expect(ticket).toMatchObject({ request_type: 'proxy', matter: '个体工商户登记', created_by: courierId });
+    expect((await courier.get(`/api/v1/postal/enterprises/${added.body.id}`)).body.visits[0].note).toContain(requested.body.number);
   });
 
   test('when a tariff is set, then bad bands are refused and one day takes one tariff', async () => {

@@ -56,7 +56,9 @@ test('a courier’s month is computed by the duty chief and approved by the dire
   await shoot(page, 'postal-settlement');
 });
 
-test('the courier keeps the grid’s archive: a new enterprise, and a visit that records its needs', async ({ page }) => {
+test('the courier keeps the grid’s archive: a new enterprise, a visit that records its needs, the need handed on as a 代办 request', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, 'courier');
   await expect(page).not.toHaveURL(/\/login/);
@@ -72,6 +74,15 @@ test('the courier keeps the grid’s archive: a new enterprise, and a visit that
   await drawer.getByLabel('当前诉求').fill('食品经营许可');
   await drawer.getByRole('button', { name: '记录走访' }).click();
   await expect(drawer).toContainText('马俊（邮政网格员）（上门）：上门走访，合作社计划申请食品经营许可');
+  // The need is handed on as a 代办 request.
+  const handOn = drawer.getByRole('form', { name: '转代办' });
+  await handOn.getByRole('combobox', { name: '代办事项' }).click();
+  await page.keyboard.type('个体工商');
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option[title="个体工商户登记"]').click();
+  await handOn.getByLabel('企业诉求').fill('合作社成员拟开办茶叶店，需办理个体工商户登记');
+  await handOn.getByRole('button', { name: '转代办' }).click();
+  await expect(page.getByText(/已转代办，工单 /)).toBeVisible();
+  await expect(drawer).toContainText('转代办：个体工商户登记（工单');
   await page.keyboard.press('Escape');
   await expect(page.getByRole('row', { name: /石门乡茶叶专业合作社/ })).toContainText('食品经营许可');
   expect(await accessibilityProblems(page)).toEqual([]);

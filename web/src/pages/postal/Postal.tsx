@@ -23,6 +23,7 @@ import { tone } from '../../tone';
 import { api, errorText } from '../../api/client';
 import { useMe } from '../../session';
 import { beijing, shortTime } from '../../time';
+import { useServables } from '../ProxyMatter';
 import { Settlements } from './Settlements';
 
 const payers = new Set(['supervisor', 'director', 'admin']);
@@ -218,6 +219,7 @@ function Enterprise({ id, onClose }: { id: number; onClose: () => void }) {
               记录走访
             </Button>
           </Form>
+          <RequestProxy enterpriseId={id} />
           <Timeline
             items={e.visits.map((v) => ({
               children: `${shortTime(v.at)} ${v.by}（${v.kind === 'onsite' ? '上门' : '网络'}）：${v.note}${v.needs ? `；诉求：${v.needs}` : ''}`,
@@ -226,6 +228,47 @@ function Enterprise({ id, onClose }: { id: number; onClose: () => void }) {
         </Space>
       )}
     </Drawer>
+  );
+}
+
+/** A need found on a visit, handed on as a 代办 request (群众点单、邮政跑单). */
+function RequestProxy({ enterpriseId }: { enterpriseId: number }) {
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const servables = useServables();
+  const [form] = Form.useForm<{ matter: string; note: string }>();
+  const request = useMutation({
+    mutationFn: async (v: { matter: string; note: string }) => {
+      const { data, error } = await api.POST('/api/v1/postal/enterprises/{id}/requests', {
+        params: { path: { id: enterpriseId } },
+        body: { matter: v.matter, note: v.note, serviceMode: 'full_proxy' },
+      });
+      if (!data) throw new Error(errorText(error));
+      return data;
+    },
+    onSuccess: (made) => {
+      form.resetFields();
+      void message.success(`已转代办，工单 ${made.number}`);
+      void queryClient.invalidateQueries({ queryKey: ['postal'] });
+    },
+    onError: (error: Error) => void message.error(error.message),
+  });
+  return (
+    <Form form={form} name="request-proxy" layout="vertical" aria-label="转代办" onFinish={(v) => request.mutate(v)}>
+      <Form.Item name="matter" label="代办事项" rules={[{ required: true, message: '请选择代办事项' }]}>
+        <Select
+          showSearch={{ optionFilterProp: 'label' }}
+          aria-label="代办事项"
+          options={(servables ?? []).filter((m) => m.serviceModes.includes('full_proxy')).map((m) => ({ value: m.name, label: m.name }))}
+        />
+      </Form.Item>
+      <Form.Item name="note" label="企业诉求" rules={[{ required: true, min: 2, message: '请填写企业诉求' }]}>
+        <Input />
+      </Form.Item>
+      <Button htmlType="submit" loading={request.isPending}>
+        转代办
+      </Button>
+    </Form>
   );
 }
 
