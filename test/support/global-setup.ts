@@ -31,12 +31,22 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as { hhEmbedded?: { stop(): Promise<void>; dataDir: string } }).hhEmbedded = { stop: embedded.stop, dataDir };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
+/**
+ * A port free now for a server a test starts, below the kernel's ephemeral range (32768–60999 here): a port from
+ * that range (listen(0)) can be taken, between this check and the server's bind, by any outgoing connection of a
+ * test running in parallel — an embedded PostgreSQL once failed to start so.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
