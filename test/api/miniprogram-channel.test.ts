@@ -238,15 +238,16 @@ describe('mini-program', () => {
     const agent = await t.as('agent');
     await act(operator, ticket.id, 'dispatch', { departmentId: (await demoIds(t.hub)).department('ZJJ') });
     await act(agent, ticket.id, 'sign_for');
-    await act(agent, ticket.id, 'reply', { text: '井盖已更换', solved: true });
 
     const events: Array<{ type: string; callbackId?: number; step?: string; text?: string }> = [];
     const socket = new WebSocket(`${t.hub.url()!.replace('http', 'ws')}/api/mp/v1/ws?token=${c.token}`);
     socket.on('message', (data) => events.push(JSON.parse(String(data))));
     await new Promise((resolve) => socket.once('open', resolve));
     try {
-      // The hub says hello once the socket listens for this citizen: a push sent before that would be missed.
+      // The hub says hello once the socket listens for this citizen: a push sent before that would be missed, so the
+      // reply (whose callback may run at once, with in-process jobs) comes after it.
       await eventually(() => events.find((e) => e.type === 'hello'));
+      await act(agent, ticket.id, 'reply', { text: '井盖已更换', solved: true });
       await t.hub.services.callbacks.sweep();
       await t.hub.queue.drain();
       const pushed = await eventually(() => events.find((e) => e.type === 'survey'));
