@@ -400,23 +400,3 @@ export async function monthApproved(db: Queryable, postalCompanyId: number, done
     .first('id');
   return row !== undefined;
 }
-
-export function findUser(db: Queryable, id: number) {
-  return db('users').select({ id: 'id', role: 'role', active: 'active', displayName: 'display_name' }).where({ id }).first() as Promise<
-    { id: number; role: string; active: boolean; displayName: string } | undefined
-  >;
-}
-
-export function orderExists(db: Queryable, id: number): Promise<boolean> {
-  return db('proxy_orders')
-    .where({ id })
-    .first('id')
-    .then((r: unknown) => r !== undefined);
-}
-
-export function regionExists(db: Queryable, id: number): Promise<boolean> {
-  return db('regions')
-    .where({ id })
-    .first('id')
-    .then((r: unknown) => r !== undefined);
-}

@@ -1,4 +1,7 @@
+import { findUserById } from '../auth/users.repository';
 import type { Db } from '../db/db';
+import { findRegionById } from '../org/regions.repository';
+import { findOrder } from '../proxy/orders.repository';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { notifyUsers } from '../outbox/notifications';
 import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
@@ -83,7 +86,7 @@ export class PostalService {
     if (!(await repo.listCompanies(this.db)).some((c) => c.id === input.postalCompanyId && c.active))
       throw invalid(`postal company ${input.postalCompanyId} does not exist or is inactive`);
     if (input.courierUserId !== null) await this.courier(input.courierUserId);
-    if (input.regionId !== null && !(await repo.regionExists(this.db, input.regionId)))
+    if (input.regionId !== null && !(await findRegionById(this.db, input.regionId)))
       throw invalid(`region ${input.regionId} does not exist`);
     const id = await repo.upsertGrid(this.db, input);
     return (await repo.listGrids(this.db, { id }))[0]!;
@@ -196,7 +199,7 @@ export class PostalService {
     if (!grid) throw invalid(`grid ${input.gridId} does not exist`);
     if (grid.courierUserId !== courierUserId) throw invalid(`grid ${grid.name} is not courier ${courierUserId}'s`);
     if (input.doneAt.getTime() > Date.now() + 60_000) throw invalid('doneAt must not be in the future');
-    if (input.orderId !== null && !(await repo.orderExists(this.db, input.orderId))) throw invalid(`order ${input.orderId} does not exist`);
+    if (input.orderId !== null && !(await findOrder(this.db, input.orderId))) throw invalid(`order ${input.orderId} does not exist`);
     if (await repo.monthApproved(this.db, grid.postalCompanyId, input.doneAt))
       throw conflict('that month’s statement is approved already: a piece of it cannot be added');
     const { courierUserId: _, ...piece } = input;
@@ -310,7 +313,7 @@ export class PostalService {
   }
 
   private async courier(userId: number) {
-    const user = await repo.findUser(this.db, userId);
+    const user = await findUserById(this.db, userId);
     if (!user?.active || user.role !== 'runner') throw invalid(`user ${userId} is not an active runner (a courier is one)`);
     return user;
   }

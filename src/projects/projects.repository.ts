@@ -304,7 +304,3 @@ export async function displayNames(db: Queryable, userIds: readonly number[]): P
   const rows: Array<{ id: string; display_name: string }> = await db('users').select('id', 'display_name').whereIn('id', userIds);
   return new Map(rows.map((u) => [Number(u.id), u.display_name]));
 }
-
-export async function regionPath(db: Queryable, regionId: number): Promise<string | null> {
-  return ((await db('regions').where({ id: regionId }).first('path')) as { path: string } | undefined)?.path ?? null;
-}

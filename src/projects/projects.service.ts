@@ -3,6 +3,7 @@ import type { Db, Queryable } from '../db/db';
 import type { UnitOfWork, Work } from '../db/unit-of-work';
 import type { PeriodicTask } from '../jobs/periodic';
 import { findDepartmentById } from '../org/departments.repository';
+import { findRegionById } from '../org/regions.repository';
 import { notifyUsers, type Notice } from '../outbox/notifications';
 import { conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import { piiLens } from '../shared/pii';
@@ -349,7 +350,10 @@ export class ProjectsService {
 
   private async calendar(project: ProjectRecord) {
     const snapshot = await this.slaConfig.snapshot();
-    return this.slaConfig.calendarFor(snapshot, project.regionId === null ? null : await repo.regionPath(this.db, project.regionId));
+    return this.slaConfig.calendarFor(
+      snapshot,
+      project.regionId === null ? null : ((await findRegionById(this.db, project.regionId))?.path ?? null),
+    );
   }
 
   private async dueDay(project: ProjectRecord, workingDays: number): Promise<string> {
