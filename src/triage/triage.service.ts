@@ -1,5 +1,5 @@
 import { systemActor, type Actor } from '../shared/roles';
-import type { Db, Queryable } from '../db/db';
+import type { Db } from '../db/db';
 import type { JobOutcome } from '../jobs/queue';
 import { AppError, conflict, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -77,15 +77,14 @@ export class TriageService {
       return stored.version;
     }
     // A fresh database: the first process to get here trains the built-in model; the others wait and load it.
-    return this.db.transaction(async (trx) => {
+    const trained = await this.db.transaction(async (trx) => {
       await models.lockModelSlot(trx, 'classifier:default-model');
       const raced = await models.findActiveModel(trx);
-      if (raced) {
-        this.active = { version: raced.version, classifier: TriageModel.deserialize(raced.model) };
-        return raced.version;
-      }
-      return this.train(starterCategoryExamples(), 'starter set (src/triage/starter-set-text.ts)', trx);
+      if (raced) return { version: raced.version, classifier: TriageModel.deserialize(raced.model), source: undefined };
+      const source = 'starter set (src/triage/starter-set-text.ts)';
+      return { ...(await trainAndStore(trx, starterCategoryExamples(), source)), source };
     });
+    return this.use(trained, trained.source);
   }
 
   /** Hot swap: a model trained elsewhere (npm run train, another process) is picked up here. */
@@ -98,11 +97,19 @@ export class TriageService {
   }
 
   /** Trains on labelled examples, stores the model as the next version and uses it at once. */
-  async train(examples: ReadonlyArray<{ text: string; label: string }>, source: string, db: Queryable = this.db): Promise<number> {
-    const { version, classifier } = await trainAndStore(db, examples, source);
-    this.active = { version, classifier, createdAt: new Date() };
-    this.logger.info({ version, examples: examples.length, source }, 'classifier model trained');
-    return version;
+  async train(examples: ReadonlyArray<{ text: string; label: string }>, source: string): Promise<number> {
+    return this.use(await trainAndStore(this.db, examples, source), source);
+  }
+
+  /**
+   * Classifies with a model from now on. Called once its version is committed, never inside the transaction
+   * that stores it: the reload task compares this version with the database's, and would otherwise swap the
+   * uncommitted new model back for the old one.
+   */
+  private use(model: { version: number; classifier: TriageModel; examples?: number }, source?: string): number {
+    this.active = { version: model.version, classifier: model.classifier, createdAt: new Date() };
+    if (source) this.logger.info({ version: model.version, examples: model.examples, source }, 'classifier model trained');
+    return model.version;
   }
 
   /**
@@ -112,13 +119,15 @@ export class TriageService {
   async retrainIfDue(minLabels: number): Promise<number | undefined> {
     const stored = await models.findActiveModel(this.db);
     if (!stored || (await countLabelsSince(this.db, stored.createdAt)) < minLabels) return undefined;
-    return this.db.transaction(async (trx) => {
+    const trained = await this.db.transaction(async (trx) => {
       if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) return undefined;
       const current = await models.findActiveModel(trx);
       if (!current || current.version !== stored.version) return undefined;
       const labels = await listLabels(trx, 50_000);
-      return this.train([...starterCategoryExamples(), ...labels], `retraining: starter set + ${labels.length} operator labels`, trx);
+      const source = `retraining: starter set + ${labels.length} operator labels`;
+      return { ...(await trainAndStore(trx, [...starterCategoryExamples(), ...labels], source)), source };
     });
+    return trained && this.use(trained, trained.source);
   }
 
   /** The model's versions with their metrics, and how many operator decisions came since the active one. */
@@ -140,15 +149,13 @@ export class TriageService {
 
   /** Retrains now on the starter set and every operator decision (as the scheduled retraining does). */
   async retrainNow(): Promise<models.ModelVersion> {
-    const version = await this.db.transaction(async (trx) => {
+    const trained = await this.db.transaction(async (trx) => {
       if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) throw conflict('a retraining is running; try again in a minute');
       const labels = await listLabels(trx, 50_000);
-      return this.train(
-        [...starterCategoryExamples(), ...labels],
-        `retraining on request: starter set + ${labels.length} operator labels`,
-        trx,
-      );
+      const source = `retraining on request: starter set + ${labels.length} operator labels`;
+      return { ...(await trainAndStore(trx, [...starterCategoryExamples(), ...labels], source)), source };
     });
+    const version = this.use(trained, trained.source);
     return (await models.listVersions(this.db)).find((v) => v.version === version)!;
   }
 

@@ -290,6 +290,14 @@ describe('the model’s versions', () => {
       details: { before: { active: false }, after: { active: true } },
     });
 
+    // The reload task (every 15 s) running while a retraining's transaction is open must not swap the new model,
+    // not yet committed, back for the old one it still reads.
+    let training = true;
+    const retrained = t.hub.services.triage.retrainNow().finally(() => (training = false));
+    while (training) await t.hub.services.triage.reloadIfChanged();
+    expect(t.hub.services.triage.activeVersion).toBe((await retrained).version);
+    await admin.post(`/api/v1/triage/models/${previous}/activate`, {});
+
     expect((await admin.post('/api/v1/triage/models/9999/activate', {})).status).toBe(404);
     expect((await (await t.as('operator')).get('/api/v1/triage/models')).status).toBe(403);
     expect((await (await t.as('supervisor')).post('/api/v1/triage/models/retrain', {})).status).toBe(403);
