@@ -14,7 +14,7 @@ export async function trainAndStore(
   db: Queryable,
   examples: ReadonlyArray<{ text: string; label: string }>,
   source: string,
-): Promise<{ version: number; classifier: TriageModel; examples: number }> {
+): Promise<{ version: number; classifier: TriageModel; examples: number; source: string }> {
   const categories = (await db('categories').select('code', 'name', 'active')) as Array<{ code: string; name: string; active: boolean }>;
   const codes = new Set(categories.map((c) => c.code));
   const byName = new Map(categories.filter((c) => c.active).map((c) => [c.name, c.code]));
@@ -35,7 +35,7 @@ export async function trainAndStore(
     metrics: { trainingMs: Date.now() - started, ...heldOut },
     serialized: classifier.serialize(),
   });
-  return { version, classifier, examples: coded.length };
+  return { version, classifier, examples: coded.length, source };
 }
 
 /**

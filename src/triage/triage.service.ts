@@ -1,5 +1,5 @@
 import { systemActor, type Actor } from '../shared/roles';
-import type { Db } from '../db/db';
+import type { Db, Queryable } from '../db/db';
 import type { JobOutcome } from '../jobs/queue';
 import { AppError, conflict, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
@@ -80,11 +80,10 @@ export class TriageService {
     const trained = await this.db.transaction(async (trx) => {
       await models.lockModelSlot(trx, 'classifier:default-model');
       const raced = await models.findActiveModel(trx);
-      if (raced) return { version: raced.version, classifier: TriageModel.deserialize(raced.model), source: undefined };
-      const source = 'starter set (src/triage/starter-set-text.ts)';
-      return { ...(await trainAndStore(trx, starterCategoryExamples(), source)), source };
+      if (raced) return { version: raced.version, classifier: TriageModel.deserialize(raced.model) };
+      return trainAndStore(trx, starterCategoryExamples(), 'starter set (src/triage/starter-set-text.ts)');
     });
-    return this.use(trained, trained.source);
+    return this.use(trained);
   }
 
   /** Hot swap: a model trained elsewhere (npm run train, another process) is picked up here. */
@@ -98,24 +97,24 @@ export class TriageService {
 
   /** Trains on labelled examples, stores the model as the next version and uses it at once. */
   async train(examples: ReadonlyArray<{ text: string; label: string }>, source: string): Promise<number> {
-    return this.use(await trainAndStore(this.db, examples, source), source);
+    return this.use(await trainAndStore(this.db, examples, source));
   }
 
-  /**
-   * Classifies with a model from now on. Called once its version is committed, never inside the transaction
-   * that stores it: the reload task compares this version with the database's, and would otherwise swap the
-   * uncommitted new model back for the old one.
-   */
-  private use(model: { version: number; classifier: TriageModel; examples?: number }, source?: string): number {
+  /** From now on, this model. Only once its version is committed: the reload task would swap it back before. */
+  private use(model: Awaited<ReturnType<typeof trainAndStore>> | { version: number; classifier: TriageModel }) {
     this.active = { version: model.version, classifier: model.classifier, createdAt: new Date() };
-    if (source) this.logger.info({ version: model.version, examples: model.examples, source }, 'classifier model trained');
+    if ('source' in model)
+      this.logger.info({ version: model.version, examples: model.examples, source: model.source }, 'classifier model trained');
     return model.version;
   }
 
-  /**
-   * The scheduled retraining: once at least minLabels operator decisions arrived since the active
-   * model, train on the starter set plus every label. One worker at a time.
-   */
+  /** The starter set and every operator decision, trained and stored in trx (used once trx commits). */
+  private async trainOnLabels(trx: Queryable, why: string) {
+    const labels = await listLabels(trx, 50_000);
+    return trainAndStore(trx, [...starterCategoryExamples(), ...labels], `${why}: starter set + ${labels.length} operator labels`);
+  }
+
+  /** The scheduled retraining, once minLabels operator decisions came since the active model; one worker at a time. */
   async retrainIfDue(minLabels: number): Promise<number | undefined> {
     const stored = await models.findActiveModel(this.db);
     if (!stored || (await countLabelsSince(this.db, stored.createdAt)) < minLabels) return undefined;
@@ -123,11 +122,9 @@ export class TriageService {
       if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) return undefined;
       const current = await models.findActiveModel(trx);
       if (!current || current.version !== stored.version) return undefined;
-      const labels = await listLabels(trx, 50_000);
-      const source = `retraining: starter set + ${labels.length} operator labels`;
-      return { ...(await trainAndStore(trx, [...starterCategoryExamples(), ...labels], source)), source };
+      return this.trainOnLabels(trx, 'retraining');
     });
-    return trained && this.use(trained, trained.source);
+    return trained && this.use(trained);
   }
 
   /** The model's versions with their metrics, and how many operator decisions came since the active one. */
@@ -151,11 +148,9 @@ export class TriageService {
   async retrainNow(): Promise<models.ModelVersion> {
     const trained = await this.db.transaction(async (trx) => {
       if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) throw conflict('a retraining is running; try again in a minute');
-      const labels = await listLabels(trx, 50_000);
-      const source = `retraining on request: starter set + ${labels.length} operator labels`;
-      return { ...(await trainAndStore(trx, [...starterCategoryExamples(), ...labels], source)), source };
+      return this.trainOnLabels(trx, 'retraining on request');
     });
-    const version = this.use(trained, trained.source);
+    const version = this.use(trained);
     return (await models.listVersions(this.db)).find((v) => v.version === version)!;
   }
 
