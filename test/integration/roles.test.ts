@@ -13,7 +13,7 @@ describe('process roles', () => {
   redisTest(
     'when api and worker run as separate processes on one Postgres and Redis, then the api enqueues and the worker triages',
     async () => {
-      const database: TestDatabase = await createTestDatabase();
+      const database: TestDatabase = await createTestDatabase({ untrained: true });
       const prefix = `hh-test-roles-${Date.now()}`;
       const env = {
         DATABASE_URL: database.url,

@@ -3,6 +3,8 @@ import knex, { type Knex } from 'knex';
 import { createDb } from '../../src/db/db';
 import { migrateLatest } from '../../src/db/migrate';
 import { seedDemoCity, seedTaxonomy } from '../../src/seed/seed';
+import { trainAndStore } from '../../src/triage/model-training';
+import { starterCategoryExamples } from '../../src/triage/starter-set';
 
 const runId = () => process.env.HH_TEST_RUN ?? 'adhoc';
 const adminUrl = () => {
@@ -22,7 +24,11 @@ function adminConnection(): Knex {
   return knex({ client: 'pg', connection: adminUrl(), pool: { min: 0, max: 2 } });
 }
 
-/** The run's template: migrated and seeded once (the first test file to get here does it, under a lock). */
+/**
+ * The run's template: migrated, seeded and with the starter classifier trained once (the first test file to
+ * get here does it, under a lock), as a database is after the hub's first start. Training took 3–4 s of each
+ * hub's start in every test file before.
+ */
 async function ensureTemplate(admin: Knex): Promise<string> {
   const template = `hh_t_${runId()}_template`;
   await admin.transaction(async (trx) => {
@@ -35,6 +41,7 @@ async function ensureTemplate(admin: Knex): Promise<string> {
       await migrateLatest(db);
       await seedTaxonomy(db);
       await seedDemoCity(db);
+      await trainAndStore(db, starterCategoryExamples(), 'starter set (src/triage/starter-set-text.ts)');
     } finally {
       await db.destroy();
     }
@@ -49,12 +56,24 @@ export interface TestDatabase {
 }
 
 /** A fresh database with the schema, the taxonomy and the demo city; dropped by drop() or at the end of the run. */
-export async function createTestDatabase(options: { empty?: boolean } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: {
+    empty?: boolean;
+    /** Without the classifier: a database no worker has started on yet. */
+    untrained?: boolean;
+  } = {},
+): Promise<TestDatabase> {
   const admin = adminConnection();
   try {
     const name = `hh_t_${runId()}_${randomBytes(4).toString('hex')}`;
     if (options.empty) await admin.raw(`create database "${name}"`);
     else await admin.raw(`create database "${name}" template "${await ensureTemplate(admin)}"`);
+    if (options.untrained) {
+      const db = createDb(databaseUrl(name), 1);
+      await db('classifier_models')
+        .delete()
+        .finally(() => db.destroy());
+    }
     return {
       name,
       url: databaseUrl(name),
