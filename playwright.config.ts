@@ -8,8 +8,9 @@ import { hubPgPort } from './test/browser/hub-database';
 
 /**
  * The console's browser tests: Debian's Chromium (never a browser Playwright would download: it
- * cannot be fetched on these machines) against a hub on a fresh embedded database, started from
- * the build (npm test's pretest builds it). SCREENSHOTS=1 also writes docs/screenshots/.
+ * cannot be fetched on these machines) against a hub on a fresh database: the machine's PostgreSQL and
+ * Redis when DATABASE_URL and REDIS_URL are set, else the embedded defaults. The hub is started from the
+ * build (npm test's pretest builds it). SCREENSHOTS=1 also writes docs/screenshots/.
  */
 function chromium(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -65,7 +66,8 @@ export default defineConfig({
       },
     },
     {
-      command: 'node dist/src/main.js',
+      // On DATABASE_URL and REDIS_URL when they are set, else on the embedded defaults (test/support/browser-hub.ts).
+      command: 'node dist/test/support/browser-hub.js',
       url: `${baseURL}/healthz`,
       timeout: 120_000,
       reuseExistingServer: false,
@@ -79,8 +81,7 @@ export default defineConfig({
         EMBEDDED_PG_DIR: dataDir,
         MEDIA_DIR: mediaDir,
         EMBEDDED_PG_PORT: String(hubPgPort),
-        DATABASE_URL: '',
-        REDIS_URL: '',
+        SEED_DEMO: 'true',
         LOG_LEVEL: 'warn',
         TWILIO_ACCOUNT_SID: fakeTwilio.accountSid,
         TWILIO_AUTH_TOKEN: fakeTwilio.authToken,
