@@ -58,10 +58,19 @@ test('a courier’s month is computed by the duty chief and approved by the dire
 
 test('the courier keeps the grid’s archive: a new enterprise, a visit that records its needs, the need handed on as a 代办 request', async ({
   page,
+  browser,
 }) => {
-  await page.setViewportSize({ width: 390, height: 844 });
+  // 政邮商 is in a runner's menu when they are a courier, with a grid: 马俊 has one, the demo runner none.
+  const runner = await (await browser.newContext()).newPage();
+  const runnersGrids = runner.waitForResponse((response) => response.url().endsWith('/api/v1/postal/grids'));
+  await signIn(runner, 'runner');
+  await expect(runner.getByRole('menuitem', { name: '我的代办' })).toBeVisible();
+  expect(await (await runnersGrids).json()).toEqual({ items: [] });
+  await expect(runner.getByRole('menuitem', { name: '政邮商' })).toHaveCount(0);
   await signIn(page, 'courier');
-  await expect(page).not.toHaveURL(/\/login/);
+  await expect(page.getByRole('menuitem', { name: '政邮商' })).toBeVisible();
+
+  await page.setViewportSize({ width: 390, height: 844 });
   // On the courier's phone the menu folds away: the page by its address.
   await page.goto('/postal');
   await page.getByRole('tab', { name: '网格档案' }).click();

@@ -7,6 +7,7 @@ import { Bell } from './frame/Bell';
 import { CallPopup } from './frame/CallPopup';
 import { DutySwitch } from './frame/DutySwitch';
 import { useLive, type CallOffer } from './live';
+import { useGrids } from './pages/postal/grids';
 import { useMe } from './session';
 import { isCenterRole } from '../../src/shared/roles';
 
@@ -17,8 +18,11 @@ const menuTheme = { components: { Menu: { itemPaddingInline: 12 } } };
 /** Pages without a menu item of their own, by the item they belong under. */
 const sectionOf: Record<string, string> = { '/hotspots': '/alerts' };
 
-/** What the menu offers a role (the API refuses the rest whatever the menu shows). */
-function menuOf(me: Me) {
+/**
+ * What the menu offers a role (the API refuses the rest whatever the menu shows). A runner sees 政邮商 only as a
+ * courier, with a grid of their own (`courier`).
+ */
+function menuOf(me: Me, courier: boolean) {
   const chief = me.role === 'supervisor' || me.role === 'director' || me.role === 'admin';
   // 帮办代办's pages: the chiefs' menu is full, so theirs are grouped under one item.
   const proxyPages = [
@@ -27,7 +31,7 @@ function menuOf(me: Me) {
       ? [{ key: '/appointments', label: '预约' }]
       : []),
     ...(['agent', 'dept_head', 'supervisor', 'director', 'admin'].includes(me.role) ? [{ key: '/projects', label: '项目帮办' }] : []),
-    ...(['runner', 'supervisor', 'director', 'admin'].includes(me.role) ? [{ key: '/postal', label: '政邮商' }] : []),
+    ...((me.role === 'runner' && courier) || chief ? [{ key: '/postal', label: '政邮商' }] : []),
   ];
   return [
     ...(me.role === 'agent' || me.role === 'dept_head' ? [{ key: '/workbench', label: '承办工作台' }] : []),
@@ -67,6 +71,7 @@ function SignedIn({ me }: { me: Me }) {
   const queryClient = useQueryClient();
   const [call, setCall] = useState<CallOffer>();
   const live = useLive(setCall);
+  const courier = (useGrids(me.role === 'runner').data?.length ?? 0) > 0;
   // A phone (a runner's): the short title, no name, tighter padding; the menu folds into its overflow.
   const wide = Grid.useBreakpoint().md !== false;
 
@@ -91,7 +96,7 @@ function SignedIn({ me }: { me: Me }) {
             theme="dark"
             mode="horizontal"
             selectedKeys={[selected]}
-            items={menuOf(me)}
+            items={menuOf(me, courier)}
             triggerSubMenuAction="click"
             onClick={({ key }) => navigate(key)}
             style={{ flex: 1, minWidth: 0 }}

@@ -24,6 +24,7 @@ import { api, errorText } from '../../api/client';
 import { useMe } from '../../session';
 import { beijing, shortTime } from '../../time';
 import { useServables } from '../ProxyMatter';
+import { useGrids } from './grids';
 import { Settlements } from './Settlements';
 
 const payers = new Set(['supervisor', 'director', 'admin']);
@@ -53,10 +54,6 @@ export function Postal() {
       />
     </Card>
   );
-}
-
-function useGrids() {
-  return useQuery({ queryKey: ['postal', 'grids'], queryFn: async () => (await api.GET('/api/v1/postal/grids')).data?.items ?? [] });
 }
 
 /** Each grid's enterprises: status, needs, last visit; a visit note updates the needs. */
