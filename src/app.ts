@@ -418,21 +418,21 @@ export async function createHub(config: Config, options: { logger?: Logger } = {
     webhooks.use('/twilio', twilioSmsRouter({ ...twilioWebhook, intake, notify }));
   } else {
     webhooks.use('/twilio', () => {
-      throw new AppError('NOT_READY', 'the Twilio channels are not configured (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_SMS_FROM)');
+      throw new AppError('NOT_READY', '未配置 Twilio 渠道（TWILIO_ACCOUNT_SID、TWILIO_AUTH_TOKEN、TWILIO_SMS_FROM）');
     });
   }
 
   if (slack) webhooks.use(slack.router);
   else {
     webhooks.use('/slack', () => {
-      throw new AppError('NOT_READY', 'Slack is not configured (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET)');
+      throw new AppError('NOT_READY', '未配置 Slack（SLACK_BOT_TOKEN、SLACK_SIGNING_SECRET）');
     });
   }
 
   const citizenApi = citizenAuth
     ? miniProgramRouter({ db, citizenAuth, intake, citizenTickets, surveys, appointments, bodyLimitBytes: config.http.bodyLimitBytes })
     : Router().use(() => {
-        throw new AppError('NOT_READY', 'the mini-program channel is not configured (WECHAT_APPID, WECHAT_SECRET)');
+        throw new AppError('NOT_READY', '未配置小程序渠道（WECHAT_APPID、WECHAT_SECRET）');
       });
 
   const { api, openApi } = buildApi(

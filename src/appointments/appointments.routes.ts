@@ -127,7 +127,7 @@ export function registerAppointmentRoutes(api: ApiRouter, appointments: Appointm
         ticketId: z.number().int().positive().optional(),
         address: z.string().trim().min(2).max(200).optional(),
       })
-      .refine((b) => b.phone !== undefined || b.ticketId !== undefined, { message: 'give the caller’s phone or the ticket' }),
+      .refine((b) => b.phone !== undefined || b.ticketId !== undefined, { message: '请给出来电人电话或工单' }),
     successStatus: 201,
     response: appointmentAnswer,
     handler: async ({ actor, body }) => presentAppointment(await appointments.bookBySeat(body), actor),

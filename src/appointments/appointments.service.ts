@@ -43,16 +43,14 @@ export class AppointmentsService {
     actor: UserActor,
     input: { departmentId: number; matterId?: number; mode: AppointmentMode; startsAt: Date; endsAt: Date; capacity: number },
   ) {
-    if (actor.role === 'dept_head' && actor.departmentId !== input.departmentId)
-      throw forbidden('a department head opens slots of their own department');
-    if (!(await findDepartmentById(this.db, input.departmentId))?.active)
-      throw invalid(`department ${input.departmentId} does not exist or is inactive`);
+    if (actor.role === 'dept_head' && actor.departmentId !== input.departmentId) throw forbidden('部门负责人只能开放本部门的预约时段');
+    if (!(await findDepartmentById(this.db, input.departmentId))?.active) throw invalid(`部门 ${input.departmentId} 不存在或已停用`);
     if (input.matterId !== undefined && !(await findMatterById(this.db, input.matterId)))
-      throw invalid(`matter ${input.matterId} does not exist`);
-    if (input.endsAt <= input.startsAt) throw invalid('endsAt must be after startsAt');
-    if (input.startsAt <= new Date()) throw invalid('a slot starts in the future');
+      throw invalid(`代办事项 ${input.matterId} 不存在`);
+    if (input.endsAt <= input.startsAt) throw invalid('结束时间必须晚于开始时间');
+    if (input.startsAt <= new Date()) throw invalid('预约时段的开始时间必须晚于现在');
     const id = await repo.insertSlot(this.db, { ...input, matterId: input.matterId ?? null, createdBy: actor.userId });
-    return found(await repo.findSlot(this.db, id), 'slot');
+    return found(await repo.findSlot(this.db, id), '预约时段');
   }
 
   slots(filter: Parameters<typeof repo.listSlots>[1]) {
@@ -70,12 +68,12 @@ export class AppointmentsService {
     let contactId: number | undefined;
     if (input.ticketId !== undefined) {
       const ticket = await repo.orderOfTicket(this.db, input.ticketId);
-      if (!ticket) throw invalid(`ticket ${input.ticketId} does not exist`);
+      if (!ticket) throw invalid(`工单 ${input.ticketId} 不存在`);
       contactId = ticket.contactId ?? undefined;
     }
     if (contactId === undefined) {
       const phone = input.phone === undefined ? undefined : normalizePhone(input.phone);
-      if (!phone) throw invalid('the citizen’s phone (or a ticket with a caller) is needed');
+      if (!phone) throw invalid('需要市民电话（或有来电人的工单）');
       contactId = (await upsertContactByIdentity(this.db, { phone })).id;
     }
     return this.book({ slotId: input.slotId, contactId, ticketId: input.ticketId, address: input.address, channel: 'seat' });
@@ -94,7 +92,7 @@ export class AppointmentsService {
     channel: AppointmentChannel;
   }): Promise<AppointmentRow> {
     const id = await this.work.run((work) => this.bookIn(work, input));
-    return found(await repo.findAppointment(this.db, id), 'appointment');
+    return found(await repo.findAppointment(this.db, id), '预约');
   }
 
   /** 预约 by SMS ("预约 12"), in the message's unit of work: booked (and confirmed), or why not, in the citizen's words. */
@@ -119,14 +117,14 @@ export class AppointmentsService {
     input: { slotId: number; contactId: number; ticketId?: number; address?: string; channel: AppointmentChannel },
   ): Promise<number> {
     const slot = await repo.lockSlot(work.trx, input.slotId);
-    if (!slot) throw notFound('slot');
-    if (slot.startsAt <= new Date()) throw conflict('this slot has begun; choose a later one');
-    if (slot.booked >= slot.capacity) throw conflict('this slot is fully booked (已约满); choose another');
+    if (!slot) throw notFound('预约时段');
+    if (slot.startsAt <= new Date()) throw conflict('该时段已开始，请选择更晚的时段');
+    if (slot.booked >= slot.capacity) throw conflict('该时段已约满，请选择其他时段');
     const ticket = input.ticketId === undefined ? undefined : await repo.orderOfTicket(work.trx, input.ticketId);
     if (input.ticketId !== undefined && (!ticket || ticket.contactId !== input.contactId))
-      throw invalid(`ticket ${input.ticketId} is not this citizen's`);
+      throw invalid(`工单 ${input.ticketId} 不是该市民的`);
     const address = input.address ?? (slot.mode === 'home' ? (ticket?.address ?? undefined) : undefined);
-    if (slot.mode === 'home' && !address) throw invalid('a home visit (上门办理) needs the address');
+    if (slot.mode === 'home' && !address) throw invalid('上门办理需要填写地址');
     const booked = await repo.insertAppointment(work.trx, {
       slotId: slot.id,
       contactId: input.contactId,
@@ -135,8 +133,8 @@ export class AppointmentsService {
       address: address ?? null,
       channel: input.channel,
     });
-    if (booked === undefined) throw conflict('this citizen has booked this slot already');
-    const appointment = found(await repo.findAppointment(work.trx, booked), 'appointment');
+    if (booked === undefined) throw conflict('该市民已预约此时段');
+    const appointment = found(await repo.findAppointment(work.trx, booked), '预约');
     await this.tell(work, appointment, 'booked');
     return booked;
   }
@@ -147,20 +145,20 @@ export class AppointmentsService {
   }
 
   async cancel(id: number, by: { userId: number | null; contactId?: number }, note: string | null) {
-    const appointment = found(await repo.findAppointment(this.db, id), 'appointment');
-    if (by.contactId !== undefined && appointment.contactId !== by.contactId) throw notFound('appointment');
-    if (!(await repo.setStatus(this.db, id, 'cancelled', by.userId, note))) throw conflict(`this appointment is ${appointment.status}`);
-    return found(await repo.findAppointment(this.db, id), 'appointment');
+    const appointment = found(await repo.findAppointment(this.db, id), '预约');
+    if (by.contactId !== undefined && appointment.contactId !== by.contactId) throw notFound('预约');
+    if (!(await repo.setStatus(this.db, id, 'cancelled', by.userId, note))) throw conflict(`该预约当前为 ${appointment.status}`);
+    return found(await repo.findAppointment(this.db, id), '预约');
   }
 
   /** Kept (served: at any time) or missed (only once its time has come), by whoever serves it. */
   async outcome(actor: UserActor, id: number, status: 'kept' | 'missed', note: string | null) {
-    const appointment = found(await repo.findAppointment(this.db, id), 'appointment');
+    const appointment = found(await repo.findAppointment(this.db, id), '预约');
     const serves = isCenterRole(actor.role) || appointment.departmentId === actor.departmentId || appointment.runnerUserId === actor.userId;
-    if (!serves) throw forbidden('only those who serve this appointment record it');
-    if (status === 'missed' && appointment.startsAt > new Date()) throw conflict('an appointment is missed only once its time has come');
-    if (!(await repo.setStatus(this.db, id, status, actor.userId, note))) throw conflict(`this appointment is ${appointment.status}`);
-    return found(await repo.findAppointment(this.db, id), 'appointment');
+    if (!serves) throw forbidden('只有承办该预约的人员可以登记');
+    if (status === 'missed' && appointment.startsAt > new Date()) throw conflict('预约时间到了才能登记爽约');
+    if (!(await repo.setStatus(this.db, id, status, actor.userId, note))) throw conflict(`该预约当前为 ${appointment.status}`);
+    return found(await repo.findAppointment(this.db, id), '预约');
   }
 
   /** The day before: each booked appointment reminded once, to the citizen and to whoever serves it. */
@@ -169,7 +167,7 @@ export class AppointmentsService {
     for (;;) {
       const done = await this.work.run(async (work) => {
         const ids = await repo.takeDueReminders(work.trx, now, remindAhead, 100);
-        for (const id of ids) await this.tell(work, found(await repo.findAppointment(work.trx, id), 'appointment'), 'reminder');
+        for (const id of ids) await this.tell(work, found(await repo.findAppointment(work.trx, id), '预约'), 'reminder');
         return ids.length;
       });
       total += done;

@@ -57,7 +57,7 @@ const auditSchema = z
   })
   .meta({ id: 'AuditEntry' });
 
-const password = z.string().min(10, 'at least 10 characters').max(200);
+const password = z.string().min(10, '至少 10 个字符').max(200);
 const displayName = z.string().trim().min(1).max(50);
 /** A staff member's mobile (alerts and 代办 offers by SMS), kept in E.164 as the SMS provider needs it. */
 const phone = z
@@ -111,7 +111,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
     summary: 'End this session',
     access: 'staff',
     handler: async ({ actor, req, res }) => {
-      if (actor.via !== 'session') throw new AppError('VALIDATION_FAILED', 'API keys are revoked by an admin, not logged out');
+      if (actor.via !== 'session') throw new AppError('VALIDATION_FAILED', 'API 密钥由管理员吊销，不能退出登录');
       await auth.logout((bearerSecret(req.headers.authorization) ?? sessionCookieOf(req.headers.cookie))!);
       res.clearCookie(sessionCookie, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
       return undefined;
@@ -167,7 +167,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       username: z
         .string()
         .trim()
-        .regex(/^[a-z0-9_.-]{3,32}$/, '3–32 lower-case letters, digits, _ . -'),
+        .regex(/^[a-z0-9_.-]{3,32}$/, '3–32 位小写字母、数字或 _ . -'),
       displayName,
       password,
       role: z.enum(userRoles),
@@ -244,7 +244,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
       target: z
         .string()
         .trim()
-        .regex(/^[a-z_]{2,40}(:[\w/-]{1,60})?$/, 'a kind such as catalog_entry, or one thing such as catalog_entry:12')
+        .regex(/^[a-z_]{2,40}(:[\w/-]{1,60})?$/, '一类设置（如 catalog_entry），或其中一项（如 catalog_entry:12）')
         .optional(),
       from: z.iso.datetime({ offset: true }).optional(),
       to: z.iso.datetime({ offset: true }).optional(),
@@ -300,13 +300,13 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
             z
               .string()
               .trim()
-              .regex(/^[0-9A-Z]{2,8}$/, 'a category code'),
+              .regex(/^[0-9A-Z]{2,8}$/, '分类编码'),
           )
           .max(50)
           .optional(),
         slackUserId: z
           .string()
-          .regex(/^[UW][A-Z0-9]{6,20}$/, 'a Slack user id such as U0123ABCD')
+          .regex(/^[UW][A-Z0-9]{6,20}$/, 'Slack 用户 ID，如 U0123ABCD')
           .nullable()
           .optional(),
         workChat: z
@@ -320,7 +320,7 @@ export function registerAuthRoutes(api: ApiRouter, auth: AuthService): void {
           .nullable()
           .optional(),
       })
-      .refine((body) => Object.keys(body).length > 0, 'change at least one setting'),
+      .refine((body) => Object.keys(body).length > 0, '至少修改一项设置'),
     response: userSchema,
     audit: { what: 'user', before: ({ params }) => auth.getUser(params.id) },
     handler: ({ actor, params, body }) => auth.updateWork(actor, params.id, body),

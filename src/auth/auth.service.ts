@@ -4,7 +4,7 @@ import { findDepartmentById } from '../org/departments.repository';
 import { AppError, conflict, forbidden, found, invalid, notFound, tooManyRequests } from '../shared/errors';
 import { audit, listAudit, recordSettingsChange, type AuditAction } from './audit';
 import { hashPassword, verifyPassword } from './password';
-import { departmentRoles, type ApiKeyScope, type UserActor, type UserRole } from '../shared/roles';
+import { departmentRoles, type ApiKeyScope, type UserActor, type UserRole, roleLabels } from '../shared/roles';
 import type { SignInGuard } from './sign-in-guard';
 import * as users from './users.repository';
 
@@ -36,10 +36,10 @@ export class AuthService {
     if (refusal) {
       const message =
         refusal.reason === 'locked'
-          ? 'too many failed sign-ins from this address: locked for now, or until an admin unlocks the account'
+          ? '该地址登录失败次数过多，已暂时锁定（或等管理员解锁）'
           : refusal.reason === 'paced'
-            ? 'too many failed sign-ins for this account: wait before trying again'
-            : 'too many failed sign-ins from this address today';
+            ? '该账号登录失败次数过多，请稍后再试'
+            : '该地址今日登录失败次数过多';
       throw tooManyRequests(message, refusal.retryAfterMs);
     }
     const ok = await verifyPassword(password, user?.passwordHash);
@@ -52,7 +52,7 @@ export class AuthService {
         details: { reason: !user ? 'unknown user' : !ok ? 'wrong password' : 'inactive', failures: outcome.failures },
       });
       if (outcome.lockedNow) await audit(this.db, { action: 'sign_in.locked', ...attempt, details: { failures: outcome.failures } });
-      throw new AppError('UNAUTHENTICATED', 'wrong username or password');
+      throw new AppError('UNAUTHENTICATED', '用户名或密码错误');
     }
     await this.signInGuard.succeeded(username, epoch, address);
     const token = sessionPrefix + randomBytes(32).toString('base64url');
@@ -68,7 +68,7 @@ export class AuthService {
   /** An admin lifts every sign-in lock and delay of an account (from every address). */
   async unlock(admin: UserActor, id: number): Promise<void> {
     await this.db.transaction(async (trx) => {
-      if (!(await users.renewSignInEpoch(trx, id))) throw notFound('user');
+      if (!(await users.renewSignInEpoch(trx, id))) throw notFound('用户');
       await audit(trx, { action: 'account.unlocked', actor: auditActor(admin), targetUserId: id, ip: admin.address });
     });
   }
@@ -81,7 +81,7 @@ export class AuthService {
     const generated = password === undefined ? randomBytes(12).toString('base64url') : undefined;
     const passwordHash = await hashPassword(password ?? generated!);
     await this.db.transaction(async (trx) => {
-      if (!(await users.updateUser(trx, id, { passwordHash }))) throw notFound('user');
+      if (!(await users.updateUser(trx, id, { passwordHash }))) throw notFound('用户');
       await users.revokeSessionsOfUser(trx, id);
       await users.renewSignInEpoch(trx, id);
       await audit(trx, {
@@ -145,10 +145,9 @@ export class AuthService {
     input: { name: string; userId: number; scopes: ApiKeyScope[]; expiresInDays: number; allowAdmin: boolean },
   ): Promise<{ key: string; record: users.ApiKeyRecord }> {
     const owner = await users.findUserById(this.db, input.userId);
-    if (!owner) throw notFound('user');
-    if (!owner.active) throw invalid(`user ${owner.id} is inactive`);
-    if (owner.role === 'admin' && !input.allowAdmin)
-      throw invalid(`user ${owner.id} is an admin: a key with admin powers needs allowAdmin: true`);
+    if (!owner) throw notFound('用户');
+    if (!owner.active) throw invalid(`用户 ${owner.id} 已停用`);
+    if (owner.role === 'admin' && !input.allowAdmin) throw invalid(`用户 ${owner.id} 是管理员：带管理员权限的密钥须设 allowAdmin: true`);
     const key = apiKeyPrefix + randomBytes(32).toString('base64url');
     const record = await this.db.transaction(async (trx) => {
       const inserted = await users.insertApiKey(trx, {
@@ -169,7 +168,7 @@ export class AuthService {
   async revokeApiKey(admin: UserActor, id: number): Promise<void> {
     await this.db.transaction(async (trx) => {
       const revoked = await users.revokeApiKey(trx, id);
-      if (!revoked) throw notFound('active API key');
+      if (!revoked) throw notFound('有效的 API 密钥');
       await this.auditKey(trx, 'api_key.revoked', admin, revoked);
     });
     this.cache.clear();
@@ -199,7 +198,7 @@ export class AuthService {
     phone?: string | null;
   }): Promise<users.UserRecord> {
     await this.checkRoleDepartment(input.role, input.departmentId ?? null);
-    if (await users.findUserWithPassword(this.db, input.username)) throw conflict(`username "${input.username}" is taken`);
+    if (await users.findUserWithPassword(this.db, input.username)) throw conflict(`用户名“${input.username}”已被使用`);
     return users.insertUser(this.db, {
       username: input.username,
       displayName: input.displayName,
@@ -223,7 +222,7 @@ export class AuthService {
     },
   ): Promise<users.UserRecord> {
     const current = await users.findUserById(this.db, id);
-    if (!current) throw notFound('user');
+    if (!current) throw notFound('用户');
     await this.checkRoleDepartment(
       patch.role ?? current.role,
       patch.departmentId === undefined ? current.departmentId : patch.departmentId,
@@ -272,17 +271,16 @@ export class AuthService {
     },
   ): Promise<users.UserRecord> {
     const target = await users.findUserById(this.db, id);
-    if (!target) throw notFound('user');
+    if (!target) throw notFound('用户');
     const self = actor.userId === id;
     const head = actor.role === 'dept_head' && actor.departmentId !== null && actor.departmentId === target.departmentId;
     if (actor.role !== 'admin') {
-      if (!self && !head) throw forbidden('only an admin, the department head or the user may change these work settings');
-      if (patch.slackUserId !== undefined) throw forbidden('only an admin maps Slack accounts to users');
-      if (patch.workChat !== undefined && !self) throw forbidden('a work-chat account is set by its user (or an admin)');
-      if (!head && (patch.capacity !== undefined || patch.skills !== undefined))
-        throw forbidden('capacity and skills are set by the department head');
+      if (!self && !head) throw forbidden('只有管理员、部门负责人或本人可以修改这些工作设置');
+      if (patch.slackUserId !== undefined) throw forbidden('只有管理员可以绑定 Slack 账号');
+      if (patch.workChat !== undefined && !self) throw forbidden('工作通讯账号由本人（或管理员）设置');
+      if (!head && (patch.capacity !== undefined || patch.skills !== undefined)) throw forbidden('承办上限和技能由部门负责人设置');
     }
-    const updated = found(await users.updateUser(this.db, id, patch), 'user');
+    const updated = found(await users.updateUser(this.db, id, patch), '用户');
     this.cache.clear();
     return updated;
   }
@@ -293,7 +291,7 @@ export class AuthService {
   }
 
   async getUser(id: number): Promise<users.UserRecord> {
-    return found(await users.findUserById(this.db, id), 'user');
+    return found(await users.findUserById(this.db, id), '用户');
   }
 
   listUsers(filter: { departmentId?: number; role?: UserRole }): Promise<users.UserRecord[]> {
@@ -302,11 +300,11 @@ export class AuthService {
 
   private async checkRoleDepartment(role: UserRole, departmentId: number | null): Promise<void> {
     if ((departmentRoles as readonly UserRole[]).includes(role) && departmentId === null) {
-      throw invalid(`role ${role} needs a departmentId`);
+      throw invalid(`${roleLabels[role]}需要所属部门（departmentId）`);
     }
     if (departmentId !== null) {
       const department = await findDepartmentById(this.db, departmentId);
-      if (!department || !department.active) throw invalid(`department ${departmentId} does not exist or is inactive`);
+      if (!department || !department.active) throw invalid(`部门 ${departmentId} 不存在或已停用`);
     }
   }
 }

@@ -27,9 +27,8 @@ export class CitizenAuthService {
       ({ openid } = await this.wechat.code2session(code));
     } catch (error) {
       // A refused code is the caller's; WeChat being away is not: 503, try again.
-      if (error instanceof DeliveryError && !error.permanent)
-        throw new AppError('NOT_READY', `WeChat is not answering, please retry: ${error.message}`);
-      throw new AppError('UNAUTHENTICATED', `WeChat did not accept the login code: ${(error as Error).message}`);
+      if (error instanceof DeliveryError && !error.permanent) throw new AppError('NOT_READY', `微信无响应，请重试：${error.message}`);
+      throw new AppError('UNAUTHENTICATED', `微信未接受登录凭证：${(error as Error).message}`);
     }
     const contact = await upsertContactByIdentity(this.db, { wechatOpenid: openid });
     const token = prefix + randomBytes(32).toString('base64url');

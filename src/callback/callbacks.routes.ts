@@ -80,7 +80,7 @@ export function registerCallbackRoutes(api: ApiRouter, callbacks: CallbacksServi
     tag: 'callbacks',
     summary: 'Change the callback policy or questions',
     access: ['admin'],
-    body: callbackSettingsSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one setting'),
+    body: callbackSettingsSchema.partial().refine((b) => Object.keys(b).length > 0, '至少修改一项设置'),
     response: callbackSettingsSchema,
     audit: { what: 'callback_settings', before: () => callbacks.settings() },
     handler: ({ body }) => callbacks.updateSettings(body),

@@ -48,8 +48,7 @@ export class CallbacksService {
 
   async updateSettings(patch: Partial<CallbackSettings>): Promise<CallbackSettings> {
     const next = callbackSettingsSchema.safeParse({ ...(await this.settings()), ...patch });
-    if (!next.success)
-      throw invalid(`callback settings refused: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    if (!next.success) throw invalid(`回访设置有误：${next.error.issues.map((i) => `${i.path.join('.')}：${i.message}`).join('；')}`);
     await repo.writeCallbackSettings(this.db, next.data);
     return next.data;
   }
@@ -285,7 +284,7 @@ export class CallbacksService {
   }
 
   async get(id: number): Promise<CallbackRecord & { events: unknown[] }> {
-    const callback = found(await repo.findCallback(this.db, id), 'callback');
+    const callback = found(await repo.findCallback(this.db, id), '回访任务');
     return { ...callback, events: await repo.listCallbackEvents(this.db, id) };
   }
 
@@ -297,11 +296,9 @@ export class CallbacksService {
   ): Promise<CallbackRecord> {
     await this.work.run(async (work) => {
       const trx = work.trx;
-      const { callback, now } = found(await repo.lock(trx, id), 'callback');
+      const { callback, now } = found(await repo.lock(trx, id), '回访任务');
       if (callback.status !== 'asking' || callback.channel !== 'operator')
-        throw conflict(
-          `this callback is ${callback.status}${callback.channel ? ` on ${callback.channel}` : ''}, not waiting for a manual call`,
-        );
+        throw conflict(`该回访当前为 ${callback.status}${callback.channel ? `（${callback.channel}）` : ''}，不在等待人工回访`);
       await repo.setReviewFields(trx, id, { answeredBy: actor.userId });
       work.enqueue(applyJob(id));
       if (!input.reached) {
@@ -328,16 +325,16 @@ export class CallbacksService {
    * satisfaction rate, the ticket closed.
    */
   async review(actor: UserActor, id: number, input: { decision: 'reopen' | 'unreasonable'; reason: string }): Promise<CallbackRecord> {
-    const callback = found(await repo.findCallback(this.db, id), 'callback');
+    const callback = found(await repo.findCallback(this.db, id), '回访任务');
     if (callback.status !== 'completed' || (callback.outcome !== 'review' && callback.outcome !== 'reopened')) {
-      throw conflict('only a completed survey whose citizen was not satisfied or not helped can be reviewed');
+      throw conflict('只有市民不满意或未解决的已完成回访才能复核');
     }
     if (input.decision === 'reopen') {
-      if (callback.outcome !== 'review') throw conflict('this ticket was reopened already');
+      if (callback.outcome !== 'review') throw conflict('该工单已重办过');
       await this.tickets.perform(actor, callback.ticketId, 'reopen', { reason: `督办审核：${input.reason}` }, { readBack: false });
       await repo.setReviewFields(this.db, id, { outcome: 'reopened', reviewedBy: actor.userId, applied: true });
     } else {
-      if (callback.unreasonable) throw conflict('already marked unreasonable');
+      if (callback.unreasonable) throw conflict('已标记为不合理诉求');
       await repo.setReviewFields(this.db, id, { unreasonable: true, unreasonableReason: input.reason, reviewedBy: actor.userId });
       if (callback.outcome === 'review') {
         const note = `回访不满意经审核为不合理诉求：${input.reason}`;

@@ -169,11 +169,10 @@ export class SurveyAnswers {
       const trx = work.trx;
       const locked = await repo.lock(trx, id);
       // Another citizen's survey is as good as none.
-      if (!locked || locked.callback.contactId !== contactId) throw new AppError('NOT_FOUND', 'survey not found');
+      if (!locked || locked.callback.contactId !== contactId) throw new AppError('NOT_FOUND', '未找到回访问卷');
       const { callback, now } = locked;
-      if (callback.status !== 'asking' || callback.channel !== 'miniprogram')
-        throw conflict('this survey is no longer waiting for answers');
-      if (callback.windowEndsAt !== null && callback.windowEndsAt <= now) throw conflict('the time to answer this survey has passed');
+      if (callback.status !== 'asking' || callback.channel !== 'miniprogram') throw conflict('该回访已不再等待答复');
+      if (callback.windowEndsAt !== null && callback.windowEndsAt <= now) throw conflict('该回访已过答复时限');
       const recorded = {
         contacted: answers.contacted,
         resolved: answers.resolved,

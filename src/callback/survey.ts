@@ -14,7 +14,7 @@ export { satisfactionLabels, satisfactions, type Satisfaction } from './satisfac
 export const callbackChannels = ['sms', 'phone', 'miniprogram', 'operator'] as const;
 export type CallbackChannel = (typeof callbackChannels)[number];
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a Beijing time as HH:MM');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, '北京时间，格式为 HH:MM');
 
 export const callbackSettingsSchema = z.strictObject({
   /** After the reply, before the first question. */

@@ -25,7 +25,7 @@ export class DuplicatesService {
   constructor(private readonly db: Db) {}
 
   async forTicket(viewer: Actor, ticketId: number, limit: number): Promise<DuplicateCandidate[]> {
-    return this.rank(viewer, found(await requestOf(this.db, ticketId), 'ticket'), limit);
+    return this.rank(viewer, found(await requestOf(this.db, ticketId), '工单'), limit);
   }
 
   /** The same for a call still being logged at the seat (what the operator has typed so far). */

@@ -8,7 +8,7 @@ import type { HardCaseService } from './hardcase.service';
 const center = ['operator', 'proxy_seat', 'supervisor', 'director', 'admin'] as const;
 const dispatchers = ['operator', 'supervisor', 'director', 'admin'] as const;
 const chiefs = ['supervisor', 'director', 'admin'] as const;
-const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式为 YYYY-MM');
 /** A Beijing month's instants: [its first day 00:00, the next month's). */
 const monthRange = (month: string) => {
   const from = new Date(`${month}-01T00:00:00+08:00`);
@@ -210,9 +210,9 @@ export function registerHardCaseRoutes(api: ApiRouter, hardCases: HardCaseServic
     access: [...center, 'county_leader'],
     query: z
       .strictObject({ from: daySchema.optional(), to: daySchema.optional() })
-      .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['to'] })
+      .refine((q) => !q.from || !q.to || q.from <= q.to, { message: '开始日期不能晚于结束日期', path: ['to'] })
       .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 92 * 86_400_000, {
-        message: 'at most three months at a time',
+        message: '一次最多三个月',
         path: ['to'],
       }),
     response: z.object({ items: z.array(dutyDay) }),

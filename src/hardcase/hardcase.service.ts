@@ -41,7 +41,7 @@ export class HardCaseService {
 
   async dismiss(actor: UserActor, candidateId: number, note: string): Promise<void> {
     await this.openCandidate(candidateId);
-    if (!(await repo.dismissCandidate(this.db, candidateId, actor.userId, note))) throw conflict('the candidate was decided meanwhile');
+    if (!(await repo.dismissCandidate(this.db, candidateId, actor.userId, note))) throw conflict('该候选已被他人处理');
   }
 
   discover(now = new Date()): Promise<number> {
@@ -65,18 +65,17 @@ export class HardCaseService {
     const ids = [...new Set([leaderUserId, ...staffUserIds])];
     const byId = new Map((await repo.usersByIds(this.db, ids)).map((u) => [u.id, u]));
     const leader = byId.get(leaderUserId);
-    if (!leader?.active || !leaderRoles.includes(leader.role))
-      throw invalid(`user ${leaderUserId} cannot lead a duty: an active supervisor or director`);
+    if (!leader?.active || !leaderRoles.includes(leader.role)) throw invalid(`用户 ${leaderUserId} 不能带班：须为在职的值班长或主任`);
     const unfit = staffUserIds.filter((id) => !byId.get(id)?.active || !staffRoles.includes(byId.get(id)!.role));
-    if (unfit.length > 0) throw invalid(`user(s) ${unfit.join(', ')} cannot stand a duty at the center`);
+    if (unfit.length > 0) throw invalid(`用户 ${unfit.join('、')} 不能在中心值班`);
     await this.db.transaction((trx) => setRoster(trx, day, leaderUserId, staffUserIds));
     return (await listRoster(this.db, day, day))[0]!;
   }
 
   private async openCandidate(id: number) {
     const candidate = await repo.findCandidate(this.db, id);
-    if (!candidate) throw notFound('candidate');
-    if (candidate.status !== 'open') throw conflict(`the candidate was ${candidate.status} already`);
+    if (!candidate) throw notFound('办不成事候选');
+    if (candidate.status !== 'open') throw conflict(`该候选已处理（${candidate.status}）`);
     return candidate;
   }
 }

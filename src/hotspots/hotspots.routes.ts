@@ -118,7 +118,7 @@ export function registerHotspotRoutes(api: ApiRouter, hotspots: HotspotsService)
       .omit({ window: true, lastCheckedAt: true, updatedAt: true })
       .partial()
       .strict()
-      .refine((b) => Object.keys(b).length > 0, 'change at least one threshold'),
+      .refine((b) => Object.keys(b).length > 0, '至少修改一个阈值'),
     response: ruleSchema,
     audit: {
       what: 'hotspot_rule',

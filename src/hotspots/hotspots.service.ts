@@ -56,10 +56,13 @@ export class HotspotsService {
 
   async updateRule(window: WindowName, patch: Parameters<typeof repo.updateRule>[2]) {
     const current = (await repo.listRules(this.db)).find((r) => r.window === window);
-    if (!current) throw notFound('hot spot rule');
+    if (!current) throw notFound('热点规则');
     const merged = { ...current, ...patch };
     if (merged.severeScore < merged.minScore)
-      throw new AppError('VALIDATION_FAILED', `severeScore (${merged.severeScore}) must be at least minScore (${merged.minScore})`);
+      throw new AppError(
+        'VALIDATION_FAILED',
+        `严重阈值（severeScore ${merged.severeScore}）不能低于最低阈值（minScore ${merged.minScore}）`,
+      );
     return (await repo.updateRule(this.db, window, patch))!;
   }
 
@@ -163,7 +166,7 @@ export class HotspotsService {
   /** A hot spot with the tickets behind it (its categories, its place and below, its time) and the clusters of near-identical texts among them. */
   async get(actor: Actor, id: number) {
     const [spot] = await this.views(this.db, [id]);
-    if (!spot) throw notFound('hot spot');
+    if (!spot) throw notFound('热点');
     const rows = await repo.ticketsBehind(this.db, {
       categoryId: spot.category.id,
       regionId: spot.region.id,
@@ -191,7 +194,7 @@ export class HotspotsService {
   async close(id: number, by: number, note: string): Promise<HotspotView> {
     await repo.closeHotspot(this.db, id, by, note);
     const [spot] = await this.views(this.db, [id]);
-    if (!spot) throw notFound('hot spot');
+    if (!spot) throw notFound('热点');
     return spot;
   }
 

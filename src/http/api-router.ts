@@ -1,7 +1,7 @@
 import { type OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { Actor, UserActor, UserRole } from '../shared/roles';
+import { type Actor, type UserActor, type UserRole, roleLabels } from '../shared/roles';
 import { AppError, forbidden } from '../shared/errors';
 import { parseInput } from './validate';
 
@@ -114,11 +114,10 @@ export class ApiRouter {
     this.router[spec.method](spec.path, async (req: Request, res: Response) => {
       const actor = req.actor;
       if (spec.access !== 'public') {
-        if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token>');
+        if (!actor || actor.kind !== 'user') throw new AppError('UNAUTHENTICATED', '请先登录：Authorization: Bearer <token>');
         if (spec.access !== 'staff' && !spec.access.includes(actor.role))
-          throw forbidden(`${actor.role} may not ${spec.summary.toLowerCase()}`);
-        if (spec.method !== 'get' && actor.scopes && !actor.scopes.includes('write'))
-          throw forbidden('this API key may only read (scope read)');
+          throw forbidden(`${roleLabels[actor.role]}无权执行此操作（${req.method} ${req.baseUrl}${spec.path}）`);
+        if (spec.method !== 'get' && actor.scopes && !actor.scopes.includes('write')) throw forbidden('此 API 密钥只能读取（scope read）');
       }
       const context = {
         params: parse(spec.params, req.params, 'path'),

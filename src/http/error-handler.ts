@@ -6,20 +6,20 @@ import type { Logger } from '../shared/logger';
 export function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const bodyParserType = (error as { type?: string })?.type;
-  if (bodyParserType === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'request body is too large');
-  if (bodyParserType === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', 'request body is not valid JSON');
+  if (bodyParserType === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', '请求体过大');
+  if (bodyParserType === 'entity.parse.failed') return new AppError('VALIDATION_FAILED', '请求体不是有效的 JSON');
   if (bodyParserType === 'charset.unsupported' || bodyParserType === 'encoding.unsupported') {
-    return new AppError('UNSUPPORTED_MEDIA_TYPE', 'unsupported body encoding');
+    return new AppError('UNSUPPORTED_MEDIA_TYPE', '不支持的请求体编码');
   }
   // Anything else the body parser refuses (a body that does not inflate as its Content-Encoding
   // says, a cut-off stream) is the caller's fault: a 4xx, never a stack trace in the log.
   const status = (error as { status?: unknown })?.status;
   // A file the console's static files do not have.
-  if (status === 404) return new AppError('NOT_FOUND', 'not found');
+  if (status === 404) return new AppError('NOT_FOUND', '未找到');
   if (typeof status === 'number' && status >= 400 && status < 500 && (error as { expose?: unknown }).expose === true) {
-    return new AppError('VALIDATION_FAILED', 'the request body could not be read (check Content-Encoding and Content-Length)');
+    return new AppError('VALIDATION_FAILED', '无法读取请求体（请检查 Content-Encoding 和 Content-Length）');
   }
-  return fromDatabaseError(error) ?? new AppError('INTERNAL', 'internal error', undefined, false);
+  return fromDatabaseError(error) ?? new AppError('INTERNAL', '系统内部错误', undefined, false);
 }
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -44,5 +44,5 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new AppError('NOT_FOUND', `no route ${req.method} ${req.path}`));
+  next(new AppError('NOT_FOUND', `没有这个接口：${req.method} ${req.path}`));
 };

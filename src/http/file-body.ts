@@ -6,8 +6,7 @@ import { AppError } from '../shared/errors';
  * passes maxBytes, before the rest is read. JSON bodies were parsed already and are refused here.
  */
 export async function readFileBody(req: Request, maxBytes: number, tooLarge: () => AppError): Promise<Buffer> {
-  if (req.is('application/json') || req.body !== undefined)
-    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the file itself as the body, not JSON');
+  if (req.is('application/json') || req.body !== undefined) throw new AppError('UNSUPPORTED_MEDIA_TYPE', '请直接上传文件本身，而不是 JSON');
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;

@@ -128,7 +128,7 @@ const requireJsonBody =
     const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
     const type = req.headers['content-type'] ?? '';
     if (hasBody && !/^application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) {
-      next(new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+      next(new AppError('UNSUPPORTED_MEDIA_TYPE', '请求体请用 application/json'));
       return;
     }
     next();
@@ -146,15 +146,15 @@ function authenticate(auth: HttpAppDeps['auth'], publicOrigin: string): RequestH
     const apiKeyHeader = req.headers['x-api-key'];
     const header = bearerSecret(req.headers.authorization) ?? (typeof apiKeyHeader === 'string' ? apiKeyHeader : undefined);
     if (header === undefined && req.headers.authorization !== undefined)
-      return next(new AppError('UNAUTHENTICATED', 'use Authorization: Bearer <token>'));
+      return next(new AppError('UNAUTHENTICATED', '请使用 Authorization: Bearer <token>'));
     const cookie = header === undefined ? sessionCookieOf(req.headers.cookie) : undefined;
     const secret = header ?? cookie;
     if (secret === undefined) return next();
     if (cookie !== undefined && !safeMethods.has(req.method) && !sameOrigin(req, publicOrigin)) {
-      return next(new AppError('FORBIDDEN', 'a write with the session cookie must come from the hub’s own pages (Origin check)'));
+      return next(new AppError('FORBIDDEN', '使用会话 Cookie 的写操作必须来自本系统页面（Origin 校验）'));
     }
     const actor = await auth.authenticate(secret);
-    if (!actor) return next(new AppError('UNAUTHENTICATED', 'the token or API key is invalid, expired or revoked'));
+    if (!actor) return next(new AppError('UNAUTHENTICATED', '令牌或 API 密钥无效、已过期或已吊销'));
     // The cached actor is shared between requests: this request's copy carries its address.
     req.actor = { ...actor, address: req.ip };
     next();
@@ -194,7 +194,7 @@ function originOf(url: string | undefined): string | undefined {
 }
 
 const requireStaff: RequestHandler = (req, _res, next) => {
-  next(req.actor?.kind === 'user' ? undefined : new AppError('UNAUTHENTICATED', 'sign in first: Authorization: Bearer <token>'));
+  next(req.actor?.kind === 'user' ? undefined : new AppError('UNAUTHENTICATED', '请先登录：Authorization: Bearer <token>'));
 };
 
 /**
@@ -240,11 +240,7 @@ function metricsAccess(exposure: Config['exposure']): RequestHandler {
     const byAddress = entries.length > 0 && ip !== '' && allowed.check(ip, isIPv6(ip) ? 'ipv6' : 'ipv4');
     const given = Buffer.from(bearerSecret(req.headers.authorization) ?? '');
     const byToken = expected !== undefined && given.length === expected.length && timingSafeEqual(given, expected);
-    next(
-      byAddress || byToken
-        ? undefined
-        : new AppError('FORBIDDEN', 'metrics are for the configured scrapers only (METRICS_TOKEN, METRICS_ALLOW)'),
-    );
+    next(byAddress || byToken ? undefined : new AppError('FORBIDDEN', '监控指标只对已配置的采集端开放（METRICS_TOKEN、METRICS_ALLOW）'));
   };
 }
 

@@ -73,9 +73,9 @@ export async function readTable(bytes: Buffer, maxRows: number): Promise<TableCe
       rows = parse(bytes.toString('utf8').replace(/^\uFEFF/, ''), { skip_empty_lines: true, relax_column_count: true }) as string[][];
     }
   } catch {
-    throw invalid('not a CSV (UTF-8) or Excel (xlsx) file');
+    throw invalid('不是 CSV（UTF-8）或 Excel（xlsx）文件');
   }
-  if (rows.length > maxRows + 1) throw invalid(`at most ${maxRows.toLocaleString('en')} rows a file: split it`);
+  if (rows.length > maxRows + 1) throw invalid(`每个文件最多 ${maxRows.toLocaleString('zh-CN')} 行，请拆分`);
   return rows;
 }
 

@@ -19,7 +19,7 @@ export class CallerHistory {
 
   async lookup(phoneInput: string) {
     const phone = normalizePhone(phoneInput);
-    if (!phone) throw invalid(`"${phoneInput}" is not a phone number`);
+    if (!phone) throw invalid(`“${phoneInput}”不是电话号码`);
     const contact = await findContactByPhone(this.db, phone);
     if (!contact) return { phone, contact: null, open: [], past: [], lastConversation: null };
     const [tickets, lastConversation] = await Promise.all([
@@ -54,10 +54,10 @@ export class CallerHistory {
     consent: { method: string; note: string | null } | null,
   ) {
     const [contact] = await findContacts(this.db, [contactId]);
-    if (!contact) throw notFound('contact');
+    if (!contact) throw notFound('联系方式');
     await this.db.transaction(async (trx) => {
       const recorded = consent && { ...consent, recordedBy: actor.userId, recordedByName: actor.displayName };
-      if (!(await setVulnerability(trx, contactId, kinds, recorded))) throw notFound('contact (anonymised)');
+      if (!(await setVulnerability(trx, contactId, kinds, recorded))) throw notFound('联系方式（已匿名化）');
       await audit(trx, {
         action: kinds.length > 0 ? 'contact.vulnerability_recorded' : 'contact.vulnerability_cleared',
         actor: { userId: actor.userId, name: actor.displayName },

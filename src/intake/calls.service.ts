@@ -70,7 +70,7 @@ export class CallsService {
   /** The call-center switch reports a call ringing for the seats (its own call id; the number may be withheld). */
   async incoming(input: { callId: string; phone?: string; menu?: string; seat?: string }): Promise<{ callSid: string; offeredTo: number }> {
     const phone = input.phone === undefined ? null : normalizePhone(input.phone);
-    if (phone === undefined) throw invalid(`phone "${input.phone}" is not a valid phone number`);
+    if (phone === undefined) throw invalid(`电话“${input.phone}”不是有效的电话号码`);
     const callSid = `switch:${input.callId}`;
     await calls.upsertCall(this.db, { callSid, fromPhone: phone });
     if (input.menu !== undefined) await calls.updateCall(this.db, callSid, { menuChoice: input.menu });
@@ -99,7 +99,7 @@ export class CallsService {
   }
 
   async completeCallbackTask(actor: UserActor, id: number, input: { note: string; reached: boolean }): Promise<calls.CallbackTaskRecord> {
-    return found(await calls.completeCallbackTask(this.db, id, { userId: actor.userId, ...input }), 'open callback task');
+    return found(await calls.completeCallbackTask(this.db, id, { userId: actor.userId, ...input }), '进行中的回访任务');
   }
 
   /** Live events are best effort: a webhook never fails for them (the queues are the record). */

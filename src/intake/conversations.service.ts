@@ -59,7 +59,7 @@ export class ConversationsService {
 
   async reply(actor: UserActor, id: number, text: string): Promise<{ outboxId: number }> {
     return this.work.run(async (work) => {
-      const conversation = found(await repo.lockOpenConversation(work.trx, id), 'open conversation');
+      const conversation = found(await repo.lockOpenConversation(work.trx, id), '进行中的会话');
       const [written] = await this.outbox.write(work, [
         {
           kind: 'citizen.chat_reply',

@@ -63,7 +63,7 @@ export function readArticles(
   if (!at.has('title') || !at.has('body'))
     return {
       articles: [],
-      refused: [{ row: 1, reason: `the first row names the columns; 标题 and 内容 are required (columns: ${importColumns.join(', ')})` }],
+      refused: [{ row: 1, reason: `第一行是列名，须有“标题”和“内容”（可用列：${importColumns.join('、')}）` }],
     };
   const articles: Array<{ row: number; fields: ArticleFields }> = [];
   const refused: ImportRefusal[] = [];
@@ -75,31 +75,31 @@ export function readArticles(
       const value = text(cell(field));
       if (!value) return null;
       const id = map.get(value);
-      if (id === undefined) problems.push(`${what}「${value}」does not exist`);
-      else if (id === null) problems.push(`${what}「${value}」is ambiguous: give its code`);
+      if (id === undefined) problems.push(`${what}「${value}」不存在`);
+      else if (id === null) problems.push(`${what}「${value}」有重名，请填写编码`);
       return id ?? null;
     };
     const title = text(cell('title'));
     const content = text(cell('body'));
-    if (title.length < 2 || title.length > 200) problems.push('标题 needs 2–200 characters');
-    if (content.length < 1 || content.length > 20_000) problems.push('内容 needs 1–20,000 characters');
+    if (title.length < 2 || title.length > 200) problems.push('标题须为 2–200 个字符');
+    if (content.length < 1 || content.length > 20_000) problems.push('内容须为 1–20,000 个字符');
     const categoryId = lookUp('categoryId', names.categories, '分类');
     const departmentId = lookUp('departmentId', names.departments, '负责单位');
     const regionIds: number[] = [];
     for (const place of listOf(cell('regionIds'))) {
       const id = names.regions.get(place);
-      if (id === undefined) problems.push(`地区「${place}」does not exist`);
-      else if (id === null) problems.push(`地区「${place}」is ambiguous: give its code`);
+      if (id === undefined) problems.push(`地区「${place}」不存在`);
+      else if (id === null) problems.push(`地区「${place}」有重名，请填写编码`);
       else regionIds.push(id);
     }
     const effectiveFrom = dayOf(cell('effectiveFrom'));
     const expiresOn = dayOf(cell('expiresOn'));
-    if (effectiveFrom === undefined) problems.push('生效日期 is not a date (YYYY-MM-DD)');
-    if (expiresOn === undefined) problems.push('有效期至 is not a date (YYYY-MM-DD)');
-    if (effectiveFrom && expiresOn && expiresOn < effectiveFrom) problems.push('有效期至 is before 生效日期');
+    if (effectiveFrom === undefined) problems.push('生效日期不是有效日期（YYYY-MM-DD）');
+    if (expiresOn === undefined) problems.push('有效期至不是有效日期（YYYY-MM-DD）');
+    if (effectiveFrom && expiresOn && expiresOn < effectiveFrom) problems.push('有效期至早于生效日期');
     const source = text(cell('source')) || null;
-    if (source && source.length > 500) problems.push('依据 is longer than 500 characters');
-    if (problems.length > 0) refused.push({ row, reason: problems.join('; ') });
+    if (source && source.length > 500) problems.push('依据超过 500 个字符');
+    if (problems.length > 0) refused.push({ row, reason: problems.join('；') });
     else
       articles.push({
         row,

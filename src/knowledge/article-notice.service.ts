@@ -27,18 +27,14 @@ export class ArticleNotice {
   async send(actor: UserActor, articleId: number, ticketId: number): Promise<{ outboxId: number; text: string }> {
     await this.tickets.assertVisible(actor, ticketId);
     return this.work.run(async (work) => {
-      const article = found(await repo.findArticle(work.trx, articleId), 'article');
+      const article = found(await repo.findArticle(work.trx, articleId), '知识');
       if (article.status !== 'published' || (article.expiresOn !== null && article.expiresOn < shanghaiDay()))
-        throw conflict('only a published article in force is sent to a citizen');
-      const ticket = found(await findTicket(work.trx, ticketId), 'ticket');
+        throw conflict('只有已发布且在有效期内的知识才能发送给市民');
+      const ticket = found(await findTicket(work.trx, ticketId), '工单');
       const [contact] = ticket.contactId === null ? [] : await findContacts(work.trx, [ticket.contactId]);
       const channel = citizenChannelOf(ticket.channel);
       if (!contact || (channel === 'sms' ? !contact.phone || contact.smsOptedOut : !contact.wechatOpenid))
-        throw conflict(
-          channel === 'sms'
-            ? 'the citizen has no phone number to text, or has unsubscribed (退订)'
-            : 'the citizen is not reachable in the mini-program',
-        );
+        throw conflict(channel === 'sms' ? '该市民没有可发短信的号码，或已退订' : '无法通过小程序联系该市民');
       const text = noticeText(article.title, article.body);
       const [written] = await this.outbox.write(work, [
         {

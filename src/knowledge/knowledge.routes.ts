@@ -168,7 +168,7 @@ export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeServ
         source: fields.source.default(null),
         submit: z.boolean().default(false),
       })
-      .refine(expiryCheck, { message: 'expiresOn is not before effectiveFrom', path: ['expiresOn'] }),
+      .refine(expiryCheck, { message: '失效日期不能早于生效日期', path: ['expiresOn'] }),
     successStatus: 201,
     response: articleAnswer,
     handler: ({ actor, body: { submit, ...article } }) => knowledge.create(actor, article, submit),
@@ -193,7 +193,7 @@ export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeServ
         expectedVersion: z.number().int().positive(),
         note: z.string().trim().min(1).max(500).optional(),
       })
-      .refine(expiryCheck, { message: 'expiresOn is not before effectiveFrom', path: ['expiresOn'] }),
+      .refine(expiryCheck, { message: '失效日期不能早于生效日期', path: ['expiresOn'] }),
     response: articleAnswer,
     handler: ({ actor, params, body }) => knowledge.update(actor, params.id, body),
   });
@@ -235,7 +235,7 @@ export function registerKnowledgeRoutes(api: ApiRouter, knowledge: KnowledgeServ
     fileBody: true,
     response: z.object({ created: z.number().int(), refused: z.array(z.object({ row: z.number().int(), reason: z.string() })) }),
     handler: async ({ actor, query, req }) => {
-      const bytes = await readFileBody(req, 10 * 1024 * 1024, () => new AppError('PAYLOAD_TOO_LARGE', 'at most 10 MB'));
+      const bytes = await readFileBody(req, 10 * 1024 * 1024, () => new AppError('PAYLOAD_TOO_LARGE', '不超过 10 MB'));
       return knowledge.importArticles(actor, bytes, query.publish);
     },
   });

@@ -58,8 +58,7 @@ export class KnowledgeService {
   }
 
   private mayWrite(actor: UserActor, departmentId: number | null): void {
-    if (!KnowledgeService.canWrite(actor, departmentId))
-      throw forbidden('an article is written by the hotline center, or by a department’s staff for their own department');
+    if (!KnowledgeService.canWrite(actor, departmentId)) throw forbidden('知识由热线中心编写，或由部门人员为本部门编写');
   }
 
   /** The actions the rules below allow this viewer on this article as it stands. */
@@ -79,7 +78,7 @@ export class KnowledgeService {
   }
 
   private static mayReview(actor: UserActor): void {
-    if (!reviewers.includes(actor.role)) throw forbidden('the hotline center’s supervisors and admins review and publish articles');
+    if (!reviewers.includes(actor.role)) throw forbidden('知识由热线中心的值班长和管理员审核发布');
   }
 
   async create(actor: UserActor, fields: ArticleFields, submit: boolean): Promise<ArticleView> {
@@ -98,7 +97,7 @@ export class KnowledgeService {
   }
 
   async get(actor: UserActor, id: number): Promise<ArticleView> {
-    const article = found(await repo.findArticle(this.db, id), 'article');
+    const article = found(await repo.findArticle(this.db, id), '知识');
     return this.view(actor, article, await this.proposalOf(this.db, article));
   }
 
@@ -119,12 +118,12 @@ export class KnowledgeService {
   ): Promise<ArticleView> {
     const { expectedVersion, note, ...fields } = patch;
     return this.db.transaction(async (trx) => {
-      const article = found(await repo.findArticle(trx, id, true), 'article');
+      const article = found(await repo.findArticle(trx, id, true), '知识');
       this.mayWrite(actor, article.departmentId);
       if (!isCenterRole(actor.role) && fields.departmentId !== undefined && fields.departmentId !== article.departmentId)
-        throw forbidden('a department’s article stays with the department');
-      if (article.version !== expectedVersion) throw conflict(`the article changed meanwhile (now version ${article.version}); reload it`);
-      if (article.status === 'archived') throw conflict('an archived article is not changed; write a new one');
+        throw forbidden('部门的知识只能由本部门维护');
+      if (article.version !== expectedVersion) throw conflict(`该知识已被他人修改（当前版本 ${article.version}），请刷新`);
+      if (article.status === 'archived') throw conflict('已归档的知识不能修改，请新建一条');
       const next = { ...article, ...fields };
       if (article.status === 'published' && !reviewers.includes(actor.role)) {
         const proposal = { ...next, version: article.version + 1, status: 'proposed' as never };
@@ -145,11 +144,11 @@ export class KnowledgeService {
   /** draft → review (its author), review → published (a reviewer; or an owner's proposal applied), back to draft with a note, archived. */
   async transition(actor: UserActor, id: number, to: 'review' | 'published' | 'draft' | 'archived', note?: string): Promise<ArticleView> {
     return this.db.transaction(async (trx) => {
-      const article = found(await repo.findArticle(trx, id, true), 'article');
+      const article = found(await repo.findArticle(trx, id, true), '知识');
       const proposal = await this.proposalOf(trx, article);
       if (to === 'review') {
         this.mayWrite(actor, article.departmentId);
-        if (article.status !== 'draft') throw conflict(`only a draft is submitted for review (this one is ${article.status})`);
+        if (article.status !== 'draft') throw conflict(`只有草稿才能提交审核（当前为 ${article.status}）`);
       } else if (to === 'published') {
         KnowledgeService.mayReview(actor);
         if (article.status === 'published' && proposal) {
@@ -164,20 +163,18 @@ export class KnowledgeService {
           await repo.insertVersion(trx, changed, actor.userId, note ?? null);
           return this.view(actor, changed, null);
         }
-        if (article.status !== 'review')
-          throw conflict(`only an article in review (or a proposed change) is published (this one is ${article.status})`);
+        if (article.status !== 'review') throw conflict(`只有待审核的知识（或修订稿）才能发布（当前为 ${article.status}）`);
       } else if (to === 'draft') {
         KnowledgeService.mayReview(actor);
-        if (!note) throw invalid('say why it goes back (note)');
+        if (!note) throw invalid('请说明退回理由（note）');
         if (article.status === 'published' && proposal) {
           await repo.insertVersion(trx, { ...article, version: proposal.version, status: 'rejected' as never }, actor.userId, note);
           return this.view(actor, article, null);
         }
-        if (article.status !== 'review')
-          throw conflict(`only an article in review goes back to its author (this one is ${article.status})`);
+        if (article.status !== 'review') throw conflict(`只有待审核的知识才能退回作者（当前为 ${article.status}）`);
       } else {
         this.mayWrite(actor, article.departmentId);
-        if (article.status === 'archived') throw conflict('the article is archived already');
+        if (article.status === 'archived') throw conflict('该知识已归档');
       }
       const changed = await repo.updateArticle(trx, id, {
         status: to,
@@ -280,15 +277,15 @@ export class KnowledgeService {
 
   async saveSynonyms(id: number | undefined, terms: string[]) {
     const clean = [...new Set(terms.map((t) => t.trim()).filter(Boolean))];
-    if (clean.length < 2) throw invalid('a synonym group has at least two different terms');
+    if (clean.length < 2) throw invalid('同义词组至少要有两个不同的词');
     const saved =
-      id === undefined ? await repo.insertSynonyms(this.db, clean) : found(await repo.updateSynonyms(this.db, id, clean), 'synonym group');
+      id === undefined ? await repo.insertSynonyms(this.db, clean) : found(await repo.updateSynonyms(this.db, id, clean), '同义词组');
     this.forgetSynonyms();
     return saved;
   }
 
   async deleteSynonyms(id: number): Promise<void> {
-    if (!(await repo.deleteSynonyms(this.db, id))) found(undefined, 'synonym group');
+    if (!(await repo.deleteSynonyms(this.db, id))) found(undefined, '同义词组');
     this.forgetSynonyms();
   }
 }

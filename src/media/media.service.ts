@@ -38,8 +38,7 @@ const present = (m: repo.MediaRecord): MediaItem => ({
   hasThumbnail: m.thumbnailKey !== null,
 });
 
-export const tooLarge = (maxBytes: number) =>
-  new AppError('PAYLOAD_TOO_LARGE', `a file may be at most ${Math.round(maxBytes / 1024 / 1024)} MB`);
+export const tooLarge = (maxBytes: number) => new AppError('PAYLOAD_TOO_LARGE', `文件不能超过 ${Math.round(maxBytes / 1024 / 1024)} MB`);
 
 /**
  * The hub's photos, recordings and files. Bytes are checked by what they are (a renamed program is
@@ -82,13 +81,13 @@ export class MediaService {
     variant: 'original' | 'thumbnail',
   ): Promise<{ bytes: Buffer; contentType: string; fileName: string | null }> {
     const media = await repo.findMedia(this.db, id);
-    if (!media || media.viaTicketId === null) throw notFound('media');
+    if (!media || media.viaTicketId === null) throw notFound('附件');
     await this.tickets.assertVisible(actor, media.viaTicketId).catch(() => {
-      throw notFound('media');
+      throw notFound('附件');
     });
     const key = variant === 'thumbnail' ? media.thumbnailKey : media.objectKey;
     const bytes = key ? await this.store.get(key) : undefined;
-    if (!bytes) throw notFound(variant === 'thumbnail' ? 'thumbnail' : 'media');
+    if (!bytes) throw notFound(variant === 'thumbnail' ? '缩略图' : '附件');
     return { bytes, contentType: variant === 'thumbnail' ? 'image/jpeg' : media.contentType, fileName: media.fileName };
   }
 
@@ -125,17 +124,13 @@ export class MediaService {
     bytes: Buffer,
     row: Pick<repo.NewMedia, 'ticketId' | 'messageId' | 'source' | 'providerKey' | 'fileName' | 'uploadedBy'>,
   ): Promise<number | undefined> {
-    if (bytes.length === 0) throw new AppError('VALIDATION_FAILED', 'the file is empty');
+    if (bytes.length === 0) throw new AppError('VALIDATION_FAILED', '文件为空');
     if (bytes.length > this.maxBytes) throw tooLarge(this.maxBytes);
     const type = sniff(bytes);
-    if (!type)
-      throw new AppError(
-        'UNSUPPORTED_MEDIA_TYPE',
-        `the file’s contents are not a kept type (${acceptedContentTypes.join(', ')}), whatever its name`,
-      );
+    if (!type) throw new AppError('UNSUPPORTED_MEDIA_TYPE', `文件内容不是允许的类型（${acceptedContentTypes.join('、')}），与文件名无关`);
     const image = type.kind === 'image' ? await imageFacts(bytes) : undefined;
     if (type.kind === 'image' && !image && type.contentType !== 'image/heic')
-      throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'the image does not decode (damaged, or not what its first bytes say)');
+      throw new AppError('UNSUPPORTED_MEDIA_TYPE', '图片无法解码（已损坏，或与文件头不符）');
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const objectKey = `media/${sha256.slice(0, 2)}/${sha256}`;
     const thumbnailKey = image?.thumbnail ? `thumbnails/${sha256.slice(0, 2)}/${sha256}.jpg` : null;

@@ -74,7 +74,7 @@ export function registerInboxRoutes(api: ApiRouter, db: Db): void {
         .update({ read_at: db.raw('coalesce(read_at, now())') })
         .where({ id: params.id, user_id: actor.userId })
         .returning(Object.entries(columns).map(([field, column]) => `${column} as ${field}`));
-      if (!row) throw notFound('notification');
+      if (!row) throw notFound('通知');
       const pii = piiLens(actor);
       return { ...row, title: pii.text(row.title), body: pii.text(row.body) };
     },

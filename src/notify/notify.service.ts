@@ -282,11 +282,11 @@ export class NotifyService {
 
   /** An admin withdraws a waiting message (e.g. one the provider keeps failing, alone on its channel); retry() brings it back. */
   async cancel(id: number, reason: string, by: string): Promise<outbox.OutboxRecord> {
-    return found(await outbox.cancelWaiting(this.db, id, `cancelled by ${by}: ${reason}`), 'pending, failed or dead outbox message');
+    return found(await outbox.cancelWaiting(this.db, id, `cancelled by ${by}: ${reason}`), '待发、失败或终止的待发消息');
   }
 
   async retry(id: number): Promise<outbox.OutboxRecord> {
-    const row = found(await outbox.resetForRetry(this.db, id), 'failed, dead or cancelled outbox message');
+    const row = found(await outbox.resetForRetry(this.db, id), '失败、终止或已取消的待发消息');
     await this.queue.enqueue('notify.deliver', { outboxIds: [id] }, { jobId: `outbox-${id}-manual-${Date.now()}` });
     return row;
   }

@@ -26,7 +26,7 @@ const cannedReply = z
 /** Who edits a department's canned replies: its head, or an admin. */
 function mayEdit(actor: UserActor, departmentId: number): void {
   if (actor.role === 'admin' || (actor.role === 'dept_head' && actor.departmentId === departmentId)) return;
-  throw forbidden('only the department’s head (or an admin) edits its canned replies');
+  throw forbidden('只有部门负责人（或管理员）可以编辑本部门常用语');
 }
 
 /** 常用语: each department's canned replies, which its staff pick in their answers; the head keeps them. */
@@ -56,15 +56,15 @@ export function registerCannedReplyRoutes(api: ApiRouter, db: Db): void {
     audit: { what: 'canned_reply' },
     handler: async ({ actor, body: input }) => {
       const departmentId = input.departmentId ?? actor.departmentId;
-      if (departmentId === null) throw invalid('name the department');
+      if (departmentId === null) throw invalid('请指定部门');
       mayEdit(actor, departmentId);
       const made = await replies
         .insertCannedReply(db, { departmentId, title: input.title, body: input.body })
         .catch((err: { code?: string }) => {
-          if (err.code === '23503') throw invalid(`department ${departmentId} does not exist`);
+          if (err.code === '23503') throw invalid(`部门 ${departmentId} 不存在`);
           throw err;
         });
-      if (!made) throw conflict(`the department already has a canned reply titled “${input.title}”`);
+      if (!made) throw conflict(`本部门已有标题为“${input.title}”的常用语`);
       return made;
     },
   });
@@ -75,15 +75,15 @@ export function registerCannedReplyRoutes(api: ApiRouter, db: Db): void {
     summary: 'Change a canned reply',
     access: ['dept_head', 'admin'],
     params: idParams,
-    body: z.strictObject({ title: title.optional(), body: body.optional() }).refine((b) => Object.keys(b).length > 0, 'change something'),
+    body: z.strictObject({ title: title.optional(), body: body.optional() }).refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: cannedReply,
     audit: { what: 'canned_reply', before: ({ params }) => replies.findCannedReply(db, params.id) },
     handler: async ({ actor, params, body: patch }) => {
       const existing = await replies.findCannedReply(db, params.id);
-      if (!existing) throw notFound('canned reply');
+      if (!existing) throw notFound('常用语');
       mayEdit(actor, existing.departmentId);
       return (await replies.updateCannedReply(db, params.id, patch).catch((err: { code?: string }) => {
-        if (err.code === '23505') throw conflict(`the department already has a canned reply titled “${patch.title}”`);
+        if (err.code === '23505') throw conflict(`本部门已有标题为“${patch.title}”的常用语`);
         throw err;
       }))!;
     },
@@ -99,7 +99,7 @@ export function registerCannedReplyRoutes(api: ApiRouter, db: Db): void {
     audit: { what: 'canned_reply', before: ({ params }) => replies.findCannedReply(db, params.id) },
     handler: async ({ actor, params }) => {
       const existing = await replies.findCannedReply(db, params.id);
-      if (!existing) throw notFound('canned reply');
+      if (!existing) throw notFound('常用语');
       mayEdit(actor, existing.departmentId);
       await replies.deleteCannedReply(db, params.id);
       return undefined;

@@ -11,7 +11,7 @@ const code = z
   .trim()
   .regex(/^[0-9A-Za-z_-]{2,24}$/, '2–24 letters, digits, _ or -');
 const name = z.string().trim().min(1).max(100);
-const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'a Slack channel id such as C0123ABCD');
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{6,20}$/, 'Slack 频道 ID，如 C0123ABCD');
 const optionalId = z.number().int().positive().nullable().optional();
 
 const regionQuery = z.strictObject({
@@ -32,9 +32,9 @@ const departmentQuery = z.strictObject({
 const position = z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]);
 const ring = z
   .array(position)
-  .min(4, 'a ring has at least 4 positions')
+  .min(4, '边界至少需要 4 个点')
   .max(20_000)
-  .refine((r) => r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1], 'a ring ends where it starts');
+  .refine((r) => r[0]![0] === r.at(-1)![0] && r[0]![1] === r.at(-1)![1], '边界须首尾闭合');
 /** GeoJSON (RFC 7946): a Polygon or MultiPolygon, [longitude, latitude]. */
 const outlineSchema = z
   .discriminatedUnion('type', [

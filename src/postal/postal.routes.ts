@@ -10,7 +10,7 @@ const center = ['proxy_seat', 'supervisor', 'director', 'admin'] as const;
 const couriersAndCenter = [...center, 'runner'] as const;
 const payers = ['supervisor', 'director', 'admin'] as const;
 const at = instant.transform((value) => new Date(value));
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM');
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, '月份格式为 YYYY-MM');
 
 const gridAnswer = z
   .object({
@@ -33,14 +33,14 @@ const enterpriseFields = {
   creditCode: z
     .string()
     .trim()
-    .regex(/^[0-9A-Z]{18}$/, 'a unified social credit code (统一社会信用代码)')
+    .regex(/^[0-9A-Z]{18}$/, '统一社会信用代码')
     .nullable(),
   address: z.string().trim().max(200).nullable(),
   contactName: z.string().trim().max(50).nullable(),
   contactPhone: z
     .string()
     .trim()
-    .regex(/^[0-9+-]{7,20}$/, 'a phone number')
+    .regex(/^[0-9+-]{7,20}$/, '电话号码')
     .nullable(),
   status: z.enum(enterpriseStatuses),
   needs: z.string().trim().max(1000).nullable(),
@@ -167,7 +167,7 @@ export function registerPostalRoutes(api: ApiRouter, postal: PostalService): voi
     tag: 'postal',
     summary: 'Create or change a grid: its postal company, place, courier (网格员) and delivery area',
     access: ['admin'],
-    params: z.strictObject({ code: z.string().regex(/^[A-Z0-9_-]{2,30}$/, 'an upper-case code') }),
+    params: z.strictObject({ code: z.string().regex(/^[A-Z0-9_-]{2,30}$/, '大写字母编码') }),
     body: z.strictObject({
       name: z.string().trim().min(2).max(60),
       postalCompanyId: z.number().int().positive(),
@@ -231,7 +231,7 @@ export function registerPostalRoutes(api: ApiRouter, postal: PostalService): voi
     body: z
       .strictObject(enterpriseFields)
       .partial()
-      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+      .refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: enterpriseDetail,
     handler: ({ actor, params, body }) => postal.updateEnterprise(actor, params.id, body),
   });
@@ -309,7 +309,7 @@ export function registerPostalRoutes(api: ApiRouter, postal: PostalService): voi
       trackingNumber: z
         .string()
         .trim()
-        .regex(/^[A-Za-z0-9]{8,30}$/, 'a tracking number')
+        .regex(/^[A-Za-z0-9]{8,30}$/, '邮件单号')
         .nullable()
         .default(null),
       note: z.string().trim().max(500).nullable().default(null),

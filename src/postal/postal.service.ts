@@ -64,7 +64,7 @@ export class PostalService {
         'postal company',
       );
     } catch (error) {
-      if ((error as { code?: string }).code === '23505') throw conflict(`「${name}」is already a postal company`);
+      if ((error as { code?: string }).code === '23505') throw conflict(`「${name}」已是邮政公司`);
       throw error;
     }
   }
@@ -84,10 +84,9 @@ export class PostalService {
     active: boolean;
   }) {
     if (!(await repo.listCompanies(this.db)).some((c) => c.id === input.postalCompanyId && c.active))
-      throw invalid(`postal company ${input.postalCompanyId} does not exist or is inactive`);
+      throw invalid(`邮政公司 ${input.postalCompanyId} 不存在或已停用`);
     if (input.courierUserId !== null) await this.courier(input.courierUserId);
-    if (input.regionId !== null && !(await findRegionById(this.db, input.regionId)))
-      throw invalid(`region ${input.regionId} does not exist`);
+    if (input.regionId !== null && !(await findRegionById(this.db, input.regionId))) throw invalid(`区域 ${input.regionId} 不存在`);
     const id = await repo.upsertGrid(this.db, input);
     return (await repo.listGrids(this.db, { id }))[0]!;
   }
@@ -99,7 +98,7 @@ export class PostalService {
   }
 
   async enterprise(actor: UserActor, id: number) {
-    const enterprise = found(await repo.findEnterprise(this.db, id), 'enterprise');
+    const enterprise = found(await repo.findEnterprise(this.db, id), '企业档案');
     await this.grid(actor, enterprise.gridId);
     return { ...this.present(actor, enterprise), visits: await repo.enterpriseVisits(this.db, id) };
   }
@@ -111,7 +110,7 @@ export class PostalService {
   }
 
   async updateEnterprise(actor: UserActor, id: number, patch: Record<string, unknown>) {
-    const enterprise = found(await repo.findEnterprise(this.db, id), 'enterprise');
+    const enterprise = found(await repo.findEnterprise(this.db, id), '企业档案');
     await this.grid(actor, enterprise.gridId);
     await this.unique(() => repo.updateEnterprise(this.db, id, patch, actor.userId));
     return this.enterprise(actor, id);
@@ -119,7 +118,7 @@ export class PostalService {
 
   /** A visit (上门, or 网络走访): the note, and the needs it found, which become the enterprise's current needs. */
   async visit(actor: UserActor, id: number, input: { kind: 'onsite' | 'online'; note: string; needs: string | null }) {
-    const enterprise = found(await repo.findEnterprise(this.db, id), 'enterprise');
+    const enterprise = found(await repo.findEnterprise(this.db, id), '企业档案');
     await this.grid(actor, enterprise.gridId);
     await this.db.transaction((trx) => repo.insertVisit(trx, { enterpriseId: id, byUserId: actor.userId, ...input }));
     return this.enterprise(actor, id);
@@ -135,7 +134,7 @@ export class PostalService {
     id: number,
     input: { matter: string; serviceMode: 'remote_guidance' | 'home_assistance' | 'full_proxy'; note: string },
   ) {
-    const enterprise = found(await repo.findEnterprise(this.db, id), 'enterprise');
+    const enterprise = found(await repo.findEnterprise(this.db, id), '企业档案');
     const grid = await this.grid(actor, enterprise.gridId);
     const ticket = await this.tickets.create(
       actor,
@@ -192,16 +191,15 @@ export class PostalService {
     input: Omit<Parameters<typeof repo.insertPiece>[1], 'courierUserId' | 'recordedBy'> & { courierUserId?: number },
   ) {
     if (!center.includes(actor.role) && input.courierUserId !== undefined && input.courierUserId !== actor.userId)
-      throw forbidden('a courier records their own pieces');
+      throw forbidden('网格员只记录本人的投递件');
     const courierUserId = center.includes(actor.role) ? input.courierUserId : actor.userId;
-    if (courierUserId === undefined) throw invalid('name the courier (courierUserId)');
+    if (courierUserId === undefined) throw invalid('请指定网格员（courierUserId）');
     const [grid] = await repo.listGrids(this.db, { id: input.gridId });
-    if (!grid) throw invalid(`grid ${input.gridId} does not exist`);
-    if (grid.courierUserId !== courierUserId) throw invalid(`grid ${grid.name} is not courier ${courierUserId}'s`);
-    if (input.doneAt.getTime() > Date.now() + 60_000) throw invalid('doneAt must not be in the future');
-    if (input.orderId !== null && !(await findOrder(this.db, input.orderId))) throw invalid(`order ${input.orderId} does not exist`);
-    if (await repo.monthApproved(this.db, grid.postalCompanyId, input.doneAt))
-      throw conflict('that month’s statement is approved already: a piece of it cannot be added');
+    if (!grid) throw invalid(`网格 ${input.gridId} 不存在`);
+    if (grid.courierUserId !== courierUserId) throw invalid(`网格 ${grid.name} 不属于网格员 ${courierUserId}`);
+    if (input.doneAt.getTime() > Date.now() + 60_000) throw invalid('完成时间（doneAt）不能晚于现在');
+    if (input.orderId !== null && !(await findOrder(this.db, input.orderId))) throw invalid(`代办订单 ${input.orderId} 不存在`);
+    if (await repo.monthApproved(this.db, grid.postalCompanyId, input.doneAt)) throw conflict('该月结算单已审核，不能再补录投递件');
     const { courierUserId: _, ...piece } = input;
     const id = await repo.insertPiece(this.db, { ...piece, courierUserId, recordedBy: actor.userId });
     return { id };
@@ -215,7 +213,7 @@ export class PostalService {
     ]);
     const priced: StatementPiece[] = pieces.map(({ settlementId: _, ...piece }) => {
       const tariff = tariffOn(tariffs, piece.doneDay);
-      if (!tariff) throw conflict(`no tariff was in force on ${piece.doneDay}: add one (POST /postal/tariffs)`);
+      if (!tariff) throw conflict(`${piece.doneDay} 没有生效的计费标准，请先添加（POST /postal/tariffs）`);
       const late = piece.dueAt !== null && piece.doneAt > piece.dueAt;
       const pay = piecePay({ distanceKm: piece.distanceKm, late, refused: piece.outcome === 'refused' }, tariff);
       // Once approved, the amounts are those fixed then, whatever the tariff says now.
@@ -250,11 +248,10 @@ export class PostalService {
 
   /** The month's draft statement, computed afresh (an approved one stays as approved). */
   async compute(actor: UserActor, postalCompanyId: number, month: string) {
-    if (month > shanghaiDay().slice(0, 7)) throw invalid('the month has not begun');
-    if (!(await repo.listCompanies(this.db)).some((c) => c.id === postalCompanyId))
-      throw invalid(`postal company ${postalCompanyId} does not exist`);
+    if (month > shanghaiDay().slice(0, 7)) throw invalid('该月尚未开始');
+    if (!(await repo.listCompanies(this.db)).some((c) => c.id === postalCompanyId)) throw invalid(`邮政公司 ${postalCompanyId} 不存在`);
     const existing = await repo.findSettlement(this.db, { postalCompanyId, month });
-    if (existing?.status === 'approved') throw conflict(`the statement of ${month} is approved already`);
+    if (existing?.status === 'approved') throw conflict(`${month} 的结算单已审核`);
     const { lines } = await this.statement(postalCompanyId, month, false);
     const sum = (key: 'pieces' | 'grossFen' | 'deductionsFen' | 'netFen') => lines.reduce((total, line) => total + line[key], 0);
     const id = await repo.saveDraft(this.db, {
@@ -275,14 +272,14 @@ export class PostalService {
    */
   async approve(actor: UserActor, id: number) {
     await this.work.run(async (work) => {
-      const settlement = found(await repo.findSettlement(work.trx, { id }, true), 'statement');
-      if (settlement.status === 'approved') throw conflict('the statement is approved already');
-      if (settlement.computedBy === actor.userId) throw conflict('the statement is approved by someone other than who computed it');
-      if (settlement.month >= shanghaiDay().slice(0, 7)) throw conflict(`${settlement.month} is not over yet`);
+      const settlement = found(await repo.findSettlement(work.trx, { id }, true), '结算单');
+      if (settlement.status === 'approved') throw conflict('该结算单已审核');
+      if (settlement.computedBy === actor.userId) throw conflict('结算单须由生成人以外的人审核');
+      if (settlement.month >= shanghaiDay().slice(0, 7)) throw conflict(`${settlement.month} 尚未结束`);
       const { pieces, lines } = await this.statement(settlement.postalCompanyId, settlement.month, false);
       const net = lines.reduce((total, line) => total + line.netFen, 0);
       if (pieces.length !== settlement.pieceCount || net !== settlement.netFen)
-        throw conflict('the pieces changed since the statement was computed: compute it again and check it');
+        throw conflict('结算单生成后投递件有变动，请重新生成并核对');
       await repo.approveSettlement(work.trx, id, actor.userId, pieces);
       await notifyUsers(
         work,
@@ -305,23 +302,23 @@ export class PostalService {
 
   /** A statement with its lines and pieces; a courier sees only theirs. */
   async settlement(actor: UserActor, id: number) {
-    const settlement = found(await repo.findSettlement(this.db, { id }), 'statement');
+    const settlement = found(await repo.findSettlement(this.db, { id }), '结算单');
     const mine = center.includes(actor.role) ? undefined : actor.userId;
     const { pieces, lines } = await this.statement(settlement.postalCompanyId, settlement.month, settlement.status === 'approved', mine);
-    if (mine !== undefined && lines.length === 0) throw notFound('statement');
+    if (mine !== undefined && lines.length === 0) throw notFound('结算单');
     return { ...settlement, lines, pieces };
   }
 
   private async courier(userId: number) {
     const user = await findUserById(this.db, userId);
-    if (!user?.active || user.role !== 'runner') throw invalid(`user ${userId} is not an active runner (a courier is one)`);
+    if (!user?.active || user.role !== 'runner') throw invalid(`用户 ${userId} 不是在职跑手（网格员须为跑手）`);
     return user;
   }
 
   /** A grid the actor may keep: the center any, a courier theirs. */
   private async grid(actor: UserActor, gridId: number) {
     const [grid] = await repo.listGrids(this.db, { id: gridId });
-    if (!grid || (!center.includes(actor.role) && grid.courierUserId !== actor.userId)) throw notFound('grid');
+    if (!grid || (!center.includes(actor.role) && grid.courierUserId !== actor.userId)) throw notFound('网格');
     return grid;
   }
 

@@ -22,7 +22,7 @@ export const tariffSchema = z
       t.bands.every((b, i) =>
         i === t.bands.length - 1 ? b.upToKm === null : b.upToKm !== null && (i === 0 || b.upToKm > t.bands[i - 1]!.upToKm!),
       ),
-    { message: 'bands ascend by upToKm, and only the last is open (upToKm null)', path: ['bands'] },
+    { message: '距离档按 upToKm 递增，只有最后一档不设上限（upToKm 为 null）', path: ['bands'] },
   );
 export type TariffInput = z.infer<typeof tariffSchema>;
 export interface Tariff extends TariffInput {

@@ -18,9 +18,9 @@ const citizen = z
   .strictObject({
     phone: z.string().trim().min(5).max(32).optional(),
     openid: z.string().trim().min(5).max(64).optional(),
-    reason: z.string().trim().min(2, 'say why (the request, its reference)').max(500),
+    reason: z.string().trim().min(2, '请说明理由（申请及其编号）').max(500),
   })
-  .refine((b) => (b.phone === undefined) !== (b.openid === undefined), { message: 'name the citizen by phone or by openid, one of them' });
+  .refine((b) => (b.phone === undefined) !== (b.openid === undefined), { message: '请用电话或 openid 之一指明市民' });
 
 export function registerPrivacyRoutes(api: ApiRouter, privacy: PrivacyService): void {
   api.route({

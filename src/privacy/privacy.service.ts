@@ -32,7 +32,7 @@ export class PrivacyService {
   }
 
   async setPolicy(kind: RetentionKind, keepDays: number) {
-    if (kind === 'audit_log' && keepDays < 180) throw invalid('the audit log is kept at least 180 days (网络安全法 第二十一条)');
+    if (kind === 'audit_log' && keepDays < 180) throw invalid('审计日志至少保留 180 天（网络安全法第二十一条）');
     await repo.updatePolicy(this.db, kind, keepDays);
     return (await this.policies()).find((p) => p.kind === kind)!;
   }
@@ -82,9 +82,9 @@ export class PrivacyService {
   /** The contact a citizen's request is about, by their phone number or WeChat openid. */
   private async findContact(who: { phone?: string; openid?: string }): Promise<{ id: number; phone: string | null }> {
     const phone = who.phone === undefined ? undefined : normalizePhone(who.phone);
-    if (who.phone !== undefined && !phone) throw invalid('not a phone number');
+    if (who.phone !== undefined && !phone) throw invalid('不是电话号码');
     const contact = await repo.findContactBy(this.db, phone ? { phone } : { openid: who.openid! });
-    if (!contact) throw notFound('citizen');
+    if (!contact) throw notFound('市民');
     return contact;
   }
 

@@ -71,7 +71,7 @@ export function registerProactiveRoutes(api: ApiRouter, proactive: ProactiveServ
     successStatus: 201,
     response: z.object({ importId: z.number().int(), accepted: z.number().int(), refused: z.array(refusal) }),
     handler: async ({ actor, query, req }) => {
-      const bytes = await readFileBody(req, 20 * 1024 * 1024, () => new AppError('PAYLOAD_TOO_LARGE', 'at most 20 MB'));
+      const bytes = await readFileBody(req, 20 * 1024 * 1024, () => new AppError('PAYLOAD_TOO_LARGE', '不超过 20 MB'));
       return proactive.importRegister(actor, bytes, query.source, query.fileName ?? null);
     },
   });

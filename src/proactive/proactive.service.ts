@@ -84,11 +84,11 @@ export class ProactiveService {
     matterId: number,
     input: { rule: ProactiveRuleKind; threshold: number | null; delivery: 'home' | 'postal'; active: boolean },
   ) {
-    if (!(await findMatterById(this.db, matterId))) throw invalid(`matter ${matterId} does not exist`);
+    if (!(await findMatterById(this.db, matterId))) throw invalid(`代办事项 ${matterId} 不存在`);
     if ((input.rule === 'hardship') !== (input.threshold === null))
       throw invalid(input.rule === 'hardship' ? 'a 特困 rule has no threshold' : `a ${input.rule} rule needs its threshold`);
     if (input.rule === 'disability' && (input.threshold! < 1 || input.threshold! > 4))
-      throw invalid('a disability rule counts grades 1 (the most severe) up to its threshold, 1–4');
+      throw invalid('残疾等级规则按 1 级（最重）起算，阈值为 1–4 级');
     await repo.upsertRule(this.db, matterId, input);
     return (await this.rules()).find((r) => r.matterId === matterId)!;
   }

@@ -63,7 +63,7 @@ export function readResidents(
       refused: [
         {
           row: 1,
-          reason: `the first row names the columns; 身份证号, 姓名 and 所在地区 are required (columns: ${registerColumns.join(', ')})`,
+          reason: `第一行是列名，须有“身份证号”“姓名”和“所在地区”（可用列：${registerColumns.join('、')}）`,
         },
       ],
     };
@@ -78,39 +78,39 @@ export function readResidents(
       const value = cellText(cell(column)).toUpperCase();
       if (cell(column) === true) return true;
       if (yes.has(value)) return true;
-      if (!no.has(value) && cell(column) !== false) problems.push(`${label}「${value}」is not 是 or 否`);
+      if (!no.has(value) && cell(column) !== false) problems.push(`${label}「${value}」应为“是”或“否”`);
       return false;
     };
 
     const idNumber = cellText(cell('idNumber')).toUpperCase();
     const idValid = /^\d{17}[\dX]$/.test(idNumber) && idCheckCharacter(idNumber.slice(0, 17)) === idNumber[17];
-    if (!idValid) problems.push('身份证号 is not a valid 18-character resident ID number');
-    else if (seen.has(idNumber)) problems.push(`身份证号 repeats row ${seen.get(idNumber)}`);
+    if (!idValid) problems.push('身份证号不是有效的 18 位居民身份证号码');
+    else if (seen.has(idNumber)) problems.push(`身份证号与第 ${seen.get(idNumber)} 行重复`);
     const name = cellText(cell('name'));
-    if (name.length < 1 || name.length > 50) problems.push('姓名 needs 1–50 characters');
+    if (name.length < 1 || name.length > 50) problems.push('姓名须为 1–50 个字符');
     const rawPhone = cellText(cell('phone'));
     const phone = rawPhone ? (normalizePhone(rawPhone) ?? null) : null;
-    if (rawPhone && !phone) problems.push(`手机号「${rawPhone}」is not a phone number`);
+    if (rawPhone && !phone) problems.push(`手机号「${rawPhone}」不是电话号码`);
     const fromId = idValid ? `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}` : undefined;
     const birthDate = at.has('birthDate') && cellText(cell('birthDate')) !== '' ? cellDay(cell('birthDate')) : fromId;
-    if (idValid && !birthDate) problems.push('出生日期 is not a date (YYYY-MM-DD)');
-    else if (birthDate && fromId && birthDate !== fromId) problems.push(`出生日期 ${birthDate} differs from the ID number's ${fromId}`);
+    if (idValid && !birthDate) problems.push('出生日期不是有效日期（YYYY-MM-DD）');
+    else if (birthDate && fromId && birthDate !== fromId) problems.push(`出生日期 ${birthDate} 与身份证号中的 ${fromId} 不符`);
     const place = cellText(cell('region'));
     const regionId = regions.get(place);
-    if (!place) problems.push('所在地区 is required');
-    else if (regionId === undefined) problems.push(`所在地区「${place}」does not exist`);
-    else if (regionId === null) problems.push(`所在地区「${place}」is ambiguous: give its code`);
+    if (!place) problems.push('所在地区不能为空');
+    else if (regionId === undefined) problems.push(`所在地区「${place}」不存在`);
+    else if (regionId === null) problems.push(`所在地区「${place}」有重名，请填写编码`);
     const gradeText = cellText(cell('disabilityGrade'));
     const disabilityGrade = gradeText === '' || gradeText === '无' ? null : (grades[gradeText] ?? undefined);
-    if (disabilityGrade === undefined) problems.push(`残疾等级「${gradeText}」is not 一级–四级`);
+    if (disabilityGrade === undefined) problems.push(`残疾等级「${gradeText}」应为一级–四级`);
     const idExpiresOn = cellDay(cell('idExpiresOn'));
-    if (idExpiresOn === undefined && cellText(cell('idExpiresOn')) !== '长期') problems.push('身份证有效期至 is not a date (or 长期)');
+    if (idExpiresOn === undefined && cellText(cell('idExpiresOn')) !== '长期') problems.push('身份证有效期至不是有效日期（或“长期”）');
     const hardship = flag('hardship', '特困人员');
     const deceased = flag('deceased', '已故');
     const address = cellText(cell('address')).slice(0, 200) || null;
 
     if (problems.length > 0) {
-      refused.push({ row, reason: problems.join('; ') });
+      refused.push({ row, reason: problems.join('；') });
       return;
     }
     seen.set(idNumber, row);

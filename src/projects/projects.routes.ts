@@ -17,13 +17,13 @@ const projectFields = {
   creditCode: z
     .string()
     .trim()
-    .regex(/^[0-9A-Z]{18}$/, 'a unified social credit code (统一社会信用代码): 18 digits or capitals')
+    .regex(/^[0-9A-Z]{18}$/, '统一社会信用代码：18 位数字或大写字母')
     .nullable(),
   contactName: z.string().trim().min(1).max(50).nullable(),
   contactPhone: z
     .string()
     .trim()
-    .regex(/^[0-9+-]{7,20}$/, 'a phone number')
+    .regex(/^[0-9+-]{7,20}$/, '电话号码')
     .nullable(),
   regionId: z.number().int().positive().nullable(),
   investmentWan: z.number().min(0).max(1e10).nullable().describe('investment, 万元'),
@@ -158,7 +158,7 @@ export function registerProjectRoutes(api: ApiRouter, projects: ProjectsService)
     body: z
       .strictObject({ ...projectFields, stage: z.enum(projectStages), status: z.enum(['active', 'closed']) })
       .partial()
-      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+      .refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: projectAnswer,
     handler: ({ actor, params, body }) => projects.update(actor, params.id, body),
   });
@@ -189,7 +189,7 @@ export function registerProjectRoutes(api: ApiRouter, projects: ProjectsService)
     body: z
       .strictObject({ status: z.enum(approvalStatuses), dueOn: daySchema, note: z.string().trim().min(1).max(500) })
       .partial()
-      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+      .refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: projectAnswer,
     handler: ({ actor, params, body }) => projects.updateApproval(actor, params.id, params.approvalId, body),
   });

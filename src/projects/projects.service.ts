@@ -111,13 +111,13 @@ export class ProjectsService {
   async update(actor: UserActor, id: number, patch: Partial<ProjectInput> & { stage?: ProjectStage; status?: 'active' | 'closed' }) {
     const { stage, status, ...fields } = patch;
     if (Object.keys(fields).length > 0 || status) {
-      if (!managers.includes(actor.role)) throw forbidden('only the center changes a project’s ledger; companions move its stage');
+      if (!managers.includes(actor.role)) throw forbidden('项目台账由中心修改；“三员”可推进项目阶段');
     }
     await this.acting(actor, id, async (work, project) => {
       const next = { ...project, ...fields };
       await this.check(work.trx, next);
       if (stage && repo.projectStages.indexOf(stage) < repo.projectStages.indexOf(project.stage))
-        throw conflict(`the project is at ${projectStageLabels[project.stage]}; its stage only moves forward`);
+        throw conflict(`项目处于${projectStageLabels[project.stage]}阶段，阶段只能向前推进`);
       await repo.updateProject(work.trx, id, {
         ...fields,
         ...(stage ? { stage } : {}),
@@ -137,9 +137,10 @@ export class ProjectsService {
     id: number,
     input: { name: string; departmentId: number | null; dueOn?: string; workingDays?: number },
   ) {
-    if ((input.dueOn === undefined) === (input.workingDays === undefined)) throw invalid('give either dueOn or workingDays');
+    if ((input.dueOn === undefined) === (input.workingDays === undefined))
+      throw invalid('请给出到期日（dueOn）或工作日数（workingDays）之一');
     if (input.departmentId !== null && !(await findDepartmentById(this.db, input.departmentId))?.active)
-      throw invalid(`department ${input.departmentId} does not exist or is inactive`);
+      throw invalid(`部门 ${input.departmentId} 不存在或已停用`);
     await this.acting(actor, id, async (work, project) => {
       const dueOn = input.dueOn ?? (await this.dueDay(project, input.workingDays!));
       await repo.insertApproval(work.trx, {
@@ -161,9 +162,9 @@ export class ProjectsService {
     input: { status?: ApprovalStatus; dueOn?: string; note?: string },
   ) {
     await this.acting(actor, id, async (work, project) => {
-      const approval = found(await repo.findApproval(work.trx, id, approvalId), 'approval');
+      const approval = found(await repo.findApproval(work.trx, id, approvalId), '审批事项');
       if (['approved', 'refused'].includes(approval.status) && input.status !== undefined)
-        throw conflict(`「${approval.name}」is already ${approval.status}`);
+        throw conflict(`「${approval.name}」已是${approvalStatusLabels[approval.status]}`);
       await repo.updateApproval(work.trx, approvalId, { ...input, byUserId: actor.userId });
       const said = [
         input.status && `状态：${approvalStatusLabels[input.status]}`,
@@ -185,8 +186,7 @@ export class ProjectsService {
 
   async solveProblem(actor: UserActor, id: number, problemId: number, solution: string) {
     await this.acting(actor, id, async (work, project) => {
-      if ((await repo.solveProblem(work.trx, id, problemId, solution, actor.userId)) === 0)
-        throw conflict('no open problem of this project has that id');
+      if ((await repo.solveProblem(work.trx, id, problemId, solution, actor.userId)) === 0) throw conflict('该项目没有这个未解决的问题');
       await this.record(work, actor, id, 'problem', `问题已解决：${solution}`, project);
     });
     return this.get(actor, id);
@@ -194,7 +194,7 @@ export class ProjectsService {
 
   /** An appointment with the enterprise; whether it falls outside office hours (预约服务, 延时服务) is read off the calendar. */
   async addMeeting(actor: UserActor, id: number, input: { startsAt: Date; endsAt: Date; place: string; purpose: string }) {
-    if (input.endsAt <= input.startsAt) throw invalid('endsAt must be after startsAt');
+    if (input.endsAt <= input.startsAt) throw invalid('结束时间必须晚于开始时间');
     await this.acting(actor, id, async (work, project) => {
       const { calendar } = await this.calendar(project);
       const outOfHours = workingTimeBetween(input.startsAt, input.endsAt, calendar) < input.endsAt.getTime() - input.startsAt.getTime();
@@ -216,10 +216,10 @@ export class ProjectsService {
    * now takes over and is told which projects.
    */
   async setAway(actor: UserActor, userId: number, until: Date, note: string | null) {
-    if (actor.userId !== userId && !managers.includes(actor.role)) throw forbidden('staff set their own absence; the center sets anyone’s');
-    if (until <= new Date()) throw invalid('until must be in the future');
+    if (actor.userId !== userId && !managers.includes(actor.role)) throw forbidden('工作人员只能登记本人的请假，中心可登记任何人的');
+    if (until <= new Date()) throw invalid('截止时间（until）必须晚于现在');
     const user = await findUserById(this.db, userId);
-    if (!user?.active) throw notFound('user');
+    if (!user?.active) throw notFound('用户');
     await this.work.run(async (work) => {
       await repo.setAbsence(work.trx, userId, until, note, actor.userId);
       const projects = await repo.projectsWithA(work.trx, userId);
@@ -243,8 +243,8 @@ export class ProjectsService {
   }
 
   async clearAway(actor: UserActor, userId: number) {
-    if (actor.userId !== userId && !managers.includes(actor.role)) throw forbidden('staff clear their own absence; the center anyone’s');
-    if ((await repo.clearAbsence(this.db, userId)) === 0) throw notFound('absence');
+    if (actor.userId !== userId && !managers.includes(actor.role)) throw forbidden('工作人员只能撤销本人的请假，中心可撤销任何人的');
+    if ((await repo.clearAbsence(this.db, userId)) === 0) throw notFound('请假记录');
   }
 
   /** Approvals past their day: the pair (whoever is not away) and the duty chiefs are alerted, once per approval and deadline. */
@@ -300,7 +300,7 @@ export class ProjectsService {
   /** Who may read a project: the center, its companions, the head of its department. */
   private async readable(actor: UserActor, id: number): Promise<ProjectRecord> {
     const project = await repo.findProject(this.db, id);
-    if (!project || !reads(actor, project)) throw notFound('project');
+    if (!project || !reads(actor, project)) throw notFound('项目');
     return project;
   }
 
@@ -308,10 +308,10 @@ export class ProjectsService {
   private async acting(actor: UserActor, id: number, change: (work: Work, project: ProjectRecord) => Promise<void>): Promise<void> {
     await this.work.run(async (work) => {
       const project = await repo.findProject(work.trx, id, true);
-      if (!project || !reads(actor, project)) throw notFound('project');
+      if (!project || !reads(actor, project)) throw notFound('项目');
       if (!managers.includes(actor.role) && !companionsOf(project).includes(actor.userId))
-        throw forbidden('only the project’s companions (三员) and the center act on it');
-      if (project.status === 'closed' && !managers.includes(actor.role)) throw conflict('the project’s ledger is closed');
+        throw forbidden('只有项目的“三员”和中心可以办理');
+      if (project.status === 'closed' && !managers.includes(actor.role)) throw conflict('该项目台账已关闭');
       await change(work, project);
     });
   }
@@ -339,13 +339,13 @@ export class ProjectsService {
     db: Queryable,
     input: Pick<ProjectInput, 'liaisonUserId' | 'agentAUserId' | 'agentBUserId' | 'residentUserId' | 'departmentId'>,
   ) {
-    if (input.agentAUserId === input.agentBUserId) throw invalid('the 全程代办员 A and B are two people');
+    if (input.agentAUserId === input.agentBUserId) throw invalid('全程代办员 A 和 B 须为两个人');
     for (const userId of companionsOf(input)) {
       const user = await findUserById(db, userId);
-      if (!user?.active || user.role === 'county_leader') throw invalid(`user ${userId} is not active staff`);
+      if (!user?.active || user.role === 'county_leader') throw invalid(`用户 ${userId} 不是在职人员`);
     }
     if (input.departmentId !== null && !(await findDepartmentById(db, input.departmentId))?.active)
-      throw invalid(`department ${input.departmentId} does not exist or is inactive`);
+      throw invalid(`部门 ${input.departmentId} 不存在或已停用`);
   }
 
   private async calendar(project: ProjectRecord) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/db';
 import { conflict, invalid } from '../shared/errors';
 import { matterColumns, type Material, type Matter } from './matters';
+import { serviceModeLabels } from './proxy-labels';
 
 /**
  * 一件事一次办: a bundle's situation (办事情景) is served as one matter — one combined checklist (一套材料: an item
@@ -10,19 +11,19 @@ import { matterColumns, type Material, type Matter } from './matters';
  */
 
 export const scenarioFields = {
-  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, 'an upper-case code'),
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, '大写字母编码'),
   name: z.string().trim().min(2).max(60),
   matterIds: z
     .array(z.number().int().positive())
     .min(2)
     .max(20)
-    .refine((ids) => new Set(ids).size === ids.length, 'a matter once'),
+    .refine((ids) => new Set(ids).size === ids.length, '同一事项只能出现一次'),
   legalDays: z.number().int().min(1).max(365),
   notice: z.string().trim().max(500).nullable().default(null),
   active: z.boolean().default(true),
 };
 export const bundleSchema = z.strictObject({
-  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, 'an upper-case code'),
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, '大写字母编码'),
   name: z.string().trim().min(2).max(60),
   description: z.string().trim().max(500).nullable().default(null),
   active: z.boolean().default(true),
@@ -30,7 +31,7 @@ export const bundleSchema = z.strictObject({
     .array(z.strictObject(scenarioFields))
     .min(1)
     .max(30)
-    .refine((list) => new Set(list.map((s) => s.code)).size === list.length, 'scenario codes must be unique'),
+    .refine((list) => new Set(list.map((s) => s.code)).size === list.length, '办事情景编码不能重复'),
 });
 export type BundleInput = z.infer<typeof bundleSchema>;
 export type ScenarioInput = BundleInput['scenarios'][number];
@@ -188,7 +189,7 @@ export async function upsertBundle(db: Queryable, input: BundleInput): Promise<n
       .merge(['name', 'matter_ids', 'legal_days', 'notice', 'active'])
       .where('proxy_bundle_scenarios.bundle_id', bundle!.id)
       .returning('id');
-    if (row.length === 0) throw conflict(`situation ${s.code} belongs to another bundle`);
+    if (row.length === 0) throw conflict(`办事情景 ${s.code} 属于另一个“一件事”`);
   }
   await db('proxy_bundle_scenarios')
     .update({ active: false, updated_at: db.fn.now() })
@@ -262,11 +263,13 @@ export async function servableScenario(
 ): Promise<Scenario | undefined> {
   const scenario = await findScenario(db, { codeOrName });
   if (!scenario) return undefined;
-  if (!scenario.active) throw invalid(`「${scenario.name}」is no longer offered (一件事一次办)`);
+  if (!scenario.active) throw invalid(`「${scenario.name}」已停止受理（一件事一次办）`);
   const served = scenarioAsMatter(scenario, await scenarioMatters(db, scenario));
-  if (served.parts.some((m) => !m.active)) throw invalid(`「${scenario.name}」includes a matter no longer in the catalog`);
+  if (served.parts.some((m) => !m.active)) throw invalid(`「${scenario.name}」包含已不在目录中的事项`);
   if (serviceMode && !served.serviceModes.includes(serviceMode))
-    throw invalid(`「${scenario.name}」cannot be served as ${serviceMode}${served.eligibility ? `: ${served.eligibility}` : ''}`);
+    throw invalid(
+      `「${scenario.name}」不能以${serviceModeLabels[serviceMode]}方式办理${served.eligibility ? `：${served.eligibility}` : ''}`,
+    );
   return scenario;
 }
 

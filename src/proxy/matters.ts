@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Queryable } from '../db/db';
 import { invalid } from '../shared/errors';
 import { proxyServiceModes } from '../tickets/ticket.schemas';
+import { serviceModeLabels } from './proxy-labels';
 
 /** The matters catalog (事项) of 帮办代办: what each matter needs and how it may be served. */
 
@@ -10,7 +11,7 @@ export const mandateScopes = ['collect_materials', 'submit', 'receive_result', '
 export type MandateScope = (typeof mandateScopes)[number];
 
 const materialSchema = z.strictObject({
-  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a key of lowercase letters, digits and _'),
+  key: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, '由小写字母、数字和 _ 组成的编码'),
   name: z.string().trim().min(1).max(100),
   form: z.enum(['original', 'copy', 'either']),
   count: z.number().int().min(1).max(20),
@@ -23,14 +24,14 @@ export type Material = z.infer<typeof materialSchema>;
 export { materialFormLabels } from './proxy-labels';
 
 export const matterFields = {
-  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, 'an upper-case code'),
+  code: z.string().regex(/^[A-Z][A-Z0-9_]{1,29}$/, '大写字母编码'),
   name: z.string().trim().min(2).max(60),
   departmentId: z.number().int().positive().nullable(),
   legalDays: z.number().int().min(1).max(365),
   materials: z
     .array(materialSchema)
     .max(30)
-    .refine((list) => new Set(list.map((m) => m.key)).size === list.length, 'material keys must be unique'),
+    .refine((list) => new Set(list.map((m) => m.key)).size === list.length, '材料编码不能重复'),
   serviceModes: z.array(z.enum(proxyServiceModes)).min(1).max(3),
   deliveryOptions: z.array(z.enum(deliveryOptions)).min(1).max(2),
   eligibility: z.string().trim().max(500).nullable(),
@@ -361,8 +362,10 @@ async function findMatter(db: Queryable, codeOrName: string): Promise<Matter | u
 /** The catalog's matter a 代办 request names, servable in the given mode: or a 400 that says why not. */
 export async function servableMatter(db: Queryable, codeOrName: string, serviceMode?: Matter['serviceModes'][number]): Promise<Matter> {
   const matter = await findMatter(db, codeOrName);
-  if (!matter || !matter.active) throw invalid(`"${codeOrName}" is not a matter of the 代办 catalog (GET /api/v1/proxy/matters)`);
+  if (!matter || !matter.active) throw invalid(`“${codeOrName}”不在代办事项目录中（GET /api/v1/proxy/matters）`);
   if (serviceMode && !matter.serviceModes.includes(serviceMode))
-    throw invalid(`「${matter.name}」cannot be served as ${serviceMode}${matter.eligibility ? `: ${matter.eligibility}` : ''}`);
+    throw invalid(
+      `「${matter.name}」不能以${serviceModeLabels[serviceMode]}方式办理${matter.eligibility ? `：${matter.eligibility}` : ''}`,
+    );
   return matter;
 }

@@ -12,7 +12,7 @@ import type { UserActor } from '../shared/roles';
 import type { TicketsService } from '../tickets/tickets.service';
 import { bundleOf, type ServedScenario } from './bundles';
 import { materialShortfalls, orderMatter, proxyActor, proxyStepLabels, reaches, recordStep, type ProxyStep } from './order-steps';
-import { stepTemplateDefinitions } from './proxy-labels';
+import { stepTemplateDefinitions, orderStatusLabels } from './proxy-labels';
 import { findDepartmentById } from '../org/departments.repository';
 import * as repo from './orders.repository';
 import type { OrderRecord, OrderStatus } from './orders.repository';
@@ -122,16 +122,16 @@ export class ProxyOrders {
     const order = await this.order(orderId);
     const refusal = (o: OrderRecord) =>
       o.status !== 'offered'
-        ? conflict(`this order is ${o.status}, not waiting to be accepted`)
+        ? conflict(`该订单为${orderStatusLabels[o.status] ?? o.status}，不在待接单状态`)
         : o.runnerUserId !== actor.userId
-          ? forbidden('this order was offered to another runner')
+          ? forbidden('该订单已派给其他跑手')
           : undefined;
     const early = refusal(order);
     if (early) throw early;
     // The ticket is signed for first, in the runner's name: if the lifecycle refuses, the order stays offered.
     await this.tickets.perform(actor, order.ticketId, 'sign_for', { note: '跑手接单' }, { readBack: false });
     await this.work.run(async ({ trx }) => {
-      const late = refusal(found(await repo.lockOrder(trx, orderId), 'order'));
+      const late = refusal(found(await repo.lockOrder(trx, orderId), '代办订单'));
       if (late) throw late;
       await repo.setOrder(trx, orderId, { status: 'accepted' });
     });
@@ -140,8 +140,8 @@ export class ProxyOrders {
 
   async decline(actor: UserActor, orderId: number, reason: string): Promise<{ orderId: number; declined: true }> {
     await this.work.run(async (work) => {
-      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
-      if (order.status !== 'offered' || order.runnerUserId !== actor.userId) throw conflict('only an order offered to you can be declined');
+      const order = found(await repo.lockOrder(work.trx, orderId), '代办订单');
+      if (order.status !== 'offered' || order.runnerUserId !== actor.userId) throw conflict('只能拒绝派给你的订单');
       await recordStep(work.trx, order, 'consult', actor, `跑手拒单：${reason}`, { declined: true });
       await repo.unassignOrder(work.trx, orderId, actor.userId);
       work.enqueue(assignJob(orderId));
@@ -153,16 +153,12 @@ export class ProxyOrders {
   /** The seat or the team's head gives the order to a runner — one who covers the grid and knows the matter. */
   async assignTo(actor: UserActor, orderId: number, runnerUserId: number): Promise<unknown> {
     const ticketId = await this.work.run(async (work) => {
-      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
-      if (actor.role === 'dept_head' && actor.departmentId !== order.teamId)
-        throw forbidden('only the head of the team holding this order assigns it');
+      const order = found(await repo.lockOrder(work.trx, orderId), '代办订单');
+      if (actor.role === 'dept_head' && actor.departmentId !== order.teamId) throw forbidden('只有承接该订单的跑团负责人可以分配');
       if (!['unassigned', 'offered'].includes(order.status))
-        throw conflict(`this order is ${order.status}; it can no longer be reassigned`);
+        throw conflict(`该订单为${orderStatusLabels[order.status] ?? order.status}，不能再改派`);
       const fits = await repo.chooseRunner(work.trx, { ...order, declinedUserIds: [] }, runnerUserId);
-      if (!fits)
-        throw invalid(
-          `runner ${runnerUserId} is not an on-duty runner of the team who covers the applicant's grid and the matter (or is at capacity)`,
-        );
+      if (!fits) throw invalid(`跑手 ${runnerUserId} 不是负责申请人所在网格和该事项的在岗跑手（或已满负荷）`);
       await this.offer(work, order, runnerUserId);
       return order.ticketId;
     });
@@ -173,10 +169,10 @@ export class ProxyOrders {
   /** A runner takes an order nobody holds — only within their grids and matters. */
   async claim(actor: UserActor, orderId: number): Promise<unknown> {
     const ticketId = await this.work.run(async (work) => {
-      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
-      if (order.status !== 'unassigned') throw conflict(`this order is ${order.status}, not waiting for a runner`);
+      const order = found(await repo.lockOrder(work.trx, orderId), '代办订单');
+      if (order.status !== 'unassigned') throw conflict(`该订单为${orderStatusLabels[order.status] ?? order.status}，不在待派跑手状态`);
       const fits = await repo.chooseRunner(work.trx, { ...order, declinedUserIds: [] }, actor.userId);
-      if (!fits) throw forbidden('this order is outside your grids or matters (or you are off duty or at capacity)');
+      if (!fits) throw forbidden('该订单不在你的网格或事项范围内（或你不在岗、已满负荷）');
       await this.offer(work, order, actor.userId);
       return order.ticketId;
     });
@@ -186,7 +182,7 @@ export class ProxyOrders {
 
   async get(actor: UserActor, orderId: number) {
     const order = await this.order(orderId);
-    if (!reaches(actor, order)) throw notFound('order');
+    if (!reaches(actor, order)) throw notFound('代办订单');
     const [record, matter, visits, team, contact] = await Promise.all([
       repo.orderRecord(this.db, orderId),
       orderMatter(this.db, order),
@@ -243,6 +239,6 @@ export class ProxyOrders {
   }
 
   async order(orderId: number): Promise<OrderRecord> {
-    return found(await repo.findOrder(this.db, orderId), 'order');
+    return found(await repo.findOrder(this.db, orderId), '代办订单');
   }
 }

@@ -1,3 +1,4 @@
+import { bundleMatterStatusLabels, deliveryOptionLabels, orderStatusLabels } from './proxy-labels';
 import { findUserById } from '../auth/users.repository';
 import type { Db, Tx } from '../db/db';
 import { job, type UnitOfWork, type Work } from '../db/unit-of-work';
@@ -38,7 +39,7 @@ export class ProxySteps {
   /** 咨询告知: what the matter needs, sent once to the applicant as a checklist (一次性告知). */
   async consult(actor: UserActor, orderId: number, note: string | null): Promise<unknown> {
     await this.withOrder(actor, orderId, { seatMay: true }, async (work, order, matter) => {
-      if (!matter) throw conflict('the order has no matter yet: the seat sets it (POST /tickets/{id}/set-matter)');
+      if (!matter) throw conflict('该订单还没有代办事项，请由坐席确认（POST /tickets/{id}/set-matter）');
       const list = matter.materials
         .map(
           (m, i) =>
@@ -67,7 +68,7 @@ export class ProxySteps {
       method: 'paper' | 'sms' | 'miniprogram' | 'phone_recording';
     },
   ): Promise<unknown> {
-    if (input.validUntil < shanghaiDay()) throw invalid('validUntil must not be in the past');
+    if (input.validUntil < shanghaiDay()) throw invalid('授权有效期（validUntil）不能早于今天');
     await this.withOrder(actor, orderId, {}, async ({ trx }, order) => {
       const { scope, validUntil, signedBy, method } = input;
       await repo.insertMandate(trx, { orderId: order.id, scope, validUntil, signedBy, method, recordedBy: actor.userId });
@@ -105,11 +106,11 @@ export class ProxySteps {
 
   /** 容缺受理: a deferrable item may follow later, on the applicant's promise, by a date. */
   async defer(actor: UserActor, orderId: number, input: { itemKey: string; promisedBy: string; note?: string }): Promise<unknown> {
-    if (input.promisedBy < shanghaiDay()) throw invalid('promisedBy must not be in the past');
+    if (input.promisedBy < shanghaiDay()) throw invalid('承诺补齐日期（promisedBy）不能早于今天');
     await this.withOrder(actor, orderId, { needs: 'collect_materials' }, async ({ trx }, order, matter) => {
       const item = matter?.materials.find((m) => m.key === input.itemKey);
-      if (!item) throw invalid(`"${input.itemKey}" is not a material of this matter`);
-      if (!item.deferrable) throw conflict(`「${item.name}」cannot follow later (容缺 does not apply to it)`);
+      if (!item) throw invalid(`“${input.itemKey}”不是该事项的材料`);
+      if (!item.deferrable) throw conflict(`「${item.name}」不能容缺后补`);
       await repo.insertMaterial(trx, {
         orderId: order.id,
         itemKey: item.key,
@@ -132,7 +133,7 @@ export class ProxySteps {
    */
   async submit(actor: UserActor, orderId: number, input: { acceptanceNumber: string; matterId?: number; note?: string }): Promise<unknown> {
     await this.withOrder(actor, orderId, { needs: 'submit', statuses: ['accepted'] }, async (work, order, matter) => {
-      if (!matter) throw conflict('the order has no matter yet');
+      if (!matter) throw conflict('该订单还没有代办事项');
       if (order.scenarioId !== null) return this.submitPart(work, actor, order, matter as ServedScenario, input);
       await this.checkMaterials(work.trx, order, matter);
       await repo.setOrder(work.trx, order.id, { status: 'submitted', acceptanceNumber: input.acceptanceNumber });
@@ -151,7 +152,7 @@ export class ProxySteps {
     const shortfalls = await materialShortfalls(trx, order.id, matter);
     if (shortfalls.length > 0) {
       const described = shortfalls.map((m) => `${m.name}（需${materialFormLabels[m.form]}×${m.needed}，已收${m.held}）`);
-      throw conflict(`materials still missing: ${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
+      throw conflict(`材料尚未收齐：${described.join('、')}`, { missing: shortfalls.map((m) => m.name), shortfalls });
     }
   }
 
@@ -164,9 +165,10 @@ export class ProxySteps {
     input: { acceptanceNumber: string; matterId?: number; note?: string },
   ): Promise<void> {
     const part = served.parts.find((m) => m.id === input.matterId);
-    if (!part) throw invalid(`name the matter submitted (matterId): one of ${served.parts.map((m) => `${m.id}「${m.name}」`).join('、')}`);
+    if (!part) throw invalid(`请指明递交的事项（matterId），可选：${served.parts.map((m) => `${m.id}「${m.name}」`).join('、')}`);
     const state = (await orderMatters(work.trx, order.id)).find((m) => m.matterId === part.id);
-    if (state?.status !== 'pending') throw conflict(`「${part.name}」is already ${state?.status ?? 'not on this order'}`);
+    if (state?.status !== 'pending')
+      throw conflict(`「${part.name}」${state ? `已是${bundleMatterStatusLabels[state.status]}` : '不在该订单中'}`);
     await this.checkMaterials(work.trx, order, part);
     await setOrderMatter(work.trx, order.id, part.id, {
       status: 'submitted',
@@ -191,12 +193,12 @@ export class ProxySteps {
   /** A bundled order's matter has its result (办结 or 不予办理); the order may be delivered once every matter has. */
   async result(actor: UserActor, orderId: number, input: { matterId: number; outcome: 'approved' | 'refused'; note?: string }) {
     await this.withOrder(actor, orderId, { statuses: ['accepted', 'submitted'] }, async (work, order, matter) => {
-      if (order.scenarioId === null)
-        throw conflict('only a bundled order (一件事一次办) records a result per matter; deliver the result instead');
+      if (order.scenarioId === null) throw conflict('只有“一件事一次办”订单按事项登记结果，请直接送达结果');
       const part = (matter as ServedScenario).parts.find((m) => m.id === input.matterId);
       const state = (await orderMatters(work.trx, order.id)).find((m) => m.matterId === input.matterId);
-      if (!part || !state) throw invalid(`matter ${input.matterId} is not part of 「${matter!.name}」`);
-      if (state.status !== 'submitted') throw conflict(`「${part.name}」is ${state.status}: a result follows its submission, once`);
+      if (!part || !state) throw invalid(`事项 ${input.matterId} 不属于「${matter!.name}」`);
+      if (state.status !== 'submitted')
+        throw conflict(`「${part.name}」为${bundleMatterStatusLabels[state.status]}：递交后才能登记结果，且只登记一次`);
       await setOrderMatter(work.trx, order.id, part.id, { status: input.outcome, note: input.note ?? null, byUserId: actor.userId });
       const said = input.outcome === 'approved' ? '已办结' : `不予办理${input.note ? `（${input.note}）` : ''}`;
       await recordStep(work.trx, order, 'feedback', actor, input.note ?? null, {
@@ -232,11 +234,13 @@ export class ProxySteps {
     await this.withOrder(actor, orderId, rule, async (work, order, matter) => {
       if (order.scenarioId !== null) {
         const waiting = (await orderMatters(work.trx, order.id)).filter((m) => m.status === 'pending' || m.status === 'submitted');
-        if (waiting.length > 0) throw conflict(`matters still without their result: ${waiting.map((m) => `「${m.name}」`).join('、')}`);
+        if (waiting.length > 0) throw conflict(`以下事项尚无办理结果：${waiting.map((m) => `「${m.name}」`).join('、')}`);
       }
       if (matter && !matter.deliveryOptions.includes(input.method))
-        throw invalid(`「${matter.name}」is delivered by ${matter.deliveryOptions.join(' or ')}, not ${input.method}`);
-      if (input.method === 'postal' && !input.trackingNumber) throw invalid('a postal delivery needs its trackingNumber');
+        throw invalid(
+          `「${matter.name}」的送达方式为${matter.deliveryOptions.map((o) => deliveryOptionLabels[o]).join('或')}，不能${deliveryOptionLabels[input.method]}`,
+        );
+      if (input.method === 'postal' && !input.trackingNumber) throw invalid('邮寄送达需要填写邮件单号（trackingNumber）');
       await repo.upsertDelivery(work.trx, order.id, input.method, input.trackingNumber ?? null);
       await repo.setOrder(work.trx, order.id, { status: 'delivering' });
       await recordStep(work.trx, order, 'archive', actor, input.note ?? null, {
@@ -317,16 +321,16 @@ export class ProxySteps {
 
   /** Without a tracking API, the runner or the seat confirms that the posted result arrived. */
   async confirmDelivered(actor: UserActor, orderId: number): Promise<unknown> {
-    const order = found(await repo.findOrder(this.db, orderId), 'order');
-    if (!reaches(actor, order)) throw forbidden('this order belongs to another runner');
-    if ((await repo.confirmDelivery(this.db, orderId)) === 0) throw conflict('no posted result of this order is on its way');
+    const order = found(await repo.findOrder(this.db, orderId), '代办订单');
+    if (!reaches(actor, order)) throw forbidden('该订单属于其他跑手');
+    if ((await repo.confirmDelivery(this.db, orderId)) === 0) throw conflict('该订单没有在途的邮寄结果');
     await this.complete(orderId);
     return this.read(actor, orderId);
   }
 
   /** The order is done: the runner's answer goes on the ticket (答复), and the callback survey follows. */
   private async complete(orderId: number): Promise<void> {
-    const order = found(await repo.findOrder(this.db, orderId), 'order');
+    const order = found(await repo.findOrder(this.db, orderId), '代办订单');
     if (order.status === 'done') return;
     await repo.setOrder(this.db, orderId, { status: 'done' }, { notStatus: 'done' });
     const runner = order.runnerUserId === null ? undefined : await findUserById(this.db, order.runnerUserId);
@@ -357,12 +361,14 @@ export class ProxySteps {
     step: (work: Work, order: OrderRecord, matter: Matter | undefined) => Promise<void>,
   ): Promise<void> {
     await this.work.run(async (work) => {
-      const order = found(await repo.lockOrder(work.trx, orderId), 'order');
+      const order = found(await repo.lockOrder(work.trx, orderId), '代办订单');
       const seat = rule.seatMay && ['proxy_seat', 'operator', 'admin'].includes(actor.role);
-      if (!seat && order.runnerUserId !== actor.userId)
-        throw forbidden('this order belongs to another runner: only the runner who accepted it acts on it');
+      if (!seat && order.runnerUserId !== actor.userId) throw forbidden('该订单属于其他跑手：只有接单的跑手可以办理');
       const statuses = rule.statuses ?? ['accepted', 'submitted', 'delivering'];
-      if (!seat && !statuses.includes(order.status)) throw conflict(`this order is ${order.status}; allowed in: ${statuses.join(', ')}`);
+      if (!seat && !statuses.includes(order.status))
+        throw conflict(
+          `该订单为${orderStatusLabels[order.status] ?? order.status}；此操作只适用于：${statuses.map((s) => orderStatusLabels[s] ?? s).join('、')}`,
+        );
       if (rule.needs) await this.checkMandate(work.trx, order, rule.needs);
       await step(work, order, await orderMatter(work.trx, order));
     });
@@ -370,8 +376,8 @@ export class ProxySteps {
 
   private async checkMandate(trx: Tx, order: OrderRecord, needs: MandateScope): Promise<void> {
     const mandate = await repo.validMandate(trx, order.id, shanghaiDay());
-    if (!mandate) throw conflict('no valid mandate (授权委托) from the applicant: record one before acting on their behalf');
-    if (!mandate.scope.includes(needs)) throw conflict(`the applicant's mandate does not cover ${needs}`);
+    if (!mandate) throw conflict('申请人没有有效的授权委托，请先登记授权再代为办理');
+    if (!mandate.scope.includes(needs)) throw conflict(`申请人的授权委托不包括：${needs}`);
   }
 
   /** An SMS (or mini-program message) to the applicant, on the ticket's contact. */

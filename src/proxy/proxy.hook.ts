@@ -60,7 +60,7 @@ async function followUp(work: Work, ticket: TicketRecord, data: FollowUp) {
     teamId: ticket.leadDepartmentId!,
     representativeUserId: data.representativeUserId,
   });
-  if (!order) throw conflict('this ticket’s 代办 order is already done or cancelled');
+  if (!order) throw conflict('该工单的代办订单已办结或已取消');
   await notifyUsers(work, [
     {
       userId: data.representativeUserId,

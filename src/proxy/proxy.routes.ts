@@ -216,7 +216,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
     summary: 'Change a matter (not its name)',
     access: ['admin'],
     params: idParams,
-    body: matterSchema.partial().refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+    body: matterSchema.partial().refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: matterAnswer,
     audit: { what: 'proxy_matter', before: ({ params }) => proxy.catalog.getMatter(params.id) },
     handler: ({ params, body }) => proxy.catalog.updateMatter(params.id, body),
@@ -416,7 +416,7 @@ export function registerProxyRoutes(api: ApiRouter, proxy: { catalog: ProxyServi
       trackingNumber: z
         .string()
         .trim()
-        .regex(/^[A-Za-z0-9]{8,30}$/, 'a tracking number')
+        .regex(/^[A-Za-z0-9]{8,30}$/, '邮件单号')
         .optional(),
       note: note.optional(),
     }),

@@ -39,7 +39,7 @@ export class ProxyService {
   }
 
   async getMatter(id: number): Promise<Matter> {
-    return found(await repo.findMatterById(this.db, id), 'matter');
+    return found(await repo.findMatterById(this.db, id), '代办事项');
   }
 
   /** A matter and its legal time limit, which becomes the SLA policy of its 代办 tickets' reply. */
@@ -53,8 +53,7 @@ export class ProxyService {
   async updateMatter(id: number, patch: Partial<MatterInput>): Promise<Matter> {
     const current = await this.getMatter(id);
     if (patch.departmentId !== undefined) await this.checkDepartment(patch.departmentId);
-    if (patch.name !== undefined && patch.name !== current.name)
-      throw invalid('a matter keeps its name (tickets and policies name it); create a new matter instead');
+    if (patch.name !== undefined && patch.name !== current.name) throw invalid('事项名称不能修改（工单和时限策略引用了它），请新建事项');
     await repo.updateMatter(this.db, id, patch);
     if (patch.legalDays !== undefined) await this.syncPolicy(current.name, patch.legalDays);
     return this.getMatter(id);
@@ -73,15 +72,14 @@ export class ProxyService {
     const matters = await repo.listMatters(this.db);
     for (const s of input.scenarios) {
       const missing = s.matterIds.filter((id) => !matters.some((m) => m.id === id && m.active));
-      if (missing.length > 0) throw invalid(`「${s.name}」: matter(s) ${missing.join(', ')} are not active matters of the catalog`);
-      if (matters.some((m) => m.name === s.name || m.code === s.code))
-        throw invalid(`「${s.name}」(${s.code}) is already a matter's name or code`);
+      if (missing.length > 0) throw invalid(`「${s.name}」：事项 ${missing.join('、')} 不是目录中的在用事项`);
+      if (matters.some((m) => m.name === s.name || m.code === s.code)) throw invalid(`「${s.name}」（${s.code}）已是某个事项的名称或编码`);
     }
     const id = await this.db.transaction(async (trx) => {
       try {
         return await upsertBundle(trx, input);
       } catch (error) {
-        if ((error as { code?: string }).code === '23505') throw conflict('a situation of that name or code belongs to another bundle');
+        if ((error as { code?: string }).code === '23505') throw conflict('同名或同编码的办事情景属于另一个“一件事”');
         throw error;
       }
     });
@@ -94,7 +92,7 @@ export class ProxyService {
 
   private async checkDepartment(departmentId: number | null): Promise<void> {
     if (departmentId !== null && !(await findDepartmentById(this.db, departmentId))?.active)
-      throw invalid(`department ${departmentId} does not exist or is inactive`);
+      throw invalid(`部门 ${departmentId} 不存在或已停用`);
   }
 
   /** One reply policy per matter (or bundle situation): its legal limit in working days. */
@@ -128,15 +126,15 @@ export class ProxyService {
     input: { kind: 'runner' | 'agent' | 'grid_worker' | 'postal'; gridRegionIds: number[]; matterIds: number[] },
   ) {
     const user = await findUserById(this.db, userId);
-    if (!user || user.role !== 'runner') throw notFound('runner');
+    if (!user || user.role !== 'runner') throw notFound('跑手');
     if (actor.role !== 'admin' && !(actor.role === 'dept_head' && actor.departmentId === user.departmentId))
-      throw forbidden('only an admin or the head of the runner’s team sets a runner’s grids and matters');
+      throw forbidden('只有管理员或跑团负责人可以设置跑手的网格和事项');
     const regions = await repo.existingIds(this.db, 'regions', input.gridRegionIds);
     const missingRegions = input.gridRegionIds.filter((id) => !regions.includes(id));
-    if (missingRegions.length > 0) throw invalid(`region(s) ${missingRegions.join(', ')} do not exist`);
+    if (missingRegions.length > 0) throw invalid(`区域 ${missingRegions.join('、')} 不存在`);
     const matters = await repo.existingIds(this.db, 'proxy_matters', input.matterIds);
     const missingMatters = input.matterIds.filter((id) => !matters.includes(id));
-    if (missingMatters.length > 0) throw invalid(`matter(s) ${missingMatters.join(', ')} do not exist`);
+    if (missingMatters.length > 0) throw invalid(`代办事项 ${missingMatters.join('、')} 不存在`);
     await repo.upsertRunner(this.db, userId, input);
     return (await this.listRunners()).find((r: { userId: number }) => r.userId === userId);
   }

@@ -12,7 +12,7 @@ const day = daySchema;
 const keywords = z
   .array(z.string().trim().min(1).max(30))
   .max(20)
-  .refine((list) => new Set(list.map((k) => k.toLowerCase())).size === list.length, 'keywords must be unique');
+  .refine((list) => new Set(list.map((k) => k.toLowerCase())).size === list.length, '关键词不能重复');
 
 const entryFields = {
   name: z.string().trim().min(1).max(100),
@@ -47,7 +47,7 @@ const updateEntryBody = z
       [K in keyof typeof entryFields]: z.ZodOptional<(typeof entryFields)[K]>;
     },
   )
-  .refine((body) => Object.keys(body).length > 0, 'change at least one field');
+  .refine((body) => Object.keys(body).length > 0, '至少修改一项');
 
 const dryRunBody = z.union([
   z.strictObject({ ticketId: id }),
@@ -234,7 +234,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
         to: z.iso.datetime({ offset: true }),
         limit: z.coerce.number().int().min(1).max(500).default(100),
       })
-      .refine((q) => Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
+      .refine((q) => Date.parse(q.from) < Date.parse(q.to), '开始时间须早于结束时间'),
     response: z.object({
       items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string(), reason: z.string().nullable() })),
     }),
@@ -257,7 +257,7 @@ export function registerRoutingRoutes(api: ApiRouter, routing: RoutingService): 
         to: z.iso.datetime({ offset: true }).optional(),
         format: z.enum(['json', ...tableFormats]).default('json'),
       })
-      .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), 'from must be before to'),
+      .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), '开始时间须早于结束时间'),
     response: z.object({
       from: instant,
       to: instant,

@@ -69,7 +69,7 @@ export class RoutingService {
 
   /** Where the catalog sends an existing ticket (the operator's suggestion). */
   async decideForTicket(ticketId: number): Promise<RoutingDecision> {
-    return this.decide(RoutingService.inputOf(found(await findTicket(this.db, ticketId), 'ticket')));
+    return this.decide(RoutingService.inputOf(found(await findTicket(this.db, ticketId), '工单')));
   }
 
   /** The ticket's routing input. */
@@ -104,7 +104,7 @@ export class RoutingService {
   }
 
   async getEntry(id: number) {
-    return found(await repo.findEntry(this.db, id), 'catalog entry');
+    return found(await repo.findEntry(this.db, id), '派单目录条目');
   }
 
   async createEntry(actor: UserActor, input: EntryInput) {
@@ -120,8 +120,8 @@ export class RoutingService {
   /** A change to an entry; it clears a correction flag (the correction was made). */
   async updateEntry(actor: UserActor, id: number, patch: Partial<EntryInput>) {
     return this.write(async (trx) => {
-      const before = found(await repo.findEntry(trx, id), 'catalog entry');
-      if (before.deletedAt) throw conflict('the catalog entry is deleted');
+      const before = found(await repo.findEntry(trx, id), '派单目录条目');
+      if (before.deletedAt) throw conflict('该派单目录条目已删除');
       const merged: EntryInput = { ...stripRecord(before), ...definedOnly(patch) };
       await this.checkEntry(trx, merged, id);
       await repo.updateEntry(trx, id, { ...patch, clearFlag: true });
@@ -133,8 +133,8 @@ export class RoutingService {
 
   async deleteEntry(actor: UserActor, id: number): Promise<{ catalogVersion: number }> {
     return this.write(async (trx) => {
-      const before = found(await repo.findEntry(trx, id), 'catalog entry');
-      if (before.deletedAt) throw conflict('the catalog entry is already deleted');
+      const before = found(await repo.findEntry(trx, id), '派单目录条目');
+      if (before.deletedAt) throw conflict('该派单目录条目已删除');
       await repo.deleteEntry(trx, id);
       return {
         catalogVersion: await repo.insertRevision(trx, { entryId: id, change: 'delete', before, after: null, actorUserId: actor.userId }),
@@ -165,29 +165,27 @@ export class RoutingService {
       entry.matter === null &&
       entry.keywords.length === 0
     ) {
-      throw invalid('a catalog entry must match on something: categoryId, requestType, regionId, matter or keywords');
+      throw invalid('派单目录条目至少要有一个匹配条件：分类、诉求类型、区域、代办事项或关键词');
     }
     if (entry.effectiveFrom !== null && entry.effectiveTo !== null && entry.effectiveTo < entry.effectiveFrom)
-      throw invalid('effectiveTo must not be before effectiveFrom');
+      throw invalid('失效日期不能早于生效日期');
     if (entry.categoryId !== null) {
       const category = await findCategoryById(db, entry.categoryId);
-      if (!category?.active) throw invalid(`category ${entry.categoryId} does not exist or is inactive`);
+      if (!category?.active) throw invalid(`分类 ${entry.categoryId} 不存在或已停用`);
     }
-    if (entry.regionId !== null && !(await findRegionById(db, entry.regionId))) throw invalid(`region ${entry.regionId} does not exist`);
-    if (entry.assistDepartmentIds.includes(entry.leadDepartmentId)) throw invalid('the lead department cannot also assist');
+    if (entry.regionId !== null && !(await findRegionById(db, entry.regionId))) throw invalid(`区域 ${entry.regionId} 不存在`);
+    if (entry.assistDepartmentIds.includes(entry.leadDepartmentId)) throw invalid('主办部门不能同时协办');
     const ids = [...new Set([entry.leadDepartmentId, ...entry.assistDepartmentIds])];
     const departments = await findDepartmentsByIds(db, ids);
     for (const departmentId of ids) {
       const department = departments.find((d) => d.id === departmentId);
-      if (!department || !department.active)
-        throw invalid(`department ${departmentId} does not exist or is deleted (inactive); a catalog entry cannot point at it`);
-      if (department.kind === 'center')
-        throw invalid(`department ${departmentId} is the hotline center itself; entries route to handling departments`);
+      if (!department || !department.active) throw invalid(`部门 ${departmentId} 不存在或已停用，派单目录条目不能指向它`);
+      if (department.kind === 'center') throw invalid(`部门 ${departmentId} 是热线中心本身，派单目录只能指向承办部门`);
     }
     const clash = findConflict({ ...entry, id }, await repo.listEntries(db));
     if (clash) {
       throw conflict(
-        `conflicts with catalog entry #${clash.id} 「${clash.name}」: same conditions, same priority (${clash.priority}) and overlapping dates, so neither would win. Change the priority, the conditions or the dates`,
+        `与派单目录条目 #${clash.id}「${clash.name}」冲突：条件相同、优先级相同（${clash.priority}）且日期重叠，无法决定用哪条。请修改优先级、条件或日期`,
         { conflictingEntryId: clash.id },
       );
     }

@@ -2,6 +2,9 @@
  * The one error model. Services throw AppError for anything a caller did wrong
  * (operational: logged as a warning, answered with its status); any other
  * error is a bug (logged as an error, answered 500 without details).
+ * The code is for programs; the message is for the person at the screen, in
+ * Chinese (the console shows it as it comes), naming fields and actions by
+ * their API names in brackets where a developer would look for them.
  */
 export type ErrorCode =
   | 'VALIDATION_FAILED'
@@ -44,8 +47,8 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
-export const forbidden = (message = 'your role may not do this') => new AppError('FORBIDDEN', message);
+export const notFound = (what: string) => new AppError('NOT_FOUND', `未找到${what}`);
+export const forbidden = (message = '你的角色无权执行此操作') => new AppError('FORBIDDEN', message);
 export const conflict = (message: string, details?: unknown) => new AppError('CONFLICT', message, details);
 /** A 429; the error handler sends Retry-After from details.retryAfterSeconds. */
 export const tooManyRequests = (message: string, retryAfterMs: number) =>
@@ -56,11 +59,11 @@ export const invalid = (message: string, details?: unknown) => new AppError('VAL
 export function fromDatabaseError(error: unknown): AppError | undefined {
   const code = (error as { code?: unknown })?.code;
   const detail = (error as { detail?: string })?.detail;
-  if (code === '23505') return conflict('already exists', detail ? { detail } : undefined);
-  if (code === '23503') return invalid('refers to something that does not exist or is still in use', detail ? { detail } : undefined);
+  if (code === '23505') return conflict('已存在', detail ? { detail } : undefined);
+  if (code === '23503') return invalid('引用的数据不存在，或仍在使用中', detail ? { detail } : undefined);
   // Text PostgreSQL cannot store (NUL, invalid UTF-8): the edge should have refused it already.
-  if (code === '22021' || code === '22P05') return invalid('text contains a character that cannot be stored');
-  if (code === '40001' || code === '40P01') return conflict('concurrent change, please retry');
+  if (code === '22021' || code === '22P05') return invalid('文本含有无法保存的字符');
+  if (code === '40001' || code === '40P01') return conflict('数据正被同时修改，请重试');
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import { stageLabels } from './stages';
 import type { UserActor } from '../shared/roles';
 import type { Db, Queryable, Tx } from '../db/db';
 import { AppError, conflict, found, invalid } from '../shared/errors';
@@ -146,13 +147,9 @@ export class SlaConfigService {
   async createCalendar(input: CalendarInput): Promise<CalendarRecord> {
     compile({ ...input, overrides: [] });
     const id = await this.write(async (trx) => {
-      if (input.regionId !== null && !(await repo.exists(trx, 'regions', input.regionId)))
-        throw invalid(`region ${input.regionId} does not exist`);
+      if (input.regionId !== null && !(await repo.exists(trx, 'regions', input.regionId))) throw invalid(`区域 ${input.regionId} 不存在`);
       const taken = await repo.calendarOfRegion(trx, input.regionId);
-      if (taken)
-        throw conflict(
-          `${input.regionId === null ? 'the default calendar' : `region ${input.regionId}`} already has calendar ${taken.id}; change that one`,
-        );
+      if (taken) throw conflict(`${input.regionId === null ? '默认日历' : `区域 ${input.regionId}`}已有日历 ${taken.id}，请修改那一个`);
       return repo.insertCalendar(trx, input);
     });
     return this.getCalendar(id);
@@ -182,7 +179,7 @@ export class SlaConfigService {
   async removeOverride(id: number, date: string): Promise<CalendarRecord> {
     await this.getCalendar(id);
     const removed = await this.write((trx) => repo.deleteOverride(trx, id, date));
-    if (removed === 0) throw invalid(`calendar ${id} has no override on ${date}`);
+    if (removed === 0) throw invalid(`日历 ${id} 在 ${date} 没有调整`);
     await this.onCalendarChange(id);
     return this.getCalendar(id);
   }
@@ -198,9 +195,9 @@ export class SlaConfigService {
   ): Promise<CalendarRecord> {
     const current = await this.getCalendar(id);
     const outside = [...input.holidays, ...input.workdays].filter((d) => !d.startsWith(`${input.year}-`));
-    if (outside.length > 0) throw invalid(`days outside ${input.year}: ${outside.join(', ')}`);
+    if (outside.length > 0) throw invalid(`不在 ${input.year} 年的日期：${outside.join('、')}`);
     const both = input.holidays.filter((d) => input.workdays.includes(d));
-    if (both.length > 0) throw invalid(`days both holiday and workday: ${both.join(', ')}`);
+    if (both.length > 0) throw invalid(`既是假日又是工作日的日期：${both.join('、')}`);
     const imported = [
       ...input.holidays.map((date) => ({ date, kind: 'holiday' as const, note: input.note })),
       ...input.workdays.map((date) => ({ date, kind: 'workday' as const, note: input.note })),
@@ -257,20 +254,20 @@ export class SlaConfigService {
   /** Clocks already running keep the limit they started with. */
   async deletePolicy(id: number): Promise<void> {
     const removed = await this.write((trx) => repo.deletePolicy(trx, id));
-    if (removed === 0) throw found(undefined, 'policy');
+    if (removed === 0) throw found(undefined, '时限策略');
   }
 
   private async checkPolicy(trx: Tx, policy: PolicyInput & { id?: number }): Promise<void> {
-    if (!(policy.amount > 0)) throw invalid(`amount must be greater than 0, got ${policy.amount}`);
+    if (!(policy.amount > 0)) throw invalid(`时限须大于 0，收到 ${policy.amount}`);
     if (policy.unit === 'working_days' && !Number.isInteger(policy.amount))
-      throw invalid(`a limit in working days must be a whole number, got ${policy.amount}`);
+      throw invalid(`按工作日计的时限须为整数，收到 ${policy.amount}`);
     if (policy.categoryId !== null && !(await repo.exists(trx, 'categories', policy.categoryId)))
-      throw invalid(`category ${policy.categoryId} does not exist`);
+      throw invalid(`分类 ${policy.categoryId} 不存在`);
     const parents = await repo.categoryParents(trx);
     const overlap = findOverlap(await repo.listPolicies(trx), policy, (categoryId) => parents.get(categoryId) ?? null);
     if (overlap) {
       throw conflict(
-        `policy #${overlap.id}「${overlap.name}」matches the same tickets for stage ${policy.stage} with the same priority ${policy.priority}; give one of them another priority`,
+        `时限策略 #${overlap.id}「${overlap.name}」在${stageLabels[policy.stage]}阶段匹配相同的工单且优先级相同（${policy.priority}），请调整其中一条的优先级`,
         {
           policyId: overlap.id,
         },
@@ -301,7 +298,7 @@ function compile(record: Pick<CalendarRecord, 'weekHours' | 'makeUpDayHours' | '
   try {
     return compileCalendar(definitionOf(record));
   } catch (error) {
-    if (error instanceof CalendarError) throw new AppError('VALIDATION_FAILED', `calendar refused: ${error.message}`);
+    if (error instanceof CalendarError) throw new AppError('VALIDATION_FAILED', `日历未保存：${error.message}`);
     throw error;
   }
 }

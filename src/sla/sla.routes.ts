@@ -13,7 +13,7 @@ import type { SlaReports } from './sla-reports';
 import { audiences, limitUnits, stages } from './sla-rules';
 
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time as HH:MM');
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, '时间格式为 HH:MM');
 const dayHours = z.array(z.tuple([clock, clock])).max(6);
 const calendarFields = {
   name: z.string().trim().min(1).max(100),
@@ -219,7 +219,7 @@ export function registerSlaRoutes(
         weekHours: calendarFields.weekHours.optional(),
         makeUpDayHours: calendarFields.makeUpDayHours.optional(),
       })
-      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+      .refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: calendarAnswer,
     audit: { what: 'calendar', before: ({ params }) => config.getCalendar(params.id) },
     handler: ({ params, body }) => config.updateCalendar(params.id, body),
@@ -309,7 +309,7 @@ export function registerSlaRoutes(
           [K in keyof typeof policyFields]: z.ZodOptional<(typeof policyFields)[K]>;
         },
       )
-      .refine((b) => Object.keys(b).length > 0, 'change at least one field'),
+      .refine((b) => Object.keys(b).length > 0, '至少修改一项'),
     response: policyAnswer,
     audit: { what: 'sla_policy', before: ({ params }) => config.getPolicy(params.id) },
     handler: ({ params, body }) => config.updatePolicy(params.id, body),
@@ -478,7 +478,7 @@ export function registerSlaRoutes(
     handler: async ({ actor, query, res }) => {
       const { from, to } = beijingDays(query);
       const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
-      if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('department');
+      if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('部门');
       const rows = await reports.report({ groupBy: query.groupBy, from, to, departmentId });
       if (query.format === 'json') return { groupBy: query.groupBy, from: query.from, to: query.to, items: rows };
       await sendTable(
@@ -508,13 +508,13 @@ export function registerSlaRoutes(
       stage: z.enum(stages).optional(),
       departmentId: z.coerce.number().int().positive().optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
-    }).refine((q) => q.figure !== 'late' || q.stage !== undefined, 'figure=late names the stage'),
+    }).refine((q) => q.figure !== 'late' || q.stage !== undefined, 'figure=late 须指明阶段（stage）'),
     response: z.object({
       items: z.array(z.object({ ticketId: z.number().int(), number: z.string(), title: z.string(), status: z.string() })),
     }),
     handler: async ({ actor, query }) => {
       const departmentId = isCenterRole(actor.role) ? query.departmentId : (actor.departmentId ?? undefined);
-      if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('department');
+      if (departmentId === undefined && !isCenterRole(actor.role)) throw notFound('部门');
       const pii = piiLens(actor);
       const items = await reports.behind({ ...query, ...beijingDays(query), key: query.key === '' ? null : query.key, departmentId });
       return { items: items.map((item) => ({ ...item, title: pii.text(item.title) })) };

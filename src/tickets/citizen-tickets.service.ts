@@ -42,7 +42,7 @@ export class CitizenTicketsService {
 
   async get(contactId: number, ticketId: number) {
     const ticket = await repo.findTicket(this.db, ticketId);
-    if (!ticket || !(await repo.isRequester(this.db, ticket, contactId))) throw notFound('ticket');
+    if (!ticket || !(await repo.isRequester(this.db, ticket, contactId))) throw notFound('工单');
     const events = await repo.listEvents(this.db, ticketId);
     return {
       id: ticket.id,

@@ -11,7 +11,7 @@ import { departmentLoad, departmentQueueCounts, departmentQueues } from './depar
 /** The department a request is about: a department role's own; a center role names it. */
 function departmentOf(actor: UserActor, named: number | undefined): number {
   const departmentId = isCenterRole(actor.role) ? named : actor.departmentId;
-  if (departmentId === undefined || departmentId === null) throw invalid('name the department (departmentId)');
+  if (departmentId === undefined || departmentId === null) throw invalid('请指定部门（departmentId）');
   return departmentId;
 }
 

@@ -7,6 +7,6 @@ export function encodeCursor(id: number): string {
 
 export function decodeCursor(cursor: string): number {
   const match = /^t:(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!match) throw invalid('invalid cursor');
+  if (!match) throw invalid('翻页游标无效');
   return Number(match[1]);
 }

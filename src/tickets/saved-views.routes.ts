@@ -45,7 +45,7 @@ export function registerSavedViewRoutes(api: ApiRouter, db: Db): void {
     response: savedView,
     handler: async ({ actor, body }) => {
       const mine = await views.listViews(db, actor.userId);
-      if (mine.length >= maxViews && !mine.some((v) => v.name === body.name)) throw invalid(`at most ${maxViews} saved views`);
+      if (mine.length >= maxViews && !mine.some((v) => v.name === body.name)) throw invalid(`最多保存 ${maxViews} 个视图`);
       return views.saveView(db, actor.userId, body);
     },
   });
@@ -58,7 +58,7 @@ export function registerSavedViewRoutes(api: ApiRouter, db: Db): void {
     params: idParams,
     successStatus: 204,
     handler: async ({ actor, params }) => {
-      if (!(await views.deleteView(db, actor.userId, params.id))) throw notFound('saved view');
+      if (!(await views.deleteView(db, actor.userId, params.id))) throw notFound('已保存的视图');
       return undefined;
     },
   });

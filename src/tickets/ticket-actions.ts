@@ -11,7 +11,7 @@ import type { Dispatcher, MatterCatalog } from './ports';
 import { checkRule, lifecycle, ticketActions as lifecycleActions, type TicketAction, type ActorRole } from './ticket-lifecycle';
 import type { ActionBody } from './ticket.schemas';
 import { contactAsGiven, presentContact } from './ticket-view';
-import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord } from './ticket.types';
+import { returnReasonLabels, type AssignmentRecord, type TicketPatch, type TicketRecord, ticketStatusLabels } from './ticket.types';
 import * as repo from './tickets.repository';
 import { ticketSearchText } from './ticket-search';
 import * as hardCases from './hard-cases.repository';
@@ -114,7 +114,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     categorize: async ({ trx, ticket }, body) => {
       const category = await findCategoryById(trx, body.categoryId);
-      if (!category || !category.active) throw invalid(`category ${body.categoryId} does not exist or is inactive`);
+      if (!category || !category.active) throw invalid(`分类 ${body.categoryId} 不存在或已停用`);
       return {
         patch: {
           categoryId: category.id,
@@ -137,10 +137,10 @@ export function ticketActions(deps: ActionDeps): Appliers {
       const decision = await deps.dispatcher.advise(ticket);
       const departmentId = body.departmentId ?? decision.department?.id;
       if (departmentId === undefined)
-        throw invalid(`the dispatch catalog names no department (${decision.explanation.join('；')}); name departmentId`);
+        throw invalid(`派单目录没有给出部门（${decision.explanation.join('；')}），请指定部门（departmentId）`);
       const followed = decision.department?.id === departmentId;
       const assistDepartmentIds = [...new Set(body.assistDepartmentIds ?? (followed ? decision.assistDepartments.map((d) => d.id) : []))];
-      if (assistDepartmentIds.includes(departmentId)) throw invalid('the lead department cannot also assist');
+      if (assistDepartmentIds.includes(departmentId)) throw invalid('主办部门不能同时协办');
       await checkDispatchable(trx, [departmentId, ...assistDepartmentIds]);
       await repo.insertAssignments(trx, ticket.id, [
         { departmentId, role: 'lead' },
@@ -177,7 +177,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
       const user = actor as UserActor;
       // A ticket assigned to someone is theirs to sign for (or the head's); the department queue is anyone's.
       if (ticket.assigneeUserId !== null && ticket.assigneeUserId !== user.userId && user.role !== 'dept_head') {
-        throw forbidden('this ticket is assigned to a colleague; the department head can reassign it');
+        throw forbidden('该工单已分配给同事，部门负责人可以改派');
       }
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
       return { patch: { assigneeUserId: user.userId }, reason: body.note ?? null };
@@ -186,9 +186,9 @@ export function ticketActions(deps: ActionDeps): Appliers {
     assign: async ({ trx, ticket }, body) => {
       const user = await findUserById(trx, body.userId);
       if (!user || !user.active || user.departmentId !== ticket.leadDepartmentId || !['agent', 'dept_head', 'runner'].includes(user.role)) {
-        throw invalid(`user ${body.userId} is not an active member of the handling department`);
+        throw invalid(`用户 ${body.userId} 不是承办部门的在职人员`);
       }
-      if (body.userId === ticket.assigneeUserId) throw conflict('the ticket is already assigned to that user');
+      if (body.userId === ticket.assigneeUserId) throw conflict('该工单已分配给此人');
       return {
         patch: { assigneeUserId: body.userId },
         reason: body.note ?? null,
@@ -199,10 +199,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     return: async ({ trx, ticket, relation }, body) => {
       const window = deps.returnWindowHours;
       if (!(await repo.withinHoursOfDispatch(trx, relation.assignment!.id, window))) {
-        throw new AppError(
-          'INVALID_TRANSITION',
-          `a return (退单) is possible within ${window} hours of dispatch; that window has passed — ask the hotline center to transfer the ticket`,
-        );
+        throw new AppError('INVALID_TRANSITION', `派单后 ${window} 小时内才能退单，已超过时限，请联系热线中心转派`);
       }
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'returned');
       return {
@@ -221,7 +218,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     review_return: async ({ trx, ticket, actor }, body) => {
       // The third return of one ticket is a supervisor's call (派单异议审核).
       if (ticket.returnCount >= 3 && !['supervisor', 'admin'].includes(actorRole(actor))) {
-        throw forbidden(`this ticket has been returned ${ticket.returnCount} times: a supervisor must review it`);
+        throw forbidden(`该工单已退单 ${ticket.returnCount} 次，须由值班长审核`);
       }
       const returnedBy = ticket.leadDepartmentId!;
       const reviewed = {
@@ -238,7 +235,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
           data: { decision: 'reject', ...reviewed, countsAgainstDepartmentId: returnedBy, assignment },
         };
       }
-      if (body.departmentId === returnedBy) throw invalid('upholding a return re-dispatches to another department');
+      if (body.departmentId === returnedBy) throw invalid('同意退单须改派到其他部门');
       await moveLead(trx, ticket.id, body.departmentId);
       // The catalog sent it to the wrong place: flag the entry for correction.
       if (ticket.catalogEntryId !== null)
@@ -259,7 +256,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     },
 
     transfer: async ({ trx, ticket }, body) => {
-      if (body.departmentId === ticket.leadDepartmentId) throw invalid('the ticket is already with that department');
+      if (body.departmentId === ticket.leadDepartmentId) throw invalid('该工单已在此部门');
       await moveLead(trx, ticket.id, body.departmentId);
       const assignment = await deps.dispatcher.assignee(trx, body.departmentId, ticket.categoryId);
       return {
@@ -276,14 +273,14 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     assist_sign_for: async ({ trx, relation }, body) => {
       if (relation.assignment!.status !== 'dispatched')
-        throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}, not waiting to be signed for`);
+        throw new AppError('INVALID_TRANSITION', `你的分配状态为 ${relation.assignment!.status}，不在待签收状态`);
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'accepted');
       return { reason: body.note ?? null, data: { departmentId: relation.assignment!.departmentId } };
     },
 
     assist_report: async ({ trx, relation }, body) => {
       if (!['dispatched', 'accepted'].includes(relation.assignment!.status)) {
-        throw new AppError('INVALID_TRANSITION', `your assignment is ${relation.assignment!.status}; there is nothing to report`);
+        throw new AppError('INVALID_TRANSITION', `你的分配状态为 ${relation.assignment!.status}，无需反馈`);
       }
       await repo.setAssignmentStatus(trx, relation.assignment!.id, 'reported', { reportText: body.text });
       return { data: { departmentId: relation.assignment!.departmentId, text: body.text } };
@@ -291,27 +288,26 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     release_assist: async ({ trx, ticket }, body) => {
       const assignment = await repo.findActiveAssignment(trx, ticket.id, body.departmentId);
-      if (!assignment || assignment.role !== 'assist') throw invalid(`department ${body.departmentId} does not assist on this ticket`);
-      if (assignment.status === 'released') throw conflict('that department is already released');
+      if (!assignment || assignment.role !== 'assist') throw invalid(`部门 ${body.departmentId} 不是该工单的协办部门`);
+      if (assignment.status === 'released') throw conflict('该部门已解除协办');
       await repo.setAssignmentStatus(trx, assignment.id, 'released');
       return { reason: body.note, data: { departmentId: body.departmentId } };
     },
 
     reply: async ({ trx, ticket }, body) => {
-      if (ticket.supervisionPending)
-        throw conflict('this ticket is under supervision (督办): answer it in writing first (answer_supervision)');
+      if (ticket.supervisionPending) throw conflict('该工单正在督办，请先书面反馈督办（answer_supervision）');
       // The lead answers for everyone, so every assisting department must have reported or been released.
       const waiting = (await repo.listAssignments(trx, ticket.id, true)).filter(
         (a) => a.role === 'assist' && !['reported', 'released'].includes(a.status),
       );
       if (waiting.length > 0) {
-        throw conflict(`waiting for assisting department(s) ${waiting.map((a) => a.departmentId).join(', ')} to report or be released`, {
+        throw conflict(`等待协办部门 ${waiting.map((a) => a.departmentId).join('、')} 反馈或解除协办`, {
           waitingDepartmentIds: waiting.map((a) => a.departmentId),
         });
       }
       const photoIds = [...new Set(body.photoIds)];
       const foreign = await repo.notMediaOfTicket(trx, ticket.id, photoIds);
-      if (foreign.length > 0) throw invalid(`photo(s) ${foreign.join(', ')} are not this ticket’s: upload them to the ticket first`);
+      if (foreign.length > 0) throw invalid(`照片 ${foreign.join('、')} 不属于该工单，请先上传到该工单`);
       const result = body.result ?? (body.solved ? 'solved' : 'unsolvable');
       const solved = result === 'solved';
       return {
@@ -327,20 +323,19 @@ export function ticketActions(deps: ActionDeps): Appliers {
     }),
 
     pause_clocks: async ({ ticket }, body) => {
-      if (ticket.clocksPaused) throw conflict('the clocks are already paused');
+      if (ticket.clocksPaused) throw conflict('计时已暂停');
       return { patch: { clocksPaused: true }, reason: body.reason };
     },
 
     resume_clocks: async ({ ticket }, body) => {
-      if (!ticket.clocksPaused) throw conflict('the clocks are not paused');
+      if (!ticket.clocksPaused) throw conflict('计时未暂停');
       return { patch: { clocksPaused: false }, reason: body.note ?? null };
     },
 
     request_extension: async ({ trx, ticket, actor, relation }, body) => {
-      if (body.requestedDueAt.getTime() <= Date.now()) throw invalid('requestedDueAt must be in the future');
-      if (ticket.replyDueAt && body.requestedDueAt <= ticket.replyDueAt)
-        throw invalid('requestedDueAt must be later than the current deadline');
-      if (await repo.findPendingExtension(trx, ticket.id)) throw conflict('an extension request is already pending for this ticket');
+      if (body.requestedDueAt.getTime() <= Date.now()) throw invalid('申请的期限（requestedDueAt）必须晚于现在');
+      if (ticket.replyDueAt && body.requestedDueAt <= ticket.replyDueAt) throw invalid('申请的期限（requestedDueAt）必须晚于当前期限');
+      if (await repo.findPendingExtension(trx, ticket.id)) throw conflict('该工单已有待审批的延期申请');
       const request = await repo.insertExtensionRequest(trx, {
         ticketId: ticket.id,
         departmentId: relation.assignment!.departmentId,
@@ -353,9 +348,9 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     decide_extension: async ({ trx, ticket, actor }, body) => {
       const pending = await repo.findPendingExtension(trx, ticket.id);
-      if (!pending) throw conflict('no extension request is pending for this ticket');
+      if (!pending) throw conflict('该工单没有待审批的延期申请');
       const approvedDueAt = body.decision === 'approve' ? (body.approvedDueAt ?? pending.requestedDueAt) : null;
-      if (approvedDueAt && approvedDueAt.getTime() <= Date.now()) throw invalid('approvedDueAt must be in the future');
+      if (approvedDueAt && approvedDueAt.getTime() <= Date.now()) throw invalid('批准的期限（approvedDueAt）必须晚于现在');
       await repo.decideExtension(trx, pending.id, {
         status: body.decision === 'approve' ? 'approved' : 'rejected',
         approvedDueAt,
@@ -383,7 +378,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
     }),
 
     answer_supervision: async ({ ticket }, body) => {
-      if (!ticket.supervisionPending) throw conflict('no supervision (督办) awaits an answer on this ticket');
+      if (!ticket.supervisionPending) throw conflict('该工单没有待反馈的督办');
       return { patch: { supervisionPending: false }, data: { text: body.text } };
     },
 
@@ -432,7 +427,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     // Back to 待分拨 as if the answer had not been given (it is kept on the timeline): no longer 直接办结.
     hand_to_person: async ({ ticket }, body) => {
-      if (!ticket.directlyResolved) throw conflict('only a ticket answered directly goes back to a person');
+      if (!ticket.directlyResolved) throw conflict('只有直接答复的工单才能转人工');
       return {
         patch: {
           directlyResolved: false,
@@ -449,11 +444,13 @@ export function ticketActions(deps: ActionDeps): Appliers {
     },
 
     merge: async ({ trx, ticket, actor }, body) => {
-      if (body.intoTicketId === ticket.id) throw invalid('a ticket cannot be merged into itself');
+      if (body.intoTicketId === ticket.id) throw invalid('工单不能并入自身');
       const main = await repo.lockTicket(trx, body.intoTicketId);
-      if (!main) throw invalid(`ticket ${body.intoTicketId} does not exist`);
+      if (!main) throw invalid(`工单 ${body.intoTicketId} 不存在`);
       if (main.mergedIntoId !== null || main.status === 'cancelled' || main.status === 'closed') {
-        throw conflict(`ticket ${main.number} is ${main.status}${main.mergedIntoId ? ' (merged)' : ''} and cannot take duplicates`);
+        throw conflict(
+          `工单 ${main.number} 为${ticketStatusLabels[main.status]}${main.mergedIntoId ? '（已并单）' : ''}，不能再并入重复件`,
+        );
       }
       const duplicates = [ticket.contactId, ...(await repo.listRequesterContactIds(trx, ticket.id)).map((r) => r.contactId)].filter(
         (id): id is number => id !== null && id !== main.contactId,
@@ -482,10 +479,9 @@ export function ticketActions(deps: ActionDeps): Appliers {
     note: async (_c, body) => ({ reason: null, data: { text: body.text } }),
 
     set_matter: async ({ trx, ticket }, body) => {
-      if (ticket.requestType !== 'proxy') throw invalid('only a 代办 request (requestType proxy) has a matter');
+      if (ticket.requestType !== 'proxy') throw invalid('只有代办申请（requestType proxy）才有代办事项');
       const matter = await deps.matters.servable(trx, body.matter, body.serviceMode, { bundles: true });
-      if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId)))
-        throw invalid(`region ${body.regionId} does not exist`);
+      if (body.regionId !== undefined && !(await findRegionById(trx, body.regionId))) throw invalid(`区域 ${body.regionId} 不存在`);
       return {
         patch: { matter: matter.name, ...(body.regionId !== undefined ? { regionId: body.regionId } : {}) },
         data: {
@@ -499,13 +495,13 @@ export function ticketActions(deps: ActionDeps): Appliers {
     },
 
     flag_hard_case: async ({ trx, ticket, actor }, body) => {
-      if (ticket.hardCase) throw conflict('this ticket is already a hard case (办不成事)');
+      if (ticket.hardCase) throw conflict('该工单已是办不成事');
       // At the window (the department's staff) or from a hotline complaint (the center), unless the hub found it.
       let source: HardCaseSource =
         body.source ?? (actor.kind === 'user' && (departmentRoles as readonly string[]).includes(actor.role) ? 'window' : 'hotline');
       if (body.candidateId !== undefined) {
         const taken = await hardCases.takeCandidate(trx, body.candidateId, ticket.id, actor.kind === 'user' ? actor.userId : null);
-        if (!taken) throw conflict(`candidate ${body.candidateId} is not an open hard-case candidate of this ticket`);
+        if (!taken) throw conflict(`候选 ${body.candidateId} 不是该工单待处理的办不成事候选`);
         source = taken.reason === 'unsatisfied_callback' ? 'callback' : 'system';
       }
       await hardCases.insertHardCase(trx, { ticketId: ticket.id, kind: body.kind, source });
@@ -518,13 +514,12 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     hard_case_handle: async ({ trx, ticket }, body) => {
       const hardCase = await openHardCase(trx, ticket);
-      if (hardCase.handledAt)
-        throw conflict(`this hard case was handled already (${hardCaseHandlingLabels[hardCase.kind ?? 'difficult']})`);
+      if (hardCase.handledAt) throw conflict(`该办不成事已处理（${hardCaseHandlingLabels[hardCase.kind ?? 'difficult']}）`);
       const kind = hardCase.kind;
-      if (kind === 'cannot' && !body.policyBasis) throw invalid('不能办: give the law or policy it goes against (policyBasis)');
+      if (kind === 'cannot' && !body.policyBasis) throw invalid('不能办：请给出所违反的法律或政策依据（policyBasis）');
       if (kind === 'difficult' && (!body.deferredItems || !body.promisedBy))
-        throw invalid('很难办: name the items accepted missing (deferredItems) and when they are promised (promisedBy) — 容缺受理');
-      if (kind === 'special' && !body.specialMode) throw invalid('特殊办: say which service is arranged (specialMode)');
+        throw invalid('很难办：请列出容缺受理的材料（deferredItems）和承诺补齐日期（promisedBy）');
+      if (kind === 'special' && !body.specialMode) throw invalid('特殊办：请说明安排的服务方式（specialMode）');
       const handling = {
         text: body.text,
         ...(body.policyBasis ? { policyBasis: body.policyBasis } : {}),
@@ -547,14 +542,14 @@ export function ticketActions(deps: ActionDeps): Appliers {
     // Not finished on site: a 帮代办 order under the window's chief representative (the proxy hook opens it).
     hard_case_to_proxy: async ({ trx, ticket }, body) => {
       await openHardCase(trx, ticket);
-      if (await hardCases.followUpOrder(trx, ticket.id)) throw conflict('this hard case is already a 帮代办 order');
+      if (await hardCases.followUpOrder(trx, ticket.id)) throw conflict('该办不成事已转为帮代办订单');
       const representative = await findUserById(trx, body.representativeUserId);
       if (
         !representative?.active ||
         !['agent', 'dept_head'].includes(representative.role) ||
         representative.departmentId !== ticket.leadDepartmentId
       )
-        throw invalid(`user ${body.representativeUserId} is not active staff of the lead department (its window's chief representative)`);
+        throw invalid(`用户 ${body.representativeUserId} 不是主办部门的在职人员（窗口首席代表）`);
       const matter = await deps.matters.servable(trx, body.matter, body.serviceMode);
       return {
         patch: { matter: matter.name },
@@ -571,10 +566,10 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     escalate_hard_case: async ({ trx, ticket }, body) => {
       const hardCase = await openHardCase(trx, ticket);
-      if (hardCase.level === 'county' || hardCase.level === 'meeting') throw conflict('this hard case is with the county leader already');
+      if (hardCase.level === 'county' || hardCase.level === 'meeting') throw conflict('该办不成事已报县领导');
       const leader = await findUserById(trx, body.leaderUserId);
       if (!leader || !leader.active || leader.role !== 'county_leader')
-        throw invalid(`user ${body.leaderUserId} is not an active county leader in charge (县政府分管负责人)`);
+        throw invalid(`用户 ${body.leaderUserId} 不是在职的县政府分管负责人`);
       await hardCases.updateHardCase(trx, ticket.id, { level: 'county', leaderUserId: leader.id, reportedAt: new Date() });
       return { reason: body.reason, data: { leaderUserId: leader.id, leaderName: leader.displayName } };
     },
@@ -602,15 +597,15 @@ export function ticketActions(deps: ActionDeps): Appliers {
 
     record_accountability: async ({ trx, ticket, actor }, body) => {
       const hardCase = await hardCases.findHardCase(trx, ticket.id);
-      if (!hardCase) throw conflict('this ticket is not flagged 办不成事');
+      if (!hardCase) throw conflict('该工单未标记为办不成事');
       if (hardCase.kind !== 'refused')
         throw conflict(
-          `问责 records are kept for ${hardCaseKindLabels.refused} cases; this one is ${hardCase.kind ? hardCaseKindLabels[hardCase.kind] : 'not classified'}`,
+          `问责只针对${hardCaseKindLabels.refused}事项，该事项为${hardCase.kind ? hardCaseKindLabels[hardCase.kind] : '未分类'}`,
         );
       const [department] = await findDepartmentsByIds(trx, [body.departmentId]);
-      if (!department) throw invalid(`department ${body.departmentId} does not exist`);
+      if (!department) throw invalid(`部门 ${body.departmentId} 不存在`);
       if (body.personUserId !== undefined && !(await findUserById(trx, body.personUserId)))
-        throw invalid(`user ${body.personUserId} does not exist`);
+        throw invalid(`用户 ${body.personUserId} 不存在`);
       const recordId = await hardCases.insertAccountability(trx, {
         ticketId: ticket.id,
         departmentId: department.id,
@@ -636,14 +631,12 @@ export function ticketActions(deps: ActionDeps): Appliers {
     hard_case_answer: async ({ trx, ticket }, body) => {
       const hardCase = await openHardCase(trx, ticket);
       if (hardCase.kind && !hardCase.handledAt)
-        throw conflict(
-          `${hardCaseKindLabels[hardCase.kind]}: ${hardCaseHandlingLabels[hardCase.kind]} comes before the answer (hard_case_handle)`,
-        );
+        throw conflict(`${hardCaseKindLabels[hardCase.kind]}：须先${hardCaseHandlingLabels[hardCase.kind]}，再答复（hard_case_handle）`);
       if (hardCase.kind === 'refused' && (await hardCases.countAccountability(trx, ticket.id)) === 0)
-        throw conflict(`${hardCaseKindLabels.refused}: the accountability record (问责) comes before the answer`);
+        throw conflict(`${hardCaseKindLabels.refused}：须先登记问责，再答复`);
       const order = await hardCases.followUpOrder(trx, ticket.id);
       if (order && !['done', 'cancelled'].includes(order.status))
-        throw conflict(`the case's 帮代办 order (${order.id}) is ${order.status}: it is answered once the order is done`);
+        throw conflict(`该事项的帮代办订单（${order.id}）尚未办结，办结后才能答复`);
       await hardCases.updateHardCase(trx, ticket.id, { answeredAt: new Date() });
       return { reason: null, data: { text: body.text } };
     },
@@ -653,8 +646,8 @@ export function ticketActions(deps: ActionDeps): Appliers {
         ticket.contactId === null ? undefined : (await findContacts(trx, [ticket.contactId]))[0],
         ticket.caller,
       );
-      if (!contact || contact.anonymous) throw notFound('contact (the requester is anonymous)');
-      if (contact.confidential) throw forbidden('the requester asked for confidentiality (保密): contact goes through the hotline center');
+      if (!contact || contact.anonymous) throw notFound('联系方式（诉求人匿名）');
+      if (contact.confidential) throw forbidden('诉求人要求保密，联系须经热线中心');
       // Audited twice, in this transaction: the ticket's timeline, and the audit log (who, when, from where).
       await audit(trx, {
         action: 'contact.revealed',
@@ -673,7 +666,7 @@ export function ticketActions(deps: ActionDeps): Appliers {
 }
 
 async function hardCaseStep(ticket: TicketRecord, note: string): Promise<ApplyResult> {
-  if (!ticket.hardCase) throw conflict('this ticket is not flagged 办不成事');
+  if (!ticket.hardCase) throw conflict('该工单未标记为办不成事');
   return { reason: note };
 }
 
@@ -683,7 +676,7 @@ async function addAssists(trx: Tx, ticketId: number, departmentIds: readonly num
   await checkDispatchable(trx, ids);
   const active = await repo.listAssignments(trx, ticketId, true);
   const already = ids.filter((id) => active.some((a) => a.departmentId === id));
-  if (already.length > 0) throw conflict(`department(s) ${already.join(', ')} already work on this ticket`);
+  if (already.length > 0) throw conflict(`部门 ${already.join('、')} 已在办理该工单`);
   await repo.insertAssignments(
     trx,
     ticketId,
@@ -695,16 +688,15 @@ async function addAssists(trx: Tx, ticketId: number, departmentIds: readonly num
 /** An open hard case the acting county leader was reported (联办): only they act on it. */
 async function reportedHardCase(trx: Tx, ticket: TicketRecord, actor: Actor): Promise<hardCases.HardCaseRecord> {
   const hardCase = await openHardCase(trx, ticket);
-  if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId)
-    throw forbidden('only the county leader in charge it was reported to acts on it');
+  if (actor.kind !== 'user' || hardCase.leaderUserId !== actor.userId) throw forbidden('只有接报的分管县领导可以处理');
   return hardCase;
 }
 
 /** The hard case of a flagged ticket, not answered yet. */
 async function openHardCase(trx: Tx, ticket: TicketRecord): Promise<hardCases.HardCaseRecord> {
   const hardCase = ticket.hardCase ? await hardCases.findHardCase(trx, ticket.id) : undefined;
-  if (!hardCase) throw conflict('this ticket is not flagged 办不成事');
-  if (hardCase.answeredAt) throw conflict('this hard case has been answered');
+  if (!hardCase) throw conflict('该工单未标记为办不成事');
+  if (hardCase.answeredAt) throw conflict('该办不成事已答复');
   return hardCase;
 }
 
@@ -712,7 +704,7 @@ async function openHardCase(trx: Tx, ticket: TicketRecord): Promise<hardCases.Ha
 async function moveLead(trx: Tx, ticketId: number, departmentId: number): Promise<void> {
   await checkDispatchable(trx, [departmentId]);
   const existing = await repo.findActiveAssignment(trx, ticketId, departmentId);
-  if (existing) throw conflict(`department ${departmentId} already works on this ticket as ${existing.role}; release it first`);
+  if (existing) throw conflict(`部门 ${departmentId} 已是该工单的${existing.role === 'lead' ? '主办' : '协办'}部门，请先解除`);
   await repo.endAssignments(trx, ticketId, 'lead');
   await repo.insertAssignments(trx, ticketId, [{ departmentId, role: 'lead' }]);
 }
@@ -722,7 +714,7 @@ async function checkDispatchable(trx: Tx, departmentIds: readonly number[]): Pro
   const departments = await findDepartmentsByIds(trx, unique);
   for (const id of unique) {
     const department = departments.find((d) => d.id === id);
-    if (!department || !department.active) throw invalid(`department ${id} does not exist or is inactive`);
-    if (department.kind === 'center') throw invalid(`department ${id} is the hotline center itself; dispatch to a handling department`);
+    if (!department || !department.active) throw invalid(`部门 ${id} 不存在或已停用`);
+    if (department.kind === 'center') throw invalid(`部门 ${id} 是热线中心本身，请派给承办部门`);
   }
 }

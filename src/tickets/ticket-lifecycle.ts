@@ -1,5 +1,5 @@
-import { centerRoles, departmentRoles, type UserRole } from '../shared/roles';
-import type { TicketStatus } from './ticket.types';
+import { centerRoles, departmentRoles, roleLabels, type UserRole } from '../shared/roles';
+import { ticketStatusLabels, type TicketStatus } from './ticket.types';
 
 /**
  * The 12345 state machine, in one table. Every change to a ticket is one of
@@ -54,6 +54,8 @@ export type TicketAction = (typeof ticketActions)[number];
 /** Which department a department-side user must be acting for. Center roles are never scoped. */
 export type DepartmentScope = 'lead' | 'assist' | 'lead_or_assist';
 export type ActorRole = UserRole | 'system';
+/** A role's words in a refusal. */
+export const actorRoleLabel = (role: ActorRole): string => (role === 'system' ? '系统' : roleLabels[role]);
 export type Notice = 'citizen' | 'department';
 
 export interface TransitionRule {
@@ -209,24 +211,19 @@ export function checkRule(
   relation: { isLead: boolean; isAssist: boolean },
 ): RuleVerdict {
   const rule = lifecycle[action];
-  if (!rule.actors.includes(role)) return { ok: false, reason: 'role', message: `${role} may not ${rule.label} (${action})` };
+  if (!rule.actors.includes(role)) return { ok: false, reason: 'role', message: `${actorRoleLabel(role)}无权${rule.label}（${action}）` };
   const departmentSide = (departmentRoles as readonly ActorRole[]).includes(role);
   if (departmentSide && rule.scope) {
     const allowed =
       rule.scope === 'lead' ? relation.isLead : rule.scope === 'assist' ? relation.isAssist : relation.isLead || relation.isAssist;
-    const who =
-      rule.scope === 'lead'
-        ? 'the lead (主办) department'
-        : rule.scope === 'assist'
-          ? 'an assisting (协办) department'
-          : 'a handling department';
-    if (!allowed) return { ok: false, reason: 'scope', message: `only ${who} may ${rule.label} (${action})` };
+    const who = rule.scope === 'lead' ? '主办部门' : rule.scope === 'assist' ? '协办部门' : '承办部门';
+    if (!allowed) return { ok: false, reason: 'scope', message: `只有${who}可以${rule.label}（${action}）` };
   }
   if (!rule.from.includes(status)) {
     return {
       ok: false,
       reason: 'status',
-      message: `cannot ${rule.label} (${action}) a ticket in status ${status}; allowed from: ${rule.from.join(', ')}`,
+      message: `工单当前为${ticketStatusLabels[status]}，不能${rule.label}（${action}）；可${rule.label}的状态：${rule.from.map((from) => ticketStatusLabels[from]).join('、')}`,
     };
   }
   return { ok: true };

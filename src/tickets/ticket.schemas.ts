@@ -9,7 +9,7 @@ import { accountabilityOutcomes, hardCaseKinds, hardCaseLevels, hardCaseSources,
 /** Text limits: long enough for a real call transcript, short enough to refuse junk. */
 export const limits = { title: 100, description: 5_000, note: 2_000, reason: 500, reply: 5_000, address: 200 } as const;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `不超过 ${max} 个字符`);
 const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 /** The knowledge article a 直接办结 answers from (知识库): kept on the ticket, counted as the article's use. */
 const answerArticleId = id.optional();
@@ -36,7 +36,7 @@ export const createTicketBody = z
         idNumber: z
           .string()
           .trim()
-          .regex(/^\d{17}[\dXx]$/, 'an 18-character resident ID number')
+          .regex(/^\d{17}[\dXx]$/, '18 位居民身份证号码')
           .transform((v) => v.toUpperCase())
           .optional(),
         anonymous: z.boolean().default(false),
@@ -65,7 +65,7 @@ export const createTicketBody = z
       .optional(),
   })
   .refine((t) => (t.requestType === 'proxy') === (t.proxy !== undefined), {
-    message: 'a proxy application (requestType proxy) needs proxy details (matter, serviceMode, applicantAddress), and only it',
+    message: '代办申请（requestType proxy）须填写代办信息（事项、服务方式、申请人地址），其他诉求类型不填',
     path: ['proxy'],
   });
 export type CreateTicketInput = z.infer<typeof createTicketBody>;
@@ -212,7 +212,7 @@ export const actionBodies = {
       expectedVersion,
     })
     .refine((b) => b.result !== undefined || b.solved !== undefined, {
-      message: 'say the result (solved, explained or unsolvable)',
+      message: '请说明办理结果（已解决、已解释或无法解决）',
       path: ['result'],
     }),
   contact_citizen: z.strictObject({

@@ -12,7 +12,7 @@ import { normalizePhone } from '../shared/phone';
 import { isCenterActor, type Actor, type SystemActor, type UserActor } from '../shared/roles';
 import type { MatterCatalog, TicketTransition, TransitionHook } from './ports';
 import { actorRole, allowedActions, type Applier, type Appliers, type Relation } from './ticket-actions';
-import { checkRule, lifecycle, type TicketAction } from './ticket-lifecycle';
+import { actorRoleLabel, checkRule, lifecycle, type TicketAction } from './ticket-lifecycle';
 import type { ActionBody, CreateTicketInput, ListTicketsQuery } from './ticket.schemas';
 import { presentDetail, presentSummary, summarizeTitle, type TicketDetail, type TicketSummary } from './ticket-view';
 import type { TicketRecord } from './ticket.types';
@@ -113,7 +113,7 @@ export class TicketsService {
     let phone: string | undefined;
     if (input.caller?.phone) {
       phone = normalizePhone(input.caller.phone);
-      if (!phone) throw invalid(`caller.phone "${input.caller.phone}" is not a valid phone number`);
+      if (!phone) throw invalid(`来电号码“${input.caller.phone}”不是有效的电话号码`);
     }
     const caller = input.caller;
     // A 代办 request names a matter of the catalog, in a way that matter may be served.
@@ -187,7 +187,7 @@ export class TicketsService {
     let regionPath: string | undefined;
     if (query.regionId) {
       const region = await findRegionById(this.db, query.regionId);
-      if (!region) throw invalid(`region ${query.regionId} does not exist`);
+      if (!region) throw invalid(`区域 ${query.regionId} 不存在`);
       regionPath = region.path;
     }
     // A search may read a replica (a ticket written a moment ago may be missing for that moment); a plain list reads the primary.
@@ -228,9 +228,9 @@ export class TicketsService {
 
   async get(actor: Actor, id: number): Promise<TicketDetail> {
     const [row] = await repo.listTickets(this.db, { id, limit: 1 });
-    if (!row) throw notFound('ticket');
+    if (!row) throw notFound('工单');
     const relation = await this.relationOf(this.db, actor, row.id);
-    if (!relation.visible) throw notFound('ticket');
+    if (!relation.visible) throw notFound('工单');
     const [assignments, extensions, events, requesterLinks, mergedInto, provisional, hardCase] = await Promise.all([
       repo.listAssignments(this.db, id),
       repo.listExtensionRequests(this.db, id),
@@ -267,7 +267,7 @@ export class TicketsService {
     const seen = isCenterActor(actor)
       ? await repo.findTicket(this.db, ticketId)
       : (await this.relationOf(this.db, actor, ticketId)).visible;
-    if (!seen) throw notFound('ticket');
+    if (!seen) throw notFound('工单');
   }
 
   /** Whether the actor may perform the action now (role, department, status): a refusal message, or undefined. */
@@ -320,12 +320,12 @@ export class TicketsService {
   ): Promise<{ response: unknown; after: TicketRecord }> {
     const rule = lifecycle[action];
     const role = actorRole(actor);
-    if (!rule.actors.includes(role)) throw forbidden(`${role} may not ${rule.label} (${action})`);
+    if (!rule.actors.includes(role)) throw forbidden(`${actorRoleLabel(role)}无权${rule.label}（${action}）`);
     const trx = work.trx;
     const ticket = await repo.lockTicket(trx, ticketId);
-    if (!ticket) throw notFound('ticket');
+    if (!ticket) throw notFound('工单');
     const relation = await this.relationOf(trx, actor, ticket.id);
-    if (!relation.visible) throw notFound('ticket');
+    if (!relation.visible) throw notFound('工单');
     const verdict = checkRule(action, role, ticket.status, relation);
     if (!verdict.ok) {
       throw verdict.reason === 'status'
@@ -334,7 +334,7 @@ export class TicketsService {
     }
     const expected = (body as { expectedVersion?: number }).expectedVersion;
     if (expected !== undefined && expected !== ticket.version) {
-      throw conflict(`the ticket changed since version ${expected}; reload it`, { version: ticket.version });
+      throw conflict(`工单在版本 ${expected} 之后已被修改，请刷新`, { version: ticket.version });
     }
 
     const applier = this.deps.actions[action] as Applier<A>;
@@ -373,10 +373,10 @@ export class TicketsService {
   private async invalidReference(input: CreateTicketInput): Promise<AppError> {
     if (input.categoryId) {
       const category = await findCategoryById(this.db, input.categoryId);
-      if (!category || !category.active) return invalid(`category ${input.categoryId} does not exist or is inactive`);
+      if (!category || !category.active) return invalid(`分类 ${input.categoryId} 不存在或已停用`);
     }
-    if (input.regionId && !(await findRegionById(this.db, input.regionId))) return invalid(`region ${input.regionId} does not exist`);
-    return conflict('the ticket could not be created; please retry');
+    if (input.regionId && !(await findRegionById(this.db, input.regionId))) return invalid(`区域 ${input.regionId} 不存在`);
+    return conflict('工单未能创建，请重试');
   }
 
   private async relationOf(db: Queryable, actor: Actor, ticketId: number): Promise<Relation> {

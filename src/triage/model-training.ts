@@ -21,10 +21,7 @@ export async function trainAndStore(
   const coded = examples.map((e) => ({ text: e.text, label: codes.has(e.label) ? e.label : (byName.get(e.label) ?? e.label) }));
   const unknown = [...new Set(coded.map((e) => e.label))].filter((label) => !codes.has(label));
   if (unknown.length > 0)
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `labels must be category codes or names of the taxonomy; unknown: ${unknown.slice(0, 10).join(', ')}`,
-    );
+    throw new AppError('VALIDATION_FAILED', `标注须为分类编码或分类名称；无法识别：${unknown.slice(0, 10).join('、')}`);
   const heldOut = heldOutScore(coded);
   const started = Date.now();
   const classifier = TriageModel.train(coded);

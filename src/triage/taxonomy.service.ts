@@ -19,7 +19,7 @@ export class TaxonomyService {
   }
 
   async get(id: number): Promise<categories.CategoryRecord> {
-    return found(await categories.findCategoryById(this.db, id), 'category');
+    return found(await categories.findCategoryById(this.db, id), '分类');
   }
 
   async create(input: {
@@ -34,9 +34,9 @@ export class TaxonomyService {
     let level: 1 | 2 = 1;
     if (input.parentId) {
       const parent = await categories.findCategoryById(this.db, input.parentId);
-      if (!parent) throw invalid(`parent category ${input.parentId} does not exist`);
-      if (parent.level !== 1) throw invalid('the taxonomy has two levels: a parent must be a level-1 category');
-      if (!input.code.startsWith(parent.code)) throw invalid(`a level-2 code starts with its parent's code (${parent.code})`);
+      if (!parent) throw invalid(`上级分类 ${input.parentId} 不存在`);
+      if (parent.level !== 1) throw invalid('分类只有两级：上级必须是一级分类');
+      if (!input.code.startsWith(parent.code)) throw invalid(`二级分类编码须以上级编码开头（${parent.code}）`);
       level = 2;
     }
     return categories.insertCategory(this.db, {
@@ -64,7 +64,7 @@ export class TaxonomyService {
     },
   ): Promise<categories.CategoryRecord> {
     return this.db.transaction(async (trx) => {
-      const updated = found(await categories.updateCategory(trx, id, patch), 'category');
+      const updated = found(await categories.updateCategory(trx, id, patch), '分类');
       if (patch.active === false && updated.level === 1) await categories.deactivateChildren(trx, id);
       return updated;
     });

@@ -138,7 +138,7 @@ export class TriageService {
 
   /** Back to a stored version: used here at once, by the other processes on their next reload. */
   async activate(version: number): Promise<models.ModelVersion> {
-    if (!(await models.activateVersion(this.db, version))) throw notFound('model version');
+    if (!(await models.activateVersion(this.db, version))) throw notFound('模型版本');
     await this.ensureModel();
     this.logger.info({ version }, 'classifier model activated');
     return (await models.listVersions(this.db)).find((v) => v.version === version)!;
@@ -147,7 +147,7 @@ export class TriageService {
   /** Retrains now on the starter set and every operator decision (as the scheduled retraining does). */
   async retrainNow(): Promise<models.ModelVersion> {
     const trained = await this.db.transaction(async (trx) => {
-      if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) throw conflict('a retraining is running; try again in a minute');
+      if (!(await models.tryLockModelSlot(trx, 'classifier:retrain'))) throw conflict('模型正在重新训练，请一分钟后再试');
       return this.trainOnLabels(trx, 'retraining on request');
     });
     const version = this.use(trained);

@@ -21,7 +21,7 @@ describe('bad input changes nothing and gets a clear 4xx', () => {
     ['an unknown field', { requestType: 'help', description: '路灯坏了', priority: 'high' }, /priority|Unrecognized/],
     ['a wrong type', { requestType: 'help', description: 12345 }, /description/],
     ['an empty description', { requestType: 'help', description: '   ' }, /description/],
-    ['an over-long description', { requestType: 'help', description: '很'.repeat(5_001) }, /at most 5000/],
+    ['an over-long description', { requestType: 'help', description: '很'.repeat(5_001) }, /不超过 5000 个字符/],
     ['an invalid phone', { requestType: 'help', description: '求助', caller: { phone: '12' } }, /phone/],
     ['a malformed ID number', { requestType: 'help', description: '求助', caller: { idNumber: '123' } }, /idNumber/],
     ['a non-numeric category', { requestType: 'help', description: '求助', categoryId: '1; drop table tickets' }, /categoryId/],
@@ -60,7 +60,7 @@ describe('bad input changes nothing and gets a clear 4xx', () => {
       .set('Content-Type', 'application/json')
       .send('{"requestType":');
     expect(broken.status).toBe(400);
-    expect(broken.body.error.message).toMatch(/not valid JSON/);
+    expect(broken.body.error.message).toMatch(/不是有效的 JSON/);
     const huge = await t.http
       .post('/api/v1/tickets')
       .set('Authorization', `Bearer ${token}`)

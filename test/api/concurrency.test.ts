@@ -75,7 +75,7 @@ describe('atomic transitions', () => {
     try {
       const res = await operator.post(`/api/v1/tickets/${ticket.id}/dispatch`, { departmentId: ids.department('ZJJ') });
       expect(res.status).toBe(500);
-      expect(res.body.error).toEqual({ code: 'INTERNAL', message: 'internal error' });
+      expect(res.body.error).toEqual({ code: 'INTERNAL', message: '系统内部错误' });
     } finally {
       await repair();
     }

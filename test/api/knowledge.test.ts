@@ -250,7 +250,7 @@ describe('import', () => {
     expect((await upload('operator', workbook, 'text/csv')).status).toBe(403);
     const before = (await admin.get('/api/v1/knowledge/articles?limit=1')).body.total;
     const noHeader = await upload('supervisor', Buffer.from('随便,什么\n1,2\n'), 'text/csv');
-    expect(noHeader.body).toEqual({ created: 0, refused: [{ row: 1, reason: expect.stringMatching(/标题 and 内容 are required/) }] });
+    expect(noHeader.body).toEqual({ created: 0, refused: [{ row: 1, reason: expect.stringMatching(/须有“标题”和“内容”/) }] });
     expect((await upload('supervisor', Buffer.from('PK\u0003\u0004 not really a workbook'), 'application/octet-stream')).status).toBe(400);
     expect((await admin.get('/api/v1/knowledge/articles?limit=1')).body.total).toBe(before);
   });

@@ -87,7 +87,7 @@ describe('media on the local store', () => {
     const token = await t.token('agent');
     const renamed = await upload(t, token, ticket.id, program, 'photo.jpg', 'image/jpeg');
     expect(renamed.status).toBe(415);
-    expect(renamed.body.error.message).toMatch(/contents are not a kept type/);
+    expect(renamed.body.error.message).toMatch(/文件内容不是允许的类型/);
     // Looks like a JPEG for three bytes, then is not one.
     const fakeJpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(300, 7)]);
     expect((await upload(t, token, ticket.id, fakeJpeg)).status).toBe(415);

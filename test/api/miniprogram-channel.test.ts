@@ -109,7 +109,7 @@ describe('mini-program', () => {
     wechat.failLogins(1);
     const res = await t.http.post('/api/mp/v1/login').send({ code: 'code-oDownAtLoginxxxxxxxxxxxxxxx' });
     expect(res.status).toBe(503);
-    expect(res.body.error.message).toMatch(/WeChat is not answering/);
+    expect(res.body.error.message).toMatch(/微信无响应/);
     expect((await t.http.post('/api/mp/v1/login').send({ code: 'code-oDownAtLoginxxxxxxxxxxxxxxx' })).status).toBe(200);
   });
 

@@ -61,16 +61,16 @@ describe('the resident register', () => {
     expect((await upload('proxy', register, '')).status).toBe(400);
     const headless = await upload('proxy', '姓名,住址\n王某,某地');
     expect(headless.status).toBe(400);
-    expect(headless.body.error.message).toContain('身份证号, 姓名 and 所在地区 are required');
+    expect(headless.body.error.message).toContain('须有“身份证号”“姓名”和“所在地区”');
     expect(await t.hub.db('residents')).toHaveLength(0);
 
     const res = await upload('proxy', register);
     expect(res.status).toBe(201);
     expect(res.body.accepted).toBe(8);
     expect(res.body.refused).toEqual([
-      { row: 10, reason: '身份证号 is not a valid 18-character resident ID number' },
-      { row: 11, reason: '所在地区「火星村」does not exist' },
-      { row: 12, reason: '手机号「12345」is not a phone number' },
+      { row: 10, reason: '身份证号不是有效的 18 位居民身份证号码' },
+      { row: 11, reason: '所在地区「火星村」不存在' },
+      { row: 12, reason: '手机号「12345」不是电话号码' },
     ]);
     const elder = await t.hub.db('residents').where({ id_number: people.elder }).first();
     expect(elder).toMatchObject({ name: '王秀英', phone: '+8613907360001', hardship: false, deceased: false });

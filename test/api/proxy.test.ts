@@ -224,7 +224,7 @@ describe('a 代办 order through the six steps', () => {
     // No 代办 action without a valid mandate.
     const early = await post(runner, order.id, 'materials', { itemKey: 'id_card', form: 'copy', direction: 'received' });
     expect(early.status).toBe(409);
-    expect(early.body.error.message).toMatch(/no valid mandate/);
+    expect(early.body.error.message).toMatch(/没有有效的授权委托/);
     expect(
       (
         await post(runner, order.id, 'mandate', {
@@ -373,7 +373,7 @@ describe('a 代办 order through the six steps', () => {
       expect(order).toMatchObject({ status: 'unassigned' });
       const claim = await post(runner2, order.id, 'claim');
       expect(claim.status).toBe(403);
-      expect(claim.body.error.message).toMatch(/outside your grids/);
+      expect(claim.body.error.message).toMatch(/不在你的网格或事项范围内/);
       expect((await post(seat, order.id, 'assign', { runnerUserId: runner2Id })).status).toBe(400);
       // Inside the grid but not trained for the matter: refused too.
       const { order: company } = await proxyOrder('个体工商户登记', '990121200201', '13911115555');

@@ -97,7 +97,11 @@ describe('role-based access and department scoping', () => {
       (await agent.post('/api/v1/regions', { code: '990199', name: '新区', level: 'district', parentId: ids.region('990000') })).status,
     ).toBe(403);
     expect((await agent.post('/api/v1/tickets', { requestType: 'consult', description: '咨询' })).status).toBe(403);
-    expect((await agent.get('/api/v1/api-keys')).status).toBe(403);
+    // The refusal speaks to the person at the screen: their role, and what was asked.
+    expect((await agent.get('/api/v1/api-keys')).body.error).toEqual({
+      code: 'FORBIDDEN',
+      message: '承办人员无权执行此操作（GET /api/v1/api-keys）',
+    });
     expect(
       (await operator.post('/api/v1/users', { username: 'x1x', displayName: 'x', password: 'long-enough-pw', role: 'admin' })).status,
     ).toBe(403);

@@ -103,7 +103,7 @@ describe('automatic dispatch', () => {
     expect((await operator.get(`/api/v1/tickets/${ticket.id}/routing`)).body).toMatchObject({ outcome: 'center_queue', department: null });
     const res = await operator.post(`/api/v1/tickets/${ticket.id}/dispatch`, {});
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toMatch(/name departmentId/);
+    expect(res.body.error.message).toMatch(/派单目录没有给出部门.*请指定部门（departmentId）/);
     // An operator who overrides the suggestion is recorded as such.
     const overridden = await act(operator, ticket.id, 'dispatch', { departmentId: ids.department('MZJ') });
     expect(overridden.timeline.at(-1).data.routing).toMatchObject({ outcome: 'center_queue', followed: false });
@@ -164,7 +164,7 @@ describe('dispatch catalog admin', () => {
       leadDepartmentId: ids.department('ZJJ'),
     });
     expect(clash.status).toBe(409);
-    expect(clash.body.error.message).toMatch(/conflicts with catalog entry #\d+ 「供水」/);
+    expect(clash.body.error.message).toMatch(/与派单目录条目 #\d+「供水」冲突/);
 
     const gone = await admin.post('/api/v1/departments', { code: 'GONE', name: '已撤销单位', kind: 'functional' });
     await admin.patch(`/api/v1/departments/${gone.body.id}`, { active: false });
@@ -174,7 +174,7 @@ describe('dispatch catalog admin', () => {
       leadDepartmentId: gone.body.id,
     });
     expect(stale.status).toBe(400);
-    expect(stale.body.error.message).toMatch(/deleted/);
+    expect(stale.body.error.message).toMatch(/已停用，派单目录条目不能指向它/);
     expect(
       (await admin.post('/api/v1/routing/catalog', { name: '不存在的单位', categoryId: ids.category('0101'), leadDepartmentId: 999_999 }))
         .status,
@@ -395,7 +395,7 @@ describe('returns and arbitration', () => {
       .where({ ticket_id: ticket.id });
     const res = await agent.post(`/api/v1/tickets/${ticket.id}/return`, { reasonCode: 'not_our_duty', reason: '不归我们' });
     expect(res.status).toBe(409);
-    expect(res.body.error.message).toMatch(/within 24 hours/);
+    expect(res.body.error.message).toMatch(/派单后 24 小时内才能退单/);
     expect((await operator.get(`/api/v1/tickets/${ticket.id}`)).body.status).toBe('dispatched');
   });
 

@@ -358,7 +358,7 @@ describe('the head assigns many at once, by the department’s load', () => {
     const answer = await head.post('/api/v1/tickets/bulk-assign', { ticketIds: [...made, elsewhere], userId: otherId, note: '集中处理' });
     expect(answer.status).toBe(200);
     expect(answer.body.items.filter((i: { assigned: boolean }) => i.assigned).map((i: { ticketId: number }) => i.ticketId)).toEqual(made);
-    expect(answer.body.items.at(-1)).toMatchObject({ ticketId: elsewhere, assigned: false, message: expect.stringMatching(/not found/) });
+    expect(answer.body.items.at(-1)).toMatchObject({ ticketId: elsewhere, assigned: false, message: expect.stringMatching(/未找到/) });
     expect((await loadOf(otherId)).open).toBe(before.open + 3);
     for (const id of made) expect((await head.get(`/api/v1/tickets/${id}`)).body.assigneeUserId).toBe(otherId);
 

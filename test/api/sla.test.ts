@@ -348,7 +348,7 @@ describe('SLA configuration', () => {
     expect((await admin.post('/api/v1/sla/policies', policy({ amount: -2 }))).status).toBe(400);
     const fractional = await admin.post('/api/v1/sla/policies', policy({ amount: 1.5 }));
     expect(fractional.status).toBe(400);
-    expect(fractional.body.error.message).toMatch(/whole number/);
+    expect(fractional.body.error.message).toMatch(/须为整数/);
     expect((await admin.post('/api/v1/sla/policies', policy({ unit: 'weeks' }))).status).toBe(400);
     expect((await admin.post('/api/v1/sla/policies', policy({ categoryId: 999999 }))).status).toBe(400);
     expect((await operator.post('/api/v1/sla/policies', policy())).status).toBe(403);
@@ -358,7 +358,7 @@ describe('SLA configuration', () => {
     // Same stage and priority, and a ticket of 0501 (a child of 05) would match both.
     const collides = await admin.post('/api/v1/sla/policies', policy({ categoryId: ids.category('0501'), name: '欠薪' }));
     expect(collides.status).toBe(409);
-    expect(collides.body.error.message).toMatch(new RegExp(`policy #${created.body.id}`));
+    expect(collides.body.error.message).toMatch(new RegExp(`时限策略 #${created.body.id}「`));
     expect(
       (await admin.post('/api/v1/sla/policies', policy({ categoryId: ids.category('0501'), name: '欠薪', priority: 60 }))).status,
     ).toBe(201);

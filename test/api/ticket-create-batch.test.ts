@@ -37,8 +37,8 @@ test('when creations of one moment differ in caller, category and region, then e
     ].map(outcome),
   );
   const [first, second, noPhone, otherNoPhone, noCaller, badCategory, badRegion] = results;
-  expect(badCategory).toBe('category 999999 does not exist or is inactive');
-  expect(badRegion).toBe('region 999999 does not exist');
+  expect(badCategory).toBe('分类 999999 不存在或已停用');
+  expect(badRegion).toBe('区域 999999 不存在');
   // The five written ones are numbered in the order they arrived, one after the other.
   const written = [first, second, noPhone, otherNoPhone, noCaller] as string[];
   const sequence = written.map((number) => Number(number.split('-')[1]));

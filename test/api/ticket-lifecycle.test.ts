@@ -190,7 +190,7 @@ describe('ticket lifecycle through HTTP', () => {
       note: '改派街道',
     });
     expect(operatorTry.status).toBe(403);
-    expect(operatorTry.body.error.message).toMatch(/supervisor/);
+    expect(operatorTry.body.error.message).toMatch(/值班长/);
     const bySupervisor = await ok(supervisor, ticket.id, 'review_return', {
       decision: 'uphold',
       departmentId: ids.department('DHJD'),
@@ -529,7 +529,7 @@ describe('forbidden transitions', () => {
     // An assisting department may not act as the lead.
     const assistReply = await cgAgent.post(`/api/v1/tickets/${id}/sign-for`, {});
     expect(assistReply.status).toBe(403);
-    expect(assistReply.body.error.message).toMatch(/lead/);
+    expect(assistReply.body.error.message).toMatch(/只有主办部门可以签收/);
   });
 });
 

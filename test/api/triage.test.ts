@@ -122,7 +122,7 @@ describe('triage by the local classifier', () => {
           ],
           'test',
         ),
-      ).rejects.toThrow(/unknown: 不存在的类别/);
+      ).rejects.toThrow(/无法识别：不存在的类别/);
       expect((await t.hub.db('classifier_models').where({ active: true })).map((m: { version: number }) => m.version)).toEqual([version]);
     } finally {
       await peer.close();

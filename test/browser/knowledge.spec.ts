@@ -48,7 +48,7 @@ test('a department head writes an article for review; a supervisor publishes it,
     buffer: Buffer.from('标题,内容,分类\n物业费收费标准在哪查,物业费按合同约定执行，可向街道物业办查询备案标准。,0103\n缺内容,,\n', 'utf8'),
   });
   await expect(importing.getByRole('status')).toContainText('已导入 1 条，1 行未导入');
-  await expect(importing.getByRole('status')).toContainText('第 3 行：内容 needs');
+  await expect(importing.getByRole('status')).toContainText('第 3 行：内容须为 1–20,000 个字符');
   expect(await accessibilityProblems(page)).toEqual([]);
   await importing.getByRole('button', { name: '关闭' }).last().click();
   await page.getByRole('tab', { name: '草稿' }).click();

@@ -24,7 +24,7 @@ test('the proxy seat imports the resident register, runs the matching, and reads
   await page.locator('input[type=file]').setInputFiles({ name: '西山县户籍底册.csv', mimeType: 'text/csv', buffer: Buffer.from(register) });
   const result = page.getByRole('status').filter({ hasText: '已导入' });
   await expect(result).toContainText('已导入 3 人，1 行未导入');
-  await expect(result).toContainText('第 5 行：所在地区「火星村」does not exist');
+  await expect(result).toContainText('第 5 行：所在地区「火星村」不存在');
   const imported = page.getByRole('row', { name: /西山县户籍底册\.csv/ });
   await expect(imported).toContainText('公安户籍');
   await expect(imported).toContainText('李娜（代办专席）');

@@ -232,7 +232,7 @@ test('the admin’s other pages: a user’s capacity, a department’s duty phon
   await policyEditor.getByLabel('名称').fill('答复：半个工作日');
   await policyEditor.getByLabel('时限').fill('1.5');
   await policyEditor.getByRole('button', { name: '保存' }).click();
-  await expect(policyEditor.getByRole('alert')).toContainText('whole number');
+  await expect(policyEditor.getByRole('alert')).toContainText('按工作日计的时限须为整数');
   await policyEditor.getByRole('button', { name: '关闭' }).click();
   await expect(policyEditor).toBeHidden();
   expect(await accessibilityProblems(page)).toEqual([]);
@@ -330,7 +330,7 @@ test('an admin sets up the city: a grid with its outline, a category that dispat
     }),
   );
   await page.getByRole('button', { name: '保存轮廓' }).click();
-  await expect(page.getByRole('region', { name: /轮廓/ }).getByRole('alert')).toContainText('a ring ends where it starts');
+  await expect(page.getByRole('region', { name: /轮廓/ }).getByRole('alert')).toContainText('边界须首尾闭合');
   const square = {
     type: 'Polygon',
     coordinates: [
