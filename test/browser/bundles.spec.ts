@@ -130,3 +130,50 @@ test('the duty chief reads what the bundles cut: materials asked once, one form 
   expect(await accessibilityProblems(page)).toEqual([]);
   await shoot(page, 'report-outcomes');
 });
+
+test('an admin makes a new 一件事 from two matters in the console; a situation named like a matter is refused in Chinese, and the seat offers the new one', async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, 'admin');
+  await expect(page).not.toHaveURL(/\/login/);
+  await page.goto('/admin/proxy');
+  await page.getByRole('tab', { name: '一件事一次办' }).click();
+  // The seeded bundles, with what the API computed of them.
+  const founding = page.locator('.ant-card', { has: page.getByRole('heading', { name: '企业开办一件事' }) });
+  await expect(founding.getByRole('row', { name: /企业开办（有员工）/ })).toContainText('12 项精简为 7 项');
+
+  await page.getByRole('button', { name: '新增一件事' }).click();
+  const editor = page.getByRole('dialog', { name: '新增一件事' });
+  await editor.getByLabel('编码', { exact: true }).fill('ELDER_CARE');
+  await editor.getByLabel('名称', { exact: true }).fill('老年人关爱一件事');
+  await editor.getByLabel('情景编码').fill('ELDER_CARE_A');
+  await editor.getByLabel('情景名称').fill('高龄补贴');
+  await editor.getByLabel('情景 1 包含事项').click();
+  for (const matter of ['老年人优待证', '高龄补贴']) {
+    await page.keyboard.type(matter);
+    await page.locator(`.ant-select-item-option[title="${matter}"]`).click();
+  }
+  await page.keyboard.press('Escape');
+  await editor.getByRole('button', { name: '保存' }).click();
+  // The API's refusal, as it comes: a situation may not take a matter's name.
+  await expect(editor.getByRole('alert')).toContainText('「高龄补贴」（ELDER_CARE_A）已是某个事项的名称或编码');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-bundle-refused');
+
+  await editor.getByLabel('情景名称').fill('老年人关爱（优待证与高龄补贴）');
+  await editor.getByRole('button', { name: '保存' }).click();
+  await expect(editor).toBeHidden();
+  const created = page.locator('.ant-card', { has: page.getByRole('heading', { name: '老年人关爱一件事' }) });
+  await expect(created.getByRole('row', { name: /老年人关爱（优待证与高龄补贴）/ })).toContainText('老年人优待证、高龄补贴');
+  expect(await accessibilityProblems(page)).toEqual([]);
+  await shoot(page, 'admin-bundles');
+
+  const seat = await (await browser.newContext()).newPage();
+  await signIn(seat, 'proxy');
+  await expect(seat).not.toHaveURL(/\/login/);
+  await seat.getByRole('combobox', { name: '代办事项' }).click();
+  await seat.keyboard.type('老年人关爱');
+  await seat.locator('.ant-select-item-option[title="老年人关爱（优待证与高龄补贴）"]').click();
+  await expect(seat.getByRole('region', { name: '材料清单' })).toContainText('老年人优待证、高龄补贴：一张告知单、一套材料');
+});

@@ -25,6 +25,7 @@ import { api, errorText } from '../../api/client';
 import type { paths } from '../../api/schema';
 import { deliveryOptionLabels, materialFormLabels, optionsOf, runnerKindLabels, serviceModeLabels } from '../../labels';
 import { useDepartments } from '../reference';
+import { Bundles } from './Bundles';
 import { regionTree, useRegionList, useRegions } from '../regions';
 
 type Matter = paths['/api/v1/proxy/matters']['get']['responses'][200]['content']['application/json']['items'][number];
@@ -66,11 +67,16 @@ export function Proxy() {
       <Tabs
         items={[
           { key: 'matters', label: '代办事项', children: <Matters /> },
+          { key: 'bundles', label: '一件事一次办', children: <AllBundles /> },
           { key: 'runners', label: '跑手与网格', children: <Runners /> },
         ]}
       />
     </Card>
   );
+}
+
+function AllBundles() {
+  return <Bundles matters={useAllMatters().data} />;
 }
 
 function Matters() {
