@@ -4,10 +4,11 @@ import { findRegionById } from '../org/regions.repository';
 import { findOrder } from '../proxy/orders.repository';
 import type { UnitOfWork } from '../db/unit-of-work';
 import { notifyUsers } from '../outbox/notifications';
-import { AppError, conflict, forbidden, found, invalid, notFound } from '../shared/errors';
+import { conflict, forbidden, found, invalid, notFound } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import { piiLens } from '../shared/pii';
 import type { SystemActor, UserActor } from '../shared/roles';
+import { createThen } from '../tickets/create-then';
 import type { TicketsService } from '../tickets/tickets.service';
 import { shanghaiDay } from '../shared/time';
 import * as repo from './postal.repository';
@@ -136,7 +137,8 @@ export class PostalService {
   ) {
     const enterprise = found(await repo.findEnterprise(this.db, id), '企业档案');
     const grid = await this.grid(actor, enterprise.gridId);
-    const ticket = await this.tickets.create(
+    const { ticket, refused } = await createThen(
+      this.tickets,
       actor,
       {
         channel: 'api',
@@ -152,15 +154,10 @@ export class PostalService {
         },
         proxy: { matter: input.matter, serviceMode: input.serviceMode, applicantAddress: enterprise.address ?? grid.area ?? grid.name },
       },
-      async (ticketId) => {
-        try {
-          await this.tickets.perform(postalActor, ticketId, 'dispatch', {}, { readBack: false });
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          this.logger.warn({ err: error, ticketId }, 'a courier’s 代办 request could not be dispatched: it waits in 待分拨');
-        }
-      },
+      { action: 'dispatch', body: {}, by: postalActor },
     );
+    if (refused)
+      this.logger.warn({ err: refused, ticketId: ticket.id }, 'a courier’s 代办 request could not be dispatched: it waits in 待分拨');
     await this.db.transaction((trx) =>
       repo.insertVisit(trx, {
         enterpriseId: id,

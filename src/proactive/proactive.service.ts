@@ -5,10 +5,11 @@ import type { PeriodicTask } from '../jobs/periodic';
 import type { Matter } from '../proxy/matters';
 import { markOrigin } from '../proxy/orders.repository';
 import { findMatterById } from '../proxy/runners.repository';
-import { AppError, invalid } from '../shared/errors';
+import { invalid } from '../shared/errors';
 import type { Logger } from '../shared/logger';
 import type { SystemActor, UserActor } from '../shared/roles';
 import { shanghaiDay } from '../shared/time';
+import { createThen } from '../tickets/create-then';
 import type { TicketsService } from '../tickets/tickets.service';
 import * as repo from './proactive.repository';
 import type { Eligible, ProactiveRule } from './proactive.repository';
@@ -130,7 +131,8 @@ export class ProactiveService {
   private async order(rule: ProactiveRule, matter: Matter, resident: Eligible): Promise<boolean> {
     const serviceMode = (['full_proxy', 'home_assistance', 'remote_guidance'] as const).find((m) => matter.serviceModes.includes(m))!;
     const delivery = rule.delivery === 'home' ? '送达上门' : '免费邮寄';
-    const ticket = await this.tickets.create(
+    const { ticket, refused } = await createThen(
+      this.tickets,
       proactiveActor,
       {
         channel: 'api',
@@ -147,16 +149,10 @@ export class ProactiveService {
         },
         proxy: { matter: matter.name, serviceMode, applicantAddress: resident.address ?? resident.placeName },
       },
-      async (ticketId) => {
-        try {
-          await this.tickets.perform(proactiveActor, ticketId, 'dispatch', {}, { readBack: false });
-        } catch (error) {
-          // No catalog entry for the place: the ticket waits in 待分拨 for the seat, as any undispatched one.
-          if (!(error instanceof AppError)) throw error;
-          this.logger.warn({ err: error, ticketId }, 'a proactive 代办 order could not be dispatched');
-        }
-      },
+      { action: 'dispatch', body: {} },
     );
+    // No catalog entry for the place: the ticket waits in 待分拨 for the seat, as any undispatched one.
+    if (refused) this.logger.warn({ err: refused, ticketId: ticket.id }, 'a proactive 代办 order could not be dispatched');
     await markOrigin(this.db, ticket.id, 'proactive');
     return repo.insertGrant(this.db, { ...grantOf(rule, resident), ticketId: ticket.id, outcome: 'ordered' });
   }

@@ -9,7 +9,7 @@ import { registerSavedViewRoutes } from './saved-views.routes';
 import { registerDepartmentQueueRoutes } from './department-queues.routes';
 import type { Db } from '../db/db';
 import { shanghaiDay } from '../shared/time';
-import { AppError, fromDatabaseError } from '../shared/errors';
+import { createThen } from './create-then';
 
 export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db: Db): void {
   api.route({
@@ -28,19 +28,9 @@ export function registerTicketRoutes(api: ApiRouter, tickets: TicketsService, db
     handler: async ({ actor, body }) => {
       if (!body.then) return tickets.create(actor, body);
       const { action, ...input } = body.then;
-      // The seat's decision runs before the classifier is asked: its automatic dispatch cannot overtake it.
-      let followUp = { action, done: true, error: null as string | null };
-      const created = await tickets.create(actor, body, async (ticketId) => {
-        try {
-          await tickets.perform(actor, ticketId, action, input as never, { readBack: false });
-        } catch (error) {
-          // A refusal, the lifecycle's or the database's (an article that does not exist): the ticket stays as created.
-          const refused = error instanceof AppError ? error : fromDatabaseError(error);
-          if (!refused) throw error;
-          followUp = { action, done: false, error: refused.message };
-        }
-      });
-      return { ...(await tickets.get(actor, created.id)), followUp };
+      // A refusal (an article that does not exist, say) leaves the ticket as created; followUp says why.
+      const { ticket, refused } = await createThen(tickets, actor, body, { action, body: input as never });
+      return { ...(await tickets.get(actor, ticket.id)), followUp: { action, done: !refused, error: refused?.message ?? null } };
     },
   });
 
